@@ -1,0 +1,87 @@
+import * as z from 'zod/mini';
+
+/**
+ * The proposal a purchasing officer registers (立项). The schema checks shape and types;
+ * the rules that relate fields to each other or to configuration live in policy.ts.
+ * Objects are strict: an unknown field is an error, never silently dropped.
+ */
+
+export const SERVICE_AREAS = ['ELDERLY_CARE', 'MINOR_PROTECTION', 'RURAL_REVITALISATION'] as const;
+export type ServiceArea = (typeof SERVICE_AREAS)[number];
+
+export const PROCUREMENT_METHODS = [
+  'PUBLIC_TENDER',
+  'INVITED_TENDER',
+  'COMPETITIVE_NEGOTIATION',
+  'COMPETITIVE_CONSULTATION',
+  'SINGLE_SOURCE',
+  'INQUIRY',
+] as const;
+export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
+
+export const TRANCHE_MILESTONES = ['CONTRACT_SIGNED', 'MIDTERM_PASSED', 'EVALUATION_PASSED'] as const;
+export type TrancheMilestone = (typeof TRANCHE_MILESTONES)[number];
+
+export const DELIVERABLE_KINDS = ['MIDTERM_REPORT', 'FINAL_REPORT', 'EVIDENCE'] as const;
+export type DeliverableKind = (typeof DELIVERABLE_KINDS)[number];
+
+const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+/** A calendar date, `YYYY-MM-DD`. */
+const isoDate = z.iso.date();
+/** A whole, non-negative number of fen. */
+const fen = z.int().check(z.nonnegative());
+
+export const BudgetLineSchema = z.strictObject({
+  item: text(1, 100),
+  amountFen: fen,
+});
+
+export const StaffLineSchema = z.strictObject({
+  role: text(1, 60),
+  headcount: z.int().check(z.positive(), z.lte(500)),
+  monthlySalaryFen: fen,
+  monthlySocialWelfareFen: fen,
+});
+
+export const TrancheSchema = z.strictObject({
+  milestone: z.enum(TRANCHE_MILESTONES),
+  percent: z.int().check(z.positive(), z.lte(100)),
+});
+
+export const DeliverablePlanSchema = z.strictObject({
+  kind: z.enum(DELIVERABLE_KINDS),
+  dueDate: isoDate,
+  description: text(1, 500),
+});
+
+export const ProposalSchema = z.strictObject({
+  title: text(4, 200),
+  serviceArea: z.enum(SERVICE_AREAS),
+  /** Code of an item of the purchasable catalogue (catalogue.ts). */
+  serviceItem: text(1, 60),
+  district: text(1, 60),
+  purchasingUnit: text(2, 120),
+  ngo: z.strictObject({
+    name: text(2, 120),
+    /** Unified social credit code (统一社会信用代码), 18 characters; check digit verified by policy. */
+    creditCode: z.string().check(z.trim(), z.toUpperCase(), z.length(18)),
+    contactEmail: z.email(),
+  }),
+  term: z.strictObject({ start: isoDate, end: isoDate }),
+  procurementMethod: z.enum(PROCUREMENT_METHODS),
+  totalFen: z.int().check(z.positive()),
+  budgetLines: z.array(BudgetLineSchema).check(z.minLength(1), z.maxLength(50)),
+  staffPlan: z.array(StaffLineSchema).check(z.maxLength(50)),
+  trancheSchedule: z.array(TrancheSchema).check(z.minLength(1), z.maxLength(3)),
+  deliverables: z.array(DeliverablePlanSchema).check(z.minLength(1), z.maxLength(20)),
+  /** The annual budget line the amount is reserved against, e.g. `2026-MZ-ELDER-01`. */
+  budgetLineRef: z.string().check(z.trim(), z.regex(/^[0-9]{4}-[A-Z0-9-]{2,40}$/)),
+  /** Required when the term is longer than 12 months (stable, continuous service with guaranteed budget). */
+  justification: z.optional(text(20, 2000)),
+});
+
+export type Proposal = z.infer<typeof ProposalSchema>;
+export type BudgetLine = z.infer<typeof BudgetLineSchema>;
+export type StaffLine = z.infer<typeof StaffLineSchema>;
+export type Tranche = z.infer<typeof TrancheSchema>;
+export type DeliverablePlan = z.infer<typeof DeliverablePlanSchema>;

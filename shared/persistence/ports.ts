@@ -1,0 +1,223 @@
+import type { ApprovalLevel } from '../config/settings.js';
+import type { Stage } from '../domain/lifecycle.js';
+import type { Proposal } from '../domain/proposal.js';
+
+/**
+ * Ports of the system of record. Use cases depend on these interfaces only;
+ * `dynamo/` implements them on one DynamoDB table (see table-design.ts).
+ * Every method that changes state is a conditional write and is safe to call twice
+ * with the same input (an `eventId` names the change; a repeat returns the stored result).
+ */
+
+export type Decision = 'APPROVE' | 'REJECT';
+
+export interface RecordedDecision {
+  decision: Decision;
+  /** E-mail of the person the task was assigned to (the link is theirs). */
+  by: string;
+  byName: string;
+  comment: string;
+  at: string;
+  taskId: string;
+}
+
+export interface Outcome {
+  result: 'APPROVED' | 'REJECTED';
+  reason: string;
+  by: string;
+  at: string;
+}
+
+export interface BudgetHold {
+  lineId: string;
+  amountFen: number;
+  status: 'RESERVED' | 'RELEASED';
+  at: string;
+}
+
+export interface PurchaseRecord {
+  purchaseId: string;
+  /** Optimistic-lock version, +1 on every change. */
+  version: number;
+  stage: Stage;
+  proposal: Proposal;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Levels the thresholds require, in order; set when the approval chain is planned. */
+  approvalLevels: ApprovalLevel[];
+  approvals: Partial<Record<ApprovalLevel, RecordedDecision>>;
+  outcome?: Outcome;
+  budget?: BudgetHold;
+  /** Sequence number and hash of the newest audit entry (the chain head). */
+  auditSeq: number;
+  auditHash: string;
+}
+
+/** Fields a use case may change on a purchase (the repository owns version and audit head). */
+export type PurchasePatch = Partial<Pick<PurchaseRecord, 'approvalLevels' | 'approvals' | 'outcome' | 'budget'>>;
+
+export interface AuditInput {
+  /** Who: a staff subject, an assignee e-mail, or `system:<function>`. */
+  actor: string;
+  /** What, as a verb phrase id: `proposal.submitted`, `approval.decided`, ... */
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends Required<AuditInput> {
+  purchaseId: string;
+  seq: number;
+  at: string;
+  /** Names the change; the same eventId is never appended twice. */
+  eventId: string;
+  prevHash: string;
+  /** SHA-256 (hex) over the canonical JSON of every other field of this entry. */
+  hash: string;
+}
+
+export type ChainVerification = { valid: true; entries: number } | { valid: false; brokenAt: number; reason: string };
+
+export interface PurchaseRepository {
+  /**
+   * Writes a new purchase at PROPOSAL with its first audit entry. With an idempotency key,
+   * a repeat by the same creator returns the purchase created the first time (`created: false`).
+   */
+  createPurchase(input: {
+    purchaseId: string;
+    proposal: Proposal;
+    createdBy: string;
+    idempotencyKey?: string;
+    now: string;
+  }): Promise<{ purchase: PurchaseRecord; created: boolean }>;
+  getPurchase(purchaseId: string): Promise<PurchaseRecord | undefined>;
+  /**
+   * Applies `set` (and a stage move when `to` is given, which must be allowed from the
+   * current stage and `from` must match it) plus one audit entry, atomically.
+   * A repeat with the same eventId changes nothing and returns the current record.
+   * Throws IllegalTransitionError / StageConflictError when the stage does not fit.
+   */
+  change(input: {
+    purchaseId: string;
+    from?: Stage;
+    to?: Stage;
+    set?: PurchasePatch;
+    audit: AuditInput;
+    eventId: string;
+    now: string;
+  }): Promise<PurchaseRecord>;
+  listAudit(purchaseId: string): Promise<AuditEntry[]>;
+  verifyAuditChain(purchaseId: string): Promise<ChainVerification>;
+  /** Purchases at a non-final stage (for resuming executions after a restart or redeploy). */
+  listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]>;
+}
+
+export interface BudgetLineRecord {
+  lineId: string;
+  year: number;
+  description: string;
+  totalFen: number;
+  availableFen: number;
+}
+
+export type ReserveResult =
+  | { status: 'RESERVED'; availableFen: number }
+  | { status: 'INSUFFICIENT'; availableFen: number }
+  | { status: 'NO_SUCH_LINE' };
+
+export interface BudgetRepository {
+  /** Creates the line if it does not exist yet (seeding is idempotent). */
+  ensureBudgetLine(line: Omit<BudgetLineRecord, 'availableFen'>): Promise<void>;
+  getBudgetLine(lineId: string): Promise<BudgetLineRecord | undefined>;
+  /**
+   * Reserves `amountFen` for the purchase, only if that much is still available.
+   * Two purchases racing for the last money cannot both win. A repeat for the same
+   * purchase returns RESERVED without counting twice.
+   */
+  reserve(input: { lineId: string; purchaseId: string; amountFen: number; now: string }): Promise<ReserveResult>;
+  /** Gives the purchase's reservation back to the line; a repeat is a no-op. */
+  release(input: { lineId: string; purchaseId: string; now: string }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }>;
+}
+
+export type TaskAttempt = 'FIRST' | 'REMINDER' | 'ESCALATION';
+export type TaskStatus = 'PENDING' | 'DECIDED' | 'SUPERSEDED' | 'EXPIRED';
+
+export interface Assignee {
+  name: string;
+  email: string;
+  /** The role the person acts in, e.g. `SECTION_CHIEF` or `DEPUTY`. */
+  role: string;
+}
+
+export interface HumanTask {
+  /** Random, >= 128 bits, base64url; the only identifier that leaves the server. */
+  taskId: string;
+  purchaseId: string;
+  /** What the task is for, e.g. `APPROVAL:SECTION_CHIEF`; one live task per purchase and step. */
+  stepKey: string;
+  purpose: 'APPROVAL';
+  level: ApprovalLevel;
+  attempt: TaskAttempt;
+  assignee: Assignee;
+  /** Step Functions task token: server-side only, never in a link, page, e-mail or log. */
+  taskToken: string;
+  /** Per-task secret embedded in the confirmation page; a POST without it changes nothing. */
+  nonce: string;
+  createdAt: string;
+  expiresAt: string;
+  status: TaskStatus;
+  decision?: RecordedDecision;
+  /** When SendTaskSuccess for the decision went through. */
+  deliveredAt?: string;
+  /** Which e-mails went out for this task (FIRST, REMINDER), so a retry does not send twice. */
+  mailsSent: TaskAttempt[];
+}
+
+/** What may be shown outside the server: no token, no nonce. */
+export type PublicHumanTask = Omit<HumanTask, 'taskToken' | 'nonce'>;
+
+export type DecideResult =
+  | { outcome: 'DECIDED'; task: HumanTask }
+  | { outcome: 'ALREADY_DECIDED'; task: HumanTask }
+  | { outcome: 'NOT_PENDING'; task: HumanTask }
+  | { outcome: 'EXPIRED'; task: HumanTask }
+  | { outcome: 'BAD_NONCE' }
+  | { outcome: 'NOT_FOUND' };
+
+export interface TaskRepository {
+  /**
+   * Opens the task of a step or, when the step already has one, returns it with the new
+   * task token and expiry (a Step Functions retry, a reminder, or a resumed execution).
+   * ESCALATION marks the step's earlier task SUPERSEDED and opens a new one for the deputy.
+   */
+  openTask(input: {
+    purchaseId: string;
+    stepKey: string;
+    level: ApprovalLevel;
+    attempt: TaskAttempt;
+    assignee: Assignee;
+    taskToken: string;
+    expiresAt: string;
+    now: string;
+  }): Promise<{ task: HumanTask; created: boolean }>;
+  getTask(taskId: string): Promise<HumanTask | undefined>;
+  /** Claims the right to send one kind of e-mail for the task; true only for the first caller. */
+  claimMail(taskId: string, kind: TaskAttempt): Promise<boolean>;
+  /** Gives a claim back when the send failed, so a retry sends it. */
+  unclaimMail(taskId: string, kind: TaskAttempt): Promise<void>;
+  /**
+   * Records the decision (first one wins) on the task, in the purchase's `approvals[level]`
+   * and as an audit entry, in one transaction conditional on the task being PENDING,
+   * unexpired and the nonce matching.
+   */
+  decide(input: {
+    taskId: string;
+    nonce: string;
+    decision: Decision;
+    comment: string;
+    now: string;
+  }): Promise<DecideResult>;
+  markDelivered(taskId: string, now: string): Promise<void>;
+  /** Tasks of a purchase without their secrets, oldest first. */
+  listTasks(purchaseId: string): Promise<PublicHumanTask[]>;
+}
