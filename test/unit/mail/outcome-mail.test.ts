@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Proposal } from '../../../shared/domain/proposal.js';
+import { outcomeMailModel, renderOutcomeMail } from '../../../shared/mail/outcome-mail.js';
+import type { Outcome } from '../../../shared/persistence/ports.js';
+
+const proposal: Proposal = {
+  title: '湖里区未成年人关爱保护项目',
+  serviceArea: 'MINOR_PROTECTION',
+  serviceItem: 'MINOR-CARE',
+  district: '湖里区',
+  purchasingUnit: '厦门市民政局儿童福利处',
+  ngo: {
+    name: '厦门市童心社会工作服务中心',
+    creditCode: '52350206MJ0000001Y',
+    contactEmail: 'ngo@example.org',
+  },
+  term: { start: '2026-05-01', end: '2027-04-30' },
+  procurementMethod: 'INQUIRY',
+  totalFen: 123_456_78,
+  budgetLines: [{ item: '活动经费', amountFen: 123_456_78 }],
+  staffPlan: [],
+  trancheSchedule: [{ milestone: 'CONTRACT_SIGNED', percent: 100 }],
+  deliverables: [{ kind: 'FINAL_REPORT', dueDate: '2027-04-15', description: 'final report' }],
+  budgetLineRef: '2026-MZ-MINOR-01',
+};
+
+function render(outcome: Outcome, extra: { proposal?: Proposal } = {}) {
+  return renderOutcomeMail(
+    outcomeMailModel({
+      purchaseId: 'p-2026-0042',
+      proposal: extra.proposal ?? proposal,
+      outcome,
+      recipientName: '陈经办',
+      level: 'FINANCE_SECTION',
+    }),
+  );
+}
+
+const approved: Outcome = {
+  result: 'APPROVED',
+  reason: '同意 agreed',
+  by: 'director@civil-affairs.example.gov.cn',
+  at: '2026-03-05T02:30:00.000Z',
+};
+const rejected: Outcome = {
+  result: 'REJECTED',
+  reason: '预算说明不充分 Budget not justified',
+  by: 'finance-section@civil-affairs.example.gov.cn',
+  at: '2026-03-05T02:30:00.000Z',
+};
+
+describe('renderOutcomeMail', () => {
+  it('tells the purchasing officer the purchase was approved, by whom and when, with the facts', () => {
+    const mail = render(approved);
+
+    expect(mail.subject).toBe('【已批准 Approved】湖里区未成年人关爱保护项目');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('已通过审批');
+      expect(part).toContain('has been approved');
+      expect(part).toContain('director@civil-affairs.example.gov.cn');
+      expect(part).toContain('2026-03-05 10:30 (UTC+8)');
+      expect(part).toContain('¥123,456.78');
+      expect(part).toContain('未成年人保护 Minor protection');
+      expect(part).toContain('52350206MJ0000001Y');
+      expect(part).toContain('p-2026-0042');
+    }
+  });
+
+  it('gives the reason of a rejection, Chinese before English', () => {
+    const mail = render(rejected);
+
+    expect(mail.subject).toBe('【已驳回 Rejected】湖里区未成年人关爱保护项目');
+    expect(mail.text).toContain('驳回理由 Reason: 预算说明不充分 Budget not justified');
+    expect(mail.text.indexOf('已被驳回')).toBeLessThan(mail.text.indexOf('has been rejected'));
+    expect(mail.html).toContain('预算说明不充分 Budget not justified');
+    expect(mail.html).toContain('财务科');
+  });
+
+  it('carries no link at all', () => {
+    const mail = render(rejected);
+
+    expect(mail.html).not.toContain('<a ');
+    expect(mail.html).not.toContain('href=');
+    expect(mail.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('escapes the reason and the title in the HTML part', () => {
+    const mail = render(
+      { ...rejected, reason: '<b onmouseover="x">no</b>' },
+      { proposal: { ...proposal, title: '<script>alert(1)</script>' } },
+    );
+
+    expect(mail.html).not.toContain('<script');
+    expect(mail.html).not.toContain('<b ');
+    expect(mail.html).toContain('&lt;b onmouseover=&quot;x&quot;&gt;no&lt;/b&gt;');
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
