@@ -1,0 +1,371 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { nextAuditEntry } from '../audit-chain.js';
+import type {
+  DecideResult,
+  HumanTask,
+  PublicHumanTask,
+  RecordedDecision,
+  TaskAttempt,
+  TaskRepository,
+} from '../ports.js';
+import { GSI1, keys } from '../table-design.js';
+import {
+  ContentionError,
+  InvalidEscalationStepError,
+  PurchaseNotFoundError,
+  TaskNotDecidedError,
+  TaskNotFoundError,
+} from './errors.js';
+import { UpdateBuilder } from './expressions.js';
+import { DynamoPurchaseRepository, type DynamoRepositoryOptions } from './purchase-repository.js';
+import {
+  auditedWriteItems,
+  publicTaskFromItem,
+  queryAll,
+  type TransactItem,
+  taskFromItem,
+} from './records.js';
+import {
+  backoff,
+  cancellationCodes,
+  conditionFailed,
+  isConditionalCheckFailed,
+  lostRace,
+  MAX_ATTEMPTS,
+  withoutUndefined,
+} from './transactions.js';
+
+const ESCALATED_SUFFIX = ':ESCALATED';
+
+type OpenTaskInput = Parameters<TaskRepository['openTask']>[0];
+type DecideInput = Parameters<TaskRepository['decide']>[0];
+
+/** 144 random bits, URL-safe: unguessable in a link and short enough for an e-mail. */
+function randomId(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function nonceMatches(expected: string, given: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Why a task cannot take a decision now, judged from its stored state; undefined if it can. */
+function refusal(task: HumanTask, now: string): DecideResult | undefined {
+  if (task.status === 'DECIDED') return { outcome: 'ALREADY_DECIDED', task };
+  if (task.status !== 'PENDING') return { outcome: 'NOT_PENDING', task };
+  if (Date.parse(task.expiresAt) <= Date.parse(now)) return { outcome: 'EXPIRED', task };
+  return undefined;
+}
+
+export class DynamoTaskRepository implements TaskRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly purchases: DynamoPurchaseRepository;
+
+  constructor(options: DynamoRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.purchases = new DynamoPurchaseRepository(options);
+  }
+
+  async openTask(input: OpenTaskInput): Promise<{ task: HumanTask; created: boolean }> {
+    const { purchaseId, stepKey, attempt: taskAttempt, now } = input;
+    if (taskAttempt === 'ESCALATION' && !stepKey.endsWith(ESCALATED_SUFFIX)) {
+      throw new InvalidEscalationStepError(stepKey);
+    }
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const existing = await this.taskOfStep(purchaseId, stepKey);
+      if (existing) return { task: await this.renew(existing, input), created: false };
+
+      let superseded: HumanTask | undefined;
+      if (taskAttempt === 'ESCALATION') {
+        const base = await this.taskOfStep(purchaseId, stepKey.slice(0, -ESCALATED_SUFFIX.length));
+        // Decided while the escalation was on its way: that decision stands and is re-delivered.
+        if (base?.status === 'DECIDED') return { task: base, created: false };
+        if (base?.status === 'PENDING') superseded = base;
+      }
+
+      const task: HumanTask = withoutUndefined({
+        taskId: randomId(),
+        purchaseId,
+        stepKey,
+        purpose: 'APPROVAL',
+        level: input.level,
+        attempt: taskAttempt,
+        assignee: input.assignee,
+        taskToken: input.taskToken,
+        nonce: randomId(),
+        createdAt: now,
+        expiresAt: input.expiresAt,
+        status: 'PENDING',
+        mailsSent: [],
+      });
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.step(purchaseId, stepKey),
+              entity: 'STEP',
+              stepKey,
+              taskId: task.taskId,
+              at: now,
+            },
+            // One live task per step: the pointer is written once, by whoever gets there first.
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.task(task.taskId),
+              entity: 'TASK',
+              [GSI1.partitionKey]: keys.purchase(purchaseId).PK,
+              [GSI1.sortKey]: `TASK#${now}#${task.taskId}`,
+              ...task,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ];
+      if (superseded) {
+        items.push({
+          Update: {
+            TableName: this.tableName,
+            Key: keys.task(superseded.taskId),
+            UpdateExpression: 'SET #status = :superseded, supersededAt = :now, supersededBy = :taskId',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':superseded': 'SUPERSEDED',
+              ':pending': 'PENDING',
+              ':now': now,
+              ':taskId': task.taskId,
+            },
+          },
+        });
+      }
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { task, created: true };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        // A concurrent open of the same step, or a decision on the task being superseded: look again.
+        if (!codes || !lostRace(codes, [0, 2])) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new ContentionError(`opening the task of step ${stepKey} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async getTask(taskId: string): Promise<HumanTask | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.task(taskId), ConsistentRead: true }),
+    );
+    return Item ? taskFromItem(Item) : undefined;
+  }
+
+  async claimMail(taskId: string, kind: TaskAttempt): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.task(taskId),
+          UpdateExpression: 'SET mailsSent = list_append(mailsSent, :kinds)',
+          ConditionExpression: 'attribute_exists(PK) AND NOT contains(mailsSent, :kind)',
+          ExpressionAttributeValues: { ':kinds': [kind], ':kind': kind },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      if (!(await this.getTask(taskId))) throw new TaskNotFoundError(taskId);
+      return false;
+    }
+  }
+
+  async unclaimMail(taskId: string, kind: TaskAttempt): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const task = await this.getTask(taskId);
+      if (!task) throw new TaskNotFoundError(taskId);
+      const index = task.mailsSent.indexOf(kind);
+      if (index < 0) return;
+      try {
+        // Lists are edited by position; the condition makes sure the position still holds this kind.
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.task(taskId),
+            UpdateExpression: `REMOVE mailsSent[${index}]`,
+            ConditionExpression: `mailsSent[${index}] = :kind`,
+            ExpressionAttributeValues: { ':kind': kind },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new ContentionError(`giving back the ${kind} mail claim of task ${taskId}`, MAX_ATTEMPTS);
+  }
+
+  async decide(input: DecideInput): Promise<DecideResult> {
+    const { taskId, nonce, now } = input;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const task = await this.getTask(taskId);
+      if (!task) return { outcome: 'NOT_FOUND' };
+      // The nonce comes first: without it a caller learns nothing about the task.
+      if (!nonceMatches(task.nonce, nonce)) return { outcome: 'BAD_NONCE' };
+      const refused = refusal(task, now);
+      if (refused) return refused;
+
+      const purchase = await this.purchases.getPurchase(task.purchaseId);
+      if (!purchase) throw new PurchaseNotFoundError(task.purchaseId);
+      const decision: RecordedDecision = {
+        decision: input.decision,
+        by: task.assignee.email,
+        byName: task.assignee.name,
+        comment: input.comment,
+        at: now,
+        taskId,
+      };
+      const entry = nextAuditEntry(purchase, {
+        actor: task.assignee.email,
+        action: 'approval.decided',
+        detail: {
+          level: task.level,
+          decision: input.decision,
+          comment: input.comment,
+          taskId,
+          attempt: task.attempt,
+        },
+        eventId: `decide:${taskId}`,
+        at: now,
+      });
+      const meta = new UpdateBuilder().set(`approvals.${task.level}`, decision);
+      const taskUpdate: TransactItem = {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.task(taskId),
+          UpdateExpression: 'SET #status = :decided, decision = :decision',
+          ConditionExpression: '#status = :pending AND nonce = :nonce AND expiresAt > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':decided': 'DECIDED',
+            ':decision': decision,
+            ':pending': 'PENDING',
+            ':nonce': nonce,
+            ':now': now,
+          },
+        },
+      };
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [taskUpdate, ...auditedWriteItems(this.tableName, purchase, entry, meta)],
+          }),
+        );
+        return { outcome: 'DECIDED', task: { ...task, status: 'DECIDED', decision } };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (conditionFailed(codes, 0) || conditionFailed(codes, 3)) {
+          // Someone else's decision (or the clock) got there first; the stored task says which.
+          const latest = await this.getTask(taskId);
+          const after = latest && refusal(latest, now);
+          if (after) return after;
+        } else if (!lostRace(codes, [1, 2])) {
+          throw error;
+        }
+        await backoff(attempt);
+      }
+    }
+    throw new ContentionError(`deciding task ${taskId}`, MAX_ATTEMPTS);
+  }
+
+  async markDelivered(taskId: string, now: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.task(taskId),
+          UpdateExpression: 'SET deliveredAt = :now',
+          ConditionExpression: '#status = :decided AND attribute_not_exists(deliveredAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':decided': 'DECIDED' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const task = await this.getTask(taskId);
+      if (!task) throw new TaskNotFoundError(taskId);
+      // Already recorded by an earlier delivery: the first time stands.
+      if (task.deliveredAt !== undefined) return;
+      throw new TaskNotDecidedError(taskId, task.status);
+    }
+  }
+
+  async listTasks(purchaseId: string): Promise<PublicHumanTask[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': GSI1.partitionKey, '#sk': GSI1.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.purchase(purchaseId).PK, ':prefix': 'TASK#' },
+    });
+    return items.map(publicTaskFromItem);
+  }
+
+  /** The task a step points to (the step's one live task), read consistently. */
+  private async taskOfStep(purchaseId: string, stepKey: string): Promise<HumanTask | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.step(purchaseId, stepKey),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? this.getTask(Item.taskId as string) : undefined;
+  }
+
+  /**
+   * A step that already has a task gets the newest task token and expiry while it waits;
+   * a task that is no longer waiting is returned as it is.
+   */
+  private async renew(task: HumanTask, input: OpenTaskInput): Promise<HumanTask> {
+    if (task.status !== 'PENDING') return task;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.task(task.taskId),
+          UpdateExpression: 'SET taskToken = :token, expiresAt = :expiresAt, attempt = :attempt',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':token': input.taskToken,
+            ':expiresAt': input.expiresAt,
+            ':attempt': input.attempt,
+            ':pending': 'PENDING',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? taskFromItem(Attributes) : task;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // Decided (or superseded) in the meantime: return what it is now.
+      return (await this.getTask(task.taskId)) ?? task;
+    }
+  }
+}
