@@ -23,7 +23,20 @@ export const SalaryBenchmarkSchema = z.strictObject({
 });
 export type SalaryBenchmark = z.infer<typeof SalaryBenchmarkSchema>;
 
+export const BudgetLineSettingSchema = z.strictObject({
+  lineId: z.string().check(z.regex(/^[0-9]{4}-[A-Z0-9-]{2,40}$/)),
+  year: z.int().check(z.gte(2000), z.lte(2100)),
+  description: z.string().check(z.minLength(1), z.maxLength(200)),
+  totalFen: z.int().check(z.positive()),
+});
+export type BudgetLineSetting = z.infer<typeof BudgetLineSettingSchema>;
+
 export const PolicySettingsSchema = z.strictObject({
+  /**
+   * Annual budget lines proposals reserve against. A line is created in the table the first
+   * time it is used; later edits of `totalFen` here do not change an existing line.
+   */
+  budgetLines: z.array(BudgetLineSettingSchema),
   salaryBenchmarks: z.array(SalaryBenchmarkSchema).check(z.minLength(1)),
   approval: z.strictObject({
     /** At or below this total only the section chief approves; above it finance and the director too. */

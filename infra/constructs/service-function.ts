@@ -1,0 +1,135 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { PolicySettings } from '../../shared/config/settings.js';
+import { GSI1, TABLE_NAME_ENV } from '../../shared/persistence/table-design.js';
+import { acknowledge, REASONS } from '../nag.js';
+
+const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
+
+export interface ServiceFunctionProps {
+  /** Folder under `functions/` holding `handler.ts`. */
+  readonly name: string;
+  readonly description: string;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 MB */
+  readonly memorySize?: number;
+}
+
+/**
+ * The one way this product makes a Lambda function: Node.js on ARM, bundled by the local
+ * esbuild into a small ESM file (SDK included, so the bundle and not the runtime decides
+ * the SDK version), X-Ray tracing, JSON logs kept for a year. Permissions are granted only
+ * through the intent methods below, each naming what the function does.
+ */
+export class ServiceFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.name} function`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      role,
+      entry: join(functionsDir, props.name, 'handler.ts'),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        // Node 20 is the oldest runtime the bundle must run on (the local runtime of this machine).
+        target: 'node20',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      acknowledge(policy, 'IAM5[Resource::*]', REASONS.xray);
+      acknowledge(policy, `IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>:*]`, REASONS.logStreams);
+    }
+  }
+
+  /**
+   * Reads and conditionally writes the system-of-record table and its one index. There is
+   * deliberately no DeleteItem: nothing a user submitted is ever deleted by the system.
+   */
+  useTable(table: ITable, access: 'read' | 'readWrite' = 'readWrite'): this {
+    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: access === 'read' ? read : [...read, ...write],
+        resources: [table.tableArn, `${table.tableArn}/index/${GSI1.indexName}`],
+      }),
+    );
+    this.addEnvironment(TABLE_NAME_ENV, table.tableName);
+    return this;
+  }
+
+  /** Gets the policy settings (benchmarks, thresholds, approvers) it enforces. */
+  usePolicySettings(settings: PolicySettings): this {
+    this.addEnvironment('POLICY_SETTINGS', JSON.stringify(settings));
+    return this;
+  }
+
+  /** Signs or verifies task links with the key held in Secrets Manager. */
+  useLinkKey(secret: ISecret): this {
+    secret.grantRead(this);
+    this.addEnvironment('LINK_KEY_SECRET_ARN', secret.secretArn);
+    return this;
+  }
+
+  /** Sends e-mail from the configured identity. */
+  sendMailAs(identityArn: string, from: string, configurationSetArn?: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail'],
+        resources: configurationSetArn ? [identityArn, configurationSetArn] : [identityArn],
+      }),
+    );
+    this.addEnvironment('MAIL_FROM', from);
+    return this;
+  }
+
+  /** Hands decisions back to waiting executions of the state machine. */
+  completeTasksOf(stateMachine: IStateMachine): this {
+    stateMachine.grantTaskResponse(this);
+    return this;
+  }
+
+  /** Starts executions of the state machine (named after the purchase). */
+  startExecutionsOf(stateMachine: IStateMachine, envName = 'STATE_MACHINE_ARN'): this {
+    stateMachine.grantStartExecution(this);
+    this.addEnvironment(envName, stateMachine.stateMachineArn);
+    return this;
+  }
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { LOCAL_REGION, type LocalFunction } from './assembly.js';
+
+/** What an invocation returns, as the Step Functions engine and the HTTP API expect it. */
+export type InvokeResult = { payload: unknown } | { errorType: string; errorMessage: string };
+
+export type LambdaInvoker = (functionName: string, payload: unknown) => Promise<InvokeResult>;
+
+export class FunctionNotFoundError extends Error {
+  override name = 'ResourceNotFoundException';
+}
+
+export interface LambdaRunnerOptions {
+  readonly functions: readonly LocalFunction[];
+  /**
+   * Variables every function gets on top of its own (service endpoints, credentials); they win over
+   * the template's, like Lambda's reserved variables.
+   */
+  readonly runtimeEnvironment: Readonly<Record<string, string>>;
+  /** Where function output goes, one prefixed line at a time. Default: stdout / stderr. */
+  readonly log?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+interface Pending {
+  readonly resolve: (result: InvokeResult) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+const workerFile = new URL('./lambda-worker.mjs', import.meta.url);
+
+/** The fixed, fake credentials of the local services: nothing here can reach a real AWS account. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret-access-key' } as const;
+
+/**
+ * Runs each function of the app in its own worker thread with its own environment, one worker per
+ * function (created on first use, replaced after a timeout or crash), like a warm Lambda sandbox.
+ */
+export class LambdaRunner {
+  private readonly byIdentifier = new Map<string, LocalFunction>();
+  private readonly sandboxes = new Map<string, Sandbox>();
+  private closed = false;
+
+  constructor(private readonly options: LambdaRunnerOptions) {
+    for (const fn of options.functions) {
+      this.byIdentifier.set(fn.name, fn);
+      this.byIdentifier.set(fn.logicalId, fn);
+      this.byIdentifier.set(fn.arn, fn);
+    }
+  }
+
+  /** Finds a function by name, logical id, ARN or qualified ARN (`...:function:name:$LATEST`). */
+  find(identifier: string): LocalFunction | undefined {
+    const direct = this.byIdentifier.get(identifier);
+    if (direct) return direct;
+    const fromArn = /(?:^|:)function:([^:]+)/.exec(identifier)?.[1];
+    return fromArn ? this.byIdentifier.get(fromArn) : undefined;
+  }
+
+  readonly invoke: LambdaInvoker = async (functionName, payload) => {
+    const fn = this.find(functionName);
+    if (!fn) {
+      return { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` };
+    }
+    if (this.closed) return { errorType: 'ServiceException', errorMessage: 'the local runtime is stopping' };
+    let sandbox = this.sandboxes.get(fn.name);
+    if (!sandbox || sandbox.dead) {
+      sandbox = new Sandbox(fn, this.environmentOf(fn), this.options.log ?? defaultLog);
+      this.sandboxes.set(fn.name, sandbox);
+    }
+    return sandbox.invoke(payload);
+  };
+
+  environmentOf(fn: LocalFunction): Record<string, string> {
+    const inherited: Record<string, string> = {};
+    // Only what a process needs to run; the host's AWS_* settings must not leak into a function.
+    for (const key of ['PATH', 'LANG', 'HOME', 'TMPDIR', 'NODE_EXTRA_CA_CERTS']) {
+      const value = process.env[key];
+      if (value !== undefined) inherited[key] = value;
+    }
+    return {
+      ...inherited,
+      ...fn.environment,
+      ...this.options.runtimeEnvironment,
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${fn.logicalId}`,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      LAMBDA_TASK_ROOT: fn.bundleDir,
+      _HANDLER: `${fn.handlerModule}.${fn.handlerExport}`,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.sandboxes.values()].map((s) => s.terminate('the local runtime stopped')));
+    this.sandboxes.clear();
+  }
+}
+
+function defaultLog(line: string, stream: 'stdout' | 'stderr'): void {
+  (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`);
+}
+
+class Sandbox {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  dead = false;
+
+  constructor(
+    private readonly fn: LocalFunction,
+    env: Record<string, string>,
+    log: (line: string, stream: 'stdout' | 'stderr') => void,
+  ) {
+    this.worker = new Worker(workerFile, {
+      env,
+      stdout: true,
+      stderr: true,
+      workerData: {
+        bundleDir: fn.bundleDir,
+        handlerModule: fn.handlerModule,
+        handlerExport: fn.handlerExport,
+        functionName: fn.name,
+        functionArn: fn.arn,
+        memoryMb: fn.memoryMb,
+        sourceMaps: (env.NODE_OPTIONS ?? '').includes('--enable-source-maps'),
+      },
+    });
+    prefixLines(this.worker.stdout, `[${fn.name}]`, (line) => log(line, 'stdout'));
+    prefixLines(this.worker.stderr, `[${fn.name}]`, (line) => log(line, 'stderr'));
+    this.worker.on('message', (message: WorkerReply) => this.settle(message));
+    this.worker.on('error', (error) => {
+      this.failAll('Runtime.ExitError', `${fn.name} crashed: ${error.message}`);
+    });
+    this.worker.on('exit', (code) => {
+      this.dead = true;
+      this.failAll('Runtime.ExitError', `${fn.name} exited with code ${code}`);
+    });
+  }
+
+  invoke(event: unknown): Promise<InvokeResult> {
+    const id = this.nextId++;
+    const requestId = randomUUID();
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    return new Promise<InvokeResult>((resolve) => {
+      const timer = setTimeout(() => {
+        // A handler past its timeout is stopped, as Lambda stops the sandbox; the next call gets a fresh one.
+        const message = `${new Date().toISOString()} ${requestId} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`;
+        this.pending.delete(id);
+        resolve({ errorType: 'Sandbox.Timedout', errorMessage: message });
+        void this.terminate(message);
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.worker.postMessage({ id, requestId, deadline: Date.now() + timeoutMs, event });
+    });
+  }
+
+  async terminate(reason: string): Promise<void> {
+    this.dead = true;
+    this.failAll('Sandbox.Timedout', reason);
+    await this.worker.terminate();
+  }
+
+  private settle(reply: WorkerReply): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    clearTimeout(pending.timer);
+    pending.resolve(
+      reply.ok ? { payload: JSON.parse(reply.json) } : { errorType: reply.errorType, errorMessage: reply.errorMessage },
+    );
+  }
+
+  private failAll(errorType: string, errorMessage: string): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.resolve({ errorType, errorMessage });
+      this.pending.delete(id);
+    }
+  }
+}
+
+type WorkerReply =
+  | { id: number; ok: true; json: string }
+  | { id: number; ok: false; errorType: string; errorMessage: string };
+
+function prefixLines(stream: Readable, prefix: string, write: (line: string) => void): void {
+  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+    write(`${prefix} ${line}`);
+  });
+}

@@ -1,0 +1,78 @@
+/** How fast state-machine time runs: real milliseconds per state-machine second (1000 = real time). */
+export interface LocalClock {
+  /** real ms per state-machine second; 1000 = real time, 1 = 1000x faster */
+  msPerSecond: number;
+}
+
+/** Node fires any setTimeout longer than this at once, so longer waits are armed in slices. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+interface PendingTimer {
+  /** State-machine seconds still to wait when the timer was last armed. */
+  remainingSeconds: number;
+  armedAt: number;
+  handle: NodeJS.Timeout | undefined;
+  fire: () => void;
+}
+
+/**
+ * Timers measured in state-machine seconds. A clock change re-arms every pending timer for the time it
+ * still has to run, so a demo can speed up a wait that already started.
+ */
+export class ScaledTimers {
+  readonly #pending = new Set<PendingTimer>();
+  #msPerSecond: number;
+
+  constructor(clock: LocalClock) {
+    this.#msPerSecond = checkedMsPerSecond(clock);
+  }
+
+  get msPerSecond(): number {
+    return this.#msPerSecond;
+  }
+
+  setClock(clock: LocalClock): void {
+    const next = checkedMsPerSecond(clock);
+    const now = Date.now();
+    for (const timer of this.#pending) {
+      clearTimeout(timer.handle);
+      timer.remainingSeconds = Math.max(0, timer.remainingSeconds - (now - timer.armedAt) / this.#msPerSecond);
+    }
+    this.#msPerSecond = next;
+    for (const timer of this.#pending) this.#arm(timer);
+  }
+
+  /** Calls `fire` after `seconds` state-machine seconds; returns a function that cancels it. */
+  after(seconds: number, fire: () => void): () => void {
+    const timer: PendingTimer = { remainingSeconds: Math.max(0, seconds), armedAt: 0, handle: undefined, fire };
+    this.#pending.add(timer);
+    this.#arm(timer);
+    return () => {
+      clearTimeout(timer.handle);
+      this.#pending.delete(timer);
+    };
+  }
+
+  #arm(timer: PendingTimer): void {
+    const realMs = timer.remainingSeconds * this.#msPerSecond;
+    timer.armedAt = Date.now();
+    if (realMs > MAX_TIMER_MS) {
+      timer.handle = setTimeout(() => {
+        timer.remainingSeconds -= MAX_TIMER_MS / this.#msPerSecond;
+        this.#arm(timer);
+      }, MAX_TIMER_MS);
+      return;
+    }
+    timer.handle = setTimeout(() => {
+      this.#pending.delete(timer);
+      timer.fire();
+    }, realMs);
+  }
+}
+
+function checkedMsPerSecond(clock: LocalClock): number {
+  if (!Number.isFinite(clock.msPerSecond) || clock.msPerSecond <= 0) {
+    throw new RangeError(`clock.msPerSecond must be a positive number, got ${clock.msPerSecond}`);
+  }
+  return clock.msPerSecond;
+}

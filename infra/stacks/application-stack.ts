@@ -1,0 +1,164 @@
+import { Arn, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import type { DeploymentSettings } from '../../shared/config/settings.js';
+import { PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
+import { ServiceFunction } from '../constructs/service-function.js';
+import { acknowledge } from '../nag.js';
+
+export interface ApplicationStackProps extends StackProps {
+  readonly table: ITable;
+  readonly settings: DeploymentSettings;
+}
+
+/** The stateless application: functions, the purchase workflow, the HTTP API, mail and the link key. */
+export class ApplicationStack extends Stack {
+  readonly api: HttpApi;
+  readonly lifecycle: PurchaseLifecycle;
+
+  constructor(scope: Construct, id: string, props: ApplicationStackProps) {
+    super(scope, id, props);
+    const { table, settings } = props;
+    const policy = settings.policy;
+
+    const linkKey = new Secret(this, 'LinkSigningKey', {
+      description: 'HMAC key that signs the task links in e-mails',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    const mailIdentity = new EmailIdentity(this, 'MailIdentity', {
+      identity: settings.sesIdentity.includes('@')
+        ? Identity.email(settings.sesIdentity)
+        : Identity.domain(settings.sesIdentity),
+    });
+    const mailIdentityArn = this.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: mailIdentity.emailIdentityName,
+    });
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Purchases of NGO services: staff API and e-mailed task links',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      // Query strings are left out of the access log: they carry link signatures.
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            error: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const publicBaseUrl = settings.publicBaseUrl ?? this.api.apiEndpoint;
+
+    const stateMachineName = `${this.stackName}-purchase-lifecycle`;
+    const stateMachineArn = Arn.format(
+      { service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+      this,
+    );
+    const allowTaskCallbacks = (fn: ServiceFunction) =>
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          resources: [stateMachineArn],
+        }),
+      );
+
+    const step = (id: string, name: string, description: string) =>
+      new ServiceFunction(this, id, { name, description }).useTable(table).usePolicySettings(policy);
+
+    const validateProposal = step('ValidateProposal', 'validate-proposal', 'Re-checks a proposal against every policy rule');
+    const reserveBudget = step('ReserveBudget', 'reserve-budget', 'Reserves the purchase amount on its budget line');
+    const planApproval = step('PlanApproval', 'plan-approval', 'Works out which approval levels are still needed');
+    const requestDecision = step('RequestDecision', 'request-decision', 'Opens a human task and e-mails its link')
+      .useLinkKey(linkKey)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    requestDecision.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    allowTaskCallbacks(requestDecision);
+    const concludeApproval = step('ConcludeApproval', 'conclude-approval', 'Records an approved purchase');
+    const rejectPurchase = step('RejectPurchase', 'reject-purchase', 'Records a rejection and releases the budget');
+
+    this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
+      stateMachineName,
+      approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
+      functions: { validateProposal, reserveBudget, planApproval, requestDecision, concludeApproval, rejectPurchase },
+    });
+    const stateMachine = this.lifecycle.stateMachine;
+
+    const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(stateMachine);
+    const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}');
+    const taskLink = step('TaskLink', 'task-link', 'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links')
+      .useLinkKey(linkKey);
+    allowTaskCallbacks(taskLink);
+    new ServiceFunction(this, 'ResumeOpenPurchases', {
+      name: 'resume-open-purchases',
+      description: 'Starts an execution at its stage boundary for every purchase that is not finished',
+      timeout: Duration.minutes(5),
+    })
+      .useTable(table)
+      .startExecutionsOf(stateMachine);
+
+    const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
+      jwtAudience: settings.auth.audience,
+    });
+    this.api.addRoutes({
+      path: '/purchases',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('CreatePurchaseIntegration', createPurchase),
+      authorizer: staffOnly,
+    });
+    this.api.addRoutes({
+      path: '/purchases/{id}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('GetPurchaseIntegration', getPurchase),
+      authorizer: staffOnly,
+    });
+    // Capability links: the signed task id is the credential, checked by the function.
+    this.api.addRoutes({
+      path: '/tasks/{taskId}',
+      methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('TaskLinkIntegration', taskLink),
+    });
+
+    for (const route of this.api.node.findAll().filter((c) => c.node.path.includes('--tasks--'))) {
+      if (route.node.id === 'Resource' && route.node.scope?.node.id.match(/^(GET|HEAD|POST)--tasks--/)) {
+        acknowledge(
+          route,
+          'APIG4',
+          'Task links are capabilities: the function verifies the HMAC-signed task id and the per-task nonce.',
+        );
+      }
+    }
+    acknowledge(
+      linkKey,
+      'SMG4',
+      'Rotating the link key would void every outstanding e-mailed link; it is rotated by a documented manual step.',
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+  }
+}

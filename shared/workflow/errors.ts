@@ -1,0 +1,31 @@
+/**
+ * Error names the state machine matches in Retry and Catch. A Lambda task fails with the
+ * `name` of the error its handler throws, so these classes and the workflow agree by name.
+ */
+export const WORKFLOW_ERRORS = {
+  /** The purchase cannot go on (policy, budget, a recorded rejection): the workflow rejects it. */
+  refused: 'PurchaseRefused',
+  /** An approver rejected the proposal. */
+  rejected: 'PurchaseRejected',
+  /** Nobody decided after a reminder and an escalation. */
+  approvalLapsed: 'ApprovalLapsed',
+  /** Worth retrying (a lost race that re-reading fixes, a throttled call). */
+  transient: 'TransientError',
+} as const;
+
+export type RefusalReason = 'POLICY' | 'BUDGET' | 'NGO_BARRED' | 'REJECTED';
+
+/** Thrown by a workflow task when the purchase must end REJECTED; the message says why for people. */
+export class PurchaseRefused extends Error {
+  override name = WORKFLOW_ERRORS.refused;
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
+    super(`${reason}: ${message}`);
+  }
+}
+
+export class TransientError extends Error {
+  override name = WORKFLOW_ERRORS.transient;
+}

@@ -1,0 +1,208 @@
+import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Errors,
+  Fail,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { acknowledge } from '../infra/nag.js';
+import type { TaskAttempt } from '../shared/persistence/ports.js';
+import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
+
+export interface PurchaseLifecycleFunctions {
+  readonly validateProposal: IFunction;
+  readonly reserveBudget: IFunction;
+  readonly planApproval: IFunction;
+  readonly requestDecision: IFunction;
+  readonly concludeApproval: IFunction;
+  readonly rejectPurchase: IFunction;
+}
+
+export interface PurchaseLifecycleProps {
+  readonly functions: PurchaseLifecycleFunctions;
+  /** How long each approver has, before the reminder and again before escalation. */
+  readonly approvalTimeout: Duration;
+  /** Fixed name, so functions can be granted task callbacks without a reference cycle. */
+  readonly stateMachineName: string;
+}
+
+/** Lambda errors worth retrying: throttling and service hiccups, never a domain error. */
+const TRANSIENT_LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+  WORKFLOW_ERRORS.transient,
+];
+
+/** Retries transient failures with exponential backoff and full jitter (no thundering herd). */
+function retryTransient(task: LambdaInvoke): LambdaInvoke {
+  return task.addRetry({
+    errors: TRANSIENT_LAMBDA_ERRORS,
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 6,
+    jitterStrategy: JitterType.FULL,
+  });
+}
+
+/**
+ * The purchase lifecycle: one Standard execution per purchase, named after the purchase id.
+ *
+ * The entry is a Choice on `resumeAt`, so an execution can start at any stage boundary from
+ * what DynamoDB holds (after a redeploy, or a restart of the local runtime). Every wait for a
+ * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
+ * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
+ * Later stages (contracting onwards) end at their boundary until they are built.
+ */
+export class PurchaseLifecycle extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: PurchaseLifecycleProps) {
+    super(scope, id);
+    const fns = props.functions;
+
+    const invoke = (name: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null) => {
+      const task = new LambdaInvoke(this, name, {
+        lambdaFunction: fn,
+        payload: TaskInput.fromObject(payload),
+        payloadResponseOnly: false,
+        resultSelector: { 'value.$': '$.Payload' },
+        resultPath: resultPath === null ? JsonPath.DISCARD : resultPath,
+        retryOnServiceExceptions: false,
+        taskTimeout: Timeout.duration(Duration.seconds(60)),
+      });
+      return retryTransient(task);
+    };
+    const purchaseId = JsonPath.stringAt('$.purchaseId');
+
+    // Ending states. A rejection is a normal end of the execution: the purchase was decided.
+    const rejectPurchase = invoke(
+      'Reject purchase',
+      fns.rejectPurchase,
+      { purchaseId, error: JsonPath.stringAt('$.failure.Error'), cause: JsonPath.stringAt('$.failure.Cause') },
+      null,
+    );
+    rejectPurchase.next(new Succeed(this, 'Purchase rejected'));
+    const onDomainRefusal = { errors: [WORKFLOW_ERRORS.refused], resultPath: '$.failure' };
+
+    const validate = invoke('Validate proposal', fns.validateProposal, { purchaseId }, null);
+    validate.addCatch(rejectPurchase, onDomainRefusal);
+    const reserve = invoke('Reserve budget', fns.reserveBudget, { purchaseId }, null);
+    reserve.addCatch(rejectPurchase, onDomainRefusal);
+    const plan = invoke('Plan approval chain', fns.planApproval, { purchaseId }, '$.plan');
+    plan.addCatch(rejectPurchase, onDomainRefusal);
+
+    // One approval level, run once per level the thresholds require, in order.
+    const askFor = (name: string, attempt: TaskAttempt) => {
+      const task = new LambdaInvoke(this, name, {
+        lambdaFunction: fns.requestDecision,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({
+          purchaseId,
+          level: JsonPath.stringAt('$.level'),
+          attempt,
+          taskToken: JsonPath.taskToken,
+        }),
+        resultPath: '$.decision',
+        taskTimeout: Timeout.duration(props.approvalTimeout),
+        retryOnServiceExceptions: false,
+      });
+      return retryTransient(task);
+    };
+    const ask = askFor('Ask approver', 'FIRST');
+    const remind = askFor('Remind approver', 'REMINDER');
+    const escalate = askFor('Escalate to deputy', 'ESCALATION');
+    const lapsed = new Fail(this, 'Approval lapsed', {
+      error: WORKFLOW_ERRORS.approvalLapsed,
+      cause: 'no decision after a reminder and an escalation',
+    });
+    const onTimeout = { errors: [Errors.TIMEOUT], resultPath: '$.timedOut' };
+    const decided = new Choice(this, 'Approved at this level?')
+      .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), new Succeed(this, 'Level approved'))
+      .otherwise(
+        new Fail(this, 'Level rejected', { error: WORKFLOW_ERRORS.rejected, cause: 'an approver rejected the proposal' }),
+      );
+    ask.addCatch(remind, onTimeout).next(decided);
+    remind.addCatch(escalate, onTimeout).next(decided);
+    escalate.addCatch(lapsed, onTimeout).next(decided);
+
+    const approvalChain = new MapState(this, 'Approval chain', {
+      itemsPath: '$.plan.value.levels',
+      itemSelector: { purchaseId, level: JsonPath.stringAt('$$.Map.Item.Value') },
+      maxConcurrency: 1,
+      resultPath: JsonPath.DISCARD,
+    });
+    approvalChain.itemProcessor(ask);
+    approvalChain.addCatch(rejectPurchase, {
+      errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.approvalLapsed],
+      resultPath: '$.failure',
+    });
+
+    const conclude = invoke('Conclude approval', fns.concludeApproval, { purchaseId }, null);
+    const contracting = new Succeed(this, 'At contracting boundary', {
+      comment: 'The contracting stage and later ones continue from here once they are built.',
+    });
+
+    plan.next(approvalChain);
+    approvalChain.next(conclude);
+    conclude.next(contracting);
+    validate.next(reserve);
+    reserve.next(plan);
+
+    const entry = new Choice(this, 'Where to resume')
+      .when(Condition.stringEquals('$.resumeAt', 'APPROVAL'), plan)
+      .when(Condition.stringEquals('$.resumeAt', 'CONTRACTING'), contracting)
+      .otherwise(validate);
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(entry),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', {
+          retention: RetentionDays.ONE_YEAR,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: LogLevel.ALL,
+        // Execution data holds task tokens on their way to the callback function: keep it out of logs.
+        includeExecutionData: false,
+      },
+    });
+
+    const rolePolicy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
+    if (rolePolicy) {
+      acknowledge(
+        rolePolicy,
+        'IAM5[Resource::*]',
+        'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray accept only Resource "*".',
+      );
+      const stack = Stack.of(this);
+      for (const fn of Object.values(fns)) {
+        const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+        acknowledge(
+          rolePolicy,
+          `IAM5[Resource::<${logicalId}.Arn>:*]`,
+          'LambdaInvoke also grants the versions and aliases of this one function (<arn>:*), nothing else.',
+        );
+      }
+    }
+  }
+}
