@@ -1,1 +1,40 @@
-export const handler = async () => ({});
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { BadRequestError, json, jsonErrors, parseJsonBody, requireStaff } from '../../shared/runtime/http.js';
+import { log } from '../../shared/runtime/log.js';
+import { policySettings, tableRepositories } from '../../shared/runtime/repositories.js';
+import { stepFunctionsStarter } from '../../shared/runtime/step-functions.js';
+import { systemNow } from '../../shared/usecases/ports.js';
+import { submitProposal } from '../../shared/usecases/submit-proposal.js';
+
+const deps = {
+  purchases: tableRepositories().purchases,
+  workflow: stepFunctionsStarter(),
+  settings: policySettings(),
+  now: systemNow,
+};
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** POST /purchases: a purchasing officer registers a proposal. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(jsonErrors())
+  .handler(async (event) => {
+    const staff = requireStaff(event);
+    const idempotencyKey = event.headers['idempotency-key'];
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadRequestError('Idempotency-Key must be 8 to 64 letters, digits, "-" or "_"');
+    }
+    const { purchase, created } = await submitProposal(deps, {
+      body: parseJsonBody(event),
+      staff,
+      idempotencyKey,
+    });
+    log.info(created ? 'purchase submitted' : 'purchase submission repeated', { purchaseId: purchase.purchaseId });
+    return json(created ? 201 : 200, {
+      purchaseId: purchase.purchaseId,
+      stage: purchase.stage,
+      totalFen: purchase.proposal.totalFen,
+      links: { self: `/purchases/${purchase.purchaseId}` },
+    });
+  });

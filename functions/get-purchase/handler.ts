@@ -1,1 +1,17 @@
-export const handler = async () => ({});
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { json, jsonErrors, NotFoundError, requireStaff } from '../../shared/runtime/http.js';
+import { tableRepositories } from '../../shared/runtime/repositories.js';
+import { purchaseView } from '../../shared/usecases/purchase-view.js';
+
+const repositories = tableRepositories();
+
+/** GET /purchases/{id}: stage, amounts, pending tasks and the verified audit trail. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(jsonErrors())
+  .handler(async (event) => {
+    requireStaff(event);
+    const view = await purchaseView(repositories, event.pathParameters?.id ?? '');
+    if (!view) throw new NotFoundError('no such purchase');
+    return json(200, view);
+  });

@@ -1,1 +1,8 @@
-export const handler = async () => ({});
+import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { rejectPurchase } from '../../shared/usecases/approval-workflow.js';
+import { RejectPurchaseInput } from '../workflow-input.js';
+import { workflowDeps } from '../workflow-deps.js';
+
+const deps = workflowDeps();
+
+export const handler = workflowStep(RejectPurchaseInput, (input) => rejectPurchase(deps, input));

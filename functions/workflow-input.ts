@@ -1,0 +1,18 @@
+import * as z from 'zod/mini';
+import { APPROVAL_LEVELS } from '../shared/config/settings.js';
+
+/** Inputs the state machine passes to its Lambda tasks (see workflows/purchase-lifecycle.ts). */
+export const PurchaseStepInput = z.object({ purchaseId: z.string().check(z.regex(/^PUR-\d{4}-[A-Z0-9]{16}$/)) });
+
+export const RequestDecisionInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  level: z.enum(APPROVAL_LEVELS),
+  attempt: z.enum(['FIRST', 'REMINDER', 'ESCALATION']),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
+
+export const RejectPurchaseInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
+});

@@ -1,0 +1,108 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ValidationError } from '../domain/errors.js';
+import type { HtmlPage } from '../pages/layout.js';
+import { PAGE_HEADERS } from '../pages/layout.js';
+import { errorPage } from '../pages/status-pages.js';
+import type { StaffMember } from '../usecases/submit-proposal.js';
+import { log } from './log.js';
+
+/** HTTP errors the staff API maps by name (STYLE: named errors, mapped at the edge). */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+export class BadRequestError extends Error {
+  override name = 'BadRequestError';
+}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+export function htmlResponse(page: HtmlPage, method: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: page.statusCode, headers: { ...PAGE_HEADERS }, body: method === 'HEAD' ? '' : page.html };
+}
+
+export function rawBody(event: APIGatewayProxyEventV2): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+export function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
+  const text = rawBody(event);
+  if (!text) throw new BadRequestError('the request needs a JSON body');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequestError('the body is not valid JSON');
+  }
+}
+
+/** Roles arrive as an array, or flattened by API Gateway into "[a b]", or space/comma separated. */
+export function rolesFromClaim(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string') return [];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+/** The caller, if the JWT authorizer let them in with the staff role. */
+export function requireStaff(event: APIGatewayProxyEventV2): StaffMember {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer
+    ?.jwt?.claims;
+  if (!claims || typeof claims.sub !== 'string') throw new UnauthorizedError('no verified token');
+  const roles = [...rolesFromClaim(claims.roles), ...rolesFromClaim(claims['cognito:groups'])];
+  if (!roles.includes('staff')) throw new ForbiddenError('this route is for bureau staff');
+  return {
+    sub: claims.sub,
+    email: typeof claims.email === 'string' ? claims.email : undefined,
+    name: typeof claims.name === 'string' ? claims.name : undefined,
+  };
+}
+
+const STATUS_BY_ERROR: Record<string, number> = {
+  ValidationError: 400,
+  BadRequestError: 400,
+  UnauthorizedError: 401,
+  ForbiddenError: 403,
+  NotFoundError: 404,
+};
+
+/** Maps named errors to JSON responses; anything else is a logged 500 that reveals nothing. */
+export function jsonErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return {
+    onError: async (request) => {
+      const error = request.error as Error;
+      const status = STATUS_BY_ERROR[error.name];
+      if (status === undefined) {
+        log.error('unhandled error', { error: error.name, message: error.message });
+        request.response = json(500, { message: 'Internal Server Error' });
+        return;
+      }
+      const body: Record<string, unknown> = { message: error.message };
+      if (error instanceof ValidationError) body.errors = error.errors;
+      request.response = json(status, body);
+    },
+  };
+}
+
+/** Link pages never show a stack trace or a JSON error: a plain 500 page. */
+export function pageErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return {
+    onError: async (request) => {
+      const error = request.error as Error;
+      log.error('unhandled error', { error: error.name, message: error.message });
+      request.response = htmlResponse(errorPage(), request.event.requestContext.http.method);
+    },
+  };
+}

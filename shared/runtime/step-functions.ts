@@ -1,0 +1,50 @@
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../usecases/ports.js';
+import { requireEnv } from './env.js';
+
+let client: SFNClient | undefined;
+const sfn = () => (client ??= new SFNClient({}));
+
+/** Task callbacks over the Step Functions API; a closed task becomes TaskClosedError. */
+export const stepFunctionsCallbacks: TaskCallbacks = {
+  async succeed(taskToken, output) {
+    try {
+      await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    } catch (error) {
+      if (error instanceof TaskTimedOut || error instanceof InvalidToken || error instanceof TaskDoesNotExist) {
+        throw new TaskClosedError('the execution no longer waits for this task');
+      }
+      throw error;
+    }
+  },
+};
+
+/**
+ * Starts the purchase's execution, named after the purchase so a repeat cannot start a
+ * second one: ExecutionAlreadyExists means it is already running, which is what we wanted.
+ */
+export function stepFunctionsStarter(stateMachineArnEnv = 'STATE_MACHINE_ARN'): WorkflowStarter {
+  return {
+    async start({ purchaseId, resumeAt, executionName }) {
+      try {
+        await sfn().send(
+          new StartExecutionCommand({
+            stateMachineArn: requireEnv(stateMachineArnEnv),
+            name: executionName ?? purchaseId,
+            input: JSON.stringify(resumeAt ? { purchaseId, resumeAt } : { purchaseId }),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      }
+    },
+  };
+}

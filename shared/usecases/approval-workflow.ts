@@ -1,0 +1,259 @@
+import type { ApprovalLevel, PolicySettings } from '../config/settings.js';
+import { requiredApprovalLevels } from '../domain/approval-chain.js';
+import { formatYuan } from '../domain/money.js';
+import { checkProposalPolicy } from '../domain/policy.js';
+import { signTaskLink } from '../links/signing.js';
+import { approvalMailModel, renderApprovalMail } from '../mail/approval-mail.js';
+import type { Mailer } from '../mail/sender.js';
+import type {
+  Assignee,
+  BudgetRepository,
+  PurchaseRecord,
+  PurchaseRepository,
+  RecordedDecision,
+  TaskAttempt,
+  TaskRepository,
+} from '../persistence/ports.js';
+import { PurchaseRefused } from '../workflow/errors.js';
+import type { Now, TaskCallbacks } from './ports.js';
+
+/**
+ * The steps of the proposal and approval stages, one function per Task state of the
+ * workflow. Each is safe to run twice with the same input: every write is named by an
+ * eventId, so a Step Functions retry or a resumed execution changes nothing twice.
+ */
+export interface WorkflowDeps {
+  purchases: PurchaseRepository;
+  budgets: BudgetRepository;
+  tasks: TaskRepository;
+  settings: PolicySettings;
+  now: Now;
+}
+
+const SYSTEM = 'system:workflow';
+
+export class PurchaseMissingError extends Error {
+  override name = 'PurchaseMissingError';
+}
+
+async function load(deps: WorkflowDeps, purchaseId: string): Promise<PurchaseRecord> {
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  if (!purchase) throw new PurchaseMissingError(`purchase ${purchaseId} does not exist`);
+  return purchase;
+}
+
+/** Re-checks every policy rule with the settings in force now (they may have changed since submission). */
+export async function validateProposal(deps: WorkflowDeps, purchaseId: string): Promise<void> {
+  const purchase = await load(deps, purchaseId);
+  const errors = checkProposalPolicy(purchase.proposal, deps.settings);
+  if (errors.length > 0) {
+    throw new PurchaseRefused('POLICY', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  }
+}
+
+/** Reserves the amount on the proposal's budget line; two proposals cannot both take the last money. */
+export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Promise<void> {
+  const purchase = await load(deps, purchaseId);
+  const { budgetLineRef: lineId, totalFen } = purchase.proposal;
+  const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
+  if (configured) await deps.budgets.ensureBudgetLine(configured);
+  const now = deps.now();
+  const result = await deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
+  if (result.status === 'NO_SUCH_LINE') {
+    throw new PurchaseRefused('BUDGET', `budget line ${lineId} does not exist`);
+  }
+  if (result.status === 'INSUFFICIENT') {
+    throw new PurchaseRefused(
+      'BUDGET',
+      `budget line ${lineId} has ${formatYuan(result.availableFen)} left; the proposal needs ${formatYuan(totalFen)}`,
+    );
+  }
+  await deps.purchases.change({
+    purchaseId,
+    set: { budget: { lineId, amountFen: totalFen, status: 'RESERVED', at: now } },
+    audit: { actor: SYSTEM, action: 'budget.reserved', detail: { lineId, amountFen: totalFen } },
+    eventId: 'budget.reserved',
+    now,
+  });
+}
+
+/**
+ * Moves the purchase into APPROVAL with the levels the thresholds require, and returns the
+ * levels still to decide (all of them at first; fewer when an execution resumes).
+ */
+export async function planApproval(deps: WorkflowDeps, purchaseId: string): Promise<{ levels: ApprovalLevel[] }> {
+  let purchase = await load(deps, purchaseId);
+  if (purchase.stage === 'PROPOSAL') {
+    const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
+    purchase = await deps.purchases.change({
+      purchaseId,
+      from: 'PROPOSAL',
+      to: 'APPROVAL',
+      set: { approvalLevels: levels },
+      audit: { actor: SYSTEM, action: 'approval.planned', detail: { levels } },
+      eventId: 'approval.planned',
+      now: deps.now(),
+    });
+  }
+  const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
+  if (rejection) throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
+  return { levels: purchase.approvalLevels.filter((level) => !purchase.approvals[level]) };
+}
+
+function assigneeFor(settings: PolicySettings, level: ApprovalLevel, attempt: TaskAttempt): Assignee {
+  const approval = settings.approval;
+  if (attempt === 'ESCALATION') return { ...approval.deputy, role: 'DEPUTY' };
+  return { ...approval.approvers[level], role: level };
+}
+
+export interface RequestDecisionInput {
+  purchaseId: string;
+  level: ApprovalLevel;
+  attempt: TaskAttempt;
+  taskToken: string;
+}
+
+/** What the waiting Task state receives when the person decides. */
+export type DecisionOutput = Pick<RecordedDecision, 'decision' | 'by' | 'comment' | 'taskId'>;
+
+export function decisionOutput(decision: RecordedDecision): DecisionOutput {
+  return { decision: decision.decision, by: decision.by, comment: decision.comment, taskId: decision.taskId };
+}
+
+/**
+ * Opens (or re-arms with the new token) the human task of one approval level and e-mails
+ * its link once per attempt. When a resumed execution finds the decision already recorded,
+ * it hands that decision straight back instead of asking again.
+ */
+export async function requestDecision(
+  deps: WorkflowDeps & { mailer: Mailer; callbacks: TaskCallbacks; linkKey: () => Promise<Buffer>; baseUrl: string },
+  input: RequestDecisionInput,
+): Promise<{ taskId: string }> {
+  const purchase = await load(deps, input.purchaseId);
+  const now = deps.now();
+  const assignee = assigneeFor(deps.settings, input.level, input.attempt);
+  const stepKey = `APPROVAL:${input.level}${input.attempt === 'ESCALATION' ? ':ESCALATED' : ''}`;
+  const expiresAt = new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString();
+  const { task, created } = await deps.tasks.openTask({
+    purchaseId: input.purchaseId,
+    stepKey,
+    level: input.level,
+    attempt: input.attempt,
+    assignee,
+    taskToken: input.taskToken,
+    expiresAt,
+    now,
+  });
+  if (task.status === 'DECIDED' && task.decision) {
+    await deps.callbacks.succeed(input.taskToken, decisionOutput(task.decision));
+    await deps.tasks.markDelivered(task.taskId, deps.now());
+    return { taskId: task.taskId };
+  }
+  await deps.purchases.change({
+    purchaseId: input.purchaseId,
+    audit: {
+      actor: SYSTEM,
+      action: 'approval.requested',
+      detail: { level: input.level, attempt: input.attempt, assignee: assignee.email, taskCreated: created },
+    },
+    eventId: `approval.requested:${stepKey}:${input.attempt}`,
+    now,
+  });
+  if (await deps.tasks.claimMail(task.taskId, input.attempt)) {
+    try {
+      const link = signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey());
+      const approver = deps.settings.approval.approvers[input.level];
+      const mail = renderApprovalMail(
+        approvalMailModel({
+          purchaseId: purchase.purchaseId,
+          proposal: purchase.proposal,
+          level: input.level,
+          attempt: input.attempt,
+          link,
+          expiresAt: task.expiresAt,
+          recipientName: assignee.name,
+          notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
+        }),
+      );
+      await deps.mailer.send({ to: assignee.email, ...mail });
+    } catch (error) {
+      await deps.tasks.unclaimMail(task.taskId, input.attempt);
+      throw error;
+    }
+  }
+  return { taskId: task.taskId };
+}
+
+/** Every required level approved: the purchase leaves APPROVAL for CONTRACTING. */
+export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): Promise<void> {
+  const purchase = await load(deps, purchaseId);
+  if (purchase.stage !== 'APPROVAL') return;
+  const missing = purchase.approvalLevels.filter((l) => purchase.approvals[l]?.decision !== 'APPROVE');
+  if (missing.length > 0) {
+    // The state machine only gets here after every level approved; anything else is a bug, loudly.
+    throw new Error(`purchase ${purchaseId} lacks approval at ${missing.join(', ')}`);
+  }
+  const last = purchase.approvals[purchase.approvalLevels.at(-1) as ApprovalLevel] as RecordedDecision;
+  const now = deps.now();
+  await deps.purchases.change({
+    purchaseId,
+    from: 'APPROVAL',
+    to: 'CONTRACTING',
+    set: {
+      outcome: {
+        result: 'APPROVED',
+        reason: `approved at every level (${purchase.approvalLevels.join(' → ')})`,
+        by: last.by,
+        at: now,
+      },
+    },
+    audit: { actor: SYSTEM, action: 'purchase.approved', detail: { levels: purchase.approvalLevels } },
+    eventId: 'purchase.approved',
+    now,
+  });
+}
+
+/** Turns the workflow's failure record ({Error, Cause}) into a sentence for people. */
+export function rejectionReason(error: string | undefined, cause: string | undefined): string {
+  let message = cause ?? '';
+  try {
+    const parsed = JSON.parse(cause ?? '') as { errorMessage?: string };
+    if (parsed.errorMessage) message = parsed.errorMessage;
+  } catch {
+    // A Fail state's cause is plain text already.
+  }
+  return `${error ?? 'Rejected'}: ${message}`.trim();
+}
+
+/** Ends the purchase REJECTED with its reason and gives its budget back. */
+export async function rejectPurchase(
+  deps: WorkflowDeps,
+  input: { purchaseId: string; error?: string; cause?: string },
+): Promise<void> {
+  const purchase = await load(deps, input.purchaseId);
+  const now = deps.now();
+  if (purchase.budget?.status === 'RESERVED') {
+    await deps.budgets.release({ lineId: purchase.budget.lineId, purchaseId: purchase.purchaseId, now });
+    await deps.purchases.change({
+      purchaseId: purchase.purchaseId,
+      set: { budget: { ...purchase.budget, status: 'RELEASED', at: now } },
+      audit: { actor: SYSTEM, action: 'budget.released', detail: { lineId: purchase.budget.lineId } },
+      eventId: 'budget.released',
+      now,
+    });
+  }
+  if (purchase.stage === 'REJECTED') return;
+  const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
+  const reason = rejection
+    ? `rejected by ${rejection.byName} (${rejection.by}): ${rejection.comment}`
+    : rejectionReason(input.error, input.cause);
+  await deps.purchases.change({
+    purchaseId: purchase.purchaseId,
+    from: purchase.stage,
+    to: 'REJECTED',
+    set: { outcome: { result: 'REJECTED', reason, by: rejection?.by ?? SYSTEM, at: now } },
+    audit: { actor: rejection?.by ?? SYSTEM, action: 'purchase.rejected', detail: { reason } },
+    eventId: 'purchase.rejected',
+    now,
+  });
+}

@@ -1,0 +1,19 @@
+import type { ResumePoint } from '../domain/lifecycle.js';
+
+/** Starts (or finds already started) the lifecycle execution of a purchase. */
+export interface WorkflowStarter {
+  start(input: { purchaseId: string; resumeAt?: ResumePoint; executionName?: string }): Promise<void>;
+}
+
+/** Hands a human decision back to the execution waiting for it. */
+export interface TaskCallbacks {
+  /** Throws TaskClosedError when the execution no longer waits for that token. */
+  succeed(taskToken: string, output: unknown): Promise<void>;
+}
+
+export class TaskClosedError extends Error {
+  override name = 'TaskClosedError';
+}
+
+export type Now = () => string;
+export const systemNow: Now = () => new Date().toISOString();

@@ -1,0 +1,40 @@
+import { formatYuan } from '../domain/money.js';
+import type { PurchaseRepository, TaskRepository } from '../persistence/ports.js';
+
+/** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
+export async function purchaseView(
+  deps: { purchases: PurchaseRepository; tasks: TaskRepository },
+  purchaseId: string,
+) {
+  if (!/^PUR-\d{4}-[A-Z0-9]{16}$/.test(purchaseId)) return undefined;
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  if (!purchase) return undefined;
+  const [tasks, audit, chain] = await Promise.all([
+    deps.tasks.listTasks(purchaseId),
+    deps.purchases.listAudit(purchaseId),
+    deps.purchases.verifyAuditChain(purchaseId),
+  ]);
+  const { proposal } = purchase;
+  return {
+    purchaseId,
+    stage: purchase.stage,
+    version: purchase.version,
+    title: proposal.title,
+    ngo: proposal.ngo,
+    serviceArea: proposal.serviceArea,
+    term: proposal.term,
+    totalFen: proposal.totalFen,
+    totalYuan: formatYuan(proposal.totalFen),
+    budget: purchase.budget,
+    approvalLevels: purchase.approvalLevels,
+    approvals: purchase.approvals,
+    outcome: purchase.outcome,
+    pendingTasks: tasks.filter((t) => t.status === 'PENDING'),
+    tasks,
+    audit,
+    auditChain: chain,
+    createdBy: purchase.createdBy,
+    createdAt: purchase.createdAt,
+    updatedAt: purchase.updatedAt,
+  };
+}

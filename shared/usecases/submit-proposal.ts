@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { PolicySettings } from '../config/settings.js';
+import { parseProposal } from '../domain/policy.js';
+import type { PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
+import type { Now, WorkflowStarter } from './ports.js';
+
+export interface StaffMember {
+  /** The token's subject. */
+  sub: string;
+  email?: string;
+  name?: string;
+}
+
+/** `PUR-2026-` + 16 base32 characters (80 random bits): readable, unguessable, a valid execution name. */
+export function newPurchaseId(now: string): string {
+  const alphabet = 'ABCDEFGHJKMNPQRSTVWXYZ0123456789';
+  const bytes = randomBytes(16);
+  let suffix = '';
+  for (const b of bytes) suffix += alphabet[b % 32];
+  return `PUR-${now.slice(0, 4)}-${suffix}`;
+}
+
+/**
+ * A purchasing officer registers a proposal: it is validated against the schema and every
+ * policy rule (ValidationError lists them all), stored at PROPOSAL with its first audit
+ * entry, and its lifecycle execution is started. With an idempotency key a repeated
+ * submission (a retried request) returns the first purchase and makes sure it runs.
+ */
+export async function submitProposal(
+  deps: { purchases: PurchaseRepository; workflow: WorkflowStarter; settings: PolicySettings; now: Now },
+  input: { body: unknown; staff: StaffMember; idempotencyKey?: string },
+): Promise<{ purchase: PurchaseRecord; created: boolean }> {
+  const now = deps.now();
+  const proposal = parseProposal(input.body, deps.settings, { today: now.slice(0, 10) });
+  const result = await deps.purchases.createPurchase({
+    purchaseId: newPurchaseId(now),
+    proposal,
+    createdBy: input.staff.email ?? input.staff.sub,
+    idempotencyKey: input.idempotencyKey,
+    now,
+  });
+  await deps.workflow.start({ purchaseId: result.purchase.purchaseId });
+  return result;
+}
