@@ -601,7 +601,7 @@ export function zodIssuesToFieldErrors(
     const value = valueAt(raw, path);
     if (value === undefined && issue.code !== 'unrecognized_keys' && (path.length > 0 || raw === undefined)) {
       const wanted = describeSchema(schema && schemaAt(schema, path), path);
-      errors.push(fieldError('schema-required', field, undefined, `${field} is required`, wanted));
+      errors.push(fieldError('schema-required', field, undefined, 'is required but was not given', wanted));
       continue;
     }
     switch (issue.code) {
@@ -629,7 +629,7 @@ export function zodIssuesToFieldErrors(
               'money-integer-fen',
               field,
               value,
-              `${field} must be a whole number of fen (1 yuan = 100 fen), got ${value}`,
+              `must be a whole number of fen (1 yuan = 100 fen), got ${value}`,
               'a whole number of fen, e.g. 12345 for ¥123.45',
             ),
           );
@@ -640,7 +640,7 @@ export function zodIssuesToFieldErrors(
               'schema-invalid-type',
               field,
               value,
-              `${field} must be ${what}, got ${describeValue(value)}`,
+              `must be ${what}, got ${describeValue(value)}`,
               what,
             ),
           );
@@ -657,7 +657,7 @@ export function zodIssuesToFieldErrors(
               'money-integer-fen',
               field,
               value,
-              `${field} is too large to be an exact number of fen`,
+              `is too large to be an exact number of fen`,
               `at most ${limit} fen`,
             ),
           );
@@ -680,7 +680,7 @@ export function zodIssuesToFieldErrors(
             small ? 'schema-too-small' : 'schema-too-big',
             field,
             value,
-            `${field} must ${noun} ${bound}; it ${has}`,
+            `must ${noun} ${bound}; it ${has}`,
             bound,
           ),
         );
@@ -697,7 +697,7 @@ export function zodIssuesToFieldErrors(
             'schema-invalid-format',
             field,
             value,
-            `${field} must be ${wanted}, got ${describeValue(value)}`,
+            `must be ${wanted}, got ${describeValue(value)}`,
             wanted,
           ),
         );
@@ -710,14 +710,14 @@ export function zodIssuesToFieldErrors(
             'schema-invalid-value',
             field,
             value,
-            `${field} must be one of ${allowed}, got ${describeValue(value)}`,
+            `must be one of ${allowed}, got ${describeValue(value)}`,
             allowed,
           ),
         );
         break;
       }
       default:
-        errors.push(fieldError('schema-invalid', field, value, `${field} is not valid (${issue.code})`));
+        errors.push(fieldError('schema-invalid', field, value, `is not valid (${issue.code})`));
     }
   }
   return errors;

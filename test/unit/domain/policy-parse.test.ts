@@ -73,7 +73,7 @@ describe('parseProposal: schema problems in words', () => {
         field: 'serviceItem',
         rule: 'schema-invalid-type',
         value: 42,
-        message: 'serviceItem must be text, got number 42',
+        message: 'must be text, got number 42',
         allowed: 'text',
       },
     ]);
@@ -84,7 +84,7 @@ describe('parseProposal: schema problems in words', () => {
       expect.objectContaining({
         field: 'totalFen',
         rule: 'schema-invalid-type',
-        message: 'totalFen must be a whole number of fen, got the text "480000"',
+        message: 'must be a whole number of fen, got the text "480000"',
       }),
     ]);
   });
@@ -97,7 +97,7 @@ describe('parseProposal: schema problems in words', () => {
         field: 'budgetLines[0].amountFen',
         rule: 'money-integer-fen',
         value: 48_000_000.5,
-        message: 'budgetLines[0].amountFen must be a whole number of fen (1 yuan = 100 fen), got 48000000.5',
+        message: 'must be a whole number of fen (1 yuan = 100 fen), got 48000000.5',
         allowed: 'a whole number of fen, e.g. 12345 for ¥123.45',
       },
     ]);
@@ -111,10 +111,15 @@ describe('parseProposal: schema problems in words', () => {
       {
         field: 'serviceArea',
         rule: 'schema-required',
-        message: 'serviceArea is required',
+        message: 'is required but was not given',
         allowed: 'one of ELDERLY_CARE, MINOR_PROTECTION, RURAL_REVITALISATION',
       },
-      { field: 'term', rule: 'schema-required', message: 'term is required', allowed: 'an object' },
+      {
+        field: 'term',
+        rule: 'schema-required',
+        message: 'is required but was not given',
+        allowed: 'an object',
+      },
     ]);
   });
 
@@ -124,7 +129,7 @@ describe('parseProposal: schema problems in words', () => {
         field: 'procurementMethod',
         rule: 'schema-invalid-value',
         message: expect.stringMatching(
-          /^procurementMethod must be one of PUBLIC_TENDER, .*INQUIRY, got the text "DIRECT_AWARD"$/,
+          /^must be one of PUBLIC_TENDER, .*INQUIRY, got the text "DIRECT_AWARD"$/,
         ),
       }),
     ]);
@@ -136,13 +141,13 @@ describe('parseProposal: schema problems in words', () => {
       expect.objectContaining({
         field: 'title',
         rule: 'schema-too-small',
-        message: 'title must have at least 4 characters; it has 2',
+        message: 'must have at least 4 characters; it has 2',
         allowed: 'at least 4 characters',
       }),
       expect.objectContaining({
         field: 'deliverables',
         rule: 'schema-too-small',
-        message: 'deliverables must have at least 1 item; it has 0',
+        message: 'must have at least 1 item; it has 0',
       }),
     ]);
   });
@@ -156,7 +161,7 @@ describe('parseProposal: schema problems in words', () => {
       expect.objectContaining({
         field: 'staffPlan[0].headcount',
         rule: 'schema-too-small',
-        message: 'staffPlan[0].headcount must be more than 0; it is 0',
+        message: 'must be more than 0; it is 0',
       }),
     ]);
   });
@@ -179,8 +184,7 @@ describe('parseProposal: schema problems in words', () => {
       expect.objectContaining({
         field: 'term.start',
         rule: 'schema-invalid-format',
-        message:
-          'term.start must be a calendar date written YYYY-MM-DD, e.g. 2026-01-01, got the text "2026-02-30"',
+        message: 'must be a calendar date written YYYY-MM-DD, e.g. 2026-01-01, got the text "2026-02-30"',
       }),
       expect.objectContaining({
         field: 'budgetLineRef',
@@ -195,7 +199,7 @@ describe('parseProposal: schema problems in words', () => {
       expect.objectContaining({
         field: '(body)',
         rule: 'schema-invalid-type',
-        message: '(body) must be an object, got null',
+        message: 'must be an object, got null',
       }),
     ]);
   });
@@ -207,7 +211,7 @@ describe('parseProposal: schema problems in words', () => {
     } catch (error) {
       expect(error).toMatchObject({ name: 'ValidationError' });
       expect((error as Error).message).toBe(
-        "serviceItem: serviceItem must be text, got number 42; extra: unknown field 'extra' is not allowed",
+        "serviceItem: must be text, got number 42; extra: unknown field 'extra' is not allowed",
       );
     }
   });
