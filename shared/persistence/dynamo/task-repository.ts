@@ -57,6 +57,14 @@ function nonceMatches(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Expiry is compared as text inside DynamoDB's condition, which is only right when both sides
+ * are ISO-8601 UTC instants in the same form.
+ */
+function isoInstant(timestamp: string): string {
+  return new Date(timestamp).toISOString();
+}
+
 /** Why a task cannot take a decision now, judged from its stored state; undefined if it can. */
 function refusal(task: HumanTask, now: string): DecideResult | undefined {
   if (task.status === 'DECIDED') return { outcome: 'ALREADY_DECIDED', task };
@@ -104,7 +112,7 @@ export class DynamoTaskRepository implements TaskRepository {
         taskToken: input.taskToken,
         nonce: randomId(),
         createdAt: now,
-        expiresAt: input.expiresAt,
+        expiresAt: isoInstant(input.expiresAt),
         status: 'PENDING',
         mailsSent: [],
       });
@@ -265,7 +273,7 @@ export class DynamoTaskRepository implements TaskRepository {
             ':decision': decision,
             ':pending': 'PENDING',
             ':nonce': nonce,
-            ':now': now,
+            ':now': isoInstant(now),
           },
         },
       };
@@ -354,7 +362,7 @@ export class DynamoTaskRepository implements TaskRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':token': input.taskToken,
-            ':expiresAt': input.expiresAt,
+            ':expiresAt': isoInstant(input.expiresAt),
             ':attempt': input.attempt,
             ':pending': 'PENDING',
           },
