@@ -8,7 +8,11 @@ import type { IConstruct } from 'constructs';
 export function acknowledge(construct: IConstruct, finding: string, reason: string): void {
   if (reason.trim().length < 20) throw new Error(`acknowledgement of ${finding} needs a real reason`);
   Validations.of(construct).acknowledge({ id: `AwsSolutions-${finding}`, reason });
+  // Kept on the construct too, so tests can list every acknowledgement with its reason.
+  construct.node.addMetadata(ACKNOWLEDGEMENT_METADATA, { finding, reason });
 }
+
+export const ACKNOWLEDGEMENT_METADATA = 'ngo-purchase:nag-acknowledgement';
 
 export const REASONS = {
   xray:
