@@ -36,7 +36,10 @@ export class ScaledTimers {
     const now = Date.now();
     for (const timer of this.#pending) {
       clearTimeout(timer.handle);
-      timer.remainingSeconds = Math.max(0, timer.remainingSeconds - (now - timer.armedAt) / this.#msPerSecond);
+      timer.remainingSeconds = Math.max(
+        0,
+        timer.remainingSeconds - (now - timer.armedAt) / this.#msPerSecond,
+      );
     }
     this.#msPerSecond = next;
     for (const timer of this.#pending) this.#arm(timer);
@@ -44,7 +47,12 @@ export class ScaledTimers {
 
   /** Calls `fire` after `seconds` state-machine seconds; returns a function that cancels it. */
   after(seconds: number, fire: () => void): () => void {
-    const timer: PendingTimer = { remainingSeconds: Math.max(0, seconds), armedAt: 0, handle: undefined, fire };
+    const timer: PendingTimer = {
+      remainingSeconds: Math.max(0, seconds),
+      armedAt: 0,
+      handle: undefined,
+      fire,
+    };
     this.#pending.add(timer);
     this.#arm(timer);
     return () => {
