@@ -49,6 +49,8 @@ const TRANSIENT_LAMBDA_ERRORS = [
   'Lambda.TooManyRequestsException',
   'Lambda.Unknown',
   WORKFLOW_ERRORS.transient,
+  // The repositories give up after a bounded number of lost optimistic races; a later try wins.
+  'ContentionError',
 ];
 
 /** Retries transient failures with exponential backoff and full jitter (no thundering herd). */
