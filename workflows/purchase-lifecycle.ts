@@ -55,13 +55,14 @@ const TRANSIENT_LAMBDA_ERRORS = [
 
 /** Retries transient failures with exponential backoff and full jitter (no thundering herd). */
 function retryTransient(task: LambdaInvoke): LambdaInvoke {
-  return task.addRetry({
+  task.addRetry({
     errors: TRANSIENT_LAMBDA_ERRORS,
     interval: Duration.seconds(1),
     backoffRate: 2,
     maxAttempts: 6,
     jitterStrategy: JitterType.FULL,
   });
+  return task;
 }
 
 /**
