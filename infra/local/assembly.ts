@@ -12,6 +12,11 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
+/** The fixed, fake credentials of the local services: nothing here can reach a real AWS account. */
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'LOCALACCESSKEY',
+  secretAccessKey: 'local-secret-access-key',
+} as const;
 
 export interface LocalTable {
   readonly stackName: string;
@@ -305,7 +310,9 @@ export class IntrinsicResolver {
       case 'RoleId':
         return `LOCAL${logicalId.toUpperCase()}`;
     }
-    throw new UnsupportedIntrinsicError(`Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not supported`);
+    throw new UnsupportedIntrinsicError(
+      `Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not supported`,
+    );
   }
 
   private importValue(exportName: string): unknown {
@@ -336,7 +343,10 @@ export class IntrinsicResolver {
 
   /** execute-api URLs of this app's HTTP APIs point at the local API server instead. */
   private localizeApiUrl(value: string): string {
-    return value.replace(/^https:\/\/[A-Za-z0-9-]+\.execute-api\.[A-Za-z0-9-]+\.amazonaws\.com/, this.apiBaseUrl);
+    return value.replace(
+      /^https:\/\/[A-Za-z0-9-]+\.execute-api\.[A-Za-z0-9-]+\.amazonaws\.com/,
+      this.apiBaseUrl,
+    );
   }
 
   private walk(value: unknown, stackName: string, vars: Record<string, unknown>): unknown {
@@ -346,7 +356,11 @@ export class IntrinsicResolver {
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value as Record<string, unknown>);
     const [first] = entries;
-    if (entries.length === 1 && first && (first[0] === 'Ref' || first[0].startsWith('Fn::') || first[0] === 'Condition')) {
+    if (
+      entries.length === 1 &&
+      first &&
+      (first[0] === 'Ref' || first[0].startsWith('Fn::') || first[0] === 'Condition')
+    ) {
       return this.intrinsic(first[0], first[1], stackName, vars);
     }
     const out: Record<string, unknown> = {};
@@ -363,7 +377,9 @@ export class IntrinsicResolver {
       case 'Ref':
         return this.ref(String(arg), stackName, vars);
       case 'Fn::GetAtt': {
-        const [logicalId, ...attribute] = Array.isArray(arg) ? arg.map((a) => String(walk(a))) : String(arg).split('.');
+        const [logicalId, ...attribute] = Array.isArray(arg)
+          ? arg.map((a) => String(walk(a)))
+          : String(arg).split('.');
         if (!logicalId) throw new UnsupportedIntrinsicError('Fn::GetAtt without a logical id');
         return this.getAtt(logicalId, attribute.join('.'), stackName);
       }
@@ -377,7 +393,8 @@ export class IntrinsicResolver {
         const [index, list] = arg as [unknown, unknown];
         const items = walk(list);
         const i = Number(walk(index));
-        if (!Array.isArray(items) || !(i in items)) throw new UnsupportedIntrinsicError(`Fn::Select index ${i} out of range`);
+        if (!Array.isArray(items) || !(i in items))
+          throw new UnsupportedIntrinsicError(`Fn::Select index ${i} out of range`);
         return items[i];
       }
       case 'Fn::Split': {
@@ -385,7 +402,9 @@ export class IntrinsicResolver {
         return this.scalar(walk(source), 'Fn::Split').split(separator);
       }
       case 'Fn::Sub': {
-        const [template, subVars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>?]) : [arg as string];
+        const [template, subVars] = Array.isArray(arg)
+          ? (arg as [string, Record<string, unknown>?])
+          : [arg as string];
         const resolvedVars: Record<string, unknown> = { ...vars };
         for (const [k, v] of Object.entries(subVars ?? {})) resolvedVars[k] = walk(v);
         return this.localizeApiUrl(this.substitute(template, stackName, resolvedVars));
@@ -439,7 +458,10 @@ export class IntrinsicResolver {
 }
 
 /** Replaces `${key}` placeholders of a state machine definition with DefinitionSubstitutions. */
-export function applyDefinitionSubstitutions(definition: string, substitutions: Record<string, unknown>): string {
+export function applyDefinitionSubstitutions(
+  definition: string,
+  substitutions: Record<string, unknown>,
+): string {
   return definition.replace(/\$\{([^}]+)\}/g, (match, key: string) =>
     key in substitutions ? String(substitutions[key]) : match,
   );
@@ -452,7 +474,8 @@ interface Manifest {
 /** Reads manifest.json (and nested assemblies of stages) and returns every stack template. */
 export function readStackTemplates(assemblyDir: string): StackTemplate[] {
   const manifestPath = join(assemblyDir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new AssemblyError(`${assemblyDir} is not a cloud assembly (no manifest.json)`);
+  if (!existsSync(manifestPath))
+    throw new AssemblyError(`${assemblyDir} is not a cloud assembly (no manifest.json)`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   const stacks: StackTemplate[] = [];
   for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
@@ -465,7 +488,8 @@ export function readStackTemplates(assemblyDir: string): StackTemplate[] {
       stacks.push({ stackName, template });
     } else if (artifact.type === 'cdk:cloud-assembly') {
       const directoryName = artifact.properties?.directoryName;
-      if (typeof directoryName === 'string') stacks.push(...readStackTemplates(join(assemblyDir, directoryName)));
+      if (typeof directoryName === 'string')
+        stacks.push(...readStackTemplates(join(assemblyDir, directoryName)));
     }
   }
   return stacks;
@@ -517,7 +541,13 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
               ? { generate: resolver.resolve(props.GenerateSecretString, stackName) as GenerateSecretString }
               : {}),
             ...(props.SecretString !== undefined
-              ? { secretString: resolver.resolveString(props.SecretString, stackName, `${logicalId}.SecretString`) }
+              ? {
+                  secretString: resolver.resolveString(
+                    props.SecretString,
+                    stackName,
+                    `${logicalId}.SecretString`,
+                  ),
+                }
               : {}),
           });
           break;
@@ -530,8 +560,11 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
             arn,
             emailSubscribers: [],
           });
-          for (const s of (resolver.resolve(props.Subscription, stackName) as SubscriptionProps[] | undefined) ?? []) {
-            if (isEmailProtocol(s.Protocol) && s.Endpoint) subscriptions.push({ topicArn: arn, endpoint: s.Endpoint });
+          for (const s of (resolver.resolve(props.Subscription, stackName) as
+            | SubscriptionProps[]
+            | undefined) ?? []) {
+            if (isEmailProtocol(s.Protocol) && s.Endpoint)
+              subscriptions.push({ topicArn: arn, endpoint: s.Endpoint });
           }
           break;
         }
@@ -557,7 +590,9 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
   }
 
   for (const topic of app.topics) {
-    topic.emailSubscribers.push(...subscriptions.filter((s) => s.topicArn === topic.arn).map((s) => s.endpoint));
+    topic.emailSubscribers.push(
+      ...subscriptions.filter((s) => s.topicArn === topic.arn).map((s) => s.endpoint),
+    );
   }
   for (const route of routeResources) {
     const model = routeModel(resolver, app.functions, route.stackName, route.logicalId, route.props);
@@ -627,15 +662,18 @@ function functionModel(
   logicalId: string,
   resource: CfnResource,
 ): LocalFunction {
-  const assetPath = resource.Metadata?.['aws:asset:path'];
-  if (typeof assetPath !== 'string') {
-    throw new AssemblyError(`function ${logicalId} has no aws:asset:path metadata (inline code is not supported)`);
-  }
   const props = resource.Properties ?? {};
+  const assetPath = bundleFolder(assemblyDir, resource);
+  if (!assetPath) {
+    throw new AssemblyError(
+      `function ${logicalId}: no bundle folder in the assembly (inline code is not supported)`,
+    );
+  }
   const handler = resolver.resolveString(props.Handler ?? 'index.handler', stackName, `${logicalId}.Handler`);
   const dot = handler.lastIndexOf('.');
   if (dot <= 0) throw new AssemblyError(`function ${logicalId} has an invalid handler ${handler}`);
-  const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  const variables =
+    (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
   const environment: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) {
     environment[key] = resolver.resolveString(value, stackName, `${logicalId} environment ${key}`);
@@ -654,6 +692,20 @@ function functionModel(
   };
 }
 
+/**
+ * The function's bundle folder: `aws:asset:path` metadata when synthesis recorded it (the CLI does;
+ * an in-process App only with context `aws:cdk:enable-asset-metadata`), else `asset.<hash>` named by
+ * the code's S3 key.
+ */
+function bundleFolder(assemblyDir: string, resource: CfnResource): string | undefined {
+  const assetPath = resource.Metadata?.['aws:asset:path'];
+  if (typeof assetPath === 'string') return assetPath;
+  const s3Key = (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+  const hash = typeof s3Key === 'string' ? /^([0-9a-f]{64})\.zip$/.exec(s3Key)?.[1] : undefined;
+  if (hash && existsSync(join(assemblyDir, `asset.${hash}`))) return `asset.${hash}`;
+  return undefined;
+}
+
 function stateMachineModel(
   resolver: IntrinsicResolver,
   stackName: string,
@@ -666,10 +718,15 @@ function stateMachineModel(
   } else if (props.Definition !== undefined) {
     text = JSON.stringify(resolver.resolve(props.Definition, stackName));
   } else {
-    throw new AssemblyError(`state machine ${logicalId} has no inline definition (S3 definitions are not supported)`);
+    throw new AssemblyError(
+      `state machine ${logicalId} has no inline definition (S3 definitions are not supported)`,
+    );
   }
   if (props.DefinitionSubstitutions !== undefined) {
-    const substitutions = resolver.resolve(props.DefinitionSubstitutions, stackName) as Record<string, unknown>;
+    const substitutions = resolver.resolve(props.DefinitionSubstitutions, stackName) as Record<
+      string,
+      unknown
+    >;
     text = applyDefinitionSubstitutions(text, substitutions);
   }
   return {
@@ -702,7 +759,9 @@ function routeModel(
   const uri = resolver.resolve(integration.Properties?.IntegrationUri, stackName);
   const fn = functions.find((f) => typeof uri === 'string' && (f.arn === uri || uri.includes(`${f.arn}/`)));
   if (!fn) {
-    throw new AssemblyError(`route ${props.RouteKey} (${logicalId}) does not integrate a function of this app`);
+    throw new AssemblyError(
+      `route ${props.RouteKey} (${logicalId}) does not integrate a function of this app`,
+    );
   }
   let authorizer: RouteAuthorizer = { kind: 'none' };
   if (props.AuthorizationType === 'JWT' && props.AuthorizerId) {
@@ -717,7 +776,9 @@ function routeModel(
       scopes: props.AuthorizationScopes ?? [],
     };
   } else if (props.AuthorizationType && props.AuthorizationType !== 'NONE') {
-    throw new AssemblyError(`route ${props.RouteKey}: authorization ${props.AuthorizationType} is not supported locally`);
+    throw new AssemblyError(
+      `route ${props.RouteKey}: authorization ${props.AuthorizationType} is not supported locally`,
+    );
   }
   const [method, path] =
     props.RouteKey === '$default' ? ['ANY', '/{proxy+}'] : (props.RouteKey.split(' ') as [string, string]);

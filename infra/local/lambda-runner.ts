@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { LOCAL_REGION, type LocalFunction } from './assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalFunction } from './assembly.js';
 
 /** What an invocation returns, as the Step Functions engine and the HTTP API expect it. */
 export type InvokeResult = { payload: unknown } | { errorType: string; errorMessage: string };
@@ -30,9 +30,6 @@ interface Pending {
 }
 
 const workerFile = new URL('./lambda-worker.mjs', import.meta.url);
-
-/** The fixed, fake credentials of the local services: nothing here can reach a real AWS account. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret-access-key' } as const;
 
 /**
  * Runs each function of the app in its own worker thread with its own environment, one worker per
@@ -89,6 +86,8 @@ export class LambdaRunner {
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: 'true',
+      // Production runs a newer Node.js; the SDK's warning about this machine's Node 20 is noise here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
@@ -177,7 +176,9 @@ class Sandbox {
     this.pending.delete(reply.id);
     clearTimeout(pending.timer);
     pending.resolve(
-      reply.ok ? { payload: JSON.parse(reply.json) } : { errorType: reply.errorType, errorMessage: reply.errorMessage },
+      reply.ok
+        ? { payload: JSON.parse(reply.json) }
+        : { errorType: reply.errorType, errorMessage: reply.errorMessage },
     );
   }
 

@@ -24,9 +24,12 @@ class HandlerNotFoundError extends Error {
 
 function loadHandler() {
   handlerPromise ??= (async () => {
-    const candidates = ['.mjs', '.js', '.cjs'].map((ext) => join(config.bundleDir, `${config.handlerModule}${ext}`));
+    const candidates = ['.mjs', '.js', '.cjs'].map((ext) =>
+      join(config.bundleDir, `${config.handlerModule}${ext}`),
+    );
     const file = candidates.find((c) => existsSync(c));
-    if (!file) throw new ImportModuleError(`Cannot find module '${config.handlerModule}' in ${config.bundleDir}`);
+    if (!file)
+      throw new ImportModuleError(`Cannot find module '${config.handlerModule}' in ${config.bundleDir}`);
     let mod;
     try {
       mod = await import(pathToFileURL(file).href);
@@ -35,7 +38,9 @@ function loadHandler() {
     }
     const handler = mod[config.handlerExport] ?? mod.default?.[config.handlerExport];
     if (typeof handler !== 'function') {
-      throw new HandlerNotFoundError(`${config.handlerModule}.${config.handlerExport} is undefined or not exported`);
+      throw new HandlerNotFoundError(
+        `${config.handlerModule}.${config.handlerExport} is undefined or not exported`,
+      );
     }
     return handler;
   })();

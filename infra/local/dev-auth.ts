@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+
+/**
+ * The local development identity provider. The production API trusts a real IdP; locally the JWT
+ * routes trust this issuer instead, whose RS256 key is generated once per data folder and kept there.
+ */
+
+export const DEV_TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
+const KEY_FILE = 'dev-issuer-key.json';
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+export interface DevTokenRequest {
+  readonly sub: string;
+  readonly roles: readonly string[];
+  readonly email?: string;
+  /** OAuth scopes, for routes that require some. */
+  readonly scopes?: readonly string[];
+  /** Defaults to the issuer's default audience (the template's). */
+  readonly audience?: string;
+}
+
+export interface DevIssuer {
+  readonly issuer: string;
+  readonly defaultAudience: string;
+  issueToken(request: DevTokenRequest): Promise<{ token: string; expiresIn: number }>;
+  /** Verifies signature, issuer, expiry, audience (any of) and scopes (any of, when required). */
+  verify(token: string, audience: readonly string[], scopes?: readonly string[]): Promise<JWTPayload>;
+  jwks(): JSONWebKeySet;
+}
+
+interface StoredKey {
+  readonly privateJwk: JWK;
+  readonly publicJwk: JWK;
+}
+
+async function loadOrCreateKey(dataDir: string): Promise<StoredKey> {
+  const file = join(dataDir, KEY_FILE);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = `local-${Date.now().toString(36)}`;
+  const stored: StoredKey = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+  return stored;
+}
+
+export async function createDevIssuer(options: {
+  readonly dataDir: string;
+  readonly apiBaseUrl: string;
+  readonly defaultAudience: string;
+}): Promise<DevIssuer> {
+  const stored = await loadOrCreateKey(options.dataDir);
+  const privateKey = await importJWK(stored.privateJwk, 'RS256');
+  const publicKey = await importJWK(stored.publicJwk, 'RS256');
+  const issuer = `${options.apiBaseUrl.replace(/\/+$/, '')}/dev-issuer`;
+  const kid = stored.publicJwk.kid ?? 'local';
+
+  return {
+    issuer,
+    defaultAudience: options.defaultAudience,
+    async issueToken(request) {
+      const claims: JWTPayload & { roles: string[]; email?: string } = { roles: [...request.roles] };
+      if (request.email) claims.email = request.email;
+      if (request.scopes?.length) claims.scope = request.scopes.join(' ');
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+        .setIssuer(issuer)
+        .setSubject(request.sub)
+        .setAudience(request.audience ?? options.defaultAudience)
+        .setIssuedAt()
+        .setExpirationTime(`${DEV_TOKEN_LIFETIME_SECONDS}s`)
+        .sign(privateKey);
+      return { token, expiresIn: DEV_TOKEN_LIFETIME_SECONDS };
+    },
+    async verify(token, audience, scopes = []) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, publicKey, {
+          issuer,
+          audience: [...audience],
+          algorithms: ['RS256'],
+          requiredClaims: ['exp', 'iat'],
+        }));
+      } catch (error) {
+        throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
+      }
+      if (scopes.length > 0) {
+        const granted = String(payload.scope ?? payload.scp ?? '').split(' ');
+        if (!scopes.some((s) => granted.includes(s)))
+          throw new InvalidTokenError('token lacks a required scope');
+      }
+      return payload;
+    },
+    jwks() {
+      return { keys: [stored.publicJwk] };
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LOCAL_REGION, type LocalApp, loadAssembly } from './assembly.js';
+import { createDevIssuer, type DevIssuer } from './dev-auth.js';
+import { LocalHttpApi } from './http-api.js';
+import { LambdaRunner } from './lambda-runner.js';
+import { createMissingTables, startDynamoDbLocal } from './services/dynamodb.js';
+import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
+import { startSecretsService } from './services/secrets.js';
+import { type LocalClock, LocalStepFunctions } from './stepfunctions/index.js';
+
+/**
+ * The embedded local runtime: runs a synthesized cloud assembly on this machine against local,
+ * API-compatible services (DynamoDB Local, the Step Functions engine, a mailbox, Secrets Manager, SNS),
+ * with the app's HTTP API in front of its functions.
+ */
+
+export interface LocalPorts {
+  readonly api?: number;
+  readonly mailbox?: number;
+  readonly dynamodb?: number;
+  readonly stepfunctions?: number;
+  readonly secrets?: number;
+  readonly sns?: number;
+}
+
+export interface LocalUrls {
+  readonly api: string;
+  readonly mailbox: string;
+  readonly dynamodb: string;
+  readonly stepfunctions: string;
+  readonly secrets: string;
+  readonly sns: string;
+}
+
+export interface StartLocalRuntimeOptions {
+  readonly assemblyDir: string;
+  /** Where DynamoDB Local's files, generated secrets, the dev issuer key and endpoints.json live. */
+  readonly dataDir: string;
+  /** 0 or undefined: any free port. */
+  readonly ports?: LocalPorts;
+  readonly clock: LocalClock;
+  readonly log?: (line: string) => void;
+  /** More variables for every function, e.g. `AWS_ENDPOINT_URL_S3` of a storage service run elsewhere. */
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
+}
+
+export interface LocalRuntime {
+  readonly urls: LocalUrls;
+  readonly app: LocalApp;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly lambdas: LambdaRunner;
+  readonly devIssuer: DevIssuer;
+  /** Path of `<dataDir>/endpoints.json`. */
+  readonly endpointsFile: string;
+  stop(): Promise<void>;
+}
+
+/** Logical-id prefix of the product function that restarts executions of unfinished purchases. */
+export const RESUME_FUNCTION_PREFIX = 'ResumeOpenPurchases';
+
+export async function startLocalRuntime(options: StartLocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const ports = options.ports ?? {};
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  // Closed in reverse order of opening, also when the start fails halfway.
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        log(`local runtime: error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+
+  // DynamoDB Local takes seconds to start: start it first and do the rest meanwhile.
+  const dynamoStarting = startDynamoDbLocal({ dataDir, port: ports.dynamodb, log });
+  dynamoStarting.catch(() => {}); // awaited below; a failure surfaces there
+  try {
+    const httpApi = new LocalHttpApi(log);
+    const apiUrl = await httpApi.listen(ports.api ?? 0);
+    closers.push(() => httpApi.close());
+
+    const app = loadAssembly(options.assemblyDir, { apiBaseUrl: apiUrl });
+
+    const mailbox = await startMailbox({ port: ports.mailbox ?? 0 });
+    closers.push(mailbox.close);
+    const publishSns = snsToMailbox(mailbox.url, app.topics);
+    const sns = await startSnsService({ publish: publishSns, port: ports.sns ?? 0 });
+    closers.push(sns.close);
+
+    const secrets = await startSecretsService({ dataDir, secrets: app.secrets, port: ports.secrets ?? 0 });
+    closers.push(secrets.close);
+
+    let lambdas: LambdaRunner | undefined;
+    const stepFunctions = new LocalStepFunctions({
+      invokeLambda: (name, payload) =>
+        lambdas
+          ? lambdas.invoke(name, payload)
+          : Promise.resolve({ errorType: 'ServiceException', errorMessage: 'functions are not started yet' }),
+      publishSns,
+      clock: options.clock,
+      log,
+    });
+    for (const sm of app.stateMachines) {
+      stepFunctions.registerStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition as object });
+    }
+    const sfn = await stepFunctions.listen(ports.stepfunctions ?? 0);
+    closers.push(() => sfn.close());
+
+    const db = await dynamoStarting;
+    closers.push(db.stop);
+    const created = await createMissingTables(db.url, app.tables);
+    if (created.length > 0) log(`created tables: ${created.join(', ')}`);
+
+    const urls: LocalUrls = {
+      api: apiUrl,
+      mailbox: mailbox.url,
+      dynamodb: db.url,
+      stepfunctions: sfn.url,
+      secrets: secrets.url,
+      sns: sns.url,
+    };
+
+    lambdas = new LambdaRunner({
+      functions: app.functions,
+      runtimeEnvironment: {
+        ...options.extraEnvironment,
+        AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+        AWS_ENDPOINT_URL_SFN: urls.stepfunctions,
+        AWS_ENDPOINT_URL_SESV2: urls.mailbox,
+        AWS_ENDPOINT_URL_SES: urls.mailbox,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
+        AWS_ENDPOINT_URL_SNS: urls.sns,
+      },
+    });
+    const runner = lambdas;
+    closers.push(() => runner.close());
+
+    const devIssuer = await createDevIssuer({
+      dataDir,
+      apiBaseUrl: apiUrl,
+      defaultAudience: defaultAudienceOf(app),
+    });
+    httpApi.serve({ routes: app.routes, invoke: runner.invoke, devIssuer });
+    // Stopping begins here: no new requests, and executions are stopped before their functions are,
+    // so a task cut off by the shutdown never runs a workflow's error path.
+    closers.push(async () => {
+      await httpApi.close();
+      await stepFunctions.stopAllExecutions();
+    });
+
+    const endpointsFile = join(dataDir, 'endpoints.json');
+    writeFileSync(
+      endpointsFile,
+      `${JSON.stringify(
+        {
+          ...urls,
+          devToken: `${urls.api}/dev/token`,
+          devIssuer: devIssuer.issuer,
+          region: LOCAL_REGION,
+          tables: Object.fromEntries(app.tables.map((t) => [t.logicalId, t.tableName])),
+          stateMachines: Object.fromEntries(app.stateMachines.map((s) => [s.logicalId, s.arn])),
+          functions: Object.fromEntries(app.functions.map((f) => [f.logicalId, f.name])),
+          secretArns: Object.fromEntries(app.secrets.map((s) => [s.logicalId, s.arn])),
+          outputs: app.outputs,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+
+    await resumeOpenPurchases(app, runner, log);
+
+    return { urls, app, stepFunctions, lambdas: runner, devIssuer, endpointsFile, stop };
+  } catch (error) {
+    await stop();
+    // Java may still be starting when another part fails: it must not outlive the failed start.
+    await dynamoStarting.then((db) => db.stop()).catch(() => {});
+    throw error;
+  }
+}
+
+function defaultAudienceOf(app: LocalApp): string {
+  for (const route of app.routes) {
+    if (route.authorizer.kind === 'jwt' && route.authorizer.audience[0]) return route.authorizer.audience[0];
+  }
+  return 'local';
+}
+
+/** Executions live only in memory: after a restart the product restarts them from DynamoDB. */
+async function resumeOpenPurchases(app: LocalApp, lambdas: LambdaRunner, log: (line: string) => void) {
+  for (const fn of app.functions.filter((f) => f.logicalId.startsWith(RESUME_FUNCTION_PREFIX))) {
+    const result = await lambdas.invoke(fn.name, {});
+    if ('errorType' in result)
+      log(`resuming open purchases failed: ${result.errorType}: ${result.errorMessage}`);
+    else log(`resumed open purchases: ${JSON.stringify(result.payload)}`);
+  }
+}

