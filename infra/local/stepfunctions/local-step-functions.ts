@@ -196,6 +196,12 @@ export class LocalStepFunctions {
     const context = {
       Execution: { Id: arn, Name: name, RoleArn: roleArn },
       StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },
+      // Read while the library resolves a state's paths, i.e. as the state is entered.
+      State: {
+        get EnteredTime(): string {
+          return new Date().toISOString();
+        },
+      },
       // A fresh token per task attempt: the library resolves Parameters and calls the task handler in one
       // synchronous run, so the token minted on first access is the one that handler takes.
       Task: {

@@ -92,10 +92,10 @@ async function finished(executionArn: string) {
 }
 
 /** Waits until `probe` yields a value (e.g. the Lambda has received its task token). */
-async function until<T>(probe: () => T | undefined, timeoutMs = 3000): Promise<T> {
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 5));
@@ -261,5 +261,346 @@ describe('LocalStepFunctions through the real SFN client', () => {
       cause: 'budget line exhausted',
     });
     expect(events.map((e) => e.type)).not.toContain('TaskSucceeded');
+  });
+});
+
+describe('LocalStepFunctions time limits follow the local clock', () => {
+  it('times a callback out after TimeoutSeconds scaled by the clock, as States.Timeout (not States.TaskFailed)', async () => {
+    sfn.setClock({ msPerSecond: 2 });
+    const arn = register(
+      'Reminder',
+      approvalDefinition(
+        {
+          TimeoutSeconds: 300,
+          Next: 'Approved',
+          Catch: [
+            { ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failure', Next: 'Broken' },
+            { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'SendReminder' },
+          ],
+        },
+        {
+          Approved: { Type: 'Succeed' },
+          Broken: { Type: 'Fail' },
+          SendReminder: { Type: 'Pass', End: true },
+        },
+      ),
+    );
+    const began = Date.now();
+    const executionArn = await start(arn, { purchaseId: 'P-6' });
+    const token = await tokenSentTo('requestApproval');
+    const result = await finished(executionArn);
+    const elapsed = Date.now() - began;
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson.timeout).toMatchObject({ Error: 'States.Timeout' });
+    expect(elapsed).toBeGreaterThanOrEqual(550);
+    expect(elapsed).toBeLessThan(3000);
+    await expect(
+      client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' })),
+    ).rejects.toBeInstanceOf(TaskTimedOut);
+  });
+
+  it('keeps waiting through a 40-day Wait instead of firing at once, then goes on', async () => {
+    sfn.setClock({ msPerSecond: 0.0001 }); // 40 days = 3,456,000 s -> about 0.35 s
+    const arn = register('MidTermDue', {
+      StartAt: 'UntilMidTermDue',
+      States: {
+        UntilMidTermDue: { Type: 'Wait', Seconds: 40 * 24 * 3600, Next: 'RequestMidTermReport' },
+        RequestMidTermReport: { Type: 'Pass', Result: 'requested', End: true },
+      },
+    });
+    const began = Date.now();
+    const executionArn = await start(arn, {});
+    await new Promise((r) => setTimeout(r, 150));
+    const midway = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const result = await finished(executionArn);
+
+    expect(midway.status).toBe('RUNNING');
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson).toBe('requested');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(300);
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(events.map((e) => e.type)).toContain('WaitStateExited');
+  });
+
+  it('waits for SecondsPath from the state input and a clock change speeds up a wait already running', async () => {
+    sfn.setClock({ msPerSecond: 1000 });
+    const arn = register('Cooling', {
+      StartAt: 'CoolingOff',
+      States: { CoolingOff: { Type: 'Wait', SecondsPath: '$.coolingOffSeconds', End: true } },
+    });
+    const executionArn = await start(arn, { coolingOffSeconds: 3600 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+
+    const began = Date.now();
+    sfn.setClock({ msPerSecond: 0.05 }); // the remaining hour now lasts about 0.18 s
+    const result = await finished(executionArn);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(Date.now() - began).toBeLessThan(2000);
+  });
+
+  it('scales Retry intervals: a Lambda error name is retried after IntervalSeconds on the clock, then succeeds', async () => {
+    let calls = 0;
+    lambdaBehaviour = async () => {
+      calls += 1;
+      return calls === 1
+        ? { errorType: 'BudgetLockBusy', errorMessage: 'try again' }
+        : { payload: { reserved: true } };
+    };
+    const arn = register('RetryReserve', {
+      StartAt: 'ReserveBudget',
+      States: {
+        ReserveBudget: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'reserveBudget', 'Payload.$': '$' },
+          Retry: [{ ErrorEquals: ['BudgetLockBusy'], IntervalSeconds: 60, MaxAttempts: 2 }],
+          OutputPath: '$.Payload',
+          End: true,
+        },
+      },
+    });
+    const began = Date.now();
+    const result = await finished(await start(arn, {}));
+
+    expect(calls).toBe(2);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson).toEqual({ reserved: true });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(55);
+    expect(Date.now() - began).toBeLessThan(5000);
+  });
+
+  it('fails the execution with TIMED_OUT when the top-level TimeoutSeconds passes', async () => {
+    const arn = register('Deadline', { ...approvalDefinition(), TimeoutSeconds: 100 });
+    const executionArn = await start(arn, { purchaseId: 'P-7' });
+    const token = await tokenSentTo('requestApproval');
+    const result = await finished(executionArn);
+
+    expect(result.status).toBe('TIMED_OUT');
+    await expect(
+      client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toBeInstanceOf(TaskTimedOut);
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(events.at(-1)?.type).toBe('ExecutionTimedOut');
+  });
+});
+
+describe('LocalStepFunctions task resources', () => {
+  it('surfaces a Lambda error under its errorType to Catch, with the message in the Cause', async () => {
+    lambdaBehaviour = async () => ({ errorType: 'ValidationError', errorMessage: 'salary below benchmark' });
+    const arn = register('Validate', {
+      StartAt: 'ValidateProposal',
+      States: {
+        ValidateProposal: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: fnArn('validateProposal'), 'Payload.$': '$' },
+          Catch: [{ ErrorEquals: ['ValidationError'], ResultPath: '$.problem', Next: 'Refused' }],
+          End: true,
+        },
+        Refused: { Type: 'Pass', End: true },
+      },
+    });
+    const result = await finished(await start(arn, { purchaseId: 'P-8' }));
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson.problem.Error).toBe('ValidationError');
+    expect(JSON.parse(result.outputJson.problem.Cause)).toMatchObject({
+      errorMessage: 'salary below benchmark',
+    });
+  });
+
+  it('fails a callback task whose Lambda fails, under the Lambda errorType, without waiting for a callback', async () => {
+    lambdaBehaviour = async () => ({ errorType: 'MailRejected', errorMessage: 'no such officer mailbox' });
+    const arn = register(
+      'MailFails',
+      approvalDefinition(
+        { Catch: [{ ErrorEquals: ['MailRejected'], ResultPath: '$.mail', Next: 'Escalate' }], Next: 'Done' },
+        {
+          Done: { Type: 'Succeed' },
+          Escalate: {
+            Type: 'Pass',
+            Parameters: { 'enteredAt.$': '$$.State.EnteredTime', 'error.$': '$.mail.Error' },
+            End: true,
+          },
+        },
+      ),
+    );
+    const result = await finished(await start(arn, { purchaseId: 'P-14' }));
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson.error).toBe('MailRejected');
+    expect(Date.parse(result.outputJson.enteredAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('gives each Map iteration its own task token and collects the callbacks in item order', async () => {
+    const arn = register('Evaluations', {
+      StartAt: 'ScoreEachProject',
+      States: {
+        ScoreEachProject: {
+          Type: 'Map',
+          ItemsPath: '$.projects',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'INLINE' },
+            StartAt: 'RequestScore',
+            States: {
+              RequestScore: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+                Parameters: {
+                  FunctionName: 'requestScore',
+                  Payload: { 'project.$': '$', 'taskToken.$': '$$.Task.Token' },
+                },
+                TimeoutSeconds: 86_400,
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const executionArn = await start(arn, { projects: ['elderly-care', 'minor-protection', 'rural'] });
+    await until(() => (invocations.length === 3 ? true : undefined));
+
+    const tokens = invocations.map((i) => i.payload.taskToken as string);
+    for (const { payload } of [...invocations].reverse()) {
+      await client.send(
+        new SendTaskSuccessCommand({
+          taskToken: payload.taskToken as string,
+          output: JSON.stringify({ scored: payload.project }),
+        }),
+      );
+    }
+    const result = await finished(executionArn);
+
+    expect(new Set(tokens).size).toBe(3);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson).toEqual([
+      { scored: 'elderly-care' },
+      { scored: 'minor-protection' },
+      { scored: 'rural' },
+    ]);
+  });
+
+  it('runs Tasks inside Parallel branches, a bare Lambda ARN resource and sns:publish', async () => {
+    const arn = register('Notify', {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'RecordPayment',
+              States: { RecordPayment: { Type: 'Task', Resource: fnArn('recordPayment'), End: true } },
+            },
+            {
+              StartAt: 'NotifyFinance',
+              States: {
+                NotifyFinance: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::sns:publish',
+                  Parameters: {
+                    TopicArn: 'arn:aws:sns:local:000000000000:finance',
+                    'Message.$': '$.tranche',
+                  },
+                  End: true,
+                },
+              },
+            },
+          ],
+          End: true,
+        },
+      },
+    });
+    const result = await finished(await start(arn, { tranche: 'first' }));
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(invocations).toEqual([{ functionName: 'recordPayment', payload: { tranche: 'first' } }]);
+    expect(published).toEqual([{ TopicArn: 'arn:aws:sns:local:000000000000:finance', Message: 'first' }]);
+    expect(result.outputJson).toEqual([{ echoed: { tranche: 'first' } }, { MessageId: 'msg-1' }]);
+  });
+});
+
+describe('LocalStepFunctions executions', () => {
+  it('treats an execution name as unique: same input while running is the same execution, anything else is refused', async () => {
+    const arn = register('Purchase', approvalDefinition());
+    const first = await client.send(
+      new StartExecutionCommand({ stateMachineArn: arn, name: 'P-9', input: '{"purchaseId":"P-9"}' }),
+    );
+    const again = await client.send(
+      new StartExecutionCommand({ stateMachineArn: arn, name: 'P-9', input: '{ "purchaseId": "P-9" }' }),
+    );
+
+    expect(again.executionArn).toBe(first.executionArn);
+    expect(again.startDate?.getTime()).toBe(first.startDate?.getTime());
+    await expect(start(arn, { purchaseId: 'other' }, 'P-9')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+
+    const token = await tokenSentTo('requestApproval');
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    await finished(first.executionArn ?? '');
+    await expect(start(arn, { purchaseId: 'P-9' }, 'P-9')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    expect(invocations).toHaveLength(1);
+  });
+
+  it('refuses an invalid execution name and an unknown state machine', async () => {
+    const arn = register('Names', approvalDefinition());
+
+    await expect(start(arn, {}, 'has space')).rejects.toBeInstanceOf(InvalidName);
+    await expect(start(smArn('Missing'), {})).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+  });
+
+  it('stops a waiting execution: ABORTED with the given error, and its token is closed', async () => {
+    const arn = register('Stoppable', approvalDefinition());
+    const executionArn = await start(arn, { purchaseId: 'P-10' });
+    const token = await tokenSentTo('requestApproval');
+
+    await client.send(
+      new StopExecutionCommand({ executionArn, error: 'Withdrawn', cause: 'officer withdrew' }),
+    );
+    const result = await finished(executionArn);
+
+    expect(result).toMatchObject({ status: 'ABORTED', error: 'Withdrawn', cause: 'officer withdrew' });
+    await expect(
+      client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toBeInstanceOf(TaskTimedOut);
+  });
+
+  it('lists the executions of a state machine, filtered by status', async () => {
+    const arn = register('Listed', approvalDefinition());
+    const waiting = await start(arn, { purchaseId: 'P-11' }, 'P-11');
+    const done = await start(arn, { purchaseId: 'P-12' }, 'P-12');
+    const token = await tokenSentTo('requestApproval', 1);
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    await until(async () => {
+      const { status } = await client.send(new DescribeExecutionCommand({ executionArn: done }));
+      return status === 'SUCCEEDED' ? status : undefined;
+    });
+
+    const all = await client.send(new ListExecutionsCommand({ stateMachineArn: arn }));
+    const running = await client.send(
+      new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'RUNNING' }),
+    );
+
+    expect(all.executions?.map((e) => e.executionArn)).toEqual([done, waiting]);
+    expect(running.executions?.map((e) => e.name)).toEqual(['P-11']);
+  });
+
+  it('logs execution and callback starts and ends without ever printing a task token', async () => {
+    const arn = register('Logged', approvalDefinition());
+    const executionArn = await start(arn, { purchaseId: 'P-13' }, 'P-13');
+    const token = await tokenSentTo('requestApproval');
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+    await finished(executionArn);
+
+    expect(logLines.some((l) => l.includes('P-13') && l.includes('started'))).toBe(true);
+    expect(logLines.some((l) => l.includes('RequestApproval') && l.includes('waiting for a callback'))).toBe(
+      true,
+    );
+    expect(logLines.some((l) => l.includes('RequestApproval') && l.includes('succeeded'))).toBe(true);
+    expect(logLines.some((l) => l.includes('SUCCEEDED'))).toBe(true);
+    expect(logLines.filter((l) => l.includes(token) || l.includes(token.slice(0, 16)))).toEqual([]);
   });
 });
