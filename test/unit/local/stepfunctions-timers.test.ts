@@ -97,8 +97,8 @@ describe('planExecution', () => {
   it('lifts every time limit out of the definition, down to Map processors, and scales Retry by the clock', () => {
     const plan = planExecution(definition, 2);
     const states = plan.definition.States as Record<string, Record<string, unknown>>;
-    const score = (states.Evaluate?.ItemProcessor as { States: Record<string, Record<string, unknown>> })
-      .States.Score;
+    const processor = states.Evaluate?.ItemProcessor as { States: Record<string, Record<string, unknown>> };
+    const score = processor.States.Score;
 
     expect(plan.timeoutSeconds).toBe(86_400);
     expect(plan.definition.TimeoutSeconds).toBeUndefined();
