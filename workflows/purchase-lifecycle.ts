@@ -6,12 +6,12 @@ import {
   Condition,
   DefinitionBody,
   Errors,
-  Fail,
   IntegrationPattern,
   JitterType,
   JsonPath,
   LogLevel,
-  Map as MapState,
+  Pass,
+  Result,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -112,66 +112,65 @@ export class PurchaseLifecycle extends Construct {
     const plan = invoke('Plan approval chain', fns.planApproval, { purchaseId }, '$.plan');
     plan.addCatch(rejectPurchase, onDomainRefusal);
 
-    // One approval level, run once per level the thresholds require, in order.
-    const askFor = (name: string, attempt: TaskAttempt) => {
-      const task = new LambdaInvoke(this, name, {
-        lambdaFunction: fns.requestDecision,
-        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: TaskInput.fromObject({
-          purchaseId,
-          level: JsonPath.stringAt('$.level'),
-          attempt,
-          taskToken: JsonPath.taskToken,
+    // The approval chain is a loop: plan names the next level still to decide (read from
+    // DynamoDB, so a resumed execution skips what was decided), the approver is asked, and an
+    // approval goes back to plan. No Map: the chain is strictly one level at a time.
+    const askFor = (name: string, attempt: TaskAttempt) =>
+      retryTransient(
+        new LambdaInvoke(this, name, {
+          lambdaFunction: fns.requestDecision,
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: TaskInput.fromObject({
+            purchaseId,
+            level: JsonPath.stringAt('$.plan.value.next'),
+            attempt,
+            taskToken: JsonPath.taskToken,
+          }),
+          resultPath: '$.decision',
+          taskTimeout: Timeout.duration(props.approvalTimeout),
+          retryOnServiceExceptions: false,
         }),
-        resultPath: '$.decision',
-        taskTimeout: Timeout.duration(props.approvalTimeout),
-        retryOnServiceExceptions: false,
-      });
-      return retryTransient(task);
-    };
+      );
     const ask = askFor('Ask approver', 'FIRST');
     const remind = askFor('Remind approver', 'REMINDER');
     const escalate = askFor('Escalate to deputy', 'ESCALATION');
-    const lapsed = new Fail(this, 'Approval lapsed', {
-      error: WORKFLOW_ERRORS.approvalLapsed,
-      cause: 'no decision after a reminder and an escalation',
-    });
+    const failWith = (name: string, error: string, cause: string) =>
+      new Pass(this, name, { result: Result.fromObject({ Error: error, Cause: cause }), resultPath: '$.failure' }).next(
+        rejectPurchase,
+      );
+    const lapsed = failWith(
+      'Approval lapsed',
+      WORKFLOW_ERRORS.approvalLapsed,
+      'no decision after a reminder and an escalation',
+    );
     const onTimeout = { errors: [Errors.TIMEOUT], resultPath: '$.timedOut' };
     const decided = new Choice(this, 'Approved at this level?')
-      .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), new Succeed(this, 'Level approved'))
-      .otherwise(
-        new Fail(this, 'Level rejected', { error: WORKFLOW_ERRORS.rejected, cause: 'an approver rejected the proposal' }),
-      );
+      .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), plan)
+      .otherwise(failWith('Level rejected', WORKFLOW_ERRORS.rejected, 'an approver rejected the proposal'));
     ask.addCatch(remind, onTimeout).next(decided);
     remind.addCatch(escalate, onTimeout).next(decided);
     escalate.addCatch(lapsed, onTimeout).next(decided);
-
-    const approvalChain = new MapState(this, 'Approval chain', {
-      itemsPath: '$.plan.value.levels',
-      itemSelector: { purchaseId, level: JsonPath.stringAt('$$.Map.Item.Value') },
-      maxConcurrency: 1,
-      resultPath: JsonPath.DISCARD,
-    });
-    approvalChain.itemProcessor(ask);
-    approvalChain.addCatch(rejectPurchase, {
-      errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.approvalLapsed],
-      resultPath: '$.failure',
-    });
 
     const conclude = invoke('Conclude approval', fns.concludeApproval, { purchaseId }, null);
     const contracting = new Succeed(this, 'At contracting boundary', {
       comment: 'The contracting stage and later ones continue from here once they are built.',
     });
 
-    plan.next(approvalChain);
-    approvalChain.next(conclude);
+    plan.next(
+      new Choice(this, 'Another level to approve?')
+        .when(Condition.isNull('$.plan.value.next'), conclude)
+        .otherwise(ask),
+    );
     conclude.next(contracting);
     validate.next(reserve);
     reserve.next(plan);
 
+    // A Choice on an absent path is a runtime error in Step Functions: test presence first.
+    const resumeAt = (stage: string) =>
+      Condition.and(Condition.isPresent('$.resumeAt'), Condition.stringEquals('$.resumeAt', stage));
     const entry = new Choice(this, 'Where to resume')
-      .when(Condition.stringEquals('$.resumeAt', 'APPROVAL'), plan)
-      .when(Condition.stringEquals('$.resumeAt', 'CONTRACTING'), contracting)
+      .when(resumeAt('APPROVAL'), plan)
+      .when(resumeAt('CONTRACTING'), contracting)
       .otherwise(validate);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {

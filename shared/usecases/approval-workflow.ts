@@ -78,10 +78,14 @@ export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Pro
 }
 
 /**
- * Moves the purchase into APPROVAL with the levels the thresholds require, and returns the
- * levels still to decide (all of them at first; fewer when an execution resumes).
+ * Moves the purchase into APPROVAL with the levels the thresholds require, and names the
+ * next level still to decide (`null` when every level approved). The workflow comes back
+ * here after each approval, so what DynamoDB holds always decides the next step.
  */
-export async function planApproval(deps: WorkflowDeps, purchaseId: string): Promise<{ levels: ApprovalLevel[] }> {
+export async function planApproval(
+  deps: WorkflowDeps,
+  purchaseId: string,
+): Promise<{ next: ApprovalLevel | null; remaining: ApprovalLevel[] }> {
   let purchase = await load(deps, purchaseId);
   if (purchase.stage === 'PROPOSAL') {
     const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
@@ -97,7 +101,8 @@ export async function planApproval(deps: WorkflowDeps, purchaseId: string): Prom
   }
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
   if (rejection) throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
-  return { levels: purchase.approvalLevels.filter((level) => !purchase.approvals[level]) };
+  const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
+  return { next: remaining[0] ?? null, remaining };
 }
 
 function assigneeFor(settings: PolicySettings, level: ApprovalLevel, attempt: TaskAttempt): Assignee {

@@ -1,0 +1,239 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
+import { buildAppForTest } from '../infra/build.js';
+
+/**
+ * Runs the synthesized state machine definition (the one CloudFormation would deploy) on the
+ * local engine, with each Lambda replaced by a scripted fake keyed by its logical id. Every
+ * branch of the approval stage is driven to its end.
+ */
+
+const ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
+let definition: object;
+
+beforeAll(() => {
+  const { application } = buildAppForTest();
+  const template = JSON.parse(JSON.stringify(application.resolve(
+    (application.lifecycle.stateMachine.node.defaultChild as { definitionString?: unknown }).definitionString,
+  )));
+  const parts = template['Fn::Join'][1] as unknown[];
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const p = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      if (p.Ref === 'AWS::Partition') return 'aws';
+      if (p['Fn::GetAtt']) return `${ARN_PREFIX}${p['Fn::GetAtt'][0]}`;
+      throw new Error(`unexpected intrinsic ${JSON.stringify(part)}`);
+    })
+    .join('');
+  definition = JSON.parse(text);
+});
+
+type Step = 'ValidateProposal' | 'ReserveBudget' | 'PlanApproval' | 'RequestDecision' | 'ConcludeApproval' | 'RejectPurchase';
+interface Call {
+  step: Step;
+  payload: Record<string, unknown>;
+}
+type Script = Partial<Record<Step, (payload: Record<string, unknown>) => unknown>>;
+
+const SM_ARN = 'arn:aws:states:local:000000000000:stateMachine:purchase-lifecycle';
+let engine: LocalStepFunctions | undefined;
+
+function harness(script: Script, msPerSecond = 1000) {
+  const calls: Call[] = [];
+  const waiting: { level: string; attempt: string; token: string }[] = [];
+  engine = new LocalStepFunctions({
+    clock: { msPerSecond },
+    invokeLambda: async (functionName, payload) => {
+      const step = functionName.replace(/[0-9A-F]{8}$/, '') as Step;
+      const body = payload as Record<string, unknown>;
+      calls.push({ step, payload: body });
+      if (step === 'RequestDecision') {
+        waiting.push({ level: String(body.level), attempt: String(body.attempt), token: String(body.taskToken) });
+      }
+      try {
+        const result = script[step]?.(body);
+        return { payload: result ?? {} };
+      } catch (error) {
+        const e = error as Error;
+        return { errorType: e.name, errorMessage: e.message };
+      }
+    },
+  });
+  engine.registerStateMachine({ arn: SM_ARN, name: 'purchase-lifecycle', definition });
+  return { engine, calls, waiting };
+}
+
+afterEach(async () => {
+  await engine?.stopAllExecutions();
+});
+
+const refusal = (message: string) => {
+  const error = new Error(message);
+  error.name = 'PurchaseRefused';
+  return error;
+};
+
+async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 2000; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function finish(sf: LocalStepFunctions, executionArn: string) {
+  for (let i = 0; i < 2000; i++) {
+    const d = await sf.describeExecution({ executionArn });
+    if (d.status !== 'RUNNING') return d;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('execution did not finish');
+}
+
+const decide = (sf: LocalStepFunctions, token: string, decision: 'APPROVE' | 'REJECT') =>
+  sf.sendTaskSuccess({
+    taskToken: token,
+    output: JSON.stringify({ decision, by: 'x@example.gov.cn', comment: decision === 'REJECT' ? 'no' : '', taskId: 't' }),
+  });
+
+const FULL_CHAIN = { levels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] };
+
+/** PlanApproval as DynamoDB would answer it: the next undecided level on each call, then null. */
+function planOf(levels: string[]) {
+  let i = 0;
+  return () => {
+    const next = levels[i++] ?? null;
+    return { next, remaining: levels.slice(i - 1) };
+  };
+}
+
+describe('purchase lifecycle workflow (synthesized definition)', () => {
+  it('asks every level in order and concludes APPROVED when all approve', async () => {
+    const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(FULL_CHAIN.levels) });
+    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-1', input: '{"purchaseId":"PUR-1"}' });
+    for (const level of FULL_CHAIN.levels) {
+      const w = await until(() => waiting.find((x) => x.level === level), level);
+      await decide(sf, w.token, 'APPROVE');
+    }
+    const done = await finish(sf, executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step)).toEqual([
+      'ValidateProposal',
+      'ReserveBudget',
+      'PlanApproval',
+      'RequestDecision',
+      'PlanApproval',
+      'RequestDecision',
+      'PlanApproval',
+      'RequestDecision',
+      'PlanApproval',
+      'ConcludeApproval',
+    ]);
+    expect(calls.filter((c) => c.step === 'RequestDecision').every((c) => c.payload.attempt === 'FIRST')).toBe(true);
+  });
+
+  for (const rejectAt of FULL_CHAIN.levels) {
+    it(`ends in RejectPurchase when the ${rejectAt} rejects, asking no later level`, async () => {
+      const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(FULL_CHAIN.levels) });
+      const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-2', input: '{"purchaseId":"PUR-2"}' });
+      for (const level of FULL_CHAIN.levels) {
+        const w = await until(() => waiting.find((x) => x.level === level), level);
+        await decide(sf, w.token, level === rejectAt ? 'REJECT' : 'APPROVE');
+        if (level === rejectAt) break;
+      }
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      const reject = calls.find((c) => c.step === 'RejectPurchase');
+      expect(reject?.payload).toMatchObject({ purchaseId: 'PUR-2', error: 'PurchaseRejected' });
+      expect(calls.some((c) => c.step === 'ConcludeApproval')).toBe(false);
+      const asked = calls.filter((c) => c.step === 'RequestDecision').map((c) => c.payload.level);
+      expect(asked).toEqual(FULL_CHAIN.levels.slice(0, FULL_CHAIN.levels.indexOf(rejectAt) + 1));
+    });
+  }
+
+  it('on timeout sends one reminder, then escalates to the deputy, whose approval counts', async () => {
+    // 259,200 s approval timeout at 0.01 ms per state-machine second: about 2.6 s real per timeout.
+    const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(['SECTION_CHIEF']) }, 0.005);
+    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-3', input: '{"purchaseId":"PUR-3"}' });
+    const escalation = await until(() => waiting.find((x) => x.attempt === 'ESCALATION'), 'escalation');
+    await decide(sf, escalation.token, 'APPROVE');
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    const attempts = calls.filter((c) => c.step === 'RequestDecision').map((c) => c.payload.attempt);
+    expect(attempts).toEqual(['FIRST', 'REMINDER', 'ESCALATION']);
+    expect(calls.at(-1)?.step).toBe('ConcludeApproval');
+  });
+
+  it('lapses after the escalation also times out: the purchase is rejected, not left waiting', async () => {
+    const { engine: sf, calls } = harness({ PlanApproval: planOf(['SECTION_CHIEF']) }, 0.002);
+    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-4', input: '{"purchaseId":"PUR-4"}' });
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.at(-1)).toMatchObject({ step: 'RejectPurchase', payload: { error: 'ApprovalLapsed' } });
+  });
+
+  it('a policy refusal in validation rejects without reserving budget', async () => {
+    const { engine: sf, calls } = harness({
+      ValidateProposal: () => {
+        throw refusal('POLICY: salary below benchmark');
+      },
+    });
+    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-5', input: '{"purchaseId":"PUR-5"}' });
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step)).toEqual(['ValidateProposal', 'RejectPurchase']);
+    expect(String(calls[1]?.payload.cause)).toContain('salary below benchmark');
+  });
+
+  it('no budget left: rejected after the reservation fails, before any approver is asked', async () => {
+    const { engine: sf, calls } = harness({
+      ReserveBudget: () => {
+        throw refusal('BUDGET: line has ¥0.00 left');
+      },
+    });
+    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-6', input: '{"purchaseId":"PUR-6"}' });
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step)).toEqual(['ValidateProposal', 'ReserveBudget', 'RejectPurchase']);
+  });
+
+  it('retries a transient Lambda failure and then goes on', async () => {
+    let failures = 0;
+    const { engine: sf, calls, waiting } = harness(
+      {
+        ReserveBudget: () => {
+          if (failures++ < 2) {
+            const e = new Error('throttled');
+            e.name = 'Lambda.TooManyRequestsException';
+            throw e;
+          }
+        },
+        PlanApproval: planOf(['SECTION_CHIEF']),
+      },
+      1,
+    );
+    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-7', input: '{"purchaseId":"PUR-7"}' });
+    const w = await until(() => waiting[0], 'approver');
+    await decide(sf, w.token, 'APPROVE');
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.filter((c) => c.step === 'ReserveBudget')).toHaveLength(3);
+  });
+
+  it('resumes at APPROVAL from DynamoDB: plans again and asks only the undecided level', async () => {
+    const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(['BUREAU_DIRECTOR']) });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-8-r1',
+      input: '{"purchaseId":"PUR-8","resumeAt":"APPROVAL"}',
+    });
+    const w = await until(() => waiting[0], 'director');
+    await decide(sf, w.token, 'APPROVE');
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step)).toEqual(['PlanApproval', 'RequestDecision', 'PlanApproval', 'ConcludeApproval']);
+  });
+
+  it('a second start with the same purchase id is refused, not duplicated', async () => {
+    const { engine: sf } = harness({ PlanApproval: planOf(FULL_CHAIN.levels) });
+    await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-9', input: '{"purchaseId":"PUR-9"}' });
+    await expect(
+      sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-9', input: '{"purchaseId":"PUR-9","x":1}' }),
+    ).rejects.toThrow(/already exists/i);
+  });
+});
