@@ -1,0 +1,475 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type PolicySettings, parsePolicySettings } from '../../shared/config/settings.js';
+import { canTransition, IllegalTransitionError, isTerminal } from '../../shared/domain/lifecycle.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
+import type { Mailer, MailMessage } from '../../shared/mail/sender.js';
+import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../shared/persistence/audit-chain.js';
+import {
+  InvalidEscalationStepError,
+  PurchaseNotFoundError,
+  ReservationReleasedError,
+  StageConflictError,
+  TaskNotDecidedError,
+  TaskNotFoundError,
+} from '../../shared/persistence/dynamo/errors.js';
+import type {
+  AuditEntry,
+  BudgetLineRecord,
+  BudgetRepository,
+  ChainVerification,
+  DecideResult,
+  HumanTask,
+  PublicHumanTask,
+  PurchasePatch,
+  PurchaseRecord,
+  PurchaseRepository,
+  RecordedDecision,
+  ReserveResult,
+  TaskAttempt,
+  TaskRepository,
+} from '../../shared/persistence/ports.js';
+import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../../shared/usecases/ports.js';
+
+/**
+ * In-memory versions of the persistence ports and of the use cases' other ports. They keep
+ * the promises the ports make (conditional stage moves, a change named by an eventId applied
+ * once, first decision wins, one reservation per purchase) and nothing more, so a use-case
+ * test that passes here relies only on the contract. Records go in and out as copies, like
+ * items read from a table.
+ */
+
+const copy = <T>(value: T): T => structuredClone(value);
+const ESCALATED_SUFFIX = ':ESCALATED';
+
+export class InMemoryPurchaseRepository implements PurchaseRepository {
+  readonly records = new Map<string, PurchaseRecord>();
+  readonly auditLog = new Map<string, AuditEntry[]>();
+  private readonly appliedEvents = new Set<string>();
+  private readonly idempotencyKeys = new Map<string, string>();
+
+  async createPurchase(input: {
+    purchaseId: string;
+    proposal: Proposal;
+    createdBy: string;
+    idempotencyKey?: string;
+    now: string;
+  }): Promise<{ purchase: PurchaseRecord; created: boolean }> {
+    const { purchaseId, proposal, createdBy, idempotencyKey, now } = input;
+    const keyId = idempotencyKey === undefined ? undefined : `${createdBy}\u0000${idempotencyKey}`;
+    const earlierId = keyId === undefined ? undefined : this.idempotencyKeys.get(keyId);
+    const earlier = earlierId ?? (this.records.has(purchaseId) ? purchaseId : undefined);
+    if (earlier !== undefined) return { purchase: copy(this.require(earlier)), created: false };
+
+    const entry = nextAuditEntry(
+      { purchaseId, auditSeq: 0, auditHash: GENESIS_HASH },
+      { actor: createdBy, action: 'proposal.submitted', eventId: `create:${purchaseId}`, at: now },
+    );
+    const purchase: PurchaseRecord = {
+      purchaseId,
+      version: 1,
+      stage: 'PROPOSAL',
+      proposal: copy(proposal),
+      createdBy,
+      createdAt: now,
+      updatedAt: now,
+      approvalLevels: [],
+      approvals: {},
+      auditSeq: entry.seq,
+      auditHash: entry.hash,
+    };
+    this.records.set(purchaseId, purchase);
+    this.auditLog.set(purchaseId, [entry]);
+    this.appliedEvents.add(`${purchaseId}\u0000${entry.eventId}`);
+    if (keyId !== undefined) this.idempotencyKeys.set(keyId, purchaseId);
+    return { purchase: copy(purchase), created: true };
+  }
+
+  async getPurchase(purchaseId: string): Promise<PurchaseRecord | undefined> {
+    const record = this.records.get(purchaseId);
+    return record && copy(record);
+  }
+
+  async change(input: {
+    purchaseId: string;
+    from?: PurchaseRecord['stage'];
+    to?: PurchaseRecord['stage'];
+    set?: PurchasePatch;
+    audit: { actor: string; action: string; detail?: Record<string, unknown> };
+    eventId: string;
+    now: string;
+  }): Promise<PurchaseRecord> {
+    const { purchaseId, from, to, set = {}, audit, eventId, now } = input;
+    const current = this.require(purchaseId);
+    if (this.appliedEvents.has(`${purchaseId}\u0000${eventId}`)) return copy(current);
+    if (from !== undefined && from !== current.stage)
+      throw new StageConflictError(purchaseId, from, current.stage);
+    if (to !== undefined && !canTransition(current.stage, to))
+      throw new IllegalTransitionError(current.stage, to);
+    const detail =
+      to === undefined ? audit.detail : { ...audit.detail, stageFrom: current.stage, stageTo: to };
+    this.append(current, { ...audit, detail, eventId, at: now });
+    for (const [field, value] of Object.entries(set)) {
+      if (value !== undefined) (current as unknown as Record<string, unknown>)[field] = copy(value);
+    }
+    if (to !== undefined) current.stage = to;
+    current.updatedAt = now;
+    return copy(current);
+  }
+
+  async listAudit(purchaseId: string): Promise<AuditEntry[]> {
+    return copy(this.auditLog.get(purchaseId) ?? []);
+  }
+
+  async verifyAuditChain(purchaseId: string): Promise<ChainVerification> {
+    return verifyChain(this.auditLog.get(purchaseId) ?? [], this.require(purchaseId));
+  }
+
+  async listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]> {
+    return [...this.records.values()]
+      .filter((p) => !isTerminal(p.stage))
+      .map(({ purchaseId, stage }) => ({ purchaseId, stage }));
+  }
+
+  /** Test setup: a purchase as the workflow left it, without going through every step. */
+  seed(record: PurchaseRecord): void {
+    const stored = copy(record);
+    const entry = nextAuditEntry(
+      { purchaseId: stored.purchaseId, auditSeq: 0, auditHash: GENESIS_HASH },
+      {
+        actor: stored.createdBy,
+        action: 'proposal.submitted',
+        eventId: `create:${stored.purchaseId}`,
+        at: stored.createdAt,
+      },
+    );
+    stored.auditSeq = entry.seq;
+    stored.auditHash = entry.hash;
+    this.records.set(stored.purchaseId, stored);
+    this.auditLog.set(stored.purchaseId, [entry]);
+    this.appliedEvents.add(`${stored.purchaseId}\u0000${entry.eventId}`);
+  }
+
+  /** Used by the task repository: a decision is recorded on the purchase in the same step. */
+  recordDecision(
+    purchaseId: string,
+    decision: RecordedDecision,
+    level: HumanTask['level'],
+    attempt: TaskAttempt,
+  ) {
+    const current = this.require(purchaseId);
+    current.approvals[level] = copy(decision);
+    this.append(current, {
+      actor: decision.by,
+      action: 'approval.decided',
+      detail: {
+        level,
+        decision: decision.decision,
+        comment: decision.comment,
+        taskId: decision.taskId,
+        attempt,
+      },
+      eventId: `decide:${decision.taskId}`,
+      at: decision.at,
+    });
+  }
+
+  private append(
+    current: PurchaseRecord,
+    input: { actor: string; action: string; detail?: Record<string, unknown>; eventId: string; at: string },
+  ): void {
+    const entry = nextAuditEntry(current, input);
+    this.auditLog.get(current.purchaseId)?.push(entry);
+    this.appliedEvents.add(`${current.purchaseId}\u0000${input.eventId}`);
+    current.auditSeq = entry.seq;
+    current.auditHash = entry.hash;
+    current.version += 1;
+  }
+
+  private require(purchaseId: string): PurchaseRecord {
+    const record = this.records.get(purchaseId);
+    if (!record) throw new PurchaseNotFoundError(purchaseId);
+    return record;
+  }
+}
+
+interface Reservation {
+  amountFen: number;
+  status: 'RESERVED' | 'RELEASED';
+}
+
+export class InMemoryBudgetRepository implements BudgetRepository {
+  readonly lines = new Map<string, BudgetLineRecord>();
+  readonly reservations = new Map<string, Reservation>();
+
+  async ensureBudgetLine(line: Omit<BudgetLineRecord, 'availableFen'>): Promise<void> {
+    if (!this.lines.has(line.lineId)) this.lines.set(line.lineId, { ...line, availableFen: line.totalFen });
+  }
+
+  async getBudgetLine(lineId: string): Promise<BudgetLineRecord | undefined> {
+    const line = this.lines.get(lineId);
+    return line && copy(line);
+  }
+
+  async reserve(input: { lineId: string; purchaseId: string; amountFen: number }): Promise<ReserveResult> {
+    const { lineId, purchaseId, amountFen } = input;
+    const line = this.lines.get(lineId);
+    const existing = this.reservations.get(`${lineId}\u0000${purchaseId}`);
+    if (existing?.status === 'RELEASED') throw new ReservationReleasedError(lineId, purchaseId);
+    if (existing) return { status: 'RESERVED', availableFen: line?.availableFen ?? 0 };
+    if (!line) return { status: 'NO_SUCH_LINE' };
+    if (line.availableFen < amountFen) return { status: 'INSUFFICIENT', availableFen: line.availableFen };
+    line.availableFen -= amountFen;
+    this.reservations.set(`${lineId}\u0000${purchaseId}`, { amountFen, status: 'RESERVED' });
+    return { status: 'RESERVED', availableFen: line.availableFen };
+  }
+
+  async release(input: {
+    lineId: string;
+    purchaseId: string;
+  }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }> {
+    const reservation = this.reservations.get(`${input.lineId}\u0000${input.purchaseId}`);
+    const line = this.lines.get(input.lineId);
+    if (reservation?.status !== 'RESERVED' || !line) return { status: 'NOT_RESERVED' };
+    reservation.status = 'RELEASED';
+    line.availableFen += reservation.amountFen;
+    return { status: 'RELEASED' };
+  }
+}
+
+function randomId(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export class InMemoryTaskRepository implements TaskRepository {
+  readonly records = new Map<string, HumanTask>();
+  private readonly steps = new Map<string, string>();
+
+  constructor(private readonly purchases: InMemoryPurchaseRepository) {}
+
+  async openTask(
+    input: Parameters<TaskRepository['openTask']>[0],
+  ): Promise<{ task: HumanTask; created: boolean }> {
+    const { purchaseId, stepKey, attempt, now } = input;
+    if (attempt === 'ESCALATION' && !stepKey.endsWith(ESCALATED_SUFFIX))
+      throw new InvalidEscalationStepError(stepKey);
+    const existing = this.taskOfStep(purchaseId, stepKey);
+    if (existing) {
+      if (existing.status === 'PENDING') {
+        existing.taskToken = input.taskToken;
+        existing.expiresAt = new Date(input.expiresAt).toISOString();
+        existing.attempt = attempt;
+      }
+      return { task: copy(existing), created: false };
+    }
+    let superseded: HumanTask | undefined;
+    if (attempt === 'ESCALATION') {
+      const base = this.taskOfStep(purchaseId, stepKey.slice(0, -ESCALATED_SUFFIX.length));
+      if (base?.status === 'DECIDED') return { task: copy(base), created: false };
+      if (base?.status === 'PENDING') superseded = base;
+    }
+    const task: HumanTask = {
+      taskId: randomId(),
+      purchaseId,
+      stepKey,
+      purpose: 'APPROVAL',
+      level: input.level,
+      attempt,
+      assignee: copy(input.assignee),
+      taskToken: input.taskToken,
+      nonce: randomId(),
+      createdAt: now,
+      expiresAt: new Date(input.expiresAt).toISOString(),
+      status: 'PENDING',
+      mailsSent: [],
+    };
+    this.records.set(task.taskId, task);
+    this.steps.set(`${purchaseId}\u0000${stepKey}`, task.taskId);
+    if (superseded) superseded.status = 'SUPERSEDED';
+    return { task: copy(task), created: true };
+  }
+
+  async getTask(taskId: string): Promise<HumanTask | undefined> {
+    const task = this.records.get(taskId);
+    return task && copy(task);
+  }
+
+  async claimMail(taskId: string, kind: TaskAttempt): Promise<boolean> {
+    const task = this.require(taskId);
+    if (task.mailsSent.includes(kind)) return false;
+    task.mailsSent.push(kind);
+    return true;
+  }
+
+  async unclaimMail(taskId: string, kind: TaskAttempt): Promise<void> {
+    const task = this.require(taskId);
+    task.mailsSent = task.mailsSent.filter((k) => k !== kind);
+  }
+
+  async decide(input: Parameters<TaskRepository['decide']>[0]): Promise<DecideResult> {
+    const task = this.records.get(input.taskId);
+    if (!task) return { outcome: 'NOT_FOUND' };
+    if (task.nonce !== input.nonce) return { outcome: 'BAD_NONCE' };
+    if (task.status === 'DECIDED') return { outcome: 'ALREADY_DECIDED', task: copy(task) };
+    if (task.status !== 'PENDING') return { outcome: 'NOT_PENDING', task: copy(task) };
+    if (Date.parse(task.expiresAt) <= Date.parse(input.now)) return { outcome: 'EXPIRED', task: copy(task) };
+    const decision: RecordedDecision = {
+      decision: input.decision,
+      by: task.assignee.email,
+      byName: task.assignee.name,
+      comment: input.comment,
+      at: input.now,
+      taskId: task.taskId,
+    };
+    this.purchases.recordDecision(task.purchaseId, decision, task.level, task.attempt);
+    task.status = 'DECIDED';
+    task.decision = decision;
+    return { outcome: 'DECIDED', task: copy(task) };
+  }
+
+  async markDelivered(taskId: string, now: string): Promise<void> {
+    const task = this.require(taskId);
+    if (task.deliveredAt !== undefined) return;
+    if (task.status !== 'DECIDED') throw new TaskNotDecidedError(taskId, task.status);
+    task.deliveredAt = now;
+  }
+
+  async listTasks(purchaseId: string): Promise<PublicHumanTask[]> {
+    return [...this.records.values()]
+      .filter((t) => t.purchaseId === purchaseId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map(({ taskToken: _token, nonce: _nonce, ...rest }) => copy(rest));
+  }
+
+  /** The step's live task as stored (not a copy), for tests that age or inspect it. */
+  stored(taskId: string): HumanTask {
+    return this.require(taskId);
+  }
+
+  private taskOfStep(purchaseId: string, stepKey: string): HumanTask | undefined {
+    const taskId = this.steps.get(`${purchaseId}\u0000${stepKey}`);
+    return taskId === undefined ? undefined : this.records.get(taskId);
+  }
+
+  private require(taskId: string): HumanTask {
+    const task = this.records.get(taskId);
+    if (!task) throw new TaskNotFoundError(taskId);
+    return task;
+  }
+}
+
+/** Keeps every message it was asked to send; `failNext` makes the next send fail like SES would. */
+export class RecordingMailer implements Mailer {
+  readonly sent: MailMessage[] = [];
+  private failures = 0;
+
+  failNext(times = 1): void {
+    this.failures = times;
+  }
+
+  async send(message: MailMessage): Promise<{ messageId: string | undefined }> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw Object.assign(new Error('Throttling: rate exceeded'), { name: 'TooManyRequestsException' });
+    }
+    this.sent.push(copy(message));
+    return { messageId: `message-${this.sent.length}` };
+  }
+}
+
+/** Records SendTaskSuccess calls; `closed` tokens behave like an execution that stopped waiting. */
+export class RecordingCallbacks implements TaskCallbacks {
+  readonly succeeded: { taskToken: string; output: unknown }[] = [];
+  readonly closed = new Set<string>();
+  failWith: Error | undefined;
+
+  async succeed(taskToken: string, output: unknown): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    if (this.closed.has(taskToken)) throw new TaskClosedError('the execution no longer waits for this task');
+    this.succeeded.push({ taskToken, output: copy(output) });
+  }
+}
+
+/** Records starts; a second start with the same execution name is refused quietly, as the adapter does. */
+export class RecordingWorkflowStarter implements WorkflowStarter {
+  readonly starts: Parameters<WorkflowStarter['start']>[0][] = [];
+  readonly executions = new Set<string>();
+
+  async start(input: Parameters<WorkflowStarter['start']>[0]): Promise<void> {
+    this.starts.push(copy(input));
+    this.executions.add(input.executionName ?? input.purchaseId);
+  }
+}
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(private current: string) {}
+  readonly now = (): string => this.current;
+  set(instant: string): void {
+    this.current = new Date(instant).toISOString();
+  }
+  advanceSeconds(seconds: number): void {
+    this.current = new Date(Date.parse(this.current) + seconds * 1000).toISOString();
+  }
+}
+
+/** A 48-byte link key, as the Secrets Manager secret would hold. */
+export const TEST_LINK_KEY = Buffer.from('test-link-key-0123456789abcdefghijklmnopqrstuvwxyz', 'utf8');
+
+export interface Fakes {
+  purchases: InMemoryPurchaseRepository;
+  budgets: InMemoryBudgetRepository;
+  tasks: InMemoryTaskRepository;
+  mailer: RecordingMailer;
+  callbacks: RecordingCallbacks;
+  workflow: RecordingWorkflowStarter;
+  clock: TestClock;
+}
+
+export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
+  const purchases = new InMemoryPurchaseRepository();
+  return {
+    purchases,
+    budgets: new InMemoryBudgetRepository(),
+    tasks: new InMemoryTaskRepository(purchases),
+    mailer: new RecordingMailer(),
+    callbacks: new RecordingCallbacks(),
+    workflow: new RecordingWorkflowStarter(),
+    clock: new TestClock(now),
+  };
+}
+
+/** A purchase record at the given stage, as DynamoDB would hold it. */
+export function purchaseRecord(
+  purchaseId: string,
+  proposal: Proposal,
+  overrides: Partial<PurchaseRecord> = {},
+): PurchaseRecord {
+  return {
+    purchaseId,
+    version: 1,
+    stage: 'PROPOSAL',
+    proposal,
+    createdBy: 'officer@civil-affairs.example.gov.cn',
+    createdAt: '2026-03-01T08:00:00.000Z',
+    updatedAt: '2026-03-01T08:00:00.000Z',
+    approvalLevels: [],
+    approvals: {},
+    auditSeq: 0,
+    auditHash: GENESIS_HASH,
+    ...overrides,
+  };
+}
+
+/** The policy part of config/settings.json, as the CDK app hands it to the functions. */
+export const POLICY_SETTINGS_JSON = JSON.stringify(
+  (
+    JSON.parse(readFileSync(new URL('../../config/settings.json', import.meta.url), 'utf8')) as {
+      policy: unknown;
+    }
+  ).policy,
+);
+
+export function testPolicySettings(): PolicySettings {
+  return parsePolicySettings(POLICY_SETTINGS_JSON);
+}

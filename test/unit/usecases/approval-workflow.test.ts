@@ -1,0 +1,423 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PolicySettings } from '../../../shared/config/settings.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
+import {
+  largeElderlyCareProposal,
+  smallMinorProtectionProposal,
+} from '../../../shared/domain/sample-proposals.js';
+import type { PurchaseRecord, RecordedDecision } from '../../../shared/persistence/ports.js';
+import {
+  concludeApproval,
+  PurchaseMissingError,
+  planApproval,
+  rejectionReason,
+  rejectPurchase,
+  reserveBudget,
+  validateProposal,
+  type WorkflowDeps,
+} from '../../../shared/usecases/approval-workflow.js';
+import { PurchaseRefused } from '../../../shared/workflow/errors.js';
+import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
+
+const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
+const ELDER_LINE = '2026-MZ-ELDER-01';
+let fakes: Fakes;
+let settings: PolicySettings;
+
+function deps(): WorkflowDeps {
+  return {
+    purchases: fakes.purchases,
+    budgets: fakes.budgets,
+    tasks: fakes.tasks,
+    settings,
+    now: fakes.clock.now,
+  };
+}
+
+function seed(proposal: Proposal, overrides: Partial<PurchaseRecord> = {}): void {
+  fakes.purchases.seed(purchaseRecord(PURCHASE_ID, proposal, overrides));
+}
+
+async function stored(): Promise<PurchaseRecord> {
+  const purchase = await fakes.purchases.getPurchase(PURCHASE_ID);
+  if (!purchase) throw new Error('the test purchase is gone');
+  return purchase;
+}
+
+async function refusalOf(promise: Promise<unknown>): Promise<PurchaseRefused> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PurchaseRefused);
+  return error as PurchaseRefused;
+}
+
+function decision(level: string, verdict: 'APPROVE' | 'REJECT', comment = ''): RecordedDecision {
+  return {
+    decision: verdict,
+    by: `${level.toLowerCase()}@civil-affairs.example.gov.cn`,
+    byName: `Approver ${level}`,
+    comment,
+    at: '2026-03-03T09:00:00.000Z',
+    taskId: `task-of-${level}-0000000000`.slice(0, 24),
+  };
+}
+
+const auditActions = async () => (await fakes.purchases.listAudit(PURCHASE_ID)).map((e) => e.action);
+
+beforeEach(() => {
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+  settings = testPolicySettings();
+});
+
+describe('every step', () => {
+  it('fails with PurchaseMissingError (not a refusal) for a purchase that does not exist', async () => {
+    await expect(validateProposal(deps(), PURCHASE_ID)).rejects.toBeInstanceOf(PurchaseMissingError);
+    await expect(planApproval(deps(), PURCHASE_ID)).rejects.toMatchObject({ name: 'PurchaseMissingError' });
+  });
+});
+
+describe('validateProposal', () => {
+  it('passes a proposal that keeps every rule with the settings in force', async () => {
+    seed(largeElderlyCareProposal());
+    await expect(validateProposal(deps(), PURCHASE_ID)).resolves.toBeUndefined();
+  });
+
+  it('refuses with reason POLICY, naming the field, when the settings changed since submission', async () => {
+    seed(largeElderlyCareProposal());
+    // The benchmark was raised after the proposal went in: the pay no longer meets it.
+    settings.salaryBenchmarks = settings.salaryBenchmarks.map((b) => ({ ...b, annualWageFen: 20_000_000 }));
+
+    const refusal = await refusalOf(validateProposal(deps(), PURCHASE_ID));
+
+    expect(refusal.name).toBe('PurchaseRefused');
+    expect(refusal.reason).toBe('POLICY');
+    expect(refusal.message).toMatch(/^POLICY: /);
+    expect(refusal.message).toContain('staffPlan[0].monthlySalaryFen');
+  });
+});
+
+describe('reserveBudget', () => {
+  it('creates the configured line on first use, reserves the total and records the hold on the purchase', async () => {
+    seed(largeElderlyCareProposal());
+    const configured = settings.budgetLines.find((l) => l.lineId === ELDER_LINE);
+
+    await reserveBudget(deps(), PURCHASE_ID);
+
+    expect(await fakes.budgets.getBudgetLine(ELDER_LINE)).toMatchObject({
+      totalFen: configured?.totalFen,
+      availableFen: (configured?.totalFen ?? 0) - 48_000_000,
+    });
+    expect((await stored()).budget).toEqual({
+      lineId: ELDER_LINE,
+      amountFen: 48_000_000,
+      status: 'RESERVED',
+      at: '2026-03-02T08:00:00.000Z',
+    });
+    expect(await auditActions()).toEqual(['proposal.submitted', 'budget.reserved']);
+  });
+
+  it('does not refill a line that reservations already drew on', async () => {
+    await fakes.budgets.ensureBudgetLine({
+      lineId: ELDER_LINE,
+      year: 2026,
+      description: 'x',
+      totalFen: 60_000_000,
+    });
+    await fakes.budgets.reserve({ lineId: ELDER_LINE, purchaseId: 'other', amountFen: 10_000_000, now: 'x' });
+    seed(largeElderlyCareProposal());
+
+    await reserveBudget(deps(), PURCHASE_ID);
+
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(2_000_000);
+  });
+
+  it('run twice (a Step Functions retry) reserves once and audits once', async () => {
+    seed(largeElderlyCareProposal());
+    await reserveBudget(deps(), PURCHASE_ID);
+    fakes.clock.advanceSeconds(30);
+    await reserveBudget(deps(), PURCHASE_ID);
+
+    const configured = settings.budgetLines.find((l) => l.lineId === ELDER_LINE);
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(
+      (configured?.totalFen ?? 0) - 48_000_000,
+    );
+    expect(await auditActions()).toEqual(['proposal.submitted', 'budget.reserved']);
+  });
+
+  it('refuses with BUDGET, both amounts in yuan, when the line has too little left, and records no hold', async () => {
+    settings.budgetLines = settings.budgetLines.map((l) =>
+      l.lineId === ELDER_LINE ? { ...l, totalFen: 2_000_000 } : l,
+    );
+    seed(largeElderlyCareProposal());
+
+    const refusal = await refusalOf(reserveBudget(deps(), PURCHASE_ID));
+
+    expect(refusal.reason).toBe('BUDGET');
+    expect(refusal.message).toContain('¥20,000.00');
+    expect(refusal.message).toContain('¥480,000.00');
+    expect(refusal.message).not.toMatch(/2000000|48000000/);
+    expect((await stored()).budget).toBeUndefined();
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(2_000_000);
+  });
+
+  it('refuses with BUDGET when the proposal names a line that is neither configured nor stored', async () => {
+    seed({ ...largeElderlyCareProposal(), budgetLineRef: '2026-MZ-UNKNOWN-09' });
+
+    const refusal = await refusalOf(reserveBudget(deps(), PURCHASE_ID));
+
+    expect(refusal.reason).toBe('BUDGET');
+    expect(refusal.message).toContain('2026-MZ-UNKNOWN-09');
+    expect(fakes.budgets.lines.has('2026-MZ-UNKNOWN-09')).toBe(false);
+  });
+
+  it('two proposals racing for the last money: the second is refused', async () => {
+    settings.budgetLines = settings.budgetLines.map((l) =>
+      l.lineId === ELDER_LINE ? { ...l, totalFen: 60_000_000 } : l,
+    );
+    seed(largeElderlyCareProposal());
+    const second = 'PUR-2026-SRQPNMKJHGFEDCBA';
+    fakes.purchases.seed(purchaseRecord(second, largeElderlyCareProposal()));
+
+    const results = await Promise.allSettled([
+      reserveBudget(deps(), PURCHASE_ID),
+      reserveBudget(deps(), second),
+    ]);
+
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(12_000_000);
+  });
+});
+
+describe('planApproval', () => {
+  it('moves a small purchase from PROPOSAL to APPROVAL with the section chief alone', async () => {
+    seed(smallMinorProtectionProposal());
+
+    const plan = await planApproval(deps(), PURCHASE_ID);
+
+    expect(plan).toEqual({ next: 'SECTION_CHIEF', remaining: ['SECTION_CHIEF'] });
+    const purchase = await stored();
+    expect(purchase.stage).toBe('APPROVAL');
+    expect(purchase.approvalLevels).toEqual(['SECTION_CHIEF']);
+  });
+
+  it('gives a purchase above the threshold the full chain, in order', async () => {
+    seed(largeElderlyCareProposal());
+    expect(await planApproval(deps(), PURCHASE_ID)).toEqual({
+      next: 'SECTION_CHIEF',
+      remaining: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+    });
+    expect((await stored()).approvalLevels).toEqual(['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR']);
+  });
+
+  it('follows the configured threshold, not a constant', async () => {
+    settings.approval.fullChainAboveFen = 50_000_000;
+    seed(largeElderlyCareProposal());
+    expect((await planApproval(deps(), PURCHASE_ID)).remaining).toEqual(['SECTION_CHIEF']);
+  });
+
+  it('on resume returns only the levels not decided yet, and changes nothing', async () => {
+    seed(largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE') },
+    });
+    const before = await stored();
+
+    expect(await planApproval(deps(), PURCHASE_ID)).toEqual({
+      next: 'FINANCE_SECTION',
+      remaining: ['FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+    });
+    expect(await stored()).toEqual(before);
+  });
+
+  it('names no next level once every level approved', async () => {
+    seed(smallMinorProtectionProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF'],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE') },
+    });
+    expect(await planApproval(deps(), PURCHASE_ID)).toEqual({ next: null, remaining: [] });
+  });
+
+  it('run twice plans once: one stage move and one audit entry', async () => {
+    seed(largeElderlyCareProposal());
+    await planApproval(deps(), PURCHASE_ID);
+    await planApproval(deps(), PURCHASE_ID);
+    expect(await auditActions()).toEqual(['proposal.submitted', 'approval.planned']);
+  });
+
+  it('a recorded rejection refuses with reason REJECTED, naming the approver and the comment', async () => {
+    seed(largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+      approvals: {
+        SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE'),
+        FINANCE_SECTION: decision('FINANCE_SECTION', 'REJECT', '人员经费测算依据不足'),
+      },
+    });
+
+    const refusal = await refusalOf(planApproval(deps(), PURCHASE_ID));
+
+    expect(refusal.reason).toBe('REJECTED');
+    expect(refusal.message).toContain('Approver FINANCE_SECTION');
+    expect(refusal.message).toContain('人员经费测算依据不足');
+  });
+});
+
+describe('concludeApproval', () => {
+  const fullChain = ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const;
+
+  it('moves a purchase approved at every level to CONTRACTING with an APPROVED outcome by the last approver', async () => {
+    seed(largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: [...fullChain],
+      approvals: Object.fromEntries(fullChain.map((l) => [l, decision(l, 'APPROVE')])),
+    });
+
+    await concludeApproval(deps(), PURCHASE_ID);
+
+    const purchase = await stored();
+    expect(purchase.stage).toBe('CONTRACTING');
+    expect(purchase.outcome).toEqual({
+      result: 'APPROVED',
+      reason: expect.stringContaining('SECTION_CHIEF → FINANCE_SECTION → BUREAU_DIRECTOR'),
+      by: 'bureau_director@civil-affairs.example.gov.cn',
+      at: '2026-03-02T08:00:00.000Z',
+    });
+  });
+
+  it('run again after the move changes nothing', async () => {
+    seed(smallMinorProtectionProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF'],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE') },
+    });
+    await concludeApproval(deps(), PURCHASE_ID);
+    const after = await stored();
+    fakes.clock.advanceSeconds(60);
+
+    await concludeApproval(deps(), PURCHASE_ID);
+
+    expect(await stored()).toEqual(after);
+  });
+
+  it('refuses loudly, and leaves the stage alone, when a level has not approved', async () => {
+    seed(largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: [...fullChain],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE') },
+    });
+
+    await expect(concludeApproval(deps(), PURCHASE_ID)).rejects.toThrow(/FINANCE_SECTION, BUREAU_DIRECTOR/);
+    expect((await stored()).stage).toBe('APPROVAL');
+  });
+});
+
+describe('rejectPurchase', () => {
+  function seedRejectedByFinance(): void {
+    seed(largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+      approvals: {
+        SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE'),
+        FINANCE_SECTION: decision('FINANCE_SECTION', 'REJECT', '预算测算偏高，请核减后重报'),
+      },
+      budget: {
+        lineId: ELDER_LINE,
+        amountFen: 48_000_000,
+        status: 'RESERVED',
+        at: '2026-03-01T09:00:00.000Z',
+      },
+    });
+  }
+
+  beforeEach(async () => {
+    await fakes.budgets.ensureBudgetLine({
+      lineId: ELDER_LINE,
+      year: 2026,
+      description: 'x',
+      totalFen: 100_000_000,
+    });
+    await fakes.budgets.reserve({
+      lineId: ELDER_LINE,
+      purchaseId: PURCHASE_ID,
+      amountFen: 48_000_000,
+      now: 'x',
+    });
+  });
+
+  it("gives the budget back and ends REJECTED with the approver's comment as the reason", async () => {
+    seedRejectedByFinance();
+
+    await rejectPurchase(deps(), {
+      purchaseId: PURCHASE_ID,
+      error: 'PurchaseRejected',
+      cause: 'an approver rejected the proposal',
+    });
+
+    const purchase = await stored();
+    expect(purchase.stage).toBe('REJECTED');
+    expect(purchase.outcome).toMatchObject({
+      result: 'REJECTED',
+      by: 'finance_section@civil-affairs.example.gov.cn',
+      reason: expect.stringContaining('预算测算偏高，请核减后重报'),
+    });
+    expect(purchase.budget?.status).toBe('RELEASED');
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(100_000_000);
+  });
+
+  it('run twice releases once and changes nothing more', async () => {
+    seedRejectedByFinance();
+    const release = vi.spyOn(fakes.budgets, 'release');
+    await rejectPurchase(deps(), { purchaseId: PURCHASE_ID });
+    const after = await stored();
+    const audit = await fakes.purchases.listAudit(PURCHASE_ID);
+    fakes.clock.advanceSeconds(60);
+
+    await rejectPurchase(deps(), { purchaseId: PURCHASE_ID });
+
+    expect(release).toHaveBeenCalledTimes(1);
+    expect(await stored()).toEqual(after);
+    expect(await fakes.purchases.listAudit(PURCHASE_ID)).toEqual(audit);
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(100_000_000);
+  });
+
+  it('a policy refusal before any reservation ends REJECTED with the message of the failed step', async () => {
+    seed(largeElderlyCareProposal());
+    const release = vi.spyOn(fakes.budgets, 'release');
+
+    await rejectPurchase(deps(), {
+      purchaseId: PURCHASE_ID,
+      error: 'PurchaseRefused',
+      cause: JSON.stringify({ errorType: 'PurchaseRefused', errorMessage: 'POLICY: term.end: too long' }),
+    });
+
+    const purchase = await stored();
+    expect(purchase.stage).toBe('REJECTED');
+    expect(purchase.outcome).toMatchObject({
+      by: 'system:workflow',
+      reason: 'PurchaseRefused: POLICY: term.end: too long',
+    });
+    expect(release).not.toHaveBeenCalled();
+  });
+});
+
+describe('rejectionReason', () => {
+  it('takes errorMessage out of a Lambda failure cause', () => {
+    expect(
+      rejectionReason('PurchaseRefused', '{"errorType":"PurchaseRefused","errorMessage":"BUDGET: no money"}'),
+    ).toBe('PurchaseRefused: BUDGET: no money');
+  });
+
+  it('keeps the plain-text cause of a Fail state', () => {
+    expect(rejectionReason('ApprovalLapsed', 'no decision after a reminder and an escalation')).toBe(
+      'ApprovalLapsed: no decision after a reminder and an escalation',
+    );
+  });
+
+  it('says Rejected when the failure record is empty', () => {
+    expect(rejectionReason(undefined, undefined)).toBe('Rejected:');
+  });
+});

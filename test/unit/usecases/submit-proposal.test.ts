@@ -1,0 +1,137 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../shared/domain/errors.js';
+import { creditCodeFrom, sampleProposal } from '../../../shared/domain/sample-proposals.js';
+import { newPurchaseId, submitProposal } from '../../../shared/usecases/submit-proposal.js';
+import { createFakes, type Fakes, testPolicySettings } from '../../support/fakes.js';
+
+const settings = testPolicySettings();
+const officer = { sub: 'officer-7', email: 'officer@civil-affairs.example.gov.cn', name: 'Lin Officer' };
+let fakes: Fakes;
+
+const submit = (body: unknown, idempotencyKey?: string, staff = officer) =>
+  submitProposal(
+    { purchases: fakes.purchases, workflow: fakes.workflow, settings, now: fakes.clock.now },
+    { body, staff, idempotencyKey },
+  );
+
+async function validationErrorOf(promise: Promise<unknown>): Promise<ValidationError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return error as ValidationError;
+}
+
+beforeEach(() => {
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+});
+
+describe('newPurchaseId', () => {
+  it('is PUR-<year>- and 16 unambiguous capitals or digits, different every time', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => newPurchaseId('2026-03-02T08:00:00.000Z')));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^PUR-2026-[ABCDEFGHJKMNPQRSTVWXYZ0-9]{16}$/);
+  });
+});
+
+describe('submitProposal', () => {
+  it('stores a valid proposal at PROPOSAL under the officer and starts its execution named by the purchase', async () => {
+    const { purchase, created } = await submit(sampleProposal());
+
+    expect(created).toBe(true);
+    expect(purchase.purchaseId).toMatch(/^PUR-2026-[A-Z0-9]{16}$/);
+    expect(purchase.stage).toBe('PROPOSAL');
+    expect(purchase.createdBy).toBe(officer.email);
+    expect(purchase.proposal).toEqual(sampleProposal());
+    expect(await fakes.purchases.getPurchase(purchase.purchaseId)).toEqual(purchase);
+    expect(fakes.workflow.starts).toEqual([{ purchaseId: purchase.purchaseId }]);
+  });
+
+  it('records the token subject as creator when the token carries no e-mail', async () => {
+    const { purchase } = await submit(sampleProposal(), undefined, { sub: 'officer-9' } as typeof officer);
+    expect(purchase.createdBy).toBe('officer-9');
+  });
+
+  it('refuses a malformed proposal with one field error per problem, and stores and starts nothing', async () => {
+    const body = { ...sampleProposal(), totalFen: 48_000_000.5, discountFen: 100 };
+
+    const error = await validationErrorOf(submit(body));
+
+    expect(error.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'totalFen', rule: 'money-integer-fen', value: 48_000_000.5 }),
+        expect.objectContaining({ field: 'discountFen', rule: 'schema-unknown-field' }),
+      ]),
+    );
+    expect(error.message).toContain('totalFen');
+    expect(error.message).toContain('discountFen');
+    expect(fakes.purchases.records.size).toBe(0);
+    expect(fakes.workflow.starts).toEqual([]);
+  });
+
+  it('reports every broken policy rule at once: a wrong credit-code check digit and pay below the benchmark', async () => {
+    const code = creditCodeFrom('52350203MJ0427315');
+    const wrongCheck = code.endsWith('0') ? `${code.slice(0, 17)}1` : `${code.slice(0, 17)}0`;
+    const p = sampleProposal();
+    const body = {
+      ...p,
+      ngo: { ...p.ngo, creditCode: wrongCheck },
+      staffPlan: [
+        { ...p.staffPlan[0], monthlySalaryFen: 300_000, monthlySocialWelfareFen: 50_000 },
+        p.staffPlan[1],
+      ],
+    };
+
+    const error = await validationErrorOf(submit(body));
+
+    expect(error.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['ngo.creditCode', 'staffPlan[0].monthlySalaryFen']),
+    );
+    expect(error.errors.map((e) => e.rule)).toEqual(
+      expect.arrayContaining(['credit-code-check-digit', 'salary-benchmark']),
+    );
+    expect(fakes.purchases.records.size).toBe(0);
+    expect(fakes.workflow.starts).toEqual([]);
+  });
+
+  it('judges a term that is already over by the clock it is given', async () => {
+    fakes.clock.set('2027-02-01T00:00:00.000Z');
+    const error = await validationErrorOf(submit(sampleProposal()));
+    expect(error.errors.map((e) => e.rule)).toContain('term-already-ended');
+  });
+
+  it('a repeated submission with the same idempotency key returns the first purchase, created:false, and starts it again harmlessly', async () => {
+    const first = await submit(sampleProposal(), 'retry-key-0001');
+    fakes.clock.advanceSeconds(5);
+    const again = await submit(sampleProposal(), 'retry-key-0001');
+
+    expect(again.created).toBe(false);
+    expect(again.purchase.purchaseId).toBe(first.purchase.purchaseId);
+    expect(fakes.purchases.records.size).toBe(1);
+    // The second start uses the same execution name, so Step Functions refuses a duplicate.
+    expect(fakes.workflow.starts).toEqual([
+      { purchaseId: first.purchase.purchaseId },
+      { purchaseId: first.purchase.purchaseId },
+    ]);
+    expect(fakes.workflow.executions.size).toBe(1);
+  });
+
+  it('the same key from another officer is another purchase', async () => {
+    const mine = await submit(sampleProposal(), 'shared-key-01');
+    const theirs = await submit(sampleProposal(), 'shared-key-01', {
+      sub: 'officer-8',
+      email: 'other@civil-affairs.example.gov.cn',
+      name: 'Other',
+    });
+    expect(theirs.created).toBe(true);
+    expect(theirs.purchase.purchaseId).not.toBe(mine.purchase.purchaseId);
+  });
+
+  it('without an idempotency key each submission is a new purchase', async () => {
+    const a = await submit(sampleProposal());
+    const b = await submit(sampleProposal());
+    expect(a.purchase.purchaseId).not.toBe(b.purchase.purchaseId);
+    expect(fakes.purchases.records.size).toBe(2);
+  });
+});
