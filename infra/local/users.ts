@@ -1,0 +1,115 @@
+/**
+ * Acts as the product's users would, over HTTP only: an officer gets a token and submits
+ * a proposal, approvers read their mail, open the link, and post the form on the page.
+ * Shared by `npm run demo` and the integration tests, so both drive the app the same way.
+ */
+
+export interface MailboxMail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+export interface PurchaseView {
+  purchaseId: string;
+  stage: string;
+  totalYuan: string;
+  outcome?: { result: string; reason: string; by: string; at: string };
+  approvals: Record<string, { decision: string; by: string; byName: string; comment: string; at: string }>;
+  pendingTasks: { level: string; attempt: string; assignee: { email: string }; status: string }[];
+  audit: { seq: number; at: string; actor: string; action: string; detail: Record<string, unknown> }[];
+  auditChain: { valid: boolean; entries?: number };
+}
+
+const TASK_LINK = /https?:\/\/[^\s"<>]+\/tasks\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_-]+/;
+
+export class UsersClient {
+  constructor(private readonly urls: { api: string; mailbox: string }) {}
+
+  async devToken(sub: string, roles: string[], email?: string): Promise<string> {
+    const query = new URLSearchParams({ sub, roles: roles.join(',') });
+    if (email) query.set('email', email);
+    const res = await fetch(`${this.urls.api}/dev/token?${query}`);
+    if (!res.ok) throw new Error(`dev token: HTTP ${res.status}`);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async submit(token: string, proposal: unknown, idempotencyKey?: string) {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    const res = await fetch(`${this.urls.api}/purchases`, { method: 'POST', headers, body: JSON.stringify(proposal) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  async purchase(token: string, purchaseId: string): Promise<PurchaseView> {
+    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`GET /purchases/${purchaseId}: HTTP ${res.status}`);
+    return (await res.json()) as PurchaseView;
+  }
+
+  async waitForStage(token: string, purchaseId: string, stages: string[], timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.purchase(token, purchaseId);
+      if (stages.includes(view.stage)) return view;
+      if (Date.now() > deadline) throw new Error(`${purchaseId} still at ${view.stage}, expected ${stages.join('/')}`);
+      await sleep(100);
+    }
+  }
+
+  async mails(): Promise<MailboxMail[]> {
+    const res = await fetch(`${this.urls.mailbox}/store`);
+    return ((await res.json()) as { emails: MailboxMail[] }).emails;
+  }
+
+  /** The first mail to `to` that `matches` and was not `seen` before. */
+  async waitForMail(to: string, matches: (m: MailboxMail) => boolean, seen = new Set<string>(), timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.mails()).find(
+        (m) => m.destination.to.includes(to) && !seen.has(m.messageId) && matches(m),
+      );
+      if (found) {
+        seen.add(found.messageId);
+        return found;
+      }
+      if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
+  static linkIn(mail: MailboxMail): string {
+    const link = (mail.body.text ?? '').match(TASK_LINK)?.[0];
+    if (!link) throw new Error(`mail "${mail.subject}" has no task link`);
+    return link;
+  }
+
+  /** Opens the link like a browser: the confirmation page and its nonce (absent once decided). */
+  async open(link: string, method: 'GET' | 'HEAD' = 'GET', userAgent?: string) {
+    const res = await fetch(link, { method, headers: userAgent ? { 'user-agent': userAgent } : {} });
+    const html = await res.text();
+    const nonce = html.match(/name="nonce" value="([^"]+)"/)?.[1];
+    return { status: res.status, html, nonce, headers: res.headers };
+  }
+
+  /** Posts the page's form, as the Approve or Reject button does. */
+  async decide(link: string, form: { nonce?: string; decision: 'APPROVE' | 'REJECT'; comment?: string }) {
+    const body = new URLSearchParams();
+    if (form.nonce !== undefined) body.set('nonce', form.nonce);
+    body.set('decision', form.decision);
+    body.set('comment', form.comment ?? '');
+    const res = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
+    return { status: res.status, html: await res.text() };
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
