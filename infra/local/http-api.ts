@@ -306,8 +306,9 @@ function buildEvent(
   const isText = body.length === 0 || TEXT_TYPES.test(contentType);
   const host = headers.host ?? 'localhost';
   const now = new Date();
-  // HEAD is served by the GET route, as a GET whose response body is dropped.
-  const method = (req.method ?? 'GET').toUpperCase() === 'HEAD' ? 'GET' : (req.method ?? 'GET').toUpperCase();
+  // HEAD without a HEAD route is served by the GET route, as a GET whose response body is dropped.
+  const requested = (req.method ?? 'GET').toUpperCase();
+  const method = requested === 'HEAD' && match.route.method === 'GET' ? 'GET' : requested;
 
   const event = {
     version: '2.0',

@@ -53,6 +53,8 @@ export interface LocalRuntime {
   readonly devIssuer: DevIssuer;
   /** Path of `<dataDir>/endpoints.json`. */
   readonly endpointsFile: string;
+  /** Process id of DynamoDB Local (Java), the one child process the runtime starts. */
+  readonly dynamoDbPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
 
     lambdas = new LambdaRunner({
       functions: app.functions,
+      log: (line) => log(line),
       runtimeEnvironment: {
         ...options.extraEnvironment,
         AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
@@ -175,7 +178,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
 
     await resumeOpenPurchases(app, runner, log);
 
-    return { urls, app, stepFunctions, lambdas: runner, devIssuer, endpointsFile, stop };
+    return { urls, app, stepFunctions, lambdas: runner, devIssuer, endpointsFile, dynamoDbPid: db.pid, stop };
   } catch (error) {
     await stop();
     // Java may still be starting when another part fails: it must not outlive the failed start.

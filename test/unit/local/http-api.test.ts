@@ -42,8 +42,10 @@ describe('route matching', () => {
     expect(matchRoute(routes, 'PUT', '/files/a')?.route.routeKey).toBe('ANY /files/{key+}');
   });
 
-  it('serves HEAD with the GET route', () => {
+  it('serves HEAD with the GET route, unless the API has a HEAD route of its own', () => {
     expect(matchRoute(routes, 'HEAD', '/tasks/t1')?.route.routeKey).toBe('GET /tasks/{taskId}');
+    const withHead = [...routes, route('HEAD /tasks/{taskId}')];
+    expect(matchRoute(withHead, 'HEAD', '/tasks/t1')?.route.routeKey).toBe('HEAD /tasks/{taskId}');
   });
 
   it('does not match a missing or extra segment', () => {
