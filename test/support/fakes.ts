@@ -211,7 +211,7 @@ export class InMemoryBudgetRepository implements BudgetRepository {
     return line && copy(line);
   }
 
-  async reserve(input: { lineId: string; purchaseId: string; amountFen: number }): Promise<ReserveResult> {
+  async reserve(input: Parameters<BudgetRepository['reserve']>[0]): Promise<ReserveResult> {
     const { lineId, purchaseId, amountFen } = input;
     const line = this.lines.get(lineId);
     const existing = this.reservations.get(`${lineId}\u0000${purchaseId}`);

@@ -1,0 +1,69 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { purchaseView } from '../../../shared/usecases/purchase-view.js';
+import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
+
+const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
+const TOKEN = 'sfn-task-token-do-not-show';
+let fakes: Fakes;
+
+beforeEach(async () => {
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+  fakes.purchases.seed(
+    purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF'],
+    }),
+  );
+  const settings = testPolicySettings();
+  await fakes.tasks.openTask({
+    purchaseId: PURCHASE_ID,
+    stepKey: 'APPROVAL:SECTION_CHIEF',
+    level: 'SECTION_CHIEF',
+    attempt: 'FIRST',
+    assignee: { ...settings.approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
+    taskToken: TOKEN,
+    expiresAt: '2026-03-05T08:00:00.000Z',
+    now: fakes.clock.now(),
+  });
+});
+
+const view = (purchaseId: string) =>
+  purchaseView({ purchases: fakes.purchases, tasks: fakes.tasks }, purchaseId);
+
+describe('purchaseView', () => {
+  it('shows stage, amounts in fen and yuan, the pending task and a verified audit chain', async () => {
+    const shown = await view(PURCHASE_ID);
+
+    expect(shown).toMatchObject({
+      purchaseId: PURCHASE_ID,
+      stage: 'APPROVAL',
+      totalFen: 48_000_000,
+      totalYuan: '¥480,000.00',
+      auditChain: { valid: true, entries: 1 },
+    });
+    expect(shown?.pendingTasks).toHaveLength(1);
+    expect(shown?.pendingTasks[0]).toMatchObject({ level: 'SECTION_CHIEF', status: 'PENDING' });
+  });
+
+  it('never contains a task token or nonce', async () => {
+    const [task] = fakes.tasks.records.values();
+    const body = JSON.stringify(await view(PURCHASE_ID));
+    expect(body).not.toContain('taskToken');
+    expect(body).not.toContain('nonce');
+    expect(body).not.toContain(TOKEN);
+    expect(body).not.toContain(task?.nonce);
+  });
+
+  it('is undefined for an unknown purchase', async () => {
+    expect(await view('PUR-2026-ZZZZZZZZZZZZZZZZ')).toBeUndefined();
+  });
+
+  it('is undefined for a malformed id without reading the table', async () => {
+    const getPurchase = vi.spyOn(fakes.purchases, 'getPurchase');
+    for (const id of ['', 'PUR-2026-abc', `${PURCHASE_ID}#META`, 'TASK#x', '../PUR-2026-ABCDEFGHJKMNPQRS']) {
+      expect(await view(id)).toBeUndefined();
+    }
+    expect(getPurchase).not.toHaveBeenCalled();
+  });
+});

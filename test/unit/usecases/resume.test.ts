@@ -1,0 +1,69 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Stage } from '../../../shared/domain/lifecycle.js';
+import { smallMinorProtectionProposal } from '../../../shared/domain/sample-proposals.js';
+import { resumeOpenPurchases } from '../../../shared/usecases/resume.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
+
+let fakes: Fakes;
+const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+function seedAt(purchaseId: string, stage: Stage): void {
+  fakes.purchases.seed(purchaseRecord(purchaseId, smallMinorProtectionProposal(), { stage }));
+}
+
+const resume = () =>
+  resumeOpenPurchases({ purchases: fakes.purchases, workflow: fakes.workflow, now: fakes.clock.now });
+
+beforeEach(() => {
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+});
+
+describe('resumeOpenPurchases', () => {
+  it('starts one execution per unfinished purchase, resuming at its stage', async () => {
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA1', 'PROPOSAL');
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA3', 'CONTRACTING');
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA4', 'REJECTED');
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA5', 'CLOSED');
+
+    const resumed = await resume();
+
+    expect(resumed).toEqual([
+      { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA1', resumeAt: 'PROPOSAL' },
+      { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA2', resumeAt: 'APPROVAL' },
+      { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA3', resumeAt: 'CONTRACTING' },
+    ]);
+    expect(fakes.workflow.starts.map(({ purchaseId, resumeAt }) => ({ purchaseId, resumeAt }))).toEqual(
+      resumed,
+    );
+  });
+
+  it('never starts a purchase at a final stage, even if the listing returns one', async () => {
+    fakes.purchases.listOpenPurchases = async () => [
+      { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA4', stage: 'REJECTED' },
+      { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA6', stage: 'TERMINATED' },
+    ];
+    expect(await resume()).toEqual([]);
+    expect(fakes.workflow.starts).toEqual([]);
+  });
+
+  it('names each execution afresh (purchase id and resume time), never the name of the first execution', async () => {
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
+
+    await resume();
+    fakes.clock.advanceSeconds(3600);
+    await resume();
+
+    const names = fakes.workflow.starts.map((s) => s.executionName);
+    expect(names).toEqual([
+      'PUR-2026-AAAAAAAAAAAAAAA2-r20260302080000',
+      'PUR-2026-AAAAAAAAAAAAAAA2-r20260302090000',
+    ]);
+    for (const name of names) expect(name).toMatch(EXECUTION_NAME);
+  });
+
+  it('with nothing open starts nothing', async () => {
+    expect(await resume()).toEqual([]);
+    expect(fakes.workflow.starts).toEqual([]);
+  });
+});
