@@ -7,13 +7,18 @@
  * - Task: TimeoutSeconds/HeartbeatSeconds (and their *Path forms) are lifted out; the library keeps
  *   only a backstop at its longest possible timer.
  * - Wait: becomes a Task on a local resource whose handler waits; InputPath/OutputPath keep their meaning.
+ * - Map: becomes a Task on a local resource whose handler runs the iterations. The library keeps starting
+ *   queued iterations after one has failed (with MaxConcurrency 1, a rejected approval would still ask the
+ *   next approver); AWS stops the Map at the first failure. InputPath, ResultSelector, ResultPath,
+ *   OutputPath, Retry and Catch stay on the Task and keep their meaning.
  * - Retry: IntervalSeconds and MaxDelaySeconds are scaled, so backoff and jitter still apply.
  * - The top-level TimeoutSeconds is lifted out as well.
  */
 import { MAX_TIMER_MS } from './scaled-timers.js';
 
-/** Resource of the Task that stands in for a Wait state (never sent to AWS). */
+/** Resources of the Tasks that stand in for Wait and Map states (never sent to AWS). */
 export const LOCAL_WAIT_RESOURCE = 'local:wait';
+export const LOCAL_MAP_RESOURCE = 'local:map';
 
 /** Longest TimeoutSeconds the library can arm without its timer firing at once. */
 export const LIBRARY_BACKSTOP_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
@@ -50,11 +55,23 @@ export interface WaitPlan {
   timestampPath?: string;
 }
 
+export interface MapPlan {
+  stateName: string;
+  /** The iteration's state machine, itself planned. */
+  processor: Record<string, unknown>;
+  itemsPath?: string;
+  /** ItemSelector (or the older Parameters), resolved per item with `$$.Map.Item`. */
+  itemSelector?: unknown;
+  maxConcurrency?: number;
+  maxConcurrencyPath?: string;
+}
+
 export interface ExecutionPlan {
   /** The definition handed to the library (validation off: it holds fractional seconds). */
   definition: Record<string, unknown>;
   tasks: Map<string, TaskPlan>;
   waits: Map<string, WaitPlan>;
+  maps: Map<string, MapPlan>;
   timeoutSeconds?: number;
 }
 
@@ -62,7 +79,7 @@ type Json = Record<string, unknown>;
 
 export function planExecution(original: object, msPerSecond: number): ExecutionPlan {
   const definition = structuredClone(original) as Json;
-  const plan: ExecutionPlan = { definition, tasks: new Map(), waits: new Map() };
+  const plan: ExecutionPlan = { definition, tasks: new Map(), waits: new Map(), maps: new Map() };
   if (typeof definition.TimeoutSeconds === 'number') plan.timeoutSeconds = definition.TimeoutSeconds;
   delete definition.TimeoutSeconds;
   rewriteStates(definition, plan, msPerSecond / 1000);
@@ -95,11 +112,18 @@ function rewriteStates(machine: Json, plan: ExecutionPlan, scale: number): void 
         break;
       case 'Wait':
         plan.waits.set(name, liftWait(name, state));
-        states[name] = waitAsTask(state);
+        states[name] = stateAsTask(state, LOCAL_WAIT_RESOURCE, []);
         break;
       case 'Map': {
-        const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
-        if (processor) rewriteStates(processor, plan, scale);
+        const processor = (state.ItemProcessor ?? state.Iterator ?? { States: {} }) as Json;
+        rewriteStates(processor, plan, scale);
+        plan.maps.set(name, liftMap(name, state, processor));
+        states[name] = stateAsTask(state, LOCAL_MAP_RESOURCE, [
+          'ResultSelector',
+          'ResultPath',
+          'Retry',
+          'Catch',
+        ]);
         break;
       }
       case 'Parallel':
@@ -149,13 +173,20 @@ function liftWait(stateName: string, state: Json): WaitPlan {
   return plan;
 }
 
-function waitAsTask(state: Json): Json {
-  const task: Json = {
-    Type: 'Task',
-    Resource: LOCAL_WAIT_RESOURCE,
-    TimeoutSeconds: LIBRARY_BACKSTOP_SECONDS,
-  };
-  for (const key of ['Comment', 'InputPath', 'OutputPath', 'Next', 'End']) {
+function liftMap(stateName: string, state: Json, processor: Json): MapPlan {
+  const plan: MapPlan = { stateName, processor };
+  if (typeof state.ItemsPath === 'string') plan.itemsPath = state.ItemsPath;
+  const itemSelector = state.ItemSelector ?? state.Parameters;
+  if (itemSelector !== undefined) plan.itemSelector = itemSelector;
+  if (typeof state.MaxConcurrency === 'number') plan.maxConcurrency = state.MaxConcurrency;
+  if (typeof state.MaxConcurrencyPath === 'string') plan.maxConcurrencyPath = state.MaxConcurrencyPath;
+  return plan;
+}
+
+/** A Task on a local resource in place of a state; `keep` names the fields it carries over. */
+function stateAsTask(state: Json, resource: string, keep: string[]): Json {
+  const task: Json = { Type: 'Task', Resource: resource, TimeoutSeconds: LIBRARY_BACKSTOP_SECONDS };
+  for (const key of ['Comment', 'InputPath', 'OutputPath', 'Next', 'End', ...keep]) {
     if (key in state) task[key] = state[key];
   }
   return task;

@@ -66,13 +66,6 @@ export class ExecutionHistory {
           executionTimedOutEventDetails: { error: 'States.Timeout' },
         });
         break;
-      case 'MapIterationStarted':
-      case 'MapIterationSucceeded':
-      case 'MapIterationFailed': {
-        const key = `${event.type.charAt(0).toLowerCase()}${event.type.slice(1)}EventDetails`;
-        this.#add(at, event.type, { [key]: { name: event.parentState.name, index: event.index } });
-        break;
-      }
       case 'StateEntered':
       case 'StateExited':
       case 'StateFailed':
@@ -82,14 +75,43 @@ export class ExecutionHistory {
     }
   }
 
+  /** Events of one iteration of a Map state (run by the engine as its own library execution). */
+  recordIteration(mapName: string, index: number, event: LibraryEvent): void {
+    const at = new Date(event.timestamp);
+    const iteration = { name: mapName, index };
+    switch (event.type) {
+      case 'ExecutionStarted':
+        this.#add(at, 'MapIterationStarted', { mapIterationStartedEventDetails: iteration });
+        break;
+      case 'ExecutionSucceeded':
+        this.#add(at, 'MapIterationSucceeded', { mapIterationSucceededEventDetails: iteration });
+        break;
+      case 'ExecutionFailed':
+        this.#add(at, 'MapIterationFailed', { mapIterationFailedEventDetails: iteration });
+        break;
+      case 'ExecutionAborted':
+        this.#add(at, 'MapIterationAborted', { mapIterationAbortedEventDetails: iteration });
+        break;
+      case 'StateEntered':
+      case 'StateExited':
+      case 'StateFailed':
+      case 'StateRetried':
+        this.#recordState(at, { ...event, index });
+        break;
+    }
+  }
+
   #recordState(
     at: Date,
     event: Extract<LibraryEvent, { type: 'StateEntered' | 'StateExited' | 'StateFailed' | 'StateRetried' }>,
   ): void {
     const { name } = event.state;
-    const isWait = this.plan.waits.has(name);
-    const stateType = isWait ? 'Wait' : event.state.type;
-    const task = isWait ? undefined : this.plan.tasks.get(name);
+    const stateType = this.plan.waits.has(name)
+      ? 'Wait'
+      : this.plan.maps.has(name)
+        ? 'Map'
+        : event.state.type;
+    const task = this.plan.tasks.get(name);
     const attemptKey = `${name}#${event.index ?? ''}`;
     switch (event.type) {
       case 'StateEntered':

@@ -10,6 +10,7 @@ import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-s
 import {
   type ExecutionPlan,
   lambdaFunctionName,
+  type MapPlan,
   planExecution,
   type TaskAction,
   type TaskPlan,
@@ -91,8 +92,13 @@ interface Execution {
   attempts: Set<TaskAttempt>;
   /** Token minted for `$$.Task.Token` while the library resolves one task's Parameters. */
   pendingToken?: string;
+  /** What every library run of this execution (the root and each Map iteration) is given. */
+  runOptions: RunOptions;
   done: Promise<void>;
 }
+
+type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
+type Handlers = Record<string, (input: JsonValue) => Promise<JsonValue>>;
 
 type Outcome = Partial<ExecutionDescription> & { status: ExecutionStatus };
 
@@ -188,6 +194,7 @@ export class LocalStepFunctions {
       ended: false,
       abort: () => {},
       attempts: new Set(),
+      runOptions: {},
       done: Promise.resolve(),
     };
     this.#executions.set(arn, execution);
@@ -216,7 +223,7 @@ export class LocalStepFunctions {
         },
       },
     };
-    const handlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+    const handlers: Handlers = {};
     for (const task of plan.tasks.values()) {
       handlers[task.stateName] = (input) =>
         this.#runTask(execution, task, input, timeoutError) as Promise<JsonValue>;
@@ -224,17 +231,12 @@ export class LocalStepFunctions {
     for (const wait of plan.waits.values()) {
       handlers[wait.stateName] = (input) => this.#runWait(execution, wait, input) as Promise<JsonValue>;
     }
+    for (const map of plan.maps.values()) {
+      handlers[map.stateName] = (input) => this.#runMap(execution, map, input) as Promise<JsonValue>;
+    }
+    execution.runOptions = { context, overrides: { taskResourceLocalHandlers: handlers } };
 
-    const machine = new StateMachine(
-      plan.definition as unknown as ConstructorParameters<typeof StateMachine>[0],
-      {
-        validationOptions: { noValidate: true },
-      },
-    );
-    const run = machine.run(input as JsonValue, {
-      context,
-      overrides: { taskResourceLocalHandlers: handlers },
-    });
+    const run = unvalidatedMachine(plan.definition).run(input as JsonValue, execution.runOptions);
     execution.abort = run.abort;
     const cancelTimeout =
       plan.timeoutSeconds === undefined
@@ -455,6 +457,79 @@ export class LocalStepFunctions {
     return attempt.promise;
   }
 
+  /**
+   * Runs a Map state's iterations, at most MaxConcurrency at a time (0 or absent: all at once), and stops
+   * at the first failure as AWS does: running iterations are aborted, queued ones never start, and the
+   * Map fails with that iteration's error for its Retry/Catch.
+   */
+  #runMap(execution: Execution, map: MapPlan, input: unknown): Promise<unknown> {
+    const attempt = this.#startAttempt(execution);
+    if (attempt.settled) return attempt.promise;
+    const iterations = new Set<{ abort: () => void }>();
+    attempt.onSettle(() => {
+      for (const iteration of iterations) iteration.abort();
+    });
+    const processor = unvalidatedMachine(map.processor);
+    const runIteration = async (item: unknown, index: number): Promise<unknown> => {
+      const itemInput = await this.#selectItem(execution, map, input, item, index);
+      if (attempt.settled) return undefined;
+      const run = processor.run(itemInput as JsonValue, execution.runOptions);
+      const entry = { abort: run.abort };
+      iterations.add(entry);
+      const recorded = (async () => {
+        for await (const event of run.eventLogs)
+          execution.history.recordIteration(map.stateName, index, event);
+      })();
+      try {
+        const output = await run.result;
+        await recorded;
+        return output;
+      } catch (error) {
+        await recorded; // the iteration's events land in the history before the Map's failure
+        throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+      } finally {
+        iterations.delete(entry);
+      }
+    };
+    (async () => {
+      const items =
+        map.itemsPath === undefined ? input : resolveReferencePath(map.itemsPath, input, undefined);
+      if (!Array.isArray(items)) {
+        throw new TaskFailure('States.Runtime', `${map.stateName}: ItemsPath must select an array`);
+      }
+      const limit = mapConcurrency(map, input) || items.length;
+      const outputs: unknown[] = new Array(items.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < items.length && !attempt.settled) {
+          const index = next++;
+          outputs[index] = await runIteration(items[index], index);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+      return outputs;
+    })().then(
+      (outputs) => attempt.succeed(outputs),
+      (error: Error) => attempt.fail(error),
+    );
+    return attempt.promise;
+  }
+
+  /** ItemSelector is resolved by the library itself (paths, intrinsics, `$$.Map.Item`) in a one-state run. */
+  async #selectItem(execution: Execution, map: MapPlan, mapInput: unknown, item: unknown, index: number) {
+    if (map.itemSelector === undefined) return item;
+    const selector = unvalidatedMachine({
+      StartAt: 'ItemSelector',
+      States: { ItemSelector: { Type: 'Pass', Parameters: map.itemSelector, End: true } },
+    });
+    const context = { ...execution.runOptions.context, Map: { Item: { Index: index, Value: item } } };
+    try {
+      return await selector.run(mapInput as JsonValue, { context }).result;
+    } catch (error) {
+      throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+    }
+  }
+
   /** A task or wait in flight; execution end settles whatever is left so nothing waits forever. */
   #startAttempt(execution: Execution): TaskAttempt {
     const attempt = new TaskAttempt();
@@ -591,6 +666,25 @@ class TaskAttempt {
     for (const cleanup of this.#cleanups) cleanup(how);
     return true;
   }
+}
+
+function unvalidatedMachine(definition: object): StateMachine {
+  // The definition was validated when registered; its planned copy holds fractional seconds.
+  return new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+    validationOptions: { noValidate: true },
+  });
+}
+
+function mapConcurrency(map: MapPlan, input: unknown): number {
+  if (map.maxConcurrencyPath === undefined) return map.maxConcurrency ?? 0;
+  const value = resolveReferencePath(map.maxConcurrencyPath, input, undefined);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TaskFailure(
+      'States.Runtime',
+      `MaxConcurrencyPath '${map.maxConcurrencyPath}' must select an integer >= 0`,
+    );
+  }
+  return value;
 }
 
 function limitSeconds(

@@ -82,6 +82,9 @@ describe('planExecution', () => {
             },
           },
         },
+        ItemsPath: '$.projects',
+        MaxConcurrency: 1,
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 5 }],
         Next: 'Cool',
       },
       Cool: { Type: 'Wait', Seconds: 3_456_000, InputPath: '$.x', Next: 'Publish' },
@@ -97,7 +100,9 @@ describe('planExecution', () => {
   it('lifts every time limit out of the definition, down to Map processors, and scales Retry by the clock', () => {
     const plan = planExecution(definition, 2);
     const states = plan.definition.States as Record<string, Record<string, unknown>>;
-    const processor = states.Evaluate?.ItemProcessor as { States: Record<string, Record<string, unknown>> };
+    const processor = plan.maps.get('Evaluate')?.processor as {
+      States: Record<string, Record<string, unknown>>;
+    };
     const score = processor.States.Score;
 
     expect(plan.timeoutSeconds).toBe(86_400);
@@ -113,6 +118,8 @@ describe('planExecution', () => {
       { ErrorEquals: ['Busy'], IntervalSeconds: 0.02, MaxDelaySeconds: 0.2, MaxAttempts: 3 },
     ]);
     expect(states.Cool).toMatchObject({ Type: 'Task', InputPath: '$.x', Next: 'Publish' });
+    expect(states.Evaluate).toMatchObject({ Type: 'Task', Retry: [{ IntervalSeconds: 0.01 }], Next: 'Cool' });
+    expect(plan.maps.get('Evaluate')).toMatchObject({ itemsPath: '$.projects', maxConcurrency: 1 });
     expect(plan.waits.get('Cool')).toEqual({ stateName: 'Cool', seconds: 3_456_000 });
     expect(definition.States.Cool.Type).toBe('Wait');
   });

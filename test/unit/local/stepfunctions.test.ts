@@ -485,6 +485,69 @@ describe('LocalStepFunctions task resources', () => {
     ]);
   });
 
+  it('stops a Map at the first failed iteration: later items never start and Catch gets the iteration error', async () => {
+    const arn = register('ApprovalChain', {
+      StartAt: 'AskEachLevel',
+      States: {
+        AskEachLevel: {
+          Type: 'Map',
+          ItemsPath: '$.levels',
+          MaxConcurrency: 1,
+          ItemSelector: {
+            'level.$': '$$.Map.Item.Value',
+            'position.$': '$$.Map.Item.Index',
+            'purchaseId.$': '$.purchaseId',
+          },
+          ItemProcessor: {
+            StartAt: 'AskApprover',
+            States: {
+              AskApprover: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+                Parameters: {
+                  FunctionName: 'requestDecision',
+                  Payload: { 'ask.$': '$', 'taskToken.$': '$$.Task.Token' },
+                },
+                Next: 'Approved?',
+              },
+              'Approved?': {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.decision', StringEquals: 'APPROVE', Next: 'LevelApproved' }],
+                Default: 'LevelRejected',
+              },
+              LevelApproved: { Type: 'Succeed' },
+              LevelRejected: { Type: 'Fail', Error: 'PurchaseRejected', Cause: 'an approver said no' },
+            },
+          },
+          Catch: [{ ErrorEquals: ['PurchaseRejected'], ResultPath: '$.failure', Next: 'Rejected' }],
+          End: true,
+        },
+        Rejected: { Type: 'Pass', End: true },
+      },
+    });
+    const executionArn = await start(arn, {
+      purchaseId: 'P-15',
+      levels: ['SECTION_CHIEF', 'FINANCE', 'DIRECTOR'],
+    });
+    const first = await tokenSentTo('requestDecision');
+    await client.send(new SendTaskSuccessCommand({ taskToken: first, output: '{"decision":"APPROVE"}' }));
+    const second = await tokenSentTo('requestDecision', 1);
+    await client.send(new SendTaskSuccessCommand({ taskToken: second, output: '{"decision":"REJECT"}' }));
+    const result = await finished(executionArn);
+
+    expect(invocations.map((i) => i.payload.ask)).toEqual([
+      { level: 'SECTION_CHIEF', position: 0, purchaseId: 'P-15' },
+      { level: 'FINANCE', position: 1, purchaseId: 'P-15' },
+    ]);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.outputJson.failure).toEqual({ Error: 'PurchaseRejected', Cause: 'an approver said no' });
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = events.map((e) => e.type);
+    expect(types).toContain('MapStateEntered');
+    expect(types.filter((t) => t === 'MapIterationStarted')).toHaveLength(2);
+    expect(types).toContain('MapIterationFailed');
+  });
+
   it('runs Tasks inside Parallel branches, a bare Lambda ARN resource and sns:publish', async () => {
     const arn = register('Notify', {
       StartAt: 'Both',
