@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { vi } from 'vitest';
+import { POLICY_SETTINGS_JSON } from './fakes.js';
 
 /**
  * HTTP API (payload format 2.0) events as API Gateway hands them to a Lambda: lower-case
@@ -141,4 +143,24 @@ export function structured(result: APIGatewayProxyResultV2) {
     headers: (result.headers ?? {}) as Record<string, string>,
     body: result.body ?? '',
   };
+}
+
+/** The environment the CDK app gives the functions (ServiceFunction and the application stack). */
+export const FUNCTION_ENV = {
+  AWS_REGION: 'cn-north-1',
+  TABLE_NAME: 'purchases-unit',
+  POLICY_SETTINGS: POLICY_SETTINGS_JSON,
+  LINK_KEY_SECRET_ARN: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:link-key-AbCdEf',
+  MAIL_FROM: 'purchases@civil-affairs.example.gov.cn',
+  PUBLIC_BASE_URL: 'https://purchases.civil-affairs.example.gov.cn',
+  STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:purchase-lifecycle',
+} as const;
+
+/**
+ * Sets FUNCTION_ENV for the rest of the test file. Handlers read it at module scope, so call
+ * this before the handler module is imported (dynamically: static imports are hoisted).
+ */
+export function stubFunctionEnv(): typeof FUNCTION_ENV {
+  for (const [name, value] of Object.entries(FUNCTION_ENV)) vi.stubEnv(name, value);
+  return FUNCTION_ENV;
 }
