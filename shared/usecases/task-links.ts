@@ -106,8 +106,15 @@ export async function decideTask(
     case 'DECIDED': {
       const delivered = await deliver(deps, result.task);
       if (delivered === 'CLOSED') {
-        deps.log?.('decision recorded after the workflow stopped waiting', { purchaseId: result.task.purchaseId });
-        return expiredPage();
+        // The execution is not waiting on this token. While the purchase is still in
+        // APPROVAL it is being resumed, and the resumed execution picks the recorded
+        // decision up from DynamoDB; otherwise the step is over (the approval lapsed).
+        const purchase = await deps.purchases.getPurchase(result.task.purchaseId);
+        deps.log?.('decision recorded while no execution waited for it', {
+          purchaseId: result.task.purchaseId,
+          stage: purchase?.stage,
+        });
+        if (purchase?.stage !== 'APPROVAL') return expiredPage();
       }
       return decidedView(deps, result.task, 'RECORDED');
     }

@@ -1,0 +1,178 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.js';
+import { UsersClient } from '../../../infra/local/users.js';
+import { loadSettings } from '../../../infra/settings.js';
+import { synthesizeApp } from '../../../infra/synth.js';
+import { largeElderlyCareProposal, smallMinorProtectionProposal } from '../../../shared/domain/sample-proposals.js';
+
+/**
+ * The synthesized app on the local runtime, driven over HTTP only: links come from the
+ * mailbox, decisions are the page's form. One purchase is approved by three levels, one
+ * is rejected, a link is double-clicked, and the runtime is restarted mid-approval.
+ */
+
+const settings = loadSettings('config/settings.json');
+const approvers = settings.policy.approval.approvers;
+let assemblyDir: string;
+let dataDir: string;
+let apiPort: number;
+let runtime: LocalRuntime;
+let users: UsersClient;
+let officer: string;
+const seen = new Set<string>();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function start(): Promise<void> {
+  runtime = await startLocalRuntime({
+    assemblyDir,
+    dataDir,
+    ports: { api: apiPort },
+    clock: { msPerSecond: 1000 },
+    log: () => {},
+  });
+  users = new UsersClient(runtime.urls);
+  officer = await users.devToken('officer-li', ['staff'], 'li.officer@civil-affairs.example.gov.cn');
+}
+
+beforeAll(async () => {
+  assemblyDir = synthesizeApp(mkdtempSync(join(tmpdir(), 'ngo-assembly-')));
+  dataDir = mkdtempSync(join(tmpdir(), 'ngo-data-'));
+  apiPort = await freePort();
+  await start();
+}, 180_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(assemblyDir, { recursive: true, force: true });
+});
+
+async function linkFor(purchaseId: string, level: keyof typeof approvers): Promise<string> {
+  const mail = await users.waitForMail(approvers[level].email, (m) => (m.body.text ?? '').includes(purchaseId), seen);
+  expect(mail.body.html).toContain(purchaseId);
+  return UsersClient.linkIn(mail);
+}
+
+async function approve(purchaseId: string, level: keyof typeof approvers): Promise<void> {
+  const link = await linkFor(purchaseId, level);
+  const page = await users.open(link);
+  expect(page.status).toBe(200);
+  expect(page.nonce).toBeDefined();
+  const result = await users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'ok' });
+  expect(result.status).toBe(200);
+}
+
+describe('local runtime: the synthesized app end to end over HTTP', () => {
+  it('writes every local endpoint to endpoints.json', () => {
+    const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(endpoints)).toContain(runtime.urls.api);
+    expect(JSON.stringify(endpoints)).toContain(runtime.urls.mailbox);
+  });
+
+  it('refuses the staff API without a token (401), for a non-staff role (403), and bad input (400 with fields)', async () => {
+    const anonymous = await fetch(`${runtime.urls.api}/purchases`, { method: 'POST', body: '{}' });
+    expect(anonymous.status).toBe(401);
+    const ngo = await users.devToken('ngo-1', ['ngo']);
+    expect((await users.submit(ngo, largeElderlyCareProposal())).status).toBe(403);
+    const bad = await users.submit(officer, { ...largeElderlyCareProposal(), totalFen: 12.5, colour: 'red' });
+    expect(bad.status).toBe(400);
+    const fields = (bad.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['totalFen', 'colour']));
+  });
+
+  it('drives a purchase above the threshold through three approvals to APPROVED', async () => {
+    const submitted = await users.submit(officer, largeElderlyCareProposal());
+    expect(submitted.status).toBe(201);
+    const purchaseId = String(submitted.body.purchaseId);
+    for (const level of ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const) await approve(purchaseId, level);
+    const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
+    expect(view.stage).toBe('CONTRACTING');
+    expect(view.outcome?.result).toBe('APPROVED');
+    expect(Object.keys(view.approvals).sort()).toEqual(['BUREAU_DIRECTOR', 'FINANCE_SECTION', 'SECTION_CHIEF']);
+    expect(view.auditChain.valid).toBe(true);
+    expect(JSON.stringify(view)).not.toMatch(/taskToken|nonce/);
+  });
+
+  it('ends REJECTED with the approver’s reason, and the link then shows who decided', async () => {
+    const submitted = await users.submit(officer, smallMinorProtectionProposal());
+    const purchaseId = String(submitted.body.purchaseId);
+    const link = await linkFor(purchaseId, 'SECTION_CHIEF');
+    const page = await users.open(link);
+    const result = await users.decide(link, { nonce: page.nonce, decision: 'REJECT', comment: '人员配置不足' });
+    expect(result.status).toBe(200);
+    const view = await users.waitForStage(officer, purchaseId, ['REJECTED', 'CONTRACTING']);
+    expect(view.stage).toBe('REJECTED');
+    expect(view.outcome?.reason).toContain('人员配置不足');
+    expect(view.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['budget.released', 'purchase.rejected']));
+    const later = await users.open(link);
+    expect(later.status).toBe(200);
+    expect(later.nonce).toBeUndefined();
+    expect(later.html).toContain(approvers.SECTION_CHIEF.email);
+  });
+
+  it('two parallel POSTs on one link record one decision; HEAD, GET and a POST without nonce change nothing', async () => {
+    const submitted = await users.submit(officer, smallMinorProtectionProposal());
+    const purchaseId = String(submitted.body.purchaseId);
+    const link = await linkFor(purchaseId, 'SECTION_CHIEF');
+    const before = await users.purchase(officer, purchaseId);
+    await users.open(link, 'HEAD', 'Mozilla/5.0 (compatible; SafeLinks scanner)');
+    const page = await users.open(link);
+    expect((await users.decide(link, { decision: 'APPROVE' })).status).toBe(400);
+    expect((await users.purchase(officer, purchaseId)).version).toBe(before.version);
+
+    const [a, b] = await Promise.all([
+      users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'first tab' }),
+      users.decide(link, { nonce: page.nonce, decision: 'REJECT', comment: 'second tab' }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
+    expect(view.audit.filter((e) => e.action === 'approval.decided')).toHaveLength(1);
+    const winner = view.approvals.SECTION_CHIEF?.decision;
+    expect(view.stage).toBe(winner === 'APPROVE' ? 'CONTRACTING' : 'REJECTED');
+  });
+
+  it('refuses tampered links with 403 and reveals nothing', async () => {
+    const submitted = await users.submit(officer, smallMinorProtectionProposal());
+    const link = await linkFor(String(submitted.body.purchaseId), 'SECTION_CHIEF');
+    const tampered = link.replace(/sig=(.)/, (_, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+    const forged = await users.open(tampered);
+    expect(forged.status).toBe(403);
+    const otherId = link.replace(/tasks\/[A-Za-z0-9_-]{24}/, 'tasks/AAAAAAAAAAAAAAAAAAAAAAAA');
+    const unknown = await users.open(otherId);
+    expect(unknown.status).toBe(403);
+    expect(unknown.html).toBe(forged.html);
+  });
+
+  it('continues a pending purchase after a restart, and the e-mailed link still works', async () => {
+    const submitted = await users.submit(officer, largeElderlyCareProposal());
+    const purchaseId = String(submitted.body.purchaseId);
+    await approve(purchaseId, 'SECTION_CHIEF');
+    const pendingLink = await linkFor(purchaseId, 'FINANCE_SECTION');
+
+    await runtime.stop();
+    await start();
+
+    const page = await users.open(pendingLink);
+    expect(page.status).toBe(200);
+    expect((await users.decide(pendingLink, { nonce: page.nonce, decision: 'APPROVE', comment: 'after restart' })).status).toBe(200);
+    await approve(purchaseId, 'BUREAU_DIRECTOR');
+    const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
+    expect(view.outcome?.result).toBe('APPROVED');
+    expect(view.audit.filter((e) => e.action === 'approval.decided')).toHaveLength(3);
+    expect(view.auditChain.valid).toBe(true);
+  });
+});
