@@ -105,26 +105,30 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, tim
 const tokenSentTo = (functionName: string, nth = 0) =>
   until(() => invocations.filter((i) => i.functionName === functionName)[nth]?.payload.taskToken as string);
 
-/** requestApproval: e-mails an officer and waits for the decision the link posts back. */
+/**
+ * requestApproval: e-mails an officer and waits for the decision the link posts back. `replace` overrides
+ * fields of that Task (undefined removes one); `moreStates` adds the states it leads to.
+ */
 function approvalDefinition(
   replace: Record<string, unknown> = { End: true },
   moreStates: Record<string, unknown> = {},
 ) {
+  const requestApproval = {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: {
+      FunctionName: fnArn('requestApproval'),
+      Payload: { 'purchaseId.$': '$.purchaseId', 'taskToken.$': '$$.Task.Token' },
+    },
+    TimeoutSeconds: 3600,
+    ResultPath: '$.decision',
+    ...replace,
+  };
   return {
     StartAt: 'RequestApproval',
     States: {
       ...moreStates,
-      RequestApproval: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: {
-          FunctionName: fnArn('requestApproval'),
-          Payload: { 'purchaseId.$': '$.purchaseId', 'taskToken.$': '$$.Task.Token' },
-        },
-        TimeoutSeconds: 3600,
-        ResultPath: '$.decision',
-        ...replace,
-      },
+      RequestApproval: Object.fromEntries(Object.entries(requestApproval).filter(([, v]) => v !== undefined)),
     },
   };
 }
@@ -339,6 +343,70 @@ describe('LocalStepFunctions time limits follow the local clock', () => {
 
     expect(result.status).toBe('SUCCEEDED');
     expect(Date.now() - began).toBeLessThan(2000);
+  });
+
+  it('reads TimeoutSecondsPath from the state input without showing the Lambda anything extra', async () => {
+    sfn.setClock({ msPerSecond: 2 });
+    const arn = register(
+      'PathTimeout',
+      approvalDefinition(
+        {
+          TimeoutSeconds: undefined,
+          TimeoutSecondsPath: '$.limits.approvalSeconds',
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Lapsed' }],
+          Next: 'Done',
+        },
+        { Done: { Type: 'Succeed' }, Lapsed: { Type: 'Pass', End: true } },
+      ),
+    );
+    const began = Date.now();
+    const executionArn = await start(arn, { purchaseId: 'P-16', limits: { approvalSeconds: 150 } });
+    await tokenSentTo('requestApproval');
+    const result = await finished(executionArn);
+
+    expect(Object.keys(invocations[0]?.payload ?? {}).sort()).toEqual(['purchaseId', 'taskToken']);
+    expect(result.outputJson.timeout).toMatchObject({ Error: 'States.Timeout' });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+  });
+
+  it('keeps a callback alive while heartbeats arrive within HeartbeatSeconds', async () => {
+    sfn.setClock({ msPerSecond: 2 }); // heartbeat limit of 100 s = 0.2 s
+    const arn = register('Heartbeat', approvalDefinition({ HeartbeatSeconds: 100, End: true }));
+    const executionArn = await start(arn, { purchaseId: 'P-17' });
+    const token = await tokenSentTo('requestApproval');
+    for (let beat = 0; beat < 5; beat++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    }
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+    const result = await finished(executionArn);
+
+    expect(result.status).toBe('SUCCEEDED');
+  });
+
+  it('times a callback out when heartbeats stop for longer than HeartbeatSeconds', async () => {
+    sfn.setClock({ msPerSecond: 2 });
+    const arn = register('NoHeartbeat', approvalDefinition({ HeartbeatSeconds: 100, End: true }));
+    const executionArn = await start(arn, { purchaseId: 'P-18' });
+    const result = await finished(executionArn);
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+  });
+
+  it('waits until a TimestampPath instant, scaled by the clock', async () => {
+    sfn.setClock({ msPerSecond: 0.1 }); // one hour ahead = 0.36 s
+    const arn = register('DueDate', {
+      StartAt: 'UntilDue',
+      States: { UntilDue: { Type: 'Wait', TimestampPath: '$.dueAt', End: true } },
+    });
+    const began = Date.now();
+    const result = await finished(
+      await start(arn, { dueAt: new Date(Date.now() + 3_600_000).toISOString() }),
+    );
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - began).toBeLessThan(3000);
   });
 
   it('scales Retry intervals: a Lambda error name is retried after IntervalSeconds on the clock, then succeeds', async () => {
