@@ -185,14 +185,12 @@ describe('POST /purchases: a valid proposal', () => {
   });
 
   it('answers a generic 500 when the execution cannot be started for another reason, revealing nothing', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .rejects(
-        new StateMachineDoesNotExist({
-          message: `State Machine Does Not Exist: ${env.STATE_MACHINE_ARN}`,
-          $metadata: {},
-        }),
-      );
+    sfn.on(StartExecutionCommand).rejects(
+      new StateMachineDoesNotExist({
+        message: `State Machine Does Not Exist: ${env.STATE_MACHINE_ARN}`,
+        $metadata: {},
+      }),
+    );
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
     const result = await invoke(sampleProposal());

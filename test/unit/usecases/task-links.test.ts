@@ -236,15 +236,28 @@ describe('deciding (POST)', () => {
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeDefined();
   });
 
-  it('when the execution no longer waits (TaskClosedError) answers 410, logs it and marks nothing delivered', async () => {
+  it('when no execution waits (TaskClosedError) while the purchase is in APPROVAL, keeps the decision for the resumed execution', async () => {
     fakes.callbacks.closed.add(TOKEN);
+
+    const page = await approve();
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Your decision has been recorded');
+    expect(fakes.tasks.stored(task.taskId)).toMatchObject({ status: 'DECIDED' });
+    expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeUndefined();
+    expect(deps.log).toHaveBeenCalledWith(expect.any(String), { purchaseId: PURCHASE_ID, stage: 'APPROVAL' });
+    expect(JSON.stringify(deps.log.mock.calls)).not.toContain(TOKEN);
+  });
+
+  it('when no execution waits (TaskClosedError) and the purchase left APPROVAL, answers 410', async () => {
+    fakes.callbacks.closed.add(TOKEN);
+    const stored = fakes.purchases.records.get(PURCHASE_ID);
+    if (stored) stored.stage = 'REJECTED';
 
     const page = await approve();
 
     expectStatus(page, 410);
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeUndefined();
-    expect(deps.log).toHaveBeenCalledWith(expect.any(String), { purchaseId: PURCHASE_ID });
-    expect(JSON.stringify(deps.log.mock.calls)).not.toContain(TOKEN);
   });
 
   it('an expired link answers 410 and records nothing', async () => {

@@ -1,0 +1,274 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { signTaskId } from '../../../shared/links/signing.js';
+import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/pages/layout.js';
+import { keys } from '../../../shared/persistence/table-design.js';
+import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
+
+const env = stubFunctionEnv();
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const secrets = mockClient(SecretsManagerClient);
+const { handler } = await import('../../../functions/task-link/handler.js');
+
+const LINK_SECRET = 'generated-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
+const KEY = Buffer.from(LINK_SECRET, 'utf8');
+const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
+const TASK_ID = 'VGFza0lkT2ZTZWN0aW9uQ2hp';
+const TOKEN = 'AQCEAAAAKgAAAA-secret-task-token-of-the-execution';
+const NONCE = 'Tm9uY2VPZlRoZUNvbmZpcm1h';
+const SIG = signTaskId(TASK_ID, KEY);
+const APPROVER = { name: 'Section Chief 科长', email: 'section-chief@civil-affairs.example.gov.cn' };
+
+type Method = 'GET' | 'HEAD' | 'POST';
+const invoke = async (
+  method: Method,
+  options: { sig?: string; form?: Record<string, string>; taskId?: string } = {},
+) =>
+  structured(
+    await handler(
+      taskLinkEvent({
+        method,
+        taskId: options.taskId ?? TASK_ID,
+        sig: 'sig' in options ? options.sig : SIG,
+        form: options.form,
+      }),
+      lambdaContext('task-link'),
+    ),
+  );
+
+const logged: string[] = [];
+
+function taskItem(overrides: Record<string, unknown> = {}) {
+  return {
+    ...keys.task(TASK_ID),
+    taskId: TASK_ID,
+    purchaseId: PURCHASE_ID,
+    stepKey: 'APPROVAL:SECTION_CHIEF',
+    purpose: 'APPROVAL',
+    level: 'SECTION_CHIEF',
+    attempt: 'FIRST',
+    assignee: { ...APPROVER, role: 'SECTION_CHIEF' },
+    taskToken: TOKEN,
+    nonce: NONCE,
+    createdAt: '2026-03-02T07:00:00.000Z',
+    expiresAt: '2026-03-05T07:00:00.000Z',
+    status: 'PENDING',
+    mailsSent: ['FIRST'],
+    ...overrides,
+  };
+}
+
+const purchaseItem = {
+  ...keys.purchase(PURCHASE_ID),
+  purchaseId: PURCHASE_ID,
+  version: 3,
+  stage: 'APPROVAL',
+  proposal: largeElderlyCareProposal(),
+  createdBy: 'officer@civil-affairs.example.gov.cn',
+  createdAt: '2026-03-01T08:00:00.000Z',
+  updatedAt: '2026-03-02T07:00:00.000Z',
+  approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+  approvals: {},
+  auditSeq: 3,
+  auditHash: 'c'.repeat(64),
+};
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-02T08:00:00.000Z') });
+  for (const stream of ['log', 'error', 'warn'] as const) {
+    vi.spyOn(console, stream).mockImplementation((...args: unknown[]) => {
+      logged.push(args.map(String).join(' '));
+    });
+  }
+});
+
+afterAll(() => {
+  vi.useRealTimers();
+  // Nothing the handler logged in this whole file may carry a link's secrets.
+  const all = logged.join('\n');
+  expect(all).not.toContain(TOKEN);
+  expect(all).not.toContain(NONCE);
+  expect(all).not.toContain(SIG);
+});
+
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  secrets.reset();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+  ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({ Item: taskItem() });
+  ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: purchaseItem });
+  ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+});
+
+describe('GET /tasks/{taskId}', () => {
+  it('shows the confirmation page with the nonce and without the token, under the security headers', async () => {
+    const result = await invoke('GET');
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toEqual(PAGE_HEADERS);
+    expect(result.body).toContain(`name="nonce" value="${NONCE}"`);
+    expect(result.body).not.toContain(TOKEN);
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: env.LINK_KEY_SECRET_ARN });
+  });
+
+  it('a forged signature answers 403 with the security headers and reads nothing from the table', async () => {
+    const result = await invoke('GET', { sig: signTaskId(TASK_ID, Buffer.alloc(32, 7)) });
+
+    expect(result.statusCode).toBe(403);
+    for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS))
+      expect(result.headers[name]).toBe(value);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+
+  it('a link without its signature answers 403', async () => {
+    expect((await invoke('GET', { sig: undefined })).statusCode).toBe(403);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+
+  it('an expired task answers 410', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.task(TASK_ID) })
+      .resolves({ Item: taskItem({ expiresAt: '2026-03-02T07:59:59.000Z' }) });
+    expect((await invoke('GET')).statusCode).toBe(410);
+  });
+
+  it('a table failure answers a plain 500 page that reveals nothing, still under the security headers', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.task(TASK_ID) })
+      .rejects(new Error('ProvisionedThroughputExceeded on purchases-unit'));
+
+    const result = await invoke('GET');
+
+    expect(result.statusCode).toBe(500);
+    expect(result.headers).toEqual(PAGE_HEADERS);
+    expect(result.body).toMatch(/^<!doctype html>/);
+    expect(result.body).not.toContain('purchases-unit');
+    expect(result.body).not.toContain('ProvisionedThroughput');
+  });
+});
+
+describe('HEAD /tasks/{taskId} (a mail scanner pre-opening the link)', () => {
+  it('answers with the status and headers of the page, an empty body, and changes nothing', async () => {
+    const result = await invoke('HEAD');
+
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe('');
+    expect(result.headers).toEqual(PAGE_HEADERS);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('POST /tasks/{taskId}', () => {
+  it('records the decision, sends SendTaskSuccess with decision, by, comment and taskId, then marks it delivered', async () => {
+    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '同意立项' } });
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toEqual(PAGE_HEADERS);
+    expect(result.body).toContain('Your decision has been recorded');
+    const transaction = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(transaction?.TransactItems?.[0]?.Update).toMatchObject({
+      Key: keys.task(TASK_ID),
+      ExpressionAttributeValues: {
+        ':nonce': NONCE,
+        ':decision': expect.objectContaining({ decision: 'APPROVE' }),
+      },
+    });
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
+      taskToken: TOKEN,
+      output: JSON.stringify({
+        decision: 'APPROVE',
+        by: APPROVER.email,
+        comment: '同意立项',
+        taskId: TASK_ID,
+      }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: keys.task(TASK_ID),
+      UpdateExpression: 'SET deliveredAt = :now',
+    });
+    expect(result.body).not.toContain(TOKEN);
+  });
+
+  it('without the nonce answers 400 and writes nothing', async () => {
+    const result = await invoke('POST', { form: { decision: 'APPROVE' } });
+
+    expect(result.statusCode).toBe(400);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('a rejection without a comment answers 400 and writes nothing', async () => {
+    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'REJECT', comment: '' } });
+    expect(result.statusCode).toBe(400);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('a form body over 16 KiB is not read: 400, nothing written', async () => {
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'APPROVE', comment: 'x'.repeat(17 * 1024) },
+    });
+    expect(result.statusCode).toBe(400);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('a decision posted while the purchase waits for a resumed execution (TaskTimedOut) is shown as recorded, not delivered', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+
+    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '' } });
+
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('Your decision has been recorded');
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('a decision posted after the approval step ended (TaskTimedOut, purchase no longer in APPROVAL) answers 410', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    ddb
+      .on(GetCommand, { Key: keys.purchase(PURCHASE_ID) })
+      .resolves({ Item: { ...purchaseItem, stage: 'REJECTED' } });
+
+    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '' } });
+
+    expect(result.statusCode).toBe(410);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('a task decided and delivered before shows the first decision and sends no second SendTaskSuccess', async () => {
+    const decision = {
+      decision: 'APPROVE',
+      by: APPROVER.email,
+      byName: APPROVER.name,
+      comment: '第一次的决定',
+      at: '2026-03-02T07:30:00.000Z',
+      taskId: TASK_ID,
+    };
+    ddb
+      .on(GetCommand, { Key: keys.task(TASK_ID) })
+      .resolves({ Item: taskItem({ status: 'DECIDED', decision, deliveredAt: '2026-03-02T07:30:01.000Z' }) });
+
+    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'REJECT', comment: '第二次' } });
+
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('第一次的决定');
+    expect(result.body).not.toContain('第二次');
+    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+});
