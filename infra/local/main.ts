@@ -79,6 +79,8 @@ async function main(): Promise<void> {
       `  Dev token:  curl -s '${runtime.urls.api}/dev/token?sub=officer&roles=staff'`,
       `  Endpoints:  ${here}`,
       `  Clock:      ${msPerSecond} ms per state-machine second${msPerSecond === 1000 ? ' (real time)' : ''}`,
+      '',
+      'Try it: in another terminal run `npm run sample`, then open the mailbox and click the approval link.',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
