@@ -384,8 +384,9 @@ export class LocalStepFunctions {
         stateInput,
         'TimeoutSecondsPath',
       );
-      if (timeout !== undefined)
+      if (timeout !== undefined) {
         attempt.onSettle(this.#timers.after(timeout, () => attempt.fail(timeoutError())));
+      }
       if (!task.callback) {
         this.#perform(task, input).then(
           (result) => attempt.succeed(result),
