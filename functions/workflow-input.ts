@@ -2,7 +2,9 @@ import * as z from 'zod/mini';
 import { APPROVAL_LEVELS } from '../shared/config/settings.js';
 
 /** Inputs the state machine passes to its Lambda tasks (see workflows/purchase-lifecycle.ts). */
-export const PurchaseStepInput = z.object({ purchaseId: z.string().check(z.regex(/^PUR-\d{4}-[A-Z0-9]{16}$/)) });
+export const PurchaseStepInput = z.object({
+  purchaseId: z.string().check(z.regex(/^PUR-\d{4}-[A-Z0-9]{16}$/)),
+});
 
 export const RequestDecisionInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,

@@ -20,10 +20,14 @@ export interface BuiltApp {
  */
 export function buildApp(props: AppProps & { settings?: DeploymentSettings } = {}): BuiltApp {
   const app = new App(props);
-  const settingsFile = (app.node.tryGetContext('settingsFile') as string | undefined) ?? DEFAULT_SETTINGS_FILE;
+  const settingsFile =
+    (app.node.tryGetContext('settingsFile') as string | undefined) ?? DEFAULT_SETTINGS_FILE;
   const settings = props.settings ?? loadSettings(settingsFile);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const stateful = new StatefulStack(app, 'NgoPurchaseRecords', { env, description: 'Records of NGO service purchases' });
+  const stateful = new StatefulStack(app, 'NgoPurchaseRecords', {
+    env,
+    description: 'Records of NGO service purchases',
+  });
   const application = new ApplicationStack(app, 'NgoPurchaseApp', {
     env,
     description: 'NGO service purchase workflow, API and links',

@@ -15,8 +15,7 @@ export function acknowledge(construct: IConstruct, finding: string, reason: stri
 export const ACKNOWLEDGEMENT_METADATA = 'ngo-purchase:nag-acknowledgement';
 
 export const REASONS = {
-  xray:
-    'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; tracing needs Resource "*".',
+  xray: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; tracing needs Resource "*".',
   logStreams:
     'Log streams are created at run time with generated names; access is limited to streams of this one log group.',
 } as const;

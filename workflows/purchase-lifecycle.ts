@@ -81,7 +81,12 @@ export class PurchaseLifecycle extends Construct {
     super(scope, id);
     const fns = props.functions;
 
-    const invoke = (name: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null) => {
+    const invoke = (
+      name: string,
+      fn: IFunction,
+      payload: Record<string, unknown>,
+      resultPath: string | null,
+    ) => {
       const task = new LambdaInvoke(this, name, {
         lambdaFunction: fn,
         payload: TaskInput.fromObject(payload),
@@ -99,7 +104,11 @@ export class PurchaseLifecycle extends Construct {
     const rejectPurchase = invoke(
       'Reject purchase',
       fns.rejectPurchase,
-      { purchaseId, error: JsonPath.stringAt('$.failure.Error'), cause: JsonPath.stringAt('$.failure.Cause') },
+      {
+        purchaseId,
+        error: JsonPath.stringAt('$.failure.Error'),
+        cause: JsonPath.stringAt('$.failure.Cause'),
+      },
       null,
     );
     rejectPurchase.next(new Succeed(this, 'Purchase rejected'));
@@ -135,9 +144,10 @@ export class PurchaseLifecycle extends Construct {
     const remind = askFor('Remind approver', 'REMINDER');
     const escalate = askFor('Escalate to deputy', 'ESCALATION');
     const failWith = (name: string, error: string, cause: string) =>
-      new Pass(this, name, { result: Result.fromObject({ Error: error, Cause: cause }), resultPath: '$.failure' }).next(
-        rejectPurchase,
-      );
+      new Pass(this, name, {
+        result: Result.fromObject({ Error: error, Cause: cause }),
+        resultPath: '$.failure',
+      }).next(rejectPurchase);
     const lapsed = failWith(
       'Approval lapsed',
       WORKFLOW_ERRORS.approvalLapsed,

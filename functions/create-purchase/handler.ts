@@ -30,7 +30,9 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       staff,
       idempotencyKey,
     });
-    log.info(created ? 'purchase submitted' : 'purchase submission repeated', { purchaseId: purchase.purchaseId });
+    log.info(created ? 'purchase submitted' : 'purchase submission repeated', {
+      purchaseId: purchase.purchaseId,
+    });
     return json(created ? 201 : 200, {
       purchaseId: purchase.purchaseId,
       stage: purchase.stage,

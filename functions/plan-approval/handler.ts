@@ -1,7 +1,7 @@
 import { workflowStep } from '../../shared/runtime/workflow-step.js';
 import { planApproval } from '../../shared/usecases/approval-workflow.js';
-import { PurchaseStepInput } from '../workflow-input.js';
 import { workflowDeps } from '../workflow-deps.js';
+import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = workflowDeps();
 

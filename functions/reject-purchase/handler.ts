@@ -1,7 +1,7 @@
 import { workflowStep } from '../../shared/runtime/workflow-step.js';
 import { rejectPurchase } from '../../shared/usecases/approval-workflow.js';
-import { RejectPurchaseInput } from '../workflow-input.js';
 import { workflowDeps } from '../workflow-deps.js';
+import { RejectPurchaseInput } from '../workflow-input.js';
 
 const deps = workflowDeps();
 

@@ -3,8 +3,8 @@ import { linkKeyProvider, sesMailer } from '../../shared/runtime/mail-and-links.
 import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
 import { workflowStep } from '../../shared/runtime/workflow-step.js';
 import { requestDecision } from '../../shared/usecases/approval-workflow.js';
-import { RequestDecisionInput } from '../workflow-input.js';
 import { workflowDeps } from '../workflow-deps.js';
+import { RequestDecisionInput } from '../workflow-input.js';
 
 const deps = {
   ...workflowDeps(),

@@ -1,8 +1,10 @@
 import { workflowStep } from '../../shared/runtime/workflow-step.js';
 import { validateProposal } from '../../shared/usecases/approval-workflow.js';
-import { PurchaseStepInput } from '../workflow-input.js';
 import { workflowDeps } from '../workflow-deps.js';
+import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = workflowDeps();
 
-export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) => validateProposal(deps, purchaseId));
+export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) =>
+  validateProposal(deps, purchaseId),
+);

@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { PolicySettings } from '../../shared/config/settings.js';
 import { GSI1, TABLE_NAME_ENV } from '../../shared/persistence/table-design.js';
 import { acknowledge, REASONS } from '../nag.js';
@@ -72,7 +72,11 @@ export class ServiceFunction extends NodejsFunction {
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       acknowledge(policy, 'IAM5[Resource::*]', REASONS.xray);
-      acknowledge(policy, `IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>:*]`, REASONS.logStreams);
+      acknowledge(
+        policy,
+        `IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>:*]`,
+        REASONS.logStreams,
+      );
     }
   }
 

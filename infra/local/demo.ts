@@ -7,7 +7,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalLevel } from '../../shared/config/settings.js';
-import { largeElderlyCareProposal, smallMinorProtectionProposal } from '../../shared/domain/sample-proposals.js';
+import {
+  largeElderlyCareProposal,
+  smallMinorProtectionProposal,
+} from '../../shared/domain/sample-proposals.js';
 import { repoRoot } from '../paths.js';
 import { loadSettings } from '../settings.js';
 import { synthesizeApp } from '../synth.js';
@@ -22,8 +25,14 @@ function timeline(view: PurchaseView): string {
       .join(' ');
     return `  ${String(e.seq).padStart(2)}  ${e.at.slice(11, 23)}  ${e.action.padEnd(20)} ${e.actor}  ${detail}`;
   });
-  const chain = view.auditChain.valid ? `audit chain verified (${view.audit.length} entries)` : 'AUDIT CHAIN BROKEN';
-  return [...rows, `  => ${view.stage}: ${view.outcome?.result ?? ''} ${view.outcome?.reason ?? ''}`, `  ${chain}`].join('\n');
+  const chain = view.auditChain.valid
+    ? `audit chain verified (${view.audit.length} entries)`
+    : 'AUDIT CHAIN BROKEN';
+  return [
+    ...rows,
+    `  => ${view.stage}: ${view.outcome?.result ?? ''} ${view.outcome?.reason ?? ''}`,
+    `  ${chain}`,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -32,20 +41,36 @@ async function main(): Promise<void> {
   const assemblyDir = synthesizeApp();
   const dataDir = join(repoRoot, '.local', 'demo');
   rmSync(dataDir, { recursive: true, force: true });
-  const runtime = await startLocalRuntime({ assemblyDir, dataDir, clock: { msPerSecond: 1000 }, log: () => {} });
+  const runtime = await startLocalRuntime({
+    assemblyDir,
+    dataDir,
+    clock: { msPerSecond: 1000 },
+    log: () => {},
+  });
   try {
     const users = new UsersClient(runtime.urls);
-    const officer = await users.devToken('officer-wang', ['staff'], 'wang.officer@civil-affairs.example.gov.cn');
+    const officer = await users.devToken(
+      'officer-wang',
+      ['staff'],
+      'wang.officer@civil-affairs.example.gov.cn',
+    );
     const approvers = settings.policy.approval.approvers;
     const seen = new Set<string>();
 
-    const act = async (purchaseId: string, level: ApprovalLevel, decision: 'APPROVE' | 'REJECT', comment: string) => {
+    const act = async (
+      purchaseId: string,
+      level: ApprovalLevel,
+      decision: 'APPROVE' | 'REJECT',
+      comment: string,
+    ) => {
       const to = approvers[level].email;
       const mail = await users.waitForMail(to, (m) => (m.body.text ?? '').includes(purchaseId), seen);
       const link = UsersClient.linkIn(mail);
       const page = await users.open(link);
       const result = await users.decide(link, { nonce: page.nonce, decision, comment });
-      console.log(`  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision} -> HTTP ${result.status}`);
+      console.log(
+        `  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision} -> HTTP ${result.status}`,
+      );
     };
 
     console.log('\n1. A ¥480,000 elderly-care purchase: above the threshold, so three approvers.');
@@ -63,7 +88,12 @@ async function main(): Promise<void> {
     const second = await users.submit(officer, smallMinorProtectionProposal());
     const secondId = String(second.body.purchaseId);
     console.log(`  POST /purchases -> HTTP ${second.status} ${secondId}`);
-    await act(secondId, 'SECTION_CHIEF', 'REJECT', '督导人员配置不足，请补充后重新申报。Supervision staffing is insufficient; resubmit.');
+    await act(
+      secondId,
+      'SECTION_CHIEF',
+      'REJECT',
+      '督导人员配置不足，请补充后重新申报。Supervision staffing is insufficient; resubmit.',
+    );
     const rejected = await users.waitForStage(officer, secondId, ['REJECTED', 'CONTRACTING']);
     console.log(`\nTimeline of ${secondId} (${rejected.totalYuan}):\n${timeline(rejected)}`);
     console.log(`  RESULT: ${rejected.outcome?.result}`);

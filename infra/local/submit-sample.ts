@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { largeElderlyCareProposal, smallMinorProtectionProposal } from '../../shared/domain/sample-proposals.js';
+import {
+  largeElderlyCareProposal,
+  smallMinorProtectionProposal,
+} from '../../shared/domain/sample-proposals.js';
 import { repoRoot } from '../paths.js';
 import { UsersClient } from './users.js';
 

@@ -16,6 +16,7 @@ export interface MailboxMail {
 export interface PurchaseView {
   purchaseId: string;
   stage: string;
+  version: number;
   totalYuan: string;
   outcome?: { result: string; reason: string; by: string; at: string };
   approvals: Record<string, { decision: string; by: string; byName: string; comment: string; at: string }>;
@@ -38,14 +39,23 @@ export class UsersClient {
   }
 
   async submit(token: string, proposal: unknown, idempotencyKey?: string) {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    };
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const res = await fetch(`${this.urls.api}/purchases`, { method: 'POST', headers, body: JSON.stringify(proposal) });
+    const res = await fetch(`${this.urls.api}/purchases`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(proposal),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
   async purchase(token: string, purchaseId: string): Promise<PurchaseView> {
-    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (!res.ok) throw new Error(`GET /purchases/${purchaseId}: HTTP ${res.status}`);
     return (await res.json()) as PurchaseView;
   }
@@ -55,7 +65,8 @@ export class UsersClient {
     for (;;) {
       const view = await this.purchase(token, purchaseId);
       if (stages.includes(view.stage)) return view;
-      if (Date.now() > deadline) throw new Error(`${purchaseId} still at ${view.stage}, expected ${stages.join('/')}`);
+      if (Date.now() > deadline)
+        throw new Error(`${purchaseId} still at ${view.stage}, expected ${stages.join('/')}`);
       await sleep(100);
     }
   }
@@ -66,7 +77,12 @@ export class UsersClient {
   }
 
   /** The first mail to `to` that `matches` and was not `seen` before. */
-  async waitForMail(to: string, matches: (m: MailboxMail) => boolean, seen = new Set<string>(), timeoutMs = 30_000) {
+  async waitForMail(
+    to: string,
+    matches: (m: MailboxMail) => boolean,
+    seen = new Set<string>(),
+    timeoutMs = 30_000,
+  ) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await this.mails()).find(

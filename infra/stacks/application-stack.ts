@@ -75,7 +75,12 @@ export class ApplicationStack extends Stack {
 
     const stateMachineName = `${this.stackName}-purchase-lifecycle`;
     const stateMachineArn = Arn.format(
-      { service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+      {
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: stateMachineName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      },
       this,
     );
     const allowTaskCallbacks = (fn: ServiceFunction) =>
@@ -90,28 +95,60 @@ export class ApplicationStack extends Stack {
     const step = (id: string, name: string, description: string) =>
       new ServiceFunction(this, id, { name, description }).useTable(table).usePolicySettings(policy);
 
-    const validateProposal = step('ValidateProposal', 'validate-proposal', 'Re-checks a proposal against every policy rule');
-    const reserveBudget = step('ReserveBudget', 'reserve-budget', 'Reserves the purchase amount on its budget line');
-    const planApproval = step('PlanApproval', 'plan-approval', 'Works out which approval levels are still needed');
-    const requestDecision = step('RequestDecision', 'request-decision', 'Opens a human task and e-mails its link')
+    const validateProposal = step(
+      'ValidateProposal',
+      'validate-proposal',
+      'Re-checks a proposal against every policy rule',
+    );
+    const reserveBudget = step(
+      'ReserveBudget',
+      'reserve-budget',
+      'Reserves the purchase amount on its budget line',
+    );
+    const planApproval = step(
+      'PlanApproval',
+      'plan-approval',
+      'Works out which approval levels are still needed',
+    );
+    const requestDecision = step(
+      'RequestDecision',
+      'request-decision',
+      'Opens a human task and e-mails its link',
+    )
       .useLinkKey(linkKey)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     requestDecision.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     allowTaskCallbacks(requestDecision);
     const concludeApproval = step('ConcludeApproval', 'conclude-approval', 'Records an approved purchase');
-    const rejectPurchase = step('RejectPurchase', 'reject-purchase', 'Records a rejection and releases the budget');
+    const rejectPurchase = step(
+      'RejectPurchase',
+      'reject-purchase',
+      'Records a rejection and releases the budget',
+    );
 
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
       approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
-      functions: { validateProposal, reserveBudget, planApproval, requestDecision, concludeApproval, rejectPurchase },
+      functions: {
+        validateProposal,
+        reserveBudget,
+        planApproval,
+        requestDecision,
+        concludeApproval,
+        rejectPurchase,
+      },
     });
     const stateMachine = this.lifecycle.stateMachine;
 
-    const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(stateMachine);
+    const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(
+      stateMachine,
+    );
     const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}');
-    const taskLink = step('TaskLink', 'task-link', 'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links')
-      .useLinkKey(linkKey);
+    const taskLink = step(
+      'TaskLink',
+      'task-link',
+      'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links',
+    ).useLinkKey(linkKey);
     allowTaskCallbacks(taskLink);
     new ServiceFunction(this, 'ResumeOpenPurchases', {
       name: 'resume-open-purchases',
@@ -119,7 +156,14 @@ export class ApplicationStack extends Stack {
       timeout: Duration.minutes(5),
     })
       .useTable(table)
-      .startExecutionsOf(stateMachine);
+      .startExecutionsOf(stateMachine)
+      .addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['states:ListExecutions'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      );
 
     const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
       jwtAudience: settings.auth.audience,

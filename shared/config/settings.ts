@@ -77,7 +77,8 @@ function describeIssues(error: z.core.$ZodError): string {
 
 export function parseDeploymentSettings(raw: unknown, source: string): DeploymentSettings {
   const result = DeploymentSettingsSchema.safeParse(raw);
-  if (!result.success) throw new SettingsError(`invalid settings in ${source}: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new SettingsError(`invalid settings in ${source}: ${describeIssues(result.error)}`);
   return result.data;
 }
 

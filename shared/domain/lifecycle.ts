@@ -33,7 +33,9 @@ export class IllegalTransitionError extends Error {
     readonly from: Stage,
     readonly to: Stage,
   ) {
-    super(`a purchase at ${from} cannot move to ${to}; allowed: ${ALLOWED_TRANSITIONS[from].join(', ') || 'none (final stage)'}`);
+    super(
+      `a purchase at ${from} cannot move to ${to}; allowed: ${ALLOWED_TRANSITIONS[from].join(', ') || 'none (final stage)'}`,
+    );
   }
 }
 

@@ -50,6 +50,7 @@ export const RULE_IDS = [
   'final-report-required',
   // Budget.
   'budget-line-year',
+  'budget-line-known',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -101,6 +102,7 @@ export function checkProposalPolicy(
     ...checkSalaryBenchmark(p, settings),
     ...checkDeliverables(p),
     ...checkBudgetLineYear(p),
+    ...checkBudgetLineKnown(p, settings),
   ];
 }
 
@@ -494,6 +496,20 @@ function checkBudgetLineYear(p: Proposal): FieldError[] {
       p.budgetLineRef,
       `budget line ${p.budgetLineRef} belongs to the ${lineYear} budget but the term starts in ${startYear}`,
       `a budget line of ${startYear}, e.g. ${startYear}-${p.budgetLineRef.slice(5)}`,
+    ),
+  ];
+}
+
+function checkBudgetLineKnown(p: Proposal, settings: PolicySettings): FieldError[] {
+  const known = settings.budgetLines.map((l) => l.lineId);
+  if (known.includes(p.budgetLineRef)) return [];
+  return [
+    fieldError(
+      'budget-line-known',
+      'budgetLineRef',
+      p.budgetLineRef,
+      `there is no budget line ${p.budgetLineRef}; a purchase needs a budget line to reserve against`,
+      known.length > 0 ? `one of ${known.join(', ')}` : 'a budget line configured in the settings',
     ),
   ];
 }

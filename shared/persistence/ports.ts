@@ -55,7 +55,9 @@ export interface PurchaseRecord {
 }
 
 /** Fields a use case may change on a purchase (the repository owns version and audit head). */
-export type PurchasePatch = Partial<Pick<PurchaseRecord, 'approvalLevels' | 'approvals' | 'outcome' | 'budget'>>;
+export type PurchasePatch = Partial<
+  Pick<PurchaseRecord, 'approvalLevels' | 'approvals' | 'outcome' | 'budget'>
+>;
 
 export interface AuditInput {
   /** Who: a staff subject, an assignee e-mail, or `system:<function>`. */
@@ -76,7 +78,9 @@ export interface AuditEntry extends Required<AuditInput> {
   hash: string;
 }
 
-export type ChainVerification = { valid: true; entries: number } | { valid: false; brokenAt: number; reason: string };
+export type ChainVerification =
+  | { valid: true; entries: number }
+  | { valid: false; brokenAt: number; reason: string };
 
 export interface PurchaseRepository {
   /**
@@ -134,9 +138,18 @@ export interface BudgetRepository {
    * Two purchases racing for the last money cannot both win. A repeat for the same
    * purchase returns RESERVED without counting twice.
    */
-  reserve(input: { lineId: string; purchaseId: string; amountFen: number; now: string }): Promise<ReserveResult>;
+  reserve(input: {
+    lineId: string;
+    purchaseId: string;
+    amountFen: number;
+    now: string;
+  }): Promise<ReserveResult>;
   /** Gives the purchase's reservation back to the line; a repeat is a no-op. */
-  release(input: { lineId: string; purchaseId: string; now: string }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }>;
+  release(input: {
+    lineId: string;
+    purchaseId: string;
+    now: string;
+  }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }>;
 }
 
 export type TaskAttempt = 'FIRST' | 'REMINDER' | 'ESCALATION';

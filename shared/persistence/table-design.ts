@@ -61,7 +61,10 @@ export const keys = {
   idempotency: (creator: string, key: string) => ({ PK: `IDEMPOTENCY#${creator}`, SK: key }),
   task: (taskId: string) => ({ PK: `TASK#${taskId}`, SK: 'META' }),
   budgetLine: (lineId: string) => ({ PK: `BUDGET#${lineId}`, SK: 'META' }),
-  reservation: (lineId: string, purchaseId: string) => ({ PK: `BUDGET#${lineId}`, SK: `RESERVATION#${purchaseId}` }),
+  reservation: (lineId: string, purchaseId: string) => ({
+    PK: `BUDGET#${lineId}`,
+    SK: `RESERVATION#${purchaseId}`,
+  }),
 } as const;
 
 /** Environment variable naming the table, set by the CDK app on every function. */

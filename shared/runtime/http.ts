@@ -1,5 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
 import { ValidationError } from '../domain/errors.js';
 import type { HtmlPage } from '../pages/layout.js';
 import { PAGE_HEADERS } from '../pages/layout.js';
@@ -28,7 +32,11 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
 }
 
 export function htmlResponse(page: HtmlPage, method: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: page.statusCode, headers: { ...PAGE_HEADERS }, body: method === 'HEAD' ? '' : page.html };
+  return {
+    statusCode: page.statusCode,
+    headers: { ...PAGE_HEADERS },
+    body: method === 'HEAD' ? '' : page.html,
+  };
 }
 
 export function rawBody(event: APIGatewayProxyEventV2): string {
@@ -58,8 +66,8 @@ export function rolesFromClaim(claim: unknown): string[] {
 
 /** The caller, if the JWT authorizer let them in with the staff role. */
 export function requireStaff(event: APIGatewayProxyEventV2): StaffMember {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer
-    ?.jwt?.claims;
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
   if (!claims || typeof claims.sub !== 'string') throw new UnauthorizedError('no verified token');
   const roles = [...rolesFromClaim(claims.roles), ...rolesFromClaim(claims['cognito:groups'])];
   if (!roles.includes('staff')) throw new ForbiddenError('this route is for bureau staff');

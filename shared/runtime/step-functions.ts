@@ -1,6 +1,7 @@
 import {
   ExecutionAlreadyExists,
   InvalidToken,
+  ListExecutionsCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -19,7 +20,11 @@ export const stepFunctionsCallbacks: TaskCallbacks = {
     try {
       await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
     } catch (error) {
-      if (error instanceof TaskTimedOut || error instanceof InvalidToken || error instanceof TaskDoesNotExist) {
+      if (
+        error instanceof TaskTimedOut ||
+        error instanceof InvalidToken ||
+        error instanceof TaskDoesNotExist
+      ) {
         throw new TaskClosedError('the execution no longer waits for this task');
       }
       throw error;
@@ -45,6 +50,22 @@ export function stepFunctionsStarter(stateMachineArnEnv = 'STATE_MACHINE_ARN'): 
       } catch (error) {
         if (!(error instanceof ExecutionAlreadyExists)) throw error;
       }
+    },
+    async isRunning(purchaseId) {
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn().send(
+          new ListExecutionsCommand({
+            stateMachineArn: requireEnv(stateMachineArnEnv),
+            statusFilter: 'RUNNING',
+            nextToken,
+          }),
+        );
+        if (page.executions?.some((e) => e.name === purchaseId || e.name?.startsWith(`${purchaseId}-r`)))
+          return true;
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return false;
     },
   };
 }

@@ -11,7 +11,8 @@ import { zodIssuesToFieldErrors } from '../domain/policy.js';
 export function workflowStep<S extends z.ZodMiniType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) {
   return middy<unknown, R>().handler(async (event) => {
     const parsed = schema.safeParse(event);
-    if (!parsed.success) throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, schema));
+    if (!parsed.success)
+      throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, schema));
     return run(parsed.data as z.infer<S>);
   });
 }

@@ -100,7 +100,8 @@ export async function planApproval(
     });
   }
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
-  if (rejection) throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
+  if (rejection)
+    throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
   const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
   return { next: remaining[0] ?? null, remaining };
 }
@@ -131,7 +132,12 @@ export function decisionOutput(decision: RecordedDecision): DecisionOutput {
  * it hands that decision straight back instead of asking again.
  */
 export async function requestDecision(
-  deps: WorkflowDeps & { mailer: Mailer; callbacks: TaskCallbacks; linkKey: () => Promise<Buffer>; baseUrl: string },
+  deps: WorkflowDeps & {
+    mailer: Mailer;
+    callbacks: TaskCallbacks;
+    linkKey: () => Promise<Buffer>;
+    baseUrl: string;
+  },
   input: RequestDecisionInput,
 ): Promise<{ taskId: string }> {
   const purchase = await load(deps, input.purchaseId);
@@ -149,6 +155,11 @@ export async function requestDecision(
     expiresAt,
     now,
   });
+  if (task.status === 'SUPERSEDED' && input.attempt !== 'ESCALATION') {
+    // A resumed execution asks a level that was already escalated: the deputy's task is the
+    // live one, so re-arm that with this execution's token (its mail went out already).
+    return requestDecision(deps, { ...input, attempt: 'ESCALATION' });
+  }
   if (task.status === 'DECIDED' && task.decision) {
     await deps.callbacks.succeed(input.taskToken, decisionOutput(task.decision));
     await deps.tasks.markDelivered(task.taskId, deps.now());

@@ -3,8 +3,9 @@ import type { PurchaseRepository } from '../persistence/ports.js';
 import type { Now, WorkflowStarter } from './ports.js';
 
 /**
- * Starts one execution per unfinished purchase at its stage boundary. Names carry the
- * time of the resume, since an execution name is never reused; what the new execution
+ * Starts one execution per unfinished purchase at its stage boundary, unless one is still
+ * running (after a redeploy the old ones may be: they are left to finish, never doubled).
+ * Names carry the time of the resume, since an execution name is never reused; what the new execution
  * does next is decided by what DynamoDB holds (decided levels are not asked again, a
  * pending task keeps its id and link and is re-armed with the new token).
  */
@@ -14,10 +15,15 @@ export async function resumeOpenPurchases(deps: {
   now: Now;
 }): Promise<{ purchaseId: string; resumeAt: ResumePoint }[]> {
   const open = await deps.purchases.listOpenPurchases();
-  const stamp = deps.now().replace(/[^0-9]/g, '').slice(0, 14);
+  // Down to the millisecond: two resumes in one second must not share a name.
+  const stamp = deps
+    .now()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 17);
   const resumed: { purchaseId: string; resumeAt: ResumePoint }[] = [];
   for (const { purchaseId, stage } of open) {
     if (stage === 'CLOSED' || stage === 'REJECTED' || stage === 'TERMINATED') continue;
+    if (await deps.workflow.isRunning(purchaseId)) continue;
     await deps.workflow.start({ purchaseId, resumeAt: stage, executionName: `${purchaseId}-r${stamp}` });
     resumed.push({ purchaseId, resumeAt: stage });
   }

@@ -20,6 +20,11 @@ export function newPurchaseId(now: string): string {
   return `PUR-${now.slice(0, 4)}-${suffix}`;
 }
 
+/** The calendar date in China (UTC+8, no daylight saving) at an instant. */
+export function chinaDate(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 /**
  * A purchasing officer registers a proposal: it is validated against the schema and every
  * policy rule (ValidationError lists them all), stored at PROPOSAL with its first audit
@@ -31,7 +36,7 @@ export async function submitProposal(
   input: { body: unknown; staff: StaffMember; idempotencyKey?: string },
 ): Promise<{ purchase: PurchaseRecord; created: boolean }> {
   const now = deps.now();
-  const proposal = parseProposal(input.body, deps.settings, { today: now.slice(0, 10) });
+  const proposal = parseProposal(input.body, deps.settings, { today: chinaDate(now) });
   const result = await deps.purchases.createPurchase({
     purchaseId: newPurchaseId(now),
     proposal,

@@ -1,6 +1,12 @@
 import { verifyTaskSignature } from '../links/signing.js';
 import type { HtmlPage } from '../pages/layout.js';
-import { BAD_REQUEST_MESSAGES, badRequestPage, expiredPage, forbiddenPage, notFoundPage } from '../pages/status-pages.js';
+import {
+  BAD_REQUEST_MESSAGES,
+  badRequestPage,
+  expiredPage,
+  forbiddenPage,
+  notFoundPage,
+} from '../pages/status-pages.js';
 import {
   COMMENT_MAX_LENGTH,
   confirmationPage,
@@ -29,7 +35,8 @@ export interface TaskLinkDeps {
 type Opened = { ok: true; task: HumanTask } | { ok: false; page: HtmlPage };
 
 async function openLink(deps: TaskLinkDeps, taskId: string, sig: string | undefined): Promise<Opened> {
-  if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey())) return { ok: false, page: forbiddenPage() };
+  if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey()))
+    return { ok: false, page: forbiddenPage() };
   const task = await deps.tasks.getTask(taskId);
   if (!task) return { ok: false, page: notFoundPage() };
   return { ok: true, task };
@@ -39,7 +46,12 @@ async function decidedView(deps: TaskLinkDeps, task: HumanTask, variant: 'RECORD
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!task.decision) throw new Error(`task of ${task.purchaseId} is DECIDED without a decision`);
   return decidedPage(
-    decidedPageModel({ variant, title: purchase?.proposal.title ?? task.purchaseId, level: task.level, decision: task.decision }),
+    decidedPageModel({
+      variant,
+      title: purchase?.proposal.title ?? task.purchaseId,
+      level: task.level,
+      decision: task.decision,
+    }),
   );
 }
 
@@ -48,7 +60,10 @@ function isExpired(task: HumanTask, now: string): boolean {
 }
 
 /** GET/HEAD: the confirmation page, or what was decided; never a change. */
-export async function showTask(deps: TaskLinkDeps, input: { taskId: string; sig?: string }): Promise<HtmlPage> {
+export async function showTask(
+  deps: TaskLinkDeps,
+  input: { taskId: string; sig?: string },
+): Promise<HtmlPage> {
   const opened = await openLink(deps, input.taskId, input.sig);
   if (!opened.ok) return opened.page;
   const { task } = opened;
@@ -56,7 +71,9 @@ export async function showTask(deps: TaskLinkDeps, input: { taskId: string; sig?
   if (isExpired(task, deps.now())) return expiredPage();
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!purchase) return notFoundPage();
-  return confirmationPage(confirmationPageModel({ purchaseId: purchase.purchaseId, proposal: purchase.proposal, task }));
+  return confirmationPage(
+    confirmationPageModel({ purchaseId: purchase.purchaseId, proposal: purchase.proposal, task }),
+  );
 }
 
 export interface DecisionForm {
@@ -90,10 +107,12 @@ export async function decideTask(
   if (!opened.ok) return opened.page;
   const { nonce, decision, comment = '' } = input.form;
   if (!nonce) return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
-  if (decision !== 'APPROVE' && decision !== 'REJECT') return badRequestPage(BAD_REQUEST_MESSAGES.INVALID_DECISION);
+  if (decision !== 'APPROVE' && decision !== 'REJECT')
+    return badRequestPage(BAD_REQUEST_MESSAGES.INVALID_DECISION);
   const trimmed = comment.trim();
   if (trimmed.length > COMMENT_MAX_LENGTH) return badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG);
-  if (decision === 'REJECT' && trimmed.length === 0) return badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_REQUIRED);
+  if (decision === 'REJECT' && trimmed.length === 0)
+    return badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_REQUIRED);
 
   const result = await deps.tasks.decide({
     taskId: input.taskId,

@@ -1,7 +1,7 @@
+import aslValidator from 'asl-validator';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACKNOWLEDGEMENT_METADATA } from '../../infra/nag.js';
 import { buildAppForTest } from './build.js';
@@ -52,14 +52,10 @@ describe('cdk-nag AwsSolutions', () => {
           .filter((m) => m.type === ACKNOWLEDGEMENT_METADATA)
           .map((m) => ({ path: c.node.path, ...(m.data as { finding: string; reason: string }) })),
       );
-    for (const a of acknowledged) expect(a.reason.length, `${a.path} ${a.finding}`).toBeGreaterThanOrEqual(40);
+    for (const a of acknowledged)
+      expect(a.reason.length, `${a.path} ${a.finding}`).toBeGreaterThanOrEqual(40);
     const kinds = [...new Set(acknowledged.map((a) => a.finding.replace(/<[^>]+>/g, '<fn>')))].sort();
-    expect(kinds).toEqual([
-      'APIG4',
-      'IAM5[Resource::*]',
-      'IAM5[Resource::<fn>:*]',
-      'SMG4',
-    ]);
+    expect(kinds).toEqual(['APIG4', 'IAM5[Resource::*]', 'IAM5[Resource::<fn>:*]', 'SMG4']);
     // No wildcard action anywhere: every acknowledgement is about resources.
     const policies = [app, records].flatMap((t) => Object.values(t.findResources('AWS::IAM::Policy')));
     const actions = policies.flatMap((p) =>
@@ -140,7 +136,9 @@ describe('no task token leaves the server', () => {
     const def = JSON.stringify(resolvedDefinition());
     const tokenUses = def.match(/\$\$\.Task\.Token/g) ?? [];
     expect(tokenUses).toHaveLength(3);
-    const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
     expect(routes.sort()).toEqual([
       'GET /purchases/{id}',
       'GET /tasks/{taskId}',

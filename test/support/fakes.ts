@@ -399,6 +399,13 @@ export class RecordingWorkflowStarter implements WorkflowStarter {
     this.starts.push(copy(input));
     this.executions.add(input.executionName ?? input.purchaseId);
   }
+
+  /** Purchases the test says still have a running execution. */
+  readonly running = new Set<string>();
+
+  async isRunning(purchaseId: string): Promise<boolean> {
+    return this.running.has(purchaseId);
+  }
 }
 
 /** A clock the test moves by hand. */

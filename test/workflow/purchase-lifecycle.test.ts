@@ -13,9 +13,14 @@ let definition: object;
 
 beforeAll(() => {
   const { application } = buildAppForTest();
-  const template = JSON.parse(JSON.stringify(application.resolve(
-    (application.lifecycle.stateMachine.node.defaultChild as { definitionString?: unknown }).definitionString,
-  )));
+  const template = JSON.parse(
+    JSON.stringify(
+      application.resolve(
+        (application.lifecycle.stateMachine.node.defaultChild as { definitionString?: unknown })
+          .definitionString,
+      ),
+    ),
+  );
   const parts = template['Fn::Join'][1] as unknown[];
   const text = parts
     .map((part) => {
@@ -29,7 +34,13 @@ beforeAll(() => {
   definition = JSON.parse(text);
 });
 
-type Step = 'ValidateProposal' | 'ReserveBudget' | 'PlanApproval' | 'RequestDecision' | 'ConcludeApproval' | 'RejectPurchase';
+type Step =
+  | 'ValidateProposal'
+  | 'ReserveBudget'
+  | 'PlanApproval'
+  | 'RequestDecision'
+  | 'ConcludeApproval'
+  | 'RejectPurchase';
 interface Call {
   step: Step;
   payload: Record<string, unknown>;
@@ -49,7 +60,11 @@ function harness(script: Script, msPerSecond = 1000) {
       const body = payload as Record<string, unknown>;
       calls.push({ step, payload: body });
       if (step === 'RequestDecision') {
-        waiting.push({ level: String(body.level), attempt: String(body.attempt), token: String(body.taskToken) });
+        waiting.push({
+          level: String(body.level),
+          attempt: String(body.attempt),
+          token: String(body.taskToken),
+        });
       }
       try {
         const result = script[step]?.(body);
@@ -95,7 +110,12 @@ async function finish(sf: LocalStepFunctions, executionArn: string) {
 const decide = (sf: LocalStepFunctions, token: string, decision: 'APPROVE' | 'REJECT') =>
   sf.sendTaskSuccess({
     taskToken: token,
-    output: JSON.stringify({ decision, by: 'x@example.gov.cn', comment: decision === 'REJECT' ? 'no' : '', taskId: 't' }),
+    output: JSON.stringify({
+      decision,
+      by: 'x@example.gov.cn',
+      comment: decision === 'REJECT' ? 'no' : '',
+      taskId: 't',
+    }),
   });
 
 const FULL_CHAIN = { levels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] };
@@ -112,7 +132,11 @@ function planOf(levels: string[]) {
 describe('purchase lifecycle workflow (synthesized definition)', () => {
   it('asks every level in order and concludes APPROVED when all approve', async () => {
     const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(FULL_CHAIN.levels) });
-    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-1', input: '{"purchaseId":"PUR-1"}' });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-1',
+      input: '{"purchaseId":"PUR-1"}',
+    });
     for (const level of FULL_CHAIN.levels) {
       const w = await until(() => waiting.find((x) => x.level === level), level);
       await decide(sf, w.token, 'APPROVE');
@@ -131,13 +155,19 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'PlanApproval',
       'ConcludeApproval',
     ]);
-    expect(calls.filter((c) => c.step === 'RequestDecision').every((c) => c.payload.attempt === 'FIRST')).toBe(true);
+    expect(
+      calls.filter((c) => c.step === 'RequestDecision').every((c) => c.payload.attempt === 'FIRST'),
+    ).toBe(true);
   });
 
   for (const rejectAt of FULL_CHAIN.levels) {
     it(`ends in RejectPurchase when the ${rejectAt} rejects, asking no later level`, async () => {
       const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(FULL_CHAIN.levels) });
-      const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-2', input: '{"purchaseId":"PUR-2"}' });
+      const { executionArn } = await sf.startExecution({
+        stateMachineArn: SM_ARN,
+        name: 'PUR-2',
+        input: '{"purchaseId":"PUR-2"}',
+      });
       for (const level of FULL_CHAIN.levels) {
         const w = await until(() => waiting.find((x) => x.level === level), level);
         await decide(sf, w.token, level === rejectAt ? 'REJECT' : 'APPROVE');
@@ -153,9 +183,13 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
   }
 
   it('on timeout sends one reminder, then escalates to the deputy, whose approval counts', async () => {
-    // 259,200 s approval timeout at 0.01 ms per state-machine second: about 2.6 s real per timeout.
+    // 259,200 s approval timeout at 0.005 ms per state-machine second: about 1.3 s real per timeout.
     const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(['SECTION_CHIEF']) }, 0.005);
-    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-3', input: '{"purchaseId":"PUR-3"}' });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-3',
+      input: '{"purchaseId":"PUR-3"}',
+    });
     const escalation = await until(() => waiting.find((x) => x.attempt === 'ESCALATION'), 'escalation');
     await decide(sf, escalation.token, 'APPROVE');
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
@@ -166,7 +200,11 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
 
   it('lapses after the escalation also times out: the purchase is rejected, not left waiting', async () => {
     const { engine: sf, calls } = harness({ PlanApproval: planOf(['SECTION_CHIEF']) }, 0.002);
-    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-4', input: '{"purchaseId":"PUR-4"}' });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-4',
+      input: '{"purchaseId":"PUR-4"}',
+    });
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
     expect(calls.at(-1)).toMatchObject({ step: 'RejectPurchase', payload: { error: 'ApprovalLapsed' } });
   });
@@ -177,7 +215,11 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         throw refusal('POLICY: salary below benchmark');
       },
     });
-    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-5', input: '{"purchaseId":"PUR-5"}' });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-5',
+      input: '{"purchaseId":"PUR-5"}',
+    });
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
     expect(calls.map((c) => c.step)).toEqual(['ValidateProposal', 'RejectPurchase']);
     expect(String(calls[1]?.payload.cause)).toContain('salary below benchmark');
@@ -189,14 +231,22 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         throw refusal('BUDGET: line has ¥0.00 left');
       },
     });
-    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-6', input: '{"purchaseId":"PUR-6"}' });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-6',
+      input: '{"purchaseId":"PUR-6"}',
+    });
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
     expect(calls.map((c) => c.step)).toEqual(['ValidateProposal', 'ReserveBudget', 'RejectPurchase']);
   });
 
   it('retries a transient Lambda failure and then goes on', async () => {
     let failures = 0;
-    const { engine: sf, calls, waiting } = harness(
+    const {
+      engine: sf,
+      calls,
+      waiting,
+    } = harness(
       {
         ReserveBudget: () => {
           if (failures++ < 2) {
@@ -209,7 +259,11 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       },
       1,
     );
-    const { executionArn } = await sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-7', input: '{"purchaseId":"PUR-7"}' });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-7',
+      input: '{"purchaseId":"PUR-7"}',
+    });
     const w = await until(() => waiting[0], 'approver');
     await decide(sf, w.token, 'APPROVE');
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
@@ -226,7 +280,12 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     const w = await until(() => waiting[0], 'director');
     await decide(sf, w.token, 'APPROVE');
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
-    expect(calls.map((c) => c.step)).toEqual(['PlanApproval', 'RequestDecision', 'PlanApproval', 'ConcludeApproval']);
+    expect(calls.map((c) => c.step)).toEqual([
+      'PlanApproval',
+      'RequestDecision',
+      'PlanApproval',
+      'ConcludeApproval',
+    ]);
   });
 
   it('a second start with the same purchase id is refused, not duplicated', async () => {

@@ -3,11 +3,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.js';
+import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
 import { UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
 import { synthesizeApp } from '../../../infra/synth.js';
-import { largeElderlyCareProposal, smallMinorProtectionProposal } from '../../../shared/domain/sample-proposals.js';
+import {
+  largeElderlyCareProposal,
+  smallMinorProtectionProposal,
+} from '../../../shared/domain/sample-proposals.js';
 
 /**
  * The synthesized app on the local runtime, driven over HTTP only: links come from the
@@ -62,7 +65,11 @@ afterAll(async () => {
 });
 
 async function linkFor(purchaseId: string, level: keyof typeof approvers): Promise<string> {
-  const mail = await users.waitForMail(approvers[level].email, (m) => (m.body.text ?? '').includes(purchaseId), seen);
+  const mail = await users.waitForMail(
+    approvers[level].email,
+    (m) => (m.body.text ?? '').includes(purchaseId),
+    seen,
+  );
   expect(mail.body.html).toContain(purchaseId);
   return UsersClient.linkIn(mail);
 }
@@ -78,7 +85,10 @@ async function approve(purchaseId: string, level: keyof typeof approvers): Promi
 
 describe('local runtime: the synthesized app end to end over HTTP', () => {
   it('writes every local endpoint to endpoints.json', () => {
-    const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as Record<string, unknown>;
+    const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(JSON.stringify(endpoints)).toContain(runtime.urls.api);
     expect(JSON.stringify(endpoints)).toContain(runtime.urls.mailbox);
   });
@@ -98,11 +108,16 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     const submitted = await users.submit(officer, largeElderlyCareProposal());
     expect(submitted.status).toBe(201);
     const purchaseId = String(submitted.body.purchaseId);
-    for (const level of ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const) await approve(purchaseId, level);
+    for (const level of ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const)
+      await approve(purchaseId, level);
     const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
     expect(view.stage).toBe('CONTRACTING');
     expect(view.outcome?.result).toBe('APPROVED');
-    expect(Object.keys(view.approvals).sort()).toEqual(['BUREAU_DIRECTOR', 'FINANCE_SECTION', 'SECTION_CHIEF']);
+    expect(Object.keys(view.approvals).sort()).toEqual([
+      'BUREAU_DIRECTOR',
+      'FINANCE_SECTION',
+      'SECTION_CHIEF',
+    ]);
     expect(view.auditChain.valid).toBe(true);
     expect(JSON.stringify(view)).not.toMatch(/taskToken|nonce/);
   });
@@ -112,12 +127,18 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     const purchaseId = String(submitted.body.purchaseId);
     const link = await linkFor(purchaseId, 'SECTION_CHIEF');
     const page = await users.open(link);
-    const result = await users.decide(link, { nonce: page.nonce, decision: 'REJECT', comment: '人员配置不足' });
+    const result = await users.decide(link, {
+      nonce: page.nonce,
+      decision: 'REJECT',
+      comment: '人员配置不足',
+    });
     expect(result.status).toBe(200);
     const view = await users.waitForStage(officer, purchaseId, ['REJECTED', 'CONTRACTING']);
     expect(view.stage).toBe('REJECTED');
     expect(view.outcome?.reason).toContain('人员配置不足');
-    expect(view.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['budget.released', 'purchase.rejected']));
+    expect(view.audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['budget.released', 'purchase.rejected']),
+    );
     const later = await users.open(link);
     expect(later.status).toBe(200);
     expect(later.nonce).toBeUndefined();
@@ -168,7 +189,10 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
 
     const page = await users.open(pendingLink);
     expect(page.status).toBe(200);
-    expect((await users.decide(pendingLink, { nonce: page.nonce, decision: 'APPROVE', comment: 'after restart' })).status).toBe(200);
+    expect(
+      (await users.decide(pendingLink, { nonce: page.nonce, decision: 'APPROVE', comment: 'after restart' }))
+        .status,
+    ).toBe(200);
     await approve(purchaseId, 'BUREAU_DIRECTOR');
     const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
     expect(view.outcome?.result).toBe('APPROVED');

@@ -12,8 +12,25 @@ const policy = parseDeploymentSettings(
   'config/settings.json',
 ).policy;
 
+/** Settings that also hold the proposal's budget line, so samples moved to other years only meet the rule under test. */
+const withLineOf = (p: Proposal, settings: PolicySettings): PolicySettings =>
+  settings.budgetLines.some((l) => l.lineId === p.budgetLineRef)
+    ? settings
+    : {
+        ...settings,
+        budgetLines: [
+          ...settings.budgetLines,
+          {
+            lineId: p.budgetLineRef,
+            year: Number(p.budgetLineRef.slice(0, 4)),
+            description: 'test',
+            totalFen: 1,
+          },
+        ],
+      };
+
 const check = (p: Proposal, opts?: PolicyOptions, settings: PolicySettings = policy) =>
-  checkProposalPolicy(p, settings, opts);
+  checkProposalPolicy(p, withLineOf(p, settings), opts);
 
 /** The sample moved to another calendar year: term, deliverables and budget line together. */
 function sampleInYear(year: number, overrides: Partial<Proposal> = {}): Proposal {
@@ -420,5 +437,20 @@ describe('budget line year', () => {
     const p = sampleProposal({ term: { start: '2026-07-01', end: '2027-06-30' } });
     p.deliverables = p.deliverables.map((d) => ({ ...d, dueDate: '2027-06-01' }));
     expect(check(p)).toEqual([]);
+  });
+});
+
+describe('budget line known', () => {
+  it('refuses a budget line the settings do not have, naming the lines that exist', () => {
+    const p = sampleProposal({ budgetLineRef: '2026-MZ-UNKNOWN-09' });
+    expect(checkProposalPolicy(p, policy)).toEqual([
+      expect.objectContaining({
+        field: 'budgetLineRef',
+        rule: 'budget-line-known',
+        value: '2026-MZ-UNKNOWN-09',
+        allowed: 'one of 2026-MZ-ELDER-01, 2026-MZ-MINOR-01, 2026-MZ-RURAL-01',
+      }),
+    ]);
+    expect(checkProposalPolicy(sampleProposal(), policy)).toEqual([]);
   });
 });

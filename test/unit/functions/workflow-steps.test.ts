@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -207,6 +207,19 @@ describe('workflow steps over the table', () => {
       Items: [
         { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA1', stage: 'APPROVAL' },
         { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA2', stage: 'PROPOSAL' },
+        { purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA3', stage: 'APPROVAL' },
+      ],
+    });
+    // The third one's first execution still runs (a redeploy): it is not started twice.
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        {
+          name: 'PUR-2026-AAAAAAAAAAAAAAA3',
+          executionArn: 'arn:x',
+          stateMachineArn: env.STATE_MACHINE_ARN,
+          status: 'RUNNING',
+          startDate: new Date(),
+        },
       ],
     });
 
@@ -219,9 +232,10 @@ describe('workflow steps over the table', () => {
       ],
     });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
+    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, { statusFilter: 'RUNNING' });
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: env.STATE_MACHINE_ARN,
-      name: expect.stringMatching(/^PUR-2026-AAAAAAAAAAAAAAA1-r\d{14}$/),
+      name: expect.stringMatching(/^PUR-2026-AAAAAAAAAAAAAAA1-r\d{17}$/),
       input: JSON.stringify({ purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA1', resumeAt: 'APPROVAL' }),
     });
   });

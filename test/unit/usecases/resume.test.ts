@@ -56,10 +56,30 @@ describe('resumeOpenPurchases', () => {
 
     const names = fakes.workflow.starts.map((s) => s.executionName);
     expect(names).toEqual([
-      'PUR-2026-AAAAAAAAAAAAAAA2-r20260302080000',
-      'PUR-2026-AAAAAAAAAAAAAAA2-r20260302090000',
+      'PUR-2026-AAAAAAAAAAAAAAA2-r20260302080000000',
+      'PUR-2026-AAAAAAAAAAAAAAA2-r20260302090000000',
     ]);
     for (const name of names) expect(name).toMatch(EXECUTION_NAME);
+  });
+
+  it('two resumes within one second still get two names', async () => {
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
+    await resume();
+    fakes.clock.advanceSeconds(0.25);
+    await resume();
+    const names = new Set(fakes.workflow.starts.map((s) => s.executionName));
+    expect(names.size).toBe(2);
+  });
+
+  it('leaves a purchase whose execution still runs alone (after a redeploy), so none is doubled', async () => {
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA1', 'APPROVAL');
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
+    fakes.workflow.running.add('PUR-2026-AAAAAAAAAAAAAAA1');
+
+    const resumed = await resume();
+
+    expect(resumed).toEqual([{ purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA2', resumeAt: 'APPROVAL' }]);
+    expect(fakes.workflow.starts).toHaveLength(1);
   });
 
   it('with nothing open starts nothing', async () => {
