@@ -19,7 +19,11 @@ export interface BuiltApp {
  * runtime and the infrastructure tests, so all three look at one app.
  */
 export function buildApp(props: AppProps & { settings?: DeploymentSettings } = {}): BuiltApp {
-  const app = new App(props);
+  const app = new App({
+    ...props,
+    // Records live in their own stack; a strong reference keeps the table from being removed under the app.
+    context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context },
+  });
   const settingsFile =
     (app.node.tryGetContext('settingsFile') as string | undefined) ?? DEFAULT_SETTINGS_FILE;
   const settings = props.settings ?? loadSettings(settingsFile);
