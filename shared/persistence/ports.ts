@@ -231,6 +231,11 @@ export interface TaskRepository {
     now: string;
   }): Promise<DecideResult>;
   markDelivered(taskId: string, now: string): Promise<void>;
+  /**
+   * Closes every PENDING task of a purchase that has ended (EXPIRED), so its links answer
+   * 410 instead of offering a decision nobody waits for. Returns the ids it closed.
+   */
+  expireOpenTasks(purchaseId: string, now: string): Promise<string[]>;
   /** Tasks of a purchase without their secrets, oldest first. */
   listTasks(purchaseId: string): Promise<PublicHumanTask[]>;
 }

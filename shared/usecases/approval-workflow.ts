@@ -258,6 +258,8 @@ export async function rejectPurchase(
       now,
     });
   }
+  // Links still open (the lapsed escalation, a level never reached) now answer 410.
+  await deps.tasks.expireOpenTasks(purchase.purchaseId, now);
   if (purchase.stage === 'REJECTED') return;
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
   const reason = rejection

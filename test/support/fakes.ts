@@ -334,6 +334,12 @@ export class InMemoryTaskRepository implements TaskRepository {
     task.deliveredAt = now;
   }
 
+  async expireOpenTasks(purchaseId: string, _now: string): Promise<string[]> {
+    const pending = [...this.records.values()].filter((t) => t.purchaseId === purchaseId && t.status === 'PENDING');
+    for (const task of pending) task.status = 'EXPIRED';
+    return pending.map((t) => t.taskId);
+  }
+
   async listTasks(purchaseId: string): Promise<PublicHumanTask[]> {
     return [...this.records.values()]
       .filter((t) => t.purchaseId === purchaseId)

@@ -323,6 +323,30 @@ export class DynamoTaskRepository implements TaskRepository {
     }
   }
 
+  async expireOpenTasks(purchaseId: string, now: string): Promise<string[]> {
+    const pending = (await this.listTasks(purchaseId)).filter((t) => t.status === 'PENDING');
+    const expired: string[] = [];
+    for (const task of pending) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.task(task.taskId),
+            UpdateExpression: 'SET #status = :expired, expiredAt = :now',
+            // Only a task still waiting: a decision that got in first stands.
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING', ':now': now },
+          }),
+        );
+        expired.push(task.taskId);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    return expired;
+  }
+
   async listTasks(purchaseId: string): Promise<PublicHumanTask[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,

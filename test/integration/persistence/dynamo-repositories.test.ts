@@ -301,6 +301,33 @@ describe('budget reservations', () => {
 });
 
 describe('human tasks', () => {
+  test('expireOpenTasks closes the pending tasks of a purchase and leaves a decided one as it was', async () => {
+    const purchaseId = await newPurchase();
+    const pending = await openApprovalTask(purchaseId);
+    const { task: decided } = await repos.tasks.openTask({
+      purchaseId,
+      stepKey: 'APPROVAL:FINANCE_SECTION',
+      level: 'FINANCE_SECTION',
+      attempt: 'FIRST',
+      assignee: chief,
+      taskToken: 'token-2',
+      expiresAt: EXPIRES,
+      now: NOW,
+    });
+    await repos.tasks.decide({
+      taskId: decided.taskId,
+      nonce: decided.nonce,
+      decision: 'APPROVE',
+      comment: '',
+      now: LATER,
+    });
+
+    expect(await repos.tasks.expireOpenTasks(purchaseId, LATER)).toEqual([pending.taskId]);
+    expect((await repos.tasks.getTask(pending.taskId))?.status).toBe('EXPIRED');
+    expect((await repos.tasks.getTask(decided.taskId))?.status).toBe('DECIDED');
+    expect(await repos.tasks.expireOpenTasks(purchaseId, LATER)).toEqual([]);
+  });
+
   test('20 parallel decisions with the right nonce: one DECIDED, the rest ALREADY_DECIDED, one audit entry', async () => {
     const purchaseId = await newPurchase();
     const task = await openApprovalTask(purchaseId);

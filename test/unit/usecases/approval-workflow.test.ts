@@ -384,6 +384,25 @@ describe('rejectPurchase', () => {
     expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(100_000_000);
   });
 
+  it('closes the links still open when the approval lapses, so a late click gets 410', async () => {
+    seed(largeElderlyCareProposal(), { stage: 'APPROVAL', approvalLevels: ['SECTION_CHIEF'] });
+    const { task } = await fakes.tasks.openTask({
+      purchaseId: PURCHASE_ID,
+      stepKey: 'APPROVAL:SECTION_CHIEF:ESCALATED',
+      level: 'SECTION_CHIEF',
+      attempt: 'ESCALATION',
+      assignee: { name: 'Deputy', email: 'deputy@civil-affairs.example.gov.cn', role: 'DEPUTY' },
+      taskToken: 'token-escalation',
+      expiresAt: '2026-12-01T00:00:00.000Z',
+      now: fakes.clock.now(),
+    });
+
+    await rejectPurchase(deps(), { purchaseId: PURCHASE_ID, error: 'ApprovalLapsed', cause: 'no decision' });
+
+    expect(fakes.tasks.stored(task.taskId).status).toBe('EXPIRED');
+    expect((await stored()).outcome?.reason).toBe('ApprovalLapsed: no decision');
+  });
+
   it('a policy refusal before any reservation ends REJECTED with the message of the failed step', async () => {
     seed(largeElderlyCareProposal());
     const release = vi.spyOn(fakes.budgets, 'release');
