@@ -1,8 +1,9 @@
+import { sesMailer } from '../../shared/runtime/mail-and-links.js';
 import { workflowStep } from '../../shared/runtime/workflow-step.js';
 import { rejectPurchase } from '../../shared/usecases/approval-workflow.js';
 import { workflowDeps } from '../workflow-deps.js';
 import { RejectPurchaseInput } from '../workflow-input.js';
 
-const deps = workflowDeps();
+const deps = { ...workflowDeps(), mailer: sesMailer() };
 
 export const handler = workflowStep(RejectPurchaseInput, (input) => rejectPurchase(deps, input));

@@ -4,6 +4,7 @@ import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
 import { signTaskLink } from '../links/signing.js';
 import { approvalMailModel, renderApprovalMail } from '../mail/approval-mail.js';
+import { outcomeMailModel, renderOutcomeMail } from '../mail/outcome-mail.js';
 import type { Mailer } from '../mail/sender.js';
 import type {
   Assignee,
@@ -28,6 +29,8 @@ export interface WorkflowDeps {
   tasks: TaskRepository;
   settings: PolicySettings;
   now: Now;
+  /** Tells the purchasing officer how the approval ended (steps that end it). */
+  mailer?: Mailer;
 }
 
 const SYSTEM = 'system:workflow';
@@ -203,7 +206,11 @@ export async function requestDecision(
 /** Every required level approved: the purchase leaves APPROVAL for CONTRACTING. */
 export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): Promise<void> {
   const purchase = await load(deps, purchaseId);
-  if (purchase.stage !== 'APPROVAL') return;
+  if (purchase.stage !== 'APPROVAL') {
+    // A retry after the move: only the notification may still be missing.
+    if (purchase.outcome?.result === 'APPROVED') await notifyOfficer(deps, purchase);
+    return;
+  }
   const missing = purchase.approvalLevels.filter((l) => purchase.approvals[l]?.decision !== 'APPROVE');
   if (missing.length > 0) {
     // The state machine only gets here after every level approved; anything else is a bug, loudly.
@@ -211,7 +218,7 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
   }
   const last = purchase.approvals[purchase.approvalLevels.at(-1) as ApprovalLevel] as RecordedDecision;
   const now = deps.now();
-  await deps.purchases.change({
+  const approved = await deps.purchases.change({
     purchaseId,
     from: 'APPROVAL',
     to: 'CONTRACTING',
@@ -226,6 +233,35 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
     audit: { actor: SYSTEM, action: 'purchase.approved', detail: { levels: purchase.approvalLevels } },
     eventId: 'purchase.approved',
     now,
+  });
+  await notifyOfficer(deps, approved);
+}
+
+/**
+ * Tells the officer who registered the purchase how the approval ended, when they signed in
+ * with an e-mail address. Sent before it is recorded: a crash in between sends it twice,
+ * never zero times.
+ */
+async function notifyOfficer(deps: WorkflowDeps, purchase: PurchaseRecord): Promise<void> {
+  const { mailer } = deps;
+  const { outcome, createdBy: to } = purchase;
+  if (!mailer || !outcome || !to.includes('@')) return;
+  const audit = await deps.purchases.listAudit(purchase.purchaseId);
+  if (audit.some((e) => e.eventId === 'officer.notified')) return;
+  const mail = renderOutcomeMail(
+    outcomeMailModel({
+      purchaseId: purchase.purchaseId,
+      proposal: purchase.proposal,
+      outcome,
+      recipientName: to,
+    }),
+  );
+  await mailer.send({ to, ...mail });
+  await deps.purchases.change({
+    purchaseId: purchase.purchaseId,
+    audit: { actor: SYSTEM, action: 'officer.notified', detail: { to, result: outcome.result } },
+    eventId: 'officer.notified',
+    now: deps.now(),
   });
 }
 
@@ -260,12 +296,15 @@ export async function rejectPurchase(
   }
   // Links still open (the lapsed escalation, a level never reached) now answer 410.
   await deps.tasks.expireOpenTasks(purchase.purchaseId, now);
-  if (purchase.stage === 'REJECTED') return;
+  if (purchase.stage === 'REJECTED') {
+    await notifyOfficer(deps, purchase);
+    return;
+  }
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
   const reason = rejection
     ? `rejected by ${rejection.byName} (${rejection.by}): ${rejection.comment}`
     : rejectionReason(input.error, input.cause);
-  await deps.purchases.change({
+  const rejected = await deps.purchases.change({
     purchaseId: purchase.purchaseId,
     from: purchase.stage,
     to: 'REJECTED',
@@ -274,4 +313,5 @@ export async function rejectPurchase(
     eventId: 'purchase.rejected',
     now,
   });
+  await notifyOfficer(deps, rejected);
 }

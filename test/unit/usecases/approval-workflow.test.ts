@@ -315,6 +315,56 @@ describe('concludeApproval', () => {
   });
 });
 
+describe('the officer hears how the approval ended', () => {
+  const withMail = (): WorkflowDeps => ({ ...deps(), mailer: fakes.mailer });
+
+  it('gets one APPROVED mail, with no link, even when the step runs twice', async () => {
+    seed(smallMinorProtectionProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF'],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE') },
+    });
+
+    await concludeApproval(withMail(), PURCHASE_ID);
+    await concludeApproval(withMail(), PURCHASE_ID);
+
+    expect(fakes.mailer.sent).toHaveLength(1);
+    const [mail] = fakes.mailer.sent;
+    expect(mail?.to).toBe('officer@civil-affairs.example.gov.cn');
+    expect(mail?.subject).toContain('Approved');
+    expect(mail?.text).not.toMatch(/https?:\/\//);
+    const audit = await fakes.purchases.listAudit(PURCHASE_ID);
+    expect(audit.filter((e) => e.action === 'officer.notified')).toHaveLength(1);
+  });
+
+  it('gets the REJECTED mail with the reason; a retry after a failed send sends it then', async () => {
+    seed(smallMinorProtectionProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF'],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'REJECT', '人员配置不足') },
+    });
+    fakes.mailer.failNext(1);
+
+    await expect(rejectPurchase(withMail(), { purchaseId: PURCHASE_ID })).rejects.toThrow();
+    expect((await stored()).stage).toBe('REJECTED');
+    await rejectPurchase(withMail(), { purchaseId: PURCHASE_ID });
+
+    expect(fakes.mailer.sent).toHaveLength(1);
+    expect(fakes.mailer.sent[0]?.text).toContain('人员配置不足');
+  });
+
+  it('is not mailed when the creator is not an e-mail address', async () => {
+    seed(smallMinorProtectionProposal(), {
+      createdBy: 'staff-subject-123',
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF'],
+      approvals: { SECTION_CHIEF: decision('SECTION_CHIEF', 'APPROVE') },
+    });
+    await concludeApproval(withMail(), PURCHASE_ID);
+    expect(fakes.mailer.sent).toEqual([]);
+  });
+});
+
 describe('rejectPurchase', () => {
   function seedRejectedByFinance(): void {
     seed(largeElderlyCareProposal(), {
