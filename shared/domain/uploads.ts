@@ -53,7 +53,12 @@ const MIME = {
 } as const;
 
 const DETECTED: Readonly<Record<FileFormat, DetectedType>> = {
-  PDF: { format: 'PDF', allowed: true, contentTypes: [MIME.PDF], label: { zh: 'PDF 文档', en: 'PDF document' } },
+  PDF: {
+    format: 'PDF',
+    allowed: true,
+    contentTypes: [MIME.PDF],
+    label: { zh: 'PDF 文档', en: 'PDF document' },
+  },
   DOC: {
     format: 'DOC',
     allowed: true,
@@ -79,7 +84,12 @@ const DETECTED: Readonly<Record<FileFormat, DetectedType>> = {
     contentTypes: [MIME.DOC, MIME.XLS, MIME.PPT],
     label: { zh: 'Office 97-2003 文档', en: 'Office 97-2003 document' },
   },
-  DOCX: { format: 'DOCX', allowed: true, contentTypes: [MIME.DOCX], label: { zh: 'Word 文档', en: 'Word document' } },
+  DOCX: {
+    format: 'DOCX',
+    allowed: true,
+    contentTypes: [MIME.DOCX],
+    label: { zh: 'Word 文档', en: 'Word document' },
+  },
   XLSX: {
     format: 'XLSX',
     allowed: true,
@@ -92,7 +102,12 @@ const DETECTED: Readonly<Record<FileFormat, DetectedType>> = {
     contentTypes: [MIME.PPTX],
     label: { zh: 'PowerPoint 演示文稿', en: 'PowerPoint presentation' },
   },
-  JPEG: { format: 'JPEG', allowed: true, contentTypes: [MIME.JPEG], label: { zh: 'JPEG 图片', en: 'JPEG image' } },
+  JPEG: {
+    format: 'JPEG',
+    allowed: true,
+    contentTypes: [MIME.JPEG],
+    label: { zh: 'JPEG 图片', en: 'JPEG image' },
+  },
   PNG: { format: 'PNG', allowed: true, contentTypes: [MIME.PNG], label: { zh: 'PNG 图片', en: 'PNG image' } },
   ZIP: {
     format: 'ZIP',
@@ -112,18 +127,21 @@ const DETECTED: Readonly<Record<FileFormat, DetectedType>> = {
 export const ALLOWED_CONTENT_TYPES: readonly string[] = Object.values(MIME);
 
 /** Allowed formats with their people-facing names, for the NGO's upload page. */
-export const ALLOWED_FILE_TYPES: readonly { label: BilingualText; contentType: string; extensions: string[] }[] =
-  [
-    { label: DETECTED.PDF.label, contentType: MIME.PDF, extensions: ['.pdf'] },
-    { label: DETECTED.DOC.label, contentType: MIME.DOC, extensions: ['.doc'] },
-    { label: DETECTED.DOCX.label, contentType: MIME.DOCX, extensions: ['.docx'] },
-    { label: DETECTED.XLS.label, contentType: MIME.XLS, extensions: ['.xls'] },
-    { label: DETECTED.XLSX.label, contentType: MIME.XLSX, extensions: ['.xlsx'] },
-    { label: DETECTED.PPT.label, contentType: MIME.PPT, extensions: ['.ppt'] },
-    { label: DETECTED.PPTX.label, contentType: MIME.PPTX, extensions: ['.pptx'] },
-    { label: DETECTED.JPEG.label, contentType: MIME.JPEG, extensions: ['.jpg', '.jpeg'] },
-    { label: DETECTED.PNG.label, contentType: MIME.PNG, extensions: ['.png'] },
-  ];
+export const ALLOWED_FILE_TYPES: readonly {
+  label: BilingualText;
+  contentType: string;
+  extensions: string[];
+}[] = [
+  { label: DETECTED.PDF.label, contentType: MIME.PDF, extensions: ['.pdf'] },
+  { label: DETECTED.DOC.label, contentType: MIME.DOC, extensions: ['.doc'] },
+  { label: DETECTED.DOCX.label, contentType: MIME.DOCX, extensions: ['.docx'] },
+  { label: DETECTED.XLS.label, contentType: MIME.XLS, extensions: ['.xls'] },
+  { label: DETECTED.XLSX.label, contentType: MIME.XLSX, extensions: ['.xlsx'] },
+  { label: DETECTED.PPT.label, contentType: MIME.PPT, extensions: ['.ppt'] },
+  { label: DETECTED.PPTX.label, contentType: MIME.PPTX, extensions: ['.pptx'] },
+  { label: DETECTED.JPEG.label, contentType: MIME.JPEG, extensions: ['.jpg', '.jpeg'] },
+  { label: DETECTED.PNG.label, contentType: MIME.PNG, extensions: ['.png'] },
+];
 
 /** How many leading bytes `detectFileType` wants: enough for a zip's first local file headers. */
 export const DETECTION_BYTES = 64 * 1024;
@@ -333,7 +351,10 @@ export function checkUploadedObject(object: UploadedObject): UploadRefusal[] {
     });
   }
   if (size === 0) {
-    refusals.push({ rule: 'empty-file', message: { zh: '文件为空（0 字节）。', en: 'the file is empty (0 bytes).' } });
+    refusals.push({
+      rule: 'empty-file',
+      message: { zh: '文件为空（0 字节）。', en: 'the file is empty (0 bytes).' },
+    });
   } else if (size > maxBytes) {
     refusals.push({
       rule: 'too-large',
@@ -343,7 +364,7 @@ export function checkUploadedObject(object: UploadedObject): UploadRefusal[] {
       },
     });
   }
-  if (size > 0 && (!detected || !detected.allowed)) {
+  if (size > 0 && !detected?.allowed) {
     refusals.push({
       rule: 'file-type-not-allowed',
       message: detected

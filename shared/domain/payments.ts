@@ -1,0 +1,139 @@
+import { InvalidTimestampError, TRANCHE_MILESTONE_LABELS } from '../pages/labels.js';
+import { type Fen, formatYuan, splitByPercent } from './money.js';
+import { type Proposal, TRANCHE_MILESTONES, type TrancheMilestone } from './proposal.js';
+
+/**
+ * The tranches a purchase is paid in and what finance is told for each. A tranche falls due
+ * when its milestone is accepted; payment is due within `dueDays` calendar days of that.
+ */
+
+export interface PlannedTranche {
+  /** 1, 2, 3 in milestone order. */
+  tranche: number;
+  milestone: TrancheMilestone;
+  percent: number;
+  amountFen: Fen;
+}
+
+export class TranchePlanError extends Error {
+  override name = 'TranchePlanError';
+}
+
+/**
+ * The proposal's schedule in milestone order with amounts in fen. Shares round down and the
+ * last tranche takes the remainder, so the amounts always add up to the total.
+ */
+export function tranchePlan(proposal: Pick<Proposal, 'totalFen' | 'trancheSchedule'>): PlannedTranche[] {
+  const schedule = [...proposal.trancheSchedule].sort(
+    (a, b) => TRANCHE_MILESTONES.indexOf(a.milestone) - TRANCHE_MILESTONES.indexOf(b.milestone),
+  );
+  const percentTotal = schedule.reduce((total, t) => total + t.percent, 0);
+  if (percentTotal !== 100) {
+    throw new TranchePlanError(`the tranche percentages sum to ${percentTotal}, not 100`);
+  }
+  const amounts = splitByPercent(
+    proposal.totalFen,
+    schedule.map((t) => t.percent),
+  );
+  return schedule.map((t, i) => ({
+    tranche: i + 1,
+    milestone: t.milestone,
+    percent: t.percent,
+    amountFen: amounts[i] ?? 0,
+  }));
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+function instantMs(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new InvalidTimestampError(`not an ISO 8601 timestamp: ${iso}`);
+  return ms;
+}
+
+/** The calendar date in China (UTC+8, no daylight saving) at an instant, `YYYY-MM-DD`. */
+export function chinaCalendarDate(iso: string): string {
+  return new Date(instantMs(iso) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The China date `dueDays` calendar days after the China date of acceptance. */
+export function paymentDueDate(acceptedAt: string, dueDays: number): string {
+  if (!Number.isSafeInteger(dueDays) || dueDays < 0) {
+    throw new RangeError(`dueDays must be a whole number of days, got ${dueDays}`);
+  }
+  const acceptedOn = Date.parse(`${chinaCalendarDate(acceptedAt)}T00:00:00Z`);
+  return new Date(acceptedOn + dueDays * DAY_MS).toISOString().slice(0, 10);
+}
+
+export interface PaymentNoticeInput {
+  purchaseId: string;
+  title: string;
+  ngo: { name: string; creditCode: string };
+  tranche: Pick<PlannedTranche, 'tranche' | 'milestone'>;
+  amountFen: Fen;
+  /** `YYYY-MM-DD`, China date (see paymentDueDate). */
+  dueDate: string;
+  /** The capability link finance uses to confirm the payment was made. */
+  confirmLink: string;
+}
+
+export interface PaymentNotice {
+  /** ASCII and under 100 characters, as SNS requires of e-mail subjects. */
+  subject: string;
+  message: string;
+  /** String message attributes for SNS subscription filters. */
+  attributes: { purchaseId: string; tranche: string; amountFen: string; milestone: TrancheMilestone };
+}
+
+/** Yuan for an ASCII-only line: 14400000 -> "CNY 144,000.00". */
+function asciiYuan(fen: Fen): string {
+  return formatYuan(fen).replace('¥', 'CNY ');
+}
+
+function asciiOnly(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '');
+}
+
+/** What finance receives when a tranche falls due: amount, payee and due date, Chinese first. */
+export function paymentNotice(input: PaymentNoticeInput): PaymentNotice {
+  const { purchaseId, title, ngo, tranche, amountFen, dueDate, confirmLink } = input;
+  const milestone = TRANCHE_MILESTONE_LABELS[tranche.milestone];
+  const amount = formatYuan(amountFen);
+  const subject = asciiOnly(
+    `Payment due ${dueDate}: tranche ${tranche.tranche} of ${purchaseId}, ${asciiYuan(amountFen)}`,
+  ).slice(0, 99);
+  const message = [
+    '政府购买服务项目付款通知',
+    '',
+    `项目名称：${title}`,
+    `项目编号：${purchaseId}`,
+    `承接机构：${ngo.name}`,
+    `收款单位：${ngo.name}（统一社会信用代码 ${ngo.creditCode}）`,
+    `付款批次：第 ${tranche.tranche} 笔（${milestone.zh}）`,
+    `付款金额：${amount}（${amountFen} 分）`,
+    `付款期限：${dueDate} 前`,
+    `付款完成后请点击以下链接确认：${confirmLink}`,
+    '',
+    'Payment notice: government purchase of services',
+    '',
+    `Title: ${title}`,
+    `Purchase reference: ${purchaseId}`,
+    `NGO: ${ngo.name}`,
+    `Payee: ${ngo.name} (unified social credit code ${ngo.creditCode})`,
+    `Tranche: ${tranche.tranche} (${milestone.en})`,
+    `Amount: ${amount} (${amountFen} fen)`,
+    `Due by: ${dueDate}`,
+    `When the payment is made, confirm it here: ${confirmLink}`,
+  ].join('\n');
+  return {
+    subject,
+    message,
+    attributes: {
+      purchaseId,
+      tranche: String(tranche.tranche),
+      amountFen: String(amountFen),
+      milestone: tranche.milestone,
+    },
+  };
+}
