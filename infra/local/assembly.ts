@@ -97,6 +97,27 @@ export interface LocalTopic {
   readonly emailSubscribers: string[];
 }
 
+export interface LocalBucket {
+  readonly stackName: string;
+  readonly logicalId: string;
+  /** The template's BucketName, else the logical id made a valid bucket name. */
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** One Lambda destination of a bucket's event notifications. */
+export interface LocalBucketNotification {
+  readonly bucketName: string;
+  /** The configuration's Id, or one derived from where it is declared (S3 generates one too). */
+  readonly id: string;
+  /** S3 event types, e.g. 's3:ObjectCreated:*', 's3:ObjectCreated:Post'. */
+  readonly events: string[];
+  readonly functionArn: string;
+  readonly functionName: string;
+  readonly prefix?: string;
+  readonly suffix?: string;
+}
+
 export interface LocalApp {
   readonly assemblyDir: string;
   readonly stackNames: string[];
@@ -106,6 +127,8 @@ export interface LocalApp {
   readonly routes: LocalHttpRoute[];
   readonly secrets: LocalSecret[];
   readonly topics: LocalTopic[];
+  readonly buckets: LocalBucket[];
+  readonly bucketNotifications: LocalBucketNotification[];
   /** Stack name -> output key -> resolved value. */
   readonly outputs: Record<string, Record<string, string>>;
 }
@@ -213,7 +236,7 @@ export class IntrinsicResolver {
       const name = this.resolve(explicit, stackName);
       if (typeof name === 'string' && name !== '') return name;
     }
-    return resource.Type === 'AWS::S3::Bucket' ? logicalId.toLowerCase() : logicalId;
+    return resource.Type === 'AWS::S3::Bucket' ? localBucketName(logicalId) : logicalId;
   }
 
   arn(stackName: string, logicalId: string): string {
@@ -307,6 +330,10 @@ export class IntrinsicResolver {
         return `${name}.s3.amazonaws.com`;
       case 'RegionalDomainName':
         return `${name}.s3.${this.region}.amazonaws.com`;
+      case 'DualStackDomainName':
+        return `${name}.s3.dualstack.${this.region}.amazonaws.com`;
+      case 'WebsiteURL':
+        return `http://${name}.s3-website-${this.region}.amazonaws.com`;
       case 'RoleId':
         return `LOCAL${logicalId.toUpperCase()}`;
     }
@@ -457,6 +484,16 @@ export class IntrinsicResolver {
   }
 }
 
+/** A bucket name S3 accepts (3-63 lower-case letters, digits, dots, hyphens) made from a logical id. */
+export function localBucketName(logicalId: string): string {
+  const name = logicalId
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .slice(0, 63)
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return name.length >= 3 ? name : `${name}-bucket`.replace(/^-/, '');
+}
+
 /** Replaces `${key}` placeholders of a state machine definition with DefinitionSubstitutions. */
 export function applyDefinitionSubstitutions(
   definition: string,
@@ -509,12 +546,24 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     routes: [],
     secrets: [],
     topics: [],
+    buckets: [],
+    bucketNotifications: [],
     outputs: {},
   };
+  const notificationResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] =
+    [];
   const subscriptions: { topicArn: string; endpoint: string }[] = [];
   const routeResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] = [];
 
   for (const { stackName, template } of stacks) {
+    // CDK's bucket-notifications handler is inline Python that configures real S3: locally the
+    // runtime routes the events itself, so that function is not loaded.
+    const notificationHandlers = new Set(
+      Object.values(template.Resources ?? {})
+        .filter((r) => r.Type === BUCKET_NOTIFICATIONS_TYPE)
+        .map((r) => getAttTarget(r.Properties?.ServiceToken))
+        .filter((id): id is string => id !== undefined),
+    );
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const props = resource.Properties ?? {};
       switch (resource.Type) {
@@ -523,7 +572,21 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
           app.tables.push(tableModel(resolver, stackName, logicalId, props));
           break;
         case 'AWS::Lambda::Function':
-          app.functions.push(functionModel(resolver, dir, stackName, logicalId, resource));
+          if (!notificationHandlers.has(logicalId))
+            app.functions.push(functionModel(resolver, dir, stackName, logicalId, resource));
+          break;
+        case 'AWS::S3::Bucket':
+          app.buckets.push({
+            stackName,
+            logicalId,
+            name: resolver.physicalName(stackName, logicalId),
+            arn: resolver.arn(stackName, logicalId),
+          });
+          if (props.NotificationConfiguration !== undefined)
+            notificationResources.push({ stackName, logicalId, props });
+          break;
+        case BUCKET_NOTIFICATIONS_TYPE:
+          notificationResources.push({ stackName, logicalId, props });
           break;
         case 'AWS::StepFunctions::StateMachine':
           app.stateMachines.push(stateMachineModel(resolver, stackName, logicalId, props));
@@ -598,7 +661,94 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     const model = routeModel(resolver, app.functions, route.stackName, route.logicalId, route.props);
     if (model) app.routes.push(model);
   }
+  for (const source of notificationResources) {
+    app.bucketNotifications.push(
+      ...bucketNotificationModels(resolver, app.functions, source.stackName, source.logicalId, source.props),
+    );
+  }
   return app;
+}
+
+const BUCKET_NOTIFICATIONS_TYPE = 'Custom::S3BucketNotifications';
+
+/** The logical id an `Fn::GetAtt` points at, if the value is one. */
+function getAttTarget(value: unknown): string | undefined {
+  const target = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(target) && typeof target[0] === 'string') return target[0];
+  if (typeof target === 'string') return target.split('.')[0];
+  return undefined;
+}
+
+interface FilterRule {
+  Name?: string;
+  Value?: string;
+}
+
+/**
+ * Lambda destinations of a bucket's notifications: CDK's `Custom::S3BucketNotifications`
+ * (NotificationConfiguration in the S3 API's shape) or a bucket's own CloudFormation
+ * NotificationConfiguration. Queue and topic destinations are not served locally.
+ */
+function bucketNotificationModels(
+  resolver: IntrinsicResolver,
+  functions: readonly LocalFunction[],
+  stackName: string,
+  logicalId: string,
+  rawProps: Record<string, unknown>,
+): LocalBucketNotification[] {
+  const isBucket = resolver.resource(stackName, logicalId).Type === 'AWS::S3::Bucket';
+  const bucketName = isBucket
+    ? resolver.physicalName(stackName, logicalId)
+    : resolver.resolveString(rawProps.BucketName, stackName, `${logicalId}.BucketName`);
+  const configuration = resolver.resolve(rawProps.NotificationConfiguration, stackName) as
+    | {
+        LambdaFunctionConfigurations?: {
+          Id?: string;
+          Events?: string[];
+          LambdaFunctionArn?: string;
+          Filter?: { Key?: { FilterRules?: FilterRule[] } };
+        }[];
+        LambdaConfigurations?: {
+          Event?: string;
+          Function?: string;
+          Filter?: { S3Key?: { Rules?: FilterRule[] } };
+        }[];
+      }
+    | undefined;
+  const destinations = [
+    ...(configuration?.LambdaFunctionConfigurations ?? []).map((c) => ({
+      id: c.Id,
+      events: c.Events ?? [],
+      functionArn: c.LambdaFunctionArn ?? '',
+      rules: c.Filter?.Key?.FilterRules ?? [],
+    })),
+    ...(configuration?.LambdaConfigurations ?? []).map((c) => ({
+      id: undefined,
+      events: c.Event ? [c.Event] : [],
+      functionArn: c.Function ?? '',
+      rules: c.Filter?.S3Key?.Rules ?? [],
+    })),
+  ];
+  return destinations.map((d, index) => {
+    const fn = functions.find((f) => f.arn === d.functionArn || f.name === d.functionArn);
+    if (!fn) {
+      throw new AssemblyError(
+        `notifications of bucket ${bucketName} (${logicalId}) go to ${d.functionArn}, not a function of this app`,
+      );
+    }
+    const rule = (name: string) => d.rules.find((r) => r.Name?.toLowerCase() === name)?.Value;
+    const prefix = rule('prefix');
+    const suffix = rule('suffix');
+    return {
+      bucketName,
+      id: d.id ?? `${logicalId}-${index}`,
+      events: d.events,
+      functionArn: fn.arn,
+      functionName: fn.name,
+      ...(prefix !== undefined ? { prefix } : {}),
+      ...(suffix !== undefined ? { suffix } : {}),
+    };
+  });
 }
 
 interface SubscriptionProps {

@@ -1,18 +1,25 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LOCAL_REGION, type LocalApp, loadAssembly } from './assembly.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalApp,
+  type LocalBucketNotification,
+  loadAssembly,
+} from './assembly.js';
 import { createDevIssuer, type DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
 import { LambdaRunner } from './lambda-runner.js';
 import { createMissingTables, startDynamoDbLocal } from './services/dynamodb.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
+import { type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
 import { startSecretsService } from './services/secrets.js';
 import { type LocalClock, LocalStepFunctions } from './stepfunctions/index.js';
 
 /**
  * The embedded local runtime: runs a synthesized cloud assembly on this machine against local,
- * API-compatible services (DynamoDB Local, the Step Functions engine, a mailbox, Secrets Manager, SNS),
- * with the app's HTTP API in front of its functions.
+ * API-compatible services (DynamoDB Local, the Step Functions engine, a mailbox, Secrets Manager, SNS,
+ * S3 when the app has buckets), with the app's HTTP API in front of its functions.
  */
 
 export interface LocalPorts {
@@ -22,6 +29,7 @@ export interface LocalPorts {
   readonly stepfunctions?: number;
   readonly secrets?: number;
   readonly sns?: number;
+  readonly s3?: number;
 }
 
 export interface LocalUrls {
@@ -31,6 +39,8 @@ export interface LocalUrls {
   readonly stepfunctions: string;
   readonly secrets: string;
   readonly sns: string;
+  /** The local S3 (path-style), only when the app has buckets. */
+  readonly s3?: string;
 }
 
 export interface StartLocalRuntimeOptions {
@@ -55,6 +65,8 @@ export interface LocalRuntime {
   readonly endpointsFile: string;
   /** Process id of DynamoDB Local (Java), the one child process the runtime starts. */
   readonly dynamoDbPid: number | undefined;
+  /** The local S3 when the app has buckets (`deliver` re-delivers an event record, for tests). */
+  readonly s3: LocalS3 | undefined;
   stop(): Promise<void>;
 }
 
@@ -113,6 +125,25 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const sfn = await stepFunctions.listen(ports.stepfunctions ?? 0);
     closers.push(() => sfn.close());
 
+    let s3: LocalS3 | undefined;
+    if (app.buckets.length > 0) {
+      const started = await startLocalS3({
+        dataDir,
+        port: ports.s3 ?? 0,
+        buckets: app.buckets.map((b) => b.name),
+        // The functions' own credentials: a presigned POST made inside a function verifies here.
+        credentials: LOCAL_CREDENTIALS,
+        region: LOCAL_REGION,
+        onObjectCreated: (records) =>
+          lambdas
+            ? notifySubscribers(app.bucketNotifications, records, lambdas, log)
+            : Promise.resolve(log('local S3: an object was created before the functions started')),
+        log,
+      });
+      s3 = started;
+      closers.push(() => started.close());
+    }
+
     const db = await dynamoStarting;
     closers.push(db.stop);
     const created = await createMissingTables(db.url, app.tables);
@@ -125,6 +156,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       stepfunctions: sfn.url,
       secrets: secrets.url,
       sns: sns.url,
+      ...(s3 ? { s3: s3.url } : {}),
     };
 
     lambdas = new LambdaRunner({
@@ -138,6 +170,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         AWS_ENDPOINT_URL_SES: urls.mailbox,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
         AWS_ENDPOINT_URL_SNS: urls.sns,
+        // s3rver serves path-style URLs only; the product's S3 client reads this to set forcePathStyle.
+        ...(urls.s3 ? { AWS_ENDPOINT_URL_S3: urls.s3, LOCAL_S3_FORCE_PATH_STYLE: 'true' } : {}),
       },
     });
     const runner = lambdas;
@@ -169,6 +203,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
           stateMachines: Object.fromEntries(app.stateMachines.map((s) => [s.logicalId, s.arn])),
           functions: Object.fromEntries(app.functions.map((f) => [f.logicalId, f.name])),
           secretArns: Object.fromEntries(app.secrets.map((s) => [s.logicalId, s.arn])),
+          buckets: Object.fromEntries(app.buckets.map((b) => [b.logicalId, b.name])),
           outputs: app.outputs,
         },
         null,
@@ -178,7 +213,17 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
 
     await resumeOpenPurchases(app, runner, log);
 
-    return { urls, app, stepFunctions, lambdas: runner, devIssuer, endpointsFile, dynamoDbPid: db.pid, stop };
+    return {
+      urls,
+      app,
+      stepFunctions,
+      lambdas: runner,
+      devIssuer,
+      endpointsFile,
+      dynamoDbPid: db.pid,
+      s3,
+      stop,
+    };
   } catch (error) {
     await stop();
     // Java may still be starting when another part fails: it must not outlive the failed start.
@@ -202,4 +247,43 @@ async function resumeOpenPurchases(app: LocalApp, lambdas: LambdaRunner, log: (l
       log(`resuming open purchases failed: ${result.errorType}: ${result.errorMessage}`);
     else log(`resumed open purchases: ${JSON.stringify(result.payload)}`);
   }
+}
+
+/** Whether a bucket notification asks for this record: its bucket, event type and key filter. */
+export function notificationMatches(notification: LocalBucketNotification, record: S3EventRecord): boolean {
+  if (notification.bucketName !== record.s3.bucket.name) return false;
+  const event = `s3:${record.eventName}`;
+  const wanted = notification.events.some((e) =>
+    e.endsWith('*') ? event.startsWith(e.slice(0, -1)) : e === event,
+  );
+  if (!wanted) return false;
+  // Filters apply to the object's key; records carry it form-encoded.
+  const key = decodeURIComponent(record.s3.object.key.replaceAll('+', ' '));
+  return key.startsWith(notification.prefix ?? '') && key.endsWith(notification.suffix ?? '');
+}
+
+/**
+ * Invokes every function subscribed to each record, one invocation per record and function, with
+ * the event `{ Records: [record] }`. A failing function is logged, as S3 does not retry synchronously.
+ */
+async function notifySubscribers(
+  notifications: readonly LocalBucketNotification[],
+  records: readonly S3EventRecord[],
+  lambdas: LambdaRunner,
+  log: (line: string) => void,
+): Promise<void> {
+  const invocations = records.flatMap((record) =>
+    notifications
+      .filter((n) => notificationMatches(n, record))
+      .map(async (n) => {
+        const event = { Records: [{ ...record, s3: { ...record.s3, configurationId: n.id } }] };
+        const result = await lambdas.invoke(n.functionName, event);
+        if ('errorType' in result) {
+          log(
+            `S3 ${record.eventName} ${record.s3.object.key} -> ${n.functionName} failed: ${result.errorType}: ${result.errorMessage}`,
+          );
+        }
+      }),
+  );
+  await Promise.all(invocations);
 }
