@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { isValidCreditCode } from '../domain/credit-code.js';
+import { formatPath } from '../domain/errors.js';
+import { zodIssuesToFieldErrors } from '../domain/policy.js';
 import { SettingsError } from './settings.js';
 
 /**
@@ -226,13 +228,23 @@ export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
   ngoLinks: { validityDays: 30 },
 };
 
-function describeIssues(error: z.core.$ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+/** One sentence per problem: our refinements say it themselves, zod/mini's own issues are translated. */
+function describeIssues(error: z.core.$ZodError, raw: unknown): string {
+  return error.issues
+    .flatMap((issue) =>
+      issue.code === 'custom'
+        ? [`${formatPath(issue.path)}: ${issue.message}`]
+        : zodIssuesToFieldErrors([issue], raw, LifecycleSettingsSchema).map(
+            (e) => `${e.field}: ${e.message}`,
+          ),
+    )
+    .join('; ');
 }
 
 /** Validates lifecycle settings (from a settings file or an environment variable) and fills defaults. */
 export function parseLifecycleSettings(raw: unknown): LifecycleSettings {
   const result = LifecycleSettingsSchema.safeParse(raw);
-  if (!result.success) throw new SettingsError(`invalid lifecycle settings: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new SettingsError(`invalid lifecycle settings: ${describeIssues(result.error, raw)}`);
   return result.data;
 }
