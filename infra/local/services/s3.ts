@@ -132,11 +132,21 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
       return;
     }
     const bucketOnly = /^\/([^/]+)\/?$/.exec(url.pathname);
-    const isForm = /^multipart\/form-data/i.test(String(req.headers['content-type'] ?? ''));
-    if (req.method === 'POST' && bucketOnly?.[1] && url.search === '' && isForm) {
+    // s3rver takes every POST to a bucket without `?delete` as a form upload: none may pass unchecked.
+    if (req.method === 'POST' && bucketOnly?.[1] && !url.searchParams.has('delete')) {
+      if (!/^multipart\/form-data/i.test(String(req.headers['content-type'] ?? ''))) {
+        return sendError(
+          res,
+          412,
+          'PreconditionFailed',
+          'Bucket POST must be of the enclosure-type multipart/form-data',
+        );
+      }
       await receiveFormUpload(req, res, decodeURIComponent(bucketOnly[1]));
       return;
     }
+    // The buckets are private: like S3, refuse what is not signed at all (s3rver would serve it).
+    if (!carriesSignature(req, url)) return sendError(res, 403, 'AccessDenied', 'Access Denied');
     proxy(req, res, url);
   };
 
@@ -300,6 +310,15 @@ function objectCreation(
     return { eventName: 'ObjectCreated:CompleteMultipartUpload', bucket, key };
   }
   return undefined;
+}
+
+/** Signed by header or by presigned-URL parameters (SigV4 or V2); s3rver checks the access key. */
+function carriesSignature(req: IncomingMessage, url: URL): boolean {
+  return (
+    req.headers.authorization !== undefined ||
+    url.searchParams.has('X-Amz-Signature') ||
+    url.searchParams.has('Signature')
+  );
 }
 
 interface PostedForm {

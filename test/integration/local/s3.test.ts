@@ -202,6 +202,44 @@ describe('the local S3 front server', () => {
     });
   });
 
+  it('refuses an unsigned PUT or GET, a non-form POST, and a form POST with an extra query string is still checked', async () => {
+    const objectUrl = `${started().url}/${bucket}/${prefix}anonymous.pdf`;
+    const put = await fetch(objectUrl, { method: 'PUT', body: pdf });
+    expect(put.status).toBe(403);
+    expect(await put.text()).toContain('<Code>AccessDenied</Code>');
+    expect((await fetch(`${started().url}/${bucket}/${prefix}report.pdf`)).status).toBe(403);
+
+    const plain = await fetch(`${started().url}/${bucket}`, { method: 'POST', body: 'key=x' });
+    expect(plain.status).toBe(412);
+
+    const post = await presign(`${prefix}query.pdf`);
+    const detour = await postForm(
+      `${post.url}?x-id=PutObject`,
+      { ...post.fields, 'Content-Type': 'text/html' },
+      pdf,
+    );
+    expect(detour.status).toBe(403);
+    expect(await keysIn(bucket)).not.toContain(`${prefix}anonymous.pdf`);
+    expect(await keysIn(bucket)).not.toContain(`${prefix}query.pdf`);
+  });
+
+  it('refuses a form without exactly one file, and a body that is not multipart, with 400', async () => {
+    const post = await presign(`${prefix}nofile.pdf`);
+    const form = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+    const noFile = await fetch(post.url, { method: 'POST', body: form });
+    expect(noFile.status).toBe(400);
+    expect(await noFile.text()).toContain('<Code>InvalidArgument</Code>');
+
+    const broken = await fetch(post.url, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+      body: 'not a multipart body',
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain('<Code>MalformedPOSTRequest</Code>');
+  });
+
   it('refuses a body larger than the front server accepts without reading it all', async () => {
     const post = await presign(`${prefix}huge.pdf`);
     const response = await postForm(post.url, post.fields, Buffer.alloc(65 * 1024 * 1024, 1)).catch(
