@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     assemblyDir,
     dataDir,
     clock: { msPerSecond: 1000 },
-    log: () => {},
+    log: process.env.DEMO_LOG ? (line: string) => console.log(line) : () => {},
   });
   try {
     const users = new UsersClient(runtime.urls);

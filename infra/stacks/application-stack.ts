@@ -119,12 +119,14 @@ export class ApplicationStack extends Stack {
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     requestDecision.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     allowTaskCallbacks(requestDecision);
+    // Both steps that end the approval tell the officer who registered the purchase.
     const concludeApproval = step('ConcludeApproval', 'conclude-approval', 'Records an approved purchase');
     const rejectPurchase = step(
       'RejectPurchase',
       'reject-purchase',
       'Records a rejection and releases the budget',
     );
+    for (const fn of [concludeApproval, rejectPurchase]) fn.sendMailAs(mailIdentityArn, settings.mailFrom);
 
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,

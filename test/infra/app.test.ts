@@ -65,6 +65,27 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+describe('functions', () => {
+  it('gives every function that mails the sender address and ses:SendEmail, and no other function either', () => {
+    const functions = app.findResources('AWS::Lambda::Function');
+    const mailing = Object.entries(functions)
+      .filter(([, f]) => f.Properties.Environment?.Variables?.MAIL_FROM)
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
+      .sort();
+    expect(mailing).toEqual(['ConcludeApproval', 'RejectPurchase', 'RequestDecision']);
+    const policies = Object.values(app.findResources('AWS::IAM::Policy'));
+    const sesRoles = policies
+      .filter((p) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
+          [s.Action].flat().includes('ses:SendEmail'),
+        ),
+      )
+      .map((p) => String(p.Properties.Roles[0].Ref).replace(/Role[0-9A-F]{8}$/, ''))
+      .sort();
+    expect(sesRoles).toEqual(mailing);
+  });
+});
+
 describe('the records table', () => {
   it('has point-in-time recovery, deletion protection, encryption and is retained', () => {
     records.hasResource('AWS::DynamoDB::Table', {
