@@ -4,7 +4,7 @@
  *   --data <dir>        data folder (env LOCAL_DATA_DIR; default .local in the repository)
  *   --clock <ms>        real milliseconds per state-machine second (env LOCAL_CLOCK; default 1000 = real time)
  *   --assembly <dir>    run an existing cloud assembly instead of synthesizing
- *   --port-<service> n  api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084, sns 8085
+ *   --port-<service> n  api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084, sns 8085, s3 8086
  *                       (env LOCAL_PORT_<SERVICE>, e.g. LOCAL_PORT_API; 0 = any free port)
  */
 import { relative, resolve } from 'node:path';
@@ -20,6 +20,7 @@ const DEFAULT_PORTS = {
   stepfunctions: 8083,
   secrets: 8084,
   sns: 8085,
+  s3: 8086,
 };
 type Service = keyof typeof DEFAULT_PORTS;
 const SERVICES = Object.keys(DEFAULT_PORTS) as Service[];
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       'Local runtime is running.',
       `  App API:    ${runtime.urls.api}`,
       `  Mailbox:    ${runtime.urls.mailbox}`,
+      ...(runtime.urls.s3 ? [`  S3:         ${runtime.urls.s3}`] : []),
       `  Dev token:  curl -s '${runtime.urls.api}/dev/token?sub=officer&roles=staff'`,
       `  Endpoints:  ${here}`,
       `  Clock:      ${msPerSecond} ms per state-machine second${msPerSecond === 1000 ? ' (real time)' : ''}`,

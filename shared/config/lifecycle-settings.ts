@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { isValidCreditCode } from '../domain/credit-code.js';
 import { formatPath } from '../domain/errors.js';
 import { zodIssuesToFieldErrors } from '../domain/policy.js';
-import { SettingsError } from './settings.js';
+import { SettingsError } from './errors.js';
 
 /**
  * Settings of the stages after approval: uploads, contracting, payments, mid-term review,

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { SettingsError } from './errors.js';
+import { LifecycleSettingsSchema } from './lifecycle-settings.js';
 
 /**
  * Deployment settings: everything a deployer decides. Read by the CDK app from
@@ -64,12 +66,12 @@ export const DeploymentSettingsSchema = z.strictObject({
   /** OpenID Connect issuer and audience for staff tokens (the HTTP API's JWT authorizer). */
   auth: z.strictObject({ issuer: z.url(), audience: z.array(z.string()).check(z.minLength(1)) }),
   policy: PolicySettingsSchema,
+  /** Contracting, uploads, payments, mid-term review and evaluation (see lifecycle-settings.ts). */
+  lifecycle: LifecycleSettingsSchema,
 });
 export type DeploymentSettings = z.infer<typeof DeploymentSettingsSchema>;
 
-export class SettingsError extends Error {
-  override name = 'SettingsError';
-}
+export { SettingsError } from './errors.js';
 
 function describeIssues(error: z.core.$ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -8,9 +8,10 @@ import {
   TRANCHE_MILESTONE_LABELS,
 } from '../pages/labels.js';
 import { findCatalogueItem } from './catalogue.js';
+import { chinaCalendarDate } from './china-time.js';
 import { CRITERION_LABELS } from './evaluation.js';
 import { type Fen, formatYuan, sumFen } from './money.js';
-import { chinaCalendarDate, type PlannedTranche } from './payments.js';
+import type { PlannedTranche } from './payments.js';
 import type { Proposal } from './proposal.js';
 import { UPLOAD_KIND_LABELS } from './uploads.js';
 

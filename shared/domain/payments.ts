@@ -1,4 +1,5 @@
-import { InvalidTimestampError, TRANCHE_MILESTONE_LABELS } from '../pages/labels.js';
+import { TRANCHE_MILESTONE_LABELS } from '../pages/labels.js';
+import { chinaCalendarDate } from './china-time.js';
 import { type Fen, formatYuan, splitByPercent } from './money.js';
 import { type Proposal, TRANCHE_MILESTONES, type TrancheMilestone } from './proposal.js';
 
@@ -44,18 +45,6 @@ export function tranchePlan(proposal: Pick<Proposal, 'totalFen' | 'trancheSchedu
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-
-function instantMs(iso: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new InvalidTimestampError(`not an ISO 8601 timestamp: ${iso}`);
-  return ms;
-}
-
-/** The calendar date in China (UTC+8, no daylight saving) at an instant, `YYYY-MM-DD`. */
-export function chinaCalendarDate(iso: string): string {
-  return new Date(instantMs(iso) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** The China date `dueDays` calendar days after the China date of acceptance. */
 export function paymentDueDate(acceptedAt: string, dueDays: number): string {

@@ -1,6 +1,6 @@
 import type { BilingualText } from '../pages/labels.js';
+import { chinaCalendarDate } from './china-time.js';
 import { formatTotal, type Grade, type TotalTenths } from './evaluation.js';
-import { chinaCalendarDate } from './payments.js';
 
 /**
  * An NGO's track record: the grade of each evaluated purchase. A failed evaluation bars the

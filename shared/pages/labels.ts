@@ -1,4 +1,5 @@
 import type { ApprovalLevel } from '../config/settings.js';
+import { formatChinaTime, InvalidTimestampError } from '../domain/china-time.js';
 import { type Fen, formatYuan } from '../domain/money.js';
 import type { ProcurementMethod, Proposal, ServiceArea, TrancheMilestone } from '../domain/proposal.js';
 
@@ -73,22 +74,7 @@ export function summarizeProposal(purchaseId: string, proposal: Proposal): Propo
   };
 }
 
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-
-export class InvalidTimestampError extends Error {
-  override name = 'InvalidTimestampError';
-}
-
-/**
- * An instant as bureau staff read it: Beijing time (UTC+8, no daylight saving), to the minute.
- * Done by arithmetic rather than Intl so the output does not depend on the runtime's ICU data.
- */
-export function formatChinaTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new InvalidTimestampError(`not an ISO 8601 timestamp: ${iso}`);
-  const local = new Date(ms + CHINA_OFFSET_MS).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)} (UTC+8)`;
-}
+export { formatChinaTime, InvalidTimestampError };
 
 /** One labelled fact of a summary, rendered as a table row in HTML and a line in text. */
 export interface Fact {

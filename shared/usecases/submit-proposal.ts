@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicySettings } from '../config/settings.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import { parseProposal } from '../domain/policy.js';
 import type { PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
 import type { Now, WorkflowStarter } from './ports.js';
@@ -20,11 +21,6 @@ export function newPurchaseId(now: string): string {
   return `PUR-${now.slice(0, 4)}-${suffix}`;
 }
 
-/** The calendar date in China (UTC+8, no daylight saving) at an instant. */
-export function chinaDate(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
 /**
  * A purchasing officer registers a proposal: it is validated against the schema and every
  * policy rule (ValidationError lists them all), stored at PROPOSAL with its first audit
@@ -36,7 +32,7 @@ export async function submitProposal(
   input: { body: unknown; staff: StaffMember; idempotencyKey?: string },
 ): Promise<{ purchase: PurchaseRecord; created: boolean }> {
   const now = deps.now();
-  const proposal = parseProposal(input.body, deps.settings, { today: chinaDate(now) });
+  const proposal = parseProposal(input.body, deps.settings, { today: chinaCalendarDate(now) });
   const result = await deps.purchases.createPurchase({
     purchaseId: newPurchaseId(now),
     proposal,

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { chinaCalendarDate, InvalidTimestampError } from '../../../shared/domain/china-time.js';
 import { sumFen } from '../../../shared/domain/money.js';
 import {
-  chinaCalendarDate,
   paymentDueDate,
   paymentNotice,
   TranchePlanError,
   tranchePlan,
 } from '../../../shared/domain/payments.js';
 import { sampleProposal } from '../../../shared/domain/sample-proposals.js';
-import { InvalidTimestampError } from '../../../shared/pages/labels.js';
 
 describe('tranchePlan', () => {
   it('numbers the tranches in milestone order with their amounts in fen', () => {
