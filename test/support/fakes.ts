@@ -335,7 +335,9 @@ export class InMemoryTaskRepository implements TaskRepository {
   }
 
   async expireOpenTasks(purchaseId: string, _now: string): Promise<string[]> {
-    const pending = [...this.records.values()].filter((t) => t.purchaseId === purchaseId && t.status === 'PENDING');
+    const pending = [...this.records.values()].filter(
+      (t) => t.purchaseId === purchaseId && t.status === 'PENDING',
+    );
     for (const task of pending) task.status = 'EXPIRED';
     return pending.map((t) => t.taskId);
   }
