@@ -1,0 +1,178 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type PurchaseView, UsersClient } from '../../infra/local/users.js';
+import { loadSettings } from '../../infra/settings.js';
+import { largeElderlyCareProposal } from '../../shared/domain/sample-proposals.js';
+import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { launchChromium, requireChromium } from './browser.js';
+
+/**
+ * The section chief's approval link in a real browser (Debian Chromium): the e-mailed link
+ * is opened, the form on the page is used as a person would, and the outcome is read back
+ * from the staff API. The steps run in order on one purchase, as one person's visit.
+ */
+
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
+const approvers = loadSettings('config/settings.json').policy.approval.approvers;
+const chief = approvers.SECTION_CHIEF;
+const proposal = largeElderlyCareProposal();
+
+let app: LocalAppUnderTest | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+let users: UsersClient;
+let officer: string;
+let purchaseId: string;
+let link: string;
+let chromiumMissing: unknown;
+
+beforeAll(async () => {
+  try {
+    requireChromium();
+  } catch (error) {
+    // Failing here would report every test as skipped; each test fails with this instead.
+    chromiumMissing = error;
+    return;
+  }
+  // Chromium starts while the app synthesizes.
+  const [started, launched] = await Promise.allSettled([startLocalApp(), launchChromium()]);
+  if (started.status === 'fulfilled') app = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (launched.status === 'rejected') throw launched.reason;
+  if (started.status === 'rejected') throw started.reason;
+  if (!app || !browser) throw new Error('unreachable: both starts fulfilled');
+
+  users = app.users;
+  officer = await users.devToken('officer-li', ['staff'], 'li.officer@civil-affairs.example.gov.cn');
+  const submitted = await users.submit(officer, proposal);
+  expect(submitted.status).toBe(201);
+  purchaseId = String(submitted.body.purchaseId);
+  const mail = await users.waitForMail(chief.email, (m) => (m.body.text ?? '').includes(purchaseId));
+  link = UsersClient.linkIn(mail);
+
+  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 900, height: 900 } });
+  page = await context.newPage();
+}, 120_000);
+
+beforeEach(() => {
+  if (chromiumMissing) throw chromiumMissing;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Clicks a submit button and waits for the page the POST answers with; returns its HTTP status. */
+async function submitWith(button: Locator): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response.status();
+}
+
+/** The value cell of a facts-table row whose label matches. */
+function fact(label: RegExp): Locator {
+  return page.getByRole('row', { name: label }).getByRole('cell');
+}
+
+const approveButton = () => page.getByRole('button', { name: /Approve/ });
+const rejectButton = () => page.getByRole('button', { name: /Reject/ });
+const heading = () => page.getByRole('heading', { level: 1 });
+
+async function openLink(): Promise<number | undefined> {
+  const response = await page.goto(link, { waitUntil: 'load' });
+  return response?.status();
+}
+
+async function view(): Promise<PurchaseView> {
+  return users.purchase(officer, purchaseId);
+}
+
+describe('approval link in Chromium: the section chief decides from the e-mailed link', () => {
+  it('opens a confirmation page with the title, the NGO, ¥480,000.00 and Approve / Reject buttons', async () => {
+    expect(await openLink()).toBe(200);
+    expect(await heading().textContent()).toContain(proposal.title);
+    expect(await fact(/NGO/).textContent()).toBe(proposal.ngo.name);
+    expect(
+      await fact(/Amount/)
+        .first()
+        .textContent(),
+    ).toBe('¥480,000.00');
+    expect(await approveButton().isVisible()).toBe(true);
+    expect(await rejectButton().isVisible()).toBe(true);
+    expect(await page.getByRole('textbox', { name: /Comment/ }).isEditable()).toBe(true);
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(RESULTS_DIR, 'approval-page.png'), fullPage: true });
+  });
+
+  it('refuses a rejection without a comment, saying a reason is required, and records nothing', async () => {
+    const before = await view();
+    expect(await page.getByRole('textbox', { name: /Comment/ }).inputValue()).toBe('');
+
+    expect(await submitWith(rejectButton())).toBe(400);
+    const text = await page.locator('main').textContent();
+    expect(text).toContain('A reason is required when rejecting');
+    expect(text).toContain('Nothing was recorded');
+
+    const after = await view();
+    expect(after.version).toBe(before.version);
+    expect(after.approvals).toEqual({});
+    expect(after.stage).toBe('APPROVAL');
+  });
+
+  it('approves with a comment and shows the decided page naming the approver', async () => {
+    expect(await openLink()).toBe(200);
+    await page.getByRole('textbox', { name: /Comment/ }).fill('同意立项，人员配置合理。');
+
+    expect(await submitWith(approveButton())).toBe(200);
+    expect(await heading().textContent()).toContain('Your decision has been recorded');
+    expect(await fact(/Decided by/).textContent()).toBe(`${chief.name} <${chief.email}>`);
+    expect(
+      await fact(/Decision/)
+        .first()
+        .textContent(),
+    ).toContain('Approved');
+    expect(await fact(/Comment/).textContent()).toBe('同意立项，人员配置合理。');
+    await page.screenshot({ path: join(RESULTS_DIR, 'approval-decided.png'), fullPage: true });
+  });
+
+  it('shows the same decision and no form when the link is opened again', async () => {
+    expect(await openLink()).toBe(200);
+    expect(await heading().textContent()).toContain(`already decided by ${chief.name}`);
+    expect(await fact(/Decided by/).textContent()).toBe(`${chief.name} <${chief.email}>`);
+    expect(
+      await fact(/Decision/)
+        .first()
+        .textContent(),
+    ).toContain('Approved');
+    expect(await page.locator('form').count()).toBe(0);
+    expect(await approveButton().count()).toBe(0);
+    expect(await rejectButton().count()).toBe(0);
+  });
+
+  it('records SECTION_CHIEF as approved in the purchase view and requests the finance section next', async () => {
+    const finance = await users.waitForMail(approvers.FINANCE_SECTION.email, (m) =>
+      (m.body.text ?? '').includes(purchaseId),
+    );
+    expect(UsersClient.linkIn(finance)).not.toBe(link);
+
+    const purchase = await view();
+    expect(purchase.stage).toBe('APPROVAL');
+    expect(purchase.approvals.SECTION_CHIEF).toMatchObject({
+      decision: 'APPROVE',
+      by: chief.email,
+      comment: '同意立项，人员配置合理。',
+    });
+    expect(Object.keys(purchase.approvals)).toEqual(['SECTION_CHIEF']);
+    expect(purchase.pendingTasks.map((t) => t.level)).toEqual(['FINANCE_SECTION']);
+    expect(purchase.audit.filter((e) => e.action === 'approval.decided')).toHaveLength(1);
+  });
+});
