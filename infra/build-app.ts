@@ -31,6 +31,7 @@ export function buildApp(props: AppProps & { settings?: DeploymentSettings } = {
   const stateful = new StatefulStack(app, 'NgoPurchaseRecords', {
     env,
     description: 'Records of NGO service purchases',
+    uploadOrigin: settings.publicBaseUrl ? new URL(settings.publicBaseUrl).origin : undefined,
   });
   const application = new ApplicationStack(app, 'NgoPurchaseApp', {
     env,

@@ -1,16 +1,34 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectLockRetention,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { GSI1, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '../../shared/persistence/table-design.js';
+import { acknowledge } from '../nag.js';
 
 /**
  * Everything that holds records: kept apart from the stateless application so that
  * redeploying or even deleting the application never touches a record.
  */
+export interface StatefulStackProps extends StackProps {
+  /** Origin of the NGO page (the links' base URL), allowed to POST uploads; any origin when absent. */
+  readonly uploadOrigin?: string;
+}
+
+/** Records of public money are kept at least 15 years; nothing a user submitted is deleted. */
+const DOCUMENT_RETENTION = Duration.days(15 * 366);
+
 export class StatefulStack extends Stack {
   readonly table: Table;
+  readonly documents: Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
 
     this.table = new Table(this, 'Records', {
@@ -29,5 +47,57 @@ export class StatefulStack extends Stack {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES],
     });
+
+    const accessLogs = new Bucket(this, 'DocumentAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      accessLogs,
+      'S1',
+      'This bucket receives the access logs of the documents bucket; logging it again would only log the logger.',
+    );
+
+    // Contracts and everything NGOs upload: private, encrypted, TLS-only, versioned, and
+    // under object lock, so no one (the system included) deletes a record within its retention.
+    this.documents = new Bucket(this, 'Documents', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.governance(DOCUMENT_RETENTION),
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'documents/',
+      // Uploads are announced on EventBridge; the application subscribes from its own stack.
+      eventBridgeEnabled: true,
+      cors: [
+        {
+          // Browsers post files straight to the bucket with a presigned POST from the NGO page.
+          allowedMethods: [HttpMethods.POST],
+          allowedOrigins: [props.uploadOrigin ?? '*'],
+          allowedHeaders: ['*'],
+          maxAge: 3000,
+        },
+      ],
+    });
+
+    // CDK turns on EventBridge delivery with its own singleton function (BucketNotificationsHandler).
+    const notificationsHandler = this.node.tryFindChild(
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+    );
+    const handlerRole = notificationsHandler?.node.tryFindChild('Role');
+    if (handlerRole) {
+      acknowledge(
+        handlerRole,
+        'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        "CDK's own deploy-time function that switches on EventBridge delivery for the bucket; it only writes its logs.",
+      );
+    }
   }
 }
