@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { summarizeProposal } from '../../../shared/pages/labels.js';
+import { type NgoPageModel, ngoPage, ngoPageCsp } from '../../../shared/pages/ngo-page.js';
+
+const NONCE = 'bm9uY2Utb2YtdGhpcy1wYWdl';
+const STORAGE = 'https://documents.s3.cn-north-1.amazonaws.com.cn';
+
+function model(overrides: Partial<NgoPageModel> = {}): NgoPageModel {
+  return {
+    summary: summarizeProposal('PUR-2026-ABCDEFGHJKMNPQRS', largeElderlyCareProposal()),
+    stage: 'MIDTERM_REVIEW',
+    closed: false,
+    due: [{ kind: 'MIDTERM_REPORT', dueDate: '2026-06-30', description: 'Mid-term report', open: true }],
+    received: [],
+    openKinds: ['MIDTERM_REPORT', 'EVIDENCE'],
+    maxBytes: 26_214_400,
+    linkExpiresAt: '2026-04-01T08:00:00.000Z',
+    storageOrigin: STORAGE,
+    nonce: NONCE,
+    ...overrides,
+  };
+}
+
+describe('ngoPage', () => {
+  it('escapes what people wrote: file names, descriptions, refusal reasons, the title', () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const proposal = { ...largeElderlyCareProposal(), title: `Care ${evil}` };
+    const page = ngoPage(
+      model({
+        summary: summarizeProposal('PUR-2026-ABCDEFGHJKMNPQRS', proposal),
+        due: [{ kind: 'EVIDENCE', description: evil, open: true }],
+        received: [
+          {
+            kind: 'EVIDENCE',
+            fileName: `${evil}.pdf`,
+            size: 2048,
+            uploadedAt: '2026-03-02T09:00:00.000Z',
+            status: 'REJECTED',
+            reasons: [{ rule: 'file-type-not-allowed', message: { zh: evil, en: `"${evil}"` } }],
+          },
+        ],
+      }),
+    );
+
+    expect(page.html).not.toContain('<img');
+    expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page.html).toContain('&quot;&lt;img');
+  });
+
+  it('runs its one script under this response’s nonce, and the CSP allows only that script, self and the bucket', () => {
+    const page = ngoPage(model());
+
+    expect(page.html.match(/<script/g)).toHaveLength(1);
+    expect(page.html).toContain(`<script nonce="${NONCE}">`);
+    expect(page.contentSecurityPolicy).toBe(
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${NONCE}'; connect-src 'self' ${STORAGE}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+  });
+
+  it('offers only the open kinds, accepts the allowed types and has a live status region', () => {
+    const page = ngoPage(model());
+
+    expect(page.html).toContain('<option value="MIDTERM_REPORT">');
+    expect(page.html).toContain('<option value="EVIDENCE">');
+    expect(page.html).not.toContain('<option value="SIGNED_CONTRACT">');
+    expect(page.html).toMatch(
+      /<input id="file" name="file" type="file" required accept="\.pdf,application\/pdf,/,
+    );
+    expect(page.html).toContain('aria-live="polite"');
+    expect(page.html).toContain('25.0 MB');
+  });
+
+  it('posts the file as the last form field, to the uploads route of the same link', () => {
+    const page = ngoPage(model());
+    const script = page.html.slice(page.html.indexOf('<script'), page.html.indexOf('</script>'));
+
+    expect(script).toContain("'/uploads'+location.search");
+    expect(script.indexOf("data.append('file',file)")).toBeGreaterThan(script.indexOf('Object.keys(fields)'));
+    expect(script).toContain('location.reload()');
+  });
+
+  it('lists an accepted file with its size and China time', () => {
+    const page = ngoPage(
+      model({
+        received: [
+          {
+            kind: 'MIDTERM_REPORT',
+            fileName: '中期报告.pdf',
+            size: 1_572_864,
+            uploadedAt: '2026-03-02T09:00:00.000Z',
+            status: 'ACCEPTED',
+            reasons: [],
+          },
+        ],
+      }),
+    );
+    expect(page.html).toContain('中期报告.pdf');
+    expect(page.html).toContain('1.5 MB');
+    expect(page.html).toContain('2026-03-02 17:00 (UTC+8)');
+    expect(page.html).toContain('已接收 Accepted');
+  });
+});
+
+describe('ngoPageCsp', () => {
+  it('leaves a storage origin out when it is not an http(s) origin, and keeps only the origin of a URL', () => {
+    expect(ngoPageCsp(NONCE, "javascript:alert(1) 'unsafe-eval'")).toContain("connect-src 'self';");
+    expect(ngoPageCsp(NONCE, 'http://127.0.0.1:8086/documents')).toContain(
+      "connect-src 'self' http://127.0.0.1:8086;",
+    );
+  });
+
+  it('refuses a nonce that could break out of the header', () => {
+    expect(() => ngoPageCsp("abc'; script-src *", STORAGE)).toThrow();
+  });
+});

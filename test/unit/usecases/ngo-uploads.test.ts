@@ -1,0 +1,525 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
+import type { Stage } from '../../../shared/domain/lifecycle.js';
+import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import type { UploadKind } from '../../../shared/domain/uploads.js';
+import { signNgoLink } from '../../../shared/links/ngo-link.js';
+import type {
+  DeliverableRecord,
+  DeliverableRepository,
+  UploadWait,
+  WaitRepository,
+} from '../../../shared/persistence/lifecycle-ports.js';
+import type { PurchaseRecord } from '../../../shared/persistence/ports.js';
+import {
+  decodeS3EventKey,
+  type NgoPageDeps,
+  type ObjectHead,
+  type ObjectStore,
+  presignUpload,
+  type RecordUploadDeps,
+  recordUpload,
+  showNgoPage,
+  type UploadSigner,
+} from '../../../shared/usecases/ngo-uploads.js';
+import {
+  InMemoryPurchaseRepository,
+  purchaseRecord,
+  RecordingCallbacks,
+  TEST_LINK_KEY,
+  TestClock,
+} from '../../support/fakes.js';
+
+// Minimal doubles of the lifecycle ports, keeping only the promises the use case relies on
+// (a deliverable recorded once per uploadId; a wait satisfied once while WAITING with its token).
+class Deliverables implements DeliverableRepository {
+  readonly records: DeliverableRecord[] = [];
+  async recordDeliverable(record: DeliverableRecord) {
+    const earlier = this.records.find((r) => r.uploadId === record.uploadId);
+    if (earlier) return { deliverable: structuredClone(earlier), created: false };
+    this.records.push(structuredClone(record));
+    return { deliverable: structuredClone(record), created: true };
+  }
+  async listDeliverables(purchaseId: string) {
+    return this.records.filter((r) => r.purchaseId === purchaseId).map((r) => structuredClone(r));
+  }
+}
+
+class Waits implements WaitRepository {
+  readonly waits = new Map<string, UploadWait>();
+  async armWait(input: {
+    purchaseId: string;
+    kind: UploadKind;
+    taskToken: string;
+    since: string;
+    now: string;
+  }) {
+    const wait: UploadWait = {
+      purchaseId: input.purchaseId,
+      kind: input.kind,
+      taskToken: input.taskToken,
+      since: input.since,
+      status: 'WAITING',
+      updatedAt: input.now,
+    };
+    this.waits.set(`${input.purchaseId}/${input.kind}`, wait);
+    return structuredClone(wait);
+  }
+  async getWait(purchaseId: string, kind: UploadKind) {
+    const wait = this.waits.get(`${purchaseId}/${kind}`);
+    return wait && structuredClone(wait);
+  }
+  async satisfyWait(input: {
+    purchaseId: string;
+    kind: UploadKind;
+    taskToken: string;
+    uploadId: string;
+    now: string;
+  }) {
+    const wait = this.waits.get(`${input.purchaseId}/${input.kind}`);
+    if (wait?.status !== 'WAITING' || wait.taskToken !== input.taskToken) return false;
+    Object.assign(wait, { status: 'SATISFIED', uploadId: input.uploadId, updatedAt: input.now });
+    return true;
+  }
+}
+
+class FakeObjects implements ObjectStore {
+  readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();
+  readonly quarantined: { key: string; reason: string }[] = [];
+  readonly reads: string[] = [];
+  async readHead(key: string, bytes: number): Promise<ObjectHead> {
+    this.reads.push(key);
+    const object = this.objects.get(key);
+    if (!object) throw new Error(`no object ${key}`);
+    return { bytes: object.bytes.subarray(0, bytes), contentType: object.contentType };
+  }
+  async sha256(key: string) {
+    const object = this.objects.get(key);
+    if (!object) throw new Error(`no object ${key}`);
+    const { createHash } = await import('node:crypto');
+    return createHash('sha256').update(object.bytes).digest('hex');
+  }
+  async quarantine(key: string, reason: string) {
+    this.quarantined.push({ key, reason });
+  }
+  async presignGet(key: string, seconds: number) {
+    return `https://documents.s3.example/${key}?X-Amz-Expires=${seconds}&X-Amz-Signature=getsig`;
+  }
+}
+
+class FakeSigner implements UploadSigner {
+  readonly calls: Parameters<UploadSigner['presignPost']>[0][] = [];
+  async presignPost(input: Parameters<UploadSigner['presignPost']>[0]) {
+    this.calls.push(input);
+    return {
+      url: 'https://documents.s3.cn-north-1.amazonaws.com.cn',
+      fields: {
+        key: input.key,
+        'Content-Type': input.contentType,
+        Policy: 'cG9saWN5',
+        'X-Amz-Signature': 'abc',
+      },
+    };
+  }
+  async storageOrigin() {
+    return 'https://documents.s3.cn-north-1.amazonaws.com.cn';
+  }
+}
+
+const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
+const NOW = '2026-03-02T08:00:00.000Z';
+const LINK_EXPIRES = '2026-04-01T08:00:00.000Z';
+const TOKEN = 'AQCEAAAAKgAAAA-secret-task-token-of-the-execution';
+const PDF = new TextEncoder().encode('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n');
+const EXE = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00]);
+
+function link(purchaseId = PURCHASE_ID, expires = LINK_EXPIRES) {
+  const url = new URL(signNgoLink('https://purchases.example.gov.cn', purchaseId, expires, TEST_LINK_KEY));
+  return { purchaseId, exp: url.searchParams.get('exp') ?? '', sig: url.searchParams.get('sig') ?? '' };
+}
+
+let purchases: InMemoryPurchaseRepository;
+let deliverables: Deliverables;
+let waits: Waits;
+let objects: FakeObjects;
+let signer: FakeSigner;
+let callbacks: RecordingCallbacks;
+let clock: TestClock;
+let logged: { message: string; detail?: Record<string, unknown> }[];
+
+function pageDeps(): NgoPageDeps {
+  return {
+    purchases,
+    deliverables,
+    waits,
+    signer,
+    objects,
+    linkKey: async () => TEST_LINK_KEY,
+    settings: DEFAULT_LIFECYCLE_SETTINGS,
+    now: clock.now,
+    newUploadId: () => 'VXBsb2FkSWRPZk9uZUZpbGU',
+    newNonce: () => 'bm9uY2Utb2YtdGhpcy1wYWdl',
+  };
+}
+
+function recordDeps(): RecordUploadDeps {
+  return {
+    bucket: 'documents',
+    purchases,
+    deliverables,
+    waits,
+    callbacks,
+    objects,
+    settings: DEFAULT_LIFECYCLE_SETTINGS,
+    now: clock.now,
+    log: (message, detail) => logged.push({ message, detail }),
+  };
+}
+
+function seedPurchase(stage: Stage, overrides: Partial<PurchaseRecord> = {}) {
+  purchases.records.set(
+    PURCHASE_ID,
+    purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), { stage, ...overrides }),
+  );
+}
+
+function put(key: string, bytes: Uint8Array, contentType: string) {
+  objects.objects.set(key, { bytes, contentType });
+  return {
+    bucket: 'documents',
+    key,
+    size: bytes.length,
+    eTag: '"etag-1"',
+    eventTime: '2026-03-02T09:00:00Z',
+  };
+}
+
+beforeEach(() => {
+  purchases = new InMemoryPurchaseRepository();
+  deliverables = new Deliverables();
+  waits = new Waits();
+  objects = new FakeObjects();
+  signer = new FakeSigner();
+  callbacks = new RecordingCallbacks();
+  clock = new TestClock(NOW);
+  logged = [];
+});
+
+describe('showNgoPage', () => {
+  it('answers 403 for a forged link, without reading the purchase', async () => {
+    seedPurchase('CONTRACTING');
+    const page = await showNgoPage(pageDeps(), { ...link(), sig: link('PUR-2026-OTHER').sig });
+    expect(page.statusCode).toBe(403);
+    expect(page.html).not.toContain(PURCHASE_ID);
+  });
+
+  it('answers 410 for an expired link and 404 for an unknown purchase', async () => {
+    seedPurchase('CONTRACTING');
+    clock.set(LINK_EXPIRES);
+    expect((await showNgoPage(pageDeps(), link())).statusCode).toBe(410);
+    clock.set(NOW);
+    expect((await showNgoPage(pageDeps(), link('PUR-2026-UNKNOWN'))).statusCode).toBe(404);
+  });
+
+  it('while contracting offers only the signed contract, with the contract download and its due date', async () => {
+    seedPurchase('CONTRACTING', {
+      contract: {
+        key: 'contracts/PUR-2026-ABCDEFGHJKMNPQRS/contract.pdf',
+        sha256: 'a'.repeat(64),
+        issuedAt: NOW,
+      },
+    });
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+
+    const page = await showNgoPage(pageDeps(), link());
+
+    expect(page.statusCode).toBe(200);
+    expect(page.html).toContain('<option value="SIGNED_CONTRACT">');
+    expect(page.html).not.toContain('<option value="MIDTERM_REPORT">');
+    expect(page.html).toContain('contracts/PUR-2026-ABCDEFGHJKMNPQRS/contract.pdf?X-Amz-Expires=900');
+    // signTimeoutSeconds is 7 days: due 2026-03-09 in China.
+    expect(page.html).toContain('2026-03-09');
+    expect(page.html).toContain('2026-12-15');
+    expect(page.html).not.toContain(TOKEN);
+  });
+
+  it('lists received files with the bilingual reasons of a rejected one', async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    await recordUpload(
+      recordDeps(),
+      put(
+        'uploads/PUR-2026-ABCDEFGHJKMNPQRS/EVIDENCE/UmVqZWN0ZWRVcGxvYWQ/report.pdf',
+        EXE,
+        'application/pdf',
+      ),
+    );
+
+    const page = await showNgoPage(pageDeps(), link());
+
+    expect(page.html).toContain('report.pdf');
+    expect(page.html).toContain('未接收 Rejected');
+    expect(page.html).toContain('Windows 可执行程序');
+    expect(page.html).toContain('Windows executable program');
+    expect(page.html).toContain('<option value="MIDTERM_REPORT">');
+  });
+
+  it('shows a closed purchase without a form', async () => {
+    seedPurchase('TERMINATED');
+    const page = await showNgoPage(pageDeps(), link());
+    expect(page.statusCode).toBe(200);
+    expect(page.html).not.toContain('<form');
+    expect(page.html).not.toContain('<script');
+    expect(page.html).toContain('不再接收上传');
+  });
+});
+
+describe('presignUpload', () => {
+  const body = {
+    kind: 'SIGNED_CONTRACT',
+    fileName: '合同 签字版.pdf',
+    contentType: 'application/pdf',
+    size: 123_456,
+  };
+
+  it('gives the signer exactly the key, type, limit and expiry, and returns the POST with its key', async () => {
+    seedPurchase('CONTRACTING');
+
+    const reply = await presignUpload(pageDeps(), { ...link(), body });
+
+    expect(reply.statusCode).toBe(200);
+    expect(signer.calls).toEqual([
+      {
+        key: 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/VXBsb2FkSWRPZk9uZUZpbGU/合同_签字版.pdf',
+        contentType: 'application/pdf',
+        maxBytes: DEFAULT_LIFECYCLE_SETTINGS.uploads.maxBytes,
+        expiresSeconds: 900,
+      },
+    ]);
+    expect(reply.body).toMatchObject({
+      url: 'https://documents.s3.cn-north-1.amazonaws.com.cn',
+      key: signer.calls[0]?.key,
+      expiresAt: '2026-03-02T08:15:00.000Z',
+      maxBytes: DEFAULT_LIFECYCLE_SETTINGS.uploads.maxBytes,
+    });
+  });
+
+  it('never hands out a policy that outlives the link', async () => {
+    seedPurchase('CONTRACTING');
+    clock.set('2026-04-01T07:58:00.000Z');
+    await presignUpload(pageDeps(), { ...link(), body });
+    expect(signer.calls[0]?.expiresSeconds).toBe(120);
+  });
+
+  it('refuses a kind that is not open now, a type not allowed, a size out of range and a long name, field by field', async () => {
+    seedPurchase('CONTRACTING');
+
+    const closedKind = await presignUpload(pageDeps(), {
+      ...link(),
+      body: { ...body, kind: 'FINAL_REPORT' },
+    });
+    const badFields = await presignUpload(pageDeps(), {
+      ...link(),
+      body: { kind: 'SIGNED_CONTRACT', fileName: 'x'.repeat(201), contentType: 'application/zip', size: 0 },
+    });
+    const tooLarge = await presignUpload(pageDeps(), {
+      ...link(),
+      body: { ...body, size: DEFAULT_LIFECYCLE_SETTINGS.uploads.maxBytes + 1 },
+    });
+
+    expect(closedKind.statusCode).toBe(400);
+    expect(closedKind.body.errors).toEqual([
+      expect.objectContaining({ field: 'kind', rule: 'upload-kind-not-open', allowed: 'SIGNED_CONTRACT' }),
+    ]);
+    expect(badFields.statusCode).toBe(400);
+    const fields = (badFields.body.errors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['contentType', 'fileName', 'size']);
+    expect(tooLarge.body.errors).toEqual([
+      expect.objectContaining({ field: 'size', rule: 'upload-too-large' }),
+    ]);
+    expect(signer.calls).toEqual([]);
+  });
+
+  it('answers 403 / 410 JSON for a bad or expired link, and 409 once the purchase has ended', async () => {
+    seedPurchase('CONTRACTING');
+    const forged = await presignUpload(pageDeps(), { ...link(), exp: '1900000000', body });
+    clock.set(LINK_EXPIRES);
+    const expired = await presignUpload(pageDeps(), { ...link(), body });
+    clock.set(NOW);
+    seedPurchase('CLOSED');
+    const ended = await presignUpload(pageDeps(), { ...link(), body });
+
+    expect([forged.statusCode, expired.statusCode, ended.statusCode]).toEqual([403, 410, 409]);
+    expect(signer.calls).toEqual([]);
+  });
+});
+
+describe('recordUpload', () => {
+  const contractKey = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/VXBsb2FkSWRPZk9uZUZpbGU/signed.pdf';
+
+  it('records an accepted PDF and resumes the waiting step exactly once when the event comes twice', async () => {
+    seedPurchase('CONTRACTING');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+    const event = put(contractKey, PDF, 'application/pdf');
+
+    const first = await recordUpload(recordDeps(), event);
+    const second = await recordUpload(recordDeps(), event);
+
+    expect(first).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: true });
+    expect(second).toMatchObject({ outcome: 'ALREADY_RECORDED', status: 'ACCEPTED', resumed: false });
+    expect(deliverables.records).toHaveLength(1);
+    expect(deliverables.records[0]).toMatchObject({
+      uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
+      kind: 'SIGNED_CONTRACT',
+      fileName: 'signed.pdf',
+      detectedType: 'PDF',
+      declaredContentType: 'application/pdf',
+      uploadedBy: 'ngo:52350203MJ0427315L',
+      uploadedAt: '2026-03-02T09:00:00.000Z',
+      eTag: 'etag-1',
+      status: 'ACCEPTED',
+      reasons: [],
+    });
+    expect(callbacks.succeeded).toEqual([
+      {
+        taskToken: TOKEN,
+        output: {
+          uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
+          kind: 'SIGNED_CONTRACT',
+          key: contractKey,
+          sha256: deliverables.records[0]?.sha256,
+        },
+      },
+    ]);
+    expect(deliverables.records[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(objects.reads).toEqual([contractKey]);
+    expect(objects.quarantined).toEqual([]);
+  });
+
+  it('rejects and quarantines an .exe renamed .pdf, once, and never resumes the workflow', async () => {
+    seedPurchase('CONTRACTING');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+    const event = put(contractKey, EXE, 'application/pdf');
+
+    const first = await recordUpload(recordDeps(), event);
+    await recordUpload(recordDeps(), event);
+
+    expect(first).toMatchObject({
+      outcome: 'RECORDED',
+      status: 'REJECTED',
+      quarantined: true,
+      resumed: false,
+    });
+    expect(deliverables.records[0]?.reasons.map((r) => r.rule)).toEqual([
+      'file-type-not-allowed',
+      'content-type-mismatch',
+    ]);
+    expect(objects.quarantined).toEqual([
+      { key: contractKey, reason: 'file-type-not-allowed content-type-mismatch' },
+    ]);
+    expect(callbacks.succeeded).toEqual([]);
+    expect((await waits.getWait(PURCHASE_ID, 'SIGNED_CONTRACT'))?.status).toBe('WAITING');
+  });
+
+  it('does not let an upload made before a new round began satisfy that round', async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'MIDTERM_REPORT',
+      taskToken: TOKEN,
+      since: '2026-03-02T10:00:00.000Z',
+      now: NOW,
+    });
+    const key = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/MIDTERM_REPORT/T2xkUm91bmRSZXBvcnQ/midterm.pdf';
+
+    const result = await recordUpload(recordDeps(), put(key, PDF, 'application/pdf'));
+
+    expect(result).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: false });
+    expect(callbacks.succeeded).toEqual([]);
+    expect((await waits.getWait(PURCHASE_ID, 'MIDTERM_REPORT'))?.status).toBe('WAITING');
+  });
+
+  it('quarantines a key outside the upload scheme and records nothing', async () => {
+    seedPurchase('CONTRACTING');
+    const event = put('uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/../x.pdf', PDF, 'application/pdf');
+
+    const result = await recordUpload(recordDeps(), event);
+
+    expect(result).toEqual({ outcome: 'QUARANTINED_OUTSIDE_SCHEME' });
+    expect(objects.quarantined).toEqual([{ key: event.key, reason: 'key-outside-scheme' }]);
+    expect(deliverables.records).toEqual([]);
+    expect(logged.map((l) => l.message)).toContain('object outside the upload scheme quarantined');
+  });
+
+  it('ignores an event of another bucket', async () => {
+    const result = await recordUpload(recordDeps(), {
+      ...put(contractKey, PDF, 'application/pdf'),
+      bucket: 'other',
+    });
+    expect(result).toEqual({ outcome: 'IGNORED_OTHER_BUCKET' });
+    expect(objects.reads).toEqual([]);
+  });
+
+  it('logs, and does not throw, when the execution stopped waiting', async () => {
+    seedPurchase('CONTRACTING');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+    callbacks.closed.add(TOKEN);
+
+    const result = await recordUpload(recordDeps(), put(contractKey, PDF, 'application/pdf'));
+
+    expect(result).toMatchObject({ status: 'ACCEPTED', resumed: false });
+    expect(logged.map((l) => l.message)).toContain('upload accepted while no execution waited for it');
+  });
+
+  it('rethrows a callback failure that is not a closed task, leaving the wait SATISFIED for the re-armed step to see', async () => {
+    seedPurchase('CONTRACTING');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+    callbacks.failWith = Object.assign(new Error('rate exceeded'), { name: 'ThrottlingException' });
+
+    await expect(recordUpload(recordDeps(), put(contractKey, PDF, 'application/pdf'))).rejects.toThrow(
+      'rate exceeded',
+    );
+    expect(deliverables.records.map((r) => r.status)).toEqual(['ACCEPTED']);
+    expect(await waits.getWait(PURCHASE_ID, 'SIGNED_CONTRACT')).toMatchObject({
+      status: 'SATISFIED',
+      uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
+    });
+  });
+});
+
+describe('decodeS3EventKey', () => {
+  it("decodes S3 notification keys: '+' is a space, %XX is UTF-8", () => {
+    expect(decodeS3EventKey('uploads/P/EVIDENCE/abcdefgh/%E5%90%88%E5%90%8C+v2.pdf')).toBe(
+      'uploads/P/EVIDENCE/abcdefgh/合同 v2.pdf',
+    );
+  });
+});
