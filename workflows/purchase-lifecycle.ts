@@ -1,13 +1,10 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
   DefinitionBody,
-  Errors,
-  IntegrationPattern,
-  JitterType,
   JsonPath,
   LogLevel,
   Pass,
@@ -15,14 +12,11 @@ import {
   StateMachine,
   StateMachineType,
   Succeed,
-  TaskInput,
-  Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge } from '../infra/nag.js';
-import type { TaskAttempt } from '../shared/persistence/ports.js';
 import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
+import { EscalatingWait, lambdaStep } from './steps.js';
 
 export interface PurchaseLifecycleFunctions {
   readonly validateProposal: IFunction;
@@ -39,30 +33,6 @@ export interface PurchaseLifecycleProps {
   readonly approvalTimeout: Duration;
   /** Fixed name, so functions can be granted task callbacks without a reference cycle. */
   readonly stateMachineName: string;
-}
-
-/** Lambda errors worth retrying: throttling and service hiccups, never a domain error. */
-const TRANSIENT_LAMBDA_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.Unknown',
-  WORKFLOW_ERRORS.transient,
-  // The repositories give up after a bounded number of lost optimistic races; a later try wins.
-  'ContentionError',
-];
-
-/** Retries transient failures with exponential backoff and full jitter (no thundering herd). */
-function retryTransient(task: LambdaInvoke): LambdaInvoke {
-  task.addRetry({
-    errors: TRANSIENT_LAMBDA_ERRORS,
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxAttempts: 6,
-    jitterStrategy: JitterType.FULL,
-  });
-  return task;
 }
 
 /**
@@ -86,18 +56,7 @@ export class PurchaseLifecycle extends Construct {
       fn: IFunction,
       payload: Record<string, unknown>,
       resultPath: string | null,
-    ) => {
-      const task = new LambdaInvoke(this, name, {
-        lambdaFunction: fn,
-        payload: TaskInput.fromObject(payload),
-        payloadResponseOnly: false,
-        resultSelector: { 'value.$': '$.Payload' },
-        resultPath: resultPath === null ? JsonPath.DISCARD : resultPath,
-        retryOnServiceExceptions: false,
-        taskTimeout: Timeout.duration(Duration.seconds(60)),
-      });
-      return retryTransient(task);
-    };
+    ) => lambdaStep(this, name, fn, payload, resultPath);
     const purchaseId = JsonPath.stringAt('$.purchaseId');
 
     // Ending states. A rejection is a normal end of the execution: the purchase was decided.
@@ -124,25 +83,6 @@ export class PurchaseLifecycle extends Construct {
     // The approval chain is a loop: plan names the next level still to decide (read from
     // DynamoDB, so a resumed execution skips what was decided), the approver is asked, and an
     // approval goes back to plan. No Map: the chain is strictly one level at a time.
-    const askFor = (name: string, attempt: TaskAttempt) =>
-      retryTransient(
-        new LambdaInvoke(this, name, {
-          lambdaFunction: fns.requestDecision,
-          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          payload: TaskInput.fromObject({
-            purchaseId,
-            level: JsonPath.stringAt('$.plan.value.next'),
-            attempt,
-            taskToken: JsonPath.taskToken,
-          }),
-          resultPath: '$.decision',
-          taskTimeout: Timeout.duration(props.approvalTimeout),
-          retryOnServiceExceptions: false,
-        }),
-      );
-    const ask = askFor('Ask approver', 'FIRST');
-    const remind = askFor('Remind approver', 'REMINDER');
-    const escalate = askFor('Escalate to deputy', 'ESCALATION');
     const failWith = (name: string, error: string, cause: string) =>
       new Pass(this, name, {
         result: Result.fromObject({ Error: error, Cause: cause }),
@@ -153,13 +93,19 @@ export class PurchaseLifecycle extends Construct {
       WORKFLOW_ERRORS.approvalLapsed,
       'no decision after a reminder and an escalation',
     );
-    const onTimeout = { errors: [Errors.TIMEOUT], resultPath: '$.timedOut' };
-    const decided = new Choice(this, 'Approved at this level?')
-      .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), plan)
-      .otherwise(failWith('Level rejected', WORKFLOW_ERRORS.rejected, 'an approver rejected the proposal'));
-    ask.addCatch(remind, onTimeout).next(decided);
-    remind.addCatch(escalate, onTimeout).next(decided);
-    escalate.addCatch(lapsed, onTimeout).next(decided);
+    const approver = new EscalatingWait(this, {
+      names: { FIRST: 'Ask approver', REMINDER: 'Remind approver', ESCALATION: 'Escalate to deputy' },
+      fn: fns.requestDecision,
+      payload: { purchaseId, level: JsonPath.stringAt('$.plan.value.next') },
+      timeout: props.approvalTimeout,
+      resultPath: '$.decision',
+      onLapse: lapsed,
+    });
+    approver.next(
+      new Choice(this, 'Approved at this level?')
+        .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), plan)
+        .otherwise(failWith('Level rejected', WORKFLOW_ERRORS.rejected, 'an approver rejected the proposal')),
+    );
 
     const conclude = invoke('Conclude approval', fns.concludeApproval, { purchaseId }, null);
     const contracting = new Succeed(this, 'At contracting boundary', {
@@ -169,7 +115,7 @@ export class PurchaseLifecycle extends Construct {
     plan.next(
       new Choice(this, 'Another level to approve?')
         .when(Condition.isNull('$.plan.value.next'), conclude)
-        .otherwise(ask),
+        .otherwise(approver.entry),
     );
     conclude.next(contracting);
     validate.next(reserve);

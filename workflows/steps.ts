@@ -1,0 +1,117 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Errors,
+  type IChainable,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { TaskAttempt } from '../shared/persistence/ports.js';
+import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
+
+/** Lambda errors worth retrying: throttling and service hiccups, never a domain error. */
+const TRANSIENT_LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+  WORKFLOW_ERRORS.transient,
+  // The repositories give up after a bounded number of lost optimistic races; a later try wins.
+  'ContentionError',
+];
+
+/** Retries transient failures with exponential backoff and full jitter (no thundering herd). */
+function retryTransient(task: LambdaInvoke): LambdaInvoke {
+  task.addRetry({
+    errors: TRANSIENT_LAMBDA_ERRORS,
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 6,
+    jitterStrategy: JitterType.FULL,
+  });
+  return task;
+}
+
+/**
+ * A Lambda task of the workflow: the function's own result (not the invoke envelope) lands
+ * at `resultPath` as `{ value }`, or is discarded with `null`.
+ */
+export function lambdaStep(
+  scope: Construct,
+  name: string,
+  fn: IFunction,
+  payload: Record<string, unknown>,
+  resultPath: string | null,
+): LambdaInvoke {
+  return retryTransient(
+    new LambdaInvoke(scope, name, {
+      lambdaFunction: fn,
+      payload: TaskInput.fromObject(payload),
+      payloadResponseOnly: false,
+      resultSelector: { 'value.$': '$.Payload' },
+      resultPath: resultPath === null ? JsonPath.DISCARD : resultPath,
+      retryOnServiceExceptions: false,
+      taskTimeout: Timeout.duration(Duration.seconds(60)),
+    }),
+  );
+}
+
+export interface EscalatingWaitProps {
+  /** State names of the three attempts: first ask, reminder, escalation. */
+  readonly names: Readonly<Record<TaskAttempt, string>>;
+  /** Opens the human task (or the upload wait) and mails its link; receives the task token. */
+  readonly fn: IFunction;
+  /** The task's input without `attempt` and `taskToken`, which are added per attempt. */
+  readonly payload: Record<string, unknown>;
+  /** How long each attempt waits. */
+  readonly timeout: Duration;
+  /** Where the person's answer (SendTaskSuccess output) goes. */
+  readonly resultPath: string;
+  /** Where the execution goes when the escalation times out too. */
+  readonly onLapse: IChainable;
+}
+
+/**
+ * Waiting for a person, the way every wait in the product works: a `.waitForTaskToken` task
+ * with a timeout; on timeout the same step again as a reminder, then as an escalation, and
+ * when that times out as well, `onLapse`. Nothing waits silently and nothing waits forever.
+ */
+export class EscalatingWait {
+  /** The first attempt: chain into this. */
+  readonly entry: LambdaInvoke;
+  private readonly attempts: LambdaInvoke[];
+
+  constructor(scope: Construct, props: EscalatingWaitProps) {
+    const attempt = (which: TaskAttempt) =>
+      retryTransient(
+        new LambdaInvoke(scope, props.names[which], {
+          lambdaFunction: props.fn,
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: TaskInput.fromObject({ ...props.payload, attempt: which, taskToken: JsonPath.taskToken }),
+          resultPath: props.resultPath,
+          taskTimeout: Timeout.duration(props.timeout),
+          retryOnServiceExceptions: false,
+        }),
+      );
+    const first = attempt('FIRST');
+    const reminder = attempt('REMINDER');
+    const escalation = attempt('ESCALATION');
+    const onTimeout = { errors: [Errors.TIMEOUT], resultPath: '$.timedOut' };
+    first.addCatch(reminder, onTimeout);
+    reminder.addCatch(escalation, onTimeout);
+    escalation.addCatch(props.onLapse, onTimeout);
+    this.entry = first;
+    this.attempts = [first, reminder, escalation];
+  }
+
+  /** Whichever attempt got the answer continues at `state`. */
+  next(state: IChainable): void {
+    for (const a of this.attempts) a.next(state);
+  }
+}
