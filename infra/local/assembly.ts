@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { EventPatternError, validateEventPattern } from './services/event-patterns.js';
 
 /**
  * Reads a synthesized cloud assembly (cdk.out) and turns its CloudFormation templates into the
@@ -89,12 +90,23 @@ export interface LocalSecret {
   readonly secretString?: string;
 }
 
+/** An e-mail subscription of a topic (the local SNS delivers to the mailbox, one mail per subscription). */
+export interface LocalTopicSubscription {
+  readonly protocol: 'email' | 'email-json';
+  readonly endpoint: string;
+  /** The subscription's filter policy, if any: only matching messages are mailed. */
+  readonly filterPolicy?: Record<string, unknown>;
+  readonly filterPolicyScope?: 'MessageAttributes' | 'MessageBody';
+}
+
 export interface LocalTopic {
   readonly stackName: string;
   readonly logicalId: string;
   readonly name: string;
   readonly arn: string;
+  /** The addresses of `subscriptions`, in order. */
   readonly emailSubscribers: string[];
+  readonly subscriptions: LocalTopicSubscription[];
 }
 
 export interface LocalBucket {
@@ -103,6 +115,8 @@ export interface LocalBucket {
   /** The template's BucketName, else the logical id made a valid bucket name. */
   readonly name: string;
   readonly arn: string;
+  /** Whether the bucket sends its events to EventBridge (CDK's `eventBridgeEnabled: true`). */
+  readonly eventBridgeEnabled: boolean;
 }
 
 /** One Lambda destination of a bucket's event notifications. */
@@ -118,6 +132,31 @@ export interface LocalBucketNotification {
   readonly suffix?: string;
 }
 
+/** A Lambda target of an EventBridge rule. */
+export interface LocalEventRuleTarget {
+  /** The target's Id in the rule. */
+  readonly id: string;
+  readonly functionArn: string;
+  readonly functionName: string;
+  /** Constant JSON the function receives instead of the event (the target's Input). */
+  readonly input?: unknown;
+  /** JSONPath of the part of the event the function receives (the target's InputPath), e.g. `$.detail`. */
+  readonly inputPath?: string;
+}
+
+/** An AWS::Events::Rule with an event pattern; only its Lambda targets are served locally. */
+export interface LocalEventRule {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** 'default' unless the rule names another bus (events the local runtime makes go to 'default'). */
+  readonly eventBusName: string;
+  readonly enabled: boolean;
+  readonly eventPattern: Record<string, unknown>;
+  readonly targets: LocalEventRuleTarget[];
+}
+
 export interface LocalApp {
   readonly assemblyDir: string;
   readonly stackNames: string[];
@@ -129,6 +168,9 @@ export interface LocalApp {
   readonly topics: LocalTopic[];
   readonly buckets: LocalBucket[];
   readonly bucketNotifications: LocalBucketNotification[];
+  readonly eventRules: LocalEventRule[];
+  /** Parts of the templates the local runtime reads but does not run (the runtime logs them at start). */
+  readonly warnings: string[];
   /** Stack name -> output key -> resolved value. */
   readonly outputs: Record<string, Record<string, string>>;
 }
@@ -173,6 +215,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::SES::ConfigurationSet': 'Name',
   'AWS::SES::EmailIdentity': 'EmailIdentity',
+  'AWS::Events::Rule': 'Name',
 };
 
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -266,6 +309,8 @@ export class IntrinsicResolver {
         return `arn:aws:ses:${r}:${a}:configuration-set/${name}`;
       case 'AWS::SES::EmailIdentity':
         return `arn:aws:ses:${r}:${a}:identity/${name}`;
+      case 'AWS::Events::Rule':
+        return `arn:aws:events:${r}:${a}:rule/${name}`;
       default: {
         const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
         return `arn:aws:${service}:${r}:${a}:${logicalId}`;
@@ -548,12 +593,15 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     topics: [],
     buckets: [],
     bucketNotifications: [],
+    eventRules: [],
+    warnings: [],
     outputs: {},
   };
   const notificationResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] =
     [];
-  const subscriptions: { topicArn: string; endpoint: string }[] = [];
+  const subscriptions: { topicArn: string; subscription: LocalTopicSubscription }[] = [];
   const routeResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] = [];
+  const ruleResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] = [];
 
   for (const { stackName, template } of stacks) {
     // CDK's bucket-notifications handler is inline Python that configures real S3: locally the
@@ -581,6 +629,7 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
             logicalId,
             name: resolver.physicalName(stackName, logicalId),
             arn: resolver.arn(stackName, logicalId),
+            eventBridgeEnabled: false,
           });
           if (props.NotificationConfiguration !== undefined)
             notificationResources.push({ stackName, logicalId, props });
@@ -593,6 +642,9 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
           break;
         case 'AWS::ApiGatewayV2::Route':
           routeResources.push({ stackName, logicalId, props });
+          break;
+        case 'AWS::Events::Rule':
+          ruleResources.push({ stackName, logicalId, props });
           break;
         case 'AWS::SecretsManager::Secret':
           app.secrets.push({
@@ -622,20 +674,20 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
             name: resolver.physicalName(stackName, logicalId),
             arn,
             emailSubscribers: [],
+            subscriptions: [],
           });
           for (const s of (resolver.resolve(props.Subscription, stackName) as
             | SubscriptionProps[]
             | undefined) ?? []) {
-            if (isEmailProtocol(s.Protocol) && s.Endpoint)
-              subscriptions.push({ topicArn: arn, endpoint: s.Endpoint });
+            const subscription = emailSubscription(s, `topic ${logicalId}`);
+            if (subscription) subscriptions.push({ topicArn: arn, subscription });
           }
           break;
         }
         case 'AWS::SNS::Subscription': {
           const s = resolver.resolve(props, stackName) as SubscriptionProps & { TopicArn?: string };
-          if (isEmailProtocol(s.Protocol) && s.Endpoint && s.TopicArn) {
-            subscriptions.push({ topicArn: s.TopicArn, endpoint: s.Endpoint });
-          }
+          const subscription = emailSubscription(s, `subscription ${logicalId}`);
+          if (subscription && s.TopicArn) subscriptions.push({ topicArn: s.TopicArn, subscription });
           break;
         }
       }
@@ -653,18 +705,42 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
   }
 
   for (const topic of app.topics) {
-    topic.emailSubscribers.push(
-      ...subscriptions.filter((s) => s.topicArn === topic.arn).map((s) => s.endpoint),
-    );
+    // TopicArn may also be the topic's name when a template was written by hand.
+    const own = subscriptions.filter((s) => s.topicArn === topic.arn || s.topicArn === topic.name);
+    topic.subscriptions.push(...own.map((s) => s.subscription));
+    topic.emailSubscribers.push(...own.map((s) => s.subscription.endpoint));
   }
   for (const route of routeResources) {
     const model = routeModel(resolver, app.functions, route.stackName, route.logicalId, route.props);
     if (model) app.routes.push(model);
   }
+  const eventBridgeBuckets = new Set<string>();
   for (const source of notificationResources) {
-    app.bucketNotifications.push(
-      ...bucketNotificationModels(resolver, app.functions, source.stackName, source.logicalId, source.props),
+    const { bucketName, eventBridgeEnabled, notifications } = bucketNotificationModels(
+      resolver,
+      app.functions,
+      source.stackName,
+      source.logicalId,
+      source.props,
     );
+    app.bucketNotifications.push(...notifications);
+    if (eventBridgeEnabled) eventBridgeBuckets.add(bucketName);
+  }
+  app.buckets.splice(
+    0,
+    app.buckets.length,
+    ...app.buckets.map((b) => ({ ...b, eventBridgeEnabled: eventBridgeBuckets.has(b.name) })),
+  );
+  for (const rule of ruleResources) {
+    const model = eventRuleModel(
+      resolver,
+      app.functions,
+      app.warnings,
+      rule.stackName,
+      rule.logicalId,
+      rule.props,
+    );
+    if (model) app.eventRules.push(model);
   }
   return app;
 }
@@ -685,9 +761,11 @@ interface FilterRule {
 }
 
 /**
- * Lambda destinations of a bucket's notifications: CDK's `Custom::S3BucketNotifications`
- * (NotificationConfiguration in the S3 API's shape) or a bucket's own CloudFormation
- * NotificationConfiguration. Queue and topic destinations are not served locally.
+ * Lambda destinations of a bucket's notifications, and whether it sends events to EventBridge: CDK's
+ * `Custom::S3BucketNotifications` (NotificationConfiguration in the S3 API's shape, with
+ * `EventBridgeConfiguration: {}` when enabled) or a bucket's own CloudFormation NotificationConfiguration
+ * (`EventBridgeConfiguration: { EventBridgeEnabled: true }`). Queue and topic destinations are not
+ * served locally.
  */
 function bucketNotificationModels(
   resolver: IntrinsicResolver,
@@ -695,13 +773,14 @@ function bucketNotificationModels(
   stackName: string,
   logicalId: string,
   rawProps: Record<string, unknown>,
-): LocalBucketNotification[] {
+): { bucketName: string; eventBridgeEnabled: boolean; notifications: LocalBucketNotification[] } {
   const isBucket = resolver.resource(stackName, logicalId).Type === 'AWS::S3::Bucket';
   const bucketName = isBucket
     ? resolver.physicalName(stackName, logicalId)
     : resolver.resolveString(rawProps.BucketName, stackName, `${logicalId}.BucketName`);
   const configuration = resolver.resolve(rawProps.NotificationConfiguration, stackName) as
     | {
+        EventBridgeConfiguration?: { EventBridgeEnabled?: boolean | string };
         LambdaFunctionConfigurations?: {
           Id?: string;
           Events?: string[];
@@ -729,7 +808,12 @@ function bucketNotificationModels(
       rules: c.Filter?.S3Key?.Rules ?? [],
     })),
   ];
-  return destinations.map((d, index) => {
+  const eventBridge = configuration?.EventBridgeConfiguration;
+  const eventBridgeEnabled =
+    eventBridge !== undefined &&
+    eventBridge.EventBridgeEnabled !== false &&
+    eventBridge.EventBridgeEnabled !== 'false';
+  const notifications = destinations.map((d, index) => {
     const fn = functions.find((f) => f.arn === d.functionArn || f.name === d.functionArn);
     if (!fn) {
       throw new AssemblyError(
@@ -749,15 +833,124 @@ function bucketNotificationModels(
       ...(suffix !== undefined ? { suffix } : {}),
     };
   });
+  return { bucketName, eventBridgeEnabled, notifications };
+}
+
+interface RuleTargetProps {
+  Id?: string;
+  Arn?: string;
+  Input?: string;
+  InputPath?: string;
+  InputTransformer?: unknown;
+}
+
+/**
+ * An event rule with its Lambda targets. Scheduled rules and targets other than this app's functions
+ * (queues, state machines, input transformers) are not run locally: they become warnings, not errors,
+ * so an app that has them still starts. A pattern the local matcher cannot serve is an error.
+ */
+function eventRuleModel(
+  resolver: IntrinsicResolver,
+  functions: readonly LocalFunction[],
+  warnings: string[],
+  stackName: string,
+  logicalId: string,
+  rawProps: Record<string, unknown>,
+): LocalEventRule | undefined {
+  const props = resolver.resolve(rawProps, stackName) as {
+    EventPattern?: unknown;
+    ScheduleExpression?: string;
+    State?: string;
+    EventBusName?: string;
+    Targets?: RuleTargetProps[];
+  };
+  const name = resolver.physicalName(stackName, logicalId);
+  if (props.EventPattern === undefined) {
+    warnings.push(
+      `event rule ${name}: only rules with an event pattern run locally (not ${props.ScheduleExpression ?? 'this one'})`,
+    );
+    return undefined;
+  }
+  const eventPattern =
+    typeof props.EventPattern === 'string' ? JSON.parse(props.EventPattern) : props.EventPattern;
+  try {
+    validateEventPattern(eventPattern);
+  } catch (error) {
+    if (error instanceof EventPatternError)
+      throw new AssemblyError(`event rule ${name} (${logicalId}): ${error.message}`);
+    throw error;
+  }
+  const targets: LocalEventRuleTarget[] = [];
+  for (const target of props.Targets ?? []) {
+    const id = target.Id ?? String(targets.length);
+    const arn = target.Arn ?? '';
+    // A qualified ARN (version or alias) runs the same local function.
+    const fn = functions.find((f) => f.arn === arn || f.name === arn || arn.startsWith(`${f.arn}:`));
+    if (!fn) {
+      warnings.push(
+        `event rule ${name}: target ${id} (${arn}) is not a function of this app; it is not run locally`,
+      );
+      continue;
+    }
+    if (target.InputTransformer !== undefined) {
+      warnings.push(`event rule ${name}: target ${id} uses an input transformer, which is not run locally`);
+      continue;
+    }
+    targets.push({
+      id,
+      functionArn: fn.arn,
+      functionName: fn.name,
+      ...(target.Input !== undefined ? { input: JSON.parse(target.Input) as unknown } : {}),
+      ...(target.InputPath !== undefined ? { inputPath: target.InputPath } : {}),
+    });
+  }
+  const busName = props.EventBusName ?? 'default';
+  return {
+    stackName,
+    logicalId,
+    name,
+    arn: resolver.arn(stackName, logicalId),
+    // An event bus may be given by ARN: its name is what follows 'event-bus/'.
+    eventBusName: busName.replace(/^arn:[^:]*:events:[^:]*:[^:]*:event-bus\//, ''),
+    // CloudFormation's default is ENABLED; ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too.
+    enabled: props.State === undefined || props.State.startsWith('ENABLED'),
+    eventPattern: eventPattern as Record<string, unknown>,
+    targets,
+  };
 }
 
 interface SubscriptionProps {
   Protocol?: string;
   Endpoint?: string;
+  FilterPolicy?: unknown;
+  FilterPolicyScope?: string;
 }
 
-function isEmailProtocol(protocol: string | undefined): boolean {
-  return protocol === 'email' || protocol === 'email-json';
+/** The e-mail subscription of a template's subscription properties; other protocols are not served. */
+function emailSubscription(s: SubscriptionProps, where: string): LocalTopicSubscription | undefined {
+  if ((s.Protocol !== 'email' && s.Protocol !== 'email-json') || !s.Endpoint) return undefined;
+  const filterPolicy = (typeof s.FilterPolicy === 'string' ? JSON.parse(s.FilterPolicy) : s.FilterPolicy) as
+    | Record<string, unknown>
+    | undefined;
+  if (filterPolicy !== undefined) {
+    try {
+      validateEventPattern(filterPolicy);
+    } catch (error) {
+      if (error instanceof EventPatternError)
+        throw new AssemblyError(
+          `${where}: filter policy: ${error.message.replace('event pattern', 'policy')}`,
+        );
+      throw error;
+    }
+  }
+  return {
+    protocol: s.Protocol,
+    endpoint: s.Endpoint,
+    ...(filterPolicy !== undefined ? { filterPolicy } : {}),
+    ...(s.FilterPolicyScope === 'MessageBody' || s.FilterPolicyScope === 'MessageAttributes'
+      ? { filterPolicyScope: s.FilterPolicyScope }
+      : {}),
+  };
 }
 
 function tableModel(

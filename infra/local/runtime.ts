@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  LOCAL_ACCOUNT,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   type LocalApp,
@@ -11,8 +12,9 @@ import { createDevIssuer, type DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
 import { LambdaRunner } from './lambda-runner.js';
 import { createMissingTables, startDynamoDbLocal } from './services/dynamodb.js';
+import { putEvent, s3ObjectCreatedEvent } from './services/eventbridge.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
-import { type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
+import { decodeEventKey, type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
 import { startSecretsService } from './services/secrets.js';
 import { type LocalClock, LocalStepFunctions } from './stepfunctions/index.js';
 
@@ -99,6 +101,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     closers.push(() => httpApi.close());
 
     const app = loadAssembly(options.assemblyDir, { apiBaseUrl: apiUrl });
+    for (const warning of app.warnings) log(`local runtime: ${warning}`);
 
     const mailbox = await startMailbox({ port: ports.mailbox ?? 0 });
     closers.push(mailbox.close);
@@ -134,10 +137,13 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         // The functions' own credentials: a presigned POST made inside a function verifies here.
         credentials: LOCAL_CREDENTIALS,
         region: LOCAL_REGION,
-        onObjectCreated: (records) =>
-          lambdas
-            ? notifySubscribers(app.bucketNotifications, records, lambdas, log)
-            : Promise.resolve(log('local S3: an object was created before the functions started')),
+        onObjectCreated: async (records) => {
+          if (!lambdas) return log('local S3: an object was created before the functions started');
+          await Promise.all([
+            notifySubscribers(app.bucketNotifications, records, lambdas, log),
+            sendToEventBridge(app, records, lambdas, log),
+          ]);
+        },
         log,
       });
       s3 = started;
@@ -258,7 +264,7 @@ export function notificationMatches(notification: LocalBucketNotification, recor
   );
   if (!wanted) return false;
   // Filters apply to the object's key; records carry it form-encoded.
-  const key = decodeURIComponent(record.s3.object.key.replaceAll('+', ' '));
+  const key = decodeEventKey(record.s3.object.key);
   return key.startsWith(notification.prefix ?? '') && key.endsWith(notification.suffix ?? '');
 }
 
@@ -286,4 +292,26 @@ async function notifySubscribers(
       }),
   );
   await Promise.all(invocations);
+}
+
+/** Buckets with EventBridge enabled also put an "Object Created" event on the default bus. */
+async function sendToEventBridge(
+  app: LocalApp,
+  records: readonly S3EventRecord[],
+  lambdas: LambdaRunner,
+  log: (line: string) => void,
+): Promise<void> {
+  const enabled = new Set(app.buckets.filter((b) => b.eventBridgeEnabled).map((b) => b.name));
+  await Promise.all(
+    records
+      .filter((record) => enabled.has(record.s3.bucket.name))
+      .map((record) =>
+        putEvent(
+          s3ObjectCreatedEvent(record, { account: LOCAL_ACCOUNT, region: LOCAL_REGION }),
+          app.eventRules,
+          lambdas.invoke,
+          log,
+        ),
+      ),
+  );
 }

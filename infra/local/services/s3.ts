@@ -451,6 +451,11 @@ export function eventKey(key: string): string {
   return new URLSearchParams({ k: key }).toString().slice(2).replaceAll('%2F', '/');
 }
 
+/** The object key of an S3 event record (which carries it form-encoded). */
+export function decodeEventKey(key: string): string {
+  return decodeURIComponent(key.replaceAll('+', ' '));
+}
+
 /** An ObjectCreated record in the S3 event message format (what a subscribed Lambda receives). */
 export function objectCreatedRecord(input: {
   readonly region: string;
