@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createObjectReader, createUploadSigner, PolicyExpiryError } from '../../../shared/runtime/s3.js';
+
+const client = new S3Client({
+  region: 'cn-north-1',
+  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example-key' },
+});
+const s3 = mockClient(client);
+const BUCKET = 'documents-bucket';
+const KEY = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/VXBsb2FkSWRPZk9uZUZpbGU/signed.pdf';
+
+function body(...chunks: Uint8Array[]): GetObjectCommandOutput['Body'] {
+  return Readable.from(chunks) as unknown as GetObjectCommandOutput['Body'];
+}
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-02T08:00:00.000Z') });
+});
+afterAll(() => {
+  vi.useRealTimers();
+});
+beforeEach(() => {
+  s3.reset();
+});
+
+describe('createUploadSigner', () => {
+  const signer = createUploadSigner({ client, bucket: BUCKET });
+
+  it('signs a policy with exactly the size range, the content type, the key and the bucket, expiring as asked', async () => {
+    const { url, fields } = await signer.presignPost({
+      key: KEY,
+      contentType: 'application/pdf',
+      maxBytes: 26_214_400,
+      expiresSeconds: 900,
+    });
+    const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as {
+      expiration: string;
+      conditions: unknown[];
+    };
+
+    expect(url).toBe(`https://${BUCKET}.s3.cn-north-1.amazonaws.com.cn/`);
+    expect(policy.expiration).toBe('2026-03-02T08:15:00Z');
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['content-length-range', 1, 26_214_400],
+        { 'Content-Type': 'application/pdf' },
+        ['eq', '$key', KEY],
+        { key: KEY },
+        { bucket: BUCKET },
+      ]),
+    );
+    expect(policy.conditions).not.toContainEqual(expect.arrayContaining(['starts-with']));
+    expect(fields).toMatchObject({ key: KEY, 'Content-Type': 'application/pdf', bucket: BUCKET });
+    expect(fields['X-Amz-Signature']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses to sign a policy that lives longer than 15 minutes', async () => {
+    await expect(
+      signer.presignPost({ key: KEY, contentType: 'application/pdf', maxBytes: 10, expiresSeconds: 901 }),
+    ).rejects.toThrow(PolicyExpiryError);
+  });
+
+  it('names the origin of the POST endpoint for the page CSP', async () => {
+    expect(await signer.storageOrigin()).toBe(`https://${BUCKET}.s3.cn-north-1.amazonaws.com.cn`);
+  });
+});
+
+describe('createObjectReader', () => {
+  const reader = createObjectReader({ client, bucket: BUCKET });
+
+  it('reads the first bytes with a Range request and keeps no more than asked for', async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: body(new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6])),
+      ContentType: 'application/pdf',
+    });
+
+    const head = await reader.readHead(KEY, 4);
+
+    expect([...head.bytes]).toEqual([1, 2, 3, 4]);
+    expect(head.contentType).toBe('application/pdf');
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: BUCKET, Key: KEY, Range: 'bytes=0-3' });
+  });
+
+  it('hashes the whole object chunk by chunk', async () => {
+    const parts = [Buffer.from('%PDF-1.7\n'), Buffer.from('x'.repeat(100_000)), Buffer.from('%%EOF')];
+    s3.on(GetObjectCommand).resolves({ Body: body(...parts) });
+
+    const digest = await reader.sha256(KEY);
+
+    expect(digest).toBe(createHash('sha256').update(Buffer.concat(parts)).digest('hex'));
+  });
+
+  it('quarantines by tagging the object and never deletes it', async () => {
+    s3.on(PutObjectTaggingCommand).resolves({});
+
+    await reader.quarantine(KEY, 'file-type-not-allowed content-type-mismatch');
+
+    expect(s3).toHaveReceivedCommandWith(PutObjectTaggingCommand, {
+      Bucket: BUCKET,
+      Key: KEY,
+      Tagging: {
+        TagSet: [
+          { Key: 'quarantine', Value: 'true' },
+          { Key: 'quarantine-rule', Value: 'file-type-not-allowed content-type-mismatch' },
+        ],
+      },
+    });
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+  });
+
+  it('presigns a GET of the contract that expires after the given seconds', async () => {
+    const url = new URL(await reader.presignGet('contracts/PUR-1/contract.pdf', 900));
+
+    expect(url.pathname).toBe('/contracts/PUR-1/contract.pdf');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
