@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalTopic } from '../assembly.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalTopic,
+  type LocalTopicSubscription,
+} from '../assembly.js';
+import { matchesEventPattern } from './event-patterns.js';
 
 /**
  * The local mailbox (aws-ses-v2-local: SES v2 API, a web page at `/`, `GET /store`) and SNS: a
@@ -45,34 +51,140 @@ export class TopicNotFoundError extends Error {
   override name = 'NotFoundException';
 }
 
-/** Publishes to a topic of the app by mailing the message to the topic's e-mail subscribers. */
+/** A message attribute as SNS takes it. */
+interface MessageAttribute {
+  readonly DataType: string;
+  readonly StringValue?: string;
+  readonly BinaryValue?: string;
+}
+
+/**
+ * Publishes to a topic of the app by mailing the message to each e-mail subscriber whose filter policy
+ * it passes: one mail per subscription, as SNS sends them. `email` subscribers get the message text,
+ * `email-json` ones the JSON notification. A topic without subscribers mails PLACEHOLDER_SUBSCRIBER, so
+ * the notice can still be seen locally.
+ */
 export function snsToMailbox(mailboxUrl: string, topics: readonly LocalTopic[]): PublishSns {
   const ses = new SESv2Client({ endpoint: mailboxUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   return async (input) => {
     const arn = String(input.TopicArn ?? input.TargetArn ?? '');
     const topic = topics.find((t) => t.arn === arn || t.name === arn);
     if (!topic && topics.length > 0) throw new TopicNotFoundError(`Topic does not exist: ${arn}`);
-    const recipients = topic?.emailSubscribers.length ? topic.emailSubscribers : [PLACEHOLDER_SUBSCRIBER];
+    const subscriptions: readonly LocalTopicSubscription[] = topic?.subscriptions.length
+      ? topic.subscriptions
+      : [{ protocol: 'email', endpoint: PLACEHOLDER_SUBSCRIBER }];
     const messageId = randomUUID();
-    await ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: SNS_SENDER,
-        Destination: { ToAddresses: recipients },
-        Content: {
-          Simple: {
-            Subject: { Data: typeof input.Subject === 'string' ? input.Subject : 'AWS Notification Message' },
-            // Step Functions may hand over a JSON Message; SNS mails its text.
-            Body: {
-              Text: {
-                Data: typeof input.Message === 'string' ? input.Message : JSON.stringify(input.Message),
+    const subject = typeof input.Subject === 'string' ? input.Subject : undefined;
+    const attributes = messageAttributesOf(input);
+    const notification = (text: string) => ({
+      Type: 'Notification',
+      MessageId: messageId,
+      TopicArn: topic?.arn ?? arn,
+      ...(subject !== undefined ? { Subject: subject } : {}),
+      Message: text,
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([name, a]) => [
+          name,
+          { Type: a.DataType, Value: a.StringValue ?? a.BinaryValue },
+        ]),
+      ),
+    });
+    for (const subscription of subscriptions) {
+      const text = messageFor(input, subscription.protocol);
+      if (!passesFilterPolicy(subscription, text, attributes)) continue;
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: SNS_SENDER,
+          Destination: { ToAddresses: [subscription.endpoint] },
+          Content: {
+            Simple: {
+              Subject: { Data: subject ?? 'AWS Notification Message' },
+              Body: {
+                Text: {
+                  Data: subscription.protocol === 'email-json' ? JSON.stringify(notification(text)) : text,
+                },
               },
             },
           },
-        },
-      }),
-    );
+        }),
+      );
+    }
     return { MessageId: messageId };
   };
+}
+
+/**
+ * The text a subscriber of this protocol gets: the Message (Step Functions may hand over JSON, which SNS
+ * mails as text), or with MessageStructure 'json' the protocol's own entry, else the 'default' one.
+ */
+function messageFor(input: Record<string, unknown>, protocol: LocalTopicSubscription['protocol']): string {
+  const message = typeof input.Message === 'string' ? input.Message : JSON.stringify(input.Message);
+  if (input.MessageStructure !== 'json') return message;
+  const perProtocol = JSON.parse(message) as Record<string, unknown>;
+  const chosen = perProtocol[protocol] ?? perProtocol.default;
+  return typeof chosen === 'string' ? chosen : JSON.stringify(chosen ?? '');
+}
+
+/**
+ * Message attributes in either shape Publish arrives in: an object (JSON protocol, Step Functions) or
+ * the query protocol's `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue`.
+ */
+export function messageAttributesOf(input: Record<string, unknown>): Record<string, MessageAttribute> {
+  if (input.MessageAttributes !== null && typeof input.MessageAttributes === 'object') {
+    return input.MessageAttributes as Record<string, MessageAttribute>;
+  }
+  const attributes: Record<string, MessageAttribute> = {};
+  for (const [key, name] of Object.entries(input)) {
+    const entry = /^MessageAttributes\.entry\.(\d+)\.Name$/.exec(key)?.[1];
+    if (entry === undefined || typeof name !== 'string') continue;
+    const field = (suffix: string) => {
+      const value = input[`MessageAttributes.entry.${entry}.Value.${suffix}`];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const stringValue = field('StringValue');
+    const binaryValue = field('BinaryValue');
+    attributes[name] = {
+      DataType: field('DataType') ?? 'String',
+      ...(stringValue !== undefined ? { StringValue: stringValue } : {}),
+      ...(binaryValue !== undefined ? { BinaryValue: binaryValue } : {}),
+    };
+  }
+  return attributes;
+}
+
+/** A subscription's filter policy (EventBridge pattern operators) on the attributes or on the JSON body. */
+function passesFilterPolicy(
+  subscription: LocalTopicSubscription,
+  message: string,
+  attributes: Record<string, MessageAttribute>,
+): boolean {
+  if (!subscription.filterPolicy) return true;
+  if (subscription.filterPolicyScope === 'MessageBody') {
+    try {
+      return matchesEventPattern(subscription.filterPolicy, JSON.parse(message));
+    } catch {
+      return false;
+    }
+  }
+  // Binary attributes are not filtered on; numbers and string arrays are compared as such.
+  const values: Record<string, unknown> = {};
+  for (const [name, attribute] of Object.entries(attributes)) {
+    if (attribute.StringValue === undefined) continue;
+    if (attribute.DataType.startsWith('Number')) values[name] = Number(attribute.StringValue);
+    else if (attribute.DataType === 'String.Array') values[name] = parseArray(attribute.StringValue);
+    else values[name] = attribute.StringValue;
+  }
+  return matchesEventPattern(subscription.filterPolicy, values);
+}
+
+function parseArray(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export interface SnsService {
