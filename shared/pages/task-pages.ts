@@ -48,7 +48,8 @@ export interface ConfirmationPageModel {
 export interface ConfirmationPageInput {
   purchaseId: string;
   proposal: Proposal;
-  task: Pick<HumanTask, 'level' | 'attempt' | 'assignee' | 'expiresAt' | 'nonce'>;
+  /** An approval task: its level is the one the page asks the visitor to decide as. */
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce'> & { level: ApprovalLevel };
 }
 
 /** Copies what the page shows, field by field: a whole HumanTask may be passed, its token is left behind. */
@@ -215,6 +216,14 @@ export function decidedPageModel({ variant, title, level, decision }: DecidedPag
 const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
   APPROVE: { zh: '批准', en: 'Approved' },
   REJECT: { zh: '驳回', en: 'Rejected' },
+  COUNTERSIGN: { zh: '会签', en: 'Countersigned' },
+  REFUSE: { zh: '拒绝', en: 'Refused' },
+  CONFIRM: { zh: '已确认', en: 'Confirmed' },
+  PASS: { zh: '通过', en: 'Passed' },
+  RECTIFY: { zh: '限期整改', en: 'Rectification required' },
+  TERMINATE: { zh: '终止', en: 'Terminated' },
+  EXTEND: { zh: '延期', en: 'Extended' },
+  SUBMIT: { zh: '已提交', en: 'Submitted' },
 };
 
 export function decidedPage(model: DecidedPageModel): HtmlPage {

@@ -70,6 +70,8 @@ export interface WaitRepository {
   /**
    * Registers the step waiting for `kind`, or re-arms it with a new token (a retry, a
    * reminder, a resumed execution); a SATISFIED wait with the same `since` is returned as it is.
+   * A `since` later than the stored one starts a new round: WAITING again, its upload cleared.
+   * An earlier `since` (a late retry of an old round) re-arms the token and keeps the newer round.
    */
   armWait(input: {
     purchaseId: string;
@@ -80,8 +82,9 @@ export interface WaitRepository {
   }): Promise<UploadWait>;
   getWait(purchaseId: string, kind: UploadKind): Promise<UploadWait | undefined>;
   /**
-   * Marks the wait satisfied by an upload, only while it is WAITING with that token;
-   * true for the one caller that did it (so exactly one SendTaskSuccess follows).
+   * Marks the wait satisfied by an upload, only while it is WAITING with that token and the
+   * upload is a recorded, ACCEPTED deliverable of the wait's kind made at or after `since`
+   * (record it first); true for the one caller that did it (so exactly one SendTaskSuccess follows).
    */
   satisfyWait(input: {
     purchaseId: string;
@@ -101,10 +104,14 @@ export interface PaymentRecord {
   tranche: number;
   milestone: TrancheMilestone;
   amountFen: number;
-  /** China date, 30 days (configurable) after acceptance of the milestone. */
-  dueDate: string;
+  /**
+   * China date, 30 days (configurable) after acceptance of the milestone. Absent only on a
+   * tranche withheld or cancelled before finance was ever notified of it.
+   */
+  dueDate?: string;
   status: PaymentStatus;
-  notifiedAt: string;
+  /** When finance was notified; absent like `dueDate`. */
+  notifiedAt?: string;
   /** The human task whose link finance uses to confirm. */
   confirmTaskId?: string;
   confirmedAt?: string;
@@ -113,14 +120,19 @@ export interface PaymentRecord {
   reference?: string;
   /** Why a tranche was withheld or cancelled. */
   reason?: string;
+  /** When it was withheld or cancelled. */
+  closedAt?: string;
 }
+
+/** What opening a payment step takes: the notified facts are all known then. */
+export type PaymentNotice = Omit<PaymentRecord, 'status' | 'dueDate' | 'notifiedAt' | 'closedAt'> & {
+  dueDate: string;
+  notifiedAt: string;
+};
 
 export interface PaymentRepository {
   /** Opens the payment step of a tranche once (audit `payment.notified`); a repeat returns the first. */
-  openPayment(
-    record: Omit<PaymentRecord, 'status'>,
-    now: string,
-  ): Promise<{ payment: PaymentRecord; created: boolean }>;
+  openPayment(record: PaymentNotice, now: string): Promise<{ payment: PaymentRecord; created: boolean }>;
   /** Records the transaction (audit `payment.confirmed`); only a NOTIFIED payment can be confirmed. */
   confirmPayment(input: {
     purchaseId: string;
@@ -129,7 +141,11 @@ export interface PaymentRepository {
     reference: string;
     now: string;
   }): Promise<{ outcome: 'CONFIRMED' | 'ALREADY_CONFIRMED' | 'NOT_PAYABLE'; payment?: PaymentRecord }>;
-  /** Withholds (failed evaluation) or cancels (termination) a tranche that was not paid; idempotent. */
+  /**
+   * Withholds (failed evaluation) or cancels (termination) a tranche that was not paid, with
+   * its audit entry (`payment.withheld` / `payment.cancelled`); creates the step when finance
+   * was never notified. A CONFIRMED payment, or one already closed, is returned unchanged.
+   */
   closePayment(input: {
     purchaseId: string;
     tranche: number;

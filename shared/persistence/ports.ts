@@ -9,7 +9,24 @@ import type { Proposal } from '../domain/proposal.js';
  * with the same input (an `eventId` names the change; a repeat returns the stored result).
  */
 
-export type Decision = 'APPROVE' | 'REJECT';
+/**
+ * Every decision a human task can record. Which of them a task of a given purpose accepts is
+ * the use case's rule (an approval takes APPROVE / REJECT, a countersignature COUNTERSIGN /
+ * REFUSE, ...); the repository records whichever it is given.
+ */
+export const DECISIONS = [
+  'APPROVE',
+  'REJECT',
+  'COUNTERSIGN',
+  'REFUSE',
+  'CONFIRM',
+  'PASS',
+  'RECTIFY',
+  'TERMINATE',
+  'EXTEND',
+  'SUBMIT',
+] as const;
+export type Decision = (typeof DECISIONS)[number];
 
 export interface RecordedDecision {
   decision: Decision;
@@ -19,6 +36,8 @@ export interface RecordedDecision {
   comment: string;
   at: string;
   taskId: string;
+  /** What the decision carried beyond a comment: evaluation scores, a bank transaction reference. */
+  data?: Record<string, unknown>;
 }
 
 export interface Outcome {
@@ -49,15 +68,93 @@ export interface PurchaseRecord {
   approvals: Partial<Record<ApprovalLevel, RecordedDecision>>;
   outcome?: Outcome;
   budget?: BudgetHold;
+  /** Decisions of the tasks after approval, by the task's stepKey (`COUNTERSIGN`, `MIDTERM_REVIEW:1`, ...). */
+  decisions: Record<string, RecordedDecision>;
+  contract?: ContractRecord;
+  midterm?: MidtermRecord;
+  evaluation?: EvaluationRecord;
+  termination?: TerminationRecord;
+  /** When the purchase reached CLOSED. */
+  closedAt?: string;
+  /** When the NGO was first e-mailed its page link (so a retry does not invite twice). */
+  ngoInvitedAt?: string;
   /** Sequence number and hash of the newest audit entry (the chain head). */
   auditSeq: number;
   auditHash: string;
 }
 
+/** The contract document issued for signature, and what became of it. */
+export interface ContractRecord {
+  /** Object key of the issued contract in the documents bucket. */
+  key: string;
+  /** Hex SHA-256 of the issued document. */
+  sha256: string;
+  issuedAt: string;
+  /** The NGO's upload of the signed copy. */
+  signedUploadId?: string;
+  /** E-mail of the officer who countersigned. */
+  countersignedBy?: string;
+  signedAt?: string;
+}
+
+export interface MidtermRecord {
+  /** 1 for the first report, +1 for every rectification round. */
+  round: number;
+  /** China date the report of this round is due, `YYYY-MM-DD`. */
+  dueDate: string;
+  late?: boolean;
+  passedAt?: string;
+}
+
+export interface EvaluationRecord {
+  agencyId: string;
+  taskId?: string;
+  /** Total score in tenths of a point (see domain/evaluation.ts). */
+  total?: number;
+  grade?: string;
+  evaluatedAt?: string;
+  /** Agencies found not independent of the bureau or the NGO. */
+  excludedAgencies?: string[];
+}
+
+export interface TerminationRecord {
+  reason: string;
+  by: string;
+  at: string;
+}
+
 /** Fields a use case may change on a purchase (the repository owns version and audit head). */
 export type PurchasePatch = Partial<
-  Pick<PurchaseRecord, 'approvalLevels' | 'approvals' | 'outcome' | 'budget'>
+  Pick<
+    PurchaseRecord,
+    | 'approvalLevels'
+    | 'approvals'
+    | 'outcome'
+    | 'budget'
+    | 'decisions'
+    | 'contract'
+    | 'midterm'
+    | 'evaluation'
+    | 'termination'
+    | 'closedAt'
+    | 'ngoInvitedAt'
+  >
 >;
+
+/** Patchable fields, for adapters that copy a patch field by field. */
+export const PURCHASE_PATCH_FIELDS = [
+  'approvalLevels',
+  'approvals',
+  'outcome',
+  'budget',
+  'decisions',
+  'contract',
+  'midterm',
+  'evaluation',
+  'termination',
+  'closedAt',
+  'ngoInvitedAt',
+] as const satisfies readonly (keyof PurchasePatch)[];
 
 export interface AuditInput {
   /** Who: a staff subject, an assignee e-mail, or `system:<function>`. */
@@ -162,20 +259,39 @@ export interface Assignee {
   role: string;
 }
 
+/** What a human task asks of its assignee. */
+export const TASK_PURPOSES = [
+  'APPROVAL',
+  'COUNTERSIGN',
+  'PAYMENT_CONFIRMATION',
+  'MIDTERM_REVIEW',
+  'LATE_REPORT',
+  'EVALUATION',
+] as const;
+export type TaskPurpose = (typeof TASK_PURPOSES)[number];
+
 export interface HumanTask {
   /** Random, >= 128 bits, base64url; the only identifier that leaves the server. */
   taskId: string;
   purchaseId: string;
   /** What the task is for, e.g. `APPROVAL:SECTION_CHIEF`; one live task per purchase and step. */
   stepKey: string;
-  purpose: 'APPROVAL';
-  level: ApprovalLevel;
+  purpose: TaskPurpose;
+  /** Set for APPROVAL (the level deciding); other bureau tasks may carry it for their labels. */
+  level?: ApprovalLevel;
   attempt: TaskAttempt;
   assignee: Assignee;
-  /** Step Functions task token: server-side only, never in a link, page, e-mail or log. */
-  taskToken: string;
+  /**
+   * Step Functions task token: server-side only, never in a link, page, e-mail or log.
+   * Absent when no execution waits on the decision (a payment confirmation).
+   */
+  taskToken?: string;
   /** Per-task secret embedded in the confirmation page; a POST without it changes nothing. */
   nonce: string;
+  /** Small facts for the task's page (tranche, round, amount); never a secret. */
+  context?: Record<string, string | number>;
+  /** EVALUATION: when the evaluator declared independence (the file is shown only after it). */
+  declaredAt?: string;
   createdAt: string;
   expiresAt: string;
   status: TaskStatus;
@@ -197,6 +313,18 @@ export type DecideResult =
   | { outcome: 'BAD_NONCE' }
   | { outcome: 'NOT_FOUND' };
 
+export type DeclareResult =
+  | { outcome: 'DECLARED'; task: HumanTask }
+  /** Declared before (a second click, a second tab): nothing changes. */
+  | { outcome: 'ALREADY_DECLARED'; task: HumanTask }
+  /** Not an EVALUATION task: there is nothing to declare. */
+  | { outcome: 'NOT_EVALUATION'; task: HumanTask }
+  | { outcome: 'ALREADY_DECIDED'; task: HumanTask }
+  | { outcome: 'NOT_PENDING'; task: HumanTask }
+  | { outcome: 'EXPIRED'; task: HumanTask }
+  | { outcome: 'BAD_NONCE' }
+  | { outcome: 'NOT_FOUND' };
+
 export interface TaskRepository {
   /**
    * Opens the task of a step or, when the step already has one, returns it with the new
@@ -206,10 +334,16 @@ export interface TaskRepository {
   openTask(input: {
     purchaseId: string;
     stepKey: string;
-    level: ApprovalLevel;
+    /** @default 'APPROVAL' */
+    purpose?: TaskPurpose;
+    /** Required for APPROVAL (InvalidTaskError without it). */
+    level?: ApprovalLevel;
     attempt: TaskAttempt;
     assignee: Assignee;
-    taskToken: string;
+    /** Omitted when no execution waits on the decision; a renewal without one keeps the stored token. */
+    taskToken?: string;
+    /** Written when the task is created; a renewal keeps the first context. */
+    context?: Record<string, string | number>;
     expiresAt: string;
     now: string;
   }): Promise<{ task: HumanTask; created: boolean }>;
@@ -219,17 +353,25 @@ export interface TaskRepository {
   /** Gives a claim back when the send failed, so a retry sends it. */
   unclaimMail(taskId: string, kind: TaskAttempt): Promise<void>;
   /**
-   * Records the decision (first one wins) on the task, in the purchase's `approvals[level]`
-   * and as an audit entry, in one transaction conditional on the task being PENDING,
-   * unexpired and the nonce matching.
+   * Records the decision (first one wins) on the task, on the purchase (`approvals[level]`
+   * for an APPROVAL task, `decisions[stepKey]` for every other purpose) and as an audit
+   * entry (`approval.decided`, or `task.decided` with the purpose), in one transaction
+   * conditional on the task being PENDING, unexpired and the nonce matching.
    */
   decide(input: {
     taskId: string;
     nonce: string;
     decision: Decision;
     comment: string;
+    data?: Record<string, unknown>;
     now: string;
   }): Promise<DecideResult>;
+  /**
+   * The evaluator declares independence: sets `declaredAt` on a PENDING, unexpired
+   * EVALUATION task whose nonce matches, with the audit entry
+   * `evaluation.independence-declared` in the same transaction. The first declaration wins.
+   */
+  declareIndependence(input: { taskId: string; nonce: string; now: string }): Promise<DeclareResult>;
   markDelivered(taskId: string, now: string): Promise<void>;
   /**
    * Closes every PENDING task of a purchase that has ended (EXPIRED), so its links answer

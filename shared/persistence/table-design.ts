@@ -12,6 +12,10 @@
  * | human task           | TASK#<taskId>          | META                    | PURCHASE#<purchaseId> | TASK#<createdAt>#<taskId> |
  * | budget line          | BUDGET#<lineId>        | META                    |                       |                           |
  * | budget reservation   | BUDGET#<lineId>        | RESERVATION#<purchaseId>|                       |                           |
+ * | deliverable (upload) | PURCHASE#<purchaseId>  | DELIVERABLE#<uploadId>  |                       |                           |
+ * | upload wait          | PURCHASE#<purchaseId>  | WAIT#<kind>             |                       |                           |
+ * | payment step         | PURCHASE#<purchaseId>  | PAYMENT#<tranche, 2 dig>|                       |                           |
+ * | NGO track record     | NGO#<creditCode>       | EVALUATION#<purchaseId> |                       |                           |
  *
  * - The purchase item carries `version` (optimistic lock) and the audit chain head
  *   (`auditSeq`, `auditHash`); appending an audit entry updates the head with a condition on
@@ -26,6 +30,15 @@
  * - Budget lines keep `availableFen`; a reservation decrements it under the condition
  *   `availableFen >= :amount` in the same transaction as the reservation item's
  *   `attribute_not_exists` put, so two proposals cannot both take the last money.
+ * - A deliverable is written once under its uploadId (`attribute_not_exists`) in the same
+ *   transaction as its audit entry, so an S3 event delivered twice records one file, once.
+ * - An upload wait holds the waiting step's task token (server-side only, like a human task's)
+ *   and the instant its round began; satisfying it is conditional on WAITING, the token and the
+ *   round, so of any number of concurrent uploads exactly one resumes the execution.
+ * - A payment step moves NOTIFIED -> CONFIRMED, or to WITHHELD / CANCELLED while not CONFIRMED,
+ *   each move conditional on the status it leaves and audited in the same transaction.
+ * - Track record entries live under the NGO (the bar on new purchases reads one partition) and
+ *   are written once per purchase.
  * - Nothing is ever deleted: released reservations and decided tasks stay with their status.
  */
 
@@ -40,6 +53,8 @@ export const GSI1_PROJECTED_ATTRIBUTES = [
   'stepKey',
   'purpose',
   'level',
+  'context',
+  'declaredAt',
   'attempt',
   'assignee',
   'createdAt',
@@ -65,6 +80,26 @@ export const keys = {
     PK: `BUDGET#${lineId}`,
     SK: `RESERVATION#${purchaseId}`,
   }),
+  deliverable: (purchaseId: string, uploadId: string) => ({
+    PK: `PURCHASE#${purchaseId}`,
+    SK: `DELIVERABLE#${uploadId}`,
+  }),
+  wait: (purchaseId: string, kind: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: `WAIT#${kind}` }),
+  payment: (purchaseId: string, tranche: number) => ({
+    PK: `PURCHASE#${purchaseId}`,
+    SK: `PAYMENT#${String(tranche).padStart(2, '0')}`,
+  }),
+  trackRecord: (creditCode: string, purchaseId: string) => ({
+    PK: `NGO#${creditCode}`,
+    SK: `EVALUATION#${purchaseId}`,
+  }),
+} as const;
+
+/** Sort-key prefixes of the item kinds listed per partition. */
+export const SORT_KEY_PREFIXES = {
+  deliverable: 'DELIVERABLE#',
+  payment: 'PAYMENT#',
+  trackRecord: 'EVALUATION#',
 } as const;
 
 /** Environment variable naming the table, set by the CDK app on every function. */

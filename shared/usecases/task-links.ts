@@ -1,3 +1,4 @@
+import type { ApprovalLevel } from '../config/settings.js';
 import { verifyTaskSignature } from '../links/signing.js';
 import type { HtmlPage } from '../pages/layout.js';
 import {
@@ -32,24 +33,37 @@ export interface TaskLinkDeps {
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
-type Opened = { ok: true; task: HumanTask } | { ok: false; page: HtmlPage };
+/** The tasks these pages serve: approvals, which always carry their level. */
+type ApprovalTask = HumanTask & { level: ApprovalLevel };
+
+type Opened = { ok: true; task: ApprovalTask } | { ok: false; page: HtmlPage };
+
+function isApprovalTask(task: HumanTask): task is ApprovalTask {
+  return task.purpose === 'APPROVAL' && task.level !== undefined;
+}
 
 async function openLink(deps: TaskLinkDeps, taskId: string, sig: string | undefined): Promise<Opened> {
   if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey()))
     return { ok: false, page: forbiddenPage() };
   const task = await deps.tasks.getTask(taskId);
-  if (!task) return { ok: false, page: notFoundPage() };
+  // Tasks of the later stages are not decided through the approval pages.
+  if (!task || !isApprovalTask(task)) return { ok: false, page: notFoundPage() };
   return { ok: true, task };
 }
 
-async function decidedView(deps: TaskLinkDeps, task: HumanTask, variant: 'RECORDED' | 'ALREADY_DECIDED') {
+async function decidedView(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  level: ApprovalLevel,
+  variant: 'RECORDED' | 'ALREADY_DECIDED',
+) {
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!task.decision) throw new Error(`task of ${task.purchaseId} is DECIDED without a decision`);
   return decidedPage(
     decidedPageModel({
       variant,
       title: purchase?.proposal.title ?? task.purchaseId,
-      level: task.level,
+      level,
       decision: task.decision,
     }),
   );
@@ -67,7 +81,7 @@ export async function showTask(
   const opened = await openLink(deps, input.taskId, input.sig);
   if (!opened.ok) return opened.page;
   const { task } = opened;
-  if (task.status === 'DECIDED') return decidedView(deps, task, 'ALREADY_DECIDED');
+  if (task.status === 'DECIDED') return decidedView(deps, task, task.level, 'ALREADY_DECIDED');
   if (isExpired(task, deps.now())) return expiredPage();
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!purchase) return notFoundPage();
@@ -84,7 +98,7 @@ export interface DecisionForm {
 
 /** Hands a recorded decision to the waiting execution, once. */
 async function deliver(deps: TaskLinkDeps, task: HumanTask): Promise<'DELIVERED' | 'CLOSED'> {
-  if (!task.decision) return 'CLOSED';
+  if (!task.decision || task.taskToken === undefined) return 'CLOSED';
   try {
     await deps.callbacks.succeed(task.taskToken, decisionOutput(task.decision));
   } catch (error) {
@@ -135,12 +149,12 @@ export async function decideTask(
         });
         if (purchase?.stage !== 'APPROVAL') return expiredPage();
       }
-      return decidedView(deps, result.task, 'RECORDED');
+      return decidedView(deps, result.task, opened.task.level, 'RECORDED');
     }
     case 'ALREADY_DECIDED':
       // A first POST that recorded but could not deliver (a crash, a throttled call) is completed here.
       if (!result.task.deliveredAt) await deliver(deps, result.task);
-      return decidedView(deps, result.task, 'ALREADY_DECIDED');
+      return decidedView(deps, result.task, opened.task.level, 'ALREADY_DECIDED');
     case 'NOT_PENDING':
     case 'EXPIRED':
       return expiredPage();

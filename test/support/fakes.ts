@@ -7,6 +7,7 @@ import type { Mailer, MailMessage } from '../../shared/mail/sender.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../shared/persistence/audit-chain.js';
 import {
   InvalidEscalationStepError,
+  InvalidTaskError,
   PurchaseNotFoundError,
   ReservationReleasedError,
   StageConflictError,
@@ -19,6 +20,7 @@ import type {
   BudgetRepository,
   ChainVerification,
   DecideResult,
+  DeclareResult,
   HumanTask,
   PublicHumanTask,
   PurchasePatch,
@@ -75,6 +77,7 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
       updatedAt: now,
       approvalLevels: [],
       approvals: {},
+      decisions: {},
       auditSeq: entry.seq,
       auditHash: entry.hash,
     };
@@ -150,28 +153,50 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     this.appliedEvents.add(`${stored.purchaseId}\u0000${entry.eventId}`);
   }
 
-  /** Used by the task repository: a decision is recorded on the purchase in the same step. */
-  recordDecision(
-    purchaseId: string,
-    decision: RecordedDecision,
-    level: HumanTask['level'],
-    attempt: TaskAttempt,
-  ) {
-    const current = this.require(purchaseId);
-    current.approvals[level] = copy(decision);
+  /**
+   * Used by the task repository: a decision is recorded on the purchase in the same step, under
+   * `approvals[level]` for an approval and `decisions[stepKey]` for every other purpose.
+   */
+  recordDecision(task: HumanTask, decision: RecordedDecision): void {
+    const current = this.require(task.purchaseId);
+    const approval = task.purpose === 'APPROVAL' && task.level !== undefined;
+    if (approval && task.level !== undefined) current.approvals[task.level] = copy(decision);
+    else current.decisions = { ...(current.decisions ?? {}), [task.stepKey]: copy(decision) };
+    const detail: Record<string, unknown> = {
+      ...(approval ? { level: task.level } : { purpose: task.purpose, stepKey: task.stepKey }),
+      decision: decision.decision,
+      comment: decision.comment,
+      taskId: decision.taskId,
+      attempt: task.attempt,
+    };
+    if (decision.data !== undefined) detail.data = decision.data;
     this.append(current, {
       actor: decision.by,
-      action: 'approval.decided',
-      detail: {
-        level,
-        decision: decision.decision,
-        comment: decision.comment,
-        taskId: decision.taskId,
-        attempt,
-      },
+      action: approval ? 'approval.decided' : 'task.decided',
+      detail,
       eventId: `decide:${decision.taskId}`,
       at: decision.at,
     });
+  }
+
+  /**
+   * Used by the other repositories: appends one audit entry unless its eventId was applied
+   * (their own write and this entry are one step, as in the table's transactions).
+   */
+  appendAudit(
+    purchaseId: string,
+    input: { actor: string; action: string; detail?: Record<string, unknown>; eventId: string; at: string },
+  ): boolean {
+    const current = this.require(purchaseId);
+    if (this.appliedEvents.has(`${purchaseId}\u0000${input.eventId}`)) return false;
+    this.append(current, input);
+    current.updatedAt = input.at;
+    return true;
+  }
+
+  /** Throws PurchaseNotFoundError like the table's audited writes do for an unknown purchase. */
+  requireExisting(purchaseId: string): void {
+    this.require(purchaseId);
   }
 
   private append(
@@ -241,6 +266,17 @@ function randomId(): string {
   return randomBytes(18).toString('base64url');
 }
 
+/** Why a task cannot take a decision now; undefined if it can. */
+function refusal(
+  task: HumanTask,
+  now: string,
+): Extract<DecideResult, { outcome: 'ALREADY_DECIDED' | 'NOT_PENDING' | 'EXPIRED' }> | undefined {
+  if (task.status === 'DECIDED') return { outcome: 'ALREADY_DECIDED', task: copy(task) };
+  if (task.status !== 'PENDING') return { outcome: 'NOT_PENDING', task: copy(task) };
+  if (Date.parse(task.expiresAt) <= Date.parse(now)) return { outcome: 'EXPIRED', task: copy(task) };
+  return undefined;
+}
+
 export class InMemoryTaskRepository implements TaskRepository {
   readonly records = new Map<string, HumanTask>();
   private readonly steps = new Map<string, string>();
@@ -250,13 +286,15 @@ export class InMemoryTaskRepository implements TaskRepository {
   async openTask(
     input: Parameters<TaskRepository['openTask']>[0],
   ): Promise<{ task: HumanTask; created: boolean }> {
-    const { purchaseId, stepKey, attempt, now } = input;
+    const { purchaseId, stepKey, attempt, now, purpose = 'APPROVAL' } = input;
     if (attempt === 'ESCALATION' && !stepKey.endsWith(ESCALATED_SUFFIX))
       throw new InvalidEscalationStepError(stepKey);
+    if (purpose === 'APPROVAL' && input.level === undefined)
+      throw new InvalidTaskError(`the APPROVAL task of step ${stepKey} needs a level`);
     const existing = this.taskOfStep(purchaseId, stepKey);
     if (existing) {
       if (existing.status === 'PENDING') {
-        existing.taskToken = input.taskToken;
+        if (input.taskToken !== undefined) existing.taskToken = input.taskToken;
         existing.expiresAt = new Date(input.expiresAt).toISOString();
         existing.attempt = attempt;
       }
@@ -272,17 +310,18 @@ export class InMemoryTaskRepository implements TaskRepository {
       taskId: randomId(),
       purchaseId,
       stepKey,
-      purpose: 'APPROVAL',
-      level: input.level,
+      purpose,
       attempt,
       assignee: copy(input.assignee),
-      taskToken: input.taskToken,
       nonce: randomId(),
       createdAt: now,
       expiresAt: new Date(input.expiresAt).toISOString(),
       status: 'PENDING',
       mailsSent: [],
     };
+    if (input.level !== undefined) task.level = input.level;
+    if (input.taskToken !== undefined) task.taskToken = input.taskToken;
+    if (input.context !== undefined) task.context = copy(input.context);
     this.records.set(task.taskId, task);
     this.steps.set(`${purchaseId}\u0000${stepKey}`, task.taskId);
     if (superseded) superseded.status = 'SUPERSEDED';
@@ -310,9 +349,8 @@ export class InMemoryTaskRepository implements TaskRepository {
     const task = this.records.get(input.taskId);
     if (!task) return { outcome: 'NOT_FOUND' };
     if (task.nonce !== input.nonce) return { outcome: 'BAD_NONCE' };
-    if (task.status === 'DECIDED') return { outcome: 'ALREADY_DECIDED', task: copy(task) };
-    if (task.status !== 'PENDING') return { outcome: 'NOT_PENDING', task: copy(task) };
-    if (Date.parse(task.expiresAt) <= Date.parse(input.now)) return { outcome: 'EXPIRED', task: copy(task) };
+    const refused = refusal(task, input.now);
+    if (refused) return refused;
     const decision: RecordedDecision = {
       decision: input.decision,
       by: task.assignee.email,
@@ -321,10 +359,35 @@ export class InMemoryTaskRepository implements TaskRepository {
       at: input.now,
       taskId: task.taskId,
     };
-    this.purchases.recordDecision(task.purchaseId, decision, task.level, task.attempt);
+    if (input.data !== undefined) decision.data = copy(input.data);
+    this.purchases.recordDecision(task, decision);
     task.status = 'DECIDED';
     task.decision = decision;
     return { outcome: 'DECIDED', task: copy(task) };
+  }
+
+  async declareIndependence(input: { taskId: string; nonce: string; now: string }): Promise<DeclareResult> {
+    const task = this.records.get(input.taskId);
+    if (!task) return { outcome: 'NOT_FOUND' };
+    if (task.nonce !== input.nonce) return { outcome: 'BAD_NONCE' };
+    if (task.purpose !== 'EVALUATION') return { outcome: 'NOT_EVALUATION', task: copy(task) };
+    if (task.declaredAt !== undefined) return { outcome: 'ALREADY_DECLARED', task: copy(task) };
+    const refused = refusal(task, input.now);
+    if (refused) return refused;
+    this.purchases.appendAudit(task.purchaseId, {
+      actor: task.assignee.email,
+      action: 'evaluation.independence-declared',
+      detail: {
+        taskId: task.taskId,
+        stepKey: task.stepKey,
+        assignee: task.assignee.email,
+        role: task.assignee.role,
+      },
+      eventId: `declare:${task.taskId}`,
+      at: input.now,
+    });
+    task.declaredAt = input.now;
+    return { outcome: 'DECLARED', task: copy(task) };
   }
 
   async markDelivered(taskId: string, now: string): Promise<void> {
@@ -470,6 +533,7 @@ export function purchaseRecord(
     updatedAt: '2026-03-01T08:00:00.000Z',
     approvalLevels: [],
     approvals: {},
+    decisions: {},
     auditSeq: 0,
     auditHash: GENESIS_HASH,
     ...overrides,

@@ -69,3 +69,8 @@ export class ContentionError extends Error {
     super(`gave up on ${what} after ${attempts} attempts lost to concurrent changes`);
   }
 }
+
+/** A task opened with input that cannot be recorded (an APPROVAL task without its level). */
+export class InvalidTaskError extends Error {
+  override name = 'InvalidTaskError';
+}

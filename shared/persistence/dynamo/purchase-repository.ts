@@ -1,13 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { canTransition, IllegalTransitionError, isTerminal, type Stage } from '../../domain/lifecycle.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../audit-chain.js';
-import type {
-  AuditEntry,
-  AuditInput,
-  ChainVerification,
-  PurchasePatch,
-  PurchaseRecord,
-  PurchaseRepository,
+import {
+  type AuditEntry,
+  type AuditInput,
+  type ChainVerification,
+  PURCHASE_PATCH_FIELDS,
+  type PurchasePatch,
+  type PurchaseRecord,
+  type PurchaseRepository,
 } from '../ports.js';
 import { GSI1, keys } from '../table-design.js';
 import { ContentionError, PurchaseNotFoundError, StageConflictError } from './errors.js';
@@ -37,7 +38,6 @@ export interface DynamoRepositoryOptions {
 
 /** Marks a purchase in the sparse GSI1 partition that lists the ones still running. */
 const OPEN_PARTITION = 'OPEN';
-const PATCH_FIELDS = ['approvalLevels', 'approvals', 'outcome', 'budget'] as const;
 
 export class DynamoPurchaseRepository implements PurchaseRepository {
   private readonly client: DynamoDBDocumentClient;
@@ -76,6 +76,7 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
       updatedAt: now,
       approvalLevels: [],
       approvals: {},
+      decisions: {},
       auditSeq: entry.seq,
       auditHash: entry.hash,
     });
@@ -277,6 +278,6 @@ function stageMisfit(current: PurchaseRecord, from?: Stage, to?: Stage): Error |
 
 function pickPatch(set: PurchasePatch): PurchasePatch {
   const patch: Record<string, unknown> = {};
-  for (const field of PATCH_FIELDS) if (set[field] !== undefined) patch[field] = set[field];
+  for (const field of PURCHASE_PATCH_FIELDS) if (set[field] !== undefined) patch[field] = set[field];
   return patch as PurchasePatch;
 }

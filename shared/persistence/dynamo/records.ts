@@ -1,12 +1,19 @@
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, HumanTask, PublicHumanTask, PurchaseRecord } from '../ports.js';
+import type { TrackRecordEntry } from '../../domain/track-record.js';
+import { nextAuditEntry } from '../audit-chain.js';
+import type { DeliverableRecord, PaymentRecord, UploadWait } from '../lifecycle-ports.js';
+import type { AuditEntry, AuditInput, HumanTask, PublicHumanTask, PurchaseRecord } from '../ports.js';
 import { keys } from '../table-design.js';
-import type { UpdateBuilder } from './expressions.js';
+import { ContentionError, PurchaseNotFoundError } from './errors.js';
+import { UpdateBuilder } from './expressions.js';
+import { backoff, cancellationCodes, conditionFailed, lostRace, MAX_ATTEMPTS } from './transactions.js';
 
 /** Maps between stored items and the records of ports.ts; item-only attributes stay here. */
 
@@ -24,13 +31,27 @@ export function purchaseFromItem(item: Item): PurchaseRecord {
     updatedAt: item.updatedAt as string,
     approvalLevels: (item.approvalLevels ?? []) as PurchaseRecord['approvalLevels'],
     approvals: (item.approvals ?? {}) as PurchaseRecord['approvals'],
+    // Items written before the later stages existed have no decisions map.
+    decisions: (item.decisions ?? {}) as PurchaseRecord['decisions'],
     auditSeq: item.auditSeq as number,
     auditHash: item.auditHash as string,
   };
-  if (item.outcome !== undefined) record.outcome = item.outcome as PurchaseRecord['outcome'];
-  if (item.budget !== undefined) record.budget = item.budget as PurchaseRecord['budget'];
+  for (const field of OPTIONAL_PURCHASE_FIELDS) {
+    if (item[field] !== undefined) (record as unknown as Item)[field] = item[field];
+  }
   return record;
 }
+
+const OPTIONAL_PURCHASE_FIELDS = [
+  'outcome',
+  'budget',
+  'contract',
+  'midterm',
+  'evaluation',
+  'termination',
+  'closedAt',
+  'ngoInvitedAt',
+] as const satisfies readonly (keyof PurchaseRecord)[];
 
 export function auditEntryFromItem(item: Item): AuditEntry {
   return {
@@ -47,7 +68,9 @@ export function auditEntryFromItem(item: Item): AuditEntry {
 }
 
 export function taskFromItem(item: Item): HumanTask {
-  return { ...publicTaskFromItem(item), taskToken: item.taskToken as string, nonce: item.nonce as string };
+  const task: HumanTask = { ...publicTaskFromItem(item), nonce: item.nonce as string };
+  if (item.taskToken !== undefined) task.taskToken = item.taskToken as string;
+  return task;
 }
 
 /** Picks the public fields one by one, so a secret added to the item later is not leaked. */
@@ -56,8 +79,8 @@ export function publicTaskFromItem(item: Item): PublicHumanTask {
     taskId: item.taskId as string,
     purchaseId: item.purchaseId as string,
     stepKey: item.stepKey as string,
-    purpose: item.purpose as HumanTask['purpose'],
-    level: item.level as HumanTask['level'],
+    // Tasks written before other purposes existed were all approvals.
+    purpose: (item.purpose ?? 'APPROVAL') as HumanTask['purpose'],
     attempt: item.attempt as HumanTask['attempt'],
     assignee: item.assignee as HumanTask['assignee'],
     createdAt: item.createdAt as string,
@@ -65,9 +88,70 @@ export function publicTaskFromItem(item: Item): PublicHumanTask {
     status: item.status as HumanTask['status'],
     mailsSent: (item.mailsSent ?? []) as HumanTask['mailsSent'],
   };
+  if (item.level !== undefined) task.level = item.level as HumanTask['level'];
+  if (item.context !== undefined) task.context = item.context as HumanTask['context'];
+  if (item.declaredAt !== undefined) task.declaredAt = item.declaredAt as string;
   if (item.decision !== undefined) task.decision = item.decision as HumanTask['decision'];
   if (item.deliveredAt !== undefined) task.deliveredAt = item.deliveredAt as string;
   return task;
+}
+
+/** Copies the named attributes that are present: item-only attributes (keys, entity) stay behind. */
+function pick<T>(item: Item, required: readonly string[], optional: readonly string[]): T {
+  const out: Item = {};
+  for (const field of required) out[field] = item[field];
+  for (const field of optional) if (item[field] !== undefined) out[field] = item[field];
+  return out as T;
+}
+
+export function deliverableFromItem(item: Item): DeliverableRecord {
+  return pick<DeliverableRecord>(
+    item,
+    [
+      'purchaseId',
+      'uploadId',
+      'kind',
+      'key',
+      'fileName',
+      'size',
+      'sha256',
+      'uploadedBy',
+      'uploadedAt',
+      'eTag',
+      'status',
+      'reasons',
+    ],
+    ['detectedType', 'declaredContentType'],
+  );
+}
+
+export function waitFromItem(item: Item): UploadWait {
+  return pick<UploadWait>(
+    item,
+    ['purchaseId', 'kind', 'taskToken', 'since', 'status', 'updatedAt'],
+    ['uploadId'],
+  );
+}
+
+export function paymentFromItem(item: Item): PaymentRecord {
+  return pick<PaymentRecord>(
+    item,
+    ['purchaseId', 'tranche', 'milestone', 'amountFen', 'status'],
+    [
+      'dueDate',
+      'notifiedAt',
+      'confirmTaskId',
+      'confirmedAt',
+      'confirmedBy',
+      'reference',
+      'reason',
+      'closedAt',
+    ],
+  );
+}
+
+export function trackRecordFromItem(item: Item): TrackRecordEntry {
+  return pick<TrackRecordEntry>(item, ['purchaseId', 'grade', 'total', 'evaluatedAt', 'evaluatedOn'], []);
 }
 
 /**
@@ -137,4 +221,49 @@ export async function queryAll(
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/**
+ * Writes a record's own items together with one audit entry of its purchase (through
+ * auditedWriteItems), trying again while other changes move the chain head first.
+ * `items` is asked again on every try, so its conditions can follow a fresh read.
+ * REFUSED: one of the own items' conditions failed, or the eventId was applied before; the
+ * caller reads what is stored and answers from that.
+ */
+export async function writeWithAudit(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  input: {
+    purchaseId: string;
+    audit: AuditInput;
+    eventId: string;
+    now: string;
+    items: () => Promise<TransactItem[]> | TransactItem[];
+  },
+): Promise<'WRITTEN' | 'REFUSED'> {
+  const { purchaseId, audit, eventId, now } = input;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.purchase(purchaseId), ConsistentRead: true }),
+    );
+    if (!Item) throw new PurchaseNotFoundError(purchaseId);
+    const purchase = purchaseFromItem(Item);
+    const own = await input.items();
+    const entry = nextAuditEntry(purchase, { ...audit, eventId, at: now });
+    const audited = auditedWriteItems(tableName, purchase, entry, new UpdateBuilder());
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: [...own, ...audited] }));
+      return 'WRITTEN';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const head = own.length;
+      if (own.some((_, index) => conditionFailed(codes, index)) || conditionFailed(codes, head + 2)) {
+        return 'REFUSED';
+      }
+      if (!lostRace(codes, [head, head + 1])) throw error;
+      await backoff(attempt);
+    }
+  }
+  throw new ContentionError(`the audit log of purchase ${purchaseId}`, MAX_ATTEMPTS);
 }

@@ -7,9 +7,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { nextAuditEntry } from '../audit-chain.js';
 import type {
+  AuditInput,
   DecideResult,
+  DeclareResult,
   HumanTask,
   PublicHumanTask,
+  PurchaseRecord,
   RecordedDecision,
   TaskAttempt,
   TaskRepository,
@@ -18,6 +21,7 @@ import { GSI1, keys } from '../table-design.js';
 import {
   ContentionError,
   InvalidEscalationStepError,
+  InvalidTaskError,
   PurchaseNotFoundError,
   TaskNotDecidedError,
   TaskNotFoundError,
@@ -45,6 +49,22 @@ const ESCALATED_SUFFIX = ':ESCALATED';
 
 type OpenTaskInput = Parameters<TaskRepository['openTask']>[0];
 type DecideInput = Parameters<TaskRepository['decide']>[0];
+type PendingInput = { taskId: string; nonce: string; now: string };
+
+/** What a write on a pending task changes: the task, the purchase, and the audit entry of both. */
+interface PendingChange {
+  /** The task's own change: a SET clause, further conditions and their placeholders. */
+  task: {
+    update: string;
+    condition?: string;
+    names?: Record<string, string>;
+    values: Record<string, unknown>;
+  };
+  purchase: UpdateBuilder;
+  audit: AuditInput & { eventId: string };
+  /** The task as it is once the write went through. */
+  after: HumanTask;
+}
 
 /** 144 random bits, URL-safe: unguessable in a link and short enough for an e-mail. */
 function randomId(): string {
@@ -85,9 +105,13 @@ export class DynamoTaskRepository implements TaskRepository {
   }
 
   async openTask(input: OpenTaskInput): Promise<{ task: HumanTask; created: boolean }> {
-    const { purchaseId, stepKey, attempt: taskAttempt, now } = input;
+    const { purchaseId, stepKey, attempt: taskAttempt, now, purpose = 'APPROVAL' } = input;
     if (taskAttempt === 'ESCALATION' && !stepKey.endsWith(ESCALATED_SUFFIX)) {
       throw new InvalidEscalationStepError(stepKey);
+    }
+    // The decision of an approval is recorded under its level; without one it would have nowhere to go.
+    if (purpose === 'APPROVAL' && input.level === undefined) {
+      throw new InvalidTaskError(`the APPROVAL task of step ${stepKey} needs a level`);
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const existing = await this.taskOfStep(purchaseId, stepKey);
@@ -105,12 +129,13 @@ export class DynamoTaskRepository implements TaskRepository {
         taskId: randomId(),
         purchaseId,
         stepKey,
-        purpose: 'APPROVAL',
+        purpose,
         level: input.level,
         attempt: taskAttempt,
         assignee: input.assignee,
         taskToken: input.taskToken,
         nonce: randomId(),
+        context: input.context,
         createdAt: now,
         expiresAt: isoInstant(input.expiresAt),
         status: 'PENDING',
@@ -228,49 +253,127 @@ export class DynamoTaskRepository implements TaskRepository {
   }
 
   async decide(input: DecideInput): Promise<DecideResult> {
+    const { taskId, now } = input;
+    return this.changePending<DecideResult>(input, {
+      refuse: (task) => refusal(task, now),
+      change: (task, purchase) => {
+        const decision: RecordedDecision = withoutUndefined({
+          decision: input.decision,
+          by: task.assignee.email,
+          byName: task.assignee.name,
+          comment: input.comment,
+          at: now,
+          taskId,
+          data: input.data,
+        });
+        const approval = task.purpose === 'APPROVAL' && task.level !== undefined;
+        const meta = new UpdateBuilder();
+        if (approval) meta.set(`approvals.${task.level}`, decision);
+        // The whole map is written: items from before the later stages have none to set a key in,
+        // and the purchase's version condition keeps a concurrent change from being lost.
+        else meta.set('decisions', { ...purchase.decisions, [task.stepKey]: decision });
+        const detail: Record<string, unknown> = {
+          ...(approval ? { level: task.level } : { purpose: task.purpose, stepKey: task.stepKey }),
+          decision: input.decision,
+          comment: input.comment,
+          taskId,
+          attempt: task.attempt,
+        };
+        if (input.data !== undefined) detail.data = input.data;
+        return {
+          task: {
+            update: 'SET #status = :decided, decision = :decision',
+            values: { ':decided': 'DECIDED', ':decision': decision },
+          },
+          purchase: meta,
+          audit: {
+            actor: task.assignee.email,
+            action: approval ? 'approval.decided' : 'task.decided',
+            detail,
+            eventId: `decide:${taskId}`,
+          },
+          after: { ...task, status: 'DECIDED', decision },
+        };
+      },
+      done: (task) => ({ outcome: 'DECIDED', task }),
+    });
+  }
+
+  async declareIndependence(input: PendingInput): Promise<DeclareResult> {
+    const { taskId, now } = input;
+    const declared = (task: HumanTask): DeclareResult | undefined => {
+      if (task.purpose !== 'EVALUATION') return { outcome: 'NOT_EVALUATION', task };
+      if (task.declaredAt !== undefined) return { outcome: 'ALREADY_DECLARED', task };
+      return refusal(task, now) as DeclareResult | undefined;
+    };
+    return this.changePending<DeclareResult>(input, {
+      refuse: declared,
+      change: (task) => {
+        return {
+          task: {
+            update: 'SET declaredAt = :declaredAt',
+            // First declaration wins; only an evaluation has anything to declare.
+            condition: '#purpose = :evaluation AND attribute_not_exists(declaredAt)',
+            names: { '#purpose': 'purpose' },
+            values: { ':declaredAt': now, ':evaluation': 'EVALUATION' },
+          },
+          purchase: new UpdateBuilder(),
+          audit: {
+            actor: task.assignee.email,
+            action: 'evaluation.independence-declared',
+            detail: {
+              taskId,
+              stepKey: task.stepKey,
+              assignee: task.assignee.email,
+              role: task.assignee.role,
+            },
+            eventId: `declare:${taskId}`,
+          },
+          after: { ...task, declaredAt: now },
+        };
+      },
+      done: (task) => ({ outcome: 'DECLARED', task }),
+    });
+  }
+
+  /**
+   * One write on a task that still waits: the task's own change, the purchase's and the audit
+   * entry in one transaction, conditional on the task being PENDING, unexpired and the nonce
+   * matching. `refuse` judges the stored task before the write and again when a condition
+   * failed (someone else, or the clock, got there first).
+   */
+  private async changePending<R>(
+    input: PendingInput,
+    steps: {
+      refuse: (task: HumanTask) => R | undefined;
+      change: (task: HumanTask, purchase: PurchaseRecord) => PendingChange;
+      done: (task: HumanTask) => R;
+    },
+  ): Promise<R | { outcome: 'BAD_NONCE' } | { outcome: 'NOT_FOUND' }> {
     const { taskId, nonce, now } = input;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const task = await this.getTask(taskId);
       if (!task) return { outcome: 'NOT_FOUND' };
       // The nonce comes first: without it a caller learns nothing about the task.
       if (!nonceMatches(task.nonce, nonce)) return { outcome: 'BAD_NONCE' };
-      const refused = refusal(task, now);
+      const refused = steps.refuse(task);
       if (refused) return refused;
 
       const purchase = await this.purchases.getPurchase(task.purchaseId);
       if (!purchase) throw new PurchaseNotFoundError(task.purchaseId);
-      const decision: RecordedDecision = {
-        decision: input.decision,
-        by: task.assignee.email,
-        byName: task.assignee.name,
-        comment: input.comment,
-        at: now,
-        taskId,
-      };
-      const entry = nextAuditEntry(purchase, {
-        actor: task.assignee.email,
-        action: 'approval.decided',
-        detail: {
-          level: task.level,
-          decision: input.decision,
-          comment: input.comment,
-          taskId,
-          attempt: task.attempt,
-        },
-        eventId: `decide:${taskId}`,
-        at: now,
-      });
-      const meta = new UpdateBuilder().set(`approvals.${task.level}`, decision);
+      const change = steps.change(task, purchase);
+      const entry = nextAuditEntry(purchase, { ...change.audit, at: now });
+      const own = change.task;
+      const waiting = '#status = :pending AND nonce = :nonce AND expiresAt > :now';
       const taskUpdate: TransactItem = {
         Update: {
           TableName: this.tableName,
           Key: keys.task(taskId),
-          UpdateExpression: 'SET #status = :decided, decision = :decision',
-          ConditionExpression: '#status = :pending AND nonce = :nonce AND expiresAt > :now',
-          ExpressionAttributeNames: { '#status': 'status' },
+          UpdateExpression: own.update,
+          ConditionExpression: own.condition === undefined ? waiting : `${waiting} AND ${own.condition}`,
+          ExpressionAttributeNames: { '#status': 'status', ...own.names },
           ExpressionAttributeValues: {
-            ':decided': 'DECIDED',
-            ':decision': decision,
+            ...own.values,
             ':pending': 'PENDING',
             ':nonce': nonce,
             ':now': isoInstant(now),
@@ -280,17 +383,19 @@ export class DynamoTaskRepository implements TaskRepository {
       try {
         await this.client.send(
           new TransactWriteCommand({
-            TransactItems: [taskUpdate, ...auditedWriteItems(this.tableName, purchase, entry, meta)],
+            TransactItems: [
+              taskUpdate,
+              ...auditedWriteItems(this.tableName, purchase, entry, change.purchase),
+            ],
           }),
         );
-        return { outcome: 'DECIDED', task: { ...task, status: 'DECIDED', decision } };
+        return steps.done(change.after);
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
         if (conditionFailed(codes, 0) || conditionFailed(codes, 3)) {
-          // Someone else's decision (or the clock) got there first; the stored task says which.
           const latest = await this.getTask(taskId);
-          const after = latest && refusal(latest, now);
+          const after = latest && steps.refuse(latest);
           if (after) return after;
         } else if (!lostRace(codes, [1, 2])) {
           throw error;
@@ -298,7 +403,7 @@ export class DynamoTaskRepository implements TaskRepository {
         await backoff(attempt);
       }
     }
-    throw new ContentionError(`deciding task ${taskId}`, MAX_ATTEMPTS);
+    throw new ContentionError(`changing task ${taskId}`, MAX_ATTEMPTS);
   }
 
   async markDelivered(taskId: string, now: string): Promise<void> {
@@ -376,20 +481,18 @@ export class DynamoTaskRepository implements TaskRepository {
    */
   private async renew(task: HumanTask, input: OpenTaskInput): Promise<HumanTask> {
     if (task.status !== 'PENDING') return task;
+    const update = new UpdateBuilder()
+      .set('expiresAt', isoInstant(input.expiresAt))
+      .set('attempt', input.attempt);
+    // A task nobody waits on keeps whatever token it has (none).
+    if (input.taskToken !== undefined) update.set('taskToken', input.taskToken);
+    update.condition(`${update.name('status')} = ${update.value('PENDING')}`);
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.task(task.taskId),
-          UpdateExpression: 'SET taskToken = :token, expiresAt = :expiresAt, attempt = :attempt',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':token': input.taskToken,
-            ':expiresAt': isoInstant(input.expiresAt),
-            ':attempt': input.attempt,
-            ':pending': 'PENDING',
-          },
+          ...update.build(),
           ReturnValues: 'ALL_NEW',
         }),
       );

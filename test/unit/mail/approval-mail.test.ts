@@ -30,7 +30,7 @@ const proposal: Proposal = {
   budgetLineRef: '2026-MZ-ELDER-01',
 };
 
-const task: HumanTask = {
+const task = {
   taskId: 'AbCdEfGhIjKlMnOpQrSt_-12',
   purchaseId: 'p-2026-0001',
   stepKey: 'APPROVAL:SECTION_CHIEF',
@@ -44,7 +44,7 @@ const task: HumanTask = {
   expiresAt: '2026-03-04T09:00:00.000Z',
   status: 'PENDING',
   mailsSent: [],
-};
+} satisfies HumanTask;
 
 function firstMail(overrides: Partial<Parameters<typeof approvalMailModel>[0]> = {}) {
   return renderApprovalMail(

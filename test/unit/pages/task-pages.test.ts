@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApprovalLevel } from '../../../shared/config/settings.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import {
   COMMENT_MAX_LENGTH,
@@ -46,7 +47,10 @@ const proposal: Proposal = {
   budgetLineRef: '2026-MZ-RURAL-01',
 };
 
-const task: HumanTask = {
+/** The tasks this page serves: approvals, which carry their level. */
+type ApprovalTask = HumanTask & { level: ApprovalLevel };
+
+const task: ApprovalTask = {
   taskId: TASK_ID,
   purchaseId: 'p-2026-0007',
   stepKey: 'APPROVAL:BUREAU_DIRECTOR',
@@ -62,7 +66,7 @@ const task: HumanTask = {
   mailsSent: ['FIRST'],
 };
 
-function page(p: Proposal = proposal, t: HumanTask = task): string {
+function page(p: Proposal = proposal, t: ApprovalTask = task): string {
   return confirmationPage(confirmationPageModel({ purchaseId: t.purchaseId, proposal: p, task: t })).html;
 }
 
@@ -184,7 +188,7 @@ describe('confirmationPage', () => {
   });
 
   it('says when the approval was escalated to the deputy', () => {
-    const escalated: HumanTask = {
+    const escalated: ApprovalTask = {
       ...task,
       attempt: 'ESCALATION',
       assignee: { name: '李副局长', email: 'deputy@civil-affairs.example.gov.cn', role: 'DEPUTY' },
@@ -214,7 +218,7 @@ describe('confirmationPage', () => {
       ],
       justification: `J ${SCRIPT}`,
     };
-    const hostileTask: HumanTask = {
+    const hostileTask: ApprovalTask = {
       ...task,
       assignee: { ...task.assignee, name: `A ${SCRIPT}` },
       nonce: '"><script>x</script>',

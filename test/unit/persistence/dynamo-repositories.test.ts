@@ -51,6 +51,7 @@ const purchase: PurchaseRecord = {
   updatedAt: '2026-03-01T09:00:00.000Z',
   approvalLevels: ['SECTION_CHIEF'],
   approvals: {},
+  decisions: {},
   auditSeq: 3,
   auditHash: 'c'.repeat(64),
 };
