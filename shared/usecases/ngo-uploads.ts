@@ -105,6 +105,8 @@ export interface RecordUploadDeps {
   settings: Pick<LifecycleSettings, 'uploads'>;
   now: Now;
   log?: Log;
+  /** Quarantines and lost callbacks; defaults to `log`. */
+  warn?: Log;
 }
 
 /** How long the contract download link on the page works. */
@@ -386,6 +388,7 @@ export async function recordUpload(
   event: ObjectCreated,
 ): Promise<RecordUploadResult> {
   const log = deps.log ?? (() => undefined);
+  const warn = deps.warn ?? log;
   if (event.bucket !== deps.bucket) {
     log('object event of another bucket ignored', { bucket: event.bucket });
     return { outcome: 'IGNORED_OTHER_BUCKET' };
@@ -395,14 +398,14 @@ export async function recordUpload(
     // Only a presigned POST of ours can write to the bucket's upload area, so this is either
     // another writer or a bug: keep the object (nothing is deleted) but mark it.
     await deps.objects.quarantine(event.key, QUARANTINE_OUTSIDE_SCHEME);
-    log('object outside the upload scheme quarantined', { key: event.key });
+    warn('object outside the upload scheme quarantined', { key: event.key });
     return { outcome: 'QUARANTINED_OUTSIDE_SCHEME' };
   }
   const { purchaseId, uploadId, kind, fileName } = parts;
   const purchase = await deps.purchases.getPurchase(purchaseId);
   if (!purchase) {
     await deps.objects.quarantine(event.key, 'unknown-purchase');
-    log('upload for an unknown purchase quarantined', { purchaseId, uploadId });
+    warn('upload for an unknown purchase quarantined', { purchaseId, uploadId });
     return { outcome: 'QUARANTINED_UNKNOWN_PURCHASE', purchaseId };
   }
 
@@ -441,7 +444,7 @@ export async function recordUpload(
     created,
   });
   if (deliverable.status !== 'ACCEPTED') return { ...base, resumed: false };
-  return { ...base, resumed: await resumeWaitingStep(deps, deliverable, log) };
+  return { ...base, resumed: await resumeWaitingStep(deps, deliverable, log, warn) };
 }
 
 async function judge(
@@ -482,6 +485,7 @@ async function resumeWaitingStep(
   deps: RecordUploadDeps,
   upload: DeliverableRecord,
   log: Log,
+  warn: Log,
 ): Promise<boolean> {
   const wait = await deps.waits.getWait(upload.purchaseId, upload.kind);
   if (wait?.status !== 'WAITING') return false;
@@ -507,7 +511,7 @@ async function resumeWaitingStep(
     });
   } catch (error) {
     if (!(error instanceof TaskClosedError)) throw error;
-    log('upload accepted while no execution waited for it', {
+    warn('upload accepted while no execution waited for it', {
       purchaseId: upload.purchaseId,
       uploadId: upload.uploadId,
     });

@@ -2,14 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
 import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import type { UploadKind } from '../../../shared/domain/uploads.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
-import type {
-  DeliverableRecord,
-  DeliverableRepository,
-  UploadWait,
-  WaitRepository,
-} from '../../../shared/persistence/lifecycle-ports.js';
 import type { PurchaseRecord } from '../../../shared/persistence/ports.js';
 import {
   decodeS3EventKey,
@@ -29,59 +22,7 @@ import {
   TEST_LINK_KEY,
   TestClock,
 } from '../../support/fakes.js';
-
-// Minimal doubles of the lifecycle ports, keeping only the promises the use case relies on
-// (a deliverable recorded once per uploadId; a wait satisfied once while WAITING with its token).
-class Deliverables implements DeliverableRepository {
-  readonly records: DeliverableRecord[] = [];
-  async recordDeliverable(record: DeliverableRecord) {
-    const earlier = this.records.find((r) => r.uploadId === record.uploadId);
-    if (earlier) return { deliverable: structuredClone(earlier), created: false };
-    this.records.push(structuredClone(record));
-    return { deliverable: structuredClone(record), created: true };
-  }
-  async listDeliverables(purchaseId: string) {
-    return this.records.filter((r) => r.purchaseId === purchaseId).map((r) => structuredClone(r));
-  }
-}
-
-class Waits implements WaitRepository {
-  readonly waits = new Map<string, UploadWait>();
-  async armWait(input: {
-    purchaseId: string;
-    kind: UploadKind;
-    taskToken: string;
-    since: string;
-    now: string;
-  }) {
-    const wait: UploadWait = {
-      purchaseId: input.purchaseId,
-      kind: input.kind,
-      taskToken: input.taskToken,
-      since: input.since,
-      status: 'WAITING',
-      updatedAt: input.now,
-    };
-    this.waits.set(`${input.purchaseId}/${input.kind}`, wait);
-    return structuredClone(wait);
-  }
-  async getWait(purchaseId: string, kind: UploadKind) {
-    const wait = this.waits.get(`${purchaseId}/${kind}`);
-    return wait && structuredClone(wait);
-  }
-  async satisfyWait(input: {
-    purchaseId: string;
-    kind: UploadKind;
-    taskToken: string;
-    uploadId: string;
-    now: string;
-  }) {
-    const wait = this.waits.get(`${input.purchaseId}/${input.kind}`);
-    if (wait?.status !== 'WAITING' || wait.taskToken !== input.taskToken) return false;
-    Object.assign(wait, { status: 'SATISFIED', uploadId: input.uploadId, updatedAt: input.now });
-    return true;
-  }
-}
+import { Deliverables, Waits } from './ngo-test-doubles.js';
 
 class FakeObjects implements ObjectStore {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();

@@ -1,0 +1,89 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { PAGE_HEADERS } from '../../shared/pages/layout.js';
+import type { DeliverableRepository, WaitRepository } from '../../shared/persistence/lifecycle-ports.js';
+import { requireEnv } from '../../shared/runtime/env.js';
+import { htmlResponse, json, pageErrors, rawBody } from '../../shared/runtime/http.js';
+import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
+import { log } from '../../shared/runtime/log.js';
+import { linkKeyProvider } from '../../shared/runtime/mail-and-links.js';
+import { tableRepositories } from '../../shared/runtime/repositories.js';
+import { createObjectReader, createUploadSigner, s3Client } from '../../shared/runtime/s3.js';
+import { type NgoPageDeps, presignUpload, showNgoPage } from '../../shared/usecases/ngo-uploads.js';
+import { systemNow } from '../../shared/usecases/ports.js';
+
+// deliverables/waits join the table's repositories with the lifecycle persistence.
+const { purchases, deliverables, waits } = tableRepositories() as ReturnType<typeof tableRepositories> & {
+  deliverables: DeliverableRepository;
+  waits: WaitRepository;
+};
+const storage = { client: s3Client(), bucket: requireEnv('DOCUMENTS_BUCKET') };
+const deps: NgoPageDeps = {
+  purchases,
+  deliverables,
+  waits,
+  signer: createUploadSigner(storage),
+  objects: createObjectReader(storage),
+  linkKey: linkKeyProvider(),
+  settings: lifecycleSettings(),
+  now: systemNow,
+};
+
+/** The presign request is four short fields; anything bigger is not one. */
+const MAX_JSON_BYTES = 4 * 1024;
+
+function isUploadsRoute(event: APIGatewayProxyEventV2): boolean {
+  return /\/uploads\/?$/.test(event.rawPath);
+}
+
+/** The uploads route answers in JSON even when it fails; the page route with the plain 500 page. */
+function ngoErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  const page = pageErrors();
+  return {
+    onError: async (request) => {
+      if (!isUploadsRoute(request.event)) return page.onError?.(request);
+      const error = request.error as Error;
+      log.error('unhandled error', { error: error.name, message: error.message });
+      request.response = json(500, {
+        message: '系统暂时出错，请稍后重试。 Something went wrong; try again later.',
+      });
+    },
+  };
+}
+
+/**
+ * GET|HEAD /ngo/{purchaseId}?exp&sig: the NGO's page.
+ * POST /ngo/{purchaseId}/uploads?exp&sig: a presigned POST for one file (JSON in, JSON out).
+ */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(ngoErrors())
+  .handler(async (event) => {
+    const method = event.requestContext.http.method;
+    const link = {
+      purchaseId: event.pathParameters?.purchaseId ?? '',
+      exp: event.queryStringParameters?.exp,
+      sig: event.queryStringParameters?.sig,
+    };
+    if (isUploadsRoute(event)) {
+      if (method !== 'POST') return json(405, { message: 'POST a JSON upload request here.' });
+      const text = rawBody(event);
+      let body: unknown;
+      try {
+        body = text.length <= MAX_JSON_BYTES ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (body === undefined)
+        return json(400, { message: '请求须为 JSON。 The request must be a small JSON object.' });
+      const reply = await presignUpload(deps, { ...link, body });
+      return json(reply.statusCode, reply.body);
+    }
+    if (method !== 'GET' && method !== 'HEAD') return json(405, { message: 'GET this page.' });
+    const page = await showNgoPage(deps, link);
+    const response = htmlResponse(page, method);
+    if (!('contentSecurityPolicy' in page)) return response;
+    return {
+      ...response,
+      headers: { ...PAGE_HEADERS, 'Content-Security-Policy': page.contentSecurityPolicy },
+    };
+  });

@@ -1,0 +1,101 @@
+import middy from '@middy/core';
+import * as z from 'zod/mini';
+import { ValidationError } from '../../shared/domain/errors.js';
+import { zodIssuesToFieldErrors } from '../../shared/domain/policy.js';
+import type { DeliverableRepository, WaitRepository } from '../../shared/persistence/lifecycle-ports.js';
+import { requireEnv } from '../../shared/runtime/env.js';
+import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
+import { log } from '../../shared/runtime/log.js';
+import { tableRepositories } from '../../shared/runtime/repositories.js';
+import { createObjectReader, s3Client } from '../../shared/runtime/s3.js';
+import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
+import {
+  decodeS3EventKey,
+  type ObjectCreated,
+  type RecordUploadDeps,
+  type RecordUploadResult,
+  recordUpload,
+} from '../../shared/usecases/ngo-uploads.js';
+import { systemNow } from '../../shared/usecases/ports.js';
+
+// deliverables/waits join the table's repositories with the lifecycle persistence.
+const { purchases, deliverables, waits } = tableRepositories() as ReturnType<typeof tableRepositories> & {
+  deliverables: DeliverableRepository;
+  waits: WaitRepository;
+};
+const bucket = requireEnv('DOCUMENTS_BUCKET');
+const deps: RecordUploadDeps = {
+  bucket,
+  purchases,
+  deliverables,
+  waits,
+  callbacks: stepFunctionsCallbacks,
+  objects: createObjectReader({ client: s3Client(), bucket }),
+  settings: lifecycleSettings(),
+  now: systemNow,
+  log: log.info,
+  warn: log.warn,
+};
+
+/** EventBridge "Object Created" from S3: the key is NOT URL-encoded. */
+const EventBridgeObjectCreated = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.object({
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
+    object: z.object({
+      key: z.string().check(z.minLength(1)),
+      size: z.int().check(z.nonnegative()),
+      etag: z.optional(z.string()),
+    }),
+  }),
+});
+
+/** An S3 notification record: the key IS URL-encoded ('+' for spaces). */
+const S3Record = z.object({
+  eventName: z.string(),
+  eventTime: z.iso.datetime({ offset: true }),
+  s3: z.object({
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
+    object: z.object({
+      key: z.string().check(z.minLength(1)),
+      size: z.int().check(z.nonnegative()),
+      eTag: z.optional(z.string()),
+    }),
+  }),
+});
+const S3Notification = z.object({ Records: z.array(S3Record) });
+
+const ObjectCreatedEvent = z.union([EventBridgeObjectCreated, S3Notification]);
+type ObjectCreatedEvent = z.infer<typeof ObjectCreatedEvent>;
+
+function objectsCreated(event: ObjectCreatedEvent): ObjectCreated[] {
+  if ('Records' in event) {
+    return event.Records.filter((r) => r.eventName.startsWith('ObjectCreated:')).map((r) => ({
+      bucket: r.s3.bucket.name,
+      key: decodeS3EventKey(r.s3.object.key),
+      size: r.s3.object.size,
+      eTag: r.s3.object.eTag ?? '',
+      eventTime: r.eventTime,
+    }));
+  }
+  const { bucket: b, object } = event.detail;
+  return [
+    { bucket: b.name, key: object.key, size: object.size, eTag: object.etag ?? '', eventTime: event.time },
+  ];
+}
+
+/**
+ * An object landed in the documents bucket: record it as a deliverable (or quarantine it)
+ * and resume the step waiting for it. Delivered at least once; recordUpload is idempotent.
+ */
+export const handler = middy<unknown, RecordUploadResult[]>().handler(async (event) => {
+  const parsed = ObjectCreatedEvent.safeParse(event);
+  if (!parsed.success)
+    throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, ObjectCreatedEvent));
+  const results: RecordUploadResult[] = [];
+  // One at a time: a notification rarely carries more than one record, and order keeps the log readable.
+  for (const created of objectsCreated(parsed.data)) results.push(await recordUpload(deps, created));
+  return results;
+});
