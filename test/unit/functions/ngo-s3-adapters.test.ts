@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { verifyPostPolicy } from '../../../infra/local/services/post-policy.js';
 import { createObjectReader, createUploadSigner, PolicyExpiryError } from '../../../shared/runtime/s3.js';
 
 const client = new S3Client({
@@ -62,6 +63,31 @@ describe('createUploadSigner', () => {
     expect(policy.conditions).not.toContainEqual(expect.arrayContaining(['starts-with']));
     expect(fields).toMatchObject({ key: KEY, 'Content-Type': 'application/pdf', bucket: BUCKET });
     expect(fields['X-Amz-Signature']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('passes the POST-policy check for its own key, type and size, and fails it for anything else', async () => {
+    const { fields } = await signer.presignPost({
+      key: KEY,
+      contentType: 'application/pdf',
+      maxBytes: 1000,
+      expiresSeconds: 900,
+    });
+    const check = (overrides: { fields?: Record<string, string>; fileSize?: number; now?: Date } = {}) =>
+      verifyPostPolicy({
+        fields: { ...fields, ...overrides.fields },
+        fileSize: overrides.fileSize ?? 500,
+        bucket: BUCKET,
+        now: overrides.now ?? new Date('2026-03-02T08:05:00.000Z'),
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example-key' },
+        region: 'cn-north-1',
+      });
+
+    expect(check()).toMatchObject({ ok: true, key: KEY, contentType: 'application/pdf' });
+    expect(check({ fields: { key: `${KEY}.exe` } })).toMatchObject({ ok: false, code: 'AccessDenied' });
+    expect(check({ fields: { 'Content-Type': 'application/x-msdownload' } })).toMatchObject({ ok: false });
+    expect(check({ fileSize: 1001 })).toMatchObject({ ok: false, code: 'EntityTooLarge' });
+    expect(check({ fileSize: 0 })).toMatchObject({ ok: false, code: 'EntityTooSmall' });
+    expect(check({ now: new Date('2026-03-02T08:15:01.000Z') })).toMatchObject({ ok: false });
   });
 
   it('refuses to sign a policy that lives longer than 15 minutes', async () => {
