@@ -11,6 +11,7 @@ import { createObjectReader, s3Client } from '../../shared/runtime/s3.js';
 import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
 import {
   decodeS3EventKey,
+  eventBridgeObjectKey,
   type ObjectCreated,
   type RecordUploadDeps,
   type RecordUploadResult,
@@ -82,7 +83,13 @@ function objectsCreated(event: ObjectCreatedEvent): ObjectCreated[] {
   }
   const { bucket: b, object } = event.detail;
   return [
-    { bucket: b.name, key: object.key, size: object.size, eTag: object.etag ?? '', eventTime: event.time },
+    {
+      bucket: b.name,
+      key: eventBridgeObjectKey(object.key),
+      size: object.size,
+      eTag: object.etag ?? '',
+      eventTime: event.time,
+    },
   ];
 }
 

@@ -361,6 +361,21 @@ export function decodeS3EventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
+/**
+ * The key of an EventBridge "Object Created" event, which S3 documents as not URL-encoded.
+ * Should a key still arrive encoded, it is recognised because no key of the upload scheme
+ * contains '%' or '+' (sanitised names never do): only then is the decoded form used.
+ */
+export function eventBridgeObjectKey(key: string): string {
+  if (parseUploadKey(key) || !/[%+]/.test(key)) return key;
+  try {
+    const decoded = decodeS3EventKey(key);
+    return parseUploadKey(decoded) ? decoded : key;
+  } catch {
+    return key;
+  }
+}
+
 export type RecordUploadResult =
   | { outcome: 'IGNORED_OTHER_BUCKET' }
   | { outcome: 'QUARANTINED_OUTSIDE_SCHEME' }

@@ -6,6 +6,7 @@ import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import type { PurchaseRecord } from '../../../shared/persistence/ports.js';
 import {
   decodeS3EventKey,
+  eventBridgeObjectKey,
   type NgoPageDeps,
   type ObjectHead,
   type ObjectStore,
@@ -462,5 +463,16 @@ describe('decodeS3EventKey', () => {
     expect(decodeS3EventKey('uploads/P/EVIDENCE/abcdefgh/%E5%90%88%E5%90%8C+v2.pdf')).toBe(
       'uploads/P/EVIDENCE/abcdefgh/合同 v2.pdf',
     );
+  });
+});
+
+describe('eventBridgeObjectKey', () => {
+  const key = 'uploads/PUR-1/EVIDENCE/abcdefgh/合同_v2.pdf';
+
+  it('keeps an EventBridge key as it is, and decodes one only when that yields a key of the scheme', () => {
+    expect(eventBridgeObjectKey(key)).toBe(key);
+    expect(eventBridgeObjectKey('uploads/PUR-1/EVIDENCE/abcdefgh/%E5%90%88%E5%90%8C_v2.pdf')).toBe(key);
+    expect(eventBridgeObjectKey('other/100%25+done.pdf')).toBe('other/100%25+done.pdf');
+    expect(eventBridgeObjectKey('uploads/%E0%A4%A')).toBe('uploads/%E0%A4%A');
   });
 });
