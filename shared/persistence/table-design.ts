@@ -89,6 +89,7 @@ export const keys = {
     PK: `PURCHASE#${purchaseId}`,
     SK: `PAYMENT#${String(tranche).padStart(2, '0')}`,
   }),
+  ngo: (creditCode: string) => ({ PK: `NGO#${creditCode}` }),
   trackRecord: (creditCode: string, purchaseId: string) => ({
     PK: `NGO#${creditCode}`,
     SK: `EVALUATION#${purchaseId}`,

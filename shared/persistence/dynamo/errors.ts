@@ -74,3 +74,11 @@ export class ContentionError extends Error {
 export class InvalidTaskError extends Error {
   override name = 'InvalidTaskError';
 }
+
+/** A write was refused because its record exists, yet the record cannot be read back. */
+export class RecordMissingError extends Error {
+  override name = 'RecordMissingError';
+  constructor(readonly what: string) {
+    super(`${what} was refused as already written, but it is not stored`);
+  }
+}
