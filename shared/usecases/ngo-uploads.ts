@@ -378,6 +378,7 @@ export function eventBridgeObjectKey(key: string): string {
 
 export type RecordUploadResult =
   | { outcome: 'IGNORED_OTHER_BUCKET' }
+  | { outcome: 'IGNORED_NOT_AN_UPLOAD' }
   | { outcome: 'QUARANTINED_OUTSIDE_SCHEME' }
   | { outcome: 'QUARANTINED_UNKNOWN_PURCHASE'; purchaseId: string }
   | {
@@ -392,6 +393,8 @@ export type RecordUploadResult =
     };
 
 const QUARANTINE_OUTSIDE_SCHEME = 'key-outside-scheme';
+/** Where presigned POSTs put files (uploadKeyPrefix); the EventBridge rule may filter on it too. */
+export const UPLOADS_PREFIX = 'uploads/';
 
 /**
  * The ObjectCreated event of the documents bucket: check the bytes, record the deliverable
@@ -407,6 +410,11 @@ export async function recordUpload(
   if (event.bucket !== deps.bucket) {
     log('object event of another bucket ignored', { bucket: event.bucket });
     return { outcome: 'IGNORED_OTHER_BUCKET' };
+  }
+  // The system's own documents (the issued contract, exports) live outside uploads/.
+  if (!event.key.startsWith(UPLOADS_PREFIX)) {
+    log('object outside the uploads area ignored', { key: event.key });
+    return { outcome: 'IGNORED_NOT_AN_UPLOAD' };
   }
   const parts = parseUploadKey(event.key);
   if (!parts) {

@@ -410,6 +410,16 @@ describe('recordUpload', () => {
     expect(logged.map((l) => l.message)).toContain('object outside the upload scheme quarantined');
   });
 
+  it("ignores the system's own documents outside uploads/ (the issued contract): no quarantine, no record", async () => {
+    const result = await recordUpload(
+      recordDeps(),
+      put('contracts/PUR-2026-ABCDEFGHJKMNPQRS/contract.pdf', PDF, 'application/pdf'),
+    );
+    expect(result).toEqual({ outcome: 'IGNORED_NOT_AN_UPLOAD' });
+    expect(objects.quarantined).toEqual([]);
+    expect(objects.reads).toEqual([]);
+  });
+
   it('ignores an event of another bucket', async () => {
     const result = await recordUpload(recordDeps(), {
       ...put(contractKey, PDF, 'application/pdf'),
