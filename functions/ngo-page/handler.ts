@@ -1,7 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { PAGE_HEADERS } from '../../shared/pages/layout.js';
-import type { DeliverableRepository, WaitRepository } from '../../shared/persistence/lifecycle-ports.js';
 import { requireEnv } from '../../shared/runtime/env.js';
 import { htmlResponse, json, pageErrors, rawBody } from '../../shared/runtime/http.js';
 import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
@@ -12,11 +11,7 @@ import { createObjectReader, createUploadSigner, s3Client } from '../../shared/r
 import { type NgoPageDeps, presignUpload, showNgoPage } from '../../shared/usecases/ngo-uploads.js';
 import { systemNow } from '../../shared/usecases/ports.js';
 
-// deliverables/waits join the table's repositories with the lifecycle persistence.
-const { purchases, deliverables, waits } = tableRepositories() as ReturnType<typeof tableRepositories> & {
-  deliverables: DeliverableRepository;
-  waits: WaitRepository;
-};
+const { purchases, deliverables, waits } = tableRepositories();
 const storage = { client: s3Client(), bucket: requireEnv('DOCUMENTS_BUCKET') };
 const deps: NgoPageDeps = {
   purchases,

@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { zodIssuesToFieldErrors } from '../../shared/domain/policy.js';
-import type { DeliverableRepository, WaitRepository } from '../../shared/persistence/lifecycle-ports.js';
 import { requireEnv } from '../../shared/runtime/env.js';
 import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
 import { log } from '../../shared/runtime/log.js';
@@ -19,11 +18,7 @@ import {
 } from '../../shared/usecases/ngo-uploads.js';
 import { systemNow } from '../../shared/usecases/ports.js';
 
-// deliverables/waits join the table's repositories with the lifecycle persistence.
-const { purchases, deliverables, waits } = tableRepositories() as ReturnType<typeof tableRepositories> & {
-  deliverables: DeliverableRepository;
-  waits: WaitRepository;
-};
+const { purchases, deliverables, waits } = tableRepositories();
 const bucket = requireEnv('DOCUMENTS_BUCKET');
 const deps: RecordUploadDeps = {
   bucket,

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
@@ -8,20 +8,6 @@ import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposal
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import { keys } from '../../../shared/persistence/table-design.js';
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
-
-// Until createRepositories has deliverables and waits, the table's repositories are extended
-// with in-memory ones; purchases still go through the (mocked) DynamoDB document client.
-const doubles = vi.hoisted(() => ({}) as { deliverables?: unknown; waits?: unknown });
-vi.mock('../../../shared/runtime/repositories.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../shared/runtime/repositories.js')>();
-  const { Deliverables, Waits } = await import('../usecases/ngo-test-doubles.js');
-  doubles.deliverables = new Deliverables();
-  doubles.waits = new Waits();
-  return {
-    ...original,
-    tableRepositories: () => ({ ...original.tableRepositories(), ...doubles }),
-  };
-});
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
@@ -88,6 +74,9 @@ beforeEach(() => {
   s3.reset();
   secrets.reset();
   secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+  // No deliverables yet, no upload wait armed.
+  ddb.on(GetCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: purchaseItem });
 });
 

@@ -7,28 +7,19 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
 import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
 import { keys } from '../../../shared/persistence/table-design.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
-import type { Deliverables, Waits } from '../usecases/ngo-test-doubles.js';
-
-// Until createRepositories has deliverables and waits, the table's repositories are extended
-// with in-memory ones; purchases still go through the (mocked) DynamoDB document client.
-const doubles = vi.hoisted(() => ({}) as { deliverables: Deliverables; waits: Waits });
-vi.mock('../../../shared/runtime/repositories.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../shared/runtime/repositories.js')>();
-  const { Deliverables, Waits } = await import('../usecases/ngo-test-doubles.js');
-  doubles.deliverables = new Deliverables();
-  doubles.waits = new Waits();
-  return {
-    ...original,
-    tableRepositories: () => ({ ...original.tableRepositories(), ...doubles }),
-  };
-});
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
@@ -101,26 +92,46 @@ afterAll(() => {
   // The task token never reaches a log line.
   expect(logged.join('\n')).not.toContain(TOKEN);
 });
-beforeEach(async () => {
+const UPLOAD_ID = 'VXBsb2FkSWRPZk9uZUZpbGU';
+const waitItem = {
+  ...keys.wait(PURCHASE_ID, 'SIGNED_CONTRACT'),
+  purchaseId: PURCHASE_ID,
+  kind: 'SIGNED_CONTRACT',
+  taskToken: TOKEN,
+  since: '2026-03-02T08:00:00.000Z',
+  status: 'WAITING',
+  updatedAt: '2026-03-02T08:00:00.000Z',
+};
+/** Deliverable items the handler put in its transactions, as the table would hold them. */
+let written: Record<string, unknown>[];
+
+beforeEach(() => {
   ddb.reset();
   s3.reset();
   sfn.reset();
-  doubles.deliverables.records.length = 0;
-  doubles.waits.waits.clear();
+  written = [];
+  ddb.on(GetCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: purchaseItem });
+  ddb.on(GetCommand, { Key: keys.wait(PURCHASE_ID, 'SIGNED_CONTRACT') }).resolves({ Item: waitItem });
+  ddb
+    .on(GetCommand, { Key: keys.deliverable(PURCHASE_ID, UPLOAD_ID) })
+    .callsFake(() => ({ Item: written[0] }));
+  ddb
+    .on(TransactWriteCommand)
+    .callsFake((input: { TransactItems: { Put?: { Item: Record<string, unknown> } }[] }) => {
+      for (const item of input.TransactItems) {
+        if (item.Put?.Item.entity === 'DELIVERABLE') written.push(item.Put.Item);
+      }
+      return {};
+    });
+  ddb.on(UpdateCommand).resolves({});
   s3.on(GetObjectCommand).callsFake(() => ({
     Body: Readable.from([PDF]) as unknown as GetObjectCommandOutput['Body'],
     ContentType: 'application/pdf',
   }));
   s3.on(PutObjectTaggingCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
-  await doubles.waits.armWait({
-    purchaseId: PURCHASE_ID,
-    kind: 'SIGNED_CONTRACT',
-    taskToken: TOKEN,
-    since: '2026-03-02T08:00:00.000Z',
-    now: '2026-03-02T08:00:00.000Z',
-  });
 });
 
 describe('record-upload', () => {
@@ -135,11 +146,18 @@ describe('record-upload', () => {
       Key: SANE_KEY,
       Range: 'bytes=0-65535',
     });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: keys.wait(PURCHASE_ID, 'SIGNED_CONTRACT'),
+      ExpressionAttributeValues: expect.objectContaining({ ':uploadId': UPLOAD_ID, ':token': TOKEN }),
+    });
+    expect(written).toEqual([
+      expect.objectContaining({ status: 'ACCEPTED', detectedType: 'PDF', uploadId: UPLOAD_ID }),
+    ]);
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
       taskToken: TOKEN,
       output: JSON.stringify({
-        uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
+        uploadId: UPLOAD_ID,
         kind: 'SIGNED_CONTRACT',
         key: SANE_KEY,
         sha256: createHash('sha256').update(PDF).digest('hex'),
@@ -169,7 +187,7 @@ describe('record-upload', () => {
       expect.objectContaining({ outcome: 'RECORDED', status: 'ACCEPTED' }),
     ]);
     expect(s3).toHaveReceivedCommandWith(PutObjectTaggingCommand, { Key: KEY });
-    expect(doubles.deliverables.records.map((r) => r.key)).toEqual([SANE_KEY]);
+    expect(written.map((item) => item.key)).toEqual([SANE_KEY]);
     expect(logged.some((l) => l.includes('"WARN"') && l.includes('outside the upload scheme'))).toBe(true);
   });
 

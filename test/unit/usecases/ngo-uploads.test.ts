@@ -17,13 +17,14 @@ import {
   type UploadSigner,
 } from '../../../shared/usecases/ngo-uploads.js';
 import {
+  InMemoryDeliverableRepository,
   InMemoryPurchaseRepository,
+  InMemoryWaitRepository,
   purchaseRecord,
   RecordingCallbacks,
   TEST_LINK_KEY,
   TestClock,
 } from '../../support/fakes.js';
-import { Deliverables, Waits } from './ngo-test-doubles.js';
 
 class FakeObjects implements ObjectStore {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();
@@ -81,12 +82,14 @@ function link(purchaseId = PURCHASE_ID, expires = LINK_EXPIRES) {
 }
 
 let purchases: InMemoryPurchaseRepository;
-let deliverables: Deliverables;
-let waits: Waits;
+let deliverables: InMemoryDeliverableRepository;
+let waits: InMemoryWaitRepository;
 let objects: FakeObjects;
 let signer: FakeSigner;
 let callbacks: RecordingCallbacks;
 let clock: TestClock;
+/** What the deliverables repository holds, oldest first. */
+const stored = () => [...deliverables.records.values()];
 let logged: { message: string; detail?: Record<string, unknown> }[];
 
 function pageDeps(): NgoPageDeps {
@@ -123,6 +126,7 @@ function seedPurchase(stage: Stage, overrides: Partial<PurchaseRecord> = {}) {
     PURCHASE_ID,
     purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), { stage, ...overrides }),
   );
+  purchases.auditLog.set(PURCHASE_ID, []);
 }
 
 function put(key: string, bytes: Uint8Array, contentType: string) {
@@ -138,8 +142,8 @@ function put(key: string, bytes: Uint8Array, contentType: string) {
 
 beforeEach(() => {
   purchases = new InMemoryPurchaseRepository();
-  deliverables = new Deliverables();
-  waits = new Waits();
+  deliverables = new InMemoryDeliverableRepository(purchases);
+  waits = new InMemoryWaitRepository(deliverables);
   objects = new FakeObjects();
   signer = new FakeSigner();
   callbacks = new RecordingCallbacks();
@@ -320,8 +324,8 @@ describe('recordUpload', () => {
 
     expect(first).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: true });
     expect(second).toMatchObject({ outcome: 'ALREADY_RECORDED', status: 'ACCEPTED', resumed: false });
-    expect(deliverables.records).toHaveLength(1);
-    expect(deliverables.records[0]).toMatchObject({
+    expect(stored()).toHaveLength(1);
+    expect(stored()[0]).toMatchObject({
       uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
       kind: 'SIGNED_CONTRACT',
       fileName: 'signed.pdf',
@@ -340,13 +344,14 @@ describe('recordUpload', () => {
           uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
           kind: 'SIGNED_CONTRACT',
           key: contractKey,
-          sha256: deliverables.records[0]?.sha256,
+          sha256: stored()[0]?.sha256,
         },
       },
     ]);
-    expect(deliverables.records[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored()[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(objects.reads).toEqual([contractKey]);
     expect(objects.quarantined).toEqual([]);
+    expect(purchases.auditLog.get(PURCHASE_ID)?.map((e) => e.action)).toEqual(['deliverable.accepted']);
   });
 
   it('rejects and quarantines an .exe renamed .pdf, once, and never resumes the workflow', async () => {
@@ -369,7 +374,7 @@ describe('recordUpload', () => {
       quarantined: true,
       resumed: false,
     });
-    expect(deliverables.records[0]?.reasons.map((r) => r.rule)).toEqual([
+    expect(stored()[0]?.reasons.map((r) => r.rule)).toEqual([
       'file-type-not-allowed',
       'content-type-mismatch',
     ]);
@@ -406,7 +411,7 @@ describe('recordUpload', () => {
 
     expect(result).toEqual({ outcome: 'QUARANTINED_OUTSIDE_SCHEME' });
     expect(objects.quarantined).toEqual([{ key: event.key, reason: 'key-outside-scheme' }]);
-    expect(deliverables.records).toEqual([]);
+    expect(stored()).toEqual([]);
     expect(logged.map((l) => l.message)).toContain('object outside the upload scheme quarantined');
   });
 
@@ -460,7 +465,7 @@ describe('recordUpload', () => {
     await expect(recordUpload(recordDeps(), put(contractKey, PDF, 'application/pdf'))).rejects.toThrow(
       'rate exceeded',
     );
-    expect(deliverables.records.map((r) => r.status)).toEqual(['ACCEPTED']);
+    expect(stored().map((r) => r.status)).toEqual(['ACCEPTED']);
     expect(await waits.getWait(PURCHASE_ID, 'SIGNED_CONTRACT')).toMatchObject({
       status: 'SATISFIED',
       uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
