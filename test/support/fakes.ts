@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { type PolicySettings, parsePolicySettings } from '../../shared/config/settings.js';
 import { canTransition, IllegalTransitionError, isTerminal } from '../../shared/domain/lifecycle.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
+import type { TrackRecordEntry } from '../../shared/domain/track-record.js';
+import type { UploadKind } from '../../shared/domain/uploads.js';
 import type { Mailer, MailMessage } from '../../shared/mail/sender.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../shared/persistence/audit-chain.js';
 import {
@@ -14,6 +16,16 @@ import {
   TaskNotDecidedError,
   TaskNotFoundError,
 } from '../../shared/persistence/dynamo/errors.js';
+import type {
+  DeliverableRecord,
+  DeliverableRepository,
+  PaymentNotice,
+  PaymentRecord,
+  PaymentRepository,
+  TrackRecordRepository,
+  UploadWait,
+  WaitRepository,
+} from '../../shared/persistence/lifecycle-ports.js';
 import type {
   AuditEntry,
   BudgetLineRecord,
@@ -429,6 +441,194 @@ export class InMemoryTaskRepository implements TaskRepository {
   }
 }
 
+/** Uploads recorded once per uploadId, with their audit entry, like the table's transaction. */
+export class InMemoryDeliverableRepository implements DeliverableRepository {
+  readonly records = new Map<string, DeliverableRecord>();
+
+  constructor(private readonly purchases: InMemoryPurchaseRepository) {}
+
+  async recordDeliverable(
+    record: DeliverableRecord,
+    now: string,
+  ): Promise<{ deliverable: DeliverableRecord; created: boolean }> {
+    const id = `${record.purchaseId}\u0000${record.uploadId}`;
+    const existing = this.records.get(id);
+    if (existing) return { deliverable: copy(existing), created: false };
+    this.purchases.appendAudit(record.purchaseId, {
+      actor: record.uploadedBy,
+      action: record.status === 'ACCEPTED' ? 'deliverable.accepted' : 'deliverable.rejected',
+      detail: {
+        uploadId: record.uploadId,
+        kind: record.kind,
+        key: record.key,
+        fileName: record.fileName,
+        size: record.size,
+        sha256: record.sha256,
+        ...(record.detectedType === undefined ? {} : { detectedType: record.detectedType }),
+        reasons: record.reasons.map((reason) => reason.rule),
+      },
+      eventId: `deliverable:${record.uploadId}`,
+      at: now,
+    });
+    this.records.set(id, copy(record));
+    return { deliverable: copy(record), created: true };
+  }
+
+  async listDeliverables(purchaseId: string): Promise<DeliverableRecord[]> {
+    return [...this.records.values()]
+      .filter((d) => d.purchaseId === purchaseId)
+      .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.uploadId.localeCompare(b.uploadId))
+      .map(copy);
+  }
+
+  /** The stored record (not a copy), for the wait fake's check of the upload. */
+  stored(purchaseId: string, uploadId: string): DeliverableRecord | undefined {
+    return this.records.get(`${purchaseId}\u0000${uploadId}`);
+  }
+}
+
+/** Upload waits with the table's rules: re-arm within a round, a later `since` starts a new one. */
+export class InMemoryWaitRepository implements WaitRepository {
+  readonly records = new Map<string, UploadWait>();
+
+  constructor(private readonly deliverables: InMemoryDeliverableRepository) {}
+
+  async armWait(input: Parameters<WaitRepository['armWait']>[0]): Promise<UploadWait> {
+    const { purchaseId, kind, taskToken, now } = input;
+    const since = new Date(input.since).toISOString();
+    const id = `${purchaseId}\u0000${kind}`;
+    const stored = this.records.get(id);
+    if (!stored || since > stored.since) {
+      const wait: UploadWait = { purchaseId, kind, taskToken, since, status: 'WAITING', updatedAt: now };
+      this.records.set(id, wait);
+      return copy(wait);
+    }
+    if (stored.status === 'SATISFIED') return copy(stored);
+    stored.taskToken = taskToken;
+    stored.updatedAt = now;
+    return copy(stored);
+  }
+
+  async getWait(purchaseId: string, kind: UploadKind): Promise<UploadWait | undefined> {
+    const wait = this.records.get(`${purchaseId}\u0000${kind}`);
+    return wait && copy(wait);
+  }
+
+  async satisfyWait(input: Parameters<WaitRepository['satisfyWait']>[0]): Promise<boolean> {
+    const { purchaseId, kind, taskToken, uploadId, now } = input;
+    const wait = this.records.get(`${purchaseId}\u0000${kind}`);
+    if (wait?.status !== 'WAITING' || wait.taskToken !== taskToken) return false;
+    const upload = this.deliverables.stored(purchaseId, uploadId);
+    if (
+      upload?.status !== 'ACCEPTED' ||
+      upload.kind !== kind ||
+      Date.parse(upload.uploadedAt) < Date.parse(wait.since)
+    )
+      return false;
+    wait.status = 'SATISFIED';
+    wait.uploadId = uploadId;
+    wait.updatedAt = now;
+    return true;
+  }
+}
+
+/** Payment steps: NOTIFIED -> CONFIRMED once, WITHHELD / CANCELLED only while not CONFIRMED. */
+export class InMemoryPaymentRepository implements PaymentRepository {
+  readonly records = new Map<string, PaymentRecord>();
+
+  constructor(private readonly purchases: InMemoryPurchaseRepository) {}
+
+  async openPayment(
+    notice: PaymentNotice,
+    now: string,
+  ): Promise<{ payment: PaymentRecord; created: boolean }> {
+    const existing = this.records.get(this.id(notice.purchaseId, notice.tranche));
+    if (existing) return { payment: copy(existing), created: false };
+    const payment: PaymentRecord = { ...copy(notice), status: 'NOTIFIED' };
+    this.purchases.appendAudit(notice.purchaseId, {
+      actor: 'system:payments',
+      action: 'payment.notified',
+      detail: {
+        tranche: notice.tranche,
+        milestone: notice.milestone,
+        amountFen: notice.amountFen,
+        dueDate: notice.dueDate,
+        ...(notice.confirmTaskId === undefined ? {} : { confirmTaskId: notice.confirmTaskId }),
+      },
+      eventId: `payment:${notice.tranche}:notified`,
+      at: now,
+    });
+    this.records.set(this.id(notice.purchaseId, notice.tranche), payment);
+    return { payment: copy(payment), created: true };
+  }
+
+  async confirmPayment(
+    input: Parameters<PaymentRepository['confirmPayment']>[0],
+  ): ReturnType<PaymentRepository['confirmPayment']> {
+    const { purchaseId, tranche, by, reference, now } = input;
+    const payment = this.records.get(this.id(purchaseId, tranche));
+    if (!payment) return { outcome: 'NOT_PAYABLE' };
+    if (payment.status === 'CONFIRMED') return { outcome: 'ALREADY_CONFIRMED', payment: copy(payment) };
+    if (payment.status !== 'NOTIFIED') return { outcome: 'NOT_PAYABLE', payment: copy(payment) };
+    this.purchases.appendAudit(purchaseId, {
+      actor: by,
+      action: 'payment.confirmed',
+      detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reference },
+      eventId: `payment:${tranche}:confirmed`,
+      at: now,
+    });
+    Object.assign(payment, { status: 'CONFIRMED', confirmedAt: now, confirmedBy: by, reference });
+    return { outcome: 'CONFIRMED', payment: copy(payment) };
+  }
+
+  async closePayment(input: Parameters<PaymentRepository['closePayment']>[0]): Promise<PaymentRecord> {
+    const { purchaseId, tranche, milestone, amountFen, status, reason, now } = input;
+    const existing = this.records.get(this.id(purchaseId, tranche));
+    if (existing && existing.status !== 'NOTIFIED') return copy(existing);
+    this.purchases.requireExisting(purchaseId);
+    const closed: PaymentRecord = existing
+      ? { ...existing, status, reason, closedAt: now }
+      : { purchaseId, tranche, milestone, amountFen, status, reason, closedAt: now };
+    this.purchases.appendAudit(purchaseId, {
+      actor: 'system:payments',
+      action: status === 'WITHHELD' ? 'payment.withheld' : 'payment.cancelled',
+      detail: { tranche, milestone: closed.milestone, amountFen: closed.amountFen, reason },
+      eventId: `payment:${tranche}:closed`,
+      at: now,
+    });
+    this.records.set(this.id(purchaseId, tranche), closed);
+    return copy(closed);
+  }
+
+  async listPayments(purchaseId: string): Promise<PaymentRecord[]> {
+    return [...this.records.values()]
+      .filter((p) => p.purchaseId === purchaseId)
+      .sort((a, b) => a.tranche - b.tranche)
+      .map(copy);
+  }
+
+  private id(purchaseId: string, tranche: number): string {
+    return `${purchaseId}\u0000${tranche}`;
+  }
+}
+
+/** One entry per NGO and purchase; the first one stands. */
+export class InMemoryTrackRecordRepository implements TrackRecordRepository {
+  readonly records = new Map<string, TrackRecordEntry>();
+
+  async addEvaluation(creditCode: string, entry: TrackRecordEntry): Promise<void> {
+    const id = `${creditCode}\u0000${entry.purchaseId}`;
+    if (!this.records.has(id)) this.records.set(id, copy(entry));
+  }
+
+  async listEvaluations(creditCode: string): Promise<TrackRecordEntry[]> {
+    return [...this.records.entries()]
+      .filter(([id]) => id.startsWith(`${creditCode}\u0000`))
+      .map(([, entry]) => copy(entry))
+      .sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt) || a.purchaseId.localeCompare(b.purchaseId));
+  }
+}
+
 /** Keeps every message it was asked to send; `failNext` makes the next send fail like SES would. */
 export class RecordingMailer implements Mailer {
   readonly sent: MailMessage[] = [];
@@ -498,6 +698,10 @@ export interface Fakes {
   purchases: InMemoryPurchaseRepository;
   budgets: InMemoryBudgetRepository;
   tasks: InMemoryTaskRepository;
+  deliverables: InMemoryDeliverableRepository;
+  waits: InMemoryWaitRepository;
+  payments: InMemoryPaymentRepository;
+  trackRecords: InMemoryTrackRecordRepository;
   mailer: RecordingMailer;
   callbacks: RecordingCallbacks;
   workflow: RecordingWorkflowStarter;
@@ -506,10 +710,15 @@ export interface Fakes {
 
 export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
   const purchases = new InMemoryPurchaseRepository();
+  const deliverables = new InMemoryDeliverableRepository(purchases);
   return {
     purchases,
     budgets: new InMemoryBudgetRepository(),
     tasks: new InMemoryTaskRepository(purchases),
+    deliverables,
+    waits: new InMemoryWaitRepository(deliverables),
+    payments: new InMemoryPaymentRepository(purchases),
+    trackRecords: new InMemoryTrackRecordRepository(),
     mailer: new RecordingMailer(),
     callbacks: new RecordingCallbacks(),
     workflow: new RecordingWorkflowStarter(),
