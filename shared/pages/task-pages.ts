@@ -1,7 +1,21 @@
 import type { ApprovalLevel } from '../config/settings.js';
-import { formatYuan, splitByPercent, sumFen } from '../domain/money.js';
-import type { BudgetLine, ProcurementMethod, Proposal, StaffLine, Tranche } from '../domain/proposal.js';
-import type { Assignee, Decision, HumanTask, RecordedDecision, TaskAttempt } from '../persistence/ports.js';
+import { type Fen, formatYuan, splitByPercent, sumFen } from '../domain/money.js';
+import type {
+  BudgetLine,
+  ProcurementMethod,
+  Proposal,
+  StaffLine,
+  Tranche,
+  TrancheMilestone,
+} from '../domain/proposal.js';
+import type {
+  Assignee,
+  Decision,
+  HumanTask,
+  RecordedDecision,
+  TaskAttempt,
+  TaskPurpose,
+} from '../persistence/ports.js';
 import { html, type SafeHtml } from './html.js';
 import {
   APPROVAL_LEVEL_LABELS,
@@ -23,7 +37,17 @@ import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, rende
 export const COMMENT_MAX_LENGTH = 1000;
 
 /** Names of the confirmation form's fields, shared with the handler that parses the POST. */
-export const DECISION_FORM_FIELDS = { nonce: 'nonce', comment: 'comment', decision: 'decision' } as const;
+export const DECISION_FORM_FIELDS = {
+  nonce: 'nonce',
+  comment: 'comment',
+  decision: 'decision',
+  reference: 'reference',
+} as const;
+
+/** A bank transaction reference as finance types it: 4-64 letters, digits, '-', '_' or '/'. */
+export const PAYMENT_REFERENCE_PATTERN = /^[A-Za-z0-9_/-]{4,64}$/;
+/** The same rule for the input's `pattern` attribute (browsers compile it with the `v` flag). */
+export const PAYMENT_REFERENCE_HTML_PATTERN = '[A-Za-z0-9_\\/\\-]{4,64}';
 
 // ---------------------------------------------------------------------------------------------
 // Confirmation page (GET): the facts, and a form whose POST is the only way to decide.
@@ -137,9 +161,81 @@ ${rows}</tbody>
 `;
 }
 
-function assigneeText(assignee: Assignee, attempt: TaskAttempt): string {
-  const acting = attempt === 'ESCALATION' ? '（代理审批 acting as deputy）' : '';
-  return `${assignee.name} <${assignee.email}>${acting}`;
+/** The assignee line; an escalated task says its assignee acts for the one who did not answer. */
+function assigneeText(assignee: Assignee, attempt: TaskAttempt, acting = '代理'): string {
+  const deputy = attempt === 'ESCALATION' ? `（${acting} acting as deputy）` : '';
+  return `${assignee.name} <${assignee.email}>${deputy}`;
+}
+
+function assigneeFact(assignee: Assignee, attempt: TaskAttempt, label: BilingualText, acting?: string): Fact {
+  return { label, value: assigneeText(assignee, attempt, acting) };
+}
+
+/** What every confirmation page copies from its task: who, until when, and the form's nonce. */
+export interface PendingTaskFacts {
+  attempt: TaskAttempt;
+  assignee: Assignee;
+  expiresAt: string;
+  /** Per-task secret echoed back by the form; a POST without it changes nothing. */
+  nonce: string;
+}
+
+function pendingTaskFacts(
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce'>,
+): PendingTaskFacts {
+  return {
+    attempt: task.attempt,
+    assignee: { name: task.assignee.name, email: task.assignee.email, role: task.assignee.role },
+    expiresAt: task.expiresAt,
+    nonce: task.nonce,
+  };
+}
+
+interface FormButton {
+  decision: Decision;
+  label: BilingualText;
+  tone: 'approve' | 'reject';
+}
+
+interface DecisionFormSpec {
+  nonce: string;
+  /** The optional (or, for some buttons, required) comment box. */
+  comment?: { label: BilingualText; help: BilingualText };
+  /** The bank transaction reference input of a payment confirmation. */
+  reference?: boolean;
+  buttons: readonly FormButton[];
+}
+
+const INPUT_STYLE =
+  'display:block;width:100%;margin:8px 0 16px;padding:10px;font:inherit;border:1px solid #8c959f;border-radius:6px';
+
+/** The one POST form of a confirmation page: nonce, the fields the purpose needs, its buttons. */
+function decisionForm(spec: DecisionFormSpec): SafeHtml {
+  const f = DECISION_FORM_FIELDS;
+  const comment =
+    spec.comment &&
+    html`<label for="comment">${spec.comment.label.zh}<span class="en" lang="en">${spec.comment.label.en}</span></label>
+<p class="help" id="comment-help">${spec.comment.help.zh}<span class="en" lang="en">${spec.comment.help.en}</span></p>
+<textarea id="comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
+`;
+  const reference =
+    spec.reference &&
+    html`<label for="reference">银行交易流水号<span class="en" lang="en">Bank transaction reference</span></label>
+<p class="help" id="reference-help">必填，4–64 个字符：字母、数字、“-”“_”“/”。<span class="en" lang="en">Required: 4-64 characters, letters, digits, '-', '_' or '/'.</span></p>
+<input type="text" id="reference" name="${f.reference}" required minlength="4" maxlength="64" pattern="${PAYMENT_REFERENCE_HTML_PATTERN}" autocomplete="off" spellcheck="false" aria-describedby="reference-help" style="${INPUT_STYLE}">
+`;
+  const buttons = spec.buttons.map(
+    (b) =>
+      html`<button type="submit" class="${b.tone}" name="${f.decision}" value="${b.decision}">${b.label.zh} <span lang="en">${b.label.en}</span></button>
+`,
+  );
+  return html`<form method="POST" action="">
+<input type="hidden" name="${f.nonce}" value="${spec.nonce}">
+${comment}${reference}<div class="actions">
+${buttons}</div>
+<p class="help">决定提交后即生效，不能撤回；此链接的第一个决定为准。<span class="en" lang="en">A submitted decision takes effect at once and cannot be withdrawn; the first decision on this link is the one that counts.</span></p>
+</form>
+`;
 }
 
 export function confirmationPage(model: ConfirmationPageModel): HtmlPage {
@@ -153,7 +249,7 @@ export function confirmationPage(model: ConfirmationPageModel): HtmlPage {
       value: bilingual(PROCUREMENT_METHOD_LABELS[p.procurementMethod]),
     },
     levelFact(model.level),
-    { label: { zh: '审批人', en: 'Assigned to' }, value: assigneeText(model.assignee, model.attempt) },
+    assigneeFact(model.assignee, model.attempt, { zh: '审批人', en: 'Assigned to' }, '代理审批'),
     expiryFact(model.expiresAt),
   ];
   if (p.justification !== undefined) {
@@ -175,19 +271,205 @@ ${bilingualHeading('h2', { zh: '人员计划', en: 'Staff plan' })}
 ${staffTable(p.staffPlan)}
 ${bilingualHeading('h2', { zh: '分期支付', en: 'Tranche schedule' })}
 ${trancheTable(p.totalFen, p.trancheSchedule)}
-<form method="POST" action="">
-<input type="hidden" name="${DECISION_FORM_FIELDS.nonce}" value="${model.nonce}">
-<label for="comment">审批意见<span class="en" lang="en">Comment</span></label>
-<p class="help" id="comment-help">驳回时必须填写理由；批准时可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Required when rejecting (give the reason); optional when approving. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
-<textarea id="comment" name="${DECISION_FORM_FIELDS.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
-<div class="actions">
-<button type="submit" class="approve" name="${DECISION_FORM_FIELDS.decision}" value="${'APPROVE' satisfies Decision}">批准 <span lang="en">Approve</span></button>
-<button type="submit" class="reject" name="${DECISION_FORM_FIELDS.decision}" value="${'REJECT' satisfies Decision}">驳回 <span lang="en">Reject</span></button>
-</div>
-<p class="help">决定提交后即生效，不能撤回；此链接的第一个决定为准。<span class="en" lang="en">A submitted decision takes effect at once and cannot be withdrawn; the first decision on this link is the one that counts.</span></p>
-</form>
-`;
+${decisionForm({
+  nonce: model.nonce,
+  comment: {
+    label: { zh: '审批意见', en: 'Comment' },
+    help: {
+      zh: `驳回时必须填写理由；批准时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
+      en: `Required when rejecting (give the reason); optional when approving. At most ${COMMENT_MAX_LENGTH} characters.`,
+    },
+  },
+  buttons: [
+    { decision: 'APPROVE', label: { zh: '批准', en: 'Approve' }, tone: 'approve' },
+    { decision: 'REJECT', label: { zh: '驳回', en: 'Reject' }, tone: 'reject' },
+  ],
+})}`;
   return renderPage(200, { zh: `审批：${p.title}`, en: `Approval: ${p.title}` }, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Countersignature page (GET): the section chief countersigns the contract the NGO signed.
+
+export interface CountersignPageModel extends PendingTaskFacts {
+  proposal: ProposalSummary;
+  /** Which signed upload this is: 1, then +1 after every refusal (from the task's context). */
+  round?: string;
+  level?: ApprovalLevel;
+  /** Short-lived presigned GET of the signed file the NGO uploaded; the page's only link. */
+  documentUrl?: string;
+}
+
+export interface CountersignPageInput {
+  purchaseId: string;
+  proposal: Proposal;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
+  documentUrl?: string;
+}
+
+/** Only a web address becomes a link; anything else (a bug upstream) is left out rather than rendered. */
+function isWebLink(url: string | undefined): url is string {
+  return url !== undefined && /^https?:\/\/[^\s"'<>]+$/.test(url);
+}
+
+export function countersignPageModel({
+  purchaseId,
+  proposal,
+  task,
+  documentUrl,
+}: CountersignPageInput): CountersignPageModel {
+  const model: CountersignPageModel = {
+    proposal: summarizeProposal(purchaseId, proposal),
+    ...pendingTaskFacts(task),
+  };
+  const round = task.context?.round;
+  if (round !== undefined) model.round = String(round);
+  if (task.level !== undefined) model.level = task.level;
+  if (isWebLink(documentUrl)) model.documentUrl = documentUrl;
+  return model;
+}
+
+function signedDocument(url: string | undefined): SafeHtml {
+  if (!isWebLink(url)) {
+    return html`<div class="notice">
+${bilingualParagraphs({
+  zh: '暂时无法显示承接机构上传的已签署文件。请稍后刷新本页面，或联系经办人。',
+  en: 'The signed file the NGO uploaded cannot be shown right now. Reload this page later, or contact the officer.',
+})}</div>
+`;
+  }
+  return html`<p><a href="${url}" rel="noreferrer">打开承接机构上传的已签署合同<span class="en" lang="en">Open the signed contract the NGO uploaded</span></a></p>
+${bilingualParagraphs({
+  zh: '文件链接仅在短时间内有效；如已失效，请刷新本页面。',
+  en: 'The file link works for a short time only; if it has stopped working, reload this page.',
+})}`;
+}
+
+export function countersignPage(model: CountersignPageModel): HtmlPage {
+  const p = model.proposal;
+  const facts: Fact[] = [...proposalFacts(p)];
+  if (model.round !== undefined)
+    facts.push({
+      label: { zh: '签署轮次', en: 'Round' },
+      value: `第 ${model.round} 轮 Round ${model.round}`,
+    });
+  if (model.level !== undefined) facts.push(levelFact(model.level));
+  facts.push(
+    assigneeFact(model.assignee, model.attempt, { zh: '会签人', en: 'Assigned to' }, '代理会签'),
+    expiryFact(model.expiresAt),
+  );
+  const title = { zh: `会签合同：${p.title}`, en: `Countersign the contract: ${p.title}` };
+  const body = html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '承接机构已签署并上传本项目的服务合同。请核对已签署的文件，然后会签；如需修改，请退回并写明需要修改的内容，承接机构将修改后重新上传。提交之前不会记录任何决定。',
+  en: 'The NGO has signed and uploaded the service contract of this purchase. Check the signed file, then countersign it; if something must change, refuse it and say what to fix, and the NGO uploads it again. Nothing is recorded until you submit.',
+})}
+${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
+${factsTable(facts)}
+${bilingualHeading('h2', { zh: '已签署合同', en: 'Signed contract' })}
+${signedDocument(model.documentUrl)}${decisionForm({
+  nonce: model.nonce,
+  comment: {
+    label: { zh: '会签意见', en: 'Comment' },
+    help: {
+      zh: `退回时必须写明需要修改的内容（将转告承接机构）；会签时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
+      en: `Required when refusing: say what the NGO must fix (it is passed on to them); optional when countersigning. At most ${COMMENT_MAX_LENGTH} characters.`,
+    },
+  },
+  buttons: [
+    { decision: 'COUNTERSIGN', label: { zh: '会签', en: 'Countersign' }, tone: 'approve' },
+    { decision: 'REFUSE', label: { zh: '退回', en: 'Refuse' }, tone: 'reject' },
+  ],
+})}`;
+  return renderPage(200, title, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment confirmation page (GET): finance confirms a tranche was paid, with the bank reference.
+
+export interface PaymentConfirmationPageModel extends PendingTaskFacts {
+  purchaseId: string;
+  title: string;
+  payee: { name: string; creditCode: string };
+  /** From the task's context; each is left out when the context lacks it. */
+  tranche?: string;
+  milestone?: string;
+  amountFen?: Fen;
+  dueDate?: string;
+}
+
+export interface PaymentConfirmationPageInput {
+  purchaseId: string;
+  proposal: Pick<Proposal, 'title' | 'ngo'>;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context'>;
+}
+
+function milestoneText(value: string | number): string {
+  const code = String(value);
+  const label = Object.hasOwn(TRANCHE_MILESTONE_LABELS, code)
+    ? TRANCHE_MILESTONE_LABELS[code as TrancheMilestone]
+    : undefined;
+  return label ? bilingual(label) : code;
+}
+
+export function paymentConfirmationPageModel({
+  purchaseId,
+  proposal,
+  task,
+}: PaymentConfirmationPageInput): PaymentConfirmationPageModel {
+  const model: PaymentConfirmationPageModel = {
+    purchaseId,
+    title: proposal.title,
+    payee: { name: proposal.ngo.name, creditCode: proposal.ngo.creditCode },
+    ...pendingTaskFacts(task),
+  };
+  const { tranche, milestone, amountFen, dueDate } = task.context ?? {};
+  if (tranche !== undefined) model.tranche = String(tranche);
+  if (milestone !== undefined) model.milestone = milestoneText(milestone);
+  const fen = Number(amountFen);
+  if (amountFen !== undefined && Number.isSafeInteger(fen) && fen >= 0) model.amountFen = fen;
+  if (dueDate !== undefined) model.dueDate = String(dueDate);
+  return model;
+}
+
+export function paymentConfirmationPage(model: PaymentConfirmationPageModel): HtmlPage {
+  const facts: Fact[] = [
+    { label: { zh: '项目名称', en: 'Title' }, value: model.title },
+    { label: { zh: '项目编号', en: 'Purchase reference' }, value: model.purchaseId },
+    { label: { zh: '收款单位', en: 'Payee' }, value: model.payee.name },
+    { label: { zh: '统一社会信用代码', en: 'Unified social credit code' }, value: model.payee.creditCode },
+  ];
+  if (model.tranche !== undefined)
+    facts.push({
+      label: { zh: '付款批次', en: 'Tranche' },
+      value: `第 ${model.tranche} 笔 Tranche ${model.tranche}`,
+    });
+  if (model.milestone !== undefined)
+    facts.push({ label: { zh: '支付节点', en: 'Paid when' }, value: model.milestone });
+  if (model.amountFen !== undefined)
+    facts.push({ label: { zh: '付款金额', en: 'Amount' }, value: formatYuan(model.amountFen) });
+  if (model.dueDate !== undefined)
+    facts.push({ label: { zh: '付款期限', en: 'Due by' }, value: model.dueDate });
+  facts.push(
+    assigneeFact(model.assignee, model.attempt, { zh: '确认人', en: 'Assigned to' }),
+    expiryFact(model.expiresAt),
+  );
+  const title = { zh: `确认付款：${model.title}`, en: `Confirm payment: ${model.title}` };
+  const body = html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '款项实际支付后，请填写银行交易流水号并确认已付款。提交之前不会记录任何内容。',
+  en: 'Once the money has actually been paid, enter the bank transaction reference and confirm the payment. Nothing is recorded until you submit.',
+})}
+${bilingualHeading('h2', { zh: '付款信息', en: 'Payment' })}
+${factsTable(facts)}
+${decisionForm({
+  nonce: model.nonce,
+  reference: true,
+  buttons: [
+    { decision: 'CONFIRM', label: { zh: '确认已付款', en: 'Confirm payment made' }, tone: 'approve' },
+  ],
+})}`;
+  return renderPage(200, title, body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,28 +479,49 @@ export interface DecidedPageModel {
   /** RECORDED right after this visitor's POST; ALREADY_DECIDED when the link was decided before. */
   variant: 'RECORDED' | 'ALREADY_DECIDED';
   title: string;
-  level: ApprovalLevel;
-  decision: Pick<RecordedDecision, 'decision' | 'by' | 'byName' | 'comment' | 'at'>;
+  purpose: TaskPurpose;
+  level?: ApprovalLevel;
+  decision: Pick<RecordedDecision, 'decision' | 'by' | 'byName' | 'comment' | 'at'> & {
+    /** The bank transaction reference of a CONFIRM. */
+    reference?: string;
+  };
 }
 
 export interface DecidedPageInput {
   variant: DecidedPageModel['variant'];
   title: string;
-  level: ApprovalLevel;
+  /** @default 'APPROVAL' */
+  purpose?: TaskPurpose;
+  level?: ApprovalLevel;
   decision: RecordedDecision;
 }
 
-export function decidedPageModel({ variant, title, level, decision }: DecidedPageInput): DecidedPageModel {
+export function decidedPageModel({
+  variant,
+  title,
+  purpose = 'APPROVAL',
+  level,
+  decision,
+}: DecidedPageInput): DecidedPageModel {
   const { decision: outcome, by, byName, comment, at } = decision;
-  return { variant, title, level, decision: { decision: outcome, by, byName, comment, at } };
+  const model: DecidedPageModel = {
+    variant,
+    title,
+    purpose,
+    decision: { decision: outcome, by, byName, comment, at },
+  };
+  if (level !== undefined) model.level = level;
+  const reference = decision.data?.reference;
+  if (outcome === 'CONFIRM' && typeof reference === 'string') model.decision.reference = reference;
+  return model;
 }
 
 const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
   APPROVE: { zh: '批准', en: 'Approved' },
   REJECT: { zh: '驳回', en: 'Rejected' },
   COUNTERSIGN: { zh: '会签', en: 'Countersigned' },
-  REFUSE: { zh: '拒绝', en: 'Refused' },
-  CONFIRM: { zh: '已确认', en: 'Confirmed' },
+  REFUSE: { zh: '退回', en: 'Refused' },
+  CONFIRM: { zh: '已确认付款', en: 'Payment confirmed' },
   PASS: { zh: '通过', en: 'Passed' },
   RECTIFY: { zh: '限期整改', en: 'Rectification required' },
   TERMINATE: { zh: '终止', en: 'Terminated' },
@@ -226,31 +529,88 @@ const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
   SUBMIT: { zh: '已提交', en: 'Submitted' },
 };
 
+/** What the decided page calls the task, and what it says happens next. */
+const DECIDED_WORDING: Readonly<
+  Record<TaskPurpose, { task: BilingualText; comment: BilingualText; thanks: BilingualText }>
+> = {
+  APPROVAL: {
+    task: { zh: '审批', en: 'approval' },
+    comment: { zh: '审批意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的审批。流程将自动继续，您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+  COUNTERSIGN: {
+    task: { zh: '合同会签', en: 'countersignature' },
+    comment: { zh: '会签意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的处理。流程将自动继续（退回时将通知承接机构修改后重新上传），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (after a refusal the NGO is asked to fix and upload again); there is nothing more for you to do.',
+    },
+  },
+  PAYMENT_CONFIRMATION: {
+    task: { zh: '付款确认', en: 'payment confirmation' },
+    comment: { zh: '备注', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的确认。付款已记入项目档案，您无需再做任何操作。',
+      en: 'Thank you. The payment is now on the purchase record; there is nothing more for you to do.',
+    },
+  },
+  MIDTERM_REVIEW: {
+    task: { zh: '中期评审', en: 'mid-term review' },
+    comment: { zh: '评审意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的评审。流程将自动继续，您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+  LATE_REPORT: {
+    task: { zh: '逾期报告处理', en: 'late report decision' },
+    comment: { zh: '意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的处理。流程将自动继续，您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+  EVALUATION: {
+    task: { zh: '评估', en: 'evaluation' },
+    comment: { zh: '评估意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的评估。流程将自动继续，您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+};
+
 export function decidedPage(model: DecidedPageModel): HtmlPage {
   const d = model.decision;
   const decided = DECISION_LABELS[d.decision];
+  const wording = DECIDED_WORDING[model.purpose];
   const heading: BilingualText =
     model.variant === 'RECORDED'
       ? { zh: '您的决定已记录', en: 'Your decision has been recorded' }
-      : { zh: `此审批已由 ${d.byName} 作出决定`, en: `This approval was already decided by ${d.byName}` };
+      : {
+          zh: `此${wording.task.zh}已由 ${d.byName} 作出决定`,
+          en: `This ${wording.task.en} was already decided by ${d.byName}`,
+        };
   const lead: BilingualText =
     model.variant === 'RECORDED'
-      ? {
-          zh: '感谢您的审批。流程将自动继续，您无需再做任何操作。',
-          en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
-        }
+      ? wording.thanks
       : {
           zh: '此链接的决定已经作出，不能再更改。以下是已记录的决定。',
           en: 'This link has already been used to decide and cannot be used again. Below is the recorded decision.',
         };
-  const facts: Fact[] = [
-    { label: { zh: '项目名称', en: 'Title' }, value: model.title },
-    levelFact(model.level),
-    { label: { zh: '决定', en: 'Decision' }, value: bilingual(decided) },
+  const facts: Fact[] = [{ label: { zh: '项目名称', en: 'Title' }, value: model.title }];
+  if (model.level !== undefined) facts.push(levelFact(model.level));
+  facts.push({ label: { zh: '决定', en: 'Decision' }, value: bilingual(decided) });
+  if (d.reference !== undefined)
+    facts.push({ label: { zh: '银行交易流水号', en: 'Bank transaction reference' }, value: d.reference });
+  facts.push(
     { label: { zh: '决定人', en: 'Decided by' }, value: `${d.byName} <${d.by}>` },
     { label: { zh: '决定时间', en: 'Decided at' }, value: formatChinaTime(d.at) },
-    { label: { zh: '审批意见', en: 'Comment' }, value: d.comment || '（无）(none)' },
-  ];
+    { label: wording.comment, value: d.comment || '（无）(none)' },
+  );
   const body = html`${bilingualHeading('h1', heading)}
 <div class="status">
 ${bilingualParagraphs(lead)}</div>

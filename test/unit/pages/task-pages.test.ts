@@ -6,8 +6,13 @@ import {
   type ConfirmationPageModel,
   confirmationPage,
   confirmationPageModel,
+  countersignPage,
+  countersignPageModel,
   decidedPage,
   decidedPageModel,
+  PAYMENT_REFERENCE_PATTERN,
+  paymentConfirmationPage,
+  paymentConfirmationPageModel,
 } from '../../../shared/pages/task-pages.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/persistence/ports.js';
 
@@ -289,5 +294,308 @@ describe('decidedPage', () => {
 
     expect(html).not.toMatch(/<script\b/i);
     for (const prefix of ['C', 'N', 'T']) expect(html).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+  });
+});
+
+const SIGNED_URL =
+  'https://documents.s3.cn-north-1.amazonaws.com.cn/uploads/p-2026-0007/SIGNED_CONTRACT/u1/signed.pdf?X-Amz-Signature=abc&X-Amz-Expires=900';
+
+const countersignTask: HumanTask = {
+  ...task,
+  stepKey: 'COUNTERSIGN:2',
+  purpose: 'COUNTERSIGN',
+  level: 'SECTION_CHIEF',
+  assignee: { name: '王科长', email: 'section-chief@civil-affairs.example.gov.cn', role: 'SECTION_CHIEF' },
+  context: { round: 2 },
+};
+
+function countersign(
+  t: HumanTask = countersignTask,
+  p: Proposal = proposal,
+  documentUrl: string | undefined = SIGNED_URL,
+) {
+  return countersignPage(
+    countersignPageModel({ purchaseId: t.purchaseId, proposal: p, task: t, documentUrl }),
+  );
+}
+
+describe('countersignPage', () => {
+  it('shows the facts of the purchase, the round, the assignee and the expiry, Chinese first', () => {
+    const rendered = countersign();
+
+    expect(rendered.statusCode).toBe(200);
+    const h1 = rendered.html.match(/<h1>(.*?)<\/h1>/s)?.[1] ?? '';
+    expect(h1.indexOf('会签合同：')).toBeLessThan(h1.indexOf('Countersign the contract:'));
+    for (const fact of [
+      '集美区农村留守老人关爱服务项目',
+      'p-2026-0007',
+      '集美区乡村社工服务社',
+      '52350211MJ0000002A',
+      '¥100,000.01',
+      '第 2 轮 Round 2',
+      '科长 Section chief',
+      '王科长 &lt;section-chief@civil-affairs.example.gov.cn&gt;',
+      '2026-03-04 17:00 (UTC+8)',
+    ]) {
+      expect(rendered.html).toContain(fact);
+    }
+  });
+
+  it('links the signed file as its only <a>, escaped, with rel="noreferrer"', () => {
+    const html = countersign().html;
+
+    expect(count(html, /<a\b/)).toBe(1);
+    expect(html).toContain(`<a href="${SIGNED_URL.replaceAll('&', '&amp;')}" rel="noreferrer">`);
+    expect(html).toContain('Open the signed contract the NGO uploaded');
+  });
+
+  it('without a document link says the file cannot be shown and has no <a>; a non-web URL is never linked', () => {
+    for (const url of [undefined, 'javascript:alert(1)', 'data:text/html,x']) {
+      const model = countersignPageModel({
+        purchaseId: 'p-2026-0007',
+        proposal,
+        task: countersignTask,
+        documentUrl: url,
+      });
+      const html = countersignPage(model).html;
+      expect(html).not.toMatch(/<a\b/i);
+      expect(html).not.toContain('javascript:');
+      expect(html).toContain('cannot be shown right now');
+    }
+  });
+
+  it('has one POST form with the nonce, a comment box and the Countersign / Refuse buttons', () => {
+    const html = countersign().html;
+
+    expect(count(html, /<form\b/)).toBe(1);
+    expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
+    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000"[^>]*><\/textarea>/);
+    expect(html).toMatch(
+      /<button type="submit"[^>]*name="decision" value="COUNTERSIGN">会签 <span lang="en">Countersign<\/span><\/button>/,
+    );
+    expect(html).toMatch(
+      /<button type="submit"[^>]*name="decision" value="REFUSE">退回 <span lang="en">Refuse<\/span><\/button>/,
+    );
+    expect(count(html, /<button\b/)).toBe(2);
+    expect(count(html, /<input\b/)).toBe(1);
+    expect(html).toContain('Required when refusing');
+    expect(html).not.toMatch(/<script\b|<link\b|\bsrc=|\bon[a-z]+=/i);
+  });
+
+  it('says when the countersignature was escalated to the deputy', () => {
+    const escalated: HumanTask = {
+      ...countersignTask,
+      attempt: 'ESCALATION',
+      assignee: { name: '李副局长', email: 'deputy@civil-affairs.example.gov.cn', role: 'DEPUTY' },
+    };
+    expect(countersign(escalated).html).toContain('（代理会签 acting as deputy）');
+  });
+
+  it('never contains the task token or the task id, even when built from the whole task record', () => {
+    const model = countersignPageModel({
+      purchaseId: countersignTask.purchaseId,
+      proposal,
+      task: countersignTask,
+      documentUrl: SIGNED_URL,
+    });
+    const html = countersignPage(model).html;
+
+    expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(TASK_ID);
+    expect(count(html, /n0nce_Value-123/)).toBe(1);
+  });
+
+  it('escapes every free-text field and the round', () => {
+    const hostile = countersign(
+      {
+        ...countersignTask,
+        assignee: { ...countersignTask.assignee, name: `A ${SCRIPT}` },
+        context: { round: `R ${SCRIPT}` },
+        nonce: '"><script>x</script>',
+      },
+      { ...proposal, title: `T ${SCRIPT}`, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } },
+    ).html;
+
+    expect(hostile).not.toMatch(/<script\b/i);
+    for (const prefix of ['T', 'N', 'A', 'R']) expect(hostile).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+    expect(hostile).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
+  });
+});
+
+const paymentTask: HumanTask = {
+  ...task,
+  stepKey: 'PAYMENT:1',
+  purpose: 'PAYMENT_CONFIRMATION',
+  level: 'FINANCE_SECTION',
+  assignee: { name: '陈会计', email: 'finance@civil-affairs.example.gov.cn', role: 'FINANCE_SECTION' },
+  context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: 3_000_000, dueDate: '2026-04-30' },
+};
+
+function payment(t: HumanTask = paymentTask, p: Proposal = proposal) {
+  return paymentConfirmationPage(
+    paymentConfirmationPageModel({ purchaseId: t.purchaseId, proposal: p, task: t }),
+  );
+}
+
+describe('paymentConfirmationPage', () => {
+  it('shows the tranche, milestone, amount in yuan, due date and the payee with its credit code', () => {
+    const rendered = payment();
+
+    expect(rendered.statusCode).toBe(200);
+    const h1 = rendered.html.match(/<h1>(.*?)<\/h1>/s)?.[1] ?? '';
+    expect(h1.indexOf('确认付款：')).toBeLessThan(h1.indexOf('Confirm payment:'));
+    for (const fact of [
+      '集美区农村留守老人关爱服务项目',
+      'p-2026-0007',
+      '第 1 笔 Tranche 1',
+      '合同签订后 On contract signature',
+      '¥30,000.00',
+      '2026-04-30',
+      '收款单位',
+      '集美区乡村社工服务社',
+      '52350211MJ0000002A',
+      '陈会计 &lt;finance@civil-affairs.example.gov.cn&gt;',
+    ]) {
+      expect(rendered.html).toContain(fact);
+    }
+  });
+
+  it('has one POST form with the nonce, a required reference input and only the Confirm button', () => {
+    const html = payment().html;
+
+    expect(count(html, /<form\b/)).toBe(1);
+    expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
+    const reference = html.match(/<input type="text"[^>]*>/)?.[0] ?? '';
+    expect(reference).toContain('name="reference"');
+    expect(reference).toContain(' required ');
+    expect(reference).toContain('minlength="4"');
+    expect(reference).toContain('maxlength="64"');
+    expect(html).toContain('<label for="reference">银行交易流水号');
+    expect(html).toMatch(
+      /<button type="submit"[^>]*name="decision" value="CONFIRM">确认已付款 <span lang="en">Confirm payment made<\/span><\/button>/,
+    );
+    expect(count(html, /<button\b/)).toBe(1);
+    expect(count(html, /<input\b/)).toBe(2);
+    expect(html).not.toMatch(/<a\b|<script\b|value="REJECT"|value="REFUSE"/i);
+  });
+
+  it("the input's pattern (compiled as browsers do, with the v flag) accepts and refuses what the server does", () => {
+    const pattern = payment().html.match(/pattern="([^"]*)"/)?.[1] ?? '';
+    const browser = new RegExp(`^(?:${pattern})$`, 'v');
+
+    for (const ok of ['ABCD', 'TX-2026/04_0001', 'a'.repeat(64)]) {
+      expect(browser.test(ok)).toBe(true);
+      expect(PAYMENT_REFERENCE_PATTERN.test(ok)).toBe(true);
+    }
+    for (const bad of ['abc', 'a'.repeat(65), 'TX 2026', '流水号1234', 'TX;DROP', '<b>1234']) {
+      expect(browser.test(bad)).toBe(false);
+      expect(PAYMENT_REFERENCE_PATTERN.test(bad)).toBe(false);
+    }
+  });
+
+  it('leaves out the facts its context lacks, and shows an unknown milestone code as it is', () => {
+    const html = payment({ ...paymentTask, context: { tranche: 2, milestone: 'SOMETHING_NEW' } }).html;
+
+    expect(html).toContain('第 2 笔 Tranche 2');
+    expect(html).toContain('SOMETHING_NEW');
+    expect(html).not.toContain('付款金额');
+    expect(html).not.toContain('付款期限');
+  });
+
+  it('never contains the task token or the task id; the nonce only in its hidden field', () => {
+    const model = paymentConfirmationPageModel({
+      purchaseId: paymentTask.purchaseId,
+      proposal,
+      task: paymentTask,
+    });
+    const html = paymentConfirmationPage(model).html;
+
+    expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(TASK_ID);
+    expect(count(html, /n0nce_Value-123/)).toBe(1);
+  });
+
+  it('escapes the title, the payee and the context values', () => {
+    const html = payment(
+      {
+        ...paymentTask,
+        context: { tranche: `X ${SCRIPT}`, dueDate: `D ${SCRIPT}`, milestone: `M ${SCRIPT}` },
+      },
+      { ...proposal, title: `T ${SCRIPT}`, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } },
+    ).html;
+
+    expect(html).not.toMatch(/<script\b/i);
+    for (const prefix of ['T', 'N', 'X', 'D', 'M']) expect(html).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+  });
+});
+
+describe('decidedPage of every purpose', () => {
+  it('names a countersignature and a refusal with its comment', () => {
+    const html = decidedPage(
+      decidedPageModel({
+        variant: 'ALREADY_DECIDED',
+        title: proposal.title,
+        purpose: 'COUNTERSIGN',
+        decision: { ...decision, decision: 'REFUSE', comment: '第五条金额有误', byName: '王科长' },
+      }),
+    ).html;
+
+    expect(html).toContain('此合同会签已由 王科长 作出决定');
+    expect(html).toContain('This countersignature was already decided by 王科长');
+    expect(html).toContain('退回 Refused');
+    expect(html).toContain('第五条金额有误');
+    expect(
+      decidedPage(
+        decidedPageModel({
+          variant: 'RECORDED',
+          title: 'x',
+          purpose: 'COUNTERSIGN',
+          decision: { ...decision, decision: 'COUNTERSIGN' },
+        }),
+      ).html,
+    ).toContain('会签 Countersigned');
+  });
+
+  it('shows the bank transaction reference of a payment confirmation, escaped', () => {
+    const confirm: RecordedDecision = {
+      ...decision,
+      decision: 'CONFIRM',
+      comment: '',
+      data: { reference: 'TX-2026/0001' },
+    };
+    const html = decidedPage(
+      decidedPageModel({
+        variant: 'RECORDED',
+        title: proposal.title,
+        purpose: 'PAYMENT_CONFIRMATION',
+        decision: confirm,
+      }),
+    ).html;
+
+    expect(html).toContain('已确认付款 Payment confirmed');
+    expect(html).toContain('Bank transaction reference');
+    expect(html).toContain('TX-2026/0001');
+    expect(html).toContain('2026-03-02 09:15 (UTC+8)');
+    expect(html).not.toMatch(/<form\b|<button\b|<a\b/i);
+
+    const hostile = decidedPage(
+      decidedPageModel({
+        variant: 'ALREADY_DECIDED',
+        title: 't',
+        purpose: 'PAYMENT_CONFIRMATION',
+        decision: { ...confirm, data: { reference: SCRIPT } },
+      }),
+    ).html;
+    expect(hostile).not.toMatch(/<script\b/i);
+    expect(hostile).toContain(ESCAPED_SCRIPT);
+    expect(hostile).toContain('This payment confirmation was already decided by');
+  });
+
+  it('shows no reference row for decisions other than CONFIRM', () => {
+    const html = decided('RECORDED', { ...decision, data: { reference: 'TX-9999' } }).html;
+    expect(html).not.toContain('TX-9999');
+    expect(html).not.toContain('Bank transaction reference');
   });
 });
