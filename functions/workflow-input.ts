@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { APPROVAL_LEVELS } from '../shared/config/settings.js';
+import { TRANCHE_MILESTONES } from '../shared/domain/proposal.js';
+import { UPLOAD_KINDS } from '../shared/domain/uploads.js';
 
 /** Inputs the state machine passes to its Lambda tasks (see workflows/purchase-lifecycle.ts). */
 export const PurchaseStepInput = z.object({
@@ -18,3 +20,21 @@ export const RejectPurchaseInput = z.object({
   error: z.optional(z.string()),
   cause: z.optional(z.string()),
 });
+
+const attempt = z.enum(['FIRST', 'REMINDER', 'ESCALATION']);
+const taskToken = z.string().check(z.minLength(1), z.maxLength(1024));
+
+export const AwaitUploadInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  kind: z.enum(UPLOAD_KINDS),
+  since: z.iso.datetime(),
+  attempt,
+  taskToken,
+});
+
+export const NotifyPaymentInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  milestone: z.enum(TRANCHE_MILESTONES),
+});
+
+export const TerminatePurchaseInput = RejectPurchaseInput;

@@ -25,12 +25,20 @@ export interface PurchaseLifecycleFunctions {
   readonly requestDecision: IFunction;
   readonly concludeApproval: IFunction;
   readonly rejectPurchase: IFunction;
+  readonly issueContract: IFunction;
+  readonly planContracting: IFunction;
+  readonly awaitUpload: IFunction;
+  readonly concludeContracting: IFunction;
+  readonly notifyPayment: IFunction;
+  readonly terminatePurchase: IFunction;
 }
 
 export interface PurchaseLifecycleProps {
   readonly functions: PurchaseLifecycleFunctions;
   /** How long each approver has, before the reminder and again before escalation. */
   readonly approvalTimeout: Duration;
+  /** How long the NGO has to upload the signed contract, before the reminder and again before escalation. */
+  readonly signTimeout: Duration;
   /** Fixed name, so functions can be granted task callbacks without a reference cycle. */
   readonly stateMachineName: string;
 }
@@ -42,7 +50,7 @@ export interface PurchaseLifecycleProps {
  * what DynamoDB holds (after a redeploy, or a restart of the local runtime). Every wait for a
  * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
  * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
- * Later stages (contracting onwards) end at their boundary until they are built.
+ * Stages after contracting end at their boundary until they are built.
  */
 export class PurchaseLifecycle extends Construct {
   readonly stateMachine: StateMachine;
@@ -108,9 +116,79 @@ export class PurchaseLifecycle extends Construct {
     );
 
     const conclude = invoke('Conclude approval', fns.concludeApproval, { purchaseId }, null);
-    const contracting = new Succeed(this, 'At contracting boundary', {
-      comment: 'The contracting stage and later ones continue from here once they are built.',
+
+    // Contracting: issue the contract, then loop on what DynamoDB says is next (the NGO's
+    // signed copy, the countersignature, a new round after a refusal) until it is published.
+    const terminate = invoke(
+      'Terminate purchase',
+      fns.terminatePurchase,
+      {
+        purchaseId,
+        error: JsonPath.stringAt('$.failure.Error'),
+        cause: JsonPath.stringAt('$.failure.Cause'),
+      },
+      null,
+    );
+    terminate.next(new Succeed(this, 'Purchase terminated'));
+    const contracting = invoke('Issue contract', fns.issueContract, { purchaseId }, null);
+    const planContracting = invoke('Plan contracting', fns.planContracting, { purchaseId }, '$.contracting');
+    const contractLapsed = new Pass(this, 'Contract never signed', {
+      result: Result.fromObject({
+        Error: WORKFLOW_ERRORS.contractLapsed,
+        Cause: 'the contract was not signed and countersigned after reminders and an escalation',
+      }),
+      resultPath: '$.failure',
+    }).next(terminate);
+    const signedCopy = new EscalatingWait(this, {
+      names: {
+        FIRST: 'Await signed contract',
+        REMINDER: 'Remind NGO to sign',
+        ESCALATION: 'Escalate unsigned contract',
+      },
+      fn: fns.awaitUpload,
+      payload: { purchaseId, kind: 'SIGNED_CONTRACT', since: JsonPath.stringAt('$.contracting.value.since') },
+      timeout: props.signTimeout,
+      resultPath: '$.upload',
+      onLapse: contractLapsed,
     });
+    signedCopy.next(planContracting);
+    const countersign = new EscalatingWait(this, {
+      names: {
+        FIRST: 'Ask countersignature',
+        REMINDER: 'Remind countersigner',
+        ESCALATION: 'Escalate countersignature',
+      },
+      fn: fns.requestDecision,
+      payload: {
+        purchaseId,
+        purpose: 'COUNTERSIGN',
+        level: 'SECTION_CHIEF',
+        round: JsonPath.numberAt('$.contracting.value.round'),
+      },
+      timeout: props.approvalTimeout,
+      resultPath: '$.decision',
+      onLapse: contractLapsed,
+    });
+    countersign.next(planContracting);
+    const publish = invoke('Publish contract', fns.concludeContracting, { purchaseId }, null);
+    const firstTranche = invoke(
+      'Notify first payment',
+      fns.notifyPayment,
+      { purchaseId, milestone: 'CONTRACT_SIGNED' },
+      null,
+    );
+    const midterm = new Succeed(this, 'At mid-term boundary', {
+      comment: 'The mid-term review and later stages continue from here once they are built.',
+    });
+    contracting.next(planContracting);
+    planContracting.next(
+      new Choice(this, 'Next contracting step?')
+        .when(Condition.stringEquals('$.contracting.value.next', 'AWAIT_SIGNED'), signedCopy.entry)
+        .when(Condition.stringEquals('$.contracting.value.next', 'COUNTERSIGN'), countersign.entry)
+        .otherwise(publish),
+    );
+    publish.next(firstTranche);
+    firstTranche.next(midterm);
 
     plan.next(
       new Choice(this, 'Another level to approve?')
@@ -127,6 +205,7 @@ export class PurchaseLifecycle extends Construct {
     const entry = new Choice(this, 'Where to resume')
       .when(resumeAt('APPROVAL'), plan)
       .when(resumeAt('CONTRACTING'), contracting)
+      .when(resumeAt('MIDTERM_REVIEW'), firstTranche)
       .otherwise(validate);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -6,9 +6,12 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { LifecycleSettings } from '../../shared/config/lifecycle-settings.js';
 import type { PolicySettings } from '../../shared/config/settings.js';
 import { GSI1, TABLE_NAME_ENV } from '../../shared/persistence/table-design.js';
 import { acknowledge, REASONS } from '../nag.js';
@@ -101,6 +104,48 @@ export class ServiceFunction extends NodejsFunction {
   /** Gets the policy settings (benchmarks, thresholds, approvers) it enforces. */
   usePolicySettings(settings: PolicySettings): this {
     this.addEnvironment('POLICY_SETTINGS', JSON.stringify(settings));
+    return this;
+  }
+
+  /** Gets the settings of the stages after approval (uploads, contract, payments, evaluation). */
+  useLifecycleSettings(settings: LifecycleSettings): this {
+    this.addEnvironment('LIFECYCLE_SETTINGS', JSON.stringify(settings));
+    return this;
+  }
+
+  /**
+   * Works with objects under `prefix` of the documents bucket: `read` them, `write` new ones
+   * (or sign POST policies that let a browser write them), `tag` them (quarantine). Never delete.
+   */
+  useDocuments(bucket: IBucket, prefix: string, access: ReadonlyArray<'read' | 'write' | 'tag'>): this {
+    const actions = access.flatMap((a) =>
+      a === 'read' ? ['s3:GetObject'] : a === 'write' ? ['s3:PutObject'] : ['s3:PutObjectTagging'],
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    );
+    this.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+    const policy = this.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      const resource = Stack.of(this).resolve(bucket.arnForObjects(`${prefix}*`)) as {
+        'Fn::Join': [string, unknown[]];
+      };
+      const shown = resource['Fn::Join'][1]
+        .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+        .join('');
+      acknowledge(
+        policy,
+        `IAM5[Resource::${shown}]`,
+        `Object keys under ${prefix} are made per purchase and upload at run time; access is limited to that prefix.`,
+      );
+    }
+    return this;
+  }
+
+  /** Publishes finance notifications to the topic. */
+  publishTo(topic: ITopic): this {
+    topic.grantPublish(this);
+    this.addEnvironment('PAYMENTS_TOPIC_ARN', topic.topicArn);
     return this;
   }
 

@@ -4,15 +4,22 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Alias } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { acknowledge } from '../nag.js';
+import { documentsBucketName } from './stateful-stack.js';
 
 export interface ApplicationStackProps extends StackProps {
   readonly table: ITable;
@@ -27,6 +34,9 @@ export class ApplicationStack extends Stack {
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
     const { table, settings } = props;
+    // Contracts and uploads live in the stateful stack; its bucket announces new objects on EventBridge.
+    const documents = Bucket.fromBucketName(this, 'Documents', documentsBucketName(this));
+    const lifecycle = settings.lifecycle;
     const policy = settings.policy;
 
     const linkKey = new Secret(this, 'LinkSigningKey', {
@@ -128,9 +138,57 @@ export class ApplicationStack extends Stack {
     );
     for (const fn of [concludeApproval, rejectPurchase]) fn.sendMailAs(mailIdentityArn, settings.mailFrom);
 
+    requestDecision.useLifecycleSettings(lifecycle);
+
+    // Contracting and payments.
+    const paymentsTopic = new Topic(this, 'PaymentSteps', {
+      displayName: 'Payment steps of NGO service purchases',
+      enforceSSL: true,
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+    });
+    for (const email of lifecycle.payments.financeSubscribers) {
+      paymentsTopic.addSubscription(new EmailSubscription(email));
+    }
+    const contractStep = (id: string, name: string, description: string) =>
+      step(id, name, description).useLifecycleSettings(lifecycle);
+    const issueContract = contractStep(
+      'IssueContract',
+      'issue-contract',
+      'Renders and stores the contract',
+    ).useDocuments(documents, 'contracts/', ['write']);
+    const planContracting = contractStep(
+      'PlanContracting',
+      'plan-contracting',
+      'Works out the next contracting step',
+    );
+    const awaitUpload = contractStep('AwaitUpload', 'await-upload', 'Waits for an NGO upload and asks for it')
+      .useLinkKey(linkKey)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    awaitUpload.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    allowTaskCallbacks(awaitUpload);
+    const concludeContracting = contractStep(
+      'ConcludeContracting',
+      'conclude-contracting',
+      'Publishes the contract',
+    );
+    const notifyPayment = contractStep(
+      'NotifyPayment',
+      'notify-payment',
+      'Opens a payment step and tells finance',
+    )
+      .useLinkKey(linkKey)
+      .publishTo(paymentsTopic);
+    notifyPayment.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    const terminatePurchase = contractStep(
+      'TerminatePurchase',
+      'terminate-purchase',
+      'Ends a purchase that cannot go on',
+    );
+
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
       approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
+      signTimeout: Duration.seconds(lifecycle.contract.signTimeoutSeconds),
       functions: {
         validateProposal,
         reserveBudget,
@@ -138,6 +196,12 @@ export class ApplicationStack extends Stack {
         requestDecision,
         concludeApproval,
         rejectPurchase,
+        issueContract,
+        planContracting,
+        awaitUpload,
+        concludeContracting,
+        notifyPayment,
+        terminatePurchase,
       },
     });
     const stateMachine = this.lifecycle.stateMachine;
@@ -150,8 +214,38 @@ export class ApplicationStack extends Stack {
       'TaskLink',
       'task-link',
       'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links',
-    ).useLinkKey(linkKey);
+    )
+      .useLinkKey(linkKey)
+      // The countersignature page links the signed copy the NGO uploaded.
+      .useDocuments(documents, 'uploads/', ['read']);
     allowTaskCallbacks(taskLink);
+
+    // The NGO's page: lists what is due and hands out presigned POSTs for one file each.
+    // Signing a POST policy needs the right to put the object the browser will post.
+    const ngoPage = contractStep(
+      'NgoPage',
+      'ngo-page',
+      'GET /ngo/{purchaseId}, POST /ngo/{purchaseId}/uploads',
+    )
+      .useLinkKey(linkKey)
+      .useDocuments(documents, 'uploads/', ['write']);
+    ngoPage.useDocuments(documents, 'contracts/', ['read']);
+    // Every object created under uploads/ is checked by its bytes and recorded, then resumes the waiting step.
+    const recordUpload = contractStep(
+      'RecordUpload',
+      'record-upload',
+      'Records an NGO upload from its S3 event',
+    ).useDocuments(documents, 'uploads/', ['read', 'tag']);
+    allowTaskCallbacks(recordUpload);
+    new Rule(this, 'UploadCreated', {
+      description: 'An NGO upload arrived in the documents bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [documents.bucketName] }, object: { key: [{ prefix: 'uploads/' }] } },
+      },
+      targets: [new LambdaFunction(recordUpload, { retryAttempts: 8 })],
+    });
     new ServiceFunction(this, 'ResumeOpenPurchases', {
       name: 'resume-open-purchases',
       description: 'Starts an execution at its stage boundary for every purchase that is not finished',
@@ -182,6 +276,17 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('GetPurchaseIntegration', getPurchase),
       authorizer: staffOnly,
     });
+    // The NGO's capability link: a signature over the purchase id and expiry, checked by the function.
+    this.api.addRoutes({
+      path: '/ngo/{purchaseId}',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('NgoPageIntegration', ngoPage),
+    });
+    this.api.addRoutes({
+      path: '/ngo/{purchaseId}/uploads',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('NgoUploadsIntegration', ngoPage),
+    });
     // Capability links: the signed task id is the credential, checked by the function.
     this.api.addRoutes({
       path: '/tasks/{taskId}',
@@ -189,12 +294,20 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('TaskLinkIntegration', taskLink),
     });
 
-    for (const route of this.api.node.findAll().filter((c) => c.node.path.includes('--tasks--'))) {
-      if (route.node.id === 'Resource' && route.node.scope?.node.id.match(/^(GET|HEAD|POST)--tasks--/)) {
+    for (const route of this.api.node.findAll()) {
+      const routeId = route.node.scope?.node.id ?? '';
+      if (route.node.id !== 'Resource') continue;
+      if (/^(GET|HEAD|POST)--tasks--/.test(routeId)) {
         acknowledge(
           route,
           'APIG4',
           'Task links are capabilities: the function verifies the HMAC-signed task id and the per-task nonce.',
+        );
+      } else if (/^(GET|HEAD|POST)--ngo--/.test(routeId)) {
+        acknowledge(
+          route,
+          'APIG4',
+          "The NGO's page link is a capability: the function verifies its HMAC over the purchase id and expiry.",
         );
       }
     }

@@ -21,6 +21,15 @@ export interface StatefulStackProps extends StackProps {
   readonly uploadOrigin?: string;
 }
 
+/**
+ * The documents bucket has a name known to both stacks (account and region make it unique),
+ * so the application refers to it without a cross-stack export and its IAM resources read as
+ * plain ARNs.
+ */
+export function documentsBucketName(stack: Stack): string {
+  return `ngo-purchase-docs-${stack.account}-${stack.region}`;
+}
+
 /** Records of public money are kept at least 15 years; nothing a user submitted is deleted. */
 const DOCUMENT_RETENTION = Duration.days(15 * 366);
 
@@ -65,6 +74,7 @@ export class StatefulStack extends Stack {
     // Contracts and everything NGOs upload: private, encrypted, TLS-only, versioned, and
     // under object lock, so no one (the system included) deletes a record within its retention.
     this.documents = new Bucket(this, 'Documents', {
+      bucketName: documentsBucketName(this),
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,

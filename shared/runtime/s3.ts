@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { DocumentStore } from '../usecases/contracting.js';
 import type { ObjectHead, ObjectStore, UploadSigner } from '../usecases/ngo-uploads.js';
 import { MAX_POLICY_SECONDS } from '../usecases/ngo-uploads.js';
 
@@ -119,6 +120,26 @@ export function createObjectReader({ client, bucket }: BucketAdapterOptions): Ob
       return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: expiresSeconds,
       });
+    },
+  };
+}
+
+/** Writes the system's own documents (the issued contract) into the bucket. */
+export function createDocumentStore({ client, bucket }: BucketAdapterOptions): DocumentStore {
+  return {
+    async putDocument(key, body, contentType) {
+      const bytes = Buffer.from(body, 'utf8');
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          // Object lock requires an integrity checksum on every write.
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+      return { sha256: createHash('sha256').update(bytes).digest('hex') };
     },
   };
 }

@@ -16,6 +16,7 @@ import type {
   TaskRepository,
 } from '../persistence/ports.js';
 import { PurchaseRefused } from '../workflow/errors.js';
+import { onceForPurchase } from './once.js';
 import type { Now, TaskCallbacks } from './ports.js';
 
 /**
@@ -237,17 +238,11 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
   await notifyOfficer(deps, approved);
 }
 
-/**
- * Tells the officer who registered the purchase how the approval ended, when they signed in
- * with an e-mail address. Sent before it is recorded: a crash in between sends it twice,
- * never zero times.
- */
+/** Tells the officer who registered the purchase how the approval ended, when they signed in with an e-mail. */
 async function notifyOfficer(deps: WorkflowDeps, purchase: PurchaseRecord): Promise<void> {
   const { mailer } = deps;
   const { outcome, createdBy: to } = purchase;
   if (!mailer || !outcome || !to.includes('@')) return;
-  const audit = await deps.purchases.listAudit(purchase.purchaseId);
-  if (audit.some((e) => e.eventId === 'officer.notified')) return;
   const mail = renderOutcomeMail(
     outcomeMailModel({
       purchaseId: purchase.purchaseId,
@@ -256,13 +251,13 @@ async function notifyOfficer(deps: WorkflowDeps, purchase: PurchaseRecord): Prom
       recipientName: to,
     }),
   );
-  await mailer.send({ to, ...mail });
-  await deps.purchases.change({
-    purchaseId: purchase.purchaseId,
-    audit: { actor: SYSTEM, action: 'officer.notified', detail: { to, result: outcome.result } },
-    eventId: 'officer.notified',
-    now: deps.now(),
-  });
+  await onceForPurchase(
+    deps,
+    purchase,
+    'officer.notified',
+    { actor: SYSTEM, action: 'officer.notified', detail: { to, result: outcome.result } },
+    () => mailer.send({ to, ...mail }),
+  );
 }
 
 /** Turns the workflow's failure record ({Error, Cause}) into a sentence for people. */

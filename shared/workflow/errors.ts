@@ -9,6 +9,8 @@ export const WORKFLOW_ERRORS = {
   rejected: 'PurchaseRejected',
   /** Nobody decided after a reminder and an escalation. */
   approvalLapsed: 'ApprovalLapsed',
+  /** The contract was not signed and countersigned after reminders and an escalation. */
+  contractLapsed: 'ContractLapsed',
   /** Worth retrying (a lost race that re-reading fixes, a throttled call). */
   transient: 'TransientError',
 } as const;

@@ -62,6 +62,8 @@ describe('cdk-nag AwsSolutions', () => {
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'IAM5[Resource::*]',
       'IAM5[Resource::<fn>:*]',
+      'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/contracts/*]',
+      'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/uploads/*]',
       'S1',
       'SMG4',
     ]);
@@ -81,7 +83,7 @@ describe('functions', () => {
       .filter(([, f]) => f.Properties.Environment?.Variables?.MAIL_FROM)
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort();
-    expect(mailing).toEqual(['ConcludeApproval', 'RejectPurchase', 'RequestDecision']);
+    expect(mailing).toEqual(['AwaitUpload', 'ConcludeApproval', 'RejectPurchase', 'RequestDecision']);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));
     const sesRoles = policies
       .filter((p) =>
@@ -206,14 +208,24 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(8);
+    expect(tasks.length).toBe(19);
     for (const [name, task] of tasks) {
       expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
       const retry = task.Retry as { JitterStrategy?: string }[] | undefined;
       expect(retry?.[0]?.JitterStrategy, name).toBe('FULL');
     }
     const waits = tasks.filter(([, s]) => String(s.Resource).endsWith('.waitForTaskToken'));
-    expect(waits.map(([n]) => n).sort()).toEqual(['Ask approver', 'Escalate to deputy', 'Remind approver']);
+    expect(waits.map(([n]) => n).sort()).toEqual([
+      'Ask approver',
+      'Ask countersignature',
+      'Await signed contract',
+      'Escalate countersignature',
+      'Escalate to deputy',
+      'Escalate unsigned contract',
+      'Remind NGO to sign',
+      'Remind approver',
+      'Remind countersigner',
+    ]);
   });
 });
 
@@ -221,14 +233,18 @@ describe('no task token leaves the server', () => {
   it('passes the token only to the function that stores it, never to mail or HTTP routes', () => {
     const def = JSON.stringify(resolvedDefinition());
     const tokenUses = def.match(/\$\$\.Task\.Token/g) ?? [];
-    expect(tokenUses).toHaveLength(3);
+    // Only the nine waits for a person, each handing its token to the function that stores it.
+    expect(tokenUses).toHaveLength(9);
     const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );
     expect(routes.sort()).toEqual([
+      'GET /ngo/{purchaseId}',
       'GET /purchases/{id}',
       'GET /tasks/{taskId}',
+      'HEAD /ngo/{purchaseId}',
       'HEAD /tasks/{taskId}',
+      'POST /ngo/{purchaseId}/uploads',
       'POST /purchases',
       'POST /tasks/{taskId}',
     ]);
@@ -237,7 +253,7 @@ describe('no task token leaves the server', () => {
   it('protects the staff routes with the JWT authorizer and leaves only the capability links open', () => {
     const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route'));
     for (const r of routes) {
-      const open = String(r.Properties.RouteKey).includes('/tasks/');
+      const open = /\/(tasks|ngo)\//.test(String(r.Properties.RouteKey));
       expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe(open ? 'NONE' : 'JWT');
     }
     expect(Stack.of(built.application).resolve(built.application.api.apiId)).toBeDefined();

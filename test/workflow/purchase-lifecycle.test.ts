@@ -40,7 +40,13 @@ type Step =
   | 'PlanApproval'
   | 'RequestDecision'
   | 'ConcludeApproval'
-  | 'RejectPurchase';
+  | 'RejectPurchase'
+  | 'IssueContract'
+  | 'PlanContracting'
+  | 'AwaitUpload'
+  | 'ConcludeContracting'
+  | 'NotifyPayment'
+  | 'TerminatePurchase';
 interface Call {
   step: Step;
   payload: Record<string, unknown>;
@@ -52,22 +58,29 @@ let engine: LocalStepFunctions | undefined;
 
 function harness(script: Script, msPerSecond = 1000) {
   const calls: Call[] = [];
-  const waiting: { level: string; attempt: string; token: string }[] = [];
+  const waiting: { level: string; attempt: string; token: string; step: Step; purpose?: string }[] = [];
+  // Unless a test scripts contracting, it is already countersigned: approval tests end at payment.
+  const withDefaults: Script = {
+    PlanContracting: () => ({ next: 'DONE', round: 1, since: '2026-03-01T00:00:00.000Z', uploadId: 'u1' }),
+    ...script,
+  };
   engine = new LocalStepFunctions({
     clock: { msPerSecond },
     invokeLambda: async (functionName, payload) => {
       const step = functionName.replace(/[0-9A-F]{8}$/, '') as Step;
       const body = payload as Record<string, unknown>;
       calls.push({ step, payload: body });
-      if (step === 'RequestDecision') {
+      if (step === 'RequestDecision' || step === 'AwaitUpload') {
         waiting.push({
-          level: String(body.level),
+          step,
+          level: String(body.level ?? body.kind),
           attempt: String(body.attempt),
           token: String(body.taskToken),
+          purpose: body.purpose === undefined ? undefined : String(body.purpose),
         });
       }
       try {
-        const result = script[step]?.(body);
+        const result = withDefaults[step]?.(body);
         return { payload: result ?? {} };
       } catch (error) {
         const e = error as Error;
@@ -154,6 +167,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'RequestDecision',
       'PlanApproval',
       'ConcludeApproval',
+      'IssueContract',
+      'PlanContracting',
+      'ConcludeContracting',
+      'NotifyPayment',
     ]);
     expect(
       calls.filter((c) => c.step === 'RequestDecision').every((c) => c.payload.attempt === 'FIRST'),
@@ -195,7 +212,8 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
     const attempts = calls.filter((c) => c.step === 'RequestDecision').map((c) => c.payload.attempt);
     expect(attempts).toEqual(['FIRST', 'REMINDER', 'ESCALATION']);
-    expect(calls.at(-1)?.step).toBe('ConcludeApproval');
+    expect(calls.map((c) => c.step)).toContain('ConcludeApproval');
+    expect(calls.at(-1)?.step).toBe('NotifyPayment');
   });
 
   it('lapses after the escalation also times out: the purchase is rejected, not left waiting', async () => {
@@ -285,6 +303,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'RequestDecision',
       'PlanApproval',
       'ConcludeApproval',
+      'IssueContract',
+      'PlanContracting',
+      'ConcludeContracting',
+      'NotifyPayment',
     ]);
   });
 
@@ -294,5 +316,119 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     await expect(
       sf.startExecution({ stateMachineArn: SM_ARN, name: 'PUR-9', input: '{"purchaseId":"PUR-9","x":1}' }),
     ).rejects.toThrow(/already exists/i);
+  });
+
+  describe('contracting', () => {
+    /** PlanContracting as DynamoDB would answer it, step by step. */
+    function contractingOf(steps: Record<string, unknown>[]) {
+      let i = 0;
+      return () => steps[Math.min(i++, steps.length - 1)];
+    }
+    const since = '2026-03-01T00:00:00.000Z';
+    const resume = (name: string) =>
+      ({
+        stateMachineArn: SM_ARN,
+        name,
+        input: `{"purchaseId":"${name}","resumeAt":"CONTRACTING"}`,
+      }) as const;
+
+    it('issues the contract, waits for the signed copy, asks the countersignature, publishes and notifies tranche 1', async () => {
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness({
+        PlanContracting: contractingOf([
+          { next: 'AWAIT_SIGNED', round: 1, since },
+          { next: 'COUNTERSIGN', round: 1, since, uploadId: 'u1' },
+          { next: 'DONE', round: 1, since, uploadId: 'u1' },
+        ]),
+      });
+      const { executionArn } = await sf.startExecution(resume('PUR-C1'));
+      const upload = await until(() => waiting.find((w) => w.step === 'AwaitUpload'), 'upload wait');
+      expect(calls.find((c) => c.step === 'AwaitUpload')?.payload).toMatchObject({
+        kind: 'SIGNED_CONTRACT',
+        since,
+      });
+      await sf.sendTaskSuccess({ taskToken: upload.token, output: JSON.stringify({ uploadId: 'u1' }) });
+      const ask = await until(() => waiting.find((w) => w.purpose === 'COUNTERSIGN'), 'countersign');
+      expect(calls.find((c) => c.payload.purpose === 'COUNTERSIGN')?.payload).toMatchObject({
+        round: 1,
+        level: 'SECTION_CHIEF',
+      });
+      await sf.sendTaskSuccess({ taskToken: ask.token, output: JSON.stringify({ decision: 'COUNTERSIGN' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual([
+        'IssueContract',
+        'PlanContracting',
+        'AwaitUpload',
+        'PlanContracting',
+        'RequestDecision',
+        'PlanContracting',
+        'ConcludeContracting',
+        'NotifyPayment',
+      ]);
+      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'CONTRACT_SIGNED' });
+    });
+
+    it('a refused countersignature starts a new round that waits for a new signed copy', async () => {
+      const refusedAt = '2026-03-05T00:00:00.000Z';
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness({
+        PlanContracting: contractingOf([
+          { next: 'COUNTERSIGN', round: 1, since, uploadId: 'u1' },
+          { next: 'AWAIT_SIGNED', round: 2, since: refusedAt },
+          { next: 'COUNTERSIGN', round: 2, since: refusedAt, uploadId: 'u2' },
+          { next: 'DONE', round: 2, since: refusedAt, uploadId: 'u2' },
+        ]),
+      });
+      const { executionArn } = await sf.startExecution(resume('PUR-C2'));
+      const first = await until(() => waiting.find((w) => w.purpose === 'COUNTERSIGN'), 'first countersign');
+      await sf.sendTaskSuccess({ taskToken: first.token, output: JSON.stringify({ decision: 'REFUSE' }) });
+      const upload = await until(() => waiting.find((w) => w.step === 'AwaitUpload'), 'second upload');
+      await sf.sendTaskSuccess({ taskToken: upload.token, output: JSON.stringify({ uploadId: 'u2' }) });
+      const second = await until(
+        () => waiting.filter((w) => w.purpose === 'COUNTERSIGN')[1],
+        'second countersign',
+      );
+      await sf.sendTaskSuccess({
+        taskToken: second.token,
+        output: JSON.stringify({ decision: 'COUNTERSIGN' }),
+      });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.find((c) => c.step === 'AwaitUpload')?.payload.since).toBe(refusedAt);
+      expect(calls.filter((c) => c.payload.purpose === 'COUNTERSIGN').map((c) => c.payload.round)).toEqual([
+        1, 2,
+      ]);
+      expect(calls.at(-1)?.step).toBe('NotifyPayment');
+    });
+
+    it('an NGO that never uploads is reminded, then escalated, then the purchase is terminated', async () => {
+      // 604,800 s signing timeout at 0.001 ms per second: about 0.6 s real per timeout.
+      const { engine: sf, calls } = harness(
+        { PlanContracting: contractingOf([{ next: 'AWAIT_SIGNED', round: 1, since }]) },
+        0.001,
+      );
+      const { executionArn } = await sf.startExecution(resume('PUR-C3'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      const attempts = calls.filter((c) => c.step === 'AwaitUpload').map((c) => c.payload.attempt);
+      expect(attempts).toEqual(['FIRST', 'REMINDER', 'ESCALATION']);
+      expect(calls.at(-1)).toMatchObject({ step: 'TerminatePurchase', payload: { error: 'ContractLapsed' } });
+      expect(calls.some((c) => c.step === 'NotifyPayment')).toBe(false);
+    });
+
+    it('resumes at MIDTERM_REVIEW by making sure the first tranche was notified (idempotent step)', async () => {
+      const { engine: sf, calls } = harness({});
+      const { executionArn } = await sf.startExecution({
+        stateMachineArn: SM_ARN,
+        name: 'PUR-C4',
+        input: '{"purchaseId":"PUR-C4","resumeAt":"MIDTERM_REVIEW"}',
+      });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual(['NotifyPayment']);
+    });
   });
 });

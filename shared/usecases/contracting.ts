@@ -1,0 +1,276 @@
+import type { LifecycleSettings } from '../config/lifecycle-settings.js';
+import type { PolicySettings } from '../config/settings.js';
+import { renderContract } from '../domain/contract.js';
+import { tranchePlan } from '../domain/payments.js';
+import type { UploadKind } from '../domain/uploads.js';
+import { ngoLinkExpiresAt, signNgoLink } from '../links/ngo-link.js';
+import { renderUploadOverdueMail, renderUploadRequestMail } from '../mail/ngo-mail.js';
+import type { Mailer } from '../mail/sender.js';
+import type { DeliverableRepository, WaitRepository } from '../persistence/lifecycle-ports.js';
+import type {
+  BudgetRepository,
+  PurchaseRecord,
+  PurchaseRepository,
+  TaskAttempt,
+  TaskRepository,
+} from '../persistence/ports.js';
+import { onceForPurchase } from './once.js';
+import type { Now, TaskCallbacks } from './ports.js';
+
+/**
+ * The contracting stage: the contract with the mandatory terms is issued into the documents
+ * bucket, the NGO uploads the signed copy from its page, the section chief countersigns from a
+ * link (or refuses, and the NGO uploads again), then the contract is published and the first
+ * tranche falls due. Every step reads what DynamoDB holds, so a resumed execution picks up
+ * where the last one stopped.
+ */
+
+const SYSTEM = 'system:workflow';
+
+/** Writes a document of the system (never an upload) into the documents bucket. */
+export interface DocumentStore {
+  putDocument(key: string, body: string, contentType: string): Promise<{ sha256: string }>;
+}
+
+export interface ContractingDeps {
+  purchases: PurchaseRepository;
+  budgets: BudgetRepository;
+  tasks: TaskRepository;
+  deliverables: DeliverableRepository;
+  waits: WaitRepository;
+  policy: PolicySettings;
+  lifecycle: LifecycleSettings;
+  now: Now;
+}
+
+export class PurchaseMissingError extends Error {
+  override name = 'PurchaseMissingError';
+}
+
+async function load(deps: { purchases: PurchaseRepository }, purchaseId: string): Promise<PurchaseRecord> {
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  if (!purchase) throw new PurchaseMissingError(`purchase ${purchaseId} does not exist`);
+  return purchase;
+}
+
+/** Key of the issued contract: one per purchase, outside the NGO's upload prefix. */
+export function contractKey(purchaseId: string): string {
+  return `contracts/${purchaseId}/contract.html`;
+}
+
+/** Renders the contract with the mandatory terms and stores it, once. */
+export async function issueContract(
+  deps: ContractingDeps & { documents: DocumentStore },
+  purchaseId: string,
+): Promise<{ key: string }> {
+  const purchase = await load(deps, purchaseId);
+  if (purchase.contract) return { key: purchase.contract.key };
+  const { contract: bureau, payments } = deps.lifecycle;
+  const rendered = renderContract({
+    purchaseId,
+    proposal: purchase.proposal,
+    approvedAt: purchase.outcome?.at ?? deps.now(),
+    bureau: { name: bureau.bureauName, nameEn: bureau.bureauNameEn },
+    trancheAmounts: tranchePlan(purchase.proposal),
+    paymentDueDays: payments.dueDays,
+  });
+  const key = contractKey(purchaseId);
+  // Rendering is deterministic, so a retry writes the same bytes (a new version, same content).
+  const { sha256 } = await deps.documents.putDocument(key, rendered.html, 'text/html; charset=utf-8');
+  const now = deps.now();
+  await deps.purchases.change({
+    purchaseId,
+    set: { contract: { key, sha256, issuedAt: now } },
+    audit: { actor: SYSTEM, action: 'contract.issued', detail: { key, sha256 } },
+    eventId: 'contract.issued',
+    now,
+  });
+  return { key };
+}
+
+export type ContractingStep =
+  | { next: 'AWAIT_SIGNED'; round: number; since: string }
+  | { next: 'COUNTERSIGN'; round: number; since: string; uploadId: string }
+  | { next: 'DONE'; round: number; since: string; uploadId: string };
+
+/**
+ * Where contracting stands, from DynamoDB: each REFUSE of the countersignature starts a new
+ * round that needs a signed copy uploaded after the refusal.
+ */
+export async function planContracting(deps: ContractingDeps, purchaseId: string): Promise<ContractingStep> {
+  const purchase = await load(deps, purchaseId);
+  if (!purchase.contract) throw new Error(`purchase ${purchaseId} has no issued contract yet`);
+  let round = 1;
+  let since = purchase.contract.issuedAt;
+  for (;;) {
+    const decision = purchase.decisions[`COUNTERSIGN:${round}`];
+    if (decision?.decision !== 'REFUSE') break;
+    round += 1;
+    since = decision.at;
+  }
+  const signed = (await deps.deliverables.listDeliverables(purchaseId))
+    .filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED' && d.uploadedAt >= since)
+    .at(-1);
+  if (!signed) return { next: 'AWAIT_SIGNED', round, since };
+  const countersigned = purchase.decisions[`COUNTERSIGN:${round}`]?.decision === 'COUNTERSIGN';
+  return { next: countersigned ? 'DONE' : 'COUNTERSIGN', round, since, uploadId: signed.uploadId };
+}
+
+export interface AwaitUploadInput {
+  purchaseId: string;
+  kind: UploadKind;
+  /** Only uploads at or after this instant count (the round's start). */
+  since: string;
+  attempt: TaskAttempt;
+  taskToken: string;
+}
+
+/**
+ * Arms the wait for an upload with this execution's token and asks the NGO for the file
+ * (once per attempt and round: request, reminder, escalation with a note to the officer).
+ * An upload that arrived before the wait was armed resumes the step at once.
+ */
+export async function awaitUpload(
+  deps: ContractingDeps & {
+    mailer: Mailer;
+    callbacks: TaskCallbacks;
+    linkKey: () => Promise<Buffer>;
+    baseUrl: string;
+  },
+  input: AwaitUploadInput,
+): Promise<{ status: 'WAITING' | 'SATISFIED' }> {
+  const purchase = await load(deps, input.purchaseId);
+  const now = deps.now();
+  const wait = await deps.waits.armWait({ ...input, now });
+  const early = (await deps.deliverables.listDeliverables(input.purchaseId))
+    .filter((d) => d.kind === input.kind && d.status === 'ACCEPTED' && d.uploadedAt >= input.since)
+    .at(-1);
+  if (wait.status === 'SATISFIED' || early) {
+    const uploadId = wait.uploadId ?? early?.uploadId;
+    if (uploadId) {
+      if (wait.status === 'WAITING') {
+        await deps.waits.satisfyWait({ ...input, uploadId, now });
+      }
+      await deps.callbacks.succeed(input.taskToken, { uploadId, kind: input.kind });
+      return { status: 'SATISFIED' };
+    }
+  }
+
+  const { proposal } = purchase;
+  const link = signNgoLink(
+    deps.baseUrl,
+    purchase.purchaseId,
+    ngoLinkExpiresAt(now, deps.lifecycle.ngoLinks.validityDays),
+    await deps.linkKey(),
+  );
+  const dueDate = new Date(Date.parse(input.since) + deps.lifecycle.contract.signTimeoutSeconds * 1000)
+    .toISOString()
+    .slice(0, 10);
+  const refusal = Object.entries(purchase.decisions)
+    .filter(([step, d]) => step.startsWith('COUNTERSIGN:') && d.decision === 'REFUSE' && d.at === input.since)
+    .map(([, d]) => d.comment)[0];
+  const mail = renderUploadRequestMail({
+    purchaseId: purchase.purchaseId,
+    proposal,
+    kind: input.kind,
+    dueDate,
+    link,
+    attempt: input.attempt,
+    refusedComment: refusal,
+  });
+  await onceForPurchase(
+    deps,
+    purchase,
+    `ngo.asked:${input.kind}:${input.since}:${input.attempt}`,
+    {
+      actor: SYSTEM,
+      action: 'ngo.asked',
+      detail: { kind: input.kind, attempt: input.attempt, to: proposal.ngo.contactEmail },
+    },
+    () => deps.mailer.send({ to: proposal.ngo.contactEmail, ...mail }),
+  );
+  if (input.attempt === 'ESCALATION' && purchase.createdBy.includes('@')) {
+    const overdue = renderUploadOverdueMail({
+      purchaseId: purchase.purchaseId,
+      proposal,
+      kind: input.kind,
+      dueDate,
+      ngoName: proposal.ngo.name,
+    });
+    await onceForPurchase(
+      deps,
+      purchase,
+      `officer.told-overdue:${input.kind}:${input.since}`,
+      { actor: SYSTEM, action: 'officer.told-overdue', detail: { kind: input.kind, to: purchase.createdBy } },
+      () => deps.mailer.send({ to: purchase.createdBy, ...overdue }),
+    );
+  }
+  return { status: 'WAITING' };
+}
+
+/** The countersigned contract is published: the purchase moves on to the mid-term review. */
+export async function concludeContracting(deps: ContractingDeps, purchaseId: string): Promise<void> {
+  const purchase = await load(deps, purchaseId);
+  if (purchase.stage !== 'CONTRACTING') return;
+  const step = await planContracting(deps, purchaseId);
+  if (step.next !== 'DONE' || !purchase.contract) {
+    throw new Error(`purchase ${purchaseId} is not countersigned (next: ${step.next})`);
+  }
+  const countersign = purchase.decisions[`COUNTERSIGN:${step.round}`];
+  const now = deps.now();
+  const midterm = purchase.proposal.deliverables.find((d) => d.kind === 'MIDTERM_REPORT');
+  await deps.purchases.change({
+    purchaseId,
+    from: 'CONTRACTING',
+    to: 'MIDTERM_REVIEW',
+    set: {
+      contract: {
+        ...purchase.contract,
+        signedUploadId: step.uploadId,
+        countersignedBy: countersign?.by,
+        signedAt: countersign?.at ?? now,
+      },
+      ...(midterm ? { midterm: { round: 1, dueDate: midterm.dueDate } } : {}),
+    },
+    audit: {
+      actor: countersign?.by ?? SYSTEM,
+      action: 'contract.published',
+      detail: { signedUploadId: step.uploadId, round: step.round },
+    },
+    eventId: 'contract.published',
+    now,
+  });
+}
+
+/**
+ * Ends a purchase that cannot go on (the contract was never signed): TERMINATED, open links
+ * closed, and the reserved budget given back (no tranche has been paid before signature).
+ */
+export async function terminatePurchase(
+  deps: ContractingDeps,
+  input: { purchaseId: string; error?: string; cause?: string },
+): Promise<void> {
+  const purchase = await load(deps, input.purchaseId);
+  const now = deps.now();
+  await deps.tasks.expireOpenTasks(purchase.purchaseId, now);
+  if (purchase.stage === 'TERMINATED') return;
+  const reason = `${input.error ?? 'Terminated'}: ${input.cause ?? ''}`.trim();
+  let budget = purchase.budget;
+  if (budget?.status === 'RESERVED' && purchase.stage === 'CONTRACTING') {
+    await deps.budgets.release({ lineId: budget.lineId, purchaseId: purchase.purchaseId, now });
+    budget = { ...budget, status: 'RELEASED', at: now };
+  }
+  await deps.purchases.change({
+    purchaseId: purchase.purchaseId,
+    from: purchase.stage,
+    to: 'TERMINATED',
+    set: { termination: { reason, by: SYSTEM, at: now }, ...(budget ? { budget } : {}) },
+    audit: {
+      actor: SYSTEM,
+      action: 'purchase.terminated',
+      detail: { reason, budgetReleased: budget?.status === 'RELEASED' },
+    },
+    eventId: 'purchase.terminated',
+    now,
+  });
+}

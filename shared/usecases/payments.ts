@@ -1,0 +1,94 @@
+import type { LifecycleSettings } from '../config/lifecycle-settings.js';
+import type { PolicySettings } from '../config/settings.js';
+import { paymentDueDate, paymentNotice, tranchePlan } from '../domain/payments.js';
+import type { TrancheMilestone } from '../domain/proposal.js';
+import { signTaskLink } from '../links/signing.js';
+import type { PaymentRecord, PaymentRepository } from '../persistence/lifecycle-ports.js';
+import type { PurchaseRepository, TaskRepository } from '../persistence/ports.js';
+import type { Now } from './ports.js';
+
+/** Publishes a finance notification (the payments SNS topic). */
+export interface PaymentPublisher {
+  publish(notice: { subject: string; message: string; attributes: Record<string, string> }): Promise<void>;
+}
+
+export interface PaymentDeps {
+  purchases: PurchaseRepository;
+  tasks: TaskRepository;
+  payments: PaymentRepository;
+  publisher: PaymentPublisher;
+  policy: PolicySettings;
+  lifecycle: LifecycleSettings;
+  linkKey: () => Promise<Buffer>;
+  baseUrl: string;
+  now: Now;
+}
+
+/** How long finance's confirmation link stays valid after the due date. */
+const CONFIRMATION_GRACE_DAYS = 60;
+
+/**
+ * A milestone was accepted: the tranche it releases falls due within the configured days.
+ * Opens the payment step, gives finance a confirmation link (a human task nobody's execution
+ * waits on) and publishes the notice to the finance topic, each exactly once.
+ */
+export async function notifyPayment(
+  deps: PaymentDeps,
+  input: { purchaseId: string; milestone: TrancheMilestone },
+): Promise<PaymentRecord> {
+  const purchase = await deps.purchases.getPurchase(input.purchaseId);
+  if (!purchase) throw new Error(`purchase ${input.purchaseId} does not exist`);
+  const planned = tranchePlan(purchase.proposal).find((t) => t.milestone === input.milestone);
+  if (!planned) throw new Error(`purchase ${input.purchaseId} has no tranche for ${input.milestone}`);
+  const now = deps.now();
+  const dueDate = paymentDueDate(now, deps.lifecycle.payments.dueDays);
+  const finance = deps.policy.approval.approvers.FINANCE_SECTION;
+  const { task } = await deps.tasks.openTask({
+    purchaseId: purchase.purchaseId,
+    stepKey: `PAYMENT:${planned.tranche}`,
+    purpose: 'PAYMENT_CONFIRMATION',
+    level: 'FINANCE_SECTION',
+    attempt: 'FIRST',
+    assignee: { ...finance, role: 'FINANCE_SECTION' },
+    context: {
+      tranche: planned.tranche,
+      milestone: planned.milestone,
+      amountFen: planned.amountFen,
+      dueDate,
+    },
+    expiresAt: new Date(
+      Date.parse(`${dueDate}T00:00:00+08:00`) + CONFIRMATION_GRACE_DAYS * 86_400_000,
+    ).toISOString(),
+    now,
+  });
+  const { payment } = await deps.payments.openPayment(
+    {
+      purchaseId: purchase.purchaseId,
+      tranche: planned.tranche,
+      milestone: planned.milestone,
+      amountFen: planned.amountFen,
+      dueDate: String(task.context?.dueDate ?? dueDate),
+      notifiedAt: now,
+      confirmTaskId: task.taskId,
+    },
+    now,
+  );
+  if (await deps.tasks.claimMail(task.taskId, 'FIRST')) {
+    try {
+      const notice = paymentNotice({
+        purchaseId: purchase.purchaseId,
+        title: purchase.proposal.title,
+        ngo: { name: purchase.proposal.ngo.name, creditCode: purchase.proposal.ngo.creditCode },
+        tranche: { tranche: planned.tranche, milestone: planned.milestone },
+        amountFen: planned.amountFen,
+        dueDate: payment.dueDate ?? dueDate,
+        confirmLink: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
+      });
+      await deps.publisher.publish(notice);
+    } catch (error) {
+      await deps.tasks.unclaimMail(task.taskId, 'FIRST');
+      throw error;
+    }
+  }
+  return payment;
+}
