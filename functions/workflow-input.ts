@@ -10,7 +10,9 @@ export const PurchaseStepInput = z.object({
 
 export const RequestDecisionInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
+  purpose: z.optional(z.enum(['APPROVAL', 'COUNTERSIGN'])),
   level: z.enum(APPROVAL_LEVELS),
+  round: z.optional(z.int().check(z.positive())),
   attempt: z.enum(['FIRST', 'REMINDER', 'ESCALATION']),
   taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
 });

@@ -3,7 +3,7 @@ import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
 import { signTaskLink } from '../links/signing.js';
-import { approvalMailModel, renderApprovalMail } from '../mail/approval-mail.js';
+import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
 import { outcomeMailModel, renderOutcomeMail } from '../mail/outcome-mail.js';
 import type { Mailer } from '../mail/sender.js';
 import type {
@@ -118,9 +118,21 @@ function assigneeFor(settings: PolicySettings, level: ApprovalLevel, attempt: Ta
 
 export interface RequestDecisionInput {
   purchaseId: string;
+  /** APPROVAL of a level, or the COUNTERSIGN of the contract by the section chief. @default 'APPROVAL' */
+  purpose?: 'APPROVAL' | 'COUNTERSIGN';
+  /** The deciding level (the countersigner acts as SECTION_CHIEF). */
   level: ApprovalLevel;
+  /** COUNTERSIGN: the contracting round (1, then +1 after each refusal). */
+  round?: number;
   attempt: TaskAttempt;
   taskToken: string;
+}
+
+/** One live task per purpose, level and round; the escalation is a step of its own. */
+function stepKeyOf(input: RequestDecisionInput): string {
+  const base =
+    input.purpose === 'COUNTERSIGN' ? `COUNTERSIGN:${input.round ?? 1}` : `APPROVAL:${input.level}`;
+  return input.attempt === 'ESCALATION' ? `${base}:ESCALATED` : base;
 }
 
 /** What the waiting Task state receives when the person decides. */
@@ -147,12 +159,15 @@ export async function requestDecision(
   const purchase = await load(deps, input.purchaseId);
   const now = deps.now();
   const assignee = assigneeFor(deps.settings, input.level, input.attempt);
-  const stepKey = `APPROVAL:${input.level}${input.attempt === 'ESCALATION' ? ':ESCALATED' : ''}`;
+  const purpose = input.purpose ?? 'APPROVAL';
+  const stepKey = stepKeyOf(input);
   const expiresAt = new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString();
   const { task, created } = await deps.tasks.openTask({
     purchaseId: input.purchaseId,
     stepKey,
+    purpose,
     level: input.level,
+    ...(purpose === 'COUNTERSIGN' ? { context: { round: input.round ?? 1 } } : {}),
     attempt: input.attempt,
     assignee,
     taskToken: input.taskToken,
@@ -173,21 +188,23 @@ export async function requestDecision(
     purchaseId: input.purchaseId,
     audit: {
       actor: SYSTEM,
-      action: 'approval.requested',
-      detail: { level: input.level, attempt: input.attempt, assignee: assignee.email, taskCreated: created },
+      action: purpose === 'APPROVAL' ? 'approval.requested' : 'task.requested',
+      detail: { purpose, level: input.level, attempt: input.attempt, assignee: assignee.email, taskCreated: created },
     },
-    eventId: `approval.requested:${stepKey}:${input.attempt}`,
+    eventId: `${purpose === 'APPROVAL' ? 'approval' : 'task'}.requested:${stepKey}:${input.attempt}`,
     now,
   });
   if (await deps.tasks.claimMail(task.taskId, input.attempt)) {
     try {
       const link = signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey());
       const approver = deps.settings.approval.approvers[input.level];
-      const mail = renderApprovalMail(
-        approvalMailModel({
+      const mail = renderTaskMail(
+        taskMailModel({
+          purpose,
           purchaseId: purchase.purchaseId,
           proposal: purchase.proposal,
           level: input.level,
+          ...(purpose === 'COUNTERSIGN' ? { round: input.round ?? 1 } : {}),
           attempt: input.attempt,
           link,
           expiresAt: task.expiresAt,
