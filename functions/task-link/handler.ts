@@ -4,18 +4,35 @@ import { htmlResponse, pageErrors, rawBody } from '../../shared/runtime/http.js'
 import { log } from '../../shared/runtime/log.js';
 import { linkKeyProvider } from '../../shared/runtime/mail-and-links.js';
 import { tableRepositories } from '../../shared/runtime/repositories.js';
+import { createObjectReader, s3Client } from '../../shared/runtime/s3.js';
 import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
 import { systemNow } from '../../shared/usecases/ports.js';
-import { decideTask, showTask } from '../../shared/usecases/task-links.js';
+import {
+  decideTask,
+  showTask,
+  signedContractLink,
+  type TaskLinkDeps,
+} from '../../shared/usecases/task-links.js';
 
-const { tasks, purchases } = tableRepositories();
-const deps = {
+const { tasks, purchases, payments, deliverables } = tableRepositories();
+// The countersignature page links the signed contract only where the documents bucket is configured.
+const documentsBucket = process.env.DOCUMENTS_BUCKET;
+const deps: TaskLinkDeps = {
   tasks,
   purchases,
+  payments,
   callbacks: stepFunctionsCallbacks,
   linkKey: linkKeyProvider(),
   now: systemNow,
   log: log.warn,
+  ...(documentsBucket
+    ? {
+        documentUrl: signedContractLink({
+          deliverables,
+          objects: createObjectReader({ client: s3Client(), bucket: documentsBucket }),
+        }),
+      }
+    : {}),
 };
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -37,6 +54,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
         nonce: form.get('nonce') ?? undefined,
         decision: form.get('decision') ?? undefined,
         comment: form.get('comment') ?? undefined,
+        reference: form.get('reference') ?? undefined,
       },
     });
     return htmlResponse(page, method);

@@ -1,5 +1,6 @@
-import type { ApprovalLevel } from '../config/settings.js';
+import type { Stage } from '../domain/lifecycle.js';
 import { verifyTaskSignature } from '../links/signing.js';
+import type { BilingualText } from '../pages/labels.js';
 import type { HtmlPage } from '../pages/layout.js';
 import {
   BAD_REQUEST_MESSAGES,
@@ -12,58 +13,136 @@ import {
   COMMENT_MAX_LENGTH,
   confirmationPage,
   confirmationPageModel,
+  countersignPage,
+  countersignPageModel,
   decidedPage,
   decidedPageModel,
+  PAYMENT_REFERENCE_PATTERN,
+  paymentConfirmationPage,
+  paymentConfirmationPageModel,
 } from '../pages/task-pages.js';
-import type { Decision, HumanTask, PurchaseRepository, TaskRepository } from '../persistence/ports.js';
+import type { DeliverableRepository, PaymentRepository } from '../persistence/lifecycle-ports.js';
+import type {
+  Decision,
+  HumanTask,
+  PurchaseRecord,
+  PurchaseRepository,
+  TaskPurpose,
+  TaskRepository,
+} from '../persistence/ports.js';
 import { decisionOutput } from './approval-workflow.js';
+import type { ObjectStore } from './ngo-uploads.js';
 import { type Now, type TaskCallbacks, TaskClosedError } from './ports.js';
 
 /**
- * The e-mailed decision link. GET and HEAD only ever render; the decision is a POST that
+ * The e-mailed task link. GET and HEAD only ever render; the decision is a POST that
  * carries the page's nonce. The signature is checked before anything is read, so a forged
  * link learns nothing about which task ids exist.
  */
 export interface TaskLinkDeps {
   tasks: TaskRepository;
   purchases: PurchaseRepository;
+  payments: PaymentRepository;
   callbacks: TaskCallbacks;
   linkKey: () => Promise<Buffer>;
   now: Now;
+  /** A short-lived link to the signed contract a COUNTERSIGN task is about; without it the page has none. */
+  documentUrl?: (task: HumanTask) => Promise<string | undefined>;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
-/** The tasks these pages serve: approvals, which always carry their level. */
-type ApprovalTask = HumanTask & { level: ApprovalLevel };
+/** The decisions each purpose's page offers; a purpose not listed has no page here yet. */
+export const DECISIONS_BY_PURPOSE = {
+  APPROVAL: ['APPROVE', 'REJECT'],
+  COUNTERSIGN: ['COUNTERSIGN', 'REFUSE'],
+  PAYMENT_CONFIRMATION: ['CONFIRM'],
+} as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
 
-type Opened = { ok: true; task: ApprovalTask } | { ok: false; page: HtmlPage };
+export type LinkPurpose = keyof typeof DECISIONS_BY_PURPOSE;
 
-function isApprovalTask(task: HumanTask): task is ApprovalTask {
-  return task.purpose === 'APPROVAL' && task.level !== undefined;
+/**
+ * The stage in which an execution resumed from DynamoDB picks a recorded decision up when
+ * no execution waited on the token; outside it the step is over.
+ */
+const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
+  APPROVAL: 'APPROVAL',
+  COUNTERSIGN: 'CONTRACTING',
+  // Nobody waits on a payment confirmation: recording it is the whole step.
+  PAYMENT_CONFIRMATION: undefined,
+};
+
+/** Why a POST was refused, beyond the approval's messages in status-pages.ts. */
+export const TASK_FORM_MESSAGES = {
+  NOT_DECIDABLE_HERE: {
+    zh: '此任务不能在此页面处理。请联系发起采购的经办人。',
+    en: 'This task cannot be decided on this page. Contact the officer who registered the purchase.',
+  },
+  INVALID_COUNTERSIGN_DECISION: {
+    zh: '请点击“会签”或“退回”按钮提交。',
+    en: 'Submit with the Countersign or the Refuse button.',
+  },
+  INVALID_PAYMENT_DECISION: {
+    zh: '请点击“确认已付款”按钮提交。',
+    en: 'Submit with the Confirm payment made button.',
+  },
+  REFUSAL_COMMENT_REQUIRED: {
+    zh: '退回时必须写明需要修改的内容（将转告承接机构）。请返回上一页填写会签意见后再提交。',
+    en: 'When refusing, say what the NGO must fix (it is passed on to them). Go back, write it in the comment box and submit again.',
+  },
+  REFERENCE_REQUIRED: {
+    zh: '请填写“银行交易流水号”（reference）后再提交。',
+    en: 'Fill in the bank transaction reference (field “reference”) and submit again.',
+  },
+  REFERENCE_INVALID: {
+    zh: '“银行交易流水号”（reference）须为 4–64 个字符，只能包含字母、数字、“-”“_”“/”。请返回上一页更正后再提交。',
+    en: "The bank transaction reference (field “reference”) must be 4-64 characters: letters, digits, '-', '_' or '/'. Go back, correct it and submit again.",
+  },
+} as const satisfies Record<string, BilingualText>;
+
+const INVALID_DECISION: Readonly<Record<LinkPurpose, BilingualText>> = {
+  APPROVAL: BAD_REQUEST_MESSAGES.INVALID_DECISION,
+  COUNTERSIGN: TASK_FORM_MESSAGES.INVALID_COUNTERSIGN_DECISION,
+  PAYMENT_CONFIRMATION: TASK_FORM_MESSAGES.INVALID_PAYMENT_DECISION,
+};
+
+/** Decisions that mean nothing without a reason (the officer or the NGO must be told why), and what a POST without one is told. */
+const COMMENT_MISSING: Readonly<Partial<Record<Decision, BilingualText>>> = {
+  REJECT: BAD_REQUEST_MESSAGES.COMMENT_REQUIRED,
+  REFUSE: TASK_FORM_MESSAGES.REFUSAL_COMMENT_REQUIRED,
+};
+
+export class TaskContextError extends Error {
+  override name = 'TaskContextError';
 }
+
+function isLinkPurpose(purpose: TaskPurpose): purpose is LinkPurpose {
+  return Object.hasOwn(DECISIONS_BY_PURPOSE, purpose);
+}
+
+/** A task these pages can serve: one of the link purposes, and an approval always with its level. */
+function isServed(task: HumanTask): boolean {
+  return isLinkPurpose(task.purpose) && (task.purpose !== 'APPROVAL' || task.level !== undefined);
+}
+
+type Opened = { ok: true; task: HumanTask } | { ok: false; page: HtmlPage };
 
 async function openLink(deps: TaskLinkDeps, taskId: string, sig: string | undefined): Promise<Opened> {
   if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey()))
     return { ok: false, page: forbiddenPage() };
   const task = await deps.tasks.getTask(taskId);
-  // Tasks of the later stages are not decided through the approval pages.
-  if (!task || !isApprovalTask(task)) return { ok: false, page: notFoundPage() };
+  if (!task) return { ok: false, page: notFoundPage() };
   return { ok: true, task };
 }
 
-async function decidedView(
-  deps: TaskLinkDeps,
-  task: HumanTask,
-  level: ApprovalLevel,
-  variant: 'RECORDED' | 'ALREADY_DECIDED',
-) {
+async function decidedView(deps: TaskLinkDeps, task: HumanTask, variant: 'RECORDED' | 'ALREADY_DECIDED') {
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!task.decision) throw new Error(`task of ${task.purchaseId} is DECIDED without a decision`);
   return decidedPage(
     decidedPageModel({
       variant,
       title: purchase?.proposal.title ?? task.purchaseId,
-      level,
+      purpose: task.purpose,
+      ...(task.level === undefined ? {} : { level: task.level }),
       decision: task.decision,
     }),
   );
@@ -71,6 +150,26 @@ async function decidedView(
 
 function isExpired(task: HumanTask, now: string): boolean {
   return task.status === 'EXPIRED' || task.status === 'SUPERSEDED' || task.expiresAt <= now;
+}
+
+async function pendingPage(deps: TaskLinkDeps, task: HumanTask, purchase: PurchaseRecord): Promise<HtmlPage> {
+  const { purchaseId, proposal } = purchase;
+  switch (task.purpose) {
+    case 'APPROVAL': {
+      const { level } = task;
+      if (level === undefined) return notFoundPage();
+      return confirmationPage(confirmationPageModel({ purchaseId, proposal, task: { ...task, level } }));
+    }
+    case 'COUNTERSIGN': {
+      const documentUrl = await deps.documentUrl?.(task);
+      return countersignPage(countersignPageModel({ purchaseId, proposal, task, documentUrl }));
+    }
+    case 'PAYMENT_CONFIRMATION':
+      return paymentConfirmationPage(paymentConfirmationPageModel({ purchaseId, proposal, task }));
+    default:
+      // Tasks of the later stages (reviews, evaluation) are not decided through these pages yet.
+      return notFoundPage();
+  }
 }
 
 /** GET/HEAD: the confirmation page, or what was decided; never a change. */
@@ -81,24 +180,26 @@ export async function showTask(
   const opened = await openLink(deps, input.taskId, input.sig);
   if (!opened.ok) return opened.page;
   const { task } = opened;
-  if (task.status === 'DECIDED') return decidedView(deps, task, task.level, 'ALREADY_DECIDED');
+  if (!isServed(task)) return notFoundPage();
+  if (task.status === 'DECIDED') return decidedView(deps, task, 'ALREADY_DECIDED');
   if (isExpired(task, deps.now())) return expiredPage();
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!purchase) return notFoundPage();
-  return confirmationPage(
-    confirmationPageModel({ purchaseId: purchase.purchaseId, proposal: purchase.proposal, task }),
-  );
+  return pendingPage(deps, task, purchase);
 }
 
 export interface DecisionForm {
   nonce?: string;
   decision?: string;
   comment?: string;
+  /** PAYMENT_CONFIRMATION: the bank transaction reference. */
+  reference?: string;
 }
 
-/** Hands a recorded decision to the waiting execution, once. */
-async function deliver(deps: TaskLinkDeps, task: HumanTask): Promise<'DELIVERED' | 'CLOSED'> {
-  if (!task.decision || task.taskToken === undefined) return 'CLOSED';
+/** Hands a recorded decision to the waiting execution, once; a task without a token has nobody waiting. */
+async function deliver(deps: TaskLinkDeps, task: HumanTask): Promise<'DELIVERED' | 'CLOSED' | 'NO_WAITER'> {
+  if (task.taskToken === undefined) return 'NO_WAITER';
+  if (!task.decision) return 'CLOSED';
   try {
     await deps.callbacks.succeed(task.taskToken, decisionOutput(task.decision));
   } catch (error) {
@@ -109,9 +210,74 @@ async function deliver(deps: TaskLinkDeps, task: HumanTask): Promise<'DELIVERED'
   return 'DELIVERED';
 }
 
+function trancheOf(task: HumanTask): number {
+  const tranche = Number(task.context?.tranche);
+  if (!Number.isSafeInteger(tranche) || tranche < 1)
+    throw new TaskContextError(
+      `payment confirmation task of ${task.purchaseId} has no tranche in its context`,
+    );
+  return tranche;
+}
+
 /**
- * POST: records the decision with a conditional write (the first one wins), then calls
- * SendTaskSuccess. Later POSTs, and a second tab, see the recorded decision.
+ * Records a confirmed payment on the tranche's payment step. Idempotent: a repeat finds it
+ * CONFIRMED. Called after the decision is recorded, so a crash in between is completed by
+ * the next POST (ALREADY_DECIDED).
+ */
+async function confirmPayment(deps: TaskLinkDeps, task: HumanTask): Promise<void> {
+  const reference = task.decision?.data?.reference;
+  if (task.decision?.decision !== 'CONFIRM' || typeof reference !== 'string') return;
+  const tranche = trancheOf(task);
+  const result = await deps.payments.confirmPayment({
+    purchaseId: task.purchaseId,
+    tranche,
+    by: task.assignee.email,
+    reference,
+    now: deps.now(),
+  });
+  if (result.outcome === 'NOT_PAYABLE') {
+    deps.log?.('payment confirmed on a tranche that is not payable', {
+      purchaseId: task.purchaseId,
+      tranche,
+      status: result.payment?.status,
+    });
+  }
+}
+
+/** On a repeat POST: completes the payment step only when the first POST did not get to it. */
+async function completePayment(deps: TaskLinkDeps, task: HumanTask): Promise<void> {
+  const payments = await deps.payments.listPayments(task.purchaseId);
+  const tranche = trancheOf(task);
+  if (payments.find((p) => p.tranche === tranche)?.status === 'NOTIFIED') await confirmPayment(deps, task);
+}
+
+type Checked =
+  | { ok: true; decision: Decision; comment: string; data?: { reference: string } }
+  | { ok: false; page: HtmlPage };
+
+/** The purpose's rules for a POSTed form: which decisions, when a comment, and the reference of a CONFIRM. */
+function checkForm(purpose: LinkPurpose, form: DecisionForm): Checked {
+  const allowed: readonly Decision[] = DECISIONS_BY_PURPOSE[purpose];
+  const decision = allowed.find((d) => d === form.decision);
+  if (!decision) return { ok: false, page: badRequestPage(INVALID_DECISION[purpose]) };
+  const comment = (form.comment ?? '').trim();
+  if (comment.length > COMMENT_MAX_LENGTH)
+    return { ok: false, page: badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG) };
+  const missing = COMMENT_MISSING[decision];
+  if (missing && comment.length === 0) return { ok: false, page: badRequestPage(missing) };
+  if (decision !== 'CONFIRM') return { ok: true, decision, comment };
+  const reference = (form.reference ?? '').trim();
+  if (reference.length === 0)
+    return { ok: false, page: badRequestPage(TASK_FORM_MESSAGES.REFERENCE_REQUIRED) };
+  if (!PAYMENT_REFERENCE_PATTERN.test(reference))
+    return { ok: false, page: badRequestPage(TASK_FORM_MESSAGES.REFERENCE_INVALID) };
+  return { ok: true, decision, comment, data: { reference } };
+}
+
+/**
+ * POST: records the decision with a conditional write (the first one wins), then completes
+ * it: a payment confirmation on the tranche's payment step, and SendTaskSuccess when an
+ * execution waits on the task. Later POSTs, and a second tab, see the recorded decision.
  */
 export async function decideTask(
   deps: TaskLinkDeps,
@@ -119,42 +285,47 @@ export async function decideTask(
 ): Promise<HtmlPage> {
   const opened = await openLink(deps, input.taskId, input.sig);
   if (!opened.ok) return opened.page;
-  const { nonce, decision, comment = '' } = input.form;
-  if (!nonce) return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
-  if (decision !== 'APPROVE' && decision !== 'REJECT')
-    return badRequestPage(BAD_REQUEST_MESSAGES.INVALID_DECISION);
-  const trimmed = comment.trim();
-  if (trimmed.length > COMMENT_MAX_LENGTH) return badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG);
-  if (decision === 'REJECT' && trimmed.length === 0)
-    return badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_REQUIRED);
+  const { task } = opened;
+  if (!isServed(task) || !isLinkPurpose(task.purpose))
+    return badRequestPage(TASK_FORM_MESSAGES.NOT_DECIDABLE_HERE);
+  const purpose = task.purpose;
+  if (!input.form.nonce) return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
+  const checked = checkForm(purpose, input.form);
+  if (!checked.ok) return checked.page;
+  // A payment task that names no tranche is a bug upstream: refuse before anything is recorded.
+  if (purpose === 'PAYMENT_CONFIRMATION') trancheOf(task);
 
   const result = await deps.tasks.decide({
     taskId: input.taskId,
-    nonce,
-    decision: decision satisfies Decision,
-    comment: trimmed,
+    nonce: input.form.nonce,
+    decision: checked.decision,
+    comment: checked.comment,
+    ...(checked.data ? { data: checked.data } : {}),
     now: deps.now(),
   });
   switch (result.outcome) {
     case 'DECIDED': {
+      if (purpose === 'PAYMENT_CONFIRMATION') await confirmPayment(deps, result.task);
       const delivered = await deliver(deps, result.task);
-      if (delivered === 'CLOSED') {
-        // The execution is not waiting on this token. While the purchase is still in
-        // APPROVAL it is being resumed, and the resumed execution picks the recorded
-        // decision up from DynamoDB; otherwise the step is over (the approval lapsed).
+      const stage = WAITING_STAGE[purpose];
+      if (delivered === 'CLOSED' && stage) {
+        // The execution is not waiting on this token. While the purchase is still in the
+        // task's stage it is being resumed, and the resumed execution picks the recorded
+        // decision up from DynamoDB; otherwise the step is over (it lapsed).
         const purchase = await deps.purchases.getPurchase(result.task.purchaseId);
         deps.log?.('decision recorded while no execution waited for it', {
           purchaseId: result.task.purchaseId,
           stage: purchase?.stage,
         });
-        if (purchase?.stage !== 'APPROVAL') return expiredPage();
+        if (purchase?.stage !== stage) return expiredPage();
       }
-      return decidedView(deps, result.task, opened.task.level, 'RECORDED');
+      return decidedView(deps, result.task, 'RECORDED');
     }
     case 'ALREADY_DECIDED':
-      // A first POST that recorded but could not deliver (a crash, a throttled call) is completed here.
+      // A first POST that recorded but did not finish (a crash, a throttled call) is completed here.
+      if (purpose === 'PAYMENT_CONFIRMATION') await completePayment(deps, result.task);
       if (!result.task.deliveredAt) await deliver(deps, result.task);
-      return decidedView(deps, result.task, opened.task.level, 'ALREADY_DECIDED');
+      return decidedView(deps, result.task, 'ALREADY_DECIDED');
     case 'NOT_PENDING':
     case 'EXPIRED':
       return expiredPage();
@@ -163,4 +334,22 @@ export async function decideTask(
     case 'NOT_FOUND':
       return notFoundPage();
   }
+}
+
+/** Long enough to read a contract, short enough that a forwarded page soon stops opening it. */
+export const DOCUMENT_LINK_SECONDS = 10 * 60;
+
+/**
+ * The COUNTERSIGN page's document link: a presigned GET of the purchase's latest accepted
+ * signed contract (the NGO's newest upload after any refusal), or none when there is none.
+ */
+export function signedContractLink(ports: {
+  deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
+  objects: Pick<ObjectStore, 'presignGet'>;
+}): (task: HumanTask) => Promise<string | undefined> {
+  return async (task) => {
+    const uploads = await ports.deliverables.listDeliverables(task.purchaseId);
+    const latest = uploads.filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED').at(-1);
+    return latest ? ports.objects.presignGet(latest.key, DOCUMENT_LINK_SECONDS) : undefined;
+  };
 }

@@ -60,6 +60,7 @@ beforeEach(async () => {
   deps = {
     tasks: fakes.tasks,
     purchases: fakes.purchases,
+    payments: fakes.payments,
     callbacks: fakes.callbacks,
     linkKey: async () => TEST_LINK_KEY,
     now: fakes.clock.now,
