@@ -7,8 +7,10 @@ import type { HtmlPage } from '../../../shared/pages/layout.js';
 import type { HumanTask } from '../../../shared/persistence/ports.js';
 import {
   type DecisionForm,
+  DOCUMENT_LINK_SECONDS,
   decideTask,
   showTask,
+  signedContractLink,
   type TaskLinkDeps,
 } from '../../../shared/usecases/task-links.js';
 import {
@@ -272,5 +274,349 @@ describe('deciding (POST)', () => {
     fakes.tasks.stored(task.taskId).status = 'SUPERSEDED';
     expectStatus(await approve(), 410);
     expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.approvals).toEqual({});
+  });
+});
+
+const CONTRACTING_ID = 'PUR-2026-CNTRACTNGABCDEFGH';
+const COUNTERSIGN_TOKEN = 'sfn-countersign-token-CCCCsecretDDDD';
+const SECTION_CHIEF = {
+  name: '王科长',
+  email: 'section-chief@civil-affairs.example.gov.cn',
+  role: 'SECTION_CHIEF',
+};
+const FINANCE = { name: '陈会计', email: 'finance@civil-affairs.example.gov.cn', role: 'FINANCE_SECTION' };
+
+async function openCountersign(): Promise<HumanTask> {
+  const opened = await fakes.tasks.openTask({
+    purchaseId: CONTRACTING_ID,
+    stepKey: 'COUNTERSIGN:1',
+    purpose: 'COUNTERSIGN',
+    level: 'SECTION_CHIEF',
+    attempt: 'FIRST',
+    assignee: SECTION_CHIEF,
+    taskToken: COUNTERSIGN_TOKEN,
+    context: { round: 1 },
+    expiresAt: '2026-03-05T08:00:00.000Z',
+    now: fakes.clock.now(),
+  });
+  return opened.task;
+}
+
+async function openPaymentConfirmation(): Promise<HumanTask> {
+  const { task: confirm } = await fakes.tasks.openTask({
+    purchaseId: CONTRACTING_ID,
+    stepKey: 'PAYMENT:1',
+    purpose: 'PAYMENT_CONFIRMATION',
+    level: 'FINANCE_SECTION',
+    attempt: 'FIRST',
+    assignee: FINANCE,
+    context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: 4_320_000, dueDate: '2026-04-01' },
+    expiresAt: '2026-04-15T08:00:00.000Z',
+    now: fakes.clock.now(),
+  });
+  await fakes.payments.openPayment(
+    {
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 4_320_000,
+      dueDate: '2026-04-01',
+      notifiedAt: fakes.clock.now(),
+      confirmTaskId: confirm.taskId,
+    },
+    fakes.clock.now(),
+  );
+  return confirm;
+}
+
+function seedContracting(): void {
+  fakes.purchases.seed(purchaseRecord(CONTRACTING_ID, largeElderlyCareProposal(), { stage: 'CONTRACTING' }));
+}
+
+describe('countersignature links', () => {
+  let countersign: HumanTask;
+  const postTo = (form: DecisionForm) => post(form, countersign.taskId);
+
+  beforeEach(async () => {
+    seedContracting();
+    countersign = await openCountersign();
+  });
+
+  it('GET shows the countersignature page with the document link the deps give for this task', async () => {
+    const documentUrl = vi.fn(
+      async (t: HumanTask) => `https://documents.example/${t.purchaseId}/signed.pdf?X-Amz-Signature=s`,
+    );
+    deps.documentUrl = documentUrl;
+
+    const page = await show(countersign.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Countersign the contract');
+    expect(page.html).toContain(
+      `href="https://documents.example/${CONTRACTING_ID}/signed.pdf?X-Amz-Signature=s"`,
+    );
+    expect(page.html).toContain(`name="nonce" value="${countersign.nonce}"`);
+    expect(page.html).not.toContain(COUNTERSIGN_TOKEN);
+    expect(documentUrl).toHaveBeenCalledTimes(1);
+    expect(documentUrl.mock.calls[0]?.[0].taskId).toBe(countersign.taskId);
+  });
+
+  it('GET without a documentUrl dependency shows the page with no link', async () => {
+    const page = await show(countersign.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).not.toMatch(/<a\b/);
+  });
+
+  it('accepts only COUNTERSIGN and REFUSE: APPROVE or CONFIRM answer 400 and decide nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const decision of ['APPROVE', 'REJECT', 'CONFIRM', 'MAYBE', undefined]) {
+      const page = await postTo({ nonce: countersign.nonce, decision, comment: '意见' });
+      expectStatus(page, 400);
+      expect(page.html).toContain('Countersign or the Refuse button');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a refusal without saying what to fix answers 400 and decides nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const comment of [undefined, '', '  \n ']) {
+      const page = await postTo({ nonce: countersign.nonce, decision: 'REFUSE', comment });
+      expectStatus(page, 400);
+      expect(page.html).toContain('say what the NGO must fix');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a countersignature is recorded under its step and delivered to the waiting execution once', async () => {
+    const page = await postTo({ nonce: countersign.nonce, decision: 'COUNTERSIGN', comment: '' });
+    await postTo({ nonce: countersign.nonce, decision: 'REFUSE', comment: '改主意' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Your decision has been recorded');
+    expect(page.html).toContain('会签 Countersigned');
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: COUNTERSIGN_TOKEN,
+        output: { decision: 'COUNTERSIGN', by: SECTION_CHIEF.email, comment: '', taskId: countersign.taskId },
+      },
+    ]);
+    expect(fakes.tasks.stored(countersign.taskId).deliveredAt).toBe('2026-03-02T08:00:00.000Z');
+    const purchase = await fakes.purchases.getPurchase(CONTRACTING_ID);
+    expect(purchase?.decisions['COUNTERSIGN:1']).toMatchObject({
+      decision: 'COUNTERSIGN',
+      by: SECTION_CHIEF.email,
+    });
+  });
+
+  it('a refusal carries what to fix to the execution', async () => {
+    await postTo({ nonce: countersign.nonce, decision: 'REFUSE', comment: ' 请加盖公章 ' });
+
+    expect(fakes.callbacks.succeeded[0]).toMatchObject({
+      taskToken: COUNTERSIGN_TOKEN,
+      output: { decision: 'REFUSE', comment: '请加盖公章' },
+    });
+  });
+
+  it('when no execution waits and the purchase left CONTRACTING, answers 410; while in CONTRACTING, shows it recorded', async () => {
+    fakes.callbacks.closed.add(COUNTERSIGN_TOKEN);
+    const stored = fakes.purchases.records.get(CONTRACTING_ID);
+    if (stored) stored.stage = 'TERMINATED';
+    expectStatus(await postTo({ nonce: countersign.nonce, decision: 'COUNTERSIGN' }), 410);
+
+    if (stored) stored.stage = 'CONTRACTING';
+    const again = await postTo({ nonce: countersign.nonce, decision: 'COUNTERSIGN' });
+    expectStatus(again, 200);
+    expect(fakes.tasks.stored(countersign.taskId).deliveredAt).toBeUndefined();
+  });
+});
+
+describe('payment confirmation links', () => {
+  let confirm: HumanTask;
+  const postTo = (form: DecisionForm) => post(form, confirm.taskId);
+
+  beforeEach(async () => {
+    seedContracting();
+    confirm = await openPaymentConfirmation();
+  });
+
+  it('GET shows the tranche, amount and due date with the reference input', async () => {
+    const page = await show(confirm.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('第 1 笔 Tranche 1');
+    expect(page.html).toContain('¥43,200.00');
+    expect(page.html).toContain('2026-04-01');
+    expect(page.html).toContain('name="reference"');
+  });
+
+  it('accepts only CONFIRM', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const decision of ['APPROVE', 'REJECT', 'REFUSE', 'COUNTERSIGN', undefined]) {
+      const page = await postTo({ nonce: confirm.nonce, decision, reference: 'TX-0001' });
+      expectStatus(page, 400);
+      expect(page.html).toContain('Confirm payment made button');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a missing or malformed reference answers 400 naming the field, and nothing is recorded', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+    for (const reference of [
+      undefined,
+      '',
+      '   ',
+      'abc',
+      'x'.repeat(65),
+      'TX 0001',
+      '流水号0001',
+      'TX;0001',
+    ]) {
+      const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference });
+      expectStatus(page, 400);
+      expect(page.html).toContain('reference');
+      expect(page.html).toContain('银行交易流水号');
+    }
+    expect(decide).not.toHaveBeenCalled();
+    expect(confirmPayment).not.toHaveBeenCalled();
+  });
+
+  it('a confirmation records the reference on the decision and confirms the payment once, even on a double POST', async () => {
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+
+    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: ' BOC-2026/03_0042 ' });
+    const second = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'OTHER-9999' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Your decision has been recorded');
+    expect(page.html).toContain('BOC-2026/03_0042');
+    expectStatus(second, 200);
+    expect(second.html).toContain('already decided by');
+    expect(second.html).toContain('BOC-2026/03_0042');
+    expect(second.html).not.toContain('OTHER-9999');
+    expect(confirmPayment).toHaveBeenCalledTimes(1);
+    expect(confirmPayment).toHaveBeenCalledWith({
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      by: FINANCE.email,
+      reference: 'BOC-2026/03_0042',
+      now: '2026-03-02T08:00:00.000Z',
+    });
+    expect(fakes.tasks.stored(confirm.taskId).decision?.data).toEqual({ reference: 'BOC-2026/03_0042' });
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      confirmedBy: FINANCE.email,
+      reference: 'BOC-2026/03_0042',
+    });
+    // Nobody waits on a payment confirmation: nothing is sent to Step Functions.
+    expect(fakes.callbacks.succeeded).toEqual([]);
+  });
+
+  it('a confirmation recorded whose payment step was missed (a crash) is completed by the next POST', async () => {
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+    confirmPayment.mockRejectedValueOnce(new Error('connection reset'));
+    await expect(postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' })).rejects.toThrow(
+      'connection reset',
+    );
+    expect(fakes.tasks.stored(confirm.taskId).status).toBe('DECIDED');
+
+    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0002' });
+
+    expectStatus(page, 200);
+    expect(confirmPayment).toHaveBeenCalledTimes(2);
+    expect(confirmPayment).toHaveBeenLastCalledWith(
+      expect.objectContaining({ tranche: 1, reference: 'TX-0001' }),
+    );
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.status).toBe('CONFIRMED');
+  });
+
+  it('a confirmation of a tranche no longer payable is recorded and logged, not refused', async () => {
+    await fakes.payments.closePayment({
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 4_320_000,
+      status: 'CANCELLED',
+      reason: 'terminated',
+      now: fakes.clock.now(),
+    });
+
+    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' });
+
+    expectStatus(page, 200);
+    expect(deps.log).toHaveBeenCalledWith(expect.stringContaining('not payable'), {
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      status: 'CANCELLED',
+    });
+  });
+});
+
+describe('tasks of purposes without a page here', () => {
+  it('GET answers 404 and POST 400, deciding nothing', async () => {
+    seedContracting();
+    const { task: review } = await fakes.tasks.openTask({
+      purchaseId: CONTRACTING_ID,
+      stepKey: 'MIDTERM_REVIEW:1',
+      purpose: 'MIDTERM_REVIEW',
+      attempt: 'FIRST',
+      assignee: SECTION_CHIEF,
+      taskToken: 'sfn-midterm-token',
+      expiresAt: '2026-03-05T08:00:00.000Z',
+      now: fakes.clock.now(),
+    });
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+
+    expectStatus(await show(review.taskId), 404);
+    for (const decision of ['PASS', 'APPROVE']) {
+      expectStatus(await post({ nonce: review.nonce, decision, comment: 'x' }, review.taskId), 400);
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+});
+
+describe('signedContractLink', () => {
+  it('presigns the latest accepted signed contract of the purchase, and none when there is none', async () => {
+    seedContracting();
+    const countersign = await openCountersign();
+    const presignGet = vi.fn(
+      async (key: string, seconds: number) => `https://s3.example/${key}?expires=${seconds}`,
+    );
+    const link = signedContractLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+
+    expect(await link(countersign)).toBeUndefined();
+
+    const upload = (
+      uploadId: string,
+      at: string,
+      status: 'ACCEPTED' | 'REJECTED',
+      kind = 'SIGNED_CONTRACT' as const,
+    ) =>
+      fakes.deliverables.recordDeliverable(
+        {
+          purchaseId: CONTRACTING_ID,
+          uploadId,
+          kind,
+          key: `uploads/${CONTRACTING_ID}/${kind}/${uploadId}/signed.pdf`,
+          fileName: 'signed.pdf',
+          size: 1000,
+          sha256: 'a'.repeat(64),
+          uploadedBy: 'ngo:52350200MJ0000000X',
+          uploadedAt: at,
+          eTag: '"e"',
+          status,
+          reasons: [],
+        },
+        at,
+      );
+    await upload('first-upload-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED');
+    await upload('second-upload-2', '2026-03-01T02:00:00.000Z', 'ACCEPTED');
+    await upload('third-upload-33', '2026-03-01T03:00:00.000Z', 'REJECTED');
+
+    expect(await link(countersign)).toBe(
+      `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/signed.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+    );
+    expect(DOCUMENT_LINK_SECONDS).toBeLessThanOrEqual(15 * 60);
   });
 });
