@@ -26,6 +26,7 @@ export interface PurchaseView {
 }
 
 const TASK_LINK = /https?:\/\/[^\s"<>]+\/tasks\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_-]+/;
+const NGO_LINK = /https?:\/\/[^\s"<>]+\/ngo\/[A-Z0-9-]+\?exp=\d+&sig=[A-Za-z0-9_-]+/;
 
 export class UsersClient {
   constructor(private readonly urls: { api: string; mailbox: string }) {}
@@ -103,6 +104,38 @@ export class UsersClient {
     return link;
   }
 
+  static ngoLinkIn(mail: MailboxMail): string {
+    const link = (mail.body.text ?? '').match(NGO_LINK)?.[0];
+    if (!link) throw new Error(`mail "${mail.subject}" has no NGO page link`);
+    return link;
+  }
+
+  /**
+   * Uploads one file as the NGO page's form does: asks the page's API for a presigned POST,
+   * then posts the file straight to the bucket. Returns both answers' statuses.
+   */
+  async ngoUpload(pageLink: string, file: { kind: string; name: string; type: string; bytes: Uint8Array }) {
+    const url = new URL(pageLink);
+    url.pathname = `${url.pathname}/uploads`;
+    const presign = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: file.kind,
+        fileName: file.name,
+        contentType: file.type,
+        size: file.bytes.length,
+      }),
+    });
+    const grant = (await presign.json()) as { url: string; fields: Record<string, string> };
+    if (!presign.ok) return { presignStatus: presign.status, uploadStatus: 0, grant };
+    const form = new FormData();
+    for (const [name, value] of Object.entries(grant.fields)) form.set(name, value);
+    form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
+    const upload = await fetch(grant.url, { method: 'POST', body: form });
+    return { presignStatus: presign.status, uploadStatus: upload.status, grant };
+  }
+
   /** Opens the link like a browser: the confirmation page and its nonce (absent once decided). */
   async open(link: string, method: 'GET' | 'HEAD' = 'GET', userAgent?: string) {
     const res = await fetch(link, { method, headers: userAgent ? { 'user-agent': userAgent } : {} });
@@ -112,11 +145,15 @@ export class UsersClient {
   }
 
   /** Posts the page's form, as the Approve or Reject button does. */
-  async decide(link: string, form: { nonce?: string; decision: 'APPROVE' | 'REJECT'; comment?: string }) {
+  async decide(
+    link: string,
+    form: { nonce?: string; decision: string; comment?: string; reference?: string },
+  ) {
     const body = new URLSearchParams();
     if (form.nonce !== undefined) body.set('nonce', form.nonce);
     body.set('decision', form.decision);
     body.set('comment', form.comment ?? '');
+    if (form.reference !== undefined) body.set('reference', form.reference);
     const res = await fetch(link, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

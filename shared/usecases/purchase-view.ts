@@ -1,18 +1,26 @@
 import { formatYuan } from '../domain/money.js';
+import type { DeliverableRepository, PaymentRepository } from '../persistence/lifecycle-ports.js';
 import type { PurchaseRepository, TaskRepository } from '../persistence/ports.js';
 
 /** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
 export async function purchaseView(
-  deps: { purchases: PurchaseRepository; tasks: TaskRepository },
+  deps: {
+    purchases: PurchaseRepository;
+    tasks: TaskRepository;
+    deliverables: DeliverableRepository;
+    payments: PaymentRepository;
+  },
   purchaseId: string,
 ) {
   if (!/^PUR-\d{4}-[A-Z0-9]{16}$/.test(purchaseId)) return undefined;
   const purchase = await deps.purchases.getPurchase(purchaseId);
   if (!purchase) return undefined;
-  const [tasks, audit, chain] = await Promise.all([
+  const [tasks, audit, chain, deliverables, payments] = await Promise.all([
     deps.tasks.listTasks(purchaseId),
     deps.purchases.listAudit(purchaseId),
     deps.purchases.verifyAuditChain(purchaseId),
+    deps.deliverables.listDeliverables(purchaseId),
+    deps.payments.listPayments(purchaseId),
   ]);
   const { proposal } = purchase;
   return {
@@ -29,6 +37,11 @@ export async function purchaseView(
     approvalLevels: purchase.approvalLevels,
     approvals: purchase.approvals,
     outcome: purchase.outcome,
+    contract: purchase.contract,
+    decisions: purchase.decisions,
+    termination: purchase.termination,
+    deliverables,
+    payments,
     pendingTasks: tasks.filter((t) => t.status === 'PENDING'),
     tasks,
     audit,

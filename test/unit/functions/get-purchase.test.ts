@@ -51,6 +51,8 @@ function storePurchase(): void {
       auditHash: created.hash,
     },
   });
+  // Nothing uploaded or paid yet: the later-stage queries find nothing.
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ddb
     .on(QueryCommand, {
       ExpressionAttributeValues: { ':pk': keys.purchase(PURCHASE_ID).PK, ':prefix': 'AUDIT#' },

@@ -29,7 +29,15 @@ beforeEach(async () => {
 });
 
 const view = (purchaseId: string) =>
-  purchaseView({ purchases: fakes.purchases, tasks: fakes.tasks }, purchaseId);
+  purchaseView(
+    {
+      purchases: fakes.purchases,
+      tasks: fakes.tasks,
+      deliverables: fakes.deliverables,
+      payments: fakes.payments,
+    },
+    purchaseId,
+  );
 
 describe('purchaseView', () => {
   it('shows stage, amounts in fen and yuan, the pending task and a verified audit chain', async () => {
