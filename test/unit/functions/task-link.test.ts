@@ -4,6 +4,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -270,5 +271,82 @@ describe('POST /tasks/{taskId}', () => {
     expect(result.body).not.toContain('第二次');
     expect(sfn).not.toHaveReceivedAnyCommand();
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+});
+
+describe('POST /tasks/{taskId} of a payment confirmation', () => {
+  const FINANCE = { name: '陈会计', email: 'finance@civil-affairs.example.gov.cn' };
+
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: taskItem({
+        stepKey: 'PAYMENT:1',
+        purpose: 'PAYMENT_CONFIRMATION',
+        level: 'FINANCE_SECTION',
+        assignee: { ...FINANCE, role: 'FINANCE_SECTION' },
+        taskToken: undefined,
+        context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: 4_320_000, dueDate: '2026-04-01' },
+      }),
+    });
+    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({
+      Item: { ...purchaseItem, stage: 'CONTRACTING', decisions: {} },
+    });
+    ddb.on(GetCommand, { Key: keys.payment(PURCHASE_ID, 1) }).resolves({
+      Item: {
+        ...keys.payment(PURCHASE_ID, 1),
+        purchaseId: PURCHASE_ID,
+        tranche: 1,
+        milestone: 'CONTRACT_SIGNED',
+        amountFen: 4_320_000,
+        dueDate: '2026-04-01',
+        status: 'NOTIFIED',
+        notifiedAt: '2026-03-02T07:00:00.000Z',
+        confirmTaskId: TASK_ID,
+      },
+    });
+  });
+
+  it('passes the reference from the form: recorded on the decision and on the payment step, nothing sent to Step Functions', async () => {
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'CONFIRM', reference: 'BOC-2026/03_0042' },
+    });
+
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('BOC-2026/03_0042');
+    const [decide, confirm] = ddb
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems);
+    expect(decide?.[0]?.Update?.ExpressionAttributeValues?.[':decision']).toMatchObject({
+      decision: 'CONFIRM',
+      data: { reference: 'BOC-2026/03_0042' },
+    });
+    expect(JSON.stringify(confirm?.[0])).toContain('BOC-2026/03_0042');
+    expect(confirm?.[0]?.Update?.Key).toEqual(keys.payment(PURCHASE_ID, 1));
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('a malformed reference answers 400 naming the field and writes nothing', async () => {
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'CONFIRM', reference: 'no spaces' },
+    });
+
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toContain('reference');
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+});
+
+describe('GET /tasks/{taskId} of a countersignature without a documents bucket', () => {
+  it('shows the countersignature page with no document link and reads no deliverables', async () => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: taskItem({ stepKey: 'COUNTERSIGN:1', purpose: 'COUNTERSIGN', context: { round: 1 } }),
+    });
+
+    const result = await invoke('GET');
+
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('Countersign the contract');
+    expect(result.body).not.toMatch(/<a\b/);
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
   });
 });
