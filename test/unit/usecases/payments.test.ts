@@ -1,0 +1,187 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
+import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { signTaskLink } from '../../../shared/links/signing.js';
+import { notifyPayment, type PaymentDeps, type PaymentPublisher } from '../../../shared/usecases/payments.js';
+import {
+  createFakes,
+  type Fakes,
+  purchaseRecord,
+  TEST_LINK_KEY,
+  testPolicySettings,
+} from '../../support/fakes.js';
+
+const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
+const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';
+// 17:00 UTC is already the next day in China: the due date counts from 2026-03-03.
+const NOW = '2026-03-02T17:00:00.000Z';
+const DUE_DATE = '2026-04-02';
+// 30% of the sample's ¥480,000.
+const FIRST_TRANCHE_FEN = 14_400_000;
+
+type Notice = Parameters<PaymentPublisher['publish']>[0];
+
+/** The payments topic: keeps what it was asked to publish; `failNext` makes the next publish fail. */
+class RecordingPublisher implements PaymentPublisher {
+  readonly published: Notice[] = [];
+  private failures = 0;
+  failNext(): void {
+    this.failures = 1;
+  }
+  async publish(notice: Notice): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
+    }
+    this.published.push(structuredClone(notice));
+  }
+}
+
+let fakes: Fakes;
+let publisher: RecordingPublisher;
+
+function deps(): PaymentDeps {
+  return {
+    purchases: fakes.purchases,
+    tasks: fakes.tasks,
+    payments: fakes.payments,
+    publisher,
+    policy: testPolicySettings(),
+    lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
+    linkKey: async () => TEST_LINK_KEY,
+    baseUrl: BASE_URL,
+    now: fakes.clock.now,
+  };
+}
+
+const notifyFirstTranche = () =>
+  notifyPayment(deps(), { purchaseId: PURCHASE_ID, milestone: 'CONTRACT_SIGNED' });
+
+beforeEach(() => {
+  fakes = createFakes(NOW);
+  publisher = new RecordingPublisher();
+  fakes.purchases.seed(purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), { stage: 'MIDTERM_REVIEW' }));
+});
+
+describe('notifyPayment of the first tranche', () => {
+  it('takes the amount from the tranche plan (30% of the total) and the due date 30 days after the China date of today', async () => {
+    const payment = await notifyFirstTranche();
+
+    expect(payment).toMatchObject({
+      purchaseId: PURCHASE_ID,
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: FIRST_TRANCHE_FEN,
+      dueDate: DUE_DATE,
+      status: 'NOTIFIED',
+      notifiedAt: NOW,
+    });
+  });
+
+  it("opens a PAYMENT_CONFIRMATION task for the finance section, with no token and the tranche's context", async () => {
+    const payment = await notifyFirstTranche();
+
+    const tasks = [...fakes.tasks.records.values()];
+    expect(tasks).toHaveLength(1);
+    const [task] = tasks;
+    expect(task).toMatchObject({
+      taskId: payment.confirmTaskId,
+      purchaseId: PURCHASE_ID,
+      stepKey: 'PAYMENT:1',
+      purpose: 'PAYMENT_CONFIRMATION',
+      level: 'FINANCE_SECTION',
+      status: 'PENDING',
+      assignee: { ...testPolicySettings().approval.approvers.FINANCE_SECTION, role: 'FINANCE_SECTION' },
+      context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: FIRST_TRANCHE_FEN, dueDate: DUE_DATE },
+    });
+    expect(task?.taskToken).toBeUndefined();
+    // The link outlives the due date: finance may confirm a late payment.
+    expect(Date.parse(task?.expiresAt ?? '')).toBeGreaterThan(Date.parse(`${DUE_DATE}T23:59:59+08:00`));
+  });
+
+  it('records one payment step NOTIFIED, with its audit entry', async () => {
+    await notifyFirstTranche();
+
+    const payments = await fakes.payments.listPayments(PURCHASE_ID);
+    expect(payments).toHaveLength(1);
+    expect(payments[0]?.status).toBe('NOTIFIED');
+    const notified = (await fakes.purchases.listAudit(PURCHASE_ID)).filter(
+      (e) => e.action === 'payment.notified',
+    );
+    expect(notified).toHaveLength(1);
+    expect(notified[0]?.detail).toMatchObject({
+      tranche: 1,
+      amountFen: FIRST_TRANCHE_FEN,
+      dueDate: DUE_DATE,
+    });
+  });
+
+  it('publishes one notice with the confirmation link (a /tasks/ link) and attributes that carry the fen', async () => {
+    const payment = await notifyFirstTranche();
+
+    expect(publisher.published).toHaveLength(1);
+    const [notice] = publisher.published as [Notice];
+    const link = signTaskLink(BASE_URL, payment.confirmTaskId ?? '', TEST_LINK_KEY);
+    expect(link).toContain(`${BASE_URL}/tasks/`);
+    expect(notice.message).toContain(link);
+    expect(notice.message).toContain(DUE_DATE);
+    expect(notice.message).toContain(largeElderlyCareProposal().ngo.creditCode);
+    expect(notice.attributes).toEqual({
+      purchaseId: PURCHASE_ID,
+      tranche: '1',
+      amountFen: String(FIRST_TRANCHE_FEN),
+      milestone: 'CONTRACT_SIGNED',
+    });
+    expect(notice.subject).toContain(DUE_DATE);
+    expect(notice.subject.length).toBeLessThan(100);
+  });
+
+  it('run twice: one publish, one payment record, one task', async () => {
+    const first = await notifyFirstTranche();
+    fakes.clock.advanceSeconds(3600);
+    const second = await notifyFirstTranche();
+
+    expect(second).toEqual(first);
+    expect(publisher.published).toHaveLength(1);
+    expect(await fakes.payments.listPayments(PURCHASE_ID)).toHaveLength(1);
+    expect(fakes.tasks.records.size).toBe(1);
+  });
+
+  it('a retry on the next China day keeps the due date it was first notified with', async () => {
+    const first = await notifyFirstTranche();
+    fakes.clock.advanceSeconds(2 * 86_400);
+
+    const second = await notifyFirstTranche();
+
+    expect(second.dueDate).toBe(first.dueDate);
+  });
+
+  it('a failed publish gives the claim back, so the next run publishes (and still keeps one record)', async () => {
+    publisher.failNext();
+
+    await expect(notifyFirstTranche()).rejects.toMatchObject({ name: 'ThrottledException' });
+    expect(publisher.published).toEqual([]);
+    const [task] = fakes.tasks.records.values();
+    expect(task?.mailsSent).toEqual([]);
+
+    await notifyFirstTranche();
+
+    expect(publisher.published).toHaveLength(1);
+    expect(await fakes.payments.listPayments(PURCHASE_ID)).toHaveLength(1);
+    expect(fakes.tasks.records.size).toBe(1);
+  });
+
+  it('the second tranche takes its own share (40%) and step', async () => {
+    const payment = await notifyPayment(deps(), { purchaseId: PURCHASE_ID, milestone: 'MIDTERM_PASSED' });
+
+    expect(payment).toMatchObject({ tranche: 2, amountFen: 19_200_000 });
+    expect(fakes.tasks.stored(payment.confirmTaskId ?? '').stepKey).toBe('PAYMENT:2');
+  });
+
+  it('fails for a purchase that does not exist, publishing nothing', async () => {
+    await expect(
+      notifyPayment(deps(), { purchaseId: 'PUR-2026-ZZZZZZZZZZZZZZZZ', milestone: 'CONTRACT_SIGNED' }),
+    ).rejects.toThrow(/does not exist/);
+    expect(publisher.published).toEqual([]);
+  });
+});
