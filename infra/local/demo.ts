@@ -15,7 +15,8 @@ import { repoRoot } from '../paths.js';
 import { loadSettings } from '../settings.js';
 import { synthesizeApp } from '../synth.js';
 import { startLocalRuntime } from './runtime.js';
-import { type PurchaseView, UsersClient } from './users.js';
+import { sampleExecutable, samplePdf } from './sample-files.js';
+import { type PurchaseView, sleep, UsersClient } from './users.js';
 
 function timeline(view: PurchaseView): string {
   const rows = view.audit.map((e) => {
@@ -33,6 +34,16 @@ function timeline(view: PurchaseView): string {
     `  => ${view.stage}: ${view.outcome?.result ?? ''} ${view.outcome?.reason ?? ''}`,
     `  ${chain}`,
   ].join('\n');
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(200);
+  }
+  return undefined;
 }
 
 async function main(): Promise<void> {
@@ -57,12 +68,7 @@ async function main(): Promise<void> {
     const approvers = settings.policy.approval.approvers;
     const seen = new Set<string>();
 
-    const act = async (
-      purchaseId: string,
-      level: ApprovalLevel,
-      decision: 'APPROVE' | 'REJECT',
-      comment: string,
-    ) => {
+    const act = async (purchaseId: string, level: ApprovalLevel, decision: string, comment: string) => {
       const to = approvers[level].email;
       const mail = await users.waitForMail(to, (m) => (m.body.text ?? '').includes(purchaseId), seen);
       const link = UsersClient.linkIn(mail);
@@ -81,8 +87,72 @@ async function main(): Promise<void> {
     await act(firstId, 'FINANCE_SECTION', 'APPROVE', '预算科目核实无误。Budget line checked.');
     await act(firstId, 'BUREAU_DIRECTOR', 'APPROVE', '同意立项。Approved.');
     const approved = await users.waitForStage(officer, firstId, ['CONTRACTING', 'REJECTED']);
-    console.log(`\nTimeline of ${firstId} (${approved.totalYuan}):\n${timeline(approved)}`);
     console.log(`  RESULT: ${approved.outcome?.result}`);
+
+    console.log(
+      '\n   Contracting: the NGO uploads the signed contract from its page, the section chief countersigns.',
+    );
+    const ngo = largeElderlyCareProposal().ngo;
+    const invitation = await users.waitForMail(
+      ngo.contactEmail,
+      (m) => (m.body.text ?? '').includes(firstId),
+      seen,
+    );
+    const ngoPage = UsersClient.ngoLinkIn(invitation);
+    const pageView = await users.open(ngoPage);
+    console.log(
+      `  NGO ${ngo.contactEmail} opened "${invitation.subject}" -> its page (HTTP ${pageView.status})`,
+    );
+    const renamed = await users.ngoUpload(ngoPage, {
+      kind: 'SIGNED_CONTRACT',
+      name: 'signed-contract.pdf',
+      type: 'application/pdf',
+      bytes: sampleExecutable(),
+    });
+    console.log(
+      `  NGO posts a .exe renamed signed-contract.pdf -> presign ${renamed.presignStatus}, S3 ${renamed.uploadStatus} (its bytes are checked when it lands)`,
+    );
+    const signed = await users.ngoUpload(ngoPage, {
+      kind: 'SIGNED_CONTRACT',
+      name: '服务合同-已盖章.pdf',
+      type: 'application/pdf',
+      bytes: samplePdf(`Signed service contract ${firstId}`),
+    });
+    console.log(`  NGO posts the signed PDF -> presign ${signed.presignStatus}, S3 ${signed.uploadStatus}`);
+    await act(firstId, 'SECTION_CHIEF', 'COUNTERSIGN', '合同已会签。Countersigned.');
+
+    console.log('\n   Payment step: finance is notified of tranche 1 and confirms the transfer.');
+    const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
+    const notice = await users.waitForMail(
+      finance,
+      (m) => (m.body.text ?? '').includes(firstId) && m.subject.startsWith('Payment due'),
+      seen,
+    );
+    const confirmLink = UsersClient.linkIn(notice);
+    const confirmPage = await users.open(confirmLink);
+    const confirmed = await users.decide(confirmLink, {
+      nonce: confirmPage.nonce,
+      decision: 'CONFIRM',
+      reference: 'BOC-20261127-000123',
+    });
+    console.log(`  ${finance} got "${notice.subject}", confirmed the transfer -> HTTP ${confirmed.status}`);
+    await users.waitForStage(officer, firstId, ['MIDTERM_REVIEW', 'TERMINATED']);
+    const contracted =
+      (await waitFor(async () => {
+        const view = await users.purchase(officer, firstId);
+        return view.payments?.some((p) => p.status === 'CONFIRMED') ? view : undefined;
+      })) ?? (await users.purchase(officer, firstId));
+    console.log(`\nTimeline of ${firstId} (${approved.totalYuan}):\n${timeline(contracted)}`);
+    for (const d of contracted.deliverables ?? []) {
+      const why = d.reasons.map((r) => r.message.en).join('; ');
+      console.log(`  upload ${d.fileName}: ${d.status}${why ? ` (${why})` : ''}`);
+    }
+    for (const p of contracted.payments ?? []) {
+      console.log(
+        `  payment step: tranche ${p.tranche} ${p.milestone} ${formatYuan(p.amountFen)} due ${p.dueDate}: ${p.status}${p.reference ? ` (${p.reference})` : ''}`,
+      );
+    }
+    console.log(`  RESULT: ${contracted.stage}`);
 
     console.log('\n2. A ¥120,000 minor-protection purchase: the section chief rejects it.');
     const second = await users.submit(officer, smallMinorProtectionProposal());

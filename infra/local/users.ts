@@ -23,6 +23,22 @@ export interface PurchaseView {
   pendingTasks: { level: string; attempt: string; assignee: { email: string }; status: string }[];
   audit: { seq: number; at: string; actor: string; action: string; detail: Record<string, unknown> }[];
   auditChain: { valid: boolean; entries?: number };
+  deliverables?: {
+    uploadId: string;
+    kind: string;
+    fileName: string;
+    size: number;
+    status: string;
+    reasons: { rule: string; message: { zh: string; en: string } }[];
+  }[];
+  payments?: {
+    tranche: number;
+    milestone: string;
+    amountFen: number;
+    dueDate?: string;
+    status: string;
+    reference?: string;
+  }[];
 }
 
 const TASK_LINK = /https?:\/\/[^\s"<>]+\/tasks\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_-]+/;
