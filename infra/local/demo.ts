@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalLevel } from '../../shared/config/settings.js';
+import { formatYuan } from '../../shared/domain/money.js';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
