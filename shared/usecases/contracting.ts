@@ -11,6 +11,7 @@ import type {
   BudgetRepository,
   PurchaseRecord,
   PurchaseRepository,
+  RecordedDecision,
   TaskAttempt,
   TaskRepository,
 } from '../persistence/ports.js';
@@ -88,6 +89,16 @@ export async function issueContract(
   return { key };
 }
 
+/** The countersignature of a round, by the section chief or, after an escalation, the deputy. */
+function countersignDecision(purchase: PurchaseRecord, round: number): RecordedDecision | undefined {
+  return purchase.decisions[`COUNTERSIGN:${round}`] ?? purchase.decisions[`COUNTERSIGN:${round}:ESCALATED`];
+}
+
+/** Instants compared as instants: stored timestamps may differ in precision. */
+function notBefore(instant: string, since: string): boolean {
+  return Date.parse(instant) >= Date.parse(since);
+}
+
 export type ContractingStep =
   | { next: 'AWAIT_SIGNED'; round: number; since: string }
   | { next: 'COUNTERSIGN'; round: number; since: string; uploadId: string }
@@ -103,16 +114,16 @@ export async function planContracting(deps: ContractingDeps, purchaseId: string)
   let round = 1;
   let since = purchase.contract.issuedAt;
   for (;;) {
-    const decision = purchase.decisions[`COUNTERSIGN:${round}`];
+    const decision = countersignDecision(purchase, round);
     if (decision?.decision !== 'REFUSE') break;
     round += 1;
     since = decision.at;
   }
   const signed = (await deps.deliverables.listDeliverables(purchaseId))
-    .filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED' && d.uploadedAt >= since)
+    .filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED' && notBefore(d.uploadedAt, since))
     .at(-1);
   if (!signed) return { next: 'AWAIT_SIGNED', round, since };
-  const countersigned = purchase.decisions[`COUNTERSIGN:${round}`]?.decision === 'COUNTERSIGN';
+  const countersigned = countersignDecision(purchase, round)?.decision === 'COUNTERSIGN';
   return { next: countersigned ? 'DONE' : 'COUNTERSIGN', round, since, uploadId: signed.uploadId };
 }
 
@@ -143,7 +154,7 @@ export async function awaitUpload(
   const now = deps.now();
   const wait = await deps.waits.armWait({ ...input, now });
   const early = (await deps.deliverables.listDeliverables(input.purchaseId))
-    .filter((d) => d.kind === input.kind && d.status === 'ACCEPTED' && d.uploadedAt >= input.since)
+    .filter((d) => d.kind === input.kind && d.status === 'ACCEPTED' && notBefore(d.uploadedAt, input.since))
     .at(-1);
   if (wait.status === 'SATISFIED' || early) {
     const uploadId = wait.uploadId ?? early?.uploadId;
@@ -167,7 +178,12 @@ export async function awaitUpload(
     .toISOString()
     .slice(0, 10);
   const refusal = Object.entries(purchase.decisions)
-    .filter(([step, d]) => step.startsWith('COUNTERSIGN:') && d.decision === 'REFUSE' && d.at === input.since)
+    .filter(
+      ([step, d]) =>
+        step.startsWith('COUNTERSIGN:') &&
+        d.decision === 'REFUSE' &&
+        Date.parse(d.at) === Date.parse(input.since),
+    )
     .map(([, d]) => d.comment)[0];
   const mail = renderUploadRequestMail({
     purchaseId: purchase.purchaseId,
@@ -216,7 +232,7 @@ export async function concludeContracting(deps: ContractingDeps, purchaseId: str
   if (step.next !== 'DONE' || !purchase.contract) {
     throw new Error(`purchase ${purchaseId} is not countersigned (next: ${step.next})`);
   }
-  const countersign = purchase.decisions[`COUNTERSIGN:${step.round}`];
+  const countersign = countersignDecision(purchase, step.round);
   const now = deps.now();
   const midterm = purchase.proposal.deliverables.find((d) => d.kind === 'MIDTERM_REPORT');
   await deps.purchases.change({
