@@ -470,6 +470,15 @@ export async function recordUpload(
   return { ...base, resumed: await resumeWaitingStep(deps, deliverable, log, warn) };
 }
 
+/**
+ * When the upload counts as received: EventBridge gives S3 event times in whole seconds, so
+ * an upload in the same second as a refusal would look older than the round it answers. The
+ * moment it is checked is never earlier than the upload itself.
+ */
+function receivedAt(eventTime: string, now: string): string {
+  return new Date(Math.max(Date.parse(eventTime), Date.parse(now))).toISOString();
+}
+
 async function judge(
   deps: RecordUploadDeps,
   event: ObjectCreated,
@@ -496,7 +505,7 @@ async function judge(
     ...(detected ? { detectedType: detected.format } : {}),
     ...(head.contentType ? { declaredContentType: head.contentType } : {}),
     uploadedBy: `ngo:${purchase.proposal.ngo.creditCode}`,
-    uploadedAt: new Date(event.eventTime).toISOString(),
+    uploadedAt: receivedAt(event.eventTime, deps.now()),
     eTag: event.eTag.replace(/^"|"$/g, ''),
     status: refusals.length === 0 ? 'ACCEPTED' : 'REJECTED',
     reasons: refusals.map((r) => ({ rule: r.rule, message: r.message })),
