@@ -3,9 +3,9 @@ import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
 import { signTaskLink } from '../links/signing.js';
-import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
 import { outcomeMailModel, renderOutcomeMail } from '../mail/outcome-mail.js';
 import type { Mailer } from '../mail/sender.js';
+import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
 import type {
   Assignee,
   BudgetRepository,
@@ -189,7 +189,13 @@ export async function requestDecision(
     audit: {
       actor: SYSTEM,
       action: purpose === 'APPROVAL' ? 'approval.requested' : 'task.requested',
-      detail: { purpose, level: input.level, attempt: input.attempt, assignee: assignee.email, taskCreated: created },
+      detail: {
+        purpose,
+        level: input.level,
+        attempt: input.attempt,
+        assignee: assignee.email,
+        taskCreated: created,
+      },
     },
     eventId: `${purpose === 'APPROVAL' ? 'approval' : 'task'}.requested:${stepKey}:${input.attempt}`,
     now,
