@@ -3,8 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
-import { UsersClient } from '../../infra/local/users.js';
+import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
+import { loadSettings } from '../../infra/settings.js';
 import { synthesizeApp } from '../../infra/synth.js';
+import type { ApprovalLevel } from '../../shared/config/settings.js';
 
 /**
  * The product's synthesized app on the local runtime, for suites that drive it over HTTP:
@@ -99,4 +101,42 @@ export async function startLocalApp(options: StartLocalAppOptions = {}): Promise
       }
     },
   };
+}
+
+/**
+ * Approves a submitted purchase at every level its chain needs, in order, as the approvers
+ * would: each opens the link in their mail and posts Approve with the page's nonce. Returns
+ * the purchase once it has reached contracting. `seen` keeps mails already used out of reach.
+ */
+export async function approveAllLevels(
+  users: UsersClient,
+  token: string,
+  purchaseId: string,
+  seen = new Set<string>(),
+): Promise<PurchaseView> {
+  const approvers = loadSettings('config/settings.json').policy.approval.approvers;
+  // The chain is planned by the workflow, a moment after the submission is answered.
+  let levels: ApprovalLevel[] = [];
+  const deadline = Date.now() + 30_000;
+  while (levels.length === 0) {
+    const view = (await users.purchase(token, purchaseId)) as PurchaseView & {
+      approvalLevels?: ApprovalLevel[];
+    };
+    levels = view.approvalLevels ?? [];
+    if (levels.length > 0) break;
+    if (Date.now() > deadline) throw new Error(`${purchaseId} has no approval chain after 30 s`);
+    await sleep(100);
+  }
+  for (const level of levels) {
+    const mail = await users.waitForMail(
+      approvers[level].email,
+      (m) => (m.body.text ?? '').includes(purchaseId),
+      seen,
+    );
+    const link = UsersClient.linkIn(mail);
+    const page = await users.open(link);
+    const decided = await users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: '同意。' });
+    if (decided.status !== 200) throw new Error(`${level} approval of ${purchaseId}: HTTP ${decided.status}`);
+  }
+  return users.waitForStage(token, purchaseId, ['CONTRACTING']);
 }

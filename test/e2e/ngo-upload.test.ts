@@ -1,0 +1,184 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { samplePdf } from '../../infra/local/sample-files.js';
+import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
+import { largeElderlyCareProposal } from '../../shared/domain/sample-proposals.js';
+import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { launchChromium, requireChromium } from './browser.js';
+
+/**
+ * The NGO's page in a real browser (Debian Chromium): one purchase is approved over HTTP
+ * until the NGO is mailed its page link; the NGO opens it, is refused a file type the form
+ * does not take, then uploads its signed contract through the form (presigned POST straight
+ * to the local S3) and sees it accepted. The outcome is read back from the staff API.
+ * The steps run in order on one purchase, as one visit.
+ */
+
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
+const SIGNED_NAME = 'signed-contract-stamped.pdf';
+const proposal = largeElderlyCareProposal();
+
+let app: LocalAppUnderTest | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let users: UsersClient;
+let officer: string;
+let purchaseId: string;
+let ngoLink: string;
+let filesDir: string | undefined;
+let chromiumMissing: unknown;
+/** Requests the page sent to the bucket's origin (the presigned POST's target). */
+const storageRequests: string[] = [];
+
+beforeAll(async () => {
+  try {
+    requireChromium();
+  } catch (error) {
+    // Failing here would report every test as skipped; each test fails with this instead.
+    chromiumMissing = error;
+    return;
+  }
+  const [started, launched] = await Promise.allSettled([startLocalApp(), launchChromium()]);
+  if (started.status === 'fulfilled') app = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (launched.status === 'rejected') throw launched.reason;
+  if (started.status === 'rejected') throw started.reason;
+  if (!app || !browser) throw new Error('unreachable: both starts fulfilled');
+
+  users = app.users;
+  officer = await users.devToken('officer-li', ['staff'], 'li.officer@civil-affairs.example.gov.cn');
+  const submitted = await users.submit(officer, proposal);
+  expect(submitted.status).toBe(201);
+  purchaseId = String(submitted.body.purchaseId);
+  await approveAllLevels(users, officer, purchaseId);
+  const invitation = await users.waitForMail(
+    proposal.ngo.contactEmail,
+    (m) => m.subject.includes('Please upload: signed contract') && (m.body.text ?? '').includes(purchaseId),
+  );
+  ngoLink = UsersClient.ngoLinkIn(invitation);
+
+  filesDir = mkdtempSync(join(tmpdir(), 'ngo-upload-files-'));
+  writeFileSync(join(filesDir, SIGNED_NAME), samplePdf(`Signed service contract ${purchaseId}`));
+  writeFileSync(join(filesDir, 'notes.txt'), 'Contract notes: signed on paper, scan to follow.\n');
+
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1000, height: 900 } });
+  page = await context.newPage();
+  const pageOrigin = new URL(ngoLink).origin;
+  page.on('request', (r) => {
+    if (new URL(r.url()).origin !== pageOrigin) storageRequests.push(`${r.method()} ${r.url()}`);
+  });
+}, 120_000);
+
+beforeEach(() => {
+  if (chromiumMissing) throw chromiumMissing;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (filesDir) rmSync(filesDir, { recursive: true, force: true });
+});
+
+const heading = () => page.getByRole('heading', { level: 1 });
+const uploadStatus = () => page.locator('#upload-status');
+
+/** The row of a table whose text matches, inside the section under the h2 that matches. */
+function rowIn(section: RegExp, row: RegExp | string): Locator {
+  return page
+    .locator('h2', { hasText: section })
+    .locator('xpath=following-sibling::div[contains(@class,"table-wrap")][1]')
+    .getByRole('row')
+    .filter({ hasText: row });
+}
+
+async function openNgoPage(): Promise<number | undefined> {
+  const response = await page.goto(ngoLink, { waitUntil: 'load' });
+  return response?.status();
+}
+
+async function chooseAndSubmit(kind: string, file: string): Promise<void> {
+  await page.getByLabel(/Kind/).selectOption(kind);
+  await page.getByLabel(/File/).setInputFiles(join(filesDir as string, file));
+  await page.getByRole('button', { name: /Upload/ }).click();
+}
+
+async function view(): Promise<PurchaseView> {
+  return users.purchase(officer, purchaseId);
+}
+
+describe('NGO page in Chromium: the NGO uploads its signed contract from the e-mailed link', () => {
+  it('opens the page showing the purchase, the contracting stage and the signed contract due', async () => {
+    expect(await openNgoPage()).toBe(200);
+    expect(await heading().textContent()).toContain('Deliverables of your purchase');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain(proposal.title);
+    expect(main).toContain(proposal.ngo.name);
+    expect(main).toContain('Contracting');
+
+    const due = rowIn(/What is due/, /Signed contract/);
+    expect(await due.count()).toBe(1);
+    expect(await due.textContent()).toContain('Open');
+    expect(await page.getByRole('option', { name: /Signed contract/ }).count()).toBe(1);
+    expect(await page.locator('body').textContent()).toContain('No file has arrived yet');
+  });
+
+  it('refuses a .txt file before anything is sent to storage, says why on the page, and records nothing', async () => {
+    const before = await view();
+    await chooseAndSubmit('SIGNED_CONTRACT', 'notes.txt');
+
+    await expect
+      .poll(async () => uploadStatus().textContent(), { timeout: 5_000 })
+      .toContain('The upload was refused');
+    expect(await uploadStatus().textContent()).toContain('text/plain');
+    expect(await page.getByRole('button', { name: /Upload/ }).isEnabled()).toBe(true);
+    expect(storageRequests).toEqual([]);
+
+    const after = await view();
+    expect(after.deliverables ?? []).toEqual([]);
+    expect(after.version).toBe(before.version);
+    expect(after.stage).toBe('CONTRACTING');
+  });
+
+  it('uploads a PDF as the signed contract and, once it is checked, lists it as accepted', async () => {
+    expect(await openNgoPage()).toBe(200);
+    await chooseAndSubmit('SIGNED_CONTRACT', SIGNED_NAME);
+    await expect.poll(async () => uploadStatus().textContent(), { timeout: 10_000 }).toContain('Uploaded');
+    expect(storageRequests.some((r) => r.startsWith('POST '))).toBe(true);
+    // The page reloads itself a few seconds after the upload.
+    await page.waitForEvent('load', { timeout: 8_000 });
+
+    // The ObjectCreated event records the file asynchronously: reload until it is listed.
+    const received = rowIn(/Files received/, SIGNED_NAME);
+    const deadline = Date.now() + 10_000;
+    while ((await received.count()) === 0 && Date.now() < deadline) {
+      await sleep(500);
+      await openNgoPage();
+    }
+    expect(await received.count()).toBe(1);
+    expect(await received.textContent()).toContain('Accepted');
+    expect(await received.textContent()).toContain('Signed contract');
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(RESULTS_DIR, 'ngo-page.png'), fullPage: true });
+  });
+
+  it('records the deliverable as ACCEPTED and asks for the countersignature, as the staff API shows', async () => {
+    const countersignPending = (v: PurchaseView) =>
+      (v.pendingTasks as { purpose?: string }[]).some((t) => t.purpose === 'COUNTERSIGN');
+    await expect.poll(async () => countersignPending(await view()), { timeout: 10_000 }).toBe(true);
+
+    const purchase = await view();
+    expect(purchase.stage).toBe('CONTRACTING');
+    expect(purchase.deliverables).toHaveLength(1);
+    expect(purchase.deliverables?.[0]).toMatchObject({
+      kind: 'SIGNED_CONTRACT',
+      fileName: SIGNED_NAME,
+      status: 'ACCEPTED',
+      reasons: [],
+    });
+  });
+});
