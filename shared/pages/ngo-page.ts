@@ -1,5 +1,10 @@
 import type { Stage } from '../domain/lifecycle.js';
-import { ALLOWED_FILE_TYPES, UPLOAD_KIND_LABELS, type UploadKind } from '../domain/uploads.js';
+import {
+  ALLOWED_CONTENT_TYPES,
+  ALLOWED_FILE_TYPES,
+  UPLOAD_KIND_LABELS,
+  type UploadKind,
+} from '../domain/uploads.js';
 import type { UploadRefusalReason } from '../persistence/lifecycle-ports.js';
 import { html, type SafeHtml, trusted } from './html.js';
 import {
@@ -197,8 +202,11 @@ function scriptJson(value: unknown): string {
  * It never sees anything the server did not put in the presign reply of this same link.
  */
 function uploadScript(maxBytes: number): string {
+  const allowedZh = ALLOWED_FILE_TYPES.map((t) => t.label.zh).join('、');
+  const allowedEn = ALLOWED_FILE_TYPES.map((t) => t.label.en).join(', ');
   return `(function(){
 var types=${scriptJson(TYPE_BY_EXTENSION)};var maxBytes=${scriptJson(maxBytes)};
+var allowed=${scriptJson(ALLOWED_CONTENT_TYPES)};var allowedZh=${scriptJson(allowedZh)};var allowedEn=${scriptJson(allowedEn)};
 var form=document.getElementById('upload-form');var out=document.getElementById('upload-status');
 var button=form.querySelector('button');
 function say(zh,en){out.textContent='';var a=document.createElement('p');a.textContent=zh;var b=document.createElement('p');b.className='en';b.lang='en';b.textContent=en;out.appendChild(a);out.appendChild(b);}
@@ -207,6 +215,7 @@ function problems(body){if(body&&Array.isArray(body.errors)&&body.errors.length)
 form.addEventListener('submit',function(ev){ev.preventDefault();
 var file=form.elements.file.files[0];var kind=form.elements.kind.value;
 if(!file){say('请选择要上传的文件。','Choose a file to upload.');return;}
+if(allowed.indexOf(typeOf(file))<0){say('不支持此类文件。允许的类型：'+allowedZh+'。','This kind of file cannot be uploaded. Allowed: '+allowedEn+'.');return;}
 if(file.size<1||file.size>maxBytes){say('文件大小须在 1 字节至 '+(maxBytes/1048576).toFixed(1)+' MB 之间。','The file must be between 1 byte and '+(maxBytes/1048576).toFixed(1)+' MB.');return;}
 button.disabled=true;say('正在准备上传…','Preparing the upload…');
 var target=location.pathname.replace(/\\/+$/,'')+'/uploads'+location.search;
