@@ -20,7 +20,14 @@ export interface PurchaseView {
   totalYuan: string;
   outcome?: { result: string; reason: string; by: string; at: string };
   approvals: Record<string, { decision: string; by: string; byName: string; comment: string; at: string }>;
-  pendingTasks: { level: string; attempt: string; assignee: { email: string }; status: string }[];
+  approvalLevels: string[];
+  pendingTasks: {
+    purpose: string;
+    level?: string;
+    attempt: string;
+    assignee: { email: string };
+    status: string;
+  }[];
   audit: { seq: number; at: string; actor: string; action: string; detail: Record<string, unknown> }[];
   auditChain: { valid: boolean; entries?: number };
   deliverables?: {
