@@ -241,10 +241,14 @@ export interface BudgetRepository {
     amountFen: number;
     now: string;
   }): Promise<ReserveResult>;
-  /** Gives the purchase's reservation back to the line; a repeat is a no-op. */
+  /**
+   * Gives the purchase's reservation back to the line, less `keepFen` (tranches already paid
+   * out when a purchase is terminated); a repeat is a no-op.
+   */
   release(input: {
     lineId: string;
     purchaseId: string;
+    keepFen?: number;
     now: string;
   }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }>;
 }

@@ -264,12 +264,14 @@ export class InMemoryBudgetRepository implements BudgetRepository {
   async release(input: {
     lineId: string;
     purchaseId: string;
+    keepFen?: number;
   }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }> {
     const reservation = this.reservations.get(`${input.lineId}\u0000${input.purchaseId}`);
     const line = this.lines.get(input.lineId);
     if (reservation?.status !== 'RESERVED' || !line) return { status: 'NOT_RESERVED' };
     reservation.status = 'RELEASED';
-    line.availableFen += reservation.amountFen;
+    line.availableFen +=
+      reservation.amountFen - Math.min(Math.max(input.keepFen ?? 0, 0), reservation.amountFen);
     return { status: 'RELEASED' };
   }
 }

@@ -130,12 +130,15 @@ export class DynamoBudgetRepository implements BudgetRepository {
   async release(input: {
     lineId: string;
     purchaseId: string;
+    keepFen?: number;
     now: string;
   }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }> {
     const { lineId, purchaseId, now } = input;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const reservation = await this.getReservation(lineId, purchaseId);
       if (reservation?.status !== 'RESERVED') return { status: 'NOT_RESERVED' };
+      // What was already paid out stays spent; only the rest goes back to the line.
+      const kept = Math.min(Math.max(input.keepFen ?? 0, 0), reservation.amountFen);
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -144,7 +147,7 @@ export class DynamoBudgetRepository implements BudgetRepository {
                 Update: {
                   TableName: this.tableName,
                   Key: keys.reservation(lineId, purchaseId),
-                  UpdateExpression: 'SET #status = :released, releasedAt = :now',
+                  UpdateExpression: 'SET #status = :released, releasedAt = :now, keptFen = :kept',
                   ConditionExpression: '#status = :reserved AND amountFen = :amount',
                   ExpressionAttributeNames: { '#status': 'status' },
                   ExpressionAttributeValues: {
@@ -152,6 +155,7 @@ export class DynamoBudgetRepository implements BudgetRepository {
                     ':reserved': 'RESERVED',
                     ':now': now,
                     ':amount': reservation.amountFen,
+                    ':kept': kept,
                   },
                 },
               },
@@ -161,7 +165,7 @@ export class DynamoBudgetRepository implements BudgetRepository {
                   Key: keys.budgetLine(lineId),
                   UpdateExpression: 'SET availableFen = availableFen + :amount',
                   ConditionExpression: 'attribute_exists(PK)',
-                  ExpressionAttributeValues: { ':amount': reservation.amountFen },
+                  ExpressionAttributeValues: { ':amount': reservation.amountFen - kept },
                 },
               },
             ],

@@ -242,6 +242,20 @@ describe('budget reservations', () => {
     return Items;
   }
 
+  test('a terminated purchase gives back only what was not paid out; a repeat gives back nothing more', async () => {
+    const lineId = await line(1_000_000);
+    await repos.budgets.reserve({ lineId, purchaseId: 'P-PART', amountFen: 600_000, now: NOW });
+    expect(
+      await repos.budgets.release({ lineId, purchaseId: 'P-PART', keepFen: 180_000, now: LATER }),
+    ).toEqual({
+      status: 'RELEASED',
+    });
+    expect((await repos.budgets.getBudgetLine(lineId))?.availableFen).toBe(1_000_000 - 180_000);
+    expect((await reservations(lineId))[0]).toMatchObject({ status: 'RELEASED', keptFen: 180_000 });
+    await repos.budgets.release({ lineId, purchaseId: 'P-PART', keepFen: 0, now: LATER });
+    expect((await repos.budgets.getBudgetLine(lineId))?.availableFen).toBe(1_000_000 - 180_000);
+  });
+
   test('two purchases racing for the last money: exactly one is RESERVED', async () => {
     const lineId = await line(1_000);
     const results = await Promise.all(
