@@ -1,4 +1,5 @@
 import type { ApprovalLevel } from '../config/settings.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import { type Fen, formatYuan, splitByPercent, sumFen } from '../domain/money.js';
 import type {
   BudgetLine,
@@ -329,16 +330,45 @@ export function countersignPageModel({
   return model;
 }
 
-function signedDocument(url: string | undefined): SafeHtml {
+/** `第 2 轮 Round 2`, or `第 2 轮（共 3 轮） Round 2 of 3` when the last round is known. */
+function roundFact(label: BilingualText, round: string, maxRounds?: string): Fact {
+  const value =
+    maxRounds === undefined
+      ? `第 ${round} 轮 Round ${round}`
+      : `第 ${round} 轮（共 ${maxRounds} 轮） Round ${round} of ${maxRounds}`;
+  return { label, value };
+}
+
+/** What a review page calls the file under review: its link, and what it says when it has none. */
+interface ReviewedDocumentWording {
+  open: BilingualText;
+  missing: BilingualText;
+}
+
+const SIGNED_CONTRACT_WORDING: ReviewedDocumentWording = {
+  open: { zh: '打开承接机构上传的已签署合同', en: 'Open the signed contract the NGO uploaded' },
+  missing: {
+    zh: '暂时无法显示承接机构上传的已签署文件。请稍后刷新本页面，或联系经办人。',
+    en: 'The signed file the NGO uploaded cannot be shown right now. Reload this page later, or contact the officer.',
+  },
+};
+
+const MIDTERM_REPORT_WORDING: ReviewedDocumentWording = {
+  open: { zh: '打开承接机构提交的中期报告', en: 'Open the mid-term report the NGO submitted' },
+  missing: {
+    zh: '暂时无法显示承接机构提交的中期报告。请稍后刷新本页面，或联系经办人。',
+    en: 'The mid-term report the NGO submitted cannot be shown right now. Reload this page later, or contact the officer.',
+  },
+};
+
+/** The page's only link: a short-lived presigned GET of the file under review, or a notice without one. */
+function reviewedDocument(url: string | undefined, wording: ReviewedDocumentWording): SafeHtml {
   if (!isWebLink(url)) {
     return html`<div class="notice">
-${bilingualParagraphs({
-  zh: '暂时无法显示承接机构上传的已签署文件。请稍后刷新本页面，或联系经办人。',
-  en: 'The signed file the NGO uploaded cannot be shown right now. Reload this page later, or contact the officer.',
-})}</div>
+${bilingualParagraphs(wording.missing)}</div>
 `;
   }
-  return html`<p><a href="${url}" rel="noreferrer">打开承接机构上传的已签署合同<span class="en" lang="en">Open the signed contract the NGO uploaded</span></a></p>
+  return html`<p><a href="${url}" rel="noreferrer">${wording.open.zh}<span class="en" lang="en">${wording.open.en}</span></a></p>
 ${bilingualParagraphs({
   zh: '文件链接仅在短时间内有效；如已失效，请刷新本页面。',
   en: 'The file link works for a short time only; if it has stopped working, reload this page.',
@@ -348,11 +378,7 @@ ${bilingualParagraphs({
 export function countersignPage(model: CountersignPageModel): HtmlPage {
   const p = model.proposal;
   const facts: Fact[] = [...proposalFacts(p)];
-  if (model.round !== undefined)
-    facts.push({
-      label: { zh: '签署轮次', en: 'Round' },
-      value: `第 ${model.round} 轮 Round ${model.round}`,
-    });
+  if (model.round !== undefined) facts.push(roundFact({ zh: '签署轮次', en: 'Round' }, model.round));
   if (model.level !== undefined) facts.push(levelFact(model.level));
   facts.push(
     assigneeFact(model.assignee, model.attempt, { zh: '会签人', en: 'Assigned to' }, '代理会签'),
@@ -367,7 +393,7 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '已签署合同', en: 'Signed contract' })}
-${signedDocument(model.documentUrl)}${decisionForm({
+${reviewedDocument(model.documentUrl, SIGNED_CONTRACT_WORDING)}${decisionForm({
   nonce: model.nonce,
   comment: {
     label: { zh: '会签意见', en: 'Comment' },
@@ -380,6 +406,248 @@ ${signedDocument(model.documentUrl)}${decisionForm({
     { decision: 'COUNTERSIGN', label: { zh: '会签', en: 'Countersign' }, tone: 'approve' },
     { decision: 'REFUSE', label: { zh: '退回', en: 'Refuse' }, tone: 'reject' },
   ],
+})}`;
+  return renderPage(200, title, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mid-term review page (GET): the section chief passes the NGO's mid-term report, asks for a
+// rectification round, or terminates the purchase.
+
+/** A positive whole number from a task's context, or undefined when it holds anything else. */
+function roundNumber(value: string | number | undefined): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+/**
+ * Whether a mid-term review may still ask for rectification: only while its round
+ * (`context.round`, 1 for the first report) is below the last one (`context.maxRounds`).
+ * A context lacking either offers no rectification: the round limit is a policy rule, not a default.
+ */
+export function rectificationAllowed(context: HumanTask['context']): boolean {
+  const round = roundNumber(context?.round);
+  const maxRounds = roundNumber(context?.maxRounds);
+  return round !== undefined && maxRounds !== undefined && round < maxRounds;
+}
+
+export interface MidtermReviewPageModel extends PendingTaskFacts {
+  proposal: ProposalSummary;
+  /** Which report this is: 1, then +1 after every rectification (from the task's context). */
+  round?: string;
+  /** The last round there may be (from the task's context). */
+  maxRounds?: string;
+  /** Whether the Rectify button is offered (rectificationAllowed). */
+  rectifiable: boolean;
+  level?: ApprovalLevel;
+  /** Short-lived presigned GET of the report the NGO submitted; the page's only link. */
+  documentUrl?: string;
+}
+
+export interface MidtermReviewPageInput {
+  purchaseId: string;
+  proposal: Proposal;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
+  documentUrl?: string;
+}
+
+export function midtermReviewPageModel({
+  purchaseId,
+  proposal,
+  task,
+  documentUrl,
+}: MidtermReviewPageInput): MidtermReviewPageModel {
+  const model: MidtermReviewPageModel = {
+    proposal: summarizeProposal(purchaseId, proposal),
+    ...pendingTaskFacts(task),
+    rectifiable: rectificationAllowed(task.context),
+  };
+  const { round, maxRounds } = task.context ?? {};
+  if (round !== undefined) model.round = String(round);
+  if (maxRounds !== undefined) model.maxRounds = String(maxRounds);
+  if (task.level !== undefined) model.level = task.level;
+  if (isWebLink(documentUrl)) model.documentUrl = documentUrl;
+  return model;
+}
+
+/** What each decision of a page does, listed above its buttons so nobody learns it by clicking. */
+function consequences(items: readonly BilingualText[]): SafeHtml {
+  const rows = items.map(
+    (i) => html`<li>${i.zh}<span class="en" lang="en">${i.en}</span></li>
+`,
+  );
+  return html`<ul>
+${rows}</ul>
+`;
+}
+
+const TERMINATE_CONSEQUENCE: BilingualText = {
+  zh: '终止：项目终止，剩余各期款项取消，未支付的预算额度释放。必须写明终止理由。',
+  en: 'Terminate: the purchase ends, the remaining tranches are cancelled and the unpaid budget is released. The reason is required.',
+};
+
+const TERMINATE_BUTTON: FormButton = {
+  decision: 'TERMINATE',
+  label: { zh: '终止', en: 'Terminate' },
+  tone: 'reject',
+};
+
+export function midtermReviewPage(model: MidtermReviewPageModel): HtmlPage {
+  const p = model.proposal;
+  const facts: Fact[] = [...proposalFacts(p)];
+  if (model.round !== undefined)
+    facts.push(roundFact({ zh: '报告轮次', en: 'Report round' }, model.round, model.maxRounds));
+  else if (model.maxRounds !== undefined)
+    facts.push({ label: { zh: '最多轮次', en: 'Rounds at most' }, value: model.maxRounds });
+  if (model.level !== undefined) facts.push(levelFact(model.level));
+  facts.push(
+    assigneeFact(model.assignee, model.attempt, { zh: '评审人', en: 'Assigned to' }, '代理评审'),
+    expiryFact(model.expiresAt),
+  );
+  const outcomes: BilingualText[] = [
+    {
+      zh: '通过：中期评审通过，第二期款项随即到期，将通知财务支付。',
+      en: 'Pass: the mid-term review passes; the second tranche becomes due and finance is told to pay it.',
+    },
+  ];
+  if (model.rectifiable)
+    outcomes.push({
+      zh: '整改：承接机构须按您的意见整改后重新提交中期报告。必须写明需要整改的内容（将转告承接机构）。',
+      en: 'Rectify: the NGO must fix what you name and submit the mid-term report again. Say what to fix (it is passed on to them).',
+    });
+  outcomes.push(TERMINATE_CONSEQUENCE);
+  const lastRound =
+    !model.rectifiable &&
+    html`<div class="notice">
+${bilingualParagraphs({
+  zh: '已是最后一轮，不能再要求整改：请选择通过或终止。',
+  en: 'This is the last round: rectification can no longer be asked for. Pass the report or terminate the purchase.',
+})}</div>
+`;
+  const buttons: FormButton[] = [{ decision: 'PASS', label: { zh: '通过', en: 'Pass' }, tone: 'approve' }];
+  if (model.rectifiable)
+    buttons.push({ decision: 'RECTIFY', label: { zh: '整改', en: 'Rectify' }, tone: 'reject' });
+  buttons.push(TERMINATE_BUTTON);
+  const title = { zh: `中期评审：${p.title}`, en: `Mid-term review: ${p.title}` };
+  const body = html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '承接机构已提交本项目的中期报告。请审阅报告，然后在页面底部作出决定。提交之前不会记录任何决定。',
+  en: 'The NGO has submitted the mid-term report of this purchase. Read the report, then decide at the bottom of the page. Nothing is recorded until you submit.',
+})}
+${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
+${factsTable(facts)}
+${bilingualHeading('h2', { zh: '中期报告', en: 'Mid-term report' })}
+${reviewedDocument(model.documentUrl, MIDTERM_REPORT_WORDING)}${bilingualHeading('h2', { zh: '评审决定', en: 'Decision' })}
+${consequences(outcomes)}${lastRound}${decisionForm({
+  nonce: model.nonce,
+  comment: {
+    label: { zh: '评审意见', en: 'Comment' },
+    help: {
+      zh: `要求整改时必须写明需要整改的内容，终止时必须写明理由；通过时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
+      en: `Required when asking for rectification (what to fix) or terminating (the reason); optional when passing. At most ${COMMENT_MAX_LENGTH} characters.`,
+    },
+  },
+  buttons,
+})}`;
+  return renderPage(200, title, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Late report page (GET): the mid-term report did not arrive by its due date plus the grace
+// period; the officer gives the NGO another grace period or terminates the purchase.
+
+export interface LateReportPageModel extends PendingTaskFacts {
+  proposal: ProposalSummary;
+  /** China date the report was due (from the task's context). */
+  dueDate?: string;
+  /** Whole days from the due date to today in China; left out when the due date is not a date. */
+  daysLate?: number;
+  round?: string;
+  level?: ApprovalLevel;
+}
+
+export interface LateReportPageInput {
+  purchaseId: string;
+  proposal: Proposal;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
+  /** The instant the page is shown: days late are counted to it, not to when the task was opened. */
+  now: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Days from a `YYYY-MM-DD` due date to the China date of `now`; undefined for anything else or a future date. */
+function daysAfter(dueDate: string, now: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate)) return undefined;
+  const due = Date.parse(`${dueDate}T00:00:00Z`);
+  const today = Date.parse(`${chinaCalendarDate(now)}T00:00:00Z`);
+  if (Number.isNaN(due)) return undefined;
+  const days = Math.round((today - due) / DAY_MS);
+  return days >= 0 ? days : undefined;
+}
+
+export function lateReportPageModel({
+  purchaseId,
+  proposal,
+  task,
+  now,
+}: LateReportPageInput): LateReportPageModel {
+  const model: LateReportPageModel = {
+    proposal: summarizeProposal(purchaseId, proposal),
+    ...pendingTaskFacts(task),
+  };
+  const { dueDate, round } = task.context ?? {};
+  if (dueDate !== undefined) {
+    model.dueDate = String(dueDate);
+    const days = daysAfter(model.dueDate, now);
+    if (days !== undefined) model.daysLate = days;
+  }
+  if (round !== undefined) model.round = String(round);
+  if (task.level !== undefined) model.level = task.level;
+  return model;
+}
+
+export function lateReportPage(model: LateReportPageModel): HtmlPage {
+  const p = model.proposal;
+  const facts: Fact[] = [...proposalFacts(p)];
+  if (model.dueDate !== undefined)
+    facts.push({ label: { zh: '报告截止日期', en: 'Report due' }, value: model.dueDate });
+  if (model.daysLate !== undefined)
+    facts.push({
+      label: { zh: '逾期天数', en: 'Days late' },
+      value: `${model.daysLate} 天 ${model.daysLate} ${model.daysLate === 1 ? 'day' : 'days'}`,
+    });
+  if (model.round !== undefined) facts.push(roundFact({ zh: '报告轮次', en: 'Report round' }, model.round));
+  if (model.level !== undefined) facts.push(levelFact(model.level));
+  facts.push(
+    assigneeFact(model.assignee, model.attempt, { zh: '处理人', en: 'Assigned to' }, '代理处理'),
+    expiryFact(model.expiresAt),
+  );
+  const title = { zh: `中期报告逾期：${p.title}`, en: `Mid-term report overdue: ${p.title}` };
+  const body = html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '承接机构未在截止日期及宽限期内提交本项目的中期报告。请决定延期或终止项目。提交之前不会记录任何决定。',
+  en: 'The NGO did not submit the mid-term report of this purchase by its due date or within the grace period. Decide whether to extend or to terminate the purchase. Nothing is recorded until you submit.',
+})}
+${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
+${factsTable(facts)}
+${bilingualHeading('h2', { zh: '处理决定', en: 'Decision' })}
+${consequences([
+  {
+    zh: '延期：再给承接机构一个宽限期提交中期报告。意见可不填；填写的内容将转告承接机构。',
+    en: 'Extend: the NGO gets another grace period to submit the mid-term report. The comment is optional; what you write is passed on to them.',
+  },
+  TERMINATE_CONSEQUENCE,
+])}${decisionForm({
+  nonce: model.nonce,
+  comment: {
+    label: { zh: '处理意见', en: 'Comment' },
+    help: {
+      zh: `终止时必须写明理由；延期时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
+      en: `Required when terminating (the reason); optional when extending. At most ${COMMENT_MAX_LENGTH} characters.`,
+    },
+  },
+  buttons: [{ decision: 'EXTEND', label: { zh: '延期', en: 'Extend' }, tone: 'approve' }, TERMINATE_BUTTON],
 })}`;
   return renderPage(200, title, body);
 }
@@ -561,16 +829,16 @@ const DECIDED_WORDING: Readonly<
     task: { zh: '中期评审', en: 'mid-term review' },
     comment: { zh: '评审意见', en: 'Comment' },
     thanks: {
-      zh: '感谢您的评审。流程将自动继续，您无需再做任何操作。',
-      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+      zh: '感谢您的评审。流程将自动继续（要求整改时将通知承接机构整改后重新提交），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (after a rectification the NGO is asked to fix the report and submit it again); there is nothing more for you to do.',
     },
   },
   LATE_REPORT: {
     task: { zh: '逾期报告处理', en: 'late report decision' },
-    comment: { zh: '意见', en: 'Comment' },
+    comment: { zh: '处理意见', en: 'Comment' },
     thanks: {
-      zh: '感谢您的处理。流程将自动继续，您无需再做任何操作。',
-      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+      zh: '感谢您的处理。流程将自动继续（延期时将通知承接机构在新的期限前提交），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (after an extension the NGO is told its new deadline); there is nothing more for you to do.',
     },
   },
   EVALUATION: {

@@ -10,9 +10,14 @@ import {
   countersignPageModel,
   decidedPage,
   decidedPageModel,
+  lateReportPage,
+  lateReportPageModel,
+  midtermReviewPage,
+  midtermReviewPageModel,
   PAYMENT_REFERENCE_PATTERN,
   paymentConfirmationPage,
   paymentConfirmationPageModel,
+  rectificationAllowed,
 } from '../../../shared/pages/task-pages.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/persistence/ports.js';
 
@@ -597,5 +602,323 @@ describe('decidedPage of every purpose', () => {
     const html = decided('RECORDED', { ...decision, data: { reference: 'TX-9999' } }).html;
     expect(html).not.toContain('TX-9999');
     expect(html).not.toContain('Bank transaction reference');
+  });
+});
+
+const REPORT_URL =
+  'https://documents.s3.cn-north-1.amazonaws.com.cn/uploads/p-2026-0007/MIDTERM_REPORT/u7/report.pdf?X-Amz-Signature=abc&X-Amz-Expires=600';
+
+const reviewTask: HumanTask = {
+  ...task,
+  stepKey: 'MIDTERM_REVIEW:2',
+  purpose: 'MIDTERM_REVIEW',
+  level: 'SECTION_CHIEF',
+  assignee: { name: '王科长', email: 'section-chief@civil-affairs.example.gov.cn', role: 'SECTION_CHIEF' },
+  context: { round: 2, maxRounds: 3 },
+};
+
+function review(
+  t: HumanTask = reviewTask,
+  p: Proposal = proposal,
+  documentUrl: string | undefined = REPORT_URL,
+) {
+  return midtermReviewPage(
+    midtermReviewPageModel({ purchaseId: t.purchaseId, proposal: p, task: t, documentUrl }),
+  );
+}
+
+function buttonValues(html: string): string[] {
+  return [...html.matchAll(/<button type="submit"[^>]*name="decision" value="([A-Z_]+)">/g)].map(
+    (m) => m[1] ?? '',
+  );
+}
+
+describe('rectificationAllowed', () => {
+  it('allows rectification only while the round is below the last round', () => {
+    expect(rectificationAllowed({ round: 1, maxRounds: 3 })).toBe(true);
+    expect(rectificationAllowed({ round: 2, maxRounds: 3 })).toBe(true);
+    expect(rectificationAllowed({ round: '2', maxRounds: '3' })).toBe(true);
+    expect(rectificationAllowed({ round: 3, maxRounds: 3 })).toBe(false);
+    expect(rectificationAllowed({ round: 4, maxRounds: 3 })).toBe(false);
+  });
+
+  it('refuses when the context lacks the round or the last round, or holds something that is not a round', () => {
+    const contexts: HumanTask['context'][] = [
+      undefined,
+      {},
+      { round: 1 },
+      { maxRounds: 3 },
+      { round: 0, maxRounds: 3 },
+      { round: 1.5, maxRounds: 3 },
+      { round: 'one', maxRounds: 3 },
+      { round: 1, maxRounds: '3 rounds' },
+    ];
+    for (const context of contexts) {
+      expect(rectificationAllowed(context)).toBe(false);
+    }
+  });
+});
+
+describe('midtermReviewPage', () => {
+  it('shows the facts of the purchase, the round of the last round, the assignee and the expiry, Chinese first', () => {
+    const rendered = review();
+
+    expect(rendered.statusCode).toBe(200);
+    const h1 = rendered.html.match(/<h1>(.*?)<\/h1>/s)?.[1] ?? '';
+    expect(h1.indexOf('中期评审：')).toBeGreaterThanOrEqual(0);
+    expect(h1.indexOf('中期评审：')).toBeLessThan(h1.indexOf('Mid-term review:'));
+    for (const fact of [
+      '集美区农村留守老人关爱服务项目',
+      'p-2026-0007',
+      '集美区乡村社工服务社',
+      '52350211MJ0000002A',
+      '¥100,000.01',
+      '第 2 轮（共 3 轮） Round 2 of 3',
+      '科长 Section chief',
+      '王科长 &lt;section-chief@civil-affairs.example.gov.cn&gt;',
+      '2026-03-04 17:00 (UTC+8)',
+    ]) {
+      expect(rendered.html).toContain(fact);
+    }
+  });
+
+  it('links the report as its only <a>, escaped, with rel="noreferrer"', () => {
+    const html = review().html;
+
+    expect(count(html, /<a\b/)).toBe(1);
+    expect(html).toContain(`<a href="${REPORT_URL.replaceAll('&', '&amp;')}" rel="noreferrer">`);
+    expect(html).toContain('Open the mid-term report the NGO submitted');
+  });
+
+  it('without a report link says the report cannot be shown and has no <a>; a non-web URL is never linked', () => {
+    for (const url of [undefined, 'javascript:alert(1)', 'data:text/html,x']) {
+      const model = midtermReviewPageModel({
+        purchaseId: 'p-2026-0007',
+        proposal,
+        task: reviewTask,
+        documentUrl: url,
+      });
+      const html = midtermReviewPage(model).html;
+      expect(html).not.toMatch(/<a\b/i);
+      expect(html).not.toContain('javascript:');
+      expect(html).toContain('The mid-term report the NGO submitted cannot be shown right now');
+    }
+  });
+
+  it('before the last round offers Pass, Rectify and Terminate in one POST form with the nonce and a comment box', () => {
+    const html = review().html;
+
+    expect(count(html, /<form\b/)).toBe(1);
+    expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
+    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000"[^>]*><\/textarea>/);
+    expect(buttonValues(html)).toEqual(['PASS', 'RECTIFY', 'TERMINATE']);
+    expect(html).toContain('通过 <span lang="en">Pass</span>');
+    expect(html).toContain('整改 <span lang="en">Rectify</span>');
+    expect(html).toContain('终止 <span lang="en">Terminate</span>');
+    expect(html).not.toMatch(/<script\b|<link\b|\bsrc=|\bon[a-z]+=/i);
+  });
+
+  it('says what each decision does: the second tranche on a pass, what to fix on a rectification, cancelled tranches and released budget on a termination', () => {
+    const html = review().html;
+
+    expect(html).toContain('the second tranche becomes due');
+    expect(html).toContain('第二期款项随即到期');
+    expect(html).toContain('the NGO must fix what you name');
+    expect(html).toContain('the remaining tranches are cancelled and the unpaid budget is released');
+    expect(html).toContain('剩余各期款项取消');
+    expect(html).toContain(
+      'Required when asking for rectification (what to fix) or terminating (the reason)',
+    );
+  });
+
+  it('in the last round offers only Pass and Terminate and says rectification is no longer possible', () => {
+    const lastRound: HumanTask['context'][] = [{ round: 3, maxRounds: 3 }, { round: 1 }, undefined];
+    for (const context of lastRound) {
+      const html = review({ ...reviewTask, context }).html;
+      expect(buttonValues(html)).toEqual(['PASS', 'TERMINATE']);
+      expect(html).not.toContain('value="RECTIFY"');
+      expect(html).toContain('rectification can no longer be asked for');
+    }
+    expect(review().html).not.toContain('rectification can no longer be asked for');
+  });
+
+  it('shows only the round when the context lacks the last round', () => {
+    const html = review({ ...reviewTask, context: { round: 1 } }).html;
+    expect(html).toContain('第 1 轮 Round 1');
+    expect(html).not.toContain('Round 1 of');
+  });
+
+  it('says when the review was escalated to the deputy', () => {
+    const escalated: HumanTask = {
+      ...reviewTask,
+      attempt: 'ESCALATION',
+      assignee: { name: '李副局长', email: 'deputy@civil-affairs.example.gov.cn', role: 'DEPUTY' },
+    };
+    expect(review(escalated).html).toContain('（代理评审 acting as deputy）');
+  });
+
+  it('never contains the task token or the task id, even when built from the whole task record', () => {
+    const model = midtermReviewPageModel({
+      purchaseId: reviewTask.purchaseId,
+      proposal,
+      task: reviewTask,
+      documentUrl: REPORT_URL,
+    });
+    const html = midtermReviewPage(model).html;
+
+    expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(TASK_ID);
+    expect(count(html, /n0nce_Value-123/)).toBe(1);
+  });
+
+  it('escapes every free-text field, the round and the last round', () => {
+    const hostile = review(
+      {
+        ...reviewTask,
+        assignee: { ...reviewTask.assignee, name: `A ${SCRIPT}` },
+        context: { round: `R ${SCRIPT}`, maxRounds: `M ${SCRIPT}` },
+        nonce: '"><script>x</script>',
+      },
+      { ...proposal, title: `T ${SCRIPT}`, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } },
+    ).html;
+
+    expect(hostile).not.toMatch(/<script\b/i);
+    for (const prefix of ['T', 'N', 'A', 'R', 'M']) expect(hostile).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+    expect(hostile).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
+    // A round that is not a number never unlocks rectification.
+    expect(buttonValues(hostile)).toEqual(['PASS', 'TERMINATE']);
+  });
+});
+
+const lateTask: HumanTask = {
+  ...task,
+  stepKey: 'LATE_REPORT:1',
+  purpose: 'LATE_REPORT',
+  level: 'SECTION_CHIEF',
+  assignee: { name: '王科长', email: 'section-chief@civil-affairs.example.gov.cn', role: 'SECTION_CHIEF' },
+  context: { dueDate: '2026-02-01', round: 1 },
+};
+
+// 2026-03-02 01:00 in China: 29 days after 2026-02-01 (February 2026 has 28 days).
+const LATE_NOW = '2026-03-01T17:00:00.000Z';
+
+function late(t: HumanTask = lateTask, p: Proposal = proposal, now = LATE_NOW) {
+  return lateReportPage(lateReportPageModel({ purchaseId: t.purchaseId, proposal: p, task: t, now }));
+}
+
+describe('lateReportPage', () => {
+  it('shows the due date, the days late counted to today in China, the round, the assignee and the expiry', () => {
+    const rendered = late();
+
+    expect(rendered.statusCode).toBe(200);
+    const h1 = rendered.html.match(/<h1>(.*?)<\/h1>/s)?.[1] ?? '';
+    expect(h1.indexOf('中期报告逾期：')).toBeGreaterThanOrEqual(0);
+    expect(h1.indexOf('中期报告逾期：')).toBeLessThan(h1.indexOf('Mid-term report overdue:'));
+    for (const fact of [
+      '集美区农村留守老人关爱服务项目',
+      'p-2026-0007',
+      '集美区乡村社工服务社',
+      '2026-02-01',
+      '29 天 29 days',
+      '第 1 轮 Round 1',
+      '王科长 &lt;section-chief@civil-affairs.example.gov.cn&gt;',
+      '2026-03-04 17:00 (UTC+8)',
+    ]) {
+      expect(rendered.html).toContain(fact);
+    }
+  });
+
+  it('counts days late by the China calendar, so a later visit shows more', () => {
+    // 2026-03-01 15:59Z is still 1 March in China; 16:00Z is already 2 March.
+    expect(
+      lateReportPageModel({ purchaseId: 'p', proposal, task: lateTask, now: '2026-03-01T15:59:00.000Z' })
+        .daysLate,
+    ).toBe(28);
+    expect(
+      lateReportPageModel({ purchaseId: 'p', proposal, task: lateTask, now: '2026-03-01T16:00:00.000Z' })
+        .daysLate,
+    ).toBe(29);
+    expect(late(lateTask, proposal, '2026-02-01T16:00:00.000Z').html).toContain('1 天 1 day<');
+  });
+
+  it('leaves out days late when the due date is not a date or lies ahead, and both when the context lacks it', () => {
+    const notADate = late({ ...lateTask, context: { dueDate: 'soon', round: 1 } }).html;
+    expect(notADate).toContain('soon');
+    expect(notADate).not.toContain('Days late');
+    expect(late({ ...lateTask, context: { dueDate: '2026-04-01' } }).html).not.toContain('Days late');
+    const bare = late({ ...lateTask, context: {} }).html;
+    expect(bare).not.toContain('Report due');
+    expect(bare).not.toContain('Days late');
+    expect(bare).not.toContain('Report round');
+  });
+
+  it('offers Extend and Terminate in one POST form with the nonce and a comment box, and says what each does', () => {
+    const html = late().html;
+
+    expect(count(html, /<form\b/)).toBe(1);
+    expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
+    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000"[^>]*><\/textarea>/);
+    expect(buttonValues(html)).toEqual(['EXTEND', 'TERMINATE']);
+    expect(html).toContain('延期 <span lang="en">Extend</span>');
+    expect(html).toContain('the NGO gets another grace period');
+    expect(html).toContain('the remaining tranches are cancelled and the unpaid budget is released');
+    expect(html).toContain('Required when terminating (the reason); optional when extending');
+    expect(html).not.toMatch(/<a\b|<script\b|<link\b|\bsrc=|\bon[a-z]+=/i);
+  });
+
+  it('never contains the task token or the task id, even when built from the whole task record', () => {
+    const model = lateReportPageModel({
+      purchaseId: lateTask.purchaseId,
+      proposal,
+      task: lateTask,
+      now: LATE_NOW,
+    });
+    const html = lateReportPage(model).html;
+
+    expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(FAKE_TOKEN);
+    expect(html).not.toContain(TASK_ID);
+    expect(count(html, /n0nce_Value-123/)).toBe(1);
+  });
+
+  it('escapes every free-text field, the due date and the round', () => {
+    const hostile = late(
+      {
+        ...lateTask,
+        assignee: { ...lateTask.assignee, name: `A ${SCRIPT}` },
+        context: { dueDate: `D ${SCRIPT}`, round: `R ${SCRIPT}` },
+      },
+      { ...proposal, title: `T ${SCRIPT}`, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } },
+    ).html;
+
+    expect(hostile).not.toMatch(/<script\b/i);
+    for (const prefix of ['T', 'N', 'A', 'D', 'R']) expect(hostile).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+  });
+});
+
+describe('decidedPage of the mid-term review', () => {
+  it('names a rectification with what to fix, and an extension of a late report', () => {
+    const rectified = decidedPage(
+      decidedPageModel({
+        variant: 'RECORDED',
+        title: proposal.title,
+        purpose: 'MIDTERM_REVIEW',
+        decision: { ...decision, decision: 'RECTIFY', comment: '补充服务台账' },
+      }),
+    ).html;
+    expect(rectified).toContain('限期整改 Rectification required');
+    expect(rectified).toContain('补充服务台账');
+
+    const extended = decidedPage(
+      decidedPageModel({
+        variant: 'ALREADY_DECIDED',
+        title: proposal.title,
+        purpose: 'LATE_REPORT',
+        decision: { ...decision, decision: 'EXTEND', comment: '', byName: '王科长' },
+      }),
+    ).html;
+    expect(extended).toContain('延期 Extended');
+    expect(extended).toContain('This late report decision was already decided by 王科长');
   });
 });
