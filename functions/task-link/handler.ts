@@ -9,13 +9,14 @@ import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
 import { systemNow } from '../../shared/usecases/ports.js';
 import {
   decideTask,
+  reviewedUploadLink,
   showTask,
-  signedContractLink,
   type TaskLinkDeps,
 } from '../../shared/usecases/task-links.js';
 
 const { tasks, purchases, payments, deliverables } = tableRepositories();
-// The countersignature page links the signed contract only where the documents bucket is configured.
+// Review pages link the file under review (signed contract, mid-term report) only where the
+// documents bucket is configured.
 const documentsBucket = process.env.DOCUMENTS_BUCKET;
 const deps: TaskLinkDeps = {
   tasks,
@@ -27,7 +28,7 @@ const deps: TaskLinkDeps = {
   log: log.warn,
   ...(documentsBucket
     ? {
-        documentUrl: signedContractLink({
+        documentUrl: reviewedUploadLink({
           deliverables,
           objects: createObjectReader({ client: s3Client(), bucket: documentsBucket }),
         }),

@@ -1,4 +1,5 @@
 import type { Stage } from '../domain/lifecycle.js';
+import type { UploadKind } from '../domain/uploads.js';
 import { verifyTaskSignature } from '../links/signing.js';
 import type { BilingualText } from '../pages/labels.js';
 import type { HtmlPage } from '../pages/layout.js';
@@ -17,9 +18,14 @@ import {
   countersignPageModel,
   decidedPage,
   decidedPageModel,
+  lateReportPage,
+  lateReportPageModel,
+  midtermReviewPage,
+  midtermReviewPageModel,
   PAYMENT_REFERENCE_PATTERN,
   paymentConfirmationPage,
   paymentConfirmationPageModel,
+  rectificationAllowed,
 } from '../pages/task-pages.js';
 import type { DeliverableRepository, PaymentRepository } from '../persistence/lifecycle-ports.js';
 import type {
@@ -46,7 +52,10 @@ export interface TaskLinkDeps {
   callbacks: TaskCallbacks;
   linkKey: () => Promise<Buffer>;
   now: Now;
-  /** A short-lived link to the signed contract a COUNTERSIGN task is about; without it the page has none. */
+  /**
+   * A short-lived link to the upload a review task is about (REVIEWED_UPLOAD_KIND); without it
+   * the page has none.
+   */
   documentUrl?: (task: HumanTask) => Promise<string | undefined>;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
@@ -56,6 +65,8 @@ export const DECISIONS_BY_PURPOSE = {
   APPROVAL: ['APPROVE', 'REJECT'],
   COUNTERSIGN: ['COUNTERSIGN', 'REFUSE'],
   PAYMENT_CONFIRMATION: ['CONFIRM'],
+  MIDTERM_REVIEW: ['PASS', 'RECTIFY', 'TERMINATE'],
+  LATE_REPORT: ['EXTEND', 'TERMINATE'],
 } as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
 
 export type LinkPurpose = keyof typeof DECISIONS_BY_PURPOSE;
@@ -69,6 +80,8 @@ const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
   COUNTERSIGN: 'CONTRACTING',
   // Nobody waits on a payment confirmation: recording it is the whole step.
   PAYMENT_CONFIRMATION: undefined,
+  MIDTERM_REVIEW: 'MIDTERM_REVIEW',
+  LATE_REPORT: 'MIDTERM_REVIEW',
 };
 
 /** Why a POST was refused, beyond the approval's messages in status-pages.ts. */
@@ -84,6 +97,22 @@ export const TASK_FORM_MESSAGES = {
   INVALID_PAYMENT_DECISION: {
     zh: '请点击“确认已付款”按钮提交。',
     en: 'Submit with the Confirm payment made button.',
+  },
+  INVALID_MIDTERM_DECISION: {
+    zh: '请点击“通过”“整改”或“终止”按钮提交。',
+    en: 'Submit with the Pass, the Rectify or the Terminate button.',
+  },
+  INVALID_LATE_REPORT_DECISION: {
+    zh: '请点击“延期”或“终止”按钮提交。',
+    en: 'Submit with the Extend or the Terminate button.',
+  },
+  RECTIFY_COMMENT_REQUIRED: {
+    zh: '要求整改时必须写明需要整改的内容（将转告承接机构）。请返回上一页填写评审意见后再提交。',
+    en: 'When asking for rectification, say what the NGO must fix (it is passed on to them). Go back, write it in the comment box and submit again.',
+  },
+  TERMINATION_COMMENT_REQUIRED: {
+    zh: '终止项目时必须写明理由。请返回上一页填写意见后再提交。',
+    en: 'When terminating the purchase, give the reason. Go back, write it in the comment box and submit again.',
   },
   REFUSAL_COMMENT_REQUIRED: {
     zh: '退回时必须写明需要修改的内容（将转告承接机构）。请返回上一页填写会签意见后再提交。',
@@ -103,13 +132,31 @@ const INVALID_DECISION: Readonly<Record<LinkPurpose, BilingualText>> = {
   APPROVAL: BAD_REQUEST_MESSAGES.INVALID_DECISION,
   COUNTERSIGN: TASK_FORM_MESSAGES.INVALID_COUNTERSIGN_DECISION,
   PAYMENT_CONFIRMATION: TASK_FORM_MESSAGES.INVALID_PAYMENT_DECISION,
+  MIDTERM_REVIEW: TASK_FORM_MESSAGES.INVALID_MIDTERM_DECISION,
+  LATE_REPORT: TASK_FORM_MESSAGES.INVALID_LATE_REPORT_DECISION,
 };
 
 /** Decisions that mean nothing without a reason (the officer or the NGO must be told why), and what a POST without one is told. */
 const COMMENT_MISSING: Readonly<Partial<Record<Decision, BilingualText>>> = {
   REJECT: BAD_REQUEST_MESSAGES.COMMENT_REQUIRED,
   REFUSE: TASK_FORM_MESSAGES.REFUSAL_COMMENT_REQUIRED,
+  RECTIFY: TASK_FORM_MESSAGES.RECTIFY_COMMENT_REQUIRED,
+  TERMINATE: TASK_FORM_MESSAGES.TERMINATION_COMMENT_REQUIRED,
 };
+
+/** Why a RECTIFY is refused: the round has no rectification left (rectificationAllowed), in its numbers when known. */
+export function noRectificationLeft(context: HumanTask['context']): BilingualText {
+  const { round, maxRounds } = context ?? {};
+  if (round === undefined || maxRounds === undefined)
+    return {
+      zh: '此评审未记录当前轮次或最多轮次，不能要求整改。请返回上一页选择“通过”或“终止”，或联系经办人。',
+      en: 'This review does not record its round or the last round, so rectification cannot be asked for. Go back and choose Pass or Terminate, or contact the officer.',
+    };
+  return {
+    zh: `已是最后一轮（第 ${round} 轮，共 ${maxRounds} 轮），不能再要求整改。请返回上一页选择“通过”或“终止”。`,
+    en: `This is the last round (round ${round} of ${maxRounds}): rectification can no longer be asked for. Go back and choose Pass or Terminate.`,
+  };
+}
 
 export class TaskContextError extends Error {
   override name = 'TaskContextError';
@@ -166,8 +213,14 @@ async function pendingPage(deps: TaskLinkDeps, task: HumanTask, purchase: Purcha
     }
     case 'PAYMENT_CONFIRMATION':
       return paymentConfirmationPage(paymentConfirmationPageModel({ purchaseId, proposal, task }));
+    case 'MIDTERM_REVIEW': {
+      const documentUrl = await deps.documentUrl?.(task);
+      return midtermReviewPage(midtermReviewPageModel({ purchaseId, proposal, task, documentUrl }));
+    }
+    case 'LATE_REPORT':
+      return lateReportPage(lateReportPageModel({ purchaseId, proposal, task, now: deps.now() }));
     default:
-      // Tasks of the later stages (reviews, evaluation) are not decided through these pages yet.
+      // The evaluation is not decided through these pages yet.
       return notFoundPage();
   }
 }
@@ -255,11 +308,16 @@ type Checked =
   | { ok: true; decision: Decision; comment: string; data?: { reference: string } }
   | { ok: false; page: HtmlPage };
 
-/** The purpose's rules for a POSTed form: which decisions, when a comment, and the reference of a CONFIRM. */
-function checkForm(purpose: LinkPurpose, form: DecisionForm): Checked {
+/**
+ * The purpose's rules for a POSTed form: which decisions, a RECTIFY only while a round is left,
+ * when a comment, and the reference of a CONFIRM.
+ */
+function checkForm(purpose: LinkPurpose, task: HumanTask, form: DecisionForm): Checked {
   const allowed: readonly Decision[] = DECISIONS_BY_PURPOSE[purpose];
   const decision = allowed.find((d) => d === form.decision);
   if (!decision) return { ok: false, page: badRequestPage(INVALID_DECISION[purpose]) };
+  if (decision === 'RECTIFY' && !rectificationAllowed(task.context))
+    return { ok: false, page: badRequestPage(noRectificationLeft(task.context)) };
   const comment = (form.comment ?? '').trim();
   if (comment.length > COMMENT_MAX_LENGTH)
     return { ok: false, page: badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG) };
@@ -290,7 +348,7 @@ export async function decideTask(
     return badRequestPage(TASK_FORM_MESSAGES.NOT_DECIDABLE_HERE);
   const purpose = task.purpose;
   if (!input.form.nonce) return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
-  const checked = checkForm(purpose, input.form);
+  const checked = checkForm(purpose, task, input.form);
   if (!checked.ok) return checked.page;
   // A payment task that names no tranche is a bug upstream: refuse before anything is recorded.
   if (purpose === 'PAYMENT_CONFIRMATION') trancheOf(task);
@@ -336,20 +394,29 @@ export async function decideTask(
   }
 }
 
-/** Long enough to read a contract, short enough that a forwarded page soon stops opening it. */
+/** Long enough to read a contract or a report, short enough that a forwarded page soon stops opening it. */
 export const DOCUMENT_LINK_SECONDS = 10 * 60;
 
+/** The upload each review task is about; its page links the newest accepted one. */
+export const REVIEWED_UPLOAD_KIND = {
+  COUNTERSIGN: 'SIGNED_CONTRACT',
+  MIDTERM_REVIEW: 'MIDTERM_REPORT',
+} as const satisfies Partial<Record<TaskPurpose, UploadKind>>;
+
 /**
- * The COUNTERSIGN page's document link: a presigned GET of the purchase's latest accepted
- * signed contract (the NGO's newest upload after any refusal), or none when there is none.
+ * A review page's document link: a presigned GET of the purchase's latest accepted upload of
+ * the kind the task's purpose reviews (the NGO's newest upload after any refusal or
+ * rectification), or none when there is none or the purpose reviews no upload.
  */
-export function signedContractLink(ports: {
+export function reviewedUploadLink(ports: {
   deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
   objects: Pick<ObjectStore, 'presignGet'>;
 }): (task: HumanTask) => Promise<string | undefined> {
   return async (task) => {
+    if (!Object.hasOwn(REVIEWED_UPLOAD_KIND, task.purpose)) return undefined;
+    const kind = REVIEWED_UPLOAD_KIND[task.purpose as keyof typeof REVIEWED_UPLOAD_KIND];
     const uploads = await ports.deliverables.listDeliverables(task.purchaseId);
-    const latest = uploads.filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED').at(-1);
+    const latest = uploads.filter((d) => d.kind === kind && d.status === 'ACCEPTED').at(-1);
     return latest ? ports.objects.presignGet(latest.key, DOCUMENT_LINK_SECONDS) : undefined;
   };
 }

@@ -142,3 +142,54 @@ describe('GET /tasks/{taskId} of a countersignature with DOCUMENTS_BUCKET set', 
     expect(result.body).toContain('cannot be shown right now');
   });
 });
+
+describe('GET /tasks/{taskId} of a mid-term review with DOCUMENTS_BUCKET set', () => {
+  it('links a presigned GET of the latest accepted mid-term report, not the signed contract', async () => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: {
+        ...keys.task(TASK_ID),
+        taskId: TASK_ID,
+        purchaseId: PURCHASE_ID,
+        stepKey: 'MIDTERM_REVIEW:2',
+        purpose: 'MIDTERM_REVIEW',
+        level: 'SECTION_CHIEF',
+        attempt: 'FIRST',
+        assignee: {
+          name: '王科长',
+          email: 'section-chief@civil-affairs.example.gov.cn',
+          role: 'SECTION_CHIEF',
+        },
+        taskToken: TOKEN,
+        nonce: NONCE,
+        context: { round: 2, maxRounds: 3 },
+        createdAt: '2026-03-02T07:00:00.000Z',
+        expiresAt: '2099-03-05T07:00:00.000Z',
+        status: 'PENDING',
+        mailsSent: ['FIRST'],
+      },
+    });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        deliverable('upload-round-2', '2026-03-02T01:00:00.000Z', 'ACCEPTED'),
+        deliverable('report-round-1', '2026-05-01T01:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT'),
+        deliverable('report-round-2', '2026-06-01T01:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT'),
+        deliverable('report-refused', '2026-06-02T01:00:00.000Z', 'REJECTED', 'MIDTERM_REPORT'),
+      ],
+    });
+
+    const result = await get();
+
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('Open the mid-term report the NGO submitted');
+    const href =
+      result.body.match(/<a href="([^"]+)" rel="noreferrer">/)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const url = new URL(href);
+    expect(decodeURIComponent(url.pathname)).toContain(
+      `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`,
+    );
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+    expect(result.body.match(/<a\b/g)).toHaveLength(1);
+    expect(result.body).not.toContain(TOKEN);
+    expect(s3).not.toHaveReceivedAnyCommand();
+  });
+});

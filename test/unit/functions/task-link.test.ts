@@ -336,6 +336,68 @@ describe('POST /tasks/{taskId} of a payment confirmation', () => {
   });
 });
 
+describe('POST /tasks/{taskId} of a mid-term review and of a late report', () => {
+  const midtermPurchase = { ...purchaseItem, stage: 'MIDTERM_REVIEW', decisions: {} };
+
+  function review(context: Record<string, string | number>) {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: taskItem({ stepKey: `MIDTERM_REVIEW:${context.round}`, purpose: 'MIDTERM_REVIEW', context }),
+    });
+    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: midtermPurchase });
+  }
+
+  it('a rectification with what to fix is recorded and sent to the waiting execution', async () => {
+    review({ round: 1, maxRounds: 3 });
+
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'RECTIFY', comment: '补充服务台账' },
+    });
+
+    expect(result.statusCode).toBe(200);
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
+      taskToken: TOKEN,
+      output: JSON.stringify({
+        decision: 'RECTIFY',
+        by: APPROVER.email,
+        comment: '补充服务台账',
+        taskId: TASK_ID,
+      }),
+    });
+  });
+
+  it('a rectification in the last round answers 400 naming the round, and writes and sends nothing', async () => {
+    review({ round: 3, maxRounds: 3 });
+
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'RECTIFY', comment: '补充服务台账' },
+    });
+
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toContain('round 3 of 3');
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('an extension of a late report is sent to the waiting execution', async () => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: taskItem({
+        stepKey: 'LATE_REPORT:1',
+        purpose: 'LATE_REPORT',
+        context: { dueDate: '2026-02-01', round: 1 },
+      }),
+    });
+    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: midtermPurchase });
+
+    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'EXTEND' } });
+
+    expect(result.statusCode).toBe(200);
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
+      taskToken: TOKEN,
+      output: JSON.stringify({ decision: 'EXTEND', by: APPROVER.email, comment: '', taskId: TASK_ID }),
+    });
+  });
+});
+
 describe('GET /tasks/{taskId} of a countersignature without a documents bucket', () => {
   it('shows the countersignature page with no document link and reads no deliverables', async () => {
     ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({

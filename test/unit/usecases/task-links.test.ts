@@ -9,8 +9,9 @@ import {
   type DecisionForm,
   DOCUMENT_LINK_SECONDS,
   decideTask,
+  REVIEWED_UPLOAD_KIND,
+  reviewedUploadLink,
   showTask,
-  signedContractLink,
   type TaskLinkDeps,
 } from '../../../shared/usecases/task-links.js';
 import {
@@ -553,70 +554,404 @@ describe('payment confirmation links', () => {
   });
 });
 
+const MIDTERM_ID = 'PUR-2026-MDTRMRVWABCDEFGH';
+const REVIEW_TOKEN = 'sfn-midterm-review-token-EEEEsecretFFFF';
+const LATE_TOKEN = 'sfn-late-report-token-GGGGsecretHHHH';
+
+function seedMidterm(): void {
+  fakes.purchases.seed(purchaseRecord(MIDTERM_ID, largeElderlyCareProposal(), { stage: 'MIDTERM_REVIEW' }));
+}
+
+async function openMidtermReview(context: Record<string, string | number> = { round: 1, maxRounds: 3 }) {
+  const { task: opened } = await fakes.tasks.openTask({
+    purchaseId: MIDTERM_ID,
+    stepKey: `MIDTERM_REVIEW:${context.round ?? 1}`,
+    purpose: 'MIDTERM_REVIEW',
+    level: 'SECTION_CHIEF',
+    attempt: 'FIRST',
+    assignee: SECTION_CHIEF,
+    taskToken: REVIEW_TOKEN,
+    context,
+    expiresAt: '2026-03-05T08:00:00.000Z',
+    now: fakes.clock.now(),
+  });
+  return opened;
+}
+
+async function openLateReport(): Promise<HumanTask> {
+  const { task: opened } = await fakes.tasks.openTask({
+    purchaseId: MIDTERM_ID,
+    stepKey: 'LATE_REPORT:1',
+    purpose: 'LATE_REPORT',
+    level: 'SECTION_CHIEF',
+    attempt: 'FIRST',
+    assignee: SECTION_CHIEF,
+    taskToken: LATE_TOKEN,
+    context: { dueDate: '2026-02-01', round: 1 },
+    expiresAt: '2026-03-05T08:00:00.000Z',
+    now: fakes.clock.now(),
+  });
+  return opened;
+}
+
+describe('mid-term review links', () => {
+  let review: HumanTask;
+  const postTo = (form: DecisionForm) => post(form, review.taskId);
+
+  beforeEach(async () => {
+    seedMidterm();
+    review = await openMidtermReview();
+  });
+
+  it('GET shows the review page with the round, the report link the deps give for this task, and all three buttons', async () => {
+    const documentUrl = vi.fn(
+      async (t: HumanTask) => `https://documents.example/${t.purchaseId}/report.pdf?X-Amz-Signature=s`,
+    );
+    deps.documentUrl = documentUrl;
+
+    const page = await show(review.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Mid-term review');
+    expect(page.html).toContain('Round 1 of 3');
+    expect(page.html).toContain(
+      `href="https://documents.example/${MIDTERM_ID}/report.pdf?X-Amz-Signature=s"`,
+    );
+    expect(page.html).toContain(`name="nonce" value="${review.nonce}"`);
+    for (const decision of ['PASS', 'RECTIFY', 'TERMINATE'])
+      expect(page.html).toContain(`value="${decision}"`);
+    expect(page.html).not.toContain(REVIEW_TOKEN);
+    expect(documentUrl.mock.calls[0]?.[0].taskId).toBe(review.taskId);
+  });
+
+  it('GET in the last round offers no Rectify button', async () => {
+    const last = await openMidtermReview({ round: 3, maxRounds: 3 });
+
+    const page = await show(last.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('value="PASS"');
+    expect(page.html).toContain('value="TERMINATE"');
+    expect(page.html).not.toContain('value="RECTIFY"');
+  });
+
+  it('accepts only PASS, RECTIFY and TERMINATE: decisions of other purposes answer 400 and decide nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const decision of ['APPROVE', 'COUNTERSIGN', 'REFUSE', 'CONFIRM', 'EXTEND', 'SUBMIT', undefined]) {
+      const page = await postTo({ nonce: review.nonce, decision, comment: '意见' });
+      expectStatus(page, 400);
+      expect(page.html).toContain('Pass, the Rectify or the Terminate button');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a rectification without saying what to fix answers 400 and decides nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const comment of [undefined, '', '  \n ']) {
+      const page = await postTo({ nonce: review.nonce, decision: 'RECTIFY', comment });
+      expectStatus(page, 400);
+      expect(page.html).toContain('say what the NGO must fix');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a termination without its reason answers 400 and decides nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const comment of [undefined, ' ']) {
+      const page = await postTo({ nonce: review.nonce, decision: 'TERMINATE', comment });
+      expectStatus(page, 400);
+      expect(page.html).toContain('When terminating the purchase, give the reason');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a rectification in the last round answers 400 naming the round, and decides nothing', async () => {
+    const last = await openMidtermReview({ round: 3, maxRounds: 3 });
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+
+    const page = await post({ nonce: last.nonce, decision: 'RECTIFY', comment: '补充台账' }, last.taskId);
+
+    expectStatus(page, 400);
+    expect(page.html).toContain('This is the last round (round 3 of 3)');
+    expect(page.html).toContain('已是最后一轮（第 3 轮，共 3 轮）');
+    expect(decide).not.toHaveBeenCalled();
+    expect(fakes.tasks.stored(last.taskId).status).toBe('PENDING');
+  });
+
+  it('a rectification of a review whose context lacks the last round answers 400 saying so', async () => {
+    const unknown = await openMidtermReview({ round: 2 });
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+
+    const page = await post(
+      { nonce: unknown.nonce, decision: 'RECTIFY', comment: '补充台账' },
+      unknown.taskId,
+    );
+
+    expectStatus(page, 400);
+    expect(page.html).toContain('does not record its round or the last round');
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a pass is recorded under its step and delivered to the waiting execution once', async () => {
+    const page = await postTo({ nonce: review.nonce, decision: 'PASS', comment: '' });
+    await postTo({ nonce: review.nonce, decision: 'TERMINATE', comment: '改主意' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Your decision has been recorded');
+    expect(page.html).toContain('通过 Passed');
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: REVIEW_TOKEN,
+        output: { decision: 'PASS', by: SECTION_CHIEF.email, comment: '', taskId: review.taskId },
+      },
+    ]);
+    expect(fakes.tasks.stored(review.taskId).deliveredAt).toBe('2026-03-02T08:00:00.000Z');
+    const purchase = await fakes.purchases.getPurchase(MIDTERM_ID);
+    expect(purchase?.decisions['MIDTERM_REVIEW:1']).toMatchObject({
+      decision: 'PASS',
+      by: SECTION_CHIEF.email,
+    });
+  });
+
+  it('a rectification before the last round carries what to fix to the execution', async () => {
+    await postTo({ nonce: review.nonce, decision: 'RECTIFY', comment: ' 请补充服务台账 ' });
+
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: REVIEW_TOKEN,
+        output: {
+          decision: 'RECTIFY',
+          by: SECTION_CHIEF.email,
+          comment: '请补充服务台账',
+          taskId: review.taskId,
+        },
+      },
+    ]);
+  });
+
+  it('a termination carries its reason to the execution', async () => {
+    const page = await postTo({ nonce: review.nonce, decision: 'TERMINATE', comment: '服务未按合同开展' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('终止 Terminated');
+    expect(fakes.callbacks.succeeded[0]).toMatchObject({
+      taskToken: REVIEW_TOKEN,
+      output: { decision: 'TERMINATE', comment: '服务未按合同开展' },
+    });
+  });
+
+  it('when no execution waits and the purchase left MIDTERM_REVIEW, answers 410; while in MIDTERM_REVIEW, shows it recorded', async () => {
+    fakes.callbacks.closed.add(REVIEW_TOKEN);
+    const stored = fakes.purchases.records.get(MIDTERM_ID);
+    if (stored) stored.stage = 'TERMINATED';
+    expectStatus(await postTo({ nonce: review.nonce, decision: 'PASS' }), 410);
+
+    if (stored) stored.stage = 'MIDTERM_REVIEW';
+    const again = await postTo({ nonce: review.nonce, decision: 'PASS' });
+    expectStatus(again, 200);
+    expect(fakes.tasks.stored(review.taskId).deliveredAt).toBeUndefined();
+  });
+});
+
+describe('late report links', () => {
+  let lateTask: HumanTask;
+  const postTo = (form: DecisionForm) => post(form, lateTask.taskId);
+
+  beforeEach(async () => {
+    seedMidterm();
+    lateTask = await openLateReport();
+  });
+
+  it('GET shows the due date, the days late to today and the Extend / Terminate buttons, without the token', async () => {
+    const page = await show(lateTask.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Mid-term report overdue');
+    expect(page.html).toContain('2026-02-01');
+    // 2026-03-02 16:00 in China is 29 days after 2026-02-01.
+    expect(page.html).toContain('29 天 29 days');
+    expect(page.html).toContain('value="EXTEND"');
+    expect(page.html).toContain('value="TERMINATE"');
+    expect(page.html).not.toContain('value="PASS"');
+    expect(page.html).not.toContain(LATE_TOKEN);
+  });
+
+  it('GET asks for no document link', async () => {
+    const documentUrl = vi.fn(async () => 'https://documents.example/x.pdf');
+    deps.documentUrl = documentUrl;
+
+    const page = await show(lateTask.taskId);
+
+    expect(page.html).not.toMatch(/<a\b/);
+    expect(documentUrl).not.toHaveBeenCalled();
+  });
+
+  it('accepts only EXTEND and TERMINATE: a decision of the review or another purpose answers 400', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const decision of ['PASS', 'RECTIFY', 'APPROVE', 'COUNTERSIGN', 'CONFIRM', undefined]) {
+      const page = await postTo({ nonce: lateTask.nonce, decision, comment: '意见' });
+      expectStatus(page, 400);
+      expect(page.html).toContain('Extend or the Terminate button');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a termination without its reason answers 400 and decides nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    const page = await postTo({ nonce: lateTask.nonce, decision: 'TERMINATE', comment: '' });
+    expectStatus(page, 400);
+    expect(page.html).toContain('give the reason');
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('an extension without a comment is recorded and delivered to the waiting execution', async () => {
+    const page = await postTo({ nonce: lateTask.nonce, decision: 'EXTEND' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('延期 Extended');
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: LATE_TOKEN,
+        output: { decision: 'EXTEND', by: SECTION_CHIEF.email, comment: '', taskId: lateTask.taskId },
+      },
+    ]);
+    const purchase = await fakes.purchases.getPurchase(MIDTERM_ID);
+    expect(purchase?.decisions['LATE_REPORT:1']).toMatchObject({ decision: 'EXTEND' });
+  });
+
+  it('a termination with its reason is delivered to the waiting execution', async () => {
+    await postTo({ nonce: lateTask.nonce, decision: 'TERMINATE', comment: '多次催告仍未提交' });
+
+    expect(fakes.callbacks.succeeded[0]).toMatchObject({
+      taskToken: LATE_TOKEN,
+      output: { decision: 'TERMINATE', comment: '多次催告仍未提交' },
+    });
+  });
+
+  it('when no execution waits and the purchase left MIDTERM_REVIEW, answers 410', async () => {
+    fakes.callbacks.closed.add(LATE_TOKEN);
+    const stored = fakes.purchases.records.get(MIDTERM_ID);
+    if (stored) stored.stage = 'TERMINATED';
+
+    expectStatus(await postTo({ nonce: lateTask.nonce, decision: 'EXTEND' }), 410);
+  });
+});
+
 describe('tasks of purposes without a page here', () => {
   it('GET answers 404 and POST 400, deciding nothing', async () => {
     seedContracting();
-    const { task: review } = await fakes.tasks.openTask({
+    const { task: evaluation } = await fakes.tasks.openTask({
       purchaseId: CONTRACTING_ID,
-      stepKey: 'MIDTERM_REVIEW:1',
-      purpose: 'MIDTERM_REVIEW',
+      stepKey: 'EVALUATION:1',
+      purpose: 'EVALUATION',
       attempt: 'FIRST',
-      assignee: SECTION_CHIEF,
-      taskToken: 'sfn-midterm-token',
+      assignee: { name: '评估机构', email: 'agency@example.org', role: 'EVALUATOR' },
+      taskToken: 'sfn-evaluation-token',
       expiresAt: '2026-03-05T08:00:00.000Z',
       now: fakes.clock.now(),
     });
     const decide = vi.spyOn(fakes.tasks, 'decide');
 
-    expectStatus(await show(review.taskId), 404);
-    for (const decision of ['PASS', 'APPROVE']) {
-      expectStatus(await post({ nonce: review.nonce, decision, comment: 'x' }, review.taskId), 400);
+    expectStatus(await show(evaluation.taskId), 404);
+    for (const decision of ['SUBMIT', 'PASS', 'APPROVE']) {
+      expectStatus(await post({ nonce: evaluation.nonce, decision, comment: 'x' }, evaluation.taskId), 400);
     }
     expect(decide).not.toHaveBeenCalled();
   });
 });
 
-describe('signedContractLink', () => {
-  it('presigns the latest accepted signed contract of the purchase, and none when there is none', async () => {
+describe('reviewedUploadLink', () => {
+  const presignGet = vi.fn(
+    async (key: string, seconds: number) => `https://s3.example/${key}?expires=${seconds}`,
+  );
+
+  const upload = (
+    purchaseId: string,
+    uploadId: string,
+    at: string,
+    status: 'ACCEPTED' | 'REJECTED',
+    kind: 'SIGNED_CONTRACT' | 'MIDTERM_REPORT' | 'EVIDENCE',
+  ) =>
+    fakes.deliverables.recordDeliverable(
+      {
+        purchaseId,
+        uploadId,
+        kind,
+        key: `uploads/${purchaseId}/${kind}/${uploadId}/file.pdf`,
+        fileName: 'file.pdf',
+        size: 1000,
+        sha256: 'a'.repeat(64),
+        uploadedBy: 'ngo:52350200MJ0000000X',
+        uploadedAt: at,
+        eTag: '"e"',
+        status,
+        reasons: [],
+      },
+      at,
+    );
+
+  it('reviews the signed contract on a countersignature and the mid-term report on a mid-term review', () => {
+    expect(REVIEWED_UPLOAD_KIND).toEqual({
+      COUNTERSIGN: 'SIGNED_CONTRACT',
+      MIDTERM_REVIEW: 'MIDTERM_REPORT',
+    });
+  });
+
+  it('presigns the latest accepted signed contract for a countersignature, and none when there is none', async () => {
     seedContracting();
     const countersign = await openCountersign();
-    const presignGet = vi.fn(
-      async (key: string, seconds: number) => `https://s3.example/${key}?expires=${seconds}`,
-    );
-    const link = signedContractLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploadLink({ deliverables: fakes.deliverables, objects: { presignGet } });
 
     expect(await link(countersign)).toBeUndefined();
 
-    const upload = (
-      uploadId: string,
-      at: string,
-      status: 'ACCEPTED' | 'REJECTED',
-      kind = 'SIGNED_CONTRACT' as const,
-    ) =>
-      fakes.deliverables.recordDeliverable(
-        {
-          purchaseId: CONTRACTING_ID,
-          uploadId,
-          kind,
-          key: `uploads/${CONTRACTING_ID}/${kind}/${uploadId}/signed.pdf`,
-          fileName: 'signed.pdf',
-          size: 1000,
-          sha256: 'a'.repeat(64),
-          uploadedBy: 'ngo:52350200MJ0000000X',
-          uploadedAt: at,
-          eTag: '"e"',
-          status,
-          reasons: [],
-        },
-        at,
-      );
-    await upload('first-upload-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED');
-    await upload('second-upload-2', '2026-03-01T02:00:00.000Z', 'ACCEPTED');
-    await upload('third-upload-33', '2026-03-01T03:00:00.000Z', 'REJECTED');
+    await upload(CONTRACTING_ID, 'first-upload-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
+    await upload(
+      CONTRACTING_ID,
+      'second-upload-2',
+      '2026-03-01T02:00:00.000Z',
+      'ACCEPTED',
+      'SIGNED_CONTRACT',
+    );
+    await upload(
+      CONTRACTING_ID,
+      'third-upload-33',
+      '2026-03-01T03:00:00.000Z',
+      'REJECTED',
+      'SIGNED_CONTRACT',
+    );
+    await upload(CONTRACTING_ID, 'report-upload-4', '2026-03-01T04:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
 
     expect(await link(countersign)).toBe(
-      `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/signed.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+      `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
     );
     expect(DOCUMENT_LINK_SECONDS).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('presigns the latest accepted mid-term report for a mid-term review, never the signed contract or evidence', async () => {
+    seedMidterm();
+    const review = await openMidtermReview();
+    const link = reviewedUploadLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+
+    await upload(MIDTERM_ID, 'contract-upload', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
+    expect(await link(review)).toBeUndefined();
+
+    await upload(MIDTERM_ID, 'report-round-1', '2026-03-01T02:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'report-round-2', '2026-03-01T03:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'report-refused', '2026-03-01T04:00:00.000Z', 'REJECTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'evidence-upload', '2026-03-01T05:00:00.000Z', 'ACCEPTED', 'EVIDENCE');
+
+    expect(await link(review)).toBe(
+      `https://s3.example/uploads/${MIDTERM_ID}/MIDTERM_REPORT/report-round-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+    );
+  });
+
+  it('links nothing, without reading the deliverables, for a purpose that reviews no upload', async () => {
+    seedMidterm();
+    const lateTask = await openLateReport();
+    const listDeliverables = vi.spyOn(fakes.deliverables, 'listDeliverables');
+    const link = reviewedUploadLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+
+    expect(await link(lateTask)).toBeUndefined();
+    expect(listDeliverables).not.toHaveBeenCalled();
   });
 });
