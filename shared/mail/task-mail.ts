@@ -26,7 +26,7 @@ export interface MailPerson {
 }
 
 /** Purposes whose task is requested by this e-mail (a payment confirmation goes out over SNS). */
-export type TaskMailPurpose = 'APPROVAL' | 'COUNTERSIGN';
+export type TaskMailPurpose = 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT';
 
 interface TaskMailBase {
   purpose: TaskMailPurpose;
@@ -34,8 +34,13 @@ interface TaskMailBase {
   recipientName: string;
   /** Required for APPROVAL (the level deciding); shown for other purposes when given. */
   level?: ApprovalLevel;
-  /** COUNTERSIGN: which signed upload this is (1, then +1 after every refusal). */
+  /**
+   * COUNTERSIGN: which signed upload this is (1, then +1 after every refusal); MIDTERM_REVIEW and
+   * LATE_REPORT: which mid-term report (1, then +1 after every rectification).
+   */
   round?: number;
+  /** LATE_REPORT (required): the China date the report was due, `YYYY-MM-DD`. */
+  dueDate?: string;
   proposal: ProposalSummary;
   /** The signed task link (signTaskLink); the only link in the mail. */
   link: string;
@@ -57,6 +62,7 @@ export interface TaskMailInput {
   proposal: Proposal;
   level?: ApprovalLevel;
   round?: number;
+  dueDate?: string;
   attempt: TaskAttempt;
   link: string;
   expiresAt: string;
@@ -74,6 +80,8 @@ export function taskMailModel(input: TaskMailInput): TaskMailModel {
   const purpose = input.purpose ?? 'APPROVAL';
   if (purpose === 'APPROVAL' && input.level === undefined)
     throw new MailModelError('an approval e-mail must name the level deciding');
+  if (purpose === 'LATE_REPORT' && input.dueDate === undefined)
+    throw new MailModelError('a late report e-mail must say when the report was due');
   const base: TaskMailBase = {
     purpose,
     recipientName: input.recipientName,
@@ -83,25 +91,41 @@ export function taskMailModel(input: TaskMailInput): TaskMailModel {
   };
   if (input.level !== undefined) base.level = input.level;
   if (input.round !== undefined) base.round = input.round;
+  if (input.dueDate !== undefined) base.dueDate = input.dueDate;
   if (input.attempt !== 'ESCALATION') return { ...base, attempt: input.attempt };
   if (!input.notAnsweredBy) throw new MailModelError('an escalation e-mail must say who did not answer');
   const { name, email } = input.notAnsweredBy;
   return { ...base, attempt: 'ESCALATION', notAnsweredBy: { name, email } };
 }
 
+/**
+ * A purpose's words. The reminder and the escalation are the same sentences for every
+ * purpose around two phrases of its own: what is still waiting, and what was not done in time.
+ */
 interface PurposeWording {
   subjectTags: Readonly<Record<TaskAttempt, BilingualText>>;
-  /** The request of each attempt; `who` is the person who did not answer (ESCALATION only). */
-  ask(model: TaskMailModel, who: MailPerson): Readonly<Record<TaskAttempt, BilingualText>>;
+  /** The first request. */
+  ask(model: TaskMailModel): BilingualText;
+  /** Completes "… is still waiting": `以下项目仍在等待您…` / `The purchase below is still waiting for …`. */
+  waiting(model: TaskMailModel): BilingualText;
+  /**
+   * What the person who let the task time out did not do, and what the deputy is now asked:
+   * follows `<name>（<email>）` / `<name> (<email>)`.
+   */
+  missed(model: TaskMailModel): BilingualText;
   action: BilingualText;
   /** What the confirmation page offers, for the note under the link. */
   decidesZh: string;
+  /** The label of the round fact, when the model has a round. */
+  roundLabel: BilingualText;
 }
 
 function asLevel(model: TaskMailModel): BilingualText {
   const level = model.level ? APPROVAL_LEVEL_LABELS[model.level] : { zh: '审批人', en: 'Approver' };
   return { zh: level.zh, en: level.en.toLowerCase() };
 }
+
+const REPORT_ROUND: BilingualText = { zh: '报告轮次', en: 'Report round' };
 
 const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
   APPROVAL: {
@@ -110,25 +134,30 @@ const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
       REMINDER: { zh: '审批提醒', en: 'Reminder: approval pending' },
       ESCALATION: { zh: '转交审批', en: 'Escalated approval' },
     },
-    ask(model, who) {
+    ask(model) {
       const level = asLevel(model);
       return {
-        FIRST: {
-          zh: `请以${level.zh}身份审批以下政府购买服务项目。`,
-          en: `Please approve or reject the purchase of services below, as ${level.en}.`,
-        },
-        REMINDER: {
-          zh: `以下项目仍在等待您以${level.zh}身份审批。下面的链接与上一封邮件中的相同。`,
-          en: `The purchase below is still waiting for your decision as ${level.en}. The link below is the same as in the earlier e-mail.`,
-        },
-        ESCALATION: {
-          zh: `${who.name}（${who.email}）未在期限内对以下项目作出${level.zh}审批，现转交您代为审批。之前发给${who.name}的链接已失效。`,
-          en: `${who.name} (${who.email}) did not answer in time on the ${level.en} approval of the purchase below; it is now yours to decide as deputy. The link sent to ${who.name} no longer works.`,
-        },
+        zh: `请以${level.zh}身份审批以下政府购买服务项目。`,
+        en: `Please approve or reject the purchase of services below, as ${level.en}.`,
+      };
+    },
+    waiting(model) {
+      const level = asLevel(model);
+      return {
+        zh: `以下项目仍在等待您以${level.zh}身份审批`,
+        en: `The purchase below is still waiting for your decision as ${level.en}`,
+      };
+    },
+    missed(model) {
+      const level = asLevel(model);
+      return {
+        zh: `未在期限内对以下项目作出${level.zh}审批，现转交您代为审批`,
+        en: `did not answer in time on the ${level.en} approval of the purchase below; it is now yours to decide as deputy`,
       };
     },
     action: { zh: '打开审批页面', en: 'Open the approval page' },
     decidesZh: '批准或驳回',
+    roundLabel: { zh: '轮次', en: 'Round' },
   },
   COUNTERSIGN: {
     subjectTags: {
@@ -136,34 +165,97 @@ const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
       REMINDER: { zh: '会签提醒', en: 'Reminder: countersignature pending' },
       ESCALATION: { zh: '转交会签', en: 'Escalated countersignature' },
     },
-    ask(_model, who) {
-      return {
-        FIRST: {
-          zh: '承接机构已签署并上传以下项目的服务合同。请打开页面核对已签署的文件后会签；如需修改，请退回并写明需要修改的内容。',
-          en: 'The NGO has signed and uploaded the service contract of the purchase below. Open the page, check the signed file and countersign it; if something must change, refuse it and say what to fix.',
-        },
-        REMINDER: {
-          zh: '以下项目的已签署合同仍在等待您会签。下面的链接与上一封邮件中的相同。',
-          en: 'The signed contract of the purchase below is still waiting for your countersignature. The link below is the same as in the earlier e-mail.',
-        },
-        ESCALATION: {
-          zh: `${who.name}（${who.email}）未在期限内会签以下项目的合同，现转交您代为会签。之前发给${who.name}的链接已失效。`,
-          en: `${who.name} (${who.email}) did not countersign the contract of the purchase below in time; it is now yours to countersign as deputy. The link sent to ${who.name} no longer works.`,
-        },
-      };
-    },
+    ask: () => ({
+      zh: '承接机构已签署并上传以下项目的服务合同。请打开页面核对已签署的文件后会签；如需修改，请退回并写明需要修改的内容。',
+      en: 'The NGO has signed and uploaded the service contract of the purchase below. Open the page, check the signed file and countersign it; if something must change, refuse it and say what to fix.',
+    }),
+    waiting: () => ({
+      zh: '以下项目的已签署合同仍在等待您会签',
+      en: 'The signed contract of the purchase below is still waiting for your countersignature',
+    }),
+    missed: () => ({
+      zh: '未在期限内会签以下项目的合同，现转交您代为会签',
+      en: 'did not countersign the contract of the purchase below in time; it is now yours to countersign as deputy',
+    }),
     action: { zh: '打开会签页面', en: 'Open the countersignature page' },
     decidesZh: '会签或退回',
+    roundLabel: { zh: '签署轮次', en: 'Round' },
+  },
+  MIDTERM_REVIEW: {
+    subjectTags: {
+      FIRST: { zh: '请审阅中期报告', en: 'Review the mid-term report' },
+      REMINDER: { zh: '中期评审提醒', en: 'Reminder: mid-term review pending' },
+      ESCALATION: { zh: '转交中期评审', en: 'Escalated mid-term review' },
+    },
+    ask: () => ({
+      zh: '承接机构已提交以下项目的中期报告。请打开页面审阅报告，然后选择通过（第二期款项随即到期）、要求整改（写明需要整改的内容）或终止项目。',
+      en: 'The NGO has submitted the mid-term report of the purchase below. Open the page, read the report, then pass it (the second tranche becomes due), ask for rectification (say what to fix) or terminate the purchase.',
+    }),
+    waiting: () => ({
+      zh: '以下项目的中期报告仍在等待您审阅',
+      en: 'The mid-term report of the purchase below is still waiting for your review',
+    }),
+    missed: () => ({
+      zh: '未在期限内审阅以下项目的中期报告，现转交您代为审阅',
+      en: 'did not review the mid-term report of the purchase below in time; it is now yours to review as deputy',
+    }),
+    action: { zh: '打开中期评审页面', en: 'Open the mid-term review page' },
+    decidesZh: '通过、整改或终止',
+    roundLabel: REPORT_ROUND,
+  },
+  LATE_REPORT: {
+    subjectTags: {
+      FIRST: { zh: '中期报告逾期', en: 'Mid-term report overdue' },
+      REMINDER: { zh: '逾期报告处理提醒', en: 'Reminder: overdue report decision pending' },
+      ESCALATION: { zh: '转交逾期报告处理', en: 'Escalated overdue report' },
+    },
+    ask: (model) => ({
+      zh: `承接机构未在截止日期（${model.dueDate}）及宽限期内提交以下项目的中期报告。请打开页面决定延期（再给一个宽限期）或终止项目。`,
+      en: `The NGO did not submit the mid-term report of the purchase below by its due date (${model.dueDate}) or within the grace period. Open the page and decide whether to extend (another grace period) or to terminate the purchase.`,
+    }),
+    waiting: () => ({
+      zh: '以下项目逾期的中期报告仍在等待您决定如何处理',
+      en: 'The overdue mid-term report of the purchase below is still waiting for your decision',
+    }),
+    missed: () => ({
+      zh: '未在期限内对以下项目逾期的中期报告作出决定，现转交您代为决定',
+      en: 'did not decide in time on the overdue mid-term report of the purchase below; it is now yours to decide as deputy',
+    }),
+    action: { zh: '打开逾期报告处理页面', en: 'Open the overdue report page' },
+    decidesZh: '延期或终止',
+    roundLabel: REPORT_ROUND,
   },
 };
 
-function factsOf(model: TaskMailModel): Fact[] {
+/** The request of the model's attempt: the first ask, or the shared reminder and escalation sentences. */
+function requestOf(model: TaskMailModel, wording: PurposeWording): BilingualText {
+  switch (model.attempt) {
+    case 'FIRST':
+      return wording.ask(model);
+    case 'REMINDER': {
+      const waiting = wording.waiting(model);
+      return {
+        zh: `${waiting.zh}。下面的链接与上一封邮件中的相同。`,
+        en: `${waiting.en}. The link below is the same as in the earlier e-mail.`,
+      };
+    }
+    case 'ESCALATION': {
+      const { name, email } = model.notAnsweredBy;
+      const missed = wording.missed(model);
+      return {
+        zh: `${name}（${email}）${missed.zh}。之前发给${name}的链接已失效。`,
+        en: `${name} (${email}) ${missed.en}. The link sent to ${name} no longer works.`,
+      };
+    }
+  }
+}
+
+function factsOf(model: TaskMailModel, wording: PurposeWording): Fact[] {
   const facts = proposalFacts(model.proposal);
+  if (model.dueDate !== undefined)
+    facts.push({ label: { zh: '报告截止日期', en: 'Report due' }, value: model.dueDate });
   if (model.round !== undefined)
-    facts.push({
-      label: { zh: '签署轮次', en: 'Round' },
-      value: `第 ${model.round} 轮 Round ${model.round}`,
-    });
+    facts.push({ label: wording.roundLabel, value: `第 ${model.round} 轮 Round ${model.round}` });
   if (model.level !== undefined) facts.push(levelFact(model.level));
   facts.push(expiryFact(model.expiresAt));
   return facts;
@@ -173,15 +265,14 @@ function factsOf(model: TaskMailModel): Fact[] {
 export function renderTaskMail(model: TaskMailModel): MailContent {
   const wording = WORDING[model.purpose];
   const expires = formatChinaTime(model.expiresAt);
-  const who = model.attempt === 'ESCALATION' ? model.notAnsweredBy : { name: '', email: '' };
   return renderMail({
     subjectTag: wording.subjectTags[model.attempt],
     subjectTitle: model.proposal.title,
     intro: [
       { zh: `${model.recipientName}，您好：`, en: `Dear ${model.recipientName},` },
-      wording.ask(model, who)[model.attempt],
+      requestOf(model, wording),
     ],
-    facts: factsOf(model),
+    facts: factsOf(model, wording),
     action: { label: wording.action, href: model.link },
     notes: [
       {

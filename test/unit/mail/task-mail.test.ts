@@ -147,3 +147,143 @@ describe('renderTaskMail (countersignature request)', () => {
     ).toThrow(MailModelError);
   });
 });
+
+function reviewMail(overrides: Partial<TaskMailInput> = {}) {
+  return mail({ purpose: 'MIDTERM_REVIEW', round: 2, ...overrides });
+}
+
+function lateMail(overrides: Partial<TaskMailInput> = {}) {
+  return mail({ purpose: 'LATE_REPORT', round: 1, dueDate: '2026-09-30', ...overrides });
+}
+
+describe('renderTaskMail (mid-term review request)', () => {
+  it('asks the section chief, Chinese first, to review the report and pass, rectify or terminate', () => {
+    const m = reviewMail();
+
+    expect(m.subject).toBe(`【请审阅中期报告 Review the mid-term report】${proposal.title}`);
+    for (const part of [m.html, m.text]) {
+      const zh = part.indexOf('承接机构已提交以下项目的中期报告');
+      const en = part.indexOf('The NGO has submitted the mid-term report of the purchase below');
+      expect(zh).toBeGreaterThanOrEqual(0);
+      expect(en).toBeGreaterThan(zh);
+      expect(part).toContain('the second tranche becomes due');
+      expect(part).toContain(proposal.title);
+      expect(part).toContain(proposal.ngo.name);
+      expect(part).toContain('第 2 轮 Round 2');
+      expect(part).toContain('科长 Section chief');
+      expect(part).toContain('2026-03-04 17:00 (UTC+8)');
+      expect(part).toContain('通过、整改或终止须在页面上确认后才生效');
+    }
+    expect(count(m.text, 'http')).toBe(1);
+    expect(count(m.html, `href="${LINK}"`)).toBe(1);
+    expect(m.text).toContain('打开中期评审页面 Open the mid-term review page');
+  });
+
+  it('a reminder says the review is still pending and the link is the same', () => {
+    const m = reviewMail({ attempt: 'REMINDER' });
+
+    expect(m.subject).toBe(`【中期评审提醒 Reminder: mid-term review pending】${proposal.title}`);
+    for (const part of [m.html, m.text]) {
+      expect(part).toContain('以下项目的中期报告仍在等待您审阅。下面的链接与上一封邮件中的相同。');
+      expect(part).toContain(
+        'The mid-term report of the purchase below is still waiting for your review. The link below is the same as in the earlier e-mail.',
+      );
+    }
+  });
+
+  it('an escalation names who did not review in time and hands the review to the deputy', () => {
+    const m = reviewMail({
+      attempt: 'ESCALATION',
+      recipientName: '李副局长',
+      notAnsweredBy: { name: '王科长', email: 'section-chief@civil-affairs.example.gov.cn' },
+    });
+
+    expect(m.subject).toContain('转交中期评审 Escalated mid-term review');
+    for (const part of [m.html, m.text]) {
+      expect(part).toContain('李副局长');
+      expect(part).toContain(
+        '王科长（section-chief@civil-affairs.example.gov.cn）未在期限内审阅以下项目的中期报告',
+      );
+      expect(part).toContain('did not review the mid-term report of the purchase below in time');
+      expect(part).toContain('The link sent to 王科长 no longer works');
+    }
+  });
+
+  it('never contains the task token or nonce, even when built from an input holding the whole task', () => {
+    const reviewTask = {
+      ...countersignTask,
+      purpose: 'MIDTERM_REVIEW',
+      stepKey: 'MIDTERM_REVIEW:1',
+    } as const;
+    const model = taskMailModel({ ...reviewTask, proposal, link: LINK, recipientName: '王科长' });
+    const m = renderTaskMail(model);
+
+    expect(model.purpose).toBe('MIDTERM_REVIEW');
+    expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
+    for (const part of [m.subject, m.html, m.text]) {
+      expect(part).not.toContain(FAKE_TOKEN);
+      expect(part).not.toContain(FAKE_NONCE);
+    }
+  });
+});
+
+describe('renderTaskMail (late mid-term report)', () => {
+  it('says the report is overdue since its due date, Chinese first, and asks to extend or terminate', () => {
+    const m = lateMail();
+
+    expect(m.subject).toBe(`【中期报告逾期 Mid-term report overdue】${proposal.title}`);
+    for (const part of [m.html, m.text]) {
+      const zh = part.indexOf('承接机构未在截止日期（2026-09-30）及宽限期内提交以下项目的中期报告');
+      const en = part.indexOf('by its due date (2026-09-30) or within the grace period');
+      expect(zh).toBeGreaterThanOrEqual(0);
+      expect(en).toBeGreaterThan(zh);
+      expect(part).toContain('extend (another grace period) or to terminate the purchase');
+      expect(part).toContain('第 1 轮 Round 1');
+      expect(part).toContain('延期或终止须在页面上确认后才生效');
+    }
+    expect(m.text).toContain('报告截止日期 Report due: 2026-09-30');
+    expect(count(m.html, `href="${LINK}"`)).toBe(1);
+    expect(m.text).toContain('打开逾期报告处理页面 Open the overdue report page');
+  });
+
+  it('a reminder and an escalation use the same sentences as the other purposes, about the overdue report', () => {
+    const reminder = lateMail({ attempt: 'REMINDER' });
+    expect(reminder.subject).toContain('逾期报告处理提醒 Reminder: overdue report decision pending');
+    expect(reminder.text).toContain(
+      '以下项目逾期的中期报告仍在等待您决定如何处理。下面的链接与上一封邮件中的相同。',
+    );
+
+    const escalation = lateMail({
+      attempt: 'ESCALATION',
+      recipientName: '李副局长',
+      notAnsweredBy: { name: '王科长', email: 'section-chief@civil-affairs.example.gov.cn' },
+    });
+    expect(escalation.subject).toContain('转交逾期报告处理 Escalated overdue report');
+    expect(escalation.text).toContain(
+      'section-chief@civil-affairs.example.gov.cn) did not decide in time on the overdue mid-term report of the purchase below; it is now yours to decide as deputy.',
+    );
+  });
+
+  it('cannot be built without the due date', () => {
+    expect(() =>
+      taskMailModel({
+        purpose: 'LATE_REPORT',
+        purchaseId: 'p',
+        proposal,
+        level: 'SECTION_CHIEF',
+        round: 1,
+        attempt: 'FIRST',
+        link: LINK,
+        expiresAt: countersignTask.expiresAt,
+        recipientName: 'x',
+      }),
+    ).toThrow(MailModelError);
+  });
+
+  it('escapes the due date and the title', () => {
+    const m = lateMail({ dueDate: `D ${SCRIPT}`, proposal: { ...proposal, title: `T ${SCRIPT}` } });
+
+    expect(m.html).not.toMatch(/<script\b/i);
+    for (const prefix of ['T', 'D']) expect(m.html).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+  });
+});
