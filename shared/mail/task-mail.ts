@@ -39,7 +39,7 @@ interface TaskMailBase {
    * LATE_REPORT: which mid-term report (1, then +1 after every rectification).
    */
   round?: number;
-  /** LATE_REPORT (required): the China date the report was due, `YYYY-MM-DD`. */
+  /** LATE_REPORT: the China date the report was due, `YYYY-MM-DD`. */
   dueDate?: string;
   proposal: ProposalSummary;
   /** The signed task link (signTaskLink); the only link in the mail. */
@@ -80,8 +80,6 @@ export function taskMailModel(input: TaskMailInput): TaskMailModel {
   const purpose = input.purpose ?? 'APPROVAL';
   if (purpose === 'APPROVAL' && input.level === undefined)
     throw new MailModelError('an approval e-mail must name the level deciding');
-  if (purpose === 'LATE_REPORT' && input.dueDate === undefined)
-    throw new MailModelError('a late report e-mail must say when the report was due');
   const base: TaskMailBase = {
     purpose,
     recipientName: input.recipientName,
@@ -209,9 +207,9 @@ const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
       REMINDER: { zh: '逾期报告处理提醒', en: 'Reminder: overdue report decision pending' },
       ESCALATION: { zh: '转交逾期报告处理', en: 'Escalated overdue report' },
     },
-    ask: (model) => ({
-      zh: `承接机构未在截止日期（${model.dueDate}）及宽限期内提交以下项目的中期报告。请打开页面决定延期（再给一个宽限期）或终止项目。`,
-      en: `The NGO did not submit the mid-term report of the purchase below by its due date (${model.dueDate}) or within the grace period. Open the page and decide whether to extend (another grace period) or to terminate the purchase.`,
+    ask: ({ dueDate }) => ({
+      zh: `承接机构未在截止日期${dueDate === undefined ? '' : `（${dueDate}）`}及宽限期内提交以下项目的中期报告。请打开页面决定延期（再给一个宽限期）或终止项目。`,
+      en: `The NGO did not submit the mid-term report of the purchase below by its due date${dueDate === undefined ? '' : ` (${dueDate})`} or within the grace period. Open the page and decide whether to extend (another grace period) or to terminate the purchase.`,
     }),
     waiting: () => ({
       zh: '以下项目逾期的中期报告仍在等待您决定如何处理',

@@ -264,20 +264,24 @@ describe('renderTaskMail (late mid-term report)', () => {
     );
   });
 
-  it('cannot be built without the due date', () => {
-    expect(() =>
+  it('without a due date still says the report is overdue, naming no date', () => {
+    const m = renderTaskMail(
       taskMailModel({
         purpose: 'LATE_REPORT',
-        purchaseId: 'p',
+        purchaseId: countersignTask.purchaseId,
         proposal,
         level: 'SECTION_CHIEF',
         round: 1,
         attempt: 'FIRST',
         link: LINK,
         expiresAt: countersignTask.expiresAt,
-        recipientName: 'x',
+        recipientName: '王科长',
       }),
-    ).toThrow(MailModelError);
+    );
+
+    expect(m.text).toContain('承接机构未在截止日期及宽限期内提交以下项目的中期报告');
+    expect(m.text).toContain('by its due date or within the grace period');
+    expect(m.text).not.toContain('Report due');
   });
 
   it('escapes the due date and the title', () => {
