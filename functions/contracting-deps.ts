@@ -5,13 +5,14 @@ import { systemNow } from '../shared/usecases/ports.js';
 
 /** What every contracting step needs, built once per execution environment. */
 export function contractingDeps(): ContractingDeps {
-  const { purchases, budgets, tasks, deliverables, waits } = tableRepositories();
+  const { purchases, budgets, tasks, deliverables, waits, payments } = tableRepositories();
   return {
     purchases,
     budgets,
     tasks,
     deliverables,
     waits,
+    payments,
     policy: policySettings(),
     lifecycle: lifecycleSettings(),
     now: systemNow,

@@ -10,9 +10,12 @@ export const PurchaseStepInput = z.object({
 
 export const RequestDecisionInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
-  purpose: z.optional(z.enum(['APPROVAL', 'COUNTERSIGN'])),
+  purpose: z.optional(z.enum(['APPROVAL', 'COUNTERSIGN', 'MIDTERM_REVIEW', 'LATE_REPORT'])),
   level: z.enum(APPROVAL_LEVELS),
   round: z.optional(z.int().check(z.positive())),
+  maxRounds: z.optional(z.int().check(z.positive())),
+  extension: z.optional(z.int().check(z.positive())),
+  deadline: z.optional(z.iso.datetime()),
   attempt: z.enum(['FIRST', 'REMINDER', 'ESCALATION']),
   taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
 });
@@ -32,6 +35,7 @@ export const AwaitUploadInput = z.object({
   since: z.iso.datetime(),
   attempt,
   taskToken,
+  deadline: z.optional(z.iso.datetime()),
 });
 
 export const NotifyPaymentInput = z.object({

@@ -5,6 +5,7 @@ import {
   Choice,
   Condition,
   DefinitionBody,
+  Errors,
   JsonPath,
   LogLevel,
   Pass,
@@ -12,11 +13,13 @@ import {
   StateMachine,
   StateMachineType,
   Succeed,
+  Wait,
+  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../infra/nag.js';
 import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
-import { EscalatingWait, lambdaStep } from './steps.js';
+import { callbackStep, EscalatingWait, lambdaStep } from './steps.js';
 
 export interface PurchaseLifecycleFunctions {
   readonly validateProposal: IFunction;
@@ -31,6 +34,8 @@ export interface PurchaseLifecycleFunctions {
   readonly concludeContracting: IFunction;
   readonly notifyPayment: IFunction;
   readonly terminatePurchase: IFunction;
+  readonly planMidterm: IFunction;
+  readonly concludeMidterm: IFunction;
 }
 
 export interface PurchaseLifecycleProps {
@@ -39,6 +44,8 @@ export interface PurchaseLifecycleProps {
   readonly approvalTimeout: Duration;
   /** How long the NGO has to upload the signed contract, before the reminder and again before escalation. */
   readonly signTimeout: Duration;
+  /** How long the section chief has for a mid-term decision, before the reminder and again before escalation. */
+  readonly reviewTimeout: Duration;
   /** Fixed name, so functions can be granted task callbacks without a reference cycle. */
   readonly stateMachineName: string;
 }
@@ -50,7 +57,7 @@ export interface PurchaseLifecycleProps {
  * what DynamoDB holds (after a redeploy, or a restart of the local runtime). Every wait for a
  * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
  * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
- * Stages after contracting end at their boundary until they are built.
+ * The third-party evaluation and closing end at their boundary until they are built.
  */
 export class PurchaseLifecycle extends Construct {
   readonly stateMachine: StateMachine;
@@ -177,9 +184,100 @@ export class PurchaseLifecycle extends Construct {
       { purchaseId, milestone: 'CONTRACT_SIGNED' },
       null,
     );
-    const midterm = new Succeed(this, 'At mid-term boundary', {
-      comment: 'The mid-term review and later stages continue from here once they are built.',
+    // Mid-term review: remind the NGO before the due date, wait for the report until the due
+    // date plus grace, then the chief reviews it (pass, rectify for another round, terminate);
+    // a report still missing at the deadline is late, and the chief extends or terminates.
+    const planMidterm = invoke('Plan mid-term review', fns.planMidterm, { purchaseId }, '$.midterm');
+    const reminderDay = new Wait(this, 'Until the mid-term reminder', {
+      time: WaitTime.timestampPath('$.midterm.value.reminderAt'),
     });
+    const awaitReport = callbackStep(
+      this,
+      'Await mid-term report',
+      fns.awaitUpload,
+      {
+        purchaseId,
+        kind: 'MIDTERM_REPORT',
+        since: JsonPath.stringAt('$.midterm.value.since'),
+        deadline: JsonPath.stringAt('$.midterm.value.deadline'),
+        attempt: 'FIRST',
+      },
+      '$.midterm.value.waitSeconds',
+      '$.upload',
+    );
+    const midtermTerminated = new Pass(this, 'Mid-term ended the purchase', {
+      parameters: { Error: WORKFLOW_ERRORS.terminated, 'Cause.$': '$.midterm.value.reason' },
+      resultPath: '$.failure',
+    }).next(terminate);
+    const reviewLapsed = new Pass(this, 'Mid-term decision lapsed', {
+      result: Result.fromObject({
+        Error: WORKFLOW_ERRORS.terminated,
+        Cause: 'no mid-term decision after a reminder and an escalation',
+      }),
+      resultPath: '$.failure',
+    }).next(terminate);
+    const lateReport = new EscalatingWait(this, {
+      names: {
+        FIRST: 'Ask about late report',
+        REMINDER: 'Remind about late report',
+        ESCALATION: 'Escalate late report',
+      },
+      fn: fns.requestDecision,
+      payload: {
+        purchaseId,
+        purpose: 'LATE_REPORT',
+        level: 'SECTION_CHIEF',
+        round: JsonPath.numberAt('$.midterm.value.round'),
+        extension: JsonPath.mathAdd(JsonPath.numberAt('$.midterm.value.extensions'), 1),
+        deadline: JsonPath.stringAt('$.midterm.value.deadline'),
+      },
+      timeout: props.reviewTimeout,
+      resultPath: '$.decision',
+      onLapse: reviewLapsed,
+    });
+    lateReport.next(planMidterm);
+    awaitReport.addCatch(lateReport.entry, { errors: [Errors.TIMEOUT], resultPath: '$.timedOut' });
+    awaitReport.next(planMidterm);
+    reminderDay.next(awaitReport);
+    const review = new EscalatingWait(this, {
+      names: {
+        FIRST: 'Ask mid-term review',
+        REMINDER: 'Remind mid-term reviewer',
+        ESCALATION: 'Escalate mid-term review',
+      },
+      fn: fns.requestDecision,
+      payload: {
+        purchaseId,
+        purpose: 'MIDTERM_REVIEW',
+        level: 'SECTION_CHIEF',
+        round: JsonPath.numberAt('$.midterm.value.round'),
+        maxRounds: JsonPath.numberAt('$.midterm.value.maxRounds'),
+      },
+      timeout: props.reviewTimeout,
+      resultPath: '$.decision',
+      onLapse: reviewLapsed,
+    });
+    review.next(planMidterm);
+    const passMidterm = invoke('Conclude mid-term review', fns.concludeMidterm, { purchaseId }, null);
+    const secondTranche = invoke(
+      'Notify second payment',
+      fns.notifyPayment,
+      { purchaseId, milestone: 'MIDTERM_PASSED' },
+      null,
+    );
+    const evaluation = new Succeed(this, 'At evaluation boundary', {
+      comment: 'The third-party evaluation and closing continue from here once they are built.',
+    });
+    planMidterm.next(
+      new Choice(this, 'Next mid-term step?')
+        .when(Condition.stringEquals('$.midterm.value.next', 'AWAIT_REPORT'), reminderDay)
+        .when(Condition.stringEquals('$.midterm.value.next', 'REVIEW'), review.entry)
+        .when(Condition.stringEquals('$.midterm.value.next', 'TERMINATE'), midtermTerminated)
+        .otherwise(passMidterm),
+    );
+    passMidterm.next(secondTranche);
+    secondTranche.next(evaluation);
+    const midterm = planMidterm;
     contracting.next(planContracting);
     planContracting.next(
       new Choice(this, 'Next contracting step?')
@@ -206,6 +304,7 @@ export class PurchaseLifecycle extends Construct {
       .when(resumeAt('APPROVAL'), plan)
       .when(resumeAt('CONTRACTING'), contracting)
       .when(resumeAt('MIDTERM_REVIEW'), firstTranche)
+      .when(resumeAt('EVALUATION'), secondTranche)
       .otherwise(validate);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -62,6 +62,30 @@ export function lambdaStep(
   );
 }
 
+/**
+ * One `.waitForTaskToken` task whose timeout comes from the state (`timeoutSecondsPath`), for
+ * waits that run to a date, such as a report due on a planned day plus a grace period.
+ */
+export function callbackStep(
+  scope: Construct,
+  name: string,
+  fn: IFunction,
+  payload: Record<string, unknown>,
+  timeoutSecondsPath: string,
+  resultPath: string,
+): LambdaInvoke {
+  return retryTransient(
+    new LambdaInvoke(scope, name, {
+      lambdaFunction: fn,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ ...payload, taskToken: JsonPath.taskToken }),
+      resultPath,
+      taskTimeout: Timeout.at(timeoutSecondsPath),
+      retryOnServiceExceptions: false,
+    }),
+  );
+}
+
 export interface EscalatingWaitProps {
   /** State names of the three attempts: first ask, reminder, escalation. */
   readonly names: Readonly<Record<TaskAttempt, string>>;

@@ -185,10 +185,22 @@ export class ApplicationStack extends Stack {
       'Ends a purchase that cannot go on',
     );
 
+    const planMidterm = contractStep(
+      'PlanMidterm',
+      'plan-midterm',
+      'Works out the next mid-term review step',
+    );
+    const concludeMidterm = contractStep(
+      'ConcludeMidterm',
+      'conclude-midterm',
+      'Records a passed mid-term review',
+    );
+
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
       approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
       signTimeout: Duration.seconds(lifecycle.contract.signTimeoutSeconds),
+      reviewTimeout: Duration.seconds(lifecycle.midterm.reviewTimeoutSeconds),
       functions: {
         validateProposal,
         reserveBudget,
@@ -202,6 +214,8 @@ export class ApplicationStack extends Stack {
         concludeContracting,
         notifyPayment,
         terminatePurchase,
+        planMidterm,
+        concludeMidterm,
       },
     });
     const stateMachine = this.lifecycle.stateMachine;

@@ -1,5 +1,6 @@
 import type { ApprovalLevel, PolicySettings } from '../config/settings.js';
 import { requiredApprovalLevels } from '../domain/approval-chain.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
 import { signTaskLink } from '../links/signing.js';
@@ -118,21 +119,54 @@ function assigneeFor(settings: PolicySettings, level: ApprovalLevel, attempt: Ta
 
 export interface RequestDecisionInput {
   purchaseId: string;
-  /** APPROVAL of a level, or the COUNTERSIGN of the contract by the section chief. @default 'APPROVAL' */
-  purpose?: 'APPROVAL' | 'COUNTERSIGN';
+  /**
+   * APPROVAL of a level; or, by the section chief: the COUNTERSIGN of the contract, the
+   * MIDTERM_REVIEW of the report, the decision on a LATE_REPORT. @default 'APPROVAL'
+   */
+  purpose?: 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT';
   /** The deciding level (the countersigner acts as SECTION_CHIEF). */
   level: ApprovalLevel;
-  /** COUNTERSIGN: the contracting round (1, then +1 after each refusal). */
+  /** The round of the stage (contracting: +1 after each refusal; mid-term: +1 after each rectification). */
   round?: number;
+  /** MIDTERM_REVIEW: the last round that may still ask for rectification. */
+  maxRounds?: number;
+  /** LATE_REPORT: which late decision of the round (1, then +1 after each extension), and the missed deadline. */
+  extension?: number;
+  deadline?: string;
   attempt: TaskAttempt;
   taskToken: string;
 }
 
 /** One live task per purpose, level and round; the escalation is a step of its own. */
 function stepKeyOf(input: RequestDecisionInput): string {
+  const round = input.round ?? 1;
   const base =
-    input.purpose === 'COUNTERSIGN' ? `COUNTERSIGN:${input.round ?? 1}` : `APPROVAL:${input.level}`;
+    input.purpose === 'COUNTERSIGN'
+      ? `COUNTERSIGN:${round}`
+      : input.purpose === 'MIDTERM_REVIEW'
+        ? `MIDTERM_REVIEW:${round}`
+        : input.purpose === 'LATE_REPORT'
+          ? `LATE_REPORT:${round}:${input.extension ?? 1}`
+          : `APPROVAL:${input.level}`;
   return input.attempt === 'ESCALATION' ? `${base}:ESCALATED` : base;
+}
+
+/** Facts the task's page shows (never a secret). */
+function contextOf(input: RequestDecisionInput): Record<string, string | number> | undefined {
+  switch (input.purpose) {
+    case 'COUNTERSIGN':
+      return { round: input.round ?? 1 };
+    case 'MIDTERM_REVIEW':
+      return { round: input.round ?? 1, maxRounds: input.maxRounds ?? 1 };
+    case 'LATE_REPORT':
+      return {
+        round: input.round ?? 1,
+        extension: input.extension ?? 1,
+        ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
+      };
+    default:
+      return undefined;
+  }
 }
 
 /** What the waiting Task state receives when the person decides. */
@@ -167,7 +201,7 @@ export async function requestDecision(
     stepKey,
     purpose,
     level: input.level,
-    ...(purpose === 'COUNTERSIGN' ? { context: { round: input.round ?? 1 } } : {}),
+    ...(contextOf(input) ? { context: contextOf(input) } : {}),
     attempt: input.attempt,
     assignee,
     taskToken: input.taskToken,
@@ -210,7 +244,8 @@ export async function requestDecision(
           purchaseId: purchase.purchaseId,
           proposal: purchase.proposal,
           level: input.level,
-          ...(purpose === 'COUNTERSIGN' ? { round: input.round ?? 1 } : {}),
+          ...(purpose !== 'APPROVAL' ? { round: input.round ?? 1 } : {}),
+          ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
           attempt: input.attempt,
           link,
           expiresAt: task.expiresAt,

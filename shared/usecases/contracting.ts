@@ -1,12 +1,17 @@
 import type { LifecycleSettings } from '../config/lifecycle-settings.js';
 import type { PolicySettings } from '../config/settings.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import { renderContract } from '../domain/contract.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { ngoLinkExpiresAt, signNgoLink } from '../links/ngo-link.js';
 import { renderUploadOverdueMail, renderUploadRequestMail } from '../mail/ngo-mail.js';
 import type { Mailer } from '../mail/sender.js';
-import type { DeliverableRepository, WaitRepository } from '../persistence/lifecycle-ports.js';
+import type {
+  DeliverableRepository,
+  PaymentRepository,
+  WaitRepository,
+} from '../persistence/lifecycle-ports.js';
 import type {
   BudgetRepository,
   PurchaseRecord,
@@ -39,6 +44,7 @@ export interface ContractingDeps {
   tasks: TaskRepository;
   deliverables: DeliverableRepository;
   waits: WaitRepository;
+  payments: PaymentRepository;
   policy: PolicySettings;
   lifecycle: LifecycleSettings;
   now: Now;
@@ -134,6 +140,8 @@ export interface AwaitUploadInput {
   since: string;
   attempt: TaskAttempt;
   taskToken: string;
+  /** When the file is due (ISO instant); the signed contract's is worked out from the settings. */
+  deadline?: string;
 }
 
 /**
@@ -174,9 +182,10 @@ export async function awaitUpload(
     ngoLinkExpiresAt(now, deps.lifecycle.ngoLinks.validityDays),
     await deps.linkKey(),
   );
-  const dueDate = new Date(Date.parse(input.since) + deps.lifecycle.contract.signTimeoutSeconds * 1000)
-    .toISOString()
-    .slice(0, 10);
+  const dueDate = chinaCalendarDate(
+    input.deadline ??
+      new Date(Date.parse(input.since) + deps.lifecycle.contract.signTimeoutSeconds * 1000).toISOString(),
+  );
   const refusal = Object.entries(purchase.decisions)
     .filter(
       ([step, d]) =>
@@ -259,8 +268,9 @@ export async function concludeContracting(deps: ContractingDeps, purchaseId: str
 }
 
 /**
- * Ends a purchase that cannot go on (the contract was never signed): TERMINATED, open links
- * closed, and the reserved budget given back (no tranche has been paid before signature).
+ * Ends a purchase that cannot go on (the contract never signed, a mid-term report refused or
+ * never delivered): TERMINATED, open links closed, every tranche finance was not yet told to
+ * pay cancelled, and the reserved budget given back less what was already committed.
  */
 export async function terminatePurchase(
   deps: ContractingDeps,
@@ -271,9 +281,24 @@ export async function terminatePurchase(
   await deps.tasks.expireOpenTasks(purchase.purchaseId, now);
   if (purchase.stage === 'TERMINATED') return;
   const reason = `${input.error ?? 'Terminated'}: ${input.cause ?? ''}`.trim();
+  const payments = await deps.payments.listPayments(purchase.purchaseId);
+  const committed = payments.filter((p) => p.status === 'NOTIFIED' || p.status === 'CONFIRMED');
+  for (const tranche of tranchePlan(purchase.proposal)) {
+    if (committed.some((p) => p.tranche === tranche.tranche)) continue;
+    await deps.payments.closePayment({
+      purchaseId: purchase.purchaseId,
+      tranche: tranche.tranche,
+      milestone: tranche.milestone,
+      amountFen: tranche.amountFen,
+      status: 'CANCELLED',
+      reason,
+      now,
+    });
+  }
   let budget = purchase.budget;
-  if (budget?.status === 'RESERVED' && purchase.stage === 'CONTRACTING') {
-    await deps.budgets.release({ lineId: budget.lineId, purchaseId: purchase.purchaseId, now });
+  if (budget?.status === 'RESERVED') {
+    const keepFen = committed.reduce((sum, p) => sum + p.amountFen, 0);
+    await deps.budgets.release({ lineId: budget.lineId, purchaseId: purchase.purchaseId, keepFen, now });
     budget = { ...budget, status: 'RELEASED', at: now };
   }
   await deps.purchases.change({
@@ -284,7 +309,11 @@ export async function terminatePurchase(
     audit: {
       actor: SYSTEM,
       action: 'purchase.terminated',
-      detail: { reason, budgetReleased: budget?.status === 'RELEASED' },
+      detail: {
+        reason,
+        budgetReleased: budget?.status === 'RELEASED',
+        tranchesKept: committed.map((p) => p.tranche),
+      },
     },
     eventId: 'purchase.terminated',
     now,

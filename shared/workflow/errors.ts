@@ -11,6 +11,8 @@ export const WORKFLOW_ERRORS = {
   approvalLapsed: 'ApprovalLapsed',
   /** The contract was not signed and countersigned after reminders and an escalation. */
   contractLapsed: 'ContractLapsed',
+  /** The purchase was terminated during the mid-term review (a decision, or no decision at all). */
+  terminated: 'PurchaseTerminated',
   /** Worth retrying (a lost race that re-reading fixes, a throttled call). */
   transient: 'TransientError',
 } as const;

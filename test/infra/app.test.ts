@@ -208,23 +208,32 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(19);
+    expect(tasks.length).toBe(29);
     for (const [name, task] of tasks) {
-      expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
+      // A fixed timeout, or one read from the state (a wait that runs to a due date).
+      if (task.TimeoutSecondsPath === undefined) expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
+      else expect(task.TimeoutSecondsPath, name).toMatch(/^\$\./);
       const retry = task.Retry as { JitterStrategy?: string }[] | undefined;
       expect(retry?.[0]?.JitterStrategy, name).toBe('FULL');
     }
     const waits = tasks.filter(([, s]) => String(s.Resource).endsWith('.waitForTaskToken'));
     expect(waits.map(([n]) => n).sort()).toEqual([
+      'Ask about late report',
       'Ask approver',
       'Ask countersignature',
+      'Ask mid-term review',
+      'Await mid-term report',
       'Await signed contract',
       'Escalate countersignature',
+      'Escalate late report',
+      'Escalate mid-term review',
       'Escalate to deputy',
       'Escalate unsigned contract',
       'Remind NGO to sign',
+      'Remind about late report',
       'Remind approver',
       'Remind countersigner',
+      'Remind mid-term reviewer',
     ]);
   });
 });
@@ -233,8 +242,8 @@ describe('no task token leaves the server', () => {
   it('passes the token only to the function that stores it, never to mail or HTTP routes', () => {
     const def = JSON.stringify(resolvedDefinition());
     const tokenUses = def.match(/\$\$\.Task\.Token/g) ?? [];
-    // Only the nine waits for a person, each handing its token to the function that stores it.
-    expect(tokenUses).toHaveLength(9);
+    // Only the sixteen waits for a person or a file, each handing its token to the function that stores it.
+    expect(tokenUses).toHaveLength(16);
     const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );

@@ -46,7 +46,9 @@ type Step =
   | 'AwaitUpload'
   | 'ConcludeContracting'
   | 'NotifyPayment'
-  | 'TerminatePurchase';
+  | 'TerminatePurchase'
+  | 'PlanMidterm'
+  | 'ConcludeMidterm';
 interface Call {
   step: Step;
   payload: Record<string, unknown>;
@@ -62,6 +64,8 @@ function harness(script: Script, msPerSecond = 1000) {
   // Unless a test scripts contracting, it is already countersigned: approval tests end at payment.
   const withDefaults: Script = {
     PlanContracting: () => ({ next: 'DONE', round: 1, since: '2026-03-01T00:00:00.000Z', uploadId: 'u1' }),
+    // ...and the mid-term review already passed: they end at the evaluation boundary.
+    PlanMidterm: () => ({ next: 'PASSED', round: 1 }),
     ...script,
   };
   engine = new LocalStepFunctions({
@@ -170,6 +174,9 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'IssueContract',
       'PlanContracting',
       'ConcludeContracting',
+      'NotifyPayment',
+      'PlanMidterm',
+      'ConcludeMidterm',
       'NotifyPayment',
     ]);
     expect(
@@ -307,6 +314,9 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'PlanContracting',
       'ConcludeContracting',
       'NotifyPayment',
+      'PlanMidterm',
+      'ConcludeMidterm',
+      'NotifyPayment',
     ]);
   });
 
@@ -367,8 +377,13 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanContracting',
         'ConcludeContracting',
         'NotifyPayment',
+        'PlanMidterm',
+        'ConcludeMidterm',
+        'NotifyPayment',
       ]);
-      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'CONTRACT_SIGNED' });
+      expect(calls.find((c) => c.step === 'NotifyPayment')?.payload).toMatchObject({
+        milestone: 'CONTRACT_SIGNED',
+      });
     });
 
     it('a refused countersignature starts a new round that waits for a new signed copy', async () => {
@@ -403,7 +418,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       expect(calls.filter((c) => c.payload.purpose === 'COUNTERSIGN').map((c) => c.payload.round)).toEqual([
         1, 2,
       ]);
-      expect(calls.at(-1)?.step).toBe('NotifyPayment');
+      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
     });
 
     it('an NGO that never uploads is reminded, then escalated, then the purchase is terminated', async () => {
@@ -428,7 +443,139 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         input: '{"purchaseId":"PUR-C4","resumeAt":"MIDTERM_REVIEW"}',
       });
       expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanMidterm',
+        'ConcludeMidterm',
+        'NotifyPayment',
+      ]);
+    });
+  });
+
+  describe('mid-term review', () => {
+    const start = (name: string) =>
+      ({ stateMachineArn: SM_ARN, name, input: `{"purchaseId":"${name}","resumeAt":"EVALUATION"}` }) as const;
+    const midterm = (name: string) =>
+      ({
+        stateMachineArn: SM_ARN,
+        name,
+        input: `{"purchaseId":"${name}","resumeAt":"MIDTERM_REVIEW"}`,
+      }) as const;
+    const since = '2026-03-01T00:00:00.000Z';
+    const awaitReport = (extensions = 0, waitSeconds = 3600) => ({
+      next: 'AWAIT_REPORT',
+      round: 1,
+      since,
+      reminderAt: new Date(Date.now() - 1000).toISOString(),
+      deadline: '2026-07-14T15:59:59.999Z',
+      waitSeconds,
+      extensions,
+    });
+    function sequence(steps: Record<string, unknown>[]) {
+      let i = 0;
+      return () => steps[Math.min(i++, steps.length - 1)];
+    }
+
+    it('waits for the report (reminder day first), has it reviewed, passes and notifies tranche 2', async () => {
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness({
+        PlanMidterm: sequence([
+          awaitReport(),
+          { next: 'REVIEW', round: 1, maxRounds: 3, uploadId: 'm1' },
+          { next: 'PASSED', round: 1 },
+        ]),
+      });
+      const { executionArn } = await sf.startExecution(midterm('PUR-M1'));
+      const upload = await until(() => waiting.find((w) => w.step === 'AwaitUpload'), 'report wait');
+      expect(calls.find((c) => c.step === 'AwaitUpload')?.payload).toMatchObject({
+        kind: 'MIDTERM_REPORT',
+        since,
+        deadline: '2026-07-14T15:59:59.999Z',
+      });
+      await sf.sendTaskSuccess({ taskToken: upload.token, output: JSON.stringify({ uploadId: 'm1' }) });
+      const ask = await until(() => waiting.find((w) => w.purpose === 'MIDTERM_REVIEW'), 'review');
+      expect(calls.find((c) => c.payload.purpose === 'MIDTERM_REVIEW')?.payload).toMatchObject({
+        round: 1,
+        maxRounds: 3,
+      });
+      await sf.sendTaskSuccess({ taskToken: ask.token, output: JSON.stringify({ decision: 'PASS' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanMidterm',
+        'AwaitUpload',
+        'PlanMidterm',
+        'RequestDecision',
+        'PlanMidterm',
+        'ConcludeMidterm',
+        'NotifyPayment',
+      ]);
+      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
+    });
+
+    it('a report missing at the deadline is late: the chief extends, and the NGO gets another period', async () => {
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness(
+        {
+          PlanMidterm: sequence([
+            awaitReport(0, 300),
+            awaitReport(1, 300),
+            { next: 'REVIEW', round: 1, maxRounds: 3, uploadId: 'm1' },
+            { next: 'PASSED', round: 1 },
+          ]),
+        },
+        1,
+      );
+      const { executionArn } = await sf.startExecution(midterm('PUR-M2'));
+      const late = await until(() => waiting.find((w) => w.purpose === 'LATE_REPORT'), 'late decision');
+      expect(calls.find((c) => c.payload.purpose === 'LATE_REPORT')?.payload).toMatchObject({
+        extension: 1,
+        round: 1,
+      });
+      await sf.sendTaskSuccess({ taskToken: late.token, output: JSON.stringify({ decision: 'EXTEND' }) });
+      const second = await until(() => waiting.filter((w) => w.step === 'AwaitUpload')[1], 'second wait');
+      await sf.sendTaskSuccess({ taskToken: second.token, output: JSON.stringify({ uploadId: 'm1' }) });
+      const ask = await until(() => waiting.find((w) => w.purpose === 'MIDTERM_REVIEW'), 'review');
+      await sf.sendTaskSuccess({ taskToken: ask.token, output: JSON.stringify({ decision: 'PASS' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.filter((c) => c.step === 'AwaitUpload')).toHaveLength(2);
+      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
+    });
+
+    it('a review that terminates ends the purchase TERMINATED with the reviewer’s reason', async () => {
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness({
+        PlanMidterm: sequence([
+          { next: 'REVIEW', round: 2, maxRounds: 3, uploadId: 'm2' },
+          { next: 'TERMINATE', round: 2, reason: '服务严重不达标' },
+        ]),
+      });
+      const { executionArn } = await sf.startExecution(midterm('PUR-M3'));
+      const ask = await until(() => waiting.find((w) => w.purpose === 'MIDTERM_REVIEW'), 'review');
+      await sf.sendTaskSuccess({ taskToken: ask.token, output: JSON.stringify({ decision: 'TERMINATE' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.at(-1)).toMatchObject({
+        step: 'TerminatePurchase',
+        payload: { error: 'PurchaseTerminated', cause: '服务严重不达标' },
+      });
+      expect(calls.filter((c) => c.step === 'NotifyPayment')).toHaveLength(1);
+    });
+
+    it('resumes at EVALUATION by making sure the second tranche was notified', async () => {
+      const { engine: sf, calls } = harness({});
+      const { executionArn } = await sf.startExecution(start('PUR-M4'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
       expect(calls.map((c) => c.step)).toEqual(['NotifyPayment']);
+      expect(calls[0]?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
     });
   });
 });

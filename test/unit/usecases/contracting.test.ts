@@ -52,6 +52,7 @@ function deps(): ContractingDeps {
     tasks: fakes.tasks,
     deliverables: fakes.deliverables,
     waits: fakes.waits,
+    payments: fakes.payments,
     policy: testPolicySettings(),
     lifecycle: LIFECYCLE,
     now: fakes.clock.now,

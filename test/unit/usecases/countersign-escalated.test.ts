@@ -27,6 +27,7 @@ const contractingDeps = () => ({
   tasks: fakes.tasks,
   deliverables: fakes.deliverables,
   waits: fakes.waits,
+  payments: fakes.payments,
   policy: testPolicySettings(),
   lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
   now: fakes.clock.now,
