@@ -138,22 +138,80 @@ async function main(): Promise<void> {
     });
     console.log(`  ${finance} got "${notice.subject}", confirmed the transfer -> HTTP ${confirmed.status}`);
     await users.waitForStage(officer, firstId, ['MIDTERM_REVIEW', 'TERMINATED']);
-    const contracted =
+
+    const variant = process.argv.includes('--terminate')
+      ? 'terminate'
+      : process.argv.includes('--rectify')
+        ? 'rectify'
+        : 'pass';
+    console.log(
+      `\n   Mid-term review (${variant}): the NGO uploads its report, the section chief reviews it.`,
+    );
+    const uploadReport = async (round: number) => {
+      const ask = await users.waitForMail(
+        ngo.contactEmail,
+        (m) => (m.body.text ?? '').includes(firstId),
+        seen,
+      );
+      const posted = await users.ngoUpload(UsersClient.ngoLinkIn(ask), {
+        kind: 'MIDTERM_REPORT',
+        name: `中期报告-第${round}版.pdf`,
+        type: 'application/pdf',
+        bytes: samplePdf(`Mid-term report ${firstId} round ${round}`),
+      });
+      console.log(`  NGO got "${ask.subject}", posted its report -> S3 ${posted.uploadStatus}`);
+    };
+    await uploadReport(1);
+    if (variant === 'rectify') {
+      await act(
+        firstId,
+        'SECTION_CHIEF',
+        'RECTIFY',
+        '请补充服务对象满意度调查。Add the client satisfaction survey.',
+      );
+      await uploadReport(2);
+    }
+    if (variant === 'terminate') {
+      await act(
+        firstId,
+        'SECTION_CHIEF',
+        'TERMINATE',
+        '服务严重不达标，终止合同。Service far below the agreed standard.',
+      );
+    } else {
+      await act(firstId, 'SECTION_CHIEF', 'PASS', '中期评审通过。Mid-term review passed.');
+      const second = await users.waitForMail(
+        finance,
+        (m) => (m.body.text ?? '').includes(firstId) && m.subject.startsWith('Payment due'),
+        seen,
+      );
+      const link = UsersClient.linkIn(second);
+      const page = await users.open(link);
+      const done = await users.decide(link, {
+        nonce: page.nonce,
+        decision: 'CONFIRM',
+        reference: 'BOC-20261127-000456',
+      });
+      console.log(`  ${finance} got "${second.subject}", confirmed the transfer -> HTTP ${done.status}`);
+    }
+    const ended = await users.waitForStage(officer, firstId, ['EVALUATION', 'TERMINATED']);
+    const settled =
       (await waitFor(async () => {
         const view = await users.purchase(officer, firstId);
-        return view.payments?.some((p) => p.status === 'CONFIRMED') ? view : undefined;
-      })) ?? (await users.purchase(officer, firstId));
-    console.log(`\nTimeline of ${firstId} (${approved.totalYuan}):\n${timeline(contracted)}`);
-    for (const d of contracted.deliverables ?? []) {
+        const open = (view.payments ?? []).some((p) => p.status === 'NOTIFIED');
+        return open ? undefined : view;
+      })) ?? ended;
+    console.log(`\nTimeline of ${firstId} (${approved.totalYuan}):\n${timeline(settled)}`);
+    for (const d of settled.deliverables ?? []) {
       const why = d.reasons.map((r) => r.message.en).join('; ');
-      console.log(`  upload ${d.fileName}: ${d.status}${why ? ` (${why})` : ''}`);
+      console.log(`  upload ${d.kind} ${d.fileName}: ${d.status}${why ? ` (${why})` : ''}`);
     }
-    for (const p of contracted.payments ?? []) {
+    for (const p of settled.payments ?? []) {
       console.log(
-        `  payment step: tranche ${p.tranche} ${p.milestone} ${formatYuan(p.amountFen)} due ${p.dueDate}: ${p.status}${p.reference ? ` (${p.reference})` : ''}`,
+        `  payment step: tranche ${p.tranche} ${p.milestone} ${formatYuan(p.amountFen)}${p.dueDate ? ` due ${p.dueDate}` : ''}: ${p.status}${p.reference ? ` (${p.reference})` : ''}`,
       );
     }
-    console.log(`  RESULT: ${contracted.stage}`);
+    console.log(`  RESULT: ${settled.stage}`);
 
     console.log('\n2. A ¥120,000 minor-protection purchase: the section chief rejects it.');
     const second = await users.submit(officer, smallMinorProtectionProposal());
