@@ -128,7 +128,7 @@ export interface RequestDecisionInput {
   level: ApprovalLevel;
   /** The round of the stage (contracting: +1 after each refusal; mid-term: +1 after each rectification). */
   round?: number;
-  /** MIDTERM_REVIEW: the last round that may still ask for rectification. */
+  /** MIDTERM_REVIEW: how many rounds there may be in all (rectification is offered while round < maxRounds). */
   maxRounds?: number;
   /** LATE_REPORT: which late decision of the round (1, then +1 after each extension), and the missed deadline. */
   extension?: number;
