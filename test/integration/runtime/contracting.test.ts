@@ -5,7 +5,7 @@ import { objectCreatedRecord } from '../../../infra/local/services/s3.js';
 import { UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
 import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import { type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
+import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 
 /**
  * Contracting on the local runtime, over HTTP and the mailbox only: the NGO uploads through
@@ -38,13 +38,7 @@ afterAll(async () => {
 async function approvedPurchase(): Promise<string> {
   const submitted = await users().submit(officer, largeElderlyCareProposal());
   const purchaseId = String(submitted.body.purchaseId);
-  for (const level of ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const) {
-    const to = settings.policy.approval.approvers[level].email;
-    const link = UsersClient.linkIn(await users().waitForMail(to, mentions(purchaseId), seen));
-    const page = await users().open(link);
-    await users().decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'ok' });
-  }
-  await users().waitForStage(officer, purchaseId, ['CONTRACTING']);
+  await approveAllLevels(users(), officer, purchaseId, seen);
   return purchaseId;
 }
 
