@@ -4,6 +4,6 @@ import { systemNow } from '../shared/usecases/ports.js';
 
 /** What every workflow step needs, built once per execution environment. */
 export function workflowDeps(): WorkflowDeps {
-  const { purchases, budgets, tasks } = tableRepositories();
-  return { purchases, budgets, tasks, settings: policySettings(), now: systemNow };
+  const { purchases, budgets, tasks, trackRecords } = tableRepositories();
+  return { purchases, budgets, tasks, trackRecords, settings: policySettings(), now: systemNow };
 }

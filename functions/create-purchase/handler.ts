@@ -9,6 +9,7 @@ import { submitProposal } from '../../shared/usecases/submit-proposal.js';
 
 const deps = {
   purchases: tableRepositories().purchases,
+  trackRecords: tableRepositories().trackRecords,
   workflow: stepFunctionsStarter(),
   settings: policySettings(),
   now: systemNow,

@@ -3,10 +3,12 @@ import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
+import { isBarred } from '../domain/track-record.js';
 import { signTaskLink } from '../links/signing.js';
 import { outcomeMailModel, renderOutcomeMail } from '../mail/outcome-mail.js';
 import type { Mailer } from '../mail/sender.js';
 import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
+import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
 import type {
   Assignee,
   BudgetRepository,
@@ -33,6 +35,8 @@ export interface WorkflowDeps {
   now: Now;
   /** Tells the purchasing officer how the approval ended (steps that end it). */
   mailer?: Mailer;
+  /** NGOs' evaluations: one that failed bars the NGO from new purchases for the following year. */
+  trackRecords?: TrackRecordRepository;
 }
 
 const SYSTEM = 'system:workflow';
@@ -54,6 +58,15 @@ export async function validateProposal(deps: WorkflowDeps, purchaseId: string): 
   if (errors.length > 0) {
     throw new PurchaseRefused('POLICY', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   }
+  if (deps.trackRecords) {
+    const bar = await ngoBar(deps.trackRecords, purchase.proposal.ngo.creditCode, deps.now());
+    if (bar.barred) throw new PurchaseRefused('NGO_BARRED', bar.reason?.en ?? 'the NGO is barred');
+  }
+}
+
+/** Whether an NGO is barred today (China date) by a failed evaluation of the year before. */
+export async function ngoBar(trackRecords: TrackRecordRepository, creditCode: string, now: string) {
+  return isBarred(await trackRecords.listEvaluations(creditCode), chinaCalendarDate(now));
 }
 
 /** Reserves the amount on the proposal's budget line; two proposals cannot both take the last money. */

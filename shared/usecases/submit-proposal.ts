@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicySettings } from '../config/settings.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
+import { ValidationError } from '../domain/errors.js';
 import { parseProposal } from '../domain/policy.js';
+import { isBarred } from '../domain/track-record.js';
+import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
 import type { PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
 import type { Now, WorkflowStarter } from './ports.js';
 
@@ -28,11 +31,35 @@ export function newPurchaseId(now: string): string {
  * submission (a retried request) returns the first purchase and makes sure it runs.
  */
 export async function submitProposal(
-  deps: { purchases: PurchaseRepository; workflow: WorkflowStarter; settings: PolicySettings; now: Now },
+  deps: {
+    purchases: PurchaseRepository;
+    workflow: WorkflowStarter;
+    settings: PolicySettings;
+    now: Now;
+    /** When given, an NGO barred by a failed evaluation is refused at once (400). */
+    trackRecords?: TrackRecordRepository;
+  },
   input: { body: unknown; staff: StaffMember; idempotencyKey?: string },
 ): Promise<{ purchase: PurchaseRecord; created: boolean }> {
   const now = deps.now();
   const proposal = parseProposal(input.body, deps.settings, { today: chinaCalendarDate(now) });
+  if (deps.trackRecords) {
+    const bar = isBarred(
+      await deps.trackRecords.listEvaluations(proposal.ngo.creditCode),
+      chinaCalendarDate(now),
+    );
+    if (bar.barred) {
+      throw new ValidationError([
+        {
+          field: 'ngo.creditCode',
+          value: proposal.ngo.creditCode,
+          rule: 'ngo-barred',
+          message: bar.reason?.en ?? 'the NGO is barred from new purchases',
+          allowed: `an NGO without a failed evaluation; this one may take new purchases after ${bar.until}`,
+        },
+      ]);
+    }
+  }
   const result = await deps.purchases.createPurchase({
     purchaseId: newPurchaseId(now),
     proposal,

@@ -5,7 +5,12 @@ import {
   StartExecutionCommand,
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
@@ -57,6 +62,8 @@ beforeEach(() => {
   ddb.reset();
   sfn.reset();
   ddb.on(TransactWriteCommand).resolves({});
+  // The NGO's track record: no evaluation yet.
+  ddb.on(QueryCommand).resolves({ Items: [] });
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
 });
 

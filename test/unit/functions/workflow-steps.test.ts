@@ -78,6 +78,8 @@ beforeEach(() => {
   secrets.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(TransactWriteCommand).resolves({});
+  // The NGO's track record: no evaluation yet.
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(UpdateCommand).resolves({});
   secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });

@@ -5,6 +5,7 @@ import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
 } from '../../../shared/domain/sample-proposals.js';
+import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import type { PurchaseRecord, RecordedDecision } from '../../../shared/persistence/ports.js';
 import {
   concludeApproval,
@@ -82,6 +83,27 @@ describe('validateProposal', () => {
   it('passes a proposal that keeps every rule with the settings in force', async () => {
     seed(largeElderlyCareProposal());
     await expect(validateProposal(deps(), PURCHASE_ID)).resolves.toBeUndefined();
+  });
+
+  it('refuses with reason NGO_BARRED when the NGO failed an evaluation last year (checked again at validation)', async () => {
+    const proposal = largeElderlyCareProposal();
+    seed(proposal);
+    await fakes.trackRecords.addEvaluation(
+      proposal.ngo.creditCode,
+      trackRecordEntry({
+        purchaseId: 'PUR-2025-FAILEDAAAAAAAAAA',
+        grade: 'FAIL',
+        total: 480,
+        evaluatedAt: '2025-12-01T02:00:00.000Z',
+      }),
+    );
+
+    const refusal = await refusalOf(
+      validateProposal({ ...deps(), trackRecords: fakes.trackRecords }, PURCHASE_ID),
+    );
+
+    expect(refusal.reason).toBe('NGO_BARRED');
+    expect(refusal.message).toContain('PUR-2025-FAILEDAAAAAAAAAA');
   });
 
   it('refuses with reason POLICY, naming the field, when the settings changed since submission', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.js';
 import { creditCodeFrom, sampleProposal } from '../../../shared/domain/sample-proposals.js';
+import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { newPurchaseId, submitProposal } from '../../../shared/usecases/submit-proposal.js';
 import { createFakes, type Fakes, testPolicySettings } from '../../support/fakes.js';
 
@@ -10,7 +11,13 @@ let fakes: Fakes;
 
 const submit = (body: unknown, idempotencyKey?: string, staff = officer) =>
   submitProposal(
-    { purchases: fakes.purchases, workflow: fakes.workflow, settings, now: fakes.clock.now },
+    {
+      purchases: fakes.purchases,
+      workflow: fakes.workflow,
+      settings,
+      now: fakes.clock.now,
+      trackRecords: fakes.trackRecords,
+    },
     { body, staff, idempotencyKey },
   );
 
@@ -32,6 +39,46 @@ describe('newPurchaseId', () => {
     const ids = new Set(Array.from({ length: 50 }, () => newPurchaseId('2026-03-02T08:00:00.000Z')));
     expect(ids.size).toBe(50);
     for (const id of ids) expect(id).toMatch(/^PUR-2026-[ABCDEFGHJKMNPQRSTVWXYZ0-9]{16}$/);
+  });
+});
+
+describe('an NGO barred by a failed evaluation', () => {
+  it('is refused at submission for the rest of the following year, naming the credit code and the date', async () => {
+    const proposal = sampleProposal();
+    await fakes.trackRecords.addEvaluation(
+      proposal.ngo.creditCode,
+      trackRecordEntry({
+        purchaseId: 'PUR-2025-FAILEDAAAAAAAAAA',
+        grade: 'FAIL',
+        total: 552,
+        evaluatedAt: '2025-11-20T02:00:00.000Z',
+      }),
+    );
+    const error = await validationErrorOf(submit(proposal));
+    expect(error.errors).toEqual([
+      expect.objectContaining({
+        field: 'ngo.creditCode',
+        rule: 'ngo-barred',
+        value: proposal.ngo.creditCode,
+      }),
+    ]);
+    expect(error.errors[0]?.allowed).toContain('2026-12-31');
+    expect(fakes.workflow.starts).toEqual([]);
+  });
+
+  it('is not barred by a passed evaluation', async () => {
+    const proposal = sampleProposal();
+    await fakes.trackRecords.addEvaluation(
+      proposal.ngo.creditCode,
+      trackRecordEntry({
+        purchaseId: 'PUR-2025-PASSEDAAAAAAAAAA',
+        grade: 'GOOD',
+        total: 850,
+        evaluatedAt: '2025-11-20T02:00:00.000Z',
+      }),
+    );
+    const { created } = await submit(proposal);
+    expect(created).toBe(true);
   });
 });
 
