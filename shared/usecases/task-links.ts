@@ -1,3 +1,11 @@
+import {
+  DEFAULT_GRADE_BANDS,
+  DEFAULT_RUBRIC,
+  type EvaluationCriterion,
+  type GradeBands,
+  type RubricLine,
+} from '../config/lifecycle-settings.js';
+import { CRITERION_LABELS, gradeFor, scoreEvaluation } from '../domain/evaluation.js';
 import type { Stage } from '../domain/lifecycle.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { verifyTaskSignature } from '../links/signing.js';
@@ -16,8 +24,11 @@ import {
   confirmationPageModel,
   countersignPage,
   countersignPageModel,
+  DECLARE_VALUE,
   decidedPage,
   decidedPageModel,
+  evaluationPage,
+  evaluationPageModel,
   lateReportPage,
   lateReportPageModel,
   midtermReviewPage,
@@ -53,10 +64,21 @@ export interface TaskLinkDeps {
   linkKey: () => Promise<Buffer>;
   now: Now;
   /**
-   * A short-lived link to the upload a review task is about (REVIEWED_UPLOAD_KIND); without it
-   * the page has none.
+   * Short-lived links to the uploads a review task is about (REVIEWED_UPLOAD_KINDS, see
+   * reviewedUploadLinks); without it the page has none. Never asked for an evaluation whose
+   * agency has not declared independence.
    */
-  documentUrl?: (task: HumanTask) => Promise<string | undefined>;
+  documentUrls?: (task: HumanTask) => Promise<ReviewedDocument[]>;
+  /**
+   * The evaluation rubric the agency scores on.
+   * @default DEFAULT_RUBRIC
+   */
+  rubric?: readonly RubricLine[];
+  /**
+   * The grade bands a submitted total is graded by.
+   * @default DEFAULT_GRADE_BANDS
+   */
+  bands?: GradeBands;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
@@ -67,6 +89,7 @@ export const DECISIONS_BY_PURPOSE = {
   PAYMENT_CONFIRMATION: ['CONFIRM'],
   MIDTERM_REVIEW: ['PASS', 'RECTIFY', 'TERMINATE'],
   LATE_REPORT: ['EXTEND', 'TERMINATE'],
+  EVALUATION: ['SUBMIT'],
 } as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
 
 export type LinkPurpose = keyof typeof DECISIONS_BY_PURPOSE;
@@ -82,6 +105,7 @@ const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
   PAYMENT_CONFIRMATION: undefined,
   MIDTERM_REVIEW: 'MIDTERM_REVIEW',
   LATE_REPORT: 'MIDTERM_REVIEW',
+  EVALUATION: 'EVALUATION',
 };
 
 /** Why a POST was refused, beyond the approval's messages in status-pages.ts. */
@@ -122,6 +146,18 @@ export const TASK_FORM_MESSAGES = {
     zh: '请填写“银行交易流水号”（reference）后再提交。',
     en: 'Fill in the bank transaction reference (field “reference”) and submit again.',
   },
+  INVALID_EVALUATION_DECISION: {
+    zh: '请勾选独立性声明后点击“声明无利益冲突”，或在声明之后点击“提交评分”按钮提交。',
+    en: 'Tick the declaration and press Declare independence, or, once declared, submit with the Submit scores button.',
+  },
+  DECLARATION_FIRST: {
+    zh: '请先声明与承接机构及采购单位不存在利益冲突，然后才能提交评分。请重新打开邮件中的链接完成声明。',
+    en: 'Declare your independence from the NGO and the bureau first; scores can only be submitted after that. Open the link in the e-mail again to make the declaration.',
+  },
+  NOT_DECLARABLE: {
+    zh: '此任务不需要独立性声明。',
+    en: 'This task takes no declaration of independence.',
+  },
   REFERENCE_INVALID: {
     zh: '“银行交易流水号”（reference）须为 4–64 个字符，只能包含字母、数字、“-”“_”“/”。请返回上一页更正后再提交。',
     en: "The bank transaction reference (field “reference”) must be 4-64 characters: letters, digits, '-', '_' or '/'. Go back, correct it and submit again.",
@@ -134,7 +170,27 @@ const INVALID_DECISION: Readonly<Record<LinkPurpose, BilingualText>> = {
   PAYMENT_CONFIRMATION: TASK_FORM_MESSAGES.INVALID_PAYMENT_DECISION,
   MIDTERM_REVIEW: TASK_FORM_MESSAGES.INVALID_MIDTERM_DECISION,
   LATE_REPORT: TASK_FORM_MESSAGES.INVALID_LATE_REPORT_DECISION,
+  EVALUATION: TASK_FORM_MESSAGES.INVALID_EVALUATION_DECISION,
 };
+
+/** Why a criterion's score was refused: missing, out of range, or more than one decimal. */
+export function invalidScore(criterion: string): BilingualText {
+  const label = Object.hasOwn(CRITERION_LABELS, criterion)
+    ? CRITERION_LABELS[criterion as EvaluationCriterion]
+    : { zh: criterion, en: criterion };
+  return {
+    zh: `“${label.zh}”的评分（score_${criterion}）须为 0–100 之间的数，最多一位小数。请返回上一页更正后再提交。`,
+    en: `The score for ${label.en} (field score_${criterion}) must be a number from 0 to 100 with at most one decimal. Go back, correct it and submit again.`,
+  };
+}
+
+/** Why a score of a criterion outside the rubric was refused (a page from before the rubric changed). */
+export function unknownCriterion(criterion: string): BilingualText {
+  return {
+    zh: `“${criterion}”（score_${criterion}）不是本评分表的评分项。请重新打开邮件中的链接后再评分。`,
+    en: `${criterion} (field score_${criterion}) is not a criterion of this rubric. Open the link in the e-mail again and score once more.`,
+  };
+}
 
 /** Decisions that mean nothing without a reason (the officer or the NGO must be told why), and what a POST without one is told. */
 const COMMENT_MISSING: Readonly<Partial<Record<Decision, BilingualText>>> = {
@@ -199,6 +255,15 @@ function isExpired(task: HumanTask, now: string): boolean {
   return task.status === 'EXPIRED' || task.status === 'SUPERSEDED' || task.expiresAt <= now;
 }
 
+async function reviewedDocuments(deps: TaskLinkDeps, task: HumanTask): Promise<ReviewedDocument[]> {
+  return (await deps.documentUrls?.(task)) ?? [];
+}
+
+/** The link of the review's one document of a kind, when the deps give one. */
+async function reviewedDocument(deps: TaskLinkDeps, task: HumanTask, kind: UploadKind) {
+  return (await reviewedDocuments(deps, task)).find((d) => d.kind === kind)?.url;
+}
+
 async function pendingPage(deps: TaskLinkDeps, task: HumanTask, purchase: PurchaseRecord): Promise<HtmlPage> {
   const { purchaseId, proposal } = purchase;
   switch (task.purpose) {
@@ -208,20 +273,23 @@ async function pendingPage(deps: TaskLinkDeps, task: HumanTask, purchase: Purcha
       return confirmationPage(confirmationPageModel({ purchaseId, proposal, task: { ...task, level } }));
     }
     case 'COUNTERSIGN': {
-      const documentUrl = await deps.documentUrl?.(task);
+      const documentUrl = await reviewedDocument(deps, task, 'SIGNED_CONTRACT');
       return countersignPage(countersignPageModel({ purchaseId, proposal, task, documentUrl }));
     }
     case 'PAYMENT_CONFIRMATION':
       return paymentConfirmationPage(paymentConfirmationPageModel({ purchaseId, proposal, task }));
     case 'MIDTERM_REVIEW': {
-      const documentUrl = await deps.documentUrl?.(task);
+      const documentUrl = await reviewedDocument(deps, task, 'MIDTERM_REPORT');
       return midtermReviewPage(midtermReviewPageModel({ purchaseId, proposal, task, documentUrl }));
     }
     case 'LATE_REPORT':
       return lateReportPage(lateReportPageModel({ purchaseId, proposal, task, now: deps.now() }));
-    default:
-      // The evaluation is not decided through these pages yet.
-      return notFoundPage();
+    case 'EVALUATION': {
+      // The reports are presigned only for an agency that has declared its independence.
+      const documents = task.declaredAt === undefined ? [] : await reviewedDocuments(deps, task);
+      const rubric = deps.rubric ?? DEFAULT_RUBRIC;
+      return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, documents }));
+    }
   }
 }
 
@@ -247,6 +315,10 @@ export interface DecisionForm {
   comment?: string;
   /** PAYMENT_CONFIRMATION: the bank transaction reference. */
   reference?: string;
+  /** EVALUATION: DECLARE_VALUE when the declaration of independence was ticked. */
+  declare?: string;
+  /** EVALUATION: the submitted scores by criterion (the `score_<CRITERION>` fields, prefix removed). */
+  scores?: Record<string, string>;
 }
 
 /** Hands a recorded decision to the waiting execution, once; a task without a token has nobody waiting. */
@@ -305,14 +377,41 @@ async function completePayment(deps: TaskLinkDeps, task: HumanTask): Promise<voi
 }
 
 type Checked =
-  | { ok: true; decision: Decision; comment: string; data?: { reference: string } }
+  | { ok: true; decision: Decision; comment: string; data?: Record<string, unknown> }
   | { ok: false; page: HtmlPage };
+
+/** A score as typed: 0-100 with at most one decimal. */
+const SCORE_PATTERN = /^(?:100(?:\.0)?|\d{1,2}(?:\.\d)?)$/;
+
+/**
+ * An evaluation's SUBMIT: only after the declaration; one score per rubric criterion, none for
+ * anything else; the weighted total and its grade go with the decision.
+ */
+function checkEvaluation(deps: TaskLinkDeps, task: HumanTask, form: DecisionForm): Checked {
+  if (task.declaredAt === undefined)
+    return { ok: false, page: badRequestPage(TASK_FORM_MESSAGES.DECLARATION_FIRST) };
+  const rubric = deps.rubric ?? DEFAULT_RUBRIC;
+  const submitted = form.scores ?? {};
+  const inRubric = new Set<string>(rubric.map((line) => line.criterion));
+  const unknown = Object.keys(submitted).find((criterion) => !inRubric.has(criterion));
+  if (unknown !== undefined) return { ok: false, page: badRequestPage(unknownCriterion(unknown)) };
+  const scores: Partial<Record<EvaluationCriterion, number>> = {};
+  for (const { criterion } of rubric) {
+    const typed = Object.hasOwn(submitted, criterion) ? (submitted[criterion] ?? '').trim() : '';
+    if (!SCORE_PATTERN.test(typed)) return { ok: false, page: badRequestPage(invalidScore(criterion)) };
+    scores[criterion] = Number(typed);
+  }
+  // Every score is valid by now: scoreEvaluation can only refuse a rubric that is not (a settings bug).
+  const totalTenths = scoreEvaluation(scores, rubric);
+  const grade = gradeFor(totalTenths, deps.bands ?? DEFAULT_GRADE_BANDS);
+  return { ok: true, decision: 'SUBMIT', comment: '', data: { scores, totalTenths, grade } };
+}
 
 /**
  * The purpose's rules for a POSTed form: which decisions, a RECTIFY only while a round is left,
  * when a comment, and the reference of a CONFIRM.
  */
-function checkForm(purpose: LinkPurpose, task: HumanTask, form: DecisionForm): Checked {
+function checkForm(deps: TaskLinkDeps, purpose: LinkPurpose, task: HumanTask, form: DecisionForm): Checked {
   const allowed: readonly Decision[] = DECISIONS_BY_PURPOSE[purpose];
   const decision = allowed.find((d) => d === form.decision);
   if (!decision) return { ok: false, page: badRequestPage(INVALID_DECISION[purpose]) };
@@ -323,6 +422,10 @@ function checkForm(purpose: LinkPurpose, task: HumanTask, form: DecisionForm): C
     return { ok: false, page: badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG) };
   const missing = COMMENT_MISSING[decision];
   if (missing && comment.length === 0) return { ok: false, page: badRequestPage(missing) };
+  if (decision === 'SUBMIT') {
+    const evaluation = checkEvaluation(deps, task, form);
+    return evaluation.ok ? { ...evaluation, comment } : evaluation;
+  }
   if (decision !== 'CONFIRM') return { ok: true, decision, comment };
   const reference = (form.reference ?? '').trim();
   if (reference.length === 0)
@@ -348,7 +451,9 @@ export async function decideTask(
     return badRequestPage(TASK_FORM_MESSAGES.NOT_DECIDABLE_HERE);
   const purpose = task.purpose;
   if (!input.form.nonce) return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
-  const checked = checkForm(purpose, task, input.form);
+  if (input.form.declare !== undefined)
+    return declareIndependence(deps, task, input.form.declare, input.form.nonce);
+  const checked = checkForm(deps, purpose, task, input.form);
   if (!checked.ok) return checked.page;
   // A payment task that names no tranche is a bug upstream: refuse before anything is recorded.
   if (purpose === 'PAYMENT_CONFIRMATION') trancheOf(task);
@@ -394,29 +499,79 @@ export async function decideTask(
   }
 }
 
+/**
+ * POST with the ticked declaration: records the agency's independence (the first declaration
+ * wins) and shows the same link's next phase, the reports and the rubric.
+ */
+async function declareIndependence(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  declare: string,
+  nonce: string,
+): Promise<HtmlPage> {
+  if (task.purpose !== 'EVALUATION') return badRequestPage(TASK_FORM_MESSAGES.NOT_DECLARABLE);
+  if (declare !== DECLARE_VALUE) return badRequestPage(TASK_FORM_MESSAGES.INVALID_EVALUATION_DECISION);
+  const result = await deps.tasks.declareIndependence({ taskId: task.taskId, nonce, now: deps.now() });
+  switch (result.outcome) {
+    case 'DECLARED':
+    case 'ALREADY_DECLARED': {
+      // A second tab may declare after the first already scored, or after the link lapsed.
+      if (result.task.status === 'DECIDED') return decidedView(deps, result.task, 'ALREADY_DECIDED');
+      if (isExpired(result.task, deps.now())) return expiredPage();
+      const purchase = await deps.purchases.getPurchase(result.task.purchaseId);
+      if (!purchase) return notFoundPage();
+      return pendingPage(deps, result.task, purchase);
+    }
+    case 'ALREADY_DECIDED':
+      return decidedView(deps, result.task, 'ALREADY_DECIDED');
+    case 'NOT_PENDING':
+    case 'EXPIRED':
+      return expiredPage();
+    case 'BAD_NONCE':
+      return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
+    case 'NOT_EVALUATION':
+      return badRequestPage(TASK_FORM_MESSAGES.NOT_DECLARABLE);
+    case 'NOT_FOUND':
+      return notFoundPage();
+  }
+}
+
 /** Long enough to read a contract or a report, short enough that a forwarded page soon stops opening it. */
 export const DOCUMENT_LINK_SECONDS = 10 * 60;
 
-/** The upload each review task is about; its page links the newest accepted one. */
-export const REVIEWED_UPLOAD_KIND = {
-  COUNTERSIGN: 'SIGNED_CONTRACT',
-  MIDTERM_REVIEW: 'MIDTERM_REPORT',
-} as const satisfies Partial<Record<TaskPurpose, UploadKind>>;
+/** A short-lived link to one upload a review task is about. */
+export interface ReviewedDocument {
+  kind: UploadKind;
+  url: string;
+}
+
+/** The uploads each review task is about; its page links the newest accepted one of each kind. */
+export const REVIEWED_UPLOAD_KINDS = {
+  COUNTERSIGN: ['SIGNED_CONTRACT'],
+  MIDTERM_REVIEW: ['MIDTERM_REPORT'],
+  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
+} as const satisfies Partial<Record<TaskPurpose, readonly UploadKind[]>>;
 
 /**
- * A review page's document link: a presigned GET of the purchase's latest accepted upload of
- * the kind the task's purpose reviews (the NGO's newest upload after any refusal or
- * rectification), or none when there is none or the purpose reviews no upload.
+ * A review page's document links: for each kind the task's purpose reviews, a presigned GET of
+ * the purchase's latest accepted upload of that kind (the NGO's newest upload after any
+ * refusal or rectification). A kind without one, or a purpose that reviews no upload, links nothing.
  */
-export function reviewedUploadLink(ports: {
+export function reviewedUploadLinks(ports: {
   deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
   objects: Pick<ObjectStore, 'presignGet'>;
-}): (task: HumanTask) => Promise<string | undefined> {
+}): (task: HumanTask) => Promise<ReviewedDocument[]> {
   return async (task) => {
-    if (!Object.hasOwn(REVIEWED_UPLOAD_KIND, task.purpose)) return undefined;
-    const kind = REVIEWED_UPLOAD_KIND[task.purpose as keyof typeof REVIEWED_UPLOAD_KIND];
+    if (!Object.hasOwn(REVIEWED_UPLOAD_KINDS, task.purpose)) return [];
+    const kinds: readonly UploadKind[] =
+      REVIEWED_UPLOAD_KINDS[task.purpose as keyof typeof REVIEWED_UPLOAD_KINDS];
     const uploads = await ports.deliverables.listDeliverables(task.purchaseId);
-    const latest = uploads.filter((d) => d.kind === kind && d.status === 'ACCEPTED').at(-1);
-    return latest ? ports.objects.presignGet(latest.key, DOCUMENT_LINK_SECONDS) : undefined;
+    const documents: ReviewedDocument[] = [];
+    for (const kind of kinds) {
+      const latest = uploads.filter((d) => d.kind === kind && d.status === 'ACCEPTED').at(-1);
+      if (latest)
+        documents.push({ kind, url: await ports.objects.presignGet(latest.key, DOCUMENT_LINK_SECONDS) });
+    }
+    return documents;
   };
 }

@@ -4,6 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
 import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import { keys } from '../../../shared/persistence/table-design.js';
@@ -11,6 +12,7 @@ import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../..
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
+vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(DEFAULT_LIFECYCLE_SETTINGS));
 vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDUNITTEST');
 vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'unit-test-secret');
 const ddb = mockClient(DynamoDBDocumentClient);

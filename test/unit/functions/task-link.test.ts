@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
 import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/pages/layout.js';
@@ -17,6 +18,22 @@ import { keys } from '../../../shared/persistence/table-design.js';
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
 
 const env = stubFunctionEnv();
+// A rubric and bands of their own, so the page and the grade show they come from the settings.
+vi.stubEnv(
+  'LIFECYCLE_SETTINGS',
+  JSON.stringify({
+    ...DEFAULT_LIFECYCLE_SETTINGS,
+    evaluation: {
+      ...DEFAULT_LIFECYCLE_SETTINGS.evaluation,
+      rubric: [
+        { criterion: 'PROFESSIONAL_SERVICE', weight: 50 },
+        { criterion: 'OUTCOMES', weight: 30 },
+        { criterion: 'MANAGEMENT', weight: 20 },
+      ],
+      bands: { excellent: 95, good: 85, pass: 70 },
+    },
+  }),
+);
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -410,5 +427,99 @@ describe('GET /tasks/{taskId} of a countersignature without a documents bucket',
     expect(result.body).toContain('Countersign the contract');
     expect(result.body).not.toMatch(/<a\b/);
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+  });
+});
+
+describe('POST /tasks/{taskId} of a third-party evaluation', () => {
+  const AGENCY = {
+    name: '嘉禾社会研究中心',
+    email: 'evaluation@jiahe-research.example.org',
+    role: 'EVALUATOR',
+  };
+  const evaluationTask = (overrides: Record<string, unknown> = {}) =>
+    taskItem({
+      stepKey: 'EVALUATION:1',
+      purpose: 'EVALUATION',
+      level: undefined,
+      assignee: AGENCY,
+      context: { agencyId: 'jiahe-research' },
+      ...overrides,
+    });
+
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({
+      Item: { ...purchaseItem, stage: 'EVALUATION', decisions: {} },
+    });
+  });
+
+  it('passes the ticked declaration: declaredAt is written and the scoring page shows the configured weights', async () => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({ Item: evaluationTask() });
+
+    const result = await invoke('POST', { form: { nonce: NONCE, declare: '1' } });
+
+    expect(result.statusCode).toBe(200);
+    const transaction = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(transaction?.TransactItems?.[0]?.Update).toMatchObject({
+      Key: keys.task(TASK_ID),
+      UpdateExpression: expect.stringContaining('declaredAt'),
+    });
+    expect(result.body).toContain('name="score_PROFESSIONAL_SERVICE"');
+    expect(result.body).toContain('weight 50%');
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('passes the score_ fields: the total and grade by the configured rubric and bands are recorded and sent', async () => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: evaluationTask({ declaredAt: '2026-03-02T07:30:00.000Z' }),
+    });
+
+    const result = await invoke('POST', {
+      form: {
+        nonce: NONCE,
+        decision: 'SUBMIT',
+        score_PROFESSIONAL_SERVICE: '90',
+        score_OUTCOMES: '80.5',
+        score_MANAGEMENT: '70',
+        comment: '资料齐全',
+      },
+    });
+
+    expect(result.statusCode).toBe(200);
+    // 0.5 x 90 + 0.3 x 80.5 + 0.2 x 70 = 83.15, rounded half up to 83.2: good under 85 is pass.
+    expect(result.body).toContain('83.2');
+    const transaction = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(transaction?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':decision']).toMatchObject({
+      decision: 'SUBMIT',
+      comment: '资料齐全',
+      data: {
+        scores: { PROFESSIONAL_SERVICE: 90, OUTCOMES: 80.5, MANAGEMENT: 70 },
+        totalTenths: 832,
+        grade: 'PASS',
+      },
+    });
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
+      taskToken: TOKEN,
+      output: JSON.stringify({ decision: 'SUBMIT', by: AGENCY.email, comment: '资料齐全', taskId: TASK_ID }),
+    });
+  });
+
+  it('a score out of range answers 400 naming its field and writes nothing', async () => {
+    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
+      Item: evaluationTask({ declaredAt: '2026-03-02T07:30:00.000Z' }),
+    });
+
+    const result = await invoke('POST', {
+      form: {
+        nonce: NONCE,
+        decision: 'SUBMIT',
+        score_PROFESSIONAL_SERVICE: '90',
+        score_OUTCOMES: '101',
+        score_MANAGEMENT: '70',
+      },
+    });
+
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toContain('score_OUTCOMES');
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 });

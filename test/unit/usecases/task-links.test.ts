@@ -9,8 +9,9 @@ import {
   type DecisionForm,
   DOCUMENT_LINK_SECONDS,
   decideTask,
-  REVIEWED_UPLOAD_KIND,
-  reviewedUploadLink,
+  REVIEWED_UPLOAD_KINDS,
+  type ReviewedDocument,
+  reviewedUploadLinks,
   showTask,
   type TaskLinkDeps,
 } from '../../../shared/usecases/task-links.js';
@@ -343,11 +344,17 @@ describe('countersignature links', () => {
     countersign = await openCountersign();
   });
 
-  it('GET shows the countersignature page with the document link the deps give for this task', async () => {
+  it('GET shows the countersignature page with the signed-contract link the deps give for this task', async () => {
     const documentUrl = vi.fn(
-      async (t: HumanTask) => `https://documents.example/${t.purchaseId}/signed.pdf?X-Amz-Signature=s`,
+      async (t: HumanTask): Promise<ReviewedDocument[]> => [
+        { kind: 'MIDTERM_REPORT', url: `https://documents.example/${t.purchaseId}/report.pdf` },
+        {
+          kind: 'SIGNED_CONTRACT',
+          url: `https://documents.example/${t.purchaseId}/signed.pdf?X-Amz-Signature=s`,
+        },
+      ],
     );
-    deps.documentUrl = documentUrl;
+    deps.documentUrls = documentUrl;
 
     const page = await show(countersign.taskId);
 
@@ -357,12 +364,13 @@ describe('countersignature links', () => {
       `href="https://documents.example/${CONTRACTING_ID}/signed.pdf?X-Amz-Signature=s"`,
     );
     expect(page.html).toContain(`name="nonce" value="${countersign.nonce}"`);
+    expect(page.html).not.toContain('report.pdf');
     expect(page.html).not.toContain(COUNTERSIGN_TOKEN);
     expect(documentUrl).toHaveBeenCalledTimes(1);
     expect(documentUrl.mock.calls[0]?.[0].taskId).toBe(countersign.taskId);
   });
 
-  it('GET without a documentUrl dependency shows the page with no link', async () => {
+  it('GET without a documentUrls dependency shows the page with no link', async () => {
     const page = await show(countersign.taskId);
 
     expectStatus(page, 200);
@@ -605,9 +613,14 @@ describe('mid-term review links', () => {
 
   it('GET shows the review page with the round, the report link the deps give for this task, and all three buttons', async () => {
     const documentUrl = vi.fn(
-      async (t: HumanTask) => `https://documents.example/${t.purchaseId}/report.pdf?X-Amz-Signature=s`,
+      async (t: HumanTask): Promise<ReviewedDocument[]> => [
+        {
+          kind: 'MIDTERM_REPORT',
+          url: `https://documents.example/${t.purchaseId}/report.pdf?X-Amz-Signature=s`,
+        },
+      ],
     );
-    deps.documentUrl = documentUrl;
+    deps.documentUrls = documentUrl;
 
     const page = await show(review.taskId);
 
@@ -777,8 +790,12 @@ describe('late report links', () => {
   });
 
   it('GET asks for no document link', async () => {
-    const documentUrl = vi.fn(async () => 'https://documents.example/x.pdf');
-    deps.documentUrl = documentUrl;
+    const documentUrl = vi.fn(
+      async (): Promise<ReviewedDocument[]> => [
+        { kind: 'MIDTERM_REPORT', url: 'https://documents.example/x.pdf' },
+      ],
+    );
+    deps.documentUrls = documentUrl;
 
     const page = await show(lateTask.taskId);
 
@@ -837,30 +854,229 @@ describe('late report links', () => {
   });
 });
 
-describe('tasks of purposes without a page here', () => {
-  it('GET answers 404 and POST 400, deciding nothing', async () => {
-    seedContracting();
-    const { task: evaluation } = await fakes.tasks.openTask({
-      purchaseId: CONTRACTING_ID,
+const EVALUATION_ID = 'PUR-2026-VLTNABCDEFGHJKMN';
+const EVALUATION_TOKEN = 'sfn-evaluation-token-IIIIsecretJJJJ';
+const AGENCY = {
+  name: '嘉禾社会研究中心',
+  email: 'evaluation@jiahe-research.example.org',
+  role: 'EVALUATOR',
+};
+const REPORTS: ReviewedDocument[] = [
+  { kind: 'MIDTERM_REPORT', url: 'https://documents.example/midterm.pdf?X-Amz-Signature=m' },
+  { kind: 'FINAL_REPORT', url: 'https://documents.example/final.pdf?X-Amz-Signature=f' },
+];
+
+describe('evaluation links', () => {
+  let evaluation: HumanTask;
+  let documentUrls: Mock<(task: HumanTask) => Promise<ReviewedDocument[]>>;
+  const postTo = (form: DecisionForm) => post(form, evaluation.taskId);
+  const declare = () => postTo({ nonce: evaluation.nonce, declare: '1' });
+  const submit = (scores: Record<string, string>, comment = '') =>
+    postTo({ nonce: evaluation.nonce, decision: 'SUBMIT', comment, scores });
+  const GOOD_SCORES = { PROFESSIONAL_SERVICE: '85.5', OUTCOMES: '90', MANAGEMENT: '70' };
+
+  beforeEach(async () => {
+    fakes.purchases.seed(purchaseRecord(EVALUATION_ID, largeElderlyCareProposal(), { stage: 'EVALUATION' }));
+    ({ task: evaluation } = await fakes.tasks.openTask({
+      purchaseId: EVALUATION_ID,
       stepKey: 'EVALUATION:1',
       purpose: 'EVALUATION',
       attempt: 'FIRST',
-      assignee: { name: '评估机构', email: 'agency@example.org', role: 'EVALUATOR' },
-      taskToken: 'sfn-evaluation-token',
+      assignee: AGENCY,
+      taskToken: EVALUATION_TOKEN,
+      context: { agencyId: 'jiahe-research' },
       expiresAt: '2026-03-05T08:00:00.000Z',
       now: fakes.clock.now(),
-    });
+    }));
+    documentUrls = vi.fn(async () => REPORTS);
+    deps.documentUrls = documentUrls;
+    deps.rubric = [
+      { criterion: 'PROFESSIONAL_SERVICE', weight: 40 },
+      { criterion: 'OUTCOMES', weight: 40 },
+      { criterion: 'MANAGEMENT', weight: 20 },
+    ];
+    deps.bands = { excellent: 90, good: 80, pass: 60 };
+  });
+
+  it('GET before the declaration shows the declaration form and no file link, without presigning any', async () => {
+    const page = await show(evaluation.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Declare independence');
+    expect(page.html).toContain(largeElderlyCareProposal().ngo.creditCode);
+    expect(page.html).toContain('name="declare" value="1" required');
+    expect(page.html).not.toMatch(/<a\b/);
+    expect(page.html).not.toContain('score_');
+    expect(page.html).not.toContain(EVALUATION_TOKEN);
+    expect(documentUrls).not.toHaveBeenCalled();
+  });
+
+  it('a declaration by POST is recorded and answers with the reports and the rubric', async () => {
+    const page = await declare();
+
+    expectStatus(page, 200);
+    expect(fakes.tasks.stored(evaluation.taskId).declaredAt).toBe('2026-03-02T08:00:00.000Z');
+    expect(page.html).toContain('href="https://documents.example/final.pdf?X-Amz-Signature=f"');
+    expect(page.html).toContain('href="https://documents.example/midterm.pdf?X-Amz-Signature=m"');
+    for (const criterion of ['PROFESSIONAL_SERVICE', 'OUTCOMES', 'MANAGEMENT'])
+      expect(page.html).toContain(`name="score_${criterion}"`);
+    expect(page.html).toContain('value="SUBMIT"');
+    expect(fakes.tasks.stored(evaluation.taskId).status).toBe('PENDING');
+  });
+
+  it('the first declaration wins: a second one changes nothing and shows the scoring page again', async () => {
+    await declare();
+    fakes.clock.set('2026-03-03T08:00:00.000Z');
+
+    const page = await declare();
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('value="SUBMIT"');
+    expect(fakes.tasks.stored(evaluation.taskId).declaredAt).toBe('2026-03-02T08:00:00.000Z');
+    const audit = await fakes.purchases.listAudit(EVALUATION_ID);
+    expect(audit.filter((e) => e.action === 'evaluation.independence-declared')).toHaveLength(1);
+  });
+
+  it('after the declaration a GET shows the scoring page with the reports', async () => {
+    await declare();
+
+    const page = await show(evaluation.taskId);
+
+    expect(page.html).toContain('https://documents.example/final.pdf');
+    expect(page.html).toContain('name="score_MANAGEMENT"');
+    expect(page.html).not.toContain('name="declare"');
+  });
+
+  it('a declaration with a wrong nonce answers 400 and records nothing; an expired link answers 410', async () => {
+    expectStatus(await postTo({ nonce: 'wrong-nonce', declare: '1' }), 400);
+    expect(fakes.tasks.stored(evaluation.taskId).declaredAt).toBeUndefined();
+
+    fakes.clock.set('2026-03-05T08:00:00.000Z');
+    expectStatus(await declare(), 410);
+    expect(fakes.tasks.stored(evaluation.taskId).declaredAt).toBeUndefined();
+  });
+
+  it('a POST without the ticked declaration and without scores answers 400 and records nothing', async () => {
+    const declareIndependence = vi.spyOn(fakes.tasks, 'declareIndependence');
+
+    expectStatus(await postTo({ nonce: evaluation.nonce }), 400);
+    expectStatus(await postTo({ nonce: evaluation.nonce, declare: 'yes' }), 400);
+    expect(declareIndependence).not.toHaveBeenCalled();
+  });
+
+  it('a declaration on a link of another purpose answers 400 and declares nothing', async () => {
+    const declareIndependence = vi.spyOn(fakes.tasks, 'declareIndependence');
+
+    expectStatus(await post({ nonce: task.nonce, declare: '1' }), 400);
+    expect(declareIndependence).not.toHaveBeenCalled();
+  });
+
+  it('scores submitted before the declaration answer 400 saying the declaration comes first', async () => {
     const decide = vi.spyOn(fakes.tasks, 'decide');
 
-    expectStatus(await show(evaluation.taskId), 404);
-    for (const decision of ['SUBMIT', 'PASS', 'APPROVE']) {
-      expectStatus(await post({ nonce: evaluation.nonce, decision, comment: 'x' }, evaluation.taskId), 400);
+    const page = await submit(GOOD_SCORES);
+
+    expectStatus(page, 400);
+    expect(page.html).toContain('Declare your independence from the NGO and the bureau first');
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('accepts only SUBMIT: decisions of other purposes answer 400', async () => {
+    await declare();
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+
+    for (const decision of ['PASS', 'APPROVE', 'CONFIRM', undefined]) {
+      expectStatus(await postTo({ nonce: evaluation.nonce, decision, scores: GOOD_SCORES }), 400);
     }
     expect(decide).not.toHaveBeenCalled();
   });
+
+  it('a missing, out-of-range, over-precise or non-numeric score answers 400 naming the criterion', async () => {
+    await declare();
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+
+    const cases: [Record<string, string>, string][] = [
+      [{ PROFESSIONAL_SERVICE: '85', OUTCOMES: '90' }, 'score_MANAGEMENT'],
+      [{ ...GOOD_SCORES, OUTCOMES: '100.1' }, 'score_OUTCOMES'],
+      [{ ...GOOD_SCORES, OUTCOMES: '-1' }, 'score_OUTCOMES'],
+      [{ ...GOOD_SCORES, PROFESSIONAL_SERVICE: '85.25' }, 'score_PROFESSIONAL_SERVICE'],
+      [{ ...GOOD_SCORES, MANAGEMENT: '七十' }, 'score_MANAGEMENT'],
+      [{ ...GOOD_SCORES, MANAGEMENT: '' }, 'score_MANAGEMENT'],
+      [{ ...GOOD_SCORES, MANAGEMENT: '1e1' }, 'score_MANAGEMENT'],
+      [{ ...GOOD_SCORES, INNOVATION: '80' }, 'score_INNOVATION'],
+    ];
+    for (const [scores, field] of cases) {
+      const page = await submit(scores);
+      expectStatus(page, 400);
+      expect(page.html).toContain(field);
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('valid scores record SUBMIT with the scores, weighted total and grade, deliver to the token once, and show the total', async () => {
+    await declare();
+
+    const page = await submit(GOOD_SCORES, '  服务记录完整  ');
+    await submit({ PROFESSIONAL_SERVICE: '10', OUTCOMES: '10', MANAGEMENT: '10' });
+
+    expectStatus(page, 200);
+    // 0.4 x 85.5 + 0.4 x 90 + 0.2 x 70 = 84.2
+    expect(page.html).toContain('84.2');
+    expect(page.html).toContain('良好 Good');
+    const purchase = await fakes.purchases.getPurchase(EVALUATION_ID);
+    expect(purchase?.decisions['EVALUATION:1']).toMatchObject({
+      decision: 'SUBMIT',
+      by: AGENCY.email,
+      comment: '服务记录完整',
+      data: {
+        scores: { PROFESSIONAL_SERVICE: 85.5, OUTCOMES: 90, MANAGEMENT: 70 },
+        totalTenths: 842,
+        grade: 'GOOD',
+      },
+    });
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: EVALUATION_TOKEN,
+        output: { decision: 'SUBMIT', by: AGENCY.email, comment: '服务记录完整', taskId: evaluation.taskId },
+      },
+    ]);
+    expect(fakes.tasks.stored(evaluation.taskId).deliveredAt).toBe('2026-03-02T08:00:00.000Z');
+  });
+
+  it('grades by the configured bands: the same total fails under stricter bands', async () => {
+    deps.bands = { excellent: 95, good: 90, pass: 85 };
+    await declare();
+
+    const page = await submit(GOOD_SCORES);
+
+    expect(page.html).toContain('不合格 Fail');
+    const purchase = await fakes.purchases.getPurchase(EVALUATION_ID);
+    expect(purchase?.decisions['EVALUATION:1']?.data).toMatchObject({ totalTenths: 842, grade: 'FAIL' });
+  });
+
+  it('a declaration after the scores were submitted shows the recorded evaluation', async () => {
+    await declare();
+    await submit(GOOD_SCORES);
+
+    const page = await declare();
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('already decided by');
+    expect(page.html).toContain('84.2');
+  });
+
+  it('when no execution waits and the purchase left EVALUATION, answers 410 with the scores still recorded', async () => {
+    await declare();
+    fakes.callbacks.closed.add(EVALUATION_TOKEN);
+    const stored = fakes.purchases.records.get(EVALUATION_ID);
+    if (stored) stored.stage = 'CLOSED';
+
+    expectStatus(await submit(GOOD_SCORES), 410);
+    expect(fakes.tasks.stored(evaluation.taskId).status).toBe('DECIDED');
+  });
 });
 
-describe('reviewedUploadLink', () => {
+describe('reviewedUploadLinks', () => {
   const presignGet = vi.fn(
     async (key: string, seconds: number) => `https://s3.example/${key}?expires=${seconds}`,
   );
@@ -890,19 +1106,20 @@ describe('reviewedUploadLink', () => {
       at,
     );
 
-  it('reviews the signed contract on a countersignature and the mid-term report on a mid-term review', () => {
-    expect(REVIEWED_UPLOAD_KIND).toEqual({
-      COUNTERSIGN: 'SIGNED_CONTRACT',
-      MIDTERM_REVIEW: 'MIDTERM_REPORT',
+  it('reviews the signed contract on a countersignature, the mid-term report on a mid-term review, both reports on an evaluation', () => {
+    expect(REVIEWED_UPLOAD_KINDS).toEqual({
+      COUNTERSIGN: ['SIGNED_CONTRACT'],
+      MIDTERM_REVIEW: ['MIDTERM_REPORT'],
+      EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
     });
   });
 
   it('presigns the latest accepted signed contract for a countersignature, and none when there is none', async () => {
     seedContracting();
     const countersign = await openCountersign();
-    const link = reviewedUploadLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
 
-    expect(await link(countersign)).toBeUndefined();
+    expect(await link(countersign)).toEqual([]);
 
     await upload(CONTRACTING_ID, 'first-upload-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
     await upload(
@@ -921,37 +1138,43 @@ describe('reviewedUploadLink', () => {
     );
     await upload(CONTRACTING_ID, 'report-upload-4', '2026-03-01T04:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
 
-    expect(await link(countersign)).toBe(
-      `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
-    );
+    expect(await link(countersign)).toEqual([
+      {
+        kind: 'SIGNED_CONTRACT',
+        url: `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+      },
+    ]);
     expect(DOCUMENT_LINK_SECONDS).toBeLessThanOrEqual(15 * 60);
   });
 
   it('presigns the latest accepted mid-term report for a mid-term review, never the signed contract or evidence', async () => {
     seedMidterm();
     const review = await openMidtermReview();
-    const link = reviewedUploadLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
 
     await upload(MIDTERM_ID, 'contract-upload', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
-    expect(await link(review)).toBeUndefined();
+    expect(await link(review)).toEqual([]);
 
     await upload(MIDTERM_ID, 'report-round-1', '2026-03-01T02:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
     await upload(MIDTERM_ID, 'report-round-2', '2026-03-01T03:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
     await upload(MIDTERM_ID, 'report-refused', '2026-03-01T04:00:00.000Z', 'REJECTED', 'MIDTERM_REPORT');
     await upload(MIDTERM_ID, 'evidence-upload', '2026-03-01T05:00:00.000Z', 'ACCEPTED', 'EVIDENCE');
 
-    expect(await link(review)).toBe(
-      `https://s3.example/uploads/${MIDTERM_ID}/MIDTERM_REPORT/report-round-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
-    );
+    expect(await link(review)).toEqual([
+      {
+        kind: 'MIDTERM_REPORT',
+        url: `https://s3.example/uploads/${MIDTERM_ID}/MIDTERM_REPORT/report-round-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+      },
+    ]);
   });
 
   it('links nothing, without reading the deliverables, for a purpose that reviews no upload', async () => {
     seedMidterm();
     const lateTask = await openLateReport();
     const listDeliverables = vi.spyOn(fakes.deliverables, 'listDeliverables');
-    const link = reviewedUploadLink({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
 
-    expect(await link(lateTask)).toBeUndefined();
+    expect(await link(lateTask)).toEqual([]);
     expect(listDeliverables).not.toHaveBeenCalled();
   });
 });
