@@ -26,7 +26,7 @@ export interface MailPerson {
 }
 
 /** Purposes whose task is requested by this e-mail (a payment confirmation goes out over SNS). */
-export type TaskMailPurpose = 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT';
+export type TaskMailPurpose = 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT' | 'EVALUATION';
 
 interface TaskMailBase {
   purpose: TaskMailPurpose;
@@ -222,6 +222,30 @@ const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
     action: { zh: '打开逾期报告处理页面', en: 'Open the overdue report page' },
     decidesZh: '延期或终止',
     roundLabel: REPORT_ROUND,
+  },
+  // Escalation of an evaluation hands it to another agency, whose mail is a FIRST; the
+  // escalation sentences below only serve a purpose-blind caller.
+  EVALUATION: {
+    subjectTags: {
+      FIRST: { zh: '第三方评估邀请', en: 'Third-party evaluation' },
+      REMINDER: { zh: '第三方评估提醒', en: 'Reminder: third-party evaluation pending' },
+      ESCALATION: { zh: '转交第三方评估', en: 'Reassigned third-party evaluation' },
+    },
+    ask: ({ proposal }) => ({
+      zh: `贵机构受邀对以下政府购买服务项目进行第三方评估。请打开页面，先声明与承接机构${proposal.ngoName}及采购单位之间不存在财务、亲属、雇佣或咨询关系（声明之后才会显示项目报告），然后按评分表为项目打分。如存在利益冲突，请勿声明，并联系采购单位。`,
+      en: `Your agency is invited to evaluate the purchase of services below as a third party. Open the page and first declare that you have no financial, family, employment or advisory relationship with the NGO ${proposal.ngoName} or with the bureau (the project reports are shown only after that), then score the project on the rubric. If there is a conflict of interest, do not declare: contact the bureau instead.`,
+    }),
+    waiting: () => ({
+      zh: '以下项目仍在等待贵机构声明独立性并完成评分',
+      en: 'The purchase below is still waiting for your agency to declare its independence and submit the scores',
+    }),
+    missed: () => ({
+      zh: '未在期限内完成以下项目的第三方评估，现改由贵机构评估',
+      en: 'did not complete the third-party evaluation of the purchase below in time; it is now assigned to your agency',
+    }),
+    action: { zh: '打开第三方评估页面', en: 'Open the evaluation page' },
+    decidesZh: '独立性声明和评分',
+    roundLabel: { zh: '轮次', en: 'Round' },
   },
 };
 

@@ -291,3 +291,73 @@ describe('renderTaskMail (late mid-term report)', () => {
     for (const prefix of ['T', 'D']) expect(m.html).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
   });
 });
+
+describe('renderTaskMail (third-party evaluation invitation)', () => {
+  const AGENCY = '嘉禾社会研究中心';
+  const evaluationMail = (overrides: Partial<TaskMailInput> = {}) =>
+    mail({
+      purpose: 'EVALUATION',
+      level: undefined,
+      round: undefined,
+      recipientName: AGENCY,
+      ...overrides,
+    });
+
+  it('invites the agency, Chinese first, to declare its independence of the NGO and the bureau and then score', () => {
+    const m = evaluationMail();
+
+    expect(m.subject).toBe(`【第三方评估邀请 Third-party evaluation】${proposal.title}`);
+    for (const part of [m.html, m.text]) {
+      const zh = part.indexOf('贵机构受邀对以下政府购买服务项目进行第三方评估');
+      const en = part.indexOf('Your agency is invited to evaluate the purchase of services below');
+      expect(zh).toBeGreaterThanOrEqual(0);
+      expect(en).toBeGreaterThan(zh);
+      expect(part).toContain(AGENCY);
+      expect(part).toContain(
+        `no financial, family, employment or advisory relationship with the NGO ${proposal.ngo.name}`,
+      );
+      expect(part).toContain('the project reports are shown only after that');
+      expect(part).toContain('独立性声明和评分须在页面上确认后才生效');
+      expect(part).not.toContain('审批级别');
+    }
+  });
+
+  it('carries exactly one link, the task link', () => {
+    const m = evaluationMail();
+
+    expect(count(m.text, 'http')).toBe(1);
+    expect(count(m.html, '<a ')).toBe(1);
+    expect(count(m.html, `href="${LINK}"`)).toBe(1);
+    expect(m.text).toContain('打开第三方评估页面 Open the evaluation page');
+  });
+
+  it('a reminder says the declaration and the scores are still awaited and the link is the same', () => {
+    const m = evaluationMail({ attempt: 'REMINDER' });
+
+    expect(m.subject).toBe(`【第三方评估提醒 Reminder: third-party evaluation pending】${proposal.title}`);
+    for (const part of [m.html, m.text]) {
+      expect(part).toContain('仍在等待贵机构声明独立性并完成评分');
+      expect(part).toContain('The link below is the same as in the earlier e-mail');
+    }
+  });
+
+  it('an escalation says the agency that did not finish in time is replaced, and its link no longer works', () => {
+    const m = evaluationMail({
+      attempt: 'ESCALATION',
+      notAnsweredBy: { name: '其他评估机构', email: 'other-agency@example.org' },
+    });
+
+    expect(m.subject).toContain('转交第三方评估 Reassigned third-party evaluation');
+    for (const part of [m.html, m.text]) {
+      expect(part).toContain('其他评估机构（other-agency@example.org）未在期限内完成以下项目的第三方评估');
+      expect(part).toContain('it is now assigned to your agency');
+    }
+  });
+
+  it('escapes the NGO name it names in the invitation', () => {
+    const m = evaluationMail({ proposal: { ...proposal, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } } });
+
+    expect(m.html).not.toMatch(/<script\b/i);
+    expect(m.html).toContain(`N ${ESCAPED_SCRIPT}`);
+  });
+});
