@@ -818,9 +818,10 @@ const EVALUATION_DOCUMENT_WORDING: Readonly<Record<EvaluationDocument['kind'], B
 };
 
 /** The declaration of independence, naming the NGO and the bureau it is made towards. */
-export function independenceDeclaration(
-  model: Pick<EvaluationPageModel, 'proposal' | 'purchasingUnit'>,
-): BilingualText {
+export function independenceDeclaration(model: {
+  proposal: Pick<ProposalSummary, 'ngoName' | 'ngoCreditCode'>;
+  purchasingUnit: string;
+}): BilingualText {
   const { ngoName, ngoCreditCode } = model.proposal;
   return {
     zh: `本机构郑重声明：本机构及参与本次评估的人员与承接机构${ngoName}（统一社会信用代码 ${ngoCreditCode}）及采购单位${model.purchasingUnit}之间不存在任何财务、亲属、雇佣或咨询关系；评估过程中如出现任何利益冲突，将立即报告采购单位并停止评估。`,
