@@ -44,3 +44,9 @@ export const NotifyPaymentInput = z.object({
 });
 
 export const TerminatePurchaseInput = RejectPurchaseInput;
+
+export const RequestEvaluationInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  attempt,
+  taskToken,
+});

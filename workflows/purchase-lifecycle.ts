@@ -18,6 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../infra/nag.js';
+import type { TaskAttempt } from '../shared/persistence/ports.js';
 import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
 import { callbackStep, EscalatingWait, lambdaStep } from './steps.js';
 
@@ -36,6 +37,11 @@ export interface PurchaseLifecycleFunctions {
   readonly terminatePurchase: IFunction;
   readonly planMidterm: IFunction;
   readonly concludeMidterm: IFunction;
+  readonly planEvaluation: IFunction;
+  readonly recordMissingReport: IFunction;
+  readonly requestEvaluation: IFunction;
+  readonly concludeEvaluation: IFunction;
+  readonly closePurchase: IFunction;
 }
 
 export interface PurchaseLifecycleProps {
@@ -46,6 +52,8 @@ export interface PurchaseLifecycleProps {
   readonly signTimeout: Duration;
   /** How long the section chief has for a mid-term decision, before the reminder and again before escalation. */
   readonly reviewTimeout: Duration;
+  /** How long an evaluation agency has, before the reminder and again before the task goes to another agency. */
+  readonly evaluationTimeout: Duration;
   /** Fixed name, so functions can be granted task callbacks without a reference cycle. */
   readonly stateMachineName: string;
 }
@@ -57,7 +65,7 @@ export interface PurchaseLifecycleProps {
  * what DynamoDB holds (after a redeploy, or a restart of the local runtime). Every wait for a
  * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
  * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
- * The third-party evaluation and closing end at their boundary until they are built.
+ * Every stage runs to CLOSED (or REJECTED / TERMINATED), each step re-reading DynamoDB.
  */
 export class PurchaseLifecycle extends Construct {
   readonly stateMachine: StateMachine;
@@ -265,9 +273,88 @@ export class PurchaseLifecycle extends Construct {
       { purchaseId, milestone: 'MIDTERM_PASSED' },
       null,
     );
-    const evaluation = new Succeed(this, 'At evaluation boundary', {
-      comment: 'The third-party evaluation and closing continue from here once they are built.',
+    // Third-party evaluation: the final report (reminder and escalation past its deadline; the
+    // evaluation goes on without it), an independent agency (another one on escalation) that
+    // declares independence and scores, the grade deciding the final tranche, then CLOSED.
+    const planEvaluation = invoke('Plan evaluation', fns.planEvaluation, { purchaseId }, '$.evaluation');
+    const finalReport = (name: string, attempt: TaskAttempt, timeoutPath: string) =>
+      callbackStep(
+        this,
+        name,
+        fns.awaitUpload,
+        {
+          purchaseId,
+          kind: 'FINAL_REPORT',
+          since: JsonPath.stringAt('$.evaluation.value.since'),
+          deadline: JsonPath.stringAt('$.evaluation.value.deadline'),
+          attempt,
+        },
+        timeoutPath,
+        '$.upload',
+      );
+    const awaitFinal = finalReport('Await final report', 'FIRST', '$.evaluation.value.waitSeconds');
+    const remindFinal = finalReport(
+      'Remind NGO of final report',
+      'REMINDER',
+      '$.evaluation.value.graceSeconds',
+    );
+    const escalateFinal = finalReport(
+      'Final report overdue',
+      'ESCALATION',
+      '$.evaluation.value.graceSeconds',
+    );
+    const missingReport = invoke(
+      'Record missing final report',
+      fns.recordMissingReport,
+      { purchaseId },
+      null,
+    );
+    const onTimeout = { errors: [Errors.TIMEOUT], resultPath: '$.timedOut' };
+    awaitFinal.addCatch(remindFinal, onTimeout);
+    remindFinal.addCatch(escalateFinal, onTimeout);
+    escalateFinal.addCatch(missingReport, onTimeout);
+    for (const step of [awaitFinal, remindFinal, escalateFinal, missingReport]) step.next(planEvaluation);
+    const concludeEvaluation = invoke(
+      'Conclude evaluation',
+      fns.concludeEvaluation,
+      { purchaseId },
+      '$.conclusion',
+    );
+    const evaluator = new EscalatingWait(this, {
+      names: {
+        FIRST: 'Ask evaluation agency',
+        REMINDER: 'Remind evaluation agency',
+        ESCALATION: 'Reassign evaluation',
+      },
+      fn: fns.requestEvaluation,
+      payload: { purchaseId },
+      timeout: props.evaluationTimeout,
+      resultPath: '$.decision',
+      // No agency scored: the evaluation is concluded without a grade and the final tranche withheld.
+      onLapse: concludeEvaluation,
     });
+    evaluator.next(planEvaluation);
+    const finalTranche = invoke(
+      'Notify final payment',
+      fns.notifyPayment,
+      { purchaseId, milestone: 'EVALUATION_PASSED' },
+      null,
+    );
+    const close = invoke('Close purchase', fns.closePurchase, { purchaseId }, null);
+    close.next(new Succeed(this, 'Purchase closed'));
+    finalTranche.next(close);
+    concludeEvaluation.next(
+      new Choice(this, 'Final tranche?')
+        .when(Condition.stringEquals('$.conclusion.value.finalTranche', 'PAY_IN_FULL'), finalTranche)
+        .otherwise(close),
+    );
+    planEvaluation.next(
+      new Choice(this, 'Next evaluation step?')
+        .when(Condition.stringEquals('$.evaluation.value.next', 'AWAIT_FINAL_REPORT'), awaitFinal)
+        .when(Condition.stringEquals('$.evaluation.value.next', 'EVALUATE'), evaluator.entry)
+        .otherwise(concludeEvaluation),
+    );
+    const evaluation = planEvaluation;
     planMidterm.next(
       new Choice(this, 'Next mid-term step?')
         .when(Condition.stringEquals('$.midterm.value.next', 'AWAIT_REPORT'), reminderDay)

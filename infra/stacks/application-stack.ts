@@ -195,12 +195,42 @@ export class ApplicationStack extends Stack {
       'conclude-midterm',
       'Records a passed mid-term review',
     );
+    const planEvaluation = contractStep(
+      'PlanEvaluation',
+      'plan-evaluation',
+      'Works out the next evaluation step',
+    );
+    const recordMissingReport = contractStep(
+      'RecordMissingReport',
+      'record-missing-report',
+      'Records that no final report came',
+    );
+    const requestEvaluation = contractStep(
+      'RequestEvaluation',
+      'request-evaluation',
+      'Assigns an agency and mails it',
+    )
+      .useLinkKey(linkKey)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    requestEvaluation.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    allowTaskCallbacks(requestEvaluation);
+    const concludeEvaluation = contractStep(
+      'ConcludeEvaluation',
+      'conclude-evaluation',
+      'Grades, track record, final tranche',
+    );
+    const closePurchase = contractStep(
+      'ClosePurchase',
+      'close-purchase',
+      'Closes a purchase and returns unpaid budget',
+    );
 
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
       approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
       signTimeout: Duration.seconds(lifecycle.contract.signTimeoutSeconds),
       reviewTimeout: Duration.seconds(lifecycle.midterm.reviewTimeoutSeconds),
+      evaluationTimeout: Duration.seconds(lifecycle.evaluation.timeoutSeconds),
       functions: {
         validateProposal,
         reserveBudget,
@@ -216,6 +246,11 @@ export class ApplicationStack extends Stack {
         terminatePurchase,
         planMidterm,
         concludeMidterm,
+        planEvaluation,
+        recordMissingReport,
+        requestEvaluation,
+        concludeEvaluation,
+        closePurchase,
       },
     });
     const stateMachine = this.lifecycle.stateMachine;
@@ -230,8 +265,10 @@ export class ApplicationStack extends Stack {
       'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links',
     )
       .useLinkKey(linkKey)
-      // The countersignature page links the signed copy the NGO uploaded.
-      .useDocuments(documents, 'uploads/', ['read']);
+      // Review pages link the upload under review (signed contract, mid-term and final reports);
+      // the evaluation page scores with the rubric and grade bands of the lifecycle settings.
+      .useDocuments(documents, 'uploads/', ['read'])
+      .useLifecycleSettings(lifecycle);
     allowTaskCallbacks(taskLink);
 
     // The NGO's page: lists what is due and hands out presigned POSTs for one file each.

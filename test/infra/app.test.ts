@@ -83,7 +83,7 @@ describe('functions', () => {
       .filter(([, f]) => f.Properties.Environment?.Variables?.MAIL_FROM)
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort();
-    expect(mailing).toEqual(['AwaitUpload', 'ConcludeApproval', 'RejectPurchase', 'RequestDecision']);
+    expect(mailing).toEqual(['AwaitUpload', 'ConcludeApproval', 'RejectPurchase', 'RequestDecision', 'RequestEvaluation']);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));
     const sesRoles = policies
       .filter((p) =>
@@ -208,7 +208,7 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(29);
+    expect(tasks.length).toBe(40);
     for (const [name, task] of tasks) {
       // A fixed timeout, or one read from the state (a wait that runs to a due date).
       if (task.TimeoutSecondsPath === undefined) expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
@@ -221,7 +221,9 @@ describe('the purchase lifecycle state machine', () => {
       'Ask about late report',
       'Ask approver',
       'Ask countersignature',
+      'Ask evaluation agency',
       'Ask mid-term review',
+      'Await final report',
       'Await mid-term report',
       'Await signed contract',
       'Escalate countersignature',
@@ -229,10 +231,14 @@ describe('the purchase lifecycle state machine', () => {
       'Escalate mid-term review',
       'Escalate to deputy',
       'Escalate unsigned contract',
+      'Final report overdue',
+      'Reassign evaluation',
+      'Remind NGO of final report',
       'Remind NGO to sign',
       'Remind about late report',
       'Remind approver',
       'Remind countersigner',
+      'Remind evaluation agency',
       'Remind mid-term reviewer',
     ]);
   });
@@ -242,8 +248,8 @@ describe('no task token leaves the server', () => {
   it('passes the token only to the function that stores it, never to mail or HTTP routes', () => {
     const def = JSON.stringify(resolvedDefinition());
     const tokenUses = def.match(/\$\$\.Task\.Token/g) ?? [];
-    // Only the sixteen waits for a person or a file, each handing its token to the function that stores it.
-    expect(tokenUses).toHaveLength(16);
+    // Only the 22 waits for a person or a file, each handing its token to the function that stores it.
+    expect(tokenUses).toHaveLength(22);
     const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );

@@ -48,7 +48,12 @@ type Step =
   | 'NotifyPayment'
   | 'TerminatePurchase'
   | 'PlanMidterm'
-  | 'ConcludeMidterm';
+  | 'ConcludeMidterm'
+  | 'PlanEvaluation'
+  | 'RecordMissingReport'
+  | 'RequestEvaluation'
+  | 'ConcludeEvaluation'
+  | 'ClosePurchase';
 interface Call {
   step: Step;
   payload: Record<string, unknown>;
@@ -66,6 +71,9 @@ function harness(script: Script, msPerSecond = 1000) {
     PlanContracting: () => ({ next: 'DONE', round: 1, since: '2026-03-01T00:00:00.000Z', uploadId: 'u1' }),
     // ...and the mid-term review already passed: they end at the evaluation boundary.
     PlanMidterm: () => ({ next: 'PASSED', round: 1 }),
+    // ...and the evaluation already scored GOOD: they end CLOSED.
+    PlanEvaluation: () => ({ next: 'DONE', grade: 'GOOD', totalTenths: 850 }),
+    ConcludeEvaluation: () => ({ finalTranche: 'PAY_IN_FULL' }),
     ...script,
   };
   engine = new LocalStepFunctions({
@@ -74,7 +82,7 @@ function harness(script: Script, msPerSecond = 1000) {
       const step = functionName.replace(/[0-9A-F]{8}$/, '') as Step;
       const body = payload as Record<string, unknown>;
       calls.push({ step, payload: body });
-      if (step === 'RequestDecision' || step === 'AwaitUpload') {
+      if (step === 'RequestDecision' || step === 'AwaitUpload' || step === 'RequestEvaluation') {
         waiting.push({
           step,
           level: String(body.level ?? body.kind),
@@ -178,6 +186,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'PlanMidterm',
       'ConcludeMidterm',
       'NotifyPayment',
+      'PlanEvaluation',
+      'ConcludeEvaluation',
+      'NotifyPayment',
+      'ClosePurchase',
     ]);
     expect(
       calls.filter((c) => c.step === 'RequestDecision').every((c) => c.payload.attempt === 'FIRST'),
@@ -220,7 +232,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     const attempts = calls.filter((c) => c.step === 'RequestDecision').map((c) => c.payload.attempt);
     expect(attempts).toEqual(['FIRST', 'REMINDER', 'ESCALATION']);
     expect(calls.map((c) => c.step)).toContain('ConcludeApproval');
-    expect(calls.at(-1)?.step).toBe('NotifyPayment');
+    expect(calls.at(-1)?.step).toBe('ClosePurchase');
   });
 
   it('lapses after the escalation also times out: the purchase is rejected, not left waiting', async () => {
@@ -317,6 +329,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'PlanMidterm',
       'ConcludeMidterm',
       'NotifyPayment',
+      'PlanEvaluation',
+      'ConcludeEvaluation',
+      'NotifyPayment',
+      'ClosePurchase',
     ]);
   });
 
@@ -380,6 +396,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanMidterm',
         'ConcludeMidterm',
         'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
       ]);
       expect(calls.find((c) => c.step === 'NotifyPayment')?.payload).toMatchObject({
         milestone: 'CONTRACT_SIGNED',
@@ -418,7 +438,9 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       expect(calls.filter((c) => c.payload.purpose === 'COUNTERSIGN').map((c) => c.payload.round)).toEqual([
         1, 2,
       ]);
-      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
+      expect(calls.filter((c) => c.step === 'NotifyPayment').map((c) => c.payload.milestone)).toContain(
+        'MIDTERM_PASSED',
+      );
     });
 
     it('an NGO that never uploads is reminded, then escalated, then the purchase is terminated', async () => {
@@ -448,6 +470,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanMidterm',
         'ConcludeMidterm',
         'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
       ]);
     });
   });
@@ -512,8 +538,14 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanMidterm',
         'ConcludeMidterm',
         'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
       ]);
-      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
+      expect(calls.filter((c) => c.step === 'NotifyPayment').map((c) => c.payload.milestone)).toContain(
+        'MIDTERM_PASSED',
+      );
     });
 
     it('a report missing at the deadline is late: the chief extends, and the NGO gets another period', async () => {
@@ -545,7 +577,9 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       await sf.sendTaskSuccess({ taskToken: ask.token, output: JSON.stringify({ decision: 'PASS' }) });
       expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
       expect(calls.filter((c) => c.step === 'AwaitUpload')).toHaveLength(2);
-      expect(calls.at(-1)?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
+      expect(calls.filter((c) => c.step === 'NotifyPayment').map((c) => c.payload.milestone)).toContain(
+        'MIDTERM_PASSED',
+      );
     });
 
     it('a review that terminates ends the purchase TERMINATED with the reviewer’s reason', async () => {
@@ -574,8 +608,138 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       const { engine: sf, calls } = harness({});
       const { executionArn } = await sf.startExecution(start('PUR-M4'));
       expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
-      expect(calls.map((c) => c.step)).toEqual(['NotifyPayment']);
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
+      ]);
       expect(calls[0]?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
+    });
+  });
+
+  describe('third-party evaluation and closing', () => {
+    const evaluation = (name: string) =>
+      ({ stateMachineArn: SM_ARN, name, input: `{"purchaseId":"${name}","resumeAt":"EVALUATION"}` }) as const;
+    const awaitFinal = {
+      next: 'AWAIT_FINAL_REPORT',
+      since: '2026-07-01T00:00:00.000Z',
+      deadline: '2027-01-14T15:59:59.999Z',
+      waitSeconds: 300,
+      graceSeconds: 300,
+    };
+    function sequence(steps: Record<string, unknown>[]) {
+      let i = 0;
+      return () => steps[Math.min(i++, steps.length - 1)];
+    }
+
+    it('final report, agency scores GOOD: the final tranche is notified and the purchase closes', async () => {
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness({
+        PlanEvaluation: sequence([
+          awaitFinal,
+          { next: 'EVALUATE' },
+          { next: 'DONE', grade: 'GOOD', totalTenths: 856 },
+        ]),
+      });
+      const { executionArn } = await sf.startExecution(evaluation('PUR-E1'));
+      const report = await until(() => waiting.find((w) => w.step === 'AwaitUpload'), 'final report wait');
+      await sf.sendTaskSuccess({ taskToken: report.token, output: JSON.stringify({ uploadId: 'f1' }) });
+      const agency = await until(() => waiting.find((w) => w.step === 'RequestEvaluation'), 'agency');
+      await sf.sendTaskSuccess({ taskToken: agency.token, output: JSON.stringify({ decision: 'SUBMIT' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanEvaluation',
+        'AwaitUpload',
+        'PlanEvaluation',
+        'RequestEvaluation',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
+      ]);
+      expect(calls.at(-2)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
+    });
+
+    it('a failed evaluation withholds the final tranche: no final payment step, the purchase closes', async () => {
+      const { engine: sf, calls } = harness({
+        PlanEvaluation: () => ({ next: 'DONE', grade: 'FAIL', totalTenths: 552 }),
+        ConcludeEvaluation: () => ({ finalTranche: 'WITHHOLD' }),
+      });
+      const { executionArn } = await sf.startExecution(evaluation('PUR-E2'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'ClosePurchase',
+      ]);
+    });
+
+    it('no final report: reminder, escalation, recorded missing, and the agency evaluates anyway', async () => {
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness(
+        {
+          PlanEvaluation: sequence([
+            awaitFinal,
+            { next: 'EVALUATE' },
+            { next: 'DONE', grade: 'PASS', totalTenths: 650 },
+          ]),
+        },
+        1,
+      );
+      const { executionArn } = await sf.startExecution(evaluation('PUR-E3'));
+      const agency = await until(() => waiting.find((w) => w.step === 'RequestEvaluation'), 'agency');
+      expect(calls.filter((c) => c.step === 'AwaitUpload').map((c) => c.payload.attempt)).toEqual([
+        'FIRST',
+        'REMINDER',
+        'ESCALATION',
+      ]);
+      expect(calls.map((c) => c.step)).toContain('RecordMissingReport');
+      await sf.sendTaskSuccess({ taskToken: agency.token, output: JSON.stringify({ decision: 'SUBMIT' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.at(-1)?.step).toBe('ClosePurchase');
+    });
+
+    it('an agency that does not answer is reminded, then the evaluation goes to another agency', async () => {
+      // 864,000 s evaluation timeout at 0.001 ms per second: under a second per timeout.
+      const {
+        engine: sf,
+        calls,
+        waiting,
+      } = harness(
+        {
+          PlanEvaluation: sequence([
+            { next: 'EVALUATE' },
+            { next: 'DONE', grade: 'EXCELLENT', totalTenths: 930 },
+          ]),
+        },
+        0.001,
+      );
+      const { executionArn } = await sf.startExecution(evaluation('PUR-E4'));
+      const reassigned = await until(
+        () => waiting.find((w) => w.step === 'RequestEvaluation' && w.attempt === 'ESCALATION'),
+        'reassignment',
+      );
+      await sf.sendTaskSuccess({
+        taskToken: reassigned.token,
+        output: JSON.stringify({ decision: 'SUBMIT' }),
+      });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.filter((c) => c.step === 'RequestEvaluation').map((c) => c.payload.attempt)).toEqual([
+        'FIRST',
+        'REMINDER',
+        'ESCALATION',
+      ]);
+      expect(calls.at(-1)?.step).toBe('ClosePurchase');
     });
   });
 });

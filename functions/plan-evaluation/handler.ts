@@ -1,0 +1,8 @@
+import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { planEvaluation } from '../../shared/usecases/evaluation.js';
+import { contractingDeps } from '../contracting-deps.js';
+import { PurchaseStepInput } from '../workflow-input.js';
+
+const deps = contractingDeps();
+
+export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) => planEvaluation(deps, purchaseId));

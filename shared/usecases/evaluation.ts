@@ -1,0 +1,259 @@
+import { chinaCalendarDate } from '../domain/china-time.js';
+import { assignAgency, finalTrancheDecision, type Grade } from '../domain/evaluation.js';
+import { tranchePlan } from '../domain/payments.js';
+import { trackRecordEntry } from '../domain/track-record.js';
+import { signTaskLink } from '../links/signing.js';
+import type { Mailer } from '../mail/sender.js';
+import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
+import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
+import type { PurchaseRecord, RecordedDecision, TaskAttempt } from '../persistence/ports.js';
+import { decisionOutput } from './approval-workflow.js';
+import type { ContractingDeps } from './contracting.js';
+import type { TaskCallbacks } from './ports.js';
+
+/**
+ * The third-party evaluation and closing. After the mid-term review the NGO uploads its final
+ * report; an independent agency from the roster (never one linked to the NGO or the bureau)
+ * declares its independence and scores the project; the grade decides the final tranche (paid
+ * in full, or withheld on a fail) and goes into the NGO's track record; the purchase closes.
+ */
+
+const DAY_MS = 86_400_000;
+const SYSTEM = 'system:workflow';
+/** One live evaluation task; an escalation hands it to another agency. */
+const STEP = 'EVALUATION';
+
+export interface EvaluationDeps extends ContractingDeps {
+  trackRecords: TrackRecordRepository;
+}
+
+export type EvaluationStep =
+  | { next: 'AWAIT_FINAL_REPORT'; since: string; deadline: string; waitSeconds: number; graceSeconds: number }
+  | { next: 'EVALUATE' }
+  | { next: 'DONE'; grade: Grade; totalTenths: number };
+
+async function load(deps: ContractingDeps, purchaseId: string): Promise<PurchaseRecord> {
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  if (!purchase) throw new Error(`purchase ${purchaseId} does not exist`);
+  return purchase;
+}
+
+function submitted(purchase: PurchaseRecord): RecordedDecision | undefined {
+  const decision = purchase.decisions[`${STEP}:ESCALATED`] ?? purchase.decisions[STEP];
+  return decision?.decision === 'SUBMIT' ? decision : undefined;
+}
+
+export async function planEvaluation(deps: ContractingDeps, purchaseId: string): Promise<EvaluationStep> {
+  const purchase = await load(deps, purchaseId);
+  if (purchase.evaluation?.grade && purchase.evaluation.total !== undefined) {
+    return {
+      next: 'DONE',
+      grade: purchase.evaluation.grade as Grade,
+      totalTenths: purchase.evaluation.total,
+    };
+  }
+  const decision = submitted(purchase);
+  if (decision) {
+    const data = decision.data as { grade: Grade; totalTenths: number };
+    return { next: 'DONE', grade: data.grade, totalTenths: data.totalTenths };
+  }
+  const since = purchase.midterm?.passedAt ?? purchase.contract?.signedAt ?? purchase.createdAt;
+  const report = (await deps.deliverables.listDeliverables(purchaseId)).some(
+    (d) =>
+      d.kind === 'FINAL_REPORT' && d.status === 'ACCEPTED' && Date.parse(d.uploadedAt) >= Date.parse(since),
+  );
+  // A report that never came is recorded, and the agency evaluates what there is.
+  const gaveUp = (await deps.purchases.listAudit(purchaseId)).some(
+    (e) => e.action === 'final-report.missing',
+  );
+  if (report || gaveUp || purchase.evaluation?.agencyId) return { next: 'EVALUATE' };
+  const due =
+    purchase.proposal.deliverables.find((d) => d.kind === 'FINAL_REPORT')?.dueDate ??
+    purchase.proposal.term.end;
+  const graceMs = deps.lifecycle.midterm.graceDays * DAY_MS;
+  const deadline = Date.parse(`${due}T23:59:59.999+08:00`) + graceMs;
+  const now = Date.parse(deps.now());
+  return {
+    next: 'AWAIT_FINAL_REPORT',
+    since,
+    deadline: new Date(deadline).toISOString(),
+    waitSeconds: Math.max(60, Math.ceil((deadline - now) / 1000)),
+    graceSeconds: Math.max(60, graceMs / 1000),
+  };
+}
+
+/** The NGO sent no final report after the reminder and the escalation: recorded, and the evaluation goes on. */
+export async function recordMissingFinalReport(deps: ContractingDeps, purchaseId: string): Promise<void> {
+  await deps.purchases.change({
+    purchaseId,
+    audit: { actor: SYSTEM, action: 'final-report.missing', detail: {} },
+    eventId: 'final-report.missing',
+    now: deps.now(),
+  });
+}
+
+/**
+ * Assigns an independent agency (a new one on escalation) and gives it the evaluation link:
+ * the page asks it to declare independence before it sees any file.
+ */
+export async function requestEvaluation(
+  deps: EvaluationDeps & {
+    mailer: Mailer;
+    callbacks: TaskCallbacks;
+    linkKey: () => Promise<Buffer>;
+    baseUrl: string;
+  },
+  input: { purchaseId: string; attempt: TaskAttempt; taskToken: string },
+): Promise<{ taskId: string; agencyId: string }> {
+  let purchase = await load(deps, input.purchaseId);
+  const roster = deps.lifecycle.evaluation.agencies;
+  const current = purchase.evaluation?.agencyId;
+  const escalated = input.attempt === 'ESCALATION';
+  // First assignment, or the one reassignment an escalation makes (a retry finds it done).
+  const reassign = escalated && (purchase.evaluation?.excludedAgencies ?? []).length === 0;
+  if (!current || reassign) {
+    const exclude = escalated && current ? [current] : [];
+    const agency = assignAgency(roster, {
+      ngoCreditCode: purchase.proposal.ngo.creditCode,
+      purchaseId: purchase.purchaseId,
+      exclude,
+    });
+    purchase = await deps.purchases.change({
+      purchaseId: purchase.purchaseId,
+      set: { evaluation: { agencyId: agency.id, excludedAgencies: exclude } },
+      audit: {
+        actor: SYSTEM,
+        action: 'evaluation.assigned',
+        detail: { agencyId: agency.id, replaces: exclude[0] ?? null },
+      },
+      eventId: `evaluation.assigned:${escalated ? 'escalation' : 'first'}`,
+      now: deps.now(),
+    });
+  }
+  const agencyId = purchase.evaluation?.agencyId as string;
+  const agency = roster.find((a) => a.id === agencyId);
+  if (!agency) throw new Error(`agency ${agencyId} is not in the roster`);
+  const now = deps.now();
+  const { task } = await deps.tasks.openTask({
+    purchaseId: purchase.purchaseId,
+    stepKey: escalated ? `${STEP}:ESCALATED` : STEP,
+    purpose: 'EVALUATION',
+    attempt: input.attempt,
+    assignee: { name: agency.name, email: agency.email, role: 'EVALUATOR' },
+    taskToken: input.taskToken,
+    context: { agencyId },
+    expiresAt: new Date(Date.parse(now) + deps.lifecycle.evaluation.timeoutSeconds * 1000).toISOString(),
+    now,
+  });
+  if (task.status === 'DECIDED' && task.decision) {
+    await deps.callbacks.succeed(input.taskToken, decisionOutput(task.decision));
+    await deps.tasks.markDelivered(task.taskId, deps.now());
+    return { taskId: task.taskId, agencyId };
+  }
+  // The new agency is asked afresh; the reminder goes to the same agency.
+  const kind: TaskAttempt = escalated ? 'FIRST' : input.attempt;
+  if (await deps.tasks.claimMail(task.taskId, kind)) {
+    try {
+      const mail = renderTaskMail(
+        taskMailModel({
+          purpose: 'EVALUATION',
+          purchaseId: purchase.purchaseId,
+          proposal: purchase.proposal,
+          attempt: kind,
+          link: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
+          expiresAt: task.expiresAt,
+          recipientName: agency.name,
+        }),
+      );
+      await deps.mailer.send({ to: agency.email, ...mail });
+    } catch (error) {
+      await deps.tasks.unclaimMail(task.taskId, kind);
+      throw error;
+    }
+  }
+  return { taskId: task.taskId, agencyId };
+}
+
+/**
+ * Records the grade, adds it to the NGO's track record and decides the final tranche: paid in
+ * full, or withheld on a fail (or when no agency submitted a score at all).
+ */
+export async function concludeEvaluation(
+  deps: EvaluationDeps,
+  purchaseId: string,
+): Promise<{ finalTranche: 'PAY_IN_FULL' | 'WITHHOLD' }> {
+  const purchase = await load(deps, purchaseId);
+  const decision = submitted(purchase);
+  const now = deps.now();
+  const grade = (decision?.data?.grade as Grade | undefined) ?? undefined;
+  const total = decision?.data?.totalTenths as number | undefined;
+  const finalTranche = grade ? finalTrancheDecision(grade) : 'WITHHOLD';
+  if (grade && total !== undefined) {
+    const entry = trackRecordEntry({ purchaseId, grade, total, evaluatedAt: decision?.at ?? now });
+    await deps.trackRecords.addEvaluation(purchase.proposal.ngo.creditCode, entry);
+  }
+  if (!purchase.evaluation?.grade) {
+    await deps.purchases.change({
+      purchaseId,
+      set: {
+        evaluation: {
+          ...(purchase.evaluation ?? { agencyId: 'none' }),
+          ...(grade ? { grade, total } : {}),
+          evaluatedAt: decision?.at ?? now,
+        },
+      },
+      audit: {
+        actor: decision?.by ?? SYSTEM,
+        action: 'evaluation.concluded',
+        detail: { grade: grade ?? 'NONE', totalTenths: total ?? null, finalTranche },
+      },
+      eventId: 'evaluation.concluded',
+      now,
+    });
+  }
+  if (finalTranche === 'WITHHOLD') {
+    const last = tranchePlan(purchase.proposal).find((t) => t.milestone === 'EVALUATION_PASSED');
+    if (last) {
+      await deps.payments.closePayment({
+        purchaseId,
+        tranche: last.tranche,
+        milestone: last.milestone,
+        amountFen: last.amountFen,
+        status: 'WITHHELD',
+        reason: grade ? `third-party evaluation graded ${grade}` : 'no evaluation was submitted',
+        now,
+      });
+    }
+  }
+  return { finalTranche };
+}
+
+/** The purchase ends CLOSED: the budget not paid out returns to its line; the audit chain is checked. */
+export async function closePurchase(deps: EvaluationDeps, purchaseId: string): Promise<void> {
+  const purchase = await load(deps, purchaseId);
+  if (purchase.stage !== 'EVALUATION') return;
+  const now = deps.now();
+  const payments = await deps.payments.listPayments(purchaseId);
+  const keepFen = payments
+    .filter((p) => p.status === 'NOTIFIED' || p.status === 'CONFIRMED')
+    .reduce((sum, p) => sum + p.amountFen, 0);
+  let budget = purchase.budget;
+  if (budget?.status === 'RESERVED') {
+    await deps.budgets.release({ lineId: budget.lineId, purchaseId, keepFen, now });
+    budget = { ...budget, status: 'RELEASED', at: now };
+  }
+  const chain = await deps.purchases.verifyAuditChain(purchaseId);
+  await deps.purchases.change({
+    purchaseId,
+    from: 'EVALUATION',
+    to: 'CLOSED',
+    set: { closedAt: now, ...(budget ? { budget } : {}) },
+    audit: {
+      actor: SYSTEM,
+      action: 'purchase.closed',
+      detail: { paidOrDueFen: keepFen, auditChainValid: chain.valid, closedOn: chinaCalendarDate(now) },
+    },
+    eventId: 'purchase.closed',
+    now,
+  });
+}
