@@ -194,7 +194,67 @@ async function main(): Promise<void> {
       });
       console.log(`  ${finance} got "${second.subject}", confirmed the transfer -> HTTP ${done.status}`);
     }
-    const ended = await users.waitForStage(officer, firstId, ['EVALUATION', 'TERMINATED']);
+    if (variant !== 'terminate') {
+      await users.waitForStage(officer, firstId, ['EVALUATION']);
+      const failing = process.argv.includes('--fail-evaluation');
+      console.log(
+        `\n   Third-party evaluation${failing ? ' (failed)' : ''}: the NGO uploads its final report, an independent agency declares and scores.`,
+      );
+      const askFinal = await users.waitForMail(
+        ngo.contactEmail,
+        (m) => (m.body.text ?? '').includes(firstId),
+        seen,
+      );
+      const final = await users.ngoUpload(UsersClient.ngoLinkIn(askFinal), {
+        kind: 'FINAL_REPORT',
+        name: '终期报告.pdf',
+        type: 'application/pdf',
+        bytes: samplePdf(`Final report ${firstId}`),
+      });
+      console.log(`  NGO got "${askFinal.subject}", posted its final report -> S3 ${final.uploadStatus}`);
+      const agencies = settings.lifecycle.evaluation.agencies.map((a) => a.email);
+      const invitation = await users.waitForMail(
+        '',
+        (m) => m.destination.to.some((to) => agencies.includes(to)) && (m.body.text ?? '').includes(firstId),
+        seen,
+      );
+      const evaluationLink = UsersClient.linkIn(invitation);
+      const declarationPage = await users.open(evaluationLink);
+      const declared = await users.decide(evaluationLink, {
+        nonce: declarationPage.nonce,
+        fields: { declare: '1' },
+      });
+      const scores = failing
+        ? { PROFESSIONAL_SERVICE: '55', OUTCOMES: '52', MANAGEMENT: '60' }
+        : { PROFESSIONAL_SERVICE: '88', OUTCOMES: '84.5', MANAGEMENT: '90' };
+      const scored = await users.decide(evaluationLink, {
+        nonce: declarationPage.nonce,
+        decision: 'SUBMIT',
+        comment: failing
+          ? '服务成效明显不足。Outcomes fall well short.'
+          : '服务规范，成效良好。Sound service, good outcomes.',
+        fields: Object.fromEntries(Object.entries(scores).map(([k, v]) => [`score_${k}`, v])),
+      });
+      console.log(
+        `  ${invitation.destination.to[0]} got "${invitation.subject}", declared independence (HTTP ${declared.status}), scored ${JSON.stringify(scores)} (HTTP ${scored.status})`,
+      );
+      if (!failing) {
+        const last = await users.waitForMail(
+          finance,
+          (m) => (m.body.text ?? '').includes(firstId) && m.subject.startsWith('Payment due'),
+          seen,
+        );
+        const link = UsersClient.linkIn(last);
+        const page = await users.open(link);
+        const done = await users.decide(link, {
+          nonce: page.nonce,
+          decision: 'CONFIRM',
+          reference: 'BOC-20261127-000789',
+        });
+        console.log(`  ${finance} got "${last.subject}", confirmed the transfer -> HTTP ${done.status}`);
+      }
+    }
+    const ended = await users.waitForStage(officer, firstId, ['CLOSED', 'TERMINATED']);
     const settled =
       (await waitFor(async () => {
         const view = await users.purchase(officer, firstId);

@@ -100,7 +100,7 @@ export class UsersClient {
     return ((await res.json()) as { emails: MailboxMail[] }).emails;
   }
 
-  /** The first mail to `to` that `matches` and was not `seen` before. */
+  /** The first mail to `to` (any recipient when empty) that `matches` and was not `seen` before. */
   async waitForMail(
     to: string,
     matches: (m: MailboxMail) => boolean,
@@ -110,7 +110,7 @@ export class UsersClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await this.mails()).find(
-        (m) => m.destination.to.includes(to) && !seen.has(m.messageId) && matches(m),
+        (m) => (to === '' || m.destination.to.includes(to)) && !seen.has(m.messageId) && matches(m),
       );
       if (found) {
         seen.add(found.messageId);
@@ -170,13 +170,21 @@ export class UsersClient {
   /** Posts the page's form, as the Approve or Reject button does. */
   async decide(
     link: string,
-    form: { nonce?: string; decision: string; comment?: string; reference?: string },
+    form: {
+      nonce?: string;
+      decision?: string;
+      comment?: string;
+      reference?: string;
+      /** Other fields of the page's form, e.g. `declare` or `score_<CRITERION>`. */
+      fields?: Record<string, string>;
+    },
   ) {
     const body = new URLSearchParams();
     if (form.nonce !== undefined) body.set('nonce', form.nonce);
-    body.set('decision', form.decision);
+    if (form.decision !== undefined) body.set('decision', form.decision);
     body.set('comment', form.comment ?? '');
     if (form.reference !== undefined) body.set('reference', form.reference);
+    for (const [name, value] of Object.entries(form.fields ?? {})) body.set(name, value);
     const res = await fetch(link, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
