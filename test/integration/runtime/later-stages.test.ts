@@ -6,9 +6,10 @@ import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposal
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 
 /**
- * The mid-term review on the local runtime, over HTTP and the mailbox only: the NGO uploads
- * its report from its page, the section chief passes it (second tranche to finance) or, on
- * another purchase, asks for rectification once and then terminates it.
+ * The stages after contracting on the local runtime, over HTTP and the mailbox only: the NGO
+ * uploads its reports from its page, the section chief passes the mid-term report (second
+ * tranche) or asks for rectification and terminates; an independent agency declares and
+ * scores; the grade decides the final tranche; the purchase closes; a failed NGO is barred.
  */
 
 const settings = loadSettings('config/settings.json');
@@ -103,5 +104,84 @@ describe('mid-term review on the local runtime', () => {
     });
     expect(view.deliverables?.filter((d) => d.kind === 'MIDTERM_REPORT')).toHaveLength(2);
     expect(view.auditChain.valid).toBe(true);
+  });
+});
+
+async function evaluate(purchaseId: string, scores: Record<string, string>) {
+  const agencies = settings.lifecycle.evaluation.agencies.map((a) => a.email);
+  const invitation = await users().waitForMail(
+    '',
+    (m) => m.destination.to.some((to) => agencies.includes(to)) && about(purchaseId)(m),
+    seen,
+  );
+  // Never the agency linked to the NGO (the sample roster links one to it).
+  const linked = settings.lifecycle.evaluation.agencies.find((a) =>
+    a.linkedNgoCreditCodes.includes(ngo.creditCode),
+  );
+  expect(invitation.destination.to).not.toContain(linked?.email);
+  const link = UsersClient.linkIn(invitation);
+  const before = await users().open(link);
+  expect(before.html).not.toContain('X-Amz-Signature');
+  const declared = await users().decide(link, { nonce: before.nonce, fields: { declare: '1' } });
+  expect(declared.status).toBe(200);
+  expect(declared.html).toContain('X-Amz-Signature');
+  const scored = await users().decide(link, {
+    nonce: before.nonce,
+    decision: 'SUBMIT',
+    comment: 'scored',
+    fields: Object.fromEntries(Object.entries(scores).map(([k, v]) => [`score_${k}`, v])),
+  });
+  expect(scored.status).toBe(200);
+}
+
+async function atEvaluation(): Promise<string> {
+  const purchaseId = await atMidterm();
+  await uploadFromMail(purchaseId, 'MIDTERM_REPORT', `report ${purchaseId}`);
+  await decideFromMail(chief, purchaseId, { decision: 'PASS' });
+  await decideFromMail(finance, purchaseId, { decision: 'CONFIRM', reference: 'CCB-2026-0002' });
+  await users().waitForStage(officer, purchaseId, ['EVALUATION']);
+  await uploadFromMail(purchaseId, 'FINAL_REPORT', `final ${purchaseId}`);
+  return purchaseId;
+}
+
+describe('evaluation and closing on the local runtime', () => {
+  it('a GOOD grade pays the final tranche and the purchase closes with a verified audit chain', async () => {
+    const purchaseId = await atEvaluation();
+    await evaluate(purchaseId, { PROFESSIONAL_SERVICE: '88', OUTCOMES: '84.5', MANAGEMENT: '90' });
+    await decideFromMail(finance, purchaseId, { decision: 'CONFIRM', reference: 'CCB-2026-0003' });
+    const view = await users().waitForStage(officer, purchaseId, ['CLOSED']);
+    for (let i = 0; i < 50 && view.payments?.some((p) => p.status !== 'CONFIRMED'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      Object.assign(view, await users().purchase(officer, purchaseId));
+    }
+    expect(view.payments?.map((p) => [p.tranche, p.status])).toEqual([
+      [1, 'CONFIRMED'],
+      [2, 'CONFIRMED'],
+      [3, 'CONFIRMED'],
+    ]);
+    expect(view.audit.find((e) => e.action === 'evaluation.concluded')?.detail).toMatchObject({
+      grade: 'GOOD',
+      finalTranche: 'PAY_IN_FULL',
+    });
+    expect(view.audit.find((e) => e.action === 'purchase.closed')?.detail).toMatchObject({
+      auditChainValid: true,
+    });
+    expect(view.auditChain.valid).toBe(true);
+  });
+
+  it('a FAIL withholds the final tranche, closes, and bars the NGO from new proposals', async () => {
+    const purchaseId = await atEvaluation();
+    await evaluate(purchaseId, { PROFESSIONAL_SERVICE: '55', OUTCOMES: '52', MANAGEMENT: '60' });
+    const view = await users().waitForStage(officer, purchaseId, ['CLOSED']);
+    expect(view.payments?.map((p) => [p.tranche, p.status])).toEqual([
+      [1, 'CONFIRMED'],
+      [2, 'CONFIRMED'],
+      [3, 'WITHHELD'],
+    ]);
+    const again = await users().submit(officer, largeElderlyCareProposal());
+    expect(again.status).toBe(400);
+    expect(again.body.errors).toEqual([
+      expect.objectContaining({ field: 'ngo.creditCode', rule: 'ngo-barred' }),
+    ]);
   });
 });
