@@ -471,7 +471,7 @@ describe('closePurchase', () => {
   });
 
   it('leaves a purchase that is not in EVALUATION as it is', async () => {
-    const other = 'PUR-2026-NOTEVALUATINGAAAA';
+    const other = 'PUR-2026-NOTEVALUATINGAAA';
     fakes.purchases.seed(purchaseRecord(other, PROPOSAL, { stage: 'MIDTERM_REVIEW' }));
 
     await closePurchase(deps(), other);
