@@ -160,6 +160,46 @@ describe('contracting on the local runtime', () => {
     expect((await users().purchase(officer, purchaseId)).deliverables).toEqual([]);
   });
 
+  it('the bucket refuses what the grant does not cover: a larger file, another key (outside the prefix)', async () => {
+    const purchaseId = await approvedPurchase();
+    const page = await ngoPageFor(purchaseId);
+    const url = new URL(page);
+    url.pathname = `${url.pathname}/uploads`;
+    const small = samplePdf(`grant ${purchaseId}`);
+    const grantReply = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'SIGNED_CONTRACT',
+        fileName: 'c.pdf',
+        contentType: 'application/pdf',
+        size: small.length,
+      }),
+    });
+    const grant = (await grantReply.json()) as {
+      url: string;
+      fields: Record<string, string>;
+      maxBytes: number;
+    };
+    const post = async (fields: Record<string, string>, bytes: Uint8Array) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      form.set('file', new Blob([bytes], { type: 'application/pdf' }), 'c.pdf');
+      return fetch(grant.url, { method: 'POST', body: form });
+    };
+    const tooLarge = await post(grant.fields, new Uint8Array(grant.maxBytes + 1));
+    expect(tooLarge.status).toBeGreaterThanOrEqual(400);
+    const elsewhere = await post(
+      { ...grant.fields, key: `uploads/PUR-2026-OTHERPURCHASE0000/SIGNED_CONTRACT/x/c.pdf` },
+      small,
+    );
+    expect(elsewhere.status).toBe(403);
+    const outside = await post({ ...grant.fields, key: 'contracts/evil.pdf' }, small);
+    expect(outside.status).toBe(403);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await users().purchase(officer, purchaseId)).deliverables).toEqual([]);
+  });
+
   it('records an upload once when its event is delivered twice', async () => {
     const purchaseId = await approvedPurchase();
     const page = await ngoPageFor(purchaseId);

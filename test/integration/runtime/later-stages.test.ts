@@ -144,6 +144,28 @@ async function atEvaluation(): Promise<string> {
   return purchaseId;
 }
 
+describe('a restart while the mid-term report is awaited', () => {
+  it('loses nothing: the mailed NGO page link still works and the review goes on', async () => {
+    const purchaseId = await atMidterm();
+    const ask = await users().waitForMail(ngo.contactEmail, about(purchaseId), seen);
+    await app.restart();
+    officer = await users().devToken('officer-qian', ['staff'], 'qian.officer@civil-affairs.example.gov.cn');
+    const posted = await users().ngoUpload(UsersClient.ngoLinkIn(ask), {
+      kind: 'MIDTERM_REPORT',
+      name: 'report.pdf',
+      type: 'application/pdf',
+      bytes: samplePdf(`after restart ${purchaseId}`),
+    });
+    expect(posted.uploadStatus).toBe(204);
+    await decideFromMail(chief, purchaseId, { decision: 'PASS' });
+    const view = await users().waitForStage(officer, purchaseId, ['EVALUATION']);
+    expect(view.audit.filter((e) => e.action === 'payment.notified').map((e) => e.detail.tranche)).toEqual([
+      1, 2,
+    ]);
+    expect(view.auditChain.valid).toBe(true);
+  });
+});
+
 describe('evaluation and closing on the local runtime', () => {
   it('a GOOD grade pays the final tranche and the purchase closes with a verified audit chain', async () => {
     const purchaseId = await atEvaluation();
