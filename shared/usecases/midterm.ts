@@ -106,7 +106,7 @@ export async function planMidterm(deps: ContractingDeps, purchaseId: string): Pr
 /** The chief passed the report: the purchase moves on to the third-party evaluation. */
 export async function concludeMidterm(deps: ContractingDeps, purchaseId: string): Promise<void> {
   const purchase = await deps.purchases.getPurchase(purchaseId);
-  if (!purchase || purchase.stage !== 'MIDTERM_REVIEW') return;
+  if (purchase?.stage !== 'MIDTERM_REVIEW') return;
   const step = await planMidterm(deps, purchaseId);
   if (step.next !== 'PASSED')
     throw new Error(`the mid-term review of ${purchaseId} has not passed (next: ${step.next})`);

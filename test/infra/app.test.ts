@@ -83,7 +83,13 @@ describe('functions', () => {
       .filter(([, f]) => f.Properties.Environment?.Variables?.MAIL_FROM)
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort();
-    expect(mailing).toEqual(['AwaitUpload', 'ConcludeApproval', 'RejectPurchase', 'RequestDecision', 'RequestEvaluation']);
+    expect(mailing).toEqual([
+      'AwaitUpload',
+      'ConcludeApproval',
+      'RejectPurchase',
+      'RequestDecision',
+      'RequestEvaluation',
+    ]);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));
     const sesRoles = policies
       .filter((p) =>
