@@ -7,11 +7,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalLevel } from '../../shared/config/settings.js';
-import { formatYuan } from '../../shared/domain/money.js';
 import {
-  largeElderlyCareProposal,
-  smallMinorProtectionProposal,
-} from '../../shared/domain/sample-proposals.js';
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from '../../shared/domain/live-samples.js';
+import { formatYuan } from '../../shared/domain/money.js';
 import { repoRoot } from '../paths.js';
 import { loadSettings } from '../settings.js';
 import { synthesizeApp } from '../synth.js';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     };
 
     console.log('\n1. A ¥480,000 elderly-care purchase: above the threshold, so three approvers.');
-    const first = await users.submit(officer, largeElderlyCareProposal());
+    const first = await users.submit(officer, largeElderlyCareProposalToday());
     const firstId = String(first.body.purchaseId);
     console.log(`  POST /purchases -> HTTP ${first.status} ${firstId}`);
     await act(firstId, 'SECTION_CHIEF', 'APPROVE', '服务内容清晰，同意。Clear scope, approved.');
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     console.log(
       '\n   Contracting: the NGO uploads the signed contract from its page, the section chief countersigns.',
     );
-    const ngo = largeElderlyCareProposal().ngo;
+    const ngo = largeElderlyCareProposalToday().ngo;
     const invitation = await users.waitForMail(
       ngo.contactEmail,
       (m) => (m.body.text ?? '').includes(firstId),
@@ -274,7 +274,7 @@ async function main(): Promise<void> {
     console.log(`  RESULT: ${settled.stage}`);
 
     console.log('\n2. A ¥120,000 minor-protection purchase: the section chief rejects it.');
-    const second = await users.submit(officer, smallMinorProtectionProposal());
+    const second = await users.submit(officer, smallMinorProtectionProposalToday());
     const secondId = String(second.body.purchaseId);
     console.log(`  POST /purchases -> HTTP ${second.status} ${secondId}`);
     await act(

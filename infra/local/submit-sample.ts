@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  largeElderlyCareProposal,
-  smallMinorProtectionProposal,
-} from '../../shared/domain/sample-proposals.js';
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from '../../shared/domain/live-samples.js';
 import { repoRoot } from '../paths.js';
 import { UsersClient } from './users.js';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
   const users = new UsersClient(urls);
   const token = await users.devToken('officer-sample', ['staff'], 'officer@civil-affairs.example.gov.cn');
-  const proposal = which === 'large' ? largeElderlyCareProposal() : smallMinorProtectionProposal();
+  const proposal = which === 'large' ? largeElderlyCareProposalToday() : smallMinorProtectionProposalToday();
   const { status, body } = await users.submit(token, proposal);
   if (status !== 201) throw new Error(`POST /purchases answered ${status}: ${JSON.stringify(body)}`);
   console.log(

@@ -104,3 +104,31 @@ export function smallMinorProtectionProposal(): Proposal {
     budgetLineRef: '2026-MZ-MINOR-01',
   });
 }
+
+const DAY_MS = 86_400_000;
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+/**
+ * A sample moved in time for anything that runs on the real clock (the demo, `npm run sample`,
+ * the tests that drive the local runtime): its twelve-month term ends `daysLeft` days after
+ * `today`, so the mid-term report is already due and the final report soon. Every date keeps
+ * its place in the term, the budget line moves to the term's first year, and the title's year
+ * follows. The fixed samples above stay as they are for deterministic unit tests.
+ */
+export function liveSample(proposal: Proposal, today: string, daysLeft = 40): Proposal {
+  const end = addDays(today, daysLeft);
+  const start = addDays(end, -daysBetween(proposal.term.start, proposal.term.end));
+  const shift = daysBetween(proposal.term.start, start);
+  const oldYear = proposal.term.start.slice(0, 4);
+  const newYear = start.slice(0, 4);
+  return {
+    ...proposal,
+    title: proposal.title.replace(oldYear, newYear),
+    term: { start, end },
+    deliverables: proposal.deliverables.map((d) => ({ ...d, dueDate: addDays(d.dueDate, shift) })),
+    budgetLineRef: `${newYear}${proposal.budgetLineRef.slice(4)}`,
+  };
+}

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type PurchaseView, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
-import { largeElderlyCareProposal } from '../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposalToday } from '../../shared/domain/live-samples.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { launchChromium, requireChromium } from './browser.js';
 
@@ -18,7 +18,7 @@ import { launchChromium, requireChromium } from './browser.js';
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
 const approvers = loadSettings('config/settings.json').policy.approval.approvers;
 const chief = approvers.SECTION_CHIEF;
-const proposal = largeElderlyCareProposal();
+const proposal = largeElderlyCareProposalToday();
 
 let app: LocalAppUnderTest | undefined;
 let browser: Browser | undefined;

@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../infra/local/sample-files.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import { largeElderlyCareProposal } from '../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposalToday } from '../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { launchChromium, requireChromium } from './browser.js';
 
@@ -20,7 +20,7 @@ import { launchChromium, requireChromium } from './browser.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
 const SIGNED_NAME = 'signed-contract-stamped.pdf';
-const proposal = largeElderlyCareProposal();
+const proposal = largeElderlyCareProposalToday();
 
 let app: LocalAppUnderTest | undefined;
 let browser: Browser | undefined;

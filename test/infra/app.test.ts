@@ -77,6 +77,18 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('functions', () => {
+  it("keep their environment under Lambda's 4 KB limit (settings travel in it)", () => {
+    for (const [id, fn] of Object.entries(app.findResources('AWS::Lambda::Function'))) {
+      const variables = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      // Unresolved references are counted as their JSON, which is longer than what they resolve to.
+      const size = Object.entries(variables).reduce(
+        (sum, [k, v]) => sum + k.length + (typeof v === 'string' ? v : JSON.stringify(v)).length,
+        0,
+      );
+      expect(size, id).toBeLessThan(4096);
+    }
+  });
+
   it('gives every function that mails the sender address and ses:SendEmail, and no other function either', () => {
     const functions = app.findResources('AWS::Lambda::Function');
     const mailing = Object.entries(functions)

@@ -8,9 +8,9 @@ import { UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
 import { synthesizeApp } from '../../../infra/synth.js';
 import {
-  largeElderlyCareProposal,
-  smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from '../../../shared/domain/live-samples.js';
 
 /**
  * The synthesized app on the local runtime, driven over HTTP only: links come from the
@@ -97,15 +97,19 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     const anonymous = await fetch(`${runtime.urls.api}/purchases`, { method: 'POST', body: '{}' });
     expect(anonymous.status).toBe(401);
     const ngo = await users.devToken('ngo-1', ['ngo']);
-    expect((await users.submit(ngo, largeElderlyCareProposal())).status).toBe(403);
-    const bad = await users.submit(officer, { ...largeElderlyCareProposal(), totalFen: 12.5, colour: 'red' });
+    expect((await users.submit(ngo, largeElderlyCareProposalToday())).status).toBe(403);
+    const bad = await users.submit(officer, {
+      ...largeElderlyCareProposalToday(),
+      totalFen: 12.5,
+      colour: 'red',
+    });
     expect(bad.status).toBe(400);
     const fields = (bad.body.errors as { field: string }[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['totalFen', 'colour']));
   });
 
   it('drives a purchase above the threshold through three approvals to APPROVED', async () => {
-    const submitted = await users.submit(officer, largeElderlyCareProposal());
+    const submitted = await users.submit(officer, largeElderlyCareProposalToday());
     expect(submitted.status).toBe(201);
     const purchaseId = String(submitted.body.purchaseId);
     for (const level of ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const)
@@ -123,7 +127,7 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
   });
 
   it('ends REJECTED with the approver’s reason, and the link then shows who decided', async () => {
-    const submitted = await users.submit(officer, smallMinorProtectionProposal());
+    const submitted = await users.submit(officer, smallMinorProtectionProposalToday());
     const purchaseId = String(submitted.body.purchaseId);
     const link = await linkFor(purchaseId, 'SECTION_CHIEF');
     const page = await users.open(link);
@@ -146,7 +150,7 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
   });
 
   it('two parallel POSTs on one link record one decision; HEAD, GET and a POST without nonce change nothing', async () => {
-    const submitted = await users.submit(officer, smallMinorProtectionProposal());
+    const submitted = await users.submit(officer, smallMinorProtectionProposalToday());
     const purchaseId = String(submitted.body.purchaseId);
     const link = await linkFor(purchaseId, 'SECTION_CHIEF');
     const before = await users.purchase(officer, purchaseId);
@@ -167,7 +171,7 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
   });
 
   it('refuses tampered links with 403 and reveals nothing', async () => {
-    const submitted = await users.submit(officer, smallMinorProtectionProposal());
+    const submitted = await users.submit(officer, smallMinorProtectionProposalToday());
     const link = await linkFor(String(submitted.body.purchaseId), 'SECTION_CHIEF');
     const tampered = link.replace(/sig=(.)/, (_, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
     const forged = await users.open(tampered);
@@ -179,7 +183,7 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
   });
 
   it('continues a pending purchase after a restart, and the e-mailed link still works', async () => {
-    const submitted = await users.submit(officer, largeElderlyCareProposal());
+    const submitted = await users.submit(officer, largeElderlyCareProposalToday());
     const purchaseId = String(submitted.body.purchaseId);
     await approve(purchaseId, 'SECTION_CHIEF');
     const pendingLink = await linkFor(purchaseId, 'FINANCE_SECTION');

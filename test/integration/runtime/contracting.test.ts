@@ -4,7 +4,7 @@ import { sampleExecutable, samplePdf } from '../../../infra/local/sample-files.j
 import { objectCreatedRecord } from '../../../infra/local/services/s3.js';
 import { UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 
 /**
@@ -16,7 +16,7 @@ import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../s
 const settings = loadSettings('config/settings.json');
 const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
 const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
-const ngo = largeElderlyCareProposal().ngo;
+const ngo = largeElderlyCareProposalToday().ngo;
 let app: LocalAppUnderTest;
 let officer: string;
 const seen = new Set<string>();
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 /** Submits the ¥480,000 sample and approves it at all three levels from the mailed links. */
 async function approvedPurchase(): Promise<string> {
-  const submitted = await users().submit(officer, largeElderlyCareProposal());
+  const submitted = await users().submit(officer, largeElderlyCareProposalToday());
   const purchaseId = String(submitted.body.purchaseId);
   await approveAllLevels(users(), officer, purchaseId, seen);
   return purchaseId;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../../infra/local/sample-files.js';
 import { type MailboxMail, UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 
 /**
@@ -15,7 +15,7 @@ import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../s
 const settings = loadSettings('config/settings.json');
 const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
 const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
-const ngo = largeElderlyCareProposal().ngo;
+const ngo = largeElderlyCareProposalToday().ngo;
 let app: LocalAppUnderTest;
 let officer: string;
 const seen = new Set<string>();
@@ -58,7 +58,7 @@ async function uploadFromMail(purchaseId: string, kind: string, text: string) {
 
 /** An approved, countersigned purchase whose first tranche is paid: it waits for the mid-term report. */
 async function atMidterm(): Promise<string> {
-  const submitted = await users().submit(officer, largeElderlyCareProposal());
+  const submitted = await users().submit(officer, largeElderlyCareProposalToday());
   const purchaseId = String(submitted.body.purchaseId);
   await approveAllLevels(users(), officer, purchaseId, seen);
   await uploadFromMail(purchaseId, 'SIGNED_CONTRACT', `signed ${purchaseId}`);
@@ -200,7 +200,7 @@ describe('evaluation and closing on the local runtime', () => {
       [2, 'CONFIRMED'],
       [3, 'WITHHELD'],
     ]);
-    const again = await users().submit(officer, largeElderlyCareProposal());
+    const again = await users().submit(officer, largeElderlyCareProposalToday());
     expect(again.status).toBe(400);
     expect(again.body.errors).toEqual([
       expect.objectContaining({ field: 'ngo.creditCode', rule: 'ngo-barred' }),

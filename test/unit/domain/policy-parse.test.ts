@@ -237,7 +237,6 @@ describe('parseProposal: policy rules after the schema', () => {
       ['serviceItem', 'negative-list'],
       ['staffPlan[0].monthlySalaryFen', 'salary-benchmark'],
       ['budgetLineRef', 'budget-line-year'],
-      ['budgetLineRef', 'budget-line-known'],
     ]);
   });
 
