@@ -19,6 +19,7 @@ import type {
   TaskRepository,
 } from '../persistence/ports.js';
 import { PurchaseRefused } from '../workflow/errors.js';
+import { sendOncePerAttempt } from './human-steps.js';
 import { onceForPurchase } from './once.js';
 import type { Now, TaskCallbacks } from './ports.js';
 
@@ -247,31 +248,26 @@ export async function requestDecision(
     eventId: `${purpose === 'APPROVAL' ? 'approval' : 'task'}.requested:${stepKey}:${input.attempt}`,
     now,
   });
-  if (await deps.tasks.claimMail(task.taskId, input.attempt)) {
-    try {
-      const link = signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey());
-      const approver = deps.settings.approval.approvers[input.level];
-      const mail = renderTaskMail(
-        taskMailModel({
-          purpose,
-          purchaseId: purchase.purchaseId,
-          proposal: purchase.proposal,
-          level: input.level,
-          ...(purpose !== 'APPROVAL' ? { round: input.round ?? 1 } : {}),
-          ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
-          attempt: input.attempt,
-          link,
-          expiresAt: task.expiresAt,
-          recipientName: assignee.name,
-          notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
-        }),
-      );
-      await deps.mailer.send({ to: assignee.email, ...mail });
-    } catch (error) {
-      await deps.tasks.unclaimMail(task.taskId, input.attempt);
-      throw error;
-    }
-  }
+  await sendOncePerAttempt(deps.tasks, task.taskId, input.attempt, async () => {
+    const link = signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey());
+    const approver = deps.settings.approval.approvers[input.level];
+    const mail = renderTaskMail(
+      taskMailModel({
+        purpose,
+        purchaseId: purchase.purchaseId,
+        proposal: purchase.proposal,
+        level: input.level,
+        ...(purpose !== 'APPROVAL' ? { round: input.round ?? 1 } : {}),
+        ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
+        attempt: input.attempt,
+        link,
+        expiresAt: task.expiresAt,
+        recipientName: assignee.name,
+        notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
+      }),
+    );
+    await deps.mailer.send({ to: assignee.email, ...mail });
+  });
   return { taskId: task.taskId };
 }
 

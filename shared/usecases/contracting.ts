@@ -20,6 +20,7 @@ import type {
   TaskAttempt,
   TaskRepository,
 } from '../persistence/ports.js';
+import { decisionOfStep } from './human-steps.js';
 import { onceForPurchase } from './once.js';
 import type { Now, TaskCallbacks } from './ports.js';
 
@@ -97,7 +98,7 @@ export async function issueContract(
 
 /** The countersignature of a round, by the section chief or, after an escalation, the deputy. */
 function countersignDecision(purchase: PurchaseRecord, round: number): RecordedDecision | undefined {
-  return purchase.decisions[`COUNTERSIGN:${round}`] ?? purchase.decisions[`COUNTERSIGN:${round}:ESCALATED`];
+  return decisionOfStep(purchase, `COUNTERSIGN:${round}`);
 }
 
 /** Instants compared as instants: stored timestamps may differ in precision. */

@@ -9,6 +9,7 @@ import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
 import type { PurchaseRecord, RecordedDecision, TaskAttempt } from '../persistence/ports.js';
 import { decisionOutput } from './approval-workflow.js';
 import type { ContractingDeps } from './contracting.js';
+import { decisionOfStep, sendOncePerAttempt } from './human-steps.js';
 import type { TaskCallbacks } from './ports.js';
 
 /**
@@ -39,7 +40,7 @@ async function load(deps: ContractingDeps, purchaseId: string): Promise<Purchase
 }
 
 function submitted(purchase: PurchaseRecord): RecordedDecision | undefined {
-  const decision = purchase.decisions[`${STEP}:ESCALATED`] ?? purchase.decisions[STEP];
+  const decision = decisionOfStep(purchase, STEP);
   return decision?.decision === 'SUBMIT' ? decision : undefined;
 }
 
@@ -152,25 +153,20 @@ export async function requestEvaluation(
   }
   // The new agency is asked afresh; the reminder goes to the same agency.
   const kind: TaskAttempt = escalated ? 'FIRST' : input.attempt;
-  if (await deps.tasks.claimMail(task.taskId, kind)) {
-    try {
-      const mail = renderTaskMail(
-        taskMailModel({
-          purpose: 'EVALUATION',
-          purchaseId: purchase.purchaseId,
-          proposal: purchase.proposal,
-          attempt: kind,
-          link: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
-          expiresAt: task.expiresAt,
-          recipientName: agency.name,
-        }),
-      );
-      await deps.mailer.send({ to: agency.email, ...mail });
-    } catch (error) {
-      await deps.tasks.unclaimMail(task.taskId, kind);
-      throw error;
-    }
-  }
+  await sendOncePerAttempt(deps.tasks, task.taskId, kind, async () => {
+    const mail = renderTaskMail(
+      taskMailModel({
+        purpose: 'EVALUATION',
+        purchaseId: purchase.purchaseId,
+        proposal: purchase.proposal,
+        attempt: kind,
+        link: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
+        expiresAt: task.expiresAt,
+        recipientName: agency.name,
+      }),
+    );
+    await deps.mailer.send({ to: agency.email, ...mail });
+  });
   return { taskId: task.taskId, agencyId };
 }
 

@@ -1,6 +1,7 @@
 import { tranchePlan } from '../domain/payments.js';
-import type { PurchaseRecord, RecordedDecision } from '../persistence/ports.js';
+import type { PurchaseRecord } from '../persistence/ports.js';
 import type { ContractingDeps } from './contracting.js';
+import { decisionOfStep } from './human-steps.js';
 
 /**
  * The mid-term review, read from DynamoDB like every stage: the NGO is reminded before the
@@ -32,11 +33,6 @@ export type MidtermStep =
   | { next: 'PASSED'; round: number }
   | { next: 'TERMINATE'; round: number; reason: string };
 
-/** A decision at a step, by the chief or, after an escalation, the deputy. */
-function decisionAt(purchase: PurchaseRecord, stepKey: string): RecordedDecision | undefined {
-  return purchase.decisions[stepKey] ?? purchase.decisions[`${stepKey}:ESCALATED`];
-}
-
 /** End of a China calendar day, as an instant. */
 function endOfChinaDay(date: string): number {
   return Date.parse(`${date}T23:59:59.999+08:00`);
@@ -53,7 +49,7 @@ export async function planMidterm(deps: ContractingDeps, purchaseId: string): Pr
   let round = 1;
   let since = purchase.contract?.signedAt ?? purchase.contract?.issuedAt ?? purchase.createdAt;
   for (;;) {
-    const review = decisionAt(purchase, `MIDTERM_REVIEW:${round}`);
+    const review = decisionOfStep(purchase, `MIDTERM_REVIEW:${round}`);
     if (review?.decision === 'TERMINATE') return { next: 'TERMINATE', round, reason: review.comment };
     if (review?.decision === 'PASS') return { next: 'PASSED', round };
     if (review?.decision !== 'RECTIFY') break;
@@ -64,7 +60,7 @@ export async function planMidterm(deps: ContractingDeps, purchaseId: string): Pr
   // Late decisions of this round: each EXTEND moves the deadline by the grace period.
   let extensions = 0;
   for (;;) {
-    const late = decisionAt(purchase, `LATE_REPORT:${round}:${extensions + 1}`);
+    const late = decisionOfStep(purchase, `LATE_REPORT:${round}:${extensions + 1}`);
     if (!late) break;
     if (late.decision === 'TERMINATE') return { next: 'TERMINATE', round, reason: late.comment };
     extensions += 1;
@@ -110,7 +106,7 @@ export async function concludeMidterm(deps: ContractingDeps, purchaseId: string)
   const step = await planMidterm(deps, purchaseId);
   if (step.next !== 'PASSED')
     throw new Error(`the mid-term review of ${purchaseId} has not passed (next: ${step.next})`);
-  const pass = decisionAt(purchase, `MIDTERM_REVIEW:${step.round}`);
+  const pass = decisionOfStep(purchase, `MIDTERM_REVIEW:${step.round}`);
   const now = deps.now();
   await deps.purchases.change({
     purchaseId,

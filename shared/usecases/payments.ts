@@ -5,6 +5,7 @@ import type { TrancheMilestone } from '../domain/proposal.js';
 import { signTaskLink } from '../links/signing.js';
 import type { PaymentRecord, PaymentRepository } from '../persistence/lifecycle-ports.js';
 import type { PurchaseRepository, TaskRepository } from '../persistence/ports.js';
+import { sendOncePerAttempt } from './human-steps.js';
 import type { Now } from './ports.js';
 
 /** Publishes a finance notification (the payments SNS topic). */
@@ -73,22 +74,17 @@ export async function notifyPayment(
     },
     now,
   );
-  if (await deps.tasks.claimMail(task.taskId, 'FIRST')) {
-    try {
-      const notice = paymentNotice({
-        purchaseId: purchase.purchaseId,
-        title: purchase.proposal.title,
-        ngo: { name: purchase.proposal.ngo.name, creditCode: purchase.proposal.ngo.creditCode },
-        tranche: { tranche: planned.tranche, milestone: planned.milestone },
-        amountFen: planned.amountFen,
-        dueDate: payment.dueDate ?? dueDate,
-        confirmLink: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
-      });
-      await deps.publisher.publish(notice);
-    } catch (error) {
-      await deps.tasks.unclaimMail(task.taskId, 'FIRST');
-      throw error;
-    }
-  }
+  await sendOncePerAttempt(deps.tasks, task.taskId, 'FIRST', async () => {
+    const notice = paymentNotice({
+      purchaseId: purchase.purchaseId,
+      title: purchase.proposal.title,
+      ngo: { name: purchase.proposal.ngo.name, creditCode: purchase.proposal.ngo.creditCode },
+      tranche: { tranche: planned.tranche, milestone: planned.milestone },
+      amountFen: planned.amountFen,
+      dueDate: payment.dueDate ?? dueDate,
+      confirmLink: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
+    });
+    await deps.publisher.publish(notice);
+  });
   return payment;
 }
