@@ -6,7 +6,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
 import { synthesizeApp } from '../../infra/synth.js';
-import type { ApprovalLevel } from '../../shared/config/settings.js';
+import type { ApprovalLevel, DeploymentSettings } from '../../shared/config/settings.js';
 
 /**
  * The product's synthesized app on the local runtime, for suites that drive it over HTTP:
@@ -30,6 +30,10 @@ export interface LocalAppUnderTest {
 export interface StartLocalAppOptions {
   /** Runtime log lines; silent by default so test output stays readable. */
   log?: (line: string) => void;
+  /** Deployment settings instead of config/settings.json (e.g. a budget line sized for a race). */
+  settings?: DeploymentSettings;
+  /** Real milliseconds per state-machine second; 1000 (real time) by default. */
+  msPerSecond?: number;
 }
 
 /** A TCP port that was free on loopback a moment ago. */
@@ -45,7 +49,7 @@ export function freePort(): Promise<number> {
 }
 
 export async function startLocalApp(options: StartLocalAppOptions = {}): Promise<LocalAppUnderTest> {
-  const assemblyDir = synthesizeApp(mkdtempSync(join(tmpdir(), 'ngo-assembly-')));
+  const assemblyDir = synthesizeApp(mkdtempSync(join(tmpdir(), 'ngo-assembly-')), options.settings);
   const dataDir = mkdtempSync(join(tmpdir(), 'ngo-data-'));
   const removeFolders = () => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -58,7 +62,7 @@ export async function startLocalApp(options: StartLocalAppOptions = {}): Promise
       assemblyDir,
       dataDir,
       ports: { api: apiPort },
-      clock: { msPerSecond: 1000 },
+      clock: { msPerSecond: options.msPerSecond ?? 1000 },
       log: options.log ?? (() => {}),
     });
 
