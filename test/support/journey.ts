@@ -3,7 +3,7 @@ import { samplePdf } from '../../infra/local/sample-files.js';
 import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
-import type { ProposalInput } from '../../shared/domain/proposal.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
 
 /**
  * Plays whole purchases as their users would, over HTTP only, for the resilience suite: many at
@@ -143,7 +143,7 @@ export function defaultSettings(): DeploymentSettings {
  * mid-term and final reports, the section chief passes the mid-term review and an agency
  * declares its independence and scores it GOOD. Returns the closed purchase.
  */
-export async function playPurchase(ctx: JourneyContext, proposal: ProposalInput): Promise<PurchaseView> {
+export async function playPurchase(ctx: JourneyContext, proposal: Proposal): Promise<PurchaseView> {
   const { inboxes, officer, settings } = ctx;
   const users = ctx.users;
   const submitted = await whileDown(() => users().submit(officer, proposal, `journey-${randomUUID()}`));
