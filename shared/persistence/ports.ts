@@ -78,6 +78,8 @@ export interface PurchaseRecord {
   closedAt?: string;
   /** When the NGO was first e-mailed its page link (so a retry does not invite twice). */
   ngoInvitedAt?: string;
+  /** The last unexpected error that stopped the purchase's workflow (its stage is left as it was). */
+  failure?: WorkflowFailureRecord;
   /** Sequence number and hash of the newest audit entry (the chain head). */
   auditSeq: number;
   auditHash: string;
@@ -117,6 +119,15 @@ export interface EvaluationRecord {
   excludedAgencies?: string[];
 }
 
+/** Which workflow step failed unexpectedly, with what error, and when (never a token or secret). */
+export interface WorkflowFailureRecord {
+  /** The state machine's state name, e.g. `Notify first payment`. */
+  state: string;
+  /** The error name Step Functions reported, e.g. `Lambda.Unknown` or `States.Timeout`. */
+  error: string;
+  at: string;
+}
+
 export interface TerminationRecord {
   reason: string;
   by: string;
@@ -138,6 +149,7 @@ export type PurchasePatch = Partial<
     | 'termination'
     | 'closedAt'
     | 'ngoInvitedAt'
+    | 'failure'
   >
 >;
 
@@ -154,6 +166,7 @@ export const PURCHASE_PATCH_FIELDS = [
   'termination',
   'closedAt',
   'ngoInvitedAt',
+  'failure',
 ] as const satisfies readonly (keyof PurchasePatch)[];
 
 export interface AuditInput {

@@ -51,6 +51,7 @@ const OPTIONAL_PURCHASE_FIELDS = [
   'termination',
   'closedAt',
   'ngoInvitedAt',
+  'failure',
 ] as const satisfies readonly (keyof PurchaseRecord)[];
 
 export function auditEntryFromItem(item: Item): AuditEntry {

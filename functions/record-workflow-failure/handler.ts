@@ -1,0 +1,32 @@
+import * as z from 'zod/mini';
+import { tableRepositories } from '../../shared/runtime/repositories.js';
+import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { systemNow } from '../../shared/usecases/ports.js';
+import { recordWorkflowFailure } from '../../shared/usecases/workflow-failure.js';
+
+/**
+ * What the catch-all of the state machine hands over: the purchase, the execution, and the
+ * caught error with the name of the failed state (workflows/steps.ts, recordUnexpectedFailures).
+ * Only the table is needed: no settings, no mail, no token.
+ */
+export const RecordWorkflowFailureInput = z.object({
+  purchaseId: z.string().check(z.regex(/^PUR-\d{4}-[A-Z0-9]{16}$/)),
+  execution: z.string().check(z.minLength(1), z.maxLength(80)),
+  failure: z.object({
+    state: z.string().check(z.minLength(1), z.maxLength(200)),
+    Error: z.string().check(z.minLength(1)),
+    Cause: z.optional(z.string()),
+  }),
+});
+
+const deps = { purchases: tableRepositories().purchases, now: systemNow };
+
+export const handler = workflowStep(RecordWorkflowFailureInput, ({ purchaseId, execution, failure }) =>
+  recordWorkflowFailure(deps, {
+    purchaseId,
+    execution,
+    state: failure.state,
+    error: failure.Error,
+    cause: failure.Cause,
+  }),
+);
