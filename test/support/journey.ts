@@ -50,8 +50,11 @@ export class Inboxes {
     return [...this.known.values()];
   }
 
-  /** The next mail to `to` (any recipient when empty) that `matches` and was not handed out before. */
-  async next(to: string, matches: (m: MailboxMail) => boolean, timeoutMs = 60_000): Promise<MailboxMail> {
+  /**
+   * The next mail to `to` (any recipient when empty) that `matches` and was not handed out before.
+   * The default wait allows for a restart of the runtime and many journeys sharing two CPUs.
+   */
+  async next(to: string, matches: (m: MailboxMail) => boolean, timeoutMs = 180_000): Promise<MailboxMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (const [key, mail] of this.known) {
@@ -103,7 +106,7 @@ function mailKey(mail: MailboxMail): string {
     .digest('hex');
 }
 
-/** Retries a request while the runtime is down or restarting (connection refused or reset, 502/503). */
+/** Retries a request while the runtime is down or restarting (connection refused or reset). */
 export async function whileDown<T>(request: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -122,6 +125,20 @@ function isConnectionError(error: unknown): boolean {
     error instanceof TypeError &&
     ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED'].includes(cause?.code ?? '')
   );
+}
+
+/**
+ * Statuses that are no answer yet: the API answers 503 until its functions are started again,
+ * and a function cut off by a kill or still cold may fail with a 5xx once.
+ */
+function notAnswered(status: number): boolean {
+  return status >= 500;
+}
+
+/** Hooks of one journey (optional). */
+export interface JourneyOptions {
+  /** Called once the proposal is accepted, with the new purchase's id (before the journey goes on). */
+  onSubmitted?: (purchaseId: string) => void;
 }
 
 export interface JourneyContext {
@@ -143,14 +160,14 @@ export function defaultSettings(): DeploymentSettings {
  * mid-term and final reports, the section chief passes the mid-term review and an agency
  * declares its independence and scores it GOOD. Returns the closed purchase.
  */
-export async function playPurchase(ctx: JourneyContext, proposal: Proposal): Promise<PurchaseView> {
-  const { inboxes, officer, settings } = ctx;
-  const users = ctx.users;
-  const submitted = await whileDown(() => users().submit(officer, proposal, `journey-${randomUUID()}`));
-  if (submitted.status !== 201) {
-    throw new Error(`submission refused: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  }
-  const purchaseId = String(submitted.body.purchaseId);
+export async function playPurchase(
+  ctx: JourneyContext,
+  proposal: Proposal,
+  options: JourneyOptions = {},
+): Promise<PurchaseView> {
+  const { inboxes, settings } = ctx;
+  const purchaseId = await submitOnce(ctx, proposal);
+  options.onSubmitted?.(purchaseId);
   const about = (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
   const approvers = settings.policy.approval.approvers;
   const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
@@ -205,6 +222,29 @@ export async function playPurchase(ctx: JourneyContext, proposal: Proposal): Pro
   );
 }
 
+/**
+ * Submits the proposal with one idempotency key for every try, so a submission whose answer a
+ * restart cut off is not registered twice when it is sent again.
+ */
+async function submitOnce(ctx: JourneyContext, proposal: Proposal): Promise<string> {
+  const idempotencyKey = `journey-${randomUUID()}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const submitted = await whileDown(() => ctx.users().submit(ctx.officer, proposal, idempotencyKey)).catch(
+      // A body that is not JSON (a proxy's error page) is no answer either.
+      (error: unknown) => {
+        if (error instanceof SyntaxError) return { status: 502, body: {} as Record<string, unknown> };
+        throw error;
+      },
+    );
+    if (submitted.status === 201 || submitted.status === 200) return String(submitted.body.purchaseId);
+    if (!notAnswered(submitted.status) || Date.now() > deadline) {
+      throw new Error(`submission refused: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    }
+    await sleep(500);
+  }
+}
+
 async function timed<T>(ctx: JourneyContext, request: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const result = await request();
@@ -226,6 +266,11 @@ async function decideOnce(
   for (;;) {
     const page = await whileDown(() => timed(ctx, () => ctx.users().open(link)));
     ctx.trace?.bodies.push(page.html);
+    if (notAnswered(page.status)) {
+      if (Date.now() > deadline) throw new Error(`GET ${link}: HTTP ${page.status}`);
+      await sleep(500);
+      continue;
+    }
     // No form on the page: the step was decided already (a repeat after a restart) or has expired.
     if (!page.nonce) return page.html;
     const { comment, ...rest } = fields;
@@ -247,6 +292,27 @@ async function decideOnce(
   }
 }
 
+/** A file as the NGO page's form sends it. */
+interface UploadFile {
+  readonly kind: string;
+  readonly name: string;
+  readonly type: string;
+  readonly bytes: Uint8Array;
+}
+
+/** What the page's API hands out for one file: where to post it and the signed form fields. */
+interface UploadGrant {
+  readonly status: number;
+  readonly url?: string;
+  readonly fields?: Record<string, string>;
+}
+
+/**
+ * Uploads a deliverable as the NGO does from its page. The signed form is posted again (the
+ * same key) when the storage did not answer, as a browser retries a form: a post that did land
+ * is then the same upload, never a second one. A new grant is asked for only when none was
+ * answered or it has expired, and only after checking that no earlier upload was accepted.
+ */
 async function uploadFromMail(
   ctx: JourneyContext,
   purchaseId: string,
@@ -256,34 +322,66 @@ async function uploadFromMail(
 ): Promise<void> {
   const mail = await ctx.inboxes.next(ngo, (m) => (m.body.text ?? '').includes(purchaseId));
   const page = UsersClient.ngoLinkIn(mail);
-  const deadline = Date.now() + 120_000;
+  const file = { kind, name, type: 'application/pdf', bytes: samplePdf(`${kind} ${purchaseId}`) };
+  const isAccepted = (v: PurchaseView) =>
+    (v.deliverables ?? []).some((d) => d.kind === kind && d.status === 'ACCEPTED');
+  const deadline = Date.now() + 300_000;
+  let last = '';
   for (;;) {
+    if (Date.now() > deadline) throw new Error(`${kind} upload for ${purchaseId}: ${last}`);
+    // A restart may have cut off the answer to an upload that did land: look before asking again.
+    if (isAccepted(await purchaseView(ctx, purchaseId))) return;
     const opened = await whileDown(() => timed(ctx, () => ctx.users().open(page)));
     ctx.trace?.bodies.push(opened.html);
-    // A restart may have cut off the answer to an upload that did land: look before posting again.
-    const current = await purchaseView(ctx, purchaseId);
-    if ((current.deliverables ?? []).some((d) => d.kind === kind && d.status === 'ACCEPTED')) return;
-    const posted = await whileDown(() =>
-      timed(ctx, () =>
-        ctx.users().ngoUpload(page, {
-          kind,
-          name,
-          type: 'application/pdf',
-          bytes: samplePdf(`${kind} ${purchaseId}`),
-        }),
-      ),
-    ).catch(() => ({ presignStatus: 0, uploadStatus: 0 }));
-    if (posted.presignStatus === 200 && posted.uploadStatus >= 200 && posted.uploadStatus < 300) {
-      await waitFor(ctx, purchaseId, (v) =>
-        (v.deliverables ?? []).some((d) => d.kind === kind && d.status === 'ACCEPTED'),
-      );
+    const grant = await whileDown(() => timed(ctx, () => requestGrant(page, file)));
+    if (grant.status !== 200 || !grant.url || !grant.fields) {
+      last = `presign HTTP ${grant.status}`;
+      await sleep(500);
+      continue;
+    }
+    const stored = await postUntilAnswered(grant.url, grant.fields, file);
+    if (stored >= 200 && stored < 300) {
+      await waitFor(ctx, purchaseId, isAccepted, 180_000);
       return;
     }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${kind} upload for ${purchaseId}: presign ${posted.presignStatus}, S3 ${posted.uploadStatus}`,
-      );
-    }
+    // 403: the grant expired while the storage was down; anything else is a refusal worth seeing.
+    last = `S3 HTTP ${stored}`;
+    if (stored !== 403) throw new Error(`${kind} upload for ${purchaseId}: ${last}`);
+  }
+}
+
+async function requestGrant(pageLink: string, file: UploadFile): Promise<UploadGrant> {
+  const url = new URL(pageLink);
+  url.pathname = `${url.pathname}/uploads`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      kind: file.kind,
+      fileName: file.name,
+      contentType: file.type,
+      size: file.bytes.length,
+    }),
+  });
+  const text = await res.text();
+  if (!res.ok) return { status: res.status };
+  const body = JSON.parse(text) as { url: string; fields: Record<string, string> };
+  return { status: res.status, url: body.url, fields: body.fields };
+}
+
+/** Posts the signed form until the storage answers (a 5xx is no answer); returns its status. */
+async function postUntilAnswered(url: string, fields: Record<string, string>, file: UploadFile) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const form = new FormData();
+    for (const [field, value] of Object.entries(fields)) form.set(field, value);
+    form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
+    const status = await whileDown(async () => {
+      const res = await fetch(url, { method: 'POST', body: form });
+      await res.arrayBuffer();
+      return res.status;
+    });
+    if (!notAnswered(status) || Date.now() > deadline) return status;
     await sleep(500);
   }
 }
@@ -297,10 +395,19 @@ async function confirmPayment(ctx: JourneyContext, purchaseId: string, finance: 
   await decideOnce(ctx, link, 'CONFIRM', { reference: `BOC-${purchaseId.slice(-8)}-${tranche}` });
 }
 
+/** The purchase as the officer sees it; an error answer (the API restarting) is asked again. */
 async function purchaseView(ctx: JourneyContext, purchaseId: string): Promise<PurchaseView> {
-  const view = await whileDown(async () => ctx.users().purchase(ctx.officer, purchaseId));
-  ctx.trace?.bodies.push(JSON.stringify(view));
-  return view;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const view = await whileDown(async () => ctx.users().purchase(ctx.officer, purchaseId));
+      ctx.trace?.bodies.push(JSON.stringify(view));
+      return view;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
 }
 
 /** Polls the purchase (slowly: many journeys poll at once) until `done` holds. */
@@ -308,7 +415,7 @@ export async function waitFor(
   ctx: JourneyContext,
   purchaseId: string,
   done: (view: PurchaseView) => boolean,
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<PurchaseView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
