@@ -1,6 +1,9 @@
-import { type CfnElement, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
   Choice,
   Condition,
@@ -20,7 +23,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../infra/nag.js';
 import type { TaskAttempt } from '../shared/persistence/ports.js';
 import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
-import { callbackStep, EscalatingWait, lambdaStep } from './steps.js';
+import { callbackStep, EscalatingWait, lambdaStep, recordUnexpectedFailures } from './steps.js';
 
 export interface PurchaseLifecycleFunctions {
   readonly validateProposal: IFunction;
@@ -42,6 +45,8 @@ export interface PurchaseLifecycleFunctions {
   readonly requestEvaluation: IFunction;
   readonly concludeEvaluation: IFunction;
   readonly closePurchase: IFunction;
+  /** Records an unexpected error on the purchase before the execution ends FAILED. */
+  readonly recordWorkflowFailure: IFunction;
 }
 
 export interface PurchaseLifecycleProps {
@@ -66,6 +71,8 @@ export interface PurchaseLifecycleProps {
  * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
  * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
  * Every stage runs to CLOSED (or REJECTED / TERMINATED), each step re-reading DynamoDB.
+ * An unexpected error in any task (after its retries) is recorded on the purchase and ends
+ * the execution FAILED, which raises the operations alarm: nothing fails without a trace.
  */
 export class PurchaseLifecycle extends Construct {
   readonly stateMachine: StateMachine;
@@ -393,6 +400,8 @@ export class PurchaseLifecycle extends Construct {
       .when(resumeAt('MIDTERM_REVIEW'), firstTranche)
       .when(resumeAt('EVALUATION'), secondTranche)
       .otherwise(validate);
+    // Last, once every task and its own Catch are in place: whatever else goes wrong is recorded.
+    recordUnexpectedFailures(this, entry, fns.recordWorkflowFailure);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -427,5 +436,40 @@ export class PurchaseLifecycle extends Construct {
         );
       }
     }
+  }
+
+  /**
+   * Raises an alarm on `topic` as soon as one execution fails (an unexpected error, recorded on
+   * its purchase first) or times out. Aborted executions are not alarmed: stopping one is an
+   * operator's deliberate act (before resuming purchases on a new version of the workflow).
+   */
+  alarmOnFailures(topic: ITopic): Alarm[] {
+    const sm = this.stateMachine;
+    const period = Duration.minutes(5);
+    const alarms: [string, Metric, string][] = [
+      [
+        'ExecutionsFailedAlarm',
+        sm.metricFailed({ period, statistic: Stats.SUM }),
+        'A purchase workflow execution failed: the purchase shows the failed step (failure) and its audit log the cause.',
+      ],
+      [
+        'ExecutionsTimedOutAlarm',
+        sm.metricTimedOut({ period, statistic: Stats.SUM }),
+        'A purchase workflow execution timed out: the purchase waits for nothing until it is resumed.',
+      ],
+    ];
+    return alarms.map(([id, metric, description]) => {
+      const alarm = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No executions in a period is the normal case, not a reason to page anyone.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(topic));
+      return alarm;
+    });
   }
 }

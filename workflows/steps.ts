@@ -2,11 +2,16 @@ import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   Errors,
+  Fail,
   type IChainable,
   IntegrationPattern,
   JitterType,
   JsonPath,
+  Pass,
+  Result,
+  State,
   TaskInput,
+  TaskStateBase,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -26,6 +31,15 @@ const TRANSIENT_LAMBDA_ERRORS = [
   'ContentionError',
 ];
 
+/**
+ * The function ran out of time or its process died (what Lambda and the local runtime report).
+ * Every task of the workflow is idempotent (conditional writes named by an event id, each mail
+ * and notification claimed once), so running it again cannot do anything twice: a one-off (a
+ * slow cold start, an out-of-memory kill) passes on the next try. Only once more, though: a
+ * crash that repeats is a bug, which the catch-all records instead of retrying for minutes.
+ */
+const CRASHED_LAMBDA_ERRORS = ['Sandbox.Timedout', 'Runtime.ExitError'];
+
 /** Retries transient failures with exponential backoff and full jitter (no thundering herd). */
 function retryTransient(task: LambdaInvoke): LambdaInvoke {
   task.addRetry({
@@ -33,6 +47,13 @@ function retryTransient(task: LambdaInvoke): LambdaInvoke {
     interval: Duration.seconds(1),
     backoffRate: 2,
     maxAttempts: 6,
+    jitterStrategy: JitterType.FULL,
+  });
+  task.addRetry({
+    errors: CRASHED_LAMBDA_ERRORS,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 1,
     jitterStrategy: JitterType.FULL,
   });
   return task;
@@ -137,5 +158,61 @@ export class EscalatingWait {
   /** Whichever attempt got the answer continues at `state`. */
   next(state: IChainable): void {
     for (const a of this.attempts) a.next(state);
+  }
+}
+
+/** State names of the failure path, for tests and operators reading an execution. */
+export const FAILURE_STATES = {
+  record: 'Record workflow failure',
+  failed: 'Workflow failed',
+  /** The Pass state that names the failed task before the recorder runs. */
+  namePrefix: 'Unexpected error in ',
+} as const;
+
+/** Where the catch-all puts the error (`{ Error, Cause, state }`) in the execution's state. */
+const FAILURE_PATH = '$.workflowFailure';
+
+/**
+ * The end of every unexpected error, so that no execution fails without a trace on its purchase:
+ * after each task's own Retry and Catch, a Catch of States.ALL names the failed task, the
+ * `recorder` function writes the failure on the purchase (and its audit log), and a Fail state
+ * ends the execution FAILED, which raises the operations alarm. Call it once, after the whole
+ * workflow is chained, with the workflow's first state.
+ *
+ * The recorder is retried like every task; if it fails all the same, its own catch-all goes
+ * straight to the Fail state (never back into itself), so the execution still ends FAILED.
+ */
+export function recordUnexpectedFailures(scope: Construct, start: State, recorder: IFunction): void {
+  const failed = new Fail(scope, FAILURE_STATES.failed, {
+    errorPath: `${FAILURE_PATH}.Error`,
+    cause:
+      'An unexpected error stopped the purchase workflow: the execution history and the purchase show the step.',
+  });
+  const record = lambdaStep(
+    scope,
+    FAILURE_STATES.record,
+    recorder,
+    {
+      purchaseId: JsonPath.stringAt('$.purchaseId'),
+      execution: JsonPath.executionName,
+      // The whole object: a Cause may be missing (a timeout), and a missing path would stop the recorder.
+      failure: JsonPath.objectAt(FAILURE_PATH),
+    },
+    null,
+  );
+  record.addCatch(failed, { errors: [Errors.ALL], resultPath: '$.recordingFailure' });
+  record.next(failed);
+
+  const tasks = State.findReachableStates(start, { includeErrorHandlers: true }).filter(
+    (state): state is TaskStateBase => state instanceof TaskStateBase && state !== record,
+  );
+  for (const task of tasks) {
+    // A Catch tells only Error and Cause: this Pass adds which task it was.
+    const nameTask = new Pass(scope, `${FAILURE_STATES.namePrefix}${task.stateId}`, {
+      result: Result.fromString(task.stateId),
+      resultPath: `${FAILURE_PATH}.state`,
+    });
+    nameTask.next(record);
+    task.addCatch(nameTask, { errors: [Errors.ALL], resultPath: FAILURE_PATH });
   }
 }

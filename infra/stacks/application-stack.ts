@@ -6,8 +6,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -224,6 +224,11 @@ export class ApplicationStack extends Stack {
       'close-purchase',
       'Closes a purchase and returns unpaid budget',
     );
+    // Only the table: it writes the failure on the purchase and its audit log, nothing else.
+    const recordWorkflowFailure = new ServiceFunction(this, 'RecordWorkflowFailure', {
+      name: 'record-workflow-failure',
+      description: 'Records an unexpected workflow error on the purchase',
+    }).useTable(table);
 
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
@@ -251,9 +256,11 @@ export class ApplicationStack extends Stack {
         requestEvaluation,
         concludeEvaluation,
         closePurchase,
+        recordWorkflowFailure,
       },
     });
     const stateMachine = this.lifecycle.stateMachine;
+    this.lifecycle.alarmOnFailures(this.operationsTopic(settings.operations?.alarmSubscribers ?? []));
 
     const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(
       stateMachine,
@@ -370,5 +377,46 @@ export class ApplicationStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+  }
+
+  /**
+   * Where alarms go: an encrypted, TLS-only topic with the operators' e-mail subscriptions.
+   * CloudWatch cannot publish to a topic under the AWS managed SNS key, so the topic has its own
+   * key (rotated yearly) whose policy lets CloudWatch use it, and a topic policy that lets only
+   * this account's alarms publish.
+   */
+  private operationsTopic(subscribers: readonly string[]): Topic {
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    const key = new Key(this, 'OperationsAlarmsKey', {
+      description: 'Encrypts the operations alarm topic of the NGO purchase workflow',
+      enableKeyRotation: true,
+    });
+    key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'OperationsAlarms', {
+      displayName: 'Operations alarms of NGO service purchases',
+      enforceSSL: true,
+      masterKey: key,
+    });
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    for (const email of subscribers) topic.addSubscription(new EmailSubscription(email));
+    return topic;
   }
 }

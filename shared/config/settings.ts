@@ -68,6 +68,12 @@ export const DeploymentSettingsSchema = z.strictObject({
   policy: PolicySettingsSchema,
   /** Contracting, uploads, payments, mid-term review and evaluation (see lifecycle-settings.ts). */
   lifecycle: LifecycleSettingsSchema,
+  /** Running the system: who is e-mailed when a purchase workflow fails (none: subscribe by hand). */
+  operations: z.optional(
+    z.strictObject({
+      alarmSubscribers: z.array(email).check(z.maxLength(20)),
+    }),
+  ),
 });
 export type DeploymentSettings = z.infer<typeof DeploymentSettingsSchema>;
 

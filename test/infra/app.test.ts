@@ -226,7 +226,7 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(40);
+    expect(tasks.length).toBe(41);
     for (const [name, task] of tasks) {
       // A fixed timeout, or one read from the state (a wait that runs to a due date).
       if (task.TimeoutSecondsPath === undefined) expect(task.TimeoutSeconds, name).toBeGreaterThan(0);

@@ -53,7 +53,8 @@ type Step =
   | 'RecordMissingReport'
   | 'RequestEvaluation'
   | 'ConcludeEvaluation'
-  | 'ClosePurchase';
+  | 'ClosePurchase'
+  | 'RecordWorkflowFailure';
 interface Call {
   step: Step;
   payload: Record<string, unknown>;
@@ -740,6 +741,116 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'ESCALATION',
       ]);
       expect(calls.at(-1)?.step).toBe('ClosePurchase');
+    });
+  });
+
+  describe('unexpected errors', () => {
+    const failing =
+      (name: string, message = 'unexpected') =>
+      () => {
+        const error = new Error(message);
+        error.name = name;
+        throw error;
+      };
+    const start = (sf: LocalStepFunctions, id: string) =>
+      sf.startExecution({ stateMachineArn: SM_ARN, name: id, input: JSON.stringify({ purchaseId: id }) });
+    const recorded = (calls: Call[]) => calls.filter((c) => c.step === 'RecordWorkflowFailure');
+
+    it('a bug in a task ends the execution FAILED with the failure recorded, and nothing after it runs', async () => {
+      const { engine: sf, calls } = harness({
+        PlanApproval: planOf([]),
+        IssueContract: failing('TypeError', "Cannot read properties of undefined (reading 'key')"),
+      });
+      const { executionArn } = await start(sf, 'PUR-F1');
+      const done = await finish(sf, executionArn);
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('TypeError');
+      expect(calls.map((c) => c.step)).toEqual([
+        'ValidateProposal',
+        'ReserveBudget',
+        'PlanApproval',
+        'ConcludeApproval',
+        'IssueContract',
+        'RecordWorkflowFailure',
+      ]);
+      expect(recorded(calls)[0]?.payload).toMatchObject({
+        purchaseId: 'PUR-F1',
+        execution: 'PUR-F1',
+        // The function's own message travels as the Cause; the recorder bounds and scrubs it.
+        failure: { state: 'Issue contract', Error: 'TypeError', Cause: expect.stringContaining('reading') },
+      });
+    });
+
+    it('retries a transient error until the retries run out, then records the failure', async () => {
+      const { engine: sf, calls } = harness(
+        { ReserveBudget: failing('Lambda.TooManyRequestsException', 'throttled') },
+        1,
+      );
+      const { executionArn } = await start(sf, 'PUR-F2');
+      expect((await finish(sf, executionArn)).status).toBe('FAILED');
+      // The first try and six retries.
+      expect(calls.filter((c) => c.step === 'ReserveBudget')).toHaveLength(7);
+      expect(recorded(calls).map((c) => c.payload.failure)).toMatchObject([
+        { state: 'Reserve budget', Error: 'Lambda.TooManyRequestsException' },
+      ]);
+    });
+
+    it('a crashed or timed-out function is tried once more: a one-off goes on, a repeat is recorded', async () => {
+      let crashes = 0;
+      const { engine: sf, calls } = harness(
+        {
+          PlanApproval: planOf([]),
+          ValidateProposal: () => {
+            if (crashes++ === 0) failing('Runtime.ExitError', 'exited with code 137')();
+          },
+          ConcludeApproval: failing('Sandbox.Timedout', 'Task timed out after 10.00 seconds'),
+        },
+        1,
+      );
+      const { executionArn } = await start(sf, 'PUR-F3');
+      expect((await finish(sf, executionArn)).status).toBe('FAILED');
+      expect(calls.filter((c) => c.step === 'ValidateProposal')).toHaveLength(2);
+      expect(calls.filter((c) => c.step === 'ConcludeApproval')).toHaveLength(2);
+      expect(recorded(calls).map((c) => c.payload.failure)).toMatchObject([
+        { state: 'Conclude approval', Error: 'Sandbox.Timedout' },
+      ]);
+    });
+
+    it('a waiting step whose function fails is recorded too, instead of waiting for a token nobody has', async () => {
+      const { engine: sf, calls } = harness({
+        PlanApproval: planOf(['SECTION_CHIEF']),
+        RequestDecision: failing('ValidationError', 'taskToken: too long'),
+      });
+      const { executionArn } = await start(sf, 'PUR-F4');
+      expect((await finish(sf, executionArn)).status).toBe('FAILED');
+      expect(recorded(calls).map((c) => c.payload.failure)).toMatchObject([
+        { state: 'Ask approver', Error: 'ValidationError' },
+      ]);
+      expect(calls.filter((c) => c.step === 'RequestDecision')).toHaveLength(1);
+    });
+
+    it('a failing recorder ends the execution FAILED with the original error, never calling itself again', async () => {
+      const { engine: sf, calls } = harness({
+        ValidateProposal: failing('TypeError', 'a bug'),
+        RecordWorkflowFailure: failing('PurchaseMissingError', 'purchase PUR-F5 does not exist'),
+      });
+      const { executionArn } = await start(sf, 'PUR-F5');
+      const done = await finish(sf, executionArn);
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('TypeError');
+      expect(calls.map((c) => c.step)).toEqual(['ValidateProposal', 'RecordWorkflowFailure']);
+    });
+
+    it('a domain refusal still rejects the purchase: the catch-all comes after the specific catches', async () => {
+      const { engine: sf, calls } = harness({
+        ValidateProposal: () => {
+          throw refusal('POLICY: wage');
+        },
+      });
+      const { executionArn } = await start(sf, 'PUR-F6');
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(recorded(calls)).toEqual([]);
+      expect(calls.map((c) => c.step)).toEqual(['ValidateProposal', 'RejectPurchase']);
     });
   });
 });
