@@ -321,6 +321,19 @@ export interface DecisionForm {
   scores?: Record<string, string>;
 }
 
+/**
+ * How long after a decision a later POST may take over its delivery. The POST that recorded it
+ * delivers it; until that request must be over (the HTTP API cuts a request off after 30 s) a
+ * second POST is a click racing the first, and delivering too would call SendTaskSuccess twice.
+ */
+export const DELIVERY_TAKEOVER_SECONDS = 30;
+
+/** A decision the POST that recorded it can no longer deliver (a crash, a throttled call). */
+function deliveryAbandoned(task: HumanTask, now: string): boolean {
+  if (task.deliveredAt !== undefined || !task.decision) return false;
+  return Date.parse(now) - Date.parse(task.decision.at) >= DELIVERY_TAKEOVER_SECONDS * 1000;
+}
+
 /** Hands a recorded decision to the waiting execution, once; a task without a token has nobody waiting. */
 async function deliver(deps: TaskLinkDeps, task: HumanTask): Promise<'DELIVERED' | 'CLOSED' | 'NO_WAITER'> {
   if (task.taskToken === undefined) return 'NO_WAITER';
@@ -485,9 +498,11 @@ export async function decideTask(
       return decidedView(deps, result.task, 'RECORDED');
     }
     case 'ALREADY_DECIDED':
-      // A first POST that recorded but did not finish (a crash, a throttled call) is completed here.
+      // A first POST that recorded but did not finish (a crash, a throttled call) is completed here;
+      // one still running delivers its own decision. Meanwhile the next attempt of a waiting step
+      // (the reminder) or a resumed execution picks the recorded decision up from DynamoDB.
       if (purpose === 'PAYMENT_CONFIRMATION') await completePayment(deps, result.task);
-      if (!result.task.deliveredAt) await deliver(deps, result.task);
+      if (deliveryAbandoned(result.task, deps.now())) await deliver(deps, result.task);
       return decidedView(deps, result.task, 'ALREADY_DECIDED');
     case 'NOT_PENDING':
     case 'EXPIRED':

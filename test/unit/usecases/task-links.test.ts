@@ -6,6 +6,7 @@ import { signTaskId } from '../../../shared/links/signing.js';
 import type { HtmlPage } from '../../../shared/pages/layout.js';
 import type { HumanTask } from '../../../shared/persistence/ports.js';
 import {
+  DELIVERY_TAKEOVER_SECONDS,
   type DecisionForm,
   DOCUMENT_LINK_SECONDS,
   decideTask,
@@ -227,18 +228,40 @@ describe('deciding (POST)', () => {
     expect(purchase?.approvals.SECTION_CHIEF?.decision).toBe('APPROVE');
   });
 
-  it('a decision recorded but not delivered (the callback failed) is delivered by the next POST', async () => {
+  it('a decision recorded but not delivered (the callback failed) is delivered by a POST once the first POST must be over', async () => {
     fakes.callbacks.failWith = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     await expect(approve()).rejects.toThrow('Rate exceeded');
     expect(fakes.tasks.stored(task.taskId).status).toBe('DECIDED');
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeUndefined();
 
     fakes.callbacks.failWith = undefined;
+    fakes.clock.advanceSeconds(DELIVERY_TAKEOVER_SECONDS);
     const page = await approve();
 
     expectStatus(page, 200);
+    expect(page.html).toContain('already decided by');
     expect(fakes.callbacks.succeeded).toHaveLength(1);
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeDefined();
+  });
+
+  it('a POST racing the one that recorded the decision (not delivered yet) leaves the delivery to it: no second succeed', async () => {
+    // The first POST has recorded its decision and is still on its way to SendTaskSuccess.
+    await fakes.tasks.decide({
+      taskId: task.taskId,
+      nonce: task.nonce,
+      decision: 'APPROVE',
+      comment: '同意',
+      now: fakes.clock.now(),
+    });
+    fakes.clock.advanceSeconds(DELIVERY_TAKEOVER_SECONDS - 1);
+
+    const page = await post({ nonce: task.nonce, decision: 'REJECT', comment: '第二个标签页' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('already decided by');
+    expect(page.html).toContain('批准 Approved');
+    expect(fakes.callbacks.succeeded).toHaveLength(0);
+    expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeUndefined();
   });
 
   it('when no execution waits (TaskClosedError) while the purchase is in APPROVAL, keeps the decision for the resumed execution', async () => {
