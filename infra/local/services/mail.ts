@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
 import {
@@ -28,18 +40,119 @@ export interface Mailbox {
 
 type StartSesLocal = (config?: { port?: number; host?: string }) => Promise<Server>;
 
-export async function startMailbox(options: { readonly port?: number } = {}): Promise<Mailbox> {
+/** A mail as aws-ses-v2-local stores it (what `GET /store` lists). */
+interface StoredMail {
+  readonly messageId: string;
+  readonly [field: string]: unknown;
+}
+
+/** The parts of aws-ses-v2-local's store module used here (one store per process). */
+interface SesLocalStore {
+  saveEmail(email: StoredMail): void;
+  clearStore(): void;
+  getStoreReadonly(): { emails: StoredMail[] };
+}
+
+const require = createRequire(import.meta.url);
+
+/** Journal files of the mailboxes running in this process; the store they share is written to each. */
+const journals = new Set<string>();
+let storeHooked = false;
+
+/** The journal a mailbox on `dataDir` keeps: one JSON mail per line, in the order received. */
+export function mailJournalPath(dataDir: string): string {
+  return join(dataDir, 'mailbox', 'mails.jsonl');
+}
+
+/**
+ * aws-ses-v2-local keeps mail in memory only. Every mail it accepts is first appended (and synced)
+ * to the journals, before SendEmail is answered: a mail the product was told was sent survives a
+ * kill of the runtime. Clearing the store clears the journals too.
+ */
+function hookStore(): SesLocalStore {
+  const store = require('aws-ses-v2-local/dist/store.js') as SesLocalStore;
+  if (storeHooked) return store;
+  storeHooked = true;
+  const save = store.saveEmail;
+  const clear = store.clearStore;
+  // The server calls these through the module object, so replacing them there takes effect.
+  store.saveEmail = (email) => {
+    for (const journal of journals) appendDurably(journal, `${JSON.stringify(email)}\n`);
+    save(email);
+  };
+  store.clearStore = () => {
+    for (const journal of journals) writeFileSync(journal, '');
+    clear();
+  };
+  return store;
+}
+
+function appendDurably(path: string, text: string): void {
+  const fd = openSync(path, 'a');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The mails of a journal; a line cut off by a kill mid-write is skipped. */
+export function readMailJournal(path: string): StoredMail[] {
+  if (!existsSync(path)) return [];
+  const mails: StoredMail[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const mail = JSON.parse(line) as StoredMail;
+      if (typeof mail.messageId === 'string') mails.push(mail);
+    } catch {
+      // Only the last line can be torn, and its mail was never answered as sent.
+    }
+  }
+  return mails;
+}
+
+/**
+ * Starts the mailbox. With `dataDir`, what it receives is kept in `<dataDir>/mailbox/mails.jsonl`
+ * and restored on the next start (with the same message ids), so the mailbox survives a restart.
+ */
+export async function startMailbox(
+  options: { readonly port?: number; readonly dataDir?: string } = {},
+): Promise<Mailbox> {
+  const store = hookStore();
+  let journal: string | undefined;
+  if (options.dataDir) {
+    journal = mailJournalPath(options.dataDir);
+    mkdirSync(join(options.dataDir, 'mailbox'), { recursive: true });
+    // A torn last line would swallow the next mail appended to it.
+    const text = existsSync(journal) ? readFileSync(journal, 'utf8') : '';
+    if (text && !text.endsWith('\n')) appendDurably(journal, '\n');
+    const emails = store.getStoreReadonly().emails;
+    const present = new Set(emails.map((m) => m.messageId));
+    for (const mail of readMailJournal(journal)) if (!present.has(mail.messageId)) emails.push(mail);
+    journals.add(journal);
+  }
   // A CommonJS module with __esModule: from ESM its function is on `.default`.
   const moduleValue = sesLocalModule as unknown as StartSesLocal | { default: StartSesLocal };
   const start = typeof moduleValue === 'function' ? moduleValue : moduleValue.default;
-  const server = await start({ port: options.port ?? 0, host: '127.0.0.1' });
+  let server: Server;
+  try {
+    server = await start({ port: options.port ?? 0, host: '127.0.0.1' });
+  } catch (error) {
+    if (journal) journals.delete(journal);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          if (journal) journals.delete(journal);
+          resolve();
+        });
       }),
   };
 }
