@@ -31,6 +31,13 @@ export interface DevTokenRequest {
   readonly scopes?: readonly string[];
   /** Defaults to the issuer's default audience (the template's). */
   readonly audience?: string;
+  /**
+   * When the token was issued, in epoch seconds; now by default. A time more than the token's
+   * lifetime ago gives an expired token, which is how tests prove the authorizer refuses one.
+   */
+  readonly issuedAt?: number;
+  /** Another issuer to claim (signed with this issuer's key all the same), for tests of the `iss` check. */
+  readonly issuer?: string;
 }
 
 export interface DevIssuer {
@@ -79,15 +86,18 @@ export async function createDevIssuer(options: {
       const claims: JWTPayload & { roles: string[]; email?: string } = { roles: [...request.roles] };
       if (request.email) claims.email = request.email;
       if (request.scopes?.length) claims.scope = request.scopes.join(' ');
+      const now = Math.floor(Date.now() / 1000);
+      const issuedAt = request.issuedAt ?? now;
+      const expiresAt = issuedAt + DEV_TOKEN_LIFETIME_SECONDS;
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-        .setIssuer(issuer)
+        .setIssuer(request.issuer ?? issuer)
         .setSubject(request.sub)
         .setAudience(request.audience ?? options.defaultAudience)
-        .setIssuedAt()
-        .setExpirationTime(`${DEV_TOKEN_LIFETIME_SECONDS}s`)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
         .sign(privateKey);
-      return { token, expiresIn: DEV_TOKEN_LIFETIME_SECONDS };
+      return { token, expiresIn: Math.max(0, expiresAt - now) };
     },
     async verify(token, audience, scopes = []) {
       let payload: JWTPayload;
