@@ -63,6 +63,28 @@ export interface PolicyOptions {
 export const MAX_TERM_MONTHS = 12;
 export const MAX_JUSTIFIED_TERM_MONTHS = 36;
 
+/**
+ * The longest value a FieldError echoes back. The sender has the rest; a refusal of a 10 MB text
+ * must stay small (Lambda answers at most 6 MB, and a page or log line should not carry it).
+ */
+export const MAX_ECHOED_CHARS = 200;
+
+/** The value as received, or its first characters, or (for a large object or list) what it is. */
+export function echoedValue(value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= MAX_ECHOED_CHARS) return value;
+    // Never cut a surrogate pair in half.
+    const end = /[\uD800-\uDBFF]/.test(value.charAt(MAX_ECHOED_CHARS - 1))
+      ? MAX_ECHOED_CHARS - 1
+      : MAX_ECHOED_CHARS;
+    return `${value.slice(0, end)}…`;
+  }
+  if (value !== null && typeof value === 'object') {
+    return (JSON.stringify(value)?.length ?? 0) > MAX_ECHOED_CHARS ? describeValue(value) : value;
+  }
+  return value;
+}
+
 function fieldError(
   rule: RuleId,
   field: string,
@@ -71,7 +93,7 @@ function fieldError(
   allowed?: string,
 ): FieldError {
   const error: FieldError = { field, rule, message };
-  if (value !== undefined) error.value = value;
+  if (value !== undefined) error.value = echoedValue(value);
   if (allowed !== undefined) error.allowed = allowed;
   return error;
 }
@@ -679,7 +701,7 @@ export function zodIssuesToFieldErrors(
           );
           break;
         }
-        const unit = unitOf(issue.origin, limit);
+        const unit = isFenField(path) && typeof value === 'number' ? ' fen' : unitOf(issue.origin, limit);
         let bound: string;
         if (issue.exact) bound = `exactly ${limit}${unit}`;
         else if (small) bound = issue.inclusive ? `at least ${limit}${unit}` : `more than ${limit}${unit}`;
