@@ -44,13 +44,37 @@ export function rawBody(event: APIGatewayProxyEventV2): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+const JSON_BODY_ALLOWED = 'a JSON object, sent with Content-Type: application/json';
+
+/**
+ * The body as JSON, or a ValidationError on the body itself (field `(body)`), so a client gets
+ * the same shape of answer for a body that does not parse as for a field that is wrong.
+ */
 export function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   const text = rawBody(event);
-  if (!text) throw new BadRequestError('the request needs a JSON body');
+  if (text.trim() === '') {
+    throw new ValidationError([
+      {
+        field: '(body)',
+        rule: 'body-required',
+        message: 'the request has no body',
+        allowed: JSON_BODY_ALLOWED,
+      },
+    ]);
+  }
   try {
     return JSON.parse(text);
-  } catch {
-    throw new BadRequestError('the body is not valid JSON');
+  } catch (error) {
+    // The parser says where it stopped; its quote of the input is kept short.
+    const where = error instanceof SyntaxError ? `: ${error.message.slice(0, 160)}` : '';
+    throw new ValidationError([
+      {
+        field: '(body)',
+        rule: 'json-syntax',
+        message: `the body is not valid JSON${where}`,
+        allowed: JSON_BODY_ALLOWED,
+      },
+    ]);
   }
 }
 

@@ -115,6 +115,32 @@ describe('POST /purchases: what is refused', () => {
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
 
+  it('names the body as the field of a JSON syntax error, with where parsing stopped and what is allowed', async () => {
+    const result = await invoke('{"title": "养老服务",}');
+    expect(bodyOf(result).errors).toEqual([
+      {
+        field: '(body)',
+        rule: 'json-syntax',
+        message: expect.stringMatching(/^the body is not valid JSON: .*position 17/),
+        allowed: 'a JSON object, sent with Content-Type: application/json',
+      },
+    ]);
+    const empty = await invoke('  ');
+    expect(bodyOf(empty).errors).toEqual([
+      expect.objectContaining({ field: '(body)', rule: 'body-required' }),
+    ]);
+  });
+
+  it('refuses a 1 MB title naming its maximum, without echoing the text back', async () => {
+    const result = await invoke({ ...sampleProposal(), title: '养'.repeat(1024 * 1024) });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).errors).toEqual([
+      expect.objectContaining({ field: 'title', rule: 'schema-too-big', allowed: 'at most 200 characters' }),
+    ]);
+    expect(result.body.length).toBeLessThan(2048);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+
   it('answers 400 with the field and rule of a wrong credit-code check digit, and writes nothing', async () => {
     const p = sampleProposal();
     const result = await invoke({ ...p, ngo: { ...p.ngo, creditCode: wrongCheckDigit(p.ngo.creditCode) } });
