@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +25,11 @@ export type { S3EventRecord } from 'aws-lambda';
  * Browser uploads (POST Object) are checked against their signed POST policy before anything is
  * stored; every other request (the SDK calls functions make) is proxied to s3rver as it is; and
  * objects created by POST, PUT, copy or multipart completion are reported as S3 event records.
+ *
+ * S3 delivers its event notifications at least once. Here an event is written to an outbox in the
+ * data folder before the request that creates the object is answered, and removed once delivered:
+ * a kill in between leaves it there, and `deliverPending` (called once the functions run again)
+ * delivers it then.
  */
 
 export interface StartLocalS3Options {
@@ -27,7 +42,10 @@ export interface StartLocalS3Options {
   /** The credentials presigned POSTs must be signed with (those the functions get). */
   readonly credentials: PostPolicyCredentials;
   readonly region: string;
-  /** Called (not awaited by the uploader, like S3's asynchronous notifications) for each created object. */
+  /**
+   * Called (not awaited by the uploader, like S3's asynchronous notifications) for each created object.
+   * A rejection keeps the event in the outbox for `deliverPending`.
+   */
   readonly onObjectCreated: (records: S3EventRecord[]) => Promise<void>;
   readonly log?: (line: string) => void;
   /** Largest POST body the front server reads; S3's own limit for POST is 5 GB. Default 64 MiB. */
@@ -41,6 +59,11 @@ export interface LocalS3 {
   readonly url: string;
   /** Hands a record to onObjectCreated again, as S3's at-least-once delivery may. */
   deliver(record: S3EventRecord): Promise<void>;
+  /**
+   * Delivers the events left in the outbox (by a kill, or a delivery that failed) whose object
+   * exists; an event whose object never landed is dropped. Returns how many were delivered.
+   */
+  deliverPending(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -88,28 +111,33 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
   const storageUrl = `http://${storageHost}`;
   const agent = new Agent({ keepAlive: true });
 
+  const outbox = new EventOutbox(join(options.dataDir, 's3-outbox'));
   const deliveries = new Set<Promise<void>>();
-  const report = (record: S3EventRecord) => {
-    const delivery = options.onObjectCreated([record]).catch((error: unknown) => {
+  /** Delivers one event and removes it from the outbox; a failure leaves it there. */
+  const deliverEntry = async (entry: OutboxEntry, record: S3EventRecord) => {
+    try {
+      await options.onObjectCreated([record]);
+      outbox.remove(entry.id);
+    } catch (error) {
       log(`local S3: delivering ${record.eventName} of ${record.s3.object.key} failed: ${messageOf(error)}`);
+    }
+  };
+  const report = (entry: OutboxEntry, record: S3EventRecord) => {
+    const delivery = deliverEntry(entry, record).finally(() => {
+      deliveries.delete(delivery);
+      outbox.release(entry.id);
     });
     deliveries.add(delivery);
-    void delivery.finally(() => deliveries.delete(delivery));
   };
-  const recordOf = (
-    eventName: ObjectCreatedEvent,
-    bucket: string,
-    key: string,
-    object: { size: number; eTag: string },
-    sourceIp: string,
-  ) =>
+  const recordOf = (entry: OutboxEntry, object: { size: number; eTag: string }) =>
     objectCreatedRecord({
       region: options.region,
       principal: options.credentials.accessKeyId,
-      eventName,
-      bucket,
-      key,
-      sourceIp,
+      eventName: entry.eventName,
+      bucket: entry.bucket,
+      key: entry.key,
+      sourceIp: entry.sourceIp,
+      eventTime: new Date(entry.eventTime),
       ...object,
     });
 
@@ -190,17 +218,28 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
     if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message);
 
     const objectPath = `/${encodeURIComponent(bucket)}/${encodeKey(verdict.key)}`;
+    // The event is kept before the object is stored: whatever is stored is reported, at least once.
+    const entry = outbox.add({
+      eventName: 'ObjectCreated:Post',
+      bucket,
+      key: verdict.key,
+      sourceIp: remoteIp(req),
+      eventTime: now().toISOString(),
+    });
     const stored = await fetch(`${storageUrl}${objectPath}`, {
       method: 'PUT',
       headers: { ...objectHeaders(form.fields), 'content-type': verdict.contentType },
       body,
-    });
-    if (!stored.ok) {
-      return sendError(res, 500, 'InternalError', `storing the object failed with ${stored.status}`);
+    }).catch((error: unknown) => error as Error);
+    if (stored instanceof Error || !stored.ok) {
+      outbox.remove(entry.id);
+      outbox.release(entry.id);
+      const why = stored instanceof Error ? stored.message : `status ${stored.status}`;
+      return sendError(res, 500, 'InternalError', `storing the object failed with ${why}`);
     }
     await stored.arrayBuffer();
     const eTag = unquote(stored.headers.get('etag') ?? '');
-    report(recordOf('ObjectCreated:Post', bucket, verdict.key, { size: body.length, eTag }, remoteIp(req)));
+    report(entry, recordOf(entry, { size: body.length, eTag }));
     answerUpload(res, form.fields, {
       bucket,
       key: verdict.key,
@@ -212,6 +251,13 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
   /** Every other request goes to s3rver unchanged; a successful object creation is reported. */
   const proxy = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const creation = objectCreation(req.method ?? 'GET', url, req.headers);
+    const entry =
+      creation && outbox.add({ ...creation, sourceIp: remoteIp(req), eventTime: now().toISOString() });
+    const forget = () => {
+      if (!entry) return;
+      outbox.remove(entry.id);
+      outbox.release(entry.id);
+    };
     const upstream = request(
       {
         host: '127.0.0.1',
@@ -225,25 +271,56 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         answer.on('end', () => {
+          if (!entry) return;
           const status = answer.statusCode ?? 0;
-          if (!creation || status < 200 || status >= 300) return;
+          if (status < 200 || status >= 300) return forget();
           describeObject(url.pathname).then(
             (object) => {
-              if (object)
-                report(recordOf(creation.eventName, creation.bucket, creation.key, object, remoteIp(req)));
+              if (object) report(entry, recordOf(entry, object));
+              else forget();
             },
-            (error: unknown) =>
-              log(`local S3: reading ${creation.key} after ${creation.eventName}: ${messageOf(error)}`),
+            (error: unknown) => {
+              // Left in the outbox: deliverPending tries again.
+              outbox.release(entry.id);
+              log(`local S3: reading ${entry.key} after ${entry.eventName}: ${messageOf(error)}`);
+            },
           );
         });
       },
     );
     upstream.on('error', (error) => {
+      forget();
       log(`local S3: storage request failed: ${error.message}`);
       if (!res.headersSent) sendError(res, 502, 'InternalError', 'The local storage did not answer.');
       else res.destroy();
     });
     req.pipe(upstream);
+  };
+
+  const deliverPending = async () => {
+    let delivered = 0;
+    for (const entry of outbox.claimAll()) {
+      const object = await describeObject(
+        `/${encodeURIComponent(entry.bucket)}/${encodeKey(entry.key)}`,
+      ).catch((error: unknown) => error as Error);
+      if (object instanceof Error) {
+        outbox.release(entry.id);
+        log(`local S3: reading ${entry.key} for a pending ${entry.eventName}: ${object.message}`);
+        continue;
+      }
+      if (!object) {
+        // The request was cut off before the object was stored: there is nothing to report.
+        outbox.remove(entry.id);
+        outbox.release(entry.id);
+        continue;
+      }
+      const delivery = deliverEntry(entry, recordOf(entry, object)).finally(() => outbox.release(entry.id));
+      deliveries.add(delivery);
+      await delivery;
+      deliveries.delete(delivery);
+      delivered++;
+    }
+    return delivered;
   };
 
   const describeObject = async (objectPath: string) => {
@@ -269,6 +346,7 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
   return {
     url: frontUrl,
     deliver: (record) => options.onObjectCreated([record]),
+    deliverPending,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -280,6 +358,71 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
       await storage.close();
     },
   };
+}
+
+/** An ObjectCreated event not delivered yet, as the outbox keeps it. */
+interface OutboxEntry {
+  readonly id: string;
+  readonly eventName: ObjectCreatedEvent;
+  readonly bucket: string;
+  readonly key: string;
+  readonly sourceIp: string;
+  readonly eventTime: string;
+}
+
+/**
+ * Events not delivered yet, one file each (written to a temporary name, synced and renamed, so a
+ * kill never leaves half an entry). Entries in flight are claimed in memory, so `deliverPending`
+ * never hands over an event a live delivery is handing over at the same time.
+ */
+class EventOutbox {
+  private readonly claimed = new Set<string>();
+
+  constructor(private readonly directory: string) {
+    mkdirSync(directory, { recursive: true });
+  }
+
+  /** Keeps a new event and claims it for its live delivery. */
+  add(event: Omit<OutboxEntry, 'id'>): OutboxEntry {
+    const entry = { id: `${Date.now()}-${randomBytes(8).toString('hex')}`, ...event };
+    const file = join(this.directory, `${entry.id}.json`);
+    const fd = openSync(`${file}.tmp`, 'w');
+    try {
+      writeSync(fd, JSON.stringify(entry));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(`${file}.tmp`, file);
+    this.claimed.add(entry.id);
+    return entry;
+  }
+
+  remove(id: string): void {
+    rmSync(join(this.directory, `${id}.json`), { force: true });
+  }
+
+  release(id: string): void {
+    this.claimed.delete(id);
+  }
+
+  /** Every kept event nobody is delivering, oldest first, now claimed by the caller. */
+  claimAll(): OutboxEntry[] {
+    const entries: OutboxEntry[] = [];
+    for (const name of readdirSync(this.directory).sort()) {
+      const path = join(this.directory, name);
+      if (name.endsWith('.tmp')) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      const entry = JSON.parse(readFileSync(path, 'utf8')) as OutboxEntry;
+      if (this.claimed.has(entry.id)) continue;
+      this.claimed.add(entry.id);
+      entries.push(entry);
+    }
+    return entries;
+  }
 }
 
 type ObjectCreatedEvent =
