@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
@@ -26,6 +26,61 @@ export interface DynamoDbLocal {
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
+
+/** Where the pid of the Java serving `<dataDir>/dynamodb` is kept while it runs. */
+export function dynamoDbPidFile(dataDir: string): string {
+  return join(dataDir, 'dynamodb-local.pid');
+}
+
+/** The command line of a running process, or undefined when there is none (or it is not ours to read). */
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A runtime killed without its shutdown (SIGKILL of the node process alone) leaves its Java
+ * running, holding the port and the database file. The pid it recorded is stopped here, but
+ * only if that process still is DynamoDB Local on this very folder (pids are reused).
+ */
+export async function stopStaleDynamoDbLocal(
+  dataDir: string,
+  log?: (line: string) => void,
+): Promise<number | undefined> {
+  const pidFile = dynamoDbPidFile(dataDir);
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  const command = commandLineOf(pid);
+  const dbPath = resolve(join(dataDir, 'dynamodb'));
+  if (!command?.includes('DynamoDBLocal') || !command.includes(dbPath)) return undefined;
+  log?.(`stopping DynamoDB Local left running by an earlier run (pid ${pid})`);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return undefined;
+  }
+  const deadline = Date.now() + 10_000;
+  // A killed child of this very process may linger a moment as a zombie, with no command line left.
+  while (isAlive(pid) && commandLineOf(pid)?.includes('DynamoDBLocal')) {
+    if (Date.now() > deadline) throw new DynamoDbLocalError(`DynamoDB Local (pid ${pid}) did not stop`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return pid;
+}
 
 /** A port nobody listens on right now (DynamoDB Local cannot be asked to pick one itself). */
 export async function freePort(): Promise<number> {
@@ -56,8 +111,11 @@ export async function startDynamoDbLocal(options: {
   const port = options.port || (await freePort());
   const path = resolve(join(options.dataDir, 'dynamodb'));
   mkdirSync(path, { recursive: true });
+  await stopStaleDynamoDbLocal(options.dataDir, options.log);
   // sharedDb: one database whatever the credentials and region of the caller.
   const child: ChildProcess = spawn({ path, port, sharedDb: true, stdio: 'pipe' });
+  const pidFile = dynamoDbPidFile(options.dataDir);
+  if (child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
   const output: string[] = [];
   const remember = (chunk: Buffer) => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -69,6 +127,10 @@ export async function startDynamoDbLocal(options: {
   const exitedPromise = new Promise<void>((resolveExit) => {
     child.once('exit', () => {
       exited = true;
+      // Only this run's pid is removed: a later start may already have written its own.
+      if (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(child.pid)) {
+        rmSync(pidFile, { force: true });
+      }
       resolveExit();
     });
   });
