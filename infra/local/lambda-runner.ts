@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -8,6 +8,29 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalFunction } from './assembly.
 export type InvokeResult = { payload: unknown } | { errorType: string; errorMessage: string };
 
 export type LambdaInvoker = (functionName: string, payload: unknown) => Promise<InvokeResult>;
+
+/** One settled invocation, as the runner reports it to `InvocationHooks.invoked`. */
+export interface Invocation {
+  readonly fn: LocalFunction;
+  /** Who invoked: 'states', 'apigateway', 'events', 's3', 'runtime', ... */
+  readonly source: string;
+  /** The second delivery of the same payload (at-least-once), see `InvocationHooks.duplicate`. */
+  readonly duplicate: boolean;
+  readonly result: InvokeResult;
+  /** When the invocation began (epoch ms). */
+  readonly startedAt: number;
+  readonly ms: number;
+}
+
+/** Test hooks of the runner: at-least-once delivery and a log of invocations. */
+export interface InvocationHooks {
+  /**
+   * Asked once per invocation: true delivers the payload a second time once the first delivery
+   * settled, as Lambda's at-least-once delivery may, and answers the caller with the second result.
+   */
+  duplicate?(fn: LocalFunction): boolean;
+  invoked?(invocation: Invocation): void;
+}
 
 export class FunctionNotFoundError extends Error {
   override name = 'ResourceNotFoundException';
@@ -22,6 +45,7 @@ export interface LambdaRunnerOptions {
   readonly runtimeEnvironment: Readonly<Record<string, string>>;
   /** Where function output goes, one prefixed line at a time. Default: stdout / stderr. */
   readonly log?: (line: string, stream: 'stdout' | 'stderr') => void;
+  readonly hooks?: InvocationHooks;
 }
 
 interface Pending {
@@ -56,19 +80,55 @@ export class LambdaRunner {
     return fromArn ? this.byIdentifier.get(fromArn) : undefined;
   }
 
-  readonly invoke: LambdaInvoker = async (functionName, payload) => {
+  readonly invoke: LambdaInvoker = (functionName, payload) =>
+    this.invokeFrom('runtime', functionName, payload);
+
+  /** An invoker that names its source in the invocation log (the engine, the HTTP API, the bus, ...). */
+  invokerFor(source: string): LambdaInvoker {
+    return (functionName, payload) => this.invokeFrom(source, functionName, payload);
+  }
+
+  private async invokeFrom(source: string, functionName: string, payload: unknown): Promise<InvokeResult> {
     const fn = this.find(functionName);
     if (!fn) {
       return { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` };
     }
-    if (this.closed) return { errorType: 'ServiceException', errorMessage: 'the local runtime is stopping' };
+    const hooks = this.options.hooks;
+    const duplicate = hooks?.duplicate?.(fn) ?? false;
+    const first = await this.deliver(fn, source, payload, false);
+    if (!duplicate) return first;
+    return this.deliver(fn, source, structuredClone(payload), true);
+  }
+
+  private async deliver(fn: LocalFunction, source: string, payload: unknown, duplicate: boolean) {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const result = await this.run(fn, payload);
+    this.options.hooks?.invoked?.({
+      fn,
+      source,
+      duplicate,
+      result,
+      startedAt,
+      ms: performance.now() - started,
+    });
+    return result;
+  }
+
+  private run(fn: LocalFunction, payload: unknown): Promise<InvokeResult> {
+    if (this.closed) {
+      return Promise.resolve({
+        errorType: 'ServiceException',
+        errorMessage: 'the local runtime is stopping',
+      });
+    }
     let sandbox = this.sandboxes.get(fn.name);
     if (!sandbox || sandbox.dead) {
       sandbox = new Sandbox(fn, this.environmentOf(fn), this.options.log ?? defaultLog);
       this.sandboxes.set(fn.name, sandbox);
     }
     return sandbox.invoke(payload);
-  };
+  }
 
   environmentOf(fn: LocalFunction): Record<string, string> {
     const inherited: Record<string, string> = {};
@@ -85,6 +145,8 @@ export class LambdaRunner {
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      // Names the function in the SDK's user agent, so the local services know who calls (aws-front.ts).
+      AWS_SDK_UA_APP_ID: sdkAppIdOf(fn),
       AWS_EC2_METADATA_DISABLED: 'true',
       // Production runs a newer Node.js; the SDK's warning about this machine's Node 20 is noise here.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -104,6 +166,45 @@ export class LambdaRunner {
     await Promise.all([...this.sandboxes.values()].map((s) => s.terminate('the local runtime stopped')));
     this.sandboxes.clear();
   }
+}
+
+/** The SDK allows app ids of up to 50 characters. */
+const MAX_SDK_APP_ID = 50;
+
+/**
+ * The SDK app id a function's clients put in their user agent (`app/<id>`): its logical id, or a
+ * shortened one with a hash when that is too long. Like a role per function on AWS.
+ */
+export function sdkAppIdOf(fn: Pick<LocalFunction, 'logicalId'>): string {
+  if (fn.logicalId.length <= MAX_SDK_APP_ID) return fn.logicalId;
+  const hash = createHash('sha256').update(fn.logicalId).digest('hex').slice(0, 8);
+  return `${fn.logicalId.slice(0, MAX_SDK_APP_ID - 9)}-${hash}`;
+}
+
+/** Lambda retries a failed asynchronous invocation twice; locally after these pauses (ms). */
+export const ASYNC_RETRY_DELAYS_MS = [1000, 2000] as const;
+
+/**
+ * Invokes as Lambda's asynchronous invocation does (EventBridge and S3 notifications use it): a
+ * function error is retried twice after a pause; the last result is returned.
+ */
+export function asyncInvoker(
+  invoke: LambdaInvoker,
+  options: { readonly delaysMs?: readonly number[]; readonly log?: (line: string) => void } = {},
+): LambdaInvoker {
+  const delays = options.delaysMs ?? ASYNC_RETRY_DELAYS_MS;
+  return async (functionName, payload) => {
+    let result = await invoke(functionName, payload);
+    for (const [retry, delay] of delays.entries()) {
+      if (!('errorType' in result)) return result;
+      options.log?.(
+        `asynchronous invocation of ${functionName} failed (${result.errorType}): retry ${retry + 1} of ${delays.length} in ${delay} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      result = await invoke(functionName, payload);
+    }
+    return result;
+  };
 }
 
 function defaultLog(line: string, stream: 'stdout' | 'stderr'): void {

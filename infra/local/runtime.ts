@@ -10,7 +10,8 @@ import {
 } from './assembly.js';
 import { createDevIssuer, type DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
-import { LambdaRunner } from './lambda-runner.js';
+import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './lambda-runner.js';
+import { AwsCallLog, type AwsService, LocalFaults, startAwsFront } from './services/aws-front.js';
 import { createMissingTables, startDynamoDbLocal } from './services/dynamodb.js';
 import { putEvent, s3ObjectCreatedEvent } from './services/eventbridge.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
@@ -69,6 +70,13 @@ export interface LocalRuntime {
   readonly dynamoDbPid: number | undefined;
   /** The local S3 when the app has buckets (`deliver` re-delivers an event record, for tests). */
   readonly s3: LocalS3 | undefined;
+  /**
+   * Faults for tests: `arm({ caller, service, operation, failures })` answers that function's calls
+   * with a retryable AWS error; `arm({ mode: 'duplicate', function })` invokes it twice per payload.
+   */
+  readonly faults: LocalFaults;
+  /** Every call functions made to SES, SNS, Step Functions and S3, and every Lambda invocation. */
+  readonly calls: AwsCallLog;
   stop(): Promise<void>;
 }
 
@@ -103,21 +111,48 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const app = loadAssembly(options.assemblyDir, { apiBaseUrl: apiUrl });
     for (const warning of app.warnings) log(`local runtime: ${warning}`);
 
+    // Every call a function makes to SES, SNS, Step Functions or S3 goes through a front that logs it
+    // and can fail it; the front listens where the service was asked to, the service behind it anywhere.
+    const calls = new AwsCallLog();
+    const faults = new LocalFaults(app.functions);
+    const byAppId = new Map(app.functions.map((f) => [sdkAppIdOf(f), f.logicalId]));
+    const front = async (service: AwsService, target: string, port: number | undefined) => {
+      const started = await startAwsFront({
+        service,
+        target,
+        port: port ?? 0,
+        faults,
+        calls,
+        callerOf: (appId) => (appId === undefined ? undefined : byAppId.get(appId)),
+        log,
+      });
+      closers.push(started.close);
+      return started.url;
+    };
+
     const mailbox = await startMailbox({ port: ports.mailbox ?? 0 });
     closers.push(mailbox.close);
     const publishSns = snsToMailbox(mailbox.url, app.topics);
-    const sns = await startSnsService({ publish: publishSns, port: ports.sns ?? 0 });
+    const sns = await startSnsService({ publish: publishSns, port: 0 });
     closers.push(sns.close);
+    const snsUrl = await front('sns', sns.url, ports.sns);
+    // The mailbox page stays where it is; only the functions' SES calls go through a front.
+    const sesUrl = await front('sesv2', mailbox.url, undefined);
 
     const secrets = await startSecretsService({ dataDir, secrets: app.secrets, port: ports.secrets ?? 0 });
     closers.push(secrets.close);
 
     let lambdas: LambdaRunner | undefined;
-    const stepFunctions = new LocalStepFunctions({
-      invokeLambda: (name, payload) =>
+    const invokerFor =
+      (source: string): LambdaInvoker =>
+      (name, payload) =>
         lambdas
-          ? lambdas.invoke(name, payload)
-          : Promise.resolve({ errorType: 'ServiceException', errorMessage: 'functions are not started yet' }),
+          ? lambdas.invokerFor(source)(name, payload)
+          : Promise.resolve({ errorType: 'ServiceException', errorMessage: 'functions are not started yet' });
+    // EventBridge and S3 notifications invoke asynchronously: Lambda retries a failure twice.
+    const invokeAsync = (source: string) => asyncInvoker(invokerFor(source), { log });
+    const stepFunctions = new LocalStepFunctions({
+      invokeLambda: invokerFor('states'),
       publishSns,
       clock: options.clock,
       log,
@@ -125,14 +160,15 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     for (const sm of app.stateMachines) {
       stepFunctions.registerStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition as object });
     }
-    const sfn = await stepFunctions.listen(ports.stepfunctions ?? 0);
+    const sfn = await stepFunctions.listen(0);
     closers.push(() => sfn.close());
+    const sfnUrl = await front('sfn', sfn.url, ports.stepfunctions);
 
     let s3: LocalS3 | undefined;
     if (app.buckets.length > 0) {
       const started = await startLocalS3({
         dataDir,
-        port: ports.s3 ?? 0,
+        port: 0,
         buckets: app.buckets.map((b) => b.name),
         // The functions' own credentials: a presigned POST made inside a function verifies here.
         credentials: LOCAL_CREDENTIALS,
@@ -140,14 +176,15 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         onObjectCreated: async (records) => {
           if (!lambdas) return log('local S3: an object was created before the functions started');
           await Promise.all([
-            notifySubscribers(app.bucketNotifications, records, lambdas, log),
-            sendToEventBridge(app, records, lambdas, log),
+            notifySubscribers(app.bucketNotifications, records, invokeAsync('s3'), log),
+            sendToEventBridge(app, records, invokeAsync('events'), log),
           ]);
         },
         log,
       });
-      s3 = started;
       closers.push(() => started.close());
+      // Presigned URLs name the front too: browser uploads and downloads pass through it untouched.
+      s3 = { ...started, url: await front('s3', started.url, ports.s3) };
     }
 
     const db = await dynamoStarting;
@@ -159,21 +196,39 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       api: apiUrl,
       mailbox: mailbox.url,
       dynamodb: db.url,
-      stepfunctions: sfn.url,
+      stepfunctions: sfnUrl,
       secrets: secrets.url,
-      sns: sns.url,
+      sns: snsUrl,
       ...(s3 ? { s3: s3.url } : {}),
     };
 
     lambdas = new LambdaRunner({
       functions: app.functions,
       log: (line) => log(line),
+      hooks: {
+        duplicate: (fn) => faults.takeDuplicate(fn.logicalId) !== undefined,
+        invoked: ({ fn, source, duplicate, result, startedAt, ms }) => {
+          const failed = 'errorType' in result;
+          calls.record({
+            at: new Date(startedAt).toISOString(),
+            service: 'lambda',
+            operation: 'Invoke',
+            caller: source,
+            target: fn.logicalId,
+            outcome: failed ? 'error' : 'ok',
+            status: failed ? 500 : 200,
+            ...(failed ? { errorCode: result.errorType } : {}),
+            ...(duplicate ? { duplicate } : {}),
+            ms,
+          });
+        },
+      },
       runtimeEnvironment: {
         ...options.extraEnvironment,
         AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
         AWS_ENDPOINT_URL_SFN: urls.stepfunctions,
-        AWS_ENDPOINT_URL_SESV2: urls.mailbox,
-        AWS_ENDPOINT_URL_SES: urls.mailbox,
+        AWS_ENDPOINT_URL_SESV2: sesUrl,
+        AWS_ENDPOINT_URL_SES: sesUrl,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
         AWS_ENDPOINT_URL_SNS: urls.sns,
         // s3rver serves path-style URLs only; the product's S3 client reads this to set forcePathStyle.
@@ -188,7 +243,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       apiBaseUrl: apiUrl,
       defaultAudience: defaultAudienceOf(app),
     });
-    httpApi.serve({ routes: app.routes, invoke: runner.invoke, devIssuer });
+    httpApi.serve({ routes: app.routes, invoke: runner.invokerFor('apigateway'), devIssuer });
     // Stopping begins here: no new requests, and executions are stopped before their functions are,
     // so a task cut off by the shutdown never runs a workflow's error path.
     closers.push(async () => {
@@ -228,6 +283,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       endpointsFile,
       dynamoDbPid: db.pid,
       s3,
+      faults,
+      calls,
       stop,
     };
   } catch (error) {
@@ -270,12 +327,12 @@ export function notificationMatches(notification: LocalBucketNotification, recor
 
 /**
  * Invokes every function subscribed to each record, one invocation per record and function, with
- * the event `{ Records: [record] }`. A failing function is logged, as S3 does not retry synchronously.
+ * the event `{ Records: [record] }`, asynchronously (retried by `invoke`); a failure left is logged.
  */
 async function notifySubscribers(
   notifications: readonly LocalBucketNotification[],
   records: readonly S3EventRecord[],
-  lambdas: LambdaRunner,
+  invoke: LambdaInvoker,
   log: (line: string) => void,
 ): Promise<void> {
   const invocations = records.flatMap((record) =>
@@ -283,7 +340,7 @@ async function notifySubscribers(
       .filter((n) => notificationMatches(n, record))
       .map(async (n) => {
         const event = { Records: [{ ...record, s3: { ...record.s3, configurationId: n.id } }] };
-        const result = await lambdas.invoke(n.functionName, event);
+        const result = await invoke(n.functionName, event);
         if ('errorType' in result) {
           log(
             `S3 ${record.eventName} ${record.s3.object.key} -> ${n.functionName} failed: ${result.errorType}: ${result.errorMessage}`,
@@ -294,11 +351,14 @@ async function notifySubscribers(
   await Promise.all(invocations);
 }
 
-/** Buckets with EventBridge enabled also put an "Object Created" event on the default bus. */
+/**
+ * Buckets with EventBridge enabled also put an "Object Created" event on the default bus; its rules'
+ * targets are invoked asynchronously (`invoke` retries a failure as Lambda does).
+ */
 async function sendToEventBridge(
   app: LocalApp,
   records: readonly S3EventRecord[],
-  lambdas: LambdaRunner,
+  invoke: LambdaInvoker,
   log: (line: string) => void,
 ): Promise<void> {
   const enabled = new Set(app.buckets.filter((b) => b.eventBridgeEnabled).map((b) => b.name));
@@ -309,7 +369,7 @@ async function sendToEventBridge(
         putEvent(
           s3ObjectCreatedEvent(record, { account: LOCAL_ACCOUNT, region: LOCAL_REGION }),
           app.eventRules,
-          lambdas.invoke,
+          invoke,
           log,
         ),
       ),
