@@ -520,20 +520,28 @@ async function resumeWaitingStep(
   warn: Log,
 ): Promise<boolean> {
   const wait = await deps.waits.getWait(upload.purchaseId, upload.kind);
-  if (wait?.status !== 'WAITING') return false;
-  // A rectification round waits for a new file: one uploaded before the round began does not count.
-  if (Date.parse(upload.uploadedAt) < Date.parse(wait.since)) {
-    log('upload predates the waiting step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
-    return false;
+  if (!wait) return false;
+  const again = wait.status === 'SATISFIED';
+  if (again) {
+    // This upload satisfied the wait before, and the callback may have failed after that (the
+    // event is retried): hand it over again. Step Functions refuses a token already used
+    // (TaskClosedError below), so the step still resumes once.
+    if (wait.uploadId !== upload.uploadId) return false;
+  } else {
+    // A rectification round waits for a new file: one uploaded before the round began does not count.
+    if (Date.parse(upload.uploadedAt) < Date.parse(wait.since)) {
+      log('upload predates the waiting step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
+      return false;
+    }
+    const satisfied = await deps.waits.satisfyWait({
+      purchaseId: upload.purchaseId,
+      kind: upload.kind,
+      taskToken: wait.taskToken,
+      uploadId: upload.uploadId,
+      now: deps.now(),
+    });
+    if (!satisfied) return false;
   }
-  const satisfied = await deps.waits.satisfyWait({
-    purchaseId: upload.purchaseId,
-    kind: upload.kind,
-    taskToken: wait.taskToken,
-    uploadId: upload.uploadId,
-    now: deps.now(),
-  });
-  if (!satisfied) return false;
   try {
     await deps.callbacks.succeed(wait.taskToken, {
       uploadId: upload.uploadId,
@@ -543,6 +551,10 @@ async function resumeWaitingStep(
     });
   } catch (error) {
     if (!(error instanceof TaskClosedError)) throw error;
+    if (again) {
+      log('upload already handed to its step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
+      return false;
+    }
     warn('upload accepted while no execution waited for it', {
       purchaseId: upload.purchaseId,
       uploadId: upload.uploadId,

@@ -320,6 +320,8 @@ describe('recordUpload', () => {
     const event = put(contractKey, PDF, 'application/pdf');
 
     const first = await recordUpload(recordDeps(), event);
+    // Step Functions refuses a task token once its task has its result.
+    callbacks.closed.add(TOKEN);
     const second = await recordUpload(recordDeps(), event);
 
     expect(first).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: true });
@@ -470,6 +472,48 @@ describe('recordUpload', () => {
       status: 'SATISFIED',
       uploadId: 'VXBsb2FkSWRPZk9uZUZpbGU',
     });
+  });
+
+  it('hands the upload over when its event is retried after the callback failed, once the callback works', async () => {
+    seedPurchase('CONTRACTING');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+    const event = put(contractKey, PDF, 'application/pdf');
+    callbacks.failWith = Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' });
+    await expect(recordUpload(recordDeps(), event)).rejects.toThrow('service unavailable');
+    callbacks.failWith = undefined;
+
+    const retried = await recordUpload(recordDeps(), event);
+    callbacks.closed.add(TOKEN);
+    const repeated = await recordUpload(recordDeps(), event);
+
+    expect(retried).toMatchObject({ outcome: 'ALREADY_RECORDED', status: 'ACCEPTED', resumed: true });
+    expect(repeated).toMatchObject({ outcome: 'ALREADY_RECORDED', resumed: false });
+    expect(callbacks.succeeded.map((c) => c.taskToken)).toEqual([TOKEN]);
+    expect(stored()).toHaveLength(1);
+    expect(purchases.auditLog.get(PURCHASE_ID)?.map((e) => e.action)).toEqual(['deliverable.accepted']);
+  });
+
+  it('does not hand over an upload other than the one that satisfied the wait', async () => {
+    seedPurchase('CONTRACTING');
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: NOW,
+      now: NOW,
+    });
+    await recordUpload(recordDeps(), put(contractKey, PDF, 'application/pdf'));
+    const otherKey = contractKey.replace('VXBsb2FkSWRPZk9uZUZpbGU', 'QW5vdGhlclVwbG9hZElkMQ');
+    const other = await recordUpload(recordDeps(), put(otherKey, PDF, 'application/pdf'));
+
+    expect(other).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: false });
+    expect(callbacks.succeeded).toHaveLength(1);
   });
 });
 
