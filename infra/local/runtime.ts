@@ -130,7 +130,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       return started.url;
     };
 
-    const mailbox = await startMailbox({ port: ports.mailbox ?? 0 });
+    const mailbox = await startMailbox({ port: ports.mailbox ?? 0, dataDir });
     closers.push(mailbox.close);
     const publishSns = snsToMailbox(mailbox.url, app.topics);
     const sns = await startSnsService({ publish: publishSns, port: 0 });
@@ -174,7 +174,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         credentials: LOCAL_CREDENTIALS,
         region: LOCAL_REGION,
         onObjectCreated: async (records) => {
-          if (!lambdas) return log('local S3: an object was created before the functions started');
+          // Kept in the S3 outbox and delivered by deliverPending once the functions run.
+          if (!lambdas) throw new Error('an object was created before the functions started');
           await Promise.all([
             notifySubscribers(app.bucketNotifications, records, invokeAsync('s3'), log),
             sendToEventBridge(app, records, invokeAsync('events'), log),
@@ -273,6 +274,9 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     );
 
     await resumeOpenPurchases(app, runner, log);
+    // ObjectCreated events a kill (or the start) kept from their functions, as S3 delivers at least once.
+    const pending = await s3?.deliverPending();
+    if (pending) log(`delivered ${pending} pending S3 event(s)`);
 
     return {
       urls,
