@@ -517,7 +517,7 @@ describe('8 Bad input: SQL, HTML and template text in every free-text field', ()
       expected: '201; stored verbatim; escaped in page and e-mail, no raw tag',
       observed: `${results.length}/${INJECTIONS.length} 201; ${sum((r) => r.storedFields)} fields verbatim in the table; page ${sum((r) => r.inPage.escaped.length)} escaped, ${sum((r) => r.inPage.raw.length)} raw; e-mail ${sum((r) => r.inMail.escaped.length)} escaped, ${sum((r) => r.inMail.raw.length)} raw; purchases ${before.purchases}→${after.purchases}`,
     });
-  });
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------
