@@ -322,26 +322,73 @@ export interface DecisionForm {
 }
 
 /**
- * How long after a decision a later POST may take over its delivery. The POST that recorded it
- * delivers it; until that request must be over (the HTTP API cuts a request off after 30 s) a
- * second POST is a click racing the first, and delivering too would call SendTaskSuccess twice.
+ * How long after a decision a later POST takes over its delivery even when nothing says the first
+ * POST failed (it crashed or timed out): by then that request must be over, since the HTTP API
+ * cuts a request off after 30 s. Meanwhile the next attempt of the waiting step (the reminder) or
+ * a resumed execution picks the recorded decision up from DynamoDB anyway.
  */
 export const DELIVERY_TAKEOVER_SECONDS = 30;
 
-/** A decision the POST that recorded it can no longer deliver (a crash, a throttled call). */
-function deliveryAbandoned(task: HumanTask, now: string): boolean {
-  if (task.deliveredAt !== undefined || !task.decision) return false;
-  return Date.parse(now) - Date.parse(task.decision.at) >= DELIVERY_TAKEOVER_SECONDS * 1000;
+/** The audit entry of a decision the POST that recorded it could not hand to the workflow. */
+export const DELIVERY_FAILED_ACTION = 'task.delivery-failed';
+
+/**
+ * Whether a later POST must deliver a recorded decision itself: only once the POST that recorded
+ * it has given up (its failure is on the audit log) or must be over. A POST racing the first one
+ * leaves the delivery to it, so twenty clicks make one SendTaskSuccess.
+ */
+async function deliveryAbandoned(deps: TaskLinkDeps, task: HumanTask): Promise<boolean> {
+  if (task.deliveredAt !== undefined || !task.decision || task.taskToken === undefined) return false;
+  if (Date.parse(deps.now()) - Date.parse(task.decision.at) >= DELIVERY_TAKEOVER_SECONDS * 1000) return true;
+  const audit = await deps.purchases.listAudit(task.purchaseId);
+  return audit.some((e) => e.action === DELIVERY_FAILED_ACTION && e.detail.taskId === task.taskId);
 }
 
-/** Hands a recorded decision to the waiting execution, once; a task without a token has nobody waiting. */
-async function deliver(deps: TaskLinkDeps, task: HumanTask): Promise<'DELIVERED' | 'CLOSED' | 'NO_WAITER'> {
+/**
+ * A failed SendTaskSuccess of the decision this POST recorded goes on the audit log before the
+ * error page, so the person's next POST delivers at once.
+ */
+async function recordFailedDelivery(deps: TaskLinkDeps, task: HumanTask, error: unknown): Promise<void> {
+  try {
+    await deps.purchases.change({
+      purchaseId: task.purchaseId,
+      audit: {
+        actor: 'system:task-link',
+        action: DELIVERY_FAILED_ACTION,
+        detail: {
+          taskId: task.taskId,
+          purpose: task.purpose,
+          error: error instanceof Error ? error.name : 'Error',
+        },
+      },
+      eventId: `${DELIVERY_FAILED_ACTION}:${task.taskId}`,
+      now: deps.now(),
+    });
+  } catch (recording) {
+    // The delivery's own error is the one to answer with; the takeover after a while still applies.
+    deps.log?.('could not record a failed delivery', {
+      purchaseId: task.purchaseId,
+      error: recording instanceof Error ? recording.name : 'Error',
+    });
+  }
+}
+
+/**
+ * Hands a recorded decision to the waiting execution, once; a task without a token has nobody
+ * waiting. `recordFailure`: this POST recorded the decision, so a failure is put on the audit log.
+ */
+async function deliver(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  recordFailure = false,
+): Promise<'DELIVERED' | 'CLOSED' | 'NO_WAITER'> {
   if (task.taskToken === undefined) return 'NO_WAITER';
   if (!task.decision) return 'CLOSED';
   try {
     await deps.callbacks.succeed(task.taskToken, decisionOutput(task.decision));
   } catch (error) {
     if (error instanceof TaskClosedError) return 'CLOSED';
+    if (recordFailure) await recordFailedDelivery(deps, task, error);
     throw error;
   }
   await deps.tasks.markDelivered(task.taskId, deps.now());
@@ -482,7 +529,7 @@ export async function decideTask(
   switch (result.outcome) {
     case 'DECIDED': {
       if (purpose === 'PAYMENT_CONFIRMATION') await confirmPayment(deps, result.task);
-      const delivered = await deliver(deps, result.task);
+      const delivered = await deliver(deps, result.task, true);
       const stage = WAITING_STAGE[purpose];
       if (delivered === 'CLOSED' && stage) {
         // The execution is not waiting on this token. While the purchase is still in the
@@ -499,10 +546,9 @@ export async function decideTask(
     }
     case 'ALREADY_DECIDED':
       // A first POST that recorded but did not finish (a crash, a throttled call) is completed here;
-      // one still running delivers its own decision. Meanwhile the next attempt of a waiting step
-      // (the reminder) or a resumed execution picks the recorded decision up from DynamoDB.
+      // one still running delivers its own decision.
       if (purpose === 'PAYMENT_CONFIRMATION') await completePayment(deps, result.task);
-      if (deliveryAbandoned(result.task, deps.now())) await deliver(deps, result.task);
+      if (await deliveryAbandoned(deps, result.task)) await deliver(deps, result.task);
       return decidedView(deps, result.task, 'ALREADY_DECIDED');
     case 'NOT_PENDING':
     case 'EXPIRED':

@@ -6,6 +6,7 @@ import { signTaskId } from '../../../shared/links/signing.js';
 import type { HtmlPage } from '../../../shared/pages/layout.js';
 import type { HumanTask } from '../../../shared/persistence/ports.js';
 import {
+  DELIVERY_FAILED_ACTION,
   DELIVERY_TAKEOVER_SECONDS,
   type DecisionForm,
   DOCUMENT_LINK_SECONDS,
@@ -228,19 +229,42 @@ describe('deciding (POST)', () => {
     expect(purchase?.approvals.SECTION_CHIEF?.decision).toBe('APPROVE');
   });
 
-  it('a decision recorded but not delivered (the callback failed) is delivered by a POST once the first POST must be over', async () => {
+  it('a decision recorded but not delivered (the callback failed) is put on the audit log and delivered by the next POST', async () => {
     fakes.callbacks.failWith = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     await expect(approve()).rejects.toThrow('Rate exceeded');
     expect(fakes.tasks.stored(task.taskId).status).toBe('DECIDED');
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeUndefined();
+    const failed = (await fakes.purchases.listAudit(PURCHASE_ID)).filter(
+      (e) => e.action === DELIVERY_FAILED_ACTION,
+    );
+    expect(failed.map((e) => e.detail)).toEqual([
+      { taskId: task.taskId, purpose: 'APPROVAL', error: 'ThrottlingException' },
+    ]);
+    expect(JSON.stringify(failed)).not.toContain(TOKEN);
 
     fakes.callbacks.failWith = undefined;
-    fakes.clock.advanceSeconds(DELIVERY_TAKEOVER_SECONDS);
     const page = await approve();
 
     expectStatus(page, 200);
     expect(page.html).toContain('already decided by');
     expect(fakes.callbacks.succeeded).toHaveLength(1);
+    expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeDefined();
+  });
+
+  it('a decision whose POST ended without a word (a crash) is delivered by a POST once that request must be over', async () => {
+    await fakes.tasks.decide({
+      taskId: task.taskId,
+      nonce: task.nonce,
+      decision: 'APPROVE',
+      comment: '同意',
+      now: fakes.clock.now(),
+    });
+    fakes.clock.advanceSeconds(DELIVERY_TAKEOVER_SECONDS);
+
+    const page = await approve();
+
+    expectStatus(page, 200);
+    expect(fakes.callbacks.succeeded.map((c) => c.taskToken)).toEqual([TOKEN]);
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeDefined();
   });
 
