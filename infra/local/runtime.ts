@@ -164,6 +164,32 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     closers.push(() => sfn.close());
     const sfnUrl = await front('sfn', sfn.url, ports.stepfunctions);
 
+    /** S3 event records to the bucket's subscribers and EventBridge; an armed fault delivers one twice. */
+    const deliverObjectEvents = async (records: S3EventRecord[], redelivery: boolean): Promise<void> => {
+      // Kept in the S3 outbox and delivered by deliverPending once the functions run.
+      if (!lambdas) throw new Error('an object was created before the functions started');
+      for (const record of records) {
+        calls.record({
+          at: new Date().toISOString(),
+          service: 's3-events',
+          operation: record.eventName,
+          caller: 's3',
+          target: decodeEventKey(record.s3.object.key),
+          outcome: 'ok',
+          status: 200,
+          ...(redelivery ? { duplicate: true } : {}),
+          ms: 0,
+        });
+      }
+      await Promise.all([
+        notifySubscribers(app.bucketNotifications, records, invokeAsync('s3'), log),
+        sendToEventBridge(app, records, invokeAsync('events'), log),
+      ]);
+      if (redelivery) return;
+      const again = records.filter(() => faults.takeRedelivery('s3') !== undefined);
+      if (again.length > 0) await deliverObjectEvents(again, true);
+    };
+
     let s3: LocalS3 | undefined;
     if (app.buckets.length > 0) {
       const started = await startLocalS3({
@@ -173,14 +199,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         // The functions' own credentials: a presigned POST made inside a function verifies here.
         credentials: LOCAL_CREDENTIALS,
         region: LOCAL_REGION,
-        onObjectCreated: async (records) => {
-          // Kept in the S3 outbox and delivered by deliverPending once the functions run.
-          if (!lambdas) throw new Error('an object was created before the functions started');
-          await Promise.all([
-            notifySubscribers(app.bucketNotifications, records, invokeAsync('s3'), log),
-            sendToEventBridge(app, records, invokeAsync('events'), log),
-          ]);
-        },
+        onObjectCreated: (records) => deliverObjectEvents(records, false),
         log,
       });
       closers.push(() => started.close());

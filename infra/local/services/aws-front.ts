@@ -24,14 +24,14 @@ export interface AwsCall {
   readonly seq: number;
   /** When the call arrived (ISO 8601). */
   readonly at: string;
-  readonly service: AwsService | 'lambda';
+  readonly service: AwsService | 'lambda' | 's3-events';
   readonly operation: string;
   /**
    * Logical id of the calling function, or UNKNOWN_CALLER. For a Lambda invocation: who invoked it
    * ('states', 'apigateway', 'events', 's3', 'runtime').
    */
   readonly caller: string;
-  /** Lambda invocations: the invoked function's logical id. */
+  /** Lambda invocations: the invoked function's logical id; S3 events: the object key. */
   readonly target?: string;
   /** ok: answered with a 2xx/3xx; error: the service refused it; injected: a fault answered it. */
   readonly outcome: 'ok' | 'error' | 'injected';
@@ -41,7 +41,7 @@ export interface AwsCall {
   readonly errorCode?: string;
   /** The armed fault that answered the call. */
   readonly faultId?: number;
-  /** Lambda invocations: the second, duplicate delivery of the same payload. */
+  /** Lambda invocations and S3 events: the second, duplicate delivery. */
   readonly duplicate?: boolean;
   readonly ms: number;
 }
@@ -102,6 +102,13 @@ export type FaultSpec =
       readonly error?: InjectedError;
     }
   | {
+      /** At-least-once events: each S3 ObjectCreated event is delivered a second time. */
+      readonly mode: 'redeliver';
+      readonly source: 's3';
+      /** How many events are delivered twice. @default every one until disarmed */
+      readonly events?: number;
+    }
+  | {
       /** At-least-once invocation: the function is invoked a second time with the same payload. */
       readonly mode: 'duplicate';
       /** The invoked function: logical id, name or unique logical-id prefix. */
@@ -114,7 +121,7 @@ export type FaultSpec =
 export interface ArmedFault {
   readonly id: number;
   readonly spec: FaultSpec;
-  /** Logical id of the function the spec names. */
+  /** Logical id of the function the spec names ('' for a redelivery fault). */
   readonly functionId: string;
   readonly fired: number;
   /** Calls (or invocations) it still takes; Infinity for a duplicate fault without a count. */
@@ -160,11 +167,20 @@ export class LocalFaults {
   }
 
   arm(spec: FaultSpec): ArmedFault {
-    const isDuplicate = spec.mode === 'duplicate';
-    const functionId = this.resolve(isDuplicate ? spec.function : spec.caller);
-    const remaining = isDuplicate
-      ? (spec.invocations ?? Number.POSITIVE_INFINITY)
-      : (spec.failures ?? SDK_DEFAULT_ATTEMPTS);
+    let functionId = '';
+    let remaining: number;
+    switch (spec.mode) {
+      case 'redeliver':
+        remaining = spec.events ?? Number.POSITIVE_INFINITY;
+        break;
+      case 'duplicate':
+        functionId = this.resolve(spec.function);
+        remaining = spec.invocations ?? Number.POSITIVE_INFINITY;
+        break;
+      default:
+        functionId = this.resolve(spec.caller);
+        remaining = spec.failures ?? SDK_DEFAULT_ATTEMPTS;
+    }
     if (!(remaining > 0)) throw new RangeError('a fault must take at least one call');
     const fault: MutableFault = { id: this.#nextId++, spec, functionId, fired: 0, remaining };
     this.#faults.push(fault);
@@ -190,7 +206,7 @@ export class LocalFaults {
     const fault = this.#faults.find(
       (f) =>
         f.remaining > 0 &&
-        f.spec.mode !== 'duplicate' &&
+        (f.spec.mode === undefined || f.spec.mode === 'fail') &&
         f.functionId === caller &&
         f.spec.service === service &&
         f.spec.operation === operation,
@@ -202,6 +218,14 @@ export class LocalFaults {
   takeDuplicate(functionId: string): ArmedFault | undefined {
     const fault = this.#faults.find(
       (f) => f.remaining > 0 && f.spec.mode === 'duplicate' && f.functionId === functionId,
+    );
+    return fault ? this.#take(fault) : undefined;
+  }
+
+  /** The fault that delivers this event a second time, if one is armed for its source (and counts it). */
+  takeRedelivery(source: 's3'): ArmedFault | undefined {
+    const fault = this.#faults.find(
+      (f) => f.remaining > 0 && f.spec.mode === 'redeliver' && f.spec.source === source,
     );
     return fault ? this.#take(fault) : undefined;
   }
@@ -263,7 +287,10 @@ export async function startAwsFront(options: StartAwsFrontOptions): Promise<AwsF
     const fault = options.faults.takeFailure(options.service, operation, caller);
     if (fault) {
       if (!body) req.resume(); // the request is answered without reading what it carries
-      const error = fault.spec.mode === 'duplicate' ? 'unavailable' : (fault.spec.error ?? 'unavailable');
+      const error =
+        (fault.spec.mode ?? 'fail') === 'fail'
+          ? ((fault.spec as { error?: InjectedError }).error ?? 'unavailable')
+          : 'unavailable';
       const answer = injectedError(options.service, error, req);
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
