@@ -161,8 +161,8 @@ export class EscalatingWait {
   }
 }
 
-/** State names of the failure path, for tests and operators reading an execution. */
-export const FAILURE_STATES = {
+/** State names of the failure path, as operators read them in an execution's history. */
+const FAILURE_STATES = {
   record: 'Record workflow failure',
   failed: 'Workflow failed',
   /** The Pass state that names the failed task before the recorder runs. */
@@ -181,6 +181,8 @@ const FAILURE_PATH = '$.workflowFailure';
  *
  * The recorder is retried like every task; if it fails all the same, its own catch-all goes
  * straight to the Fail state (never back into itself), so the execution still ends FAILED.
+ * Only the top-level graph is walked: a Parallel or Map added later needs this on its branches
+ * too (the infrastructure test walks every branch and would say so).
  */
 export function recordUnexpectedFailures(scope: Construct, start: State, recorder: IFunction): void {
   const failed = new Fail(scope, FAILURE_STATES.failed, {
