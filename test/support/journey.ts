@@ -274,16 +274,25 @@ async function decideOnce(
     // No form on the page: the step was decided already (a repeat after a restart) or has expired.
     if (!page.nonce) return page.html;
     const { comment, ...rest } = fields;
-    const answer = await whileDown(() =>
-      timed(ctx, () =>
-        ctx.users().decide(link, {
-          nonce: page.nonce,
-          ...(decision !== undefined ? { decision } : {}),
-          ...(comment !== undefined ? { comment } : {}),
-          fields: rest,
-        }),
-      ),
-    );
+    const post = () =>
+      whileDown(() =>
+        timed(ctx, () =>
+          ctx.users().decide(link, {
+            nonce: page.nonce,
+            ...(decision !== undefined ? { decision } : {}),
+            ...(comment !== undefined ? { comment } : {}),
+            fields: rest,
+          }),
+        ),
+      );
+    let answer = await post();
+    // No answer (the API restarting, a function cut off): post the same form again, as a person
+    // would resubmit it. Reopening the link instead could show the decision recorded by the first
+    // post while what completes it (a payment confirmation) never ran: the repeat completes it.
+    while (notAnswered(answer.status) && Date.now() < deadline) {
+      await sleep(500);
+      answer = await post();
+    }
     ctx.trace?.bodies.push(answer.html);
     if (answer.status === 200 || answer.status === 410) return answer.html;
     if (Date.now() > deadline)
