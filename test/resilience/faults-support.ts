@@ -60,12 +60,14 @@ export function repeatedMails(mails: readonly MailboxMail[]): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([key]) => key);
 }
 
-/** Number of mails by recipient and subject (what a fault-free run is compared on). */
+/**
+ * Number of mails by subject (what a fault-free purchase is compared on). Recipients are left out:
+ * the evaluation agency is chosen per purchase; so is the purchase id some subjects name.
+ */
 export function mailCounts(mails: readonly MailboxMail[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const mail of mails) {
-    // Subjects name the purchase; the comparison is between purchases, so it is left out.
-    const key = `${mail.destination.to.join(',')} ${mail.subject.replace(/PUR-\d{4}-[A-Z0-9]+/g, 'PUR-…')}`;
+    const key = mail.subject.replace(/PUR-\d{4}-[A-Z0-9]+/g, 'PUR-…');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
