@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalFunction } from '../../../infra/local/assembly.js';
+import { type Invocation, LambdaRunner, sdkAppIdOf } from '../../../infra/local/lambda-runner.js';
+
+/** A one-file bundle that counts its invocations and says who it is, as the SDK would see it. */
+let bundleDir: string;
+let runner: LambdaRunner;
+const invocations: Invocation[] = [];
+let duplicateNext = false;
+
+const fn: LocalFunction = {
+  stackName: 'App',
+  logicalId: 'CountCalls1A2B3C4D',
+  name: 'CountCalls1A2B3C4D',
+  arn: 'arn:aws:lambda:us-east-1:000000000000:function:CountCalls1A2B3C4D',
+  bundleDir: '',
+  handlerModule: 'index',
+  handlerExport: 'handler',
+  environment: {},
+  timeoutSeconds: 10,
+  memoryMb: 128,
+};
+
+beforeAll(() => {
+  bundleDir = mkdtempSync(join(tmpdir(), 'runner-test-'));
+  writeFileSync(
+    join(bundleDir, 'index.mjs'),
+    `let calls = 0;
+export const handler = async (event) => {
+  calls += 1;
+  if (event.fail) throw Object.assign(new Error('asked to fail'), { name: 'TransientError' });
+  return { calls, event, appId: process.env.AWS_SDK_UA_APP_ID };
+};
+`,
+  );
+  runner = new LambdaRunner({
+    functions: [{ ...fn, bundleDir }],
+    runtimeEnvironment: {},
+    log: () => {},
+    hooks: {
+      duplicate: () => {
+        const answer = duplicateNext;
+        duplicateNext = false;
+        return answer;
+      },
+      invoked: (invocation) => invocations.push(invocation),
+    },
+  });
+});
+
+afterAll(async () => {
+  await runner.close();
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+
+describe('LambdaRunner', () => {
+  it('gives the function its SDK app id and reports each invocation with its source', async () => {
+    invocations.length = 0;
+    const result = await runner.invokerFor('states')(fn.name, { step: 1 });
+    expect(result).toEqual({ payload: { calls: 1, event: { step: 1 }, appId: sdkAppIdOf(fn) } });
+    expect(invocations).toEqual([
+      expect.objectContaining({ source: 'states', duplicate: false, result: expect.objectContaining({}) }),
+    ]);
+    expect(invocations[0]?.fn.logicalId).toBe(fn.logicalId);
+  });
+
+  it('delivers a duplicated invocation twice with the same payload and answers with the second result', async () => {
+    invocations.length = 0;
+    duplicateNext = true;
+    const result = await runner.invoke(fn.logicalId, { step: 2 });
+    expect(invocations.map((i) => [i.source, i.duplicate])).toEqual([
+      ['runtime', false],
+      ['runtime', true],
+    ]);
+    const [first, second] = invocations.map(
+      (i) => i.result as { payload: { calls: number; event: unknown } },
+    );
+    expect(first?.payload.event).toEqual({ step: 2 });
+    expect(second?.payload.event).toEqual({ step: 2 });
+    expect(second?.payload.calls).toBe((first?.payload.calls ?? 0) + 1);
+    expect(result).toEqual(second);
+  });
+
+  it('reports a function error as the invocation result', async () => {
+    invocations.length = 0;
+    const result = await runner.invoke(fn.name, { fail: true });
+    expect(result).toEqual({ errorType: 'TransientError', errorMessage: 'asked to fail' });
+    expect(invocations[0]?.result).toEqual(result);
+  });
+});
