@@ -1106,5 +1106,6 @@ export function decidedPage(model: DecidedPageModel): HtmlPage {
 <div class="status">
 ${bilingualParagraphs(lead)}</div>
 ${factsTable(facts)}`;
-  return renderPage(200, heading, body);
+  // A link used once is gone: a replay, a second click or a scanner sees the decision, with 410.
+  return renderPage(model.variant === 'RECORDED' ? 200 : 410, heading, body);
 }

@@ -144,8 +144,8 @@ describe('approval link in Chromium: the section chief decides from the e-mailed
     await page.screenshot({ path: join(RESULTS_DIR, 'approval-decided.png'), fullPage: true });
   });
 
-  it('shows the same decision and no form when the link is opened again', async () => {
-    expect(await openLink()).toBe(200);
+  it('shows the same decision and no form when the link is opened again (410: the link is used)', async () => {
+    expect(await openLink()).toBe(410);
     expect(await heading().textContent()).toContain(`already decided by ${chief.name}`);
     expect(await fact(/Decided by/).textContent()).toBe(`${chief.name} <${chief.email}>`);
     expect(

@@ -283,7 +283,7 @@ describe('POST /tasks/{taskId}', () => {
 
     const result = await invoke('POST', { form: { nonce: NONCE, decision: 'REJECT', comment: '第二次' } });
 
-    expect(result.statusCode).toBe(200);
+    expect(result.statusCode).toBe(410);
     expect(result.body).toContain('第一次的决定');
     expect(result.body).not.toContain('第二次');
     expect(sfn).not.toHaveReceivedAnyCommand();

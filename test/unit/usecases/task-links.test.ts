@@ -119,7 +119,7 @@ describe('opening a link (GET/HEAD)', () => {
 
     const page = await show();
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(page.html).toContain('already decided by');
     expect(page.html).toContain('经费测算合理');
     expect(page.html).not.toContain('name="nonce"');
@@ -220,7 +220,7 @@ describe('deciding (POST)', () => {
 
     const page = await post({ nonce: task.nonce, decision: 'REJECT', comment: '改变主意' });
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(page.html).toContain('already decided by');
     expect(page.html).not.toContain('改变主意');
     expect(fakes.callbacks.succeeded).toHaveLength(1);
@@ -245,7 +245,7 @@ describe('deciding (POST)', () => {
     fakes.callbacks.failWith = undefined;
     const page = await approve();
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(page.html).toContain('already decided by');
     expect(fakes.callbacks.succeeded).toHaveLength(1);
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeDefined();
@@ -263,7 +263,7 @@ describe('deciding (POST)', () => {
 
     const page = await approve();
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(fakes.callbacks.succeeded.map((c) => c.taskToken)).toEqual([TOKEN]);
     expect(fakes.tasks.stored(task.taskId).deliveredAt).toBeDefined();
   });
@@ -281,7 +281,7 @@ describe('deciding (POST)', () => {
 
     const page = await post({ nonce: task.nonce, decision: 'REJECT', comment: '第二个标签页' });
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(page.html).toContain('already decided by');
     expect(page.html).toContain('批准 Approved');
     expect(fakes.callbacks.succeeded).toHaveLength(0);
@@ -482,7 +482,7 @@ describe('countersignature links', () => {
 
     if (stored) stored.stage = 'CONTRACTING';
     const again = await postTo({ nonce: countersign.nonce, decision: 'COUNTERSIGN' });
-    expectStatus(again, 200);
+    expectStatus(again, 410);
     expect(fakes.tasks.stored(countersign.taskId).deliveredAt).toBeUndefined();
   });
 });
@@ -547,7 +547,7 @@ describe('payment confirmation links', () => {
     expectStatus(page, 200);
     expect(page.html).toContain('Your decision has been recorded');
     expect(page.html).toContain('BOC-2026/03_0042');
-    expectStatus(second, 200);
+    expectStatus(second, 410);
     expect(second.html).toContain('already decided by');
     expect(second.html).toContain('BOC-2026/03_0042');
     expect(second.html).not.toContain('OTHER-9999');
@@ -579,7 +579,7 @@ describe('payment confirmation links', () => {
 
     const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0002' });
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(confirmPayment).toHaveBeenCalledTimes(2);
     expect(confirmPayment).toHaveBeenLastCalledWith(
       expect.objectContaining({ tranche: 1, reference: 'TX-0001' }),
@@ -808,7 +808,7 @@ describe('mid-term review links', () => {
 
     if (stored) stored.stage = 'MIDTERM_REVIEW';
     const again = await postTo({ nonce: review.nonce, decision: 'PASS' });
-    expectStatus(again, 200);
+    expectStatus(again, 410);
     expect(fakes.tasks.stored(review.taskId).deliveredAt).toBeUndefined();
   });
 });
@@ -1107,7 +1107,7 @@ describe('evaluation links', () => {
 
     const page = await declare();
 
-    expectStatus(page, 200);
+    expectStatus(page, 410);
     expect(page.html).toContain('already decided by');
     expect(page.html).toContain('84.2');
   });
