@@ -9,8 +9,9 @@ import {
 } from './restart-scenario.js';
 
 /**
- * Case 12 (restart), the quick part run by `npm test`: three purchases and one SIGKILL of the
- * runtime process, then the same checks as the long run (restart.full.test.ts). Repeat a run
+ * Case 12 (restart), the quick part run by `npm test`: three small purchases (one approval level)
+ * and one SIGKILL of the runtime process, then the same checks as the long run
+ * (restart.full.test.ts). Repeat a run
  * with RESTART_SEED=<the printed seed>.
  */
 
@@ -22,6 +23,7 @@ describe('12 Restart (SIGKILL), quick', () => {
     console.log(`restart case (quick): seed ${seed}`);
     const result = await runRestartScenario({
       purchases: PURCHASES,
+      sample: 'small',
       kills: 1,
       minGapMs: 4_000,
       maxGapMs: 14_000,
