@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
-import { synthesizeApp } from '../../infra/synth.js';
 import type { ApprovalLevel, DeploymentSettings } from '../../shared/config/settings.js';
+import { cachedAssembly } from './assembly-cache.js';
 
 /**
  * The product's synthesized app on the local runtime, for suites that drive it over HTTP:
- * synthesized into a temp folder, with a temp data folder and a fixed free API port, so a
- * restart keeps the links already mailed working. `stop` removes both folders.
+ * synthesized once per sources and settings (assembly-cache.ts), with a temp data folder and a fixed free API port, so a
+ * restart keeps the links already mailed working. `stop` removes the data folder.
  */
 
 export interface LocalAppUnderTest {
@@ -23,7 +23,7 @@ export interface LocalAppUnderTest {
   readonly dataDir: string;
   /** Stops the runtime and starts it again on the same data folder and API port. */
   restart(): Promise<void>;
-  /** Stops the runtime (if running) and removes the temp folders; safe to call twice. */
+  /** Stops the runtime (if running) and removes the data folder; safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -49,12 +49,9 @@ export function freePort(): Promise<number> {
 }
 
 export async function startLocalApp(options: StartLocalAppOptions = {}): Promise<LocalAppUnderTest> {
-  const assemblyDir = synthesizeApp(mkdtempSync(join(tmpdir(), 'ngo-assembly-')), options.settings);
+  const assemblyDir = cachedAssembly(options.settings);
   const dataDir = mkdtempSync(join(tmpdir(), 'ngo-data-'));
-  const removeFolders = () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(assemblyDir, { recursive: true, force: true });
-  };
+  const removeFolders = () => rmSync(dataDir, { recursive: true, force: true });
   // The API port is fixed for the app's life: mailed links carry it and must survive a restart.
   const apiPort = await freePort();
   const launch = () =>

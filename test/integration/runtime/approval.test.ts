@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
 import { UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
-import { synthesizeApp } from '../../../infra/synth.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../../shared/domain/live-samples.js';
+import { cachedAssembly } from '../../support/assembly-cache.js';
 
 /**
  * The synthesized app on the local runtime, driven over HTTP only: links come from the
@@ -52,7 +52,7 @@ async function start(): Promise<void> {
 }
 
 beforeAll(async () => {
-  assemblyDir = synthesizeApp(mkdtempSync(join(tmpdir(), 'ngo-assembly-')));
+  assemblyDir = cachedAssembly();
   dataDir = mkdtempSync(join(tmpdir(), 'ngo-data-'));
   apiPort = await freePort();
   await start();
@@ -61,7 +61,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(assemblyDir, { recursive: true, force: true });
 });
 
 async function linkFor(purchaseId: string, level: keyof typeof approvers): Promise<string> {
