@@ -213,10 +213,11 @@ describe('case 9: paths that end or resume outside a workflow retry', () => {
     expect(meanwhile.stage).toBe('APPROVAL');
     // They post again (reload, or the button once more): the step completes.
     const again = await app.users.decide(link, form);
-    expect(again.status).toBe(200);
+    // The repeat shows the recorded decision (a used link answers 410 with it, or 200).
+    expect([200, 410]).toContain(again.status);
     const view = await waitFor(ctx, purchaseId, (v) => v.stage === 'CONTRACTING');
     const third = await app.users.decide(link, form);
-    expect(third.status).toBe(200);
+    expect([200, 410]).toContain(third.status);
     const delivered = sideEffectsSince(app.runtime.calls, since).get(
       `${functionLabel(fault.functionId)} sfn:SendTaskSuccess`,
     );
@@ -224,14 +225,16 @@ describe('case 9: paths that end or resume outside a workflow retry', () => {
     expect(delivered).toBe(1);
     const after = await waitFor(ctx, purchaseId, (v) => auditCount(v, 'contract.issued') === 1);
     expect(auditCount(after, 'approval.decided')).toBe(1);
+    // The failed delivery itself is on the record, once.
+    expect(auditCount(after, 'task.delivery-failed')).toBeLessThanOrEqual(1);
     expect(auditCount(after, 'purchase.approved')).toBe(1);
     expect(repeatedAuditEntries(after.audit)).toEqual([]);
     recordCase(context, {
       case: `9 Fault: ${functionLabel(fault.functionId)} before SendTaskSuccess`,
       attempts: 3,
       expected:
-        'decision recorded, SendTaskSuccess fails (error page); the repeated POST delivers it once; a third POST changes nothing',
-      observed: `POSTs answered ${first.status}/${again.status}/${third.status}; ${fault.fired} injected; ${delivered ?? 0} ok SendTaskSuccess; approval.decided ×${auditCount(after, 'approval.decided')}; ${view.stage}`,
+        'decision recorded, SendTaskSuccess fails (error page); the repeated POST delivers it once and shows the decision; a third POST changes nothing',
+      observed: `POSTs answered ${first.status}/${again.status}/${third.status}; ${fault.fired} injected; ${delivered ?? 0} ok SendTaskSuccess; approval.decided ×${auditCount(after, 'approval.decided')}, task.delivery-failed ×${auditCount(after, 'task.delivery-failed')}; ${view.stage}`,
     });
   });
 
