@@ -293,7 +293,7 @@ async function pendingPage(deps: TaskLinkDeps, task: HumanTask, purchase: Purcha
   }
 }
 
-/** GET/HEAD: the confirmation page, or what was decided; never a change. */
+/** GET/HEAD: the confirmation page, or what was decided; never a decision. */
 export async function showTask(
   deps: TaskLinkDeps,
   input: { taskId: string; sig?: string },
@@ -302,7 +302,12 @@ export async function showTask(
   if (!opened.ok) return opened.page;
   const { task } = opened;
   if (!isServed(task)) return notFoundPage();
-  if (task.status === 'DECIDED') return decidedView(deps, task, 'ALREADY_DECIDED');
+  if (task.status === 'DECIDED') {
+    // Opening never decides; but a confirmation already recorded whose payment step a crash cut
+    // off would otherwise wait for a POST the page no longer offers. Finishing it is idempotent.
+    if (task.purpose === 'PAYMENT_CONFIRMATION') await completePayment(deps, task);
+    return decidedView(deps, task, 'ALREADY_DECIDED');
+  }
   if (isExpired(task, deps.now())) return expiredPage();
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!purchase) return notFoundPage();
@@ -429,7 +434,7 @@ async function confirmPayment(deps: TaskLinkDeps, task: HumanTask): Promise<void
   }
 }
 
-/** On a repeat POST: completes the payment step only when the first POST did not get to it. */
+/** On a repeat POST or a later visit: completes the payment step only when the first POST did not get to it. */
 async function completePayment(deps: TaskLinkDeps, task: HumanTask): Promise<void> {
   const payments = await deps.payments.listPayments(task.purchaseId);
   const tranche = trancheOf(task);

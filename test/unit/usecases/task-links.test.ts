@@ -587,6 +587,27 @@ describe('payment confirmation links', () => {
     expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.status).toBe('CONFIRMED');
   });
 
+  it('a confirmation recorded whose payment step was missed is completed when the link is opened again', async () => {
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+    confirmPayment.mockRejectedValueOnce(new Error('connection reset'));
+    await expect(postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' })).rejects.toThrow(
+      'connection reset',
+    );
+
+    const page = await show(confirm.taskId);
+    const again = await show(confirm.taskId);
+
+    expectStatus(page, 410);
+    expect(page.html).not.toContain('name="nonce"');
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      reference: 'TX-0001',
+    });
+    // Once completed, a later visit finds nothing left to do.
+    expectStatus(again, 410);
+    expect(confirmPayment).toHaveBeenCalledTimes(2);
+  });
+
   it('a confirmation of a tranche no longer payable is recorded and logged, not refused', async () => {
     await fakes.payments.closePayment({
       purchaseId: CONTRACTING_ID,
