@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
+import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/users.js';
+import type { DeploymentSettings } from '../../shared/config/settings.js';
+import { smallMinorProtectionProposalToday } from '../../shared/domain/live-samples.js';
+import { formatYuan } from '../../shared/domain/money.js';
+import { keys } from '../../shared/persistence/table-design.js';
+import { defaultSettings } from '../support/journey.js';
+import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { recordCase } from './case.js';
+
+/**
+ * Case 11 (budget race) of the resilience suite: 50 proposals submitted over the app's HTTP API
+ * at once, racing for a budget line that fits exactly 10 of them. The repository-level race is
+ * proven in test/integration/persistence; this one goes through the whole product: the staff
+ * API, the workflow's reserve step in its Lambda, the refusal path and the officer's mail.
+ */
+
+const RACERS = 50;
+const FITS = 10;
+const OFFICER_EMAIL = 'race.officer@civil-affairs.example.gov.cn';
+
+const proposal = smallMinorProtectionProposalToday();
+const lineId = proposal.budgetLineRef;
+const lineTotalFen = FITS * proposal.totalFen;
+
+/** The default settings with the proposal's line (its year and service area) cut to fit exactly ten. */
+function raceSettings(): DeploymentSettings {
+  const settings = defaultSettings();
+  const others = settings.policy.budgetLines.filter((l) => l.lineId !== lineId);
+  const line = {
+    lineId,
+    year: Number(lineId.slice(0, 4)),
+    description: 'Budget race: fits exactly ten proposals',
+    totalFen: lineTotalFen,
+  };
+  return { ...settings, policy: { ...settings.policy, budgetLines: [...others, line] } };
+}
+
+const settings = raceSettings();
+const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
+
+let app: LocalAppUnderTest;
+let db: DynamoDBDocumentClient;
+let officer: string;
+
+beforeAll(async () => {
+  app = await startLocalApp({ settings });
+  officer = await app.users.devToken('officer-race', ['staff'], OFFICER_EMAIL);
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: app.runtime.urls.dynamodb,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  );
+}, 180_000);
+
+afterAll(async () => {
+  db?.destroy();
+  await app?.stop();
+});
+
+const tableName = () => {
+  const [table] = app.runtime.app.tables;
+  if (!table) throw new Error('the app has no table');
+  return table.tableName;
+};
+
+/** What the product stores for the line: its remaining amount (undefined before the first reserve). */
+async function storedLine(): Promise<{ totalFen: number; availableFen: number } | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.budgetLine(lineId), ConsistentRead: true }),
+  );
+  return Item ? { totalFen: Item.totalFen as number, availableFen: Item.availableFen as number } : undefined;
+}
+
+async function storedReservations(): Promise<{ purchaseId: string; status: string; amountFen: number }[]> {
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :reservation)',
+      ExpressionAttributeValues: { ':pk': keys.budgetLine(lineId).PK, ':reservation': 'RESERVATION#' },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((i) => ({
+    purchaseId: i.purchaseId as string,
+    status: i.status as string,
+    amountFen: i.amountFen as number,
+  }));
+}
+
+/** A purchase has settled once it is refused, or is waiting for its first approver with a live task. */
+const settled = (v: PurchaseView) =>
+  v.stage === 'REJECTED' || (v.stage === 'APPROVAL' && v.pendingTasks.some((t) => t.status === 'PENDING'));
+
+describe('case 11: budget race over the HTTP API', () => {
+  it('50 proposals racing for a line that fits 10: exactly 10 reserve and go to approval, the line is never overdrawn, 40 are refused naming the line, the amount and what was left', {
+    timeout: 120_000,
+  }, async (context) => {
+    // Watches what the product stores for the line during the whole race, not only at the end.
+    const samples: number[] = [];
+    let racing = true;
+    const watcher = (async () => {
+      while (racing) {
+        const line = await storedLine();
+        if (line) samples.push(line.availableFen);
+        await sleep(20);
+      }
+    })();
+
+    const started = performance.now();
+    let resubmitted = 0;
+    const submitOnce = async () => {
+      const key = `race-${randomUUID()}`;
+      let answer = await app.users.submit(officer, proposal, key);
+      // A 5xx leaves the officer's client unsure whether the purchase exists: it sends the same
+      // request again with the same Idempotency-Key, which returns the first purchase, never a second.
+      while (answer.status >= 500) {
+        resubmitted++;
+        await sleep(500);
+        answer = await app.users.submit(officer, proposal, key);
+      }
+      return answer;
+    };
+    const submissions = await Promise.all(Array.from({ length: RACERS }, submitOnce));
+    expect(submissions.map((s) => s.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
+    const ids = submissions.map((s) => String(s.body.purchaseId));
+    expect(new Set(ids).size).toBe(RACERS);
+
+    // Each settlement is checked against the line as it is stored at that moment.
+    const views = new Map<string, PurchaseView>();
+    const deadline = Date.now() + 50_000;
+    while (views.size < RACERS) {
+      const open = ids.filter((id) => !views.has(id));
+      for (const view of await Promise.all(open.map((id) => app.users.purchase(officer, id)))) {
+        if (!settled(view)) continue;
+        views.set(view.purchaseId, view);
+        const line = await storedLine();
+        expect(line?.availableFen).toBeGreaterThanOrEqual(0);
+        expect(lineTotalFen - (line?.availableFen ?? 0)).toBeLessThanOrEqual(lineTotalFen);
+      }
+      if (views.size < RACERS && Date.now() > deadline) {
+        throw new Error(`${RACERS - views.size} purchases still unsettled: ${open.join(', ')}`);
+      }
+      if (views.size < RACERS) await sleep(250);
+    }
+    const settledMs = performance.now() - started;
+    racing = false;
+    await watcher;
+
+    const reserved = [...views.values()].filter((v) => v.stage === 'APPROVAL');
+    const refused = [...views.values()].filter((v) => v.stage === 'REJECTED');
+    expect(reserved).toHaveLength(FITS);
+    expect(refused).toHaveLength(RACERS - FITS);
+
+    // The stored line: never negative while racing, spent to the fen at the end, and its
+    // reservations are exactly the ten purchases that went on to approval.
+    expect(samples.length).toBeGreaterThan(0);
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(0);
+    const line = await storedLine();
+    expect(line).toEqual({ totalFen: lineTotalFen, availableFen: 0 });
+    const reservations = await storedReservations();
+    expect(reservations.every((r) => r.status === 'RESERVED')).toBe(true);
+    expect(reservations.map((r) => r.purchaseId).sort()).toEqual(reserved.map((v) => v.purchaseId).sort());
+    const heldFen = reservations.reduce((sum, r) => sum + r.amountFen, 0);
+    expect(heldFen).toBe(lineTotalFen);
+
+    for (const view of reserved) {
+      expect(
+        view.audit.filter((a) => a.action === 'budget.reserved'),
+        `${view.purchaseId} budget.reserved entries`,
+      ).toHaveLength(1);
+      expect(view.pendingTasks).toMatchObject([{ purpose: 'APPROVAL', level: 'SECTION_CHIEF' }]);
+    }
+
+    // The refusal the officer reads: the line, the amount asked and what was left on it.
+    const refusalReason =
+      `BUDGET: budget line ${lineId} has ${formatYuan(0)} left; ` +
+      `the proposal needs ${formatYuan(proposal.totalFen)}`;
+    for (const view of refused) {
+      expect(view.outcome?.result).toBe('REJECTED');
+      expect(view.outcome?.reason).toContain(refusalReason);
+      // Nothing half-done: no reservation, no approval task, no budget movement in the audit trail.
+      expect(view.pendingTasks).toEqual([]);
+      expect((view as PurchaseView & { tasks?: unknown[] }).tasks).toEqual([]);
+      expect(view.approvalLevels).toEqual([]);
+      expect(view.audit.some((a) => a.action.startsWith('budget.'))).toBe(false);
+      expect(
+        view.audit.filter((a) => a.action === 'purchase.rejected'),
+        `${view.purchaseId} purchase.rejected entries`,
+      ).toHaveLength(1);
+      expect(view.auditChain.valid).toBe(true);
+    }
+
+    // Mail: one rejection to the officer per refused purchase, carrying the same reason; one
+    // approval request to the section chief per reserved purchase, none for a refused one.
+    const about = (m: MailboxMail, id: string) => (m.body.text ?? '').includes(id);
+    let mails: MailboxMail[] = [];
+    const mailDeadline = Date.now() + 30_000;
+    for (;;) {
+      mails = await app.users.mails();
+      const toOfficer = mails.filter((m) => m.destination.to.includes(OFFICER_EMAIL));
+      const toChief = mails.filter((m) => m.destination.to.includes(chief));
+      if (toOfficer.length >= refused.length && toChief.length >= reserved.length) break;
+      if (Date.now() > mailDeadline) break;
+      await sleep(250);
+    }
+    for (const view of refused) {
+      const rejections = mails.filter(
+        (m) => m.destination.to.includes(OFFICER_EMAIL) && about(m, view.purchaseId),
+      );
+      expect(rejections, `rejection mails to the officer about ${view.purchaseId}`).toHaveLength(1);
+      expect(rejections[0]?.body.text).toContain(refusalReason);
+      expect(mails.filter((m) => m.destination.to.includes(chief) && about(m, view.purchaseId))).toEqual([]);
+    }
+    for (const view of reserved) {
+      const requests = mails.filter((m) => m.destination.to.includes(chief) && about(m, view.purchaseId));
+      expect(requests, `approval requests to the section chief about ${view.purchaseId}`).toHaveLength(1);
+      expect(
+        mails.filter((m) => m.destination.to.includes(OFFICER_EMAIL) && about(m, view.purchaseId)),
+      ).toEqual([]);
+    }
+
+    // The refusal's code as the reason names it ('PurchaseRefused: BUDGET: ...').
+    const reasons = new Set(refused.map((v) => /\b([A-Z_]{3,}):/.exec(v.outcome?.reason ?? '')?.[1]));
+    recordCase(context, {
+      case: '11 Budget race',
+      attempts: RACERS,
+      expected: `${FITS} reserved, the line never overdrawn, the rest refused naming line, amount and what is left`,
+      observed:
+        `${reserved.length} reserved, ${refused.length} refused with reason ${[...reasons].join('/')}, ` +
+        `${formatYuan(heldFen)} of ${formatYuan(lineTotalFen)} reserved, lowest stored remainder ` +
+        `${formatYuan(Math.min(...samples))} over ${samples.length} reads, settled in ${(settledMs / 1000).toFixed(1)} s` +
+        (resubmitted > 0 ? `, ${resubmitted} submissions answered 5xx and were resent with their key` : ''),
+    });
+  });
+});
