@@ -6,7 +6,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import { synthesizeApp } from '../../infra/synth.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import {
   largeElderlyCareProposalToday,
@@ -20,6 +19,7 @@ import {
 } from '../../shared/persistence/dynamo/index.js';
 import type { DeliverableRecord, PaymentRecord } from '../../shared/persistence/lifecycle-ports.js';
 import type { AuditEntry, ChainVerification } from '../../shared/persistence/ports.js';
+import { cachedAssembly } from '../support/assembly-cache.js';
 import { defaultSettings, Inboxes, type JourneyContext, playPurchase, waitFor } from '../support/journey.js';
 import {
   freeRuntimePorts,
@@ -122,9 +122,10 @@ export async function runRestartScenario(options: RestartScenarioOptions): Promi
   const log = options.log ?? ((line: string) => console.log(line));
   const random = seededRandom(options.seed);
   const proposal = RESTART_SAMPLES[options.sample ?? 'large'];
-  const settings = settingsFor(options.purchases, proposal);
+  // One budget for the quick and the full run, so both use the same cached assembly.
+  const settings = settingsFor(Math.max(options.purchases, 20), proposal);
   const work = mkdtempSync(join(tmpdir(), 'ngo-restart-'));
-  const assemblyDir = synthesizeApp(join(work, 'assembly'), settings);
+  const assemblyDir = cachedAssembly(settings);
   const dataDir = join(work, 'data');
   const logFile = join(work, 'runtime.log');
   const ports = await freeRuntimePorts();
