@@ -1,0 +1,164 @@
+import { pathToFileURL } from 'node:url';
+import type { PurchaseView } from '../infra/local/users.js';
+import type { DeploymentSettings } from '../shared/config/settings.js';
+import { smallMinorProtectionProposalToday } from '../shared/domain/live-samples.js';
+import type { Proposal } from '../shared/domain/proposal.js';
+import {
+  defaultSettings,
+  Inboxes,
+  type JourneyContext,
+  newTrace,
+  playPurchase,
+} from '../test/support/journey.js';
+import { type LocalAppUnderTest, startLocalApp } from '../test/support/local-app.js';
+
+/**
+ * Link-endpoint benchmark: N whole purchases played at once over HTTP on the local runtime, as
+ * their users would (test/support/journey.ts), with the figures the resilience suite's load case
+ * prints: purchases closed per minute, link requests per second, p50/p99 latency of the link
+ * endpoints (task links GET/POST, NGO page and upload grant).
+ *
+ *   npm run bench -- [purchases]   (default 50)
+ */
+
+export interface LoadRun {
+  readonly purchases: number;
+  /** The purchases as they ended, in the order they were started (undefined: the journey failed). */
+  readonly closed: (PurchaseView | undefined)[];
+  /** What went wrong, one line each: failed journeys and Lambda invocations that ended in an error. */
+  readonly errors: string[];
+  readonly figures: LoadFigures;
+}
+
+export interface LoadFigures {
+  readonly wallSeconds: number;
+  readonly closedPerMinute: number;
+  readonly linkRequests: number;
+  readonly linkRequestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** The default settings with every budget line large enough for `purchases` of `proposal`'s size. */
+export function settingsForLoad(purchases: number, proposal: Proposal): DeploymentSettings {
+  const settings = defaultSettings();
+  const needed = purchases * proposal.totalFen;
+  const budgetLines = settings.policy.budgetLines.map((l) => ({
+    ...l,
+    totalFen: Math.max(l.totalFen, needed),
+  }));
+  if (!budgetLines.some((l) => l.lineId === proposal.budgetLineRef)) {
+    budgetLines.push({
+      lineId: proposal.budgetLineRef,
+      year: Number(proposal.budgetLineRef.slice(0, 4)),
+      description: 'Load run',
+      totalFen: needed,
+    });
+  }
+  return { ...settings, policy: { ...settings.policy, budgetLines } };
+}
+
+/** The value below which `share` of the sorted values lie (nearest rank). */
+export function percentile(sorted: readonly number[], share: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(share * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+/** Plays `purchases` whole purchases at once on a running app and measures them. */
+export async function playConcurrently(
+  app: LocalAppUnderTest,
+  settings: DeploymentSettings,
+  purchases: number,
+  proposal: () => Proposal = smallMinorProtectionProposalToday,
+): Promise<LoadRun> {
+  const officer = await app.users.devToken(
+    'officer-load',
+    ['staff'],
+    'load.officer@civil-affairs.example.gov.cn',
+  );
+  const inboxes = new Inboxes(() => app.runtime.urls.mailbox);
+  const trace = newTrace();
+  const ctx: JourneyContext = { users: () => app.users, inboxes, officer, settings, trace };
+  const invocationsBefore = app.runtime.calls.all.length;
+  inboxes.start();
+  const started = performance.now();
+  const errors: string[] = [];
+  let closedCount = 0;
+  try {
+    const closed = await Promise.all(
+      Array.from({ length: purchases }, async (_, i) => {
+        try {
+          const view = await playPurchase(ctx, proposal());
+          closedCount++;
+          return view;
+        } catch (error) {
+          errors.push(`purchase ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        }
+      }),
+    );
+    const wallSeconds = (performance.now() - started) / 1000;
+    for (const call of app.runtime.calls.all.slice(invocationsBefore)) {
+      if (call.service === 'lambda' && call.outcome !== 'ok') {
+        errors.push(`Lambda ${call.target} invoked by ${call.caller}: ${call.errorCode ?? call.status}`);
+      }
+    }
+    const latencies = [...trace.linkLatenciesMs].sort((a, b) => a - b);
+    const figures: LoadFigures = {
+      wallSeconds,
+      closedPerMinute: closedCount / (wallSeconds / 60),
+      linkRequests: latencies.length,
+      linkRequestsPerSecond: latencies.length / wallSeconds,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      maxMs: latencies.at(-1) ?? Number.NaN,
+    };
+    return { purchases, closed, errors, figures };
+  } finally {
+    inboxes.stop();
+  }
+}
+
+/** The figures as a block for the console. */
+export function figuresBlock(run: LoadRun): string {
+  const f = run.figures;
+  const closed = run.closed.filter((v) => v?.stage === 'CLOSED').length;
+  return [
+    `── ${run.purchases} purchases played at once ──`,
+    `closed                 ${closed} of ${run.purchases} in ${f.wallSeconds.toFixed(1)} s, ${run.errors.length} errors`,
+    `throughput             ${f.closedPerMinute.toFixed(1)} purchases closed per minute`,
+    `link requests          ${f.linkRequests} (${f.linkRequestsPerSecond.toFixed(1)} per second)`,
+    `link latency           p50 ${f.p50Ms.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms, max ${f.maxMs.toFixed(0)} ms`,
+  ].join('\n');
+}
+
+/** One line for the resilience table. */
+export function figuresLine(run: LoadRun): string {
+  const f = run.figures;
+  const closed = run.closed.filter((v) => v?.stage === 'CLOSED').length;
+  return (
+    `${closed} CLOSED, ${run.errors.length} errors in ${f.wallSeconds.toFixed(0)} s; ` +
+    `${f.closedPerMinute.toFixed(1)} closed/min, ${f.linkRequestsPerSecond.toFixed(1)} link req/s ` +
+    `(${f.linkRequests}), link p50 ${f.p50Ms.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms`
+  );
+}
+
+async function main(): Promise<void> {
+  const purchases = Number(process.argv[2] ?? 50);
+  if (!Number.isInteger(purchases) || purchases < 1) throw new Error('usage: npm run bench -- [purchases]');
+  const settings = settingsForLoad(purchases, smallMinorProtectionProposalToday());
+  console.log(`starting the app (${purchases} purchases to play)...`);
+  const app = await startLocalApp({ settings });
+  try {
+    const run = await playConcurrently(app, settings, purchases);
+    console.log(figuresBlock(run));
+    for (const error of run.errors.slice(0, 20)) console.log(`  error: ${error}`);
+    process.exitCode = run.errors.length === 0 ? 0 : 1;
+  } finally {
+    await app.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
