@@ -93,9 +93,9 @@ ${bilingualParagraphs({ zh: '未记录任何决定。', en: 'Nothing was recorde
 }
 
 /** 500: something failed on the server; the decision may or may not have been recorded. */
-export function errorPage(): HtmlPage {
+export function errorPage(status: 500 | 503 = 500): HtmlPage {
   return statusPage(
-    500,
+    status,
     { zh: '系统暂时出错', en: 'Something went wrong on our side' },
     {
       zh: '请稍后重新打开邮件中的链接：如果您的决定已记录，页面会显示该决定；否则可以重新提交。',

@@ -10,6 +10,7 @@ import { PAGE_HEADERS } from '../pages/layout.js';
 import { errorPage } from '../pages/status-pages.js';
 import type { StaffMember } from '../usecases/submit-proposal.js';
 import { log } from './log.js';
+import { isTransientAwsError } from './workflow-step.js';
 
 /** HTTP errors the staff API maps by name (STYLE: named errors, mapped at the edge). */
 export class UnauthorizedError extends Error {
@@ -110,12 +111,33 @@ const STATUS_BY_ERROR: Record<string, number> = {
   NotFoundError: 404,
 };
 
-/** Maps named errors to JSON responses; anything else is a logged 500 that reveals nothing. */
+/**
+ * A failure that passes (throttling, a 5xx of a service, a lost optimistic race): the request
+ * did nothing it cannot do again, so the answer is 503 with Retry-After rather than a 500.
+ */
+function isPassing(error: Error): boolean {
+  return isTransientAwsError(error) || error.name === 'TransientError' || error.name === 'ContentionError';
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+function withRetryAfter(response: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 {
+  return { ...response, headers: { ...response.headers, 'retry-after': String(RETRY_AFTER_SECONDS) } };
+}
+
+/** Maps named errors to JSON responses; a passing failure is a 503; anything else a logged 500 that reveals nothing. */
 export function jsonErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   return {
     onError: async (request) => {
       const error = request.error as Error;
       const status = STATUS_BY_ERROR[error.name];
+      if (isPassing(error)) {
+        log.warn('passing failure', { error: error.name, message: error.message });
+        request.response = withRetryAfter(
+          json(503, { message: 'The service is busy for a moment: sending the same request again is safe.' }),
+        );
+        return;
+      }
       if (status === undefined) {
         log.error('unhandled error', { error: error.name, message: error.message });
         request.response = json(500, { message: 'Internal Server Error' });
@@ -128,13 +150,18 @@ export function jsonErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
   };
 }
 
-/** Link pages never show a stack trace or a JSON error: a plain 500 page. */
+/** Link pages never show a stack trace or a JSON error: a plain 500 page (503 for a passing failure). */
 export function pageErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   return {
     onError: async (request) => {
       const error = request.error as Error;
-      log.error('unhandled error', { error: error.name, message: error.message });
-      request.response = htmlResponse(errorPage(), request.event.requestContext.http.method);
+      const passing = isPassing(error);
+      (passing ? log.warn : log.error)(passing ? 'passing failure' : 'unhandled error', {
+        error: error.name,
+        message: error.message,
+      });
+      const response = htmlResponse(errorPage(passing ? 503 : 500), request.event.requestContext.http.method);
+      request.response = passing ? withRetryAfter(response) : response;
     },
   };
 }

@@ -233,6 +233,22 @@ describe('POST /purchases: a valid proposal', () => {
     expect(bodyOf(result).message).toBe('Internal Server Error');
   });
 
+  it('answers 503 with Retry-After when Step Functions is unavailable for a moment: posting again is safe', async () => {
+    sfn.on(StartExecutionCommand).rejects(
+      Object.assign(new Error('Service Unavailable'), {
+        name: 'ServiceUnavailable',
+        $metadata: { httpStatusCode: 503 },
+      }),
+    );
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    const result = await invoke(sampleProposal());
+
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('5');
+    expect(bodyOf(result).message).toContain('sending the same request again is safe');
+  });
+
   it('a repeat with the same Idempotency-Key answers 200 with the first purchase and starts it again harmlessly', async () => {
     const earlier = 'PUR-2026-ABCDEFGHJKMNPQRS';
     ddb.on(TransactWriteCommand).rejects(
