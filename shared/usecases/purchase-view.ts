@@ -40,6 +40,8 @@ export async function purchaseView(
     contract: purchase.contract,
     decisions: purchase.decisions,
     termination: purchase.termination,
+    // The last unexpected workflow failure (state, error, time), for the operator who resumes it.
+    failure: purchase.failure,
     deliverables,
     payments,
     pendingTasks: tasks.filter((t) => t.status === 'PENDING'),

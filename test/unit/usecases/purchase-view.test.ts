@@ -63,6 +63,15 @@ describe('purchaseView', () => {
     expect(body).not.toContain(task?.nonce);
   });
 
+  it('shows the last unexpected workflow failure, for the operator who resumes the purchase', async () => {
+    const failure = { state: 'Plan approval chain', error: 'TypeError', at: '2026-03-02T08:05:00.000Z' };
+    fakes.purchases.seed(
+      purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), { stage: 'APPROVAL', failure }),
+    );
+
+    expect((await view(PURCHASE_ID))?.failure).toEqual(failure);
+  });
+
   it('is undefined for an unknown purchase', async () => {
     expect(await view('PUR-2026-ZZZZZZZZZZZZZZZZ')).toBeUndefined();
   });
