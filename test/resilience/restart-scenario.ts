@@ -45,10 +45,13 @@ export interface RestartScenarioOptions {
   readonly purchases: number;
   /** Which sample every purchase plays; `large` by default. */
   readonly sample?: keyof typeof RESTART_SAMPLES;
-  /** Kills to make, at moments drawn from [minGapMs, maxGapMs] after the previous start. */
+  /**
+   * Kills to make. Each falls at a random point of the run's progress (measured by the mails the
+   * users have received, between 10% and 85% of what the whole run sends), so a kill lands
+   * mid-lifecycle however fast or busy the machine is, and at least `minGapMs` after a start.
+   */
   readonly kills: number;
   readonly minGapMs: number;
-  readonly maxGapMs: number;
   /** Downtime after a kill before the start, drawn from [0, maxPauseMs]. */
   readonly maxPauseMs: number;
   readonly seed: number;
@@ -56,6 +59,12 @@ export interface RestartScenarioOptions {
   readonly journeyTimeoutMs: number;
   readonly log?: (line: string) => void;
 }
+
+/** Mails one purchase sends from its proposal to CLOSED (approvals, NGO, countersign, payments, evaluation). */
+const MAILS_PER_PURCHASE = { large: 13, small: 11 } as const satisfies Record<
+  keyof typeof RESTART_SAMPLES,
+  number
+>;
 
 export const UPLOADED_KINDS = ['SIGNED_CONTRACT', 'MIDTERM_REPORT', 'FINAL_REPORT'] as const;
 
@@ -172,11 +181,15 @@ export async function runRestartScenario(options: RestartScenarioOptions): Promi
     );
 
     const killedAtMs: number[] = [];
-    for (let k = 0; k < options.kills; k++) {
-      const gap = options.minGapMs + random() * (options.maxGapMs - options.minGapMs);
+    const expectedMails = options.purchases * MAILS_PER_PURCHASE[options.sample ?? 'large'];
+    const killPoints = Array.from({ length: options.kills }, () =>
+      Math.ceil(expectedMails * (0.1 + random() * 0.75)),
+    ).sort((a, b) => a - b);
+    for (const [k, mailsSeen] of killPoints.entries()) {
       const pause = random() * options.maxPauseMs;
-      const until = Date.now() + gap;
-      while (Date.now() < until && settled < options.purchases) await sleep(100);
+      const notBefore = Date.now() + options.minGapMs;
+      while ((Date.now() < notBefore || inboxes.all.length < mailsSeen) && settled < options.purchases)
+        await sleep(100);
       if (settled >= options.purchases) break;
       const at = Date.now() - began;
       await runtime.kill();

@@ -26,7 +26,6 @@ describe('12 Restart (SIGKILL)', () => {
       purchases: PURCHASES,
       kills,
       minGapMs: 5_000,
-      maxGapMs: 25_000,
       maxPauseMs: 3_000,
       seed,
       journeyTimeoutMs: 900_000,

@@ -26,7 +26,6 @@ describe('12 Restart (SIGKILL), quick', () => {
       sample: 'small',
       kills: 1,
       minGapMs: 4_000,
-      maxGapMs: 14_000,
       maxPauseMs: 1_500,
       seed,
       journeyTimeoutMs: 150_000,
