@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figuresBlock, figuresLine, playConcurrently, settingsForLoad } from '../../scripts/bench-links.js';
+import { smallMinorProtectionProposalToday } from '../../shared/domain/live-samples.js';
+import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { recordCase } from './case.js';
+
+/**
+ * Case 13 (load) of the resilience suite: 200 purchases played through their whole lifecycle at
+ * once on this machine, over HTTP as their users would (test/support/journey.ts), with the small
+ * sample (one approval level) so the run stays within minutes on two CPUs. It proves nobody fails
+ * under load; the figures it prints (throughput, link latency) are measured, never asserted: timing
+ * on a shared machine is no pass/fail criterion. `npm run bench` prints the same figures for any N.
+ */
+
+const PURCHASES = 200;
+const settings = settingsForLoad(PURCHASES, smallMinorProtectionProposalToday());
+let app: LocalAppUnderTest;
+
+beforeAll(async () => {
+  app = await startLocalApp({ settings });
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('case 13: load', () => {
+  it('200 purchases played at once all close, with no failed journey, no failed Lambda invocation and a valid audit chain each', {
+    timeout: 900_000,
+  }, async (context) => {
+    const run = await playConcurrently(app, settings, PURCHASES);
+    console.log(figuresBlock(run));
+
+    expect(run.errors).toEqual([]);
+    expect(run.closed.map((v) => v?.stage)).toEqual(Array(PURCHASES).fill('CLOSED'));
+    expect(new Set(run.closed.map((v) => v?.purchaseId)).size).toBe(PURCHASES);
+    for (const view of run.closed) {
+      expect(view?.auditChain.valid, `audit chain of ${view?.purchaseId}`).toBe(true);
+      expect(
+        view?.payments?.map((p) => p.status),
+        `payments of ${view?.purchaseId}`,
+      ).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
+    }
+
+    recordCase(context, {
+      case: '13 Load (200 purchases)',
+      attempts: PURCHASES,
+      expected: 'all CLOSED, zero errors, audit chains valid; throughput and link latency printed',
+      observed: figuresLine(run),
+    });
+  });
+});
