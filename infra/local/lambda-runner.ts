@@ -55,13 +55,18 @@ interface Pending {
 
 const workerFile = new URL('./lambda-worker.mjs', import.meta.url);
 
+/** Invocations one function runs at once locally; more wait their turn, as under reserved concurrency. */
+export const LOCAL_CONCURRENCY_PER_FUNCTION = 8;
+
 /**
- * Runs each function of the app in its own worker thread with its own environment, one worker per
- * function (created on first use, replaced after a timeout or crash), like a warm Lambda sandbox.
+ * Runs each function of the app in worker threads with its own environment. Like Lambda, a worker
+ * (sandbox) serves one invocation at a time and stays warm for the next; concurrent invocations get
+ * more workers, up to LOCAL_CONCURRENCY_PER_FUNCTION. A timeout or crash ends only its own worker,
+ * never an invocation that happened to run beside it.
  */
 export class LambdaRunner {
   private readonly byIdentifier = new Map<string, LocalFunction>();
-  private readonly sandboxes = new Map<string, Sandbox>();
+  private readonly pools = new Map<string, SandboxPool>();
   private closed = false;
 
   constructor(private readonly options: LambdaRunnerOptions) {
@@ -122,12 +127,14 @@ export class LambdaRunner {
         errorMessage: 'the local runtime is stopping',
       });
     }
-    let sandbox = this.sandboxes.get(fn.name);
-    if (!sandbox || sandbox.dead) {
-      sandbox = new Sandbox(fn, this.environmentOf(fn), this.options.log ?? defaultLog);
-      this.sandboxes.set(fn.name, sandbox);
+    let pool = this.pools.get(fn.name);
+    if (!pool) {
+      const environment = this.environmentOf(fn);
+      const log = this.options.log ?? defaultLog;
+      pool = new SandboxPool(() => new Sandbox(fn, environment, log), LOCAL_CONCURRENCY_PER_FUNCTION);
+      this.pools.set(fn.name, pool);
     }
-    return sandbox.invoke(payload);
+    return pool.invoke(payload);
   }
 
   environmentOf(fn: LocalFunction): Record<string, string> {
@@ -163,8 +170,8 @@ export class LambdaRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.sandboxes.values()].map((s) => s.terminate('the local runtime stopped')));
-    this.sandboxes.clear();
+    await Promise.all([...this.pools.values()].map((p) => p.terminate('the local runtime stopped')));
+    this.pools.clear();
   }
 }
 
@@ -205,6 +212,57 @@ export function asyncInvoker(
     }
     return result;
   };
+}
+
+/** A function's workers: a free warm one if there is one, a new one below the limit, else a turn in line. */
+class SandboxPool {
+  private readonly idle: Sandbox[] = [];
+  private readonly all = new Set<Sandbox>();
+  private readonly waiting: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly create: () => Sandbox,
+    private readonly max: number,
+  ) {}
+
+  async invoke(payload: unknown): Promise<InvokeResult> {
+    const sandbox = await this.acquire();
+    if (!sandbox) return { errorType: 'ServiceException', errorMessage: 'the local runtime is stopping' };
+    try {
+      return await sandbox.invoke(payload);
+    } finally {
+      if (sandbox.dead) this.all.delete(sandbox);
+      else this.idle.push(sandbox);
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async acquire(): Promise<Sandbox | undefined> {
+    for (;;) {
+      if (this.closed) return undefined;
+      const warm = this.idle.pop();
+      if (warm && !warm.dead) return warm;
+      if (warm) {
+        this.all.delete(warm);
+        continue;
+      }
+      if (this.all.size < this.max) {
+        const sandbox = this.create();
+        this.all.add(sandbox);
+        return sandbox;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  async terminate(reason: string): Promise<void> {
+    this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
+    await Promise.all([...this.all].map((s) => s.terminate(reason)));
+    this.all.clear();
+    this.idle.length = 0;
+  }
 }
 
 function defaultLog(line: string, stream: 'stdout' | 'stderr'): void {

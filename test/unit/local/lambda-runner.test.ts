@@ -91,3 +91,51 @@ describe('LambdaRunner', () => {
     expect(invocations[0]?.result).toEqual(result);
   });
 });
+
+describe('LambdaRunner concurrency', () => {
+  let slowDir: string;
+  let slowRunner: LambdaRunner;
+  const slow: LocalFunction = { ...fn, logicalId: 'Slow9F8E7D6C', name: 'Slow9F8E7D6C', timeoutSeconds: 1 };
+
+  beforeAll(() => {
+    slowDir = mkdtempSync(join(tmpdir(), 'runner-slow-'));
+    writeFileSync(
+      join(slowDir, 'index.mjs'),
+      `import { threadId } from 'node:worker_threads';
+export const handler = async (event) => {
+  await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  return { threadId };
+};
+`,
+    );
+    slowRunner = new LambdaRunner({
+      functions: [{ ...slow, bundleDir: slowDir }],
+      runtimeEnvironment: {},
+      log: () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await slowRunner.close();
+    rmSync(slowDir, { recursive: true, force: true });
+  });
+
+  it('runs concurrent invocations in separate sandboxes, as Lambda does', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => slowRunner.invoke(slow.name, { sleepMs: 200 })));
+    const threads = results.map((r) => ('payload' in r ? (r.payload as { threadId: number }).threadId : -1));
+    expect(new Set(threads).size).toBe(3);
+    expect(threads).not.toContain(-1);
+  });
+
+  it('a timeout ends only its own invocation, not one running beside it', async () => {
+    // The second starts half a second later and is still running when the first times out.
+    const [late, onTime] = await Promise.all([
+      slowRunner.invoke(slow.name, { sleepMs: 5_000 }),
+      new Promise((resolve) => setTimeout(resolve, 500)).then(() =>
+        slowRunner.invoke(slow.name, { sleepMs: 800 }),
+      ),
+    ]);
+    expect(late).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    expect(onTime).toMatchObject({ payload: { threadId: expect.any(Number) } });
+  });
+});
