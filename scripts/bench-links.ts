@@ -1,12 +1,13 @@
 import { pathToFileURL } from 'node:url';
 import type { PurchaseView } from '../infra/local/users.js';
 import type { DeploymentSettings } from '../shared/config/settings.js';
-import { smallMinorProtectionProposalToday } from '../shared/domain/live-samples.js';
 import type { Proposal } from '../shared/domain/proposal.js';
+import { smallMinorProtectionProposal } from '../shared/domain/sample-proposals.js';
 import {
   defaultSettings,
   Inboxes,
   type JourneyContext,
+  midtermDueSoon,
   newTrace,
   playPurchase,
 } from '../test/support/journey.js';
@@ -71,7 +72,7 @@ export async function playConcurrently(
   app: LocalAppUnderTest,
   settings: DeploymentSettings,
   purchases: number,
-  proposal: () => Proposal = smallMinorProtectionProposalToday,
+  proposal: () => Proposal = () => midtermDueSoon(smallMinorProtectionProposal()),
 ): Promise<LoadRun> {
   const officer = await app.users.devToken(
     'officer-load',
@@ -148,7 +149,7 @@ export function figuresLine(run: LoadRun): string {
 async function main(): Promise<void> {
   const purchases = Number(process.argv[2] ?? 50);
   if (!Number.isInteger(purchases) || purchases < 1) throw new Error('usage: npm run bench -- [purchases]');
-  const settings = settingsForLoad(purchases, smallMinorProtectionProposalToday());
+  const settings = settingsForLoad(purchases, midtermDueSoon(smallMinorProtectionProposal()));
   console.log(`starting the app (${purchases} purchases to play)...`);
   const app = await startLocalApp({ settings });
   try {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figuresBlock, figuresLine, playConcurrently, settingsForLoad } from '../../scripts/bench-links.js';
-import { smallMinorProtectionProposalToday } from '../../shared/domain/live-samples.js';
+import { smallMinorProtectionProposal } from '../../shared/domain/sample-proposals.js';
+import { midtermDueSoon } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 
@@ -13,7 +14,7 @@ import { recordCase } from './case.js';
  */
 
 const PURCHASES = 200;
-const settings = settingsForLoad(PURCHASES, smallMinorProtectionProposalToday());
+const settings = settingsForLoad(PURCHASES, midtermDueSoon(smallMinorProtectionProposal()));
 let app: LocalAppUnderTest;
 
 beforeAll(async () => {

@@ -7,11 +7,11 @@ import { expect } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
-import {
-  largeElderlyCareProposalToday,
-  smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
+import {
+  largeElderlyCareProposal,
+  smallMinorProtectionProposal,
+} from '../../shared/domain/sample-proposals.js';
 import {
   DynamoDeliverableRepository,
   DynamoPaymentRepository,
@@ -20,7 +20,14 @@ import {
 import type { DeliverableRecord, PaymentRecord } from '../../shared/persistence/lifecycle-ports.js';
 import type { AuditEntry, ChainVerification } from '../../shared/persistence/ports.js';
 import { cachedAssembly } from '../support/assembly-cache.js';
-import { defaultSettings, Inboxes, type JourneyContext, playPurchase, waitFor } from '../support/journey.js';
+import {
+  defaultSettings,
+  Inboxes,
+  type JourneyContext,
+  midtermDueSoon,
+  playPurchase,
+  waitFor,
+} from '../support/journey.js';
 import {
   freeRuntimePorts,
   type RuntimePorts,
@@ -37,8 +44,8 @@ import {
 
 /** The samples a run can play: the large one (three approval levels) or the small one (one). */
 export const RESTART_SAMPLES = {
-  large: largeElderlyCareProposalToday,
-  small: smallMinorProtectionProposalToday,
+  large: () => midtermDueSoon(largeElderlyCareProposal()),
+  small: () => midtermDueSoon(smallMinorProtectionProposal()),
 } as const satisfies Record<string, () => Proposal>;
 
 export interface RestartScenarioOptions {
@@ -113,7 +120,7 @@ export function restartSeed(): number {
 /** The default settings with the sample's budget line (this year's) large enough for `purchases` of it. */
 export function settingsFor(
   purchases: number,
-  proposal: () => Proposal = largeElderlyCareProposalToday,
+  proposal: () => Proposal = RESTART_SAMPLES.large,
 ): DeploymentSettings {
   const settings = defaultSettings();
   const sample = proposal();

@@ -3,7 +3,9 @@ import { samplePdf } from '../../infra/local/sample-files.js';
 import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
+import { chinaCalendarDate } from '../../shared/domain/china-time.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
+import { liveSample } from '../../shared/domain/sample-proposals.js';
 
 /**
  * Plays whole purchases as their users would, over HTTP only, for the resilience suite: many at
@@ -30,7 +32,11 @@ export function newTrace(): JourneyTrace {
  */
 export class Inboxes {
   private readonly known = new Map<string, MailboxMail>();
+  /** The mails in the order they were first seen, with their keys: waiters scan only what is new to them. */
+  private readonly arrived: { key: string; mail: MailboxMail }[] = [];
   private readonly handedOut = new Set<string>();
+  /** Mails are asked for from a little before the newest seen (`at` is in whole seconds). */
+  private newestAt = 0;
   private readonly waiters = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -56,8 +62,11 @@ export class Inboxes {
    */
   async next(to: string, matches: (m: MailboxMail) => boolean, timeoutMs = 180_000): Promise<MailboxMail> {
     const deadline = Date.now() + timeoutMs;
+    // A mail this waiter looked at and passed over stays passed over; each round scans the new ones.
+    let scanned = 0;
     for (;;) {
-      for (const [key, mail] of this.known) {
+      for (; scanned < this.arrived.length; scanned++) {
+        const { key, mail } = this.arrived[scanned] as { key: string; mail: MailboxMail };
         if (this.handedOut.has(key)) continue;
         if ((to === '' || mail.destination.to.includes(to)) && matches(mail)) {
           this.handedOut.add(key);
@@ -81,13 +90,16 @@ export class Inboxes {
     if (this.polling) return;
     this.polling = true;
     try {
-      const res = await fetch(`${this.mailboxUrl()}/store`);
+      const since = Math.max(0, this.newestAt - 2);
+      const res = await fetch(`${this.mailboxUrl()}/store?since=${since}`);
       const { emails } = (await res.json()) as { emails: MailboxMail[] };
       let added = false;
       for (const mail of emails) {
+        this.newestAt = Math.max(this.newestAt, mail.at);
         const key = mailKey(mail);
         if (!this.known.has(key)) {
           this.known.set(key, mail);
+          this.arrived.push({ key, mail });
           added = true;
         }
       }
@@ -148,6 +160,20 @@ export interface JourneyContext {
   readonly officer: string;
   readonly settings: DeploymentSettings;
   readonly trace?: JourneyTrace;
+}
+
+/**
+ * A sample moved so that its mid-term report falls due in `days` days: the workflow has no
+ * reminder day to wait for, and the report's deadline (due date plus the grace period) is still
+ * days ahead, so a journey slowed down by load or a restart is never "late". (The live samples
+ * have their mid-term long past, which gives a journey about a minute before the late-report path.)
+ */
+export function midtermDueSoon(proposal: Proposal, days = 3, now = new Date()): Proposal {
+  const midterm = proposal.deliverables.find((d) => d.kind === 'MIDTERM_REPORT');
+  if (!midterm) throw new Error('the sample has no mid-term report');
+  const dayMs = 86_400_000;
+  const daysLeft = Math.round((Date.parse(proposal.term.end) - Date.parse(midterm.dueDate)) / dayMs) + days;
+  return liveSample(proposal, chinaCalendarDate(now.toISOString()), daysLeft);
 }
 
 export function defaultSettings(): DeploymentSettings {
@@ -427,6 +453,7 @@ export async function waitFor(
   timeoutMs = 180_000,
 ): Promise<PurchaseView> {
   const deadline = Date.now() + timeoutMs;
+  let pauseMs = FIRST_POLL_MS;
   for (;;) {
     const view = await purchaseView(ctx, purchaseId).catch((error: unknown) => {
       // A 5xx while the runtime restarts is not an answer yet.
@@ -435,6 +462,11 @@ export async function waitFor(
     });
     if (view && done(view)) return view;
     if (Date.now() > deadline) throw new Error(`${purchaseId} is still at ${view?.stage ?? 'unknown'}`);
-    await sleep(500);
+    // Many journeys poll at once: back off (with jitter) so the reads do not crowd out the work.
+    await sleep(pauseMs * (0.75 + Math.random() / 2));
+    pauseMs = Math.min(pauseMs * 1.5, MAX_POLL_MS);
   }
 }
+
+const FIRST_POLL_MS = 300;
+const MAX_POLL_MS = 3_000;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,19 @@ export interface StartLocalAppOptions {
   msPerSecond?: number;
 }
 
+/**
+ * Where test apps keep their data: memory-backed /dev/shm when the machine has it (DynamoDB Local
+ * writes there in a third of the time it takes on disk), else the usual temp folder.
+ */
+function fastTempDir(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
 /** A TCP port that was free on loopback a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,7 +63,7 @@ export function freePort(): Promise<number> {
 
 export async function startLocalApp(options: StartLocalAppOptions = {}): Promise<LocalAppUnderTest> {
   const assemblyDir = cachedAssembly(options.settings);
-  const dataDir = mkdtempSync(join(tmpdir(), 'ngo-data-'));
+  const dataDir = mkdtempSync(join(fastTempDir(), 'ngo-data-'));
   const removeFolders = () => rmSync(dataDir, { recursive: true, force: true });
   // The API port is fixed for the app's life: mailed links carry it and must survive a restart.
   const apiPort = await freePort();
