@@ -17,7 +17,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
-import { ServiceFunction } from '../constructs/service-function.js';
+import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { acknowledge } from '../nag.js';
 import { documentsBucketName } from './stateful-stack.js';
 
@@ -27,6 +27,9 @@ export interface ApplicationStackProps extends StackProps {
 }
 
 /** The stateless application: functions, the purchase workflow, the HTTP API, mail and the link key. */
+/** Memory and timeout of a function that needs more than the defaults. */
+type FunctionSizing = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'>;
+
 export class ApplicationStack extends Stack {
   readonly api: HttpApi;
   readonly lifecycle: PurchaseLifecycle;
@@ -102,8 +105,10 @@ export class ApplicationStack extends Stack {
         }),
       );
 
-    const step = (id: string, name: string, description: string) =>
-      new ServiceFunction(this, id, { name, description }).useTable(table).usePolicySettings(policy);
+    const step = (id: string, name: string, description: string, sizing: FunctionSizing = {}) =>
+      new ServiceFunction(this, id, { name, description, ...sizing })
+        .useTable(table)
+        .usePolicySettings(policy);
 
     const validateProposal = step(
       'ValidateProposal',
@@ -149,8 +154,8 @@ export class ApplicationStack extends Stack {
     for (const email of lifecycle.payments.financeSubscribers) {
       paymentsTopic.addSubscription(new EmailSubscription(email));
     }
-    const contractStep = (id: string, name: string, description: string) =>
-      step(id, name, description).useLifecycleSettings(lifecycle);
+    const contractStep = (id: string, name: string, description: string, sizing: FunctionSizing = {}) =>
+      step(id, name, description, sizing).useLifecycleSettings(lifecycle);
     const issueContract = contractStep(
       'IssueContract',
       'issue-contract',
@@ -289,10 +294,16 @@ export class ApplicationStack extends Stack {
       .useDocuments(documents, 'uploads/', ['write']);
     ngoPage.useDocuments(documents, 'contracts/', ['read']);
     // Every object created under uploads/ is checked by its bytes and recorded, then resumes the waiting step.
+    // It streams the whole file (up to 25 MB) through SHA-256: more memory (and so CPU) and time
+    // than the other steps, or a large upload on a busy moment would time out and be retried.
     const recordUpload = contractStep(
       'RecordUpload',
       'record-upload',
       'Records an NGO upload from its S3 event',
+      {
+        memorySize: 512,
+        timeout: Duration.seconds(60),
+      },
     ).useDocuments(documents, 'uploads/', ['read', 'tag']);
     allowTaskCallbacks(recordUpload);
     new Rule(this, 'UploadCreated', {
