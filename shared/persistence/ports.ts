@@ -365,10 +365,8 @@ export interface TaskRepository {
     now: string;
   }): Promise<{ task: HumanTask; created: boolean }>;
   getTask(taskId: string): Promise<HumanTask | undefined>;
-  /** Claims the right to send one kind of e-mail for the task; true only for the first caller. */
-  claimMail(taskId: string, kind: TaskAttempt): Promise<boolean>;
-  /** Gives a claim back when the send failed, so a retry sends it. */
-  unclaimMail(taskId: string, kind: TaskAttempt): Promise<void>;
+  /** Records that one kind of e-mail for the task was sent; true only for the first to record it. */
+  recordMailSent(taskId: string, kind: TaskAttempt): Promise<boolean>;
   /**
    * Records the decision (first one wins) on the task, on the purchase (`approvals[level]`
    * for an APPROVAL task, `decisions[stepKey]` for every other purpose) and as an audit

@@ -10,8 +10,10 @@ export function decisionOfStep(purchase: PurchaseRecord, stepKey: string): Recor
 }
 
 /**
- * Sends one message for a task and attempt (an e-mail, a finance notice) exactly once across
- * retries: the claim is taken first and given back when the send fails, so a retry sends it.
+ * Sends one message for a task and attempt (an e-mail, a finance notice) once across retries:
+ * a message recorded as sent is not sent again; otherwise it is sent, then recorded. A crash
+ * between the two sends it again on the retry (at least once): a claim taken before sending
+ * would instead lose the message for good when the process dies holding it.
  */
 export async function sendOncePerAttempt(
   tasks: TaskRepository,
@@ -19,11 +21,8 @@ export async function sendOncePerAttempt(
   attempt: TaskAttempt,
   send: () => Promise<unknown>,
 ): Promise<void> {
-  if (!(await tasks.claimMail(taskId, attempt))) return;
-  try {
-    await send();
-  } catch (error) {
-    await tasks.unclaimMail(taskId, attempt);
-    throw error;
-  }
+  const task = await tasks.getTask(taskId);
+  if (task?.mailsSent.includes(attempt)) return;
+  await send();
+  await tasks.recordMailSent(taskId, attempt);
 }

@@ -347,16 +347,11 @@ export class InMemoryTaskRepository implements TaskRepository {
     return task && copy(task);
   }
 
-  async claimMail(taskId: string, kind: TaskAttempt): Promise<boolean> {
+  async recordMailSent(taskId: string, kind: TaskAttempt): Promise<boolean> {
     const task = this.require(taskId);
     if (task.mailsSent.includes(kind)) return false;
     task.mailsSent.push(kind);
     return true;
-  }
-
-  async unclaimMail(taskId: string, kind: TaskAttempt): Promise<void> {
-    const task = this.require(taskId);
-    task.mailsSent = task.mailsSent.filter((k) => k !== kind);
   }
 
   async decide(input: Parameters<TaskRepository['decide']>[0]): Promise<DecideResult> {

@@ -207,7 +207,7 @@ export class DynamoTaskRepository implements TaskRepository {
     return Item ? taskFromItem(Item) : undefined;
   }
 
-  async claimMail(taskId: string, kind: TaskAttempt): Promise<boolean> {
+  async recordMailSent(taskId: string, kind: TaskAttempt): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -224,32 +224,6 @@ export class DynamoTaskRepository implements TaskRepository {
       if (!(await this.getTask(taskId))) throw new TaskNotFoundError(taskId);
       return false;
     }
-  }
-
-  async unclaimMail(taskId: string, kind: TaskAttempt): Promise<void> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const task = await this.getTask(taskId);
-      if (!task) throw new TaskNotFoundError(taskId);
-      const index = task.mailsSent.indexOf(kind);
-      if (index < 0) return;
-      try {
-        // Lists are edited by position; the condition makes sure the position still holds this kind.
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.task(taskId),
-            UpdateExpression: `REMOVE mailsSent[${index}]`,
-            ConditionExpression: `mailsSent[${index}] = :kind`,
-            ExpressionAttributeValues: { ':kind': kind },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        await backoff(attempt);
-      }
-    }
-    throw new ContentionError(`giving back the ${kind} mail claim of task ${taskId}`, MAX_ATTEMPTS);
   }
 
   async decide(input: DecideInput): Promise<DecideResult> {

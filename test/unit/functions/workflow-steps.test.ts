@@ -179,7 +179,7 @@ describe('workflow steps over the table', () => {
     expect(taskPut?.Put?.Item).toMatchObject({ taskId: result.taskId, taskToken: TOKEN, status: 'PENDING' });
   });
 
-  it('request-decision gives the mail claim back when SES refuses, and fails so Step Functions retries', async () => {
+  it('request-decision records no mail as sent when SES refuses, and fails so Step Functions retries', async () => {
     const purchase = purchaseItem(largeElderlyCareProposal(), {
       stage: 'APPROVAL',
       approvalLevels: ['SECTION_CHIEF'],
@@ -188,20 +188,20 @@ describe('workflow steps over the table', () => {
       .on(SendEmailCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
     const input = { purchaseId: PURCHASE_ID, level: 'SECTION_CHIEF', attempt: 'FIRST', taskToken: TOKEN };
-    // After the claim, unclaimMail reads the task back to find the claim's position.
     ddb.on(GetCommand).callsFake((commandInput: { Key: { PK: string; SK: string } }) => {
       const { PK, SK } = commandInput.Key;
       if (PK.startsWith('TASK#')) {
-        return {
-          Item: { ...commandInput.Key, taskId: PK.slice(5), mailsSent: ['FIRST'], status: 'PENDING' },
-        };
+        return { Item: { ...commandInput.Key, taskId: PK.slice(5), mailsSent: [], status: 'PENDING' } };
       }
       return PK === keys.purchase(PURCHASE_ID).PK && SK === 'META' ? { Item: purchase } : {};
     });
 
     await expect(run('requestDecision', input)).rejects.toMatchObject({ name: 'TooManyRequestsException' });
 
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'REMOVE mailsSent[0]' });
+    // Only a sent mail is recorded: the retry sends it.
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET mailsSent = list_append(mailsSent, :kinds)',
+    });
   });
 
   it('resume-open-purchases starts one execution per open purchase at its stage, under a fresh name', async () => {

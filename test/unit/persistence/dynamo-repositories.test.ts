@@ -146,8 +146,7 @@ describe('conditional writes', () => {
       expiresAt: task.expiresAt,
       now: NOW,
     });
-    await repos.tasks.claimMail('task-1', 'REMINDER');
-    await repos.tasks.unclaimMail('task-1', 'FIRST');
+    await repos.tasks.recordMailSent('task-1', 'REMINDER');
     await repos.tasks.decide({
       taskId: 'task-1',
       nonce: 'right-nonce',
@@ -161,7 +160,7 @@ describe('conditional writes', () => {
       (call) => call.args[0].input,
     );
     const transactionItems = transactions().flatMap((input) => input.TransactItems ?? []);
-    expect(singleWrites).toHaveLength(5);
+    expect(singleWrites).toHaveLength(4);
     expect(transactionItems).toHaveLength(17);
     for (const write of singleWrites) expect(write.ConditionExpression).toEqual(expect.any(String));
     for (const item of transactionItems) {
@@ -481,12 +480,12 @@ describe('classifying cancelled transactions', () => {
     expect(transactions()).toHaveLength(0);
   });
 
-  test('claimMail is a conditional append that answers false to the second claimant', async () => {
+  test('recordMailSent is a conditional append that answers false to the second recorder', async () => {
     ddb.on(GetCommand, { Key: keys.task('task-1') }).resolves({ Item: task });
     ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
 
-    expect(await repos.tasks.claimMail('task-1', 'REMINDER')).toBe(true);
-    expect(await repos.tasks.claimMail('task-1', 'REMINDER')).toBe(false);
+    expect(await repos.tasks.recordMailSent('task-1', 'REMINDER')).toBe(true);
+    expect(await repos.tasks.recordMailSent('task-1', 'REMINDER')).toBe(false);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       UpdateExpression: 'SET mailsSent = list_append(mailsSent, :kinds)',
       ConditionExpression: 'attribute_exists(PK) AND NOT contains(mailsSent, :kind)',
