@@ -394,7 +394,7 @@ export function observedText(
 ): string {
   return [
     `${figures.closed}/${purchases} CLOSED after ${result.kills} SIGKILLs (seed ${result.seed})`,
-    `duplicates: ${figures.duplicateDeliverables} deliverables, ${figures.duplicatePayments} payment steps, ${figures.repeatedAuditEvents} audit events, ${figures.duplicateNotices} notices`,
+    `duplicates: ${figures.duplicateDeliverables} deliverables, ${figures.duplicatePayments} payment steps, ${figures.repeatedAuditEvents} audit events, ${figures.duplicateNotices} repeated notices (same text, at least once)`,
     `lost: ${figures.missingDeliverables} deliverables, ${figures.unconfirmedPayments} payments`,
     `${purchases - figures.brokenChains}/${purchases} audit chains verify`,
   ].join('; ');
@@ -403,7 +403,7 @@ export function observedText(
 /**
  * Per purchase: CLOSED; one ACCEPTED deliverable per uploaded kind and one record per object;
  * tranches 1..3 each once and CONFIRMED; no event twice in the audit, seqs 1..n, the chain
- * verifies; one payment notice per tranche in the mailbox.
+ * verifies; every payment notice in the mailbox (a repeat after a kill is the same notice).
  */
 export function expectNothingLostOrDoubled(outcomes: readonly PurchaseOutcome[]): void {
   for (const o of outcomes) {
@@ -427,9 +427,14 @@ export function expectNothingLostOrDoubled(outcomes: readonly PurchaseOutcome[])
     expect(contiguousSeqs(o.audit), `${about}: audit seqs 1..${o.audit.length}`).toBe(true);
     expect(o.chain, `${about}: audit chain`).toEqual({ valid: true, entries: o.audit.length });
     expect(o.view.auditChain.valid, `${about}: audit chain in the API`).toBe(true);
-    expect(
-      [1, 2, 3].map((t) => o.notices.get(t)?.length ?? 0),
-      `${about}: payment notices per tranche`,
-    ).toEqual([1, 1, 1]);
+    // A notice is never lost. It may come twice, identical, when a kill fell between the publish
+    // and its record (messages are at least once: SNS e-mail has no deduplication); the payment
+    // step it announces is still one, checked above, and both carry the same confirmation link.
+    for (const tranche of [1, 2, 3]) {
+      const notices = o.notices.get(tranche) ?? [];
+      expect(notices.length, `${about}: tranche ${tranche} notices`).toBeGreaterThanOrEqual(1);
+      const bodies = new Set(notices.map((m) => m.body.text ?? ''));
+      expect(bodies.size, `${about}: tranche ${tranche} notices are one notice`).toBe(1);
+    }
   }
 }
