@@ -38,7 +38,7 @@ describe('12 Restart (SIGKILL), quick', () => {
     recordCase(context, {
       case: '12 Restart (SIGKILL)',
       attempts: result.kills,
-      expected: `${PURCHASES} purchases CLOSED; nothing lost or duplicated; audit chains verify`,
+      expected: `${PURCHASES} purchases CLOSED; no deliverable, payment step or audit entry lost or duplicated; no notice lost; audit chains verify`,
       observed: `${observedText(result, figures, PURCHASES)}; ${(result.elapsedMs / 1000).toFixed(0)} s`,
     });
   }, 240_000);
