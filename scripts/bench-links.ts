@@ -10,6 +10,7 @@ import {
   midtermDueSoon,
   newTrace,
   playPurchase,
+  withBudgetLine,
 } from '../test/support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../test/support/local-app.js';
 
@@ -41,23 +42,9 @@ export interface LoadFigures {
   readonly maxMs: number;
 }
 
-/** The default settings with every budget line large enough for `purchases` of `proposal`'s size. */
+/** The default settings with the proposal's budget line large enough for `purchases` of it. */
 export function settingsForLoad(purchases: number, proposal: Proposal): DeploymentSettings {
-  const settings = defaultSettings();
-  const needed = purchases * proposal.totalFen;
-  const budgetLines = settings.policy.budgetLines.map((l) => ({
-    ...l,
-    totalFen: Math.max(l.totalFen, needed),
-  }));
-  if (!budgetLines.some((l) => l.lineId === proposal.budgetLineRef)) {
-    budgetLines.push({
-      lineId: proposal.budgetLineRef,
-      year: Number(proposal.budgetLineRef.slice(0, 4)),
-      description: 'Load run',
-      totalFen: needed,
-    });
-  }
-  return { ...settings, policy: { ...settings.policy, budgetLines } };
+  return withBudgetLine(defaultSettings(), proposal, purchases * proposal.totalFen, 'Load run');
 }
 
 /** The value below which `share` of the sorted values lie (nearest rank). */

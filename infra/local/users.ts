@@ -48,6 +48,20 @@ export interface PurchaseView {
   }[];
 }
 
+/** A file the NGO uploads: its deliverable kind, name, declared type and bytes. */
+export interface UploadFile {
+  readonly kind: string;
+  readonly name: string;
+  readonly type: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A presigned POST: where to post and the signed form fields. */
+export interface UploadGrant {
+  readonly url: string;
+  readonly fields: Record<string, string>;
+}
+
 const TASK_LINK = /https?:\/\/[^\s"<>]+\/tasks\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_-]+/;
 const NGO_LINK = /https?:\/\/[^\s"<>]+\/ngo\/[A-Z0-9-]+\?exp=\d+&sig=[A-Za-z0-9_-]+/;
 
@@ -137,7 +151,15 @@ export class UsersClient {
    * Uploads one file as the NGO page's form does: asks the page's API for a presigned POST,
    * then posts the file straight to the bucket. Returns both answers' statuses.
    */
-  async ngoUpload(pageLink: string, file: { kind: string; name: string; type: string; bytes: Uint8Array }) {
+  async ngoUpload(pageLink: string, file: UploadFile) {
+    const { status, grant } = await this.requestUploadGrant(pageLink, file);
+    if (status !== 200) return { presignStatus: status, uploadStatus: 0, grant };
+    const upload = await this.postUpload(grant, file);
+    return { presignStatus: status, uploadStatus: upload, grant };
+  }
+
+  /** Asks the NGO page's API for a presigned POST of one file (what the page's script does). */
+  async requestUploadGrant(pageLink: string, file: UploadFile) {
     const url = new URL(pageLink);
     url.pathname = `${url.pathname}/uploads`;
     const presign = await fetch(url, {
@@ -150,13 +172,19 @@ export class UsersClient {
         size: file.bytes.length,
       }),
     });
-    const grant = (await presign.json()) as { url: string; fields: Record<string, string> };
-    if (!presign.ok) return { presignStatus: presign.status, uploadStatus: 0, grant };
+    // On a refusal the body is `{ message }`: callers look at the status first.
+    const grant = (await presign.json()) as UploadGrant;
+    return { status: presign.status, grant };
+  }
+
+  /** Posts the file with a grant's signed form straight to the bucket; returns the bucket's status. */
+  async postUpload(grant: UploadGrant, file: UploadFile): Promise<number> {
     const form = new FormData();
     for (const [name, value] of Object.entries(grant.fields)) form.set(name, value);
     form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
     const upload = await fetch(grant.url, { method: 'POST', body: form });
-    return { presignStatus: presign.status, uploadStatus: upload.status, grant };
+    await upload.arrayBuffer();
+    return upload.status;
   }
 
   /** Opens the link like a browser: the confirmation page and its nonce (absent once decided). */

@@ -8,7 +8,7 @@ import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { smallMinorProtectionProposalToday } from '../../shared/domain/live-samples.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import { keys } from '../../shared/persistence/table-design.js';
-import { defaultSettings } from '../support/journey.js';
+import { defaultSettings, withBudgetLine } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 
@@ -29,15 +29,7 @@ const lineTotalFen = FITS * proposal.totalFen;
 
 /** The default settings with the proposal's line (its year and service area) cut to fit exactly ten. */
 function raceSettings(): DeploymentSettings {
-  const settings = defaultSettings();
-  const others = settings.policy.budgetLines.filter((l) => l.lineId !== lineId);
-  const line = {
-    lineId,
-    year: Number(lineId.slice(0, 4)),
-    description: 'Budget race: fits exactly ten proposals',
-    totalFen: lineTotalFen,
-  };
-  return { ...settings, policy: { ...settings.policy, budgetLines: [...others, line] } };
+  return withBudgetLine(defaultSettings(), proposal, lineTotalFen, 'Budget race: fits exactly ten proposals');
 }
 
 const settings = raceSettings();

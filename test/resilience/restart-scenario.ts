@@ -27,6 +27,7 @@ import {
   midtermDueSoon,
   playPurchase,
   waitFor,
+  withBudgetLine,
 } from '../support/journey.js';
 import {
   freeRuntimePorts,
@@ -117,21 +118,13 @@ export function restartSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
 
-/** The default settings with the sample's budget line (this year's) large enough for `purchases` of it. */
+/** The default settings with the sample's budget line large enough for `purchases` of it (and two spare). */
 export function settingsFor(
   purchases: number,
   proposal: () => Proposal = RESTART_SAMPLES.large,
 ): DeploymentSettings {
-  const settings = defaultSettings();
   const sample = proposal();
-  const lineId = sample.budgetLineRef;
-  const needed = (purchases + 2) * sample.totalFen;
-  const budgetLines = settings.policy.budgetLines.map((line) =>
-    line.lineId === lineId ? { ...line, totalFen: Math.max(line.totalFen, needed) } : line,
-  );
-  if (!budgetLines.some((l) => l.lineId === lineId))
-    throw new Error(`no budget line ${lineId} in the settings`);
-  return { ...settings, policy: { ...settings.policy, budgetLines } };
+  return withBudgetLine(defaultSettings(), sample, (purchases + 2) * sample.totalFen, 'Restart run');
 }
 
 export async function runRestartScenario(options: RestartScenarioOptions): Promise<RestartScenarioResult> {

@@ -1,6 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { samplePdf } from '../../infra/local/sample-files.js';
-import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
+import {
+  type MailboxMail,
+  type PurchaseView,
+  sleep,
+  type UploadFile,
+  type UploadGrant,
+  UsersClient,
+} from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { chinaCalendarDate } from '../../shared/domain/china-time.js';
@@ -176,6 +183,22 @@ export function midtermDueSoon(proposal: Proposal, days = 3, now = new Date()): 
   return liveSample(proposal, chinaCalendarDate(now.toISOString()), daysLeft);
 }
 
+/**
+ * Settings whose budget line for `proposal` (its year and service area) holds exactly
+ * `totalFen`: sized for a race, a load run or a restart run.
+ */
+export function withBudgetLine(
+  settings: DeploymentSettings,
+  proposal: Proposal,
+  totalFen: number,
+  description: string,
+): DeploymentSettings {
+  const lineId = proposal.budgetLineRef;
+  const others = settings.policy.budgetLines.filter((l) => l.lineId !== lineId);
+  const line = { lineId, year: Number(lineId.slice(0, 4)), description, totalFen };
+  return { ...settings, policy: { ...settings.policy, budgetLines: [...others, line] } };
+}
+
 export function defaultSettings(): DeploymentSettings {
   return loadSettings('config/settings.json');
 }
@@ -327,21 +350,6 @@ async function decideOnce(
   }
 }
 
-/** A file as the NGO page's form sends it. */
-interface UploadFile {
-  readonly kind: string;
-  readonly name: string;
-  readonly type: string;
-  readonly bytes: Uint8Array;
-}
-
-/** What the page's API hands out for one file: where to post it and the signed form fields. */
-interface UploadGrant {
-  readonly status: number;
-  readonly url?: string;
-  readonly fields?: Record<string, string>;
-}
-
 /**
  * Uploads a deliverable as the NGO does from its page. The signed form is posted again (the
  * same key) when the storage did not answer, as a browser retries a form: a post that did land
@@ -368,13 +376,15 @@ async function uploadFromMail(
     if (isAccepted(await purchaseView(ctx, purchaseId))) return;
     const opened = await whileDown(() => timed(ctx, () => ctx.users().open(page)));
     ctx.trace?.bodies.push(opened.html);
-    const grant = await whileDown(() => timed(ctx, () => requestGrant(page, file)));
-    if (grant.status !== 200 || !grant.url || !grant.fields) {
-      last = `presign HTTP ${grant.status}`;
+    const { status, grant } = await whileDown(() =>
+      timed(ctx, () => ctx.users().requestUploadGrant(page, file)),
+    );
+    if (status !== 200) {
+      last = `presign HTTP ${status}`;
       await sleep(500);
       continue;
     }
-    const stored = await postUntilAnswered(grant.url, grant.fields, file);
+    const stored = await postUntilAnswered(ctx, grant, file);
     if (stored >= 200 && stored < 300) {
       await waitFor(ctx, purchaseId, isAccepted, 180_000);
       return;
@@ -385,37 +395,11 @@ async function uploadFromMail(
   }
 }
 
-async function requestGrant(pageLink: string, file: UploadFile): Promise<UploadGrant> {
-  const url = new URL(pageLink);
-  url.pathname = `${url.pathname}/uploads`;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      kind: file.kind,
-      fileName: file.name,
-      contentType: file.type,
-      size: file.bytes.length,
-    }),
-  });
-  const text = await res.text();
-  if (!res.ok) return { status: res.status };
-  const body = JSON.parse(text) as { url: string; fields: Record<string, string> };
-  return { status: res.status, url: body.url, fields: body.fields };
-}
-
 /** Posts the signed form until the storage answers (a 5xx is no answer); returns its status. */
-async function postUntilAnswered(url: string, fields: Record<string, string>, file: UploadFile) {
+async function postUntilAnswered(ctx: JourneyContext, grant: UploadGrant, file: UploadFile) {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const form = new FormData();
-    for (const [field, value] of Object.entries(fields)) form.set(field, value);
-    form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
-    const status = await whileDown(async () => {
-      const res = await fetch(url, { method: 'POST', body: form });
-      await res.arrayBuffer();
-      return res.status;
-    });
+    const status = await whileDown(() => ctx.users().postUpload(grant, file));
     if (!notAnswered(status) || Date.now() > deadline) return status;
     await sleep(500);
   }
