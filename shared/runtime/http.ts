@@ -9,8 +9,8 @@ import type { HtmlPage } from '../pages/layout.js';
 import { PAGE_HEADERS } from '../pages/layout.js';
 import { errorPage } from '../pages/status-pages.js';
 import type { StaffMember } from '../usecases/submit-proposal.js';
+import { isTransientAwsError } from './aws-errors.js';
 import { log } from './log.js';
-import { isTransientAwsError } from './workflow-step.js';
 
 /** HTTP errors the staff API maps by name (STYLE: named errors, mapped at the edge). */
 export class UnauthorizedError extends Error {

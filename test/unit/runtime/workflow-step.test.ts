@@ -4,7 +4,8 @@ import { TaskTimedOut } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { asWorkflowError, isTransientAwsError, workflowStep } from '../../../shared/runtime/workflow-step.js';
+import { isTransientAwsError } from '../../../shared/runtime/aws-errors.js';
+import { asWorkflowError, workflowStep } from '../../../shared/runtime/workflow-step.js';
 import { PurchaseRefused, TransientError } from '../../../shared/workflow/errors.js';
 
 /** An SDK error as the client raises it after its own attempts. */
