@@ -1,24 +1,47 @@
+import { relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+
+/** How many failures the closing list names; the rest are counted. */
+const listedFailures = 10;
 
 /**
  * Ends the run with one plain line, `N passed, N failed` (and skipped when any), that any
- * CI log reader understands. Counts come from vitest's own results, module by module.
+ * CI log reader understands, followed by the failed tests by file and name with the first
+ * line of their error. A CI log often keeps only its tail, so what failed has to be there.
+ * Counts come from vitest's own results, module by module.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
-    let failed = 0;
     let skipped = 0;
+    const failures: string[] = [];
     for (const module of testModules) {
-      for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else if (state === 'skipped') skipped++;
+      const tests = [...module.children.allTests()];
+      for (const test of tests) {
+        const result = test.result();
+        if (result.state === 'passed') passed++;
+        else if (result.state === 'skipped') skipped++;
+        else if (result.state === 'failed') {
+          failures.push(
+            `${relative(process.cwd(), module.moduleId)} › ${test.fullName}: ${firstLine(result.errors?.[0]?.message)}`,
+          );
+        }
       }
       // A file that failed to load has no tests to count but is a failure.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      if (module.state() === 'failed' && tests.length === 0) {
+        failures.push(
+          `${relative(process.cwd(), module.moduleId)}: ${firstLine(module.errors()[0]?.message)}`,
+        );
+      }
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const lines = [`${passed} passed, ${failures.length} failed${skipped ? `, ${skipped} skipped` : ''}`];
+    for (const failure of failures.slice(0, listedFailures)) lines.push(`  FAILED ${failure}`);
+    if (failures.length > listedFailures) lines.push(`  and ${failures.length - listedFailures} more`);
+    process.stdout.write(`\n${lines.join('\n')}\n`);
   }
+}
+
+function firstLine(message: string | undefined): string {
+  const line = (message ?? 'no error message').split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
