@@ -99,12 +99,29 @@ export class UsersClient {
   }
 
   async waitForStage(token: string, purchaseId: string, stages: string[], timeoutMs = 30_000) {
+    return this.waitForPurchase(token, purchaseId, (view) => stages.includes(view.stage), {
+      expected: stages.join('/'),
+      timeoutMs,
+    });
+  }
+
+  /**
+   * The purchase as soon as `until` holds of it. A step that follows a stage change (the
+   * tranche notice after the mid-term pass, say) lands a moment after the stage, so a test
+   * waits for what it checks, not for the stage alone.
+   */
+  async waitForPurchase(
+    token: string,
+    purchaseId: string,
+    until: (view: PurchaseView) => boolean,
+    { expected, timeoutMs = 30_000 }: { readonly expected: string; readonly timeoutMs?: number },
+  ) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = await this.purchase(token, purchaseId);
-      if (stages.includes(view.stage)) return view;
+      if (until(view)) return view;
       if (Date.now() > deadline)
-        throw new Error(`${purchaseId} still at ${view.stage}, expected ${stages.join('/')}`);
+        throw new Error(`${purchaseId} (at ${view.stage}) not yet ${expected} after ${timeoutMs} ms`);
       await sleep(100);
     }
   }

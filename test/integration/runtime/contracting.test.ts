@@ -47,12 +47,13 @@ async function ngoPageFor(purchaseId: string): Promise<string> {
 }
 
 async function deliverables(purchaseId: string, count: number) {
-  for (let i = 0; i < 100; i++) {
-    const view = await users().purchase(officer, purchaseId);
-    if ((view.deliverables ?? []).length >= count) return view.deliverables ?? [];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`fewer than ${count} deliverables recorded for ${purchaseId}`);
+  const view = await users().waitForPurchase(
+    officer,
+    purchaseId,
+    (v) => (v.deliverables ?? []).length >= count,
+    { expected: `with ${count} deliverables recorded`, timeoutMs: 10_000 },
+  );
+  return view.deliverables ?? [];
 }
 
 const pdf = (text: string) => ({
@@ -117,11 +118,12 @@ describe('contracting on the local runtime', () => {
     });
     expect(confirmed.status).toBe(200);
 
-    const view = await users().waitForStage(officer, purchaseId, ['MIDTERM_REVIEW']);
-    for (let i = 0; i < 50 && view.payments?.[0]?.status !== 'CONFIRMED'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      Object.assign(view, await users().purchase(officer, purchaseId));
-    }
+    const view = await users().waitForPurchase(
+      officer,
+      purchaseId,
+      (v) => v.stage === 'MIDTERM_REVIEW' && v.payments?.[0]?.status === 'CONFIRMED',
+      { expected: 'in MIDTERM_REVIEW with tranche 1 confirmed' },
+    );
     expect(view.payments).toEqual([
       expect.objectContaining({
         tranche: 1,

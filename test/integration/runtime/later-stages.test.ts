@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../../infra/local/sample-files.js';
-import { type MailboxMail, UsersClient } from '../../../infra/local/users.js';
+import { type MailboxMail, type PurchaseView, UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
 import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
@@ -158,10 +158,16 @@ describe('a restart while the mid-term report is awaited', () => {
     });
     expect(posted.uploadStatus).toBe(204);
     await decideFromMail(chief, purchaseId, { decision: 'PASS' });
-    const view = await users().waitForStage(officer, purchaseId, ['EVALUATION']);
-    expect(view.audit.filter((e) => e.action === 'payment.notified').map((e) => e.detail.tranche)).toEqual([
-      1, 2,
-    ]);
+    // The second tranche is notified by the step after the pass, a moment after the stage.
+    const notified = (view: PurchaseView) =>
+      view.audit.filter((e) => e.action === 'payment.notified').map((e) => e.detail.tranche);
+    const view = await users().waitForPurchase(
+      officer,
+      purchaseId,
+      (v) => v.stage === 'EVALUATION' && notified(v).length >= 2,
+      { expected: 'in EVALUATION with tranche 2 notified' },
+    );
+    expect(notified(view)).toEqual([1, 2]);
     expect(view.auditChain.valid).toBe(true);
   });
 });
@@ -171,11 +177,13 @@ describe('evaluation and closing on the local runtime', () => {
     const purchaseId = await atEvaluation();
     await evaluate(purchaseId, { PROFESSIONAL_SERVICE: '88', OUTCOMES: '84.5', MANAGEMENT: '90' });
     await decideFromMail(finance, purchaseId, { decision: 'CONFIRM', reference: 'CCB-2026-0003' });
-    const view = await users().waitForStage(officer, purchaseId, ['CLOSED']);
-    for (let i = 0; i < 50 && view.payments?.some((p) => p.status !== 'CONFIRMED'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      Object.assign(view, await users().purchase(officer, purchaseId));
-    }
+    // The stage and the payments are written by different steps: wait for both.
+    const view = await users().waitForPurchase(
+      officer,
+      purchaseId,
+      (v) => v.stage === 'CLOSED' && (v.payments ?? []).every((p) => p.status === 'CONFIRMED'),
+      { expected: 'CLOSED with every tranche confirmed' },
+    );
     expect(view.payments?.map((p) => [p.tranche, p.status])).toEqual([
       [1, 'CONFIRMED'],
       [2, 'CONFIRMED'],
