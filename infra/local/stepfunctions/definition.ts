@@ -5,7 +5,8 @@
  * time, default to 60 s for tasks (AWS: no limit) and fire at once above ~24.8 days. So every time limit
  * is taken out of the definition and kept here for the engine to enforce with clock-scaled timers:
  * - Task: TimeoutSeconds/HeartbeatSeconds (and their *Path forms) are lifted out; the library keeps
- *   only a backstop at its longest possible timer.
+ *   only a backstop at its longest possible timer. The engine scales a `.waitForTaskToken` task's
+ *   limits; a plain invocation's TimeoutSeconds bounds compute time and stays in real time.
  * - Wait: becomes a Task on a local resource whose handler waits; InputPath/OutputPath keep their meaning.
  * - Map: becomes a Task on a local resource whose handler runs the iterations. The library keeps starting
  *   queued iterations after one has failed (with MaxConcurrency 1, a rejected approval would still ask the

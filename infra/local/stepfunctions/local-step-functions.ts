@@ -33,7 +33,7 @@ import {
 import { type ExecutionEnding, ExecutionHistory, type HistoryEvent } from './history.js';
 import { serveStepFunctionsApi } from './http-endpoint.js';
 import { resolveReferencePath } from './reference-path.js';
-import { type LocalClock, ScaledTimers } from './scaled-timers.js';
+import { afterRealSeconds, type LocalClock, ScaledTimers } from './scaled-timers.js';
 import { TaskTokens } from './task-tokens.js';
 
 export type { HistoryEvent } from './history.js';
@@ -385,7 +385,10 @@ export class LocalStepFunctions {
         'TimeoutSecondsPath',
       );
       if (timeout !== undefined) {
-        attempt.onSettle(this.#timers.after(timeout, () => attempt.fail(timeoutError())));
+        // A callback waits for people, whose time the local clock speeds up; a plain invocation's
+        // limit is the function's compute time, which no clock speeds up, so it runs in real time.
+        const fire = () => attempt.fail(timeoutError());
+        attempt.onSettle(task.callback ? this.#timers.after(timeout, fire) : afterRealSeconds(timeout, fire));
       }
       if (!task.callback) {
         this.#perform(task, input).then(

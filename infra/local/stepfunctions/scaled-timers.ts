@@ -16,6 +16,17 @@ interface PendingTimer {
 }
 
 /**
+ * Calls `fire` after `seconds` of real time, whatever the clock; returns a function that cancels it.
+ * A limit beyond Node's longest timer is never reached in a local run, so none is armed.
+ */
+export function afterRealSeconds(seconds: number, fire: () => void): () => void {
+  const ms = Math.max(0, seconds) * 1000;
+  if (ms > MAX_TIMER_MS) return () => {};
+  const handle = setTimeout(fire, ms);
+  return () => clearTimeout(handle);
+}
+
+/**
  * Timers measured in state-machine seconds. A clock change re-arms every pending timer for the time it
  * still has to run, so a demo can speed up a wait that already started.
  */

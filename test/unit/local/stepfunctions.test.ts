@@ -304,6 +304,31 @@ describe('LocalStepFunctions time limits follow the local clock', () => {
     ).rejects.toBeInstanceOf(TaskTimedOut);
   });
 
+  it("keeps a plain invocation's TimeoutSeconds in real time: a fast clock speeds up people, not functions", async () => {
+    sfn.setClock({ msPerSecond: 1 }); // scaled, 1 s would be 1 ms
+    const invokeWithin = (seconds: number) => ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fnArn('recordUpload'), 'Payload.$': '$' },
+      TimeoutSeconds: seconds,
+      End: true,
+    });
+    const slow = register('SlowButInTime', { StartAt: 'Record', States: { Record: invokeWithin(1) } });
+    lambdaBehaviour = () => new Promise((r) => setTimeout(() => r({ payload: { recorded: true } }), 300));
+    const inTime = await finished(await start(slow, {}));
+
+    const stuck = register('Stuck', { StartAt: 'Record', States: { Record: invokeWithin(1) } });
+    lambdaBehaviour = () => new Promise(() => {});
+    const began = Date.now();
+    const timedOut = await finished(await start(stuck, {}));
+
+    expect(inTime.status).toBe('SUCCEEDED');
+    expect(inTime.outputJson).toMatchObject({ Payload: { recorded: true } });
+    expect(timedOut.status).toBe('FAILED');
+    expect(timedOut.error).toBe('States.Timeout');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(950);
+  });
+
   it('keeps waiting through a 40-day Wait instead of firing at once, then goes on', async () => {
     sfn.setClock({ msPerSecond: 0.0001 }); // 40 days = 3,456,000 s -> about 0.35 s
     const arn = register('MidTermDue', {
