@@ -6,7 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/resilience/**/*.full.test.ts'],
     setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
+    // A journey against a running app takes seconds on an idle machine and several times that on
+    // a busy one (seen: 4 s idle, over 30 s with four test files sharing two cores).
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/resilience/table-reporter.ts', './test/summary-reporter.ts'],
