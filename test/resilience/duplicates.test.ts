@@ -8,7 +8,14 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../shared/domain/live-samples.js';
-import { defaultSettings, Inboxes, type JourneyContext, playPurchase, waitFor } from '../support/journey.js';
+import {
+  defaultSettings,
+  Inboxes,
+  type JourneyContext,
+  midtermDueSoon,
+  playPurchase,
+  waitFor,
+} from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 import {
@@ -62,7 +69,7 @@ function workflowFunctions(): string[] {
 
 async function playAndMeasure() {
   const since = lastSeq(app.runtime.calls);
-  const view = await playPurchase(ctx, largeElderlyCareProposalToday());
+  const view = await playPurchase(ctx, midtermDueSoon(largeElderlyCareProposalToday()));
   const mails = await mailsAbout(app.users, view.purchaseId);
   return { view, since, effects: sideEffectsSince(app.runtime.calls, since), mails };
 }

@@ -7,7 +7,14 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../shared/domain/live-samples.js';
-import { defaultSettings, Inboxes, type JourneyContext, playPurchase, waitFor } from '../support/journey.js';
+import {
+  defaultSettings,
+  Inboxes,
+  type JourneyContext,
+  midtermDueSoon,
+  playPurchase,
+  waitFor,
+} from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 import {
@@ -71,7 +78,7 @@ const RETRIED_BY: Record<string, string> = {
   CreatePurchase: 'repeated POST',
 };
 
-async function playAndMeasure(proposal = largeElderlyCareProposalToday()) {
+async function playAndMeasure(proposal = midtermDueSoon(largeElderlyCareProposalToday())) {
   const since = lastSeq(app.runtime.calls);
   const closed = await playPurchase(ctx, proposal);
   // The last finance confirmation is delivered by now; nothing else is in flight for this purchase.

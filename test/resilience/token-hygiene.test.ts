@@ -8,7 +8,14 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../shared/domain/live-samples.js';
-import { defaultSettings, Inboxes, type JourneyContext, newTrace, playPurchase } from '../support/journey.js';
+import {
+  defaultSettings,
+  Inboxes,
+  type JourneyContext,
+  midtermDueSoon,
+  newTrace,
+  playPurchase,
+} from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 
@@ -66,7 +73,7 @@ describe('6 Token hygiene', () => {
       trace,
     };
     try {
-      const closed = await playPurchase(ctx, largeElderlyCareProposalToday());
+      const closed = await playPurchase(ctx, midtermDueSoon(largeElderlyCareProposalToday()));
       expect(closed.stage).toBe('CLOSED');
 
       // The reject path mails and pages too.

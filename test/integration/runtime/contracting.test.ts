@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleExecutable, samplePdf } from '../../../infra/local/sample-files.js';
 import { objectCreatedRecord } from '../../../infra/local/services/s3.js';
-import { UsersClient } from '../../../infra/local/users.js';
+import { type PurchaseView, UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
 import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
@@ -208,6 +208,11 @@ describe('contracting on the local runtime', () => {
     const file = pdf(`once ${purchaseId}`);
     const posted = await users().ngoUpload(page, file);
     await deliverables(purchaseId, 1);
+    // The countersignature is asked for two steps after the upload is recorded.
+    const asked = (v: PurchaseView) => v.audit.filter((e) => e.action === 'task.requested').length;
+    await users().waitForPurchase(officer, purchaseId, (v) => asked(v) >= 1, {
+      expected: 'with the countersignature asked for',
+    });
     const key = posted.grant.fields.key as string;
     const s3 = app.runtime.s3;
     if (!s3) throw new Error('the app has no local S3');
@@ -228,7 +233,7 @@ describe('contracting on the local runtime', () => {
     expect(view.deliverables).toHaveLength(1);
     expect(view.audit.filter((e) => e.action === 'deliverable.accepted')).toHaveLength(1);
     // The countersignature was asked for once.
-    expect(view.audit.filter((e) => e.action === 'task.requested')).toHaveLength(1);
+    expect(asked(view)).toBe(1);
   });
 
   it('continues after a restart while it waits for the signed contract; the mailed page link still works', async () => {

@@ -3,6 +3,7 @@ import { samplePdf } from '../../../infra/local/sample-files.js';
 import { type MailboxMail, type PurchaseView, UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
 import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
+import { midtermDueSoon } from '../../support/journey.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 
 /**
@@ -56,9 +57,12 @@ async function uploadFromMail(purchaseId: string, kind: string, text: string) {
   return mail;
 }
 
-/** An approved, countersigned purchase whose first tranche is paid: it waits for the mid-term report. */
+/**
+ * An approved, countersigned purchase whose first tranche is paid: it waits for the mid-term report,
+ * due in a few days (the live sample's is long past, which leaves a minute before the late path).
+ */
 async function atMidterm(): Promise<string> {
-  const submitted = await users().submit(officer, largeElderlyCareProposalToday());
+  const submitted = await users().submit(officer, midtermDueSoon(largeElderlyCareProposalToday()));
   const purchaseId = String(submitted.body.purchaseId);
   await approveAllLevels(users(), officer, purchaseId, seen);
   await uploadFromMail(purchaseId, 'SIGNED_CONTRACT', `signed ${purchaseId}`);
