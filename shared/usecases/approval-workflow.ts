@@ -19,7 +19,7 @@ import type {
   TaskRepository,
 } from '../persistence/ports.js';
 import { PurchaseRefused } from '../workflow/errors.js';
-import { sendOncePerAttempt } from './human-steps.js';
+import { handBack, sendOncePerAttempt } from './human-steps.js';
 import { onceForPurchase } from './once.js';
 import type { Now, TaskCallbacks } from './ports.js';
 
@@ -228,8 +228,9 @@ export async function requestDecision(
     return requestDecision(deps, { ...input, attempt: 'ESCALATION' });
   }
   if (task.status === 'DECIDED' && task.decision) {
-    await deps.callbacks.succeed(input.taskToken, decisionOutput(task.decision));
-    await deps.tasks.markDelivered(task.taskId, deps.now());
+    if (await handBack(deps.callbacks, input.taskToken, decisionOutput(task.decision))) {
+      await deps.tasks.markDelivered(task.taskId, deps.now());
+    }
     return { taskId: task.taskId };
   }
   await deps.purchases.change({

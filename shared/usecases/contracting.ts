@@ -20,7 +20,7 @@ import type {
   TaskAttempt,
   TaskRepository,
 } from '../persistence/ports.js';
-import { decisionOfStep } from './human-steps.js';
+import { decisionOfStep, handBack } from './human-steps.js';
 import { onceForPurchase } from './once.js';
 import type { Now, TaskCallbacks } from './ports.js';
 
@@ -171,7 +171,7 @@ export async function awaitUpload(
       if (wait.status === 'WAITING') {
         await deps.waits.satisfyWait({ ...input, uploadId, now });
       }
-      await deps.callbacks.succeed(input.taskToken, { uploadId, kind: input.kind });
+      await handBack(deps.callbacks, input.taskToken, { uploadId, kind: input.kind });
       return { status: 'SATISFIED' };
     }
   }

@@ -9,7 +9,7 @@ import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
 import type { PurchaseRecord, RecordedDecision, TaskAttempt } from '../persistence/ports.js';
 import { decisionOutput } from './approval-workflow.js';
 import type { ContractingDeps } from './contracting.js';
-import { decisionOfStep, sendOncePerAttempt } from './human-steps.js';
+import { decisionOfStep, handBack, sendOncePerAttempt } from './human-steps.js';
 import type { TaskCallbacks } from './ports.js';
 
 /**
@@ -147,8 +147,9 @@ export async function requestEvaluation(
     now,
   });
   if (task.status === 'DECIDED' && task.decision) {
-    await deps.callbacks.succeed(input.taskToken, decisionOutput(task.decision));
-    await deps.tasks.markDelivered(task.taskId, deps.now());
+    if (await handBack(deps.callbacks, input.taskToken, decisionOutput(task.decision))) {
+      await deps.tasks.markDelivered(task.taskId, deps.now());
+    }
     return { taskId: task.taskId, agencyId };
   }
   // The new agency is asked afresh; the reminder goes to the same agency.

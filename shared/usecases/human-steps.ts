@@ -1,4 +1,5 @@
 import type { PurchaseRecord, RecordedDecision, TaskAttempt, TaskRepository } from '../persistence/ports.js';
+import { type TaskCallbacks, TaskClosedError } from './ports.js';
 
 /**
  * What every human step shares. A step's decision is recorded under its step key, or under
@@ -25,4 +26,24 @@ export async function sendOncePerAttempt(
   if (task?.mailsSent.includes(attempt)) return;
   await send();
   await tasks.recordMailSent(taskId, attempt);
+}
+
+/**
+ * Hands an outcome recorded earlier back to the step that asks for it again (a resumed step,
+ * or a second delivery of the same invocation). When the token is closed the execution has
+ * moved on or ended: for a second delivery that is the first one's work, so nothing is owed.
+ * Returns whether this call delivered it.
+ */
+export async function handBack(
+  callbacks: TaskCallbacks,
+  taskToken: string,
+  output: unknown,
+): Promise<boolean> {
+  try {
+    await callbacks.succeed(taskToken, output);
+    return true;
+  } catch (error) {
+    if (error instanceof TaskClosedError) return false;
+    throw error;
+  }
 }

@@ -421,6 +421,25 @@ describe('awaitUpload', () => {
     });
   });
 
+  it('a second delivery of the step after its upload was handed over finds the token closed: SATISFIED, no error, no mail', async () => {
+    await ask('FIRST', 'token-1');
+    await upload('upload-after', '2026-03-02T09:00:00.000Z');
+    await fakes.waits.satisfyWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: 'token-1',
+      uploadId: 'upload-after',
+      now: '2026-03-02T09:00:01.000Z',
+    });
+    fakes.callbacks.closed.add('token-1');
+
+    const result = await ask('FIRST', 'token-1');
+
+    expect(result).toEqual({ status: 'SATISFIED' });
+    expect(fakes.callbacks.succeeded).toEqual([]);
+    expect(fakes.mailer.sent).toHaveLength(1);
+  });
+
   it('a wait already satisfied by the upload event hands its upload to a retried step with the new token', async () => {
     await ask('FIRST', 'token-1');
     await upload('upload-after', '2026-03-02T09:00:00.000Z');

@@ -296,6 +296,20 @@ describe('requestEvaluation', () => {
     expect(fakes.mailer.sent).toHaveLength(1);
   });
 
+  it('a second delivery of the request after the scores went through finds the token closed: no error, no mail', async () => {
+    const { taskId } = await request('FIRST', 'token-first');
+    await submitScores(taskId, 'EXCELLENT', 921, '2026-12-05T02:00:00.000Z');
+    fakes.callbacks.closed.add('token-first');
+    const deliveredBefore = fakes.tasks.stored(taskId).deliveredAt;
+
+    const again = await request('FIRST', 'token-first');
+
+    expect(again.taskId).toBe(taskId);
+    expect(fakes.callbacks.succeeded).toEqual([]);
+    expect(fakes.tasks.stored(taskId).deliveredAt).toBe(deliveredBefore);
+    expect(fakes.mailer.sent).toHaveLength(1);
+  });
+
   it('a mail that fails is sent again by the retry', async () => {
     fakes.mailer.failNext();
     await expect(request('FIRST')).rejects.toThrow(/rate exceeded/);

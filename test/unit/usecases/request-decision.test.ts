@@ -214,6 +214,30 @@ describe('requestDecision after a decision (a resumed execution)', () => {
     expect(fakes.tasks.stored(taskId).deliveredAt).toBe(fakes.clock.now());
   });
 
+  it('a second delivery of the invocation after the decision went through finds the token closed: no error, no mail, nothing marked', async () => {
+    const { taskId } = await ask('FIRST', 'token-first');
+    await decide(taskId, 'APPROVE', '同意');
+    // The link handed the decision over and the execution moved on: the token is used up.
+    fakes.callbacks.closed.add('token-first');
+    const deliveredBefore = fakes.tasks.stored(taskId).deliveredAt;
+    fakes.clock.advanceSeconds(5);
+
+    const again = await ask('FIRST', 'token-first');
+
+    expect(again.taskId).toBe(taskId);
+    expect(fakes.mailer.sent).toHaveLength(1);
+    expect(fakes.callbacks.succeeded).toEqual([]);
+    expect(fakes.tasks.stored(taskId).deliveredAt).toBe(deliveredBefore);
+  });
+
+  it('a failure other than a closed token still fails the step, so Step Functions retries it', async () => {
+    const { taskId } = await ask('FIRST', 'token-old-execution');
+    await decide(taskId, 'APPROVE', '同意');
+    fakes.callbacks.failWith = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+
+    await expect(ask('FIRST', 'token-new-execution')).rejects.toThrow('socket hang up');
+  });
+
   it('the output handed back holds exactly decision, by, comment and taskId', async () => {
     const { taskId } = await ask('FIRST', 'token-1');
     await decide(taskId, 'APPROVE', '');
