@@ -147,15 +147,17 @@ describe('NGO page in Chromium: the NGO uploads its signed contract from the e-m
 
   it('uploads a PDF as the signed contract and, once it is checked, lists it as accepted', async () => {
     expect(await openNgoPage()).toBe(200);
+    // The page reloads itself a few seconds after the upload; listen before uploading, so a slow
+    // poll below cannot miss it.
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
     await chooseAndSubmit('SIGNED_CONTRACT', SIGNED_NAME);
-    await expect.poll(async () => uploadStatus().textContent(), { timeout: 10_000 }).toContain('Uploaded');
+    await expect.poll(async () => uploadStatus().textContent(), { timeout: 20_000 }).toContain('Uploaded');
     expect(storageRequests.some((r) => r.startsWith('POST '))).toBe(true);
-    // The page reloads itself a few seconds after the upload.
-    await page.waitForEvent('load', { timeout: 8_000 });
+    await reloaded;
 
     // The ObjectCreated event records the file asynchronously: reload until it is listed.
     const received = rowIn(/Files received/, SIGNED_NAME);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 20_000;
     while ((await received.count()) === 0 && Date.now() < deadline) {
       await sleep(500);
       await openNgoPage();
@@ -171,7 +173,7 @@ describe('NGO page in Chromium: the NGO uploads its signed contract from the e-m
   it('records the deliverable as ACCEPTED and asks for the countersignature, as the staff API shows', async () => {
     const countersignPending = (v: PurchaseView) =>
       (v.pendingTasks as { purpose?: string }[]).some((t) => t.purpose === 'COUNTERSIGN');
-    await expect.poll(async () => countersignPending(await view()), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => countersignPending(await view()), { timeout: 20_000 }).toBe(true);
 
     const purchase = await view();
     expect(purchase.stage).toBe('CONTRACTING');
