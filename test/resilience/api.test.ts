@@ -1,8 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { DEV_TOKEN_LIFETIME_SECONDS } from '../../infra/local/dev-auth.js';
 import { MAX_BODY_BYTES } from '../../infra/local/http-api.js';
 import { type MailboxMail, UsersClient } from '../../infra/local/users.js';
@@ -15,7 +13,12 @@ import {
 } from '../../shared/domain/live-samples.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import { escapeHtml } from '../../shared/pages/html.js';
-import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import {
+  approveAllLevels,
+  type LocalAppUnderTest,
+  localDocumentClient,
+  startLocalApp,
+} from '../support/local-app.js';
 import { recordCase } from './case.js';
 
 /**
@@ -34,13 +37,7 @@ const seen = new Set<string>();
 beforeAll(async () => {
   app = await startLocalApp();
   officer = await app.users.devToken('officer-chen', ['staff'], 'chen.officer@civil-affairs.example.gov.cn');
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: app.runtime.urls.dynamodb,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-  );
+  db = localDocumentClient(app.runtime.urls.dynamodb);
 }, 180_000);
 
 afterAll(async () => {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/users.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { smallMinorProtectionProposalToday } from '../../shared/domain/live-samples.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import { keys } from '../../shared/persistence/table-design.js';
 import { defaultSettings, withBudgetLine } from '../support/journey.js';
-import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 
 /**
@@ -42,13 +40,7 @@ let officer: string;
 beforeAll(async () => {
   app = await startLocalApp({ settings });
   officer = await app.users.devToken('officer-race', ['staff'], OFFICER_EMAIL);
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: app.runtime.urls.dynamodb,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-  );
+  db = localDocumentClient(app.runtime.urls.dynamodb);
 }, 180_000);
 
 afterAll(async () => {

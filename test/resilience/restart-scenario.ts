@@ -1,10 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
@@ -29,6 +26,7 @@ import {
   waitFor,
   withBudgetLine,
 } from '../support/journey.js';
+import { localDocumentClient } from '../support/local-app.js';
 import {
   freeRuntimePorts,
   type RuntimePorts,
@@ -249,13 +247,7 @@ async function readOutcomes(
   };
   const [tableName] = Object.values(endpoints.tables);
   if (!tableName) throw new Error('the app has no table');
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${ports.dynamodb}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-  );
+  const client = localDocumentClient(`http://127.0.0.1:${ports.dynamodb}`);
   const options = { client, tableName };
   const purchases = new DynamoPurchaseRepository(options);
   const deliverables = new DynamoDeliverableRepository(options);

@@ -2,6 +2,9 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
@@ -47,6 +50,16 @@ function fastTempDir(): string {
   } catch {
     return tmpdir();
   }
+}
+
+/**
+ * A document client on a local app's DynamoDB (`runtime.urls.dynamodb`), for tests that read what
+ * the app stored; the SDK's default retries stay on, as a test reads while the app is busy.
+ */
+export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+  );
 }
 
 /** A TCP port that was free on loopback a moment ago. */

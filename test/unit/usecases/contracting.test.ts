@@ -421,16 +421,23 @@ describe('awaitUpload', () => {
     });
   });
 
-  it('a second delivery of the step after its upload was handed over finds the token closed: SATISFIED, no error, no mail', async () => {
-    await ask('FIRST', 'token-1');
+  /** The step asked with `token`, then the upload event satisfied its wait (as RecordUpload does). */
+  async function uploadSatisfiesWaitOf(token: string) {
+    await ask('FIRST', token);
     await upload('upload-after', '2026-03-02T09:00:00.000Z');
-    await fakes.waits.satisfyWait({
-      purchaseId: PURCHASE_ID,
-      kind: 'SIGNED_CONTRACT',
-      taskToken: 'token-1',
-      uploadId: 'upload-after',
-      now: '2026-03-02T09:00:01.000Z',
-    });
+    expect(
+      await fakes.waits.satisfyWait({
+        purchaseId: PURCHASE_ID,
+        kind: 'SIGNED_CONTRACT',
+        taskToken: token,
+        uploadId: 'upload-after',
+        now: '2026-03-02T09:00:01.000Z',
+      }),
+    ).toBe(true);
+  }
+
+  it('a second delivery of the step after its upload was handed over finds the token closed: SATISFIED, no error, no mail', async () => {
+    await uploadSatisfiesWaitOf('token-1');
     fakes.callbacks.closed.add('token-1');
 
     const result = await ask('FIRST', 'token-1');
@@ -441,17 +448,7 @@ describe('awaitUpload', () => {
   });
 
   it('a wait already satisfied by the upload event hands its upload to a retried step with the new token', async () => {
-    await ask('FIRST', 'token-1');
-    await upload('upload-after', '2026-03-02T09:00:00.000Z');
-    expect(
-      await fakes.waits.satisfyWait({
-        purchaseId: PURCHASE_ID,
-        kind: 'SIGNED_CONTRACT',
-        taskToken: 'token-1',
-        uploadId: 'upload-after',
-        now: '2026-03-02T09:00:01.000Z',
-      }),
-    ).toBe(true);
+    await uploadSatisfiesWaitOf('token-1');
 
     const result = await ask('REMINDER', 'token-2');
 
