@@ -27,7 +27,8 @@ import type {
   WaitRepository,
 } from '../persistence/lifecycle-ports.js';
 import type { PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
-import { type Now, type TaskCallbacks, TaskClosedError } from './ports.js';
+import { handBack } from './human-steps.js';
+import type { Now, TaskCallbacks } from './ports.js';
 
 /**
  * The NGO's side of the lifecycle: its page (reached from an e-mailed link signed for one
@@ -525,7 +526,7 @@ async function resumeWaitingStep(
   if (again) {
     // This upload satisfied the wait before, and the callback may have failed after that (the
     // event is retried): hand it over again. Step Functions refuses a token already used
-    // (TaskClosedError below), so the step still resumes once.
+    // (handBack answers false), so the step still resumes once.
     if (wait.uploadId !== upload.uploadId) return false;
   } else {
     // A rectification round waits for a new file: one uploaded before the round began does not count.
@@ -542,24 +543,20 @@ async function resumeWaitingStep(
     });
     if (!satisfied) return false;
   }
-  try {
-    await deps.callbacks.succeed(wait.taskToken, {
-      uploadId: upload.uploadId,
-      kind: upload.kind,
-      key: upload.key,
-      sha256: upload.sha256,
-    });
-  } catch (error) {
-    if (!(error instanceof TaskClosedError)) throw error;
-    if (again) {
-      log('upload already handed to its step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
-      return false;
-    }
+  const delivered = await handBack(deps.callbacks, wait.taskToken, {
+    uploadId: upload.uploadId,
+    kind: upload.kind,
+    key: upload.key,
+    sha256: upload.sha256,
+  });
+  if (delivered) return true;
+  if (again) {
+    log('upload already handed to its step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
+  } else {
     warn('upload accepted while no execution waited for it', {
       purchaseId: upload.purchaseId,
       uploadId: upload.uploadId,
     });
-    return false;
   }
-  return true;
+  return false;
 }

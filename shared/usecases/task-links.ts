@@ -48,8 +48,9 @@ import type {
   TaskRepository,
 } from '../persistence/ports.js';
 import { decisionOutput } from './approval-workflow.js';
+import { handBack } from './human-steps.js';
 import type { ObjectStore } from './ngo-uploads.js';
-import { type Now, type TaskCallbacks, TaskClosedError } from './ports.js';
+import type { Now, TaskCallbacks } from './ports.js';
 
 /**
  * The e-mailed task link. GET and HEAD only ever render; the decision is a POST that
@@ -389,13 +390,14 @@ async function deliver(
 ): Promise<'DELIVERED' | 'CLOSED' | 'NO_WAITER'> {
   if (task.taskToken === undefined) return 'NO_WAITER';
   if (!task.decision) return 'CLOSED';
+  let delivered: boolean;
   try {
-    await deps.callbacks.succeed(task.taskToken, decisionOutput(task.decision));
+    delivered = await handBack(deps.callbacks, task.taskToken, decisionOutput(task.decision));
   } catch (error) {
-    if (error instanceof TaskClosedError) return 'CLOSED';
     if (recordFailure) await recordFailedDelivery(deps, task, error);
     throw error;
   }
+  if (!delivered) return 'CLOSED';
   await deps.tasks.markDelivered(task.taskId, deps.now());
   return 'DELIVERED';
 }
