@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { APPROVAL_LEVELS } from '../shared/config/settings.js';
+import { APPROVAL_LEVELS } from '../shared/domain/policy-settings.js';
 import { TRANCHE_MILESTONES } from '../shared/domain/proposal.js';
 import { UPLOAD_KINDS } from '../shared/domain/uploads.js';
 

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
+import { smallMinorProtectionProposal } from '../infra/local/samples/proposals.js';
 import type { PurchaseView } from '../infra/local/users.js';
 import type { DeploymentSettings } from '../shared/config/settings.js';
 import type { Proposal } from '../shared/domain/proposal.js';
-import { smallMinorProtectionProposal } from '../shared/domain/sample-proposals.js';
 import {
   defaultSettings,
   Inboxes,

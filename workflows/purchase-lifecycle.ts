@@ -21,8 +21,8 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../infra/nag.js';
-import type { TaskAttempt } from '../shared/persistence/ports.js';
-import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
+import type { TaskAttempt } from '../shared/domain/tasks.js';
+import { WORKFLOW_ERRORS } from '../shared/domain/workflow-errors.js';
 import { callbackStep, EscalatingWait, lambdaStep, recordUnexpectedFailures } from './steps.js';
 
 export interface PurchaseLifecycleFunctions {

@@ -16,8 +16,8 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { TaskAttempt } from '../shared/persistence/ports.js';
-import { WORKFLOW_ERRORS } from '../shared/workflow/errors.js';
+import type { TaskAttempt } from '../shared/domain/tasks.js';
+import { WORKFLOW_ERRORS } from '../shared/domain/workflow-errors.js';
 
 /** Lambda errors worth retrying: throttling and service hiccups, never a domain error. */
 const TRANSIENT_LAMBDA_ERRORS = [

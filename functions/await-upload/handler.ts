@@ -1,17 +1,17 @@
-import { requireEnv } from '../../shared/runtime/env.js';
-import { linkKeyProvider, sesMailer } from '../../shared/runtime/mail-and-links.js';
-import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { ENV, requireEnv } from '../../shared/lambda/environment.js';
+import { linkKeyProvider, sesMailer } from '../../shared/lambda/mail-and-links.js';
+import { contractingDeps } from '../../shared/lambda/stage-deps.js';
+import { taskCallbacks } from '../../shared/lambda/step-functions.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { awaitUpload } from '../../shared/usecases/contracting.js';
-import { contractingDeps } from '../contracting-deps.js';
 import { AwaitUploadInput } from '../workflow-input.js';
 
 const deps = {
   ...contractingDeps(),
   mailer: sesMailer(),
-  callbacks: stepFunctionsCallbacks,
+  callbacks: taskCallbacks(),
   linkKey: linkKeyProvider(),
-  baseUrl: requireEnv('PUBLIC_BASE_URL'),
+  baseUrl: requireEnv(ENV.publicBaseUrl),
 };
 
 export const handler = workflowStep(AwaitUploadInput, (input) => awaitUpload(deps, input));

@@ -1,6 +1,6 @@
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { evaluationDeps } from '../../shared/lambda/stage-deps.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { closePurchase } from '../../shared/usecases/evaluation.js';
-import { evaluationDeps } from '../evaluation-deps.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = evaluationDeps();

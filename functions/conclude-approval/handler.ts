@@ -1,7 +1,7 @@
-import { sesMailer } from '../../shared/runtime/mail-and-links.js';
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { sesMailer } from '../../shared/lambda/mail-and-links.js';
+import { workflowDeps } from '../../shared/lambda/stage-deps.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { concludeApproval } from '../../shared/usecases/approval-workflow.js';
-import { workflowDeps } from '../workflow-deps.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = { ...workflowDeps(), mailer: sesMailer() };

@@ -1,6 +1,6 @@
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { contractingDeps } from '../../shared/lambda/stage-deps.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { concludeContracting } from '../../shared/usecases/contracting.js';
-import { contractingDeps } from '../contracting-deps.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = contractingDeps();

@@ -1,16 +1,17 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { BadRequestError, json, jsonErrors, parseJsonBody, requireStaff } from '../../shared/runtime/http.js';
-import { log } from '../../shared/runtime/log.js';
-import { policySettings, tableRepositories } from '../../shared/runtime/repositories.js';
-import { stepFunctionsStarter } from '../../shared/runtime/step-functions.js';
-import { systemNow } from '../../shared/usecases/ports.js';
+import { BadRequestError, json, jsonErrors, parseJsonBody, requireStaff } from '../../shared/lambda/http.js';
+import { log } from '../../shared/lambda/log.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { policySettings } from '../../shared/lambda/settings.js';
+import { workflowStarter } from '../../shared/lambda/step-functions.js';
+import { systemNow } from '../../shared/ports/clock.js';
 import { submitProposal } from '../../shared/usecases/submit-proposal.js';
 
 const deps = {
   purchases: tableRepositories().purchases,
   trackRecords: tableRepositories().trackRecords,
-  workflow: stepFunctionsStarter(),
+  workflow: workflowStarter(),
   settings: policySettings(),
   now: systemNow,
 };

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { json, jsonErrors, NotFoundError, requireStaff } from '../../shared/runtime/http.js';
-import { tableRepositories } from '../../shared/runtime/repositories.js';
+import { json, jsonErrors, NotFoundError, requireStaff } from '../../shared/lambda/http.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { purchaseView } from '../../shared/usecases/purchase-view.js';
 
 const repositories = tableRepositories();

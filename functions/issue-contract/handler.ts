@@ -1,13 +1,13 @@
-import { requireEnv } from '../../shared/runtime/env.js';
-import { createDocumentStore, s3Client } from '../../shared/runtime/s3.js';
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { createDocumentStore } from '../../shared/adapters/s3-storage.js';
+import { documentsBucket } from '../../shared/lambda/documents-bucket.js';
+import { contractingDeps } from '../../shared/lambda/stage-deps.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { issueContract } from '../../shared/usecases/contracting.js';
-import { contractingDeps } from '../contracting-deps.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = {
   ...contractingDeps(),
-  documents: createDocumentStore({ client: s3Client(), bucket: requireEnv('DOCUMENTS_BUCKET') }),
+  documents: createDocumentStore(documentsBucket()),
 };
 
 export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) => issueContract(deps, purchaseId));

@@ -1,18 +1,18 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { PAGE_HEADERS } from '../../shared/pages/layout.js';
-import { requireEnv } from '../../shared/runtime/env.js';
-import { htmlResponse, json, pageErrors, rawBody } from '../../shared/runtime/http.js';
-import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
-import { log } from '../../shared/runtime/log.js';
-import { linkKeyProvider } from '../../shared/runtime/mail-and-links.js';
-import { tableRepositories } from '../../shared/runtime/repositories.js';
-import { createObjectReader, createUploadSigner, s3Client } from '../../shared/runtime/s3.js';
+import { createObjectReader, createUploadSigner } from '../../shared/adapters/s3-storage.js';
+import { documentsBucket } from '../../shared/lambda/documents-bucket.js';
+import { htmlResponse, json, pageErrors, rawBody } from '../../shared/lambda/http.js';
+import { log } from '../../shared/lambda/log.js';
+import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { lifecycleSettings } from '../../shared/lambda/settings.js';
+import { systemNow } from '../../shared/ports/clock.js';
+import { PAGE_HEADERS } from '../../shared/presentation/pages/layout.js';
 import { type NgoPageDeps, presignUpload, showNgoPage } from '../../shared/usecases/ngo-uploads.js';
-import { systemNow } from '../../shared/usecases/ports.js';
 
 const { purchases, deliverables, waits } = tableRepositories();
-const storage = { client: s3Client(), bucket: requireEnv('DOCUMENTS_BUCKET') };
+const storage = documentsBucket();
 const deps: NgoPageDeps = {
   purchases,
   deliverables,

@@ -1,11 +1,11 @@
-import { requireEnv } from '../../shared/runtime/env.js';
-import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
-import { linkKeyProvider } from '../../shared/runtime/mail-and-links.js';
-import { policySettings, tableRepositories } from '../../shared/runtime/repositories.js';
-import { snsPaymentPublisher } from '../../shared/runtime/sns.js';
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { ENV, requireEnv } from '../../shared/lambda/environment.js';
+import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { paymentPublisher } from '../../shared/lambda/payments-topic.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { lifecycleSettings, policySettings } from '../../shared/lambda/settings.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
+import { systemNow } from '../../shared/ports/clock.js';
 import { notifyPayment } from '../../shared/usecases/payments.js';
-import { systemNow } from '../../shared/usecases/ports.js';
 import { NotifyPaymentInput } from '../workflow-input.js';
 
 const { purchases, tasks, payments } = tableRepositories();
@@ -13,11 +13,11 @@ const deps = {
   purchases,
   tasks,
   payments,
-  publisher: snsPaymentPublisher(),
+  publisher: paymentPublisher(),
   policy: policySettings(),
   lifecycle: lifecycleSettings(),
   linkKey: linkKeyProvider(),
-  baseUrl: requireEnv('PUBLIC_BASE_URL'),
+  baseUrl: requireEnv(ENV.publicBaseUrl),
   now: systemNow,
 };
 

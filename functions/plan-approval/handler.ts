@@ -1,6 +1,6 @@
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
+import { workflowDeps } from '../../shared/lambda/stage-deps.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { planApproval } from '../../shared/usecases/approval-workflow.js';
-import { workflowDeps } from '../workflow-deps.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
 const deps = workflowDeps();

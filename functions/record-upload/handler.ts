@@ -1,13 +1,14 @@
 import middy from '@middy/core';
 import * as z from 'zod/mini';
+import { createObjectReader } from '../../shared/adapters/s3-storage.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { zodIssuesToFieldErrors } from '../../shared/domain/policy.js';
-import { requireEnv } from '../../shared/runtime/env.js';
-import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
-import { log } from '../../shared/runtime/log.js';
-import { tableRepositories } from '../../shared/runtime/repositories.js';
-import { createObjectReader, s3Client } from '../../shared/runtime/s3.js';
-import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
+import { zodIssuesToFieldErrors } from '../../shared/domain/zod-field-errors.js';
+import { documentsBucket } from '../../shared/lambda/documents-bucket.js';
+import { log } from '../../shared/lambda/log.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { lifecycleSettings } from '../../shared/lambda/settings.js';
+import { taskCallbacks } from '../../shared/lambda/step-functions.js';
+import { systemNow } from '../../shared/ports/clock.js';
 import {
   decodeS3EventKey,
   eventBridgeObjectKey,
@@ -16,17 +17,17 @@ import {
   type RecordUploadResult,
   recordUpload,
 } from '../../shared/usecases/ngo-uploads.js';
-import { systemNow } from '../../shared/usecases/ports.js';
 
 const { purchases, deliverables, waits } = tableRepositories();
-const bucket = requireEnv('DOCUMENTS_BUCKET');
+const storage = documentsBucket();
+const { bucket } = storage;
 const deps: RecordUploadDeps = {
   bucket,
   purchases,
   deliverables,
   waits,
-  callbacks: stepFunctionsCallbacks,
-  objects: createObjectReader({ client: s3Client(), bucket }),
+  callbacks: taskCallbacks(),
+  objects: createObjectReader(storage),
   settings: lifecycleSettings(),
   now: systemNow,
   log: log.info,

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { tableRepositories } from '../../shared/runtime/repositories.js';
-import { workflowStep } from '../../shared/runtime/workflow-step.js';
-import { systemNow } from '../../shared/usecases/ports.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { workflowStep } from '../../shared/lambda/workflow-step.js';
+import { systemNow } from '../../shared/ports/clock.js';
 import { recordWorkflowFailure } from '../../shared/usecases/workflow-failure.js';
 
 /**

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
-import { log } from '../../shared/runtime/log.js';
-import { tableRepositories } from '../../shared/runtime/repositories.js';
-import { stepFunctionsStarter } from '../../shared/runtime/step-functions.js';
+import { log } from '../../shared/lambda/log.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { workflowStarter } from '../../shared/lambda/step-functions.js';
 import { resumeOpenPurchases } from '../../shared/usecases/resume.js';
 
 const { purchases } = tableRepositories();
-const workflow = stepFunctionsStarter();
+const workflow = workflowStarter();
 
 /** Run after a redeploy (AWS) or at start-up (local runtime): every unfinished purchase continues. */
 export const handler = middy().handler(async () => {

@@ -1,14 +1,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DECISION_FORM_FIELDS, SCORE_FIELD_PREFIX } from '../../shared/pages/task-pages.js';
-import { htmlResponse, pageErrors, rawBody } from '../../shared/runtime/http.js';
-import { lifecycleSettings } from '../../shared/runtime/lifecycle-settings.js';
-import { log } from '../../shared/runtime/log.js';
-import { linkKeyProvider } from '../../shared/runtime/mail-and-links.js';
-import { tableRepositories } from '../../shared/runtime/repositories.js';
-import { createObjectReader, s3Client } from '../../shared/runtime/s3.js';
-import { stepFunctionsCallbacks } from '../../shared/runtime/step-functions.js';
-import { systemNow } from '../../shared/usecases/ports.js';
+import { createObjectReader } from '../../shared/adapters/s3-storage.js';
+import { documentsBucketIfGranted } from '../../shared/lambda/documents-bucket.js';
+import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
+import { log } from '../../shared/lambda/log.js';
+import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { lifecycleSettings } from '../../shared/lambda/settings.js';
+import { taskCallbacks } from '../../shared/lambda/step-functions.js';
+import { systemNow } from '../../shared/ports/clock.js';
+import { DECISION_FORM_FIELDS, SCORE_FIELD_PREFIX } from '../../shared/presentation/pages/task-pages.js';
 import {
   type DecisionForm,
   decideTask,
@@ -21,12 +22,12 @@ const { tasks, purchases, payments, deliverables } = tableRepositories();
 const { evaluation } = lifecycleSettings();
 // Review pages link the files under review (signed contract, mid-term and final reports) only
 // where the documents bucket is configured.
-const documentsBucket = process.env.DOCUMENTS_BUCKET;
+const documentsBucket = documentsBucketIfGranted();
 const deps: TaskLinkDeps = {
   tasks,
   purchases,
   payments,
-  callbacks: stepFunctionsCallbacks,
+  callbacks: taskCallbacks(),
   linkKey: linkKeyProvider(),
   now: systemNow,
   log: log.warn,
@@ -36,7 +37,7 @@ const deps: TaskLinkDeps = {
     ? {
         documentUrls: reviewedUploadLinks({
           deliverables,
-          objects: createObjectReader({ client: s3Client(), bucket: documentsBucket }),
+          objects: createObjectReader(documentsBucket),
         }),
       }
     : {}),

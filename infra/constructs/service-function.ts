@@ -11,9 +11,10 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { LifecycleSettings } from '../../shared/config/lifecycle-settings.js';
-import type { PolicySettings } from '../../shared/config/settings.js';
-import { GSI1, TABLE_NAME_ENV } from '../../shared/persistence/table-design.js';
+import { GSI1 } from '../../shared/adapters/dynamodb/table-design.js';
+import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
+import type { PolicySettings } from '../../shared/domain/policy-settings.js';
+import { ENV } from '../../shared/lambda/environment.js';
 import { acknowledge, REASONS } from '../nag.js';
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
@@ -97,19 +98,19 @@ export class ServiceFunction extends NodejsFunction {
         resources: [table.tableArn, `${table.tableArn}/index/${GSI1.indexName}`],
       }),
     );
-    this.addEnvironment(TABLE_NAME_ENV, table.tableName);
+    this.addEnvironment(ENV.tableName, table.tableName);
     return this;
   }
 
   /** Gets the policy settings (benchmarks, thresholds, approvers) it enforces. */
   usePolicySettings(settings: PolicySettings): this {
-    this.addEnvironment('POLICY_SETTINGS', JSON.stringify(settings));
+    this.addEnvironment(ENV.policySettings, JSON.stringify(settings));
     return this;
   }
 
   /** Gets the settings of the stages after approval (uploads, contract, payments, evaluation). */
   useLifecycleSettings(settings: LifecycleSettings): this {
-    this.addEnvironment('LIFECYCLE_SETTINGS', JSON.stringify(settings));
+    this.addEnvironment(ENV.lifecycleSettings, JSON.stringify(settings));
     return this;
   }
 
@@ -124,7 +125,7 @@ export class ServiceFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [bucket.arnForObjects(`${prefix}*`)] }),
     );
-    this.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+    this.addEnvironment(ENV.documentsBucket, bucket.bucketName);
     const policy = this.role?.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const resource = Stack.of(this).resolve(bucket.arnForObjects(`${prefix}*`)) as {
@@ -145,14 +146,14 @@ export class ServiceFunction extends NodejsFunction {
   /** Publishes finance notifications to the topic. */
   publishTo(topic: ITopic): this {
     topic.grantPublish(this);
-    this.addEnvironment('PAYMENTS_TOPIC_ARN', topic.topicArn);
+    this.addEnvironment(ENV.paymentsTopicArn, topic.topicArn);
     return this;
   }
 
   /** Signs or verifies task links with the key held in Secrets Manager. */
   useLinkKey(secret: ISecret): this {
     secret.grantRead(this);
-    this.addEnvironment('LINK_KEY_SECRET_ARN', secret.secretArn);
+    this.addEnvironment(ENV.linkKeySecretArn, secret.secretArn);
     return this;
   }
 
@@ -165,7 +166,7 @@ export class ServiceFunction extends NodejsFunction {
         resources: configurationSetArn ? [identityArn, configurationSetArn] : [identityArn],
       }),
     );
-    this.addEnvironment('MAIL_FROM', from);
+    this.addEnvironment(ENV.mailFrom, from);
     return this;
   }
 
@@ -176,9 +177,15 @@ export class ServiceFunction extends NodejsFunction {
   }
 
   /** Starts executions of the state machine (named after the purchase). */
-  startExecutionsOf(stateMachine: IStateMachine, envName = 'STATE_MACHINE_ARN'): this {
+  startExecutionsOf(stateMachine: IStateMachine): this {
     stateMachine.grantStartExecution(this);
-    this.addEnvironment(envName, stateMachine.stateMachineArn);
+    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    return this;
+  }
+
+  /** Writes e-mailed links (task pages, the NGO page) on this base URL. */
+  linksOn(publicBaseUrl: string): this {
+    this.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);
     return this;
   }
 }

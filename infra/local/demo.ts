@@ -6,17 +6,17 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApprovalLevel } from '../../shared/config/settings.js';
-import {
-  largeElderlyCareProposalToday,
-  smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
 import { formatYuan } from '../../shared/domain/money.js';
+import type { ApprovalLevel } from '../../shared/domain/policy-settings.js';
 import { repoRoot } from '../paths.js';
 import { loadSettings } from '../settings.js';
 import { synthesizeApp } from '../synth.js';
 import { startLocalRuntime } from './runtime.js';
-import { sampleExecutable, samplePdf } from './sample-files.js';
+import { sampleExecutable, samplePdf } from './samples/files.js';
+import {
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from './samples/live-proposals.js';
 import { type PurchaseView, sleep, UsersClient } from './users.js';
 
 function timeline(view: PurchaseView): string {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { RESUME_FUNCTION_OUTPUT } from '../stacks/outputs.js';
 import {
   LOCAL_ACCOUNT,
   LOCAL_CREDENTIALS,
@@ -79,9 +80,6 @@ export interface LocalRuntime {
   readonly calls: AwsCallLog;
   stop(): Promise<void>;
 }
-
-/** Logical-id prefix of the product function that restarts executions of unfinished purchases. */
-export const RESUME_FUNCTION_PREFIX = 'ResumeOpenPurchases';
 
 export async function startLocalRuntime(options: StartLocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -251,8 +249,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         AWS_ENDPOINT_URL_SES: sesUrl,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secrets,
         AWS_ENDPOINT_URL_SNS: urls.sns,
-        // s3rver serves path-style URLs only; the product's S3 client reads this to set forcePathStyle.
-        ...(urls.s3 ? { AWS_ENDPOINT_URL_S3: urls.s3, LOCAL_S3_FORCE_PATH_STYLE: 'true' } : {}),
+        // An endpoint on an IP address makes the SDK address buckets path-style, as s3rver needs.
+        ...(urls.s3 ? { AWS_ENDPOINT_URL_S3: urls.s3 } : {}),
       },
     });
     const runner = lambdas;
@@ -327,8 +325,9 @@ function defaultAudienceOf(app: LocalApp): string {
 
 /** Executions live only in memory: after a restart the product restarts them from DynamoDB. */
 async function resumeOpenPurchases(app: LocalApp, lambdas: LambdaRunner, log: (line: string) => void) {
-  for (const fn of app.functions.filter((f) => f.logicalId.startsWith(RESUME_FUNCTION_PREFIX))) {
-    const result = await lambdas.invoke(fn.name, {});
+  const names = Object.values(app.outputs).flatMap((outputs) => outputs[RESUME_FUNCTION_OUTPUT] ?? []);
+  for (const name of names) {
+    const result = await lambdas.invoke(name, {});
     if ('errorType' in result)
       log(`resuming open purchases failed: ${result.errorType}: ${result.errorMessage}`);
     else log(`resumed open purchases: ${JSON.stringify(result.payload)}`);

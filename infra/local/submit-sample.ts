@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { repoRoot } from '../paths.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
-import { repoRoot } from '../paths.js';
+} from './samples/live-proposals.js';
 import { UsersClient } from './users.js';
 
 async function main(): Promise<void> {

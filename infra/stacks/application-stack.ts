@@ -19,6 +19,7 @@ import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { acknowledge } from '../nag.js';
+import { RESUME_FUNCTION_OUTPUT } from './outputs.js';
 import { documentsBucketName } from './stateful-stack.js';
 
 export interface ApplicationStackProps extends StackProps {
@@ -132,7 +133,7 @@ export class ApplicationStack extends Stack {
     )
       .useLinkKey(linkKey)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
-    requestDecision.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    requestDecision.linksOn(publicBaseUrl);
     allowTaskCallbacks(requestDecision);
     // Both steps that end the approval tell the officer who registered the purchase.
     const concludeApproval = step('ConcludeApproval', 'conclude-approval', 'Records an approved purchase');
@@ -169,7 +170,7 @@ export class ApplicationStack extends Stack {
     const awaitUpload = contractStep('AwaitUpload', 'await-upload', 'Waits for an NGO upload and asks for it')
       .useLinkKey(linkKey)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
-    awaitUpload.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    awaitUpload.linksOn(publicBaseUrl);
     allowTaskCallbacks(awaitUpload);
     const concludeContracting = contractStep(
       'ConcludeContracting',
@@ -183,7 +184,7 @@ export class ApplicationStack extends Stack {
     )
       .useLinkKey(linkKey)
       .publishTo(paymentsTopic);
-    notifyPayment.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    notifyPayment.linksOn(publicBaseUrl);
     const terminatePurchase = contractStep(
       'TerminatePurchase',
       'terminate-purchase',
@@ -217,7 +218,7 @@ export class ApplicationStack extends Stack {
     )
       .useLinkKey(linkKey)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
-    requestEvaluation.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    requestEvaluation.linksOn(publicBaseUrl);
     allowTaskCallbacks(requestEvaluation);
     const concludeEvaluation = contractStep(
       'ConcludeEvaluation',
@@ -315,20 +316,20 @@ export class ApplicationStack extends Stack {
       },
       targets: [new LambdaFunction(recordUpload, { retryAttempts: 8 })],
     });
-    new ServiceFunction(this, 'ResumeOpenPurchases', {
+    const resumeOpenPurchases = new ServiceFunction(this, 'ResumeOpenPurchases', {
       name: 'resume-open-purchases',
       description: 'Starts an execution at its stage boundary for every purchase that is not finished',
       timeout: Duration.minutes(5),
     })
       .useTable(table)
-      .startExecutionsOf(stateMachine)
-      .addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['states:ListExecutions'],
-          resources: [stateMachine.stateMachineArn],
-        }),
-      );
+      .startExecutionsOf(stateMachine);
+    resumeOpenPurchases.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:ListExecutions'],
+        resources: [stateMachine.stateMachineArn],
+      }),
+    );
 
     const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
       jwtAudience: settings.auth.audience,
@@ -388,6 +389,11 @@ export class ApplicationStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, RESUME_FUNCTION_OUTPUT, {
+      value: resumeOpenPurchases.functionName,
+      description:
+        'Invoke once after an outage or a redeploy: restarts the executions of unfinished purchases',
+    });
   }
 
   /**

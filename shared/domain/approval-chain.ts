@@ -1,5 +1,5 @@
-import type { ApprovalLevel, PolicySettings } from '../config/settings.js';
 import { assertFen, type Fen } from './money.js';
+import type { ApprovalLevel, PolicySettings } from './policy-settings.js';
 
 /**
  * Who must approve a proposal, in order. Up to the configured threshold the section chief

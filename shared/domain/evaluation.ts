@@ -1,10 +1,5 @@
-import type {
-  EvaluationAgency,
-  EvaluationCriterion,
-  GradeBands,
-  RubricLine,
-} from '../config/lifecycle-settings.js';
-import type { BilingualText } from '../pages/labels.js';
+import type { BilingualText } from './bilingual.js';
+import type { EvaluationAgency, EvaluationCriterion, GradeBands, RubricLine } from './lifecycle-settings.js';
 
 /**
  * Third-party evaluation: an independent agency scores the project on the rubric, the

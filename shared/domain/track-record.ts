@@ -1,4 +1,4 @@
-import type { BilingualText } from '../pages/labels.js';
+import type { BilingualText } from './bilingual.js';
 import { chinaCalendarDate } from './china-time.js';
 import { formatTotal, type Grade, type TotalTenths } from './evaluation.js';
 

@@ -1,4 +1,4 @@
-import type { BilingualText } from '../pages/labels.js';
+import type { BilingualText } from './bilingual.js';
 
 /**
  * What an NGO may upload and where it lands. Files go straight to S3 through a presigned

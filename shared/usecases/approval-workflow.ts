@@ -1,27 +1,26 @@
-import type { ApprovalLevel, PolicySettings } from '../config/settings.js';
 import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
+import type { ApprovalLevel, PolicySettings } from '../domain/policy-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import type { Assignee, RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { isBarred } from '../domain/track-record.js';
+import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { signTaskLink } from '../links/signing.js';
-import { outcomeMailModel, renderOutcomeMail } from '../mail/outcome-mail.js';
-import type { Mailer } from '../mail/sender.js';
-import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
-import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
+import type { Now } from '../ports/clock.js';
+import type { Mailer } from '../ports/mailer.js';
 import type {
-  Assignee,
   BudgetRepository,
-  PurchaseRecord,
   PurchaseRepository,
-  RecordedDecision,
-  TaskAttempt,
   TaskRepository,
-} from '../persistence/ports.js';
-import { PurchaseRefused } from '../workflow/errors.js';
+  TrackRecordRepository,
+} from '../ports/repositories.js';
+import type { TaskCallbacks } from '../ports/workflow.js';
+import { outcomeMailModel, renderOutcomeMail } from '../presentation/mail/outcome-mail.js';
+import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { handBack, sendOncePerAttempt } from './human-steps.js';
 import { onceForPurchase } from './once.js';
-import type { Now, TaskCallbacks } from './ports.js';
 
 /**
  * The steps of the proposal and approval stages, one function per Task state of the

@@ -1,28 +1,27 @@
-import type { LifecycleSettings } from '../config/lifecycle-settings.js';
-import type { PolicySettings } from '../config/settings.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
-import { renderContract } from '../domain/contract.js';
+import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
 import { tranchePlan } from '../domain/payments.js';
+import type { PolicySettings } from '../domain/policy-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { ngoLinkExpiresAt, signNgoLink } from '../links/ngo-link.js';
-import { renderUploadOverdueMail, renderUploadRequestMail } from '../mail/ngo-mail.js';
-import type { Mailer } from '../mail/sender.js';
-import type {
-  DeliverableRepository,
-  PaymentRepository,
-  WaitRepository,
-} from '../persistence/lifecycle-ports.js';
+import type { Now } from '../ports/clock.js';
+import type { Mailer } from '../ports/mailer.js';
 import type {
   BudgetRepository,
-  PurchaseRecord,
+  DeliverableRepository,
+  PaymentRepository,
   PurchaseRepository,
-  RecordedDecision,
-  TaskAttempt,
   TaskRepository,
-} from '../persistence/ports.js';
+  WaitRepository,
+} from '../ports/repositories.js';
+import type { DocumentStore } from '../ports/storage.js';
+import type { TaskCallbacks } from '../ports/workflow.js';
+import { renderContract } from '../presentation/contract-document.js';
+import { renderUploadOverdueMail, renderUploadRequestMail } from '../presentation/mail/ngo-mail.js';
 import { decisionOfStep, handBack } from './human-steps.js';
 import { onceForPurchase } from './once.js';
-import type { Now, TaskCallbacks } from './ports.js';
 
 /**
  * The contracting stage: the contract with the mandatory terms is issued into the documents
@@ -33,11 +32,6 @@ import type { Now, TaskCallbacks } from './ports.js';
  */
 
 const SYSTEM = 'system:workflow';
-
-/** Writes a document of the system (never an upload) into the documents bucket. */
-export interface DocumentStore {
-  putDocument(key: string, body: string, contentType: string): Promise<{ sha256: string }>;
-}
 
 export interface ContractingDeps {
   purchases: PurchaseRepository;

@@ -1,16 +1,17 @@
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { assignAgency, finalTrancheDecision, type Grade } from '../domain/evaluation.js';
 import { tranchePlan } from '../domain/payments.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { trackRecordEntry } from '../domain/track-record.js';
 import { signTaskLink } from '../links/signing.js';
-import type { Mailer } from '../mail/sender.js';
-import { renderTaskMail, taskMailModel } from '../mail/task-mail.js';
-import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
-import type { PurchaseRecord, RecordedDecision, TaskAttempt } from '../persistence/ports.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { TrackRecordRepository } from '../ports/repositories.js';
+import type { TaskCallbacks } from '../ports/workflow.js';
+import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { decisionOutput } from './approval-workflow.js';
 import type { ContractingDeps } from './contracting.js';
 import { decisionOfStep, handBack, sendOncePerAttempt } from './human-steps.js';
-import type { TaskCallbacks } from './ports.js';
 
 /**
  * The third-party evaluation and closing. After the mid-term review the NGO uploads its final

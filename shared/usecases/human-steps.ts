@@ -1,5 +1,7 @@
-import type { PurchaseRecord, RecordedDecision, TaskAttempt, TaskRepository } from '../persistence/ports.js';
-import { type TaskCallbacks, TaskClosedError } from './ports.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
+import type { TaskRepository } from '../ports/repositories.js';
+import { type TaskCallbacks, TaskClosedError } from '../ports/workflow.js';
 
 /**
  * What every human step shares. A step's decision is recorded under its step key, or under

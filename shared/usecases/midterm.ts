@@ -1,5 +1,5 @@
 import { tranchePlan } from '../domain/payments.js';
-import type { PurchaseRecord } from '../persistence/ports.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import type { ContractingDeps } from './contracting.js';
 import { decisionOfStep } from './human-steps.js';
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { LifecycleSettings } from '../config/lifecycle-settings.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
+import type { DeliverableRecord, UploadWait } from '../domain/deliverables.js';
 import type { FieldError } from '../domain/errors.js';
 import { isTerminal } from '../domain/lifecycle.js';
-import { zodIssuesToFieldErrors } from '../domain/policy.js';
+import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import {
   ALLOWED_CONTENT_TYPES,
   checkUploadedObject,
@@ -15,20 +16,17 @@ import {
   type UploadKind,
   uploadKey,
 } from '../domain/uploads.js';
+import { zodIssuesToFieldErrors } from '../domain/zod-field-errors.js';
 import { verifyNgoLink } from '../links/ngo-link.js';
-import { summarizeProposal } from '../pages/labels.js';
-import type { HtmlPage } from '../pages/layout.js';
-import { type NgoDueItem, type NgoHtmlPage, ngoPage } from '../pages/ngo-page.js';
-import { expiredPage, forbiddenPage, notFoundPage } from '../pages/status-pages.js';
-import type {
-  DeliverableRecord,
-  DeliverableRepository,
-  UploadWait,
-  WaitRepository,
-} from '../persistence/lifecycle-ports.js';
-import type { PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
+import type { Now } from '../ports/clock.js';
+import type { DeliverableRepository, PurchaseRepository, WaitRepository } from '../ports/repositories.js';
+import { MAX_POLICY_SECONDS, type ObjectStore, type UploadSigner } from '../ports/storage.js';
+import type { TaskCallbacks } from '../ports/workflow.js';
+import { summarizeProposal } from '../presentation/labels.js';
+import type { HtmlPage } from '../presentation/pages/layout.js';
+import { type NgoDueItem, type NgoHtmlPage, ngoPage } from '../presentation/pages/ngo-page.js';
+import { expiredPage, forbiddenPage, notFoundPage } from '../presentation/pages/status-pages.js';
 import { handBack } from './human-steps.js';
-import type { Now, TaskCallbacks } from './ports.js';
 
 /**
  * The NGO's side of the lifecycle: its page (reached from an e-mailed link signed for one
@@ -36,47 +34,6 @@ import type { Now, TaskCallbacks } from './ports.js';
  * Files never pass through Lambda; the bytes are judged after they arrive, and only an
  * accepted file resumes the workflow step that waits for it.
  */
-
-// ---------------------------------------------------------------------------------------------
-// Ports (adapters in shared/runtime/s3.ts)
-
-export interface PresignedPost {
-  /** The bucket's POST endpoint. */
-  url: string;
-  /** Form fields to send before the file (policy, signature, key, Content-Type, ...). */
-  fields: Record<string, string>;
-}
-
-export interface UploadSigner {
-  /**
-   * A POST policy for exactly `key`, exactly `contentType` and 1..maxBytes bytes, valid for
-   * `expiresSeconds` (at most 900).
-   */
-  presignPost(input: {
-    key: string;
-    contentType: string;
-    maxBytes: number;
-    expiresSeconds: number;
-  }): Promise<PresignedPost>;
-  /** Origin of the POST endpoint (the page's CSP lets its script connect there). */
-  storageOrigin(): Promise<string>;
-}
-
-export interface ObjectHead {
-  /** At most the bytes asked for. */
-  bytes: Uint8Array;
-  /** The Content-Type the object was stored with (the uploader's claim). */
-  contentType?: string;
-}
-
-export interface ObjectStore {
-  readHead(key: string, bytes: number): Promise<ObjectHead>;
-  /** Hex SHA-256 of the whole object, streamed. */
-  sha256(key: string): Promise<string>;
-  /** Tags the object as quarantined with the rule(s) that refused it; never deletes (records are kept). */
-  quarantine(key: string, reason: string): Promise<void>;
-  presignGet(key: string, expiresSeconds: number): Promise<string>;
-}
 
 export type Log = (message: string, detail?: Record<string, unknown>) => void;
 
@@ -112,8 +69,6 @@ export interface RecordUploadDeps {
 
 /** How long the contract download link on the page works. */
 export const CONTRACT_LINK_SECONDS = 15 * 60;
-/** S3 allows a POST policy of any length; we never hand out one longer than this. */
-export const MAX_POLICY_SECONDS = 900;
 
 // ---------------------------------------------------------------------------------------------
 // What is open for upload

@@ -1,5 +1,7 @@
-import type { AuditInput, PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
-import type { Now } from './ports.js';
+import type { AuditInput } from '../domain/audit.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import type { Now } from '../ports/clock.js';
+import type { PurchaseRepository } from '../ports/repositories.js';
 
 /**
  * Does a side effect (an e-mail, an SNS publish) for a purchase once, and records it in the

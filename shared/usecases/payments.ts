@@ -1,17 +1,14 @@
-import type { LifecycleSettings } from '../config/lifecycle-settings.js';
-import type { PolicySettings } from '../config/settings.js';
-import { paymentDueDate, paymentNotice, tranchePlan } from '../domain/payments.js';
+import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
+import type { PaymentRecord } from '../domain/payment-records.js';
+import { paymentDueDate, tranchePlan } from '../domain/payments.js';
+import type { PolicySettings } from '../domain/policy-settings.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
 import { signTaskLink } from '../links/signing.js';
-import type { PaymentRecord, PaymentRepository } from '../persistence/lifecycle-ports.js';
-import type { PurchaseRepository, TaskRepository } from '../persistence/ports.js';
+import type { Now } from '../ports/clock.js';
+import type { PaymentPublisher } from '../ports/payment-publisher.js';
+import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../ports/repositories.js';
+import { paymentNotice } from '../presentation/payment-notice.js';
 import { sendOncePerAttempt } from './human-steps.js';
-import type { Now } from './ports.js';
-
-/** Publishes a finance notification (the payments SNS topic). */
-export interface PaymentPublisher {
-  publish(notice: { subject: string; message: string; attributes: Record<string, string> }): Promise<void>;
-}
 
 export interface PaymentDeps {
   purchases: PurchaseRepository;

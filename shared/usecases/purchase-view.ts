@@ -1,6 +1,10 @@
 import { formatYuan } from '../domain/money.js';
-import type { DeliverableRepository, PaymentRepository } from '../persistence/lifecycle-ports.js';
-import type { PurchaseRepository, TaskRepository } from '../persistence/ports.js';
+import type {
+  DeliverableRepository,
+  PaymentRepository,
+  PurchaseRepository,
+  TaskRepository,
+} from '../ports/repositories.js';
 
 /** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
 export async function purchaseView(

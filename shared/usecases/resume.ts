@@ -1,6 +1,7 @@
 import type { ResumePoint } from '../domain/lifecycle.js';
-import type { PurchaseRepository } from '../persistence/ports.js';
-import type { Now, WorkflowStarter } from './ports.js';
+import type { Now } from '../ports/clock.js';
+import type { PurchaseRepository } from '../ports/repositories.js';
+import type { WorkflowStarter } from '../ports/workflow.js';
 
 /**
  * Starts one execution per unfinished purchase at its stage boundary, unless one is still

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { PolicySettings } from '../config/settings.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { ValidationError } from '../domain/errors.js';
 import { parseProposal } from '../domain/policy.js';
+import type { PolicySettings } from '../domain/policy-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import { isBarred } from '../domain/track-record.js';
-import type { TrackRecordRepository } from '../persistence/lifecycle-ports.js';
-import type { PurchaseRecord, PurchaseRepository } from '../persistence/ports.js';
-import type { Now, WorkflowStarter } from './ports.js';
+import type { Now } from '../ports/clock.js';
+import type { PurchaseRepository, TrackRecordRepository } from '../ports/repositories.js';
+import type { WorkflowStarter } from '../ports/workflow.js';
 
 export interface StaffMember {
   /** The token's subject. */

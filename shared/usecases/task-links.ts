@@ -1,23 +1,34 @@
+import type { BilingualText } from '../domain/bilingual.js';
+import { CRITERION_LABELS, gradeFor, scoreEvaluation } from '../domain/evaluation.js';
+import type { Stage } from '../domain/lifecycle.js';
 import {
   DEFAULT_GRADE_BANDS,
   DEFAULT_RUBRIC,
   type EvaluationCriterion,
   type GradeBands,
   type RubricLine,
-} from '../config/lifecycle-settings.js';
-import { CRITERION_LABELS, gradeFor, scoreEvaluation } from '../domain/evaluation.js';
-import type { Stage } from '../domain/lifecycle.js';
+} from '../domain/lifecycle-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import type { Decision, HumanTask, TaskPurpose } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { verifyTaskSignature } from '../links/signing.js';
-import type { BilingualText } from '../pages/labels.js';
-import type { HtmlPage } from '../pages/layout.js';
+import type { Now } from '../ports/clock.js';
+import type {
+  DeliverableRepository,
+  PaymentRepository,
+  PurchaseRepository,
+  TaskRepository,
+} from '../ports/repositories.js';
+import type { ObjectStore } from '../ports/storage.js';
+import type { TaskCallbacks } from '../ports/workflow.js';
+import type { HtmlPage } from '../presentation/pages/layout.js';
 import {
   BAD_REQUEST_MESSAGES,
   badRequestPage,
   expiredPage,
   forbiddenPage,
   notFoundPage,
-} from '../pages/status-pages.js';
+} from '../presentation/pages/status-pages.js';
 import {
   COMMENT_MAX_LENGTH,
   confirmationPage,
@@ -37,20 +48,9 @@ import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
   rectificationAllowed,
-} from '../pages/task-pages.js';
-import type { DeliverableRepository, PaymentRepository } from '../persistence/lifecycle-ports.js';
-import type {
-  Decision,
-  HumanTask,
-  PurchaseRecord,
-  PurchaseRepository,
-  TaskPurpose,
-  TaskRepository,
-} from '../persistence/ports.js';
+} from '../presentation/pages/task-pages.js';
 import { decisionOutput } from './approval-workflow.js';
 import { handBack } from './human-steps.js';
-import type { ObjectStore } from './ngo-uploads.js';
-import type { Now, TaskCallbacks } from './ports.js';
 
 /**
  * The e-mailed task link. GET and HEAD only ever render; the decision is a POST that

@@ -1,5 +1,6 @@
-import type { PurchaseRecord, PurchaseRepository, WorkflowFailureRecord } from '../persistence/ports.js';
-import type { Now } from './ports.js';
+import type { PurchaseRecord, WorkflowFailureRecord } from '../domain/purchase.js';
+import type { Now } from '../ports/clock.js';
+import type { PurchaseRepository } from '../ports/repositories.js';
 
 const SYSTEM = 'system:workflow';
 

@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type PurchaseView, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
-import { largeElderlyCareProposalToday } from '../../shared/domain/live-samples.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 

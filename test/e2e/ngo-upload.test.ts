@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePdf } from '../../infra/local/sample-files.js';
+import { samplePdf } from '../../infra/local/samples/files.js';
+import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import { largeElderlyCareProposalToday } from '../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 

@@ -3,16 +3,16 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJW
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_TOKEN_LIFETIME_SECONDS } from '../../infra/local/dev-auth.js';
 import { MAX_BODY_BYTES } from '../../infra/local/http-api.js';
+import {
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from '../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
 import { expectedCheckCharacter } from '../../shared/domain/credit-code.js';
 import type { FieldError } from '../../shared/domain/errors.js';
-import {
-  largeElderlyCareProposalToday,
-  smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
-import { escapeHtml } from '../../shared/pages/html.js';
+import { escapeHtml } from '../../shared/presentation/html.js';
 import {
   approveAllLevels,
   type LocalAppUnderTest,

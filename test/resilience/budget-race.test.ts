@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/users.js';
+import { keys } from '../../shared/adapters/dynamodb/table-design.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
-import { smallMinorProtectionProposalToday } from '../../shared/domain/live-samples.js';
 import { formatYuan } from '../../shared/domain/money.js';
-import { keys } from '../../shared/persistence/table-design.js';
 import { defaultSettings, withBudgetLine } from '../support/journey.js';
 import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';

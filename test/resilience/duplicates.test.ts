@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArmedFault } from '../../infra/local/services/aws-front.js';
-import { UsersClient } from '../../infra/local/users.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
+} from '../../infra/local/samples/live-proposals.js';
+import type { ArmedFault } from '../../infra/local/services/aws-front.js';
+import { UsersClient } from '../../infra/local/users.js';
 import {
   defaultSettings,
   Inboxes,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ArmedFault, SDK_DEFAULT_ATTEMPTS } from '../../infra/local/services/aws-front.js';
-import { UsersClient } from '../../infra/local/users.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
+} from '../../infra/local/samples/live-proposals.js';
+import { type ArmedFault, SDK_DEFAULT_ATTEMPTS } from '../../infra/local/services/aws-front.js';
+import { UsersClient } from '../../infra/local/users.js';
 import {
   defaultSettings,
   Inboxes,

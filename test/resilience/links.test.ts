@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
+import {
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from '../../infra/local/samples/live-proposals.js';
 import type { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
-import {
-  largeElderlyCareProposalToday,
-  smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
@@ -41,7 +41,7 @@ const FAST_CLOCK = { msPerSecond: 5 };
 /** The approval's third attempt, which asks the deputy (workflows/purchase-lifecycle.ts). */
 const ESCALATION_STATE = 'Escalate to deputy';
 
-/** Fixed phrases of the decided page (shared/pages/task-pages.ts). */
+/** Fixed phrases of the decided page (shared/presentation/pages/task-pages.ts). */
 const RECORDED = 'Your decision has been recorded';
 const ALREADY_DECIDED = 'already decided by';
 /** An NGO page link in a mail's text (as UsersClient.ngoLinkIn finds it). */

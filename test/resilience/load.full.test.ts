@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallMinorProtectionProposal } from '../../infra/local/samples/proposals.js';
 import { figuresBlock, figuresLine, playConcurrently, settingsForLoad } from '../../scripts/bench-links.js';
-import { smallMinorProtectionProposal } from '../../shared/domain/sample-proposals.js';
 import { midtermDueSoon } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';

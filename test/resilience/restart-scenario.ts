@@ -2,20 +2,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import type { DeploymentSettings } from '../../shared/config/settings.js';
-import type { Proposal } from '../../shared/domain/proposal.js';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
-} from '../../shared/domain/sample-proposals.js';
+} from '../../infra/local/samples/proposals.js';
+import { type MailboxMail, type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import {
   DynamoDeliverableRepository,
   DynamoPaymentRepository,
   DynamoPurchaseRepository,
-} from '../../shared/persistence/dynamo/index.js';
-import type { DeliverableRecord, PaymentRecord } from '../../shared/persistence/lifecycle-ports.js';
-import type { AuditEntry, ChainVerification } from '../../shared/persistence/ports.js';
+} from '../../shared/adapters/dynamodb/index.js';
+import type { DeploymentSettings } from '../../shared/config/settings.js';
+import type { AuditEntry, ChainVerification } from '../../shared/domain/audit.js';
+import type { DeliverableRecord } from '../../shared/domain/deliverables.js';
+import type { PaymentRecord } from '../../shared/domain/payment-records.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
 import { cachedAssembly } from '../support/assembly-cache.js';
 import {
   defaultSettings,

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
-import { UsersClient } from '../../infra/local/users.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
-} from '../../shared/domain/live-samples.js';
+} from '../../infra/local/samples/live-proposals.js';
+import { UsersClient } from '../../infra/local/users.js';
 import {
   defaultSettings,
   Inboxes,

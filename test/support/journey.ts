@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { samplePdf } from '../../infra/local/sample-files.js';
+import { samplePdf } from '../../infra/local/samples/files.js';
+import { liveSample } from '../../infra/local/samples/proposals.js';
 import {
   type MailboxMail,
   type PurchaseView,
@@ -12,7 +13,6 @@ import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { chinaCalendarDate } from '../../shared/domain/china-time.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
-import { liveSample } from '../../shared/domain/sample-proposals.js';
 
 /**
  * Plays whole purchases as their users would, over HTTP only, for the resilience suite: many at

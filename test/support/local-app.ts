@@ -8,7 +8,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { loadSettings } from '../../infra/settings.js';
-import type { ApprovalLevel, DeploymentSettings } from '../../shared/config/settings.js';
+import type { DeploymentSettings } from '../../shared/config/settings.js';
+import type { ApprovalLevel } from '../../shared/domain/policy-settings.js';
 import { cachedAssembly } from './assembly-cache.js';
 
 /**

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRepositories } from '../../../shared/adapters/dynamodb/index.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import { createRepositories, type Repositories } from '../../../shared/persistence/dynamo/index.js';
-import type { DeliverableRecord } from '../../../shared/persistence/lifecycle-ports.js';
-import type { Assignee, HumanTask } from '../../../shared/persistence/ports.js';
-import { keys } from '../../../shared/persistence/table-design.js';
+import type { Assignee, HumanTask } from '../../../shared/domain/tasks.js';
+import type { Repositories } from '../../../shared/ports/repositories.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 
 const proposal: Proposal = {

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
-import { UsersClient } from '../../../infra/local/users.js';
-import { loadSettings } from '../../../infra/settings.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
-} from '../../../shared/domain/live-samples.js';
+} from '../../../infra/local/samples/live-proposals.js';
+import { UsersClient } from '../../../infra/local/users.js';
+import { loadSettings } from '../../../infra/settings.js';
 import { cachedAssembly } from '../../support/assembly-cache.js';
 
 /**

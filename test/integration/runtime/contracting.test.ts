@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleExecutable, samplePdf } from '../../../infra/local/sample-files.js';
+import { sampleExecutable, samplePdf } from '../../../infra/local/samples/files.js';
+import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { objectCreatedRecord } from '../../../infra/local/services/s3.js';
 import { type PurchaseView, UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
-import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 
 /**

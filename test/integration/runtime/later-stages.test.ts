@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePdf } from '../../../infra/local/sample-files.js';
+import { samplePdf } from '../../../infra/local/samples/files.js';
+import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, type PurchaseView, UsersClient } from '../../../infra/local/users.js';
 import { loadSettings } from '../../../infra/settings.js';
-import { largeElderlyCareProposalToday } from '../../../shared/domain/live-samples.js';
 import { midtermDueSoon } from '../../support/journey.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 

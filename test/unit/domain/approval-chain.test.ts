@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
-import { requiredApprovalLevels } from '../../../shared/domain/approval-chain.js';
-import { InvalidAmountError } from '../../../shared/domain/money.js';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
+} from '../../../infra/local/samples/proposals.js';
+import { parseDeploymentSettings } from '../../../shared/config/settings.js';
+import { requiredApprovalLevels } from '../../../shared/domain/approval-chain.js';
+import { InvalidAmountError } from '../../../shared/domain/money.js';
 
 const settingsPath = new URL('../../../config/settings.json', import.meta.url);
 const policy = parseDeploymentSettings(

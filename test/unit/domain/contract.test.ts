@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { sampleProposal, smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
 import {
   CONTRACT_MANDATORY_TERMS,
-  ContractRenderError,
   chineseCapitalAmount,
   missingMandatoryTerms,
-  renderContract,
 } from '../../../shared/domain/contract.js';
 import { tranchePlan } from '../../../shared/domain/payments.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import { sampleProposal, smallMinorProtectionProposal } from '../../../shared/domain/sample-proposals.js';
+import { ContractRenderError, renderContract } from '../../../shared/presentation/contract-document.js';
 
 const bureau = { name: '厦门市民政局', nameEn: 'Xiamen Municipal Civil Affairs Bureau' };
 

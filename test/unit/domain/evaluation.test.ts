@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_GRADE_BANDS,
-  DEFAULT_LIFECYCLE_SETTINGS,
-  DEFAULT_RUBRIC,
-  type EvaluationAgency,
-} from '../../../shared/config/lifecycle-settings.js';
+import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/proposals.js';
 import {
   assignAgency,
   EvaluationScoreError,
@@ -14,7 +9,12 @@ import {
   NoIndependentAgencyError,
   scoreEvaluation,
 } from '../../../shared/domain/evaluation.js';
-import { creditCodeFrom, sampleProposal } from '../../../shared/domain/sample-proposals.js';
+import {
+  DEFAULT_GRADE_BANDS,
+  DEFAULT_RUBRIC,
+  type EvaluationAgency,
+} from '../../../shared/domain/lifecycle-settings.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const NGO = sampleProposal().ngo.creditCode;
 const OTHER_NGO = creditCodeFrom('52350212MJ0581942');

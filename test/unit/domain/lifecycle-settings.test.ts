@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_LIFECYCLE_SETTINGS,
-  type LifecycleSettings,
-  parseLifecycleSettings,
-} from '../../../shared/config/lifecycle-settings.js';
-import { SettingsError } from '../../../shared/config/settings.js';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
+import { SettingsError } from '../../../shared/config/errors.js';
+import { parseLifecycleSettings } from '../../../shared/config/settings.js';
 import { isValidCreditCode } from '../../../shared/domain/credit-code.js';
-import { sampleProposal } from '../../../shared/domain/sample-proposals.js';
+import type { LifecycleSettings } from '../../../shared/domain/lifecycle-settings.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 function settings(): LifecycleSettings {
   return structuredClone(DEFAULT_LIFECYCLE_SETTINGS);

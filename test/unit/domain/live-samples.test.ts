@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
-import { checkProposalPolicy } from '../../../shared/domain/policy.js';
 import {
   largeElderlyCareProposal,
   liveSample,
   smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
+} from '../../../infra/local/samples/proposals.js';
+import { parseDeploymentSettings } from '../../../shared/config/settings.js';
+import { checkProposalPolicy } from '../../../shared/domain/policy.js';
 
 const policy = parseDeploymentSettings(
   JSON.parse(readFileSync(new URL('../../../config/settings.json', import.meta.url), 'utf8')),

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { chinaCalendarDate, InvalidTimestampError } from '../../../shared/domain/china-time.js';
 import { sumFen } from '../../../shared/domain/money.js';
-import {
-  paymentDueDate,
-  paymentNotice,
-  TranchePlanError,
-  tranchePlan,
-} from '../../../shared/domain/payments.js';
-import { sampleProposal } from '../../../shared/domain/sample-proposals.js';
+import { paymentDueDate, TranchePlanError, tranchePlan } from '../../../shared/domain/payments.js';
+import { paymentNotice } from '../../../shared/presentation/payment-notice.js';
 
 describe('tranchePlan', () => {
   it('numbers the tranches in milestone order with their amounts in fen', () => {

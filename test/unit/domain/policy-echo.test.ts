@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { loadSettings } from '../../../infra/settings.js';
 import type { FieldError } from '../../../shared/domain/errors.js';
-import { echoedValue, MAX_ECHOED_CHARS, parseProposal } from '../../../shared/domain/policy.js';
-import { sampleProposal } from '../../../shared/domain/sample-proposals.js';
+import { echoedValue, MAX_ECHOED_CHARS } from '../../../shared/domain/field-errors.js';
+import { parseProposal } from '../../../shared/domain/policy.js';
 
 const settings = loadSettings('config/settings.json').policy;
 

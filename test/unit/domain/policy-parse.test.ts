@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { type FieldError, ValidationError } from '../../../shared/domain/errors.js';
 import { parseProposal } from '../../../shared/domain/policy.js';
-import { sampleProposal } from '../../../shared/domain/sample-proposals.js';
 
 const settingsPath = new URL('../../../config/settings.json', import.meta.url);
 const policy = parseDeploymentSettings(

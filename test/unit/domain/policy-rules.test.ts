@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type PolicySettings, parseDeploymentSettings } from '../../../shared/config/settings.js';
+import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/proposals.js';
+import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
-import { checkProposalPolicy, type PolicyOptions, RULE_IDS } from '../../../shared/domain/policy.js';
+import { RULE_IDS } from '../../../shared/domain/field-errors.js';
+import type { PolicyOptions } from '../../../shared/domain/policy/term-rules.js';
+import { checkProposalPolicy } from '../../../shared/domain/policy.js';
+import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
 import type { Proposal, StaffLine } from '../../../shared/domain/proposal.js';
-import { creditCodeFrom, sampleProposal } from '../../../shared/domain/sample-proposals.js';
 
 const settingsPath = new URL('../../../config/settings.json', import.meta.url);
 const policy = parseDeploymentSettings(

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
-import { isValidCreditCode } from '../../../shared/domain/credit-code.js';
-import { sumFen } from '../../../shared/domain/money.js';
-import { checkProposalPolicy, parseProposal } from '../../../shared/domain/policy.js';
 import {
   creditCodeFrom,
   largeElderlyCareProposal,
   sampleProposal,
   smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
+} from '../../../infra/local/samples/proposals.js';
+import { parseDeploymentSettings } from '../../../shared/config/settings.js';
+import { isValidCreditCode } from '../../../shared/domain/credit-code.js';
+import { sumFen } from '../../../shared/domain/money.js';
+import { checkProposalPolicy, parseProposal } from '../../../shared/domain/policy.js';
 
 const settingsPath = new URL('../../../config/settings.json', import.meta.url);
 const policy = parseDeploymentSettings(

@@ -15,10 +15,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { missingMandatoryTerms } from '../../../shared/domain/contract.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import { keys } from '../../../shared/persistence/table-design.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
 
 const env = stubFunctionEnv();

@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
-import { sampleProposal } from '../../../shared/domain/sample-proposals.js';
-import { keys } from '../../../shared/persistence/table-design.js';
 import {
   createPurchaseEvent,
   lambdaContext,

@@ -12,12 +12,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import { GENESIS_HASH, nextAuditEntry } from '../../../shared/domain/audit-chain.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import { GENESIS_HASH, nextAuditEntry } from '../../../shared/persistence/audit-chain.js';
-import { keys } from '../../../shared/persistence/table-design.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
+import type { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const env = stubFunctionEnv();
 const LIFECYCLE = (

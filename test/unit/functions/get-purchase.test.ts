@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import { GENESIS_HASH, nextAuditEntry } from '../../../shared/persistence/audit-chain.js';
-import { GSI1, keys } from '../../../shared/persistence/table-design.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { GSI1, keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import { GENESIS_HASH, nextAuditEntry } from '../../../shared/domain/audit-chain.js';
 import {
   getPurchaseEvent,
   lambdaContext,

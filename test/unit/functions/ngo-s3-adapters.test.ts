@@ -10,7 +10,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyPostPolicy } from '../../../infra/local/services/post-policy.js';
-import { createObjectReader, createUploadSigner, PolicyExpiryError } from '../../../shared/runtime/s3.js';
+import {
+  createObjectReader,
+  createUploadSigner,
+  PolicyExpiryError,
+} from '../../../shared/adapters/s3-storage.js';
 
 const client = new S3Client({
   region: 'cn-north-1',

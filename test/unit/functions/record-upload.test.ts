@@ -16,10 +16,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import { keys } from '../../../shared/persistence/table-design.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');

@@ -4,11 +4,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { signTaskId } from '../../../shared/links/signing.js';
-import { keys } from '../../../shared/persistence/table-design.js';
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');

@@ -10,12 +10,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { signTaskId } from '../../../shared/links/signing.js';
-import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/pages/layout.js';
-import { keys } from '../../../shared/persistence/table-design.js';
+import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/presentation/pages/layout.js';
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const env = stubFunctionEnv();
 // A rubric and bands of their own, so the page and the grade show they come from the settings.

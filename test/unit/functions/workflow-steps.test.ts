@@ -10,13 +10,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ValidationError } from '../../../shared/domain/errors.js';
-import type { Proposal } from '../../../shared/domain/proposal.js';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
-import { GSI1, keys } from '../../../shared/persistence/table-design.js';
+} from '../../../infra/local/samples/proposals.js';
+import { GSI1, keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import { ValidationError } from '../../../shared/domain/errors.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
 
 const env = stubFunctionEnv();

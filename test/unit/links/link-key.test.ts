@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createLinkKeyProvider } from '../../../shared/links/link-key.js';
+import { createLinkKeyProvider } from '../../../shared/adapters/secrets-manager-link-key.js';
 import { LinkKeyError } from '../../../shared/links/signing.js';
 
 const secretsManager = mockClient(SecretsManagerClient);

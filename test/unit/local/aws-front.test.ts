@@ -17,7 +17,7 @@ import {
   UNKNOWN_CALLER,
   UnknownFunctionError,
 } from '../../../infra/local/services/aws-front.js';
-import { isTransientAwsError } from '../../../shared/runtime/aws-errors.js';
+import { isTransientAwsError } from '../../../shared/adapters/aws-errors.js';
 
 /** A stand-in for every local service: answers 200 with what each protocol expects, and counts. */
 let upstream: Server;

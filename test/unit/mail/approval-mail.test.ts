@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import { approvalMailModel, MailModelError, renderApprovalMail } from '../../../shared/mail/approval-mail.js';
-import { UnsafeLinkError } from '../../../shared/mail/layout.js';
-import type { HumanTask } from '../../../shared/persistence/ports.js';
+import type { HumanTask } from '../../../shared/domain/tasks.js';
+import {
+  approvalMailModel,
+  MailModelError,
+  renderApprovalMail,
+} from '../../../shared/presentation/mail/approval-mail.js';
+import { UnsafeLinkError } from '../../../shared/presentation/mail/layout.js';
 
 const SCRIPT = '<script>alert("x")</script>';
 const ESCAPED_SCRIPT = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;';

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import { UnsafeLinkError } from '../../../shared/mail/layout.js';
-import { renderUploadOverdueMail, renderUploadRequestMail } from '../../../shared/mail/ngo-mail.js';
+import { UnsafeLinkError } from '../../../shared/presentation/mail/layout.js';
+import {
+  renderUploadOverdueMail,
+  renderUploadRequestMail,
+} from '../../../shared/presentation/mail/ngo-mail.js';
 
 const SCRIPT = '<script>alert("x")</script>';
 const ESCAPED_SCRIPT = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;';

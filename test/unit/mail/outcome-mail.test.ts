@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import { outcomeMailModel, renderOutcomeMail } from '../../../shared/mail/outcome-mail.js';
-import type { Outcome } from '../../../shared/persistence/ports.js';
+import type { Outcome } from '../../../shared/domain/purchase.js';
+import { outcomeMailModel, renderOutcomeMail } from '../../../shared/presentation/mail/outcome-mail.js';
 
 const proposal: Proposal = {
   title: '湖里区未成年人关爱保护项目',

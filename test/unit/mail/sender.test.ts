@@ -1,7 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSesMailer, MailAddressError } from '../../../shared/mail/sender.js';
+import { createSesMailer, MailAddressError } from '../../../shared/adapters/ses-mailer.js';
 
 const ses = mockClient(SESv2Client);
 const from = 'purchases@civil-affairs.example.gov.cn';

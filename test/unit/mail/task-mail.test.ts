@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import type { HumanTask } from '../../../shared/domain/tasks.js';
 import {
   MailModelError,
   renderTaskMail,
   type TaskMailInput,
   taskMailModel,
-} from '../../../shared/mail/task-mail.js';
-import type { HumanTask } from '../../../shared/persistence/ports.js';
+} from '../../../shared/presentation/mail/task-mail.js';
 
 const SCRIPT = '<script>alert("x")</script>';
 const ESCAPED_SCRIPT = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html, oneLine, trusted } from '../../../shared/pages/html.js';
-import { formatChinaTime, InvalidTimestampError } from '../../../shared/pages/labels.js';
+import { escapeHtml, html, oneLine, trusted } from '../../../shared/presentation/html.js';
+import { formatChinaTime, InvalidTimestampError } from '../../../shared/presentation/labels.js';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in content and quoted attributes', () => {

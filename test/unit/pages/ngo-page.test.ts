@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import { summarizeProposal } from '../../../shared/pages/labels.js';
-import { type NgoPageModel, ngoPage, ngoPageCsp } from '../../../shared/pages/ngo-page.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { summarizeProposal } from '../../../shared/presentation/labels.js';
+import { type NgoPageModel, ngoPage, ngoPageCsp } from '../../../shared/presentation/pages/ngo-page.js';
 
 const NONCE = 'bm9uY2Utb2YtdGhpcy1wYWdl';
 const STORAGE = 'https://documents.s3.cn-north-1.amazonaws.com.cn';

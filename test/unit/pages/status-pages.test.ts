@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/pages/layout.js';
+import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/presentation/pages/layout.js';
 import {
   BAD_REQUEST_MESSAGES,
   badRequestPage,
@@ -7,7 +7,7 @@ import {
   expiredPage,
   forbiddenPage,
   notFoundPage,
-} from '../../../shared/pages/status-pages.js';
+} from '../../../shared/presentation/pages/status-pages.js';
 
 describe('status pages', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ApprovalLevel } from '../../../shared/config/settings.js';
+import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
+import type { HumanTask, RecordedDecision } from '../../../shared/domain/tasks.js';
 import {
   COMMENT_MAX_LENGTH,
   type ConfirmationPageModel,
@@ -21,8 +22,7 @@ import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
   rectificationAllowed,
-} from '../../../shared/pages/task-pages.js';
-import type { HumanTask, RecordedDecision } from '../../../shared/persistence/ports.js';
+} from '../../../shared/presentation/pages/task-pages.js';
 
 const SCRIPT = '<script>alert("x")</script>';
 const ESCAPED_SCRIPT = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;';

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import type { AuditEntry } from '../../../shared/domain/audit.js';
 import {
   canonicalJson,
   computeEntryHash,
   GENESIS_HASH,
   nextAuditEntry,
   verifyChain,
-} from '../../../shared/persistence/audit-chain.js';
-import type { AuditEntry } from '../../../shared/persistence/ports.js';
+} from '../../../shared/domain/audit-chain.js';
 
 function chainOf(length: number): AuditEntry[] {
   const entries: AuditEntry[] = [];

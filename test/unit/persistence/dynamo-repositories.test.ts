@@ -16,16 +16,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import type { Proposal } from '../../../shared/domain/proposal.js';
-import { computeEntryHash, GENESIS_HASH } from '../../../shared/persistence/audit-chain.js';
 import {
   ContentionError,
   createRepositories,
-  type Repositories,
   StageConflictError,
-} from '../../../shared/persistence/dynamo/index.js';
-import type { AuditEntry, HumanTask, PurchaseRecord } from '../../../shared/persistence/ports.js';
-import { keys } from '../../../shared/persistence/table-design.js';
+} from '../../../shared/adapters/dynamodb/index.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import type { AuditEntry } from '../../../shared/domain/audit.js';
+import { computeEntryHash, GENESIS_HASH } from '../../../shared/domain/audit-chain.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import type { HumanTask } from '../../../shared/domain/tasks.js';
+import type { Repositories } from '../../../shared/ports/repositories.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import type { DeliverableRecord } from '../../../shared/persistence/lifecycle-ports.js';
 import { createFakes } from '../../support/fakes.js';
 
 /** The fakes other suites rely on keep the same promises as the table's repositories. */

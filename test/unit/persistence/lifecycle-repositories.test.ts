@@ -15,16 +15,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import type { Proposal } from '../../../shared/domain/proposal.js';
 import {
   createRepositories,
   InvalidTaskError,
   PurchaseNotFoundError,
-  type Repositories,
-} from '../../../shared/persistence/dynamo/index.js';
-import type { DeliverableRecord, PaymentRecord } from '../../../shared/persistence/lifecycle-ports.js';
-import type { HumanTask, PurchaseRecord } from '../../../shared/persistence/ports.js';
-import { GSI1_PROJECTED_ATTRIBUTES, keys } from '../../../shared/persistence/table-design.js';
+} from '../../../shared/adapters/dynamodb/index.js';
+import { GSI1_PROJECTED_ATTRIBUTES, keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
+import type { PaymentRecord } from '../../../shared/domain/payment-records.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import type { HumanTask } from '../../../shared/domain/tasks.js';
+import type { Repositories } from '../../../shared/ports/repositories.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(

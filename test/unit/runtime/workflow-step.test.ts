@@ -3,10 +3,10 @@ import { SESv2ServiceException } from '@aws-sdk/client-sesv2';
 import { TaskTimedOut } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { isTransientAwsError } from '../../../shared/adapters/aws-errors.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { isTransientAwsError } from '../../../shared/runtime/aws-errors.js';
-import { asWorkflowError, workflowStep } from '../../../shared/runtime/workflow-step.js';
-import { PurchaseRefused, TransientError } from '../../../shared/workflow/errors.js';
+import { PurchaseRefused, TransientError } from '../../../shared/domain/workflow-errors.js';
+import { asWorkflowError, workflowStep } from '../../../shared/lambda/workflow-step.js';
 
 /** An SDK error as the client raises it after its own attempts. */
 function sdkError(name: string, status: number, retryable?: { throttling?: boolean }): Error {

@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PolicySettings } from '../../../shared/config/settings.js';
-import type { Proposal } from '../../../shared/domain/proposal.js';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
+} from '../../../infra/local/samples/proposals.js';
+import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import type { RecordedDecision } from '../../../shared/domain/tasks.js';
 import { trackRecordEntry } from '../../../shared/domain/track-record.js';
-import type { PurchaseRecord, RecordedDecision } from '../../../shared/persistence/ports.js';
+import { PurchaseRefused } from '../../../shared/domain/workflow-errors.js';
 import {
   concludeApproval,
   PurchaseMissingError,
@@ -17,7 +19,6 @@ import {
   validateProposal,
   type WorkflowDeps,
 } from '../../../shared/usecases/approval-workflow.js';
-import { PurchaseRefused } from '../../../shared/workflow/errors.js';
 import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { missingMandatoryTerms } from '../../../shared/domain/contract.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import type { Decision, TaskAttempt } from '../../../shared/domain/tasks.js';
 import { ngoLinkExpiresAt, signNgoLink } from '../../../shared/links/ngo-link.js';
-import type { MailMessage } from '../../../shared/mail/sender.js';
-import type { Decision, TaskAttempt } from '../../../shared/persistence/ports.js';
+import type { MailMessage } from '../../../shared/ports/mailer.js';
+import type { DocumentStore } from '../../../shared/ports/storage.js';
 import {
   awaitUpload,
   type ContractingDeps,
   concludeContracting,
   contractKey,
-  type DocumentStore,
   issueContract,
   planContracting,
   terminatePurchase,
@@ -23,6 +22,7 @@ import {
   TEST_LINK_KEY,
   testPolicySettings,
 } from '../../support/fakes.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';

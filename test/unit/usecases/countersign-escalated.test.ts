@@ -5,9 +5,8 @@
  * Run: cp /tmp/bug-tests/countersign-escalated.test.ts /work/main/test/unit/usecases/ && npx vitest run test/unit/usecases/countersign-escalated.test.ts
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import type { Decision } from '../../../shared/persistence/ports.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import type { Decision } from '../../../shared/domain/tasks.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
 import { concludeContracting, issueContract, planContracting } from '../../../shared/usecases/contracting.js';
 import {
@@ -17,6 +16,7 @@ import {
   TEST_LINK_KEY,
   testPolicySettings,
 } from '../../support/fakes.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 let fakes: Fakes;

@@ -1,12 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { assignAgency } from '../../../shared/domain/evaluation.js';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
-} from '../../../shared/domain/sample-proposals.js';
+} from '../../../infra/local/samples/proposals.js';
+import { assignAgency } from '../../../shared/domain/evaluation.js';
+import type { TaskAttempt } from '../../../shared/domain/tasks.js';
 import { isBarred } from '../../../shared/domain/track-record.js';
-import type { TaskAttempt } from '../../../shared/persistence/ports.js';
 import {
   closePurchase,
   concludeEvaluation,
@@ -22,6 +21,7 @@ import {
   TEST_LINK_KEY,
   testPolicySettings,
 } from '../../support/fakes.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const PURCHASE_ID = 'PUR-2026-EVALUATIONAAAAAA';
 const SIGNED_AT = '2026-02-01T02:00:00.000Z';

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
-import type { Decision } from '../../../shared/persistence/ports.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import type { Decision } from '../../../shared/domain/tasks.js';
 import { type ContractingDeps, terminatePurchase } from '../../../shared/usecases/contracting.js';
 import { concludeMidterm, planMidterm } from '../../../shared/usecases/midterm.js';
 import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const PURCHASE_ID = 'PUR-2026-MIDTERMAAAAAAAAA';
 const SIGNED_AT = '2026-02-01T02:00:00.000Z';

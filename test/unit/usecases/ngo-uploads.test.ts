@@ -1,20 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
-import type { PurchaseRecord } from '../../../shared/persistence/ports.js';
+import type { ObjectHead, ObjectStore, UploadSigner } from '../../../shared/ports/storage.js';
 import {
   decodeS3EventKey,
   eventBridgeObjectKey,
   type NgoPageDeps,
-  type ObjectHead,
-  type ObjectStore,
   presignUpload,
   type RecordUploadDeps,
   recordUpload,
   showNgoPage,
-  type UploadSigner,
 } from '../../../shared/usecases/ngo-uploads.js';
 import {
   InMemoryDeliverableRepository,
@@ -25,6 +22,7 @@ import {
   TEST_LINK_KEY,
   TestClock,
 } from '../../support/fakes.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 class FakeObjects implements ObjectStore {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();

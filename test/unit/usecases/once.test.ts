@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { onceForPurchase } from '../../../shared/usecases/once.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
 

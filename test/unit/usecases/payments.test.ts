@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../../shared/config/lifecycle-settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { signTaskLink } from '../../../shared/links/signing.js';
-import { notifyPayment, type PaymentDeps, type PaymentPublisher } from '../../../shared/usecases/payments.js';
+import type { PaymentPublisher } from '../../../shared/ports/payment-publisher.js';
+import { notifyPayment, type PaymentDeps } from '../../../shared/usecases/payments.js';
 import {
   createFakes,
   type Fakes,
@@ -10,6 +10,7 @@ import {
   TEST_LINK_KEY,
   testPolicySettings,
 } from '../../support/fakes.js';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { purchaseView } from '../../../shared/usecases/purchase-view.js';
 import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
 import { createFakes, purchaseRecord, TEST_LINK_KEY, testPolicySettings } from '../../support/fakes.js';
 

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalLevel, PolicySettings } from '../../../shared/config/settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import type { ApprovalLevel, PolicySettings } from '../../../shared/domain/policy-settings.js';
+import type { TaskAttempt } from '../../../shared/domain/tasks.js';
 import { signTaskLink } from '../../../shared/links/signing.js';
-import type { MailMessage } from '../../../shared/mail/sender.js';
-import type { TaskAttempt } from '../../../shared/persistence/ports.js';
+import type { MailMessage } from '../../../shared/ports/mailer.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
 import {
   createFakes,

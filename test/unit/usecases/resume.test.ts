@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
-import { smallMinorProtectionProposal } from '../../../shared/domain/sample-proposals.js';
 import { resumeOpenPurchases } from '../../../shared/usecases/resume.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { creditCodeFrom, sampleProposal } from '../../../shared/domain/sample-proposals.js';
 import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { newPurchaseId, submitProposal } from '../../../shared/usecases/submit-proposal.js';
 import { createFakes, type Fakes, testPolicySettings } from '../../support/fakes.js';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import type { PolicySettings } from '../../../shared/config/settings.js';
-import { largeElderlyCareProposal } from '../../../shared/domain/sample-proposals.js';
+import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
+import type { HumanTask } from '../../../shared/domain/tasks.js';
 import { signTaskId } from '../../../shared/links/signing.js';
-import type { HtmlPage } from '../../../shared/pages/layout.js';
-import type { HumanTask } from '../../../shared/persistence/ports.js';
+import type { HtmlPage } from '../../../shared/presentation/pages/layout.js';
 import {
   DELIVERY_FAILED_ACTION,
   DELIVERY_TAKEOVER_SECONDS,

@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { smallMinorProtectionProposal } from '../../../shared/domain/sample-proposals.js';
-import { keys } from '../../../shared/persistence/table-design.js';
 import {
   boundedCause,
   MAX_CAUSE_LENGTH,

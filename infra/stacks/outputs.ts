@@ -1,0 +1,6 @@
+/**
+ * Stack outputs that other tools read by key (kept free of aws-cdk-lib so readers stay light).
+ * The local runtime invokes the function named by RESUME_FUNCTION_OUTPUT once at start-up, as an
+ * operator does on AWS after an outage or a redeploy.
+ */
+export const RESUME_FUNCTION_OUTPUT = 'ResumeOpenPurchasesFunction';

@@ -1,0 +1,174 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { PaymentNotice, PaymentRecord, PaymentStatus } from '../../domain/payment-records.js';
+import type { PaymentRepository } from '../../ports/repositories.js';
+import { ContentionError, RecordMissingError } from './errors.js';
+import { UpdateBuilder } from './expressions.js';
+import type { DynamoRepositoryOptions } from './purchase-repository.js';
+import { paymentFromItem, queryAll, type TransactItem, writeWithAudit } from './records.js';
+import { keys, SORT_KEY_PREFIXES } from './table-design.js';
+import { MAX_ATTEMPTS, withoutUndefined } from './transactions.js';
+
+type ConfirmInput = Parameters<PaymentRepository['confirmPayment']>[0];
+type ConfirmResult = Awaited<ReturnType<PaymentRepository['confirmPayment']>>;
+type CloseInput = Parameters<PaymentRepository['closePayment']>[0];
+
+export class DynamoPaymentRepository implements PaymentRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor({ client, tableName }: DynamoRepositoryOptions) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async openPayment(
+    notice: PaymentNotice,
+    now: string,
+  ): Promise<{ payment: PaymentRecord; created: boolean }> {
+    const payment: PaymentRecord = withoutUndefined({ ...notice, status: 'NOTIFIED' });
+    const written = await writeWithAudit(this.client, this.tableName, {
+      purchaseId: payment.purchaseId,
+      audit: {
+        actor: 'system:payments',
+        action: 'payment.notified',
+        detail: withoutUndefined({
+          tranche: payment.tranche,
+          milestone: payment.milestone,
+          amountFen: payment.amountFen,
+          dueDate: payment.dueDate,
+          confirmTaskId: payment.confirmTaskId,
+        }),
+      },
+      eventId: `payment:${payment.tranche}:notified`,
+      now,
+      items: () => [this.putOnce(payment)],
+    });
+    if (written === 'WRITTEN') return { payment, created: true };
+    return { payment: await this.require(payment.purchaseId, payment.tranche), created: false };
+  }
+
+  async confirmPayment(input: ConfirmInput): Promise<ConfirmResult> {
+    const { purchaseId, tranche, by, reference, now } = input;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const payment = await this.getPayment(purchaseId, tranche);
+      if (!payment) return { outcome: 'NOT_PAYABLE' };
+      if (payment.status === 'CONFIRMED') return { outcome: 'ALREADY_CONFIRMED', payment };
+      if (payment.status !== 'NOTIFIED') return { outcome: 'NOT_PAYABLE', payment };
+
+      const confirmed: PaymentRecord = {
+        ...payment,
+        status: 'CONFIRMED',
+        confirmedAt: now,
+        confirmedBy: by,
+        reference,
+      };
+      const written = await writeWithAudit(this.client, this.tableName, {
+        purchaseId,
+        audit: {
+          actor: by,
+          action: 'payment.confirmed',
+          detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reference },
+        },
+        eventId: `payment:${tranche}:confirmed`,
+        now,
+        items: () => [
+          this.move(purchaseId, tranche, 'NOTIFIED', {
+            status: 'CONFIRMED',
+            confirmedAt: now,
+            confirmedBy: by,
+            reference,
+          }),
+        ],
+      });
+      if (written === 'WRITTEN') return { outcome: 'CONFIRMED', payment: confirmed };
+      // Confirmed, withheld or cancelled in the meantime: the next read says which.
+    }
+    throw new ContentionError(`confirming tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async closePayment(input: CloseInput): Promise<PaymentRecord> {
+    const { purchaseId, tranche, milestone, amountFen, status, reason, now } = input;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const payment = await this.getPayment(purchaseId, tranche);
+      // Paid money stays paid, and the first reason a tranche was closed stands.
+      if (payment && payment.status !== 'NOTIFIED') return payment;
+
+      const closed: PaymentRecord = payment
+        ? { ...payment, status, reason, closedAt: now }
+        : { purchaseId, tranche, milestone, amountFen, status, reason, closedAt: now };
+      const written = await writeWithAudit(this.client, this.tableName, {
+        purchaseId,
+        audit: {
+          actor: 'system:payments',
+          action: status === 'WITHHELD' ? 'payment.withheld' : 'payment.cancelled',
+          detail: { tranche, milestone: closed.milestone, amountFen: closed.amountFen, reason },
+        },
+        eventId: `payment:${tranche}:closed`,
+        now,
+        items: () => [
+          payment
+            ? this.move(purchaseId, tranche, 'NOTIFIED', { status, reason, closedAt: now })
+            : this.putOnce(closed),
+        ],
+      });
+      if (written === 'WRITTEN') return closed;
+    }
+    throw new ContentionError(`closing tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async listPayments(purchaseId: string): Promise<PaymentRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.purchase(purchaseId).PK,
+        ':prefix': SORT_KEY_PREFIXES.payment,
+      },
+      ConsistentRead: true,
+    });
+    return items.map(paymentFromItem);
+  }
+
+  async getPayment(purchaseId: string, tranche: number): Promise<PaymentRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.payment(purchaseId, tranche),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? paymentFromItem(Item) : undefined;
+  }
+
+  private async require(purchaseId: string, tranche: number): Promise<PaymentRecord> {
+    const payment = await this.getPayment(purchaseId, tranche);
+    if (!payment) throw new RecordMissingError(`tranche ${tranche} of purchase ${purchaseId}`);
+    return payment;
+  }
+
+  /** The payment step of a tranche is created once. */
+  private putOnce(payment: PaymentRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.payment(payment.purchaseId, payment.tranche), entity: 'PAYMENT', ...payment },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  /** A status move, only from the status it leaves. */
+  private move(
+    purchaseId: string,
+    tranche: number,
+    from: PaymentStatus,
+    set: Partial<PaymentRecord>,
+  ): TransactItem {
+    const update = new UpdateBuilder();
+    for (const [field, value] of Object.entries(set)) update.set(field, value);
+    update.condition(`${update.name('status')} = ${update.value(from)}`);
+    return {
+      Update: { TableName: this.tableName, Key: keys.payment(purchaseId, tranche), ...update.build() },
+    };
+  }
+}

@@ -1,0 +1,173 @@
+import * as z from 'zod/mini';
+import { isValidCreditCode } from './credit-code.js';
+
+/**
+ * Settings of the stages after approval: uploads, contracting, payments, mid-term review,
+ * third-party evaluation and the NGO's upload links. Knobs with a sensible default may be
+ * left out of a settings file; what only a deployer can know (the bureau's name, finance
+ * subscribers, the roster of evaluation agencies) must be given.
+ */
+
+/** 25 MiB: a scanned signed contract or a report with photos fits; a video does not. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 26_214_400;
+/** Payment is due within 30 days of acceptance (DESIGN section 2). */
+export const DEFAULT_PAYMENT_DUE_DAYS = 30;
+
+export const EVALUATION_CRITERIA = ['PROFESSIONAL_SERVICE', 'OUTCOMES', 'MANAGEMENT'] as const;
+export type EvaluationCriterion = (typeof EVALUATION_CRITERIA)[number];
+
+const email = z.email();
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(120));
+/** How long a person has before a reminder (and as long again before escalation). */
+const timeoutSeconds = z.int().check(z.gte(60), z.lte(30 * 24 * 3600));
+
+export const UploadSettingsSchema = z.strictObject({
+  maxBytes: z._default(z.int().check(z.positive(), z.lte(5 * 1024 ** 3)), DEFAULT_MAX_UPLOAD_BYTES),
+  /** A presigned POST is handed out when the NGO opens its page; it need not live long. */
+  policyExpirySeconds: z._default(z.int().check(z.gte(60), z.lte(900)), 900),
+});
+
+export const ContractSettingsSchema = z.strictObject({
+  /** The purchasing party (甲方) as printed on the contract. */
+  bureauName: name,
+  bureauNameEn: name,
+  /** How long the NGO has to upload the signed contract, and the officer to countersign. */
+  signTimeoutSeconds: timeoutSeconds,
+});
+
+export const PaymentSettingsSchema = z.strictObject({
+  dueDays: z._default(z.int().check(z.positive(), z.lte(365)), DEFAULT_PAYMENT_DUE_DAYS),
+  /** E-mail addresses subscribed to the finance notification topic at deploy time. */
+  financeSubscribers: z.array(email).check(z.minLength(1), z.maxLength(20)),
+});
+
+export const MidtermSettingsSchema = z.strictObject({
+  /** Days before the mid-term report's due date the NGO is reminded. */
+  reminderDaysBefore: z._default(z.int().check(z.nonnegative(), z.lte(60)), 7),
+  /** Days after the due date before a missing report is escalated to the officer. */
+  graceDays: z._default(z.int().check(z.nonnegative(), z.lte(90)), 14),
+  /** Rectify-and-resubmit rounds before the officer must pass or terminate. */
+  maxRectificationRounds: z._default(z.int().check(z.nonnegative(), z.lte(5)), 2),
+  reviewTimeoutSeconds: timeoutSeconds,
+});
+
+export const RubricLineSchema = z.strictObject({
+  criterion: z.enum(EVALUATION_CRITERIA),
+  /** Percent of the total score; the weights of a rubric sum to 100. */
+  weight: z.int().check(z.positive(), z.lte(100)),
+});
+export type RubricLine = z.infer<typeof RubricLineSchema>;
+
+export const DEFAULT_RUBRIC: readonly RubricLine[] = [
+  { criterion: 'PROFESSIONAL_SERVICE', weight: 40 },
+  { criterion: 'OUTCOMES', weight: 40 },
+  { criterion: 'MANAGEMENT', weight: 20 },
+];
+
+/** A score threshold in points, 0-100, with at most one decimal (totals are kept in tenths). */
+const bandThreshold = z.number().check(
+  z.gte(0),
+  z.lte(100),
+  z.refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, 'a band threshold has at most one decimal'),
+);
+
+export const GradeBandsSchema = z.strictObject({
+  /** Lowest total that is excellent (优秀). */
+  excellent: bandThreshold,
+  /** Lowest total that is good (良好). */
+  good: bandThreshold,
+  /** Lowest total that passes (合格); anything below fails (不合格). */
+  pass: bandThreshold,
+});
+export type GradeBands = z.infer<typeof GradeBandsSchema>;
+
+export const DEFAULT_GRADE_BANDS: GradeBands = { excellent: 90, good: 80, pass: 60 };
+
+export const EvaluationAgencySchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'an agency id is 2-40 of a-z, 0-9 and -')),
+  name,
+  email,
+  /** NGOs the agency has ties with (advised, audited, shares staff with): never assigned to them. */
+  linkedNgoCreditCodes: z.array(
+    z
+      .string()
+      .check(
+        z.refine(
+          isValidCreditCode,
+          'not a valid 18-character unified social credit code with its check digit',
+        ),
+      ),
+  ),
+  /** True when the agency answers to the bureau (a unit under it, or it advised the bureau): never assigned. */
+  linkedToBureau: z.boolean(),
+  /** True when the entry is illustrative sample data, not a real agency of this deployment. */
+  sample: z.boolean(),
+});
+export type EvaluationAgency = z.infer<typeof EvaluationAgencySchema>;
+
+export const EvaluationSettingsSchema = z.strictObject({
+  rubric: z._default(
+    z.array(RubricLineSchema).check(
+      z.superRefine((rubric, ctx) => {
+        const seen = new Set<string>();
+        for (const line of rubric) {
+          if (seen.has(line.criterion))
+            ctx.addIssue({ code: 'custom', message: `${line.criterion} is listed twice` });
+          seen.add(line.criterion);
+        }
+        for (const criterion of EVALUATION_CRITERIA) {
+          if (!seen.has(criterion))
+            ctx.addIssue({ code: 'custom', message: `the rubric lacks ${criterion}` });
+        }
+        const sum = rubric.reduce((total, line) => total + line.weight, 0);
+        if (sum !== 100) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `the rubric weights sum to ${sum}, not 100 (${rubric.map((l) => `${l.criterion} ${l.weight}`).join(', ')})`,
+          });
+        }
+      }),
+    ),
+    () => DEFAULT_RUBRIC.map((line) => ({ ...line })),
+  ),
+  bands: z._default(
+    GradeBandsSchema.check(
+      z.superRefine((b, ctx) => {
+        if (b.excellent > b.good && b.good > b.pass) return;
+        ctx.addIssue({
+          code: 'custom',
+          message: `grade bands must be strictly decreasing (excellent > good > pass), got excellent ${b.excellent}, good ${b.good}, pass ${b.pass}`,
+        });
+      }),
+    ),
+    () => ({ ...DEFAULT_GRADE_BANDS }),
+  ),
+  agencies: z.array(EvaluationAgencySchema).check(
+    z.minLength(1),
+    z.superRefine((agencies, ctx) => {
+      const seen = new Set<string>();
+      for (const agency of agencies) {
+        if (seen.has(agency.id))
+          ctx.addIssue({ code: 'custom', message: `agency id ${agency.id} is used twice` });
+        seen.add(agency.id);
+      }
+    }),
+  ),
+  /** How long an agency has to declare independence, and later to submit its scores. */
+  timeoutSeconds,
+});
+
+export const NgoLinkSettingsSchema = z.strictObject({
+  /** Days an NGO's e-mailed page link stays usable. */
+  validityDays: z._default(z.int().check(z.positive(), z.lte(90)), 30),
+});
+
+export const LifecycleSettingsSchema = z.strictObject({
+  uploads: z.prefault(UploadSettingsSchema, {}),
+  contract: ContractSettingsSchema,
+  payments: PaymentSettingsSchema,
+  midterm: MidtermSettingsSchema,
+  evaluation: EvaluationSettingsSchema,
+  ngoLinks: z.prefault(NgoLinkSettingsSchema, {}),
+});
+export type LifecycleSettings = z.infer<typeof LifecycleSettingsSchema>;

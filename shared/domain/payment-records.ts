@@ -1,0 +1,38 @@
+import type { TrancheMilestone } from './proposal.js';
+
+/** The payment step of each tranche, as the system of record holds it. */
+
+export type PaymentStatus = 'NOTIFIED' | 'CONFIRMED' | 'WITHHELD' | 'CANCELLED';
+
+/** The payment step of one tranche: finance is notified, and confirms when the money went out. */
+export interface PaymentRecord {
+  purchaseId: string;
+  /** 1-based, in milestone order. */
+  tranche: number;
+  milestone: TrancheMilestone;
+  amountFen: number;
+  /**
+   * China date, 30 days (configurable) after acceptance of the milestone. Absent only on a
+   * tranche withheld or cancelled before finance was ever notified of it.
+   */
+  dueDate?: string;
+  status: PaymentStatus;
+  /** When finance was notified; absent like `dueDate`. */
+  notifiedAt?: string;
+  /** The human task whose link finance uses to confirm. */
+  confirmTaskId?: string;
+  confirmedAt?: string;
+  confirmedBy?: string;
+  /** The bank transaction reference finance entered. */
+  reference?: string;
+  /** Why a tranche was withheld or cancelled. */
+  reason?: string;
+  /** When it was withheld or cancelled. */
+  closedAt?: string;
+}
+
+/** What opening a payment step takes: the notified facts are all known then. */
+export type PaymentNotice = Omit<PaymentRecord, 'status' | 'dueDate' | 'notifiedAt' | 'closedAt'> & {
+  dueDate: string;
+  notifiedAt: string;
+};

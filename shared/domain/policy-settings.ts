@@ -1,0 +1,54 @@
+import * as z from 'zod/mini';
+
+/**
+ * What the policy rules take from a deployment: the annual budget lines, the salary benchmark
+ * table, the approval thresholds and the approvers. The values come from the deployment's
+ * settings (see config/settings.ts); the shapes are the domain's.
+ */
+
+const email = z.email();
+const person = z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(80)), email });
+
+export const APPROVAL_LEVELS = ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const;
+export type ApprovalLevel = (typeof APPROVAL_LEVELS)[number];
+
+export const SalaryBenchmarkSchema = z.strictObject({
+  year: z.int().check(z.gte(2000), z.lte(2100)),
+  /** Average annual wage of the city's non-private-unit (public-sector) employees, in fen. */
+  annualWageFen: z.int().check(z.positive()),
+  source: z.string().check(z.minLength(1)),
+  /** True when the figure is illustrative sample data, not an official table for this deployment. */
+  sample: z.boolean(),
+});
+export type SalaryBenchmark = z.infer<typeof SalaryBenchmarkSchema>;
+
+export const BudgetLineSettingSchema = z.strictObject({
+  lineId: z.string().check(z.regex(/^[0-9]{4}-[A-Z0-9-]{2,40}$/)),
+  year: z.int().check(z.gte(2000), z.lte(2100)),
+  description: z.string().check(z.minLength(1), z.maxLength(200)),
+  totalFen: z.int().check(z.positive()),
+});
+export type BudgetLineSetting = z.infer<typeof BudgetLineSettingSchema>;
+
+export const PolicySettingsSchema = z.strictObject({
+  /**
+   * Annual budget lines proposals reserve against. A line is created in the table the first
+   * time it is used; later edits of `totalFen` here do not change an existing line.
+   */
+  budgetLines: z.array(BudgetLineSettingSchema),
+  salaryBenchmarks: z.array(SalaryBenchmarkSchema).check(z.minLength(1)),
+  approval: z.strictObject({
+    /** At or below this total only the section chief approves; above it finance and the director too. */
+    fullChainAboveFen: z.int().check(z.positive()),
+    /** How long an approver has before one reminder, and again before escalation. */
+    timeoutSeconds: z.int().check(z.gte(60), z.lte(30 * 24 * 3600)),
+    approvers: z.strictObject({
+      SECTION_CHIEF: person,
+      FINANCE_SECTION: person,
+      BUREAU_DIRECTOR: person,
+    }),
+    /** Receives the task when an approver let it time out twice. */
+    deputy: person,
+  }),
+});
+export type PolicySettings = z.infer<typeof PolicySettingsSchema>;

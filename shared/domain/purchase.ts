@@ -1,0 +1,135 @@
+import type { Stage } from './lifecycle.js';
+import type { ApprovalLevel } from './policy-settings.js';
+import type { Proposal } from './proposal.js';
+import type { RecordedDecision } from './tasks.js';
+
+/** The purchase as the system of record holds it: its stage, its proposal and what each stage recorded. */
+
+export interface Outcome {
+  result: 'APPROVED' | 'REJECTED';
+  reason: string;
+  by: string;
+  at: string;
+}
+
+export interface BudgetHold {
+  lineId: string;
+  amountFen: number;
+  status: 'RESERVED' | 'RELEASED';
+  at: string;
+}
+
+export interface PurchaseRecord {
+  purchaseId: string;
+  /** Optimistic-lock version, +1 on every change. */
+  version: number;
+  stage: Stage;
+  proposal: Proposal;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Levels the thresholds require, in order; set when the approval chain is planned. */
+  approvalLevels: ApprovalLevel[];
+  approvals: Partial<Record<ApprovalLevel, RecordedDecision>>;
+  outcome?: Outcome;
+  budget?: BudgetHold;
+  /** Decisions of the tasks after approval, by the task's stepKey (`COUNTERSIGN`, `MIDTERM_REVIEW:1`, ...). */
+  decisions: Record<string, RecordedDecision>;
+  contract?: ContractRecord;
+  midterm?: MidtermRecord;
+  evaluation?: EvaluationRecord;
+  termination?: TerminationRecord;
+  /** When the purchase reached CLOSED. */
+  closedAt?: string;
+  /** When the NGO was first e-mailed its page link (so a retry does not invite twice). */
+  ngoInvitedAt?: string;
+  /** The last unexpected error that stopped the purchase's workflow (its stage is left as it was). */
+  failure?: WorkflowFailureRecord;
+  /** Sequence number and hash of the newest audit entry (the chain head). */
+  auditSeq: number;
+  auditHash: string;
+}
+
+/** The contract document issued for signature, and what became of it. */
+export interface ContractRecord {
+  /** Object key of the issued contract in the documents bucket. */
+  key: string;
+  /** Hex SHA-256 of the issued document. */
+  sha256: string;
+  issuedAt: string;
+  /** The NGO's upload of the signed copy. */
+  signedUploadId?: string;
+  /** E-mail of the officer who countersigned. */
+  countersignedBy?: string;
+  signedAt?: string;
+}
+
+export interface MidtermRecord {
+  /** 1 for the first report, +1 for every rectification round. */
+  round: number;
+  /** China date the report of this round is due, `YYYY-MM-DD`. */
+  dueDate: string;
+  late?: boolean;
+  passedAt?: string;
+}
+
+export interface EvaluationRecord {
+  agencyId: string;
+  taskId?: string;
+  /** Total score in tenths of a point (see domain/evaluation.ts). */
+  total?: number;
+  grade?: string;
+  evaluatedAt?: string;
+  /** Agencies found not independent of the bureau or the NGO. */
+  excludedAgencies?: string[];
+}
+
+/** Which workflow step failed unexpectedly, with what error, and when (never a token or secret). */
+export interface WorkflowFailureRecord {
+  /** The state machine's state name, e.g. `Notify first payment`. */
+  state: string;
+  /** The error name Step Functions reported, e.g. `Lambda.Unknown` or `States.Timeout`. */
+  error: string;
+  at: string;
+}
+
+export interface TerminationRecord {
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** Fields a use case may change on a purchase (the repository owns version and audit head). */
+export type PurchasePatch = Partial<
+  Pick<
+    PurchaseRecord,
+    | 'approvalLevels'
+    | 'approvals'
+    | 'outcome'
+    | 'budget'
+    | 'decisions'
+    | 'contract'
+    | 'midterm'
+    | 'evaluation'
+    | 'termination'
+    | 'closedAt'
+    | 'ngoInvitedAt'
+    | 'failure'
+  >
+>;
+
+/** Patchable fields, for adapters that copy a patch field by field. */
+export const PURCHASE_PATCH_FIELDS = [
+  'approvalLevels',
+  'approvals',
+  'outcome',
+  'budget',
+  'decisions',
+  'contract',
+  'midterm',
+  'evaluation',
+  'termination',
+  'closedAt',
+  'ngoInvitedAt',
+  'failure',
+] as const satisfies readonly (keyof PurchasePatch)[];

@@ -1,0 +1,250 @@
+import type { AuditEntry, AuditInput, ChainVerification } from '../domain/audit.js';
+import type { BudgetLineRecord, ReserveResult } from '../domain/budget.js';
+import type { DeliverableRecord, UploadWait } from '../domain/deliverables.js';
+import type { Stage } from '../domain/lifecycle.js';
+import type { PaymentNotice, PaymentRecord } from '../domain/payment-records.js';
+import type { ApprovalLevel } from '../domain/policy-settings.js';
+import type { Proposal, TrancheMilestone } from '../domain/proposal.js';
+import type { PurchasePatch, PurchaseRecord } from '../domain/purchase.js';
+import type {
+  Assignee,
+  Decision,
+  HumanTask,
+  PublicHumanTask,
+  TaskAttempt,
+  TaskPurpose,
+} from '../domain/tasks.js';
+import type { TrackRecordEntry } from '../domain/track-record.js';
+import type { UploadKind } from '../domain/uploads.js';
+
+/**
+ * Ports of the system of record. Use cases depend on these interfaces only;
+ * `adapters/dynamodb/` implements them on one DynamoDB table (see its table-design.ts).
+ * Every method that changes state is a conditional write and is safe to call twice
+ * with the same input (an `eventId` names the change; a repeat returns the stored result).
+ */
+
+export interface PurchaseRepository {
+  /**
+   * Writes a new purchase at PROPOSAL with its first audit entry. With an idempotency key,
+   * a repeat by the same creator returns the purchase created the first time (`created: false`).
+   */
+  createPurchase(input: {
+    purchaseId: string;
+    proposal: Proposal;
+    createdBy: string;
+    idempotencyKey?: string;
+    now: string;
+  }): Promise<{ purchase: PurchaseRecord; created: boolean }>;
+  getPurchase(purchaseId: string): Promise<PurchaseRecord | undefined>;
+  /**
+   * Applies `set` (and a stage move when `to` is given, which must be allowed from the
+   * current stage and `from` must match it) plus one audit entry, atomically.
+   * A repeat with the same eventId changes nothing and returns the current record.
+   * Throws IllegalTransitionError / StageConflictError when the stage does not fit.
+   */
+  change(input: {
+    purchaseId: string;
+    from?: Stage;
+    to?: Stage;
+    set?: PurchasePatch;
+    audit: AuditInput;
+    eventId: string;
+    now: string;
+  }): Promise<PurchaseRecord>;
+  listAudit(purchaseId: string): Promise<AuditEntry[]>;
+  verifyAuditChain(purchaseId: string): Promise<ChainVerification>;
+  /** Purchases at a non-final stage (for resuming executions after a restart or redeploy). */
+  listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]>;
+}
+
+export interface BudgetRepository {
+  /** Creates the line if it does not exist yet (seeding is idempotent). */
+  ensureBudgetLine(line: Omit<BudgetLineRecord, 'availableFen'>): Promise<void>;
+  getBudgetLine(lineId: string): Promise<BudgetLineRecord | undefined>;
+  /**
+   * Reserves `amountFen` for the purchase, only if that much is still available.
+   * Two purchases racing for the last money cannot both win. A repeat for the same
+   * purchase returns RESERVED without counting twice.
+   */
+  reserve(input: {
+    lineId: string;
+    purchaseId: string;
+    amountFen: number;
+    now: string;
+  }): Promise<ReserveResult>;
+  /**
+   * Gives the purchase's reservation back to the line, less `keepFen` (tranches already paid
+   * out when a purchase is terminated); a repeat is a no-op.
+   */
+  release(input: {
+    lineId: string;
+    purchaseId: string;
+    keepFen?: number;
+    now: string;
+  }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }>;
+}
+
+export type DecideResult =
+  | { outcome: 'DECIDED'; task: HumanTask }
+  | { outcome: 'ALREADY_DECIDED'; task: HumanTask }
+  | { outcome: 'NOT_PENDING'; task: HumanTask }
+  | { outcome: 'EXPIRED'; task: HumanTask }
+  | { outcome: 'BAD_NONCE' }
+  | { outcome: 'NOT_FOUND' };
+
+export type DeclareResult =
+  | { outcome: 'DECLARED'; task: HumanTask }
+  /** Declared before (a second click, a second tab): nothing changes. */
+  | { outcome: 'ALREADY_DECLARED'; task: HumanTask }
+  /** Not an EVALUATION task: there is nothing to declare. */
+  | { outcome: 'NOT_EVALUATION'; task: HumanTask }
+  | { outcome: 'ALREADY_DECIDED'; task: HumanTask }
+  | { outcome: 'NOT_PENDING'; task: HumanTask }
+  | { outcome: 'EXPIRED'; task: HumanTask }
+  | { outcome: 'BAD_NONCE' }
+  | { outcome: 'NOT_FOUND' };
+
+export interface TaskRepository {
+  /**
+   * Opens the task of a step or, when the step already has one, returns it with the new
+   * task token and expiry (a Step Functions retry, a reminder, or a resumed execution).
+   * ESCALATION marks the step's earlier task SUPERSEDED and opens a new one for the deputy.
+   */
+  openTask(input: {
+    purchaseId: string;
+    stepKey: string;
+    /** @default 'APPROVAL' */
+    purpose?: TaskPurpose;
+    /** Required for APPROVAL (InvalidTaskError without it). */
+    level?: ApprovalLevel;
+    attempt: TaskAttempt;
+    assignee: Assignee;
+    /** Omitted when no execution waits on the decision; a renewal without one keeps the stored token. */
+    taskToken?: string;
+    /** Written when the task is created; a renewal keeps the first context. */
+    context?: Record<string, string | number>;
+    expiresAt: string;
+    now: string;
+  }): Promise<{ task: HumanTask; created: boolean }>;
+  getTask(taskId: string): Promise<HumanTask | undefined>;
+  /** Records that one kind of e-mail for the task was sent; true only for the first to record it. */
+  recordMailSent(taskId: string, kind: TaskAttempt): Promise<boolean>;
+  /**
+   * Records the decision (first one wins) on the task, on the purchase (`approvals[level]`
+   * for an APPROVAL task, `decisions[stepKey]` for every other purpose) and as an audit
+   * entry (`approval.decided`, or `task.decided` with the purpose), in one transaction
+   * conditional on the task being PENDING, unexpired and the nonce matching.
+   */
+  decide(input: {
+    taskId: string;
+    nonce: string;
+    decision: Decision;
+    comment: string;
+    data?: Record<string, unknown>;
+    now: string;
+  }): Promise<DecideResult>;
+  /**
+   * The evaluator declares independence: sets `declaredAt` on a PENDING, unexpired
+   * EVALUATION task whose nonce matches, with the audit entry
+   * `evaluation.independence-declared` in the same transaction. The first declaration wins.
+   */
+  declareIndependence(input: { taskId: string; nonce: string; now: string }): Promise<DeclareResult>;
+  markDelivered(taskId: string, now: string): Promise<void>;
+  /**
+   * Closes every PENDING task of a purchase that has ended (EXPIRED), so its links answer
+   * 410 instead of offering a decision nobody waits for. Returns the ids it closed.
+   */
+  expireOpenTasks(purchaseId: string, now: string): Promise<string[]>;
+  /** Tasks of a purchase without their secrets, oldest first. */
+  listTasks(purchaseId: string): Promise<PublicHumanTask[]>;
+}
+
+export interface DeliverableRepository {
+  /**
+   * Records an upload once, keyed by its uploadId, with its audit entry
+   * (`deliverable.accepted` / `deliverable.rejected`) in the same transaction. The same
+   * event delivered twice returns the first record with `created: false`.
+   */
+  recordDeliverable(
+    record: DeliverableRecord,
+    now: string,
+  ): Promise<{ deliverable: DeliverableRecord; created: boolean }>;
+  /** Oldest first. */
+  listDeliverables(purchaseId: string): Promise<DeliverableRecord[]>;
+}
+
+export interface WaitRepository {
+  /**
+   * Registers the step waiting for `kind`, or re-arms it with a new token (a retry, a
+   * reminder, a resumed execution); a SATISFIED wait with the same `since` is returned as it is.
+   * A `since` later than the stored one starts a new round: WAITING again, its upload cleared.
+   * An earlier `since` (a late retry of an old round) re-arms the token and keeps the newer round.
+   */
+  armWait(input: {
+    purchaseId: string;
+    kind: UploadKind;
+    taskToken: string;
+    since: string;
+    now: string;
+  }): Promise<UploadWait>;
+  getWait(purchaseId: string, kind: UploadKind): Promise<UploadWait | undefined>;
+  /**
+   * Marks the wait satisfied by an upload, only while it is WAITING with that token and the
+   * upload is a recorded, ACCEPTED deliverable of the wait's kind made at or after `since`
+   * (record it first); true for the one caller that did it (so exactly one SendTaskSuccess follows).
+   */
+  satisfyWait(input: {
+    purchaseId: string;
+    kind: UploadKind;
+    taskToken: string;
+    uploadId: string;
+    now: string;
+  }): Promise<boolean>;
+}
+
+export interface PaymentRepository {
+  /** Opens the payment step of a tranche once (audit `payment.notified`); a repeat returns the first. */
+  openPayment(record: PaymentNotice, now: string): Promise<{ payment: PaymentRecord; created: boolean }>;
+  /** Records the transaction (audit `payment.confirmed`); only a NOTIFIED payment can be confirmed. */
+  confirmPayment(input: {
+    purchaseId: string;
+    tranche: number;
+    by: string;
+    reference: string;
+    now: string;
+  }): Promise<{ outcome: 'CONFIRMED' | 'ALREADY_CONFIRMED' | 'NOT_PAYABLE'; payment?: PaymentRecord }>;
+  /**
+   * Withholds (failed evaluation) or cancels (termination) a tranche that was not paid, with
+   * its audit entry (`payment.withheld` / `payment.cancelled`); creates the step when finance
+   * was never notified. A CONFIRMED payment, or one already closed, is returned unchanged.
+   */
+  closePayment(input: {
+    purchaseId: string;
+    tranche: number;
+    milestone: TrancheMilestone;
+    amountFen: number;
+    status: 'WITHHELD' | 'CANCELLED';
+    reason: string;
+    now: string;
+  }): Promise<PaymentRecord>;
+  /** By tranche. */
+  listPayments(purchaseId: string): Promise<PaymentRecord[]>;
+}
+
+export interface TrackRecordRepository {
+  /** Adds the evaluation of one purchase to the NGO's record; a repeat for the same purchase changes nothing. */
+  addEvaluation(creditCode: string, entry: TrackRecordEntry): Promise<void>;
+  listEvaluations(creditCode: string): Promise<TrackRecordEntry[]>;
+}
+
+/** Every repository, as the functions are given them. */
+export interface Repositories {
+  purchases: PurchaseRepository;
+  budgets: BudgetRepository;
+  tasks: TaskRepository;
+  deliverables: DeliverableRepository;
+  waits: WaitRepository;
+  payments: PaymentRepository;
+  trackRecords: TrackRecordRepository;
+}

@@ -1,0 +1,50 @@
+/**
+ * The documents bucket as the use cases see it: the system's own documents, the NGO's
+ * presigned POSTs, and the uploaded objects (adapters in adapters/s3-storage.ts).
+ */
+
+/** Writes a document of the system (never an upload) into the documents bucket. */
+export interface DocumentStore {
+  putDocument(key: string, body: string, contentType: string): Promise<{ sha256: string }>;
+}
+
+export interface PresignedPost {
+  /** The bucket's POST endpoint. */
+  url: string;
+  /** Form fields to send before the file (policy, signature, key, Content-Type, ...). */
+  fields: Record<string, string>;
+}
+
+/** S3 allows a POST policy of any length; we never hand out one longer than this. */
+export const MAX_POLICY_SECONDS = 900;
+
+export interface UploadSigner {
+  /**
+   * A POST policy for exactly `key`, exactly `contentType` and 1..maxBytes bytes, valid for
+   * `expiresSeconds` (at most MAX_POLICY_SECONDS).
+   */
+  presignPost(input: {
+    key: string;
+    contentType: string;
+    maxBytes: number;
+    expiresSeconds: number;
+  }): Promise<PresignedPost>;
+  /** Origin of the POST endpoint (the page's CSP lets its script connect there). */
+  storageOrigin(): Promise<string>;
+}
+
+export interface ObjectHead {
+  /** At most the bytes asked for. */
+  bytes: Uint8Array;
+  /** The Content-Type the object was stored with (the uploader's claim). */
+  contentType?: string;
+}
+
+export interface ObjectStore {
+  readHead(key: string, bytes: number): Promise<ObjectHead>;
+  /** Hex SHA-256 of the whole object, streamed. */
+  sha256(key: string): Promise<string>;
+  /** Tags the object as quarantined with the rule(s) that refused it; never deletes (records are kept). */
+  quarantine(key: string, reason: string): Promise<void>;
+  presignGet(key: string, expiresSeconds: number): Promise<string>;
+}

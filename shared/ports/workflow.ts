@@ -1,0 +1,18 @@
+import type { ResumePoint } from '../domain/lifecycle.js';
+
+/** Starts (or finds already started) the lifecycle execution of a purchase. */
+export interface WorkflowStarter {
+  start(input: { purchaseId: string; resumeAt?: ResumePoint; executionName?: string }): Promise<void>;
+  /** Whether an execution of this purchase (first or resumed) is still running. */
+  isRunning(purchaseId: string): Promise<boolean>;
+}
+
+/** Hands a human decision back to the execution waiting for it. */
+export interface TaskCallbacks {
+  /** Throws TaskClosedError when the execution no longer waits for that token. */
+  succeed(taskToken: string, output: unknown): Promise<void>;
+}
+
+export class TaskClosedError extends Error {
+  override name = 'TaskClosedError';
+}

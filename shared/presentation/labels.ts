@@ -1,0 +1,101 @@
+import type { BilingualText } from '../domain/bilingual.js';
+import { formatChinaTime, InvalidTimestampError } from '../domain/china-time.js';
+import { type Fen, formatYuan } from '../domain/money.js';
+import type { ApprovalLevel } from '../domain/policy-settings.js';
+import type { ProcurementMethod, Proposal, ServiceArea, TrancheMilestone } from '../domain/proposal.js';
+
+/**
+ * What people read for the domain's codes, Simplified Chinese first and English second,
+ * and the facts of a proposal that every e-mail and page shows.
+ */
+
+export const SERVICE_AREA_LABELS: Readonly<Record<ServiceArea, BilingualText>> = {
+  ELDERLY_CARE: { zh: '养老服务', en: 'Elderly care' },
+  MINOR_PROTECTION: { zh: '未成年人保护', en: 'Minor protection' },
+  RURAL_REVITALISATION: { zh: '乡村振兴', en: 'Rural revitalisation' },
+};
+
+export const APPROVAL_LEVEL_LABELS: Readonly<Record<ApprovalLevel, BilingualText>> = {
+  SECTION_CHIEF: { zh: '科长', en: 'Section chief' },
+  FINANCE_SECTION: { zh: '财务科', en: 'Finance section' },
+  BUREAU_DIRECTOR: { zh: '局长', en: 'Bureau director' },
+};
+
+export const TRANCHE_MILESTONE_LABELS: Readonly<Record<TrancheMilestone, BilingualText>> = {
+  CONTRACT_SIGNED: { zh: '合同签订后', en: 'On contract signature' },
+  MIDTERM_PASSED: { zh: '中期评估通过后', en: 'After the mid-term review passes' },
+  EVALUATION_PASSED: { zh: '第三方评估通过后', en: 'After the third-party evaluation passes' },
+};
+
+export const PROCUREMENT_METHOD_LABELS: Readonly<Record<ProcurementMethod, BilingualText>> = {
+  PUBLIC_TENDER: { zh: '公开招标', en: 'Public tender' },
+  INVITED_TENDER: { zh: '邀请招标', en: 'Invited tender' },
+  COMPETITIVE_NEGOTIATION: { zh: '竞争性谈判', en: 'Competitive negotiation' },
+  COMPETITIVE_CONSULTATION: { zh: '竞争性磋商', en: 'Competitive consultation' },
+  SINGLE_SOURCE: { zh: '单一来源', en: 'Single source' },
+  INQUIRY: { zh: '询价', en: 'Request for quotation' },
+};
+
+export function bilingual(text: BilingualText): string {
+  return `${text.zh} ${text.en}`;
+}
+
+/**
+ * The facts of a proposal shown wherever someone is asked to decide on it. Picked field by
+ * field so nothing else of a record (and never a task token) reaches a renderer.
+ */
+export interface ProposalSummary {
+  purchaseId: string;
+  title: string;
+  ngoName: string;
+  ngoCreditCode: string;
+  totalFen: Fen;
+  termStart: string;
+  termEnd: string;
+  serviceArea: ServiceArea;
+  district: string;
+}
+
+export function summarizeProposal(purchaseId: string, proposal: Proposal): ProposalSummary {
+  return {
+    purchaseId,
+    title: proposal.title,
+    ngoName: proposal.ngo.name,
+    ngoCreditCode: proposal.ngo.creditCode,
+    totalFen: proposal.totalFen,
+    termStart: proposal.term.start,
+    termEnd: proposal.term.end,
+    serviceArea: proposal.serviceArea,
+    district: proposal.district,
+  };
+}
+
+export { formatChinaTime, InvalidTimestampError };
+
+/** One labelled fact of a summary, rendered as a table row in HTML and a line in text. */
+export interface Fact {
+  label: BilingualText;
+  value: string;
+}
+
+export function proposalFacts(summary: ProposalSummary): Fact[] {
+  const area = SERVICE_AREA_LABELS[summary.serviceArea];
+  return [
+    { label: { zh: '项目名称', en: 'Title' }, value: summary.title },
+    { label: { zh: '项目编号', en: 'Purchase reference' }, value: summary.purchaseId },
+    { label: { zh: '承接机构', en: 'NGO' }, value: summary.ngoName },
+    { label: { zh: '统一社会信用代码', en: 'Unified social credit code' }, value: summary.ngoCreditCode },
+    { label: { zh: '金额', en: 'Amount' }, value: formatYuan(summary.totalFen) },
+    { label: { zh: '服务期限', en: 'Term' }, value: `${summary.termStart} 至 to ${summary.termEnd}` },
+    { label: { zh: '服务领域', en: 'Service area' }, value: bilingual(area) },
+    { label: { zh: '所在区', en: 'District' }, value: summary.district },
+  ];
+}
+
+export function levelFact(level: ApprovalLevel): Fact {
+  return { label: { zh: '审批级别', en: 'Approval level' }, value: bilingual(APPROVAL_LEVEL_LABELS[level]) };
+}
+
+export function expiryFact(expiresAt: string): Fact {
+  return { label: { zh: '链接有效期至', en: 'Link valid until' }, value: formatChinaTime(expiresAt) };
+}

@@ -1,0 +1,141 @@
+import type { BilingualText } from '../../domain/bilingual.js';
+import type { Proposal } from '../../domain/proposal.js';
+import type { TaskAttempt } from '../../domain/tasks.js';
+import { UPLOAD_KIND_LABELS, type UploadKind } from '../../domain/uploads.js';
+import { bilingual, type Fact, proposalFacts, summarizeProposal } from '../labels.js';
+import { type MailContent, renderMail } from './layout.js';
+
+/**
+ * The e-mails about an upload the NGO owes: the request to the NGO's contact (with its page
+ * link, the one link), its reminder and escalation, and the note to the purchasing officer
+ * when the upload is overdue. Inputs are read field by field, so nothing else of a record
+ * reaches a renderer.
+ */
+
+export interface UploadRequestMailInput {
+  purchaseId: string;
+  proposal: Proposal;
+  kind: UploadKind;
+  /** China date, `YYYY-MM-DD`. */
+  dueDate?: string | undefined;
+  /** The NGO page link (signNgoLink): the only link in the mail. */
+  link: string;
+  attempt: TaskAttempt;
+  /** Why the bureau refused the last upload (a REFUSE of the countersignature): what to fix. */
+  refusedComment?: string | undefined;
+}
+
+export interface UploadOverdueMailInput {
+  purchaseId: string;
+  proposal: Proposal;
+  kind: UploadKind;
+  dueDate?: string | undefined;
+  ngoName: string;
+}
+
+function lower(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function uploadFacts(input: { purchaseId: string; proposal: Proposal; kind: UploadKind; dueDate?: string }) {
+  const facts: Fact[] = [
+    ...proposalFacts(summarizeProposal(input.purchaseId, input.proposal)),
+    { label: { zh: '需上传', en: 'To upload' }, value: bilingual(UPLOAD_KIND_LABELS[input.kind]) },
+  ];
+  if (input.dueDate) facts.push({ label: { zh: '截止日期', en: 'Due by' }, value: input.dueDate });
+  return facts;
+}
+
+function requestTag(kind: BilingualText, attempt: TaskAttempt, refused: boolean): BilingualText {
+  if (refused && attempt === 'FIRST')
+    return { zh: `${kind.zh}已退回，请重新上传`, en: `${kind.en} returned: please upload again` };
+  switch (attempt) {
+    case 'FIRST':
+      return { zh: `请上传${kind.zh}`, en: `Please upload: ${lower(kind.en)}` };
+    case 'REMINDER':
+      return { zh: `提醒：尚未收到${kind.zh}`, en: `Reminder: ${lower(kind.en)} still missing` };
+    case 'ESCALATION':
+      return { zh: `逾期未交：${kind.zh}`, en: `Overdue: ${lower(kind.en)}` };
+  }
+}
+
+function requestIntro(kind: BilingualText, attempt: TaskAttempt, dueDate: string | undefined): BilingualText {
+  const by = dueDate ? { zh: `，截止日期为 ${dueDate}`, en: ` by ${dueDate}` } : { zh: '', en: '' };
+  const what = { zh: kind.zh, en: lower(kind.en) };
+  switch (attempt) {
+    case 'FIRST':
+      return {
+        zh: `请通过下面的机构页面链接上传本项目的${what.zh}${by.zh}。`,
+        en: `Please upload the ${what.en} of this purchase${by.en} through your organisation's page, linked below.`,
+      };
+    case 'REMINDER':
+      return {
+        zh: `我们仍未收到本项目的${what.zh}。请尽快通过下面的链接上传${by.zh}。`,
+        en: `The ${what.en} of this purchase is still missing. Please upload it through the link below as soon as possible${by.en}.`,
+      };
+    case 'ESCALATION':
+      return {
+        zh: `本项目的${what.zh}已逾期未交，民政局经办人已收到通知。请尽快通过下面的链接上传。`,
+        en: `The ${what.en} of this purchase is overdue, and the bureau officer responsible for it has now been informed. Please upload it through the link below as soon as possible.`,
+      };
+  }
+}
+
+/** Asks the NGO for an upload: the request, the reminder, or the escalation; after a refusal, what to fix. */
+export function renderUploadRequestMail(input: UploadRequestMailInput): MailContent {
+  const kind = UPLOAD_KIND_LABELS[input.kind];
+  const ngoName = input.proposal.ngo.name;
+  const refusedComment = input.refusedComment?.trim() || undefined;
+  const intro: BilingualText[] = [{ zh: `${ngoName}：您好！`, en: `Dear ${ngoName},` }];
+  if (refusedComment) {
+    intro.push({
+      zh: `民政局退回了贵机构上传的${kind.zh}。请按下方“退回意见”修改，重新签署后再上传。`,
+      en: `The bureau returned the ${lower(kind.en)} you uploaded. Please fix what the comment below says, sign it again and upload the new copy.`,
+    });
+  }
+  intro.push(requestIntro(kind, input.attempt, input.dueDate));
+  const facts = uploadFacts(input);
+  if (refusedComment) facts.push({ label: { zh: '退回意见', en: 'What to fix' }, value: refusedComment });
+  return renderMail({
+    subjectTag: requestTag(kind, input.attempt, refusedComment !== undefined),
+    subjectTitle: input.proposal.title,
+    intro,
+    facts,
+    action: {
+      label: { zh: '打开机构页面上传', en: "Open your organisation's page to upload" },
+      href: input.link,
+    },
+    notes: [
+      {
+        zh: '请在页面上直接上传文件，不要通过回复邮件发送附件。此链接仅供贵机构使用，请勿转发。',
+        en: 'Upload the file on the page; do not reply with an attachment. The link is for your organisation only; please do not forward it.',
+      },
+    ],
+  });
+}
+
+/** Tells the purchasing officer the NGO has not uploaded in time. It carries no link. */
+export function renderUploadOverdueMail(input: UploadOverdueMailInput): MailContent {
+  const kind = UPLOAD_KIND_LABELS[input.kind];
+  const due = input.dueDate
+    ? { zh: `（截止日期 ${input.dueDate}）`, en: ` (due by ${input.dueDate})` }
+    : { zh: '', en: '' };
+  return renderMail({
+    subjectTag: { zh: `逾期未交：${kind.zh}`, en: `Overdue: ${lower(kind.en)}` },
+    subjectTitle: input.proposal.title,
+    intro: [
+      { zh: '您好：', en: 'Hello,' },
+      {
+        zh: `${input.ngoName}尚未上传您登记的以下项目的${kind.zh}${due.zh}。系统已再次提醒该机构；如有需要，请与其联系。`,
+        en: `${input.ngoName} has not uploaded the ${lower(kind.en)} of the purchase you registered, below${due.en}. The system has reminded the NGO again; contact them if needed.`,
+      },
+    ],
+    facts: uploadFacts(input),
+    notes: [
+      {
+        zh: '此邮件由系统自动发送，提醒记录已写入项目的审计日志。',
+        en: 'This message was sent automatically; the reminders are recorded in the purchase audit trail.',
+      },
+    ],
+  });
+}

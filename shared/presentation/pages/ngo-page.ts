@@ -1,0 +1,285 @@
+import type { BilingualText } from '../../domain/bilingual.js';
+import type { UploadRefusalReason } from '../../domain/deliverables.js';
+import type { Stage } from '../../domain/lifecycle.js';
+import {
+  ALLOWED_CONTENT_TYPES,
+  ALLOWED_FILE_TYPES,
+  UPLOAD_KIND_LABELS,
+  type UploadKind,
+} from '../../domain/uploads.js';
+import { html, type SafeHtml, trusted } from '../html.js';
+import {
+  bilingual,
+  expiryFact,
+  type Fact,
+  formatChinaTime,
+  type ProposalSummary,
+  proposalFacts,
+} from '../labels.js';
+import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from './layout.js';
+
+/**
+ * The NGO's page (GET /ngo/{purchaseId}?exp&sig): what is due, what arrived, the contract
+ * to sign, and an upload form. The file goes from the browser straight to S3: a small
+ * inline script asks this page's link for a presigned POST, then posts the file to the
+ * bucket. Nothing secret is in the HTML: no presign fields, no task token, no signature
+ * beyond the one already in the address bar.
+ */
+
+export const STAGE_LABELS: Readonly<Record<Stage, BilingualText>> = {
+  PROPOSAL: { zh: '立项', en: 'Proposal' },
+  APPROVAL: { zh: '审批中', en: 'Under approval' },
+  CONTRACTING: { zh: '签订合同', en: 'Contracting' },
+  MIDTERM_REVIEW: { zh: '服务实施及中期评估', en: 'Service delivery and mid-term review' },
+  EVALUATION: { zh: '第三方评估', en: 'Third-party evaluation' },
+  CLOSED: { zh: '已结项', en: 'Closed' },
+  REJECTED: { zh: '未获批准', en: 'Rejected' },
+  TERMINATED: { zh: '已终止', en: 'Terminated' },
+};
+
+/** One thing the NGO owes: the signed contract, or a line of the proposal's deliverables plan. */
+export interface NgoDueItem {
+  kind: UploadKind;
+  /** `YYYY-MM-DD` (China date), when known. */
+  dueDate?: string;
+  description?: string;
+  /** Whether an upload of this kind is accepted now. */
+  open: boolean;
+}
+
+/** A file that arrived, as the NGO may see it (no key, no hash beyond what helps them). */
+export interface NgoReceivedFile {
+  kind: UploadKind;
+  fileName: string;
+  size: number;
+  uploadedAt: string;
+  status: 'ACCEPTED' | 'REJECTED';
+  reasons: UploadRefusalReason[];
+}
+
+export interface NgoPageModel {
+  summary: ProposalSummary;
+  stage: Stage;
+  /** A final stage: the page lists what arrived and takes nothing more. */
+  closed: boolean;
+  due: NgoDueItem[];
+  received: NgoReceivedFile[];
+  /** Short-lived presigned GET of the issued contract. */
+  contractUrl?: string;
+  /** Kinds the form offers; empty means no form. */
+  openKinds: UploadKind[];
+  maxBytes: number;
+  linkExpiresAt: string;
+  /** Origin of the bucket's POST endpoint, for the CSP's connect-src. */
+  storageOrigin: string;
+  /** Per-response CSP nonce of the page's one script. */
+  nonce: string;
+}
+
+/** An HtmlPage that carries its own Content-Security-Policy (the nonce changes per response). */
+export interface NgoHtmlPage extends HtmlPage {
+  contentSecurityPolicy: string;
+}
+
+const NONCE_PATTERN = /^[A-Za-z0-9+/_-]{16,64}={0,2}$/;
+
+/** The origin as CSP source text, or nothing when it is not a plain http(s) origin. */
+function cspOrigin(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Only this response's script runs; it may talk to this site and to the bucket, nothing else. */
+export function ngoPageCsp(nonce: string, storageOrigin: string): string {
+  if (!NONCE_PATTERN.test(nonce)) throw new Error('a CSP nonce is 16-64 base64 characters');
+  const storage = cspOrigin(storageOrigin);
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'nonce-${nonce}'`,
+    `connect-src 'self'${storage ? ` ${storage}` : ''}`,
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const CSS = `
+select,input[type=file]{display:block;width:100%;margin:6px 0 16px;padding:10px;font:inherit;border:1px solid #8c959f;border-radius:6px;background:#fff}
+button.upload{background:#0b5cad;color:#fff}
+button:disabled{opacity:.6;cursor:progress}
+select:focus-visible,input:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}
+.accepted{color:#1a7f37;font-weight:600}
+.rejected{color:#b42318;font-weight:600}
+#upload-status{min-height:1.6em;margin-top:12px}
+.reasons{margin:4px 0 0;padding-left:1.2em}
+`;
+
+function kindText(kind: UploadKind): string {
+  return bilingual(UPLOAD_KIND_LABELS[kind]);
+}
+
+function dueSection(due: readonly NgoDueItem[]): SafeHtml {
+  const heading = bilingualHeading('h2', { zh: '应提交材料', en: 'What is due' });
+  if (due.length === 0)
+    return html`${heading}${bilingualParagraphs({ zh: '目前没有待提交的材料。', en: 'Nothing is due now.' })}`;
+  const rows = due.map(
+    (d) => html`<tr><td>${kindText(d.kind)}</td><td class="num">${d.dueDate ?? '—'}</td><td class="pre">${
+      d.description ?? ''
+    }</td><td>${d.open ? '可上传 Open' : '暂不接收 Not open'}</td></tr>
+`,
+  );
+  return html`${heading}<div class="table-wrap"><table>
+<thead><tr><th>类别 Kind</th><th class="num">截止日期 Due</th><th>说明 Description</th><th>状态 Status</th></tr></thead>
+<tbody>
+${rows}</tbody>
+</table></div>
+`;
+}
+
+function receivedStatus(file: NgoReceivedFile): SafeHtml {
+  if (file.status === 'ACCEPTED') return html`<span class="accepted">已接收 Accepted</span>`;
+  const reasons = file.reasons.map(
+    (r) => html`<li>${r.message.zh}<span class="en" lang="en">${r.message.en}</span></li>`,
+  );
+  return html`<span class="rejected">未接收 Rejected</span><ul class="reasons">${reasons}</ul>`;
+}
+
+function receivedSection(received: readonly NgoReceivedFile[]): SafeHtml {
+  const heading = bilingualHeading('h2', { zh: '已收到的文件', en: 'Files received' });
+  if (received.length === 0)
+    return html`${heading}${bilingualParagraphs({ zh: '尚未收到任何文件。', en: 'No file has arrived yet.' })}`;
+  const rows = received.map(
+    (
+      f,
+    ) => html`<tr><td>${kindText(f.kind)}</td><td class="pre">${f.fileName}</td><td class="num">${formatBytes(
+      f.size,
+    )}</td><td class="num">${formatChinaTime(f.uploadedAt)}</td><td>${receivedStatus(f)}</td></tr>
+`,
+  );
+  return html`${heading}<div class="table-wrap"><table>
+<thead><tr><th>类别 Kind</th><th>文件名 File</th><th class="num">大小 Size</th><th class="num">时间 Time</th><th>结果 Result</th></tr></thead>
+<tbody>
+${rows}</tbody>
+</table></div>
+`;
+}
+
+function contractSection(contractUrl: string | undefined): SafeHtml {
+  if (!contractUrl) return html``;
+  return html`${bilingualHeading('h2', { zh: '合同文本', en: 'The contract' })}${bilingualParagraphs({
+    zh: '请下载合同，签字盖章后扫描为 PDF，在下方以“已签署合同”上传。下载链接 15 分钟内有效，过期请刷新本页。',
+    en: 'Download the contract, sign and stamp it, scan it to PDF and upload it below as “Signed contract”. The download link works for 15 minutes; reload this page for a new one.',
+  })}<p><a href="${contractUrl}" rel="noopener noreferrer">下载合同 Download the contract</a></p>
+`;
+}
+
+const ACCEPT = ALLOWED_FILE_TYPES.flatMap((t) => [...t.extensions, t.contentType]).join(',');
+
+/** Extension -> content type, for browsers that give a file no type (often .docx on Windows). */
+const TYPE_BY_EXTENSION: Record<string, string> = Object.fromEntries(
+  ALLOWED_FILE_TYPES.flatMap((t) => t.extensions.map((e) => [e, t.contentType])),
+);
+
+/** JSON that is safe inside a <script> element (no `</script>`, no HTML comment openers). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+/**
+ * The upload script: constant code plus constant data (the extension map and the limit).
+ * It never sees anything the server did not put in the presign reply of this same link.
+ */
+function uploadScript(maxBytes: number): string {
+  const allowedZh = ALLOWED_FILE_TYPES.map((t) => t.label.zh).join('、');
+  const allowedEn = ALLOWED_FILE_TYPES.map((t) => t.label.en).join(', ');
+  return `(function(){
+var types=${scriptJson(TYPE_BY_EXTENSION)};var maxBytes=${scriptJson(maxBytes)};
+var allowed=${scriptJson(ALLOWED_CONTENT_TYPES)};var allowedZh=${scriptJson(allowedZh)};var allowedEn=${scriptJson(allowedEn)};
+var form=document.getElementById('upload-form');var out=document.getElementById('upload-status');
+var button=form.querySelector('button');
+function say(zh,en){out.textContent='';var a=document.createElement('p');a.textContent=zh;var b=document.createElement('p');b.className='en';b.lang='en';b.textContent=en;out.appendChild(a);out.appendChild(b);}
+function typeOf(file){if(file.type&&file.type!=='application/octet-stream')return file.type;var m=/\\.[^.]+$/.exec(file.name.toLowerCase());return (m&&types[m[0]])||file.type||'';}
+function problems(body){if(body&&Array.isArray(body.errors)&&body.errors.length){return body.errors.map(function(e){return e.message;}).join(' ');}return body&&body.message?body.message:'';}
+form.addEventListener('submit',function(ev){ev.preventDefault();
+var file=form.elements.file.files[0];var kind=form.elements.kind.value;
+if(!file){say('请选择要上传的文件。','Choose a file to upload.');return;}
+if(allowed.indexOf(typeOf(file))<0){say('不支持此类文件。允许的类型：'+allowedZh+'。','This kind of file cannot be uploaded. Allowed: '+allowedEn+'.');return;}
+if(file.size<1||file.size>maxBytes){say('文件大小须在 1 字节至 '+(maxBytes/1048576).toFixed(1)+' MB 之间。','The file must be between 1 byte and '+(maxBytes/1048576).toFixed(1)+' MB.');return;}
+button.disabled=true;say('正在准备上传…','Preparing the upload…');
+var target=location.pathname.replace(/\\/+$/,'')+'/uploads'+location.search;
+fetch(target,{method:'POST',headers:{'Content-Type':'application/json'},credentials:'same-origin',body:JSON.stringify({kind:kind,fileName:file.name,contentType:typeOf(file),size:file.size})})
+.then(function(r){return r.json().then(function(body){return {ok:r.ok,status:r.status,body:body};},function(){return {ok:false,status:r.status,body:null};});})
+.then(function(reply){
+if(!reply.ok){button.disabled=false;say('无法上传：'+(problems(reply.body)||('错误 '+reply.status)),'The upload was refused: '+(problems(reply.body)||('error '+reply.status)));return;}
+var data=new FormData();var fields=reply.body.fields;Object.keys(fields).forEach(function(k){data.append(k,fields[k]);});
+data.append('file',file);
+var xhr=new XMLHttpRequest();xhr.open('POST',reply.body.url);
+xhr.upload.onprogress=function(e){if(e.lengthComputable){var p=Math.floor(e.loaded*100/e.total);say('正在上传 '+p+'%','Uploading '+p+'%');}};
+xhr.onload=function(){if(xhr.status>=200&&xhr.status<300){say('上传完成，正在核验文件，页面稍后自动刷新。','Uploaded. The file is being checked; this page reloads in a moment.');setTimeout(function(){location.reload();},4000);}else{button.disabled=false;say('上传失败（'+xhr.status+'），请重试。','The upload failed ('+xhr.status+'); try again.');}};
+xhr.onerror=function(){button.disabled=false;say('网络错误，上传未完成，请重试。','Network error: the upload did not finish; try again.');};
+xhr.send(data);})
+.catch(function(){button.disabled=false;say('网络错误，请重试。','Network error; try again.');});
+});})();`;
+}
+
+function uploadForm(model: NgoPageModel): SafeHtml {
+  const heading = bilingualHeading('h2', { zh: '上传文件', en: 'Upload a file' });
+  if (model.closed) {
+    return html`${heading}<div class="notice">${bilingualParagraphs({
+      zh: `本项目已处于“${STAGE_LABELS[model.stage].zh}”阶段，不再接收上传。`,
+      en: `This purchase is ${STAGE_LABELS[model.stage].en.toLowerCase()}; no more uploads are accepted.`,
+    })}</div>
+`;
+  }
+  if (model.openKinds.length === 0) {
+    return html`${heading}${bilingualParagraphs({
+      zh: '当前阶段没有需要上传的材料。需要时我们会通知您。',
+      en: 'Nothing is to be uploaded at this stage. You will be told when something is.',
+    })}`;
+  }
+  const options = model.openKinds.map((k) => html`<option value="${k}">${kindText(k)}</option>`);
+  const types = ALLOWED_FILE_TYPES.map((t) => t.label.zh).join('、');
+  const typesEn = ALLOWED_FILE_TYPES.map((t) => t.label.en).join(', ');
+  return html`<form id="upload-form" novalidate>
+${heading}<label for="kind">材料类别 <span lang="en">Kind</span></label>
+<select id="kind" name="kind" required>${options}</select>
+<label for="file">文件 <span lang="en">File</span></label>
+<input id="file" name="file" type="file" required accept="${ACCEPT}">
+<p class="help">允许的类型：${types}；最大 ${formatBytes(model.maxBytes)}。</p>
+<p class="help en" lang="en">Allowed: ${typesEn}; at most ${formatBytes(model.maxBytes)}.</p>
+<div class="actions"><button type="submit" class="upload">上传 Upload</button></div>
+<div id="upload-status" role="status" aria-live="polite"></div>
+</form>
+<script nonce="${model.nonce}">${trusted(uploadScript(model.maxBytes))}</script>
+`;
+}
+
+export function ngoPage(model: NgoPageModel): NgoHtmlPage {
+  const title: BilingualText = { zh: '项目材料提交', en: 'Deliverables of your purchase' };
+  const facts: Fact[] = [
+    ...proposalFacts(model.summary),
+    { label: { zh: '当前阶段', en: 'Stage' }, value: bilingual(STAGE_LABELS[model.stage]) },
+    expiryFact(model.linkExpiresAt),
+  ];
+  const body = html`<style>${trusted(CSS)}</style>
+${bilingualHeading('h1', title)}${bilingualParagraphs({
+  zh: '此页面链接仅供贵机构使用，请勿转发。文件直接上传至市民政局的存储，系统会按文件内容核验类型。',
+  en: 'This link is for your organisation only; do not forward it. Files go straight to the bureau’s storage and are checked by their content.',
+})}${factsTable(facts)}${contractSection(model.contractUrl)}${dueSection(model.due)}${receivedSection(
+  model.received,
+)}${uploadForm(model)}`;
+  const page = renderPage(200, title, body);
+  return { ...page, contentSecurityPolicy: ngoPageCsp(model.nonce, model.storageOrigin) };
+}
