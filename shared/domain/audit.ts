@@ -1,5 +1,8 @@
 /** The append-only, hash-chained audit trail of a purchase. */
 
+/** The actor of every entry the workflow's own steps write. */
+export const WORKFLOW_ACTOR = 'system:workflow';
+
 export interface AuditInput {
   /** Who: a staff subject, an assignee e-mail, or `system:<function>`. */
   actor: string;

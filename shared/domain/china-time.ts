@@ -2,6 +2,8 @@
  * Time as the bureau reads it: China Standard Time, UTC+8 all year (no daylight saving).
  * Done by arithmetic rather than Intl so results never depend on the runtime's ICU data.
  */
+/** One day in milliseconds: China keeps no daylight saving, so every day is this long. */
+export const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 export class InvalidTimestampError extends Error {

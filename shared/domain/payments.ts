@@ -1,4 +1,4 @@
-import { chinaCalendarDate } from './china-time.js';
+import { chinaCalendarDate, DAY_MS } from './china-time.js';
 import { type Fen, splitByPercent } from './money.js';
 import { type Proposal, TRANCHE_MILESTONES, type TrancheMilestone } from './proposal.js';
 
@@ -42,8 +42,6 @@ export function tranchePlan(proposal: Pick<Proposal, 'totalFen' | 'trancheSchedu
     amountFen: amounts[i] ?? 0,
   }));
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** The China date `dueDays` calendar days after the China date of acceptance. */
 export function paymentDueDate(acceptedAt: string, dueDays: number): string {

@@ -1,4 +1,5 @@
 import { requiredApprovalLevels } from '../domain/approval-chain.js';
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { formatYuan } from '../domain/money.js';
 import { checkProposalPolicy } from '../domain/policy.js';
@@ -20,6 +21,7 @@ import type { TaskCallbacks } from '../ports/workflow.js';
 import { outcomeMailModel, renderOutcomeMail } from '../presentation/mail/outcome-mail.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { handBack, sendOncePerAttempt } from './human-steps.js';
+import { loadPurchase } from './load-purchase.js';
 import { onceForPurchase } from './once.js';
 
 /**
@@ -39,21 +41,9 @@ export interface WorkflowDeps {
   trackRecords?: TrackRecordRepository;
 }
 
-const SYSTEM = 'system:workflow';
-
-export class PurchaseMissingError extends Error {
-  override name = 'PurchaseMissingError';
-}
-
-async function load(deps: WorkflowDeps, purchaseId: string): Promise<PurchaseRecord> {
-  const purchase = await deps.purchases.getPurchase(purchaseId);
-  if (!purchase) throw new PurchaseMissingError(`purchase ${purchaseId} does not exist`);
-  return purchase;
-}
-
 /** Re-checks every policy rule with the settings in force now (they may have changed since submission). */
 export async function validateProposal(deps: WorkflowDeps, purchaseId: string): Promise<void> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   const errors = checkProposalPolicy(purchase.proposal, deps.settings);
   if (errors.length > 0) {
     throw new PurchaseRefused('POLICY', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
@@ -71,7 +61,7 @@ export async function ngoBar(trackRecords: TrackRecordRepository, creditCode: st
 
 /** Reserves the amount on the proposal's budget line; two proposals cannot both take the last money. */
 export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Promise<void> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   const { budgetLineRef: lineId, totalFen } = purchase.proposal;
   const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
   if (configured) await deps.budgets.ensureBudgetLine(configured);
@@ -89,7 +79,7 @@ export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Pro
   await deps.purchases.change({
     purchaseId,
     set: { budget: { lineId, amountFen: totalFen, status: 'RESERVED', at: now } },
-    audit: { actor: SYSTEM, action: 'budget.reserved', detail: { lineId, amountFen: totalFen } },
+    audit: { actor: WORKFLOW_ACTOR, action: 'budget.reserved', detail: { lineId, amountFen: totalFen } },
     eventId: 'budget.reserved',
     now,
   });
@@ -104,7 +94,7 @@ export async function planApproval(
   deps: WorkflowDeps,
   purchaseId: string,
 ): Promise<{ next: ApprovalLevel | null; remaining: ApprovalLevel[] }> {
-  let purchase = await load(deps, purchaseId);
+  let purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage === 'PROPOSAL') {
     const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
     purchase = await deps.purchases.change({
@@ -112,7 +102,7 @@ export async function planApproval(
       from: 'PROPOSAL',
       to: 'APPROVAL',
       set: { approvalLevels: levels },
-      audit: { actor: SYSTEM, action: 'approval.planned', detail: { levels } },
+      audit: { actor: WORKFLOW_ACTOR, action: 'approval.planned', detail: { levels } },
       eventId: 'approval.planned',
       now: deps.now(),
     });
@@ -203,7 +193,7 @@ export async function requestDecision(
   },
   input: RequestDecisionInput,
 ): Promise<{ taskId: string }> {
-  const purchase = await load(deps, input.purchaseId);
+  const purchase = await loadPurchase(deps, input.purchaseId);
   const now = deps.now();
   const assignee = assigneeFor(deps.settings, input.level, input.attempt);
   const purpose = input.purpose ?? 'APPROVAL';
@@ -235,7 +225,7 @@ export async function requestDecision(
   await deps.purchases.change({
     purchaseId: input.purchaseId,
     audit: {
-      actor: SYSTEM,
+      actor: WORKFLOW_ACTOR,
       action: purpose === 'APPROVAL' ? 'approval.requested' : 'task.requested',
       detail: {
         purpose,
@@ -273,7 +263,7 @@ export async function requestDecision(
 
 /** Every required level approved: the purchase leaves APPROVAL for CONTRACTING. */
 export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): Promise<void> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage !== 'APPROVAL') {
     // A retry after the move: only the notification may still be missing.
     if (purchase.outcome?.result === 'APPROVED') await notifyOfficer(deps, purchase);
@@ -298,7 +288,11 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
         at: now,
       },
     },
-    audit: { actor: SYSTEM, action: 'purchase.approved', detail: { levels: purchase.approvalLevels } },
+    audit: {
+      actor: WORKFLOW_ACTOR,
+      action: 'purchase.approved',
+      detail: { levels: purchase.approvalLevels },
+    },
     eventId: 'purchase.approved',
     now,
   });
@@ -322,7 +316,7 @@ async function notifyOfficer(deps: WorkflowDeps, purchase: PurchaseRecord): Prom
     deps,
     purchase,
     'officer.notified',
-    { actor: SYSTEM, action: 'officer.notified', detail: { to, result: outcome.result } },
+    { actor: WORKFLOW_ACTOR, action: 'officer.notified', detail: { to, result: outcome.result } },
     () => mailer.send({ to, ...mail }),
   );
 }
@@ -344,14 +338,14 @@ export async function rejectPurchase(
   deps: WorkflowDeps,
   input: { purchaseId: string; error?: string; cause?: string },
 ): Promise<void> {
-  const purchase = await load(deps, input.purchaseId);
+  const purchase = await loadPurchase(deps, input.purchaseId);
   const now = deps.now();
   if (purchase.budget?.status === 'RESERVED') {
     await deps.budgets.release({ lineId: purchase.budget.lineId, purchaseId: purchase.purchaseId, now });
     await deps.purchases.change({
       purchaseId: purchase.purchaseId,
       set: { budget: { ...purchase.budget, status: 'RELEASED', at: now } },
-      audit: { actor: SYSTEM, action: 'budget.released', detail: { lineId: purchase.budget.lineId } },
+      audit: { actor: WORKFLOW_ACTOR, action: 'budget.released', detail: { lineId: purchase.budget.lineId } },
       eventId: 'budget.released',
       now,
     });
@@ -370,8 +364,8 @@ export async function rejectPurchase(
     purchaseId: purchase.purchaseId,
     from: purchase.stage,
     to: 'REJECTED',
-    set: { outcome: { result: 'REJECTED', reason, by: rejection?.by ?? SYSTEM, at: now } },
-    audit: { actor: rejection?.by ?? SYSTEM, action: 'purchase.rejected', detail: { reason } },
+    set: { outcome: { result: 'REJECTED', reason, by: rejection?.by ?? WORKFLOW_ACTOR, at: now } },
+    audit: { actor: rejection?.by ?? WORKFLOW_ACTOR, action: 'purchase.rejected', detail: { reason } },
     eventId: 'purchase.rejected',
     now,
   });

@@ -1,3 +1,4 @@
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
 import { tranchePlan } from '../domain/payments.js';
@@ -21,6 +22,7 @@ import type { TaskCallbacks } from '../ports/workflow.js';
 import { renderContract } from '../presentation/contract-document.js';
 import { renderUploadOverdueMail, renderUploadRequestMail } from '../presentation/mail/ngo-mail.js';
 import { decisionOfStep, handBack } from './human-steps.js';
+import { loadPurchase } from './load-purchase.js';
 import { onceForPurchase } from './once.js';
 
 /**
@@ -30,8 +32,6 @@ import { onceForPurchase } from './once.js';
  * tranche falls due. Every step reads what DynamoDB holds, so a resumed execution picks up
  * where the last one stopped.
  */
-
-const SYSTEM = 'system:workflow';
 
 export interface ContractingDeps {
   purchases: PurchaseRepository;
@@ -45,16 +45,6 @@ export interface ContractingDeps {
   now: Now;
 }
 
-export class PurchaseMissingError extends Error {
-  override name = 'PurchaseMissingError';
-}
-
-async function load(deps: { purchases: PurchaseRepository }, purchaseId: string): Promise<PurchaseRecord> {
-  const purchase = await deps.purchases.getPurchase(purchaseId);
-  if (!purchase) throw new PurchaseMissingError(`purchase ${purchaseId} does not exist`);
-  return purchase;
-}
-
 /** Key of the issued contract: one per purchase, outside the NGO's upload prefix. */
 export function contractKey(purchaseId: string): string {
   return `contracts/${purchaseId}/contract.html`;
@@ -65,7 +55,7 @@ export async function issueContract(
   deps: ContractingDeps & { documents: DocumentStore },
   purchaseId: string,
 ): Promise<{ key: string }> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.contract) return { key: purchase.contract.key };
   const { contract: bureau, payments } = deps.lifecycle;
   const rendered = renderContract({
@@ -83,7 +73,7 @@ export async function issueContract(
   await deps.purchases.change({
     purchaseId,
     set: { contract: { key, sha256, issuedAt: now } },
-    audit: { actor: SYSTEM, action: 'contract.issued', detail: { key, sha256 } },
+    audit: { actor: WORKFLOW_ACTOR, action: 'contract.issued', detail: { key, sha256 } },
     eventId: 'contract.issued',
     now,
   });
@@ -110,7 +100,7 @@ export type ContractingStep =
  * round that needs a signed copy uploaded after the refusal.
  */
 export async function planContracting(deps: ContractingDeps, purchaseId: string): Promise<ContractingStep> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   if (!purchase.contract) throw new Error(`purchase ${purchaseId} has no issued contract yet`);
   let round = 1;
   let since = purchase.contract.issuedAt;
@@ -153,7 +143,7 @@ export async function awaitUpload(
   },
   input: AwaitUploadInput,
 ): Promise<{ status: 'WAITING' | 'SATISFIED' }> {
-  const purchase = await load(deps, input.purchaseId);
+  const purchase = await loadPurchase(deps, input.purchaseId);
   const now = deps.now();
   const wait = await deps.waits.armWait({ ...input, now });
   const early = (await deps.deliverables.listDeliverables(input.purchaseId))
@@ -203,7 +193,7 @@ export async function awaitUpload(
     purchase,
     `ngo.asked:${input.kind}:${input.since}:${input.attempt}`,
     {
-      actor: SYSTEM,
+      actor: WORKFLOW_ACTOR,
       action: 'ngo.asked',
       detail: { kind: input.kind, attempt: input.attempt, to: proposal.ngo.contactEmail },
     },
@@ -221,7 +211,11 @@ export async function awaitUpload(
       deps,
       purchase,
       `officer.told-overdue:${input.kind}:${input.since}`,
-      { actor: SYSTEM, action: 'officer.told-overdue', detail: { kind: input.kind, to: purchase.createdBy } },
+      {
+        actor: WORKFLOW_ACTOR,
+        action: 'officer.told-overdue',
+        detail: { kind: input.kind, to: purchase.createdBy },
+      },
       () => deps.mailer.send({ to: purchase.createdBy, ...overdue }),
     );
   }
@@ -230,7 +224,7 @@ export async function awaitUpload(
 
 /** The countersigned contract is published: the purchase moves on to the mid-term review. */
 export async function concludeContracting(deps: ContractingDeps, purchaseId: string): Promise<void> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage !== 'CONTRACTING') return;
   const step = await planContracting(deps, purchaseId);
   if (step.next !== 'DONE' || !purchase.contract) {
@@ -253,7 +247,7 @@ export async function concludeContracting(deps: ContractingDeps, purchaseId: str
       ...(midterm ? { midterm: { round: 1, dueDate: midterm.dueDate } } : {}),
     },
     audit: {
-      actor: countersign?.by ?? SYSTEM,
+      actor: countersign?.by ?? WORKFLOW_ACTOR,
       action: 'contract.published',
       detail: { signedUploadId: step.uploadId, round: step.round },
     },
@@ -271,7 +265,7 @@ export async function terminatePurchase(
   deps: ContractingDeps,
   input: { purchaseId: string; error?: string; cause?: string },
 ): Promise<void> {
-  const purchase = await load(deps, input.purchaseId);
+  const purchase = await loadPurchase(deps, input.purchaseId);
   const now = deps.now();
   await deps.tasks.expireOpenTasks(purchase.purchaseId, now);
   if (purchase.stage === 'TERMINATED') return;
@@ -300,9 +294,9 @@ export async function terminatePurchase(
     purchaseId: purchase.purchaseId,
     from: purchase.stage,
     to: 'TERMINATED',
-    set: { termination: { reason, by: SYSTEM, at: now }, ...(budget ? { budget } : {}) },
+    set: { termination: { reason, by: WORKFLOW_ACTOR, at: now }, ...(budget ? { budget } : {}) },
     audit: {
-      actor: SYSTEM,
+      actor: WORKFLOW_ACTOR,
       action: 'purchase.terminated',
       detail: {
         reason,

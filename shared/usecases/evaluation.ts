@@ -1,4 +1,5 @@
-import { chinaCalendarDate } from '../domain/china-time.js';
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import { chinaCalendarDate, DAY_MS } from '../domain/china-time.js';
 import { assignAgency, finalTrancheDecision, type Grade } from '../domain/evaluation.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
@@ -12,6 +13,7 @@ import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js
 import { decisionOutput } from './approval-workflow.js';
 import type { ContractingDeps } from './contracting.js';
 import { decisionOfStep, handBack, sendOncePerAttempt } from './human-steps.js';
+import { loadPurchase } from './load-purchase.js';
 
 /**
  * The third-party evaluation and closing. After the mid-term review the NGO uploads its final
@@ -20,8 +22,6 @@ import { decisionOfStep, handBack, sendOncePerAttempt } from './human-steps.js';
  * in full, or withheld on a fail) and goes into the NGO's track record; the purchase closes.
  */
 
-const DAY_MS = 86_400_000;
-const SYSTEM = 'system:workflow';
 /** One live evaluation task; an escalation hands it to another agency. */
 const STEP = 'EVALUATION';
 
@@ -34,19 +34,13 @@ export type EvaluationStep =
   | { next: 'EVALUATE' }
   | { next: 'DONE'; grade: Grade; totalTenths: number };
 
-async function load(deps: ContractingDeps, purchaseId: string): Promise<PurchaseRecord> {
-  const purchase = await deps.purchases.getPurchase(purchaseId);
-  if (!purchase) throw new Error(`purchase ${purchaseId} does not exist`);
-  return purchase;
-}
-
 function submitted(purchase: PurchaseRecord): RecordedDecision | undefined {
   const decision = decisionOfStep(purchase, STEP);
   return decision?.decision === 'SUBMIT' ? decision : undefined;
 }
 
 export async function planEvaluation(deps: ContractingDeps, purchaseId: string): Promise<EvaluationStep> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.evaluation?.grade && purchase.evaluation.total !== undefined) {
     return {
       next: 'DONE',
@@ -88,7 +82,7 @@ export async function planEvaluation(deps: ContractingDeps, purchaseId: string):
 export async function recordMissingFinalReport(deps: ContractingDeps, purchaseId: string): Promise<void> {
   await deps.purchases.change({
     purchaseId,
-    audit: { actor: SYSTEM, action: 'final-report.missing', detail: {} },
+    audit: { actor: WORKFLOW_ACTOR, action: 'final-report.missing', detail: {} },
     eventId: 'final-report.missing',
     now: deps.now(),
   });
@@ -107,7 +101,7 @@ export async function requestEvaluation(
   },
   input: { purchaseId: string; attempt: TaskAttempt; taskToken: string },
 ): Promise<{ taskId: string; agencyId: string }> {
-  let purchase = await load(deps, input.purchaseId);
+  let purchase = await loadPurchase(deps, input.purchaseId);
   const roster = deps.lifecycle.evaluation.agencies;
   const current = purchase.evaluation?.agencyId;
   const escalated = input.attempt === 'ESCALATION';
@@ -124,7 +118,7 @@ export async function requestEvaluation(
       purchaseId: purchase.purchaseId,
       set: { evaluation: { agencyId: agency.id, excludedAgencies: exclude } },
       audit: {
-        actor: SYSTEM,
+        actor: WORKFLOW_ACTOR,
         action: 'evaluation.assigned',
         detail: { agencyId: agency.id, replaces: exclude[0] ?? null },
       },
@@ -180,7 +174,7 @@ export async function concludeEvaluation(
   deps: EvaluationDeps,
   purchaseId: string,
 ): Promise<{ finalTranche: 'PAY_IN_FULL' | 'WITHHOLD' }> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   const decision = submitted(purchase);
   const now = deps.now();
   const grade = (decision?.data?.grade as Grade | undefined) ?? undefined;
@@ -201,7 +195,7 @@ export async function concludeEvaluation(
         },
       },
       audit: {
-        actor: decision?.by ?? SYSTEM,
+        actor: decision?.by ?? WORKFLOW_ACTOR,
         action: 'evaluation.concluded',
         detail: { grade: grade ?? 'NONE', totalTenths: total ?? null, finalTranche },
       },
@@ -228,7 +222,7 @@ export async function concludeEvaluation(
 
 /** The purchase ends CLOSED: the budget not paid out returns to its line; the audit chain is checked. */
 export async function closePurchase(deps: EvaluationDeps, purchaseId: string): Promise<void> {
-  const purchase = await load(deps, purchaseId);
+  const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage !== 'EVALUATION') return;
   const now = deps.now();
   const payments = await deps.payments.listPayments(purchaseId);
@@ -247,7 +241,7 @@ export async function closePurchase(deps: EvaluationDeps, purchaseId: string): P
     to: 'CLOSED',
     set: { closedAt: now, ...(budget ? { budget } : {}) },
     audit: {
-      actor: SYSTEM,
+      actor: WORKFLOW_ACTOR,
       action: 'purchase.closed',
       detail: { paidOrDueFen: keepFen, auditChainValid: chain.valid, closedOn: chinaCalendarDate(now) },
     },

@@ -1,3 +1,5 @@
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import { DAY_MS } from '../domain/china-time.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { ContractingDeps } from './contracting.js';
@@ -10,9 +12,6 @@ import { decisionOfStep } from './human-steps.js';
  * terminates the purchase. A report missing at the due date plus the grace period is late:
  * the chief extends the deadline or terminates.
  */
-
-const DAY_MS = 86_400_000;
-const SYSTEM = 'system:workflow';
 
 export type MidtermStep =
   | {
@@ -119,7 +118,7 @@ export async function concludeMidterm(deps: ContractingDeps, purchaseId: string)
         passedAt: pass?.at ?? now,
       },
     },
-    audit: { actor: pass?.by ?? SYSTEM, action: 'midterm.passed', detail: { round: step.round } },
+    audit: { actor: pass?.by ?? WORKFLOW_ACTOR, action: 'midterm.passed', detail: { round: step.round } },
     eventId: 'midterm.passed',
     now,
   });

@@ -1,8 +1,8 @@
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import type { PurchaseRecord, WorkflowFailureRecord } from '../domain/purchase.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
-
-const SYSTEM = 'system:workflow';
+import { PurchaseMissingError } from './load-purchase.js';
 
 /** Longest cause kept in the audit log: enough for a message, never a whole stack or payload. */
 export const MAX_CAUSE_LENGTH = 500;
@@ -14,10 +14,6 @@ const MAX_STATE_LENGTH = 80;
  * signatures and JWT parts. Nothing a person needs to read in an error message looks like that.
  */
 const SECRET_LIKE = /[A-Za-z0-9+/=_-]{32,}/g;
-
-export class PurchaseMissingError extends Error {
-  override name = 'PurchaseMissingError';
-}
 
 export interface WorkflowFailureInput {
   purchaseId: string;
@@ -74,7 +70,7 @@ export async function recordWorkflowFailure(
     purchaseId: purchase.purchaseId,
     set: { failure },
     audit: {
-      actor: SYSTEM,
+      actor: WORKFLOW_ACTOR,
       action: 'workflow.failed',
       detail: {
         state: failure.state,

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../../shared/domain/china-time.js';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 
@@ -105,7 +106,6 @@ export function smallMinorProtectionProposal(): Proposal {
   });
 }
 
-const DAY_MS = 86_400_000;
 const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) =>

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../china-time.js';
 import type { FieldError } from '../errors.js';
 import { fieldError } from '../field-errors.js';
 import type { Proposal } from '../proposal.js';
@@ -12,8 +13,6 @@ export const MAX_TERM_MONTHS = 12;
 export const MAX_JUSTIFIED_TERM_MONTHS = 36;
 
 /** The contract-term rules: at most 12 months, up to 36 only with a justification, not already over. */
-
-export const DAY_MS = 24 * 3600 * 1000;
 
 export function parseDate(iso: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);

@@ -1,5 +1,5 @@
 import type { BilingualText } from '../../domain/bilingual.js';
-import { chinaCalendarDate } from '../../domain/china-time.js';
+import { chinaCalendarDate, DAY_MS } from '../../domain/china-time.js';
 import { CRITERION_LABELS, formatTotal, GRADE_LABELS, GRADES, type Grade } from '../../domain/evaluation.js';
 import type { EvaluationCriterion, RubricLine } from '../../domain/lifecycle-settings.js';
 import { type Fen, formatYuan, splitByPercent, sumFen } from '../../domain/money.js';
@@ -587,8 +587,6 @@ export interface LateReportPageInput {
   /** The instant the page is shown: days late are counted to it, not to when the task was opened. */
   now: string;
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** Days from a `YYYY-MM-DD` due date to the China date of `now`; undefined for anything else or a future date. */
 function daysAfter(dueDate: string, now: string): number | undefined {

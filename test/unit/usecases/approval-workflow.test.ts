@@ -11,7 +11,6 @@ import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { PurchaseRefused } from '../../../shared/domain/workflow-errors.js';
 import {
   concludeApproval,
-  PurchaseMissingError,
   planApproval,
   rejectionReason,
   rejectPurchase,
@@ -19,6 +18,7 @@ import {
   validateProposal,
   type WorkflowDeps,
 } from '../../../shared/usecases/approval-workflow.js';
+import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
 import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

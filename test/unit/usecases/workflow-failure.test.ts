@@ -4,10 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
 import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
+import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
 import {
   boundedCause,
   MAX_CAUSE_LENGTH,
-  PurchaseMissingError,
   recordWorkflowFailure,
 } from '../../../shared/usecases/workflow-failure.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
