@@ -1,4 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -19,3 +21,30 @@ export const REASONS = {
   logStreams:
     'Log streams are created at run time with generated names; access is limited to streams of this one log group.',
 } as const;
+
+/**
+ * What a state machine's role needs beyond its own resources: CloudWatch Logs delivery and
+ * X-Ray (Resource "*" only), and for each function it invokes that function's versions and
+ * aliases (`<arn>:*`), which LambdaInvoke grants.
+ */
+export function acknowledgeStateMachineRole(
+  stateMachine: StateMachine,
+  functions: readonly IFunction[],
+): void {
+  const rolePolicy = stateMachine.role.node.tryFindChild('DefaultPolicy');
+  if (!rolePolicy) return;
+  acknowledge(
+    rolePolicy,
+    'IAM5[Resource::*]',
+    'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray accept only Resource "*".',
+  );
+  const stack = Stack.of(stateMachine);
+  for (const fn of functions) {
+    const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+    acknowledge(
+      rolePolicy,
+      `IAM5[Resource::<${logicalId}.Arn>:*]`,
+      'LambdaInvoke also grants the versions and aliases of this one function (<arn>:*), nothing else.',
+    );
+  }
+}

@@ -6,7 +6,7 @@ import { recordWorkflowFailure } from '../../shared/usecases/workflow-failure.js
 
 /**
  * What the catch-all of the state machine hands over: the purchase, the execution, and the
- * caught error with the name of the failed state (workflows/steps.ts, recordUnexpectedFailures).
+ * caught error with the name of the failed state (workflows/failure-recording.ts, recordUnexpectedFailures).
  * Only the table is needed: no settings, no mail, no token.
  */
 export const RecordWorkflowFailureInput = z.object({

@@ -18,7 +18,7 @@ import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
-import { acknowledge } from '../nag.js';
+import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
 import { RESUME_FUNCTION_OUTPUT } from './outputs.js';
 import { documentsBucketName } from './stateful-stack.js';
 
@@ -236,36 +236,38 @@ export class ApplicationStack extends Stack {
       description: 'Records an unexpected workflow error on the purchase',
     }).useTable(table);
 
+    const lifecycleFunctions = {
+      validateProposal,
+      reserveBudget,
+      planApproval,
+      requestDecision,
+      concludeApproval,
+      rejectPurchase,
+      issueContract,
+      planContracting,
+      awaitUpload,
+      concludeContracting,
+      notifyPayment,
+      terminatePurchase,
+      planMidterm,
+      concludeMidterm,
+      planEvaluation,
+      recordMissingReport,
+      requestEvaluation,
+      concludeEvaluation,
+      closePurchase,
+      recordWorkflowFailure,
+    };
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
       approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
       signTimeout: Duration.seconds(lifecycle.contract.signTimeoutSeconds),
       reviewTimeout: Duration.seconds(lifecycle.midterm.reviewTimeoutSeconds),
       evaluationTimeout: Duration.seconds(lifecycle.evaluation.timeoutSeconds),
-      functions: {
-        validateProposal,
-        reserveBudget,
-        planApproval,
-        requestDecision,
-        concludeApproval,
-        rejectPurchase,
-        issueContract,
-        planContracting,
-        awaitUpload,
-        concludeContracting,
-        notifyPayment,
-        terminatePurchase,
-        planMidterm,
-        concludeMidterm,
-        planEvaluation,
-        recordMissingReport,
-        requestEvaluation,
-        concludeEvaluation,
-        closePurchase,
-        recordWorkflowFailure,
-      },
+      functions: lifecycleFunctions,
     });
     const stateMachine = this.lifecycle.stateMachine;
+    acknowledgeStateMachineRole(stateMachine, Object.values(lifecycleFunctions));
     this.lifecycle.alarmOnFailures(this.operationsTopic(settings.operations?.alarmSubscribers ?? []));
 
     const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(

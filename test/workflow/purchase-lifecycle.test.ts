@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
-import { buildAppForTest } from '../infra/build.js';
+import { lifecycleDefinition } from '../support/lifecycle-definition.js';
 
 /**
  * Runs the synthesized state machine definition (the one CloudFormation would deploy) on the
@@ -8,30 +8,10 @@ import { buildAppForTest } from '../infra/build.js';
  * branch of the approval stage is driven to its end.
  */
 
-const ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 let definition: object;
 
 beforeAll(() => {
-  const { application } = buildAppForTest();
-  const template = JSON.parse(
-    JSON.stringify(
-      application.resolve(
-        (application.lifecycle.stateMachine.node.defaultChild as { definitionString?: unknown })
-          .definitionString,
-      ),
-    ),
-  );
-  const parts = template['Fn::Join'][1] as unknown[];
-  const text = parts
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const p = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
-      if (p.Ref === 'AWS::Partition') return 'aws';
-      if (p['Fn::GetAtt']) return `${ARN_PREFIX}${p['Fn::GetAtt'][0]}`;
-      throw new Error(`unexpected intrinsic ${JSON.stringify(part)}`);
-    })
-    .join('');
-  definition = JSON.parse(text);
+  definition = lifecycleDefinition();
 });
 
 type Step =

@@ -1,0 +1,26 @@
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+
+/** The functions the purchase lifecycle invokes, one per kind of Task state. */
+export interface PurchaseLifecycleFunctions {
+  readonly validateProposal: IFunction;
+  readonly reserveBudget: IFunction;
+  readonly planApproval: IFunction;
+  readonly requestDecision: IFunction;
+  readonly concludeApproval: IFunction;
+  readonly rejectPurchase: IFunction;
+  readonly issueContract: IFunction;
+  readonly planContracting: IFunction;
+  readonly awaitUpload: IFunction;
+  readonly concludeContracting: IFunction;
+  readonly notifyPayment: IFunction;
+  readonly terminatePurchase: IFunction;
+  readonly planMidterm: IFunction;
+  readonly concludeMidterm: IFunction;
+  readonly planEvaluation: IFunction;
+  readonly recordMissingReport: IFunction;
+  readonly requestEvaluation: IFunction;
+  readonly concludeEvaluation: IFunction;
+  readonly closePurchase: IFunction;
+  /** Records an unexpected error on the purchase before the execution ends FAILED. */
+  readonly recordWorkflowFailure: IFunction;
+}

@@ -1,0 +1,71 @@
+import type { Duration } from 'aws-cdk-lib';
+import { Choice, Condition, type IChainable, JsonPath, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
+import { EscalatingWait } from '../escalating-wait.js';
+import { lambdaStep } from '../lambda-step.js';
+import { failure } from './endings.js';
+import type { StageContext, StageFragment } from './stage.js';
+
+/**
+ * Proposal and approval: the policy rules are checked again, the budget reserved, then the
+ * approval chain runs as a loop. Plan names the next level still to decide (read from
+ * DynamoDB, so a resumed execution skips what was decided), the approver is asked (reminded,
+ * then escalated to the deputy), and an approval goes back to plan. No Map: the chain is
+ * strictly one level at a time. A refusal, a rejection or a lapse rejects the purchase.
+ */
+export interface ApprovalStage extends StageFragment {
+  /** Where an execution resumed in the approval stage starts: the next level to decide. */
+  readonly resume: State;
+}
+
+export function approvalStage(ctx: StageContext, approvalTimeout: Duration): ApprovalStage {
+  const { scope, functions: fns, endings } = ctx;
+  const purchaseId = JsonPath.stringAt('$.purchaseId');
+  const onDomainRefusal = { errors: [WORKFLOW_ERRORS.refused], resultPath: '$.failure' };
+
+  const validate = lambdaStep(scope, 'Validate proposal', fns.validateProposal, { purchaseId }, null);
+  validate.addCatch(endings.reject, onDomainRefusal);
+  const reserve = lambdaStep(scope, 'Reserve budget', fns.reserveBudget, { purchaseId }, null);
+  reserve.addCatch(endings.reject, onDomainRefusal);
+  const plan = lambdaStep(scope, 'Plan approval chain', fns.planApproval, { purchaseId }, '$.plan');
+  plan.addCatch(endings.reject, onDomainRefusal);
+
+  const approver = new EscalatingWait(scope, {
+    names: { FIRST: 'Ask approver', REMINDER: 'Remind approver', ESCALATION: 'Escalate to deputy' },
+    fn: fns.requestDecision,
+    payload: { purchaseId, level: JsonPath.stringAt('$.plan.value.next') },
+    timeout: approvalTimeout,
+    resultPath: '$.decision',
+    onLapse: failure(
+      scope,
+      'Approval lapsed',
+      WORKFLOW_ERRORS.approvalLapsed,
+      'no decision after a reminder and an escalation',
+    ).next(endings.reject),
+  });
+  approver.next(
+    new Choice(scope, 'Approved at this level?')
+      .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), plan)
+      .otherwise(
+        failure(scope, 'Level rejected', WORKFLOW_ERRORS.rejected, 'an approver rejected the proposal').next(
+          endings.reject,
+        ),
+      ),
+  );
+  const conclude = lambdaStep(scope, 'Conclude approval', fns.concludeApproval, { purchaseId }, null);
+  plan.next(
+    new Choice(scope, 'Another level to approve?')
+      .when(Condition.isNull('$.plan.value.next'), conclude)
+      .otherwise(approver.entry),
+  );
+  validate.next(reserve);
+  reserve.next(plan);
+
+  return {
+    entry: validate,
+    resume: plan,
+    next: (next: IChainable) => {
+      conclude.next(next);
+    },
+  };
+}
