@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import type { SerializedError } from 'vitest';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /** How many failures the closing list names; the rest are counted. */
@@ -8,10 +9,13 @@ const listedFailures = 10;
  * Ends the run with one plain line, `N passed, N failed` (and skipped when any), that any
  * CI log reader understands, followed by the failed tests by file and name with the first
  * line of their error. A CI log often keeps only its tail, so what failed has to be there.
- * Counts come from vitest's own results, module by module.
+ * Counts come from vitest's own results, module by module; unhandled errors count as failures.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+  ): void {
     let passed = 0;
     let skipped = 0;
     const failures: string[] = [];
@@ -34,6 +38,8 @@ export default class SummaryReporter implements Reporter {
         );
       }
     }
+    // An error thrown outside any test (a timer firing after its test ended) fails the run too.
+    for (const error of unhandledErrors) failures.push(`unhandled error: ${firstLine(error.message)}`);
     const lines = [`${passed} passed, ${failures.length} failed${skipped ? `, ${skipped} skipped` : ''}`];
     for (const failure of failures.slice(0, listedFailures)) lines.push(`  FAILED ${failure}`);
     if (failures.length > listedFailures) lines.push(`  and ${failures.length - listedFailures} more`);
