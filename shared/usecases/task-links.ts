@@ -9,7 +9,16 @@ import {
   type RubricLine,
 } from '../domain/lifecycle-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
-import type { Decision, HumanTask, TaskPurpose } from '../domain/tasks.js';
+import {
+  DECISIONS_BY_PURPOSE,
+  type Decision,
+  type HumanTask,
+  isLinkPurpose,
+  type LinkPurpose,
+  needsReason,
+  REVIEWED_UPLOAD_KINDS,
+  type ReasonedDecision,
+} from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { verifyTaskSignature } from '../links/signing.js';
 import type { Now } from '../ports/clock.js';
@@ -82,18 +91,6 @@ export interface TaskLinkDeps {
   bands?: GradeBands;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
-
-/** The decisions each purpose's page offers; a purpose not listed has no page here yet. */
-export const DECISIONS_BY_PURPOSE = {
-  APPROVAL: ['APPROVE', 'REJECT'],
-  COUNTERSIGN: ['COUNTERSIGN', 'REFUSE'],
-  PAYMENT_CONFIRMATION: ['CONFIRM'],
-  MIDTERM_REVIEW: ['PASS', 'RECTIFY', 'TERMINATE'],
-  LATE_REPORT: ['EXTEND', 'TERMINATE'],
-  EVALUATION: ['SUBMIT'],
-} as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
-
-export type LinkPurpose = keyof typeof DECISIONS_BY_PURPOSE;
 
 /**
  * The stage in which an execution resumed from DynamoDB picks a recorded decision up when
@@ -193,8 +190,8 @@ export function unknownCriterion(criterion: string): BilingualText {
   };
 }
 
-/** Decisions that mean nothing without a reason (the officer or the NGO must be told why), and what a POST without one is told. */
-const COMMENT_MISSING: Readonly<Partial<Record<Decision, BilingualText>>> = {
+/** What a POST of a decision that needs a reason (needsReason) is told without one. */
+const COMMENT_MISSING: Readonly<Record<ReasonedDecision, BilingualText>> = {
   REJECT: BAD_REQUEST_MESSAGES.COMMENT_REQUIRED,
   REFUSE: TASK_FORM_MESSAGES.REFUSAL_COMMENT_REQUIRED,
   RECTIFY: TASK_FORM_MESSAGES.RECTIFY_COMMENT_REQUIRED,
@@ -217,10 +214,6 @@ export function noRectificationLeft(context: HumanTask['context']): BilingualTex
 
 export class TaskContextError extends Error {
   override name = 'TaskContextError';
-}
-
-function isLinkPurpose(purpose: TaskPurpose): purpose is LinkPurpose {
-  return Object.hasOwn(DECISIONS_BY_PURPOSE, purpose);
 }
 
 /** A task these pages can serve: one of the link purposes, and an approval always with its level. */
@@ -487,8 +480,8 @@ function checkForm(deps: TaskLinkDeps, purpose: LinkPurpose, task: HumanTask, fo
   const comment = (form.comment ?? '').trim();
   if (comment.length > COMMENT_MAX_LENGTH)
     return { ok: false, page: badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG) };
-  const missing = COMMENT_MISSING[decision];
-  if (missing && comment.length === 0) return { ok: false, page: badRequestPage(missing) };
+  if (needsReason(decision) && comment.length === 0)
+    return { ok: false, page: badRequestPage(COMMENT_MISSING[decision]) };
   if (decision === 'SUBMIT') {
     const evaluation = checkEvaluation(deps, task, form);
     return evaluation.ok ? { ...evaluation, comment } : evaluation;
@@ -612,13 +605,6 @@ export interface ReviewedDocument {
   kind: UploadKind;
   url: string;
 }
-
-/** The uploads each review task is about; its page links the newest accepted one of each kind. */
-export const REVIEWED_UPLOAD_KINDS = {
-  COUNTERSIGN: ['SIGNED_CONTRACT'],
-  MIDTERM_REVIEW: ['MIDTERM_REPORT'],
-  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
-} as const satisfies Partial<Record<TaskPurpose, readonly UploadKind[]>>;
 
 /**
  * A review page's document links: for each kind the task's purpose reviews, a presigned GET of

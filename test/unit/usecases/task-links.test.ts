@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
-import type { HumanTask } from '../../../shared/domain/tasks.js';
+import { type HumanTask, REVIEWED_UPLOAD_KINDS } from '../../../shared/domain/tasks.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import type { HtmlPage } from '../../../shared/presentation/pages/layout.js';
 import {
@@ -11,7 +11,6 @@ import {
   type DecisionForm,
   DOCUMENT_LINK_SECONDS,
   decideTask,
-  REVIEWED_UPLOAD_KINDS,
   type ReviewedDocument,
   reviewedUploadLinks,
   showTask,
