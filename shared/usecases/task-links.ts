@@ -1,5 +1,4 @@
-import type { BilingualText } from '../domain/bilingual.js';
-import { CRITERION_LABELS, gradeFor, scoreEvaluation } from '../domain/evaluation.js';
+import { gradeFor, scoreEvaluation } from '../domain/evaluation.js';
 import type { Stage } from '../domain/lifecycle.js';
 import {
   DEFAULT_GRADE_BANDS,
@@ -17,7 +16,6 @@ import {
   type LinkPurpose,
   needsReason,
   REVIEWED_UPLOAD_KINDS,
-  type ReasonedDecision,
 } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { verifyTaskSignature } from '../links/signing.js';
@@ -58,6 +56,14 @@ import {
   paymentConfirmationPageModel,
   rectificationAllowed,
 } from '../presentation/pages/task-pages.js';
+import {
+  COMMENT_MISSING_MESSAGES,
+  INVALID_DECISION_MESSAGES,
+  invalidScore,
+  noRectificationLeft,
+  TASK_FORM_MESSAGES,
+  unknownCriterion,
+} from '../presentation/task-form-messages.js';
 import { decisionOutput } from './approval-workflow.js';
 import { handBack } from './human-steps.js';
 
@@ -105,112 +111,6 @@ const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
   LATE_REPORT: 'MIDTERM_REVIEW',
   EVALUATION: 'EVALUATION',
 };
-
-/** Why a POST was refused, beyond the approval's messages in status-pages.ts. */
-export const TASK_FORM_MESSAGES = {
-  NOT_DECIDABLE_HERE: {
-    zh: '此任务不能在此页面处理。请联系发起采购的经办人。',
-    en: 'This task cannot be decided on this page. Contact the officer who registered the purchase.',
-  },
-  INVALID_COUNTERSIGN_DECISION: {
-    zh: '请点击“会签”或“退回”按钮提交。',
-    en: 'Submit with the Countersign or the Refuse button.',
-  },
-  INVALID_PAYMENT_DECISION: {
-    zh: '请点击“确认已付款”按钮提交。',
-    en: 'Submit with the Confirm payment made button.',
-  },
-  INVALID_MIDTERM_DECISION: {
-    zh: '请点击“通过”“整改”或“终止”按钮提交。',
-    en: 'Submit with the Pass, the Rectify or the Terminate button.',
-  },
-  INVALID_LATE_REPORT_DECISION: {
-    zh: '请点击“延期”或“终止”按钮提交。',
-    en: 'Submit with the Extend or the Terminate button.',
-  },
-  RECTIFY_COMMENT_REQUIRED: {
-    zh: '要求整改时必须写明需要整改的内容（将转告承接机构）。请返回上一页填写评审意见后再提交。',
-    en: 'When asking for rectification, say what the NGO must fix (it is passed on to them). Go back, write it in the comment box and submit again.',
-  },
-  TERMINATION_COMMENT_REQUIRED: {
-    zh: '终止项目时必须写明理由。请返回上一页填写意见后再提交。',
-    en: 'When terminating the purchase, give the reason. Go back, write it in the comment box and submit again.',
-  },
-  REFUSAL_COMMENT_REQUIRED: {
-    zh: '退回时必须写明需要修改的内容（将转告承接机构）。请返回上一页填写会签意见后再提交。',
-    en: 'When refusing, say what the NGO must fix (it is passed on to them). Go back, write it in the comment box and submit again.',
-  },
-  REFERENCE_REQUIRED: {
-    zh: '请填写“银行交易流水号”（reference）后再提交。',
-    en: 'Fill in the bank transaction reference (field “reference”) and submit again.',
-  },
-  INVALID_EVALUATION_DECISION: {
-    zh: '请勾选独立性声明后点击“声明无利益冲突”，或在声明之后点击“提交评分”按钮提交。',
-    en: 'Tick the declaration and press Declare independence, or, once declared, submit with the Submit scores button.',
-  },
-  DECLARATION_FIRST: {
-    zh: '请先声明与承接机构及采购单位不存在利益冲突，然后才能提交评分。请重新打开邮件中的链接完成声明。',
-    en: 'Declare your independence from the NGO and the bureau first; scores can only be submitted after that. Open the link in the e-mail again to make the declaration.',
-  },
-  NOT_DECLARABLE: {
-    zh: '此任务不需要独立性声明。',
-    en: 'This task takes no declaration of independence.',
-  },
-  REFERENCE_INVALID: {
-    zh: '“银行交易流水号”（reference）须为 4–64 个字符，只能包含字母、数字、“-”“_”“/”。请返回上一页更正后再提交。',
-    en: "The bank transaction reference (field “reference”) must be 4-64 characters: letters, digits, '-', '_' or '/'. Go back, correct it and submit again.",
-  },
-} as const satisfies Record<string, BilingualText>;
-
-const INVALID_DECISION: Readonly<Record<LinkPurpose, BilingualText>> = {
-  APPROVAL: BAD_REQUEST_MESSAGES.INVALID_DECISION,
-  COUNTERSIGN: TASK_FORM_MESSAGES.INVALID_COUNTERSIGN_DECISION,
-  PAYMENT_CONFIRMATION: TASK_FORM_MESSAGES.INVALID_PAYMENT_DECISION,
-  MIDTERM_REVIEW: TASK_FORM_MESSAGES.INVALID_MIDTERM_DECISION,
-  LATE_REPORT: TASK_FORM_MESSAGES.INVALID_LATE_REPORT_DECISION,
-  EVALUATION: TASK_FORM_MESSAGES.INVALID_EVALUATION_DECISION,
-};
-
-/** Why a criterion's score was refused: missing, out of range, or more than one decimal. */
-export function invalidScore(criterion: string): BilingualText {
-  const label = Object.hasOwn(CRITERION_LABELS, criterion)
-    ? CRITERION_LABELS[criterion as EvaluationCriterion]
-    : { zh: criterion, en: criterion };
-  return {
-    zh: `“${label.zh}”的评分（score_${criterion}）须为 0–100 之间的数，最多一位小数。请返回上一页更正后再提交。`,
-    en: `The score for ${label.en} (field score_${criterion}) must be a number from 0 to 100 with at most one decimal. Go back, correct it and submit again.`,
-  };
-}
-
-/** Why a score of a criterion outside the rubric was refused (a page from before the rubric changed). */
-export function unknownCriterion(criterion: string): BilingualText {
-  return {
-    zh: `“${criterion}”（score_${criterion}）不是本评分表的评分项。请重新打开邮件中的链接后再评分。`,
-    en: `${criterion} (field score_${criterion}) is not a criterion of this rubric. Open the link in the e-mail again and score once more.`,
-  };
-}
-
-/** What a POST of a decision that needs a reason (needsReason) is told without one. */
-const COMMENT_MISSING: Readonly<Record<ReasonedDecision, BilingualText>> = {
-  REJECT: BAD_REQUEST_MESSAGES.COMMENT_REQUIRED,
-  REFUSE: TASK_FORM_MESSAGES.REFUSAL_COMMENT_REQUIRED,
-  RECTIFY: TASK_FORM_MESSAGES.RECTIFY_COMMENT_REQUIRED,
-  TERMINATE: TASK_FORM_MESSAGES.TERMINATION_COMMENT_REQUIRED,
-};
-
-/** Why a RECTIFY is refused: the round has no rectification left (rectificationAllowed), in its numbers when known. */
-export function noRectificationLeft(context: HumanTask['context']): BilingualText {
-  const { round, maxRounds } = context ?? {};
-  if (round === undefined || maxRounds === undefined)
-    return {
-      zh: '此评审未记录当前轮次或最多轮次，不能要求整改。请返回上一页选择“通过”或“终止”，或联系经办人。',
-      en: 'This review does not record its round or the last round, so rectification cannot be asked for. Go back and choose Pass or Terminate, or contact the officer.',
-    };
-  return {
-    zh: `已是最后一轮（第 ${round} 轮，共 ${maxRounds} 轮），不能再要求整改。请返回上一页选择“通过”或“终止”。`,
-    en: `This is the last round (round ${round} of ${maxRounds}): rectification can no longer be asked for. Go back and choose Pass or Terminate.`,
-  };
-}
 
 export class TaskContextError extends Error {
   override name = 'TaskContextError';
@@ -474,14 +374,14 @@ function checkEvaluation(deps: TaskLinkDeps, task: HumanTask, form: DecisionForm
 function checkForm(deps: TaskLinkDeps, purpose: LinkPurpose, task: HumanTask, form: DecisionForm): Checked {
   const allowed: readonly Decision[] = DECISIONS_BY_PURPOSE[purpose];
   const decision = allowed.find((d) => d === form.decision);
-  if (!decision) return { ok: false, page: badRequestPage(INVALID_DECISION[purpose]) };
+  if (!decision) return { ok: false, page: badRequestPage(INVALID_DECISION_MESSAGES[purpose]) };
   if (decision === 'RECTIFY' && !rectificationAllowed(task.context))
     return { ok: false, page: badRequestPage(noRectificationLeft(task.context)) };
   const comment = (form.comment ?? '').trim();
   if (comment.length > COMMENT_MAX_LENGTH)
     return { ok: false, page: badRequestPage(BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG) };
   if (needsReason(decision) && comment.length === 0)
-    return { ok: false, page: badRequestPage(COMMENT_MISSING[decision]) };
+    return { ok: false, page: badRequestPage(COMMENT_MISSING_MESSAGES[decision]) };
   if (decision === 'SUBMIT') {
     const evaluation = checkEvaluation(deps, task, form);
     return evaluation.ok ? { ...evaluation, comment } : evaluation;
