@@ -5,17 +5,19 @@ import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
 import { type HumanTask, REVIEWED_UPLOAD_KINDS } from '../../../shared/domain/tasks.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import type { HtmlPage } from '../../../shared/presentation/pages/layout.js';
+import { decideTask } from '../../../shared/usecases/task-links/decide-task.js';
+import type { DecisionForm } from '../../../shared/usecases/task-links/decision-form.js';
 import {
   DELIVERY_FAILED_ACTION,
   DELIVERY_TAKEOVER_SECONDS,
-  type DecisionForm,
+} from '../../../shared/usecases/task-links/deliver-decision.js';
+import { showTask } from '../../../shared/usecases/task-links/open-task-link.js';
+import {
   DOCUMENT_LINK_SECONDS,
-  decideTask,
   type ReviewedDocument,
   reviewedUploadLinks,
-  showTask,
-  type TaskLinkDeps,
-} from '../../../shared/usecases/task-links.js';
+} from '../../../shared/usecases/task-links/task-documents.js';
+import type { TaskLinkDeps } from '../../../shared/usecases/task-links/task-link-deps.js';
 import {
   createFakes,
   type Fakes,
