@@ -10,13 +10,11 @@ import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { taskCallbacks } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { DECISION_FORM_FIELDS, SCORE_FIELD_PREFIX } from '../../shared/presentation/pages/task-pages.js';
-import {
-  type DecisionForm,
-  decideTask,
-  reviewedUploadLinks,
-  showTask,
-  type TaskLinkDeps,
-} from '../../shared/usecases/task-links.js';
+import { decideTask } from '../../shared/usecases/task-links/decide-task.js';
+import type { DecisionForm } from '../../shared/usecases/task-links/decision-form.js';
+import { showTask } from '../../shared/usecases/task-links/open-task-link.js';
+import { reviewedUploadLinks } from '../../shared/usecases/task-links/task-documents.js';
+import type { TaskLinkDeps } from '../../shared/usecases/task-links/task-link-deps.js';
 
 const { tasks, purchases, payments, deliverables } = tableRepositories();
 const { evaluation } = lifecycleSettings();

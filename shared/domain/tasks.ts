@@ -1,4 +1,5 @@
 import type { ApprovalLevel } from './policy-settings.js';
+import type { UploadKind } from './uploads.js';
 
 /**
  * A human task: one person asked to decide one step of a purchase from an e-mailed link
@@ -8,7 +9,7 @@ import type { ApprovalLevel } from './policy-settings.js';
 
 /**
  * Every decision a human task can record. Which of them a task of a given purpose accepts is
- * the use case's rule (an approval takes APPROVE / REJECT, a countersignature COUNTERSIGN /
+ * DECISIONS_BY_PURPOSE (an approval takes APPROVE / REJECT, a countersignature COUNTERSIGN /
  * REFUSE, ...); the repository records whichever it is given.
  */
 export const DECISIONS = [
@@ -57,6 +58,43 @@ export const TASK_PURPOSES = [
   'EVALUATION',
 ] as const;
 export type TaskPurpose = (typeof TASK_PURPOSES)[number];
+
+/** The decisions each purpose's page offers; a purpose not listed has no page here yet. */
+export const DECISIONS_BY_PURPOSE = {
+  APPROVAL: ['APPROVE', 'REJECT'],
+  COUNTERSIGN: ['COUNTERSIGN', 'REFUSE'],
+  PAYMENT_CONFIRMATION: ['CONFIRM'],
+  MIDTERM_REVIEW: ['PASS', 'RECTIFY', 'TERMINATE'],
+  LATE_REPORT: ['EXTEND', 'TERMINATE'],
+  EVALUATION: ['SUBMIT'],
+} as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
+
+/** A purpose whose task is decided from its e-mailed link. */
+export type LinkPurpose = keyof typeof DECISIONS_BY_PURPOSE;
+
+export function isLinkPurpose(purpose: TaskPurpose): purpose is LinkPurpose {
+  return Object.hasOwn(DECISIONS_BY_PURPOSE, purpose);
+}
+
+/** Decisions that mean nothing without a reason: the officer or the NGO must be told why. */
+export const REASONED_DECISIONS = [
+  'REJECT',
+  'REFUSE',
+  'RECTIFY',
+  'TERMINATE',
+] as const satisfies readonly Decision[];
+export type ReasonedDecision = (typeof REASONED_DECISIONS)[number];
+
+export function needsReason(decision: Decision): decision is ReasonedDecision {
+  return (REASONED_DECISIONS as readonly Decision[]).includes(decision);
+}
+
+/** The uploads each review task is about; its page links the newest accepted one of each kind. */
+export const REVIEWED_UPLOAD_KINDS = {
+  COUNTERSIGN: ['SIGNED_CONTRACT'],
+  MIDTERM_REVIEW: ['MIDTERM_REPORT'],
+  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
+} as const satisfies Partial<Record<TaskPurpose, readonly UploadKind[]>>;
 
 export interface HumanTask {
   /** Random, >= 128 bits, base64url; the only identifier that leaves the server. */

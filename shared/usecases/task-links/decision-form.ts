@@ -1,0 +1,107 @@
+import type { BilingualText } from '../../domain/bilingual.js';
+import { gradeFor, scoreEvaluation } from '../../domain/evaluation.js';
+import {
+  DEFAULT_GRADE_BANDS,
+  DEFAULT_RUBRIC,
+  type EvaluationCriterion,
+} from '../../domain/lifecycle-settings.js';
+import {
+  DECISIONS_BY_PURPOSE,
+  type Decision,
+  type HumanTask,
+  type LinkPurpose,
+  needsReason,
+} from '../../domain/tasks.js';
+import { BAD_REQUEST_MESSAGES } from '../../presentation/pages/status-pages.js';
+import {
+  COMMENT_MAX_LENGTH,
+  PAYMENT_REFERENCE_PATTERN,
+  rectificationAllowed,
+} from '../../presentation/pages/task-pages.js';
+import {
+  COMMENT_MISSING_MESSAGES,
+  INVALID_DECISION_MESSAGES,
+  invalidScore,
+  noRectificationLeft,
+  TASK_FORM_MESSAGES,
+  unknownCriterion,
+} from '../../presentation/task-form-messages.js';
+import type { TaskLinkDeps } from './task-link-deps.js';
+
+/** A task page's POSTed form, as typed. */
+export interface DecisionForm {
+  nonce?: string;
+  decision?: string;
+  comment?: string;
+  /** PAYMENT_CONFIRMATION: the bank transaction reference. */
+  reference?: string;
+  /** EVALUATION: DECLARE_VALUE when the declaration of independence was ticked. */
+  declare?: string;
+  /** EVALUATION: the submitted scores by criterion (the `score_<CRITERION>` fields, prefix removed). */
+  scores?: Record<string, string>;
+}
+
+/** A form the purpose's rules accept, as it is recorded; or why it is refused (nothing is recorded). */
+export type CheckedForm =
+  | { ok: true; decision: Decision; comment: string; data?: Record<string, unknown> }
+  | { ok: false; refusal: BilingualText };
+
+type ScoringDeps = Pick<TaskLinkDeps, 'rubric' | 'bands'>;
+
+/** A score as typed: 0-100 with at most one decimal. */
+const SCORE_PATTERN = /^(?:100(?:\.0)?|\d{1,2}(?:\.\d)?)$/;
+
+/**
+ * An evaluation's SUBMIT: only after the declaration; one score per rubric criterion, none for
+ * anything else; the weighted total and its grade go with the decision.
+ */
+function checkEvaluation(deps: ScoringDeps, task: HumanTask, form: DecisionForm): CheckedForm {
+  if (task.declaredAt === undefined) return { ok: false, refusal: TASK_FORM_MESSAGES.DECLARATION_FIRST };
+  const rubric = deps.rubric ?? DEFAULT_RUBRIC;
+  const submitted = form.scores ?? {};
+  const inRubric = new Set<string>(rubric.map((line) => line.criterion));
+  const unknown = Object.keys(submitted).find((criterion) => !inRubric.has(criterion));
+  if (unknown !== undefined) return { ok: false, refusal: unknownCriterion(unknown) };
+  const scores: Partial<Record<EvaluationCriterion, number>> = {};
+  for (const { criterion } of rubric) {
+    const typed = Object.hasOwn(submitted, criterion) ? (submitted[criterion] ?? '').trim() : '';
+    if (!SCORE_PATTERN.test(typed)) return { ok: false, refusal: invalidScore(criterion) };
+    scores[criterion] = Number(typed);
+  }
+  // Every score is valid by now: scoreEvaluation can only refuse a rubric that is not (a settings bug).
+  const totalTenths = scoreEvaluation(scores, rubric);
+  const grade = gradeFor(totalTenths, deps.bands ?? DEFAULT_GRADE_BANDS);
+  return { ok: true, decision: 'SUBMIT', comment: '', data: { scores, totalTenths, grade } };
+}
+
+/**
+ * The purpose's rules for a POSTed form: which decisions, a RECTIFY only while a round is left,
+ * when a comment, and the reference of a CONFIRM.
+ */
+export function checkForm(
+  deps: ScoringDeps,
+  purpose: LinkPurpose,
+  task: HumanTask,
+  form: DecisionForm,
+): CheckedForm {
+  const allowed: readonly Decision[] = DECISIONS_BY_PURPOSE[purpose];
+  const decision = allowed.find((d) => d === form.decision);
+  if (!decision) return { ok: false, refusal: INVALID_DECISION_MESSAGES[purpose] };
+  if (decision === 'RECTIFY' && !rectificationAllowed(task.context))
+    return { ok: false, refusal: noRectificationLeft(task.context) };
+  const comment = (form.comment ?? '').trim();
+  if (comment.length > COMMENT_MAX_LENGTH)
+    return { ok: false, refusal: BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG };
+  if (needsReason(decision) && comment.length === 0)
+    return { ok: false, refusal: COMMENT_MISSING_MESSAGES[decision] };
+  if (decision === 'SUBMIT') {
+    const evaluation = checkEvaluation(deps, task, form);
+    return evaluation.ok ? { ...evaluation, comment } : evaluation;
+  }
+  if (decision !== 'CONFIRM') return { ok: true, decision, comment };
+  const reference = (form.reference ?? '').trim();
+  if (reference.length === 0) return { ok: false, refusal: TASK_FORM_MESSAGES.REFERENCE_REQUIRED };
+  if (!PAYMENT_REFERENCE_PATTERN.test(reference))
+    return { ok: false, refusal: TASK_FORM_MESSAGES.REFERENCE_INVALID };
+  return { ok: true, decision, comment, data: { reference } };
+}

@@ -1,0 +1,50 @@
+import type { HumanTask } from '../../domain/tasks.js';
+import type { TaskLinkDeps } from './task-link-deps.js';
+
+type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'now' | 'log'>;
+
+export class TaskContextError extends Error {
+  override name = 'TaskContextError';
+}
+
+/** The tranche a payment confirmation task is about; a task that names none is a bug upstream. */
+export function trancheOf(task: HumanTask): number {
+  const tranche = Number(task.context?.tranche);
+  if (!Number.isSafeInteger(tranche) || tranche < 1)
+    throw new TaskContextError(
+      `payment confirmation task of ${task.purchaseId} has no tranche in its context`,
+    );
+  return tranche;
+}
+
+/**
+ * Records a confirmed payment on the tranche's payment step. Idempotent: a repeat finds it
+ * CONFIRMED. Called after the decision is recorded, so a crash in between is completed by
+ * the next POST (ALREADY_DECIDED).
+ */
+export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
+  const reference = task.decision?.data?.reference;
+  if (task.decision?.decision !== 'CONFIRM' || typeof reference !== 'string') return;
+  const tranche = trancheOf(task);
+  const result = await deps.payments.confirmPayment({
+    purchaseId: task.purchaseId,
+    tranche,
+    by: task.assignee.email,
+    reference,
+    now: deps.now(),
+  });
+  if (result.outcome === 'NOT_PAYABLE') {
+    deps.log?.('payment confirmed on a tranche that is not payable', {
+      purchaseId: task.purchaseId,
+      tranche,
+      status: result.payment?.status,
+    });
+  }
+}
+
+/** On a repeat POST or a later visit: completes the payment step only when the first POST did not get to it. */
+export async function completePayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
+  const payments = await deps.payments.listPayments(task.purchaseId);
+  const tranche = trancheOf(task);
+  if (payments.find((p) => p.tranche === tranche)?.status === 'NOTIFIED') await confirmPayment(deps, task);
+}

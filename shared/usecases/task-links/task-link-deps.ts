@@ -1,0 +1,36 @@
+import type { GradeBands, RubricLine } from '../../domain/lifecycle-settings.js';
+import type { Now } from '../../ports/clock.js';
+import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../../ports/repositories.js';
+import type { TaskCallbacks } from '../../ports/workflow.js';
+import type { DocumentUrls } from './task-documents.js';
+
+/**
+ * The e-mailed task link. GET and HEAD only ever render; the decision is a POST that
+ * carries the page's nonce. The signature is checked before anything is read, so a forged
+ * link learns nothing about which task ids exist.
+ */
+export interface TaskLinkDeps {
+  tasks: TaskRepository;
+  purchases: PurchaseRepository;
+  payments: PaymentRepository;
+  callbacks: TaskCallbacks;
+  linkKey: () => Promise<Buffer>;
+  now: Now;
+  /**
+   * Short-lived links to the uploads a review task is about (REVIEWED_UPLOAD_KINDS, see
+   * reviewedUploadLinks); without it the page has none. Never asked for an evaluation whose
+   * agency has not declared independence.
+   */
+  documentUrls?: DocumentUrls;
+  /**
+   * The evaluation rubric the agency scores on.
+   * @default DEFAULT_RUBRIC
+   */
+  rubric?: readonly RubricLine[];
+  /**
+   * The grade bands a submitted total is graded by.
+   * @default DEFAULT_GRADE_BANDS
+   */
+  bands?: GradeBands;
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}

@@ -1,0 +1,76 @@
+import { DEFAULT_RUBRIC } from '../../domain/lifecycle-settings.js';
+import type { PurchaseRecord } from '../../domain/purchase.js';
+import type { HumanTask } from '../../domain/tasks.js';
+import type { HtmlPage } from '../../presentation/pages/layout.js';
+import { notFoundPage } from '../../presentation/pages/status-pages.js';
+import {
+  confirmationPage,
+  confirmationPageModel,
+  countersignPage,
+  countersignPageModel,
+  decidedPage,
+  decidedPageModel,
+  evaluationPage,
+  evaluationPageModel,
+  lateReportPage,
+  lateReportPageModel,
+  midtermReviewPage,
+  midtermReviewPageModel,
+  paymentConfirmationPage,
+  paymentConfirmationPageModel,
+} from '../../presentation/pages/task-pages.js';
+import { reviewedDocument, reviewedDocuments } from './task-documents.js';
+import type { TaskLinkDeps } from './task-link-deps.js';
+
+/** What was decided on a task: just recorded by this POST, or found recorded already. */
+export async function decidedView(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  variant: 'RECORDED' | 'ALREADY_DECIDED',
+): Promise<HtmlPage> {
+  const purchase = await deps.purchases.getPurchase(task.purchaseId);
+  if (!task.decision) throw new Error(`task of ${task.purchaseId} is DECIDED without a decision`);
+  return decidedPage(
+    decidedPageModel({
+      variant,
+      title: purchase?.proposal.title ?? task.purchaseId,
+      purpose: task.purpose,
+      ...(task.level === undefined ? {} : { level: task.level }),
+      decision: task.decision,
+    }),
+  );
+}
+
+/** The page of a task still to be decided, by its purpose, with the documents it reviews. */
+export async function pendingPage(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  purchase: PurchaseRecord,
+): Promise<HtmlPage> {
+  const { purchaseId, proposal } = purchase;
+  switch (task.purpose) {
+    case 'APPROVAL': {
+      const { level } = task;
+      if (level === undefined) return notFoundPage();
+      return confirmationPage(confirmationPageModel({ purchaseId, proposal, task: { ...task, level } }));
+    }
+    case 'COUNTERSIGN': {
+      const documentUrl = await reviewedDocument(deps.documentUrls, task, 'SIGNED_CONTRACT');
+      return countersignPage(countersignPageModel({ purchaseId, proposal, task, documentUrl }));
+    }
+    case 'PAYMENT_CONFIRMATION':
+      return paymentConfirmationPage(paymentConfirmationPageModel({ purchaseId, proposal, task }));
+    case 'MIDTERM_REVIEW': {
+      const documentUrl = await reviewedDocument(deps.documentUrls, task, 'MIDTERM_REPORT');
+      return midtermReviewPage(midtermReviewPageModel({ purchaseId, proposal, task, documentUrl }));
+    }
+    case 'LATE_REPORT':
+      return lateReportPage(lateReportPageModel({ purchaseId, proposal, task, now: deps.now() }));
+    case 'EVALUATION': {
+      // The reports are presigned only for an agency that has declared its independence.
+      const documents = task.declaredAt === undefined ? [] : await reviewedDocuments(deps.documentUrls, task);
+      const rubric = deps.rubric ?? DEFAULT_RUBRIC;
+      return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, documents }));
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HumanTask } from '../../../../shared/domain/tasks.js';
+import type { DecisionForm } from '../../../../shared/usecases/task-links/decision-form.js';
+import {
+  CONTRACTING_ID,
+  deps,
+  expectStatus,
+  fakes,
+  post,
+  seedContracting,
+  show,
+  useTaskLinkFixture,
+} from './task-link-fixture.js';
+
+useTaskLinkFixture();
+
+const FINANCE = { name: '陈会计', email: 'finance@civil-affairs.example.gov.cn', role: 'FINANCE_SECTION' };
+
+async function openPaymentConfirmation(): Promise<HumanTask> {
+  const { task: confirm } = await fakes.tasks.openTask({
+    purchaseId: CONTRACTING_ID,
+    stepKey: 'PAYMENT:1',
+    purpose: 'PAYMENT_CONFIRMATION',
+    level: 'FINANCE_SECTION',
+    attempt: 'FIRST',
+    assignee: FINANCE,
+    context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: 4_320_000, dueDate: '2026-04-01' },
+    expiresAt: '2026-04-15T08:00:00.000Z',
+    now: fakes.clock.now(),
+  });
+  await fakes.payments.openPayment(
+    {
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 4_320_000,
+      dueDate: '2026-04-01',
+      notifiedAt: fakes.clock.now(),
+      confirmTaskId: confirm.taskId,
+    },
+    fakes.clock.now(),
+  );
+  return confirm;
+}
+
+describe('payment confirmation links', () => {
+  let confirm: HumanTask;
+  const postTo = (form: DecisionForm) => post(form, confirm.taskId);
+
+  beforeEach(async () => {
+    seedContracting();
+    confirm = await openPaymentConfirmation();
+  });
+
+  it('GET shows the tranche, amount and due date with the reference input', async () => {
+    const page = await show(confirm.taskId);
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('第 1 笔 Tranche 1');
+    expect(page.html).toContain('¥43,200.00');
+    expect(page.html).toContain('2026-04-01');
+    expect(page.html).toContain('name="reference"');
+  });
+
+  it('accepts only CONFIRM', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    for (const decision of ['APPROVE', 'REJECT', 'REFUSE', 'COUNTERSIGN', undefined]) {
+      const page = await postTo({ nonce: confirm.nonce, decision, reference: 'TX-0001' });
+      expectStatus(page, 400);
+      expect(page.html).toContain('Confirm payment made button');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('a missing or malformed reference answers 400 naming the field, and nothing is recorded', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+    for (const reference of [
+      undefined,
+      '',
+      '   ',
+      'abc',
+      'x'.repeat(65),
+      'TX 0001',
+      '流水号0001',
+      'TX;0001',
+    ]) {
+      const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference });
+      expectStatus(page, 400);
+      expect(page.html).toContain('reference');
+      expect(page.html).toContain('银行交易流水号');
+    }
+    expect(decide).not.toHaveBeenCalled();
+    expect(confirmPayment).not.toHaveBeenCalled();
+  });
+
+  it('a confirmation records the reference on the decision and confirms the payment once, even on a double POST', async () => {
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+
+    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: ' BOC-2026/03_0042 ' });
+    const second = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'OTHER-9999' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Your decision has been recorded');
+    expect(page.html).toContain('BOC-2026/03_0042');
+    expectStatus(second, 410);
+    expect(second.html).toContain('already decided by');
+    expect(second.html).toContain('BOC-2026/03_0042');
+    expect(second.html).not.toContain('OTHER-9999');
+    expect(confirmPayment).toHaveBeenCalledTimes(1);
+    expect(confirmPayment).toHaveBeenCalledWith({
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      by: FINANCE.email,
+      reference: 'BOC-2026/03_0042',
+      now: '2026-03-02T08:00:00.000Z',
+    });
+    expect(fakes.tasks.stored(confirm.taskId).decision?.data).toEqual({ reference: 'BOC-2026/03_0042' });
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      confirmedBy: FINANCE.email,
+      reference: 'BOC-2026/03_0042',
+    });
+    // Nobody waits on a payment confirmation: nothing is sent to Step Functions.
+    expect(fakes.callbacks.succeeded).toEqual([]);
+  });
+
+  it('a confirmation recorded whose payment step was missed (a crash) is completed by the next POST', async () => {
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+    confirmPayment.mockRejectedValueOnce(new Error('connection reset'));
+    await expect(postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' })).rejects.toThrow(
+      'connection reset',
+    );
+    expect(fakes.tasks.stored(confirm.taskId).status).toBe('DECIDED');
+
+    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0002' });
+
+    expectStatus(page, 410);
+    expect(confirmPayment).toHaveBeenCalledTimes(2);
+    expect(confirmPayment).toHaveBeenLastCalledWith(
+      expect.objectContaining({ tranche: 1, reference: 'TX-0001' }),
+    );
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.status).toBe('CONFIRMED');
+  });
+
+  it('a confirmation recorded whose payment step was missed is completed when the link is opened again', async () => {
+    const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
+    confirmPayment.mockRejectedValueOnce(new Error('connection reset'));
+    await expect(postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' })).rejects.toThrow(
+      'connection reset',
+    );
+
+    const page = await show(confirm.taskId);
+    const again = await show(confirm.taskId);
+
+    expectStatus(page, 410);
+    expect(page.html).not.toContain('name="nonce"');
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      reference: 'TX-0001',
+    });
+    // Once completed, a later visit finds nothing left to do.
+    expectStatus(again, 410);
+    expect(confirmPayment).toHaveBeenCalledTimes(2);
+  });
+
+  it('a confirmation of a tranche no longer payable is recorded and logged, not refused', async () => {
+    await fakes.payments.closePayment({
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 4_320_000,
+      status: 'CANCELLED',
+      reason: 'terminated',
+      now: fakes.clock.now(),
+    });
+
+    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' });
+
+    expectStatus(page, 200);
+    expect(deps.log).toHaveBeenCalledWith(expect.stringContaining('not payable'), {
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      status: 'CANCELLED',
+    });
+  });
+});

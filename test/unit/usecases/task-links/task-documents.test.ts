@@ -1,0 +1,122 @@
+import { describe, expect, it, vi } from 'vitest';
+import { REVIEWED_UPLOAD_KINDS } from '../../../../shared/domain/tasks.js';
+import {
+  DOCUMENT_LINK_SECONDS,
+  reviewedUploadLinks,
+} from '../../../../shared/usecases/task-links/task-documents.js';
+import {
+  CONTRACTING_ID,
+  fakes,
+  MIDTERM_ID,
+  openCountersign,
+  openLateReport,
+  openMidtermReview,
+  seedContracting,
+  seedMidterm,
+  useTaskLinkFixture,
+} from './task-link-fixture.js';
+
+useTaskLinkFixture();
+
+describe('reviewedUploadLinks', () => {
+  const presignGet = vi.fn(
+    async (key: string, seconds: number) => `https://s3.example/${key}?expires=${seconds}`,
+  );
+
+  const upload = (
+    purchaseId: string,
+    uploadId: string,
+    at: string,
+    status: 'ACCEPTED' | 'REJECTED',
+    kind: 'SIGNED_CONTRACT' | 'MIDTERM_REPORT' | 'EVIDENCE',
+  ) =>
+    fakes.deliverables.recordDeliverable(
+      {
+        purchaseId,
+        uploadId,
+        kind,
+        key: `uploads/${purchaseId}/${kind}/${uploadId}/file.pdf`,
+        fileName: 'file.pdf',
+        size: 1000,
+        sha256: 'a'.repeat(64),
+        uploadedBy: 'ngo:52350200MJ0000000X',
+        uploadedAt: at,
+        eTag: '"e"',
+        status,
+        reasons: [],
+      },
+      at,
+    );
+
+  it('reviews the signed contract on a countersignature, the mid-term report on a mid-term review, both reports on an evaluation', () => {
+    expect(REVIEWED_UPLOAD_KINDS).toEqual({
+      COUNTERSIGN: ['SIGNED_CONTRACT'],
+      MIDTERM_REVIEW: ['MIDTERM_REPORT'],
+      EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
+    });
+  });
+
+  it('presigns the latest accepted signed contract for a countersignature, and none when there is none', async () => {
+    seedContracting();
+    const countersign = await openCountersign();
+    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
+
+    expect(await link(countersign)).toEqual([]);
+
+    await upload(CONTRACTING_ID, 'first-upload-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
+    await upload(
+      CONTRACTING_ID,
+      'second-upload-2',
+      '2026-03-01T02:00:00.000Z',
+      'ACCEPTED',
+      'SIGNED_CONTRACT',
+    );
+    await upload(
+      CONTRACTING_ID,
+      'third-upload-33',
+      '2026-03-01T03:00:00.000Z',
+      'REJECTED',
+      'SIGNED_CONTRACT',
+    );
+    await upload(CONTRACTING_ID, 'report-upload-4', '2026-03-01T04:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+
+    expect(await link(countersign)).toEqual([
+      {
+        kind: 'SIGNED_CONTRACT',
+        url: `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+      },
+    ]);
+    expect(DOCUMENT_LINK_SECONDS).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('presigns the latest accepted mid-term report for a mid-term review, never the signed contract or evidence', async () => {
+    seedMidterm();
+    const review = await openMidtermReview();
+    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
+
+    await upload(MIDTERM_ID, 'contract-upload', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
+    expect(await link(review)).toEqual([]);
+
+    await upload(MIDTERM_ID, 'report-round-1', '2026-03-01T02:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'report-round-2', '2026-03-01T03:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'report-refused', '2026-03-01T04:00:00.000Z', 'REJECTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'evidence-upload', '2026-03-01T05:00:00.000Z', 'ACCEPTED', 'EVIDENCE');
+
+    expect(await link(review)).toEqual([
+      {
+        kind: 'MIDTERM_REPORT',
+        url: `https://s3.example/uploads/${MIDTERM_ID}/MIDTERM_REPORT/report-round-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+      },
+    ]);
+  });
+
+  it('links nothing, without reading the deliverables, for a purpose that reviews no upload', async () => {
+    seedMidterm();
+    const lateTask = await openLateReport();
+    const listDeliverables = vi.spyOn(fakes.deliverables, 'listDeliverables');
+    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
+
+    expect(await link(lateTask)).toEqual([]);
+    expect(listDeliverables).not.toHaveBeenCalled();
+  });
+});
