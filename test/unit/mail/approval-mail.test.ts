@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
 import {
@@ -15,24 +16,8 @@ const FAKE_NONCE = 'nOnCe-4f8c2e7a9b1d3f5e';
 const LINK =
   'https://approve.example.gov.cn/tasks/AbCdEfGhIjKlMnOpQrSt_-12?sig=q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c';
 
-const proposal: Proposal = {
-  title: '思明区居家养老上门服务项目',
-  serviceArea: 'ELDERLY_CARE',
-  serviceItem: 'ELDER-HOME-CARE',
-  district: '思明区 Siming',
-  purchasingUnit: '厦门市民政局养老服务处',
-  ngo: { name: '厦门市爱心养老服务中心', creditCode: '52350200MJ0000000X', contactEmail: 'ngo@example.org' },
-  term: { start: '2026-04-01', end: '2027-03-31' },
-  procurementMethod: 'COMPETITIVE_CONSULTATION',
-  totalFen: 35_000_000,
-  budgetLines: [{ item: '人员经费', amountFen: 35_000_000 }],
-  staffPlan: [
-    { role: '护理员', headcount: 3, monthlySalaryFen: 1_000_000, monthlySocialWelfareFen: 200_000 },
-  ],
-  trancheSchedule: [{ milestone: 'CONTRACT_SIGNED', percent: 100 }],
-  deliverables: [{ kind: 'FINAL_REPORT', dueDate: '2027-03-15', description: 'final report' }],
-  budgetLineRef: '2026-MZ-ELDER-01',
-};
+// The sample's facts, with a district written in two languages as some units do.
+const proposal = sampleProposal({ district: '思明区 Siming' });
 
 const task = {
   taskId: 'AbCdEfGhIjKlMnOpQrSt_-12',
@@ -74,13 +59,13 @@ describe('renderApprovalMail (approval request)', () => {
     const mail = firstMail();
 
     for (const part of [mail.html, mail.text]) {
-      expect(part).toContain('思明区居家养老上门服务项目');
+      expect(part).toContain(proposal.title);
       expect(part).toContain('p-2026-0001');
-      expect(part).toContain('厦门市爱心养老服务中心');
-      expect(part).toContain('52350200MJ0000000X');
-      expect(part).toContain('¥350,000.00');
-      expect(part).toContain('2026-04-01');
-      expect(part).toContain('2027-03-31');
+      expect(part).toContain(proposal.ngo.name);
+      expect(part).toContain(proposal.ngo.creditCode);
+      expect(part).toContain('¥480,000.00');
+      expect(part).toContain('2026-01-01');
+      expect(part).toContain('2026-12-31');
       expect(part).toContain('养老服务 Elderly care');
       expect(part).toContain('思明区 Siming');
       expect(part).toContain('科长 Section chief');
@@ -99,7 +84,7 @@ describe('renderApprovalMail (approval request)', () => {
       expect(en).toBeGreaterThan(zh);
     }
     expect(mail.html).toContain('<html lang="zh-CN">');
-    expect(mail.subject).toBe('【请审批 Approval request】思明区居家养老上门服务项目');
+    expect(mail.subject).toBe(`【请审批 Approval request】${proposal.title}`);
   });
 
   it('carries exactly one link: once in the text and once as the only href in the HTML', () => {

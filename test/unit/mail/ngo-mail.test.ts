@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Proposal } from '../../../shared/domain/proposal.js';
+import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { UnsafeLinkError } from '../../../shared/presentation/mail/layout.js';
 import {
   renderUploadOverdueMail,
@@ -11,22 +11,7 @@ const ESCAPED_SCRIPT = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;';
 const LINK =
   'https://purchases.example.gov.cn/ngo/PUR-2026-ABCDEFGHJKMNPQRS?exp=1780000000&sig=q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6';
 
-const proposal: Proposal = {
-  title: '思明区居家养老上门服务项目',
-  serviceArea: 'ELDERLY_CARE',
-  serviceItem: 'ELDER-HOME-CARE',
-  district: '思明区',
-  purchasingUnit: '厦门市民政局养老服务处',
-  ngo: { name: '厦门市爱心养老服务中心', creditCode: '52350200MJ0000000X', contactEmail: 'ngo@example.org' },
-  term: { start: '2026-04-01', end: '2027-03-31' },
-  procurementMethod: 'COMPETITIVE_CONSULTATION',
-  totalFen: 35_000_000,
-  budgetLines: [{ item: '人员经费', amountFen: 35_000_000 }],
-  staffPlan: [],
-  trancheSchedule: [{ milestone: 'CONTRACT_SIGNED', percent: 100 }],
-  deliverables: [{ kind: 'FINAL_REPORT', dueDate: '2027-03-15', description: 'final report' }],
-  budgetLineRef: '2026-MZ-ELDER-01',
-};
+const proposal = sampleProposal();
 
 const base = {
   purchaseId: 'PUR-2026-ABCDEFGHJKMNPQRS',
@@ -47,11 +32,9 @@ describe('renderUploadRequestMail', () => {
   it('asks the NGO, Chinese first, to upload the kind through its page by the due date', () => {
     const mail = request();
 
-    expect(mail.subject).toBe(
-      '【请上传已签署合同 Please upload: signed contract】思明区居家养老上门服务项目',
-    );
+    expect(mail.subject).toBe(`【请上传已签署合同 Please upload: signed contract】${proposal.title}`);
     for (const part of [mail.html, mail.text]) {
-      expect(part).toContain('厦门市爱心养老服务中心');
+      expect(part).toContain(proposal.ngo.name);
       expect(part).toContain('PUR-2026-ABCDEFGHJKMNPQRS');
       expect(part).toContain('已签署合同 Signed contract');
       expect(part).toContain('2026-04-15');
@@ -150,10 +133,10 @@ describe('renderUploadOverdueMail', () => {
   it('tells the purchasing officer which NGO has not uploaded what, by which date, with no link', () => {
     const mail = overdue();
 
-    expect(mail.subject).toBe('【逾期未交：已签署合同 Overdue: signed contract】思明区居家养老上门服务项目');
+    expect(mail.subject).toBe(`【逾期未交：已签署合同 Overdue: signed contract】${proposal.title}`);
     for (const part of [mail.html, mail.text]) {
       expect(part).toContain(
-        '厦门市爱心养老服务中心尚未上传您登记的以下项目的已签署合同（截止日期 2026-04-15）',
+        `${proposal.ngo.name}尚未上传您登记的以下项目的已签署合同（截止日期 2026-04-15）`,
       );
       expect(part).toContain('has not uploaded the signed contract of the purchase you registered');
       expect(part).toContain('PUR-2026-ABCDEFGHJKMNPQRS');

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { sampleProposal, smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { Outcome } from '../../../shared/domain/purchase.js';
 import { outcomeMailModel, renderOutcomeMail } from '../../../shared/presentation/mail/outcome-mail.js';
 
-const proposal: Proposal = {
-  title: '湖里区未成年人关爱保护项目',
-  serviceArea: 'MINOR_PROTECTION',
-  serviceItem: 'MINOR-CARE',
-  district: '湖里区',
-  purchasingUnit: '厦门市民政局儿童福利处',
-  ngo: {
-    name: '厦门市童心社会工作服务中心',
-    creditCode: '52350206MJ0000001Y',
-    contactEmail: 'ngo@example.org',
-  },
-  term: { start: '2026-05-01', end: '2027-04-30' },
-  procurementMethod: 'INQUIRY',
-  totalFen: 123_456_78,
-  budgetLines: [{ item: '活动经费', amountFen: 123_456_78 }],
-  staffPlan: [],
-  trancheSchedule: [{ milestone: 'CONTRACT_SIGNED', percent: 100 }],
-  deliverables: [{ kind: 'FINAL_REPORT', dueDate: '2027-04-15', description: 'final report' }],
-  budgetLineRef: '2026-MZ-MINOR-01',
-};
+// An amount with fen, to see it printed to the fen.
+const proposal = sampleProposal({ ...smallMinorProtectionProposal(), totalFen: 123_456_78 });
 
 function render(outcome: Outcome, extra: { proposal?: Proposal } = {}) {
   return renderOutcomeMail(
@@ -53,7 +36,7 @@ describe('renderOutcomeMail', () => {
   it('tells the purchasing officer the purchase was approved, by whom and when, with the facts', () => {
     const mail = render(approved);
 
-    expect(mail.subject).toBe('【已批准 Approved】湖里区未成年人关爱保护项目');
+    expect(mail.subject).toBe(`【已批准 Approved】${proposal.title}`);
     for (const part of [mail.html, mail.text]) {
       expect(part).toContain('已通过审批');
       expect(part).toContain('has been approved');
@@ -61,7 +44,7 @@ describe('renderOutcomeMail', () => {
       expect(part).toContain('2026-03-05 10:30 (UTC+8)');
       expect(part).toContain('¥123,456.78');
       expect(part).toContain('未成年人保护 Minor protection');
-      expect(part).toContain('52350206MJ0000001Y');
+      expect(part).toContain(proposal.ngo.creditCode);
       expect(part).toContain('p-2026-0042');
     }
   });
@@ -69,7 +52,7 @@ describe('renderOutcomeMail', () => {
   it('gives the reason of a rejection, Chinese before English', () => {
     const mail = render(rejected);
 
-    expect(mail.subject).toBe('【已驳回 Rejected】湖里区未成年人关爱保护项目');
+    expect(mail.subject).toBe(`【已驳回 Rejected】${proposal.title}`);
     expect(mail.text).toContain('驳回理由 Reason: 预算说明不充分 Budget not justified');
     expect(mail.text.indexOf('已被驳回')).toBeLessThan(mail.text.indexOf('has been rejected'));
     expect(mail.html).toContain('预算说明不充分 Budget not justified');
