@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/users.js';
 import { keys } from '../../shared/adapters/dynamodb/table-design.js';
-import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { formatYuan } from '../../shared/domain/money.js';
-import { defaultSettings, withBudgetLine } from '../support/journey.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
+import { defaultSettings } from '../support/journey.js';
 import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
 import { recordCase } from './case.js';
 
@@ -21,16 +21,33 @@ const RACERS = 50;
 const FITS = 10;
 const OFFICER_EMAIL = 'race.officer@civil-affairs.example.gov.cn';
 
-const proposal = smallMinorProtectionProposalToday();
-const lineId = proposal.budgetLineRef;
-const lineTotalFen = FITS * proposal.totalFen;
+const settings = defaultSettings();
+const sample = smallMinorProtectionProposalToday();
+const lineId = sample.budgetLineRef;
+const lineTotalFen = settings.policy.budgetLines.find((line) => line.lineId === lineId)?.totalFen ?? 0;
 
-/** The default settings with the proposal's line (its year and service area) cut to fit exactly ten. */
-function raceSettings(): DeploymentSettings {
-  return withBudgetLine(defaultSettings(), proposal, lineTotalFen, 'Budget race: fits exactly ten proposals');
+/**
+ * The configured line (the default app: no assembly of its own) is raced by proposals of a
+ * tenth of it each: the small sample with the difference added to its activities budget, which
+ * keeps every policy rule (the submissions would be refused otherwise, failing the case).
+ */
+function tenthOfTheLine(): Proposal {
+  const extraFen = lineTotalFen / FITS - sample.totalFen;
+  if (!Number.isSafeInteger(extraFen) || extraFen < 0) {
+    throw new Error(
+      `line ${lineId} (${lineTotalFen} fen) is not ten times a proposal of at least the sample`,
+    );
+  }
+  return {
+    ...sample,
+    totalFen: sample.totalFen + extraFen,
+    budgetLines: sample.budgetLines.map((line, i) =>
+      i === 1 ? { ...line, amountFen: line.amountFen + extraFen } : line,
+    ),
+  };
 }
 
-const settings = raceSettings();
+const proposal = tenthOfTheLine();
 const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
 
 let app: LocalAppUnderTest;
@@ -38,7 +55,7 @@ let db: DynamoDBDocumentClient;
 let officer: string;
 
 beforeAll(async () => {
-  app = await startLocalApp({ settings });
+  app = await startLocalApp();
   officer = await app.users.devToken('officer-race', ['staff'], OFFICER_EMAIL);
   db = localDocumentClient(app.runtime.urls.dynamodb);
 }, 180_000);

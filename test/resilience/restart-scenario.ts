@@ -117,21 +117,28 @@ export function restartSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
 
-/** The default settings with the sample's budget line large enough for `purchases` of it (and two spare). */
+/**
+ * Settings whose budget line for the sample holds `purchases` of it (and two spare): the
+ * configured settings when their line is large enough (the default app, already built), else
+ * those with the line enlarged (an assembly of its own).
+ */
 export function settingsFor(
   purchases: number,
   proposal: () => Proposal = RESTART_SAMPLES.large,
 ): DeploymentSettings {
   const sample = proposal();
-  return withBudgetLine(defaultSettings(), sample, (purchases + 2) * sample.totalFen, 'Restart run');
+  const settings = defaultSettings();
+  const needed = (purchases + 2) * sample.totalFen;
+  const line = settings.policy.budgetLines.find((l) => l.lineId === sample.budgetLineRef);
+  if (line && line.totalFen >= needed) return settings;
+  return withBudgetLine(settings, sample, needed, 'Restart run');
 }
 
 export async function runRestartScenario(options: RestartScenarioOptions): Promise<RestartScenarioResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const random = seededRandom(options.seed);
   const proposal = RESTART_SAMPLES[options.sample ?? 'large'];
-  // One budget for the quick and the full run, so both use the same cached assembly.
-  const settings = settingsFor(Math.max(options.purchases, 20), proposal);
+  const settings = settingsFor(options.purchases, proposal);
   const work = mkdtempSync(join(tmpdir(), 'ngo-restart-'));
   const assemblyDir = cachedAssembly(settings);
   const dataDir = join(work, 'data');

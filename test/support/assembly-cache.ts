@@ -10,20 +10,24 @@ import {
   statSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DEFAULT_SETTINGS_FILE } from '../../infra/build-app.js';
 import { repoRoot } from '../../infra/paths.js';
+import { loadSettings } from '../../infra/settings.js';
 import { synthesizeApp } from '../../infra/synth.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
+import { synthesizeFixtureApp } from '../fixtures/local-app/app.js';
 
 /**
- * Synthesized cloud assemblies shared by the test files that run the app: bundling two dozen
+ * Synthesized cloud assemblies shared by the test files that run an app: bundling two dozen
  * functions costs each file seconds (minutes on a busy machine), and the result depends only on
  * the sources and the settings. An assembly is kept under `test-results/assemblies/<hash>`,
- * where the hash covers every source file the app is built from and the settings; a change to
- * either makes a new one. Files racing to build the same one each build it and the first
- * rename wins, so nobody reads a half-written assembly.
+ * where the hash covers every source file the app is built from and the settings in effect; a
+ * change to either makes a new one. Files racing to build the same one each build it and the
+ * first rename wins, so nobody reads a half-written assembly. The integration project builds
+ * the product's default one before its files start (assembly-global-setup.ts).
  */
 
-const SOURCE_FOLDERS = ['infra', 'functions', 'shared', 'workflows', 'config'];
+const SOURCE_FOLDERS = ['infra', 'functions', 'shared', 'workflows', 'config', 'test/fixtures'];
 const SOURCE_FILES = ['package-lock.json', 'cdk.json', 'tsconfig.json'];
 const CACHE_DIR = join(repoRoot, 'test-results', 'assemblies');
 const LOCAL_RUNTIME_DIR = join(repoRoot, 'infra', 'local');
@@ -38,11 +42,11 @@ function pruneOldAssemblies(): void {
   for (const old of finished.slice(KEEP)) rmSync(old.path, { recursive: true, force: true });
 }
 
-export function cachedAssembly(settings?: DeploymentSettings): string {
+function cached(variant: string, synthesize: (outdir: string) => void): string {
   const key = createHash('sha256');
   for (const file of sourceFiles())
     key.update(relative(repoRoot, file)).update('\0').update(readFileSync(file));
-  key.update(JSON.stringify(settings ?? null));
+  key.update(variant);
   const dir = join(CACHE_DIR, key.digest('hex').slice(0, 24));
   if (existsSync(join(dir, 'manifest.json'))) return dir;
 
@@ -50,7 +54,7 @@ export function cachedAssembly(settings?: DeploymentSettings): string {
   pruneOldAssemblies();
   const building = mkdtempSync(join(CACHE_DIR, 'building-'));
   try {
-    synthesizeApp(building, settings);
+    synthesize(building);
     renameSync(building, dir);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
@@ -58,6 +62,17 @@ export function cachedAssembly(settings?: DeploymentSettings): string {
     if (!existsSync(join(dir, 'manifest.json'))) throw error;
   }
   return dir;
+}
+
+/** The product's app with `settings` (config/settings.json when omitted): one assembly per settings in effect. */
+export function cachedAssembly(settings?: DeploymentSettings): string {
+  const effective = settings ?? loadSettings(DEFAULT_SETTINGS_FILE);
+  return cached(`product ${JSON.stringify(effective)}`, (outdir) => synthesizeApp(outdir, effective));
+}
+
+/** The local runtime's fixture app (test/fixtures/local-app). */
+export function cachedFixtureAssembly(): string {
+  return cached('fixture', (outdir) => synthesizeFixtureApp(outdir));
 }
 
 function sourceFiles(): string[] {

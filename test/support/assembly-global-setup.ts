@@ -1,9 +1,10 @@
-import { cachedAssembly } from './assembly-cache.js';
+import { cachedAssembly, cachedFixtureAssembly } from './assembly-cache.js';
 
 /**
- * Builds the app's assembly with the default settings before the integration files start, so
- * files running side by side do not each bundle the same two dozen functions.
+ * Builds the product's assembly (default settings) and the runtime's fixture app before the
+ * integration files start, so files running side by side do not each bundle the same functions.
  */
 export default function setup(): void {
   cachedAssembly();
+  cachedFixtureAssembly();
 }

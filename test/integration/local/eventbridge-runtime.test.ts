@@ -12,8 +12,8 @@ import {
   FIXTURE_PAYMENTS_EMAIL,
   FIXTURE_REPORT_PREFIX,
   FIXTURE_UPLOAD_PREFIX,
-  synthesizeFixtureApp,
 } from '../../fixtures/local-app/app.js';
+import { cachedFixtureAssembly } from '../../support/assembly-cache.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'local-runtime-eventbridge-'));
 let runtime: LocalRuntime | undefined;
@@ -68,7 +68,7 @@ async function mailbox(): Promise<StoredMail[]> {
 }
 
 beforeAll(async () => {
-  const assemblyDir = synthesizeFixtureApp(join(workDir, 'cdk.out'));
+  const assemblyDir = cachedFixtureAssembly();
   runtime = await startLocalRuntime({
     assemblyDir,
     dataDir: join(workDir, 'data'),

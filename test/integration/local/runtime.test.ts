@@ -5,11 +5,8 @@ import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
-import {
-  FIXTURE_AUDIENCE,
-  FIXTURE_FINANCE_EMAIL,
-  synthesizeFixtureApp,
-} from '../../fixtures/local-app/app.js';
+import { FIXTURE_AUDIENCE, FIXTURE_FINANCE_EMAIL } from '../../fixtures/local-app/app.js';
+import { cachedFixtureAssembly } from '../../support/assembly-cache.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'local-runtime-'));
 const dataDir = join(workDir, 'data');
@@ -51,7 +48,7 @@ const start = () =>
   });
 
 beforeAll(async () => {
-  assemblyDir = synthesizeFixtureApp(join(workDir, 'cdk.out'));
+  assemblyDir = cachedFixtureAssembly();
   runtime = await start();
 }, 90_000);
 

@@ -6,7 +6,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
-import { FIXTURE_UPLOAD_PREFIX, synthesizeFixtureApp } from '../../fixtures/local-app/app.js';
+import { FIXTURE_UPLOAD_PREFIX } from '../../fixtures/local-app/app.js';
+import { cachedFixtureAssembly } from '../../support/assembly-cache.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'local-runtime-s3-'));
 let runtime: LocalRuntime | undefined;
@@ -67,7 +68,7 @@ async function postForm(url: string, fields: Record<string, string>, file: Buffe
 }
 
 beforeAll(async () => {
-  const assemblyDir = synthesizeFixtureApp(join(workDir, 'cdk.out'));
+  const assemblyDir = cachedFixtureAssembly();
   runtime = await startLocalRuntime({
     assemblyDir,
     dataDir: join(workDir, 'data'),
