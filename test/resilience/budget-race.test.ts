@@ -6,8 +6,9 @@ import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/us
 import { keys } from '../../shared/adapters/dynamodb/table-design.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { formatYuan } from '../../shared/domain/money.js';
-import { defaultSettings, withBudgetLine } from '../support/journey.js';
+import { withBudgetLine } from '../support/journey.js';
 import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
 /**
@@ -27,7 +28,7 @@ const lineTotalFen = FITS * proposal.totalFen;
 
 /** The default settings with the proposal's line (its year and service area) cut to fit exactly ten. */
 function raceSettings(): DeploymentSettings {
-  return withBudgetLine(defaultSettings(), proposal, lineTotalFen, 'Budget race: fits exactly ten proposals');
+  return withBudgetLine(TEST_SETTINGS, proposal, lineTotalFen, 'Budget race: fits exactly ten proposals');
 }
 
 const settings = raceSettings();

@@ -8,12 +8,12 @@ import {
 } from '../../infra/local/samples/live-proposals.js';
 import type { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
 /**
@@ -23,7 +23,7 @@ import { recordCase } from './case.js';
  * state-machine time, which the clock runs in real time except while case 3 speeds it up.
  */
 
-const configured = loadSettings('config/settings.json');
+const configured = TEST_SETTINGS;
 /** Far longer than any case on the real clock; three seconds of real time on FAST_CLOCK. */
 const APPROVAL_TIMEOUT_SECONDS = 600;
 const settings: DeploymentSettings = {

@@ -19,7 +19,6 @@ import type { PaymentRecord } from '../../shared/domain/payment-records.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import { cachedAssembly } from '../support/assembly-cache.js';
 import {
-  defaultSettings,
   Inboxes,
   type JourneyContext,
   midtermDueSoon,
@@ -34,6 +33,7 @@ import {
   type RuntimeProcess,
   startRuntimeProcess,
 } from '../support/runtime-process.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 
 /**
  * Case 12 (restart): many purchases played at once over HTTP while the runtime process is killed
@@ -123,7 +123,7 @@ export function settingsFor(
   proposal: () => Proposal = RESTART_SAMPLES.large,
 ): DeploymentSettings {
   const sample = proposal();
-  return withBudgetLine(defaultSettings(), sample, (purchases + 2) * sample.totalFen, 'Restart run');
+  return withBudgetLine(TEST_SETTINGS, sample, (purchases + 2) * sample.totalFen, 'Restart run');
 }
 
 export async function runRestartScenario(options: RestartScenarioOptions): Promise<RestartScenarioResult> {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   InvalidEscalationStepError,
   InvalidTaskError,
@@ -9,14 +8,12 @@ import {
   TaskNotDecidedError,
   TaskNotFoundError,
 } from '../../shared/adapters/dynamodb/errors.js';
-import { parsePolicySettings } from '../../shared/config/settings.js';
 import type { AuditEntry, ChainVerification } from '../../shared/domain/audit.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../shared/domain/audit-chain.js';
 import type { BudgetLineRecord, ReserveResult } from '../../shared/domain/budget.js';
 import type { DeliverableRecord, UploadWait } from '../../shared/domain/deliverables.js';
 import { canTransition, IllegalTransitionError, isTerminal } from '../../shared/domain/lifecycle.js';
 import type { PaymentNotice, PaymentRecord } from '../../shared/domain/payment-records.js';
-import type { PolicySettings } from '../../shared/domain/policy-settings.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import type { PurchasePatch, PurchaseRecord } from '../../shared/domain/purchase.js';
 import type { HumanTask, PublicHumanTask, RecordedDecision, TaskAttempt } from '../../shared/domain/tasks.js';
@@ -735,17 +732,4 @@ export function purchaseRecord(
     auditHash: GENESIS_HASH,
     ...overrides,
   };
-}
-
-/** The policy part of config/settings.json, as the CDK app hands it to the functions. */
-export const POLICY_SETTINGS_JSON = JSON.stringify(
-  (
-    JSON.parse(readFileSync(new URL('../../config/settings.json', import.meta.url), 'utf8')) as {
-      policy: unknown;
-    }
-  ).policy,
-);
-
-export function testPolicySettings(): PolicySettings {
-  return parsePolicySettings(JSON.parse(POLICY_SETTINGS_JSON));
 }

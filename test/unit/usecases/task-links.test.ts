@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import type { HtmlPage } from '../../../shared/presentation/pages/layout.js';
@@ -17,18 +16,13 @@ import {
   showTask,
   type TaskLinkDeps,
 } from '../../../shared/usecases/task-links.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const TOKEN = 'sfn-task-token-AAAAsecretBBBB';
 let fakes: Fakes;
-let settings: PolicySettings;
+const settings = TEST_POLICY;
 let deps: TaskLinkDeps & { log: Mock<(message: string, detail?: Record<string, unknown>) => void> };
 let task: HumanTask;
 
@@ -46,7 +40,6 @@ function expectStatus(page: HtmlPage, statusCode: number): void {
 
 beforeEach(async () => {
   fakes = createFakes('2026-03-02T08:00:00.000Z');
-  settings = testPolicySettings();
   fakes.purchases.seed(
     purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
       stage: 'APPROVAL',
