@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import { createFakes } from '../../support/fakes.js';
+import { createFakes } from '../../support/fakes/index.js';
 
 /** The fakes other suites rely on keep the same promises as the table's repositories. */
 

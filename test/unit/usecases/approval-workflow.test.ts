@@ -19,7 +19,7 @@ import {
   type WorkflowDeps,
 } from '../../../shared/usecases/approval-workflow.js';
 import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
-import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

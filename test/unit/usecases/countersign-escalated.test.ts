@@ -9,7 +9,7 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import type { Decision } from '../../../shared/domain/tasks.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
 import { concludeContracting, issueContract, planContracting } from '../../../shared/usecases/contracting.js';
-import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

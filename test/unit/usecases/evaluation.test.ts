@@ -14,7 +14,7 @@ import {
   recordMissingFinalReport,
   requestEvaluation,
 } from '../../../shared/usecases/evaluation.js';
-import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-EVALUATIONAAAAAA';

@@ -3,7 +3,7 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import type { Decision } from '../../../shared/domain/tasks.js';
 import { type ContractingDeps, terminatePurchase } from '../../../shared/usecases/contracting.js';
 import { concludeMidterm, planMidterm } from '../../../shared/usecases/midterm.js';
-import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-MIDTERMAAAAAAAAA';

@@ -21,7 +21,7 @@ import {
   RecordingCallbacks,
   TEST_LINK_KEY,
   TestClock,
-} from '../../support/fakes.js';
+} from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 class FakeObjects implements ObjectStore {

@@ -3,7 +3,7 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { PaymentPublisher } from '../../../shared/ports/payment-publisher.js';
 import { notifyPayment, type PaymentDeps } from '../../../shared/usecases/payments.js';
-import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

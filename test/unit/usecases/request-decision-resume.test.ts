@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
-import { createFakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { createFakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
 describe('requestDecision after a restart', () => {

@@ -5,7 +5,7 @@ import type { TaskAttempt } from '../../../shared/domain/tasks.js';
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { MailMessage } from '../../../shared/ports/mailer.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
-import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

@@ -3,7 +3,7 @@ import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/pro
 import { ValidationError } from '../../../shared/domain/errors.js';
 import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { newPurchaseId, submitProposal } from '../../../shared/usecases/submit-proposal.js';
-import { createFakes, type Fakes } from '../../support/fakes.js';
+import { createFakes, type Fakes } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
 const settings = TEST_POLICY;

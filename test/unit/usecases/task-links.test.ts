@@ -16,7 +16,7 @@ import {
   showTask,
   type TaskLinkDeps,
 } from '../../../shared/usecases/task-links.js';
-import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
