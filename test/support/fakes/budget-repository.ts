@@ -3,9 +3,12 @@ import type { BudgetLineRecord, ReserveResult } from '../../../shared/domain/bud
 import type { BudgetRepository } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
 
-interface Reservation {
+/** What the table's reservation item holds that the contract suite looks at. */
+export interface Reservation {
   amountFen: number;
   status: 'RESERVED' | 'RELEASED';
+  /** Set on release: the part of the reservation already paid out, which stayed spent. */
+  keptFen?: number;
 }
 
 /** Budget lines with one reservation per purchase; a released reservation cannot be taken again. */
@@ -43,9 +46,10 @@ export class InMemoryBudgetRepository implements BudgetRepository {
     const reservation = this.reservations.get(`${input.lineId}\u0000${input.purchaseId}`);
     const line = this.lines.get(input.lineId);
     if (reservation?.status !== 'RESERVED' || !line) return { status: 'NOT_RESERVED' };
+    const kept = Math.min(Math.max(input.keepFen ?? 0, 0), reservation.amountFen);
     reservation.status = 'RELEASED';
-    line.availableFen +=
-      reservation.amountFen - Math.min(Math.max(input.keepFen ?? 0, 0), reservation.amountFen);
+    reservation.keptFen = kept;
+    line.availableFen += reservation.amountFen - kept;
     return { status: 'RELEASED' };
   }
 }

@@ -15,8 +15,9 @@ import { InMemoryWaitRepository } from './wait-repository.js';
  * In-memory versions of the persistence ports and of the use cases' other ports. The
  * repositories keep the promises the ports make (conditional stage moves, a change named by an
  * eventId applied once, first decision wins, one reservation per purchase) and nothing more,
- * so a use-case test that passes here relies only on the contract. Records go in and out as
- * copies, like items read from a table.
+ * so a use-case test that passes here relies only on the contract: the repository contract
+ * suite (test/support/repository-contract/) runs against them and against DynamoDB Local.
+ * Records go in and out as copies, like items read from a table.
  */
 
 export { InMemoryBudgetRepository } from './budget-repository.js';

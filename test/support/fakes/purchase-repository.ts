@@ -32,10 +32,7 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     const earlier = earlierId ?? (this.records.has(purchaseId) ? purchaseId : undefined);
     if (earlier !== undefined) return { purchase: copy(this.require(earlier)), created: false };
 
-    const entry = nextAuditEntry(
-      { purchaseId, auditSeq: 0, auditHash: GENESIS_HASH },
-      { actor: createdBy, action: 'proposal.submitted', eventId: `create:${purchaseId}`, at: now },
-    );
+    const entry = firstAuditEntry(purchaseId, createdBy, proposal, now);
     const purchase: PurchaseRecord = {
       purchaseId,
       version: 1,
@@ -106,15 +103,7 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
   /** Test setup: a purchase as the workflow left it, without going through every step. */
   seed(record: PurchaseRecord): void {
     const stored = copy(record);
-    const entry = nextAuditEntry(
-      { purchaseId: stored.purchaseId, auditSeq: 0, auditHash: GENESIS_HASH },
-      {
-        actor: stored.createdBy,
-        action: 'proposal.submitted',
-        eventId: `create:${stored.purchaseId}`,
-        at: stored.createdAt,
-      },
-    );
+    const entry = firstAuditEntry(stored.purchaseId, stored.createdBy, stored.proposal, stored.createdAt);
     stored.auditSeq = entry.seq;
     stored.auditHash = entry.hash;
     this.records.set(stored.purchaseId, stored);
@@ -159,7 +148,6 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     const current = this.require(purchaseId);
     if (this.appliedEvents.has(`${purchaseId}\u0000${input.eventId}`)) return false;
     this.append(current, input);
-    current.updatedAt = input.at;
     return true;
   }
 
@@ -178,6 +166,7 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     current.auditSeq = entry.seq;
     current.auditHash = entry.hash;
     current.version += 1;
+    current.updatedAt = input.at;
   }
 
   private require(purchaseId: string): PurchaseRecord {
@@ -185,4 +174,18 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     if (!record) throw new PurchaseNotFoundError(purchaseId);
     return record;
   }
+}
+
+/** The entry a new purchase starts its chain with, as the table's repository writes it. */
+function firstAuditEntry(purchaseId: string, createdBy: string, proposal: Proposal, at: string): AuditEntry {
+  return nextAuditEntry(
+    { purchaseId, auditSeq: 0, auditHash: GENESIS_HASH },
+    {
+      actor: createdBy,
+      action: 'proposal.submitted',
+      detail: { title: proposal.title, totalFen: proposal.totalFen, budgetLineRef: proposal.budgetLineRef },
+      eventId: `create:${purchaseId}`,
+      at,
+    },
+  );
 }

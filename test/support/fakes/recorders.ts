@@ -1,6 +1,5 @@
 import type { Mailer, MailMessage } from '../../../shared/ports/mailer.js';
 import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../../../shared/ports/workflow.js';
-import { copy } from './copy.js';
 
 /** The use cases' ports to the outside (SES, Step Functions callbacks and starts), recording what they were asked. */
 
@@ -18,7 +17,7 @@ export class RecordingMailer implements Mailer {
       this.failures -= 1;
       throw Object.assign(new Error('Throttling: rate exceeded'), { name: 'TooManyRequestsException' });
     }
-    this.sent.push(copy(message));
+    this.sent.push(structuredClone(message));
     return { messageId: `message-${this.sent.length}` };
   }
 }
@@ -32,7 +31,7 @@ export class RecordingCallbacks implements TaskCallbacks {
   async succeed(taskToken: string, output: unknown): Promise<void> {
     if (this.failWith) throw this.failWith;
     if (this.closed.has(taskToken)) throw new TaskClosedError('the execution no longer waits for this task');
-    this.succeeded.push({ taskToken, output: copy(output) });
+    this.succeeded.push({ taskToken, output: structuredClone(output) });
   }
 }
 
@@ -42,7 +41,7 @@ export class RecordingWorkflowStarter implements WorkflowStarter {
   readonly executions = new Set<string>();
 
   async start(input: Parameters<WorkflowStarter['start']>[0]): Promise<void> {
-    this.starts.push(copy(input));
+    this.starts.push(structuredClone(input));
     this.executions.add(input.executionName ?? input.purchaseId);
   }
 

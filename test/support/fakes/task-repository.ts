@@ -149,23 +149,26 @@ export class InMemoryTaskRepository implements TaskRepository {
   }
 
   async expireOpenTasks(purchaseId: string, _now: string): Promise<string[]> {
-    const pending = [...this.records.values()].filter(
-      (t) => t.purchaseId === purchaseId && t.status === 'PENDING',
-    );
+    const pending = this.tasksOf(purchaseId).filter((t) => t.status === 'PENDING');
     for (const task of pending) task.status = 'EXPIRED';
     return pending.map((t) => t.taskId);
   }
 
   async listTasks(purchaseId: string): Promise<PublicHumanTask[]> {
-    return [...this.records.values()]
-      .filter((t) => t.purchaseId === purchaseId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map(({ taskToken: _token, nonce: _nonce, ...rest }) => copy(rest));
+    return this.tasksOf(purchaseId).map(({ taskToken: _token, nonce: _nonce, ...rest }) => copy(rest));
   }
 
   /** The step's live task as stored (not a copy), for tests that age or inspect it. */
   stored(taskId: string): HumanTask {
     return this.require(taskId);
+  }
+
+  /** A purchase's tasks in the table index's order: its sort key `<createdAt>#<taskId>`, byte by byte. */
+  private tasksOf(purchaseId: string): HumanTask[] {
+    const sortKey = (t: HumanTask) => `${t.createdAt}#${t.taskId}`;
+    return [...this.records.values()]
+      .filter((t) => t.purchaseId === purchaseId)
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   }
 
   private taskOfStep(purchaseId: string, stepKey: string): HumanTask | undefined {
