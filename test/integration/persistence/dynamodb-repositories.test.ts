@@ -8,13 +8,23 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-l
 import { repositoryContract } from '../../support/repository-contract/index.js';
 import { chief, LATER, NOW, proposal } from '../../support/repository-contract/subject.js';
 
+/** One emulator for the file: the contract's cases and the table's own share it. */
+let started: Promise<DynamoDbLocal> | undefined;
+const dynamoDbLocal = () => {
+  started ??= startDynamoDbLocal();
+  return started;
+};
+
+afterAll(async () => {
+  await (await started)?.stop();
+});
+
 /**
  * The table's repositories on DynamoDB Local, through a document client without
  * `removeUndefinedValues` (the functions' client has it; the repositories must not need it).
  */
 repositoryContract('DynamoDB Local', async () => {
-  const db = await startDynamoDbLocal();
-  const { client, tableName } = db;
+  const { client, tableName } = await dynamoDbLocal();
   return {
     repos: createRepositories({ client, tableName }),
     backdoor: {
@@ -50,7 +60,6 @@ repositoryContract('DynamoDB Local', async () => {
         return Item && { status: Item.status, amountFen: Item.amountFen, keptFen: Item.keptFen };
       },
     },
-    stop: () => db.stop(),
   };
 });
 
@@ -60,12 +69,8 @@ describe('the table behind the repositories', () => {
   let repos: Repositories;
 
   beforeAll(async () => {
-    db = await startDynamoDbLocal();
+    db = await dynamoDbLocal();
     repos = createRepositories({ client: db.client, tableName: db.tableName });
-  });
-
-  afterAll(async () => {
-    await db?.stop();
   });
 
   const taskItem = async (taskId: string) =>

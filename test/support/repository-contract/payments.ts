@@ -153,6 +153,7 @@ export function paymentContract(s: Subject): void {
         },
       });
       expect(audit.filter((e) => e.action === 'payment.cancelled')).toHaveLength(1);
+      expect(audit.map((e) => e.action)).not.toContain('payment.confirmed');
       await s.expectChainIntact(purchaseId);
     });
 
