@@ -1,11 +1,9 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { DeploymentSettings } from '../shared/config/settings.js';
-import { loadSettings } from './settings.js';
+import { DEFAULT_SETTINGS_FILE, loadSettings } from './settings.js';
 import { ApplicationStack } from './stacks/application-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
-
-export const DEFAULT_SETTINGS_FILE = 'config/settings.json';
 
 export interface BuiltApp {
   app: App;

@@ -4,7 +4,6 @@ import type { PurchaseView } from '../infra/local/users.js';
 import type { DeploymentSettings } from '../shared/config/settings.js';
 import type { Proposal } from '../shared/domain/proposal.js';
 import {
-  defaultSettings,
   Inboxes,
   type JourneyContext,
   midtermDueSoon,
@@ -13,6 +12,7 @@ import {
   withBudgetLine,
 } from '../test/support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../test/support/local-app.js';
+import { TEST_SETTINGS } from '../test/support/settings.js';
 
 /**
  * Link-endpoint benchmark: N whole purchases played at once over HTTP on the local runtime, as
@@ -44,7 +44,7 @@ export interface LoadFigures {
 
 /** The default settings with the proposal's budget line large enough for `purchases` of it. */
 export function settingsForLoad(purchases: number, proposal: Proposal): DeploymentSettings {
-  return withBudgetLine(defaultSettings(), proposal, purchases * proposal.totalFen, 'Load run');
+  return withBudgetLine(TEST_SETTINGS, proposal, purchases * proposal.totalFen, 'Load run');
 }
 
 /** The value below which `share` of the sorted values lie (nearest rank). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { ApprovalLevel } from '../../shared/domain/policy-settings.js';
 import { repoRoot } from '../paths.js';
-import { loadSettings } from '../settings.js';
+import { DEFAULT_SETTINGS_FILE, loadSettings } from '../settings.js';
 import { synthesizeApp } from '../synth.js';
 import { startLocalRuntime } from './runtime.js';
 import { sampleExecutable, samplePdf } from './samples/files.js';
@@ -48,7 +48,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_00
 }
 
 async function main(): Promise<void> {
-  const settings = loadSettings('config/settings.json');
+  const settings = loadSettings(DEFAULT_SETTINGS_FILE);
   console.log('Synthesizing the app…');
   const assemblyDir = synthesizeApp();
   const dataDir = join(repoRoot, '.local', 'demo');

@@ -5,8 +5,8 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type PurchaseView, UsersClient } from '../../infra/local/users.js';
-import { loadSettings } from '../../infra/settings.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_POLICY } from '../support/settings.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 
 /**
@@ -16,7 +16,7 @@ import { accessibilityViolations, launchChromium } from './browser.js';
  */
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
-const approvers = loadSettings('config/settings.json').policy.approval.approvers;
+const approvers = TEST_POLICY.approval.approvers;
 const chief = approvers.SECTION_CHIEF;
 const proposal = largeElderlyCareProposalToday();
 

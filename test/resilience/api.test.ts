@@ -8,7 +8,6 @@ import {
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, UsersClient } from '../../infra/local/users.js';
-import { loadSettings } from '../../infra/settings.js';
 import { expectedCheckCharacter } from '../../shared/domain/credit-code.js';
 import type { FieldError } from '../../shared/domain/errors.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
@@ -19,6 +18,7 @@ import {
   localDocumentClient,
   startLocalApp,
 } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
 /**
@@ -27,7 +27,7 @@ import { recordCase } from './case.js';
  * stored" can be measured as every item of the table, every execution and every mail.
  */
 
-const settings = loadSettings('config/settings.json');
+const settings = TEST_SETTINGS;
 const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
 let app: LocalAppUnderTest;
 let officer: string;

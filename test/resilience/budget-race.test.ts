@@ -6,8 +6,8 @@ import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/us
 import { keys } from '../../shared/adapters/dynamodb/table-design.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
-import { defaultSettings } from '../support/journey.js';
 import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
 /**
@@ -21,7 +21,7 @@ const RACERS = 50;
 const FITS = 10;
 const OFFICER_EMAIL = 'race.officer@civil-affairs.example.gov.cn';
 
-const settings = defaultSettings();
+const settings = TEST_SETTINGS;
 const sample = smallMinorProtectionProposalToday();
 const lineId = sample.budgetLineRef;
 const lineTotalFen = settings.policy.budgetLines.find((line) => line.lineId === lineId)?.totalFen ?? 0;

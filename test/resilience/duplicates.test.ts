@@ -8,15 +8,9 @@ import {
 } from '../../infra/local/samples/live-proposals.js';
 import type { ArmedFault } from '../../infra/local/services/aws-front.js';
 import { UsersClient } from '../../infra/local/users.js';
-import {
-  defaultSettings,
-  Inboxes,
-  type JourneyContext,
-  midtermDueSoon,
-  playPurchase,
-  waitFor,
-} from '../support/journey.js';
+import { Inboxes, type JourneyContext, midtermDueSoon, playPurchase, waitFor } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 import {
   auditActions,
@@ -38,7 +32,7 @@ import {
  */
 
 const OFFICER_EMAIL = 'wang.officer@civil-affairs.example.gov.cn';
-const settings = defaultSettings();
+const settings = TEST_SETTINGS;
 const UPLOAD_KINDS = ['SIGNED_CONTRACT', 'MIDTERM_REPORT', 'FINAL_REPORT'] as const;
 
 let app: LocalAppUnderTest;

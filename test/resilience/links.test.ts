@@ -8,11 +8,11 @@ import {
 } from '../../infra/local/samples/live-proposals.js';
 import type { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import { loadSettings } from '../../infra/settings.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
 /**
@@ -22,7 +22,7 @@ import { recordCase } from './case.js';
  * waits run in real time except while case 3 speeds the clock up.
  */
 
-const settings = loadSettings('config/settings.json');
+const settings = TEST_SETTINGS;
 const { approvers, deputy } = settings.policy.approval;
 const chief = approvers.SECTION_CHIEF;
 const REAL_CLOCK = { msPerSecond: 1000 };

@@ -19,7 +19,6 @@ import type { PaymentRecord } from '../../shared/domain/payment-records.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import { cachedAssembly } from '../support/assembly-cache.js';
 import {
-  defaultSettings,
   Inboxes,
   type JourneyContext,
   midtermDueSoon,
@@ -34,6 +33,7 @@ import {
   type RuntimeProcess,
   startRuntimeProcess,
 } from '../support/runtime-process.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 
 /**
  * Case 12 (restart): many purchases played at once over HTTP while the runtime process is killed
@@ -127,7 +127,7 @@ export function settingsFor(
   proposal: () => Proposal = RESTART_SAMPLES.large,
 ): DeploymentSettings {
   const sample = proposal();
-  const settings = defaultSettings();
+  const settings = TEST_SETTINGS;
   const needed = (purchases + 2) * sample.totalFen;
   const line = settings.policy.budgetLines.find((l) => l.lineId === sample.budgetLineRef);
   if (line && line.totalFen >= needed) return settings;

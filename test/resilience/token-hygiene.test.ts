@@ -8,15 +8,9 @@ import {
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../infra/local/users.js';
-import {
-  defaultSettings,
-  Inboxes,
-  type JourneyContext,
-  midtermDueSoon,
-  newTrace,
-  playPurchase,
-} from '../support/journey.js';
+import { Inboxes, type JourneyContext, midtermDueSoon, newTrace, playPurchase } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
 /**
@@ -69,7 +63,7 @@ describe('6 Token hygiene', () => {
       users: () => app.users,
       inboxes,
       officer,
-      settings: defaultSettings(),
+      settings: TEST_SETTINGS,
       trace,
     };
     try {
@@ -80,7 +74,7 @@ describe('6 Token hygiene', () => {
       const refused = await app.users.submit(officer, smallMinorProtectionProposalToday());
       const refusedId = String(refused.body.purchaseId);
       trace.bodies.push(JSON.stringify(refused.body));
-      const chief = defaultSettings().policy.approval.approvers.SECTION_CHIEF.email;
+      const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF.email;
       const ask = await inboxes.next(chief, (m) => (m.body.text ?? '').includes(refusedId));
       const link = UsersClient.linkIn(ask);
       const page = await app.users.open(link);

@@ -10,12 +10,11 @@ import {
   statSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DEFAULT_SETTINGS_FILE } from '../../infra/build-app.js';
 import { repoRoot } from '../../infra/paths.js';
-import { loadSettings } from '../../infra/settings.js';
 import { synthesizeApp } from '../../infra/synth.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { synthesizeFixtureApp } from '../fixtures/local-app/app.js';
+import { TEST_SETTINGS } from './settings.js';
 
 /**
  * Synthesized cloud assemblies shared by the test files that run an app: bundling two dozen
@@ -66,7 +65,7 @@ function cached(variant: string, synthesize: (outdir: string) => void): string {
 
 /** The product's app with `settings` (config/settings.json when omitted): one assembly per settings in effect. */
 export function cachedAssembly(settings?: DeploymentSettings): string {
-  const effective = settings ?? loadSettings(DEFAULT_SETTINGS_FILE);
+  const effective = settings ?? TEST_SETTINGS;
   return cached(`product ${JSON.stringify(effective)}`, (outdir) => synthesizeApp(outdir, effective));
 }
 

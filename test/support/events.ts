@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { POLICY_SETTINGS_JSON } from './fakes.js';
+import { POLICY_SETTINGS_JSON } from './settings.js';
 
 /**
  * HTTP API (payload format 2.0) events as API Gateway hands them to a Lambda: lower-case

@@ -9,7 +9,6 @@ import {
   type UploadGrant,
   UsersClient,
 } from '../../infra/local/users.js';
-import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { chinaCalendarDate } from '../../shared/domain/china-time.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
@@ -197,10 +196,6 @@ export function withBudgetLine(
   const others = settings.policy.budgetLines.filter((l) => l.lineId !== lineId);
   const line = { lineId, year: Number(lineId.slice(0, 4)), description, totalFen };
   return { ...settings, policy: { ...settings.policy, budgetLines: [...others, line] } };
-}
-
-export function defaultSettings(): DeploymentSettings {
-  return loadSettings('config/settings.json');
 }
 
 /**

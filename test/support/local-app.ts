@@ -7,10 +7,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
-import { loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import type { ApprovalLevel } from '../../shared/domain/policy-settings.js';
 import { cachedAssembly } from './assembly-cache.js';
+import { TEST_POLICY } from './settings.js';
 
 /**
  * The product's synthesized app on the local runtime, for suites that drive it over HTTP:
@@ -142,7 +142,7 @@ export async function approveAllLevels(
   purchaseId: string,
   seen = new Set<string>(),
 ): Promise<PurchaseView> {
-  const approvers = loadSettings('config/settings.json').policy.approval.approvers;
+  const approvers = TEST_POLICY.approval.approvers;
   // The chain is planned by the workflow, a moment after the submission is answered.
   let levels: ApprovalLevel[] = [];
   const deadline = Date.now() + 30_000;

@@ -9,8 +9,8 @@ import {
   smallMinorProtectionProposalToday,
 } from '../../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../../infra/local/users.js';
-import { loadSettings } from '../../../infra/settings.js';
 import { cachedAssembly } from '../../support/assembly-cache.js';
+import { TEST_SETTINGS } from '../../support/settings.js';
 
 /**
  * The synthesized app on the local runtime, driven over HTTP only: links come from the
@@ -18,7 +18,7 @@ import { cachedAssembly } from '../../support/assembly-cache.js';
  * is rejected, a link is double-clicked, and the runtime is restarted mid-approval.
  */
 
-const settings = loadSettings('config/settings.json');
+const settings = TEST_SETTINGS;
 const approvers = settings.policy.approval.approvers;
 let assemblyDir: string;
 let dataDir: string;

@@ -4,8 +4,8 @@ import { sampleExecutable, samplePdf } from '../../../infra/local/samples/files.
 import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { objectCreatedRecord } from '../../../infra/local/services/s3.js';
 import { type PurchaseView, UsersClient } from '../../../infra/local/users.js';
-import { loadSettings } from '../../../infra/settings.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
+import { TEST_SETTINGS } from '../../support/settings.js';
 
 /**
  * Contracting on the local runtime, over HTTP and the mailbox only: the NGO uploads through
@@ -13,7 +13,7 @@ import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../s
  * first copy), finance confirms the first tranche, and a restart in the middle loses nothing.
  */
 
-const settings = loadSettings('config/settings.json');
+const settings = TEST_SETTINGS;
 const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
 const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
 const ngo = largeElderlyCareProposalToday().ngo;

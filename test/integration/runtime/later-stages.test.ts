@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../../infra/local/samples/files.js';
 import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, type PurchaseView, UsersClient } from '../../../infra/local/users.js';
-import { loadSettings } from '../../../infra/settings.js';
 import { midtermDueSoon } from '../../support/journey.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
+import { TEST_SETTINGS } from '../../support/settings.js';
 
 /**
  * The stages after contracting on the local runtime, over HTTP and the mailbox only: the NGO
@@ -13,7 +13,7 @@ import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../s
  * scores; the grade decides the final tranche; the purchase closes; a failed NGO is barred.
  */
 
-const settings = loadSettings('config/settings.json');
+const settings = TEST_SETTINGS;
 const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
 const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
 const ngo = largeElderlyCareProposalToday().ngo;

@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   largeElderlyCareProposal,
   smallMinorProtectionProposal,
 } from '../../../infra/local/samples/proposals.js';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { requiredApprovalLevels } from '../../../shared/domain/approval-chain.js';
 import { InvalidAmountError } from '../../../shared/domain/money.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const settingsPath = new URL('../../../config/settings.json', import.meta.url);
-const policy = parseDeploymentSettings(
-  JSON.parse(readFileSync(settingsPath, 'utf8')),
-  'config/settings.json',
-).policy;
+const policy = TEST_POLICY;
 const threshold = policy.approval.fullChainAboveFen;
 
 describe('requiredApprovalLevels', () => {

@@ -14,7 +14,7 @@ import {
   DEFAULT_RUBRIC,
   type EvaluationAgency,
 } from '../../../shared/domain/lifecycle-settings.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 const NGO = sampleProposal().ngo.creditCode;
 const OTHER_NGO = creditCodeFrom('52350212MJ0581942');
@@ -228,7 +228,7 @@ describe('assignAgency', () => {
   });
 
   it('assigns the sample elderly-care NGO an agency other than the one that advised it', () => {
-    const roster = DEFAULT_LIFECYCLE_SETTINGS.evaluation.agencies;
+    const roster = TEST_LIFECYCLE.evaluation.agencies;
     for (let i = 0; i < 10; i++) {
       expect(assignAgency(roster, { ngoCreditCode: NGO, purchaseId: `PUR-2026-${i}` }).id).not.toBe(
         'ludao-eval',

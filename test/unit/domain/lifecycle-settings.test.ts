@@ -4,10 +4,10 @@ import { SettingsError } from '../../../shared/config/errors.js';
 import { parseLifecycleSettings } from '../../../shared/config/settings.js';
 import { isValidCreditCode } from '../../../shared/domain/credit-code.js';
 import type { LifecycleSettings } from '../../../shared/domain/lifecycle-settings.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 function settings(): LifecycleSettings {
-  return structuredClone(DEFAULT_LIFECYCLE_SETTINGS);
+  return structuredClone(TEST_LIFECYCLE);
 }
 
 function refusal(raw: unknown): string {
@@ -22,7 +22,7 @@ function refusal(raw: unknown): string {
 
 describe('lifecycle settings', () => {
   it('accepts the sample settings unchanged', () => {
-    expect(parseLifecycleSettings(settings())).toEqual(DEFAULT_LIFECYCLE_SETTINGS);
+    expect(parseLifecycleSettings(settings())).toEqual(TEST_LIFECYCLE);
   });
 
   it('fills the documented defaults when a settings file leaves the knobs out', () => {
@@ -124,7 +124,7 @@ describe('lifecycle settings', () => {
   });
 
   it('ships a sample roster of three marked agencies, one tied to the sample elderly-care NGO', () => {
-    const roster = DEFAULT_LIFECYCLE_SETTINGS.evaluation.agencies;
+    const roster = TEST_LIFECYCLE.evaluation.agencies;
     expect(roster).toHaveLength(3);
     expect(roster.every((a) => a.sample && a.name.includes('示例'))).toBe(true);
     expect(roster.flatMap((a) => a.linkedNgoCreditCodes).every(isValidCreditCode)).toBe(true);

@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   largeElderlyCareProposal,
   liveSample,
   smallMinorProtectionProposal,
 } from '../../../infra/local/samples/proposals.js';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { checkProposalPolicy } from '../../../shared/domain/policy.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const policy = parseDeploymentSettings(
-  JSON.parse(readFileSync(new URL('../../../config/settings.json', import.meta.url), 'utf8')),
-  'config/settings.json',
-).policy;
+const policy = TEST_POLICY;
 
 describe('samples moved to the real clock', () => {
   for (const today of ['2026-11-27', '2027-01-01', '2027-07-15', '2027-12-31', '2028-06-30']) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sampleProposal } from '../../../infra/local/samples/proposals.js';
-import { loadSettings } from '../../../infra/settings.js';
 import type { FieldError } from '../../../shared/domain/errors.js';
 import { echoedValue, MAX_ECHOED_CHARS } from '../../../shared/domain/field-errors.js';
 import { parseProposal } from '../../../shared/domain/policy.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const settings = loadSettings('config/settings.json').policy;
+const settings = TEST_POLICY;
 
 function errorsFor(raw: unknown): FieldError[] {
   try {

@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sampleProposal } from '../../../infra/local/samples/proposals.js';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { type FieldError, ValidationError } from '../../../shared/domain/errors.js';
 import { parseProposal } from '../../../shared/domain/policy.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const settingsPath = new URL('../../../config/settings.json', import.meta.url);
-const policy = parseDeploymentSettings(
-  JSON.parse(readFileSync(settingsPath, 'utf8')),
-  'config/settings.json',
-).policy;
+const policy = TEST_POLICY;
 
 /** The FieldErrors parseProposal throws for `raw`; fails the test when it does not throw. */
 function errorsFor(raw: unknown, today?: string): FieldError[] {

@@ -1,19 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/proposals.js';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
 import { RULE_IDS } from '../../../shared/domain/field-errors.js';
 import type { PolicyOptions } from '../../../shared/domain/policy/term-rules.js';
 import { checkProposalPolicy } from '../../../shared/domain/policy.js';
 import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
 import type { Proposal, StaffLine } from '../../../shared/domain/proposal.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const settingsPath = new URL('../../../config/settings.json', import.meta.url);
-const policy = parseDeploymentSettings(
-  JSON.parse(readFileSync(settingsPath, 'utf8')),
-  'config/settings.json',
-).policy;
+const policy = TEST_POLICY;
 
 /** Settings that also hold the proposal's budget line, so samples moved to other years only meet the rule under test. */
 const withLineOf = (p: Proposal, settings: PolicySettings): PolicySettings =>

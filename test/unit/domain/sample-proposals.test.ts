@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   creditCodeFrom,
@@ -6,16 +5,12 @@ import {
   sampleProposal,
   smallMinorProtectionProposal,
 } from '../../../infra/local/samples/proposals.js';
-import { parseDeploymentSettings } from '../../../shared/config/settings.js';
 import { isValidCreditCode } from '../../../shared/domain/credit-code.js';
 import { sumFen } from '../../../shared/domain/money.js';
 import { checkProposalPolicy, parseProposal } from '../../../shared/domain/policy.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const settingsPath = new URL('../../../config/settings.json', import.meta.url);
-const policy = parseDeploymentSettings(
-  JSON.parse(readFileSync(settingsPath, 'utf8')),
-  'config/settings.json',
-).policy;
+const policy = TEST_POLICY;
 
 describe('sample proposals', () => {
   it.each([

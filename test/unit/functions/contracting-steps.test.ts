@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -20,18 +19,12 @@ import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { missingMandatoryTerms } from '../../../shared/domain/contract.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
+import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
 const env = stubFunctionEnv();
-const LIFECYCLE_SETTINGS = JSON.stringify(
-  (
-    JSON.parse(readFileSync(new URL('../../../config/settings.json', import.meta.url), 'utf8')) as {
-      lifecycle: unknown;
-    }
-  ).lifecycle,
-);
 const DOCUMENTS_BUCKET = 'documents-unit';
 const PAYMENTS_TOPIC_ARN = 'arn:aws-cn:sns:cn-north-1:123456789012:payments';
-vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS);
+vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
 vi.stubEnv('DOCUMENTS_BUCKET', DOCUMENTS_BUCKET);
 vi.stubEnv('PAYMENTS_TOPIC_ARN', PAYMENTS_TOPIC_ARN);
 

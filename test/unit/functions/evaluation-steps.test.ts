@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -17,15 +16,10 @@ import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { GENESIS_HASH, nextAuditEntry } from '../../../shared/domain/audit-chain.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
-import type { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { LIFECYCLE_SETTINGS_JSON, TEST_LIFECYCLE } from '../../support/settings.js';
 
 const env = stubFunctionEnv();
-const LIFECYCLE = (
-  JSON.parse(readFileSync(new URL('../../../config/settings.json', import.meta.url), 'utf8')) as {
-    lifecycle: typeof DEFAULT_LIFECYCLE_SETTINGS;
-  }
-).lifecycle;
-vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(LIFECYCLE));
+vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
 vi.stubEnv('PAYMENTS_TOPIC_ARN', 'arn:aws-cn:sns:cn-north-1:123456789012:payments');
 
@@ -165,13 +159,14 @@ describe('evaluation steps over the table', () => {
     const step = await run('planEvaluation', { purchaseId: PURCHASE_ID });
 
     const dueDate = PROPOSAL.deliverables.find((d) => d.kind === 'FINAL_REPORT')?.dueDate;
-    const deadline = Date.parse(`${dueDate}T23:59:59.999+08:00`) + LIFECYCLE.midterm.graceDays * 86_400_000;
+    const deadline =
+      Date.parse(`${dueDate}T23:59:59.999+08:00`) + TEST_LIFECYCLE.midterm.graceDays * 86_400_000;
     expect(step).toEqual({
       next: 'AWAIT_FINAL_REPORT',
       since: PASSED_AT,
       deadline: new Date(deadline).toISOString(),
       waitSeconds: Math.ceil((deadline - Date.parse(NOW)) / 1000),
-      graceSeconds: LIFECYCLE.midterm.graceDays * 86_400,
+      graceSeconds: TEST_LIFECYCLE.midterm.graceDays * 86_400,
     });
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
@@ -196,7 +191,7 @@ describe('evaluation steps over the table', () => {
     })) as { taskId: string; agencyId: string };
 
     expect(result.agencyId).not.toBe('ludao-eval');
-    const agency = LIFECYCLE.evaluation.agencies.find((a) => a.id === result.agencyId);
+    const agency = TEST_LIFECYCLE.evaluation.agencies.find((a) => a.id === result.agencyId);
     expect(agency).toBeDefined();
     expect(auditWritten()).toContainEqual(
       expect.objectContaining({

@@ -7,11 +7,11 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(DEFAULT_LIFECYCLE_SETTINGS));
+vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
 vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDUNITTEST');
 vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'unit-test-secret');
 const ddb = mockClient(DynamoDBDocumentClient);

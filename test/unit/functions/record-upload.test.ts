@@ -19,11 +19,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(DEFAULT_LIFECYCLE_SETTINGS));
+vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);

@@ -15,16 +15,16 @@ import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/presentation/pages/layout.js';
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 const env = stubFunctionEnv();
 // A rubric and bands of their own, so the page and the grade show they come from the settings.
 vi.stubEnv(
   'LIFECYCLE_SETTINGS',
   JSON.stringify({
-    ...DEFAULT_LIFECYCLE_SETTINGS,
+    ...TEST_LIFECYCLE,
     evaluation: {
-      ...DEFAULT_LIFECYCLE_SETTINGS.evaluation,
+      ...TEST_LIFECYCLE.evaluation,
       rubric: [
         { criterion: 'PROFESSIONAL_SERVICE', weight: 50 },
         { criterion: 'OUTCOMES', weight: 30 },

@@ -19,7 +19,8 @@ import {
   type WorkflowDeps,
 } from '../../../shared/usecases/approval-workflow.js';
 import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
-import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const ELDER_LINE = '2026-MZ-ELDER-01';
@@ -70,7 +71,7 @@ const auditActions = async () => (await fakes.purchases.listAudit(PURCHASE_ID)).
 
 beforeEach(() => {
   fakes = createFakes('2026-03-02T08:00:00.000Z');
-  settings = testPolicySettings();
+  settings = structuredClone(TEST_POLICY);
 });
 
 describe('every step', () => {

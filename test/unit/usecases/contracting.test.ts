@@ -15,14 +15,8 @@ import {
   planContracting,
   terminatePurchase,
 } from '../../../shared/usecases/contracting.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';
@@ -31,7 +25,6 @@ const OFFICER = 'officer@civil-affairs.example.gov.cn';
 const NGO_CONTACT = largeElderlyCareProposal().ngo.contactEmail;
 const LINE_ID = largeElderlyCareProposal().budgetLineRef;
 const TOTAL_FEN = largeElderlyCareProposal().totalFen;
-const LIFECYCLE = DEFAULT_LIFECYCLE_SETTINGS;
 
 /** The documents bucket: keeps every write, answers the SHA-256 of the bytes. */
 class RecordingDocuments implements DocumentStore {
@@ -53,8 +46,8 @@ function deps(): ContractingDeps {
     deliverables: fakes.deliverables,
     waits: fakes.waits,
     payments: fakes.payments,
-    policy: testPolicySettings(),
-    lifecycle: LIFECYCLE,
+    policy: TEST_POLICY,
+    lifecycle: TEST_LIFECYCLE,
     now: fakes.clock.now,
   };
 }
@@ -117,7 +110,7 @@ async function countersignDecision(round: number, decision: Decision, comment: s
     level: 'SECTION_CHIEF',
     context: { round },
     attempt: 'FIRST',
-    assignee: { ...testPolicySettings().approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
+    assignee: { ...TEST_POLICY.approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
     taskToken: `token-countersign-${round}`,
     expiresAt: '2026-12-31T00:00:00.000Z',
     now: fakes.clock.now(),
@@ -135,7 +128,7 @@ async function countersignDecision(round: number, decision: Decision, comment: s
 beforeEach(async () => {
   fakes = createFakes(ISSUED_AT);
   documents = new RecordingDocuments();
-  const line = testPolicySettings().budgetLines.find((l) => l.lineId === LINE_ID);
+  const line = TEST_POLICY.budgetLines.find((l) => l.lineId === LINE_ID);
   if (!line) throw new Error(`settings lack budget line ${LINE_ID}`);
   await fakes.budgets.ensureBudgetLine(line);
   await fakes.budgets.reserve({
@@ -171,7 +164,7 @@ describe('issueContract', () => {
     expect(stored.contentType).toMatch(/^text\/html/);
     expect(missingMandatoryTerms(stored.body)).toEqual([]);
     expect(stored.body).toContain(largeElderlyCareProposal().ngo.name);
-    expect(stored.body).toContain(LIFECYCLE.contract.bureauName);
+    expect(stored.body).toContain(TEST_LIFECYCLE.contract.bureauName);
   });
 
   it('records the contract {key, sha256 of the stored bytes, issuedAt} and audits contract.issued', async () => {
@@ -330,7 +323,7 @@ describe('awaitUpload', () => {
     signNgoLink(
       BASE_URL,
       PURCHASE_ID,
-      ngoLinkExpiresAt(fakes.clock.now(), LIFECYCLE.ngoLinks.validityDays),
+      ngoLinkExpiresAt(fakes.clock.now(), TEST_LIFECYCLE.ngoLinks.validityDays),
       TEST_LINK_KEY,
     );
 
@@ -368,7 +361,7 @@ describe('awaitUpload', () => {
       await ask(attempt, `${TOKEN}-${attempt}-try1`);
       fakes.clock.advanceSeconds(30);
       await ask(attempt, `${TOKEN}-${attempt}-try2`);
-      fakes.clock.advanceSeconds(LIFECYCLE.contract.signTimeoutSeconds);
+      fakes.clock.advanceSeconds(TEST_LIFECYCLE.contract.signTimeoutSeconds);
     }
 
     const toNgo = fakes.mailer.sent.filter((m) => m.to === NGO_CONTACT);
@@ -575,7 +568,7 @@ describe('terminatePurchase', () => {
       purpose: 'COUNTERSIGN',
       level: 'SECTION_CHIEF',
       attempt: 'FIRST',
-      assignee: { ...testPolicySettings().approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
+      assignee: { ...TEST_POLICY.approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
       taskToken: 'token-countersign',
       expiresAt: '2026-12-31T00:00:00.000Z',
       now: fakes.clock.now(),

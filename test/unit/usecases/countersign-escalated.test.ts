@@ -9,14 +9,8 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import type { Decision } from '../../../shared/domain/tasks.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
 import { concludeContracting, issueContract, planContracting } from '../../../shared/usecases/contracting.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 let fakes: Fakes;
@@ -28,15 +22,15 @@ const contractingDeps = () => ({
   deliverables: fakes.deliverables,
   waits: fakes.waits,
   payments: fakes.payments,
-  policy: testPolicySettings(),
-  lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
+  policy: TEST_POLICY,
+  lifecycle: TEST_LIFECYCLE,
   now: fakes.clock.now,
 });
 const decisionDeps = () => ({
   purchases: fakes.purchases,
   budgets: fakes.budgets,
   tasks: fakes.tasks,
-  settings: testPolicySettings(),
+  settings: TEST_POLICY,
   now: fakes.clock.now,
   mailer: fakes.mailer,
   callbacks: fakes.callbacks,

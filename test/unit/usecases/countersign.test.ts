@@ -1,23 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
 import type { TaskAttempt } from '../../../shared/domain/tasks.js';
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { MailMessage } from '../../../shared/ports/mailer.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const OTHER_ID = 'PUR-2026-BBBBBBBBBBBBBBBB';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';
 let fakes: Fakes;
-let settings: PolicySettings;
+const settings = TEST_POLICY;
 
 function deps() {
   return {
@@ -46,7 +40,6 @@ const whole = (mail: MailMessage) => `${mail.subject}\n${mail.html}\n${mail.text
 
 beforeEach(() => {
   fakes = createFakes('2026-03-04T02:00:00.000Z');
-  settings = testPolicySettings();
   const approved = {
     approvalLevels: ['SECTION_CHIEF' as const],
     outcome: {

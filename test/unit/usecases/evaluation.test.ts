@@ -14,22 +14,15 @@ import {
   recordMissingFinalReport,
   requestEvaluation,
 } from '../../../shared/usecases/evaluation.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-EVALUATIONAAAAAA';
 const SIGNED_AT = '2026-02-01T02:00:00.000Z';
 const PASSED_AT = '2026-07-10T02:00:00.000Z';
 const PROPOSAL = largeElderlyCareProposal();
 const FINAL_DUE = PROPOSAL.deliverables.find((d) => d.kind === 'FINAL_REPORT')?.dueDate as string;
-const SETTINGS = DEFAULT_LIFECYCLE_SETTINGS;
-const ROSTER = SETTINGS.evaluation.agencies;
+const ROSTER = TEST_LIFECYCLE.evaluation.agencies;
 const BASE_URL = 'https://purchases.example.gov.cn';
 const LINE_ID = PROPOSAL.budgetLineRef;
 const DAY = 86_400_000;
@@ -46,8 +39,8 @@ function deps() {
     waits: fakes.waits,
     payments: fakes.payments,
     trackRecords: fakes.trackRecords,
-    policy: testPolicySettings(),
-    lifecycle: SETTINGS,
+    policy: TEST_POLICY,
+    lifecycle: TEST_LIFECYCLE,
     now: fakes.clock.now,
   };
   return {
@@ -117,13 +110,13 @@ beforeEach(() => {
 describe('planEvaluation', () => {
   it('waits for the final report until the end of its China due day plus the grace days', async () => {
     const step = await planEvaluation(deps(), PURCHASE_ID);
-    const deadline = Date.parse(`${FINAL_DUE}T23:59:59.999+08:00`) + SETTINGS.midterm.graceDays * DAY;
+    const deadline = Date.parse(`${FINAL_DUE}T23:59:59.999+08:00`) + TEST_LIFECYCLE.midterm.graceDays * DAY;
     expect(step).toEqual({
       next: 'AWAIT_FINAL_REPORT',
       since: PASSED_AT,
       deadline: new Date(deadline).toISOString(),
       waitSeconds: Math.ceil((deadline - Date.parse('2026-12-01T00:00:00.000Z')) / 1000),
-      graceSeconds: SETTINGS.midterm.graceDays * 86_400,
+      graceSeconds: TEST_LIFECYCLE.midterm.graceDays * 86_400,
     });
   });
 
@@ -220,7 +213,7 @@ describe('requestEvaluation', () => {
     });
     expect(task.level).toBeUndefined();
     expect(Date.parse(task.expiresAt) - Date.parse('2026-12-01T00:00:00.000Z')).toBe(
-      SETTINGS.evaluation.timeoutSeconds * 1000,
+      TEST_LIFECYCLE.evaluation.timeoutSeconds * 1000,
     );
   });
 

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { sendOncePerAttempt } from '../../../shared/usecases/human-steps.js';
-import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 let fakes: Fakes;
@@ -15,7 +16,7 @@ beforeEach(async () => {
     stepKey: 'APPROVAL:SECTION_CHIEF',
     level: 'SECTION_CHIEF',
     attempt: 'FIRST',
-    assignee: { ...testPolicySettings().approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
+    assignee: { ...TEST_POLICY.approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
     taskToken: 'token-1',
     expiresAt: '2026-03-05T08:00:00.000Z',
     now: fakes.clock.now(),

@@ -3,14 +3,13 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import type { Decision } from '../../../shared/domain/tasks.js';
 import { type ContractingDeps, terminatePurchase } from '../../../shared/usecases/contracting.js';
 import { concludeMidterm, planMidterm } from '../../../shared/usecases/midterm.js';
-import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-MIDTERMAAAAAAAAA';
 const SIGNED_AT = '2026-02-01T02:00:00.000Z';
 const PROPOSAL = largeElderlyCareProposal();
 const MIDTERM_DUE = PROPOSAL.deliverables.find((d) => d.kind === 'MIDTERM_REPORT')?.dueDate as string;
-const SETTINGS = DEFAULT_LIFECYCLE_SETTINGS;
 const DAY = 86_400_000;
 
 let fakes: Fakes;
@@ -23,8 +22,8 @@ function deps(): ContractingDeps {
     deliverables: fakes.deliverables,
     waits: fakes.waits,
     payments: fakes.payments,
-    policy: testPolicySettings(),
-    lifecycle: SETTINGS,
+    policy: TEST_POLICY,
+    lifecycle: TEST_LIFECYCLE,
     now: fakes.clock.now,
   };
 }
@@ -59,7 +58,7 @@ async function decide(stepKey: string, decision: Decision, comment: string, at: 
     purpose,
     level: 'SECTION_CHIEF',
     attempt: 'FIRST',
-    assignee: { ...testPolicySettings().approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
+    assignee: { ...TEST_POLICY.approval.approvers.SECTION_CHIEF, role: 'SECTION_CHIEF' },
     taskToken: `token-${stepKey}`,
     expiresAt: '2026-12-31T00:00:00.000Z',
     now: at,
@@ -93,9 +92,9 @@ describe('planMidterm', () => {
       next: 'AWAIT_REPORT',
       round: 1,
       since: SIGNED_AT,
-      reminderAt: new Date(dueEnd - SETTINGS.midterm.reminderDaysBefore * DAY).toISOString(),
-      deadline: new Date(dueEnd + SETTINGS.midterm.graceDays * DAY).toISOString(),
-      waitSeconds: (SETTINGS.midterm.reminderDaysBefore + SETTINGS.midterm.graceDays) * 86_400,
+      reminderAt: new Date(dueEnd - TEST_LIFECYCLE.midterm.reminderDaysBefore * DAY).toISOString(),
+      deadline: new Date(dueEnd + TEST_LIFECYCLE.midterm.graceDays * DAY).toISOString(),
+      waitSeconds: (TEST_LIFECYCLE.midterm.reminderDaysBefore + TEST_LIFECYCLE.midterm.graceDays) * 86_400,
       extensions: 0,
     });
   });
@@ -117,7 +116,7 @@ describe('planMidterm', () => {
     expect(await planMidterm(deps(), PURCHASE_ID)).toEqual({
       next: 'REVIEW',
       round: 1,
-      maxRounds: SETTINGS.midterm.maxRectificationRounds + 1,
+      maxRounds: TEST_LIFECYCLE.midterm.maxRectificationRounds + 1,
       uploadId: 'r1',
     });
   });
@@ -132,7 +131,7 @@ describe('planMidterm', () => {
       round: 2,
       since: '2026-06-05T00:00:00.000Z',
       deadline: new Date(
-        Date.parse('2026-06-05T00:00:00.000Z') + SETTINGS.midterm.graceDays * DAY,
+        Date.parse('2026-06-05T00:00:00.000Z') + TEST_LIFECYCLE.midterm.graceDays * DAY,
       ).toISOString(),
     });
     await report('r2', '2026-06-10T00:00:00.000Z');
@@ -170,7 +169,7 @@ describe('planMidterm', () => {
     expect(await planMidterm(deps(), PURCHASE_ID)).toMatchObject({
       next: 'AWAIT_REPORT',
       extensions: 1,
-      deadline: new Date(dueEnd + 2 * SETTINGS.midterm.graceDays * DAY).toISOString(),
+      deadline: new Date(dueEnd + 2 * TEST_LIFECYCLE.midterm.graceDays * DAY).toISOString(),
     });
   });
 });

@@ -21,8 +21,8 @@ import {
   RecordingCallbacks,
   TEST_LINK_KEY,
   TestClock,
-} from '../../support/fakes.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+} from '../../support/fakes/index.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 class FakeObjects implements ObjectStore {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();
@@ -98,7 +98,7 @@ function pageDeps(): NgoPageDeps {
     signer,
     objects,
     linkKey: async () => TEST_LINK_KEY,
-    settings: DEFAULT_LIFECYCLE_SETTINGS,
+    settings: TEST_LIFECYCLE,
     now: clock.now,
     newUploadId: () => 'VXBsb2FkSWRPZk9uZUZpbGU',
     newNonce: () => 'bm9uY2Utb2YtdGhpcy1wYWdl',
@@ -113,7 +113,7 @@ function recordDeps(): RecordUploadDeps {
     waits,
     callbacks,
     objects,
-    settings: DEFAULT_LIFECYCLE_SETTINGS,
+    settings: TEST_LIFECYCLE,
     now: clock.now,
     log: (message, detail) => logged.push({ message, detail }),
   };
@@ -241,7 +241,7 @@ describe('presignUpload', () => {
       {
         key: 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/VXBsb2FkSWRPZk9uZUZpbGU/合同_签字版.pdf',
         contentType: 'application/pdf',
-        maxBytes: DEFAULT_LIFECYCLE_SETTINGS.uploads.maxBytes,
+        maxBytes: TEST_LIFECYCLE.uploads.maxBytes,
         expiresSeconds: 900,
       },
     ]);
@@ -249,7 +249,7 @@ describe('presignUpload', () => {
       url: 'https://documents.s3.cn-north-1.amazonaws.com.cn',
       key: signer.calls[0]?.key,
       expiresAt: '2026-03-02T08:15:00.000Z',
-      maxBytes: DEFAULT_LIFECYCLE_SETTINGS.uploads.maxBytes,
+      maxBytes: TEST_LIFECYCLE.uploads.maxBytes,
     });
   });
 
@@ -273,7 +273,7 @@ describe('presignUpload', () => {
     });
     const tooLarge = await presignUpload(pageDeps(), {
       ...link(),
-      body: { ...body, size: DEFAULT_LIFECYCLE_SETTINGS.uploads.maxBytes + 1 },
+      body: { ...body, size: TEST_LIFECYCLE.uploads.maxBytes + 1 },
     });
 
     expect(closedKind.statusCode).toBe(400);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { onceForPurchase } from '../../../shared/usecases/once.js';
-import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const AUDIT = { actor: 'system:workflow', action: 'ngo.asked', detail: { attempt: 'FIRST' } };

@@ -3,14 +3,8 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { PaymentPublisher } from '../../../shared/ports/payment-publisher.js';
 import { notifyPayment, type PaymentDeps } from '../../../shared/usecases/payments.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '../../support/sample-settings.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';
@@ -47,8 +41,8 @@ function deps(): PaymentDeps {
     tasks: fakes.tasks,
     payments: fakes.payments,
     publisher,
-    policy: testPolicySettings(),
-    lifecycle: DEFAULT_LIFECYCLE_SETTINGS,
+    policy: TEST_POLICY,
+    lifecycle: TEST_LIFECYCLE,
     linkKey: async () => TEST_LINK_KEY,
     baseUrl: BASE_URL,
     now: fakes.clock.now,
@@ -92,7 +86,7 @@ describe('notifyPayment of the first tranche', () => {
       purpose: 'PAYMENT_CONFIRMATION',
       level: 'FINANCE_SECTION',
       status: 'PENDING',
-      assignee: { ...testPolicySettings().approval.approvers.FINANCE_SECTION, role: 'FINANCE_SECTION' },
+      assignee: { ...TEST_POLICY.approval.approvers.FINANCE_SECTION, role: 'FINANCE_SECTION' },
       context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: FIRST_TRANCHE_FEN, dueDate: DUE_DATE },
     });
     expect(task?.taskToken).toBeUndefined();

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { purchaseView } from '../../../shared/usecases/purchase-view.js';
-import { createFakes, type Fakes, purchaseRecord, testPolicySettings } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const TOKEN = 'sfn-task-token-do-not-show';
@@ -15,7 +16,7 @@ beforeEach(async () => {
       approvalLevels: ['SECTION_CHIEF'],
     }),
   );
-  const settings = testPolicySettings();
+  const settings = TEST_POLICY;
   await fakes.tasks.openTask({
     purchaseId: PURCHASE_ID,
     stepKey: 'APPROVAL:SECTION_CHIEF',

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
-import { createFakes, purchaseRecord, TEST_LINK_KEY, testPolicySettings } from '../../support/fakes.js';
+import { createFakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 describe('requestDecision after a restart', () => {
   it('a resumed execution asking a level whose approver was escalated re-arms the deputy task with its token', async () => {
     const fakes = createFakes('2026-03-02T08:00:00.000Z');
-    const settings = testPolicySettings();
+    const settings = TEST_POLICY;
     const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
     fakes.purchases.seed(
       purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {

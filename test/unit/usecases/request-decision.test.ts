@@ -1,22 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import type { ApprovalLevel, PolicySettings } from '../../../shared/domain/policy-settings.js';
+import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { TaskAttempt } from '../../../shared/domain/tasks.js';
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { MailMessage } from '../../../shared/ports/mailer.js';
 import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';
 let fakes: Fakes;
-let settings: PolicySettings;
+const settings = TEST_POLICY;
 
 function deps() {
   return {
@@ -52,7 +47,6 @@ async function decide(taskId: string, verdict: 'APPROVE' | 'REJECT', comment: st
 
 beforeEach(() => {
   fakes = createFakes('2026-03-02T08:00:00.000Z');
-  settings = testPolicySettings();
   fakes.purchases.seed(
     purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
       stage: 'APPROVAL',

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
 import { resumeOpenPurchases } from '../../../shared/usecases/resume.js';
-import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 
 let fakes: Fakes;
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;

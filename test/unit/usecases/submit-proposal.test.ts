@@ -3,9 +3,10 @@ import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/pro
 import { ValidationError } from '../../../shared/domain/errors.js';
 import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { newPurchaseId, submitProposal } from '../../../shared/usecases/submit-proposal.js';
-import { createFakes, type Fakes, testPolicySettings } from '../../support/fakes.js';
+import { createFakes, type Fakes } from '../../support/fakes/index.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const settings = testPolicySettings();
+const settings = TEST_POLICY;
 const officer = { sub: 'officer-7', email: 'officer@civil-affairs.example.gov.cn', name: 'Lin Officer' };
 let fakes: Fakes;
 

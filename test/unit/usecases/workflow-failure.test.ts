@@ -11,7 +11,7 @@ import {
   recordWorkflowFailure,
 } from '../../../shared/usecases/workflow-failure.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
-import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 // The shape of a Step Functions task token and of a generated HMAC key.

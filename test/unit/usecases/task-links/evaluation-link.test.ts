@@ -3,7 +3,7 @@ import { largeElderlyCareProposal } from '../../../../infra/local/samples/propos
 import type { HumanTask } from '../../../../shared/domain/tasks.js';
 import type { DecisionForm } from '../../../../shared/usecases/task-links/decision-form.js';
 import type { ReviewedDocument } from '../../../../shared/usecases/task-links/task-documents.js';
-import { purchaseRecord } from '../../../support/fakes.js';
+import { purchaseRecord } from '../../../support/fakes/index.js';
 import { deps, expectStatus, fakes, post, show, task, useTaskLinkFixture } from './task-link-fixture.js';
 
 useTaskLinkFixture();

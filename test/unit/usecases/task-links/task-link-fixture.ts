@@ -8,13 +8,8 @@ import { decideTask } from '../../../../shared/usecases/task-links/decide-task.j
 import type { DecisionForm } from '../../../../shared/usecases/task-links/decision-form.js';
 import { showTask } from '../../../../shared/usecases/task-links/open-task-link.js';
 import type { TaskLinkDeps } from '../../../../shared/usecases/task-links/task-link-deps.js';
-import {
-  createFakes,
-  type Fakes,
-  purchaseRecord,
-  TEST_LINK_KEY,
-  testPolicySettings,
-} from '../../../support/fakes.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../../support/fakes/index.js';
+import { TEST_POLICY } from '../../../support/settings.js';
 
 /**
  * What the task-link use case tests share: the fakes and the deps, rebuilt before each test with a
@@ -25,7 +20,7 @@ import {
 export const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 export const TOKEN = 'sfn-task-token-AAAAsecretBBBB';
 export let fakes: Fakes;
-export let settings: PolicySettings;
+export const settings: PolicySettings = TEST_POLICY;
 export let deps: TaskLinkDeps & { log: Mock<(message: string, detail?: Record<string, unknown>) => void> };
 export let task: HumanTask;
 
@@ -45,7 +40,6 @@ export function expectStatus(page: HtmlPage, statusCode: number): void {
 export function useTaskLinkFixture(): void {
   beforeEach(async () => {
     fakes = createFakes('2026-03-02T08:00:00.000Z');
-    settings = testPolicySettings();
     fakes.purchases.seed(
       purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
         stage: 'APPROVAL',

@@ -16,18 +16,25 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import {
-  ContentionError,
-  createRepositories,
-  StageConflictError,
-} from '../../../shared/adapters/dynamodb/index.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import { ContentionError, createRepositories } from '../../../shared/adapters/dynamodb/index.js';
+import { GSI1_PROJECTED_ATTRIBUTES, keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import type { AuditEntry } from '../../../shared/domain/audit.js';
 import { computeEntryHash, GENESIS_HASH } from '../../../shared/domain/audit-chain.js';
+import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
+import type { PaymentRecord } from '../../../shared/domain/payment-records.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
 import type { Repositories } from '../../../shared/ports/repositories.js';
+
+/**
+ * The calls the table's repositories make, on a mocked document client: only what the SDK call
+ * itself decides, which neither DynamoDB Local nor the fakes can show on their own: the exact
+ * condition and update expressions, the transaction each change is one of, the key shapes of
+ * the table design, how each TransactionCanceledException reason is read (repeat, lost race,
+ * refused), the bounded retries, and that other errors pass through untouched. What the
+ * repositories promise is the repository contract (test/support/repository-contract/).
+ */
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(
@@ -37,6 +44,7 @@ const TABLE = 'purchases-unit';
 let repos: Repositories;
 
 const NOW = '2026-03-02T08:00:00.000Z';
+const LATER = '2026-04-02T08:00:00.000Z';
 const proposal = {
   title: 'Home care visits',
   totalFen: 1_000_000,
@@ -74,6 +82,53 @@ const task: HumanTask = {
   mailsSent: ['FIRST'],
 };
 
+/** A purchase of the later stages, and what its stages write. */
+const contracting: PurchaseRecord = {
+  purchaseId: 'p-1',
+  version: 7,
+  stage: 'CONTRACTING',
+  proposal: { title: 'Home care visits', totalFen: 1_000_000 } as Proposal,
+  createdBy: 'officer-1',
+  createdAt: '2026-03-01T08:00:00.000Z',
+  updatedAt: '2026-03-01T09:00:00.000Z',
+  approvalLevels: ['SECTION_CHIEF'],
+  approvals: {},
+  decisions: {},
+  auditSeq: 7,
+  auditHash: 'c'.repeat(64),
+};
+
+const countersign: HumanTask = {
+  taskId: 'task-c',
+  purchaseId: 'p-1',
+  stepKey: 'COUNTERSIGN',
+  purpose: 'COUNTERSIGN',
+  attempt: 'FIRST',
+  assignee: { name: 'Chen Li', email: 'chen.li@bureau.example', role: 'SECTION_CHIEF' },
+  taskToken: 'secret-token',
+  nonce: 'right-nonce',
+  createdAt: NOW,
+  expiresAt: '2026-04-10T08:00:00.000Z',
+  status: 'PENDING',
+  mailsSent: ['FIRST'],
+};
+
+const deliverable: DeliverableRecord = {
+  purchaseId: 'p-1',
+  uploadId: 'up-1',
+  kind: 'SIGNED_CONTRACT',
+  key: 'uploads/p-1/SIGNED_CONTRACT/up-1/contract.pdf',
+  fileName: 'contract.pdf',
+  size: 1234,
+  sha256: 'b'.repeat(64),
+  detectedType: 'PDF',
+  uploadedBy: 'ngo:52350200MJ0000000X',
+  uploadedAt: LATER,
+  eTag: '"e"',
+  status: 'ACCEPTED',
+  reasons: [],
+};
+
 function cancelled(...codes: string[]) {
   return new TransactionCanceledException({
     message: 'Transaction cancelled',
@@ -88,6 +143,12 @@ function conditionFailed() {
 
 function transactions(): TransactWriteCommandInput[] {
   return ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
+}
+
+function storedPurchase() {
+  ddb
+    .on(GetCommand, { Key: keys.purchase('p-1') })
+    .resolves({ Item: { ...keys.purchase('p-1'), ...contracting } });
 }
 
 beforeEach(() => {
@@ -362,16 +423,6 @@ describe('classifying cancelled transactions', () => {
     await expect(repos.purchases.change(changeInput)).rejects.toBe(throttled);
   });
 
-  test('a stage move from a stage the purchase has left is a StageConflictError unless its event was applied', async () => {
-    ddb.on(GetCommand, { Key: keys.purchase('p-1') }).resolves({ Item: purchase });
-    const move = { ...changeInput, from: 'PROPOSAL' as const, to: 'APPROVAL' as const };
-
-    await expect(repos.purchases.change(move)).rejects.toThrow(StageConflictError);
-    ddb.on(GetCommand, { Key: keys.event('p-1', 'note-1') }).resolves({ Item: { eventId: 'note-1' } });
-    expect(await repos.purchases.change(move)).toEqual(purchase);
-    expect(transactions()).toHaveLength(0);
-  });
-
   test('a create cancelled on the idempotency key returns the purchase that key created first', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
     ddb
@@ -419,17 +470,6 @@ describe('classifying cancelled transactions', () => {
     expect(await reserve('L-missing')).toEqual({ status: 'NO_SUCH_LINE' });
   });
 
-  test('release of a reservation that is not RESERVED answers NOT_RESERVED without writing', async () => {
-    ddb
-      .on(GetCommand, { Key: keys.reservation('L-1', 'p-1') })
-      .resolves({ Item: { status: 'RELEASED', amountFen: 300 } });
-
-    expect(await repos.budgets.release({ lineId: 'L-1', purchaseId: 'p-1', now: NOW })).toEqual({
-      status: 'NOT_RESERVED',
-    });
-    expect(transactions()).toHaveLength(0);
-  });
-
   test('decide cancelled on the task condition reads the task and answers ALREADY_DECIDED with the decision', async () => {
     const decided: HumanTask = {
       ...task,
@@ -466,22 +506,6 @@ describe('classifying cancelled transactions', () => {
     expect(transactions()).toHaveLength(1);
   });
 
-  test('decide with a wrong nonce, after expiry, on a superseded or missing task writes nothing', async () => {
-    ddb.on(GetCommand, { Key: keys.task('task-1') }).resolves({ Item: task });
-    ddb
-      .on(GetCommand, { Key: keys.task('task-2') })
-      .resolves({ Item: { ...task, taskId: 'task-2', status: 'SUPERSEDED' } });
-    const decide = (taskId: string, nonce: string, now = NOW) =>
-      repos.tasks.decide({ taskId, nonce, decision: 'APPROVE', comment: '', now });
-
-    expect((await decide('task-1', 'wrong-nonce')).outcome).toBe('BAD_NONCE');
-    expect((await decide('task-1', 'right-nonc')).outcome).toBe('BAD_NONCE');
-    expect((await decide('task-1', 'right-nonce', task.expiresAt)).outcome).toBe('EXPIRED');
-    expect((await decide('task-2', 'right-nonce')).outcome).toBe('NOT_PENDING');
-    expect((await decide('task-3', 'right-nonce')).outcome).toBe('NOT_FOUND');
-    expect(transactions()).toHaveLength(0);
-  });
-
   test('recordMailSent is a conditional append that answers false to the second recorder', async () => {
     ddb.on(GetCommand, { Key: keys.task('task-1') }).resolves({ Item: task });
     ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
@@ -509,6 +533,262 @@ describe('secrets', () => {
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       IndexName: 'GSI1',
       ExpressionAttributeValues: { ':pk': 'PURCHASE#p-1', ':prefix': 'TASK#' },
+    });
+  });
+});
+
+describe('tasks of the later stages', () => {
+  test('declaring independence is conditional on an EVALUATION task not yet declared, with its audit entry', async () => {
+    storedPurchase();
+    ddb
+      .on(GetCommand, { Key: keys.task('task-e') })
+      .resolves({ Item: { ...countersign, taskId: 'task-e', stepKey: 'EVALUATION', purpose: 'EVALUATION' } });
+    ddb.on(TransactWriteCommand).resolves({});
+
+    const result = await repos.tasks.declareIndependence({
+      taskId: 'task-e',
+      nonce: 'right-nonce',
+      now: LATER,
+    });
+
+    expect(result).toMatchObject({ outcome: 'DECLARED', task: { declaredAt: LATER } });
+    const [taskUpdate, , auditPut, eventPut] = transactions()[0]?.TransactItems ?? [];
+    expect(taskUpdate?.Update).toMatchObject({
+      UpdateExpression: 'SET declaredAt = :declaredAt',
+      ConditionExpression:
+        '#status = :pending AND nonce = :nonce AND expiresAt > :now AND #purpose = :evaluation AND attribute_not_exists(declaredAt)',
+      ExpressionAttributeValues: { ':evaluation': 'EVALUATION', ':declaredAt': LATER },
+    });
+    expect(auditPut?.Put?.Item).toMatchObject({ action: 'evaluation.independence-declared', seq: 8 });
+    expect(eventPut?.Put?.Item).toMatchObject({ eventId: 'declare:task-e' });
+  });
+
+  test('GSI1 projects the public task facts and never the token or nonce', () => {
+    expect(GSI1_PROJECTED_ATTRIBUTES).toEqual(expect.arrayContaining(['purpose', 'context', 'declaredAt']));
+    expect(GSI1_PROJECTED_ATTRIBUTES).not.toContain('taskToken');
+    expect(GSI1_PROJECTED_ATTRIBUTES).not.toContain('nonce');
+  });
+});
+
+describe('deliverables', () => {
+  test('an upload is put once, in one transaction with the audit head move, entry and event marker', async () => {
+    storedPurchase();
+    ddb.on(TransactWriteCommand).resolves({});
+
+    const result = await repos.deliverables.recordDeliverable(deliverable, LATER);
+
+    expect(result).toEqual({ deliverable, created: true });
+    const items = transactions()[0]?.TransactItems ?? [];
+    expect(items).toHaveLength(4);
+    expect(items[0]?.Put).toMatchObject({
+      Item: { ...keys.deliverable('p-1', 'up-1'), entity: 'DELIVERABLE', sha256: deliverable.sha256 },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    expect(items[1]?.Update?.Key).toEqual(keys.purchase('p-1'));
+    expect(Object.values(items[1]?.Update?.ExpressionAttributeValues ?? {})).toEqual(
+      expect.arrayContaining([7, 8]),
+    );
+    expect(items[2]?.Put?.Item).toMatchObject({ ...keys.audit('p-1', 8), action: 'deliverable.accepted' });
+    expect(items[3]?.Put?.Item).toMatchObject({ eventId: 'deliverable:up-1' });
+  });
+
+  test('an upload already recorded comes back as stored, created false, without a retry', async () => {
+    storedPurchase();
+    ddb
+      .on(GetCommand, { Key: keys.deliverable('p-1', 'up-1') })
+      .resolves({ Item: { ...keys.deliverable('p-1', 'up-1'), entity: 'DELIVERABLE', ...deliverable } });
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed', 'None', 'None'));
+
+    const result = await repos.deliverables.recordDeliverable({ ...deliverable, size: 999 }, LATER);
+
+    expect(result).toEqual({ deliverable, created: false });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  test('losing the audit head to another change reads the purchase again and retries', async () => {
+    storedPurchase();
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'))
+      .resolves({});
+
+    const result = await repos.deliverables.recordDeliverable(deliverable, LATER);
+
+    expect(result.created).toBe(true);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+});
+
+describe('upload waits', () => {
+  const waiting = {
+    ...keys.wait('p-1', 'MIDTERM_REPORT'),
+    purchaseId: 'p-1',
+    kind: 'MIDTERM_REPORT',
+    taskToken: 'token-1',
+    since: NOW,
+    status: 'WAITING',
+    updatedAt: NOW,
+  };
+
+  test('a first arm puts the wait only if none exists', async () => {
+    const wait = await repos.waits.armWait({
+      purchaseId: 'p-1',
+      kind: 'MIDTERM_REPORT',
+      taskToken: 'token-1',
+      since: NOW,
+      now: NOW,
+    });
+
+    expect(wait).toMatchObject({ status: 'WAITING', taskToken: 'token-1', since: NOW });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ ...keys.wait('p-1', 'MIDTERM_REPORT'), entity: 'WAIT' }),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+  });
+
+  test('re-arming within a round swaps the token only while the same round waits', async () => {
+    ddb.on(GetCommand, { Key: keys.wait('p-1', 'MIDTERM_REPORT') }).resolves({ Item: waiting });
+
+    await repos.waits.armWait({
+      purchaseId: 'p-1',
+      kind: 'MIDTERM_REPORT',
+      taskToken: 'token-2',
+      since: NOW,
+      now: LATER,
+    });
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET taskToken = :token, updatedAt = :now',
+      ConditionExpression: '#status = :waiting AND since = :since',
+      ExpressionAttributeValues: expect.objectContaining({ ':token': 'token-2', ':since': NOW }),
+    });
+  });
+
+  test('a later since starts a new round: WAITING again and the satisfying upload removed', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.wait('p-1', 'MIDTERM_REPORT') })
+      .resolves({ Item: { ...waiting, status: 'SATISFIED', uploadId: 'up-1' } });
+
+    const wait = await repos.waits.armWait({
+      purchaseId: 'p-1',
+      kind: 'MIDTERM_REPORT',
+      taskToken: 'token-2',
+      since: LATER,
+      now: LATER,
+    });
+
+    expect(wait).not.toHaveProperty('uploadId');
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression:
+        'SET #status = :waiting, taskToken = :token, since = :since, updatedAt = :now REMOVE uploadId',
+      ConditionExpression: '#status = :storedStatus AND since = :storedSince',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':storedStatus': 'SATISFIED',
+        ':storedSince': NOW,
+      }),
+    });
+  });
+
+  test('satisfying is conditional on WAITING, the token and the round; a lost race answers false', async () => {
+    ddb.on(GetCommand, { Key: keys.wait('p-1', 'MIDTERM_REPORT') }).resolves({ Item: waiting });
+    ddb
+      .on(GetCommand, { Key: keys.deliverable('p-1', 'up-2') })
+      .resolves({ Item: { ...deliverable, uploadId: 'up-2', kind: 'MIDTERM_REPORT' } });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+
+    const satisfied = await repos.waits.satisfyWait({
+      purchaseId: 'p-1',
+      kind: 'MIDTERM_REPORT',
+      taskToken: 'token-1',
+      uploadId: 'up-2',
+      now: LATER,
+    });
+
+    expect(satisfied).toBe(false);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#status = :waiting AND taskToken = :token AND since = :since',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':token': 'token-1',
+        ':uploadId': 'up-2',
+        ':since': NOW,
+      }),
+    });
+  });
+});
+
+describe('payment steps', () => {
+  const notified: PaymentRecord = {
+    purchaseId: 'p-1',
+    tranche: 2,
+    milestone: 'MIDTERM_PASSED',
+    amountFen: 300_000,
+    dueDate: '2026-05-01',
+    status: 'NOTIFIED',
+    notifiedAt: NOW,
+  };
+
+  test('opening a payment puts PAYMENT#<2 digits> once with its payment.notified entry', async () => {
+    storedPurchase();
+    ddb.on(TransactWriteCommand).resolves({});
+    const { status: _status, ...notice } = notified;
+
+    await repos.payments.openPayment({ ...notice, dueDate: '2026-05-01', notifiedAt: NOW }, NOW);
+
+    const items = transactions()[0]?.TransactItems ?? [];
+    expect(items[0]?.Put).toMatchObject({
+      Item: { PK: 'PURCHASE#p-1', SK: 'PAYMENT#02', status: 'NOTIFIED' },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    expect(items[2]?.Put?.Item).toMatchObject({ action: 'payment.notified', detail: { tranche: 2 } });
+    expect(items[3]?.Put?.Item).toMatchObject({ eventId: 'payment:2:notified' });
+  });
+
+  test('confirming moves only a NOTIFIED payment, audited in the same transaction', async () => {
+    storedPurchase();
+    ddb.on(GetCommand, { Key: keys.payment('p-1', 2) }).resolves({ Item: notified });
+    ddb.on(TransactWriteCommand).resolves({});
+
+    const result = await repos.payments.confirmPayment({
+      purchaseId: 'p-1',
+      tranche: 2,
+      by: 'clerk@bureau.example',
+      reference: 'BOC-1',
+      now: LATER,
+    });
+
+    expect(result).toMatchObject({
+      outcome: 'CONFIRMED',
+      payment: { status: 'CONFIRMED', reference: 'BOC-1' },
+    });
+    const [move, , auditPut] = transactions()[0]?.TransactItems ?? [];
+    expect(move?.Update?.Key).toEqual(keys.payment('p-1', 2));
+    expect(move?.Update?.ConditionExpression).toMatch(/^\(#n\d+ = :v\d+\)$/);
+    expect(Object.values(move?.Update?.ExpressionAttributeValues ?? {})).toEqual(
+      expect.arrayContaining(['NOTIFIED', 'CONFIRMED', 'BOC-1']),
+    );
+    expect(auditPut?.Put?.Item).toMatchObject({ action: 'payment.confirmed', actor: 'clerk@bureau.example' });
+  });
+});
+
+describe('track record', () => {
+  const entry = {
+    purchaseId: 'p-1',
+    grade: 'PASS' as const,
+    total: 725,
+    evaluatedAt: LATER,
+    evaluatedOn: '2026-04-02',
+  };
+
+  test('an evaluation is put once under the NGO; a repeat is swallowed', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+
+    await repos.trackRecords.addEvaluation('52350200MJ0000000X', entry);
+
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ ...keys.trackRecord('52350200MJ0000000X', 'p-1'), grade: 'PASS' }),
+      ConditionExpression: 'attribute_not_exists(PK)',
     });
   });
 });

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '../../../shared/adapters/dynamodb/index.js';
+import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import type { Repositories } from '../../../shared/ports/repositories.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js';
+import { repositoryContract } from '../../support/repository-contract/index.js';
+import { chief, LATER, NOW, proposal } from '../../support/repository-contract/subject.js';
+
+/** One emulator for the file: the contract's cases and the table's own share it. */
+let started: Promise<DynamoDbLocal> | undefined;
+const dynamoDbLocal = () => {
+  started ??= startDynamoDbLocal();
+  return started;
+};
+
+afterAll(async () => {
+  await (await started)?.stop();
+});
+
+/**
+ * The table's repositories on DynamoDB Local, through a document client without
+ * `removeUndefinedValues` (the functions' client has it; the repositories must not need it).
+ */
+repositoryContract('DynamoDB Local', async () => {
+  const { client, tableName } = await dynamoDbLocal();
+  return {
+    repos: createRepositories({ client, tableName }),
+    backdoor: {
+      async editAuditEntry(purchaseId, seq, change) {
+        const fields = Object.entries(change);
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.audit(purchaseId, seq),
+            UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field])),
+            ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          }),
+        );
+      },
+      async insertAuditEntry(entry) {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.audit(entry.purchaseId, entry.seq), entity: 'AUDIT', ...entry },
+          }),
+        );
+      },
+      async reservation(lineId, purchaseId) {
+        const { Item } = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.reservation(lineId, purchaseId),
+            ConsistentRead: true,
+          }),
+        );
+        return Item && { status: Item.status, amountFen: Item.amountFen, keptFen: Item.keptFen };
+      },
+    },
+  };
+});
+
+/** What only the table shows: its index's projection, and items written before later fields existed. */
+describe('the table behind the repositories', () => {
+  let db: DynamoDbLocal;
+  let repos: Repositories;
+
+  beforeAll(async () => {
+    db = await dynamoDbLocal();
+    repos = createRepositories({ client: db.client, tableName: db.tableName });
+  });
+
+  const taskItem = async (taskId: string) =>
+    (
+      await db.client.send(
+        new GetCommand({ TableName: db.tableName, Key: keys.task(taskId), ConsistentRead: true }),
+      )
+    ).Item;
+
+  it('a task item holds its token in the table but not in GSI1, and holds none when opened without one', async () => {
+    const purchaseId = randomUUID();
+    await repos.purchases.createPurchase({ purchaseId, proposal, createdBy: 'officer-1', now: NOW });
+    const open = (stepKey: string, taskToken?: string) =>
+      repos.tasks.openTask({
+        purchaseId,
+        stepKey,
+        purpose: 'COUNTERSIGN',
+        attempt: 'FIRST',
+        assignee: chief,
+        taskToken,
+        expiresAt: '2026-04-30T08:00:00.000Z',
+        now: NOW,
+      });
+    const { task } = await open('COUNTERSIGN', 'token-1');
+    const { task: tokenless } = await open('COUNTERSIGN:2');
+
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': `PURCHASE#${purchaseId}` },
+      }),
+    );
+    expect(Items).toHaveLength(2);
+    for (const item of Items) {
+      expect(item).not.toHaveProperty('taskToken');
+      expect(item).not.toHaveProperty('nonce');
+    }
+    expect((await taskItem(task.taskId))?.taskToken).toBe('token-1');
+    expect(await taskItem(tokenless.taskId)).not.toHaveProperty('taskToken');
+  });
+
+  it('a purchase item written before decisions existed takes a later-stage decision', async () => {
+    const purchaseId = randomUUID();
+    await repos.purchases.createPurchase({ purchaseId, proposal, createdBy: 'officer-1', now: NOW });
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.purchase(purchaseId),
+        UpdateExpression: 'REMOVE decisions',
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    );
+    expect((await repos.purchases.getPurchase(purchaseId))?.decisions).toEqual({});
+    const { task } = await repos.tasks.openTask({
+      purchaseId,
+      stepKey: 'MIDTERM_REVIEW:1',
+      purpose: 'MIDTERM_REVIEW',
+      attempt: 'FIRST',
+      assignee: chief,
+      taskToken: 't',
+      expiresAt: '2026-04-30T08:00:00.000Z',
+      now: NOW,
+    });
+
+    await repos.tasks.decide({
+      taskId: task.taskId,
+      nonce: task.nonce,
+      decision: 'PASS',
+      comment: 'fine',
+      now: LATER,
+    });
+
+    expect((await repos.purchases.getPurchase(purchaseId))?.decisions['MIDTERM_REVIEW:1']?.decision).toBe(
+      'PASS',
+    );
+  });
+});

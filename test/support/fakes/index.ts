@@ -1,0 +1,89 @@
+import { GENESIS_HASH } from '../../../shared/domain/audit-chain.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import { InMemoryBudgetRepository } from './budget-repository.js';
+import { TestClock } from './clock.js';
+import { InMemoryDeliverableRepository } from './deliverable-repository.js';
+import { InMemoryPaymentRepository } from './payment-repository.js';
+import { InMemoryPurchaseRepository } from './purchase-repository.js';
+import { RecordingCallbacks, RecordingMailer, RecordingWorkflowStarter } from './recorders.js';
+import { InMemoryTaskRepository } from './task-repository.js';
+import { InMemoryTrackRecordRepository } from './track-record-repository.js';
+import { InMemoryWaitRepository } from './wait-repository.js';
+
+/**
+ * In-memory versions of the persistence ports and of the use cases' other ports. The
+ * repositories keep the promises the ports make (conditional stage moves, a change named by an
+ * eventId applied once, first decision wins, one reservation per purchase) and nothing more,
+ * so a use-case test that passes here relies only on the contract: the repository contract
+ * suite (test/support/repository-contract/) runs against them and against DynamoDB Local.
+ * Records go in and out as copies, like items read from a table.
+ */
+
+export { InMemoryBudgetRepository } from './budget-repository.js';
+export { TestClock } from './clock.js';
+export { InMemoryDeliverableRepository } from './deliverable-repository.js';
+export { InMemoryPaymentRepository } from './payment-repository.js';
+export { InMemoryPurchaseRepository } from './purchase-repository.js';
+export { RecordingCallbacks, RecordingMailer, RecordingWorkflowStarter } from './recorders.js';
+export { InMemoryTaskRepository } from './task-repository.js';
+export { InMemoryTrackRecordRepository } from './track-record-repository.js';
+export { InMemoryWaitRepository } from './wait-repository.js';
+
+/** A 48-byte link key, as the Secrets Manager secret would hold. */
+export const TEST_LINK_KEY = Buffer.from('test-link-key-0123456789abcdefghijklmnopqrstuvwxyz', 'utf8');
+
+export interface Fakes {
+  purchases: InMemoryPurchaseRepository;
+  budgets: InMemoryBudgetRepository;
+  tasks: InMemoryTaskRepository;
+  deliverables: InMemoryDeliverableRepository;
+  waits: InMemoryWaitRepository;
+  payments: InMemoryPaymentRepository;
+  trackRecords: InMemoryTrackRecordRepository;
+  mailer: RecordingMailer;
+  callbacks: RecordingCallbacks;
+  workflow: RecordingWorkflowStarter;
+  clock: TestClock;
+}
+
+export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
+  const purchases = new InMemoryPurchaseRepository();
+  const deliverables = new InMemoryDeliverableRepository(purchases);
+  return {
+    purchases,
+    budgets: new InMemoryBudgetRepository(),
+    tasks: new InMemoryTaskRepository(purchases),
+    deliverables,
+    waits: new InMemoryWaitRepository(deliverables),
+    payments: new InMemoryPaymentRepository(purchases),
+    trackRecords: new InMemoryTrackRecordRepository(),
+    mailer: new RecordingMailer(),
+    callbacks: new RecordingCallbacks(),
+    workflow: new RecordingWorkflowStarter(),
+    clock: new TestClock(now),
+  };
+}
+
+/** A purchase record at the given stage, as DynamoDB would hold it. */
+export function purchaseRecord(
+  purchaseId: string,
+  proposal: Proposal,
+  overrides: Partial<PurchaseRecord> = {},
+): PurchaseRecord {
+  return {
+    purchaseId,
+    version: 1,
+    stage: 'PROPOSAL',
+    proposal,
+    createdBy: 'officer@civil-affairs.example.gov.cn',
+    createdAt: '2026-03-01T08:00:00.000Z',
+    updatedAt: '2026-03-01T08:00:00.000Z',
+    approvalLevels: [],
+    approvals: {},
+    decisions: {},
+    auditSeq: 0,
+    auditHash: GENESIS_HASH,
+    ...overrides,
+  };
+}

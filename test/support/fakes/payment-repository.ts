@@ -1,0 +1,84 @@
+import type { PaymentNotice, PaymentRecord } from '../../../shared/domain/payment-records.js';
+import type { PaymentRepository } from '../../../shared/ports/repositories.js';
+import { copy } from './copy.js';
+import type { InMemoryPurchaseRepository } from './purchase-repository.js';
+
+/** Payment steps: NOTIFIED -> CONFIRMED once, WITHHELD / CANCELLED only while not CONFIRMED. */
+export class InMemoryPaymentRepository implements PaymentRepository {
+  readonly records = new Map<string, PaymentRecord>();
+
+  constructor(private readonly purchases: InMemoryPurchaseRepository) {}
+
+  async openPayment(
+    notice: PaymentNotice,
+    now: string,
+  ): Promise<{ payment: PaymentRecord; created: boolean }> {
+    const existing = this.records.get(this.id(notice.purchaseId, notice.tranche));
+    if (existing) return { payment: copy(existing), created: false };
+    const payment: PaymentRecord = { ...copy(notice), status: 'NOTIFIED' };
+    this.purchases.appendAudit(notice.purchaseId, {
+      actor: 'system:payments',
+      action: 'payment.notified',
+      detail: {
+        tranche: notice.tranche,
+        milestone: notice.milestone,
+        amountFen: notice.amountFen,
+        dueDate: notice.dueDate,
+        ...(notice.confirmTaskId === undefined ? {} : { confirmTaskId: notice.confirmTaskId }),
+      },
+      eventId: `payment:${notice.tranche}:notified`,
+      at: now,
+    });
+    this.records.set(this.id(notice.purchaseId, notice.tranche), payment);
+    return { payment: copy(payment), created: true };
+  }
+
+  async confirmPayment(
+    input: Parameters<PaymentRepository['confirmPayment']>[0],
+  ): ReturnType<PaymentRepository['confirmPayment']> {
+    const { purchaseId, tranche, by, reference, now } = input;
+    const payment = this.records.get(this.id(purchaseId, tranche));
+    if (!payment) return { outcome: 'NOT_PAYABLE' };
+    if (payment.status === 'CONFIRMED') return { outcome: 'ALREADY_CONFIRMED', payment: copy(payment) };
+    if (payment.status !== 'NOTIFIED') return { outcome: 'NOT_PAYABLE', payment: copy(payment) };
+    this.purchases.appendAudit(purchaseId, {
+      actor: by,
+      action: 'payment.confirmed',
+      detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reference },
+      eventId: `payment:${tranche}:confirmed`,
+      at: now,
+    });
+    Object.assign(payment, { status: 'CONFIRMED', confirmedAt: now, confirmedBy: by, reference });
+    return { outcome: 'CONFIRMED', payment: copy(payment) };
+  }
+
+  async closePayment(input: Parameters<PaymentRepository['closePayment']>[0]): Promise<PaymentRecord> {
+    const { purchaseId, tranche, milestone, amountFen, status, reason, now } = input;
+    const existing = this.records.get(this.id(purchaseId, tranche));
+    if (existing && existing.status !== 'NOTIFIED') return copy(existing);
+    this.purchases.requireExisting(purchaseId);
+    const closed: PaymentRecord = existing
+      ? { ...existing, status, reason, closedAt: now }
+      : { purchaseId, tranche, milestone, amountFen, status, reason, closedAt: now };
+    this.purchases.appendAudit(purchaseId, {
+      actor: 'system:payments',
+      action: status === 'WITHHELD' ? 'payment.withheld' : 'payment.cancelled',
+      detail: { tranche, milestone: closed.milestone, amountFen: closed.amountFen, reason },
+      eventId: `payment:${tranche}:closed`,
+      at: now,
+    });
+    this.records.set(this.id(purchaseId, tranche), closed);
+    return copy(closed);
+  }
+
+  async listPayments(purchaseId: string): Promise<PaymentRecord[]> {
+    return [...this.records.values()]
+      .filter((p) => p.purchaseId === purchaseId)
+      .sort((a, b) => a.tranche - b.tranche)
+      .map(copy);
+  }
+
+  private id(purchaseId: string, tranche: number): string {
+    return `${purchaseId}\u0000${tranche}`;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Mailer, MailMessage } from '../../../shared/ports/mailer.js';
+import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../../../shared/ports/workflow.js';
+
+/** The use cases' ports to the outside (SES, Step Functions callbacks and starts), recording what they were asked. */
+
+/** Keeps every message it was asked to send; `failNext` makes the next send fail like SES would. */
+export class RecordingMailer implements Mailer {
+  readonly sent: MailMessage[] = [];
+  private failures = 0;
+
+  failNext(times = 1): void {
+    this.failures = times;
+  }
+
+  async send(message: MailMessage): Promise<{ messageId: string | undefined }> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw Object.assign(new Error('Throttling: rate exceeded'), { name: 'TooManyRequestsException' });
+    }
+    this.sent.push(structuredClone(message));
+    return { messageId: `message-${this.sent.length}` };
+  }
+}
+
+/** Records SendTaskSuccess calls; `closed` tokens behave like an execution that stopped waiting. */
+export class RecordingCallbacks implements TaskCallbacks {
+  readonly succeeded: { taskToken: string; output: unknown }[] = [];
+  readonly closed = new Set<string>();
+  failWith: Error | undefined;
+
+  async succeed(taskToken: string, output: unknown): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    if (this.closed.has(taskToken)) throw new TaskClosedError('the execution no longer waits for this task');
+    this.succeeded.push({ taskToken, output: structuredClone(output) });
+  }
+}
+
+/** Records starts; a second start with the same execution name is refused quietly, as the adapter does. */
+export class RecordingWorkflowStarter implements WorkflowStarter {
+  readonly starts: Parameters<WorkflowStarter['start']>[0][] = [];
+  readonly executions = new Set<string>();
+
+  async start(input: Parameters<WorkflowStarter['start']>[0]): Promise<void> {
+    this.starts.push(structuredClone(input));
+    this.executions.add(input.executionName ?? input.purchaseId);
+  }
+
+  /** Purchases the test says still have a running execution. */
+  readonly running = new Set<string>();
+
+  async isRunning(purchaseId: string): Promise<boolean> {
+    return this.running.has(purchaseId);
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { PurchaseNotFoundError } from '../../../shared/adapters/dynamodb/errors.js';
+import { clerk, LATER, NOW, notice, type Subject } from './subject.js';
+
+export function paymentContract(s: Subject): void {
+  describe('payment steps', () => {
+    it('a payment is opened once and confirmed once, even by parallel confirmations', async () => {
+      const purchaseId = await s.newPurchase();
+      const opened = await Promise.all([
+        s.repos.payments.openPayment(notice(purchaseId, 1), NOW),
+        s.repos.payments.openPayment(notice(purchaseId, 1), NOW),
+      ]);
+      expect(opened.filter((o) => o.created)).toHaveLength(1);
+      for (const o of opened) expect(o.payment).toEqual({ ...notice(purchaseId, 1), status: 'NOTIFIED' });
+      const notified = (await s.repos.purchases.listAudit(purchaseId)).at(-1);
+      expect(notified).toMatchObject({
+        action: 'payment.notified',
+        actor: 'system:payments',
+        eventId: 'payment:1:notified',
+        detail: {
+          tranche: 1,
+          milestone: 'CONTRACT_SIGNED',
+          amountFen: 10_000_000,
+          dueDate: '2026-05-01',
+          confirmTaskId: 'task-1',
+        },
+      });
+
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          s.repos.payments.confirmPayment({
+            purchaseId,
+            tranche: 1,
+            by: clerk.email,
+            reference: `BOC-${i}`,
+            now: LATER,
+          }),
+        ),
+      );
+
+      expect(results.filter((r) => r.outcome === 'CONFIRMED')).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === 'ALREADY_CONFIRMED')).toHaveLength(5);
+      const winner = results.find((r) => r.outcome === 'CONFIRMED');
+      const [stored] = await s.repos.payments.listPayments(purchaseId);
+      expect(stored).toEqual(winner?.payment);
+      expect(stored).toEqual({
+        ...notice(purchaseId, 1),
+        status: 'CONFIRMED',
+        confirmedBy: clerk.email,
+        confirmedAt: LATER,
+        reference: expect.stringMatching(/^BOC-\d$/),
+      });
+      for (const r of results) expect(r.payment).toEqual(stored);
+      // Paid money is not withheld afterwards.
+      const closed = await s.repos.payments.closePayment({
+        purchaseId,
+        tranche: 1,
+        milestone: 'CONTRACT_SIGNED',
+        amountFen: 10_000_000,
+        status: 'WITHHELD',
+        reason: 'late',
+        now: LATER,
+      });
+      expect(closed).toEqual(stored);
+      const audit = await s.repos.purchases.listAudit(purchaseId);
+      const actions = audit.map((e) => e.action);
+      expect(actions.filter((a) => a === 'payment.notified')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'payment.confirmed')).toHaveLength(1);
+      expect(actions).not.toContain('payment.withheld');
+      expect(audit.find((e) => e.action === 'payment.confirmed')).toMatchObject({
+        actor: clerk.email,
+        eventId: 'payment:1:confirmed',
+        detail: {
+          tranche: 1,
+          milestone: 'CONTRACT_SIGNED',
+          amountFen: 10_000_000,
+          reference: stored?.reference,
+        },
+      });
+      await s.expectChainIntact(purchaseId);
+    });
+
+    it('a withheld or cancelled tranche is never confirmed, and the first close stands', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(purchaseId, 2), NOW);
+      const withheld = await s.repos.payments.closePayment({
+        purchaseId,
+        tranche: 2,
+        milestone: 'MIDTERM_PASSED',
+        amountFen: 10_000_000,
+        status: 'WITHHELD',
+        reason: 'evaluation failed',
+        now: LATER,
+      });
+      expect(withheld).toEqual({
+        ...notice(purchaseId, 2),
+        status: 'WITHHELD',
+        reason: 'evaluation failed',
+        closedAt: LATER,
+      });
+      // Finance was never told about tranche 3: cancelling creates its step.
+      const cancelled = await s.repos.payments.closePayment({
+        purchaseId,
+        tranche: 3,
+        milestone: 'EVALUATION_PASSED',
+        amountFen: 10_000_000,
+        status: 'CANCELLED',
+        reason: 'terminated',
+        now: LATER,
+      });
+      expect(cancelled).toEqual({
+        purchaseId,
+        tranche: 3,
+        milestone: 'EVALUATION_PASSED',
+        amountFen: 10_000_000,
+        status: 'CANCELLED',
+        reason: 'terminated',
+        closedAt: LATER,
+      });
+
+      const confirm = (tranche: number) =>
+        s.repos.payments.confirmPayment({ purchaseId, tranche, by: clerk.email, reference: 'x', now: LATER });
+      expect(await confirm(2)).toEqual({ outcome: 'NOT_PAYABLE', payment: withheld });
+      expect(await confirm(3)).toEqual({ outcome: 'NOT_PAYABLE', payment: cancelled });
+      expect(await confirm(4)).toEqual({ outcome: 'NOT_PAYABLE' });
+      const reopened = await s.repos.payments.openPayment(notice(purchaseId, 3), LATER);
+      expect(reopened).toEqual({ payment: cancelled, created: false });
+      const again = await s.repos.payments.closePayment({
+        purchaseId,
+        tranche: 2,
+        milestone: 'MIDTERM_PASSED',
+        amountFen: 10_000_000,
+        status: 'CANCELLED',
+        reason: 'another reason',
+        now: LATER,
+      });
+      expect(again).toEqual(withheld);
+
+      expect((await s.repos.payments.listPayments(purchaseId)).map((p) => [p.tranche, p.status])).toEqual([
+        [2, 'WITHHELD'],
+        [3, 'CANCELLED'],
+      ]);
+      const audit = await s.repos.purchases.listAudit(purchaseId);
+      expect(audit.find((e) => e.action === 'payment.withheld')).toMatchObject({
+        actor: 'system:payments',
+        eventId: 'payment:2:closed',
+        detail: {
+          tranche: 2,
+          milestone: 'MIDTERM_PASSED',
+          amountFen: 10_000_000,
+          reason: 'evaluation failed',
+        },
+      });
+      expect(audit.filter((e) => e.action === 'payment.cancelled')).toHaveLength(1);
+      expect(audit.map((e) => e.action)).not.toContain('payment.confirmed');
+      await s.expectChainIntact(purchaseId);
+    });
+
+    it('payments are listed by tranche, only the purchase’s own, undefined fields left out', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(await s.newPurchase(), 1), NOW);
+      for (const tranche of [3, 1, 2]) {
+        await s.repos.payments.openPayment({ ...notice(purchaseId, tranche), confirmTaskId: undefined }, NOW);
+      }
+      const listed = await s.repos.payments.listPayments(purchaseId);
+      expect(listed.map((p) => p.tranche)).toEqual([1, 2, 3]);
+      for (const p of listed) expect(p).not.toHaveProperty('confirmTaskId');
+      expect(await s.repos.payments.listPayments(randomUUID())).toEqual([]);
+    });
+
+    it('the payments of a purchase that does not exist are refused with PurchaseNotFoundError', async () => {
+      const purchaseId = randomUUID();
+      await expect(s.repos.payments.openPayment(notice(purchaseId, 1), NOW)).rejects.toThrow(
+        PurchaseNotFoundError,
+      );
+      await expect(
+        s.repos.payments.closePayment({
+          purchaseId,
+          tranche: 1,
+          milestone: 'CONTRACT_SIGNED',
+          amountFen: 1,
+          status: 'CANCELLED',
+          reason: 'terminated',
+          now: LATER,
+        }),
+      ).rejects.toThrow(PurchaseNotFoundError);
+      expect(
+        await s.repos.payments.confirmPayment({
+          purchaseId,
+          tranche: 1,
+          by: clerk.email,
+          reference: 'x',
+          now: LATER,
+        }),
+      ).toEqual({ outcome: 'NOT_PAYABLE' });
+      expect(await s.repos.payments.listPayments(purchaseId)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { DEFAULT_SETTINGS_FILE, loadSettings } from '../../infra/settings.js';
+import type { DeploymentSettings } from '../../shared/config/settings.js';
+import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
+import type { PolicySettings } from '../../shared/domain/policy-settings.js';
+
+/**
+ * The one way tests get the deployment settings: config/settings.json, read once and validated
+ * by the same loadSettings the CDK app uses. Everything here is deep-frozen, so a test that
+ * changes a setting fails loudly instead of leaking the change into the next test: such a test
+ * makes its own copy (`structuredClone(TEST_POLICY)`).
+ */
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The whole of config/settings.json, as loadSettings returns it. */
+export const TEST_SETTINGS: DeploymentSettings = deepFreeze(loadSettings(DEFAULT_SETTINGS_FILE));
+
+/** Its policy: budget lines, salary benchmarks, the approval chain. */
+export const TEST_POLICY: PolicySettings = TEST_SETTINGS.policy;
+
+/** Its lifecycle: contracting, uploads, payments, mid-term review and evaluation. */
+export const TEST_LIFECYCLE: LifecycleSettings = TEST_SETTINGS.lifecycle;
+
+/** The policy as the CDK app hands it to the functions (the `POLICY_SETTINGS` environment variable). */
+export const POLICY_SETTINGS_JSON = JSON.stringify(TEST_POLICY);
+
+/** The lifecycle as the CDK app hands it to the functions (the `LIFECYCLE_SETTINGS` environment variable). */
+export const LIFECYCLE_SETTINGS_JSON = JSON.stringify(TEST_LIFECYCLE);
