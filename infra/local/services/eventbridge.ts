@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LocalEventRule, LocalEventRuleTarget } from '../assembly.js';
+import type { LocalEventRule, LocalEventRuleTarget } from '../assembly/model.js';
 import type { LambdaInvoker } from '../lambda-runner.js';
 import { matchesEventPattern } from './event-patterns.js';
 import { decodeEventKey, type S3EventRecord } from './s3.js';

@@ -15,12 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalTopic,
-  type LocalTopicSubscription,
-} from '../assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../assembly/local-account.js';
+import type { LocalTopic, LocalTopicSubscription } from '../assembly/model.js';
 import { matchesEventPattern } from './event-patterns.js';
 
 /**

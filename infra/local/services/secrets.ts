@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { GenerateSecretString, LocalSecret } from '../assembly.js';
+import type { GenerateSecretString, LocalSecret } from '../assembly/model.js';
 
 /**
  * Answers the Secrets Manager calls the functions make (AWS JSON 1.1), with values generated once per

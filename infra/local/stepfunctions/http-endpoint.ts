@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod/mini';
+import type { StepFunctionsApi } from './api.js';
 import { StepFunctionsApiError, UnknownOperationException, ValidationException } from './errors.js';
-import type { LocalStepFunctions } from './local-step-functions.js';
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -20,47 +20,47 @@ const page = { maxResults: z.optional(z.number()), nextToken: z.optional(z.strin
 const operations = {
   StartExecution: {
     input: z.object({ stateMachineArn: text, name: z.optional(z.string()), input: z.optional(z.string()) }),
-    run: (sfn: LocalStepFunctions, p: { stateMachineArn: string; name?: string; input?: string }) =>
+    run: (sfn: StepFunctionsApi, p: { stateMachineArn: string; name?: string; input?: string }) =>
       sfn.startExecution(p),
   },
   DescribeExecution: {
     input: z.object({ executionArn: text }),
-    run: (sfn: LocalStepFunctions, p: { executionArn: string }) => sfn.describeExecution(p),
+    run: (sfn: StepFunctionsApi, p: { executionArn: string }) => sfn.describeExecution(p),
   },
   ListExecutions: {
     input: z.object({ stateMachineArn: text, statusFilter: z.optional(status), ...page }),
-    run: (sfn: LocalStepFunctions, p: Parameters<LocalStepFunctions['listExecutions']>[0]) =>
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['listExecutions']>[0]) =>
       sfn.listExecutions(p),
   },
   GetExecutionHistory: {
     input: z.object({ executionArn: text, reverseOrder: z.optional(z.boolean()), ...page }),
-    run: (sfn: LocalStepFunctions, p: Parameters<LocalStepFunctions['getExecutionHistory']>[0]) =>
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['getExecutionHistory']>[0]) =>
       sfn.getExecutionHistory(p),
   },
   SendTaskSuccess: {
     input: z.object({ taskToken: text, output: z.string() }),
-    run: async (sfn: LocalStepFunctions, p: { taskToken: string; output: string }) => {
+    run: async (sfn: StepFunctionsApi, p: { taskToken: string; output: string }) => {
       await sfn.sendTaskSuccess(p);
       return {};
     },
   },
   SendTaskFailure: {
     input: z.object({ taskToken: text, error: z.optional(z.string()), cause: z.optional(z.string()) }),
-    run: async (sfn: LocalStepFunctions, p: { taskToken: string; error?: string; cause?: string }) => {
+    run: async (sfn: StepFunctionsApi, p: { taskToken: string; error?: string; cause?: string }) => {
       await sfn.sendTaskFailure(p);
       return {};
     },
   },
   SendTaskHeartbeat: {
     input: z.object({ taskToken: text }),
-    run: async (sfn: LocalStepFunctions, p: { taskToken: string }) => {
+    run: async (sfn: StepFunctionsApi, p: { taskToken: string }) => {
       await sfn.sendTaskHeartbeat(p);
       return {};
     },
   },
   StopExecution: {
     input: z.object({ executionArn: text, error: z.optional(z.string()), cause: z.optional(z.string()) }),
-    run: (sfn: LocalStepFunctions, p: { executionArn: string; error?: string; cause?: string }) =>
+    run: (sfn: StepFunctionsApi, p: { executionArn: string; error?: string; cause?: string }) =>
       sfn.stopExecution(p),
   },
 } as const;
@@ -68,7 +68,7 @@ const operations = {
 type OperationName = keyof typeof operations;
 
 export async function serveStepFunctionsApi(
-  sfn: LocalStepFunctions,
+  sfn: StepFunctionsApi,
   port: number,
   host: string,
 ): Promise<{ url: string; close(): Promise<void> }> {
@@ -93,7 +93,7 @@ export async function serveStepFunctionsApi(
   };
 }
 
-async function handle(sfn: LocalStepFunctions, req: IncomingMessage): Promise<unknown> {
+async function handle(sfn: StepFunctionsApi, req: IncomingMessage): Promise<unknown> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
   if (req.method !== 'POST' || !Object.hasOwn(operations, operation)) {
@@ -110,7 +110,7 @@ async function handle(sfn: LocalStepFunctions, req: IncomingMessage): Promise<un
   const parsed = z.safeParse(input, json);
   if (!parsed.success) throw new ValidationException(z.prettifyError(parsed.error));
   // Each entry's schema matches its own run function; the table lookup loses that pairing for the compiler.
-  return (run as (sfn: LocalStepFunctions, p: unknown) => Promise<unknown>)(sfn, parsed.data);
+  return (run as (sfn: StepFunctionsApi, p: unknown) => Promise<unknown>)(sfn, parsed.data);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

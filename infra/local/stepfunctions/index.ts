@@ -1,12 +1,6 @@
+export type { ExecutionDescription, ExecutionListItem, ExecutionStatus, StepFunctionsApi } from './api.js';
 export * from './errors.js';
-export {
-  type ExecutionDescription,
-  type ExecutionListItem,
-  type ExecutionStatus,
-  type HistoryEvent,
-  type LambdaInvoker,
-  type LocalClock,
-  LocalStepFunctions,
-  type LocalStepFunctionsOptions,
-  type SnsPublisher,
-} from './local-step-functions.js';
+export type { HistoryEvent } from './history.js';
+export { LocalStepFunctions, type LocalStepFunctionsOptions } from './local-step-functions.js';
+export type { LocalClock } from './scaled-timers.js';
+export type { LambdaInvoker, SnsPublisher } from './task-integrations.js';

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly.js';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+} from '../../../infra/local/assembly/local-account.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
 import {
   FIXTURE_DIRECTOR_EMAIL,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly/local-account.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
 import { FIXTURE_AUDIENCE, FIXTURE_FINANCE_EMAIL } from '../../fixtures/local-app/app.js';
 import { cachedFixtureAssembly } from '../../support/assembly-cache.js';

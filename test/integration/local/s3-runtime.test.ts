@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly/local-account.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.js';
 import { FIXTURE_UPLOAD_PREFIX } from '../../fixtures/local-app/app.js';
 import { cachedFixtureAssembly } from '../../support/assembly-cache.js';

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly/local-account.js';
 import { type LocalS3, type S3EventRecord, startLocalS3 } from '../../../infra/local/services/s3.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'local-s3-'));

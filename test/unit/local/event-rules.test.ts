@@ -2,12 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  AssemblyError,
-  type CfnTemplate,
-  type LocalApp,
-  loadAssembly,
-} from '../../../infra/local/assembly.js';
+import { AssemblyError } from '../../../infra/local/assembly/errors.js';
+import { loadAssembly } from '../../../infra/local/assembly/load-assembly.js';
+import type { LocalApp } from '../../../infra/local/assembly/model.js';
+import type { CfnTemplate } from '../../../infra/local/assembly/template.js';
 import type { InvokeResult } from '../../../infra/local/lambda-runner.js';
 import {
   type EventBridgeEvent,

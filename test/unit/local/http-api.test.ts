@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalHttpRoute } from '../../../infra/local/assembly.js';
+import type { LocalHttpRoute } from '../../../infra/local/assembly/model.js';
 import { flattenClaims, matchRoute, toHttpResponse } from '../../../infra/local/http-api.js';
 
 const route = (routeKey: string): LocalHttpRoute => {

@@ -1,11 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are CloudFormation Fn::Sub and ASL placeholders, not JS templates
 import { describe, expect, it } from 'vitest';
-import {
-  applyDefinitionSubstitutions,
-  type CfnTemplate,
-  IntrinsicResolver,
-  UnsupportedIntrinsicError,
-} from '../../../infra/local/assembly.js';
+import { UnsupportedIntrinsicError } from '../../../infra/local/assembly/errors.js';
+import { IntrinsicResolver } from '../../../infra/local/assembly/intrinsics.js';
+import { applyDefinitionSubstitutions } from '../../../infra/local/assembly/state-machines.js';
+import type { CfnTemplate } from '../../../infra/local/assembly/template.js';
 
 const API = 'http://127.0.0.1:3999';
 

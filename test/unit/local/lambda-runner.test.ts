@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalFunction } from '../../../infra/local/assembly.js';
+import type { LocalFunction } from '../../../infra/local/assembly/model.js';
 import { type Invocation, LambdaRunner, sdkAppIdOf } from '../../../infra/local/lambda-runner.js';
 
 /** A one-file bundle that counts its invocations and says who it is, as the SDK would see it. */

@@ -1,7 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LocalTopic } from '../../../infra/local/assembly.js';
+import type { LocalTopic } from '../../../infra/local/assembly/model.js';
 import {
   messageAttributesOf,
   PLACEHOLDER_SUBSCRIBER,

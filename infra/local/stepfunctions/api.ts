@@ -1,0 +1,49 @@
+/**
+ * The Step Functions API the local engine answers: the operations the Lambdas call (through the HTTP
+ * endpoint) and the shapes of what they return.
+ */
+import type { HistoryEvent } from './history.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export interface ExecutionListItem {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+}
+
+export interface ExecutionDescription extends ExecutionListItem {
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** The operations the HTTP endpoint serves, with AWS's request and response fields. */
+export interface StepFunctionsApi {
+  startExecution(p: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+  }): Promise<{ executionArn: string; startDate: Date }>;
+  describeExecution(p: { executionArn: string }): Promise<ExecutionDescription>;
+  listExecutions(p: {
+    stateMachineArn: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ executions: ExecutionListItem[]; nextToken?: string }>;
+  getExecutionHistory(p: {
+    executionArn: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+  }): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
+  sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void>;
+  sendTaskFailure(p: { taskToken: string; error?: string; cause?: string }): Promise<void>;
+  sendTaskHeartbeat(p: { taskToken: string }): Promise<void>;
+  stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }>;
+}
