@@ -2,6 +2,7 @@
  * One execution as the engine keeps it (description, plan, history, tasks in flight), what running it
  * takes from the engine, and the library state machines that run it.
  */
+import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { ExecutionDescription } from './api.js';
 import type { ExecutionPlan } from './definition.js';

@@ -1,4 +1,5 @@
 /** Map states: iterations run by the library, at most MaxConcurrency at once, stopped at a failure. */
+import './promise-with-resolvers.js';
 import { ExecutionError } from 'aws-local-stepfunctions';
 import type { MapPlan } from './definition.js';
 import { TaskFailure } from './errors.js';

@@ -1,6 +1,6 @@
 /**
  * aws-local-stepfunctions calls Promise.withResolvers (Node 22+); this machine runs Node 20. Imported for
- * its side effect before the library is used.
+ * its side effect by every module that uses a value of the library, before that use.
  */
 interface Resolvers<T> {
   promise: Promise<T>;

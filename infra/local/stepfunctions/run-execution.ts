@@ -2,6 +2,7 @@
  * Runs one execution with aws-local-stepfunctions: the context object (`$$`), a handler per Task, Wait
  * and Map state, the execution's own time limit, its history, and its outcome once the library settles.
  */
+import './promise-with-resolvers.js';
 import { ExecutionAbortedError, ExecutionError } from 'aws-local-stepfunctions';
 import type { ExecutionDescription, ExecutionStatus } from './api.js';
 import { type Execution, type ExecutionServices, type JsonValue, unvalidatedMachine } from './execution.js';

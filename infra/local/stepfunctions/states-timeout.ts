@@ -1,3 +1,4 @@
+import './promise-with-resolvers.js';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { TaskFailure } from './errors.js';
 
