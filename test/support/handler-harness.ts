@@ -170,11 +170,14 @@ export class RecordingUploadSigner implements UploadSigner {
 /**
  * The same deps with every method call on an object port (a repository, the mailer, the
  * callbacks, the workflow starter, a store) recorded as `port.method` in `calls`: how a test
- * says a refused request touched nothing. Plain values and functions (settings, now, linkKey)
+ * says a refused request touched nothing (give several handlers one `calls` to watch them
+ * all). Plain values and functions (settings, now, linkKey)
  * pass through unrecorded.
  */
-export function recordingCalls<T extends object>(deps: T): { deps: T; calls: string[] } {
-  const calls: string[] = [];
+export function recordingCalls<T extends object>(
+  deps: T,
+  calls: string[] = [],
+): { deps: T; calls: string[] } {
   const isPort = (value: unknown): value is object =>
     typeof value === 'object' &&
     value !== null &&
