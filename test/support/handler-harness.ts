@@ -167,12 +167,15 @@ export class RecordingUploadSigner implements UploadSigner {
   }
 }
 
+/** Function-valued deps that reach AWS in production (Secrets Manager, S3 presigning): recorded too. */
+const FUNCTION_PORTS = new Set(['linkKey', 'documentUrls']);
+
 /**
  * The same deps with every method call on an object port (a repository, the mailer, the
- * callbacks, the workflow starter, a store) recorded as `port.method` in `calls`: how a test
- * says a refused request touched nothing (give several handlers one `calls` to watch them
- * all). Plain values and functions (settings, now, linkKey)
- * pass through unrecorded.
+ * callbacks, the workflow starter, a store) and every call of the link key or document-link
+ * ports recorded as `port.method` / `port()` in `calls`: how a test says a refused request
+ * touched nothing (give several handlers one `calls` to watch them all). The clock, the log
+ * and settings pass through unrecorded.
  */
 export function recordingCalls<T extends object>(
   deps: T,
@@ -195,8 +198,16 @@ export function recordingCalls<T extends object>(
         };
       },
     });
+  const wrap = (name: string, value: unknown): unknown => {
+    if (typeof value === 'function' && FUNCTION_PORTS.has(name))
+      return (...args: unknown[]) => {
+        calls.push(`${name}()`);
+        return (value as (...a: unknown[]) => unknown)(...args);
+      };
+    return isPort(value) ? recorded(name, value) : value;
+  };
   const wrapped = Object.fromEntries(
-    Object.entries(deps).map(([name, value]) => [name, isPort(value) ? recorded(name, value) : value]),
+    Object.entries(deps).map(([name, value]) => [name, wrap(name, value)]),
   ) as T;
   return { deps: wrapped, calls };
 }
