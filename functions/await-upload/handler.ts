@@ -1,17 +1,12 @@
-import { ENV, requireEnv } from '../../shared/lambda/environment.js';
-import { linkKeyProvider, sesMailer } from '../../shared/lambda/mail-and-links.js';
-import { contractingDeps } from '../../shared/lambda/stage-deps.js';
-import { taskCallbacks } from '../../shared/lambda/step-functions.js';
+import { contractingDeps, humanStepPorts } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { awaitUpload } from '../../shared/usecases/contracting.js';
+import { type AwaitUploadDeps, awaitUpload } from '../../shared/usecases/contracting.js';
 import { AwaitUploadInput } from '../workflow-input.js';
 
-const deps = {
-  ...contractingDeps(),
-  mailer: sesMailer(),
-  callbacks: taskCallbacks(),
-  linkKey: linkKeyProvider(),
-  baseUrl: requireEnv(ENV.publicBaseUrl),
-};
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: AwaitUploadDeps) {
+  return workflowStep(AwaitUploadInput, (input) => awaitUpload(deps, input));
+}
 
-export const handler = workflowStep(AwaitUploadInput, (input) => awaitUpload(deps, input));
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({ ...contractingDeps(), ...humanStepPorts() });

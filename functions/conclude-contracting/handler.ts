@@ -1,10 +1,12 @@
 import { contractingDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { concludeContracting } from '../../shared/usecases/contracting.js';
+import { type ContractingDeps, concludeContracting } from '../../shared/usecases/contracting.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
-const deps = contractingDeps();
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: ContractingDeps) {
+  return workflowStep(PurchaseStepInput, ({ purchaseId }) => concludeContracting(deps, purchaseId));
+}
 
-export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) =>
-  concludeContracting(deps, purchaseId),
-);
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler(contractingDeps());

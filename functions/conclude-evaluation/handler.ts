@@ -1,10 +1,12 @@
 import { evaluationDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { concludeEvaluation } from '../../shared/usecases/evaluation.js';
+import { concludeEvaluation, type EvaluationDeps } from '../../shared/usecases/evaluation.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
-const deps = evaluationDeps();
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: EvaluationDeps) {
+  return workflowStep(PurchaseStepInput, ({ purchaseId }) => concludeEvaluation(deps, purchaseId));
+}
 
-export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) =>
-  concludeEvaluation(deps, purchaseId),
-);
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler(evaluationDeps());

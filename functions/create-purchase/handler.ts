@@ -6,39 +6,42 @@ import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { policySettings } from '../../shared/lambda/settings.js';
 import { workflowStarter } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
-import { submitProposal } from '../../shared/usecases/submit-proposal.js';
+import { type SubmitProposalDeps, submitProposal } from '../../shared/usecases/submit-proposal.js';
 
-const deps = {
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** POST /purchases: a purchasing officer registers a proposal. */
+export function createHandler(deps: SubmitProposalDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(jsonErrors())
+    .handler(async (event) => {
+      const staff = requireStaff(event);
+      const idempotencyKey = event.headers['idempotency-key'];
+      if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw new BadRequestError('Idempotency-Key must be 8 to 64 letters, digits, "-" or "_"');
+      }
+      const { purchase, created } = await submitProposal(deps, {
+        body: parseJsonBody(event),
+        staff,
+        idempotencyKey,
+      });
+      log.info(created ? 'purchase submitted' : 'purchase submission repeated', {
+        purchaseId: purchase.purchaseId,
+      });
+      return json(created ? 201 : 200, {
+        purchaseId: purchase.purchaseId,
+        stage: purchase.stage,
+        totalFen: purchase.proposal.totalFen,
+        links: { self: `/purchases/${purchase.purchaseId}` },
+      });
+    });
+}
+
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({
   purchases: tableRepositories().purchases,
   trackRecords: tableRepositories().trackRecords,
   workflow: workflowStarter(),
   settings: policySettings(),
   now: systemNow,
-};
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
-
-/** POST /purchases: a purchasing officer registers a proposal. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(jsonErrors())
-  .handler(async (event) => {
-    const staff = requireStaff(event);
-    const idempotencyKey = event.headers['idempotency-key'];
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestError('Idempotency-Key must be 8 to 64 letters, digits, "-" or "_"');
-    }
-    const { purchase, created } = await submitProposal(deps, {
-      body: parseJsonBody(event),
-      staff,
-      idempotencyKey,
-    });
-    log.info(created ? 'purchase submitted' : 'purchase submission repeated', {
-      purchaseId: purchase.purchaseId,
-    });
-    return json(created ? 201 : 200, {
-      purchaseId: purchase.purchaseId,
-      stage: purchase.stage,
-      totalFen: purchase.proposal.totalFen,
-      links: { self: `/purchases/${purchase.purchaseId}` },
-    });
-  });
+});

@@ -2,16 +2,19 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { json, jsonErrors, NotFoundError, requireStaff } from '../../shared/lambda/http.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { purchaseView } from '../../shared/usecases/purchase-view.js';
-
-const repositories = tableRepositories();
+import { type PurchaseViewDeps, purchaseView } from '../../shared/usecases/purchase-view.js';
 
 /** GET /purchases/{id}: stage, amounts, pending tasks and the verified audit trail. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(jsonErrors())
-  .handler(async (event) => {
-    requireStaff(event);
-    const view = await purchaseView(repositories, event.pathParameters?.id ?? '');
-    if (!view) throw new NotFoundError('no such purchase');
-    return json(200, view);
-  });
+export function createHandler(deps: PurchaseViewDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(jsonErrors())
+    .handler(async (event) => {
+      requireStaff(event);
+      const view = await purchaseView(deps, event.pathParameters?.id ?? '');
+      if (!view) throw new NotFoundError('no such purchase');
+      return json(200, view);
+    });
+}
+
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler(tableRepositories());

@@ -11,19 +11,6 @@ import { systemNow } from '../../shared/ports/clock.js';
 import { PAGE_HEADERS } from '../../shared/presentation/pages/layout.js';
 import { type NgoPageDeps, presignUpload, showNgoPage } from '../../shared/usecases/ngo-uploads.js';
 
-const { purchases, deliverables, waits } = tableRepositories();
-const storage = documentsBucket();
-const deps: NgoPageDeps = {
-  purchases,
-  deliverables,
-  waits,
-  signer: createUploadSigner(storage),
-  objects: createObjectReader(storage),
-  linkKey: linkKeyProvider(),
-  settings: lifecycleSettings(),
-  now: systemNow,
-};
-
 /** The presign request is four short fields; anything bigger is not one. */
 const MAX_JSON_BYTES = 4 * 1024;
 
@@ -50,35 +37,55 @@ function ngoErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResul
  * GET|HEAD /ngo/{purchaseId}?exp&sig: the NGO's page.
  * POST /ngo/{purchaseId}/uploads?exp&sig: a presigned POST for one file (JSON in, JSON out).
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(ngoErrors())
-  .handler(async (event) => {
-    const method = event.requestContext.http.method;
-    const link = {
-      purchaseId: event.pathParameters?.purchaseId ?? '',
-      exp: event.queryStringParameters?.exp,
-      sig: event.queryStringParameters?.sig,
-    };
-    if (isUploadsRoute(event)) {
-      if (method !== 'POST') return json(405, { message: 'POST a JSON upload request here.' });
-      const text = rawBody(event);
-      let body: unknown;
-      try {
-        body = text.length <= MAX_JSON_BYTES ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
+export function createHandler(deps: NgoPageDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(ngoErrors())
+    .handler(async (event) => {
+      const method = event.requestContext.http.method;
+      const link = {
+        purchaseId: event.pathParameters?.purchaseId ?? '',
+        exp: event.queryStringParameters?.exp,
+        sig: event.queryStringParameters?.sig,
+      };
+      if (isUploadsRoute(event)) {
+        if (method !== 'POST') return json(405, { message: 'POST a JSON upload request here.' });
+        const text = rawBody(event);
+        let body: unknown;
+        try {
+          body = text.length <= MAX_JSON_BYTES ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        if (body === undefined)
+          return json(400, { message: '请求须为 JSON。 The request must be a small JSON object.' });
+        const reply = await presignUpload(deps, { ...link, body });
+        return json(reply.statusCode, reply.body);
       }
-      if (body === undefined)
-        return json(400, { message: '请求须为 JSON。 The request must be a small JSON object.' });
-      const reply = await presignUpload(deps, { ...link, body });
-      return json(reply.statusCode, reply.body);
-    }
-    if (method !== 'GET' && method !== 'HEAD') return json(405, { message: 'GET this page.' });
-    const page = await showNgoPage(deps, link);
-    const response = htmlResponse(page, method);
-    if (!('contentSecurityPolicy' in page)) return response;
-    return {
-      ...response,
-      headers: { ...PAGE_HEADERS, 'Content-Security-Policy': page.contentSecurityPolicy },
-    };
-  });
+      if (method !== 'GET' && method !== 'HEAD') return json(405, { message: 'GET this page.' });
+      const page = await showNgoPage(deps, link);
+      const response = htmlResponse(page, method);
+      if (!('contentSecurityPolicy' in page)) return response;
+      return {
+        ...response,
+        headers: { ...PAGE_HEADERS, 'Content-Security-Policy': page.contentSecurityPolicy },
+      };
+    });
+}
+
+/** Wired to AWS once per execution environment, at cold start. */
+function defaultDeps(): NgoPageDeps {
+  const { purchases, deliverables, waits } = tableRepositories();
+  const storage = documentsBucket();
+  return {
+    purchases,
+    deliverables,
+    waits,
+    signer: createUploadSigner(storage),
+    objects: createObjectReader(storage),
+    linkKey: linkKeyProvider(),
+    settings: lifecycleSettings(),
+    now: systemNow,
+  };
+}
+
+export const handler = createHandler(defaultDeps());

@@ -5,23 +5,31 @@ import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings, policySettings } from '../../shared/lambda/settings.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { systemNow } from '../../shared/ports/clock.js';
-import { notifyPayment } from '../../shared/usecases/payments.js';
+import { notifyPayment, type PaymentDeps } from '../../shared/usecases/payments.js';
 import { NotifyPaymentInput } from '../workflow-input.js';
 
-const { purchases, tasks, payments } = tableRepositories();
-const deps = {
-  purchases,
-  tasks,
-  payments,
-  publisher: paymentPublisher(),
-  policy: policySettings(),
-  lifecycle: lifecycleSettings(),
-  linkKey: linkKeyProvider(),
-  baseUrl: requireEnv(ENV.publicBaseUrl),
-  now: systemNow,
-};
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: PaymentDeps) {
+  return workflowStep(NotifyPaymentInput, async (input) => {
+    const payment = await notifyPayment(deps, input);
+    return { tranche: payment.tranche, status: payment.status };
+  });
+}
 
-export const handler = workflowStep(NotifyPaymentInput, async (input) => {
-  const payment = await notifyPayment(deps, input);
-  return { tranche: payment.tranche, status: payment.status };
-});
+/** Wired to AWS once per execution environment, at cold start. */
+function defaultDeps(): PaymentDeps {
+  const { purchases, tasks, payments } = tableRepositories();
+  return {
+    purchases,
+    tasks,
+    payments,
+    publisher: paymentPublisher(),
+    policy: policySettings(),
+    lifecycle: lifecycleSettings(),
+    linkKey: linkKeyProvider(),
+    baseUrl: requireEnv(ENV.publicBaseUrl),
+    now: systemNow,
+  };
+}
+
+export const handler = createHandler(defaultDeps());

@@ -1,8 +1,13 @@
 import { contractingDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
+import type { ContractingDeps } from '../../shared/usecases/contracting.js';
 import { planEvaluation } from '../../shared/usecases/evaluation.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
-const deps = contractingDeps();
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: ContractingDeps) {
+  return workflowStep(PurchaseStepInput, ({ purchaseId }) => planEvaluation(deps, purchaseId));
+}
 
-export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) => planEvaluation(deps, purchaseId));
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler(contractingDeps());

@@ -18,22 +18,6 @@ import {
   recordUpload,
 } from '../../shared/usecases/ngo-uploads.js';
 
-const { purchases, deliverables, waits } = tableRepositories();
-const storage = documentsBucket();
-const { bucket } = storage;
-const deps: RecordUploadDeps = {
-  bucket,
-  purchases,
-  deliverables,
-  waits,
-  callbacks: taskCallbacks(),
-  objects: createObjectReader(storage),
-  settings: lifecycleSettings(),
-  now: systemNow,
-  log: log.info,
-  warn: log.warn,
-};
-
 /** EventBridge "Object Created" from S3: the key is NOT URL-encoded. */
 const EventBridgeObjectCreated = z.object({
   source: z.literal('aws.s3'),
@@ -93,12 +77,34 @@ function objectsCreated(event: ObjectCreatedEvent): ObjectCreated[] {
  * An object landed in the documents bucket: record it as a deliverable (or quarantine it)
  * and resume the step waiting for it. Delivered at least once; recordUpload is idempotent.
  */
-export const handler = middy<unknown, RecordUploadResult[]>().handler(async (event) => {
-  const parsed = ObjectCreatedEvent.safeParse(event);
-  if (!parsed.success)
-    throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, ObjectCreatedEvent));
-  const results: RecordUploadResult[] = [];
-  // One at a time: a notification rarely carries more than one record, and order keeps the log readable.
-  for (const created of objectsCreated(parsed.data)) results.push(await recordUpload(deps, created));
-  return results;
-});
+export function createHandler(deps: RecordUploadDeps) {
+  return middy<unknown, RecordUploadResult[]>().handler(async (event) => {
+    const parsed = ObjectCreatedEvent.safeParse(event);
+    if (!parsed.success)
+      throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, ObjectCreatedEvent));
+    const results: RecordUploadResult[] = [];
+    // One at a time: a notification rarely carries more than one record, and order keeps the log readable.
+    for (const created of objectsCreated(parsed.data)) results.push(await recordUpload(deps, created));
+    return results;
+  });
+}
+
+/** Wired to AWS once per execution environment, at cold start. */
+function defaultDeps(): RecordUploadDeps {
+  const { purchases, deliverables, waits } = tableRepositories();
+  const storage = documentsBucket();
+  return {
+    bucket: storage.bucket,
+    purchases,
+    deliverables,
+    waits,
+    callbacks: taskCallbacks(),
+    objects: createObjectReader(storage),
+    settings: lifecycleSettings(),
+    now: systemNow,
+    log: log.info,
+    warn: log.warn,
+  };
+}
+
+export const handler = createHandler(defaultDeps());

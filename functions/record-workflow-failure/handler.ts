@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { systemNow } from '../../shared/ports/clock.js';
-import { recordWorkflowFailure } from '../../shared/usecases/workflow-failure.js';
+import { recordWorkflowFailure, type WorkflowFailureDeps } from '../../shared/usecases/workflow-failure.js';
 
 /**
  * What the catch-all of the state machine hands over: the purchase, the execution, and the
@@ -19,14 +19,18 @@ export const RecordWorkflowFailureInput = z.object({
   }),
 });
 
-const deps = { purchases: tableRepositories().purchases, now: systemNow };
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: WorkflowFailureDeps) {
+  return workflowStep(RecordWorkflowFailureInput, ({ purchaseId, execution, failure }) =>
+    recordWorkflowFailure(deps, {
+      purchaseId,
+      execution,
+      state: failure.state,
+      error: failure.Error,
+      cause: failure.Cause,
+    }),
+  );
+}
 
-export const handler = workflowStep(RecordWorkflowFailureInput, ({ purchaseId, execution, failure }) =>
-  recordWorkflowFailure(deps, {
-    purchaseId,
-    execution,
-    state: failure.state,
-    error: failure.Error,
-    cause: failure.Cause,
-  }),
-);
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({ purchases: tableRepositories().purchases, now: systemNow });

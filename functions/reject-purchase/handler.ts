@@ -1,9 +1,14 @@
 import { sesMailer } from '../../shared/lambda/mail-and-links.js';
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { rejectPurchase } from '../../shared/usecases/approval-workflow.js';
+import type { Mailer } from '../../shared/ports/mailer.js';
+import { rejectPurchase, type WorkflowDeps } from '../../shared/usecases/approval-workflow.js';
 import { RejectPurchaseInput } from '../workflow-input.js';
 
-const deps = { ...workflowDeps(), mailer: sesMailer() };
+/** The step over the given ports (the tests give it in-memory ones); it tells the officer the outcome. */
+export function createHandler(deps: WorkflowDeps & { mailer: Mailer }) {
+  return workflowStep(RejectPurchaseInput, (input) => rejectPurchase(deps, input));
+}
 
-export const handler = workflowStep(RejectPurchaseInput, (input) => rejectPurchase(deps, input));
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({ ...workflowDeps(), mailer: sesMailer() });

@@ -1,17 +1,12 @@
-import { ENV, requireEnv } from '../../shared/lambda/environment.js';
-import { linkKeyProvider, sesMailer } from '../../shared/lambda/mail-and-links.js';
-import { workflowDeps } from '../../shared/lambda/stage-deps.js';
-import { taskCallbacks } from '../../shared/lambda/step-functions.js';
+import { humanStepPorts, workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { requestDecision } from '../../shared/usecases/approval-workflow.js';
+import { type RequestDecisionDeps, requestDecision } from '../../shared/usecases/approval-workflow.js';
 import { RequestDecisionInput } from '../workflow-input.js';
 
-const deps = {
-  ...workflowDeps(),
-  mailer: sesMailer(),
-  callbacks: taskCallbacks(),
-  linkKey: linkKeyProvider(),
-  baseUrl: requireEnv(ENV.publicBaseUrl),
-};
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: RequestDecisionDeps) {
+  return workflowStep(RequestDecisionInput, (input) => requestDecision(deps, input));
+}
 
-export const handler = workflowStep(RequestDecisionInput, (input) => requestDecision(deps, input));
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({ ...workflowDeps(), ...humanStepPorts() });

@@ -1,17 +1,12 @@
-import { ENV, requireEnv } from '../../shared/lambda/environment.js';
-import { linkKeyProvider, sesMailer } from '../../shared/lambda/mail-and-links.js';
-import { evaluationDeps } from '../../shared/lambda/stage-deps.js';
-import { taskCallbacks } from '../../shared/lambda/step-functions.js';
+import { evaluationDeps, humanStepPorts } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { requestEvaluation } from '../../shared/usecases/evaluation.js';
+import { type RequestEvaluationDeps, requestEvaluation } from '../../shared/usecases/evaluation.js';
 import { RequestEvaluationInput } from '../workflow-input.js';
 
-const deps = {
-  ...evaluationDeps(),
-  mailer: sesMailer(),
-  callbacks: taskCallbacks(),
-  linkKey: linkKeyProvider(),
-  baseUrl: requireEnv(ENV.publicBaseUrl),
-};
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: RequestEvaluationDeps) {
+  return workflowStep(RequestEvaluationInput, (input) => requestEvaluation(deps, input));
+}
 
-export const handler = workflowStep(RequestEvaluationInput, (input) => requestEvaluation(deps, input));
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({ ...evaluationDeps(), ...humanStepPorts() });

@@ -1,8 +1,12 @@
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { reserveBudget } from '../../shared/usecases/approval-workflow.js';
+import { reserveBudget, type WorkflowDeps } from '../../shared/usecases/approval-workflow.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
-const deps = workflowDeps();
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: WorkflowDeps) {
+  return workflowStep(PurchaseStepInput, ({ purchaseId }) => reserveBudget(deps, purchaseId));
+}
 
-export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) => reserveBudget(deps, purchaseId));
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler(workflowDeps());

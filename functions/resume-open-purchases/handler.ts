@@ -2,14 +2,21 @@ import middy from '@middy/core';
 import { log } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { workflowStarter } from '../../shared/lambda/step-functions.js';
-import { resumeOpenPurchases } from '../../shared/usecases/resume.js';
-
-const { purchases } = tableRepositories();
-const workflow = workflowStarter();
+import { systemNow } from '../../shared/ports/clock.js';
+import { type ResumeDeps, resumeOpenPurchases } from '../../shared/usecases/resume.js';
 
 /** Run after a redeploy (AWS) or at start-up (local runtime): every unfinished purchase continues. */
-export const handler = middy().handler(async () => {
-  const resumed = await resumeOpenPurchases({ purchases, workflow, now: () => new Date().toISOString() });
-  log.info('resumed open purchases', { count: resumed.length });
-  return { resumed };
+export function createHandler(deps: ResumeDeps) {
+  return middy().handler(async () => {
+    const resumed = await resumeOpenPurchases(deps);
+    log.info('resumed open purchases', { count: resumed.length });
+    return { resumed };
+  });
+}
+
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler({
+  purchases: tableRepositories().purchases,
+  workflow: workflowStarter(),
+  now: systemNow,
 });

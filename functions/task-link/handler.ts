@@ -16,31 +16,6 @@ import { showTask } from '../../shared/usecases/task-links/open-task-link.js';
 import { reviewedUploadLinks } from '../../shared/usecases/task-links/task-documents.js';
 import type { TaskLinkDeps } from '../../shared/usecases/task-links/task-link-deps.js';
 
-const { tasks, purchases, payments, deliverables } = tableRepositories();
-const { evaluation } = lifecycleSettings();
-// Review pages link the files under review (signed contract, mid-term and final reports) only
-// where the documents bucket is configured.
-const documentsBucket = documentsBucketIfGranted();
-const deps: TaskLinkDeps = {
-  tasks,
-  purchases,
-  payments,
-  callbacks: taskCallbacks(),
-  linkKey: linkKeyProvider(),
-  now: systemNow,
-  log: log.warn,
-  rubric: evaluation.rubric,
-  bands: evaluation.bands,
-  ...(documentsBucket
-    ? {
-        documentUrls: reviewedUploadLinks({
-          deliverables,
-          objects: createObjectReader(documentsBucket),
-        }),
-      }
-    : {}),
-};
-
 const MAX_FORM_BYTES = 16 * 1024;
 
 /** The POSTed form: the decision fields, the declaration, and each `score_<CRITERION>` by criterion. */
@@ -62,13 +37,45 @@ function decisionForm(body: string): DecisionForm {
 }
 
 /** GET|HEAD|POST /tasks/{taskId}?sig=...: the decision link from an e-mail. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(pageErrors())
-  .handler(async (event) => {
-    const method = event.requestContext.http.method;
-    const taskId = event.pathParameters?.taskId ?? '';
-    const sig = event.queryStringParameters?.sig;
-    if (method !== 'POST') return htmlResponse(await showTask(deps, { taskId, sig }), method);
-    const page = await decideTask(deps, { taskId, sig, form: decisionForm(rawBody(event)) });
-    return htmlResponse(page, method);
-  });
+export function createHandler(deps: TaskLinkDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(pageErrors())
+    .handler(async (event) => {
+      const method = event.requestContext.http.method;
+      const taskId = event.pathParameters?.taskId ?? '';
+      const sig = event.queryStringParameters?.sig;
+      if (method !== 'POST') return htmlResponse(await showTask(deps, { taskId, sig }), method);
+      const page = await decideTask(deps, { taskId, sig, form: decisionForm(rawBody(event)) });
+      return htmlResponse(page, method);
+    });
+}
+
+/** Wired to AWS once per execution environment, at cold start. */
+function defaultDeps(): TaskLinkDeps {
+  const { tasks, purchases, payments, deliverables } = tableRepositories();
+  const { evaluation } = lifecycleSettings();
+  // Review pages link the files under review (signed contract, mid-term and final reports) only
+  // where the documents bucket is configured.
+  const documentsBucket = documentsBucketIfGranted();
+  return {
+    tasks,
+    purchases,
+    payments,
+    callbacks: taskCallbacks(),
+    linkKey: linkKeyProvider(),
+    now: systemNow,
+    log: log.warn,
+    rubric: evaluation.rubric,
+    bands: evaluation.bands,
+    ...(documentsBucket
+      ? {
+          documentUrls: reviewedUploadLinks({
+            deliverables,
+            objects: createObjectReader(documentsBucket),
+          }),
+        }
+      : {}),
+  };
+}
+
+export const handler = createHandler(defaultDeps());

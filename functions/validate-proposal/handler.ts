@@ -1,10 +1,12 @@
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { validateProposal } from '../../shared/usecases/approval-workflow.js';
+import { validateProposal, type WorkflowDeps } from '../../shared/usecases/approval-workflow.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
-const deps = workflowDeps();
+/** The step over the given ports (the tests give it in-memory ones). */
+export function createHandler(deps: WorkflowDeps) {
+  return workflowStep(PurchaseStepInput, ({ purchaseId }) => validateProposal(deps, purchaseId));
+}
 
-export const handler = workflowStep(PurchaseStepInput, ({ purchaseId }) =>
-  validateProposal(deps, purchaseId),
-);
+/** Wired to AWS once per execution environment, at cold start. */
+export const handler = createHandler(workflowDeps());

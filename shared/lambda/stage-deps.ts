@@ -2,8 +2,12 @@ import { systemNow } from '../ports/clock.js';
 import type { WorkflowDeps } from '../usecases/approval-workflow.js';
 import type { ContractingDeps } from '../usecases/contracting.js';
 import type { EvaluationDeps } from '../usecases/evaluation.js';
+import type { HumanStepPorts } from '../usecases/human-steps.js';
+import { ENV, requireEnv } from './environment.js';
+import { linkKeyProvider, sesMailer } from './mail-and-links.js';
 import { tableRepositories } from './repositories.js';
 import { lifecycleSettings, policySettings } from './settings.js';
+import { taskCallbacks } from './step-functions.js';
 
 /** What every workflow step needs, built once per execution environment. */
 export function workflowDeps(): WorkflowDeps {
@@ -30,4 +34,14 @@ export function contractingDeps(): ContractingDeps {
 /** What the evaluation and closing steps need: the contracting ones and the NGOs' track record. */
 export function evaluationDeps(): EvaluationDeps {
   return { ...contractingDeps(), trackRecords: tableRepositories().trackRecords };
+}
+
+/** What a step that asks a person adds: SES, the task callbacks, the link key and PUBLIC_BASE_URL. */
+export function humanStepPorts(): HumanStepPorts {
+  return {
+    mailer: sesMailer(),
+    callbacks: taskCallbacks(),
+    linkKey: linkKeyProvider(),
+    baseUrl: requireEnv(ENV.publicBaseUrl),
+  };
 }

@@ -17,10 +17,9 @@ import type {
   TaskRepository,
   TrackRecordRepository,
 } from '../ports/repositories.js';
-import type { TaskCallbacks } from '../ports/workflow.js';
 import { outcomeMailModel, renderOutcomeMail } from '../presentation/mail/outcome-mail.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
-import { handBack, sendOncePerAttempt } from './human-steps.js';
+import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
 import { onceForPurchase } from './once.js';
 
@@ -140,6 +139,8 @@ export interface RequestDecisionInput {
   taskToken: string;
 }
 
+export type RequestDecisionDeps = WorkflowDeps & HumanStepPorts;
+
 /** One live task per purpose, level and round; the escalation is a step of its own. */
 function stepKeyOf(input: RequestDecisionInput): string {
   const round = input.round ?? 1;
@@ -185,12 +186,7 @@ export function decisionOutput(decision: RecordedDecision): DecisionOutput {
  * it hands that decision straight back instead of asking again.
  */
 export async function requestDecision(
-  deps: WorkflowDeps & {
-    mailer: Mailer;
-    callbacks: TaskCallbacks;
-    linkKey: () => Promise<Buffer>;
-    baseUrl: string;
-  },
+  deps: RequestDecisionDeps,
   input: RequestDecisionInput,
 ): Promise<{ taskId: string }> {
   const purchase = await loadPurchase(deps, input.purchaseId);

@@ -8,7 +8,6 @@ import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import { ngoLinkExpiresAt, signNgoLink } from '../links/ngo-link.js';
 import type { Now } from '../ports/clock.js';
-import type { Mailer } from '../ports/mailer.js';
 import type {
   BudgetRepository,
   DeliverableRepository,
@@ -18,10 +17,9 @@ import type {
   WaitRepository,
 } from '../ports/repositories.js';
 import type { DocumentStore } from '../ports/storage.js';
-import type { TaskCallbacks } from '../ports/workflow.js';
 import { renderContract } from '../presentation/contract-document.js';
 import { renderUploadOverdueMail, renderUploadRequestMail } from '../presentation/mail/ngo-mail.js';
-import { decisionOfStep, handBack } from './human-steps.js';
+import { decisionOfStep, type HumanStepPorts, handBack } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
 import { onceForPurchase } from './once.js';
 
@@ -45,16 +43,15 @@ export interface ContractingDeps {
   now: Now;
 }
 
+export type IssueContractDeps = ContractingDeps & { documents: DocumentStore };
+
 /** Key of the issued contract: one per purchase, outside the NGO's upload prefix. */
 export function contractKey(purchaseId: string): string {
   return `contracts/${purchaseId}/contract.html`;
 }
 
 /** Renders the contract with the mandatory terms and stores it, once. */
-export async function issueContract(
-  deps: ContractingDeps & { documents: DocumentStore },
-  purchaseId: string,
-): Promise<{ key: string }> {
+export async function issueContract(deps: IssueContractDeps, purchaseId: string): Promise<{ key: string }> {
   const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.contract) return { key: purchase.contract.key };
   const { contract: bureau, payments } = deps.lifecycle;
@@ -129,18 +126,15 @@ export interface AwaitUploadInput {
   deadline?: string;
 }
 
+export type AwaitUploadDeps = ContractingDeps & HumanStepPorts;
+
 /**
  * Arms the wait for an upload with this execution's token and asks the NGO for the file
  * (once per attempt and round: request, reminder, escalation with a note to the officer).
  * An upload that arrived before the wait was armed resumes the step at once.
  */
 export async function awaitUpload(
-  deps: ContractingDeps & {
-    mailer: Mailer;
-    callbacks: TaskCallbacks;
-    linkKey: () => Promise<Buffer>;
-    baseUrl: string;
-  },
+  deps: AwaitUploadDeps,
   input: AwaitUploadInput,
 ): Promise<{ status: 'WAITING' | 'SATISFIED' }> {
   const purchase = await loadPurchase(deps, input.purchaseId);

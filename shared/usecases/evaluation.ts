@@ -6,13 +6,11 @@ import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { trackRecordEntry } from '../domain/track-record.js';
 import { signTaskLink } from '../links/signing.js';
-import type { Mailer } from '../ports/mailer.js';
 import type { TrackRecordRepository } from '../ports/repositories.js';
-import type { TaskCallbacks } from '../ports/workflow.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { decisionOutput } from './approval-workflow.js';
 import type { ContractingDeps } from './contracting.js';
-import { decisionOfStep, handBack, sendOncePerAttempt } from './human-steps.js';
+import { decisionOfStep, type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
 
 /**
@@ -28,6 +26,8 @@ const STEP = 'EVALUATION';
 export interface EvaluationDeps extends ContractingDeps {
   trackRecords: TrackRecordRepository;
 }
+
+export type RequestEvaluationDeps = EvaluationDeps & HumanStepPorts;
 
 export type EvaluationStep =
   | { next: 'AWAIT_FINAL_REPORT'; since: string; deadline: string; waitSeconds: number; graceSeconds: number }
@@ -93,12 +93,7 @@ export async function recordMissingFinalReport(deps: ContractingDeps, purchaseId
  * the page asks it to declare independence before it sees any file.
  */
 export async function requestEvaluation(
-  deps: EvaluationDeps & {
-    mailer: Mailer;
-    callbacks: TaskCallbacks;
-    linkKey: () => Promise<Buffer>;
-    baseUrl: string;
-  },
+  deps: RequestEvaluationDeps,
   input: { purchaseId: string; attempt: TaskAttempt; taskToken: string },
 ): Promise<{ taskId: string; agencyId: string }> {
   let purchase = await loadPurchase(deps, input.purchaseId);

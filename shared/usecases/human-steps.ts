@@ -1,5 +1,7 @@
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
+import type { LinkKeyProvider } from '../ports/link-key.js';
+import type { Mailer } from '../ports/mailer.js';
 import type { TaskRepository } from '../ports/repositories.js';
 import { type TaskCallbacks, TaskClosedError } from '../ports/workflow.js';
 
@@ -10,6 +12,17 @@ import { type TaskCallbacks, TaskClosedError } from '../ports/workflow.js';
  */
 export function decisionOfStep(purchase: PurchaseRecord, stepKey: string): RecordedDecision | undefined {
   return purchase.decisions[stepKey] ?? purchase.decisions[`${stepKey}:ESCALATED`];
+}
+
+/**
+ * What a step that asks a person (or an NGO) needs besides its stage's deps: the mail, the
+ * hand-back of an answer recorded earlier, and the key and base URL of the signed links.
+ */
+export interface HumanStepPorts {
+  mailer: Mailer;
+  callbacks: TaskCallbacks;
+  linkKey: LinkKeyProvider;
+  baseUrl: string;
 }
 
 /**

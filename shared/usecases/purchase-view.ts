@@ -6,16 +6,15 @@ import type {
   TaskRepository,
 } from '../ports/repositories.js';
 
+export interface PurchaseViewDeps {
+  purchases: PurchaseRepository;
+  tasks: TaskRepository;
+  deliverables: DeliverableRepository;
+  payments: PaymentRepository;
+}
+
 /** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
-export async function purchaseView(
-  deps: {
-    purchases: PurchaseRepository;
-    tasks: TaskRepository;
-    deliverables: DeliverableRepository;
-    payments: PaymentRepository;
-  },
-  purchaseId: string,
-) {
+export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
   if (!/^PUR-\d{4}-[A-Z0-9]{16}$/.test(purchaseId)) return undefined;
   const purchase = await deps.purchases.getPurchase(purchaseId);
   if (!purchase) return undefined;

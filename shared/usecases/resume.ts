@@ -3,6 +3,12 @@ import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
 import type { WorkflowStarter } from '../ports/workflow.js';
 
+export interface ResumeDeps {
+  purchases: PurchaseRepository;
+  workflow: WorkflowStarter;
+  now: Now;
+}
+
 /**
  * Starts one execution per unfinished purchase at its stage boundary, unless one is still
  * running (after a redeploy the old ones may be: they are left to finish, never doubled).
@@ -10,11 +16,9 @@ import type { WorkflowStarter } from '../ports/workflow.js';
  * does next is decided by what DynamoDB holds (decided levels are not asked again, a
  * pending task keeps its id and link and is re-armed with the new token).
  */
-export async function resumeOpenPurchases(deps: {
-  purchases: PurchaseRepository;
-  workflow: WorkflowStarter;
-  now: Now;
-}): Promise<{ purchaseId: string; resumeAt: ResumePoint }[]> {
+export async function resumeOpenPurchases(
+  deps: ResumeDeps,
+): Promise<{ purchaseId: string; resumeAt: ResumePoint }[]> {
   const open = await deps.purchases.listOpenPurchases();
   // Down to the millisecond: two resumes in one second must not share a name.
   const stamp = deps

@@ -16,6 +16,15 @@ export interface StaffMember {
   name?: string;
 }
 
+export interface SubmitProposalDeps {
+  purchases: PurchaseRepository;
+  workflow: WorkflowStarter;
+  settings: PolicySettings;
+  now: Now;
+  /** When given, an NGO barred by a failed evaluation is refused at once (400). */
+  trackRecords?: TrackRecordRepository;
+}
+
 /** `PUR-2026-` + 16 base32 characters (80 random bits): readable, unguessable, a valid execution name. */
 export function newPurchaseId(now: string): string {
   const alphabet = 'ABCDEFGHJKMNPQRSTVWXYZ0123456789';
@@ -32,14 +41,7 @@ export function newPurchaseId(now: string): string {
  * submission (a retried request) returns the first purchase and makes sure it runs.
  */
 export async function submitProposal(
-  deps: {
-    purchases: PurchaseRepository;
-    workflow: WorkflowStarter;
-    settings: PolicySettings;
-    now: Now;
-    /** When given, an NGO barred by a failed evaluation is refused at once (400). */
-    trackRecords?: TrackRecordRepository;
-  },
+  deps: SubmitProposalDeps,
   input: { body: unknown; staff: StaffMember; idempotencyKey?: string },
 ): Promise<{ purchase: PurchaseRecord; created: boolean }> {
   const now = deps.now();

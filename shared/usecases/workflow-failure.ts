@@ -15,6 +15,11 @@ const MAX_STATE_LENGTH = 80;
  */
 const SECRET_LIKE = /[A-Za-z0-9+/=_-]{32,}/g;
 
+export interface WorkflowFailureDeps {
+  purchases: PurchaseRepository;
+  now: Now;
+}
+
 export interface WorkflowFailureInput {
   purchaseId: string;
   /** The execution's name: one execution fails once, so a retried recording is the same event. */
@@ -55,7 +60,7 @@ export function boundedCause(cause: string | undefined): string {
  * once the cause is fixed. A retried recording of the same execution changes nothing.
  */
 export async function recordWorkflowFailure(
-  deps: { purchases: PurchaseRepository; now: Now },
+  deps: WorkflowFailureDeps,
   input: WorkflowFailureInput,
 ): Promise<WorkflowFailureRecord> {
   const purchase = await deps.purchases.getPurchase(input.purchaseId);

@@ -1,132 +1,116 @@
-import { createHash } from 'node:crypto';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { missingMandatoryTerms } from '../../../shared/domain/contract.js';
+import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import { verifyNgoLink } from '../../../shared/links/ngo-link.js';
+import { stubFunctionEnv } from '../../support/events.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import {
+  contractingDepsOf,
+  humanStepPortsOf,
+  invokeStep,
+  RecordingDocumentStore,
+  RecordingPaymentPublisher,
+  recordingCalls,
+  TEST_BASE_URL,
+} from '../../support/handler-harness.js';
 import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
-const env = stubFunctionEnv();
-const DOCUMENTS_BUCKET = 'documents-unit';
-const PAYMENTS_TOPIC_ARN = 'arn:aws-cn:sns:cn-north-1:123456789012:payments';
+// The modules wire their default handlers to AWS at import, from the function's environment.
+stubFunctionEnv();
 vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
-vi.stubEnv('DOCUMENTS_BUCKET', DOCUMENTS_BUCKET);
-vi.stubEnv('PAYMENTS_TOPIC_ARN', PAYMENTS_TOPIC_ARN);
-
-const ddb = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-const sns = mockClient(SNSClient);
-const sfn = mockClient(SFNClient);
-const ses = mockClient(SESv2Client);
-const secrets = mockClient(SecretsManagerClient);
-
-const steps = {
-  issueContract: (await import('../../../functions/issue-contract/handler.js')).handler,
-  planContracting: (await import('../../../functions/plan-contracting/handler.js')).handler,
-  awaitUpload: (await import('../../../functions/await-upload/handler.js')).handler,
-  concludeContracting: (await import('../../../functions/conclude-contracting/handler.js')).handler,
-  notifyPayment: (await import('../../../functions/notify-payment/handler.js')).handler,
-  terminatePurchase: (await import('../../../functions/terminate-purchase/handler.js')).handler,
+vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
+vi.stubEnv('PAYMENTS_TOPIC_ARN', 'arn:aws-cn:sns:cn-north-1:123456789012:payments');
+const create = {
+  issueContract: (await import('../../../functions/issue-contract/handler.js')).createHandler,
+  planContracting: (await import('../../../functions/plan-contracting/handler.js')).createHandler,
+  awaitUpload: (await import('../../../functions/await-upload/handler.js')).createHandler,
+  concludeContracting: (await import('../../../functions/conclude-contracting/handler.js')).createHandler,
+  notifyPayment: (await import('../../../functions/notify-payment/handler.js')).createHandler,
+  terminatePurchase: (await import('../../../functions/terminate-purchase/handler.js')).createHandler,
 };
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 const TOKEN = 'AQCEAAAAKgAAAA-task-token-of-the-signed-contract-wait';
-const LINK_SECRET = 'generated-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const ISSUED_AT = '2026-03-02T08:00:00.000Z';
 // 17:00 UTC is 01:00 the next day in China: payment falls due 30 days after 2026-03-03.
 const NOW = '2026-03-02T17:00:00.000Z';
 const UPLOAD_ID = 'VXBsb2FkSWRPZk9uZUZpbGU';
 const SECTION_CHIEF = 'section-chief@civil-affairs.example.gov.cn';
+const LINE_ID = '2026-MZ-ELDER-01';
 const CONTRACT = {
   key: `contracts/${PURCHASE_ID}/contract.html`,
   sha256: 'd'.repeat(64),
   issuedAt: ISSUED_AT,
 };
 
-// Workflow steps are invoked by Step Functions with a plain payload and no HTTP context.
-const run = (step: keyof typeof steps, input: unknown) =>
-  (steps[step] as (event: unknown, context: unknown) => Promise<unknown>)(input, lambdaContext(step));
+let fakes: Fakes;
+let documents: RecordingDocumentStore;
+let publisher: RecordingPaymentPublisher;
+/** Every call any step made on a port. */
+let calls: string[];
+let steps: Record<keyof typeof create, unknown>;
 
-function storePurchase(overrides: Record<string, unknown> = {}): void {
-  ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({
-    Item: {
-      ...keys.purchase(PURCHASE_ID),
-      purchaseId: PURCHASE_ID,
+// Workflow steps are invoked by Step Functions with a plain payload and no HTTP context.
+const run = (step: keyof typeof create, input: unknown) => invokeStep(steps[step], input, step);
+
+function storePurchase(overrides: Partial<PurchaseRecord> = {}): void {
+  fakes.purchases.seed(
+    purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
       version: 7,
       stage: 'CONTRACTING',
-      proposal: largeElderlyCareProposal(),
-      createdBy: 'officer@civil-affairs.example.gov.cn',
-      createdAt: '2026-03-01T08:00:00.000Z',
       updatedAt: ISSUED_AT,
       approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
-      approvals: {},
-      decisions: {},
       outcome: {
         result: 'APPROVED',
         reason: 'approved',
         by: 'director@x.example',
         at: '2026-03-02T07:00:00.000Z',
       },
-      budget: { lineId: '2026-MZ-ELDER-01', amountFen: 48_000_000, status: 'RESERVED', at: ISSUED_AT },
-      auditSeq: 7,
-      auditHash: 'a'.repeat(64),
+      budget: { lineId: LINE_ID, amountFen: 48_000_000, status: 'RESERVED', at: ISSUED_AT },
       ...overrides,
-    },
-  });
+    }),
+  );
 }
 
-function storeSignedUpload(): void {
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':prefix': 'DELIVERABLE#' } }).resolves({
-    Items: [
-      {
-        ...keys.deliverable(PURCHASE_ID, UPLOAD_ID),
-        purchaseId: PURCHASE_ID,
-        uploadId: UPLOAD_ID,
-        kind: 'SIGNED_CONTRACT',
-        key: `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/${UPLOAD_ID}/signed.pdf`,
-        fileName: 'signed.pdf',
-        size: 2048,
-        sha256: 'b'.repeat(64),
-        detectedType: 'PDF',
-        uploadedBy: 'ngo:52350203MJ0427315L',
-        uploadedAt: '2026-03-03T02:00:00.000Z',
-        eTag: 'etag-1',
-        status: 'ACCEPTED',
-        reasons: [],
-      },
-    ],
-  });
+async function storeSignedUpload(): Promise<void> {
+  const upload: DeliverableRecord = {
+    purchaseId: PURCHASE_ID,
+    uploadId: UPLOAD_ID,
+    kind: 'SIGNED_CONTRACT',
+    key: `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/${UPLOAD_ID}/signed.pdf`,
+    fileName: 'signed.pdf',
+    size: 2048,
+    sha256: 'b'.repeat(64),
+    detectedType: 'PDF',
+    uploadedBy: 'ngo:52350203MJ0427315L',
+    uploadedAt: '2026-03-03T02:00:00.000Z',
+    eTag: 'etag-1',
+    status: 'ACCEPTED',
+    reasons: [],
+  };
+  await fakes.deliverables.recordDeliverable(upload, upload.uploadedAt);
 }
 
-/** The purchase item's update in the step's transactions: what it set on the purchase. */
-function purchaseUpdates() {
-  return ddb
-    .commandCalls(TransactWriteCommand)
-    .flatMap((c) => c.args[0].input.TransactItems ?? [])
-    .map((item) => item.Update)
-    .filter((update) => update?.Key?.PK === keys.purchase(PURCHASE_ID).PK && update.Key.SK === 'META');
+/** What the steps set on the purchase and the audit entries they wrote after the seed. */
+async function stored() {
+  const purchase = await fakes.purchases.getPurchase(PURCHASE_ID);
+  const audit = (await fakes.purchases.listAudit(PURCHASE_ID)).slice(1);
+  return { purchase, audit };
 }
-const setValues = () => purchaseUpdates().flatMap((u) => Object.values(u?.ExpressionAttributeValues ?? {}));
+
+/** Nothing changed in any repository since the seed. */
+async function expectNoWrite(): Promise<void> {
+  const { purchase, audit } = await stored();
+  expect(audit).toEqual([]);
+  expect(purchase?.version).toBe(7);
+}
 
 const logged: string[] = [];
 
 beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'], now: new Date(NOW) });
   for (const stream of ['log', 'error', 'warn'] as const) {
     vi.spyOn(console, stream).mockImplementation((...args: unknown[]) => {
       logged.push(args.map(String).join(' '));
@@ -134,27 +118,37 @@ beforeAll(() => {
   }
 });
 afterAll(() => {
-  vi.useRealTimers();
   expect(logged.join('\n')).not.toContain(TOKEN);
 });
 
 beforeEach(() => {
-  for (const mock of [ddb, s3, sns, sfn, ses, secrets]) mock.reset();
-  ddb.on(GetCommand).resolves({});
-  ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(UpdateCommand).resolves({});
-  ddb.on(PutCommand).resolves({});
-  s3.on(PutObjectCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
-  sfn.on(SendTaskSuccessCommand).resolves({});
-  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
-  secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+  fakes = createFakes(NOW);
+  documents = new RecordingDocumentStore();
+  publisher = new RecordingPaymentPublisher();
+  calls = [];
+  const contracting = contractingDepsOf(fakes);
+  const deps = recordingCalls(
+    {
+      ...contracting,
+      ...humanStepPortsOf(fakes),
+      documents,
+      publisher,
+    },
+    calls,
+  ).deps;
+  steps = {
+    issueContract: create.issueContract(deps),
+    planContracting: create.planContracting(deps),
+    awaitUpload: create.awaitUpload(deps),
+    concludeContracting: create.concludeContracting(deps),
+    notifyPayment: create.notifyPayment(deps),
+    terminatePurchase: create.terminatePurchase(deps),
+  };
 });
 
 describe('a contracting step given a malformed input', () => {
   const valid = { purchaseId: PURCHASE_ID, kind: 'SIGNED_CONTRACT', since: ISSUED_AT, attempt: 'FIRST' };
-  const malformed: [keyof typeof steps, unknown][] = [
+  const malformed: [keyof typeof create, unknown][] = [
     ['issueContract', { purchaseId: 'not-a-purchase' }],
     ['planContracting', {}],
     ['concludeContracting', null],
@@ -176,7 +170,7 @@ describe('a contracting step given a malformed input', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).name).toBe('ValidationError');
     expect((error as ValidationError).errors.length).toBeGreaterThan(0);
-    for (const mock of [ddb, s3, sns, sfn, ses, secrets]) expect(mock).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 });
 
@@ -187,26 +181,24 @@ describe('contracting steps over the table', () => {
     const result = await run('issueContract', { purchaseId: PURCHASE_ID });
 
     expect(result).toEqual({ key: CONTRACT.key });
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 1);
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
-      Bucket: DOCUMENTS_BUCKET,
-      Key: CONTRACT.key,
-      ChecksumAlgorithm: 'SHA256',
-      ContentType: expect.stringMatching(/^text\/html/),
-    });
-    const body = Buffer.from(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as Uint8Array);
-    expect(missingMandatoryTerms(body.toString('utf8'))).toEqual([]);
+    // The document store is the documents bucket (DOCUMENTS_BUCKET, with a SHA-256 checksum on the
+    // put: lambda-wiring.test.ts and the S3 adapter's test).
+    expect(documents.puts).toHaveLength(1);
+    const [put] = documents.puts;
+    expect(put).toMatchObject({ key: CONTRACT.key, contentType: expect.stringMatching(/^text\/html/) });
+    expect(missingMandatoryTerms(put?.body ?? '')).toEqual([]);
     // The purchase records the key and the hash of exactly those bytes.
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    expect(setValues()).toContainEqual({ key: CONTRACT.key, sha256, issuedAt: NOW });
+    const { purchase, audit } = await stored();
+    expect(purchase?.contract).toEqual({ key: CONTRACT.key, sha256: put?.sha256, issuedAt: NOW });
+    expect(audit.map((e) => e.action)).toEqual(['contract.issued']);
   });
 
   it('issue-contract of a purchase whose contract is recorded writes nothing', async () => {
     storePurchase({ contract: CONTRACT });
 
     await expect(run('issueContract', { purchaseId: PURCHASE_ID })).resolves.toEqual({ key: CONTRACT.key });
-    expect(s3).not.toHaveReceivedAnyCommand();
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(documents.puts).toEqual([]);
+    await expectNoWrite();
   });
 
   it('plan-contracting waits for the signed copy while there is none, then names the upload to countersign', async () => {
@@ -217,7 +209,7 @@ describe('contracting steps over the table', () => {
       since: ISSUED_AT,
     });
 
-    storeSignedUpload();
+    await storeSignedUpload();
     await expect(run('planContracting', { purchaseId: PURCHASE_ID })).resolves.toEqual({
       next: 'COUNTERSIGN',
       round: 1,
@@ -238,29 +230,34 @@ describe('contracting steps over the table', () => {
     });
 
     expect(result).toEqual({ status: 'WAITING' });
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({
-        ...keys.wait(PURCHASE_ID, 'SIGNED_CONTRACT'),
-        taskToken: TOKEN,
-        since: ISSUED_AT,
-        status: 'WAITING',
-      }),
+    expect(await fakes.waits.getWait(PURCHASE_ID, 'SIGNED_CONTRACT')).toMatchObject({
+      taskToken: TOKEN,
+      since: ISSUED_AT,
+      status: 'WAITING',
     });
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
-    const mail = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
-    expect(mail?.FromEmailAddress).toBe(env.MAIL_FROM);
-    expect(mail?.Destination?.ToAddresses).toEqual([largeElderlyCareProposal().ngo.contactEmail]);
-    expect(mail?.Content?.Simple?.Body?.Text?.Data).toContain(
-      `${env.PUBLIC_BASE_URL}/ngo/${PURCHASE_ID}?exp=`,
-    );
+    expect(fakes.mailer.sent).toHaveLength(1);
+    const mail = fakes.mailer.sent[0];
+    expect(mail?.to).toBe(largeElderlyCareProposal().ngo.contactEmail);
+    const link = mail?.text.match(/https?:\/\/\S+/)?.[0] ?? '';
+    expect(link.startsWith(`${TEST_BASE_URL}/ngo/${PURCHASE_ID}?exp=`)).toBe(true);
+    // Signed with the link key, for this purchase.
+    const url = new URL(link);
+    expect(
+      verifyNgoLink(
+        PURCHASE_ID,
+        url.searchParams.get('exp') ?? '',
+        url.searchParams.get('sig') ?? '',
+        TEST_LINK_KEY,
+        NOW,
+      ),
+    ).toBe('OK');
     expect(JSON.stringify(mail)).not.toContain(TOKEN);
-    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: env.LINK_KEY_SECRET_ARN });
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
   it('await-upload resumes the step through SendTaskSuccess when the signed copy is already there', async () => {
     storePurchase({ contract: CONTRACT });
-    storeSignedUpload();
+    await storeSignedUpload();
 
     const result = await run('awaitUpload', {
       purchaseId: PURCHASE_ID,
@@ -271,11 +268,15 @@ describe('contracting steps over the table', () => {
     });
 
     expect(result).toEqual({ status: 'SATISFIED' });
-    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
-      taskToken: TOKEN,
-      output: JSON.stringify({ uploadId: UPLOAD_ID, kind: 'SIGNED_CONTRACT' }),
+    // The callbacks are Step Functions' SendTaskSuccess (the adapter's test checks the command).
+    expect(fakes.callbacks.succeeded).toEqual([
+      { taskToken: TOKEN, output: { uploadId: UPLOAD_ID, kind: 'SIGNED_CONTRACT' } },
+    ]);
+    expect(await fakes.waits.getWait(PURCHASE_ID, 'SIGNED_CONTRACT')).toMatchObject({
+      status: 'SATISFIED',
+      uploadId: UPLOAD_ID,
     });
-    expect(ses).not.toHaveReceivedAnyCommand();
+    expect(fakes.mailer.sent).toEqual([]);
   });
 
   it('conclude-contracting moves a countersigned purchase to MIDTERM_REVIEW with the signed upload', async () => {
@@ -292,29 +293,31 @@ describe('contracting steps over the table', () => {
         },
       },
     });
-    storeSignedUpload();
+    await storeSignedUpload();
 
     await expect(run('concludeContracting', { purchaseId: PURCHASE_ID })).resolves.toBeUndefined();
 
-    const values = setValues();
-    expect(values).toContain('MIDTERM_REVIEW');
-    expect(values).toContainEqual({
+    const { purchase, audit } = await stored();
+    expect(purchase?.stage).toBe('MIDTERM_REVIEW');
+    expect(purchase?.contract).toEqual({
       ...CONTRACT,
       signedUploadId: UPLOAD_ID,
       countersignedBy: SECTION_CHIEF,
       signedAt: '2026-03-04T01:00:00.000Z',
     });
-    expect(values).toContainEqual({ round: 1, dueDate: '2026-06-30' });
+    expect(purchase?.midterm).toEqual({ round: 1, dueDate: '2026-06-30' });
+    expect(audit.at(-1)).toMatchObject({ action: 'contract.published', actor: SECTION_CHIEF });
   });
 
   it('conclude-contracting fails, writing nothing, while the signed copy is not countersigned', async () => {
     storePurchase({ contract: CONTRACT });
-    storeSignedUpload();
+    await storeSignedUpload();
+    const before = await stored();
 
     await expect(run('concludeContracting', { purchaseId: PURCHASE_ID })).rejects.toThrow(
       /not countersigned/,
     );
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(await stored()).toEqual(before);
   });
 
   it('notify-payment publishes tranche 1 to PAYMENTS_TOPIC_ARN with the amount in fen as a message attribute', async () => {
@@ -323,35 +326,38 @@ describe('contracting steps over the table', () => {
     const result = await run('notifyPayment', { purchaseId: PURCHASE_ID, milestone: 'CONTRACT_SIGNED' });
 
     expect(result).toEqual({ tranche: 1, status: 'NOTIFIED' });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-      TopicArn: PAYMENTS_TOPIC_ARN,
-      MessageAttributes: expect.objectContaining({
-        amountFen: { DataType: 'String', StringValue: '14400000' },
-        tranche: { DataType: 'String', StringValue: '1' },
-      }),
-    });
-    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
-    expect(message).toContain(`${env.PUBLIC_BASE_URL}/tasks/`);
-    expect(message).toContain('2026-04-02');
+    // The publisher is the payments topic (PAYMENTS_TOPIC_ARN, attributes as String message
+    // attributes: lambda-wiring.test.ts and the SNS adapter's test).
+    expect(publisher.published).toHaveLength(1);
+    const [notice] = publisher.published;
+    expect(notice?.attributes).toMatchObject({ amountFen: '14400000', tranche: '1' });
+    expect(notice?.message).toContain(`${TEST_BASE_URL}/tasks/`);
+    expect(notice?.message).toContain('2026-04-02');
     // The payment step is written with its due date.
-    const paymentPut = ddb
-      .commandCalls(TransactWriteCommand)
-      .flatMap((c) => c.args[0].input.TransactItems ?? [])
-      .find((item) => item.Put?.Item?.SK?.toString().startsWith('PAYMENT#'));
-    expect(paymentPut?.Put?.Item).toMatchObject({
-      tranche: 1,
-      amountFen: 14_400_000,
-      dueDate: '2026-04-02',
-      status: 'NOTIFIED',
-    });
+    expect(await fakes.payments.listPayments(PURCHASE_ID)).toEqual([
+      expect.objectContaining({
+        tranche: 1,
+        amountFen: 14_400_000,
+        dueDate: '2026-04-02',
+        status: 'NOTIFIED',
+      }),
+    ]);
   });
 
   it('terminate-purchase ends the purchase TERMINATED with the reason and releases the reservation', async () => {
     storePurchase({ contract: CONTRACT });
-    ddb
-      .on(GetCommand, { Key: keys.reservation('2026-MZ-ELDER-01', PURCHASE_ID) })
-      .resolves({ Item: { amountFen: 48_000_000, status: 'RESERVED' } });
+    await fakes.budgets.ensureBudgetLine({
+      lineId: LINE_ID,
+      year: 2026,
+      description: 'elderly care',
+      totalFen: 100_000_000,
+    });
+    await fakes.budgets.reserve({
+      lineId: LINE_ID,
+      purchaseId: PURCHASE_ID,
+      amountFen: 48_000_000,
+      now: NOW,
+    });
 
     await run('terminatePurchase', {
       purchaseId: PURCHASE_ID,
@@ -359,15 +365,13 @@ describe('contracting steps over the table', () => {
       cause: 'the signed contract never came',
     });
 
-    const reservationUpdate = ddb
-      .commandCalls(TransactWriteCommand)
-      .flatMap((c) => c.args[0].input.TransactItems ?? [])
-      .find((item) => item.Update?.Key?.SK === `RESERVATION#${PURCHASE_ID}`);
-    expect(reservationUpdate?.Update?.ExpressionAttributeValues).toMatchObject({ ':released': 'RELEASED' });
-    const values = setValues();
-    expect(values).toContain('TERMINATED');
-    expect(values).toContainEqual(
-      expect.objectContaining({ reason: 'States.Timeout: the signed contract never came' }),
-    );
+    expect(fakes.budgets.reservations.get(`${LINE_ID}\u0000${PURCHASE_ID}`)?.status).toBe('RELEASED');
+    expect((await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen).toBe(100_000_000);
+    const { purchase } = await stored();
+    expect(purchase?.stage).toBe('TERMINATED');
+    expect(purchase?.termination).toMatchObject({
+      reason: 'States.Timeout: the signed contract never came',
+    });
+    expect(purchase?.budget?.status).toBe('RELEASED');
   });
 });

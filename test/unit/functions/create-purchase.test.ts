@@ -1,33 +1,53 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  ExecutionAlreadyExists,
-  SFNClient,
-  StartExecutionCommand,
-  StateMachineDoesNotExist,
-} from '@aws-sdk/client-sfn';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sampleProposal } from '../../../infra/local/samples/proposals.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
+import type { WorkflowStarter } from '../../../shared/ports/workflow.js';
+import type { SubmitProposalDeps } from '../../../shared/usecases/submit-proposal.js';
 import {
   createPurchaseEvent,
+  FUNCTION_ENV,
   lambdaContext,
   staffClaims,
   structured,
   stubFunctionEnv,
 } from '../../support/events.js';
+import { createFakes, type Fakes } from '../../support/fakes/index.js';
+import { recordingCalls } from '../../support/handler-harness.js';
+import { TEST_POLICY } from '../../support/settings.js';
 
-const env = stubFunctionEnv();
-const ddb = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
-const { handler } = await import('../../../functions/create-purchase/handler.js');
+// The module wires its default handler to AWS at import, from the function's environment.
+stubFunctionEnv();
+const { createHandler } = await import('../../../functions/create-purchase/handler.js');
+
+let fakes: Fakes;
+/** Calls the handler made on its ports (repositories and the workflow starter). */
+let calls: string[];
+let handler: ReturnType<typeof createHandler>;
+
+/** The handler over the fakes, with a workflow starter of the test's own when given. */
+function useHandler(workflow: WorkflowStarter = fakes.workflow): void {
+  const recorded = recordingCalls<SubmitProposalDeps>({
+    purchases: fakes.purchases,
+    trackRecords: fakes.trackRecords,
+    workflow,
+    settings: TEST_POLICY,
+    // The sample's term is calendar 2026: "already over" is judged by this clock.
+    now: fakes.clock.now,
+  });
+  calls = recorded.calls;
+  handler = createHandler(recorded.deps);
+}
+
+/** A starter whose every start fails with `error`, as the Step Functions adapter lets it through. */
+function failingStarter(error: Error): WorkflowStarter {
+  return {
+    start: async () => {
+      throw error;
+    },
+    isRunning: async () => false,
+  };
+}
 
 const invoke = async (...args: Parameters<typeof createPurchaseEvent>) =>
   structured(await handler(createPurchaseEvent(...args), lambdaContext('create-purchase')));
@@ -48,31 +68,26 @@ function wrongCheckDigit(code: string): string {
   return `${code.slice(0, 17)}${right === '0' ? '1' : '0'}`;
 }
 
+/** Nothing was stored and no execution started. */
+function expectNothingWritten(): void {
+  expect(fakes.purchases.records.size).toBe(0);
+  expect(fakes.workflow.starts).toEqual([]);
+}
+
 beforeAll(() => {
-  // The sample's term is calendar 2026: the handler judges "already over" by the real clock.
-  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-02T08:00:00.000Z') });
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
-afterAll(() => {
-  vi.useRealTimers();
-});
-
 beforeEach(() => {
-  ddb.reset();
-  sfn.reset();
-  ddb.on(TransactWriteCommand).resolves({});
-  // The NGO's track record: no evaluation yet.
-  ddb.on(QueryCommand).resolves({ Items: [] });
-  sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+  useHandler();
 });
 
 describe('POST /purchases: who may call', () => {
   it('answers 401 without verified claims and touches nothing', async () => {
     const result = await invoke(sampleProposal(), { claims: null });
     expect(result.statusCode).toBe(401);
-    expect(ddb).not.toHaveReceivedAnyCommand();
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 
   it('answers 401 for claims without a subject', async () => {
@@ -85,7 +100,7 @@ describe('POST /purchases: who may call', () => {
       const result = await invoke(sampleProposal(), { claims: staffClaims({ roles }) });
       expect(result.statusCode, `roles ${JSON.stringify(roles)}`).toBe(403);
     }
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 
   it('lets staff in with roles as an array, as API Gateway\'s flattened "[staff other]" string, or as Cognito groups', async () => {
@@ -98,6 +113,7 @@ describe('POST /purchases: who may call', () => {
       const result = await invoke(sampleProposal(), { claims });
       expect(result.statusCode, JSON.stringify(claims)).toBe(201);
     }
+    expect(fakes.workflow.starts).toHaveLength(3);
   });
 });
 
@@ -106,13 +122,13 @@ describe('POST /purchases: what is refused', () => {
     const result = await invoke('{"title": "unterminated');
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result).message).toMatch(/JSON/);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 
   it('answers 400 to an empty body', async () => {
     const result = await invoke('');
     expect(result.statusCode).toBe(400);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 
   it('names the body as the field of a JSON syntax error, with where parsing stopped and what is allowed', async () => {
@@ -138,7 +154,7 @@ describe('POST /purchases: what is refused', () => {
       expect.objectContaining({ field: 'title', rule: 'schema-too-big', allowed: 'at most 200 characters' }),
     ]);
     expect(result.body.length).toBeLessThan(2048);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 
   it('answers 400 with the field and rule of a wrong credit-code check digit, and writes nothing', async () => {
@@ -150,8 +166,7 @@ describe('POST /purchases: what is refused', () => {
     expect(bodyOf(result).errors).toEqual([
       expect.objectContaining({ field: 'ngo.creditCode', rule: 'credit-code-check-digit' }),
     ]);
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expectNothingWritten();
   });
 
   it('answers 400 naming a fractional fen amount and an unknown field, and writes nothing', async () => {
@@ -169,14 +184,14 @@ describe('POST /purchases: what is refused', () => {
         expect.objectContaining({ field: 'approvedBy', rule: 'schema-unknown-field' }),
       ]),
     );
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 
   it('answers 400 to a malformed Idempotency-Key before reading the body', async () => {
     const result = await invoke(sampleProposal(), { headers: { 'Idempotency-Key': 'short' } });
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result).message).toMatch(/Idempotency-Key/);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(calls).toEqual([]);
   });
 });
 
@@ -190,39 +205,28 @@ describe('POST /purchases: a valid proposal', () => {
     expect(body.purchaseId).toMatch(/^PUR-2026-[A-Z0-9]{16}$/);
     const purchaseId = body.purchaseId as string;
 
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    const write = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
-    expect(write?.TransactItems?.[0]?.Put).toMatchObject({
-      TableName: env.TABLE_NAME,
-      Item: {
-        ...keys.purchase(purchaseId),
-        stage: 'PROPOSAL',
-        createdBy: 'officer@civil-affairs.example.gov.cn',
-      },
+    expect([...fakes.purchases.records.keys()]).toEqual([purchaseId]);
+    expect(await fakes.purchases.getPurchase(purchaseId)).toMatchObject({
+      stage: 'PROPOSAL',
+      createdBy: 'officer@civil-affairs.example.gov.cn',
+      createdAt: '2026-03-02T08:00:00.000Z',
     });
-    expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, {
-      stateMachineArn: env.STATE_MACHINE_ARN,
-      name: purchaseId,
-      input: JSON.stringify({ purchaseId }),
-    });
-  });
-
-  it('treats ExecutionAlreadyExists as success: the execution runs already', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-
-    const result = await invoke(sampleProposal());
-
-    expect(result.statusCode).toBe(201);
+    expect((await fakes.purchases.listAudit(purchaseId)).map((e) => e.action)).toEqual([
+      'proposal.submitted',
+    ]);
+    // No execution name: the Step Functions starter names the execution after the purchase id
+    // and treats ExecutionAlreadyExists as started (aws-adapters.test.ts checks what it sends).
+    expect(fakes.workflow.starts).toEqual([{ purchaseId }]);
   });
 
   it('answers a generic 500 when the execution cannot be started for another reason, revealing nothing', async () => {
-    sfn.on(StartExecutionCommand).rejects(
-      new StateMachineDoesNotExist({
-        message: `State Machine Does Not Exist: ${env.STATE_MACHINE_ARN}`,
-        $metadata: {},
-      }),
+    useHandler(
+      failingStarter(
+        new StateMachineDoesNotExist({
+          message: `State Machine Does Not Exist: ${FUNCTION_ENV.STATE_MACHINE_ARN}`,
+          $metadata: {},
+        }),
+      ),
     );
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
@@ -234,13 +238,14 @@ describe('POST /purchases: a valid proposal', () => {
   });
 
   it('answers 503 with Retry-After when Step Functions is unavailable for a moment: posting again is safe', async () => {
-    sfn.on(StartExecutionCommand).rejects(
-      Object.assign(new Error('Service Unavailable'), {
-        name: 'ServiceUnavailable',
-        $metadata: { httpStatusCode: 503 },
-      }),
+    useHandler(
+      failingStarter(
+        Object.assign(new Error('Service Unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503 },
+        }),
+      ),
     );
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
     const result = await invoke(sampleProposal());
 
@@ -250,44 +255,17 @@ describe('POST /purchases: a valid proposal', () => {
   });
 
   it('a repeat with the same Idempotency-Key answers 200 with the first purchase and starts it again harmlessly', async () => {
-    const earlier = 'PUR-2026-ABCDEFGHJKMNPQRS';
-    ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({
-        message: 'Transaction cancelled',
-        $metadata: {},
-        CancellationReasons: [
-          { Code: 'None' },
-          { Code: 'None' },
-          { Code: 'None' },
-          { Code: 'ConditionalCheckFailed' },
-        ],
-      }),
-    );
-    ddb
-      .on(GetCommand, { Key: keys.idempotency('officer@civil-affairs.example.gov.cn', 'retry-key-0001') })
-      .resolves({ Item: { purchaseId: earlier } });
-    ddb.on(GetCommand, { Key: keys.purchase(earlier) }).resolves({
-      Item: {
-        ...keys.purchase(earlier),
-        purchaseId: earlier,
-        version: 1,
-        stage: 'PROPOSAL',
-        proposal: sampleProposal(),
-        createdBy: 'officer@civil-affairs.example.gov.cn',
-        createdAt: '2026-03-02T07:59:00.000Z',
-        updatedAt: '2026-03-02T07:59:00.000Z',
-        auditSeq: 1,
-        auditHash: 'a'.repeat(64),
-      },
-    });
-    sfn
-      .on(StartExecutionCommand)
-      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    const headers = { 'Idempotency-Key': 'retry-key-0001' };
+    const first = await invoke(sampleProposal(), { headers });
+    const earlier = bodyOf(first).purchaseId as string;
+    fakes.clock.advanceSeconds(60);
 
-    const result = await invoke(sampleProposal(), { headers: { 'Idempotency-Key': 'retry-key-0001' } });
+    const result = await invoke(sampleProposal(), { headers });
 
+    expect(first.statusCode).toBe(201);
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result).purchaseId).toBe(earlier);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { name: earlier });
+    expect([...fakes.purchases.records.keys()]).toEqual([earlier]);
+    expect(fakes.workflow.starts).toEqual([{ purchaseId: earlier }, { purchaseId: earlier }]);
   });
 });

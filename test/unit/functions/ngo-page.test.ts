@@ -1,51 +1,55 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
+import { CONTRACT_LINK_SECONDS } from '../../../shared/usecases/ngo-uploads.js';
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
-import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { InMemoryObjectStore, RecordingUploadSigner, testLinkKey } from '../../support/handler-harness.js';
+import { LIFECYCLE_SETTINGS_JSON, TEST_LIFECYCLE } from '../../support/settings.js';
 
+// The module wires its default handler to AWS at import, from the function's environment.
 stubFunctionEnv();
 vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
 vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
-vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDUNITTEST');
-vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'unit-test-secret');
-const ddb = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-const secrets = mockClient(SecretsManagerClient);
-const { handler } = await import('../../../functions/ngo-page/handler.js');
+const { createHandler } = await import('../../../functions/ngo-page/handler.js');
 
-const LINK_SECRET = 'generated-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
+/** Where the bucket's POST endpoint and presigned GETs are (the S3 adapter's test checks its own). */
+const BUCKET_ORIGIN = 'https://documents-unit.s3.cn-north-1.amazonaws.com.cn';
+const CONTRACT_KEY = `contracts/${PURCHASE_ID}/contract.pdf`;
 const link = new URL(
-  signNgoLink('https://x.example', PURCHASE_ID, '2026-04-01T08:00:00.000Z', Buffer.from(LINK_SECRET)),
+  signNgoLink('https://x.example', PURCHASE_ID, '2026-04-01T08:00:00.000Z', TEST_LINK_KEY),
 );
 const query = { exp: link.searchParams.get('exp') ?? '', sig: link.searchParams.get('sig') ?? '' };
 
-const purchaseItem = {
-  ...keys.purchase(PURCHASE_ID),
-  purchaseId: PURCHASE_ID,
-  version: 5,
-  stage: 'CONTRACTING',
-  proposal: largeElderlyCareProposal(),
-  createdBy: 'officer@civil-affairs.example.gov.cn',
-  createdAt: '2026-03-01T08:00:00.000Z',
-  updatedAt: '2026-03-02T07:00:00.000Z',
-  approvalLevels: ['SECTION_CHIEF'],
-  approvals: {},
-  decisions: {},
-  contract: {
-    key: `contracts/${PURCHASE_ID}/contract.pdf`,
-    sha256: 'c'.repeat(64),
-    issuedAt: '2026-03-02T07:00:00.000Z',
-  },
-  auditSeq: 5,
-  auditHash: 'c'.repeat(64),
-};
+let fakes: Fakes;
+let signer: RecordingUploadSigner;
+let objects: InMemoryObjectStore;
+let handler: ReturnType<typeof createHandler>;
+
+beforeEach(() => {
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+  signer = new RecordingUploadSigner(BUCKET_ORIGIN);
+  objects = new InMemoryObjectStore(BUCKET_ORIGIN);
+  // No deliverables yet, no upload wait armed.
+  fakes.purchases.seed(
+    purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+      stage: 'CONTRACTING',
+      approvalLevels: ['SECTION_CHIEF'],
+      contract: { key: CONTRACT_KEY, sha256: 'c'.repeat(64), issuedAt: '2026-03-02T07:00:00.000Z' },
+    }),
+  );
+  handler = createHandler({
+    purchases: fakes.purchases,
+    deliverables: fakes.deliverables,
+    waits: fakes.waits,
+    signer,
+    objects,
+    linkKey: testLinkKey,
+    settings: TEST_LIFECYCLE,
+    now: fakes.clock.now,
+  });
+});
 
 const invoke = async (method: string, path: string, body?: unknown) =>
   structured(
@@ -63,23 +67,6 @@ const invoke = async (method: string, path: string, body?: unknown) =>
     ),
   );
 
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-02T08:00:00.000Z') });
-});
-afterAll(() => {
-  vi.useRealTimers();
-});
-beforeEach(() => {
-  ddb.reset();
-  s3.reset();
-  secrets.reset();
-  secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
-  // No deliverables yet, no upload wait armed.
-  ddb.on(GetCommand).resolves({});
-  ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: purchaseItem });
-});
-
 describe('GET /ngo/{purchaseId}', () => {
   it('serves the page with a per-response script nonce in its CSP, the bucket as connect-src and the contract link', async () => {
     const first = await invoke('GET', `/ngo/${PURCHASE_ID}`);
@@ -90,10 +77,11 @@ describe('GET /ngo/{purchaseId}', () => {
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1] ?? '';
     expect(first.body).toContain(`<script nonce="${nonce}">`);
     expect(second.headers['Content-Security-Policy']).not.toContain(nonce);
-    expect(csp).toContain("connect-src 'self' https://documents-unit.s3.cn-north-1.amazonaws.com.cn;");
+    expect(csp).toContain(`connect-src 'self' ${BUCKET_ORIGIN};`);
     expect(first.headers['Content-Type']).toBe('text/html; charset=utf-8');
     expect(first.headers['Cache-Control']).toBe('no-store');
-    expect(first.body).toContain(`/contracts/${PURCHASE_ID}/contract.pdf?`);
+    expect(first.body).toContain(`${BUCKET_ORIGIN}/contracts/${PURCHASE_ID}/contract.pdf?`);
+    expect(objects.presigned).toContainEqual({ key: CONTRACT_KEY, expiresSeconds: CONTRACT_LINK_SECONDS });
     expect(first.body).toContain('<option value="SIGNED_CONTRACT">');
     expect(first.body).not.toContain('Policy');
   });
@@ -111,20 +99,27 @@ describe('POST /ngo/{purchaseId}/uploads', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers['Content-Type']).toBe('application/json; charset=utf-8');
     const reply = JSON.parse(result.body) as { url: string; key: string; fields: Record<string, string> };
-    expect(reply.url).toBe('https://documents-unit.s3.cn-north-1.amazonaws.com.cn/');
+    expect(reply.url).toBe(`${BUCKET_ORIGIN}/`);
     expect(reply.key).toMatch(
       new RegExp(`^uploads/${PURCHASE_ID}/SIGNED_CONTRACT/[A-Za-z0-9_-]{22}/signed_contract\\.pdf$`),
     );
-    const policy = JSON.parse(Buffer.from(reply.fields.Policy ?? '', 'base64').toString('utf8')) as {
-      conditions: unknown[];
-    };
-    expect(policy.conditions).toContainEqual(['content-length-range', 1, 26_214_400]);
-    expect(policy.conditions).toContainEqual({ key: reply.key });
+    // The policy is signed for exactly that key, that type and 1..maxBytes bytes (the signer's
+    // own test checks the policy it signs for these).
+    expect(signer.calls).toEqual([
+      {
+        key: reply.key,
+        contentType: 'application/pdf',
+        maxBytes: 26_214_400,
+        expiresSeconds: TEST_LIFECYCLE.uploads.policyExpirySeconds,
+      },
+    ]);
+    expect(reply.fields).toMatchObject({ key: reply.key, 'Content-Type': 'application/pdf' });
   });
 
   it('answers JSON 400 to a body that is not JSON', async () => {
     const result = await invoke('POST', `/ngo/${PURCHASE_ID}/uploads`, undefined);
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body)).toHaveProperty('message');
+    expect(signer.calls).toEqual([]);
   });
 });

@@ -155,4 +155,17 @@ describe('createObjectReader', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('presigns a GET of an upload with a Chinese file name on the bucket, the key intact once decoded', async () => {
+    const key = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/upload-round-2/合同.pdf';
+
+    const url = new URL(await reader.presignGet(key, 600));
+
+    expect(url.origin).toBe(`https://${BUCKET}.s3.cn-north-1.amazonaws.com.cn`);
+    expect(decodeURIComponent(url.pathname)).toBe(`/${key}`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    // Presigning is local: nothing is sent to the bucket.
+    expect(s3).not.toHaveReceivedAnyCommand();
+  });
 });

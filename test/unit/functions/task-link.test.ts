@@ -1,59 +1,114 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import { parseLifecycleSettings } from '../../../shared/config/settings.js';
+import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import type { HumanTask } from '../../../shared/domain/tasks.js';
+import { log } from '../../../shared/lambda/log.js';
 import { signTaskId } from '../../../shared/links/signing.js';
+import type { TaskRepository } from '../../../shared/ports/repositories.js';
 import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/presentation/pages/layout.js';
+import type { TaskLinkDeps } from '../../../shared/usecases/task-links/task-link-deps.js';
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
+import { recordingCalls, testLinkKey } from '../../support/handler-harness.js';
 import { TEST_LIFECYCLE } from '../../support/settings.js';
 
-const env = stubFunctionEnv();
-// A rubric and bands of their own, so the page and the grade show they come from the settings.
-vi.stubEnv(
-  'LIFECYCLE_SETTINGS',
-  JSON.stringify({
-    ...TEST_LIFECYCLE,
-    evaluation: {
-      ...TEST_LIFECYCLE.evaluation,
-      rubric: [
-        { criterion: 'PROFESSIONAL_SERVICE', weight: 50 },
-        { criterion: 'OUTCOMES', weight: 30 },
-        { criterion: 'MANAGEMENT', weight: 20 },
-      ],
-      bands: { excellent: 95, good: 85, pass: 70 },
-    },
-  }),
-);
-const ddb = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
-const secrets = mockClient(SecretsManagerClient);
-const { handler } = await import('../../../functions/task-link/handler.js');
+// A rubric and bands of their own, so the page and the grade show they come from the settings
+// (parsed as the default handler parses LIFECYCLE_SETTINGS at cold start).
+const LIFECYCLE = parseLifecycleSettings({
+  ...TEST_LIFECYCLE,
+  evaluation: {
+    ...TEST_LIFECYCLE.evaluation,
+    rubric: [
+      { criterion: 'PROFESSIONAL_SERVICE', weight: 50 },
+      { criterion: 'OUTCOMES', weight: 30 },
+      { criterion: 'MANAGEMENT', weight: 20 },
+    ],
+    bands: { excellent: 95, good: 85, pass: 70 },
+  },
+});
 
-const LINK_SECRET = 'generated-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
-const KEY = Buffer.from(LINK_SECRET, 'utf8');
+// The module wires its default handler to AWS at import, from the function's environment.
+stubFunctionEnv();
+vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(LIFECYCLE));
+const { createHandler } = await import('../../../functions/task-link/handler.js');
+
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
-const TASK_ID = 'VGFza0lkT2ZTZWN0aW9uQ2hp';
 const TOKEN = 'AQCEAAAAKgAAAA-secret-task-token-of-the-execution';
-const NONCE = 'Tm9uY2VPZlRoZUNvbmZpcm1h';
-const SIG = signTaskId(TASK_ID, KEY);
 const APPROVER = { name: 'Section Chief 科长', email: 'section-chief@civil-affairs.example.gov.cn' };
+
+let fakes: Fakes;
+/** Every call the handler made on a port. */
+let calls: string[];
+let handler: ReturnType<typeof createHandler>;
+/** The task the link is for, opened by `openTask`, with its nonce and the link's signature. */
+let TASK_ID: string;
+let NONCE: string;
+let SIG: string;
+/** Every nonce and signature a test used: none may reach a log line. */
+const secrets: string[] = [];
+
+/** The handler over the fakes, as the default one is wired without a documents bucket. */
+function useHandler(overrides: Partial<TaskLinkDeps> = {}): void {
+  const recorded = recordingCalls<TaskLinkDeps>(
+    {
+      tasks: fakes.tasks,
+      purchases: fakes.purchases,
+      payments: fakes.payments,
+      callbacks: fakes.callbacks,
+      linkKey: testLinkKey,
+      now: fakes.clock.now,
+      log: log.warn,
+      rubric: LIFECYCLE.evaluation.rubric,
+      bands: LIFECYCLE.evaluation.bands,
+      ...overrides,
+    },
+    calls,
+  );
+  handler = createHandler(recorded.deps);
+}
+
+function storePurchase(overrides: Partial<PurchaseRecord> = {}): void {
+  fakes.purchases.seed(
+    purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+      ...overrides,
+    }),
+  );
+}
+
+/** Opens the task the link is for (the section chief's approval unless told otherwise). */
+async function openTask(
+  overrides: Partial<Parameters<TaskRepository['openTask']>[0]> = {},
+): Promise<HumanTask> {
+  const { task } = await fakes.tasks.openTask({
+    purchaseId: PURCHASE_ID,
+    stepKey: 'APPROVAL:SECTION_CHIEF',
+    purpose: 'APPROVAL',
+    level: 'SECTION_CHIEF',
+    attempt: 'FIRST',
+    assignee: { ...APPROVER, role: 'SECTION_CHIEF' },
+    taskToken: TOKEN,
+    expiresAt: '2026-03-05T07:00:00.000Z',
+    now: '2026-03-02T07:00:00.000Z',
+    ...overrides,
+  });
+  await fakes.tasks.recordMailSent(task.taskId, 'FIRST');
+  TASK_ID = task.taskId;
+  NONCE = task.nonce;
+  SIG = signTaskId(TASK_ID, TEST_LINK_KEY);
+  secrets.push(NONCE, SIG);
+  return fakes.tasks.stored(task.taskId);
+}
 
 type Method = 'GET' | 'HEAD' | 'POST';
 const invoke = async (
   method: Method,
   options: { sig?: string; form?: Record<string, string>; taskId?: string } = {},
-) =>
-  structured(
+) => {
+  calls.length = 0;
+  return structured(
     await handler(
       taskLinkEvent({
         method,
@@ -64,46 +119,26 @@ const invoke = async (
       lambdaContext('task-link'),
     ),
   );
+};
 
-const logged: string[] = [];
+/** The calls that read or wrote the table (the repositories), not the link key. */
+const tableCalls = () => calls.filter((c) => /^(tasks|purchases|payments)\./.test(c));
+/** The calls that wrote something. */
+const writes = () => calls.filter((c) => !/\.(get|list|verify)\w*$/.test(c) && c !== 'linkKey()');
 
-function taskItem(overrides: Record<string, unknown> = {}) {
+/** What the purchase and its audit hold, to compare before and after a refused request. */
+async function snapshot() {
   return {
-    ...keys.task(TASK_ID),
-    taskId: TASK_ID,
-    purchaseId: PURCHASE_ID,
-    stepKey: 'APPROVAL:SECTION_CHIEF',
-    purpose: 'APPROVAL',
-    level: 'SECTION_CHIEF',
-    attempt: 'FIRST',
-    assignee: { ...APPROVER, role: 'SECTION_CHIEF' },
-    taskToken: TOKEN,
-    nonce: NONCE,
-    createdAt: '2026-03-02T07:00:00.000Z',
-    expiresAt: '2026-03-05T07:00:00.000Z',
-    status: 'PENDING',
-    mailsSent: ['FIRST'],
-    ...overrides,
+    purchase: await fakes.purchases.getPurchase(PURCHASE_ID),
+    audit: await fakes.purchases.listAudit(PURCHASE_ID),
+    task: await fakes.tasks.getTask(TASK_ID),
+    payments: await fakes.payments.listPayments(PURCHASE_ID),
   };
 }
 
-const purchaseItem = {
-  ...keys.purchase(PURCHASE_ID),
-  purchaseId: PURCHASE_ID,
-  version: 3,
-  stage: 'APPROVAL',
-  proposal: largeElderlyCareProposal(),
-  createdBy: 'officer@civil-affairs.example.gov.cn',
-  createdAt: '2026-03-01T08:00:00.000Z',
-  updatedAt: '2026-03-02T07:00:00.000Z',
-  approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
-  approvals: {},
-  auditSeq: 3,
-  auditHash: 'c'.repeat(64),
-};
+const logged: string[] = [];
 
 beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-02T08:00:00.000Z') });
   for (const stream of ['log', 'error', 'warn'] as const) {
     vi.spyOn(console, stream).mockImplementation((...args: unknown[]) => {
       logged.push(args.map(String).join(' '));
@@ -112,24 +147,18 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  vi.useRealTimers();
   // Nothing the handler logged in this whole file may carry a link's secrets.
   const all = logged.join('\n');
   expect(all).not.toContain(TOKEN);
-  expect(all).not.toContain(NONCE);
-  expect(all).not.toContain(SIG);
+  for (const secret of secrets) expect(all).not.toContain(secret);
 });
 
-beforeEach(() => {
-  ddb.reset();
-  sfn.reset();
-  secrets.reset();
-  secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
-  ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({ Item: taskItem() });
-  ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: purchaseItem });
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(UpdateCommand).resolves({});
-  sfn.on(SendTaskSuccessCommand).resolves({});
+beforeEach(async () => {
+  fakes = createFakes('2026-03-02T08:00:00.000Z');
+  calls = [];
+  storePurchase();
+  await openTask();
+  useHandler();
 });
 
 describe('GET /tasks/{taskId}', () => {
@@ -140,7 +169,8 @@ describe('GET /tasks/{taskId}', () => {
     expect(result.headers).toEqual(PAGE_HEADERS);
     expect(result.body).toContain(`name="nonce" value="${NONCE}"`);
     expect(result.body).not.toContain(TOKEN);
-    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: env.LINK_KEY_SECRET_ARN });
+    // The signature was checked with the link key (Secrets Manager's, in the default handler).
+    expect(calls[0]).toBe('linkKey()');
   });
 
   it('a forged signature answers 403 with the security headers and reads nothing from the table', async () => {
@@ -149,25 +179,23 @@ describe('GET /tasks/{taskId}', () => {
     expect(result.statusCode).toBe(403);
     for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS))
       expect(result.headers[name]).toBe(value);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(tableCalls()).toEqual([]);
   });
 
   it('a link without its signature answers 403', async () => {
     expect((await invoke('GET', { sig: undefined })).statusCode).toBe(403);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(tableCalls()).toEqual([]);
   });
 
   it('an expired task answers 410', async () => {
-    ddb
-      .on(GetCommand, { Key: keys.task(TASK_ID) })
-      .resolves({ Item: taskItem({ expiresAt: '2026-03-02T07:59:59.000Z' }) });
+    fakes.tasks.stored(TASK_ID).expiresAt = '2026-03-02T07:59:59.000Z';
     expect((await invoke('GET')).statusCode).toBe(410);
   });
 
   it('a table failure answers a plain 500 page that reveals nothing, still under the security headers', async () => {
-    ddb
-      .on(GetCommand, { Key: keys.task(TASK_ID) })
-      .rejects(new Error('ProvisionedThroughputExceeded on purchases-unit'));
+    vi.spyOn(fakes.tasks, 'getTask').mockRejectedValue(
+      new Error('ProvisionedThroughputExceeded on purchases-unit'),
+    );
 
     const result = await invoke('GET');
 
@@ -181,15 +209,16 @@ describe('GET /tasks/{taskId}', () => {
 
 describe('HEAD /tasks/{taskId} (a mail scanner pre-opening the link)', () => {
   it('answers with the status and headers of the page, an empty body, and changes nothing', async () => {
+    const before = await snapshot();
+
     const result = await invoke('HEAD');
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe('');
     expect(result.headers).toEqual(PAGE_HEADERS);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(writes()).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    expect(fakes.callbacks.succeeded).toEqual([]);
   });
 });
 
@@ -200,127 +229,134 @@ describe('POST /tasks/{taskId}', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers).toEqual(PAGE_HEADERS);
     expect(result.body).toContain('Your decision has been recorded');
-    const transaction = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
-    expect(transaction?.TransactItems?.[0]?.Update).toMatchObject({
-      Key: keys.task(TASK_ID),
-      ExpressionAttributeValues: {
-        ':nonce': NONCE,
-        ':decision': expect.objectContaining({ decision: 'APPROVE' }),
+    const task = fakes.tasks.stored(TASK_ID);
+    expect(task).toMatchObject({
+      status: 'DECIDED',
+      decision: { decision: 'APPROVE', comment: '同意立项', by: APPROVER.email },
+    });
+    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.approvals.SECTION_CHIEF).toMatchObject({
+      decision: 'APPROVE',
+      taskId: TASK_ID,
+    });
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: TOKEN,
+        output: { decision: 'APPROVE', by: APPROVER.email, comment: '同意立项', taskId: TASK_ID },
       },
-    });
-    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
-      taskToken: TOKEN,
-      output: JSON.stringify({
-        decision: 'APPROVE',
-        by: APPROVER.email,
-        comment: '同意立项',
-        taskId: TASK_ID,
-      }),
-    });
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: keys.task(TASK_ID),
-      UpdateExpression: 'SET deliveredAt = :now',
-    });
+    ]);
+    // Delivered after it was handed back, not before.
+    expect(task.deliveredAt).toBe('2026-03-02T08:00:00.000Z');
+    expect(calls.indexOf('tasks.markDelivered')).toBeGreaterThan(calls.indexOf('callbacks.succeed'));
     expect(result.body).not.toContain(TOKEN);
   });
 
   it('without the nonce answers 400 and writes nothing', async () => {
+    const before = await snapshot();
+
     const result = await invoke('POST', { form: { decision: 'APPROVE' } });
 
     expect(result.statusCode).toBe(400);
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(await snapshot()).toEqual(before);
+    expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
   it('a rejection without a comment answers 400 and writes nothing', async () => {
+    const before = await snapshot();
     const result = await invoke('POST', { form: { nonce: NONCE, decision: 'REJECT', comment: '' } });
     expect(result.statusCode).toBe(400);
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('a form body over 16 KiB is not read: 400, nothing written', async () => {
+    const before = await snapshot();
+    // A valid decision, padded past the limit by a field the form does not have.
     const result = await invoke('POST', {
-      form: { nonce: NONCE, decision: 'APPROVE', comment: 'x'.repeat(17 * 1024) },
+      form: { nonce: NONCE, decision: 'APPROVE', comment: '同意', padding: 'x'.repeat(17 * 1024) },
     });
     expect(result.statusCode).toBe(400);
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('a decision posted while the purchase waits for a resumed execution (TaskTimedOut) is shown as recorded, not delivered', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    // The Step Functions callbacks turn TaskTimedOut into TaskClosedError (aws-adapters.test.ts).
+    fakes.callbacks.closed.add(TOKEN);
 
     const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '' } });
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('Your decision has been recorded');
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(fakes.tasks.stored(TASK_ID)).toMatchObject({ status: 'DECIDED' });
+    expect(fakes.tasks.stored(TASK_ID).deliveredAt).toBeUndefined();
   });
 
   it('a decision posted after the approval step ended (TaskTimedOut, purchase no longer in APPROVAL) answers 410', async () => {
-    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
-    ddb
-      .on(GetCommand, { Key: keys.purchase(PURCHASE_ID) })
-      .resolves({ Item: { ...purchaseItem, stage: 'REJECTED' } });
+    fakes.callbacks.closed.add(TOKEN);
+    fakes.purchases.seed(
+      purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+        stage: 'REJECTED',
+        approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+      }),
+    );
 
     const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '' } });
 
     expect(result.statusCode).toBe(410);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(fakes.tasks.stored(TASK_ID).deliveredAt).toBeUndefined();
   });
 
   it('a task decided and delivered before shows the first decision and sends no second SendTaskSuccess', async () => {
-    const decision = {
-      decision: 'APPROVE',
-      by: APPROVER.email,
-      byName: APPROVER.name,
-      comment: '第一次的决定',
-      at: '2026-03-02T07:30:00.000Z',
-      taskId: TASK_ID,
-    };
-    ddb
-      .on(GetCommand, { Key: keys.task(TASK_ID) })
-      .resolves({ Item: taskItem({ status: 'DECIDED', decision, deliveredAt: '2026-03-02T07:30:01.000Z' }) });
+    Object.assign(fakes.tasks.stored(TASK_ID), {
+      status: 'DECIDED',
+      decision: {
+        decision: 'APPROVE',
+        by: APPROVER.email,
+        byName: APPROVER.name,
+        comment: '第一次的决定',
+        at: '2026-03-02T07:30:00.000Z',
+        taskId: TASK_ID,
+      },
+      deliveredAt: '2026-03-02T07:30:01.000Z',
+    });
+    const before = await snapshot();
 
     const result = await invoke('POST', { form: { nonce: NONCE, decision: 'REJECT', comment: '第二次' } });
 
     expect(result.statusCode).toBe(410);
     expect(result.body).toContain('第一次的决定');
     expect(result.body).not.toContain('第二次');
-    expect(sfn).not.toHaveReceivedAnyCommand();
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(fakes.callbacks.succeeded).toEqual([]);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
 describe('POST /tasks/{taskId} of a payment confirmation', () => {
   const FINANCE = { name: '陈会计', email: 'finance@civil-affairs.example.gov.cn' };
 
-  beforeEach(() => {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
-      Item: taskItem({
-        stepKey: 'PAYMENT:1',
-        purpose: 'PAYMENT_CONFIRMATION',
-        level: 'FINANCE_SECTION',
-        assignee: { ...FINANCE, role: 'FINANCE_SECTION' },
-        taskToken: undefined,
-        context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: 4_320_000, dueDate: '2026-04-01' },
-      }),
+  beforeEach(async () => {
+    fakes = createFakes('2026-03-02T08:00:00.000Z');
+    storePurchase({ stage: 'CONTRACTING' });
+    // Nobody's execution waits on a payment confirmation: the task has no token.
+    await openTask({
+      stepKey: 'PAYMENT:1',
+      purpose: 'PAYMENT_CONFIRMATION',
+      level: 'FINANCE_SECTION',
+      assignee: { ...FINANCE, role: 'FINANCE_SECTION' },
+      taskToken: undefined,
+      context: { tranche: 1, milestone: 'CONTRACT_SIGNED', amountFen: 4_320_000, dueDate: '2026-04-01' },
     });
-    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({
-      Item: { ...purchaseItem, stage: 'CONTRACTING', decisions: {} },
-    });
-    ddb.on(GetCommand, { Key: keys.payment(PURCHASE_ID, 1) }).resolves({
-      Item: {
-        ...keys.payment(PURCHASE_ID, 1),
+    await fakes.payments.openPayment(
+      {
         purchaseId: PURCHASE_ID,
         tranche: 1,
         milestone: 'CONTRACT_SIGNED',
         amountFen: 4_320_000,
         dueDate: '2026-04-01',
-        status: 'NOTIFIED',
         notifiedAt: '2026-03-02T07:00:00.000Z',
         confirmTaskId: TASK_ID,
       },
-    });
+      '2026-03-02T07:00:00.000Z',
+    );
+    useHandler();
   });
 
   it('passes the reference from the form: recorded on the decision and on the payment step, nothing sent to Step Functions', async () => {
@@ -330,60 +366,66 @@ describe('POST /tasks/{taskId} of a payment confirmation', () => {
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('BOC-2026/03_0042');
-    const [decide, confirm] = ddb
-      .commandCalls(TransactWriteCommand)
-      .map((c) => c.args[0].input.TransactItems);
-    expect(decide?.[0]?.Update?.ExpressionAttributeValues?.[':decision']).toMatchObject({
+    expect(fakes.tasks.stored(TASK_ID).decision).toMatchObject({
       decision: 'CONFIRM',
       data: { reference: 'BOC-2026/03_0042' },
     });
-    expect(JSON.stringify(confirm?.[0])).toContain('BOC-2026/03_0042');
-    expect(confirm?.[0]?.Update?.Key).toEqual(keys.payment(PURCHASE_ID, 1));
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(await fakes.payments.listPayments(PURCHASE_ID)).toEqual([
+      expect.objectContaining({
+        tranche: 1,
+        status: 'CONFIRMED',
+        reference: 'BOC-2026/03_0042',
+        confirmedBy: FINANCE.email,
+      }),
+    ]);
+    expect(calls.indexOf('payments.confirmPayment')).toBeGreaterThan(calls.indexOf('tasks.decide'));
+    expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
   it('a malformed reference answers 400 naming the field and writes nothing', async () => {
+    const before = await snapshot();
+
     const result = await invoke('POST', {
       form: { nonce: NONCE, decision: 'CONFIRM', reference: 'no spaces' },
     });
 
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain('reference');
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
 describe('POST /tasks/{taskId} of a mid-term review and of a late report', () => {
-  const midtermPurchase = { ...purchaseItem, stage: 'MIDTERM_REVIEW', decisions: {} };
-
-  function review(context: Record<string, string | number>) {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
-      Item: taskItem({ stepKey: `MIDTERM_REVIEW:${context.round}`, purpose: 'MIDTERM_REVIEW', context }),
-    });
-    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: midtermPurchase });
+  async function review(context: Record<string, string | number>) {
+    fakes = createFakes('2026-03-02T08:00:00.000Z');
+    storePurchase({ stage: 'MIDTERM_REVIEW' });
+    await openTask({ stepKey: `MIDTERM_REVIEW:${context.round}`, purpose: 'MIDTERM_REVIEW', context });
+    useHandler();
   }
 
   it('a rectification with what to fix is recorded and sent to the waiting execution', async () => {
-    review({ round: 1, maxRounds: 3 });
+    await review({ round: 1, maxRounds: 3 });
 
     const result = await invoke('POST', {
       form: { nonce: NONCE, decision: 'RECTIFY', comment: '补充服务台账' },
     });
 
     expect(result.statusCode).toBe(200);
-    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
-      taskToken: TOKEN,
-      output: JSON.stringify({
-        decision: 'RECTIFY',
-        by: APPROVER.email,
-        comment: '补充服务台账',
-        taskId: TASK_ID,
-      }),
+    expect(fakes.tasks.stored(TASK_ID).decision).toMatchObject({
+      decision: 'RECTIFY',
+      comment: '补充服务台账',
     });
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: TOKEN,
+        output: { decision: 'RECTIFY', by: APPROVER.email, comment: '补充服务台账', taskId: TASK_ID },
+      },
+    ]);
   });
 
   it('a rectification in the last round answers 400 naming the round, and writes and sends nothing', async () => {
-    review({ round: 3, maxRounds: 3 });
+    await review({ round: 3, maxRounds: 3 });
+    const before = await snapshot();
 
     const result = await invoke('POST', {
       form: { nonce: NONCE, decision: 'RECTIFY', comment: '补充服务台账' },
@@ -391,42 +433,46 @@ describe('POST /tasks/{taskId} of a mid-term review and of a late report', () =>
 
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain('round 3 of 3');
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(await snapshot()).toEqual(before);
+    expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
   it('an extension of a late report is sent to the waiting execution', async () => {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
-      Item: taskItem({
-        stepKey: 'LATE_REPORT:1',
-        purpose: 'LATE_REPORT',
-        context: { dueDate: '2026-02-01', round: 1 },
-      }),
+    fakes = createFakes('2026-03-02T08:00:00.000Z');
+    storePurchase({ stage: 'MIDTERM_REVIEW' });
+    await openTask({
+      stepKey: 'LATE_REPORT:1',
+      purpose: 'LATE_REPORT',
+      context: { dueDate: '2026-02-01', round: 1 },
     });
-    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({ Item: midtermPurchase });
+    useHandler();
 
     const result = await invoke('POST', { form: { nonce: NONCE, decision: 'EXTEND' } });
 
     expect(result.statusCode).toBe(200);
-    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
-      taskToken: TOKEN,
-      output: JSON.stringify({ decision: 'EXTEND', by: APPROVER.email, comment: '', taskId: TASK_ID }),
-    });
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: TOKEN,
+        output: { decision: 'EXTEND', by: APPROVER.email, comment: '', taskId: TASK_ID },
+      },
+    ]);
   });
 });
 
 describe('GET /tasks/{taskId} of a countersignature without a documents bucket', () => {
   it('shows the countersignature page with no document link and reads no deliverables', async () => {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
-      Item: taskItem({ stepKey: 'COUNTERSIGN:1', purpose: 'COUNTERSIGN', context: { round: 1 } }),
-    });
+    fakes = createFakes('2026-03-02T08:00:00.000Z');
+    storePurchase({ stage: 'CONTRACTING' });
+    await openTask({ stepKey: 'COUNTERSIGN:1', purpose: 'COUNTERSIGN', context: { round: 1 } });
+    // Without DOCUMENTS_BUCKET the default handler has no document links (lambda-wiring.test.ts).
+    useHandler();
 
     const result = await invoke('GET');
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('Countersign the contract');
     expect(result.body).not.toMatch(/<a\b/);
-    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    expect(calls.filter((c) => c.startsWith('deliverables') || c === 'documentUrls()')).toEqual([]);
   });
 });
 
@@ -434,44 +480,40 @@ describe('POST /tasks/{taskId} of a third-party evaluation', () => {
   const AGENCY = {
     name: '嘉禾社会研究中心',
     email: 'evaluation@jiahe-research.example.org',
-    role: 'EVALUATOR',
+    role: 'EVALUATOR' as const,
   };
-  const evaluationTask = (overrides: Record<string, unknown> = {}) =>
-    taskItem({
+
+  async function evaluationTask(declaredAt?: string): Promise<void> {
+    fakes = createFakes('2026-03-02T08:00:00.000Z');
+    storePurchase({ stage: 'EVALUATION' });
+    const task = await openTask({
       stepKey: 'EVALUATION:1',
       purpose: 'EVALUATION',
       level: undefined,
       assignee: AGENCY,
       context: { agencyId: 'jiahe-research' },
-      ...overrides,
     });
-
-  beforeEach(() => {
-    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({
-      Item: { ...purchaseItem, stage: 'EVALUATION', decisions: {} },
-    });
-  });
+    if (declaredAt) task.declaredAt = declaredAt;
+    useHandler();
+  }
 
   it('passes the ticked declaration: declaredAt is written and the scoring page shows the configured weights', async () => {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({ Item: evaluationTask() });
+    await evaluationTask();
 
     const result = await invoke('POST', { form: { nonce: NONCE, declare: '1' } });
 
     expect(result.statusCode).toBe(200);
-    const transaction = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
-    expect(transaction?.TransactItems?.[0]?.Update).toMatchObject({
-      Key: keys.task(TASK_ID),
-      UpdateExpression: expect.stringContaining('declaredAt'),
-    });
+    expect(fakes.tasks.stored(TASK_ID).declaredAt).toBe('2026-03-02T08:00:00.000Z');
+    expect((await fakes.purchases.listAudit(PURCHASE_ID)).map((e) => e.action)).toContain(
+      'evaluation.independence-declared',
+    );
     expect(result.body).toContain('name="score_PROFESSIONAL_SERVICE"');
     expect(result.body).toContain('weight 50%');
-    expect(sfn).not.toHaveReceivedAnyCommand();
+    expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
   it('passes the score_ fields: the total and grade by the configured rubric and bands are recorded and sent', async () => {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
-      Item: evaluationTask({ declaredAt: '2026-03-02T07:30:00.000Z' }),
-    });
+    await evaluationTask('2026-03-02T07:30:00.000Z');
 
     const result = await invoke('POST', {
       form: {
@@ -487,8 +529,7 @@ describe('POST /tasks/{taskId} of a third-party evaluation', () => {
     expect(result.statusCode).toBe(200);
     // 0.5 x 90 + 0.3 x 80.5 + 0.2 x 70 = 83.15, rounded half up to 83.2: good under 85 is pass.
     expect(result.body).toContain('83.2');
-    const transaction = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
-    expect(transaction?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':decision']).toMatchObject({
+    expect(fakes.tasks.stored(TASK_ID).decision).toMatchObject({
       decision: 'SUBMIT',
       comment: '资料齐全',
       data: {
@@ -497,16 +538,17 @@ describe('POST /tasks/{taskId} of a third-party evaluation', () => {
         grade: 'PASS',
       },
     });
-    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
-      taskToken: TOKEN,
-      output: JSON.stringify({ decision: 'SUBMIT', by: AGENCY.email, comment: '资料齐全', taskId: TASK_ID }),
-    });
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: TOKEN,
+        output: { decision: 'SUBMIT', by: AGENCY.email, comment: '资料齐全', taskId: TASK_ID },
+      },
+    ]);
   });
 
   it('a score out of range answers 400 naming its field and writes nothing', async () => {
-    ddb.on(GetCommand, { Key: keys.task(TASK_ID) }).resolves({
-      Item: evaluationTask({ declaredAt: '2026-03-02T07:30:00.000Z' }),
-    });
+    await evaluationTask('2026-03-02T07:30:00.000Z');
+    const before = await snapshot();
 
     const result = await invoke('POST', {
       form: {
@@ -520,6 +562,6 @@ describe('POST /tasks/{taskId} of a third-party evaluation', () => {
 
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain('score_OUTCOMES');
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(await snapshot()).toEqual(before);
   });
 });

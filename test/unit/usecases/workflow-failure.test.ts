@@ -1,8 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { smallMinorProtectionProposal } from '../../../infra/local/samples/proposals.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
 import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
 import {
@@ -12,15 +9,16 @@ import {
 } from '../../../shared/usecases/workflow-failure.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
+import { recordingCalls } from '../../support/handler-harness.js';
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 // The shape of a Step Functions task token and of a generated HMAC key.
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAaN0RWjT8mHl2cxr5ZbK9Q3UoYdV1s7LwXj0eP+gF/kQ=';
 const KEY = 'k3Jx9QpL2vN8wZr4TtY6uB1cM5dH0sGa7fE2iO9nUqWmXyZbCvRtLpKoJhGfDsA';
 
+// The module wires its default handler to AWS at import, from the function's environment.
 stubFunctionEnv();
-const ddb = mockClient(DynamoDBDocumentClient);
-const { handler } = await import('../../../functions/record-workflow-failure/handler.js');
+const { createHandler } = await import('../../../functions/record-workflow-failure/handler.js');
 
 let fakes: Fakes;
 const deps = () => ({ purchases: fakes.purchases, now: fakes.clock.now });
@@ -143,29 +141,25 @@ describe('boundedCause', () => {
 });
 
 describe('record-workflow-failure handler', () => {
+  let calls: string[];
+  let handler: ReturnType<typeof createHandler>;
   const run = (event: unknown) =>
     (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, lambdaContext('record'));
 
   beforeEach(() => {
-    ddb.reset();
-    ddb.on(GetCommand).resolves({});
-    ddb.on(TransactWriteCommand).resolves({});
+    const recorded = recordingCalls(deps());
+    calls = recorded.calls;
+    handler = createHandler(recorded.deps);
   });
 
   it('refuses a malformed input with a ValidationError and no table call', async () => {
     await expect(
       run({ purchaseId: PURCHASE_ID, execution: PURCHASE_ID, failure: {} }),
     ).rejects.toBeInstanceOf(ValidationError);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(calls).toHaveLength(0);
   });
 
   it('writes the failure with its audit entry in one transaction, from what the catch-all hands over', async () => {
-    ddb.on(GetCommand, { Key: keys.purchase(PURCHASE_ID) }).resolves({
-      Item: {
-        ...keys.purchase(PURCHASE_ID),
-        ...purchaseRecord(PURCHASE_ID, smallMinorProtectionProposal(), { stage: 'APPROVAL', auditSeq: 1 }),
-      },
-    });
     const result = (await run({
       purchaseId: PURCHASE_ID,
       execution: PURCHASE_ID,
@@ -173,9 +167,16 @@ describe('record-workflow-failure handler', () => {
       failure: { Error: 'States.Timeout', state: 'Plan approval chain' },
     })) as { state: string; error: string };
     expect(result).toMatchObject({ state: 'Plan approval chain', error: 'States.Timeout' });
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    const items = JSON.stringify(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input);
-    expect(items).toContain('workflow.failed');
-    expect(items).toContain('Plan approval chain');
+    // One change of the purchase: the record and its audit entry are one atomic write.
+    expect(calls.filter((c) => c === 'purchases.change')).toHaveLength(1);
+    const stored = await fakes.purchases.getPurchase(PURCHASE_ID);
+    expect(stored?.failure).toMatchObject({ state: 'Plan approval chain', error: 'States.Timeout' });
+    const audit = await fakes.purchases.listAudit(PURCHASE_ID);
+    expect(audit.map((e) => e.action)).toEqual(['proposal.submitted', 'workflow.failed']);
+    expect(audit[1]?.detail).toMatchObject({
+      state: 'Plan approval chain',
+      error: 'States.Timeout',
+      cause: '',
+    });
   });
 });
