@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { POLICY_SETTINGS_JSON } from './settings.js';
+import { LIFECYCLE_SETTINGS_JSON, POLICY_SETTINGS_JSON } from './settings.js';
 
 /**
  * HTTP API (payload format 2.0) events as API Gateway hands them to a Lambda: lower-case
@@ -156,11 +156,20 @@ export const FUNCTION_ENV = {
   STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:purchase-lifecycle',
 } as const;
 
+/** What some functions get beyond FUNCTION_ENV, as the application stack sets it. */
+export const OPTIONAL_FUNCTION_ENV = {
+  LIFECYCLE_SETTINGS: LIFECYCLE_SETTINGS_JSON,
+  DOCUMENTS_BUCKET: 'documents-unit',
+  PAYMENTS_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:payments',
+} as const;
+
 /**
- * Sets FUNCTION_ENV for the rest of the test file. Handlers read it at module scope, so call
- * this before the handler module is imported (dynamically: static imports are hoisted).
+ * Sets FUNCTION_ENV, and the named OPTIONAL_FUNCTION_ENV variables, for the rest of the test
+ * file. Handlers read it at module scope, so call this before the handler module is imported
+ * (dynamically: static imports are hoisted).
  */
-export function stubFunctionEnv(): typeof FUNCTION_ENV {
+export function stubFunctionEnv(...optional: (keyof typeof OPTIONAL_FUNCTION_ENV)[]): typeof FUNCTION_ENV {
   for (const [name, value] of Object.entries(FUNCTION_ENV)) vi.stubEnv(name, value);
+  for (const name of optional) vi.stubEnv(name, OPTIONAL_FUNCTION_ENV[name]);
   return FUNCTION_ENV;
 }

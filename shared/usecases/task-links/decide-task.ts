@@ -1,12 +1,7 @@
 import type { Stage } from '../../domain/lifecycle.js';
 import { isLinkPurpose, type LinkPurpose } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
-import {
-  BAD_REQUEST_MESSAGES,
-  badRequestPage,
-  expiredPage,
-  notFoundPage,
-} from '../../presentation/pages/status-pages.js';
+import { BAD_REQUEST_MESSAGES, badRequestPage, expiredPage } from '../../presentation/pages/status-pages.js';
 import { TASK_FORM_MESSAGES } from '../../presentation/task-form-messages.js';
 import { checkForm, type DecisionForm } from './decision-form.js';
 import { declareIndependence } from './declare-independence.js';
@@ -14,7 +9,7 @@ import { deliver, deliveryAbandoned } from './deliver-decision.js';
 import { isServed, openLink } from './open-task-link.js';
 import { completePayment, confirmPayment, trancheOf } from './payment-confirmation.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
-import { decidedView } from './task-link-pages.js';
+import { decidedView, refusedPostPage } from './task-link-pages.js';
 
 /**
  * The stage in which an execution resumed from DynamoDB picks a recorded decision up when
@@ -87,10 +82,8 @@ export async function decideTask(
       return decidedView(deps, result.task, 'ALREADY_DECIDED');
     case 'NOT_PENDING':
     case 'EXPIRED':
-      return expiredPage();
     case 'BAD_NONCE':
-      return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
     case 'NOT_FOUND':
-      return notFoundPage();
+      return refusedPostPage(result.outcome);
   }
 }

@@ -1,16 +1,11 @@
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
-import {
-  BAD_REQUEST_MESSAGES,
-  badRequestPage,
-  expiredPage,
-  notFoundPage,
-} from '../../presentation/pages/status-pages.js';
+import { badRequestPage, expiredPage, notFoundPage } from '../../presentation/pages/status-pages.js';
 import { DECLARE_VALUE } from '../../presentation/pages/task-pages.js';
 import { TASK_FORM_MESSAGES } from '../../presentation/task-form-messages.js';
 import { isExpired } from './open-task-link.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
-import { decidedView, pendingPage } from './task-link-pages.js';
+import { decidedView, pendingPage, refusedPostPage } from './task-link-pages.js';
 
 /**
  * POST with the ticked declaration: records the agency's independence (the first declaration
@@ -39,12 +34,10 @@ export async function declareIndependence(
       return decidedView(deps, result.task, 'ALREADY_DECIDED');
     case 'NOT_PENDING':
     case 'EXPIRED':
-      return expiredPage();
     case 'BAD_NONCE':
-      return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
+    case 'NOT_FOUND':
+      return refusedPostPage(result.outcome);
     case 'NOT_EVALUATION':
       return badRequestPage(TASK_FORM_MESSAGES.NOT_DECLARABLE);
-    case 'NOT_FOUND':
-      return notFoundPage();
   }
 }

@@ -2,7 +2,12 @@ import { DEFAULT_RUBRIC } from '../../domain/lifecycle-settings.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
-import { notFoundPage } from '../../presentation/pages/status-pages.js';
+import {
+  BAD_REQUEST_MESSAGES,
+  badRequestPage,
+  expiredPage,
+  notFoundPage,
+} from '../../presentation/pages/status-pages.js';
 import {
   confirmationPage,
   confirmationPageModel,
@@ -21,6 +26,22 @@ import {
 } from '../../presentation/pages/task-pages.js';
 import { reviewedDocument, reviewedDocuments } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
+
+/** Why a POST on a link found nothing to record: what the tasks repository answered. */
+export type RefusedPost = 'NOT_PENDING' | 'EXPIRED' | 'BAD_NONCE' | 'NOT_FOUND';
+
+/** The page for a POST that found nothing to record: the link lapsed or was replaced, the form had no nonce, or there is no such task. */
+export function refusedPostPage(outcome: RefusedPost): HtmlPage {
+  switch (outcome) {
+    case 'NOT_PENDING':
+    case 'EXPIRED':
+      return expiredPage();
+    case 'BAD_NONCE':
+      return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
+    case 'NOT_FOUND':
+      return notFoundPage();
+  }
+}
 
 /** What was decided on a task: just recorded by this POST, or found recorded already. */
 export async function decidedView(

@@ -16,13 +16,9 @@ import {
   recordingCalls,
   TEST_BASE_URL,
 } from '../../support/handler-harness.js';
-import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
 // The modules wire their default handlers to AWS at import, from the function's environment.
-stubFunctionEnv();
-vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
-vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('PAYMENTS_TOPIC_ARN', 'arn:aws-cn:sns:cn-north-1:123456789012:payments');
+stubFunctionEnv('LIFECYCLE_SETTINGS', 'DOCUMENTS_BUCKET', 'PAYMENTS_TOPIC_ARN');
 const create = {
   issueContract: (await import('../../../functions/issue-contract/handler.js')).createHandler,
   planContracting: (await import('../../../functions/plan-contracting/handler.js')).createHandler,

@@ -12,13 +12,10 @@ import {
   recordingCalls,
   TEST_BASE_URL,
 } from '../../support/handler-harness.js';
-import { LIFECYCLE_SETTINGS_JSON, TEST_LIFECYCLE } from '../../support/settings.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 // The modules wire their default handlers to AWS at import, from the function's environment.
-stubFunctionEnv();
-vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
-vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('PAYMENTS_TOPIC_ARN', 'arn:aws-cn:sns:cn-north-1:123456789012:payments');
+stubFunctionEnv('LIFECYCLE_SETTINGS', 'DOCUMENTS_BUCKET', 'PAYMENTS_TOPIC_ARN');
 const create = {
   planEvaluation: (await import('../../../functions/plan-evaluation/handler.js')).createHandler,
   recordMissingReport: (await import('../../../functions/record-missing-report/handler.js')).createHandler,

@@ -1,16 +1,14 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import { CONTRACT_LINK_SECONDS } from '../../../shared/usecases/ngo-uploads.js';
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { InMemoryObjectStore, RecordingUploadSigner, testLinkKey } from '../../support/handler-harness.js';
-import { LIFECYCLE_SETTINGS_JSON, TEST_LIFECYCLE } from '../../support/settings.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 // The module wires its default handler to AWS at import, from the function's environment.
-stubFunctionEnv();
-vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
+stubFunctionEnv('DOCUMENTS_BUCKET', 'LIFECYCLE_SETTINGS');
 const { createHandler } = await import('../../../functions/ngo-page/handler.js');
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

@@ -5,12 +5,10 @@ import { log } from '../../../shared/lambda/log.js';
 import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 import { InMemoryObjectStore } from '../../support/handler-harness.js';
-import { LIFECYCLE_SETTINGS_JSON, TEST_LIFECYCLE } from '../../support/settings.js';
+import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 // The module wires its default handler to AWS at import, from the function's environment.
-stubFunctionEnv();
-vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
+stubFunctionEnv('DOCUMENTS_BUCKET', 'LIFECYCLE_SETTINGS');
 const { createHandler } = await import('../../../functions/record-upload/handler.js');
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
 import type { UploadKind } from '../../../shared/domain/uploads.js';
@@ -11,12 +11,9 @@ import {
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { InMemoryObjectStore, testLinkKey } from '../../support/handler-harness.js';
-import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
 // The module wires its default handler to AWS at import, from the function's environment.
-stubFunctionEnv();
-vi.stubEnv('DOCUMENTS_BUCKET', 'documents-unit');
-vi.stubEnv('LIFECYCLE_SETTINGS', LIFECYCLE_SETTINGS_JSON);
+stubFunctionEnv('DOCUMENTS_BUCKET', 'LIFECYCLE_SETTINGS');
 const { createHandler } = await import('../../../functions/task-link/handler.js');
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
