@@ -2,7 +2,8 @@ import { sesMailer } from '../../shared/lambda/mail-and-links.js';
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import type { Mailer } from '../../shared/ports/mailer.js';
-import { rejectPurchase, type WorkflowDeps } from '../../shared/usecases/approval-workflow.js';
+import { rejectPurchase } from '../../shared/usecases/approval-outcome.js';
+import type { WorkflowDeps } from '../../shared/usecases/workflow-deps.js';
 import { RejectPurchaseInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones); it tells the officer the outcome. */

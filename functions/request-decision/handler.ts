@@ -1,6 +1,6 @@
 import { humanStepPorts, workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { type RequestDecisionDeps, requestDecision } from '../../shared/usecases/approval-workflow.js';
+import { type RequestDecisionDeps, requestDecision } from '../../shared/usecases/request-decision.js';
 import { RequestDecisionInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones). */

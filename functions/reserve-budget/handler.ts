@@ -1,6 +1,7 @@
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { reserveBudget, type WorkflowDeps } from '../../shared/usecases/approval-workflow.js';
+import { reserveBudget } from '../../shared/usecases/reserve-budget.js';
+import type { WorkflowDeps } from '../../shared/usecases/workflow-deps.js';
 import { PurchaseStepInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones). */

@@ -1,8 +1,8 @@
 import { systemNow } from '../ports/clock.js';
-import type { WorkflowDeps } from '../usecases/approval-workflow.js';
 import type { ContractingDeps } from '../usecases/contracting.js';
 import type { EvaluationDeps } from '../usecases/evaluation.js';
 import type { HumanStepPorts } from '../usecases/human-steps.js';
+import type { WorkflowDeps } from '../usecases/workflow-deps.js';
 import { ENV, requireEnv } from './environment.js';
 import { linkKeyProvider, sesMailer } from './mail-and-links.js';
 import { tableRepositories } from './repositories.js';

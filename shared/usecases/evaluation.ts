@@ -8,10 +8,10 @@ import { trackRecordEntry } from '../domain/track-record.js';
 import { signTaskLink } from '../links/signing.js';
 import type { TrackRecordRepository } from '../ports/repositories.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
-import { decisionOutput } from './approval-workflow.js';
 import type { ContractingDeps } from './contracting.js';
 import { decisionOfStep, type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
+import { decisionOutput } from './request-decision.js';
 
 /**
  * The third-party evaluation and closing. After the mid-term review the NGO uploads its final

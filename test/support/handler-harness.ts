@@ -10,10 +10,10 @@ import type {
   PresignedPost,
   UploadSigner,
 } from '../../shared/ports/storage.js';
-import type { WorkflowDeps } from '../../shared/usecases/approval-workflow.js';
 import type { ContractingDeps } from '../../shared/usecases/contracting.js';
 import type { EvaluationDeps } from '../../shared/usecases/evaluation.js';
 import type { HumanStepPorts } from '../../shared/usecases/human-steps.js';
+import type { WorkflowDeps } from '../../shared/usecases/workflow-deps.js';
 import { FUNCTION_ENV, lambdaContext } from './events.js';
 import { type Fakes, TEST_LINK_KEY } from './fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from './settings.js';

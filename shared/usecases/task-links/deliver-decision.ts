@@ -1,6 +1,6 @@
 import type { HumanTask } from '../../domain/tasks.js';
-import { decisionOutput } from '../approval-workflow.js';
 import { handBack } from '../human-steps.js';
+import { decisionOutput } from '../request-decision.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
 /**

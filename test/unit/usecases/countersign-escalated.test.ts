@@ -7,8 +7,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import type { Decision } from '../../../shared/domain/tasks.js';
-import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
 import { concludeContracting, issueContract, planContracting } from '../../../shared/usecases/contracting.js';
+import { requestDecision } from '../../../shared/usecases/request-decision.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
-import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
+import { requestDecision } from '../../../shared/usecases/request-decision.js';
 import { createFakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 

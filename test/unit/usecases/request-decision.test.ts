@@ -4,7 +4,7 @@ import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { TaskAttempt } from '../../../shared/domain/tasks.js';
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { MailMessage } from '../../../shared/ports/mailer.js';
-import { requestDecision } from '../../../shared/usecases/approval-workflow.js';
+import { requestDecision } from '../../../shared/usecases/request-decision.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 

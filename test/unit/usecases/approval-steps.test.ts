@@ -11,14 +11,14 @@ import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { PurchaseRefused } from '../../../shared/domain/workflow-errors.js';
 import {
   concludeApproval,
-  planApproval,
   rejectionReason,
   rejectPurchase,
-  reserveBudget,
-  validateProposal,
-  type WorkflowDeps,
-} from '../../../shared/usecases/approval-workflow.js';
+} from '../../../shared/usecases/approval-outcome.js';
 import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
+import { planApproval } from '../../../shared/usecases/plan-approval.js';
+import { reserveBudget } from '../../../shared/usecases/reserve-budget.js';
+import { validateProposal } from '../../../shared/usecases/validate-proposal.js';
+import type { WorkflowDeps } from '../../../shared/usecases/workflow-deps.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 

@@ -1,0 +1,35 @@
+import { requiredApprovalLevels } from '../domain/approval-chain.js';
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import type { ApprovalLevel } from '../domain/policy-settings.js';
+import { PurchaseRefused } from '../domain/workflow-errors.js';
+import { loadPurchase } from './load-purchase.js';
+import type { WorkflowDeps } from './workflow-deps.js';
+
+/**
+ * Moves the purchase into APPROVAL with the levels the thresholds require, and names the
+ * next level still to decide (`null` when every level approved). The workflow comes back
+ * here after each approval, so what DynamoDB holds always decides the next step.
+ */
+export async function planApproval(
+  deps: WorkflowDeps,
+  purchaseId: string,
+): Promise<{ next: ApprovalLevel | null; remaining: ApprovalLevel[] }> {
+  let purchase = await loadPurchase(deps, purchaseId);
+  if (purchase.stage === 'PROPOSAL') {
+    const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
+    purchase = await deps.purchases.change({
+      purchaseId,
+      from: 'PROPOSAL',
+      to: 'APPROVAL',
+      set: { approvalLevels: levels },
+      audit: { actor: WORKFLOW_ACTOR, action: 'approval.planned', detail: { levels } },
+      eventId: 'approval.planned',
+      now: deps.now(),
+    });
+  }
+  const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
+  if (rejection)
+    throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
+  const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
+  return { next: remaining[0] ?? null, remaining };
+}

@@ -1,0 +1,154 @@
+import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
+import { assigneeFor } from '../domain/escalation.js';
+import type { ApprovalLevel } from '../domain/policy-settings.js';
+import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
+import { signTaskLink } from '../links/signing.js';
+import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
+import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
+import { loadPurchase } from './load-purchase.js';
+import type { WorkflowDeps } from './workflow-deps.js';
+
+/**
+ * Asking a person for a decision from a link in an e-mail: the approval of a level, the
+ * countersignature, the mid-term review and the decision on a late report. One live task per
+ * step; an escalation is a step of its own, taken by the deputy.
+ */
+
+export interface RequestDecisionInput {
+  purchaseId: string;
+  /**
+   * APPROVAL of a level; or, by the section chief: the COUNTERSIGN of the contract, the
+   * MIDTERM_REVIEW of the report, the decision on a LATE_REPORT. @default 'APPROVAL'
+   */
+  purpose?: 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT';
+  /** The deciding level (the countersigner acts as SECTION_CHIEF). */
+  level: ApprovalLevel;
+  /** The round of the stage (contracting: +1 after each refusal; mid-term: +1 after each rectification). */
+  round?: number;
+  /** MIDTERM_REVIEW: how many rounds there may be in all (rectification is offered while round < maxRounds). */
+  maxRounds?: number;
+  /** LATE_REPORT: which late decision of the round (1, then +1 after each extension), and the missed deadline. */
+  extension?: number;
+  deadline?: string;
+  attempt: TaskAttempt;
+  taskToken: string;
+}
+
+export type RequestDecisionDeps = WorkflowDeps & HumanStepPorts;
+
+/** One live task per purpose, level and round; the escalation is a step of its own. */
+function stepKeyOf(input: RequestDecisionInput): string {
+  const round = input.round ?? 1;
+  const base =
+    input.purpose === 'COUNTERSIGN'
+      ? `COUNTERSIGN:${round}`
+      : input.purpose === 'MIDTERM_REVIEW'
+        ? `MIDTERM_REVIEW:${round}`
+        : input.purpose === 'LATE_REPORT'
+          ? `LATE_REPORT:${round}:${input.extension ?? 1}`
+          : `APPROVAL:${input.level}`;
+  return input.attempt === 'ESCALATION' ? `${base}:ESCALATED` : base;
+}
+
+/** Facts the task's page shows (never a secret). */
+function contextOf(input: RequestDecisionInput): Record<string, string | number> | undefined {
+  switch (input.purpose) {
+    case 'COUNTERSIGN':
+      return { round: input.round ?? 1 };
+    case 'MIDTERM_REVIEW':
+      return { round: input.round ?? 1, maxRounds: input.maxRounds ?? 1 };
+    case 'LATE_REPORT':
+      return {
+        round: input.round ?? 1,
+        extension: input.extension ?? 1,
+        ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** What the waiting Task state receives when the person decides. */
+export type DecisionOutput = Pick<RecordedDecision, 'decision' | 'by' | 'comment' | 'taskId'>;
+
+export function decisionOutput(decision: RecordedDecision): DecisionOutput {
+  return { decision: decision.decision, by: decision.by, comment: decision.comment, taskId: decision.taskId };
+}
+
+/**
+ * Opens (or re-arms with the new token) the human task of one approval level and e-mails
+ * its link once per attempt. When a resumed execution finds the decision already recorded,
+ * it hands that decision straight back instead of asking again.
+ */
+export async function requestDecision(
+  deps: RequestDecisionDeps,
+  input: RequestDecisionInput,
+): Promise<{ taskId: string }> {
+  const purchase = await loadPurchase(deps, input.purchaseId);
+  const now = deps.now();
+  const assignee = assigneeFor(deps.settings.approval, input.level, input.attempt);
+  const purpose = input.purpose ?? 'APPROVAL';
+  const stepKey = stepKeyOf(input);
+  const expiresAt = new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString();
+  const { task, created } = await deps.tasks.openTask({
+    purchaseId: input.purchaseId,
+    stepKey,
+    purpose,
+    level: input.level,
+    ...(contextOf(input) ? { context: contextOf(input) } : {}),
+    attempt: input.attempt,
+    assignee,
+    taskToken: input.taskToken,
+    expiresAt,
+    now,
+  });
+  if (task.status === 'SUPERSEDED' && input.attempt !== 'ESCALATION') {
+    // A resumed execution asks a level that was already escalated: the deputy's task is the
+    // live one, so re-arm that with this execution's token (its mail went out already).
+    return requestDecision(deps, { ...input, attempt: 'ESCALATION' });
+  }
+  if (task.status === 'DECIDED' && task.decision) {
+    if (await handBack(deps.callbacks, input.taskToken, decisionOutput(task.decision))) {
+      await deps.tasks.markDelivered(task.taskId, deps.now());
+    }
+    return { taskId: task.taskId };
+  }
+  await deps.purchases.change({
+    purchaseId: input.purchaseId,
+    audit: {
+      actor: WORKFLOW_ACTOR,
+      action: purpose === 'APPROVAL' ? 'approval.requested' : 'task.requested',
+      detail: {
+        purpose,
+        level: input.level,
+        attempt: input.attempt,
+        assignee: assignee.email,
+        taskCreated: created,
+      },
+    },
+    eventId: `${purpose === 'APPROVAL' ? 'approval' : 'task'}.requested:${stepKey}:${input.attempt}`,
+    now,
+  });
+  await sendOncePerAttempt(deps.tasks, task.taskId, input.attempt, async () => {
+    const link = signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey());
+    const approver = deps.settings.approval.approvers[input.level];
+    const mail = renderTaskMail(
+      taskMailModel({
+        purpose,
+        purchaseId: purchase.purchaseId,
+        proposal: purchase.proposal,
+        level: input.level,
+        ...(purpose !== 'APPROVAL' ? { round: input.round ?? 1 } : {}),
+        ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
+        attempt: input.attempt,
+        link,
+        expiresAt: task.expiresAt,
+        recipientName: assignee.name,
+        notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
+      }),
+    );
+    await deps.mailer.send({ to: assignee.email, ...mail });
+  });
+  return { taskId: task.taskId };
+}
