@@ -29,26 +29,25 @@ import {
   forbiddenPage,
   notFoundPage,
 } from '../presentation/pages/status-pages.js';
+import { confirmationPage, confirmationPageModel } from '../presentation/pages/task/approval-page.js';
+import { countersignPage, countersignPageModel } from '../presentation/pages/task/countersign-page.js';
+import { decidedPage, decidedPageModel } from '../presentation/pages/task/decided-page.js';
 import {
   COMMENT_MAX_LENGTH,
-  confirmationPage,
-  confirmationPageModel,
-  countersignPage,
-  countersignPageModel,
   DECLARE_VALUE,
-  decidedPage,
-  decidedPageModel,
-  evaluationPage,
-  evaluationPageModel,
-  lateReportPage,
-  lateReportPageModel,
+  PAYMENT_REFERENCE_PATTERN,
+} from '../presentation/pages/task/decision-form-fields.js';
+import { evaluationPage, evaluationPageModel } from '../presentation/pages/task/evaluation-page.js';
+import { lateReportPage, lateReportPageModel } from '../presentation/pages/task/late-report-page.js';
+import {
   midtermReviewPage,
   midtermReviewPageModel,
-  PAYMENT_REFERENCE_PATTERN,
+  rectificationAllowed,
+} from '../presentation/pages/task/midterm-review-page.js';
+import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
-  rectificationAllowed,
-} from '../presentation/pages/task-pages.js';
+} from '../presentation/pages/task/payment-confirmation-page.js';
 import { decisionOutput } from './approval-workflow.js';
 import { handBack } from './human-steps.js';
 
