@@ -9,7 +9,10 @@ import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { taskCallbacks } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
-import { DECISION_FORM_FIELDS, SCORE_FIELD_PREFIX } from '../../shared/presentation/pages/task-pages.js';
+import {
+  DECISION_FORM_FIELDS,
+  SCORE_FIELD_PREFIX,
+} from '../../shared/presentation/pages/task/decision-form-fields.js';
 import { decideTask } from '../../shared/usecases/task-links/decide-task.js';
 import type { DecisionForm } from '../../shared/usecases/task-links/decision-form.js';
 import { showTask } from '../../shared/usecases/task-links/open-task-link.js';

@@ -31,7 +31,7 @@ const FAST_CLOCK = { msPerSecond: 3000 / settings.policy.approval.timeoutSeconds
 /** The approval's third attempt, which asks the deputy (workflows/purchase-lifecycle.ts). */
 const ESCALATION_STATE = 'Escalate to deputy';
 
-/** Fixed phrases of the decided page (shared/presentation/pages/task-pages.ts). */
+/** Fixed phrases of the decided page (shared/presentation/pages/task/decided-page.ts). */
 const RECORDED = 'Your decision has been recorded';
 const ALREADY_DECIDED = 'already decided by';
 /** An NGO page link in a mail's text (as UsersClient.ngoLinkIn finds it). */

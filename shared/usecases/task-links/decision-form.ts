@@ -16,8 +16,8 @@ import { BAD_REQUEST_MESSAGES } from '../../presentation/pages/status-pages.js';
 import {
   COMMENT_MAX_LENGTH,
   PAYMENT_REFERENCE_PATTERN,
-  rectificationAllowed,
-} from '../../presentation/pages/task-pages.js';
+} from '../../presentation/pages/task/decision-form-fields.js';
+import { rectificationAllowed } from '../../presentation/pages/task/midterm-review-page.js';
 import {
   COMMENT_MISSING_MESSAGES,
   INVALID_DECISION_MESSAGES,

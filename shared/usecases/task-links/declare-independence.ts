@@ -1,7 +1,7 @@
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { badRequestPage, expiredPage, notFoundPage } from '../../presentation/pages/status-pages.js';
-import { DECLARE_VALUE } from '../../presentation/pages/task-pages.js';
+import { DECLARE_VALUE } from '../../presentation/pages/task/decision-form-fields.js';
 import { TASK_FORM_MESSAGES } from '../../presentation/task-form-messages.js';
 import { isExpired } from './open-task-link.js';
 import type { TaskLinkDeps } from './task-link-deps.js';

@@ -8,22 +8,19 @@ import {
   expiredPage,
   notFoundPage,
 } from '../../presentation/pages/status-pages.js';
+import { confirmationPage, confirmationPageModel } from '../../presentation/pages/task/approval-page.js';
+import { countersignPage, countersignPageModel } from '../../presentation/pages/task/countersign-page.js';
+import { decidedPage, decidedPageModel } from '../../presentation/pages/task/decided-page.js';
+import { evaluationPage, evaluationPageModel } from '../../presentation/pages/task/evaluation-page.js';
+import { lateReportPage, lateReportPageModel } from '../../presentation/pages/task/late-report-page.js';
 import {
-  confirmationPage,
-  confirmationPageModel,
-  countersignPage,
-  countersignPageModel,
-  decidedPage,
-  decidedPageModel,
-  evaluationPage,
-  evaluationPageModel,
-  lateReportPage,
-  lateReportPageModel,
   midtermReviewPage,
   midtermReviewPageModel,
+} from '../../presentation/pages/task/midterm-review-page.js';
+import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
-} from '../../presentation/pages/task-pages.js';
+} from '../../presentation/pages/task/payment-confirmation-page.js';
 import { reviewedDocument, reviewedDocuments } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 

@@ -3,26 +3,37 @@ import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/domain/tasks.js';
 import {
-  COMMENT_MAX_LENGTH,
   type ConfirmationPageModel,
   confirmationPage,
   confirmationPageModel,
+} from '../../../shared/presentation/pages/task/approval-page.js';
+import {
   countersignPage,
   countersignPageModel,
-  decidedPage,
-  decidedPageModel,
+} from '../../../shared/presentation/pages/task/countersign-page.js';
+import { decidedPage, decidedPageModel } from '../../../shared/presentation/pages/task/decided-page.js';
+import {
+  COMMENT_MAX_LENGTH,
+  PAYMENT_REFERENCE_PATTERN,
+} from '../../../shared/presentation/pages/task/decision-form-fields.js';
+import {
   evaluationPage,
   evaluationPageModel,
   independenceDeclaration,
+} from '../../../shared/presentation/pages/task/evaluation-page.js';
+import {
   lateReportPage,
   lateReportPageModel,
+} from '../../../shared/presentation/pages/task/late-report-page.js';
+import {
   midtermReviewPage,
   midtermReviewPageModel,
-  PAYMENT_REFERENCE_PATTERN,
+  rectificationAllowed,
+} from '../../../shared/presentation/pages/task/midterm-review-page.js';
+import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
-  rectificationAllowed,
-} from '../../../shared/presentation/pages/task-pages.js';
+} from '../../../shared/presentation/pages/task/payment-confirmation-page.js';
 
 const SCRIPT = '<script>alert("x")</script>';
 const ESCAPED_SCRIPT = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;';

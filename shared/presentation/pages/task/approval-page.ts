@@ -1,0 +1,134 @@
+/**
+ * The approval page (GET): an approver's confirmation page, with the facts of the purchase and a
+ * form whose POST is the only way to approve or reject it.
+ */
+import type { ApprovalLevel } from '../../../domain/policy-settings.js';
+import type {
+  BudgetLine,
+  ProcurementMethod,
+  Proposal,
+  StaffLine,
+  Tranche,
+} from '../../../domain/proposal.js';
+import type { Assignee, HumanTask, TaskAttempt } from '../../../domain/tasks.js';
+import { html } from '../../html.js';
+import {
+  APPROVAL_LEVEL_LABELS,
+  bilingual,
+  expiryFact,
+  type Fact,
+  levelFact,
+  PROCUREMENT_METHOD_LABELS,
+  type ProposalSummary,
+  proposalFacts,
+  summarizeProposal,
+} from '../../labels.js';
+import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
+import { decisionForm } from './decision-form.js';
+import { COMMENT_MAX_LENGTH } from './decision-form-fields.js';
+import { budgetTable, staffTable, trancheTable } from './proposal-tables.js';
+import { assigneeFact } from './task-facts.js';
+
+export interface ConfirmationPageModel {
+  proposal: ProposalSummary & {
+    purchasingUnit: string;
+    procurementMethod: ProcurementMethod;
+    budgetLines: BudgetLine[];
+    staffPlan: StaffLine[];
+    trancheSchedule: Tranche[];
+    justification?: string;
+  };
+  level: ApprovalLevel;
+  attempt: TaskAttempt;
+  assignee: Assignee;
+  expiresAt: string;
+  /** Per-task secret echoed back by the form; a POST without it changes nothing. */
+  nonce: string;
+}
+
+export interface ConfirmationPageInput {
+  purchaseId: string;
+  proposal: Proposal;
+  /** An approval task: its level is the one the page asks the visitor to decide as. */
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce'> & { level: ApprovalLevel };
+}
+
+/** Copies what the page shows, field by field: a whole HumanTask may be passed, its token is left behind. */
+export function confirmationPageModel({
+  purchaseId,
+  proposal,
+  task,
+}: ConfirmationPageInput): ConfirmationPageModel {
+  const model: ConfirmationPageModel = {
+    proposal: {
+      ...summarizeProposal(purchaseId, proposal),
+      purchasingUnit: proposal.purchasingUnit,
+      procurementMethod: proposal.procurementMethod,
+      budgetLines: proposal.budgetLines.map(({ item, amountFen }) => ({ item, amountFen })),
+      staffPlan: proposal.staffPlan.map(({ role, headcount, monthlySalaryFen, monthlySocialWelfareFen }) => ({
+        role,
+        headcount,
+        monthlySalaryFen,
+        monthlySocialWelfareFen,
+      })),
+      trancheSchedule: proposal.trancheSchedule.map(({ milestone, percent }) => ({ milestone, percent })),
+    },
+    level: task.level,
+    attempt: task.attempt,
+    assignee: { name: task.assignee.name, email: task.assignee.email, role: task.assignee.role },
+    expiresAt: task.expiresAt,
+    nonce: task.nonce,
+  };
+  if (proposal.justification !== undefined) model.proposal.justification = proposal.justification;
+  return model;
+}
+
+export function confirmationPage(model: ConfirmationPageModel): HtmlPage {
+  const p = model.proposal;
+  const level = APPROVAL_LEVEL_LABELS[model.level];
+  const facts: Fact[] = [
+    ...proposalFacts(p),
+    { label: { zh: '采购单位', en: 'Purchasing unit' }, value: p.purchasingUnit },
+    {
+      label: { zh: '采购方式', en: 'Procurement method' },
+      value: bilingual(PROCUREMENT_METHOD_LABELS[p.procurementMethod]),
+    },
+    levelFact(model.level),
+    assigneeFact(model.assignee, model.attempt, { zh: '审批人', en: 'Assigned to' }, '代理审批'),
+    expiryFact(model.expiresAt),
+  ];
+  if (p.justification !== undefined) {
+    facts.push({
+      label: { zh: '超过12个月的理由', en: 'Justification for a term over 12 months' },
+      value: p.justification,
+    });
+  }
+  const body = html`${bilingualHeading('h1', { zh: `审批：${p.title}`, en: `Approval: ${p.title}` })}
+${bilingualParagraphs({
+  zh: `请以${level.zh}身份审阅以下政府购买服务项目，并在页面底部批准或驳回。提交之前不会记录任何决定。`,
+  en: `Please review this purchase of services as ${level.en.toLowerCase()}, then approve or reject it at the bottom of the page. Nothing is recorded until you submit.`,
+})}
+${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
+${factsTable(facts)}
+${bilingualHeading('h2', { zh: '预算明细', en: 'Budget lines' })}
+${budgetTable(p.budgetLines)}
+${bilingualHeading('h2', { zh: '人员计划', en: 'Staff plan' })}
+${staffTable(p.staffPlan)}
+${bilingualHeading('h2', { zh: '分期支付', en: 'Tranche schedule' })}
+${trancheTable(p.totalFen, p.trancheSchedule)}
+${decisionForm({
+  nonce: model.nonce,
+  comment: {
+    label: { zh: '审批意见', en: 'Comment' },
+    help: {
+      zh: `驳回时必须填写理由；批准时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
+      en: `Required when rejecting (give the reason); optional when approving. At most ${COMMENT_MAX_LENGTH} characters.`,
+    },
+  },
+  buttons: [
+    { decision: 'APPROVE', label: { zh: '批准', en: 'Approve' }, tone: 'approve' },
+    { decision: 'REJECT', label: { zh: '驳回', en: 'Reject' }, tone: 'reject' },
+  ],
+})}`;
+  return renderPage(200, { zh: `审批：${p.title}`, en: `Approval: ${p.title}` }, body);
+}

@@ -1,0 +1,197 @@
+/**
+ * The decided page: shown right after a successful POST, and on any later visit to a decided
+ * link, for every purpose of task.
+ */
+import type { BilingualText } from '../../../domain/bilingual.js';
+import {
+  CRITERION_LABELS,
+  formatTotal,
+  GRADE_LABELS,
+  GRADES,
+  type Grade,
+} from '../../../domain/evaluation.js';
+import type { EvaluationCriterion } from '../../../domain/lifecycle-settings.js';
+import type { ApprovalLevel } from '../../../domain/policy-settings.js';
+import type { Decision, RecordedDecision, TaskPurpose } from '../../../domain/tasks.js';
+import { html } from '../../html.js';
+import { bilingual, type Fact, formatChinaTime, levelFact } from '../../labels.js';
+import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
+
+export interface DecidedPageModel {
+  /** RECORDED right after this visitor's POST; ALREADY_DECIDED when the link was decided before. */
+  variant: 'RECORDED' | 'ALREADY_DECIDED';
+  title: string;
+  purpose: TaskPurpose;
+  level?: ApprovalLevel;
+  decision: Pick<RecordedDecision, 'decision' | 'by' | 'byName' | 'comment' | 'at'> & {
+    /** The bank transaction reference of a CONFIRM. */
+    reference?: string;
+    /** The scores, weighted total and grade of an evaluation's SUBMIT. */
+    evaluation?: SubmittedEvaluation;
+  };
+}
+
+export interface SubmittedEvaluation {
+  /** Each criterion's score as submitted, in the decision's order. */
+  scores: { criterion: EvaluationCriterion; score: number }[];
+  /** The weighted total, `89.9`. */
+  total: string;
+  grade: Grade;
+}
+
+/** The evaluation a SUBMIT recorded in its data ({ scores, totalTenths, grade }); undefined when it holds none. */
+function submittedEvaluation(data: Record<string, unknown> | undefined): SubmittedEvaluation | undefined {
+  const { scores, totalTenths, grade } = data ?? {};
+  if (typeof totalTenths !== 'number' || !Number.isSafeInteger(totalTenths)) return undefined;
+  if (typeof grade !== 'string' || !(GRADES as readonly string[]).includes(grade)) return undefined;
+  const scored: SubmittedEvaluation['scores'] = [];
+  if (typeof scores === 'object' && scores !== null) {
+    for (const [criterion, score] of Object.entries(scores)) {
+      if (Object.hasOwn(CRITERION_LABELS, criterion) && typeof score === 'number')
+        scored.push({ criterion: criterion as EvaluationCriterion, score });
+    }
+  }
+  return { scores: scored, total: formatTotal(totalTenths), grade: grade as Grade };
+}
+
+export interface DecidedPageInput {
+  variant: DecidedPageModel['variant'];
+  title: string;
+  /** @default 'APPROVAL' */
+  purpose?: TaskPurpose;
+  level?: ApprovalLevel;
+  decision: RecordedDecision;
+}
+
+export function decidedPageModel({
+  variant,
+  title,
+  purpose = 'APPROVAL',
+  level,
+  decision,
+}: DecidedPageInput): DecidedPageModel {
+  const { decision: outcome, by, byName, comment, at } = decision;
+  const model: DecidedPageModel = {
+    variant,
+    title,
+    purpose,
+    decision: { decision: outcome, by, byName, comment, at },
+  };
+  if (level !== undefined) model.level = level;
+  const reference = decision.data?.reference;
+  if (outcome === 'CONFIRM' && typeof reference === 'string') model.decision.reference = reference;
+  const evaluation = outcome === 'SUBMIT' ? submittedEvaluation(decision.data) : undefined;
+  if (evaluation) model.decision.evaluation = evaluation;
+  return model;
+}
+
+const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
+  APPROVE: { zh: '批准', en: 'Approved' },
+  REJECT: { zh: '驳回', en: 'Rejected' },
+  COUNTERSIGN: { zh: '会签', en: 'Countersigned' },
+  REFUSE: { zh: '退回', en: 'Refused' },
+  CONFIRM: { zh: '已确认付款', en: 'Payment confirmed' },
+  PASS: { zh: '通过', en: 'Passed' },
+  RECTIFY: { zh: '限期整改', en: 'Rectification required' },
+  TERMINATE: { zh: '终止', en: 'Terminated' },
+  EXTEND: { zh: '延期', en: 'Extended' },
+  SUBMIT: { zh: '已提交', en: 'Submitted' },
+};
+
+/** What the decided page calls the task, and what it says happens next. */
+const DECIDED_WORDING: Readonly<
+  Record<TaskPurpose, { task: BilingualText; comment: BilingualText; thanks: BilingualText }>
+> = {
+  APPROVAL: {
+    task: { zh: '审批', en: 'approval' },
+    comment: { zh: '审批意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的审批。流程将自动继续，您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+  COUNTERSIGN: {
+    task: { zh: '合同会签', en: 'countersignature' },
+    comment: { zh: '会签意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的处理。流程将自动继续（退回时将通知承接机构修改后重新上传），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (after a refusal the NGO is asked to fix and upload again); there is nothing more for you to do.',
+    },
+  },
+  PAYMENT_CONFIRMATION: {
+    task: { zh: '付款确认', en: 'payment confirmation' },
+    comment: { zh: '备注', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的确认。付款已记入项目档案，您无需再做任何操作。',
+      en: 'Thank you. The payment is now on the purchase record; there is nothing more for you to do.',
+    },
+  },
+  MIDTERM_REVIEW: {
+    task: { zh: '中期评审', en: 'mid-term review' },
+    comment: { zh: '评审意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的评审。流程将自动继续（要求整改时将通知承接机构整改后重新提交），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (after a rectification the NGO is asked to fix the report and submit it again); there is nothing more for you to do.',
+    },
+  },
+  LATE_REPORT: {
+    task: { zh: '逾期报告处理', en: 'late report decision' },
+    comment: { zh: '处理意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的处理。流程将自动继续（延期时将通知承接机构在新的期限前提交），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (after an extension the NGO is told its new deadline); there is nothing more for you to do.',
+    },
+  },
+  EVALUATION: {
+    task: { zh: '评估', en: 'evaluation' },
+    comment: { zh: '评估意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的评估。流程将自动继续，您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+};
+
+export function decidedPage(model: DecidedPageModel): HtmlPage {
+  const d = model.decision;
+  const decided = DECISION_LABELS[d.decision];
+  const wording = DECIDED_WORDING[model.purpose];
+  const heading: BilingualText =
+    model.variant === 'RECORDED'
+      ? { zh: '您的决定已记录', en: 'Your decision has been recorded' }
+      : {
+          zh: `此${wording.task.zh}已由 ${d.byName} 作出决定`,
+          en: `This ${wording.task.en} was already decided by ${d.byName}`,
+        };
+  const lead: BilingualText =
+    model.variant === 'RECORDED'
+      ? wording.thanks
+      : {
+          zh: '此链接的决定已经作出，不能再更改。以下是已记录的决定。',
+          en: 'This link has already been used to decide and cannot be used again. Below is the recorded decision.',
+        };
+  const facts: Fact[] = [{ label: { zh: '项目名称', en: 'Title' }, value: model.title }];
+  if (model.level !== undefined) facts.push(levelFact(model.level));
+  facts.push({ label: { zh: '决定', en: 'Decision' }, value: bilingual(decided) });
+  if (d.reference !== undefined)
+    facts.push({ label: { zh: '银行交易流水号', en: 'Bank transaction reference' }, value: d.reference });
+  if (d.evaluation !== undefined) {
+    for (const { criterion, score } of d.evaluation.scores)
+      facts.push({ label: CRITERION_LABELS[criterion], value: String(score) });
+    facts.push(
+      { label: { zh: '加权总分', en: 'Weighted total' }, value: d.evaluation.total },
+      { label: { zh: '评估等级', en: 'Grade' }, value: bilingual(GRADE_LABELS[d.evaluation.grade]) },
+    );
+  }
+  facts.push(
+    { label: { zh: '决定人', en: 'Decided by' }, value: `${d.byName} <${d.by}>` },
+    { label: { zh: '决定时间', en: 'Decided at' }, value: formatChinaTime(d.at) },
+    { label: wording.comment, value: d.comment || '（无）(none)' },
+  );
+  const body = html`${bilingualHeading('h1', heading)}
+<div class="status">
+${bilingualParagraphs(lead)}</div>
+${factsTable(facts)}`;
+  // A link used once is gone: a replay, a second click or a scanner sees the decision, with 410.
+  return renderPage(model.variant === 'RECORDED' ? 200 : 410, heading, body);
+}

@@ -1,0 +1,34 @@
+/**
+ * The names and rules of the fields a task page's form POSTs, shared with the handler that
+ * parses the POST: the comment's length, the payment reference, the evaluation's declaration
+ * and scores.
+ */
+import type { EvaluationCriterion } from '../../../domain/lifecycle-settings.js';
+
+/** Longest comment a decision may carry; the handler enforces it too. */
+export const COMMENT_MAX_LENGTH = 1000;
+
+/** Names of the confirmation form's fields, shared with the handler that parses the POST. */
+export const DECISION_FORM_FIELDS = {
+  nonce: 'nonce',
+  comment: 'comment',
+  decision: 'decision',
+  reference: 'reference',
+  /** EVALUATION: the declaration-of-independence checkbox; its value is DECLARE_VALUE. */
+  declare: 'declare',
+} as const;
+
+/** The value the ticked declaration checkbox posts. */
+export const DECLARE_VALUE = '1';
+
+/** EVALUATION: the form field of a criterion's score, `score_<CRITERION>`. */
+export const SCORE_FIELD_PREFIX = 'score_';
+
+export function scoreField(criterion: EvaluationCriterion): string {
+  return `${SCORE_FIELD_PREFIX}${criterion}`;
+}
+
+/** A bank transaction reference as finance types it: 4-64 letters, digits, '-', '_' or '/'. */
+export const PAYMENT_REFERENCE_PATTERN = /^[A-Za-z0-9_/-]{4,64}$/;
+/** The same rule for the input's `pattern` attribute (browsers compile it with the `v` flag). */
+export const PAYMENT_REFERENCE_HTML_PATTERN = '[A-Za-z0-9_\\/\\-]{4,64}';

@@ -1,0 +1,71 @@
+/**
+ * The one POST form of a task page (nonce, comment, the payment reference, its buttons) and the
+ * list of what each decision does that stands above it.
+ */
+import type { BilingualText } from '../../../domain/bilingual.js';
+import type { Decision } from '../../../domain/tasks.js';
+import { html, type SafeHtml } from '../../html.js';
+import {
+  COMMENT_MAX_LENGTH,
+  DECISION_FORM_FIELDS,
+  PAYMENT_REFERENCE_HTML_PATTERN,
+} from './decision-form-fields.js';
+
+export interface FormButton {
+  decision: Decision;
+  label: BilingualText;
+  tone: 'approve' | 'reject';
+}
+
+export interface DecisionFormSpec {
+  nonce: string;
+  /** The optional (or, for some buttons, required) comment box. */
+  comment?: { label: BilingualText; help: BilingualText };
+  /** The bank transaction reference input of a payment confirmation. */
+  reference?: boolean;
+  buttons: readonly FormButton[];
+}
+
+/** The look of a text or number input; the page's stylesheet styles only the textarea. */
+export const INPUT_STYLE =
+  'display:block;width:100%;margin:8px 0 16px;padding:10px;font:inherit;border:1px solid #8c959f;border-radius:6px';
+
+/** The one POST form of a confirmation page: nonce, the fields the purpose needs, its buttons. */
+export function decisionForm(spec: DecisionFormSpec): SafeHtml {
+  const f = DECISION_FORM_FIELDS;
+  const comment =
+    spec.comment &&
+    html`<label for="comment">${spec.comment.label.zh}<span class="en" lang="en">${spec.comment.label.en}</span></label>
+<p class="help" id="comment-help">${spec.comment.help.zh}<span class="en" lang="en">${spec.comment.help.en}</span></p>
+<textarea id="comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
+`;
+  const reference =
+    spec.reference &&
+    html`<label for="reference">银行交易流水号<span class="en" lang="en">Bank transaction reference</span></label>
+<p class="help" id="reference-help">必填，4–64 个字符：字母、数字、“-”“_”“/”。<span class="en" lang="en">Required: 4-64 characters, letters, digits, '-', '_' or '/'.</span></p>
+<input type="text" id="reference" name="${f.reference}" required minlength="4" maxlength="64" pattern="${PAYMENT_REFERENCE_HTML_PATTERN}" autocomplete="off" spellcheck="false" aria-describedby="reference-help" style="${INPUT_STYLE}">
+`;
+  const buttons = spec.buttons.map(
+    (b) =>
+      html`<button type="submit" class="${b.tone}" name="${f.decision}" value="${b.decision}">${b.label.zh} <span lang="en">${b.label.en}</span></button>
+`,
+  );
+  return html`<form method="POST" action="">
+<input type="hidden" name="${f.nonce}" value="${spec.nonce}">
+${comment}${reference}<div class="actions">
+${buttons}</div>
+<p class="help">决定提交后即生效，不能撤回；此链接的第一个决定为准。<span class="en" lang="en">A submitted decision takes effect at once and cannot be withdrawn; the first decision on this link is the one that counts.</span></p>
+</form>
+`;
+}
+
+/** What each decision of a page does, listed above its buttons so nobody learns it by clicking. */
+export function consequences(items: readonly BilingualText[]): SafeHtml {
+  const rows = items.map(
+    (i) => html`<li>${i.zh}<span class="en" lang="en">${i.en}</span></li>
+`,
+  );
+  return html`<ul>
+${rows}</ul>
+`;
+}

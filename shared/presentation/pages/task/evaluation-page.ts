@@ -1,0 +1,198 @@
+/**
+ * The evaluation page (GET): the third-party agency first declares it is independent of the NGO
+ * and the bureau; only then does the same link show the reports and the rubric to score.
+ */
+import type { BilingualText } from '../../../domain/bilingual.js';
+import { CRITERION_LABELS } from '../../../domain/evaluation.js';
+import type { RubricLine } from '../../../domain/lifecycle-settings.js';
+import type { Proposal } from '../../../domain/proposal.js';
+import type { HumanTask } from '../../../domain/tasks.js';
+import { html, type SafeHtml } from '../../html.js';
+import {
+  expiryFact,
+  type Fact,
+  formatChinaTime,
+  type ProposalSummary,
+  proposalFacts,
+  summarizeProposal,
+} from '../../labels.js';
+import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
+import { INPUT_STYLE } from './decision-form.js';
+import {
+  COMMENT_MAX_LENGTH,
+  DECISION_FORM_FIELDS,
+  DECLARE_VALUE,
+  scoreField,
+} from './decision-form-fields.js';
+import { isWebLink } from './reviewed-document.js';
+import { assigneeFact, type PendingTaskFacts, pendingTaskFacts } from './task-facts.js';
+
+/** A report the evaluator reads: a short-lived presigned GET. */
+export interface EvaluationDocument {
+  kind: 'FINAL_REPORT' | 'MIDTERM_REPORT';
+  url: string;
+}
+
+export interface EvaluationPageModel extends PendingTaskFacts {
+  proposal: ProposalSummary;
+  purchasingUnit: string;
+  /** DECLARE until the agency has declared independence; SCORE after. */
+  phase: 'DECLARE' | 'SCORE';
+  declaredAt?: string;
+  /** Only in the SCORE phase: the file is never shown before the declaration. */
+  documents: EvaluationDocument[];
+  rubric: RubricLine[];
+}
+
+export interface EvaluationPageInput {
+  purchaseId: string;
+  proposal: Proposal;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'declaredAt'>;
+  rubric: readonly RubricLine[];
+  /** The reports under evaluation; dropped while the task is undeclared. */
+  documents?: readonly { kind: string; url: string }[];
+}
+
+const EVALUATED_DOCUMENT_ORDER = ['FINAL_REPORT', 'MIDTERM_REPORT'] as const;
+
+export function evaluationPageModel({
+  purchaseId,
+  proposal,
+  task,
+  rubric,
+  documents = [],
+}: EvaluationPageInput): EvaluationPageModel {
+  const declared = task.declaredAt !== undefined;
+  const model: EvaluationPageModel = {
+    proposal: summarizeProposal(purchaseId, proposal),
+    purchasingUnit: proposal.purchasingUnit,
+    ...pendingTaskFacts(task),
+    phase: declared ? 'SCORE' : 'DECLARE',
+    documents: [],
+    rubric: rubric.map(({ criterion, weight }) => ({ criterion, weight })),
+  };
+  if (task.declaredAt !== undefined) model.declaredAt = task.declaredAt;
+  if (declared) {
+    for (const kind of EVALUATED_DOCUMENT_ORDER) {
+      const url = documents.find((d) => d.kind === kind)?.url;
+      if (isWebLink(url)) model.documents.push({ kind, url });
+    }
+  }
+  return model;
+}
+
+const EVALUATION_DOCUMENT_WORDING: Readonly<Record<EvaluationDocument['kind'], BilingualText>> = {
+  FINAL_REPORT: { zh: '打开承接机构提交的结项报告', en: 'Open the final report the NGO submitted' },
+  MIDTERM_REPORT: { zh: '打开承接机构提交的中期报告', en: 'Open the mid-term report the NGO submitted' },
+};
+
+/** The declaration of independence, naming the NGO and the bureau it is made towards. */
+export function independenceDeclaration(model: {
+  proposal: Pick<ProposalSummary, 'ngoName' | 'ngoCreditCode'>;
+  purchasingUnit: string;
+}): BilingualText {
+  const { ngoName, ngoCreditCode } = model.proposal;
+  return {
+    zh: `本机构郑重声明：本机构及参与本次评估的人员与承接机构${ngoName}（统一社会信用代码 ${ngoCreditCode}）及采购单位${model.purchasingUnit}之间不存在任何财务、亲属、雇佣或咨询关系；评估过程中如出现任何利益冲突，将立即报告采购单位并停止评估。`,
+    en: `We declare that neither our agency nor anyone taking part in this evaluation has any financial, family, employment or advisory relationship with the NGO ${ngoName} (unified social credit code ${ngoCreditCode}) or with the purchasing bureau ${model.purchasingUnit}, and that we will report any conflict of interest that arises during the evaluation to the bureau at once and stop evaluating.`,
+  };
+}
+
+function declarationForm(model: EvaluationPageModel): SafeHtml {
+  const f = DECISION_FORM_FIELDS;
+  const text = independenceDeclaration(model);
+  return html`<form method="POST" action="">
+<input type="hidden" name="${f.nonce}" value="${model.nonce}">
+<div class="notice">
+${bilingualParagraphs(text)}</div>
+<p><label><input type="checkbox" name="${f.declare}" value="${DECLARE_VALUE}" required> 本机构确认以上声明属实。<span class="en" lang="en">We confirm the declaration above is true.</span></label></p>
+<div class="actions">
+<button type="submit" class="approve">声明无利益冲突 <span lang="en">Declare independence</span></button>
+</div>
+<p class="help">声明提交后即记录在案，不能撤回；如存在利益冲突，请勿声明，并联系采购单位。<span class="en" lang="en">A declaration is recorded at once and cannot be withdrawn. If there is a conflict of interest, do not declare: contact the bureau instead.</span></p>
+</form>
+`;
+}
+
+function scoreInputs(rubric: readonly RubricLine[]): SafeHtml {
+  return html`${rubric.map(({ criterion, weight }) => {
+    const label = CRITERION_LABELS[criterion];
+    const id = scoreField(criterion);
+    return html`<label for="${id}">${label.zh}（权重 ${weight}%）<span class="en" lang="en">${label.en} (weight ${weight}%)</span></label>
+<input type="number" id="${id}" name="${id}" min="0" max="100" step="0.1" required inputmode="decimal" autocomplete="off" style="${INPUT_STYLE}">
+`;
+  })}`;
+}
+
+function scoringForm(model: EvaluationPageModel): SafeHtml {
+  const f = DECISION_FORM_FIELDS;
+  return html`<form method="POST" action="">
+<input type="hidden" name="${f.nonce}" value="${model.nonce}">
+${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" lang="en">Comment</span></label>
+<p class="help" id="comment-help">可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Optional. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
+<textarea id="comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
+<div class="actions">
+<button type="submit" class="approve" name="${f.decision}" value="SUBMIT">提交评分 <span lang="en">Submit scores</span></button>
+</div>
+<p class="help">评分提交后即生效，不能撤回；总分和等级由系统按权重计算。<span class="en" lang="en">Submitted scores take effect at once and cannot be withdrawn; the system computes the weighted total and the grade.</span></p>
+</form>
+`;
+}
+
+function evaluationDocuments(documents: readonly EvaluationDocument[]): SafeHtml {
+  if (documents.length === 0) {
+    return html`<div class="notice">
+${bilingualParagraphs({
+  zh: '暂时无法显示承接机构提交的报告。请稍后刷新本页面，或联系采购单位。',
+  en: 'The reports the NGO submitted cannot be shown right now. Reload this page later, or contact the bureau.',
+})}</div>
+`;
+  }
+  const links = documents.map((d) => {
+    const wording = EVALUATION_DOCUMENT_WORDING[d.kind];
+    return html`<p><a href="${d.url}" rel="noreferrer">${wording.zh}<span class="en" lang="en">${wording.en}</span></a></p>
+`;
+  });
+  return html`${links}${bilingualParagraphs({
+    zh: '文件链接仅在短时间内有效；如已失效，请刷新本页面。',
+    en: 'The file links work for a short time only; if they have stopped working, reload this page.',
+  })}`;
+}
+
+export function evaluationPage(model: EvaluationPageModel): HtmlPage {
+  const p = model.proposal;
+  const facts: Fact[] = [
+    ...proposalFacts(p),
+    { label: { zh: '采购单位', en: 'Purchasing unit' }, value: model.purchasingUnit },
+    assigneeFact(model.assignee, model.attempt, { zh: '评估机构', en: 'Evaluation agency' }),
+  ];
+  if (model.declaredAt !== undefined)
+    facts.push({
+      label: { zh: '独立性声明时间', en: 'Independence declared' },
+      value: formatChinaTime(model.declaredAt),
+    });
+  facts.push(expiryFact(model.expiresAt));
+  const title = { zh: `第三方评估：${p.title}`, en: `Third-party evaluation: ${p.title}` };
+  const body =
+    model.phase === 'DECLARE'
+      ? html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '贵机构受邀对以下政府购买服务项目进行第三方评估。查阅项目报告之前，请先声明与承接机构及采购单位之间不存在利益冲突。声明之后，本页面将显示项目报告和评分表。',
+  en: 'Your agency is invited to evaluate the purchase of services below. Before the project reports are shown, declare that you have no conflict of interest with the NGO or the bureau. After the declaration this page shows the reports and the scoring rubric.',
+})}
+${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
+${factsTable(facts)}
+${bilingualHeading('h2', { zh: '独立性声明', en: 'Declaration of independence' })}
+${declarationForm(model)}`
+      : html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '请审阅承接机构的报告，然后按评分表为每一项打分（0–100 分，可保留一位小数）。提交之前不会记录任何评分。',
+  en: 'Read the NGO’s reports, then score each criterion of the rubric (0-100, at most one decimal). Nothing is recorded until you submit.',
+})}
+${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
+${factsTable(facts)}
+${bilingualHeading('h2', { zh: '项目报告', en: 'Reports' })}
+${evaluationDocuments(model.documents)}${bilingualHeading('h2', { zh: '评分', en: 'Scores' })}
+${scoringForm(model)}`;
+  return renderPage(200, title, body);
+}

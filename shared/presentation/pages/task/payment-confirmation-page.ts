@@ -1,0 +1,94 @@
+/** The payment confirmation page (GET): finance confirms a tranche was paid, with the bank reference. */
+import { type Fen, formatYuan } from '../../../domain/money.js';
+import type { Proposal, TrancheMilestone } from '../../../domain/proposal.js';
+import type { HumanTask } from '../../../domain/tasks.js';
+import { html } from '../../html.js';
+import { bilingual, expiryFact, type Fact, TRANCHE_MILESTONE_LABELS } from '../../labels.js';
+import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
+import { decisionForm } from './decision-form.js';
+import { assigneeFact, type PendingTaskFacts, pendingTaskFacts } from './task-facts.js';
+
+export interface PaymentConfirmationPageModel extends PendingTaskFacts {
+  purchaseId: string;
+  title: string;
+  payee: { name: string; creditCode: string };
+  /** From the task's context; each is left out when the context lacks it. */
+  tranche?: string;
+  milestone?: string;
+  amountFen?: Fen;
+  dueDate?: string;
+}
+
+export interface PaymentConfirmationPageInput {
+  purchaseId: string;
+  proposal: Pick<Proposal, 'title' | 'ngo'>;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context'>;
+}
+
+function milestoneText(value: string | number): string {
+  const code = String(value);
+  const label = Object.hasOwn(TRANCHE_MILESTONE_LABELS, code)
+    ? TRANCHE_MILESTONE_LABELS[code as TrancheMilestone]
+    : undefined;
+  return label ? bilingual(label) : code;
+}
+
+export function paymentConfirmationPageModel({
+  purchaseId,
+  proposal,
+  task,
+}: PaymentConfirmationPageInput): PaymentConfirmationPageModel {
+  const model: PaymentConfirmationPageModel = {
+    purchaseId,
+    title: proposal.title,
+    payee: { name: proposal.ngo.name, creditCode: proposal.ngo.creditCode },
+    ...pendingTaskFacts(task),
+  };
+  const { tranche, milestone, amountFen, dueDate } = task.context ?? {};
+  if (tranche !== undefined) model.tranche = String(tranche);
+  if (milestone !== undefined) model.milestone = milestoneText(milestone);
+  const fen = Number(amountFen);
+  if (amountFen !== undefined && Number.isSafeInteger(fen) && fen >= 0) model.amountFen = fen;
+  if (dueDate !== undefined) model.dueDate = String(dueDate);
+  return model;
+}
+
+export function paymentConfirmationPage(model: PaymentConfirmationPageModel): HtmlPage {
+  const facts: Fact[] = [
+    { label: { zh: '项目名称', en: 'Title' }, value: model.title },
+    { label: { zh: '项目编号', en: 'Purchase reference' }, value: model.purchaseId },
+    { label: { zh: '收款单位', en: 'Payee' }, value: model.payee.name },
+    { label: { zh: '统一社会信用代码', en: 'Unified social credit code' }, value: model.payee.creditCode },
+  ];
+  if (model.tranche !== undefined)
+    facts.push({
+      label: { zh: '付款批次', en: 'Tranche' },
+      value: `第 ${model.tranche} 笔 Tranche ${model.tranche}`,
+    });
+  if (model.milestone !== undefined)
+    facts.push({ label: { zh: '支付节点', en: 'Paid when' }, value: model.milestone });
+  if (model.amountFen !== undefined)
+    facts.push({ label: { zh: '付款金额', en: 'Amount' }, value: formatYuan(model.amountFen) });
+  if (model.dueDate !== undefined)
+    facts.push({ label: { zh: '付款期限', en: 'Due by' }, value: model.dueDate });
+  facts.push(
+    assigneeFact(model.assignee, model.attempt, { zh: '确认人', en: 'Assigned to' }),
+    expiryFact(model.expiresAt),
+  );
+  const title = { zh: `确认付款：${model.title}`, en: `Confirm payment: ${model.title}` };
+  const body = html`${bilingualHeading('h1', title)}
+${bilingualParagraphs({
+  zh: '款项实际支付后，请填写银行交易流水号并确认已付款。提交之前不会记录任何内容。',
+  en: 'Once the money has actually been paid, enter the bank transaction reference and confirm the payment. Nothing is recorded until you submit.',
+})}
+${bilingualHeading('h2', { zh: '付款信息', en: 'Payment' })}
+${factsTable(facts)}
+${decisionForm({
+  nonce: model.nonce,
+  reference: true,
+  buttons: [
+    { decision: 'CONFIRM', label: { zh: '确认已付款', en: 'Confirm payment made' }, tone: 'approve' },
+  ],
+})}`;
+  return renderPage(200, title, body);
+}
