@@ -1,7 +1,7 @@
 import type { BilingualText } from '../../domain/bilingual.js';
+import { COMMENT_MAX_LENGTH } from '../../domain/decision-rules.js';
 import { html } from '../html.js';
 import { bilingualHeading, bilingualParagraphs, type HtmlPage, renderPage } from './layout.js';
-import { COMMENT_MAX_LENGTH } from './task/decision-form-fields.js';
 
 /**
  * Pages for links that cannot be acted on. The 403/404/410 pages are fixed text: they echo

@@ -1,4 +1,9 @@
 import type { BilingualText } from '../../domain/bilingual.js';
+import {
+  COMMENT_MAX_LENGTH,
+  PAYMENT_REFERENCE_PATTERN,
+  rectificationAllowed,
+} from '../../domain/decision-rules.js';
 import { gradeFor, scoreEvaluation } from '../../domain/evaluation.js';
 import {
   DEFAULT_GRADE_BANDS,
@@ -13,11 +18,6 @@ import {
   needsReason,
 } from '../../domain/tasks.js';
 import { BAD_REQUEST_MESSAGES } from '../../presentation/pages/status-pages.js';
-import {
-  COMMENT_MAX_LENGTH,
-  PAYMENT_REFERENCE_PATTERN,
-} from '../../presentation/pages/task/decision-form-fields.js';
-import { rectificationAllowed } from '../../presentation/pages/task/midterm-review-page.js';
 import {
   COMMENT_MISSING_MESSAGES,
   INVALID_DECISION_MESSAGES,

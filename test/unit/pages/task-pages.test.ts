@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  COMMENT_MAX_LENGTH,
+  PAYMENT_REFERENCE_PATTERN,
+  rectificationAllowed,
+} from '../../../shared/domain/decision-rules.js';
 import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/domain/tasks.js';
@@ -13,10 +18,6 @@ import {
 } from '../../../shared/presentation/pages/task/countersign-page.js';
 import { decidedPage, decidedPageModel } from '../../../shared/presentation/pages/task/decided-page.js';
 import {
-  COMMENT_MAX_LENGTH,
-  PAYMENT_REFERENCE_PATTERN,
-} from '../../../shared/presentation/pages/task/decision-form-fields.js';
-import {
   evaluationPage,
   evaluationPageModel,
   independenceDeclaration,
@@ -28,7 +29,6 @@ import {
 import {
   midtermReviewPage,
   midtermReviewPageModel,
-  rectificationAllowed,
 } from '../../../shared/presentation/pages/task/midterm-review-page.js';
 import {
   paymentConfirmationPage,

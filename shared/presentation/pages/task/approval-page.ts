@@ -2,6 +2,8 @@
  * The approval page (GET): an approver's confirmation page, with the facts of the purchase and a
  * form whose POST is the only way to approve or reject it.
  */
+
+import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type {
   BudgetLine,
@@ -25,7 +27,6 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { decisionForm } from './decision-form.js';
-import { COMMENT_MAX_LENGTH } from './decision-form-fields.js';
 import { budgetTable, staffTable, trancheTable } from './proposal-tables.js';
 import { assigneeFact } from './task-facts.js';
 

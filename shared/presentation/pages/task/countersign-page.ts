@@ -1,4 +1,6 @@
 /** The countersignature page (GET): the section chief countersigns the contract the NGO signed, or refuses it. */
+
+import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type { Proposal } from '../../../domain/proposal.js';
 import type { HumanTask } from '../../../domain/tasks.js';
@@ -13,7 +15,6 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { decisionForm } from './decision-form.js';
-import { COMMENT_MAX_LENGTH } from './decision-form-fields.js';
 import { isWebLink, type ReviewedDocumentWording, reviewedDocument } from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 

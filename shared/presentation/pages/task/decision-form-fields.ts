@@ -1,12 +1,9 @@
 /**
- * The names and rules of the fields a task page's form POSTs, shared with the handler that
- * parses the POST: the comment's length, the payment reference, the evaluation's declaration
- * and scores.
+ * The names of the fields a task page's form POSTs, shared with the handler that parses the
+ * POST: the evaluation's declaration and scores, the payment reference's HTML pattern (the
+ * rules themselves are the domain's, decision-rules.ts).
  */
 import type { EvaluationCriterion } from '../../../domain/lifecycle-settings.js';
-
-/** Longest comment a decision may carry; the handler enforces it too. */
-export const COMMENT_MAX_LENGTH = 1000;
 
 /** Names of the confirmation form's fields, shared with the handler that parses the POST. */
 export const DECISION_FORM_FIELDS = {
@@ -28,7 +25,5 @@ export function scoreField(criterion: EvaluationCriterion): string {
   return `${SCORE_FIELD_PREFIX}${criterion}`;
 }
 
-/** A bank transaction reference as finance types it: 4-64 letters, digits, '-', '_' or '/'. */
-export const PAYMENT_REFERENCE_PATTERN = /^[A-Za-z0-9_/-]{4,64}$/;
-/** The same rule for the input's `pattern` attribute (browsers compile it with the `v` flag). */
+/** PAYMENT_REFERENCE_PATTERN for the input's `pattern` attribute (browsers compile it with the `v` flag). */
 export const PAYMENT_REFERENCE_HTML_PATTERN = '[A-Za-z0-9_\\/\\-]{4,64}';

@@ -3,13 +3,10 @@
  * list of what each decision does that stands above it.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
+import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import type { Decision } from '../../../domain/tasks.js';
 import { html, type SafeHtml } from '../../html.js';
-import {
-  COMMENT_MAX_LENGTH,
-  DECISION_FORM_FIELDS,
-  PAYMENT_REFERENCE_HTML_PATTERN,
-} from './decision-form-fields.js';
+import { DECISION_FORM_FIELDS, PAYMENT_REFERENCE_HTML_PATTERN } from './decision-form-fields.js';
 
 export interface FormButton {
   decision: Decision;

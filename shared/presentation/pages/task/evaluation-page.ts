@@ -3,6 +3,7 @@
  * and the bureau; only then does the same link show the reports and the rubric to score.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
+import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import { CRITERION_LABELS } from '../../../domain/evaluation.js';
 import type { RubricLine } from '../../../domain/lifecycle-settings.js';
 import type { Proposal } from '../../../domain/proposal.js';
@@ -18,12 +19,7 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { INPUT_STYLE } from './decision-form.js';
-import {
-  COMMENT_MAX_LENGTH,
-  DECISION_FORM_FIELDS,
-  DECLARE_VALUE,
-  scoreField,
-} from './decision-form-fields.js';
+import { DECISION_FORM_FIELDS, DECLARE_VALUE, scoreField } from './decision-form-fields.js';
 import { isWebLink } from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts } from './task-facts.js';
 

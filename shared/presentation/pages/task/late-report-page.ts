@@ -3,6 +3,7 @@
  * period; the officer gives the NGO another grace period or terminates the purchase.
  */
 import { chinaCalendarDate, DAY_MS } from '../../../domain/china-time.js';
+import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type { Proposal } from '../../../domain/proposal.js';
 import type { HumanTask } from '../../../domain/tasks.js';
@@ -17,7 +18,6 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { consequences, decisionForm } from './decision-form.js';
-import { COMMENT_MAX_LENGTH } from './decision-form-fields.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 import { TERMINATE_BUTTON, TERMINATE_CONSEQUENCE } from './termination-choice.js';
 

@@ -3,6 +3,7 @@
  * rectification round, or terminates the purchase.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
+import { COMMENT_MAX_LENGTH, rectificationAllowed } from '../../../domain/decision-rules.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type { Proposal } from '../../../domain/proposal.js';
 import type { HumanTask } from '../../../domain/tasks.js';
@@ -17,27 +18,9 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { consequences, decisionForm, type FormButton } from './decision-form.js';
-import { COMMENT_MAX_LENGTH } from './decision-form-fields.js';
 import { isWebLink, type ReviewedDocumentWording, reviewedDocument } from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 import { TERMINATE_BUTTON, TERMINATE_CONSEQUENCE } from './termination-choice.js';
-
-/** A positive whole number from a task's context, or undefined when it holds anything else. */
-function roundNumber(value: string | number | undefined): number | undefined {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
-}
-
-/**
- * Whether a mid-term review may still ask for rectification: only while its round
- * (`context.round`, 1 for the first report) is below the last one (`context.maxRounds`).
- * A context lacking either offers no rectification: the round limit is a policy rule, not a default.
- */
-export function rectificationAllowed(context: HumanTask['context']): boolean {
-  const round = roundNumber(context?.round);
-  const maxRounds = roundNumber(context?.maxRounds);
-  return round !== undefined && maxRounds !== undefined && round < maxRounds;
-}
 
 export interface MidtermReviewPageModel extends PendingTaskFacts {
   proposal: ProposalSummary;
