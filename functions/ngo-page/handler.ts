@@ -9,7 +9,9 @@ import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { PAGE_HEADERS } from '../../shared/presentation/pages/layout.js';
-import { type NgoPageDeps, presignUpload, showNgoPage } from '../../shared/usecases/ngo-uploads.js';
+import { showNgoPage } from '../../shared/usecases/ngo-uploads/ngo-page.js';
+import type { NgoPageDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
+import { presignUpload } from '../../shared/usecases/ngo-uploads/presign-upload.js';
 
 /** The presign request is four short fields; anything bigger is not one. */
 const MAX_JSON_BYTES = 4 * 1024;

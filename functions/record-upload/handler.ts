@@ -9,14 +9,14 @@ import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { taskCallbacks } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
+import type { RecordUploadDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
 import {
   decodeS3EventKey,
   eventBridgeObjectKey,
   type ObjectCreated,
-  type RecordUploadDeps,
   type RecordUploadResult,
   recordUpload,
-} from '../../shared/usecases/ngo-uploads.js';
+} from '../../shared/usecases/ngo-uploads/record-upload.js';
 
 /** EventBridge "Object Created" from S3: the key is NOT URL-encoded. */
 const EventBridgeObjectCreated = z.object({

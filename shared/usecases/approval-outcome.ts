@@ -8,6 +8,7 @@ import { onceForPurchase } from './once.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
 /** How the approval stage ends: approved at every level (on to contracting) or rejected (the budget given back), the officer told either way. */
+
 /** Every required level approved: the purchase leaves APPROVAL for CONTRACTING. */
 export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): Promise<void> {
   const purchase = await loadPurchase(deps, purchaseId);

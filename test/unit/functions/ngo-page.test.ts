@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
-import { CONTRACT_LINK_SECONDS } from '../../../shared/usecases/ngo-uploads.js';
+import { CONTRACT_LINK_SECONDS } from '../../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { InMemoryObjectStore, RecordingUploadSigner, testLinkKey } from '../../support/handler-harness.js';

@@ -4,15 +4,14 @@ import type { Stage } from '../../../shared/domain/lifecycle.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import type { ObjectHead, ObjectStore, UploadSigner } from '../../../shared/ports/storage.js';
+import { showNgoPage } from '../../../shared/usecases/ngo-uploads/ngo-page.js';
+import type { NgoPageDeps, RecordUploadDeps } from '../../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
+import { presignUpload } from '../../../shared/usecases/ngo-uploads/presign-upload.js';
 import {
   decodeS3EventKey,
   eventBridgeObjectKey,
-  type NgoPageDeps,
-  presignUpload,
-  type RecordUploadDeps,
   recordUpload,
-  showNgoPage,
-} from '../../../shared/usecases/ngo-uploads.js';
+} from '../../../shared/usecases/ngo-uploads/record-upload.js';
 import {
   InMemoryDeliverableRepository,
   InMemoryPurchaseRepository,

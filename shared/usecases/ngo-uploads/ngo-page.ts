@@ -1,0 +1,46 @@
+import { isTerminal } from '../../domain/lifecycle.js';
+import { summarizeProposal } from '../../presentation/labels.js';
+import type { HtmlPage } from '../../presentation/pages/layout.js';
+import { type NgoHtmlPage, ngoPage } from '../../presentation/pages/ngo-page.js';
+import { expiredPage, forbiddenPage, notFoundPage } from '../../presentation/pages/status-pages.js';
+import { CONTRACT_LINK_SECONDS, type NgoPageDeps } from './ngo-upload-deps.js';
+import { dueItems, uploadState } from './open-for-upload.js';
+import { type LinkInput, newNonce, openLink } from './open-ngo-link.js';
+
+/** The NGO's page, reached from an e-mailed link signed for one purchase. */
+const STATUS_PAGES = { 403: forbiddenPage, 404: notFoundPage, 410: expiredPage } as const;
+
+/** GET/HEAD /ngo/{purchaseId}?exp&sig: the page; never a change. */
+export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<NgoHtmlPage | HtmlPage> {
+  const opened = await openLink(deps, input);
+  if (!opened.ok) return STATUS_PAGES[opened.status]();
+  const { purchase, expiresAt } = opened;
+  const [state, deliverables, storageOrigin, contractUrl] = await Promise.all([
+    uploadState(deps, purchase),
+    deps.deliverables.listDeliverables(purchase.purchaseId),
+    deps.signer.storageOrigin(),
+    purchase.contract?.key
+      ? deps.objects.presignGet(purchase.contract.key, CONTRACT_LINK_SECONDS)
+      : Promise.resolve(undefined),
+  ]);
+  return ngoPage({
+    summary: summarizeProposal(purchase.purchaseId, purchase.proposal),
+    stage: purchase.stage,
+    closed: isTerminal(purchase.stage),
+    due: dueItems(purchase, state, deps.settings),
+    received: deliverables.map((d) => ({
+      kind: d.kind,
+      fileName: d.fileName,
+      size: d.size,
+      uploadedAt: d.uploadedAt,
+      status: d.status,
+      reasons: d.reasons,
+    })),
+    contractUrl,
+    openKinds: state.openKinds,
+    maxBytes: deps.settings.uploads.maxBytes,
+    linkExpiresAt: expiresAt,
+    storageOrigin,
+    nonce: (deps.newNonce ?? newNonce)(),
+  });
+}

@@ -1,0 +1,115 @@
+import * as z from 'zod/mini';
+import type { FieldError } from '../../domain/errors.js';
+import { isTerminal } from '../../domain/lifecycle.js';
+import { ALLOWED_CONTENT_TYPES, UPLOAD_KINDS, uploadKey } from '../../domain/uploads.js';
+import { zodIssuesToFieldErrors } from '../../domain/zod-field-errors.js';
+import { MAX_POLICY_SECONDS } from '../../ports/storage.js';
+import type { NgoPageDeps } from './ngo-upload-deps.js';
+import { uploadState } from './open-for-upload.js';
+import { type LinkInput, newRandomId, openLink } from './open-ngo-link.js';
+
+/** The presigned POST for one file: the bytes go straight to the bucket, never through Lambda. */
+export interface JsonReply {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+const LINK_REPLIES: Record<403 | 404 | 410, JsonReply> = {
+  403: {
+    statusCode: 403,
+    body: { message: '无法验证此链接。 This link could not be verified.' },
+  },
+  404: { statusCode: 404, body: { message: '找不到此项目。 No such purchase.' } },
+  410: {
+    statusCode: 410,
+    body: {
+      message:
+        '此链接已过期，请使用最新邮件中的链接。 This link has expired; use the link from the latest e-mail.',
+    },
+  },
+};
+
+export const PresignRequestSchema = z.strictObject({
+  kind: z.enum(UPLOAD_KINDS),
+  fileName: z.string().check(z.minLength(1), z.maxLength(200)),
+  contentType: z.enum(ALLOWED_CONTENT_TYPES as [string, ...string[]]),
+  size: z.int().check(z.gte(1)),
+});
+export type PresignRequest = z.infer<typeof PresignRequestSchema>;
+
+function badRequest(errors: FieldError[]): JsonReply {
+  return {
+    statusCode: 400,
+    body: { message: '上传请求无效。 The upload request is invalid.', errors },
+  };
+}
+
+/**
+ * POST /ngo/{purchaseId}/uploads?exp&sig with `{ kind, fileName, contentType, size }`:
+ * a presigned POST for one new key under the purchase and kind, for that type and at most
+ * the configured size. Nothing is written: an unused presign leaves no trace.
+ */
+export async function presignUpload(
+  deps: NgoPageDeps,
+  input: LinkInput & { body: unknown },
+): Promise<JsonReply> {
+  const opened = await openLink(deps, input);
+  if (!opened.ok) return LINK_REPLIES[opened.status];
+  const { purchase, expiresAt: linkExpiresAt } = opened;
+  if (isTerminal(purchase.stage)) {
+    return {
+      statusCode: 409,
+      body: {
+        message: `本项目已结束，不再接收上传。 This purchase has ended (${purchase.stage}); no more uploads are accepted.`,
+      },
+    };
+  }
+
+  const parsed = PresignRequestSchema.safeParse(input.body);
+  if (!parsed.success)
+    return badRequest(zodIssuesToFieldErrors(parsed.error.issues, input.body, PresignRequestSchema));
+  const request = parsed.data;
+  const { maxBytes, policyExpirySeconds } = deps.settings.uploads;
+  const errors: FieldError[] = [];
+  const { openKinds } = await uploadState(deps, purchase);
+  if (!openKinds.includes(request.kind)) {
+    errors.push({
+      field: 'kind',
+      value: request.kind,
+      rule: 'upload-kind-not-open',
+      message: `现在不接收此类材料。 ${request.kind} is not accepted at this stage.`,
+      allowed: openKinds.join(', ') || 'nothing at this stage',
+    });
+  }
+  if (request.size > maxBytes) {
+    errors.push({
+      field: 'size',
+      value: request.size,
+      rule: 'upload-too-large',
+      message: `文件超过上限 ${maxBytes} 字节。 The file is larger than the limit of ${maxBytes} bytes.`,
+      allowed: `1 to ${maxBytes}`,
+    });
+  }
+  if (errors.length > 0) return badRequest(errors);
+
+  const key = uploadKey(
+    purchase.purchaseId,
+    request.kind,
+    (deps.newUploadId ?? newRandomId)(),
+    request.fileName,
+  );
+  const nowMs = Date.parse(deps.now());
+  // The policy never outlives the link that asked for it.
+  const linkSecondsLeft = Math.floor((Date.parse(linkExpiresAt) - nowMs) / 1000);
+  const expiresSeconds = Math.max(1, Math.min(policyExpirySeconds, MAX_POLICY_SECONDS, linkSecondsLeft));
+  const { url, fields } = await deps.signer.presignPost({
+    key,
+    contentType: request.contentType,
+    maxBytes,
+    expiresSeconds,
+  });
+  return {
+    statusCode: 200,
+    body: { url, fields, key, expiresAt: new Date(nowMs + expiresSeconds * 1000).toISOString(), maxBytes },
+  };
+}

@@ -1,0 +1,226 @@
+import type { DeliverableRecord } from '../../domain/deliverables.js';
+import type { PurchaseRecord } from '../../domain/purchase.js';
+import {
+  checkUploadedObject,
+  DETECTION_BYTES,
+  detectFileType,
+  parseUploadKey,
+  type UploadKind,
+} from '../../domain/uploads.js';
+import { handBack } from '../human-steps.js';
+import type { Log, RecordUploadDeps } from './ngo-upload-deps.js';
+
+/** Recording what lands in the bucket: judged by its bytes; only an accepted file resumes the step that waits for it. */
+export interface ObjectCreated {
+  bucket: string;
+  /** The object key as stored (decode S3 notification keys with decodeS3EventKey first). */
+  key: string;
+  size: number;
+  eTag: string;
+  /** When S3 created the object. */
+  eventTime: string;
+}
+
+/** S3 notification records URL-encode keys with '+' for spaces; EventBridge events do not. */
+export function decodeS3EventKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/**
+ * The key of an EventBridge "Object Created" event, which S3 documents as not URL-encoded.
+ * Should a key still arrive encoded, it is recognised because no key of the upload scheme
+ * contains '%' or '+' (sanitised names never do): only then is the decoded form used.
+ */
+export function eventBridgeObjectKey(key: string): string {
+  if (parseUploadKey(key) || !/[%+]/.test(key)) return key;
+  try {
+    const decoded = decodeS3EventKey(key);
+    return parseUploadKey(decoded) ? decoded : key;
+  } catch {
+    return key;
+  }
+}
+
+export type RecordUploadResult =
+  | { outcome: 'IGNORED_OTHER_BUCKET' }
+  | { outcome: 'IGNORED_NOT_AN_UPLOAD' }
+  | { outcome: 'QUARANTINED_OUTSIDE_SCHEME' }
+  | { outcome: 'QUARANTINED_UNKNOWN_PURCHASE'; purchaseId: string }
+  | {
+      outcome: 'RECORDED' | 'ALREADY_RECORDED';
+      purchaseId: string;
+      uploadId: string;
+      kind: UploadKind;
+      status: 'ACCEPTED' | 'REJECTED';
+      quarantined: boolean;
+      /** Whether this call handed the upload to the waiting workflow step. */
+      resumed: boolean;
+    };
+
+const QUARANTINE_OUTSIDE_SCHEME = 'key-outside-scheme';
+/** Where presigned POSTs put files (uploadKeyPrefix); the EventBridge rule may filter on it too. */
+export const UPLOADS_PREFIX = 'uploads/';
+
+/**
+ * The ObjectCreated event of the documents bucket: check the bytes, record the deliverable
+ * once, quarantine a refused file, and resume the step waiting for an accepted one. Safe to
+ * run twice for the same event (S3 and EventBridge deliver at least once).
+ */
+export async function recordUpload(
+  deps: RecordUploadDeps,
+  event: ObjectCreated,
+): Promise<RecordUploadResult> {
+  const log = deps.log ?? (() => undefined);
+  const warn = deps.warn ?? log;
+  if (event.bucket !== deps.bucket) {
+    log('object event of another bucket ignored', { bucket: event.bucket });
+    return { outcome: 'IGNORED_OTHER_BUCKET' };
+  }
+  // The system's own documents (the issued contract, exports) live outside uploads/.
+  if (!event.key.startsWith(UPLOADS_PREFIX)) {
+    log('object outside the uploads area ignored', { key: event.key });
+    return { outcome: 'IGNORED_NOT_AN_UPLOAD' };
+  }
+  const parts = parseUploadKey(event.key);
+  if (!parts) {
+    // Only a presigned POST of ours can write to the bucket's upload area, so this is either
+    // another writer or a bug: keep the object (nothing is deleted) but mark it.
+    await deps.objects.quarantine(event.key, QUARANTINE_OUTSIDE_SCHEME);
+    warn('object outside the upload scheme quarantined', { key: event.key });
+    return { outcome: 'QUARANTINED_OUTSIDE_SCHEME' };
+  }
+  const { purchaseId, uploadId, kind, fileName } = parts;
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  if (!purchase) {
+    await deps.objects.quarantine(event.key, 'unknown-purchase');
+    warn('upload for an unknown purchase quarantined', { purchaseId, uploadId });
+    return { outcome: 'QUARANTINED_UNKNOWN_PURCHASE', purchaseId };
+  }
+
+  const earlier = (await deps.deliverables.listDeliverables(purchaseId)).find((d) => d.uploadId === uploadId);
+  let deliverable: DeliverableRecord;
+  let created = false;
+  let quarantined = false;
+  if (earlier) {
+    // A repeated event: the bytes were judged and the file tagged the first time.
+    deliverable = earlier;
+  } else {
+    const candidate = await judge(deps, event, { purchaseId, uploadId, kind, fileName }, purchase);
+    if (candidate.status === 'REJECTED') {
+      // Tagged before it is recorded: a crash in between retries both; a repeat after both finds the record.
+      await deps.objects.quarantine(event.key, candidate.reasons.map((r) => r.rule).join(' '));
+      quarantined = true;
+    }
+    const recorded = await deps.deliverables.recordDeliverable(candidate, deps.now());
+    deliverable = recorded.deliverable;
+    created = recorded.created;
+  }
+
+  const base = {
+    outcome: created ? 'RECORDED' : 'ALREADY_RECORDED',
+    purchaseId,
+    uploadId,
+    kind,
+    status: deliverable.status,
+    quarantined,
+  } as const;
+  log(`upload ${deliverable.status.toLowerCase()}`, {
+    purchaseId,
+    uploadId,
+    kind,
+    rules: deliverable.reasons.map((r) => r.rule),
+    created,
+  });
+  if (deliverable.status !== 'ACCEPTED') return { ...base, resumed: false };
+  return { ...base, resumed: await resumeWaitingStep(deps, deliverable, log, warn) };
+}
+
+/**
+ * When the upload counts as received: EventBridge gives S3 event times in whole seconds, so
+ * an upload in the same second as a refusal would look older than the round it answers. The
+ * moment it is checked is never earlier than the upload itself.
+ */
+function receivedAt(eventTime: string, now: string): string {
+  return new Date(Math.max(Date.parse(eventTime), Date.parse(now))).toISOString();
+}
+
+async function judge(
+  deps: RecordUploadDeps,
+  event: ObjectCreated,
+  parts: { purchaseId: string; uploadId: string; kind: UploadKind; fileName: string },
+  purchase: PurchaseRecord,
+): Promise<DeliverableRecord> {
+  const [head, sha256] = await Promise.all([
+    deps.objects.readHead(event.key, DETECTION_BYTES),
+    deps.objects.sha256(event.key),
+  ]);
+  const detected = detectFileType(head.bytes);
+  const refusals = checkUploadedObject({
+    key: event.key,
+    size: event.size,
+    detected,
+    declaredContentType: head.contentType,
+    maxBytes: deps.settings.uploads.maxBytes,
+  });
+  return {
+    ...parts,
+    key: event.key,
+    size: event.size,
+    sha256,
+    ...(detected ? { detectedType: detected.format } : {}),
+    ...(head.contentType ? { declaredContentType: head.contentType } : {}),
+    uploadedBy: `ngo:${purchase.proposal.ngo.creditCode}`,
+    uploadedAt: receivedAt(event.eventTime, deps.now()),
+    eTag: event.eTag.replace(/^"|"$/g, ''),
+    status: refusals.length === 0 ? 'ACCEPTED' : 'REJECTED',
+    reasons: refusals.map((r) => ({ rule: r.rule, message: r.message })),
+  };
+}
+
+/** Hands an accepted upload to the step waiting for its kind, if the upload is recent enough for it. */
+async function resumeWaitingStep(
+  deps: RecordUploadDeps,
+  upload: DeliverableRecord,
+  log: Log,
+  warn: Log,
+): Promise<boolean> {
+  const wait = await deps.waits.getWait(upload.purchaseId, upload.kind);
+  if (!wait) return false;
+  const again = wait.status === 'SATISFIED';
+  if (again) {
+    // This upload satisfied the wait before, and the callback may have failed after that (the
+    // event is retried): hand it over again. Step Functions refuses a token already used
+    // (handBack answers false), so the step still resumes once.
+    if (wait.uploadId !== upload.uploadId) return false;
+  } else {
+    // A rectification round waits for a new file: one uploaded before the round began does not count.
+    if (Date.parse(upload.uploadedAt) < Date.parse(wait.since)) {
+      log('upload predates the waiting step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
+      return false;
+    }
+    const satisfied = await deps.waits.satisfyWait({
+      purchaseId: upload.purchaseId,
+      kind: upload.kind,
+      taskToken: wait.taskToken,
+      uploadId: upload.uploadId,
+      now: deps.now(),
+    });
+    if (!satisfied) return false;
+  }
+  const delivered = await handBack(deps.callbacks, wait.taskToken, {
+    uploadId: upload.uploadId,
+    kind: upload.kind,
+    key: upload.key,
+    sha256: upload.sha256,
+  });
+  if (delivered) return true;
+  if (again) {
+    log('upload already handed to its step', { purchaseId: upload.purchaseId, uploadId: upload.uploadId });
+  } else {
+    warn('upload accepted while no execution waited for it', {
+      purchaseId: upload.purchaseId,
+      uploadId: upload.uploadId,
+    });
+  }
+  return false;
+}
