@@ -123,7 +123,6 @@ const wrongCheckDigit = (code: string): string => {
   return `${code.slice(0, 17)}${right === '0' ? '1' : '0'}`;
 };
 
-// ---------------------------------------------------------------------------------------------
 // Case 8: bad input
 
 interface Refusal {
@@ -401,7 +400,6 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
   });
 });
 
-// ---------------------------------------------------------------------------------------------
 // Case 8: markup and code in free text
 
 const INJECTIONS = [
@@ -517,7 +515,6 @@ describe('8 Bad input: SQL, HTML and template text in every free-text field', ()
   }, 60_000);
 });
 
-// ---------------------------------------------------------------------------------------------
 // Case 7: staff API access
 
 describe('7 Staff API access', () => {

@@ -6,7 +6,7 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
-import type { ArmedFault } from '../../infra/local/services/aws-front.js';
+import type { ArmedFault } from '../../infra/local/services/local-faults.js';
 import { UsersClient } from '../../infra/local/users.js';
 import { Inboxes, type JourneyContext, midtermDueSoon, playPurchase, waitFor } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';

@@ -1,4 +1,4 @@
-import type { AwsCall, AwsCallLog } from '../../infra/local/services/aws-front.js';
+import type { AwsCall, AwsCallLog } from '../../infra/local/services/aws-calls.js';
 import type { MailboxMail, PurchaseView, UsersClient } from '../../infra/local/users.js';
 
 /**

@@ -5,7 +5,8 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
-import { type ArmedFault, SDK_DEFAULT_ATTEMPTS } from '../../infra/local/services/aws-front.js';
+import { SDK_DEFAULT_ATTEMPTS } from '../../infra/local/services/aws-calls.js';
+import type { ArmedFault } from '../../infra/local/services/local-faults.js';
 import { UsersClient } from '../../infra/local/users.js';
 import { Inboxes, type JourneyContext, midtermDueSoon, playPurchase, waitFor } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';

@@ -9,14 +9,12 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/assembly/l
 import { asyncInvoker, sdkAppIdOf } from '../../../infra/local/lambda-runner.js';
 import {
   AwsCallLog,
-  type AwsFront,
   type AwsService,
-  LocalFaults,
   SDK_DEFAULT_ATTEMPTS,
-  startAwsFront,
   UNKNOWN_CALLER,
-  UnknownFunctionError,
-} from '../../../infra/local/services/aws-front.js';
+} from '../../../infra/local/services/aws-calls.js';
+import { type AwsFront, startAwsFront } from '../../../infra/local/services/aws-front.js';
+import { LocalFaults, UnknownFunctionError } from '../../../infra/local/services/local-faults.js';
 import { isTransientAwsError } from '../../../shared/adapters/aws-errors.js';
 
 /** A stand-in for every local service: answers 200 with what each protocol expects, and counts. */
