@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { PAYMENT_REFERENCE_PATTERN } from '../../../../shared/domain/decision-rules.js';
+import type { Proposal } from '../../../../shared/domain/proposal.js';
+import type { HumanTask } from '../../../../shared/domain/tasks.js';
+import {
+  paymentConfirmationPage,
+  paymentConfirmationPageModel,
+} from '../../../../shared/presentation/pages/task/payment-confirmation-page.js';
+
+import { count, ESCAPED_SCRIPT, paymentTask, proposal, SCRIPT } from './task-page-fixtures.js';
+
+/** Finance's payment confirmation page: the tranche, the payee and the reference input. */
+
+function payment(t: HumanTask = paymentTask, p: Proposal = proposal) {
+  return paymentConfirmationPage(
+    paymentConfirmationPageModel({ purchaseId: t.purchaseId, proposal: p, task: t }),
+  );
+}
+
+describe('paymentConfirmationPage', () => {
+  it('shows the tranche, milestone, amount in yuan, due date and the payee with its credit code', () => {
+    const rendered = payment();
+
+    expect(rendered.statusCode).toBe(200);
+    const h1 = rendered.html.match(/<h1>(.*?)<\/h1>/s)?.[1] ?? '';
+    expect(h1.indexOf('确认付款：')).toBeLessThan(h1.indexOf('Confirm payment:'));
+    for (const fact of [
+      '集美区农村留守老人关爱服务项目',
+      'p-2026-0007',
+      '第 1 笔 Tranche 1',
+      '合同签订后 On contract signature',
+      '¥30,000.00',
+      '2026-04-30',
+      '收款单位',
+      '集美区乡村社工服务社',
+      '52350211MJ0000002A',
+      '陈会计 &lt;finance@civil-affairs.example.gov.cn&gt;',
+    ]) {
+      expect(rendered.html).toContain(fact);
+    }
+  });
+
+  it('has one POST form with the nonce, a required reference input and only the Confirm button', () => {
+    const html = payment().html;
+
+    expect(count(html, /<form\b/)).toBe(1);
+    expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
+    const reference = html.match(/<input type="text"[^>]*>/)?.[0] ?? '';
+    expect(reference).toContain('name="reference"');
+    expect(reference).toContain(' required ');
+    expect(reference).toContain('minlength="4"');
+    expect(reference).toContain('maxlength="64"');
+    expect(html).toContain('<label for="reference">银行交易流水号');
+    expect(html).toMatch(
+      /<button type="submit"[^>]*name="decision" value="CONFIRM">确认已付款 <span lang="en">Confirm payment made<\/span><\/button>/,
+    );
+    expect(count(html, /<button\b/)).toBe(1);
+    expect(count(html, /<input\b/)).toBe(2);
+    expect(html).not.toMatch(/<a\b|<script\b|value="REJECT"|value="REFUSE"/i);
+  });
+
+  it("the input's pattern (compiled as browsers do, with the v flag) accepts and refuses what the server does", () => {
+    const pattern = payment().html.match(/pattern="([^"]*)"/)?.[1] ?? '';
+    const browser = new RegExp(`^(?:${pattern})$`, 'v');
+
+    for (const ok of ['ABCD', 'TX-2026/04_0001', 'a'.repeat(64)]) {
+      expect(browser.test(ok)).toBe(true);
+      expect(PAYMENT_REFERENCE_PATTERN.test(ok)).toBe(true);
+    }
+    for (const bad of ['abc', 'a'.repeat(65), 'TX 2026', '流水号1234', 'TX;DROP', '<b>1234']) {
+      expect(browser.test(bad)).toBe(false);
+      expect(PAYMENT_REFERENCE_PATTERN.test(bad)).toBe(false);
+    }
+  });
+
+  it('leaves out the facts its context lacks, and shows an unknown milestone code as it is', () => {
+    const html = payment({ ...paymentTask, context: { tranche: 2, milestone: 'SOMETHING_NEW' } }).html;
+
+    expect(html).toContain('第 2 笔 Tranche 2');
+    expect(html).toContain('SOMETHING_NEW');
+    expect(html).not.toContain('付款金额');
+    expect(html).not.toContain('付款期限');
+  });
+
+  it('escapes the title, the payee and the context values', () => {
+    const html = payment(
+      {
+        ...paymentTask,
+        context: { tranche: `X ${SCRIPT}`, dueDate: `D ${SCRIPT}`, milestone: `M ${SCRIPT}` },
+      },
+      { ...proposal, title: `T ${SCRIPT}`, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } },
+    ).html;
+
+    expect(html).not.toMatch(/<script\b/i);
+    for (const prefix of ['T', 'N', 'X', 'D', 'M']) expect(html).toContain(`${prefix} ${ESCAPED_SCRIPT}`);
+  });
+});
