@@ -21,6 +21,11 @@ export interface Invocation {
   /** When the invocation began (epoch ms). */
   readonly startedAt: number;
   readonly ms: number;
+  /** Ran in a new sandbox, whose INIT phase (loading the bundle) took `initMs`. */
+  readonly coldStart: boolean;
+  readonly initMs?: number;
+  /** Time spent waiting for a sandbox while all of the function's were busy. */
+  readonly queuedMs: number;
 }
 
 /** Test hooks of the runner: at-least-once delivery and a log of invocations. */
@@ -109,25 +114,20 @@ export class LambdaRunner {
   private async deliver(fn: LocalFunction, source: string, payload: unknown, duplicate: boolean) {
     const startedAt = Date.now();
     const started = performance.now();
-    const result = await this.run(fn, payload);
+    const run = await this.run(fn, payload);
     this.options.hooks?.invoked?.({
       fn,
       source,
       duplicate,
-      result,
+      ...run,
       startedAt,
       ms: performance.now() - started,
     });
-    return result;
+    return run.result;
   }
 
-  private run(fn: LocalFunction, payload: unknown): Promise<InvokeResult> {
-    if (this.closed) {
-      return Promise.resolve({
-        errorType: 'ServiceException',
-        errorMessage: 'the local runtime is stopping',
-      });
-    }
+  private run(fn: LocalFunction, payload: unknown): Promise<SandboxRun> {
+    if (this.closed) return Promise.resolve(STOPPING);
     let pool = this.pools.get(fn.name);
     if (!pool) {
       const environment = this.environmentOf(fn);
@@ -215,6 +215,21 @@ export function asyncInvoker(
   };
 }
 
+/** What one invocation in a sandbox came to, and how it got there. */
+type SandboxRun = Pick<Invocation, 'result' | 'coldStart' | 'initMs' | 'queuedMs'>;
+
+const STOPPING: SandboxRun = {
+  result: { errorType: 'ServiceException', errorMessage: 'the local runtime is stopping' },
+  coldStart: false,
+  queuedMs: 0,
+};
+
+/**
+ * Lambda's limit on a sandbox's INIT phase: 10 seconds ("Lambda execution environment lifecycle").
+ * A start that takes longer goes on inside the first invocation, under the function's timeout.
+ */
+export const INIT_PHASE_LIMIT_MS = 10_000;
+
 /** A function's workers: a free warm one if there is one, a new one below the limit, else a turn in line. */
 class SandboxPool {
   private readonly idle: Sandbox[] = [];
@@ -227,11 +242,15 @@ class SandboxPool {
     private readonly max: number,
   ) {}
 
-  async invoke(payload: unknown): Promise<InvokeResult> {
+  async invoke(payload: unknown): Promise<SandboxRun> {
+    const asked = performance.now();
     const sandbox = await this.acquire();
-    if (!sandbox) return { errorType: 'ServiceException', errorMessage: 'the local runtime is stopping' };
+    if (!sandbox) return STOPPING;
+    const queuedMs = performance.now() - asked;
+    const coldStart = !sandbox.used;
     try {
-      return await sandbox.invoke(payload);
+      const result = await sandbox.invoke(payload);
+      return { result, coldStart, queuedMs, ...(coldStart ? { initMs: sandbox.initMs } : {}) };
     } finally {
       if (sandbox.dead) this.all.delete(sandbox);
       else this.idle.push(sandbox);
@@ -270,11 +289,23 @@ function defaultLog(line: string, stream: 'stdout' | 'stderr'): void {
   (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`);
 }
 
+/**
+ * One worker thread running one function, one invocation at a time. Its INIT phase (loading the
+ * bundle) starts with it and, as on Lambda, is not part of an invocation's timeout up to
+ * INIT_PHASE_LIMIT_MS.
+ */
 class Sandbox {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly created = performance.now();
+  /** Settles when the bundle is loaded or failed to load, at the INIT limit, or when the worker ends. */
+  private readonly initialized: Promise<void>;
   private nextId = 0;
   dead = false;
+  /** Whether an invocation ran here already (the next one is warm). */
+  used = false;
+  /** How long the INIT phase took (until the limit, when it took longer). */
+  initMs = 0;
 
   constructor(
     private readonly fn: LocalFunction,
@@ -283,6 +314,9 @@ class Sandbox {
   ) {
     this.worker = new Worker(workerFile, {
       env,
+      // A sandbox is a plain Node.js with the bundle: not the host's flags (its TypeScript loader, a
+      // profiler), which would cost every sandbox's start and every import.
+      execArgv: [],
       stdout: true,
       stderr: true,
       workerData: {
@@ -297,17 +331,38 @@ class Sandbox {
     });
     prefixLines(this.worker.stdout, `[${fn.name}]`, (line) => log(line, 'stdout'));
     prefixLines(this.worker.stderr, `[${fn.name}]`, (line) => log(line, 'stderr'));
-    this.worker.on('message', (message: WorkerReply) => this.settle(message));
+    let initDone = () => {};
+    this.initialized = new Promise<void>((resolve) => {
+      initDone = () => {
+        clearTimeout(limit);
+        if (this.initMs === 0) this.initMs = performance.now() - this.created;
+        resolve();
+      };
+    });
+    const limit = setTimeout(initDone, INIT_PHASE_LIMIT_MS);
+    this.worker.on('message', (message: WorkerReply | WorkerReady) => {
+      if ('ready' in message) initDone();
+      else this.settle(message);
+    });
     this.worker.on('error', (error) => {
       this.failAll('Runtime.ExitError', `${fn.name} crashed: ${error.message}`);
     });
     this.worker.on('exit', (code) => {
       this.dead = true;
+      initDone();
       this.failAll('Runtime.ExitError', `${fn.name} exited with code ${code}`);
     });
   }
 
-  invoke(event: unknown): Promise<InvokeResult> {
+  async invoke(event: unknown): Promise<InvokeResult> {
+    this.used = true;
+    await this.initialized;
+    if (this.dead) {
+      return {
+        errorType: 'Runtime.ExitError',
+        errorMessage: `${this.fn.name}: the sandbox ended during INIT`,
+      };
+    }
     const id = this.nextId++;
     const requestId = randomUUID();
     const timeoutMs = this.fn.timeoutSeconds * 1000;
@@ -350,6 +405,9 @@ class Sandbox {
     }
   }
 }
+
+/** The worker's word that its INIT phase is over (a failed load is reported per invocation). */
+type WorkerReady = { ready: boolean };
 
 type WorkerReply =
   | { id: number; ok: true; json: string }

@@ -84,6 +84,14 @@ function errorResult(error) {
   };
 }
 
+// The INIT phase, as on Lambda: the bundle is loaded when the sandbox starts, before (and
+// outside the timeout of) its first invocation. The runner hears when it is ready; a failed load
+// is reported to every invocation as Lambda does.
+loadHandler().then(
+  () => parentPort.postMessage({ ready: true }),
+  () => parentPort.postMessage({ ready: false }),
+);
+
 parentPort.on('message', async ({ id, requestId, deadline, event }) => {
   try {
     const handler = await loadHandler();

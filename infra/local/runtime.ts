@@ -222,7 +222,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       log: (line) => log(line),
       hooks: {
         duplicate: (fn) => faults.takeDuplicate(fn.logicalId) !== undefined,
-        invoked: ({ fn, source, duplicate, result, startedAt, ms }) => {
+        invoked: ({ fn, source, duplicate, result, startedAt, ms, coldStart, initMs, queuedMs }) => {
           const failed = 'errorType' in result;
           calls.record({
             at: new Date(startedAt).toISOString(),
@@ -235,6 +235,9 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
             ...(failed ? { errorCode: result.errorType } : {}),
             ...(duplicate ? { duplicate } : {}),
             ms,
+            coldStart,
+            ...(initMs === undefined ? {} : { initMs }),
+            queuedMs,
           });
         },
       },

@@ -33,6 +33,11 @@ export interface AwsCall {
   /** Lambda invocations and S3 events: the second, duplicate delivery. */
   readonly duplicate?: boolean;
   readonly ms: number;
+  /** Lambda invocations: ran in a new sandbox, whose INIT phase took `initMs`. */
+  readonly coldStart?: boolean;
+  readonly initMs?: number;
+  /** Lambda invocations: time waiting for one of the function's sandboxes to be free. */
+  readonly queuedMs?: number;
 }
 
 export type CallFilter = Partial<Pick<AwsCall, 'service' | 'operation' | 'caller' | 'target' | 'outcome'>> & {

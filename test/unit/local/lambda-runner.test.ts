@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalFunction } from '../../../infra/local/assembly/model.js';
-import { type Invocation, LambdaRunner, sdkAppIdOf } from '../../../infra/local/lambda-runner.js';
+import {
+  type Invocation,
+  LambdaRunner,
+  LOCAL_CONCURRENCY_PER_FUNCTION,
+  sdkAppIdOf,
+} from '../../../infra/local/lambda-runner.js';
 
 /** A one-file bundle that counts its invocations and says who it is, as the SDK would see it. */
 let bundleDir: string;
@@ -137,5 +142,64 @@ export const handler = async (event) => {
     ]);
     expect(late).toMatchObject({ errorType: 'Sandbox.Timedout' });
     expect(onTime).toMatchObject({ payload: { threadId: expect.any(Number) } });
+  });
+});
+
+describe('LambdaRunner sandboxes: INIT phase and turns in line', () => {
+  let dir: string;
+  let initRunner: LambdaRunner;
+  const seen: Invocation[] = [];
+  // A one-second timeout and a bundle that takes 1.5 s to load: on Lambda the INIT phase has its own limit.
+  const slowStart: LocalFunction = {
+    ...fn,
+    logicalId: 'SlowStart5A6B7C8D',
+    name: 'SlowStart5A6B7C8D',
+    timeoutSeconds: 1,
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-init-'));
+    writeFileSync(
+      join(dir, 'index.mjs'),
+      `await new Promise((resolve) => setTimeout(resolve, 1500));
+export const handler = async (event) => {
+  await new Promise((resolve) => setTimeout(resolve, event.sleepMs ?? 0));
+  return { ok: true };
+};
+`,
+    );
+    initRunner = new LambdaRunner({
+      functions: [{ ...slowStart, bundleDir: dir }],
+      runtimeEnvironment: {},
+      log: () => {},
+      hooks: { invoked: (invocation) => seen.push(invocation) },
+    });
+  });
+
+  afterAll(async () => {
+    await initRunner.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a slow start does not count against the first invocation's timeout; the next one is warm", async () => {
+    seen.length = 0;
+    expect(await initRunner.invoke(slowStart.name, {})).toEqual({ payload: { ok: true } });
+    expect(await initRunner.invoke(slowStart.name, {})).toEqual({ payload: { ok: true } });
+    expect(seen.map((i) => i.coldStart)).toEqual([true, false]);
+    expect(seen[0]?.initMs).toBeGreaterThanOrEqual(1400);
+    expect(seen[1]?.initMs).toBeUndefined();
+  });
+
+  it('past the per-function limit an invocation waits its turn, and the wait is reported', async () => {
+    seen.length = 0;
+    const calls = LOCAL_CONCURRENCY_PER_FUNCTION + 1;
+    const results = await Promise.all(
+      Array.from({ length: calls }, () => initRunner.invoke(slowStart.name, { sleepMs: 400 })),
+    );
+    expect(results).toEqual(Array.from({ length: calls }, () => ({ payload: { ok: true } })));
+    const queued = seen.map((i) => i.queuedMs).sort((a, b) => b - a);
+    // One invocation found every sandbox busy and waited for one to finish its 400 ms.
+    expect(queued[0]).toBeGreaterThanOrEqual(300);
+    expect(queued[1]).toBeLessThan(300);
   });
 });
