@@ -1,21 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BudgetLineRecord, ReserveResult } from '../../domain/budget.js';
 import type { BudgetRepository } from '../../ports/repositories.js';
-import { ContentionError, ReservationReleasedError } from './errors.js';
+import { ReservationReleasedError } from './errors.js';
 import type { DynamoRepositoryOptions } from './purchase-repository.js';
 import { keys } from './table-design.js';
-import {
-  backoff,
-  cancellationCodes,
-  conditionFailed,
-  isConditionalCheckFailed,
-  MAX_ATTEMPTS,
-} from './transactions.js';
+import { isConditionalCheckFailed } from './transactions.js';
 
 interface ReservationItem {
   lineId: string;
@@ -24,6 +13,29 @@ interface ReservationItem {
   amountFen: number;
   at: string;
   releasedAt?: string;
+}
+
+/** The line item as reserve and release read it. */
+interface LineItem {
+  availableFen: number;
+  /** What each purchase holding a reservation reserved (fen). */
+  reservations?: Record<string, number>;
+  /** The purchases whose reservation was released: they cannot reserve again. */
+  released?: Set<string>;
+}
+
+/** Runs a conditional write whose failed condition means it was already done. */
+async function unlessConditionFailed(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+/** What a release keeps: at most the reservation, never less than nothing. */
+function keptOf(amountFen: number, keepFen: number | undefined): number {
+  return Math.min(Math.max(keepFen ?? 0, 0), amountFen);
 }
 
 export class DynamoBudgetRepository implements BudgetRepository {
@@ -45,6 +57,7 @@ export class DynamoBudgetRepository implements BudgetRepository {
             entity: 'BUDGET_LINE',
             ...line,
             availableFen: line.totalFen,
+            reservations: {},
           },
           // Seeding again must not refill a line that reservations already drew on.
           ConditionExpression: 'attribute_not_exists(PK)',
@@ -69,6 +82,15 @@ export class DynamoBudgetRepository implements BudgetRepository {
     };
   }
 
+  /**
+   * One conditional write on the line item, no transaction: the line holds what each purchase
+   * reserved (`reservations.<purchaseId>`) and who released (`released`), so the decrement, the
+   * check that enough is left and the check that this purchase has not reserved before are one
+   * atomic single-item update. Concurrent reservations on one line are serialized by DynamoDB
+   * instead of cancelling each other with TransactionConflict, as transactions on one item do.
+   * The reservation item (its record for people and for release) is written after; a repeat finds
+   * the purchase in the line and writes it again if a crash came between.
+   */
   async reserve(input: {
     lineId: string;
     purchaseId: string;
@@ -76,58 +98,76 @@ export class DynamoBudgetRepository implements BudgetRepository {
     now: string;
   }): Promise<ReserveResult> {
     const { lineId, purchaseId, amountFen, now } = input;
-    const reservation: ReservationItem = { lineId, purchaseId, status: 'RESERVED', amountFen, at: now };
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: keys.budgetLine(lineId),
-                  UpdateExpression: 'SET availableFen = availableFen - :amount',
-                  // The decrement and the check are one atomic step: the line never goes negative.
-                  ConditionExpression: 'attribute_exists(PK) AND availableFen >= :amount',
-                  ExpressionAttributeValues: { ':amount': amountFen },
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...keys.reservation(lineId, purchaseId), entity: 'RESERVATION', ...reservation },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ],
-          }),
-        );
-        const line = await this.getBudgetLine(lineId);
-        return { status: 'RESERVED', availableFen: line?.availableFen ?? 0 };
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (conditionFailed(codes, 1)) {
-          const existing = await this.getReservation(lineId, purchaseId);
-          if (existing?.status === 'RELEASED') throw new ReservationReleasedError(lineId, purchaseId);
-          const line = await this.getBudgetLine(lineId);
-          return { status: 'RESERVED', availableFen: line?.availableFen ?? 0 };
-        }
-        if (conditionFailed(codes, 0)) {
-          const line = await this.getBudgetLine(lineId);
-          if (!line) return { status: 'NO_SUCH_LINE' };
-          // Insufficient when checked; money released since then is worth another try.
-          if (line.availableFen < amountFen)
-            return { status: 'INSUFFICIENT', availableFen: line.availableFen };
-        } else if (!codes.includes('TransactionConflict')) {
-          throw error;
-        }
-        await backoff(attempt);
-      }
+    let line: LineItem | undefined;
+    try {
+      line = await this.decrement(lineId, purchaseId, amountFen);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const current = await this.readLine(lineId);
+      if (!current) return { status: 'NO_SUCH_LINE' };
+      if (current.released?.has(purchaseId)) throw new ReservationReleasedError(lineId, purchaseId);
+      const reserved = current.reservations?.[purchaseId];
+      if (reserved === undefined) return { status: 'INSUFFICIENT', availableFen: current.availableFen };
+      line = current;
     }
-    throw new ContentionError(`reserving on budget line ${lineId}`, MAX_ATTEMPTS);
+    const reservation: ReservationItem = {
+      lineId,
+      purchaseId,
+      status: 'RESERVED',
+      amountFen: line.reservations?.[purchaseId] ?? amountFen,
+      at: now,
+    };
+    await unlessConditionFailed(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.reservation(lineId, purchaseId), entity: 'RESERVATION', ...reservation },
+          // Written once: a repeat finds the record there (the first delivery's, or a crash's gap filled).
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    return { status: 'RESERVED', availableFen: line.availableFen };
   }
 
+  /** The reserving update; lines seeded before the line held its reservations get the map first. */
+  private async decrement(lineId: string, purchaseId: string, amountFen: number): Promise<LineItem> {
+    const update = () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.budgetLine(lineId),
+          UpdateExpression: 'SET availableFen = availableFen - :amount, reservations.#purchase = :amount',
+          // The decrement and the checks are one atomic step: the line never goes negative, and a
+          // purchase reserves once, never again after its money was released.
+          ConditionExpression:
+            'attribute_exists(PK) AND availableFen >= :amount AND attribute_not_exists(reservations.#purchase) AND NOT contains(released, :purchaseId)',
+          ExpressionAttributeNames: { '#purchase': purchaseId },
+          ExpressionAttributeValues: { ':amount': amountFen, ':purchaseId': purchaseId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+    try {
+      return (await update()).Attributes as LineItem;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.budgetLine(lineId),
+          UpdateExpression: 'SET reservations = if_not_exists(reservations, :none)',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':none': {} },
+        }),
+      );
+      return (await update()).Attributes as LineItem;
+    }
+  }
+
+  /**
+   * Gives back what the purchase reserved less what was paid out, once: one conditional update of
+   * the line (the purchase leaves `reservations` for `released`), then the reservation item.
+   */
   async release(input: {
     lineId: string;
     purchaseId: string;
@@ -135,53 +175,65 @@ export class DynamoBudgetRepository implements BudgetRepository {
     now: string;
   }): Promise<{ status: 'RELEASED' | 'NOT_RESERVED' }> {
     const { lineId, purchaseId, now } = input;
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const reservation = await this.getReservation(lineId, purchaseId);
-      if (reservation?.status !== 'RESERVED') return { status: 'NOT_RESERVED' };
+    const line = await this.readLine(lineId);
+    const amountFen = line?.reservations?.[purchaseId];
+    let status: 'RELEASED' | 'NOT_RESERVED' = 'NOT_RESERVED';
+    if (amountFen !== undefined) {
       // What was already paid out stays spent; only the rest goes back to the line.
-      const kept = Math.min(Math.max(input.keepFen ?? 0, 0), reservation.amountFen);
+      const kept = keptOf(amountFen, input.keepFen);
       try {
         await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: keys.reservation(lineId, purchaseId),
-                  UpdateExpression: 'SET #status = :released, releasedAt = :now, keptFen = :kept',
-                  ConditionExpression: '#status = :reserved AND amountFen = :amount',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':released': 'RELEASED',
-                    ':reserved': 'RESERVED',
-                    ':now': now,
-                    ':amount': reservation.amountFen,
-                    ':kept': kept,
-                  },
-                },
-              },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: keys.budgetLine(lineId),
-                  UpdateExpression: 'SET availableFen = availableFen + :amount',
-                  ConditionExpression: 'attribute_exists(PK)',
-                  ExpressionAttributeValues: { ':amount': reservation.amountFen - kept },
-                },
-              },
-            ],
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.budgetLine(lineId),
+            UpdateExpression:
+              'SET availableFen = availableFen + :back REMOVE reservations.#purchase ADD released :purchaseIds',
+            ConditionExpression: 'reservations.#purchase = :amount',
+            ExpressionAttributeNames: { '#purchase': purchaseId },
+            ExpressionAttributeValues: {
+              ':back': amountFen - kept,
+              ':amount': amountFen,
+              ':purchaseIds': new Set([purchaseId]),
+            },
           }),
         );
-        return { status: 'RELEASED' };
+        status = 'RELEASED';
       } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        // Lost to a concurrent release of the same reservation: the next read sees RELEASED.
-        if (!conditionFailed(codes, 0) && !codes.includes('TransactionConflict')) throw error;
-        await backoff(attempt);
+        // A concurrent release of the same reservation won: the money went back once.
+        if (!isConditionalCheckFailed(error)) throw error;
       }
+    } else if (!line?.released?.has(purchaseId)) {
+      return { status };
     }
-    throw new ContentionError(`releasing on budget line ${lineId}`, MAX_ATTEMPTS);
+    // The record follows the line: also after a crash between the two, on the next release.
+    const reservation = await this.getReservation(lineId, purchaseId);
+    if (reservation && reservation.status !== 'RELEASED') {
+      await unlessConditionFailed(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.reservation(lineId, purchaseId),
+            UpdateExpression: 'SET #status = :released, releasedAt = :now, keptFen = :kept',
+            ConditionExpression: '#status = :reserved',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':released': 'RELEASED',
+              ':reserved': 'RESERVED',
+              ':now': now,
+              ':kept': keptOf(reservation.amountFen, input.keepFen),
+            },
+          }),
+        ),
+      );
+    }
+    return { status };
+  }
+
+  private async readLine(lineId: string): Promise<LineItem | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.budgetLine(lineId), ConsistentRead: true }),
+    );
+    return Item as LineItem | undefined;
   }
 
   private async getReservation(lineId: string, purchaseId: string): Promise<ReservationItem | undefined> {

@@ -27,9 +27,12 @@
  *   GSI1 lists a purchase's tasks; its projection leaves out `taskToken` and `nonce`.
  * - GSI1 is sparse for purchases: `GSI1PK = OPEN` is removed when a purchase reaches a
  *   final stage, so listing open purchases (to resume them) reads only live ones.
- * - Budget lines keep `availableFen`; a reservation decrements it under the condition
- *   `availableFen >= :amount` in the same transaction as the reservation item's
- *   `attribute_not_exists` put, so two proposals cannot both take the last money.
+ * - Budget lines keep `availableFen` and what each purchase holds (`reservations.<purchaseId>`,
+ *   `released`); a reservation is one conditional single-item update (`availableFen >= :amount`,
+ *   not reserved or released before), so two proposals cannot both take the last money and many
+ *   at once are serialized on the item instead of cancelling each other as transactions would.
+ *   The reservation item follows as the record. A line holds about 10,000 reservations within
+ *   DynamoDB's 400 KB item limit; a year's line at the bureau holds hundreds.
  * - A deliverable is written once under its uploadId (`attribute_not_exists`) in the same
  *   transaction as its audit entry, so an S3 event delivered twice records one file, once.
  * - An upload wait holds the waiting step's task token (server-side only, like a human task's)

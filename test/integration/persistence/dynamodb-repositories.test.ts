@@ -149,4 +149,29 @@ describe('the table behind the repositories', () => {
       'PASS',
     );
   });
+
+  it('a budget line seeded before lines held their reservations takes a reservation and its release', async () => {
+    const lineId = `L-${randomUUID()}`;
+    await db.client.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...keys.budgetLine(lineId),
+          entity: 'BUDGET_LINE',
+          lineId,
+          year: 2026,
+          totalFen: 1_000,
+          availableFen: 1_000,
+        },
+      }),
+    );
+    expect(await repos.budgets.reserve({ lineId, purchaseId: 'p-old', amountFen: 400, now: NOW })).toEqual({
+      status: 'RESERVED',
+      availableFen: 600,
+    });
+    expect(await repos.budgets.release({ lineId, purchaseId: 'p-old', now: LATER })).toEqual({
+      status: 'RELEASED',
+    });
+    expect((await repos.budgets.getBudgetLine(lineId))?.availableFen).toBe(1_000);
+  });
 });

@@ -16,7 +16,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { ContentionError, createRepositories } from '../../../shared/adapters/dynamodb/index.js';
+import {
+  ContentionError,
+  createRepositories,
+  ReservationReleasedError,
+} from '../../../shared/adapters/dynamodb/index.js';
 import { GSI1_PROJECTED_ATTRIBUTES, keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import type { AuditEntry } from '../../../shared/domain/audit.js';
 import { computeEntryHash, GENESIS_HASH } from '../../../shared/domain/audit-chain.js';
@@ -169,6 +173,9 @@ describe('conditional writes', () => {
     ddb
       .on(GetCommand, { Key: keys.reservation('L-1', 'p-1') })
       .resolves({ Item: { status: 'RESERVED', amountFen: 500 } });
+    ddb
+      .on(GetCommand, { Key: keys.budgetLine('L-1') })
+      .resolves({ Item: { availableFen: 500, reservations: { 'p-1': 500 } } });
     ddb.on(UpdateCommand).resolves({ Attributes: { ...task, taskToken: 'token-2' } });
 
     await repos.purchases.createPurchase({
@@ -223,8 +230,9 @@ describe('conditional writes', () => {
       (call) => call.args[0].input,
     );
     const transactionItems = transactions().flatMap((input) => input.TransactItems ?? []);
-    expect(singleWrites).toHaveLength(4);
-    expect(transactionItems).toHaveLength(17);
+    // The budget line's reserve and release are single-item updates, each followed by the record's write.
+    expect(singleWrites).toHaveLength(8);
+    expect(transactionItems).toHaveLength(13);
     for (const write of singleWrites) expect(write.ConditionExpression).toEqual(expect.any(String));
     for (const item of transactionItems) {
       const write = item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck;
@@ -294,39 +302,31 @@ describe('transaction shapes', () => {
     });
   });
 
-  test('reserve decrements the line only if enough is available, in one transaction with the reservation put', async () => {
-    ddb.on(TransactWriteCommand).resolves({});
+  test('reserve is one conditional update of the line (enough left, not reserved or released before), then the record', async () => {
     ddb
-      .on(GetCommand, { Key: keys.budgetLine('L-1') })
-      .resolves({ Item: { lineId: 'L-1', availableFen: 700 } });
+      .on(UpdateCommand, { Key: keys.budgetLine('L-1') })
+      .resolves({ Attributes: { availableFen: 700, reservations: { 'p-1': 300 } } });
+    ddb.on(PutCommand).resolves({});
 
     expect(
       await repos.budgets.reserve({ lineId: 'L-1', purchaseId: 'p-1', amountFen: 300, now: NOW }),
-    ).toEqual({
-      status: 'RESERVED',
-      availableFen: 700,
+    ).toEqual({ status: 'RESERVED', availableFen: 700 });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: keys.budgetLine('L-1'),
+      UpdateExpression: 'SET availableFen = availableFen - :amount, reservations.#purchase = :amount',
+      ConditionExpression:
+        'attribute_exists(PK) AND availableFen >= :amount AND attribute_not_exists(reservations.#purchase) AND NOT contains(released, :purchaseId)',
+      ExpressionAttributeNames: { '#purchase': 'p-1' },
+      ExpressionAttributeValues: { ':amount': 300, ':purchaseId': 'p-1' },
     });
-    expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, {
-      TransactItems: [
-        {
-          Update: expect.objectContaining({
-            Key: keys.budgetLine('L-1'),
-            UpdateExpression: 'SET availableFen = availableFen - :amount',
-            ConditionExpression: 'attribute_exists(PK) AND availableFen >= :amount',
-            ExpressionAttributeValues: { ':amount': 300 },
-          }),
-        },
-        {
-          Put: expect.objectContaining({
-            Item: expect.objectContaining({
-              ...keys.reservation('L-1', 'p-1'),
-              status: 'RESERVED',
-              amountFen: 300,
-            }),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        },
-      ],
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        ...keys.reservation('L-1', 'p-1'),
+        status: 'RESERVED',
+        amountFen: 300,
+      }),
+      ConditionExpression: 'attribute_not_exists(PK)',
     });
   });
 
@@ -452,21 +452,23 @@ describe('classifying cancelled transactions', () => {
     });
   });
 
-  test('reserve: an existing reservation means RESERVED, a failed decrement INSUFFICIENT or NO_SUCH_LINE', async () => {
-    ddb
-      .on(GetCommand, { Key: keys.reservation('L-1', 'p-1') })
-      .resolves({ Item: { status: 'RESERVED', amountFen: 300 } });
-    ddb
-      .on(GetCommand, { Key: keys.budgetLine('L-1') })
-      .resolves({ Item: { lineId: 'L-1', availableFen: 200 } });
+  test('reserve: a failed condition reads the line: held by the purchase RESERVED, released refused, else INSUFFICIENT or NO_SUCH_LINE', async () => {
+    const failed = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
+    ddb.on(UpdateCommand).rejects(failed);
+    ddb.on(PutCommand).rejects(failed);
+    const line = (item: Record<string, unknown>) =>
+      ddb.on(GetCommand, { Key: keys.budgetLine('L-1') }).resolves({ Item: item });
     const reserve = (lineId: string) =>
       repos.budgets.reserve({ lineId, purchaseId: 'p-1', amountFen: 300, now: NOW });
 
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));
+    line({ availableFen: 200, reservations: { 'p-1': 300 } });
     expect(await reserve('L-1')).toEqual({ status: 'RESERVED', availableFen: 200 });
-
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    line({ availableFen: 200, reservations: {} });
     expect(await reserve('L-1')).toEqual({ status: 'INSUFFICIENT', availableFen: 200 });
+    line({ availableFen: 900, reservations: {}, released: new Set(['p-1']) });
+    await expect(reserve('L-1')).rejects.toThrow(ReservationReleasedError);
     expect(await reserve('L-missing')).toEqual({ status: 'NO_SUCH_LINE' });
   });
 
