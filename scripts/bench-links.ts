@@ -13,6 +13,8 @@ import {
 } from '../test/support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../test/support/local-app.js';
 import { TEST_SETTINGS } from '../test/support/settings.js';
+import { functionFigures, functionTable } from './bench/invocation-figures.js';
+import { percentile } from './bench/percentile.js';
 
 /**
  * Link-endpoint benchmark: N whole purchases played at once over HTTP on the local runtime, as
@@ -45,13 +47,6 @@ export interface LoadFigures {
 /** The default settings with the proposal's budget line large enough for `purchases` of it. */
 export function settingsForLoad(purchases: number, proposal: Proposal): DeploymentSettings {
   return withBudgetLine(TEST_SETTINGS, proposal, purchases * proposal.totalFen, 'Load run');
-}
-
-/** The value below which `share` of the sorted values lie (nearest rank). */
-export function percentile(sorted: readonly number[], share: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(share * sorted.length)));
-  return sorted[rank - 1] as number;
 }
 
 /** Plays `purchases` whole purchases at once on a running app and measures them. */
@@ -142,6 +137,7 @@ async function main(): Promise<void> {
   try {
     const run = await playConcurrently(app, settings, purchases);
     console.log(figuresBlock(run));
+    console.log(functionTable(functionFigures(app.runtime.calls.all)));
     for (const error of run.errors.slice(0, 20)) console.log(`  error: ${error}`);
     process.exitCode = run.errors.length === 0 ? 0 : 1;
   } finally {
