@@ -1,8 +1,7 @@
-import { pathToFileURL } from 'node:url';
-import { smallMinorProtectionProposal } from '../infra/local/samples/proposals.js';
-import type { PurchaseView } from '../infra/local/users.js';
-import type { DeploymentSettings } from '../shared/config/settings.js';
-import type { Proposal } from '../shared/domain/proposal.js';
+import { smallMinorProtectionProposal } from '../../infra/local/samples/proposals.js';
+import type { PurchaseView } from '../../infra/local/users.js';
+import type { DeploymentSettings } from '../../shared/config/settings.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
 import {
   Inboxes,
   type JourneyContext,
@@ -10,19 +9,16 @@ import {
   newTrace,
   playPurchase,
   withBudgetLine,
-} from '../test/support/journey.js';
-import { type LocalAppUnderTest, startLocalApp } from '../test/support/local-app.js';
-import { TEST_SETTINGS } from '../test/support/settings.js';
-import { functionFigures, functionTable } from './bench/invocation-figures.js';
-import { percentile } from './bench/percentile.js';
+} from '../../test/support/journey.js';
+import type { LocalAppUnderTest } from '../../test/support/local-app.js';
+import { TEST_SETTINGS } from '../../test/support/settings.js';
+import { percentile } from './percentile.js';
 
 /**
- * Link-endpoint benchmark: N whole purchases played at once over HTTP on the local runtime, as
- * their users would (test/support/journey.ts), with the figures the resilience suite's load case
- * prints: purchases closed per minute, link requests per second, p50/p99 latency of the link
- * endpoints (task links GET/POST, NGO page and upload grant).
- *
- *   npm run bench -- [purchases]   (default 50)
+ * N whole purchases played at once over HTTP on the local runtime, as their users would
+ * (test/support/journey.ts), and what it came to: purchases closed per minute, link requests per
+ * second, p50/p99 latency of the link endpoints (task links GET/POST, NGO page and upload grant).
+ * `npm run bench` and the resilience suite's load case both play it.
  */
 
 export interface LoadRun {
@@ -54,8 +50,13 @@ export async function playConcurrently(
   app: LocalAppUnderTest,
   settings: DeploymentSettings,
   purchases: number,
-  proposal: () => Proposal = () => midtermDueSoon(smallMinorProtectionProposal()),
+  options: {
+    readonly proposal?: () => Proposal;
+    /** Told each time a purchase closes or its journey fails. */
+    readonly onProgress?: (progress: { readonly closed: number; readonly failed: number }) => void;
+  } = {},
 ): Promise<LoadRun> {
+  const proposal = options.proposal ?? (() => midtermDueSoon(smallMinorProtectionProposal()));
   const officer = await app.users.devToken(
     'officer-load',
     ['staff'],
@@ -75,9 +76,11 @@ export async function playConcurrently(
         try {
           const view = await playPurchase(ctx, proposal());
           closedCount++;
+          options.onProgress?.({ closed: closedCount, failed: errors.length });
           return view;
         } catch (error) {
           errors.push(`purchase ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+          options.onProgress?.({ closed: closedCount, failed: errors.length });
           return undefined;
         }
       }),
@@ -127,22 +130,3 @@ export function figuresLine(run: LoadRun): string {
     `(${f.linkRequests}), link p50 ${f.p50Ms.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms`
   );
 }
-
-async function main(): Promise<void> {
-  const purchases = Number(process.argv[2] ?? 50);
-  if (!Number.isInteger(purchases) || purchases < 1) throw new Error('usage: npm run bench -- [purchases]');
-  const settings = settingsForLoad(purchases, midtermDueSoon(smallMinorProtectionProposal()));
-  console.log(`starting the app (${purchases} purchases to play)...`);
-  const app = await startLocalApp({ settings });
-  try {
-    const run = await playConcurrently(app, settings, purchases);
-    console.log(figuresBlock(run));
-    console.log(functionTable(functionFigures(app.runtime.calls.all)));
-    for (const error of run.errors.slice(0, 20)) console.log(`  error: ${error}`);
-    process.exitCode = run.errors.length === 0 ? 0 : 1;
-  } finally {
-    await app.stop();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
