@@ -8,7 +8,20 @@ import type { LocalFunction } from './assembly/model.js';
 /** What an invocation returns, as the Step Functions engine and the HTTP API expect it. */
 export type InvokeResult = { payload: unknown } | { errorType: string; errorMessage: string };
 
-export type LambdaInvoker = (functionName: string, payload: unknown) => Promise<InvokeResult>;
+/**
+ * How a caller follows an invocation. `onRunning` is called once a sandbox has taken it (a cold one
+ * then runs its INIT phase): time before that was spent in the local queue, which stands in for
+ * Lambda's scale-out and which no AWS timeout would count.
+ */
+export interface InvokeOptions {
+  readonly onRunning?: () => void;
+}
+
+export type LambdaInvoker = (
+  functionName: string,
+  payload: unknown,
+  options?: InvokeOptions,
+) => Promise<InvokeResult>;
 
 /** One settled invocation, as the runner reports it to `InvocationHooks.invoked`. */
 export interface Invocation {
@@ -91,30 +104,41 @@ export class LambdaRunner {
     return fromArn ? this.byIdentifier.get(fromArn) : undefined;
   }
 
-  readonly invoke: LambdaInvoker = (functionName, payload) =>
-    this.invokeFrom('runtime', functionName, payload);
+  readonly invoke: LambdaInvoker = (functionName, payload, options) =>
+    this.invokeFrom('runtime', functionName, payload, options);
 
   /** An invoker that names its source in the invocation log (the engine, the HTTP API, the bus, ...). */
   invokerFor(source: string): LambdaInvoker {
-    return (functionName, payload) => this.invokeFrom(source, functionName, payload);
+    return (functionName, payload, options) => this.invokeFrom(source, functionName, payload, options);
   }
 
-  private async invokeFrom(source: string, functionName: string, payload: unknown): Promise<InvokeResult> {
+  private async invokeFrom(
+    source: string,
+    functionName: string,
+    payload: unknown,
+    options: InvokeOptions = {},
+  ): Promise<InvokeResult> {
     const fn = this.find(functionName);
     if (!fn) {
       return { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` };
     }
     const hooks = this.options.hooks;
     const duplicate = hooks?.duplicate?.(fn) ?? false;
-    const first = await this.deliver(fn, source, payload, false);
+    const first = await this.deliver(fn, source, payload, false, options.onRunning);
     if (!duplicate) return first;
     return this.deliver(fn, source, structuredClone(payload), true);
   }
 
-  private async deliver(fn: LocalFunction, source: string, payload: unknown, duplicate: boolean) {
+  private async deliver(
+    fn: LocalFunction,
+    source: string,
+    payload: unknown,
+    duplicate: boolean,
+    onRunning?: () => void,
+  ) {
     const startedAt = Date.now();
     const started = performance.now();
-    const run = await this.run(fn, payload);
+    const run = await this.run(fn, payload, onRunning);
     this.options.hooks?.invoked?.({
       fn,
       source,
@@ -126,7 +150,7 @@ export class LambdaRunner {
     return run.result;
   }
 
-  private run(fn: LocalFunction, payload: unknown): Promise<SandboxRun> {
+  private run(fn: LocalFunction, payload: unknown, onRunning?: () => void): Promise<SandboxRun> {
     if (this.closed) return Promise.resolve(STOPPING);
     let pool = this.pools.get(fn.name);
     if (!pool) {
@@ -135,7 +159,7 @@ export class LambdaRunner {
       pool = new SandboxPool(() => new Sandbox(fn, environment, log), LOCAL_CONCURRENCY_PER_FUNCTION);
       this.pools.set(fn.name, pool);
     }
-    return pool.invoke(payload);
+    return pool.invoke(payload, onRunning);
   }
 
   environmentOf(fn: LocalFunction): Record<string, string> {
@@ -242,11 +266,12 @@ class SandboxPool {
     private readonly max: number,
   ) {}
 
-  async invoke(payload: unknown): Promise<SandboxRun> {
+  async invoke(payload: unknown, onRunning?: () => void): Promise<SandboxRun> {
     const asked = performance.now();
     const sandbox = await this.acquire();
     if (!sandbox) return STOPPING;
     const queuedMs = performance.now() - asked;
+    onRunning?.();
     const coldStart = !sandbox.used;
     try {
       const result = await sandbox.invoke(payload);

@@ -5,6 +5,7 @@ import { TaskFailure } from './errors.js';
 export type LambdaInvoker = (
   functionName: string,
   payload: unknown,
+  options?: { readonly onRunning?: () => void },
 ) => Promise<{ payload: unknown } | { errorType: string; errorMessage: string }>;
 
 export type SnsPublisher = (params: Record<string, unknown>) => Promise<{ MessageId: string }>;
@@ -15,11 +16,16 @@ export interface TaskIntegrations {
   readonly publishSns?: SnsPublisher;
 }
 
-/** Calls the service a Task state stands for (Lambda invoke, SNS publish) with its resolved input. */
+/**
+ * Calls the service a Task state stands for (Lambda invoke, SNS publish) with its resolved input.
+ * `onRunning` is called when the service has taken the call: for a function, once a sandbox runs
+ * it (not while it waits in the local queue); for SNS, at once.
+ */
 export async function performTask(
   integrations: TaskIntegrations,
   task: TaskPlan,
   input: unknown,
+  onRunning: () => void = () => {},
 ): Promise<unknown> {
   const action: TaskAction = task.action;
   switch (action.kind) {
@@ -32,12 +38,13 @@ export async function performTask(
           `Function not found: ${String(params.FunctionName)}`,
         );
       }
-      const payload = await invokeFunction(integrations, functionName, params.Payload ?? {});
+      const payload = await invokeFunction(integrations, functionName, params.Payload ?? {}, onRunning);
       return { ExecutedVersion: '$LATEST', Payload: payload ?? null, StatusCode: 200 };
     }
     case 'lambda-function':
-      return invokeFunction(integrations, action.functionName, input);
+      return invokeFunction(integrations, action.functionName, input, onRunning);
     case 'sns-publish': {
+      onRunning();
       if (!integrations.publishSns)
         throw new TaskFailure('States.Runtime', 'No SNS publisher is configured locally');
       try {
@@ -58,10 +65,11 @@ async function invokeFunction(
   integrations: TaskIntegrations,
   functionName: string,
   payload: unknown,
+  onRunning: () => void,
 ): Promise<unknown> {
   let outcome: Awaited<ReturnType<LambdaInvoker>>;
   try {
-    outcome = await integrations.invokeLambda(functionName, payload);
+    outcome = await integrations.invokeLambda(functionName, payload, { onRunning });
   } catch (error) {
     throw new TaskFailure('Lambda.ServiceException', (error as Error).message);
   }

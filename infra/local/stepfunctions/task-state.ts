@@ -30,16 +30,15 @@ export function runTask(
       stateInput,
       'TimeoutSecondsPath',
     );
-    if (timeout !== undefined) {
-      // A callback waits for people, whose time the local clock speeds up; a plain invocation's
-      // limit is the function's compute time, which no clock speeds up, so it runs in real time.
-      const fire = () => attempt.fail(timeoutError());
-      attempt.onSettle(
-        task.callback ? services.timers.after(timeout, fire) : afterRealSeconds(timeout, fire),
-      );
-    }
+    const fire = () => attempt.fail(timeoutError());
     if (!task.callback) {
-      performTask(services.integrations, task, input).then(
+      // A plain invocation's limit is the function's compute time, which no clock speeds up, so it
+      // runs in real time, from when the function runs: on AWS, Lambda scales out instead of
+      // queueing, so time in the local queue for a free sandbox is not the task's.
+      const armTimeout = () => {
+        if (timeout !== undefined && !attempt.settled) attempt.onSettle(afterRealSeconds(timeout, fire));
+      };
+      performTask(services.integrations, task, input, armTimeout).then(
         (result) => attempt.succeed(result),
         (error: Error) => attempt.fail(error),
       );
@@ -51,6 +50,8 @@ export function runTask(
         `${task.stateName}: a .waitForTaskToken task must pass $$.Task.Token`,
       );
     }
+    // A callback waits for people, whose time the local clock speeds up.
+    if (timeout !== undefined) attempt.onSettle(services.timers.after(timeout, fire));
     awaitCallback(services, execution, task, attempt, token, stateInput, timeoutError);
     performTask(services.integrations, task, input).catch((error: Error) => attempt.fail(error));
   } catch (error) {

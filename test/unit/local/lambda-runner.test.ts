@@ -193,13 +193,24 @@ export const handler = async (event) => {
   it('past the per-function limit an invocation waits its turn, and the wait is reported', async () => {
     seen.length = 0;
     const calls = LOCAL_CONCURRENCY_PER_FUNCTION + 1;
+    const asked = performance.now();
+    const runningAfterMs: number[] = [];
     const results = await Promise.all(
-      Array.from({ length: calls }, () => initRunner.invoke(slowStart.name, { sleepMs: 400 })),
+      Array.from({ length: calls }, () =>
+        initRunner.invoke(
+          slowStart.name,
+          { sleepMs: 400 },
+          { onRunning: () => runningAfterMs.push(performance.now() - asked) },
+        ),
+      ),
     );
     expect(results).toEqual(Array.from({ length: calls }, () => ({ payload: { ok: true } })));
     const queued = seen.map((i) => i.queuedMs).sort((a, b) => b - a);
     // One invocation found every sandbox busy and waited for one to finish its 400 ms.
     expect(queued[0]).toBeGreaterThanOrEqual(300);
     expect(queued[1]).toBeLessThan(300);
+    // Each caller heard when a sandbox took its invocation: the queued one only after that wait.
+    expect(runningAfterMs).toHaveLength(calls);
+    expect(Math.max(...runningAfterMs)).toBeGreaterThanOrEqual(300);
   });
 });

@@ -38,8 +38,12 @@ let sfn: LocalStepFunctions;
 let client: SFNClient;
 let endpoint: { url: string; close(): Promise<void> };
 
-const invokeLambda: LambdaInvoker = (functionName, payload) => {
+/** How long an invocation waits for a free sandbox before it runs (the runner's local queue). */
+let queuedMs: number;
+const invokeLambda: LambdaInvoker = async (functionName, payload, options) => {
   invocations.push({ functionName, payload: payload as Record<string, unknown> });
+  if (queuedMs > 0) await new Promise((r) => setTimeout(r, queuedMs));
+  options?.onRunning?.();
   return lambdaBehaviour(functionName, payload as Record<string, unknown>);
 };
 const publishSns: SnsPublisher = async (params) => {
@@ -49,6 +53,7 @@ const publishSns: SnsPublisher = async (params) => {
 
 beforeEach(async () => {
   invocations = [];
+  queuedMs = 0;
   published = [];
   logLines = [];
   lambdaBehaviour = async (_name, payload) => ({ payload: { echoed: payload } });
@@ -327,6 +332,32 @@ describe('LocalStepFunctions time limits follow the local clock', () => {
     expect(timedOut.status).toBe('FAILED');
     expect(timedOut.error).toBe('States.Timeout');
     expect(Date.now() - began).toBeGreaterThanOrEqual(950);
+  });
+
+  it("starts a plain invocation's TimeoutSeconds when a sandbox runs it, not while it waits in the local queue", async () => {
+    const arn = register('Queued', {
+      StartAt: 'Reserve',
+      States: {
+        Reserve: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: fnArn('reserveBudget'), 'Payload.$': '$' },
+          TimeoutSeconds: 1,
+          End: true,
+        },
+      },
+    });
+    queuedMs = 1500; // longer than the task's limit: on AWS, Lambda would have scaled out instead
+    lambdaBehaviour = () => new Promise((r) => setTimeout(() => r({ payload: { reserved: true } }), 300));
+    const queued = await finished(await start(arn, {}));
+
+    lambdaBehaviour = () => new Promise((r) => setTimeout(() => r({ payload: { reserved: true } }), 1500));
+    const queuedThenSlow = await finished(await start(arn, {}));
+
+    expect(queued.status).toBe('SUCCEEDED');
+    expect(queued.outputJson).toMatchObject({ Payload: { reserved: true } });
+    expect(queuedThenSlow.status).toBe('FAILED');
+    expect(queuedThenSlow.error).toBe('States.Timeout');
   });
 
   it('keeps waiting through a 40-day Wait instead of firing at once, then goes on', async () => {
