@@ -2,28 +2,44 @@ import { resolve } from 'node:path';
 import { smallMinorProtectionProposal } from '../infra/local/samples/proposals.js';
 import { midtermDueSoon } from '../test/support/journey.js';
 import { startLocalApp } from '../test/support/local-app.js';
+import { bundleImportTable, measureBundleImports } from './bench/bundle-imports.js';
 import { functionFigures, functionTable } from './bench/invocation-figures.js';
 import { figuresBlock, playConcurrently, settingsForLoad } from './bench/load-run.js';
+import { oneUserBlock, playOneUser } from './bench/one-user.js';
 import { peakMemoryMb } from './bench/peak-memory.js';
 import { lastRun, type SavedRun, savedRunFile, saveRun, sideBySide } from './bench/saved-runs.js';
 
 /**
- * The local runtime's benchmark: N whole purchases played at once (default 200), with a progress
- * line while it runs; then its figures beside the last saved run's (kept in the data folder,
- * `.local/bench/`), and where the time went per function.
+ * The local runtime's benchmark. First one user on the idle runtime (link GET and POST latency over
+ * a few purchases played one after another), then N whole purchases played at once (default 200)
+ * with a progress line while it runs; then its figures beside the last saved run's (kept in the
+ * data folder, `.local/bench/`), where the time went per function, and what importing each
+ * function's bundle costs beside its AWS clients alone.
  *
  *   npm run bench -- [purchases]
  */
 
 const usage = 'usage: npm run bench -- [purchases]';
+/** Enough link requests for a p99 of one user's GETs and POSTs (about 20 of each per purchase). */
+const ONE_USER_PURCHASES = 5;
 
 async function main(): Promise<void> {
+  // Lambda runs a newer Node.js than this machine; the SDK's warning about Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const purchases = Number(process.argv[2] ?? 200);
   if (!Number.isInteger(purchases) || purchases < 1) throw new Error(usage);
   const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? resolve(import.meta.dirname, '..', '.local'));
-  const settings = settingsForLoad(purchases, midtermDueSoon(smallMinorProtectionProposal()));
+  // The one user's purchases (and the one that warms up) come out of the same budget line.
+  const settings = settingsForLoad(
+    purchases + ONE_USER_PURCHASES + 1,
+    midtermDueSoon(smallMinorProtectionProposal()),
+  );
   console.log(`starting the app (${purchases} purchases to play)...`);
   const app = await startLocalApp({ settings });
+  console.log(`one user: ${ONE_USER_PURCHASES} purchases one after another...`);
+  const oneUser = await playOneUser(app, settings, ONE_USER_PURCHASES);
+  console.log(oneUserBlock(oneUser));
+  console.log(`${purchases} purchases at once...`);
   const started = performance.now();
   let progress = { closed: 0, failed: 0 };
   const showProgress = () => {
@@ -56,6 +72,10 @@ async function main(): Promise<void> {
         'link requests per s': f.linkRequestsPerSecond,
         'link p50 ms': f.p50Ms,
         'link p99 ms': f.p99Ms,
+        'one user: GET p50 ms': oneUser.get.p50Ms,
+        'one user: GET p99 ms': oneUser.get.p99Ms,
+        'one user: POST p50 ms': oneUser.post.p50Ms,
+        'one user: POST p99 ms': oneUser.post.p99Ms,
         'peak memory MB (node)': peakMemoryMb() ?? Number.NaN,
         'peak memory MB (DynamoDB Local)': javaPeakMb ?? Number.NaN,
       },
@@ -67,6 +87,10 @@ async function main(): Promise<void> {
     console.log('');
     console.log(functionTable(functionFigures(app.runtime.calls.all)));
     for (const error of run.errors.slice(0, 20)) console.log(`  error: ${error}`);
+    console.log('');
+    console.log(
+      bundleImportTable(measureBundleImports(app.runtime.app, (fn) => app.runtime.lambdas.environmentOf(fn))),
+    );
     process.exitCode = run.errors.length === 0 ? 0 : 1;
   } finally {
     clearInterval(ticker);

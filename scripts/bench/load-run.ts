@@ -91,7 +91,7 @@ export async function playConcurrently(
         errors.push(`Lambda ${call.target} invoked by ${call.caller}: ${call.errorCode ?? call.status}`);
       }
     }
-    const latencies = [...trace.linkLatenciesMs].sort((a, b) => a - b);
+    const latencies = trace.linkRequests.map((r) => r.ms).sort((a, b) => a - b);
     const figures: LoadFigures = {
       wallSeconds,
       closedPerMinute: closedCount / (wallSeconds / 60),

@@ -23,12 +23,20 @@ import type { Proposal } from '../../shared/domain/proposal.js';
 export interface JourneyTrace {
   /** Every page and API answer body the users received. */
   readonly bodies: string[];
-  /** Latency of each request to a link endpoint (task links and NGO pages), in ms. */
-  readonly linkLatenciesMs: number[];
+  /**
+   * Each request to a link endpoint (task links and NGO pages) and its latency: GET opens the
+   * page, POST decides or asks for an upload grant.
+   */
+  readonly linkRequests: LinkRequest[];
+}
+
+export interface LinkRequest {
+  readonly method: 'GET' | 'POST';
+  readonly ms: number;
 }
 
 export function newTrace(): JourneyTrace {
-  return { bodies: [], linkLatenciesMs: [] };
+  return { bodies: [], linkRequests: [] };
 }
 
 /**
@@ -289,10 +297,14 @@ async function submitOnce(ctx: JourneyContext, proposal: Proposal): Promise<stri
   }
 }
 
-async function timed<T>(ctx: JourneyContext, request: () => Promise<T>): Promise<T> {
+async function timed<T>(
+  ctx: JourneyContext,
+  method: LinkRequest['method'],
+  request: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   const result = await request();
-  ctx.trace?.linkLatenciesMs.push(performance.now() - started);
+  ctx.trace?.linkRequests.push({ method, ms: performance.now() - started });
   return result;
 }
 
@@ -308,7 +320,7 @@ async function decideOnce(
 ): Promise<string> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const page = await whileDown(() => timed(ctx, () => ctx.users().open(link)));
+    const page = await whileDown(() => timed(ctx, 'GET', () => ctx.users().open(link)));
     ctx.trace?.bodies.push(page.html);
     if (notAnswered(page.status)) {
       if (Date.now() > deadline) throw new Error(`GET ${link}: HTTP ${page.status}`);
@@ -320,7 +332,7 @@ async function decideOnce(
     const { comment, ...rest } = fields;
     const post = () =>
       whileDown(() =>
-        timed(ctx, () =>
+        timed(ctx, 'POST', () =>
           ctx.users().decide(link, {
             nonce: page.nonce,
             ...(decision !== undefined ? { decision } : {}),
@@ -369,10 +381,10 @@ async function uploadFromMail(
     if (Date.now() > deadline) throw new Error(`${kind} upload for ${purchaseId}: ${last}`);
     // A restart may have cut off the answer to an upload that did land: look before asking again.
     if (isAccepted(await purchaseView(ctx, purchaseId))) return;
-    const opened = await whileDown(() => timed(ctx, () => ctx.users().open(page)));
+    const opened = await whileDown(() => timed(ctx, 'GET', () => ctx.users().open(page)));
     ctx.trace?.bodies.push(opened.html);
     const { status, grant } = await whileDown(() =>
-      timed(ctx, () => ctx.users().requestUploadGrant(page, file)),
+      timed(ctx, 'POST', () => ctx.users().requestUploadGrant(page, file)),
     );
     if (status !== 200) {
       last = `presign HTTP ${status}`;
