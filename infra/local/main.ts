@@ -1,5 +1,7 @@
 /**
- * `npm start`: synthesizes the app and runs the same cloud assembly on this machine.
+ * `npm start`: synthesizes the app and runs the same cloud assembly on this machine. An assembly of
+ * the same sources and settings is reused (node_modules/.cache/local-assemblies), so a second start
+ * with nothing changed skips synthesis and bundling.
  *
  *   --data <dir>        data folder (env LOCAL_DATA_DIR; default .local in the repository)
  *   --clock <ms>        real milliseconds per state-machine second (env LOCAL_CLOCK; default 1000 = real time)
@@ -7,8 +9,9 @@
  *   --port-<service> n  api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084, sns 8085, s3 8086
  *                       (env LOCAL_PORT_<SERVICE>, e.g. LOCAL_PORT_API; 0 = any free port)
  */
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cachedAssembly } from '../assembly-cache.js';
 import { repoRoot } from '../paths.js';
 import { synthesizeApp } from '../synth.js';
 import { type LocalPorts, startLocalRuntime } from './runtime.js';
@@ -55,11 +58,22 @@ async function main(): Promise<void> {
   if (!(msPerSecond > 0)) throw new UsageError(`--clock must be a positive number of ms, got ${flags.clock}`);
   const ports = Object.fromEntries(SERVICES.map((s) => [s, portOption(s, flags[`port-${s}`])])) as LocalPorts;
 
+  const started = performance.now();
   let assemblyDir = flags.assembly;
+  let assemblyNote = 'the given assembly';
   if (!assemblyDir) {
-    console.log('Synthesizing the app…');
-    assemblyDir = synthesizeApp();
+    const assembly = cachedAssembly({
+      cacheDir: join(repoRoot, 'node_modules', '.cache', 'local-assemblies'),
+      variant: 'npm start',
+      synthesize: (outdir) => {
+        console.log('Synthesizing the app (sources or settings changed since the last start)…');
+        synthesizeApp(outdir);
+      },
+    });
+    assemblyDir = assembly.dir;
+    assemblyNote = assembly.reused ? 'assembly reused: nothing changed' : 'app synthesized';
   }
+  const assemblyReadyMs = performance.now() - started;
 
   const runtime = await startLocalRuntime({
     assemblyDir,
@@ -69,12 +83,14 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
   });
 
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const readyMs = performance.now() - started;
   const fromHere = relative(process.cwd(), runtime.endpointsFile);
   const here = fromHere.startsWith('..') ? runtime.endpointsFile : fromHere;
   console.log(
     [
       '',
-      'Local runtime is running.',
+      `Local runtime is running: ready in ${seconds(readyMs)} (${assemblyNote}, ${seconds(assemblyReadyMs)}; services ${seconds(readyMs - assemblyReadyMs)}).`,
       `  App API:    ${runtime.urls.api}`,
       `  Mailbox:    ${runtime.urls.mailbox}`,
       ...(runtime.urls.s3 ? [`  S3:         ${runtime.urls.s3}`] : []),

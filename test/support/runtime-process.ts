@@ -65,7 +65,7 @@ export class RuntimeStartError extends Error {
 }
 
 /** What main.ts prints once everything serves. */
-export const READY_LINE = 'Local runtime is running.';
+export const READY_LINE = 'Local runtime is running:';
 
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 
