@@ -1,17 +1,23 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { createStepFunctionsCallbacks, createStepFunctionsStarter } from '../adapters/step-functions.js';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.js';
 import { ENV, requireEnv } from './environment.js';
+import { onFirstUse } from './on-first-use.js';
 
-let client: SFNClient | undefined;
-const sfn = () => (client ??= new SFNClient({}));
+// Loaded on first use: a link function needs Step Functions only when a decision is posted.
+let client: Promise<SFNClient> | undefined;
+const sfn = () => (client ??= import('@aws-sdk/client-sfn').then(({ SFNClient }) => new SFNClient({})));
+const adapters = () => import('../adapters/step-functions.js');
 
 /** Hands people's decisions and uploads back to the waiting executions. */
 export function taskCallbacks(): TaskCallbacks {
-  return createStepFunctionsCallbacks(sfn());
+  return onFirstUse(async () => (await adapters()).createStepFunctionsCallbacks(await sfn()), ['succeed']);
 }
 
 /** Starts executions of the purchase lifecycle (only functions granted `startExecutionsOf` have its ARN). */
 export function workflowStarter(): WorkflowStarter {
-  return createStepFunctionsStarter({ client: sfn(), stateMachineArn: requireEnv(ENV.stateMachineArn) });
+  const stateMachineArn = requireEnv(ENV.stateMachineArn);
+  return onFirstUse(
+    async () => (await adapters()).createStepFunctionsStarter({ client: await sfn(), stateMachineArn }),
+    ['start', 'isRunning'],
+  );
 }
