@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { documentsReaderIfGranted } from '../../shared/lambda/documents-reader.js';
+import { createObjectReader } from '../../shared/adapters/s3-storage.js';
+import { documentsBucketIfGranted } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
@@ -58,7 +59,7 @@ function defaultDeps(): TaskLinkDeps {
   const { evaluation } = lifecycleSettings();
   // Review pages link the files under review (signed contract, mid-term and final reports) only
   // where the documents bucket is configured.
-  const documents = documentsReaderIfGranted();
+  const documentsBucket = documentsBucketIfGranted();
   return {
     tasks,
     purchases,
@@ -69,7 +70,14 @@ function defaultDeps(): TaskLinkDeps {
     log: log.warn,
     rubric: evaluation.rubric,
     bands: evaluation.bands,
-    ...(documents ? { documentUrls: reviewedUploadLinks({ deliverables, objects: documents }) } : {}),
+    ...(documentsBucket
+      ? {
+          documentUrls: reviewedUploadLinks({
+            deliverables,
+            objects: createObjectReader(documentsBucket),
+          }),
+        }
+      : {}),
   };
 }
 

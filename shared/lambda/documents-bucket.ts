@@ -9,3 +9,8 @@ export function documentsBucket(): BucketAdapterOptions {
   client ??= new S3Client({});
   return { client, bucket: requireEnv(ENV.documentsBucket) };
 }
+
+/** The documents bucket when the function was given it (`readDocuments`), otherwise undefined. */
+export function documentsBucketIfGranted(): BucketAdapterOptions | undefined {
+  return process.env[ENV.documentsBucket] ? documentsBucket() : undefined;
+}
