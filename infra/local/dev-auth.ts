@@ -18,6 +18,8 @@ import {
 
 export const DEV_TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
 const KEY_FILE = 'dev-issuer-key.json';
+/** Tokens whose signature is remembered as verified; the memory is emptied when it is full. */
+const MAX_VERIFIED_TOKENS = 1_000;
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
@@ -78,6 +80,13 @@ export async function createDevIssuer(options: {
   const publicKey = await importJWK(stored.publicJwk, 'RS256');
   const issuer = `${options.apiBaseUrl.replace(/\/+$/, '')}/dev-issuer`;
   const kid = stored.publicJwk.kid ?? 'local';
+  // A signature once verified stays verified: a token seen again (a script or page polling the API)
+  // is checked for expiry only, not for its RSA signature again. Keyed by token and audiences.
+  const verified = new Map<string, JWTPayload>();
+  const stillValid = (payload: JWTPayload) => {
+    const now = Date.now() / 1000;
+    return (payload.exp ?? 0) > now && (payload.nbf ?? 0) <= now;
+  };
 
   return {
     issuer,
@@ -100,16 +109,22 @@ export async function createDevIssuer(options: {
       return { token, expiresIn: Math.max(0, expiresAt - now) };
     },
     async verify(token, audience, scopes = []) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, publicKey, {
-          issuer,
-          audience: [...audience],
-          algorithms: ['RS256'],
-          requiredClaims: ['exp', 'iat'],
-        }));
-      } catch (error) {
-        throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
+      const cacheKey = `${audience.join(' ')}\n${token}`;
+      let payload = verified.get(cacheKey);
+      if (!payload || !stillValid(payload)) {
+        verified.delete(cacheKey);
+        try {
+          ({ payload } = await jwtVerify(token, publicKey, {
+            issuer,
+            audience: [...audience],
+            algorithms: ['RS256'],
+            requiredClaims: ['exp', 'iat'],
+          }));
+        } catch (error) {
+          throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
+        }
+        if (verified.size >= MAX_VERIFIED_TOKENS) verified.clear();
+        verified.set(cacheKey, payload);
       }
       if (scopes.length > 0) {
         const granted = String(payload.scope ?? payload.scp ?? '').split(' ');

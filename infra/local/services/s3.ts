@@ -69,9 +69,14 @@ export interface LocalS3 {
 
 export const DEFAULT_MAX_POST_BODY_BYTES = 64 * 1024 * 1024;
 
+/** S3's rules for a bucket name (3-63 lower-case letters, digits, dots and hyphens), so it is never a path. */
+const BUCKET_NAME = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 /** The parts of s3rver 3.7 used here (the package has no types). */
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
+  /** Its filesystem store: `getBucket` is a stat of the bucket's folder (null when there is none). */
+  readonly store: { getBucket(name: string): Promise<object | null> };
   close(): Promise<void>;
   readonly httpServer?: { closeAllConnections(): void };
 }
@@ -201,8 +206,8 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
     if (form.files.length !== 1 || !form.file) {
       return sendError(res, 400, 'InvalidArgument', 'POST requires exactly one file upload per request.');
     }
-    const exists = await fetch(`${storageUrl}/${encodeURIComponent(bucket)}`, { method: 'HEAD' });
-    if (exists.status === 404)
+    // Asked of s3rver's store, not with a HEAD: s3rver answers HEAD Bucket by listing every object.
+    if (!BUCKET_NAME.test(bucket) || !(await storage.store.getBucket(bucket)))
       return sendError(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
 
     const body = Buffer.from(await form.file.arrayBuffer());

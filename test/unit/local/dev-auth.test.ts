@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createDevIssuer,
   DEV_TOKEN_LIFETIME_SECONDS,
@@ -58,5 +58,22 @@ describe('the development issuer', () => {
   it('refuses a token for another audience', async () => {
     const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'], audience: 'payroll' });
     await expect(issuer.verify(token, audience)).rejects.toThrow(InvalidTokenError);
+  });
+
+  describe('a token verified before', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('is refused once it has expired, though its signature was remembered as verified', async () => {
+      const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'] });
+      await expect(issuer.verify(token, audience)).resolves.toMatchObject({ sub: 'officer-li' });
+      vi.useFakeTimers({ now: Date.now() + (DEV_TOKEN_LIFETIME_SECONDS + 60) * 1000 });
+      await expect(issuer.verify(token, audience)).rejects.toThrow(/exp/);
+    });
+
+    it('is still refused for an audience it was not verified for', async () => {
+      const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'] });
+      await expect(issuer.verify(token, audience)).resolves.toMatchObject({ sub: 'officer-li' });
+      await expect(issuer.verify(token, ['payroll'])).rejects.toThrow(InvalidTokenError);
+    });
   });
 });
