@@ -8,10 +8,16 @@ import type { WorkflowDeps } from './workflow-deps.js';
 export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Promise<void> {
   const purchase = await loadPurchase(deps, purchaseId);
   const { budgetLineRef: lineId, totalFen } = purchase.proposal;
-  const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
-  if (configured) await deps.budgets.ensureBudgetLine(configured);
   const now = deps.now();
-  const result = await deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
+  const reserve = () => deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
+  let result = await reserve();
+  // A configured line is seeded by its first reservation (not before each one: every write to the
+  // line waits its turn behind the others).
+  const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
+  if (result.status === 'NO_SUCH_LINE' && configured) {
+    await deps.budgets.ensureBudgetLine(configured);
+    result = await reserve();
+  }
   if (result.status === 'NO_SUCH_LINE') {
     throw new PurchaseRefused('BUDGET', `budget line ${lineId} does not exist`);
   }

@@ -144,7 +144,8 @@ export class DynamoBudgetRepository implements BudgetRepository {
             'attribute_exists(PK) AND availableFen >= :amount AND attribute_not_exists(reservations.#purchase) AND NOT contains(released, :purchaseId)',
           ExpressionAttributeNames: { '#purchase': purchaseId },
           ExpressionAttributeValues: { ':amount': amountFen, ':purchaseId': purchaseId },
-          ReturnValues: 'ALL_NEW',
+          // What was updated, not the whole line (which lists every reservation of the year).
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
     try {
