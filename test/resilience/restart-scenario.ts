@@ -270,7 +270,7 @@ async function readOutcomes(
   try {
     const outcomes: PurchaseOutcome[] = [];
     for (const purchaseId of purchaseIds) {
-      const view = await waitFor(ctx, purchaseId, (v) => v.stage === 'CLOSED', 30_000);
+      const view = await waitFor(ctx, purchaseId, (v) => v.stage === 'CLOSED', { timeoutMs: 30_000 });
       const notices = new Map<number, MailboxMail[]>();
       for (const mail of mails) {
         const match = /^Payment due \S+: tranche (\d+) of (\S+),/.exec(mail.subject);

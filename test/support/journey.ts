@@ -70,6 +70,28 @@ export class Inboxes {
     return [...this.known.values()];
   }
 
+  /** How many mails have arrived so far (a mark for `arrival`). */
+  get count(): number {
+    return this.arrived.length;
+  }
+
+  /**
+   * Whether a mail that `matches` arrives (handed out or not) within `timeoutMs`: mails from the
+   * `after`-th arrival on count, so one that came while the caller was busy is not missed.
+   */
+  async arrival(matches: (m: MailboxMail) => boolean, timeoutMs: number, after = 0): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let scanned = after;
+    for (;;) {
+      for (; scanned < this.arrived.length; scanned++) {
+        if (matches((this.arrived[scanned] as { mail: MailboxMail }).mail)) return true;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await this.newMail(Math.min(left, 1000));
+    }
+  }
+
   /**
    * The next mail to `to` (any recipient when empty) that `matches` and was not handed out before.
    * The default wait allows for a restart of the runtime and many journeys sharing two CPUs.
@@ -88,16 +110,21 @@ export class Inboxes {
         }
       }
       if (Date.now() > deadline) throw new Error(`no mail to ${to || 'anyone'} within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, 1000);
-        this.waiters.add(wake);
-      });
+      await this.newMail(1000);
     }
+  }
+
+  /** Settles when new mail has arrived, or after `ms`. */
+  private newMail(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.waiters.delete(wake);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waiters.add(wake);
+    });
   }
 
   private async poll(): Promise<void> {
@@ -232,11 +259,13 @@ export async function playPurchase(
     return mail;
   };
 
-  // The chain is planned by the workflow, a moment after the submission is answered.
+  // The chain is planned by the workflow, a moment after the submission is answered; its first
+  // request (or a refusal) is mailed, so the purchase is read when mail about it arrives.
   const view = await waitFor(
     ctx,
     purchaseId,
     (v) => v.approvalLevels.length > 0 || !['PROPOSAL', 'APPROVAL'].includes(v.stage),
+    { awaitMail: true },
   );
   if (view.stage === 'REJECTED') throw new Error(`${purchaseId} was refused: ${view.outcome?.reason}`);
   for (const level of view.approvalLevels) {
@@ -270,7 +299,7 @@ export async function playPurchase(
     ctx,
     purchaseId,
     (v) => v.stage === 'CLOSED' && !(v.payments ?? []).some((p) => p.status === 'NOTIFIED'),
-    120_000,
+    { timeoutMs: 120_000 },
   );
 }
 
@@ -377,10 +406,12 @@ async function uploadFromMail(
     (v.deliverables ?? []).some((d) => d.kind === kind && d.status === 'ACCEPTED');
   const deadline = Date.now() + 300_000;
   let last = '';
+  let tried = false;
   for (;;) {
     if (Date.now() > deadline) throw new Error(`${kind} upload for ${purchaseId}: ${last}`);
     // A restart may have cut off the answer to an upload that did land: look before asking again.
-    if (isAccepted(await purchaseView(ctx, purchaseId))) return;
+    if (tried && isAccepted(await purchaseView(ctx, purchaseId))) return;
+    tried = true;
     const opened = await whileDown(() => timed(ctx, 'GET', () => ctx.users().open(page)));
     ctx.trace?.bodies.push(opened.html);
     const { status, grant } = await whileDown(() =>
@@ -393,7 +424,8 @@ async function uploadFromMail(
     }
     const stored = await postUntilAnswered(ctx, grant, file);
     if (stored >= 200 && stored < 300) {
-      await waitFor(ctx, purchaseId, isAccepted, 180_000);
+      // What an accepted upload starts (a review, a countersignature, an invitation) is mailed.
+      await waitFor(ctx, purchaseId, isAccepted, { awaitMail: true });
       return;
     }
     // 403: the grant expired while the storage was down; anything else is a refusal worth seeing.
@@ -436,16 +468,32 @@ async function purchaseView(ctx: JourneyContext, purchaseId: string): Promise<Pu
   }
 }
 
+/** How `waitFor` waits. */
+export interface WaitOptions {
+  /** Default 180 s. */
+  readonly timeoutMs?: number;
+  /**
+   * The awaited change comes with mail about the purchase: read it when such mail arrives, and
+   * otherwise only now and then (many journeys wait at once, and their reads load the runtime).
+   */
+  readonly awaitMail?: boolean;
+}
+
 /** Polls the purchase (slowly: many journeys poll at once) until `done` holds. */
 export async function waitFor(
   ctx: JourneyContext,
   purchaseId: string,
   done: (view: PurchaseView) => boolean,
-  timeoutMs = 180_000,
+  options: WaitOptions = {},
 ): Promise<PurchaseView> {
+  const { timeoutMs = 180_000, awaitMail = false } = options;
   const deadline = Date.now() + timeoutMs;
-  let pauseMs = FIRST_POLL_MS;
+  const about = (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
+  let pauseMs = awaitMail ? MAIL_AWAITED_POLL_MS : FIRST_POLL_MS;
+  if (awaitMail) await ctx.inboxes.arrival(about, pauseMs, ctx.inboxes.count);
   for (;;) {
+    // Mail that arrives while the purchase is read wakes the next pause at once.
+    const mark = ctx.inboxes.count;
     const view = await purchaseView(ctx, purchaseId).catch((error: unknown) => {
       // A 5xx while the runtime restarts is not an answer yet.
       if (Date.now() > deadline) throw error;
@@ -454,10 +502,16 @@ export async function waitFor(
     if (view && done(view)) return view;
     if (Date.now() > deadline) throw new Error(`${purchaseId} is still at ${view?.stage ?? 'unknown'}`);
     // Many journeys poll at once: back off (with jitter) so the reads do not crowd out the work.
-    await sleep(pauseMs * (0.75 + Math.random() / 2));
-    pauseMs = Math.min(pauseMs * 1.5, MAX_POLL_MS);
+    const pause = pauseMs * (0.75 + Math.random() / 2);
+    if (awaitMail) await ctx.inboxes.arrival(about, pause, mark);
+    else {
+      await sleep(pause);
+      pauseMs = Math.min(pauseMs * 1.5, MAX_POLL_MS);
+    }
   }
 }
 
 const FIRST_POLL_MS = 300;
 const MAX_POLL_MS = 3_000;
+/** Between reads of a purchase whose awaited change is announced by mail. */
+const MAIL_AWAITED_POLL_MS = 5_000;
