@@ -3,7 +3,12 @@ import { smallMinorProtectionProposal } from '../infra/local/samples/proposals.j
 import { midtermDueSoon } from '../test/support/journey.js';
 import { startLocalApp } from '../test/support/local-app.js';
 import { bundleImportTable, measureBundleImports } from './bench/bundle-imports.js';
-import { functionFigures, functionTable } from './bench/invocation-figures.js';
+import {
+  dynamoDbFigures,
+  dynamoDbTable,
+  functionFigures,
+  functionTable,
+} from './bench/invocation-figures.js';
 import { figuresBlock, playConcurrently, settingsForLoad } from './bench/load-run.js';
 import { oneUserBlock, playOneUser } from './bench/one-user.js';
 import { peakMemoryMb } from './bench/peak-memory.js';
@@ -86,6 +91,8 @@ async function main(): Promise<void> {
     saveRun(file, now);
     console.log('');
     console.log(functionTable(functionFigures(app.runtime.calls.all)));
+    console.log('');
+    console.log(dynamoDbTable(dynamoDbFigures(app.runtime.calls.all)));
     for (const error of run.errors.slice(0, 20)) console.log(`  error: ${error}`);
     console.log('');
     console.log(

@@ -39,6 +39,19 @@ export interface Invocation {
   readonly initMs?: number;
   /** Time spent waiting for a sandbox while all of the function's were busy. */
   readonly queuedMs: number;
+  /** The DynamoDB calls the handler made, in the order they were answered. */
+  readonly dynamoDbCalls: readonly DynamoDbCall[];
+}
+
+/** One call a function made to DynamoDB, as its sandbox saw it on the wire. */
+export interface DynamoDbCall {
+  /** The API operation (`UpdateItem`, `TransactWriteItems`, ...). */
+  readonly operation: string;
+  readonly ms: number;
+  /** HTTP status; 0 when no answer came. */
+  readonly status: number;
+  /** The error DynamoDB answered with (`ConditionalCheckFailedException`, ...), when it refused. */
+  readonly errorType?: string;
 }
 
 /** Test hooks of the runner: at-least-once delivery and a log of invocations. */
@@ -68,7 +81,7 @@ export interface LambdaRunnerOptions {
 }
 
 interface Pending {
-  readonly resolve: (result: InvokeResult) => void;
+  readonly resolve: (reply: SandboxReply) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -240,13 +253,22 @@ export function asyncInvoker(
 }
 
 /** What one invocation in a sandbox came to, and how it got there. */
-type SandboxRun = Pick<Invocation, 'result' | 'coldStart' | 'initMs' | 'queuedMs'>;
+type SandboxRun = Pick<Invocation, 'result' | 'coldStart' | 'initMs' | 'queuedMs' | 'dynamoDbCalls'>;
+
+/** What a sandbox answers for one invocation. */
+type SandboxReply = Pick<Invocation, 'result' | 'dynamoDbCalls'>;
 
 const STOPPING: SandboxRun = {
   result: { errorType: 'ServiceException', errorMessage: 'the local runtime is stopping' },
   coldStart: false,
   queuedMs: 0,
+  dynamoDbCalls: [],
 };
+
+/** A reply without a handler's answer (a timeout, a crash, a failed INIT). */
+function failed(errorType: string, errorMessage: string): SandboxReply {
+  return { result: { errorType, errorMessage }, dynamoDbCalls: [] };
+}
 
 /**
  * Lambda's limit on a sandbox's INIT phase: 10 seconds ("Lambda execution environment lifecycle").
@@ -274,8 +296,8 @@ class SandboxPool {
     onRunning?.();
     const coldStart = !sandbox.used;
     try {
-      const result = await sandbox.invoke(payload);
-      return { result, coldStart, queuedMs, ...(coldStart ? { initMs: sandbox.initMs } : {}) };
+      const reply = await sandbox.invoke(payload);
+      return { ...reply, coldStart, queuedMs, ...(coldStart ? { initMs: sandbox.initMs } : {}) };
     } finally {
       if (sandbox.dead) this.all.delete(sandbox);
       else this.idle.push(sandbox);
@@ -379,24 +401,19 @@ class Sandbox {
     });
   }
 
-  async invoke(event: unknown): Promise<InvokeResult> {
+  async invoke(event: unknown): Promise<SandboxReply> {
     this.used = true;
     await this.initialized;
-    if (this.dead) {
-      return {
-        errorType: 'Runtime.ExitError',
-        errorMessage: `${this.fn.name}: the sandbox ended during INIT`,
-      };
-    }
+    if (this.dead) return failed('Runtime.ExitError', `${this.fn.name}: the sandbox ended during INIT`);
     const id = this.nextId++;
     const requestId = randomUUID();
     const timeoutMs = this.fn.timeoutSeconds * 1000;
-    return new Promise<InvokeResult>((resolve) => {
+    return new Promise<SandboxReply>((resolve) => {
       const timer = setTimeout(() => {
         // A handler past its timeout is stopped, as Lambda stops the sandbox; the next call gets a fresh one.
         const message = `${new Date().toISOString()} ${requestId} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`;
         this.pending.delete(id);
-        resolve({ errorType: 'Sandbox.Timedout', errorMessage: message });
+        resolve(failed('Sandbox.Timedout', message));
         void this.terminate(message);
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
@@ -415,17 +432,18 @@ class Sandbox {
     if (!pending) return;
     this.pending.delete(reply.id);
     clearTimeout(pending.timer);
-    pending.resolve(
-      reply.ok
+    pending.resolve({
+      result: reply.ok
         ? { payload: JSON.parse(reply.json) }
         : { errorType: reply.errorType, errorMessage: reply.errorMessage },
-    );
+      dynamoDbCalls: reply.dynamoDbCalls ?? [],
+    });
   }
 
   private failAll(errorType: string, errorMessage: string): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.resolve({ errorType, errorMessage });
+      pending.resolve(failed(errorType, errorMessage));
       this.pending.delete(id);
     }
   }
@@ -434,9 +452,10 @@ class Sandbox {
 /** The worker's word that its INIT phase is over (a failed load is reported per invocation). */
 type WorkerReady = { ready: boolean };
 
-type WorkerReply =
-  | { id: number; ok: true; json: string }
-  | { id: number; ok: false; errorType: string; errorMessage: string };
+type WorkerReply = { id: number; dynamoDbCalls?: DynamoDbCall[] } & (
+  | { ok: true; json: string }
+  | { ok: false; errorType: string; errorMessage: string }
+);
 
 function prefixLines(stream: Readable, prefix: string, write: (line: string) => void): void {
   createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {

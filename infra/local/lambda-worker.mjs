@@ -1,5 +1,6 @@
 // One worker thread per function: loads the function's bundle from the cloud assembly and runs its
 // handler with a Lambda-like context. Plain JavaScript so it runs in a Worker without a TS loader.
+import diagnostics from 'node:diagnostics_channel';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +48,61 @@ function loadHandler() {
   return handlerPromise;
 }
 
+/**
+ * The DynamoDB calls of the running invocation, as the runtime's call log and the bench report them
+ * (DynamoDB Local is reached directly, not through a front): operation, time, status and error type.
+ * Seen on Node's HTTP client diagnostics channels, so the bundle is run as it is.
+ * @type {{ operation: string, ms: number, status: number, errorType?: string }[] | undefined}
+ */
+let dynamoDbCalls;
+const dynamoDbHost = hostOf(process.env.AWS_ENDPOINT_URL_DYNAMODB);
+/** @type {WeakMap<object, number>} */
+const requestStarted = new WeakMap();
+
+function hostOf(url) {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function dynamoDbOperation(request) {
+  if (!dynamoDbCalls || !dynamoDbHost || request.getHeader('host') !== dynamoDbHost) return undefined;
+  const target = String(request.getHeader('x-amz-target') ?? '');
+  return target.slice(target.lastIndexOf('.') + 1) || 'unknown';
+}
+
+diagnostics.subscribe('http.client.request.start', ({ request }) => {
+  if (dynamoDbOperation(request)) requestStarted.set(request, performance.now());
+});
+diagnostics.subscribe('http.client.response.finish', ({ request, response }) => {
+  const started = requestStarted.get(request);
+  const operation = dynamoDbOperation(request);
+  if (started === undefined || !operation) return;
+  requestStarted.delete(request);
+  const header = response.headers['x-amzn-errortype'];
+  const errorType = typeof header === 'string' ? header.split(':')[0] : undefined;
+  dynamoDbCalls.push({
+    operation,
+    ms: performance.now() - started,
+    status: response.statusCode ?? 0,
+    ...(response.statusCode >= 400 ? { errorType: errorType || `HTTP ${response.statusCode}` } : {}),
+  });
+});
+diagnostics.subscribe('http.client.request.error', ({ request, error }) => {
+  const started = requestStarted.get(request);
+  const operation = dynamoDbOperation(request);
+  if (started === undefined || !operation) return;
+  requestStarted.delete(request);
+  dynamoDbCalls.push({
+    operation,
+    ms: performance.now() - started,
+    status: 0,
+    errorType: error?.code ?? 'NetworkError',
+  });
+});
+
 function lambdaContext(requestId, deadline) {
   return {
     awsRequestId: requestId,
@@ -93,16 +149,20 @@ loadHandler().then(
 );
 
 parentPort.on('message', async ({ id, requestId, deadline, event }) => {
+  const calls = [];
+  dynamoDbCalls = calls;
   try {
     const handler = await loadHandler();
     const result = await run(handler, event, lambdaContext(requestId, deadline));
     // Lambda returns the JSON serialization of the result: undefined becomes null, Dates strings.
     const json = JSON.stringify(result === undefined ? null : result);
-    parentPort.postMessage({ id, ok: true, json });
+    parentPort.postMessage({ id, ok: true, json, dynamoDbCalls: calls });
   } catch (error) {
     const failure = errorResult(error);
     console.error(`ERROR\t${requestId}\t${failure.errorType}: ${failure.errorMessage}`);
-    parentPort.postMessage({ id, ok: false, ...failure });
+    parentPort.postMessage({ id, ok: false, ...failure, dynamoDbCalls: calls });
+  } finally {
+    dynamoDbCalls = undefined;
   }
 });
 

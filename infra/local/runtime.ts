@@ -222,10 +222,34 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       log: (line) => log(line),
       hooks: {
         duplicate: (fn) => faults.takeDuplicate(fn.logicalId) !== undefined,
-        invoked: ({ fn, source, duplicate, result, startedAt, ms, coldStart, initMs, queuedMs }) => {
+        invoked: ({
+          fn,
+          source,
+          duplicate,
+          result,
+          startedAt,
+          ms,
+          coldStart,
+          initMs,
+          queuedMs,
+          dynamoDbCalls,
+        }) => {
+          const at = new Date(startedAt).toISOString();
+          for (const call of dynamoDbCalls) {
+            calls.record({
+              at,
+              service: 'dynamodb',
+              operation: call.operation,
+              caller: fn.logicalId,
+              outcome: call.errorType === undefined ? 'ok' : 'error',
+              status: call.status,
+              ...(call.errorType === undefined ? {} : { errorCode: call.errorType }),
+              ms: call.ms,
+            });
+          }
           const failed = 'errorType' in result;
           calls.record({
-            at: new Date(startedAt).toISOString(),
+            at,
             service: 'lambda',
             operation: 'Invoke',
             caller: source,

@@ -13,7 +13,8 @@ export interface AwsCall {
   readonly seq: number;
   /** When the call arrived (ISO 8601). */
   readonly at: string;
-  readonly service: AwsService | 'lambda' | 's3-events';
+  /** `dynamodb`: a function's call to DynamoDB Local, as its sandbox saw it (there is no front). */
+  readonly service: AwsService | 'lambda' | 's3-events' | 'dynamodb';
   readonly operation: string;
   /**
    * Logical id of the calling function, or UNKNOWN_CALLER. For a Lambda invocation: who invoked it
