@@ -54,8 +54,20 @@ export interface PurchaseRepository {
   }): Promise<PurchaseRecord>;
   listAudit(purchaseId: string): Promise<AuditEntry[]>;
   verifyAuditChain(purchaseId: string): Promise<ChainVerification>;
+  /**
+   * The purchase with its audit log and the log's verification against the purchase's chain head,
+   * in one read of each (undefined when there is no such purchase).
+   */
+  auditTrail(purchaseId: string): Promise<AuditTrail | undefined>;
   /** Purchases at a non-final stage (for resuming executions after a restart or redeploy). */
   listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]>;
+}
+
+/** A purchase, its audit log and the log's verification against the purchase's chain head. */
+export interface AuditTrail {
+  readonly purchase: PurchaseRecord;
+  readonly entries: AuditEntry[];
+  readonly chain: ChainVerification;
 }
 
 export interface BudgetRepository {

@@ -16,15 +16,14 @@ export interface PurchaseViewDeps {
 /** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
 export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
   if (!/^PUR-\d{4}-[A-Z0-9]{16}$/.test(purchaseId)) return undefined;
-  const purchase = await deps.purchases.getPurchase(purchaseId);
-  if (!purchase) return undefined;
-  const [tasks, audit, chain, deliverables, payments] = await Promise.all([
+  const [trail, tasks, deliverables, payments] = await Promise.all([
+    deps.purchases.auditTrail(purchaseId),
     deps.tasks.listTasks(purchaseId),
-    deps.purchases.listAudit(purchaseId),
-    deps.purchases.verifyAuditChain(purchaseId),
     deps.deliverables.listDeliverables(purchaseId),
     deps.payments.listPayments(purchaseId),
   ]);
+  if (!trail) return undefined;
+  const { purchase, entries: audit, chain } = trail;
   const { proposal } = purchase;
   return {
     purchaseId,

@@ -3,7 +3,7 @@ import type { AuditEntry, AuditInput, ChainVerification } from '../../domain/aud
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../domain/audit-chain.js';
 import { canTransition, IllegalTransitionError, isTerminal, type Stage } from '../../domain/lifecycle.js';
 import { PURCHASE_PATCH_FIELDS, type PurchasePatch, type PurchaseRecord } from '../../domain/purchase.js';
-import type { PurchaseRepository } from '../../ports/repositories.js';
+import type { AuditTrail, PurchaseRepository } from '../../ports/repositories.js';
 import { ContentionError, PurchaseNotFoundError, StageConflictError } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
 import {
@@ -208,22 +208,28 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
     return items.map(auditEntryFromItem);
   }
 
+  async verifyAuditChain(purchaseId: string): Promise<ChainVerification> {
+    const trail = await this.auditTrail(purchaseId);
+    if (!trail) throw new PurchaseNotFoundError(purchaseId);
+    return trail.chain;
+  }
+
   /**
    * The log is listed before the head is read. The head only grows and an entry exists only once
    * the head reached it, so entries past the head are forged; a head past the log is either an
    * append that landed in between (list again) or a deleted tail.
    */
-  async verifyAuditChain(purchaseId: string): Promise<ChainVerification> {
-    let verification: ChainVerification | undefined;
+  async auditTrail(purchaseId: string): Promise<AuditTrail | undefined> {
+    let trail: AuditTrail | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const entries = await this.listAudit(purchaseId);
-      const head = await this.getPurchase(purchaseId);
-      if (!head) throw new PurchaseNotFoundError(purchaseId);
-      verification = verifyChain(entries, head);
+      const purchase = await this.getPurchase(purchaseId);
+      if (!purchase) return undefined;
+      trail = { purchase, entries, chain: verifyChain(entries, purchase) };
       const lastSeq = entries.at(-1)?.seq ?? 0;
-      if (verification.valid || head.auditSeq <= lastSeq) return verification;
+      if (trail.chain.valid || purchase.auditSeq <= lastSeq) return trail;
     }
-    return verification as ChainVerification;
+    return trail;
   }
 
   async listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]> {

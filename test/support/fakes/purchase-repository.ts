@@ -5,7 +5,7 @@ import { canTransition, IllegalTransitionError, isTerminal } from '../../../shar
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { PurchasePatch, PurchaseRecord } from '../../../shared/domain/purchase.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/domain/tasks.js';
-import type { PurchaseRepository } from '../../../shared/ports/repositories.js';
+import type { AuditTrail, PurchaseRepository } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
 
 /**
@@ -92,6 +92,13 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
 
   async verifyAuditChain(purchaseId: string): Promise<ChainVerification> {
     return verifyChain(this.auditLog.get(purchaseId) ?? [], this.require(purchaseId));
+  }
+
+  async auditTrail(purchaseId: string): Promise<AuditTrail | undefined> {
+    const purchase = this.records.get(purchaseId);
+    if (!purchase) return undefined;
+    const entries = this.auditLog.get(purchaseId) ?? [];
+    return { purchase: copy(purchase), entries: copy(entries), chain: verifyChain(entries, purchase) };
   }
 
   async listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]> {

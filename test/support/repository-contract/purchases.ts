@@ -216,6 +216,22 @@ export function purchaseContract(s: Subject): void {
       expect(await s.repos.purchases.getPurchase(purchaseId)).toMatchObject({ version: 7, auditSeq: 7 });
     });
 
+    it('the audit trail is the purchase, its whole log and the log verified against its chain head', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.purchases.change({
+        purchaseId,
+        audit: { actor: 'system:x', action: 'note.added' },
+        eventId: 'note',
+        now: LATER,
+      });
+      const trail = await s.repos.purchases.auditTrail(purchaseId);
+      expect(trail?.purchase).toEqual(await s.repos.purchases.getPurchase(purchaseId));
+      expect(trail?.entries).toEqual(await s.repos.purchases.listAudit(purchaseId));
+      expect(trail?.entries.map((e) => e.action)).toEqual(['proposal.submitted', 'note.added']);
+      expect(trail?.chain).toEqual({ valid: true, entries: 2 });
+      expect(await s.repos.purchases.auditTrail(randomUUID())).toBeUndefined();
+    });
+
     it('a purchase that does not exist reads as undefined with no audit, and cannot be changed or verified', async () => {
       const purchaseId = randomUUID();
       expect(await s.repos.purchases.getPurchase(purchaseId)).toBeUndefined();

@@ -76,11 +76,17 @@ describe('GET /purchases/{id}', () => {
     expect(calls).toEqual([]);
   });
 
-  it('answers 404 for a well-formed id that does not exist', async () => {
+  it('answers 404 for a well-formed id that does not exist, after one round of reads', async () => {
     const result = await invoke('PUR-2026-ZZZZZZZZZZZZZZZZ');
     expect(result.statusCode).toBe(404);
     expect(JSON.parse(result.body)).toEqual({ message: 'no such purchase' });
-    expect(calls).toEqual(['purchases.getPurchase']);
+    // The purchase and its lists are read at once (one round trip for a purchase that exists).
+    expect([...calls].sort()).toEqual([
+      'deliverables.listDeliverables',
+      'payments.listPayments',
+      'purchases.auditTrail',
+      'tasks.listTasks',
+    ]);
   });
 
   it('answers 404 for malformed ids without reading the table', async () => {
