@@ -474,7 +474,8 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
   /**
    * The awaited change comes with mail about the purchase: read it when such mail arrives, and
-   * otherwise only now and then (many journeys wait at once, and their reads load the runtime).
+   * otherwise only now and then, less often the longer it takes (many journeys wait at once, and
+   * their reads load the runtime).
    */
   readonly awaitMail?: boolean;
 }
@@ -503,8 +504,10 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`${purchaseId} is still at ${view?.stage ?? 'unknown'}`);
     // Many journeys poll at once: back off (with jitter) so the reads do not crowd out the work.
     const pause = pauseMs * (0.75 + Math.random() / 2);
-    if (awaitMail) await ctx.inboxes.arrival(about, pause, mark);
-    else {
+    if (awaitMail) {
+      await ctx.inboxes.arrival(about, pause, mark);
+      pauseMs = Math.min(pauseMs * 1.5, MAX_MAIL_AWAITED_POLL_MS);
+    } else {
       await sleep(pause);
       pauseMs = Math.min(pauseMs * 1.5, MAX_POLL_MS);
     }
@@ -513,5 +516,6 @@ export async function waitFor(
 
 const FIRST_POLL_MS = 300;
 const MAX_POLL_MS = 3_000;
-/** Between reads of a purchase whose awaited change is announced by mail. */
+/** Between reads of a purchase whose awaited change is announced by mail (which wakes the wait). */
 const MAIL_AWAITED_POLL_MS = 5_000;
+const MAX_MAIL_AWAITED_POLL_MS = 30_000;
