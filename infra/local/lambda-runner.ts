@@ -276,6 +276,9 @@ function failed(errorType: string, errorMessage: string): SandboxReply {
  */
 export const INIT_PHASE_LIMIT_MS = 10_000;
 
+/** Where sandboxes write their CPU profiles, when set: the evidence of where the functions' time goes. */
+const SANDBOX_PROFILE_DIR = process.env.LOCAL_LAMBDA_CPU_PROF_DIR;
+
 /** A function's workers: a free warm one if there is one, a new one below the limit, else a turn in line. */
 class SandboxPool {
   private readonly idle: Sandbox[] = [];
@@ -362,8 +365,9 @@ class Sandbox {
     this.worker = new Worker(workerFile, {
       env,
       // A sandbox is a plain Node.js with the bundle: not the host's flags (its TypeScript loader, a
-      // profiler), which would cost every sandbox's start and every import.
-      execArgv: [],
+      // profiler), which would cost every sandbox's start and every import. A CPU profile of each
+      // sandbox only when asked for (LOCAL_LAMBDA_CPU_PROF_DIR), written when the sandbox ends.
+      execArgv: SANDBOX_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${SANDBOX_PROFILE_DIR}`] : [],
       stdout: true,
       stderr: true,
       workerData: {

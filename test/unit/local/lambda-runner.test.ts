@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,5 +214,84 @@ export const handler = async (event) => {
     // Each caller heard when a sandbox took its invocation: the queued one only after that wait.
     expect(runningAfterMs).toHaveLength(calls);
     expect(Math.max(...runningAfterMs)).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('the DynamoDB calls of a sandbox', () => {
+  let dir: string;
+  let sandboxRunner: LambdaRunner;
+  let fakeDynamoDb: Server;
+  let elsewhere: Server;
+  const seen: Invocation[] = [];
+  const reporter: LocalFunction = { ...fn, logicalId: 'Reporter1A2B3C4D', name: 'Reporter1A2B3C4D' };
+
+  /** Answers a GetItem, and refuses anything else as DynamoDB refuses a failed condition. */
+  const answerAsDynamoDb = (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    if (String(req.headers['x-amz-target']).endsWith('.GetItem')) res.writeHead(200).end('{}');
+    else
+      res
+        .writeHead(400, { 'x-amzn-errortype': 'ConditionalCheckFailedException:http://internal.amazon.com/' })
+        .end('{}');
+  };
+
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-sandbox-'));
+    fakeDynamoDb = createServer(answerAsDynamoDb);
+    elsewhere = createServer(answerAsDynamoDb);
+    const dynamoDbUrl = await listen(fakeDynamoDb);
+    const elsewhereUrl = await listen(elsewhere);
+    writeFileSync(
+      join(dir, 'index.mjs'),
+      `import { request } from 'node:http';
+const call = (url, operation) => new Promise((resolve, reject) => {
+  const req = request(url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.' + operation } }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode));
+  });
+  req.on('error', reject);
+  req.end('{}');
+});
+export const handler = async () => {
+  await call(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'GetItem');
+  await call(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'PutItem');
+  await call(${JSON.stringify(elsewhereUrl)}, 'Query');
+  return { ok: true };
+};
+`,
+    );
+    sandboxRunner = new LambdaRunner({
+      functions: [{ ...reporter, bundleDir: dir }],
+      runtimeEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamoDbUrl },
+      log: () => {},
+      hooks: { invoked: (invocation) => seen.push(invocation) },
+    });
+  });
+
+  afterAll(async () => {
+    await sandboxRunner.close();
+    fakeDynamoDb.close();
+    elsewhere.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports the DynamoDB calls of an invocation with their operation, status and refusal, and no other calls', async () => {
+    seen.length = 0;
+    await sandboxRunner.invoke(reporter.name, {});
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.dynamoDbCalls).toEqual([
+      { operation: 'GetItem', ms: expect.any(Number), status: 200 },
+      {
+        operation: 'PutItem',
+        ms: expect.any(Number),
+        status: 400,
+        errorType: 'ConditionalCheckFailedException',
+      },
+    ]);
   });
 });
