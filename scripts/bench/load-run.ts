@@ -5,8 +5,8 @@ import type { Proposal } from '../../shared/domain/proposal.js';
 import {
   Inboxes,
   type JourneyContext,
+  latencyTrace,
   midtermDueSoon,
-  newTrace,
   playPurchase,
   withBudgetLine,
 } from '../../test/support/journey.js';
@@ -51,19 +51,18 @@ export async function playConcurrently(
   settings: DeploymentSettings,
   purchases: number,
   options: {
-    readonly proposal?: () => Proposal;
     /** Told each time a purchase closes or its journey fails. */
     readonly onProgress?: (progress: { readonly closed: number; readonly failed: number }) => void;
   } = {},
 ): Promise<LoadRun> {
-  const proposal = options.proposal ?? (() => midtermDueSoon(smallMinorProtectionProposal()));
   const officer = await app.users.devToken(
     'officer-load',
     ['staff'],
     'load.officer@civil-affairs.example.gov.cn',
   );
   const inboxes = new Inboxes(() => app.runtime.urls.mailbox);
-  const trace = newTrace();
+  // Link latencies only: the thousands of pages a load run receives are not kept.
+  const trace = latencyTrace();
   const ctx: JourneyContext = { users: () => app.users, inboxes, officer, settings, trace };
   const invocationsBefore = app.runtime.calls.all.length;
   inboxes.start();
@@ -74,7 +73,7 @@ export async function playConcurrently(
     const closed = await Promise.all(
       Array.from({ length: purchases }, async (_, i) => {
         try {
-          const view = await playPurchase(ctx, proposal());
+          const view = await playPurchase(ctx, midtermDueSoon(smallMinorProtectionProposal()));
           closedCount++;
           options.onProgress?.({ closed: closedCount, failed: errors.length });
           return view;

@@ -27,6 +27,8 @@ export interface LatencyFigures {
   readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The slowest requests, what they asked and how long they took: where a p99 comes from. */
+  readonly slowest: readonly LinkRequest[];
 }
 
 export async function playOneUser(
@@ -60,16 +62,22 @@ export async function playOneUser(
 }
 
 function latencies(requests: readonly LinkRequest[], method: LinkRequest['method']): LatencyFigures {
-  const sorted = requests
-    .filter((r) => r.method === method)
-    .map((r) => r.ms)
-    .sort((a, b) => a - b);
-  return { requests: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+  const sorted = requests.filter((r) => r.method === method).sort((a, b) => a.ms - b.ms);
+  const ms = sorted.map((r) => r.ms);
+  return {
+    requests: sorted.length,
+    p50Ms: percentile(ms, 0.5),
+    p99Ms: percentile(ms, 0.99),
+    slowest: sorted.slice(-SLOWEST_SHOWN).reverse(),
+  };
 }
+
+const SLOWEST_SHOWN = 3;
 
 export function oneUserBlock(figures: OneUserFigures): string {
   const line = (name: string, f: LatencyFigures) =>
-    `${name.padEnd(23)}p50 ${f.p50Ms.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms (${f.requests} requests)`;
+    `${name.padEnd(23)}p50 ${f.p50Ms.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms (${f.requests} requests; ` +
+    `slowest ${f.slowest.map((r) => `${r.what} ${r.ms.toFixed(0)} ms`).join(', ')})`;
   return [
     `── one user on an idle runtime, ${figures.purchases} purchases one after another ──`,
     line('link GET (open)', figures.get),

@@ -21,8 +21,8 @@ import type { Proposal } from '../../shared/domain/proposal.js';
 
 /** What the journey saw, for the suite's scans and figures. */
 export interface JourneyTrace {
-  /** Every page and API answer body the users received. */
-  readonly bodies: string[];
+  /** Every page and API answer body the users received, when kept (for scans of what users saw). */
+  readonly bodies?: string[];
   /**
    * Each request to a link endpoint (task links and NGO pages) and its latency: GET opens the
    * page, POST decides or asks for an upload grant.
@@ -32,11 +32,19 @@ export interface JourneyTrace {
 
 export interface LinkRequest {
   readonly method: 'GET' | 'POST';
+  /** What was asked: the decision posted (`APPROVE`, `CONFIRM`, ...), or the upload grant's kind. */
+  readonly what: string;
   readonly ms: number;
 }
 
-export function newTrace(): JourneyTrace {
+/** A trace that keeps every answer body, for scans of what users saw. */
+export function newTrace(): JourneyTrace & { readonly bodies: string[] } {
   return { bodies: [], linkRequests: [] };
+}
+
+/** A trace of link latencies only: a load run's thousands of pages are not kept. */
+export function latencyTrace(): JourneyTrace {
+  return { linkRequests: [] };
 }
 
 /**
@@ -329,11 +337,12 @@ async function submitOnce(ctx: JourneyContext, proposal: Proposal): Promise<stri
 async function timed<T>(
   ctx: JourneyContext,
   method: LinkRequest['method'],
+  what: string,
   request: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
   const result = await request();
-  ctx.trace?.linkRequests.push({ method, ms: performance.now() - started });
+  ctx.trace?.linkRequests.push({ method, what, ms: performance.now() - started });
   return result;
 }
 
@@ -349,8 +358,9 @@ async function decideOnce(
 ): Promise<string> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const page = await whileDown(() => timed(ctx, 'GET', () => ctx.users().open(link)));
-    ctx.trace?.bodies.push(page.html);
+    const what = decision ?? (fields.declare ? 'DECLARE' : 'form');
+    const page = await whileDown(() => timed(ctx, 'GET', what, () => ctx.users().open(link)));
+    ctx.trace?.bodies?.push(page.html);
     if (notAnswered(page.status)) {
       if (Date.now() > deadline) throw new Error(`GET ${link}: HTTP ${page.status}`);
       await sleep(500);
@@ -361,7 +371,7 @@ async function decideOnce(
     const { comment, ...rest } = fields;
     const post = () =>
       whileDown(() =>
-        timed(ctx, 'POST', () =>
+        timed(ctx, 'POST', what, () =>
           ctx.users().decide(link, {
             nonce: page.nonce,
             ...(decision !== undefined ? { decision } : {}),
@@ -378,7 +388,7 @@ async function decideOnce(
       await sleep(500);
       answer = await post();
     }
-    ctx.trace?.bodies.push(answer.html);
+    ctx.trace?.bodies?.push(answer.html);
     if (answer.status === 200 || answer.status === 410) return answer.html;
     if (Date.now() > deadline)
       throw new Error(`POST ${decision ?? 'form'} on ${link}: HTTP ${answer.status}`);
@@ -412,10 +422,10 @@ async function uploadFromMail(
     // A restart may have cut off the answer to an upload that did land: look before asking again.
     if (tried && isAccepted(await purchaseView(ctx, purchaseId))) return;
     tried = true;
-    const opened = await whileDown(() => timed(ctx, 'GET', () => ctx.users().open(page)));
-    ctx.trace?.bodies.push(opened.html);
+    const opened = await whileDown(() => timed(ctx, 'GET', kind, () => ctx.users().open(page)));
+    ctx.trace?.bodies?.push(opened.html);
     const { status, grant } = await whileDown(() =>
-      timed(ctx, 'POST', () => ctx.users().requestUploadGrant(page, file)),
+      timed(ctx, 'POST', `grant for ${kind}`, () => ctx.users().requestUploadGrant(page, file)),
     );
     if (status !== 200) {
       last = `presign HTTP ${status}`;
@@ -459,7 +469,7 @@ async function purchaseView(ctx: JourneyContext, purchaseId: string): Promise<Pu
   for (;;) {
     try {
       const view = await whileDown(async () => ctx.users().purchase(ctx.officer, purchaseId));
-      ctx.trace?.bodies.push(JSON.stringify(view));
+      ctx.trace?.bodies?.push(JSON.stringify(view));
       return view;
     } catch (error) {
       if (Date.now() > deadline) throw error;
