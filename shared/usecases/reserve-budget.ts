@@ -8,16 +8,13 @@ import type { WorkflowDeps } from './workflow-deps.js';
 export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Promise<void> {
   const purchase = await loadPurchase(deps, purchaseId);
   const { budgetLineRef: lineId, totalFen } = purchase.proposal;
-  const now = deps.now();
-  const reserve = () => deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
-  let result = await reserve();
-  // A configured line is seeded by its first reservation (not before each one: every write to the
-  // line waits its turn behind the others).
+  // Seeded before every reservation, not only when one finds no line: the reservation reads a
+  // failed condition as "not enough left", which a line seeded meanwhile by a concurrent
+  // reservation would have it say wrongly (case 11 of the resilience suite).
   const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
-  if (result.status === 'NO_SUCH_LINE' && configured) {
-    await deps.budgets.ensureBudgetLine(configured);
-    result = await reserve();
-  }
+  if (configured) await deps.budgets.ensureBudgetLine(configured);
+  const now = deps.now();
+  const result = await deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
   if (result.status === 'NO_SUCH_LINE') {
     throw new PurchaseRefused('BUDGET', `budget line ${lineId} does not exist`);
   }
