@@ -73,34 +73,33 @@ function dynamoDbOperation(request) {
   return target.slice(target.lastIndexOf('.') + 1) || 'unknown';
 }
 
+/** The operation and time of a traced request, which is forgotten once taken. */
+function takeTraced(request) {
+  const started = requestStarted.get(request);
+  const operation = dynamoDbOperation(request);
+  if (started === undefined || !operation) return undefined;
+  requestStarted.delete(request);
+  return { operation, ms: performance.now() - started };
+}
+
 diagnostics.subscribe('http.client.request.start', ({ request }) => {
   if (dynamoDbOperation(request)) requestStarted.set(request, performance.now());
 });
 diagnostics.subscribe('http.client.response.finish', ({ request, response }) => {
-  const started = requestStarted.get(request);
-  const operation = dynamoDbOperation(request);
-  if (started === undefined || !operation) return;
-  requestStarted.delete(request);
+  const traced = takeTraced(request);
+  if (!traced) return;
+  const status = response.statusCode ?? 0;
   const header = response.headers['x-amzn-errortype'];
   const errorType = typeof header === 'string' ? header.split(':')[0] : undefined;
   dynamoDbCalls.push({
-    operation,
-    ms: performance.now() - started,
-    status: response.statusCode ?? 0,
-    ...(response.statusCode >= 400 ? { errorType: errorType || `HTTP ${response.statusCode}` } : {}),
+    ...traced,
+    status,
+    ...(status >= 400 ? { errorType: errorType || `HTTP ${status}` } : {}),
   });
 });
 diagnostics.subscribe('http.client.request.error', ({ request, error }) => {
-  const started = requestStarted.get(request);
-  const operation = dynamoDbOperation(request);
-  if (started === undefined || !operation) return;
-  requestStarted.delete(request);
-  dynamoDbCalls.push({
-    operation,
-    ms: performance.now() - started,
-    status: 0,
-    errorType: error?.code ?? 'NetworkError',
-  });
+  const traced = takeTraced(request);
+  if (traced) dynamoDbCalls.push({ ...traced, status: 0, errorType: error?.code ?? 'NetworkError' });
 });
 
 function lambdaContext(requestId, deadline) {
