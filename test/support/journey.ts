@@ -161,6 +161,11 @@ export class Inboxes {
   }
 }
 
+/** Whether a mail is about the purchase (its text names it). */
+function mailAbout(purchaseId: string): (mail: MailboxMail) => boolean {
+  return (mail) => (mail.body.text ?? '').includes(purchaseId);
+}
+
 function mailKey(mail: MailboxMail): string {
   return createHash('sha256')
     .update(JSON.stringify([mail.destination.to, mail.subject, mail.body.text ?? '']))
@@ -255,7 +260,7 @@ export async function playPurchase(
   const { inboxes, settings } = ctx;
   const purchaseId = await submitOnce(ctx, proposal);
   options.onSubmitted?.(purchaseId);
-  const about = (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
+  const about = mailAbout(purchaseId);
   const approvers = settings.policy.approval.approvers;
   const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
   const ngo = proposal.ngo.contactEmail;
@@ -357,8 +362,8 @@ async function decideOnce(
   fields: Record<string, string>,
 ): Promise<string> {
   const deadline = Date.now() + 120_000;
+  const what = decision ?? (fields.declare ? 'DECLARE' : 'form');
   for (;;) {
-    const what = decision ?? (fields.declare ? 'DECLARE' : 'form');
     const page = await whileDown(() => timed(ctx, 'GET', what, () => ctx.users().open(link)));
     ctx.trace?.bodies?.push(page.html);
     if (notAnswered(page.status)) {
@@ -409,7 +414,7 @@ async function uploadFromMail(
   kind: string,
   name: string,
 ): Promise<void> {
-  const mail = await ctx.inboxes.next(ngo, (m) => (m.body.text ?? '').includes(purchaseId));
+  const mail = await ctx.inboxes.next(ngo, mailAbout(purchaseId));
   const page = UsersClient.ngoLinkIn(mail);
   const file = { kind, name, type: 'application/pdf', bytes: samplePdf(`${kind} ${purchaseId}`) };
   const isAccepted = (v: PurchaseView) =>
@@ -457,7 +462,7 @@ async function postUntilAnswered(ctx: JourneyContext, grant: UploadGrant, file: 
 async function confirmPayment(ctx: JourneyContext, purchaseId: string, finance: string, tranche: number) {
   const notice = await ctx.inboxes.next(
     finance,
-    (m) => (m.body.text ?? '').includes(purchaseId) && m.subject.startsWith('Payment due'),
+    (m) => mailAbout(purchaseId)(m) && m.subject.startsWith('Payment due'),
   );
   const link = UsersClient.linkIn(notice);
   await decideOnce(ctx, link, 'CONFIRM', { reference: `BOC-${purchaseId.slice(-8)}-${tranche}` });
@@ -499,7 +504,7 @@ export async function waitFor(
 ): Promise<PurchaseView> {
   const { timeoutMs = 180_000, awaitMail = false } = options;
   const deadline = Date.now() + timeoutMs;
-  const about = (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
+  const about = mailAbout(purchaseId);
   let pauseMs = awaitMail ? MAIL_AWAITED_POLL_MS : FIRST_POLL_MS;
   if (awaitMail) await ctx.inboxes.arrival(about, pauseMs, ctx.inboxes.count);
   for (;;) {
