@@ -8,11 +8,13 @@ import type { WorkflowDeps } from './workflow-deps.js';
 export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Promise<void> {
   const purchase = await loadPurchase(deps, purchaseId);
   const { budgetLineRef: lineId, totalFen } = purchase.proposal;
-  // Seeded before every reservation, not only when one finds no line: the reservation reads a
-  // failed condition as "not enough left", which a line seeded meanwhile by a concurrent
-  // reservation would have it say wrongly (case 11 of the resilience suite).
+  // The line exists before the reservation: the reservation reads a failed condition as "not
+  // enough left", which a line seeded meanwhile by a concurrent reservation would have it say
+  // wrongly (case 11 of the resilience suite). Lines are never deleted, so a line read once stays;
+  // a read, not a seeding write each time (every write to the line waits behind the others).
   const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
-  if (configured) await deps.budgets.ensureBudgetLine(configured);
+  if (configured && !(await deps.budgets.getBudgetLine(lineId)))
+    await deps.budgets.ensureBudgetLine(configured);
   const now = deps.now();
   const result = await deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
   if (result.status === 'NO_SUCH_LINE') {

@@ -157,6 +157,22 @@ describe('reserveBudget', () => {
     expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(2_000_000);
   });
 
+  const SECOND_PURCHASE_ID = 'PUR-2026-SECONDPURCHASE01';
+
+  it('reads a line that is there and does not seed it again (every write to a line waits behind the others)', async () => {
+    seed(largeElderlyCareProposal());
+    await reserveBudget(deps(), PURCHASE_ID);
+    const seeding = vi.spyOn(fakes.budgets, 'ensureBudgetLine');
+    fakes.purchases.seed(purchaseRecord(SECOND_PURCHASE_ID, largeElderlyCareProposal()));
+
+    await reserveBudget(deps(), SECOND_PURCHASE_ID);
+
+    expect(seeding).not.toHaveBeenCalled();
+    expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(
+      (settings.budgetLines.find((l) => l.lineId === ELDER_LINE)?.totalFen ?? 0) - 2 * 48_000_000,
+    );
+  });
+
   it('run twice (a Step Functions retry) reserves once and audits once', async () => {
     seed(largeElderlyCareProposal());
     await reserveBudget(deps(), PURCHASE_ID);
