@@ -33,7 +33,7 @@ const STARTUP_TIMEOUT_MS = 60_000;
  * thread competes with the runtime for two cores. Measured here with 16 writers of three-item
  * transactions (plus a read each): 152 a second against 125 with the default tiered compilation.
  */
-export const DYNAMODB_LOCAL_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'] as const;
+const DYNAMODB_LOCAL_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'] as const;
 
 type SpawnDynamoDbLocal = (options: {
   path: string;

@@ -91,7 +91,9 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
   }
 
   async verifyAuditChain(purchaseId: string): Promise<ChainVerification> {
-    return verifyChain(this.auditLog.get(purchaseId) ?? [], this.require(purchaseId));
+    const trail = await this.auditTrail(purchaseId);
+    if (!trail) throw new PurchaseNotFoundError(purchaseId);
+    return trail.chain;
   }
 
   async auditTrail(purchaseId: string): Promise<AuditTrail | undefined> {
