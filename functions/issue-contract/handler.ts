@@ -1,5 +1,4 @@
-import { createDocumentStore } from '../../shared/adapters/s3-storage.js';
-import { documentsBucket } from '../../shared/lambda/documents-bucket.js';
+import { documentStore } from '../../shared/lambda/documents-bucket.js';
 import { contractingDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { type IssueContractDeps, issueContract } from '../../shared/usecases/contracting.js';
@@ -13,5 +12,5 @@ export function createHandler(deps: IssueContractDeps) {
 /** Wired to AWS once per execution environment, at cold start. */
 export const handler = createHandler({
   ...contractingDeps(),
-  documents: createDocumentStore(documentsBucket()),
+  documents: documentStore(),
 });

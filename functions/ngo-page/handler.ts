@@ -1,7 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { createObjectReader, createUploadSigner } from '../../shared/adapters/s3-storage.js';
-import { documentsBucket } from '../../shared/lambda/documents-bucket.js';
+import { documentObjects, uploadSigner } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, json, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
@@ -77,13 +76,12 @@ export function createHandler(deps: NgoPageDeps) {
 /** Wired to AWS once per execution environment, at cold start. */
 function defaultDeps(): NgoPageDeps {
   const { purchases, deliverables, waits } = tableRepositories();
-  const storage = documentsBucket();
   return {
     purchases,
     deliverables,
     waits,
-    signer: createUploadSigner(storage),
-    objects: createObjectReader(storage),
+    signer: uploadSigner(),
+    objects: documentObjects(),
     linkKey: linkKeyProvider(),
     settings: lifecycleSettings(),
     now: systemNow,

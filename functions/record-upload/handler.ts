@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { createObjectReader } from '../../shared/adapters/s3-storage.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { zodIssuesToFieldErrors } from '../../shared/domain/zod-field-errors.js';
-import { documentsBucket } from '../../shared/lambda/documents-bucket.js';
+import { documentObjects } from '../../shared/lambda/documents-bucket.js';
+import { ENV, requireEnv } from '../../shared/lambda/environment.js';
 import { log } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
@@ -92,14 +92,13 @@ export function createHandler(deps: RecordUploadDeps) {
 /** Wired to AWS once per execution environment, at cold start. */
 function defaultDeps(): RecordUploadDeps {
   const { purchases, deliverables, waits } = tableRepositories();
-  const storage = documentsBucket();
   return {
-    bucket: storage.bucket,
+    bucket: requireEnv(ENV.documentsBucket),
     purchases,
     deliverables,
     waits,
     callbacks: taskCallbacks(),
-    objects: createObjectReader(storage),
+    objects: documentObjects(),
     settings: lifecycleSettings(),
     now: systemNow,
     log: log.info,

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { createObjectReader } from '../../shared/adapters/s3-storage.js';
-import { documentsBucketIfGranted } from '../../shared/lambda/documents-bucket.js';
+import { documentObjectsIfGranted } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
@@ -59,7 +58,7 @@ function defaultDeps(): TaskLinkDeps {
   const { evaluation } = lifecycleSettings();
   // Review pages link the files under review (signed contract, mid-term and final reports) only
   // where the documents bucket is configured.
-  const documentsBucket = documentsBucketIfGranted();
+  const documentObjects = documentObjectsIfGranted();
   return {
     tasks,
     purchases,
@@ -70,11 +69,11 @@ function defaultDeps(): TaskLinkDeps {
     log: log.warn,
     rubric: evaluation.rubric,
     bands: evaluation.bands,
-    ...(documentsBucket
+    ...(documentObjects
       ? {
           documentUrls: reviewedUploadLinks({
             deliverables,
-            objects: createObjectReader(documentsBucket),
+            objects: documentObjects,
           }),
         }
       : {}),

@@ -3,8 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,6 +21,7 @@ import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.j
 import type { PolicySettings } from '../../shared/domain/policy-settings.js';
 import { ENV } from '../../shared/lambda/environment.js';
 import { acknowledge, REASONS } from '../nag.js';
+import { functionBundle } from './function-bundle.js';
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
 
@@ -30,12 +36,11 @@ export interface ServiceFunctionProps {
 }
 
 /**
- * The one way this product makes a Lambda function: Node.js on ARM, bundled by the local
- * esbuild into a small ESM file (SDK included, so the bundle and not the runtime decides
- * the SDK version), X-Ray tracing, JSON logs kept for a year. Permissions are granted only
+ * The one way this product makes a Lambda function: Node.js on ARM, its code bundled by the
+ * local esbuild (`functionBundle`), X-Ray tracing, JSON logs kept for a year. Permissions are granted only
  * through the intent methods below, each naming what the function does.
  */
-export class ServiceFunction extends NodejsFunction {
+export class ServiceFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_YEAR,
@@ -49,8 +54,8 @@ export class ServiceFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: join(functionsDir, props.name, 'handler.ts'),
-      handler: 'handler',
+      code: functionBundle(join(functionsDir, props.name, 'handler.ts')),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -60,18 +65,6 @@ export class ServiceFunction extends NodejsFunction {
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        // Node 20 is the oldest runtime the bundle must run on (the local runtime of this machine).
-        target: 'node20',
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: [],
-        forceDockerBundling: false,
-      },
     });
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {

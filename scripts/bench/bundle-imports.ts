@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ const LINK_GET_CLIENTS = ['client-dynamodb', 'client-secrets-manager'];
 export interface BundleImport {
   readonly fn: string;
   readonly clients: readonly string[];
+  /** The entry file's size; the chunks it imports dynamically are not read at cold start. */
   readonly bundleKb: number;
   readonly importMs: number;
   readonly clientsOnlyMs: number;
@@ -59,7 +60,7 @@ export function measureBundleImports(
     };
     const plans = app.functions.map((fn) => {
       const bundle = join(fn.bundleDir, `${fn.handlerModule}.mjs`);
-      const clients = clientsIn(`${bundle}.map`);
+      const clients = clientsIn(fn.bundleDir);
       const isLink = linkFunctions.has(fn.name) || linkFunctions.has(fn.logicalId);
       return {
         fn,
@@ -100,9 +101,14 @@ export function measureBundleImports(
   }
 }
 
-/** The SDK client packages a bundle contains, from its source map. */
-function clientsIn(sourceMap: string): string[] {
-  const { sources } = JSON.parse(readFileSync(sourceMap, 'utf8')) as { sources: string[] };
+/** The SDK client packages a bundle contains (its entry and its chunks), from their source maps. */
+function clientsIn(bundleDir: string): string[] {
+  const maps = readdirSync(bundleDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.map'),
+  );
+  const sources = maps.flatMap(
+    (map) => (JSON.parse(readFileSync(join(bundleDir, map), 'utf8')) as { sources: string[] }).sources,
+  );
   const found = new Set<string>();
   for (const source of sources) {
     const pkg = /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1];

@@ -1,16 +1,28 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import type { BucketAdapterOptions } from '../adapters/s3-storage.js';
+import type { DocumentStore, ObjectStore, UploadSigner } from '../ports/storage.js';
 import { ENV, requireEnv } from './environment.js';
+import { loadedOnFirstCall } from './loaded-on-first-call.js';
 
-let client: S3Client | undefined;
+const client = () => import('./documents-bucket-client.js');
 
-/** The documents bucket and one S3 client per execution environment. */
-export function documentsBucket(): BucketAdapterOptions {
-  client ??= new S3Client({});
-  return { client, bucket: requireEnv(ENV.documentsBucket) };
+/** Reads, hashes, quarantines and presigns reads of the documents bucket's objects. */
+export function documentObjects(): ObjectStore {
+  const bucket = requireEnv(ENV.documentsBucket);
+  return loadedOnFirstCall(async () => (await client()).objectReader(bucket));
 }
 
-/** The documents bucket when the function was given it (`readDocuments`), otherwise undefined. */
-export function documentsBucketIfGranted(): BucketAdapterOptions | undefined {
-  return process.env[ENV.documentsBucket] ? documentsBucket() : undefined;
+/** The documents bucket's objects when the function was given the bucket (`readDocuments`), otherwise undefined. */
+export function documentObjectsIfGranted(): ObjectStore | undefined {
+  return process.env[ENV.documentsBucket] ? documentObjects() : undefined;
+}
+
+/** Presigns NGOs' uploads into the documents bucket. */
+export function uploadSigner(): UploadSigner {
+  const bucket = requireEnv(ENV.documentsBucket);
+  return loadedOnFirstCall(async () => (await client()).uploadSigner(bucket));
+}
+
+/** Stores the documents the system itself writes (the published contract). */
+export function documentStore(): DocumentStore {
+  const bucket = requireEnv(ENV.documentsBucket);
+  return loadedOnFirstCall(async () => (await client()).documentStore(bucket));
 }

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -7,8 +7,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDocumentStore } from '../../../shared/adapters/s3-storage.js';
-import { documentsBucket, documentsBucketIfGranted } from '../../../shared/lambda/documents-bucket.js';
+import { documentObjectsIfGranted, documentStore } from '../../../shared/lambda/documents-bucket.js';
 import { linkKeyProvider, sesMailer } from '../../../shared/lambda/mail-and-links.js';
 import { paymentPublisher } from '../../../shared/lambda/payments-topic.js';
 import { tableRepositories } from '../../../shared/lambda/repositories.js';
@@ -102,15 +101,20 @@ describe('the default ports of the handlers', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: PAYMENTS_TOPIC_ARN });
   });
 
-  it('documents are written to DOCUMENTS_BUCKET, which is there only for a function granted it', async () => {
+  it('documents are written to and read from DOCUMENTS_BUCKET, which is there only for a function granted it', async () => {
     s3.on(PutObjectCommand).resolves({});
+    s3.on(GetObjectCommand).resolves({ Body: (async function* () {})() as never });
 
-    await createDocumentStore(documentsBucket()).putDocument('contracts/x.html', '<p>x</p>', 'text/html');
+    await documentStore().putDocument('contracts/x.html', '<p>x</p>', 'text/html');
+    await documentObjectsIfGranted()?.sha256('contracts/x.html');
 
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: DOCUMENTS_BUCKET });
-    expect(documentsBucketIfGranted()?.bucket).toBe(DOCUMENTS_BUCKET);
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: DOCUMENTS_BUCKET,
+      Key: 'contracts/x.html',
+    });
     vi.stubEnv('DOCUMENTS_BUCKET', '');
-    expect(documentsBucketIfGranted()).toBeUndefined();
+    expect(documentObjectsIfGranted()).toBeUndefined();
   });
 });
 
