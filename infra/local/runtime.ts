@@ -153,7 +153,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       log,
     });
     for (const sm of app.stateMachines) {
-      stepFunctions.registerStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition as object });
+      stepFunctions.registerStateMachine({ ...sm, definition: sm.definition as object });
     }
     const sfn = await stepFunctions.listen(0);
     closers.push(() => sfn.close());

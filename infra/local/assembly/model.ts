@@ -37,6 +37,9 @@ export interface LocalStateMachine {
   readonly name: string;
   readonly arn: string;
   readonly definition: unknown;
+  /** The execution role (`RoleArn`), resolved to its local ARN. */
+  readonly roleArn?: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
 }
 
 export type RouteAuthorizer =

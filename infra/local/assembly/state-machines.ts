@@ -32,6 +32,10 @@ export function stateMachineModel(
     name: resolver.physicalName(stackName, logicalId),
     arn: resolver.arn(stackName, logicalId),
     definition: JSON.parse(text),
+    ...(props.RoleArn === undefined
+      ? {}
+      : { roleArn: resolver.resolveString(props.RoleArn, stackName, `${logicalId}.RoleArn`) }),
+    type: props.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
   };
 }
 

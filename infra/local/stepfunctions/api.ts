@@ -22,8 +22,39 @@ export interface ExecutionDescription extends ExecutionListItem {
   cause?: string;
 }
 
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+
+export interface StateMachineListItem {
+  stateMachineArn: string;
+  name: string;
+  type: StateMachineType;
+  creationDate: Date;
+}
+
+export interface StateMachineDescription extends StateMachineListItem {
+  status: 'ACTIVE';
+  /** The Amazon States Language definition, as JSON text. */
+  definition: string;
+  roleArn: string;
+}
+
+/** The definition an execution runs (the one it started on, whatever was registered since). */
+export interface StateMachineForExecution {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  updateDate: Date;
+}
+
 /** The operations the HTTP endpoint serves, with AWS's request and response fields. */
 export interface StepFunctionsApi {
+  listStateMachines(p: {
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ stateMachines: StateMachineListItem[]; nextToken?: string }>;
+  describeStateMachine(p: { stateMachineArn: string }): Promise<StateMachineDescription>;
+  describeStateMachineForExecution(p: { executionArn: string }): Promise<StateMachineForExecution>;
   startExecution(p: {
     stateMachineArn: string;
     name?: string;

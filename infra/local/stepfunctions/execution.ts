@@ -4,7 +4,7 @@
  */
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { ExecutionDescription } from './api.js';
+import type { ExecutionDescription, StateMachineType } from './api.js';
 import type { ExecutionPlan } from './definition.js';
 import { TaskFailure } from './errors.js';
 import type { ExecutionEnding, ExecutionHistory } from './history.js';
@@ -17,6 +17,10 @@ export interface RegisteredStateMachine {
   arn: string;
   name: string;
   definition: object;
+  /** The role executions run as (named in ExecutionStarted and `$$.Execution.RoleArn`). */
+  roleArn: string;
+  type: StateMachineType;
+  creationDate: Date;
 }
 
 export interface Execution {
@@ -33,8 +37,10 @@ export interface Execution {
   attempts: Set<TaskAttempt>;
   /** Token minted for `$$.Task.Token` while the library resolves one task's Parameters. */
   pendingToken?: string;
-  /** What every library run of this execution (the root and each Map iteration) is given. */
+  /** What the library run of this execution is given. */
   runOptions: RunOptions;
+  /** What the library run of one Map iteration is given. */
+  iterationRunOptions: (iteration: number) => RunOptions;
   done: Promise<void>;
 }
 

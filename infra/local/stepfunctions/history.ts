@@ -1,7 +1,11 @@
 /**
  * Maps the library's execution event log to GetExecutionHistory events named as AWS names them
- * (ExecutionStarted, TaskStateEntered, TaskScheduled, TaskSucceeded, WaitStateExited, ...). A useful
- * subset, not every event AWS records.
+ * (ExecutionStarted, TaskStateEntered, TaskScheduled, TaskSubmitted, TaskSucceeded, WaitStateExited,
+ * ...), with the members AWS's API model requires. A useful subset, not every event AWS records.
+ *
+ * The library reports states entered and exited; what a task was given and what it answered come
+ * from the task itself (`taskScheduled`, `taskSubmitted`, `taskAnswered`). Its event log is read a
+ * little later than the task runs, so a task's events wait until its state's entry is recorded.
  */
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { ExecutionPlan, TaskPlan } from './definition.js';
@@ -27,6 +31,12 @@ export class ExecutionHistory {
   readonly events: HistoryEvent[] = [];
   /** Task states (by name and Map index) whose last attempt failed, so a caught failure is not a success. */
   readonly #failedTasks = new Set<string>();
+  /** Task states whose entry is recorded, so their own events can follow at once. */
+  readonly #enteredTasks = new Set<string>();
+  /** A task's events that came before its state's entry was recorded. */
+  readonly #earlyTaskEvents = new Map<string, Array<() => void>>();
+  /** What each task state's last attempt answered, for its TaskSucceeded. */
+  readonly #answers = new Map<string, unknown>();
 
   constructor(
     private readonly plan: ExecutionPlan,
@@ -112,16 +122,15 @@ export class ExecutionHistory {
         ? 'Map'
         : event.state.type;
     const task = this.plan.tasks.get(name);
-    const attemptKey = `${name}#${event.index ?? ''}`;
+    const attemptKey = taskKey(name, event.index);
     switch (event.type) {
       case 'StateEntered':
         this.#add(at, `${stateType}StateEntered`, {
           stateEnteredEventDetails: { name, input: json(event.state.input) },
         });
-        if (task) this.#taskStarted(at, task);
+        if (task) this.#taskEntered(attemptKey);
         return;
       case 'StateRetried':
-        if (task) this.#taskStarted(at, task);
         this.#failedTasks.delete(attemptKey);
         return;
       case 'StateFailed':
@@ -141,8 +150,11 @@ export class ExecutionHistory {
         return;
       case 'StateExited':
         if (task && !this.#failedTasks.delete(attemptKey)) {
-          this.#add(at, 'TaskSucceeded', { taskSucceededEventDetails: { ...resourceOf(task) } });
+          this.#add(at, 'TaskSucceeded', {
+            taskSucceededEventDetails: { ...resourceOf(task), output: json(this.#answers.get(attemptKey)) },
+          });
         }
+        if (task) this.#taskLeft(attemptKey);
         this.#add(at, `${stateType}StateExited`, {
           stateExitedEventDetails: { name, output: json(event.state.output) },
         });
@@ -150,18 +162,73 @@ export class ExecutionHistory {
     }
   }
 
-  #taskStarted(at: Date, task: TaskPlan): void {
-    const details: Record<string, unknown> = { ...resourceOf(task), region: this.region };
-    if (task.timeoutSeconds !== undefined) details.timeoutInSeconds = task.timeoutSeconds;
-    if (task.heartbeatSeconds !== undefined) details.heartbeatInSeconds = task.heartbeatSeconds;
-    this.#add(at, 'TaskScheduled', { taskScheduledEventDetails: details });
-    this.#add(at, 'TaskStarted', { taskStartedEventDetails: resourceOf(task) });
+  /** An attempt of a task starts with its resolved parameters (each retry is scheduled anew). */
+  taskScheduled(key: string, task: TaskPlan, parameters: unknown, limits: TaskLimits): void {
+    this.#taskEvent(key, () => {
+      const at = new Date();
+      const details: Record<string, unknown> = {
+        ...resourceOf(task),
+        region: this.region,
+        parameters: json(parameters),
+      };
+      if (limits.timeoutSeconds !== undefined) details.timeoutInSeconds = limits.timeoutSeconds;
+      if (limits.heartbeatSeconds !== undefined) details.heartbeatInSeconds = limits.heartbeatSeconds;
+      this.#add(at, 'TaskScheduled', { taskScheduledEventDetails: details });
+      this.#add(at, 'TaskStarted', { taskStartedEventDetails: resourceOf(task) });
+    });
+  }
+
+  /** A `.waitForTaskToken` task's call went through; now it waits for its callback. */
+  taskSubmitted(key: string, task: TaskPlan, output: unknown): void {
+    this.#taskEvent(key, () =>
+      this.#add(new Date(), 'TaskSubmitted', {
+        taskSubmittedEventDetails: { ...resourceOf(task), output: json(output) },
+      }),
+    );
+  }
+
+  /** What the task answered (its result, or a callback's output), for its TaskSucceeded. */
+  taskAnswered(key: string, output: unknown): void {
+    this.#answers.set(key, output);
+  }
+
+  #taskEntered(key: string): void {
+    this.#enteredTasks.add(key);
+    const early = this.#earlyTaskEvents.get(key) ?? [];
+    this.#earlyTaskEvents.delete(key);
+    for (const add of early) add();
+  }
+
+  #taskLeft(key: string): void {
+    this.#enteredTasks.delete(key);
+    this.#answers.delete(key);
+  }
+
+  #taskEvent(key: string, add: () => void): void {
+    if (this.#enteredTasks.has(key)) {
+      add();
+      return;
+    }
+    const early = this.#earlyTaskEvents.get(key) ?? [];
+    early.push(add);
+    this.#earlyTaskEvents.set(key, early);
   }
 
   #add(timestamp: Date, type: string, details: Record<string, unknown>): void {
     const id = this.events.length + 1;
     this.events.push({ id, previousEventId: id - 1, timestamp, type, ...details });
   }
+}
+
+/** A task attempt's history key: its state's name and, inside a Map, the iteration's index. */
+export function taskKey(stateName: string, iteration: number | undefined): string {
+  return `${stateName}#${iteration ?? ''}`;
+}
+
+/** The limits a task attempt runs under, as resolved from the definition or the state input. */
+export interface TaskLimits {
+  timeoutSeconds?: number | undefined;
+  heartbeatSeconds?: number | undefined;
 }
 
 /** `resourceType`/`resource` as AWS splits them: `lambda` + `invoke.waitForTaskToken`. */

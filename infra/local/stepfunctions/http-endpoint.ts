@@ -18,6 +18,18 @@ const status = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT']
 const page = { maxResults: z.optional(z.number()), nextToken: z.optional(z.string()) };
 
 const operations = {
+  ListStateMachines: {
+    input: z.object(page),
+    run: (sfn: StepFunctionsApi, p: { maxResults?: number; nextToken?: string }) => sfn.listStateMachines(p),
+  },
+  DescribeStateMachine: {
+    input: z.object({ stateMachineArn: text }),
+    run: (sfn: StepFunctionsApi, p: { stateMachineArn: string }) => sfn.describeStateMachine(p),
+  },
+  DescribeStateMachineForExecution: {
+    input: z.object({ executionArn: text }),
+    run: (sfn: StepFunctionsApi, p: { executionArn: string }) => sfn.describeStateMachineForExecution(p),
+  },
   StartExecution: {
     input: z.object({ stateMachineArn: text, name: z.optional(z.string()), input: z.optional(z.string()) }),
     run: (sfn: StepFunctionsApi, p: { stateMachineArn: string; name?: string; input?: string }) =>

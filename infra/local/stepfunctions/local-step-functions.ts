@@ -10,7 +10,16 @@
 import './promise-with-resolvers.js';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { ExecutionDescription, ExecutionListItem, ExecutionStatus, StepFunctionsApi } from './api.js';
+import type {
+  ExecutionDescription,
+  ExecutionListItem,
+  ExecutionStatus,
+  StateMachineDescription,
+  StateMachineForExecution,
+  StateMachineListItem,
+  StateMachineType,
+  StepFunctionsApi,
+} from './api.js';
 import { arnParts, executionArnOf, isExecutionName } from './arns.js';
 import { planExecution, unsupportedResources } from './definition.js';
 import {
@@ -66,8 +75,17 @@ export class LocalStepFunctions implements StepFunctionsApi {
     this.#timers.setClock(clock);
   }
 
-  registerStateMachine(sm: { arn: string; name: string; definition: object }): void {
-    arnParts(sm.arn, 'stateMachine');
+  /** Registers a state machine; without a role, executions run as a role named after it. */
+  registerStateMachine(sm: {
+    arn: string;
+    name: string;
+    definition: object;
+    roleArn?: string;
+    type?: StateMachineType;
+  }): void {
+    const { partition, account } = arnParts(sm.arn, 'stateMachine');
+    // As written: the library's validation adds defaults to the object it is given.
+    const definition = structuredClone(sm.definition);
     try {
       // Validates the definition as written (the planned copy is run without validation).
       new StateMachine(sm.definition as ConstructorParameters<typeof StateMachine>[0]);
@@ -77,7 +95,54 @@ export class LocalStepFunctions implements StepFunctionsApi {
     for (const resource of unsupportedResources(sm.definition)) {
       this.#log(`state machine ${sm.name}: Task resource ${resource} is not supported locally and will fail`);
     }
-    this.#stateMachines.set(sm.arn, { ...sm });
+    this.#stateMachines.set(sm.arn, {
+      arn: sm.arn,
+      name: sm.name,
+      definition,
+      roleArn: sm.roleArn ?? `arn:${partition}:iam::${account}:role/${sm.name}-role`,
+      type: sm.type ?? 'STANDARD',
+      creationDate: new Date(),
+    });
+  }
+
+  async listStateMachines(p: {
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ stateMachines: StateMachineListItem[]; nextToken?: string }> {
+    const all = [...this.#stateMachines.values()].map((sm) => ({
+      stateMachineArn: sm.arn,
+      name: sm.name,
+      type: sm.type,
+      creationDate: sm.creationDate,
+    }));
+    const { page, nextToken } = paginate(all, p.maxResults, p.nextToken);
+    return nextToken ? { stateMachines: page, nextToken } : { stateMachines: page };
+  }
+
+  async describeStateMachine(p: { stateMachineArn: string }): Promise<StateMachineDescription> {
+    arnParts(p.stateMachineArn, 'stateMachine');
+    const sm = this.#stateMachines.get(p.stateMachineArn);
+    if (!sm) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${p.stateMachineArn}'`);
+    return {
+      stateMachineArn: sm.arn,
+      name: sm.name,
+      status: 'ACTIVE',
+      definition: JSON.stringify(sm.definition),
+      roleArn: sm.roleArn,
+      type: sm.type,
+      creationDate: sm.creationDate,
+    };
+  }
+
+  async describeStateMachineForExecution(p: { executionArn: string }): Promise<StateMachineForExecution> {
+    const { stateMachine } = this.#execution(p.executionArn);
+    return {
+      stateMachineArn: stateMachine.arn,
+      name: stateMachine.name,
+      definition: JSON.stringify(stateMachine.definition),
+      roleArn: stateMachine.roleArn,
+      updateDate: stateMachine.creationDate,
+    };
   }
 
   async startExecution(p: {
@@ -109,8 +174,8 @@ export class LocalStepFunctions implements StepFunctionsApi {
 
     const timeoutError = await this.#timeoutErrorFactory();
     const plan = planExecution(stateMachine.definition, this.#timers.msPerSecond);
-    const { region, account } = arnParts(stateMachine.arn, 'stateMachine');
-    const roleArn = `arn:aws:iam::${account}:role/local-step-functions`;
+    const { region } = arnParts(stateMachine.arn, 'stateMachine');
+    const { roleArn } = stateMachine;
     const execution: Execution = {
       description: {
         executionArn: arn,
@@ -129,6 +194,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
       abort: () => {},
       attempts: new Set(),
       runOptions: {},
+      iterationRunOptions: () => ({}),
       done: Promise.resolve(),
     };
     this.#executions.set(arn, execution);
@@ -226,6 +292,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
   }
 
   #execution(executionArn: string): Execution {
+    arnParts(executionArn, 'execution');
     const execution = this.#executions.get(executionArn);
     if (!execution) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${executionArn}'`);
     return execution;

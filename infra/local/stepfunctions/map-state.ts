@@ -22,7 +22,7 @@ export function runMap(execution: Execution, map: MapPlan, input: unknown): Prom
   const runIteration = async (item: unknown, index: number): Promise<unknown> => {
     const itemInput = await selectItem(execution, map, input, item, index);
     if (attempt.settled) return undefined;
-    const run = processor.run(itemInput as JsonValue, execution.runOptions);
+    const run = processor.run(itemInput as JsonValue, execution.iterationRunOptions(index));
     const entry = { abort: run.abort };
     iterations.add(entry);
     const recorded = (async () => {

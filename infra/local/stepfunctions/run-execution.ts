@@ -51,18 +51,26 @@ export function runExecution(
       },
     },
   };
-  const handlers: Handlers = {};
-  for (const task of plan.tasks.values()) {
-    handlers[task.stateName] = (input) =>
-      runTask(services, execution, task, input, timeoutError) as Promise<JsonValue>;
-  }
-  for (const wait of plan.waits.values()) {
-    handlers[wait.stateName] = (input) => runWait(services, execution, wait, input) as Promise<JsonValue>;
-  }
-  for (const map of plan.maps.values()) {
-    handlers[map.stateName] = (input) => runMap(execution, map, input) as Promise<JsonValue>;
-  }
-  execution.runOptions = { context, overrides: { taskResourceLocalHandlers: handlers } };
+  /** The handler of every Task, Wait and Map state; inside a Map, its tasks know their iteration. */
+  const handlers = (iteration?: number): Handlers => {
+    const byState: Handlers = {};
+    for (const task of plan.tasks.values()) {
+      byState[task.stateName] = (input) =>
+        runTask(services, execution, task, input, timeoutError, iteration) as Promise<JsonValue>;
+    }
+    for (const wait of plan.waits.values()) {
+      byState[wait.stateName] = (input) => runWait(services, execution, wait, input) as Promise<JsonValue>;
+    }
+    for (const map of plan.maps.values()) {
+      byState[map.stateName] = (input) => runMap(execution, map, input) as Promise<JsonValue>;
+    }
+    return byState;
+  };
+  execution.runOptions = { context, overrides: { taskResourceLocalHandlers: handlers() } };
+  execution.iterationRunOptions = (iteration) => ({
+    context,
+    overrides: { taskResourceLocalHandlers: handlers(iteration) },
+  });
 
   const run = unvalidatedMachine(plan.definition).run(input as JsonValue, execution.runOptions);
   execution.abort = run.abort;

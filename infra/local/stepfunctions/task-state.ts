@@ -5,24 +5,31 @@
 import { type TaskPlan, unwrapTaskInput } from './definition.js';
 import { TaskFailure } from './errors.js';
 import { type Execution, type ExecutionServices, startAttempt } from './execution.js';
+import { taskKey } from './history.js';
 import { resolveReferencePath } from './reference-path.js';
 import { afterRealSeconds } from './scaled-timers.js';
 import type { TaskAttempt } from './task-attempt.js';
 import { performTask } from './task-integrations.js';
 
-/** Runs a Task state: invokes it, or for `.waitForTaskToken` waits for its callback, within its limits. */
+/**
+ * Runs a Task state: invokes it, or for `.waitForTaskToken` waits for its callback, within its limits.
+ * `iteration` is the Map iteration the task runs in, if any.
+ */
 export function runTask(
   services: ExecutionServices,
   execution: Execution,
   task: TaskPlan,
   effectiveInput: unknown,
   timeoutError: () => Error,
+  iteration?: number,
 ): Promise<unknown> {
   const token = execution.pendingToken;
   execution.pendingToken = undefined;
   const attempt = startAttempt(execution);
   if (attempt.settled) return attempt.promise;
   const { input, stateInput } = unwrapTaskInput(task, effectiveInput);
+  const key = taskKey(task.stateName, iteration);
+  const history = execution.history;
   try {
     const timeout = limitSeconds(
       task.timeoutSeconds,
@@ -30,6 +37,17 @@ export function runTask(
       stateInput,
       'TimeoutSecondsPath',
     );
+    const heartbeat = limitSeconds(
+      task.heartbeatSeconds,
+      task.heartbeatSecondsPath,
+      stateInput,
+      'HeartbeatSecondsPath',
+    );
+    history.taskScheduled(key, task, input, { timeoutSeconds: timeout, heartbeatSeconds: heartbeat });
+    const succeed = (output: unknown) => {
+      if (!attempt.settled) history.taskAnswered(key, output);
+      attempt.succeed(output);
+    };
     const fire = () => attempt.fail(timeoutError());
     if (!task.callback) {
       // A plain invocation's limit is the function's compute time, which no clock speeds up, so it
@@ -38,9 +56,8 @@ export function runTask(
       const armTimeout = () => {
         if (timeout !== undefined && !attempt.settled) attempt.onSettle(afterRealSeconds(timeout, fire));
       };
-      performTask(services.integrations, task, input, armTimeout).then(
-        (result) => attempt.succeed(result),
-        (error: Error) => attempt.fail(error),
+      performTask(services.integrations, task, input, armTimeout).then(succeed, (error: Error) =>
+        attempt.fail(error),
       );
       return attempt.promise;
     }
@@ -52,8 +69,11 @@ export function runTask(
     }
     // A callback waits for people, whose time the local clock speeds up.
     if (timeout !== undefined) attempt.onSettle(services.timers.after(timeout, fire));
-    awaitCallback(services, execution, task, attempt, token, stateInput, timeoutError);
-    performTask(services.integrations, task, input).catch((error: Error) => attempt.fail(error));
+    awaitCallback(services, execution, task, { attempt, succeed }, token, heartbeat, timeoutError);
+    performTask(services.integrations, task, input).then(
+      (submitted) => history.taskSubmitted(key, task, submitted),
+      (error: Error) => attempt.fail(error),
+    );
   } catch (error) {
     attempt.fail(error as Error);
   }
@@ -64,17 +84,11 @@ function awaitCallback(
   services: ExecutionServices,
   execution: Execution,
   task: TaskPlan,
-  attempt: TaskAttempt,
+  { attempt, succeed }: { attempt: TaskAttempt; succeed: (output: unknown) => void },
   token: string,
-  stateInput: unknown,
+  heartbeat: number | undefined,
   timeoutError: () => Error,
 ): void {
-  const heartbeat = limitSeconds(
-    task.heartbeatSeconds,
-    task.heartbeatSecondsPath,
-    stateInput,
-    'HeartbeatSecondsPath',
-  );
   let cancelHeartbeat = () => {};
   const armHeartbeat = () => {
     cancelHeartbeat();
@@ -86,7 +100,7 @@ function awaitCallback(
   services.tokens.await(token, {
     onCallback: (outcome) =>
       outcome.kind === 'success'
-        ? attempt.succeed(outcome.output)
+        ? succeed(outcome.output)
         : attempt.fail(new TaskFailure(outcome.error, outcome.cause)),
     onHeartbeat: armHeartbeat,
   });

@@ -1,10 +1,15 @@
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
+  InvalidArn,
   InvalidName,
   InvalidToken,
   ListExecutionsCommand,
+  ListStateMachinesCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
@@ -20,6 +25,7 @@ import {
   LocalStepFunctions,
   type SnsPublisher,
 } from '../../../infra/local/stepfunctions/index.js';
+import { modelProblems } from '../../support/sfn-api-model.js';
 
 const ACCOUNT = '000000000000';
 const smArn = (name: string) => `arn:aws:states:local:${ACCOUNT}:stateMachine:${name}`;
@@ -789,5 +795,166 @@ describe('LocalStepFunctions executions', () => {
     expect(logLines.some((l) => l.includes('RequestApproval') && l.includes('succeeded'))).toBe(true);
     expect(logLines.some((l) => l.includes('SUCCEEDED'))).toBe(true);
     expect(logLines.filter((l) => l.includes(token) || l.includes(token.slice(0, 16)))).toEqual([]);
+  });
+});
+
+/** One Step Functions operation over the wire, as the AWS CLI sends it: the raw JSON answer. */
+async function wire(
+  operation: string,
+  body: object,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(endpoint.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `AWSStepFunctions.${operation}`,
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+describe('LocalStepFunctions answers an operator as AWS does, checked against the AWS API model', () => {
+  it('lists and describes state machines, and the one an execution runs', async () => {
+    const arn = register('Approval', approvalDefinition());
+    sfn.registerStateMachine({
+      arn: smArn('Reserve'),
+      name: 'Reserve',
+      definition: approvalDefinition(),
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/ReserveRole`,
+    });
+    const executionArn = await start(arn, { purchaseId: 'P-1' });
+
+    const listed = await wire('ListStateMachines', {});
+    const described = await wire('DescribeStateMachine', { stateMachineArn: smArn('Reserve') });
+    const forExecution = await wire('DescribeStateMachineForExecution', { executionArn });
+
+    expect(modelProblems('ListStateMachinesOutput', listed.json)).toEqual([]);
+    expect(modelProblems('DescribeStateMachineOutput', described.json)).toEqual([]);
+    expect(modelProblems('DescribeStateMachineForExecutionOutput', forExecution.json)).toEqual([]);
+    expect((listed.json.stateMachines as { name: string }[]).map((s) => s.name)).toEqual([
+      'Approval',
+      'Reserve',
+    ]);
+    expect(described.json).toMatchObject({
+      name: 'Reserve',
+      status: 'ACTIVE',
+      type: 'STANDARD',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/ReserveRole`,
+    });
+    expect(JSON.parse(String(forExecution.json.definition))).toEqual(approvalDefinition());
+    expect(forExecution.json.stateMachineArn).toBe(arn);
+  });
+
+  it('pages state machines with maxResults and nextToken', async () => {
+    for (const name of ['A', 'B', 'C']) register(name, approvalDefinition());
+
+    const first = await client.send(new ListStateMachinesCommand({ maxResults: 2 }));
+    const second = await client.send(
+      new ListStateMachinesCommand({ maxResults: 2, nextToken: first.nextToken }),
+    );
+
+    expect(first.stateMachines?.map((s) => s.name)).toEqual(['A', 'B']);
+    expect(second.stateMachines?.map((s) => s.name)).toEqual(['C']);
+    expect(second.nextToken).toBeUndefined();
+  });
+
+  it('refuses an unknown state machine or execution and a malformed ARN with the errors AWS names', async () => {
+    await expect(
+      client.send(new DescribeStateMachineCommand({ stateMachineArn: smArn('Nowhere') })),
+    ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(
+      client.send(
+        new DescribeStateMachineForExecutionCommand({
+          executionArn: `arn:aws:states:local:${ACCOUNT}:execution:Nowhere:x`,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(
+      client.send(new DescribeStateMachineCommand({ stateMachineArn: 'not-an-arn' })),
+    ).rejects.toBeInstanceOf(InvalidArn);
+  });
+
+  it('names the state machine role in ExecutionStarted and `$$.Execution.RoleArn`', async () => {
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/PurchaseLifecycleRole`;
+    sfn.registerStateMachine({
+      arn: smArn('Role'),
+      name: 'Role',
+      roleArn,
+      definition: {
+        StartAt: 'Who',
+        States: { Who: { Type: 'Pass', Parameters: { 'role.$': '$$.Execution.RoleArn' }, End: true } },
+      },
+    });
+    const executionArn = await start(smArn('Role'), {});
+    const result = await finished(executionArn);
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+
+    expect(result.outputJson).toEqual({ role: roleArn });
+    expect(events[0]?.executionStartedEventDetails?.roleArn).toBe(roleArn);
+  });
+
+  it('records every history event with the members the model requires and no others', async () => {
+    lambdaBehaviour = async (name, payload) =>
+      name === 'failOnce'
+        ? { errorType: 'Busy', errorMessage: 'try again' }
+        : { payload: { echoed: payload } };
+    const arn = register('Everything', {
+      StartAt: 'Plain',
+      States: {
+        Plain: {
+          Type: 'Task',
+          Resource: fnArn('reserveBudget'),
+          TimeoutSeconds: 10,
+          ResultPath: '$.plain',
+          Next: 'Invoke',
+        },
+        Invoke: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: fnArn('notify'), 'Payload.$': '$' },
+          ResultSelector: { 'payload.$': '$.Payload' },
+          ResultPath: '$.invoke',
+          Next: 'Pause',
+        },
+        Pause: { Type: 'Wait', Seconds: 1, Next: 'Fails' },
+        Fails: {
+          Type: 'Task',
+          Resource: fnArn('failOnce'),
+          Catch: [{ ErrorEquals: ['Busy'], ResultPath: '$.error', Next: 'RequestApproval' }],
+          Next: 'RequestApproval',
+        },
+        RequestApproval: approvalDefinition().States.RequestApproval,
+      },
+    });
+    const executionArn = await start(arn, { purchaseId: 'P-9' });
+    const token = await tokenSentTo('requestApproval');
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+    await finished(executionArn);
+
+    const history = await wire('GetExecutionHistory', { executionArn });
+    const events = history.json.events as ({ type: string } & Record<string, Record<string, string>>)[];
+    const types = events.map((e) => e.type);
+    const details = (type: string, key: string) => events.filter((e) => e.type === type).map((e) => e[key]);
+
+    expect(modelProblems('GetExecutionHistoryOutput', history.json)).toEqual([]);
+    expect(types.slice(types.lastIndexOf('TaskStateEntered'))).toEqual([
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(types).toEqual(expect.arrayContaining(['TaskFailed', 'WaitStateExited']));
+    const scheduled = details('TaskScheduled', 'taskScheduledEventDetails');
+    expect(scheduled.map((d) => d?.timeoutInSeconds)).toEqual([10, undefined, undefined, 3600]);
+    expect(JSON.parse(scheduled[1]?.parameters ?? '')).toEqual({
+      FunctionName: fnArn('notify'),
+      Payload: { purchaseId: 'P-9', plain: { echoed: { purchaseId: 'P-9' } } },
+    });
+    const succeeded = details('TaskSucceeded', 'taskSucceededEventDetails');
+    expect(JSON.parse(succeeded.at(-1)?.output ?? '')).toEqual({ approved: true });
   });
 });
