@@ -108,7 +108,15 @@ export interface HttpApiApp {
   readonly routes: readonly LocalHttpRoute[];
   readonly invoke: LambdaInvoker;
   readonly devIssuer: DevIssuer;
+  /** @default INTEGRATION_TIMEOUT_MS (tests shorten it) */
+  readonly integrationTimeoutMs?: number;
 }
+
+/**
+ * HTTP APIs: "Maximum integration timeout: 30 seconds", not adjustable; API Gateway then answers
+ * 503. Counted from when a sandbox takes the call: the local queue stands in for Lambda's scale-out.
+ */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
 
 /**
  * API Gateway hands JWT claims to the function as strings: numbers and booleans as their text,
@@ -204,8 +212,17 @@ export class LocalHttpApi {
 
     const requestId = randomBytes(12).toString('base64');
     const event = buildEvent(req, url, match, body, requestId, claims);
-    const result = await app.invoke(match.route.functionName, event);
+    const result = await invokeWithin(app, match.route.functionName, event);
     res.setHeader('apigw-requestid', requestId);
+    if (result === 'timed out') {
+      this.log(`http-api: ${match.route.routeKey} passed the integration timeout`);
+      return sendJson(res, 503, { message: 'Service Unavailable' });
+    }
+    if ('errorType' in result && result.errorType === 'RequestEntityTooLargeException') {
+      // Lambda refused the event (over 6 MB) before the function ran. AWS documents the refusal, not
+      // API Gateway's answer to it; locally it is the answer to a body over API Gateway's own limit.
+      return sendJson(res, 413, { message: 'Request Entity Too Large' });
+    }
     if ('errorType' in result) {
       this.log(`http-api: ${match.route.routeKey} failed: ${result.errorType}: ${result.errorMessage}`);
       return sendJson(res, 500, { message: 'Internal Server Error' });
@@ -248,6 +265,27 @@ export class LocalHttpApi {
     }
     return false;
   }
+}
+
+/** The function's answer, or 'timed out' once the integration timeout has passed while it runs. */
+function invokeWithin(app: HttpApiApp, functionName: string, event: unknown) {
+  const limitMs = app.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  return new Promise<Awaited<ReturnType<LambdaInvoker>> | 'timed out'>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onRunning = () => {
+      timer = setTimeout(() => resolve('timed out'), limitMs);
+    };
+    app.invoke(functionName, event, { onRunning }).then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function bearerToken(header: string | undefined): string | undefined {

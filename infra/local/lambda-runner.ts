@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './assembly/local-account.js';
 import type { LocalFunction } from './assembly/model.js';
+import { requestTooLarge, withinResponseLimit } from './lambda-limits.js';
 
 /** What an invocation returns, as the Step Functions engine and the HTTP API expect it. */
 export type InvokeResult = { payload: unknown } | { errorType: string; errorMessage: string };
@@ -135,6 +136,8 @@ export class LambdaRunner {
     if (!fn) {
       return { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` };
     }
+    const refused = requestTooLarge(payload, 'sync');
+    if (refused) return refused;
     const hooks = this.options.hooks;
     const duplicate = hooks?.duplicate?.(fn) ?? false;
     const first = await this.deliver(fn, source, payload, false, options.onRunning);
@@ -151,7 +154,8 @@ export class LambdaRunner {
   ) {
     const startedAt = Date.now();
     const started = performance.now();
-    const run = await this.run(fn, payload, onRunning);
+    const ran = await this.run(fn, payload, onRunning);
+    const run = { ...ran, result: withinResponseLimit(ran.result) };
     this.options.hooks?.invoked?.({
       fn,
       source,
@@ -239,6 +243,8 @@ export function asyncInvoker(
 ): LambdaInvoker {
   const delays = options.delaysMs ?? ASYNC_RETRY_DELAYS_MS;
   return async (functionName, payload) => {
+    const refused = requestTooLarge(payload, 'async');
+    if (refused) return refused;
     let result = await invoke(functionName, payload);
     for (const [retry, delay] of delays.entries()) {
       if (!('errorType' in result)) return result;

@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJW
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_TOKEN_LIFETIME_SECONDS } from '../../infra/local/dev-auth.js';
 import { MAX_BODY_BYTES } from '../../infra/local/http-api.js';
+import { MAX_SYNC_REQUEST_BYTES } from '../../infra/local/lambda-limits.js';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
@@ -266,11 +267,15 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
     });
   });
 
-  it('8d a body just under 10 MB (a huge title) is a 400 naming the title and its maximum, in a short answer', async (ctx) => {
+  it("8d a body just under Lambda's 6 MB (a huge title) is a 400 naming the title and its maximum, in a short answer", async (ctx) => {
     const p = largeElderlyCareProposalToday();
     const frame = JSON.stringify({ ...p, title: '' });
-    const body = JSON.stringify({ ...p, title: 'x'.repeat(MAX_BODY_BYTES - 1024 - frame.length) });
-    expect(Buffer.byteLength(body)).toBeLessThan(MAX_BODY_BYTES);
+    // Room for the rest of the API Gateway event (headers, the token, the request context).
+    const body = JSON.stringify({
+      ...p,
+      title: 'x'.repeat(MAX_SYNC_REQUEST_BYTES - 16 * 1024 - frame.length),
+    });
+    expect(Buffer.byteLength(body)).toBeLessThan(MAX_SYNC_REQUEST_BYTES);
     const before = await stored();
     const answer = await submitRaw(body);
     const after = await stored();
@@ -281,7 +286,7 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
     expect(answer.bytes).toBeLessThan(4096);
     expect(after).toEqual(before);
     recordCase(ctx, {
-      case: '8d Bad input: 10 MB body',
+      case: '8d Bad input: 6 MB body',
       attempts: 1,
       expected: '400 naming title and its maximum, short answer; nothing stored',
       observed: `${Buffer.byteLength(body)} B (limit ${MAX_BODY_BYTES}) → ${answer.status} ${title?.field} "${title?.allowed}", answer ${answer.bytes} B; items ${before.items}→${after.items}, executions ${before.executions}→${after.executions}, mails ${before.mails}→${after.mails}`,
@@ -301,6 +306,24 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
       case: '8e Bad input: body over 10 MB',
       attempts: 1,
       expected: '413 like API Gateway; nothing stored',
+      observed: `${Buffer.byteLength(body)} B → ${answer.status} ${JSON.parse(answer.text).message}; items ${before.items}→${after.items}, executions ${before.executions}→${after.executions}`,
+    });
+  });
+
+  it("8k a body over Lambda's 6 MB but under API Gateway's 10 MB is refused with 413; no function runs, nothing stored", async (ctx) => {
+    const p = largeElderlyCareProposalToday();
+    const body = JSON.stringify({ ...p, title: 'x'.repeat(MAX_SYNC_REQUEST_BYTES) });
+    expect(Buffer.byteLength(body)).toBeLessThan(MAX_BODY_BYTES);
+    const before = await stored();
+    const answer = await request('POST', '/purchases', { body, token: officer });
+    const after = await stored();
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toEqual({ message: 'Request Entity Too Large' });
+    expect(after).toEqual(before);
+    recordCase(ctx, {
+      case: "8k Bad input: body over Lambda's 6 MB",
+      attempts: 1,
+      expected: '413: Lambda refuses a request over 6 MB, so no function sees it; nothing stored',
       observed: `${Buffer.byteLength(body)} B → ${answer.status} ${JSON.parse(answer.text).message}; items ${before.items}→${after.items}, executions ${before.executions}→${after.executions}`,
     });
   });

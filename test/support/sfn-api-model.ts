@@ -32,38 +32,43 @@ function resolved(schema: Schema): Schema {
 
 function check(schema: Schema, value: unknown, path: string, problems: string[]): void {
   const s = resolved(schema);
-  if (typeof s === 'number') return checkSimple(s, value, path, problems);
+  if (typeof s === 'number') {
+    checkSimple(s, value, path, problems);
+    return;
+  }
   if (!Array.isArray(s)) throw new Error(`unexpected schema at ${path}`);
   const [kind] = s as [number];
-  switch (kind) {
-    case 0: // a named simple shape: [0, namespace, name, traits, type]
-      return checkSimple(s[4] as number, value, path, problems);
-    case 1: {
-      // a list: [1, namespace, name, traits, member]
-      if (!Array.isArray(value)) return void problems.push(`${path}: a list is expected`);
-      value.forEach((item, i) => check(s[4], item, `${path}[${i}]`, problems));
-      return;
-    }
-    case 3: {
-      // a structure: [3, namespace, name, traits, memberNames, memberSchemas, requiredCount]
-      if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return void problems.push(`${path}: a structure is expected`);
-      const names = s[4] as string[];
-      const members = s[5] as Schema[];
-      const required = (s[6] as number | undefined) ?? 0;
-      const fields = value as Record<string, unknown>;
-      for (const name of names.slice(0, required))
-        if (fields[name] === undefined) problems.push(`${path}.${name}: required by the model, missing`);
-      for (const [name, field] of Object.entries(fields)) {
-        const index = names.indexOf(name);
-        if (index < 0) problems.push(`${path}.${name}: not a member of ${String(s[2])}`);
-        else check(members[index], field, `${path}.${name}`, problems);
-      }
-      return;
-    }
-    default:
-      // Maps, unions and documents do not occur in what this engine sends.
-      problems.push(`${path}: schema kind ${kind} is not checked here`);
+  if (kind === 0) {
+    // a named simple shape: [0, namespace, name, traits, type]
+    checkSimple(s[4] as number, value, path, problems);
+  } else if (kind === 1) {
+    // a list: [1, namespace, name, traits, member]
+    if (!Array.isArray(value)) problems.push(`${path}: a list is expected`);
+    else for (const [i, item] of value.entries()) check(s[4], item, `${path}[${i}]`, problems);
+  } else if (kind === 3) {
+    checkStructure(s, value, path, problems);
+  } else {
+    // Maps, unions and documents do not occur in what this engine sends.
+    problems.push(`${path}: schema kind ${kind} is not checked here`);
+  }
+}
+
+/** A structure: [3, namespace, name, traits, memberNames, memberSchemas, requiredCount]. */
+function checkStructure(s: unknown[], value: unknown, path: string, problems: string[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${path}: a structure is expected`);
+    return;
+  }
+  const names = s[4] as string[];
+  const members = s[5] as Schema[];
+  const required = (s[6] as number | undefined) ?? 0;
+  const fields = value as Record<string, unknown>;
+  for (const name of names.slice(0, required))
+    if (fields[name] === undefined) problems.push(`${path}.${name}: required by the model, missing`);
+  for (const [name, field] of Object.entries(fields)) {
+    const index = names.indexOf(name);
+    if (index < 0) problems.push(`${path}.${name}: not a member of ${String(s[2])}`);
+    else check(members[index], field, `${path}.${name}`, problems);
   }
 }
 

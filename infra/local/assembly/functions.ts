@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkEnvironmentSize } from '../lambda-limits.js';
 import { AssemblyError } from './errors.js';
 import type { IntrinsicResolver } from './intrinsics.js';
 import type { LocalFunction } from './model.js';
@@ -29,6 +30,7 @@ export function functionModel(
   for (const [key, value] of Object.entries(variables)) {
     environment[key] = resolver.resolveString(value, stackName, `${logicalId} environment ${key}`);
   }
+  checkEnvironmentSize(logicalId, environment);
   return {
     stackName,
     logicalId,

@@ -9,6 +9,7 @@
  */
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { ExecutionPlan, TaskPlan } from './definition.js';
+import { MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, payloadBytes } from './limits.js';
 
 export type LibraryEvent =
   ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
@@ -25,7 +26,21 @@ export interface HistoryEvent {
 export interface ExecutionEnding {
   timedOut: boolean;
   stop?: { error?: string; cause?: string };
+  /** A limit the history saw broken (25,000 events, 256 KiB of state data): the execution fails. */
+  failure?: ExecutionFailure;
 }
+
+export interface ExecutionFailure {
+  error: string;
+  cause: string;
+}
+
+const LAST_EVENTS = new Set([
+  'ExecutionSucceeded',
+  'ExecutionFailed',
+  'ExecutionAborted',
+  'ExecutionTimedOut',
+]);
 
 export class ExecutionHistory {
   readonly events: HistoryEvent[] = [];
@@ -37,11 +52,15 @@ export class ExecutionHistory {
   readonly #earlyTaskEvents = new Map<string, Array<() => void>>();
   /** What each task state's last attempt answered, for its TaskSucceeded. */
   readonly #answers = new Map<string, unknown>();
+  /** Set by the execution's last event; nothing is recorded after it. */
+  #closed = false;
 
+  /** `fail` ends the execution when the history sees one of AWS's limits broken. */
   constructor(
     private readonly plan: ExecutionPlan,
     private readonly region: string,
     private readonly roleArn: string,
+    private readonly fail: (failure: ExecutionFailure) => void = () => {},
   ) {}
 
   record(event: LibraryEvent, ending: ExecutionEnding): void {
@@ -53,6 +72,10 @@ export class ExecutionHistory {
         });
         break;
       case 'ExecutionSucceeded':
+        if (payloadBytes(event.output) > MAX_PAYLOAD_BYTES) {
+          this.#failExecution(at, dataLimit('The execution', 'an output'));
+          break;
+        }
         this.#add(at, 'ExecutionSucceeded', {
           executionSucceededEventDetails: { output: json(event.output) },
         });
@@ -125,6 +148,10 @@ export class ExecutionHistory {
     const attemptKey = taskKey(name, event.index);
     switch (event.type) {
       case 'StateEntered':
+        if (payloadBytes(event.state.input) > MAX_PAYLOAD_BYTES) {
+          this.#failExecution(at, dataLimit(`The state '${name}'`, 'an input'));
+          return;
+        }
         this.#add(at, `${stateType}StateEntered`, {
           stateEnteredEventDetails: { name, input: json(event.state.input) },
         });
@@ -149,6 +176,10 @@ export class ExecutionHistory {
         }
         return;
       case 'StateExited':
+        if (payloadBytes(event.state.output) > MAX_PAYLOAD_BYTES) {
+          this.#failExecution(at, dataLimit(`The state '${name}'`, 'an output'));
+          return;
+        }
         if (task && !this.#failedTasks.delete(attemptKey)) {
           this.#add(at, 'TaskSucceeded', {
             taskSucceededEventDetails: { ...resourceOf(task), output: json(this.#answers.get(attemptKey)) },
@@ -215,8 +246,24 @@ export class ExecutionHistory {
   }
 
   #add(timestamp: Date, type: string, details: Record<string, unknown>): void {
+    if (this.#closed) return;
+    if (this.events.length === MAX_HISTORY_EVENTS - 1 && !LAST_EVENTS.has(type)) {
+      this.#failExecution(timestamp, {
+        error: 'States.Runtime',
+        cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`,
+      });
+      return;
+    }
     const id = this.events.length + 1;
     this.events.push({ id, previousEventId: id - 1, timestamp, type, ...details });
+    if (LAST_EVENTS.has(type)) this.#closed = true;
+  }
+
+  /** The execution fails here, whatever the library does next (it is told to stop). */
+  #failExecution(at: Date, failure: ExecutionFailure): void {
+    if (this.#closed) return;
+    this.#add(at, 'ExecutionFailed', { executionFailedEventDetails: { ...failure } });
+    this.fail(failure);
   }
 }
 
@@ -236,6 +283,14 @@ function resourceOf(task: TaskPlan): { resourceType: string; resource: string } 
   const service = /^arn:[^:]+:states:::([^:]+):(.+)$/.exec(task.resource);
   if (service?.[1] && service[2]) return { resourceType: service[1], resource: service[2] };
   return { resourceType: 'lambda', resource: task.resource };
+}
+
+/** AWS's States.DataLimitExceeded for data over 256 KiB. */
+function dataLimit(what: string, data: string): ExecutionFailure {
+  return {
+    error: 'States.DataLimitExceeded',
+    cause: `${what} has ${data} with a size exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES}).`,
+  };
 }
 
 function json(value: unknown): string {

@@ -35,6 +35,7 @@ import {
 import type { Execution, ExecutionServices, RegisteredStateMachine } from './execution.js';
 import { ExecutionHistory, type HistoryEvent } from './history.js';
 import { serveStepFunctionsApi } from './http-endpoint.js';
+import { checkDefinitionLimits, checkRequestPayload } from './limits.js';
 import { runExecution } from './run-execution.js';
 import { type LocalClock, ScaledTimers } from './scaled-timers.js';
 import { probeStatesTimeoutError } from './states-timeout.js';
@@ -86,6 +87,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
     const { partition, account } = arnParts(sm.arn, 'stateMachine');
     // As written: the library's validation adds defaults to the object it is given.
     const definition = structuredClone(sm.definition);
+    checkDefinitionLimits(definition);
     try {
       // Validates the definition as written (the planned copy is run without validation).
       new StateMachine(sm.definition as ConstructorParameters<typeof StateMachine>[0]);
@@ -156,6 +158,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
     const name = p.name ?? randomUUID();
     if (!isExecutionName(name)) throw new InvalidName(`Invalid Name: '${name}'`);
     const inputText = p.input ?? '{}';
+    checkRequestPayload('input', inputText);
     const input = parseJson(
       inputText,
       () => new InvalidExecutionInput('Invalid State Machine Execution Input'),
@@ -188,7 +191,10 @@ export class LocalStepFunctions implements StepFunctionsApi {
       canonicalInput,
       stateMachine,
       plan,
-      history: new ExecutionHistory(plan, region || DEFAULT_REGION, roleArn),
+      history: new ExecutionHistory(plan, region || DEFAULT_REGION, roleArn, (failure) => {
+        execution.ending.failure = failure;
+        execution.abort();
+      }),
       ending: { timedOut: false },
       ended: false,
       abort: () => {},
@@ -243,6 +249,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
   }
 
   async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
+    checkRequestPayload('output', p.output);
     const output = parseJson(p.output, () => new InvalidOutput('Invalid Output'));
     this.#tokens.complete(p.taskToken, { kind: 'success', output });
   }

@@ -6,6 +6,7 @@ import './promise-with-resolvers.js';
 import { ExecutionAbortedError, ExecutionError } from 'aws-local-stepfunctions';
 import type { ExecutionDescription, ExecutionStatus } from './api.js';
 import { type Execution, type ExecutionServices, type JsonValue, unvalidatedMachine } from './execution.js';
+import { MAX_EXECUTION_SECONDS } from './limits.js';
 import { runMap } from './map-state.js';
 import { runTask } from './task-state.js';
 import { runWait } from './wait-state.js';
@@ -74,13 +75,14 @@ export function runExecution(
 
   const run = unvalidatedMachine(plan.definition).run(input as JsonValue, execution.runOptions);
   execution.abort = run.abort;
-  const cancelTimeout =
-    plan.timeoutSeconds === undefined
-      ? () => {}
-      : services.timers.after(plan.timeoutSeconds, () => {
-          execution.ending.timedOut = true;
-          run.abort();
-        });
+  // A Standard execution ends after a year even when its definition gives it longer (or no limit).
+  const cancelTimeout = services.timers.after(
+    Math.min(plan.timeoutSeconds ?? MAX_EXECUTION_SECONDS, MAX_EXECUTION_SECONDS),
+    () => {
+      execution.ending.timedOut = true;
+      run.abort();
+    },
+  );
   const eventsRecorded = (async () => {
     for await (const event of run.eventLogs) execution.history.record(event, execution.ending);
   })();
@@ -97,6 +99,8 @@ export function runExecution(
     for (const attempt of [...execution.attempts]) attempt.abandon();
     services.tokens.closeExecution(arn);
     await eventsRecorded;
+    // A limit the history saw broken decides, whatever the library made of the abort.
+    if (execution.ending.failure) outcome = { status: 'FAILED', ...execution.ending.failure };
     // The status changes last, so whoever sees it final also sees the whole history.
     Object.assign(execution.description, outcome, { stopDate });
     services.log(`execution ${name} of ${stateMachine.name}: ${outcome.status} after ${elapsed(execution)}`);

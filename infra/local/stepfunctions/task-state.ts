@@ -6,6 +6,7 @@ import { type TaskPlan, unwrapTaskInput } from './definition.js';
 import { TaskFailure } from './errors.js';
 import { type Execution, type ExecutionServices, startAttempt } from './execution.js';
 import { taskKey } from './history.js';
+import { checkTaskPayload } from './limits.js';
 import { resolveReferencePath } from './reference-path.js';
 import { afterRealSeconds } from './scaled-timers.js';
 import type { TaskAttempt } from './task-attempt.js';
@@ -44,7 +45,14 @@ export function runTask(
       'HeartbeatSecondsPath',
     );
     history.taskScheduled(key, task, input, { timeoutSeconds: timeout, heartbeatSeconds: heartbeat });
+    checkTaskPayload(task.stateName, 'input', input);
     const succeed = (output: unknown) => {
+      try {
+        checkTaskPayload(task.stateName, 'result', output);
+      } catch (error) {
+        attempt.fail(error as Error);
+        return;
+      }
       if (!attempt.settled) history.taskAnswered(key, output);
       attempt.succeed(output);
     };

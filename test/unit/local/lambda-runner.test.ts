@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalFunction } from '../../../infra/local/assembly/model.js';
+import { MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES } from '../../../infra/local/lambda-limits.js';
 import {
   type Invocation,
   LambdaRunner,
@@ -39,6 +40,7 @@ beforeAll(() => {
 export const handler = async (event) => {
   calls += 1;
   if (event.fail) throw Object.assign(new Error('asked to fail'), { name: 'TransientError' });
+  if (event.answerBytes) return 'a'.repeat(event.answerBytes - 2);
   return { calls, event, appId: process.env.AWS_SDK_UA_APP_ID };
 };
 `,
@@ -96,6 +98,29 @@ describe('LambdaRunner', () => {
     const result = await runner.invoke(fn.name, { fail: true });
     expect(result).toEqual({ errorType: 'TransientError', errorMessage: 'asked to fail' });
     expect(invocations[0]?.result).toEqual(result);
+  });
+
+  it('refuses a request over 6 MB before any sandbox sees it, as Lambda does', async () => {
+    const calls = invocations.length;
+
+    const result = await runner.invoke(fn.name, { pad: 'p'.repeat(MAX_SYNC_REQUEST_BYTES) });
+
+    expect(result).toEqual({
+      errorType: 'RequestEntityTooLargeException',
+      errorMessage: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    });
+    expect(invocations.length).toBe(calls);
+  });
+
+  it('answers Function.ResponseSizeTooLarge for a response over the limit, and passes one at the limit', async () => {
+    const tooLarge = await runner.invoke(fn.name, { answerBytes: MAX_SYNC_RESPONSE_BYTES + 1 });
+    const atLimit = await runner.invoke(fn.name, { answerBytes: MAX_SYNC_RESPONSE_BYTES });
+
+    expect(tooLarge).toEqual({
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    });
+    expect('payload' in atLimit && String(atLimit.payload).length).toBe(MAX_SYNC_RESPONSE_BYTES - 2);
   });
 });
 
