@@ -85,6 +85,8 @@ export class LocalStepFunctions implements StepFunctionsApi {
     type?: StateMachineType;
   }): void {
     const { partition, account } = arnParts(sm.arn, 'stateMachine');
+    // State machine names follow the rules of execution names (80 characters, no whitespace, ...).
+    if (!isExecutionName(sm.name)) throw new InvalidName(`Invalid Name: '${sm.name}'`);
     // As written: the library's validation adds defaults to the object it is given.
     const definition = structuredClone(sm.definition);
     checkDefinitionLimits(definition);

@@ -170,6 +170,11 @@ describe('a year and 25,000 events', () => {
 });
 
 describe('names and timer ranges', () => {
+  it('refuses a state machine name of 81 characters or with a space', () => {
+    for (const name of ['m'.repeat(81), 'purchase lifecycle'])
+      expect(() => sfn.registerStateMachine({ arn: smArn('x'), name, definition: {} })).toThrow(InvalidName);
+  });
+
   it('takes an execution name of 80 characters and refuses 81, or one with a space', async () => {
     const arn = register('Names', { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
 
