@@ -293,40 +293,37 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
     });
   });
 
-  it('8e a body over 10 MB is refused with 413 before any function runs, nothing stored', async (ctx) => {
-    const p = largeElderlyCareProposalToday();
-    const body = JSON.stringify({ ...p, title: 'x'.repeat(MAX_BODY_BYTES) });
-    const before = await stored();
-    const answer = await request('POST', '/purchases', { body, token: officer });
-    const after = await stored();
-    expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.text)).toEqual({ message: 'Request Entity Too Large' });
-    expect(after).toEqual(before);
-    recordCase(ctx, {
-      case: '8e Bad input: body over 10 MB',
-      attempts: 1,
+  it.for([
+    {
+      id: '8e',
+      title: 'x'.repeat(MAX_BODY_BYTES),
+      what: 'body over 10 MB',
       expected: '413 like API Gateway; nothing stored',
-      observed: `${Buffer.byteLength(body)} B → ${answer.status} ${JSON.parse(answer.text).message}; items ${before.items}→${after.items}, executions ${before.executions}→${after.executions}`,
-    });
-  });
-
-  it("8k a body over Lambda's 6 MB but under API Gateway's 10 MB is refused with 413; no function runs, nothing stored", async (ctx) => {
-    const p = largeElderlyCareProposalToday();
-    const body = JSON.stringify({ ...p, title: 'x'.repeat(MAX_SYNC_REQUEST_BYTES) });
-    expect(Buffer.byteLength(body)).toBeLessThan(MAX_BODY_BYTES);
-    const before = await stored();
-    const answer = await request('POST', '/purchases', { body, token: officer });
-    const after = await stored();
-    expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.text)).toEqual({ message: 'Request Entity Too Large' });
-    expect(after).toEqual(before);
-    recordCase(ctx, {
-      case: "8k Bad input: body over Lambda's 6 MB",
-      attempts: 1,
+    },
+    {
+      id: '8k',
+      title: 'x'.repeat(MAX_SYNC_REQUEST_BYTES),
+      what: "body over Lambda's 6 MB",
       expected: '413: Lambda refuses a request over 6 MB, so no function sees it; nothing stored',
-      observed: `${Buffer.byteLength(body)} B → ${answer.status} ${JSON.parse(answer.text).message}; items ${before.items}→${after.items}, executions ${before.executions}→${after.executions}`,
-    });
-  });
+    },
+  ])(
+    '$id a $what is refused with 413 before any function runs, nothing stored',
+    async ({ id, title, what, expected }, ctx) => {
+      const body = JSON.stringify({ ...largeElderlyCareProposalToday(), title });
+      const before = await stored();
+      const answer = await request('POST', '/purchases', { body, token: officer });
+      const after = await stored();
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.text)).toEqual({ message: 'Request Entity Too Large' });
+      expect(after).toEqual(before);
+      recordCase(ctx, {
+        case: `${id} Bad input: ${what}`,
+        attempts: 1,
+        expected,
+        observed: `${Buffer.byteLength(body)} B → ${answer.status} ${JSON.parse(answer.text).message}; items ${before.items}→${after.items}, executions ${before.executions}→${after.executions}`,
+      });
+    },
+  );
 
   it('8f negative and fractional fen are named as whole non-negative fen, nothing stored', async (ctx) => {
     const p = largeElderlyCareProposalToday();
