@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { json, jsonErrors, NotFoundError, requireStaff } from '../../shared/lambda/http.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { workflowExecutions } from '../../shared/lambda/step-functions.js';
 import { type PurchaseViewDeps, purchaseView } from '../../shared/usecases/purchase-view.js';
 
-/** GET /purchases/{id}: stage, amounts, pending tasks and the verified audit trail. */
+/** GET /purchases/{id}: stage, amounts, pending tasks, workflow executions and the verified audit trail. */
 export function createHandler(deps: PurchaseViewDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(jsonErrors())
@@ -17,4 +18,4 @@ export function createHandler(deps: PurchaseViewDeps) {
 }
 
 /** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler(tableRepositories());
+export const handler = createHandler({ ...tableRepositories(), executions: workflowExecutions() });

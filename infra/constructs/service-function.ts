@@ -176,6 +176,23 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
+  /** Reads the status of the state machine's executions (DescribeExecution only). */
+  readExecutionsOf(stateMachine: IStateMachine): this {
+    stateMachine.grantExecution(this, 'states:DescribeExecution');
+    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    const policy = this.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      const logicalId = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId}"}]}]}`;
+      acknowledge(
+        policy,
+        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+        'Executions are named per purchase at run time; only DescribeExecution, only on executions of this one state machine.',
+      );
+    }
+    return this;
+  }
+
   /** Writes e-mailed links (task pages, the NGO page) on this base URL. */
   linksOn(publicBaseUrl: string): this {
     this.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);

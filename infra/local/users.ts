@@ -30,6 +30,8 @@ export interface PurchaseView {
   }[];
   audit: { seq: number; at: string; actor: string; action: string; detail: Record<string, unknown> }[];
   auditChain: { valid: boolean; entries?: number };
+  /** The workflow executions started for the purchase, oldest first. */
+  executions: { name: string; status: string; resumeAt?: string; startDate?: string; stopDate?: string }[];
   deliverables?: {
     uploadId: string;
     kind: string;

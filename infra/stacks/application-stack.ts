@@ -273,7 +273,9 @@ export class ApplicationStack extends Stack {
     const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(
       stateMachine,
     );
-    const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}');
+    const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}').readExecutionsOf(
+      stateMachine,
+    );
     const taskLink = step(
       'TaskLink',
       'task-link',

@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
@@ -8,7 +10,13 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../ports/workflow.js';
+import {
+  type ExecutionStatus,
+  type TaskCallbacks,
+  TaskClosedError,
+  type WorkflowExecutions,
+  type WorkflowStarter,
+} from '../ports/workflow.js';
 
 /** Task callbacks over the Step Functions API; a closed task becomes TaskClosedError. */
 export function createStepFunctionsCallbacks(client: SFNClient): TaskCallbacks {
@@ -70,6 +78,39 @@ export function createStepFunctionsStarter({
         nextToken = page.nextToken;
       } while (nextToken);
       return false;
+    },
+  };
+}
+
+/** An execution's ARN: the state machine's, with `execution` for `stateMachine` and the name appended. */
+export function executionArnOf(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+/** The executions of one state machine, by name, as DescribeExecution reports them. */
+export function createStepFunctionsExecutions({
+  client,
+  stateMachineArn,
+}: {
+  client: SFNClient;
+  stateMachineArn: string;
+}): WorkflowExecutions {
+  return {
+    async describe(executionName) {
+      try {
+        const out = await client.send(
+          new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, executionName) }),
+        );
+        return {
+          name: executionName,
+          status: (out.status ?? 'RUNNING') as ExecutionStatus,
+          startDate: (out.startDate ?? new Date(0)).toISOString(),
+          ...(out.stopDate ? { stopDate: out.stopDate.toISOString() } : {}),
+        };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
+        throw error;
+      }
     },
   };
 }

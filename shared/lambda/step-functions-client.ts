@@ -1,6 +1,10 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createStepFunctionsCallbacks, createStepFunctionsStarter } from '../adapters/step-functions.js';
-import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.js';
+import {
+  createStepFunctionsCallbacks,
+  createStepFunctionsExecutions,
+  createStepFunctionsStarter,
+} from '../adapters/step-functions.js';
+import type { TaskCallbacks, WorkflowExecutions, WorkflowStarter } from '../ports/workflow.js';
 
 /**
  * The Step Functions adapters on one client per execution environment. Only `step-functions.ts`
@@ -15,4 +19,8 @@ export function callbacks(): TaskCallbacks {
 
 export function starter(stateMachineArn: string): WorkflowStarter {
   return createStepFunctionsStarter({ client: sfn(), stateMachineArn });
+}
+
+export function executions(stateMachineArn: string): WorkflowExecutions {
+  return createStepFunctionsExecutions({ client: sfn(), stateMachineArn });
 }

@@ -1,4 +1,4 @@
-import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.js';
+import type { TaskCallbacks, WorkflowExecutions, WorkflowStarter } from '../ports/workflow.js';
 import { ENV, requireEnv } from './environment.js';
 import { loadedOnFirstCall } from './loaded-on-first-call.js';
 
@@ -11,4 +11,12 @@ export function taskCallbacks(): TaskCallbacks {
 export function workflowStarter(): WorkflowStarter {
   const stateMachineArn = requireEnv(ENV.stateMachineArn);
   return loadedOnFirstCall(async () => (await import('./step-functions-client.js')).starter(stateMachineArn));
+}
+
+/** What became of the lifecycle's executions (only functions granted `readExecutionsOf` have its ARN). */
+export function workflowExecutions(): WorkflowExecutions {
+  const stateMachineArn = requireEnv(ENV.stateMachineArn);
+  return loadedOnFirstCall(async () =>
+    (await import('./step-functions-client.js')).executions(stateMachineArn),
+  );
 }

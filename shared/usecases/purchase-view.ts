@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit.js';
 import { formatYuan } from '../domain/money.js';
 import type {
   DeliverableRepository,
@@ -5,12 +6,15 @@ import type {
   PurchaseRepository,
   TaskRepository,
 } from '../ports/repositories.js';
+import type { WorkflowExecutions } from '../ports/workflow.js';
+import { WORKFLOW_STARTED_ACTION } from './start-workflow.js';
 
 export interface PurchaseViewDeps {
   purchases: PurchaseRepository;
   tasks: TaskRepository;
   deliverables: DeliverableRepository;
   payments: PaymentRepository;
+  executions: WorkflowExecutions;
 }
 
 /** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
@@ -24,6 +28,7 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
   ]);
   if (!trail) return undefined;
   const { purchase, entries: audit, chain } = trail;
+  const executions = await executionsOf(deps, audit);
   const { proposal } = purchase;
   return {
     purchaseId,
@@ -47,6 +52,7 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
     deliverables,
     payments,
     pendingTasks: tasks.filter((t) => t.status === 'PENDING'),
+    executions,
     tasks,
     audit,
     auditChain: chain,
@@ -54,4 +60,22 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
     createdAt: purchase.createdAt,
     updatedAt: purchase.updatedAt,
   };
+}
+
+/**
+ * The workflow executions started for the purchase, oldest first, from the names on its audit
+ * trail, with what Step Functions says of each; NOT_STARTED when the start after the record failed.
+ */
+async function executionsOf(deps: PurchaseViewDeps, audit: readonly AuditEntry[]) {
+  const started = audit.filter((e) => e.action === WORKFLOW_STARTED_ACTION);
+  return Promise.all(
+    started.map(async ({ at, detail }) => {
+      const name = String(detail.execution);
+      const resumeAt = typeof detail.resumeAt === 'string' ? { resumeAt: detail.resumeAt } : {};
+      const found = await deps.executions.describe(name);
+      return found
+        ? { ...found, ...resumeAt, requestedAt: at }
+        : { name, status: 'NOT_STARTED' as const, ...resumeAt, requestedAt: at };
+    }),
+  );
 }

@@ -2,6 +2,7 @@ import type { ResumePoint } from '../domain/lifecycle.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
 import type { WorkflowStarter } from '../ports/workflow.js';
+import { startWorkflow } from './start-workflow.js';
 
 export interface ResumeDeps {
   purchases: PurchaseRepository;
@@ -29,7 +30,7 @@ export async function resumeOpenPurchases(
   for (const { purchaseId, stage } of open) {
     if (stage === 'CLOSED' || stage === 'REJECTED' || stage === 'TERMINATED') continue;
     if (await deps.workflow.isRunning(purchaseId)) continue;
-    await deps.workflow.start({ purchaseId, resumeAt: stage, executionName: `${purchaseId}-r${stamp}` });
+    await startWorkflow(deps, { purchaseId, resumeAt: stage, executionName: `${purchaseId}-r${stamp}` });
     resumed.push({ purchaseId, resumeAt: stage });
   }
   return resumed;

@@ -8,6 +8,7 @@ import { isBarred } from '../domain/track-record.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository, TrackRecordRepository } from '../ports/repositories.js';
 import type { WorkflowStarter } from '../ports/workflow.js';
+import { startWorkflow } from './start-workflow.js';
 
 export interface StaffMember {
   /** The token's subject. */
@@ -70,6 +71,6 @@ export async function submitProposal(
     idempotencyKey: input.idempotencyKey,
     now,
   });
-  await deps.workflow.start({ purchaseId: result.purchase.purchaseId });
+  await startWorkflow(deps, { purchaseId: result.purchase.purchaseId });
   return result;
 }

@@ -64,6 +64,7 @@ describe('cdk-nag AwsSolutions', () => {
       'IAM5[Resource::<fn>:*]',
       'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/contracts/*]',
       'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/uploads/*]',
+      'IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"PurchaseLifecycleStateMachine99B90209"}]}]}:*]',
       'S1',
       'SMG4',
     ]);
@@ -112,6 +113,17 @@ describe('functions', () => {
       .map((p) => String(p.Properties.Roles[0].Ref).replace(/Role[0-9A-F]{8}$/, ''))
       .sort();
     expect(sesRoles).toEqual(mailing);
+  });
+
+  it('lets GET /purchases/{id} describe executions and do nothing else with Step Functions', () => {
+    const stepFunctionsActions = (rolePrefix: string) =>
+      Object.values(app.findResources('AWS::IAM::Policy'))
+        .filter((p) => String(p.Properties.Roles[0].Ref).startsWith(rolePrefix))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+        .flatMap((statement) => [statement.Action].flat())
+        .filter((action) => action.startsWith('states:'));
+
+    expect(stepFunctionsActions('GetPurchaseRole')).toEqual(['states:DescribeExecution']);
   });
 });
 

@@ -102,6 +102,13 @@ describe('case 10: duplicate events and invocations have one effect', () => {
   it('a purchase whose every S3 event and workflow invocation arrives twice closes like one without', async (context) => {
     baseline = await playAndMeasure();
     expect(baseline.view.stage).toBe('CLOSED');
+    // GET /purchases/{id} lists the purchase's one execution, which ends a moment after CLOSED.
+    const ended = await waitFor(ctx, baseline.view.purchaseId, (v) =>
+      v.executions.every((e) => e.status !== 'RUNNING'),
+    );
+    expect(ended.executions).toEqual([
+      expect.objectContaining({ name: baseline.view.purchaseId, status: 'SUCCEEDED' }),
+    ]);
 
     const functions = workflowFunctions();
     expect(functions.length).toBeGreaterThanOrEqual(15);

@@ -1,5 +1,11 @@
 import type { Mailer, MailMessage } from '../../../shared/ports/mailer.js';
-import { type TaskCallbacks, TaskClosedError, type WorkflowStarter } from '../../../shared/ports/workflow.js';
+import {
+  type ExecutionSummary,
+  type TaskCallbacks,
+  TaskClosedError,
+  type WorkflowExecutions,
+  type WorkflowStarter,
+} from '../../../shared/ports/workflow.js';
 
 /** The use cases' ports to the outside (SES, Step Functions callbacks and starts), recording what they were asked. */
 
@@ -35,14 +41,23 @@ export class RecordingCallbacks implements TaskCallbacks {
   }
 }
 
-/** Records starts; a second start with the same execution name is refused quietly, as the adapter does. */
-export class RecordingWorkflowStarter implements WorkflowStarter {
+/**
+ * Records starts; a second start with the same execution name is refused quietly, as the adapter
+ * does. Each started execution runs until the test says otherwise (`executions`).
+ */
+export class RecordingWorkflowStarter implements WorkflowStarter, WorkflowExecutions {
   readonly starts: Parameters<WorkflowStarter['start']>[0][] = [];
-  readonly executions = new Set<string>();
+  readonly executions = new Map<string, ExecutionSummary>();
 
   async start(input: Parameters<WorkflowStarter['start']>[0]): Promise<void> {
     this.starts.push(structuredClone(input));
-    this.executions.add(input.executionName ?? input.purchaseId);
+    const name = input.executionName ?? input.purchaseId;
+    if (!this.executions.has(name))
+      this.executions.set(name, { name, status: 'RUNNING', startDate: '2026-03-02T08:00:00.000Z' });
+  }
+
+  async describe(executionName: string): Promise<ExecutionSummary | undefined> {
+    return this.executions.get(executionName);
   }
 
   /** Purchases the test says still have a running execution. */

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
@@ -18,6 +20,7 @@ import { createDocumentStore } from '../../../shared/adapters/s3-storage.js';
 import { createSnsPaymentPublisher } from '../../../shared/adapters/sns-payment-publisher.js';
 import {
   createStepFunctionsCallbacks,
+  createStepFunctionsExecutions,
   createStepFunctionsStarter,
 } from '../../../shared/adapters/step-functions.js';
 import { TaskClosedError } from '../../../shared/ports/workflow.js';
@@ -110,6 +113,41 @@ describe('createStepFunctionsStarter', () => {
     });
     expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, { nextToken: 'page-2' });
     expect(await starter().isRunning('PUR-2026-AAAAAAAAAAAAAAA2')).toBe(false);
+  });
+});
+
+describe('createStepFunctionsExecutions', () => {
+  const executions = () =>
+    createStepFunctionsExecutions({ client: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });
+
+  it('describes an execution of the state machine by its name, with ISO dates', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'SUCCEEDED',
+      startDate: new Date('2026-03-02T08:00:00.000Z'),
+      stopDate: new Date('2026-03-09T08:00:00.000Z'),
+    });
+
+    const found = await executions().describe(`${PURCHASE_ID}-r20260302080000000`);
+
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(DescribeExecutionCommand, {
+      executionArn: `arn:aws-cn:states:cn-north-1:123456789012:execution:purchase-lifecycle:${PURCHASE_ID}-r20260302080000000`,
+    });
+    expect(found).toEqual({
+      name: `${PURCHASE_ID}-r20260302080000000`,
+      status: 'SUCCEEDED',
+      startDate: '2026-03-02T08:00:00.000Z',
+      stopDate: '2026-03-09T08:00:00.000Z',
+    });
+  });
+
+  it('answers undefined for a name no execution has, and passes other errors on', async () => {
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejectsOnce(new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} }))
+      .rejects(new InvalidToken({ message: 'throttled?', $metadata: {} }));
+
+    expect(await executions().describe(PURCHASE_ID)).toBeUndefined();
+    await expect(executions().describe(PURCHASE_ID)).rejects.toBeInstanceOf(InvalidToken);
   });
 });
 

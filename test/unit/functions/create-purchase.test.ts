@@ -211,12 +211,14 @@ describe('POST /purchases: a valid proposal', () => {
       createdBy: 'officer@civil-affairs.example.gov.cn',
       createdAt: '2026-03-02T08:00:00.000Z',
     });
-    expect((await fakes.purchases.listAudit(purchaseId)).map((e) => e.action)).toEqual([
-      'proposal.submitted',
+    // The execution's name goes on the audit trail before it starts, so GET /purchases/{id} can list it.
+    expect((await fakes.purchases.listAudit(purchaseId)).map((e) => [e.action, e.detail])).toEqual([
+      ['proposal.submitted', expect.anything()],
+      ['workflow.started', { execution: purchaseId }],
     ]);
-    // No execution name: the Step Functions starter names the execution after the purchase id
-    // and treats ExecutionAlreadyExists as started (aws-adapters.test.ts checks what it sends).
-    expect(fakes.workflow.starts).toEqual([{ purchaseId }]);
+    // Named after the purchase id: the Step Functions starter treats ExecutionAlreadyExists as
+    // started (aws-adapters.test.ts checks what it sends).
+    expect(fakes.workflow.starts).toEqual([{ purchaseId, executionName: purchaseId }]);
   });
 
   it('answers a generic 500 when the execution cannot be started for another reason, revealing nothing', async () => {
@@ -266,6 +268,9 @@ describe('POST /purchases: a valid proposal', () => {
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result).purchaseId).toBe(earlier);
     expect([...fakes.purchases.records.keys()]).toEqual([earlier]);
-    expect(fakes.workflow.starts).toEqual([{ purchaseId: earlier }, { purchaseId: earlier }]);
+    expect(fakes.workflow.starts).toEqual([
+      { purchaseId: earlier, executionName: earlier },
+      { purchaseId: earlier, executionName: earlier },
+    ]);
   });
 });

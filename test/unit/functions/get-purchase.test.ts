@@ -28,6 +28,7 @@ beforeEach(() => {
     tasks: fakes.tasks,
     deliverables: fakes.deliverables,
     payments: fakes.payments,
+    executions: fakes.workflow,
   });
   calls = recorded.calls;
   handler = createHandler(recorded.deps);

@@ -2,7 +2,12 @@ import { readdirSync } from 'node:fs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,7 +16,7 @@ import { documentObjectsIfGranted, documentStore } from '../../../shared/lambda/
 import { linkKeyProvider, sesMailer } from '../../../shared/lambda/mail-and-links.js';
 import { paymentPublisher } from '../../../shared/lambda/payments-topic.js';
 import { tableRepositories } from '../../../shared/lambda/repositories.js';
-import { taskCallbacks, workflowStarter } from '../../../shared/lambda/step-functions.js';
+import { taskCallbacks, workflowExecutions, workflowStarter } from '../../../shared/lambda/step-functions.js';
 import { stubFunctionEnv } from '../../support/events.js';
 import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 
@@ -91,6 +96,16 @@ describe('the default ports of the handlers', () => {
       name: PURCHASE_ID,
     });
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-1' });
+  });
+
+  it('executions are described as executions of STATE_MACHINE_ARN', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date() });
+
+    await workflowExecutions().describe(PURCHASE_ID);
+
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, {
+      executionArn: `${env.STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${PURCHASE_ID}`,
+    });
   });
 
   it('finance notices are published to PAYMENTS_TOPIC_ARN', async () => {

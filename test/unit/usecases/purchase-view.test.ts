@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { purchaseView } from '../../../shared/usecases/purchase-view.js';
+import { startWorkflow } from '../../../shared/usecases/start-workflow.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
@@ -36,6 +37,7 @@ const view = (purchaseId: string) =>
       tasks: fakes.tasks,
       deliverables: fakes.deliverables,
       payments: fakes.payments,
+      executions: fakes.workflow,
     },
     purchaseId,
   );
@@ -71,6 +73,39 @@ describe('purchaseView', () => {
     );
 
     expect((await view(PURCHASE_ID))?.failure).toEqual(failure);
+  });
+
+  it('lists the executions started for the purchase, oldest first, with their status and resume point', async () => {
+    const start = (input: Parameters<typeof startWorkflow>[1]) =>
+      startWorkflow({ purchases: fakes.purchases, workflow: fakes.workflow, now: fakes.clock.now }, input);
+    await start({ purchaseId: PURCHASE_ID });
+    fakes.workflow.executions.set(PURCHASE_ID, {
+      name: PURCHASE_ID,
+      status: 'FAILED',
+      startDate: '2026-03-02T08:00:00.000Z',
+      stopDate: '2026-03-02T09:00:00.000Z',
+    });
+    fakes.clock.advanceSeconds(3600);
+    await start({ purchaseId: PURCHASE_ID, resumeAt: 'APPROVAL', executionName: `${PURCHASE_ID}-r1` });
+    fakes.workflow.start = async () => {
+      throw new Error('Step Functions is unavailable');
+    };
+    await expect(
+      start({ purchaseId: PURCHASE_ID, resumeAt: 'APPROVAL', executionName: `${PURCHASE_ID}-r2` }),
+    ).rejects.toThrow();
+
+    const shown = await view(PURCHASE_ID);
+
+    expect(shown?.executions).toEqual([
+      expect.objectContaining({ name: PURCHASE_ID, status: 'FAILED', stopDate: '2026-03-02T09:00:00.000Z' }),
+      expect.objectContaining({ name: `${PURCHASE_ID}-r1`, status: 'RUNNING', resumeAt: 'APPROVAL' }),
+      {
+        name: `${PURCHASE_ID}-r2`,
+        status: 'NOT_STARTED',
+        resumeAt: 'APPROVAL',
+        requestedAt: '2026-03-02T09:00:00.000Z',
+      },
+    ]);
   });
 
   it('is undefined for an unknown purchase', async () => {

@@ -92,8 +92,16 @@ describe('submitProposal', () => {
     expect(purchase.stage).toBe('PROPOSAL');
     expect(purchase.createdBy).toBe(officer.email);
     expect(purchase.proposal).toEqual(sampleProposal());
-    expect(await fakes.purchases.getPurchase(purchase.purchaseId)).toEqual(purchase);
-    expect(fakes.workflow.starts).toEqual([{ purchaseId: purchase.purchaseId }]);
+    // Stored as returned, then once more changed by the audit entry naming its execution.
+    const { version, auditSeq, auditHash, ...stored } =
+      (await fakes.purchases.getPurchase(purchase.purchaseId)) ?? {};
+    const { version: v0, auditSeq: s0, auditHash: h0, ...returned } = purchase;
+    expect(stored).toEqual(returned);
+    expect([version, auditSeq]).toEqual([v0 + 1, (s0 ?? 0) + 1]);
+    expect(auditHash).not.toBe(h0);
+    expect(fakes.workflow.starts).toEqual([
+      { purchaseId: purchase.purchaseId, executionName: purchase.purchaseId },
+    ]);
   });
 
   it('records the token subject as creator when the token carries no e-mail', async () => {
@@ -158,10 +166,8 @@ describe('submitProposal', () => {
     expect(again.purchase.purchaseId).toBe(first.purchase.purchaseId);
     expect(fakes.purchases.records.size).toBe(1);
     // The second start uses the same execution name, so Step Functions refuses a duplicate.
-    expect(fakes.workflow.starts).toEqual([
-      { purchaseId: first.purchase.purchaseId },
-      { purchaseId: first.purchase.purchaseId },
-    ]);
+    const named = { purchaseId: first.purchase.purchaseId, executionName: first.purchase.purchaseId };
+    expect(fakes.workflow.starts).toEqual([named, named]);
     expect(fakes.workflow.executions.size).toBe(1);
   });
 
