@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { log } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { workflowStarter } from '../../shared/lambda/step-functions.js';
+import { workflowExecutions, workflowStarter } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { type ResumeDeps, resumeOpenPurchases } from '../../shared/usecases/resume.js';
 
@@ -18,5 +18,6 @@ export function createHandler(deps: ResumeDeps) {
 export const handler = createHandler({
   purchases: tableRepositories().purchases,
   workflow: workflowStarter(),
+  executions: workflowExecutions(),
   now: systemNow,
 });

@@ -326,14 +326,8 @@ export class ApplicationStack extends Stack {
       timeout: Duration.minutes(5),
     })
       .useTable(table)
-      .startExecutionsOf(stateMachine);
-    resumeOpenPurchases.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['states:ListExecutions'],
-        resources: [stateMachine.stateMachineArn],
-      }),
-    );
+      .startExecutionsOf(stateMachine)
+      .readExecutionsOf(stateMachine);
 
     const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
       jwtAudience: settings.auth.audience,

@@ -3,7 +3,6 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
-  ListExecutionsCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -62,22 +61,6 @@ export function createStepFunctionsStarter({
       } catch (error) {
         if (!(error instanceof ExecutionAlreadyExists)) throw error;
       }
-    },
-    async isRunning(purchaseId) {
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new ListExecutionsCommand({
-            stateMachineArn,
-            statusFilter: 'RUNNING',
-            nextToken,
-          }),
-        );
-        if (page.executions?.some((e) => e.name === purchaseId || e.name?.startsWith(`${purchaseId}-r`)))
-          return true;
-        nextToken = page.nextToken;
-      } while (nextToken);
-      return false;
     },
   };
 }

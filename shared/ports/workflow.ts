@@ -3,8 +3,6 @@ import type { ResumePoint } from '../domain/lifecycle.js';
 /** Starts (or finds already started) the lifecycle execution of a purchase. */
 export interface WorkflowStarter {
   start(input: { purchaseId: string; resumeAt?: ResumePoint; executionName?: string }): Promise<void>;
-  /** Whether an execution of this purchase (first or resumed) is still running. */
-  isRunning(purchaseId: string): Promise<boolean>;
 }
 
 export type ExecutionStatus =

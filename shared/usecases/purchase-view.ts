@@ -7,7 +7,7 @@ import type {
   TaskRepository,
 } from '../ports/repositories.js';
 import type { WorkflowExecutions } from '../ports/workflow.js';
-import { WORKFLOW_STARTED_ACTION } from './start-workflow.js';
+import { startedExecutions } from './start-workflow.js';
 
 export interface PurchaseViewDeps {
   purchases: PurchaseRepository;
@@ -63,19 +63,14 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
 }
 
 /**
- * The workflow executions started for the purchase, oldest first, from the names on its audit
- * trail, with what Step Functions says of each; NOT_STARTED when the start after the record failed.
+ * The workflow executions started for the purchase, oldest first, with what Step Functions says of
+ * each; NOT_STARTED when the start after the record failed.
  */
 async function executionsOf(deps: PurchaseViewDeps, audit: readonly AuditEntry[]) {
-  const started = audit.filter((e) => e.action === WORKFLOW_STARTED_ACTION);
   return Promise.all(
-    started.map(async ({ at, detail }) => {
-      const name = String(detail.execution);
-      const resumeAt = typeof detail.resumeAt === 'string' ? { resumeAt: detail.resumeAt } : {};
-      const found = await deps.executions.describe(name);
-      return found
-        ? { ...found, ...resumeAt, requestedAt: at }
-        : { name, status: 'NOT_STARTED' as const, ...resumeAt, requestedAt: at };
+    startedExecutions(audit).map(async (started) => {
+      const found = await deps.executions.describe(started.name);
+      return found ? { ...found, ...started } : { ...started, status: 'NOT_STARTED' as const };
     }),
   );
 }

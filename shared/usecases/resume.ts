@@ -1,12 +1,13 @@
 import type { ResumePoint } from '../domain/lifecycle.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
-import type { WorkflowStarter } from '../ports/workflow.js';
-import { startWorkflow } from './start-workflow.js';
+import type { WorkflowExecutions, WorkflowStarter } from '../ports/workflow.js';
+import { startedExecutions, startWorkflow } from './start-workflow.js';
 
 export interface ResumeDeps {
   purchases: PurchaseRepository;
   workflow: WorkflowStarter;
+  executions: WorkflowExecutions;
   now: Now;
 }
 
@@ -29,9 +30,22 @@ export async function resumeOpenPurchases(
   const resumed: { purchaseId: string; resumeAt: ResumePoint }[] = [];
   for (const { purchaseId, stage } of open) {
     if (stage === 'CLOSED' || stage === 'REJECTED' || stage === 'TERMINATED') continue;
-    if (await deps.workflow.isRunning(purchaseId)) continue;
+    if (await stillRunning(deps, purchaseId)) continue;
     await startWorkflow(deps, { purchaseId, resumeAt: stage, executionName: `${purchaseId}-r${stamp}` });
     resumed.push({ purchaseId, resumeAt: stage });
   }
   return resumed;
+}
+
+/**
+ * Whether one of the purchase's executions still runs: those its audit trail names, and the
+ * purchase's own name (its first execution, for a purchase from before starts were recorded).
+ */
+async function stillRunning(deps: ResumeDeps, purchaseId: string): Promise<boolean> {
+  const names = new Set([
+    purchaseId,
+    ...startedExecutions(await deps.purchases.listAudit(purchaseId)).map((e) => e.name),
+  ]);
+  const described = await Promise.all([...names].map((name) => deps.executions.describe(name)));
+  return described.some((execution) => execution?.status === 'RUNNING');
 }

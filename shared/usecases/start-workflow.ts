@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit.js';
 import type { ResumePoint } from '../domain/lifecycle.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
@@ -34,4 +35,18 @@ export async function startWorkflow(
     now: deps.now(),
   });
   await deps.workflow.start({ purchaseId, executionName, ...(resumeAt ? { resumeAt } : {}) });
+}
+
+/**
+ * The executions started for a purchase, oldest first, from its audit trail: each name with its
+ * resume point and when it was recorded.
+ */
+export function startedExecutions(audit: readonly AuditEntry[]) {
+  return audit
+    .filter((e) => e.action === WORKFLOW_STARTED_ACTION)
+    .map(({ at, detail }) => ({
+      name: String(detail.execution),
+      ...(typeof detail.resumeAt === 'string' ? { resumeAt: detail.resumeAt } : {}),
+      requestedAt: at,
+    }));
 }

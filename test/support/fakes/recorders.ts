@@ -60,10 +60,12 @@ export class RecordingWorkflowStarter implements WorkflowStarter, WorkflowExecut
     return this.executions.get(executionName);
   }
 
-  /** Purchases the test says still have a running execution. */
-  readonly running = new Set<string>();
-
-  async isRunning(purchaseId: string): Promise<boolean> {
-    return this.running.has(purchaseId);
+  /** Test setup: an execution started before the test, e.g. by the previous deployment, still running. */
+  runs(executionName: string): void {
+    this.executions.set(executionName, {
+      name: executionName,
+      status: 'RUNNING',
+      startDate: '2026-03-01T08:00:00.000Z',
+    });
   }
 }

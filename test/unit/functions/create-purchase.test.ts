@@ -45,7 +45,6 @@ function failingStarter(error: Error): WorkflowStarter {
     start: async () => {
       throw error;
     },
-    isRunning: async () => false,
   };
 }
 

@@ -179,10 +179,11 @@ describe('workflow steps over the table', () => {
     fakes.purchases.seed(purchaseRecord('PUR-2026-AAAAAAAAAAAAAAA3', proposal, { stage: 'APPROVAL' }));
     fakes.purchases.seed(purchaseRecord('PUR-2026-AAAAAAAAAAAAAAA4', proposal, { stage: 'CLOSED' }));
     // The third one's first execution still runs (a redeploy): it is not started twice.
-    fakes.workflow.running.add('PUR-2026-AAAAAAAAAAAAAAA3');
+    fakes.workflow.runs('PUR-2026-AAAAAAAAAAAAAAA3');
     const resume = createResume({
       purchases: fakes.purchases,
       workflow: fakes.workflow,
+      executions: fakes.workflow,
       now: fakes.clock.now,
     });
 

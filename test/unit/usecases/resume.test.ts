@@ -12,7 +12,15 @@ function seedAt(purchaseId: string, stage: Stage): void {
 }
 
 const resume = () =>
-  resumeOpenPurchases({ purchases: fakes.purchases, workflow: fakes.workflow, now: fakes.clock.now });
+  resumeOpenPurchases({
+    purchases: fakes.purchases,
+    workflow: fakes.workflow,
+    executions: fakes.workflow,
+    now: fakes.clock.now,
+  });
+
+/** The local runtime restarted: the executions it ran are gone (DescribeExecution finds none). */
+const restarted = () => fakes.workflow.executions.clear();
 
 beforeEach(() => {
   fakes = createFakes('2026-03-02T08:00:00.000Z');
@@ -51,6 +59,7 @@ describe('resumeOpenPurchases', () => {
     seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
 
     await resume();
+    restarted();
     fakes.clock.advanceSeconds(3600);
     await resume();
 
@@ -65,6 +74,7 @@ describe('resumeOpenPurchases', () => {
   it('two resumes within one second still get two names', async () => {
     seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
     await resume();
+    restarted();
     fakes.clock.advanceSeconds(0.25);
     await resume();
     const names = new Set(fakes.workflow.starts.map((s) => s.executionName));
@@ -74,12 +84,30 @@ describe('resumeOpenPurchases', () => {
   it('leaves a purchase whose execution still runs alone (after a redeploy), so none is doubled', async () => {
     seedAt('PUR-2026-AAAAAAAAAAAAAAA1', 'APPROVAL');
     seedAt('PUR-2026-AAAAAAAAAAAAAAA2', 'APPROVAL');
-    fakes.workflow.running.add('PUR-2026-AAAAAAAAAAAAAAA1');
+    fakes.workflow.runs('PUR-2026-AAAAAAAAAAAAAAA1');
 
     const resumed = await resume();
 
     expect(resumed).toEqual([{ purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA2', resumeAt: 'APPROVAL' }]);
     expect(fakes.workflow.starts).toHaveLength(1);
+  });
+
+  it('finds a still-running resumed execution by the name on the audit trail, and resumes once it has ended', async () => {
+    seedAt('PUR-2026-AAAAAAAAAAAAAAA1', 'CONTRACTING');
+    const [first] = await resume();
+    const name = fakes.workflow.starts[0]?.executionName ?? '';
+
+    fakes.clock.advanceSeconds(60);
+    const whileRunning = await resume();
+    fakes.workflow.executions.set(name, { name, status: 'FAILED', startDate: '2026-03-02T08:00:00.000Z' });
+    fakes.clock.advanceSeconds(60);
+    const afterFailure = await resume();
+
+    expect(first).toEqual({ purchaseId: 'PUR-2026-AAAAAAAAAAAAAAA1', resumeAt: 'CONTRACTING' });
+    expect(name).toMatch(/^PUR-2026-AAAAAAAAAAAAAAA1-r\d{17}$/);
+    expect(whileRunning).toEqual([]);
+    expect(afterFailure).toEqual([first]);
+    expect(fakes.workflow.starts).toHaveLength(2);
   });
 
   it('with nothing open starts nothing', async () => {
