@@ -3,6 +3,8 @@
  * payload or a configuration that Lambda would refuse is refused here too, with Lambda's error.
  */
 
+import { jsonBytes } from './json-bytes.js';
+
 /** What Lambda answers instead of running a function. */
 interface LambdaError {
   errorType: string;
@@ -21,10 +23,6 @@ export const MAX_SYNC_RESPONSE_BYTES = MAX_SYNC_REQUEST_BYTES + 100;
 export const MAX_ASYNC_REQUEST_BYTES = 256 * 1024;
 /** "Function environment variables: 4 KB, for all environment variables associated with the function, in aggregate". */
 export const MAX_ENVIRONMENT_BYTES = 4 * 1024;
-
-export function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
-}
 
 /** Lambda's answer to a request over its limit, or undefined when the request fits. */
 export function requestTooLarge(payload: unknown, invocation: 'sync' | 'async'): LambdaError | undefined {

@@ -8,8 +8,9 @@
  * little later than the task runs, so a task's events wait until its state's entry is recorded.
  */
 import type { StateMachine } from 'aws-local-stepfunctions';
+import { jsonBytes } from '../json-bytes.js';
 import type { ExecutionPlan, TaskPlan } from './definition.js';
-import { MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, payloadBytes } from './limits.js';
+import { MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES } from './limits.js';
 
 export type LibraryEvent =
   ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
@@ -72,7 +73,7 @@ export class ExecutionHistory {
         });
         break;
       case 'ExecutionSucceeded':
-        if (payloadBytes(event.output) > MAX_PAYLOAD_BYTES) {
+        if (jsonBytes(event.output) > MAX_PAYLOAD_BYTES) {
           this.#failExecution(at, dataLimit('The execution', 'an output'));
           break;
         }
@@ -148,7 +149,7 @@ export class ExecutionHistory {
     const attemptKey = taskKey(name, event.index);
     switch (event.type) {
       case 'StateEntered':
-        if (payloadBytes(event.state.input) > MAX_PAYLOAD_BYTES) {
+        if (jsonBytes(event.state.input) > MAX_PAYLOAD_BYTES) {
           this.#failExecution(at, dataLimit(`The state '${name}'`, 'an input'));
           return;
         }
@@ -176,7 +177,7 @@ export class ExecutionHistory {
         }
         return;
       case 'StateExited':
-        if (payloadBytes(event.state.output) > MAX_PAYLOAD_BYTES) {
+        if (jsonBytes(event.state.output) > MAX_PAYLOAD_BYTES) {
           this.#failExecution(at, dataLimit(`The state '${name}'`, 'an output'));
           return;
         }

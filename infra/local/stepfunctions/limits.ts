@@ -3,6 +3,7 @@
  * here first. Figures are AWS's documented ones (Step Functions developer guide, "Step Functions
  * service quotas", and the Amazon States Language specification).
  */
+import { jsonBytes } from '../json-bytes.js';
 import { InvalidDefinition, TaskFailure, ValidationException } from './errors.js';
 
 /** "Maximum execution time: 1 year" for a Standard execution; past it the execution times out. */
@@ -20,13 +21,9 @@ export const MAX_TIMER_SECONDS = 99_999_999;
 /** "Names of state machines, executions, activities and states must not exceed 80 characters." */
 export const MAX_NAME_LENGTH = 80;
 
-export function payloadBytes(value: unknown): number {
-  return Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value ?? null), 'utf8');
-}
-
 /** An API request field over 256 KiB is refused as AWS refuses a length constraint. */
 export function checkRequestPayload(field: string, text: string): void {
-  if (payloadBytes(text) > MAX_PAYLOAD_BYTES) {
+  if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
     throw new ValidationException(
       `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
     );
@@ -35,7 +32,7 @@ export function checkRequestPayload(field: string, text: string): void {
 
 /** What a task was given or answered is over 256 KiB: the task fails with States.DataLimitExceeded. */
 export function checkTaskPayload(stateName: string, what: 'input' | 'result', value: unknown): void {
-  if (payloadBytes(value) <= MAX_PAYLOAD_BYTES) return;
+  if (jsonBytes(value) <= MAX_PAYLOAD_BYTES) return;
   throw dataLimitExceeded(
     what === 'result'
       ? `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`
