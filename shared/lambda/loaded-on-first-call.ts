@@ -1,5 +1,5 @@
 /** A port whose methods all answer with a promise, so a call can wait for its adapter to load. */
-type AsyncPort<T> = {
+export type AsyncPort<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
 };
 
