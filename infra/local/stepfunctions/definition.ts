@@ -14,6 +14,9 @@
  *   OutputPath, Retry and Catch stay on the Task and keep their meaning.
  * - Retry: IntervalSeconds and MaxDelaySeconds are scaled, so backoff and jitter still apply.
  * - The top-level TimeoutSeconds is lifted out as well.
+ *
+ * The library also stamps `$$.Execution.StartTime` with the system clock as it starts running, so every
+ * path to it is pointed at `$$.Execution.LocalStartTime`: the execution's start on the state machine's time.
  */
 import { MAX_TIMER_MS } from './scaled-timers.js';
 
@@ -78,13 +81,27 @@ export interface ExecutionPlan {
 
 type Json = Record<string, unknown>;
 
+const LIBRARY_START_TIME = '$$.Execution.StartTime';
+const LOCAL_START_TIME = '$$.Execution.LocalStartTime';
+
 export function planExecution(original: object, msPerSecond: number): ExecutionPlan {
-  const definition = structuredClone(original) as Json;
+  const definition = pointStartTimeHome(structuredClone(original)) as Json;
   const plan: ExecutionPlan = { definition, tasks: new Map(), waits: new Map(), maps: new Map() };
   if (typeof definition.TimeoutSeconds === 'number') plan.timeoutSeconds = definition.TimeoutSeconds;
   delete definition.TimeoutSeconds;
   rewriteStates(definition, plan, msPerSecond / 1000);
   return plan;
+}
+
+/**
+ * Every string of the definition with its paths to `$$.Execution.StartTime` pointed at the local one
+ * (by a function: a replacement string would read `$$` as an escaped `$`).
+ */
+function pointStartTimeHome(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll(LIBRARY_START_TIME, () => LOCAL_START_TIME);
+  if (Array.isArray(value)) return value.map(pointStartTimeHome);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pointStartTimeHome(v)]));
 }
 
 /** Every Task resource of a definition that this engine cannot run (reported when it is registered). */

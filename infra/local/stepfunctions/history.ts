@@ -61,11 +61,13 @@ export class ExecutionHistory {
     private readonly plan: ExecutionPlan,
     private readonly region: string,
     private readonly roleArn: string,
+    /** The state machine's time, which stamps every event. */
+    private readonly now: () => Date,
     private readonly fail: (failure: ExecutionFailure) => void = () => {},
   ) {}
 
   record(event: LibraryEvent, ending: ExecutionEnding): void {
-    const at = new Date(event.timestamp);
+    const at = this.now();
     switch (event.type) {
       case 'ExecutionStarted':
         this.#add(at, 'ExecutionStarted', {
@@ -111,7 +113,7 @@ export class ExecutionHistory {
 
   /** Events of one iteration of a Map state (run by the engine as its own library execution). */
   recordIteration(mapName: string, index: number, event: LibraryEvent): void {
-    const at = new Date(event.timestamp);
+    const at = this.now();
     const iteration = { name: mapName, index };
     switch (event.type) {
       case 'ExecutionStarted':
@@ -197,7 +199,7 @@ export class ExecutionHistory {
   /** An attempt of a task starts with its resolved parameters (each retry is scheduled anew). */
   taskScheduled(key: string, task: TaskPlan, parameters: unknown, limits: TaskLimits): void {
     this.#taskEvent(key, () => {
-      const at = new Date();
+      const at = this.now();
       const details: Record<string, unknown> = {
         ...resourceOf(task),
         region: this.region,
@@ -213,7 +215,7 @@ export class ExecutionHistory {
   /** A `.waitForTaskToken` task's call went through; now it waits for its callback. */
   taskSubmitted(key: string, task: TaskPlan, output: unknown): void {
     this.#taskEvent(key, () =>
-      this.#add(new Date(), 'TaskSubmitted', {
+      this.#add(this.now(), 'TaskSubmitted', {
         taskSubmittedEventDetails: { ...resourceOf(task), output: json(output) },
       }),
     );

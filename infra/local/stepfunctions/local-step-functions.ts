@@ -105,7 +105,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
       definition,
       roleArn: sm.roleArn ?? `arn:${partition}:iam::${account}:role/${sm.name}-role`,
       type: sm.type ?? 'STANDARD',
-      creationDate: new Date(),
+      creationDate: this.#timers.now(),
     });
   }
 
@@ -187,16 +187,22 @@ export class LocalStepFunctions implements StepFunctionsApi {
         stateMachineArn: stateMachine.arn,
         name,
         status: 'RUNNING',
-        startDate: new Date(),
+        startDate: this.#timers.now(),
         input: inputText,
       },
       canonicalInput,
       stateMachine,
       plan,
-      history: new ExecutionHistory(plan, region || DEFAULT_REGION, roleArn, (failure) => {
-        execution.ending.failure = failure;
-        execution.abort();
-      }),
+      history: new ExecutionHistory(
+        plan,
+        region || DEFAULT_REGION,
+        roleArn,
+        () => this.#timers.now(),
+        (failure) => {
+          execution.ending.failure = failure;
+          execution.abort();
+        },
+      ),
       ending: { timedOut: false },
       ended: false,
       abort: () => {},
@@ -278,7 +284,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
       execution.abort();
     }
     await execution.done;
-    return { stopDate: execution.description.stopDate ?? new Date() };
+    return { stopDate: execution.description.stopDate ?? this.#timers.now() };
   }
 
   /** Stops every running execution (for shutdown and tests). */

@@ -30,12 +30,18 @@ export function runExecution(
   const { stateMachine, plan } = execution;
   const tokens = services.tokens;
   const context = {
-    Execution: { Id: arn, Name: name, RoleArn: roleArn },
+    Execution: {
+      Id: arn,
+      Name: name,
+      RoleArn: roleArn,
+      // `$$.Execution.StartTime` in the planned definition (the library would stamp the system time).
+      LocalStartTime: execution.description.startDate.toISOString(),
+    },
     StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },
     // Read while the library resolves a state's paths, i.e. as the state is entered.
     State: {
       get EnteredTime(): string {
-        return new Date().toISOString();
+        return services.timers.now().toISOString();
       },
     },
     // A fresh token per task attempt: the library resolves Parameters and calls the task handler in one
@@ -93,7 +99,7 @@ export function runExecution(
     } catch (error) {
       outcome = failureOf(execution, error);
     }
-    const stopDate = new Date();
+    const stopDate = services.timers.now();
     execution.ended = true;
     cancelTimeout();
     for (const attempt of [...execution.attempts]) attempt.abandon();

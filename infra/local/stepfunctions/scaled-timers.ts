@@ -2,6 +2,12 @@
 export interface LocalClock {
   /** real ms per state-machine second; 1000 = real time, 1 = 1000x faster */
   msPerSecond: number;
+  /**
+   * The state machine's time (execution dates, history timestamps, `$$` times, Timestamp waits):
+   * without it, the system clock; with it, a clock of the engine's own that starts at this instant
+   * and runs at the timers' speed, so a test can play years and read them as years.
+   */
+  startsAt?: string;
 }
 
 /** Node fires any setTimeout longer than this at once, so longer waits are armed in slices. */
@@ -33,9 +39,24 @@ export function afterRealSeconds(seconds: number, fire: () => void): () => void 
 export class ScaledTimers {
   readonly #pending = new Set<PendingTimer>();
   #msPerSecond: number;
+  /** The engine's own time, when it has one: its instant at `realAnchor`, from which it runs at the clock's speed. */
+  readonly #ownTime: { anchor: number; realAnchor: number } | undefined;
 
   constructor(clock: LocalClock) {
     this.#msPerSecond = checkedMsPerSecond(clock);
+    if (clock.startsAt !== undefined) {
+      const anchor = Date.parse(clock.startsAt);
+      if (Number.isNaN(anchor))
+        throw new RangeError(`clock.startsAt must be an ISO 8601 instant, got ${clock.startsAt}`);
+      this.#ownTime = { anchor, realAnchor: Date.now() };
+    }
+  }
+
+  /** The state machine's time now. */
+  now(): Date {
+    const own = this.#ownTime;
+    if (!own) return new Date();
+    return new Date(own.anchor + ((Date.now() - own.realAnchor) * 1000) / this.#msPerSecond);
   }
 
   get msPerSecond(): number {
@@ -45,6 +66,8 @@ export class ScaledTimers {
   setClock(clock: LocalClock): void {
     const next = checkedMsPerSecond(clock);
     const now = Date.now();
+    // The engine's own time goes on from where it is, at the new speed.
+    if (this.#ownTime) Object.assign(this.#ownTime, { anchor: this.now().getTime(), realAnchor: now });
     for (const timer of this.#pending) {
       clearTimeout(timer.handle);
       timer.remainingSeconds = Math.max(

@@ -14,7 +14,7 @@ export function runWait(
   const attempt = startAttempt(execution);
   if (attempt.settled) return attempt.promise;
   try {
-    const seconds = waitSeconds(wait, input);
+    const seconds = waitSeconds(wait, input, services.timers.now().getTime());
     const where = `execution ${execution.description.name}, ${wait.stateName}`;
     services.log(`${where}: waiting ${seconds} s`);
     attempt.onSettle(services.timers.after(seconds, () => attempt.succeed(input)));
@@ -25,9 +25,9 @@ export function runWait(
   return attempt.promise;
 }
 
-function waitSeconds(wait: WaitPlan, input: unknown): number {
+function waitSeconds(wait: WaitPlan, input: unknown, now: number): number {
   if (wait.seconds !== undefined) return wait.seconds;
-  if (wait.timestamp !== undefined) return secondsUntil(wait.timestamp, 'Timestamp');
+  if (wait.timestamp !== undefined) return secondsUntil(wait.timestamp, 'Timestamp', now);
   if (wait.secondsPath !== undefined) {
     const value = resolveReferencePath(wait.secondsPath, input, undefined);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
@@ -40,14 +40,17 @@ function waitSeconds(wait: WaitPlan, input: unknown): number {
   }
   if (wait.timestampPath !== undefined) {
     const value = resolveReferencePath(wait.timestampPath, input, undefined);
-    return secondsUntil(typeof value === 'string' ? value : '', `TimestampPath '${wait.timestampPath}'`);
+    return secondsUntil(typeof value === 'string' ? value : '', `TimestampPath '${wait.timestampPath}'`, now);
   }
   return 0;
 }
 
-/** A Timestamp is this far in the future in real seconds, which the clock then scales like any wait. */
-function secondsUntil(timestamp: string, field: string): number {
+/**
+ * A Timestamp is this far in the future of the state machine's time (the system clock, unless the
+ * engine keeps its own), which the clock then scales like any wait.
+ */
+function secondsUntil(timestamp: string, field: string, now: number): number {
   const at = Date.parse(timestamp);
   if (Number.isNaN(at)) throw new TaskFailure('States.Runtime', `${field} must be an ISO 8601 timestamp`);
-  return Math.max(0, (at - Date.now()) / 1000);
+  return Math.max(0, (at - now) / 1000);
 }

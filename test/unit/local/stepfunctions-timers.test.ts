@@ -50,6 +50,25 @@ describe('ScaledTimers', () => {
     expect(fired).toHaveBeenCalledOnce();
   });
 
+  it('keeps a time of its own from startsAt, running at the clock speed through a change of speed', () => {
+    const timers = new ScaledTimers({ msPerSecond: 10, startsAt: '2026-01-01T00:00:00.000Z' });
+    expect(timers.now().toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    vi.advanceTimersByTime(3_600 * 10); // an hour at 10 ms a second
+    expect(timers.now().toISOString()).toBe('2026-01-01T01:00:00.000Z');
+
+    timers.setClock({ msPerSecond: 0.01 });
+    vi.advanceTimersByTime(864); // a day at a hundredth of a millisecond a second
+    expect(timers.now().toISOString()).toBe('2026-01-02T01:00:00.000Z');
+    expect(() => new ScaledTimers({ msPerSecond: 1, startsAt: 'next spring' })).toThrow(/startsAt/);
+  });
+
+  it('tells the system time when it keeps none of its own', () => {
+    vi.setSystemTime(new Date('2030-05-05T05:05:05.000Z'));
+    const timers = new ScaledTimers({ msPerSecond: 0.001 });
+    vi.advanceTimersByTime(1_000);
+    expect(timers.now().toISOString()).toBe('2030-05-05T05:05:06.000Z');
+  });
+
   it('does not fire a cancelled timer and refuses a clock that is not positive', () => {
     const timers = new ScaledTimers({ msPerSecond: 1 });
     const fired = vi.fn();

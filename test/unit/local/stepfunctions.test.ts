@@ -471,6 +471,55 @@ describe('LocalStepFunctions time limits follow the local clock', () => {
     expect(Date.now() - began).toBeLessThan(3000);
   });
 
+  it('keeps a time of its own from clock.startsAt: dates, history, `$$.Execution.StartTime` and Timestamp waits read it', async () => {
+    const DAY_MS = 86_400_000;
+    const own = new LocalStepFunctions({
+      invokeLambda,
+      clock: { msPerSecond: 0.0001, startsAt: '2027-01-01T00:00:00.000Z' }, // a real 0.26 s is 30 days
+    });
+    const arn = smArn('OwnTime');
+    own.registerStateMachine({
+      arn,
+      name: 'OwnTime',
+      definition: {
+        StartAt: 'Note start',
+        States: {
+          'Note start': {
+            Type: 'Pass',
+            Parameters: { 'startedAt.$': '$$.Execution.StartTime', 'until.$': '$.until' },
+            Next: 'Until then',
+          },
+          'Until then': { Type: 'Wait', TimestampPath: '$.until', End: true },
+        },
+      },
+    });
+    // The first start of an engine probes the library once, which takes a real while (days of its time).
+    const warmUp = await own.startExecution({
+      stateMachineArn: arn,
+      input: JSON.stringify({ until: '2027-01-01T00:00:00Z' }),
+    });
+    await own.idle();
+    const warmStart = (await own.describeExecution(warmUp)).startDate.getTime();
+    expect(warmStart - Date.parse('2027-01-01T00:00:00.000Z')).toBeLessThan(60 * DAY_MS);
+
+    const until = new Date(warmStart + 60 * DAY_MS).toISOString();
+    const began = Date.now();
+    const { executionArn } = await own.startExecution({
+      stateMachineArn: arn,
+      input: JSON.stringify({ until }),
+    });
+    await own.idle();
+    const described = await own.describeExecution({ executionArn });
+    const { events } = await own.getExecutionHistory({ executionArn });
+
+    expect(Date.now() - began).toBeLessThan(3000);
+    expect(described.status).toBe('SUCCEEDED');
+    expect(JSON.parse(described.output ?? '{}').startedAt).toBe(described.startDate.toISOString());
+    expect(described.startDate.getTime()).toBeLessThan(Date.parse(until));
+    expect(described.stopDate?.getTime()).toBeGreaterThanOrEqual(Date.parse(until));
+    expect(events.at(-1)?.timestamp.getTime()).toBeGreaterThanOrEqual(Date.parse(until));
+  });
+
   it('scales Retry intervals: a Lambda error name is retried after IntervalSeconds on the clock, then succeeds', async () => {
     let calls = 0;
     lambdaBehaviour = async () => {
