@@ -8,6 +8,18 @@ export const PurchaseStepInput = z.object({
   purchaseId: z.string().check(z.regex(/^PUR-\d{4}-[A-Z0-9]{16}$/)),
 });
 
+/** A plan step: it also knows when its execution started, to hand over before AWS's one-year limit. */
+export const PlanStepInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  startedAt: z.optional(z.iso.datetime()),
+});
+
+/** The execution handing its purchase over to a fresh one, by name. */
+export const HandOverInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  execution: z.string().check(z.minLength(1), z.maxLength(80)),
+});
+
 export const RequestDecisionInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
   purpose: z.optional(z.enum(['APPROVAL', 'COUNTERSIGN', 'MIDTERM_REVIEW', 'LATE_REPORT'])),

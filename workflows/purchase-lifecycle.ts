@@ -38,10 +38,14 @@ export interface PurchaseLifecycleProps {
 }
 
 /**
- * The purchase lifecycle: one Standard execution per purchase, named after the purchase id.
+ * The purchase lifecycle, as a chain of Standard executions per purchase: the first is named after
+ * the purchase id; each stage ends its execution by handing the purchase over to a fresh one named
+ * after the purchase and the next stage (`<purchaseId>-CONTRACTING-1`), and so does a plan step whose
+ * next wait could run past its execution's budget (AWS ends an execution after a year; a purchase
+ * lives for years). See shared/domain/execution-budget.ts.
  *
  * The entry is a Choice on `resumeAt`, so an execution can start at any stage boundary from
- * what DynamoDB holds (after a redeploy, or a restart of the local runtime). Every wait for a
+ * what DynamoDB holds (a hand-over, a redeploy, or a restart of the local runtime). Every wait for a
  * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
  * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
  * Every stage runs to CLOSED (or REJECTED / TERMINATED), each step re-reading DynamoDB.
@@ -68,15 +72,17 @@ export class PurchaseLifecycle extends Construct {
     const secondTranche = paymentStep(ctx, 'Notify second payment', 'MIDTERM_PASSED');
     const evaluation = evaluationStage(ctx, props.evaluationTimeout);
 
-    approval.next(contracting.entry);
-    contracting.next(firstTranche);
+    // Each stage ends its execution and hands the purchase to a fresh one, which starts at the
+    // next stage: no execution carries a purchase for long, and each runs the newest definition.
+    approval.next(ctx.endings.handOver);
+    contracting.next(ctx.endings.handOver);
     firstTranche.next(midterm.entry);
-    midterm.next(secondTranche);
+    midterm.next(ctx.endings.handOver);
     secondTranche.next(evaluation.entry);
     evaluation.next(closingStage(ctx));
 
     // A Choice on an absent path is a runtime error in Step Functions: test presence first.
-    // A stage resumes at the payment step before it: notifying a tranche twice does nothing.
+    // A stage starts with the payment step before it: notifying a tranche twice does nothing.
     const resumeAt = (stage: string) =>
       Condition.and(Condition.isPresent('$.resumeAt'), Condition.stringEquals('$.resumeAt', stage));
     const entry = new Choice(this, 'Where to resume')

@@ -2,11 +2,13 @@ import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { planApproval } from '../../shared/usecases/plan-approval.js';
 import type { WorkflowDeps } from '../../shared/usecases/workflow-deps.js';
-import { PurchaseStepInput } from '../workflow-input.js';
+import { PlanStepInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones). */
 export function createHandler(deps: WorkflowDeps) {
-  return workflowStep(PurchaseStepInput, ({ purchaseId }) => planApproval(deps, purchaseId));
+  return workflowStep(PlanStepInput, ({ purchaseId, startedAt }) =>
+    planApproval(deps, purchaseId, { startedAt }),
+  );
 }
 
 /** Wired to AWS once per execution environment, at cold start. */

@@ -1,11 +1,13 @@
 import { contractingDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { type ContractingDeps, planContracting } from '../../shared/usecases/contracting.js';
-import { PurchaseStepInput } from '../workflow-input.js';
+import { PlanStepInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones). */
 export function createHandler(deps: ContractingDeps) {
-  return workflowStep(PurchaseStepInput, ({ purchaseId }) => planContracting(deps, purchaseId));
+  return workflowStep(PlanStepInput, ({ purchaseId, startedAt }) =>
+    planContracting(deps, purchaseId, { startedAt }),
+  );
 }
 
 /** Wired to AWS once per execution environment, at cold start. */

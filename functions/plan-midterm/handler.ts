@@ -2,11 +2,13 @@ import { contractingDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import type { ContractingDeps } from '../../shared/usecases/contracting.js';
 import { planMidterm } from '../../shared/usecases/midterm.js';
-import { PurchaseStepInput } from '../workflow-input.js';
+import { PlanStepInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones). */
 export function createHandler(deps: ContractingDeps) {
-  return workflowStep(PurchaseStepInput, ({ purchaseId }) => planMidterm(deps, purchaseId));
+  return workflowStep(PlanStepInput, ({ purchaseId, startedAt }) =>
+    planMidterm(deps, purchaseId, { startedAt }),
+  );
 }
 
 /** Wired to AWS once per execution environment, at cold start. */

@@ -176,6 +176,22 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
+  /**
+   * Starts executions of the state machine with this ARN: for a function the state machine itself
+   * invokes, which cannot refer to it without a reference cycle.
+   */
+  startExecutionsByArn(stateMachineArn: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:StartExecution'],
+        resources: [stateMachineArn],
+      }),
+    );
+    this.addEnvironment(ENV.stateMachineArn, stateMachineArn);
+    return this;
+  }
+
   /** Reads the status of the state machine's executions (DescribeExecution only). */
   readExecutionsOf(stateMachine: IStateMachine): this {
     stateMachine.grantExecution(this, 'states:DescribeExecution');

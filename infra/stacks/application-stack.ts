@@ -236,6 +236,13 @@ export class ApplicationStack extends Stack {
       description: 'Records an unexpected workflow error on the purchase',
     }).useTable(table);
 
+    const handOverExecution = new ServiceFunction(this, 'HandOverExecution', {
+      name: 'hand-over-execution',
+      description: "Starts a purchase's next execution of the lifecycle",
+    })
+      .useTable(table)
+      .startExecutionsByArn(stateMachineArn);
+
     const lifecycleFunctions = {
       validateProposal,
       reserveBudget,
@@ -256,6 +263,7 @@ export class ApplicationStack extends Stack {
       requestEvaluation,
       concludeEvaluation,
       closePurchase,
+      handOverExecution,
       recordWorkflowFailure,
     };
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {

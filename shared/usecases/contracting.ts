@@ -1,5 +1,11 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
+import {
+  escalatingWaitMs,
+  type HandOver,
+  handOverBefore,
+  type PlanContext,
+} from '../domain/execution-budget.js';
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
@@ -96,7 +102,11 @@ export type ContractingStep =
  * Where contracting stands, from DynamoDB: each REFUSE of the countersignature starts a new
  * round that needs a signed copy uploaded after the refusal.
  */
-export async function planContracting(deps: ContractingDeps, purchaseId: string): Promise<ContractingStep> {
+export async function planContracting(
+  deps: ContractingDeps,
+  purchaseId: string,
+  execution: PlanContext = {},
+): Promise<ContractingStep | HandOver> {
   const purchase = await loadPurchase(deps, purchaseId);
   if (!purchase.contract) throw new Error(`purchase ${purchaseId} has no issued contract yet`);
   let round = 1;
@@ -110,9 +120,24 @@ export async function planContracting(deps: ContractingDeps, purchaseId: string)
   const signed = (await deps.deliverables.listDeliverables(purchaseId))
     .filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED' && notBefore(d.uploadedAt, since))
     .at(-1);
-  if (!signed) return { next: 'AWAIT_SIGNED', round, since };
-  const countersigned = countersignDecision(purchase, round)?.decision === 'COUNTERSIGN';
-  return { next: countersigned ? 'DONE' : 'COUNTERSIGN', round, since, uploadId: signed.uploadId };
+  const now = deps.now();
+  // Before a wait for the NGO or the countersigner: hand over if it could outlast this execution.
+  const handOverBeforeWait = (timeoutSeconds: number) =>
+    handOverBefore({ ...execution, now }, { endsBy: Date.parse(now) + escalatingWaitMs(timeoutSeconds) });
+  if (!signed)
+    return (
+      handOverBeforeWait(deps.lifecycle.contract.signTimeoutSeconds) ?? { next: 'AWAIT_SIGNED', round, since }
+    );
+  if (countersignDecision(purchase, round)?.decision === 'COUNTERSIGN')
+    return { next: 'DONE', round, since, uploadId: signed.uploadId };
+  return (
+    handOverBeforeWait(deps.policy.approval.timeoutSeconds) ?? {
+      next: 'COUNTERSIGN',
+      round,
+      since,
+      uploadId: signed.uploadId,
+    }
+  );
 }
 
 export interface AwaitUploadInput {

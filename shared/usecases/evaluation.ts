@@ -1,6 +1,12 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate, DAY_MS } from '../domain/china-time.js';
 import { assignAgency, finalTrancheDecision, type Grade } from '../domain/evaluation.js';
+import {
+  escalatingWaitMs,
+  type HandOver,
+  handOverBefore,
+  type PlanContext,
+} from '../domain/execution-budget.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
@@ -39,7 +45,15 @@ function submitted(purchase: PurchaseRecord): RecordedDecision | undefined {
   return decision?.decision === 'SUBMIT' ? decision : undefined;
 }
 
-export async function planEvaluation(deps: ContractingDeps, purchaseId: string): Promise<EvaluationStep> {
+/**
+ * The next step of the evaluation, or a hand-over to a fresh execution when that step could outlast
+ * this one: a final report due years after the mid-term review is waited for in slices.
+ */
+export async function planEvaluation(
+  deps: ContractingDeps,
+  purchaseId: string,
+  execution: PlanContext = {},
+): Promise<EvaluationStep | HandOver> {
   const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.evaluation?.grade && purchase.evaluation.total !== undefined) {
     return {
@@ -62,13 +76,23 @@ export async function planEvaluation(deps: ContractingDeps, purchaseId: string):
   const gaveUp = (await deps.purchases.listAudit(purchaseId)).some(
     (e) => e.action === 'final-report.missing',
   );
-  if (report || gaveUp || purchase.evaluation?.agencyId) return { next: 'EVALUATE' };
+  const now = Date.parse(deps.now());
+  if (report || gaveUp || purchase.evaluation?.agencyId) {
+    const agency = { endsBy: now + escalatingWaitMs(deps.lifecycle.evaluation.timeoutSeconds) };
+    return handOverBefore({ ...execution, now: deps.now() }, agency) ?? { next: 'EVALUATE' };
+  }
   const due =
     purchase.proposal.deliverables.find((d) => d.kind === 'FINAL_REPORT')?.dueDate ??
     purchase.proposal.term.end;
   const graceMs = deps.lifecycle.midterm.graceDays * DAY_MS;
-  const deadline = Date.parse(`${due}T23:59:59.999+08:00`) + graceMs;
-  const now = Date.parse(deps.now());
+  const dueAt = Date.parse(`${due}T23:59:59.999+08:00`);
+  const deadline = dueAt + graceMs;
+  // The report is awaited to the deadline, then through a reminder and an escalation of one grace each.
+  const handOver = handOverBefore(
+    { ...execution, now: deps.now() },
+    { endsBy: Math.max(deadline, now) + 2 * graceMs, waitsUntil: dueAt },
+  );
+  if (handOver) return handOver;
   return {
     next: 'AWAIT_FINAL_REPORT',
     since,

@@ -1,5 +1,11 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { DAY_MS } from '../domain/china-time.js';
+import {
+  escalatingWaitMs,
+  type HandOver,
+  handOverBefore,
+  type PlanContext,
+} from '../domain/execution-budget.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { ContractingDeps } from './contracting.js';
@@ -37,7 +43,15 @@ function endOfChinaDay(date: string): number {
   return Date.parse(`${date}T23:59:59.999+08:00`);
 }
 
-export async function planMidterm(deps: ContractingDeps, purchaseId: string): Promise<MidtermStep> {
+/**
+ * The next step of the mid-term review, or a hand-over to a fresh execution when that step could
+ * outlast this one: the wait for the reminder day of a long term is waited out in slices.
+ */
+export async function planMidterm(
+  deps: ContractingDeps,
+  purchaseId: string,
+  execution: PlanContext = {},
+): Promise<MidtermStep | HandOver> {
   const purchase = await deps.purchases.getPurchase(purchaseId);
   if (!purchase) throw new Error(`purchase ${purchaseId} does not exist`);
   const settings = deps.lifecycle.midterm;
@@ -73,7 +87,13 @@ export async function planMidterm(deps: ContractingDeps, purchaseId: string): Pr
         Date.parse(d.uploadedAt) >= Date.parse(since),
     )
     .at(-1);
+  const reviewMs = escalatingWaitMs(settings.reviewTimeoutSeconds);
   if (report) {
+    const handOver = handOverBefore(
+      { ...execution, now: deps.now() },
+      { endsBy: Date.parse(deps.now()) + reviewMs },
+    );
+    if (handOver) return handOver;
     return {
       next: 'REVIEW',
       round,
@@ -87,6 +107,12 @@ export async function planMidterm(deps: ContractingDeps, purchaseId: string): Pr
   // Round 1 runs to the planned due date; a rectification round gets one grace period from the request.
   const deadline = (round === 1 ? endOfChinaDay(dueDate) : Date.parse(since)) + graceMs * (1 + extensions);
   const reminder = round === 1 ? endOfChinaDay(dueDate) - settings.reminderDaysBefore * DAY_MS : now;
+  // Waiting for the reminder day, then for the report, then (when it is late) for the chief.
+  const handOver = handOverBefore(
+    { ...execution, now: deps.now() },
+    { endsBy: Math.max(deadline, now) + reviewMs, waitsUntil: reminder },
+  );
+  if (handOver) return handOver;
   return {
     next: 'AWAIT_REPORT',
     round,

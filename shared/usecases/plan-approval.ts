@@ -1,5 +1,11 @@
 import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import {
+  escalatingWaitMs,
+  type HandOver,
+  handOverBefore,
+  type PlanContext,
+} from '../domain/execution-budget.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { loadPurchase } from './load-purchase.js';
@@ -8,12 +14,15 @@ import type { WorkflowDeps } from './workflow-deps.js';
 /**
  * Moves the purchase into APPROVAL with the levels the thresholds require, and names the
  * next level still to decide (`null` when every level approved). The workflow comes back
- * here after each approval, so what DynamoDB holds always decides the next step.
+ * here after each approval, so what DynamoDB holds always decides the next step. Before asking,
+ * it hands over to a fresh execution if the ask (reminder and escalation included) could run
+ * past its execution's budget.
  */
 export async function planApproval(
   deps: WorkflowDeps,
   purchaseId: string,
-): Promise<{ next: ApprovalLevel | null; remaining: ApprovalLevel[] }> {
+  execution: PlanContext = {},
+): Promise<{ next: ApprovalLevel | null; remaining: ApprovalLevel[] } | HandOver> {
   let purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage === 'PROPOSAL') {
     const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
@@ -31,5 +40,8 @@ export async function planApproval(
   if (rejection)
     throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
   const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
-  return { next: remaining[0] ?? null, remaining };
+  const next = remaining[0] ?? null;
+  const now = deps.now();
+  const ask = { endsBy: Date.parse(now) + escalatingWaitMs(deps.settings.approval.timeoutSeconds) };
+  return (next && handOverBefore({ ...execution, now }, ask)) || { next, remaining };
 }

@@ -20,16 +20,22 @@ export interface StartWorkflowDeps {
  */
 export async function startWorkflow(
   deps: StartWorkflowDeps,
-  input: { purchaseId: string; resumeAt?: ResumePoint; executionName?: string },
+  input: {
+    purchaseId: string;
+    resumeAt?: ResumePoint;
+    executionName?: string;
+    /** The execution that hands the purchase over to this one. */
+    from?: string;
+  },
 ): Promise<void> {
-  const { purchaseId, resumeAt } = input;
+  const { purchaseId, resumeAt, from } = input;
   const executionName = input.executionName ?? purchaseId;
   await deps.purchases.change({
     purchaseId,
     audit: {
       actor: 'system:workflow',
       action: WORKFLOW_STARTED_ACTION,
-      detail: { execution: executionName, ...(resumeAt ? { resumeAt } : {}) },
+      detail: { execution: executionName, ...(resumeAt ? { resumeAt } : {}), ...(from ? { from } : {}) },
     },
     eventId: `${WORKFLOW_STARTED_ACTION}:${executionName}`,
     now: deps.now(),
@@ -39,7 +45,7 @@ export async function startWorkflow(
 
 /**
  * The executions started for a purchase, oldest first, from its audit trail: each name with its
- * resume point and when it was recorded.
+ * resume point, the execution that handed over to it, and when it was recorded.
  */
 export function startedExecutions(audit: readonly AuditEntry[]) {
   return audit
@@ -47,6 +53,7 @@ export function startedExecutions(audit: readonly AuditEntry[]) {
     .map(({ at, detail }) => ({
       name: String(detail.execution),
       ...(typeof detail.resumeAt === 'string' ? { resumeAt: detail.resumeAt } : {}),
+      ...(typeof detail.from === 'string' ? { from: detail.from } : {}),
       requestedAt: at,
     }));
 }

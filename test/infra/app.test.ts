@@ -115,7 +115,7 @@ describe('functions', () => {
     expect(sesRoles).toEqual(mailing);
   });
 
-  it('lets GET /purchases/{id} describe executions and do nothing else with Step Functions', () => {
+  it('lets GET /purchases/{id} describe executions and the hand-over start them, and nothing else with Step Functions', () => {
     const stepFunctionsActions = (rolePrefix: string) =>
       Object.values(app.findResources('AWS::IAM::Policy'))
         .filter((p) => String(p.Properties.Roles[0].Ref).startsWith(rolePrefix))
@@ -124,6 +124,8 @@ describe('functions', () => {
         .filter((action) => action.startsWith('states:'));
 
     expect(stepFunctionsActions('GetPurchaseRole')).toEqual(['states:DescribeExecution']);
+    // The hand-over step starts the purchase's next execution, and may do nothing else with Step Functions.
+    expect(stepFunctionsActions('HandOverExecutionRole')).toEqual(['states:StartExecution']);
   });
 });
 
@@ -238,7 +240,7 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(41);
+    expect(tasks.length).toBe(42);
     for (const [name, task] of tasks) {
       // A fixed timeout, or one read from the state (a wait that runs to a due date).
       if (task.TimeoutSecondsPath === undefined) expect(task.TimeoutSeconds, name).toBeGreaterThan(0);

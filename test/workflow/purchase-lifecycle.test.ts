@@ -34,6 +34,7 @@ type Step =
   | 'RequestEvaluation'
   | 'ConcludeEvaluation'
   | 'ClosePurchase'
+  | 'HandOverExecution'
   | 'RecordWorkflowFailure';
 interface Call {
   step: Step;
@@ -43,8 +44,17 @@ type Script = Partial<Record<Step, (payload: Record<string, unknown>) => unknown
 
 const SM_ARN = 'arn:aws:states:local:000000000000:stateMachine:purchase-lifecycle';
 let engine: LocalStepFunctions | undefined;
+/** Each execution that handed its purchase over, by ARN, with the ARN of the one it started. */
+let successors: Map<string, string>;
+/** The stage DynamoDB would hold after each conclude step, which the hand-over starts at. */
+const STAGE_AFTER: Partial<Record<Step, string>> = {
+  ConcludeApproval: 'CONTRACTING',
+  ConcludeContracting: 'MIDTERM_REVIEW',
+  ConcludeMidterm: 'EVALUATION',
+};
 
 function harness(script: Script, msPerSecond = 1000) {
+  successors = new Map();
   const calls: Call[] = [];
   const waiting: { level: string; attempt: string; token: string; step: Step; purpose?: string }[] = [];
   // Unless a test scripts contracting, it is already countersigned: approval tests end at payment.
@@ -63,6 +73,7 @@ function harness(script: Script, msPerSecond = 1000) {
       const step = functionName.replace(/[0-9A-F]{8}$/, '') as Step;
       const body = payload as Record<string, unknown>;
       calls.push({ step, payload: body });
+      if (step === 'HandOverExecution' && !script.HandOverExecution) return { payload: await handOver(body) };
       if (step === 'RequestDecision' || step === 'AwaitUpload' || step === 'RequestEvaluation') {
         waiting.push({
           step,
@@ -82,6 +93,25 @@ function harness(script: Script, msPerSecond = 1000) {
     },
   });
   engine.registerStateMachine({ arn: SM_ARN, name: 'purchase-lifecycle', definition });
+  /**
+   * As the hand-over function does: the successor starts at the stage DynamoDB holds, which a
+   * conclude step just before the hand-over moved on; otherwise the stage this execution runs.
+   */
+  async function handOver(body: Record<string, unknown>) {
+    const purchaseId = String(body.purchaseId);
+    const from = `${SM_ARN.replace(':stateMachine:', ':execution:')}:${String(body.execution)}`;
+    const before = calls.filter((c) => c.payload.purchaseId === purchaseId).at(-2);
+    const running = JSON.parse((await engine?.describeExecution({ executionArn: from }))?.input ?? '{}');
+    const resumeAt = (before && STAGE_AFTER[before.step]) ?? running.resumeAt ?? 'APPROVAL';
+    const name = `${purchaseId}-${resumeAt}-${successors.size + 1}`;
+    const started = await engine?.startExecution({
+      stateMachineArn: SM_ARN,
+      name,
+      input: JSON.stringify({ purchaseId, resumeAt }),
+    });
+    if (started) successors.set(from, started.executionArn);
+    return { execution: name };
+  }
   return { engine, calls, waiting };
 }
 
@@ -104,11 +134,15 @@ async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** How the purchase's last execution ended, following the hand-overs from `executionArn`. */
 async function finish(sf: LocalStepFunctions, executionArn: string) {
+  let current = executionArn;
   for (let i = 0; i < 2000; i++) {
-    const d = await sf.describeExecution({ executionArn });
-    if (d.status !== 'RUNNING') return d;
-    await new Promise((r) => setTimeout(r, 5));
+    const d = await sf.describeExecution({ executionArn: current });
+    const successor = successors.get(current);
+    if (d.status !== 'RUNNING' && successor) current = successor;
+    else if (d.status !== 'RUNNING') return d;
+    else await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('execution did not finish');
 }
@@ -160,12 +194,15 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'RequestDecision',
       'PlanApproval',
       'ConcludeApproval',
+      'HandOverExecution',
       'IssueContract',
       'PlanContracting',
       'ConcludeContracting',
+      'HandOverExecution',
       'NotifyPayment',
       'PlanMidterm',
       'ConcludeMidterm',
+      'HandOverExecution',
       'NotifyPayment',
       'PlanEvaluation',
       'ConcludeEvaluation',
@@ -303,12 +340,15 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'RequestDecision',
       'PlanApproval',
       'ConcludeApproval',
+      'HandOverExecution',
       'IssueContract',
       'PlanContracting',
       'ConcludeContracting',
+      'HandOverExecution',
       'NotifyPayment',
       'PlanMidterm',
       'ConcludeMidterm',
+      'HandOverExecution',
       'NotifyPayment',
       'PlanEvaluation',
       'ConcludeEvaluation',
@@ -373,9 +413,11 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'RequestDecision',
         'PlanContracting',
         'ConcludeContracting',
+        'HandOverExecution',
         'NotifyPayment',
         'PlanMidterm',
         'ConcludeMidterm',
+        'HandOverExecution',
         'NotifyPayment',
         'PlanEvaluation',
         'ConcludeEvaluation',
@@ -450,6 +492,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'NotifyPayment',
         'PlanMidterm',
         'ConcludeMidterm',
+        'HandOverExecution',
         'NotifyPayment',
         'PlanEvaluation',
         'ConcludeEvaluation',
@@ -482,6 +525,47 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       let i = 0;
       return () => steps[Math.min(i++, steps.length - 1)];
     }
+
+    it('a plan step that answers HAND_OVER waits until handOverAt, then the purchase goes on in a fresh execution', async () => {
+      const handOverAt = new Date(Date.now() + 60_000).toISOString(); // 0.6 s at 10 ms a second
+      const { engine: sf, calls } = harness(
+        {
+          PlanMidterm: sequence([
+            { next: 'HAND_OVER', handOverAt },
+            { next: 'PASSED', round: 1 },
+          ]),
+        },
+        10,
+      );
+      const { executionArn } = await sf.startExecution(midterm('PUR-M5'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+
+      const first = await sf.describeExecution({ executionArn });
+      expect(first.status).toBe('SUCCEEDED');
+      const handedOver = calls.find((c) => c.step === 'HandOverExecution');
+      expect(handedOver?.payload).toEqual({ purchaseId: 'PUR-M5', execution: 'PUR-M5' });
+      const successor = await sf.describeExecution({ executionArn: `${executionArn}-MIDTERM_REVIEW-1` });
+      // A minute on this clock is 0.6 s of the system time the dates are in.
+      expect(successor.startDate.getTime() - first.startDate.getTime()).toBeGreaterThanOrEqual(550);
+      expect(JSON.parse(successor.input)).toEqual({ purchaseId: 'PUR-M5', resumeAt: 'MIDTERM_REVIEW' });
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanMidterm',
+        'HandOverExecution',
+        'NotifyPayment',
+        'PlanMidterm',
+        'ConcludeMidterm',
+        'HandOverExecution',
+        'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
+      ]);
+      // Each plan step is told when its own execution started, to hand over before AWS's limit.
+      const plans = calls.filter((c) => c.step === 'PlanMidterm').map((c) => c.payload.startedAt);
+      expect(plans).toEqual([first.startDate.toISOString(), successor.startDate.toISOString()]);
+    });
 
     it('waits for the report (reminder day first), has it reviewed, passes and notifies tranche 2', async () => {
       const {
@@ -518,6 +602,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'RequestDecision',
         'PlanMidterm',
         'ConcludeMidterm',
+        'HandOverExecution',
         'NotifyPayment',
         'PlanEvaluation',
         'ConcludeEvaluation',
@@ -750,12 +835,14 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'ReserveBudget',
         'PlanApproval',
         'ConcludeApproval',
+        'HandOverExecution',
         'IssueContract',
         'RecordWorkflowFailure',
       ]);
       expect(recorded(calls)[0]?.payload).toMatchObject({
         purchaseId: 'PUR-F1',
-        execution: 'PUR-F1',
+        // Contracting runs in the execution approval handed the purchase to.
+        execution: 'PUR-F1-CONTRACTING-1',
         // The function's own message travels as the Cause; the recorder bounds and scrubs it.
         failure: { state: 'Issue contract', Error: 'TypeError', Cause: expect.stringContaining('reading') },
       });

@@ -3,7 +3,7 @@ import { Choice, Condition, type IChainable, JsonPath, type State } from 'aws-cd
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
 import { EscalatingWait } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
-import { failure } from './endings.js';
+import { failure, handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
 
 /**
@@ -22,12 +22,13 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
   const { scope, functions: fns, endings } = ctx;
   const purchaseId = JsonPath.stringAt('$.purchaseId');
   const onDomainRefusal = { errors: [WORKFLOW_ERRORS.refused], resultPath: '$.failure' };
+  const planInput = { purchaseId, startedAt: JsonPath.executionStartTime };
 
   const validate = lambdaStep(scope, 'Validate proposal', fns.validateProposal, { purchaseId }, null);
   validate.addCatch(endings.reject, onDomainRefusal);
   const reserve = lambdaStep(scope, 'Reserve budget', fns.reserveBudget, { purchaseId }, null);
   reserve.addCatch(endings.reject, onDomainRefusal);
-  const plan = lambdaStep(scope, 'Plan approval chain', fns.planApproval, { purchaseId }, '$.plan');
+  const plan = lambdaStep(scope, 'Plan approval chain', fns.planApproval, planInput, '$.plan');
   plan.addCatch(endings.reject, onDomainRefusal);
 
   const approver = new EscalatingWait(scope, {
@@ -55,6 +56,10 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
   const conclude = lambdaStep(scope, 'Conclude approval', fns.concludeApproval, { purchaseId }, null);
   plan.next(
     new Choice(scope, 'Another level to approve?')
+      .when(
+        Condition.stringEquals('$.plan.value.next', 'HAND_OVER'),
+        handOverWhenDue(scope, endings, 'approval', '$.plan.value.handOverAt'),
+      )
       .when(Condition.isNull('$.plan.value.next'), conclude)
       .otherwise(approver.entry),
   );

@@ -3,7 +3,7 @@ import { Choice, Condition, type IChainable, JsonPath } from 'aws-cdk-lib/aws-st
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
 import { EscalatingWait } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
-import { failure } from './endings.js';
+import { failure, handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
 
 export interface ContractingTimeouts {
@@ -23,7 +23,13 @@ export function contractingStage(ctx: StageContext, timeouts: ContractingTimeout
   const purchaseId = JsonPath.stringAt('$.purchaseId');
 
   const issue = lambdaStep(scope, 'Issue contract', fns.issueContract, { purchaseId }, null);
-  const plan = lambdaStep(scope, 'Plan contracting', fns.planContracting, { purchaseId }, '$.contracting');
+  const plan = lambdaStep(
+    scope,
+    'Plan contracting',
+    fns.planContracting,
+    { purchaseId, startedAt: JsonPath.executionStartTime },
+    '$.contracting',
+  );
   const lapsed = failure(
     scope,
     'Contract never signed',
@@ -67,6 +73,10 @@ export function contractingStage(ctx: StageContext, timeouts: ContractingTimeout
     new Choice(scope, 'Next contracting step?')
       .when(Condition.stringEquals('$.contracting.value.next', 'AWAIT_SIGNED'), signedCopy.entry)
       .when(Condition.stringEquals('$.contracting.value.next', 'COUNTERSIGN'), countersign.entry)
+      .when(
+        Condition.stringEquals('$.contracting.value.next', 'HAND_OVER'),
+        handOverWhenDue(scope, endings, 'contracting', '$.contracting.value.handOverAt'),
+      )
       .otherwise(publish),
   );
 

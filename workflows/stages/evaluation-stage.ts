@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, type IChainable, JsonPath } from 'aws-cdk-lib/aws-stepfunctions';
 import { EscalatingWait } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
+import { handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
 
 /**
@@ -13,10 +14,16 @@ import type { StageContext, StageFragment } from './stage.js';
  * Its normal end receives `$.conclusion.value.finalTranche`.
  */
 export function evaluationStage(ctx: StageContext, evaluationTimeout: Duration): StageFragment {
-  const { scope, functions: fns } = ctx;
+  const { scope, functions: fns, endings } = ctx;
   const purchaseId = JsonPath.stringAt('$.purchaseId');
 
-  const plan = lambdaStep(scope, 'Plan evaluation', fns.planEvaluation, { purchaseId }, '$.evaluation');
+  const plan = lambdaStep(
+    scope,
+    'Plan evaluation',
+    fns.planEvaluation,
+    { purchaseId, startedAt: JsonPath.executionStartTime },
+    '$.evaluation',
+  );
   const missingReport = lambdaStep(
     scope,
     'Record missing final report',
@@ -72,6 +79,10 @@ export function evaluationStage(ctx: StageContext, evaluationTimeout: Duration):
     new Choice(scope, 'Next evaluation step?')
       .when(Condition.stringEquals('$.evaluation.value.next', 'AWAIT_FINAL_REPORT'), finalReport.entry)
       .when(Condition.stringEquals('$.evaluation.value.next', 'EVALUATE'), evaluator.entry)
+      .when(
+        Condition.stringEquals('$.evaluation.value.next', 'HAND_OVER'),
+        handOverWhenDue(scope, endings, 'the evaluation', '$.evaluation.value.handOverAt'),
+      )
       .otherwise(conclude),
   );
 

@@ -12,7 +12,7 @@ import {
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
 import { EscalatingWait } from '../escalating-wait.js';
 import { callbackStep, lambdaStep } from '../lambda-step.js';
-import { failure } from './endings.js';
+import { failure, handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
 
 /**
@@ -28,7 +28,13 @@ export function midtermStage(ctx: StageContext, reviewTimeout: Duration): StageF
   const purchaseId = JsonPath.stringAt('$.purchaseId');
   const round = JsonPath.numberAt('$.midterm.value.round');
 
-  const plan = lambdaStep(scope, 'Plan mid-term review', fns.planMidterm, { purchaseId }, '$.midterm');
+  const plan = lambdaStep(
+    scope,
+    'Plan mid-term review',
+    fns.planMidterm,
+    { purchaseId, startedAt: JsonPath.executionStartTime },
+    '$.midterm',
+  );
   const reminderDay = new Wait(scope, 'Until the mid-term reminder', {
     time: WaitTime.timestampPath('$.midterm.value.reminderAt'),
   });
@@ -104,6 +110,10 @@ export function midtermStage(ctx: StageContext, reviewTimeout: Duration): StageF
       .when(Condition.stringEquals('$.midterm.value.next', 'AWAIT_REPORT'), reminderDay)
       .when(Condition.stringEquals('$.midterm.value.next', 'REVIEW'), review.entry)
       .when(Condition.stringEquals('$.midterm.value.next', 'TERMINATE'), terminated)
+      .when(
+        Condition.stringEquals('$.midterm.value.next', 'HAND_OVER'),
+        handOverWhenDue(scope, endings, 'the mid-term review', '$.midterm.value.handOverAt'),
+      )
       .otherwise(pass),
   );
 

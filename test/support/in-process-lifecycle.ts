@@ -1,0 +1,519 @@
+import { fileURLToPath } from 'node:url';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import {
+  type ExecutionStatus as EngineExecutionStatus,
+  type LambdaInvoker,
+  LocalStepFunctions,
+} from '../../infra/local/stepfunctions/index.js';
+import {
+  createStepFunctionsCallbacks,
+  createStepFunctionsExecutions,
+  createStepFunctionsStarter,
+  executionArnOf,
+} from '../../shared/adapters/step-functions.js';
+import type { Proposal } from '../../shared/domain/proposal.js';
+import type { TaskAttempt } from '../../shared/domain/tasks.js';
+import type { PaymentPublisher } from '../../shared/ports/payment-publisher.js';
+import type { NgoPageDeps, RecordUploadDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
+import { startedExecutions } from '../../shared/usecases/start-workflow.js';
+import { submitProposal } from '../../shared/usecases/submit-proposal.js';
+import { reviewedUploadLinks } from '../../shared/usecases/task-links/task-documents.js';
+import type { TaskLinkDeps } from '../../shared/usecases/task-links/task-link-deps.js';
+import { OPTIONAL_FUNCTION_ENV, stubFunctionEnv } from './events.js';
+import { createFakes, type Fakes } from './fakes/index.js';
+import {
+  InMemoryObjectStore,
+  invokeStep,
+  RecordingDocumentStore,
+  RecordingPaymentPublisher,
+  RecordingUploadSigner,
+  TEST_BASE_URL,
+  testLinkKey,
+} from './handler-harness.js';
+import { LOCAL_FUNCTION_ARN_PREFIX, lifecycleDefinition } from './lifecycle-definition.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from './settings.js';
+
+/**
+ * The purchase lifecycle in one process: the synthesized state machine on the local Step Functions
+ * engine, whose own clock starts at a chosen instant and runs fast, and every Lambda task served by
+ * the real handler (`functions/<name>/handler.ts`, built with `createHandler` over in-memory
+ * repositories). The handlers reach Step Functions through the real SDK adapters, over the engine's
+ * HTTP endpoint, so a hand-over starts its successor on the same engine. People act through the
+ * use cases the HTTP routes call (see lifecycle-people.ts), and are cast before the purchase is
+ * submitted: whoever answers an ask answers it at real speed (the engine slows down for them).
+ */
+
+const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:purchase-lifecycle';
+/** What people's actions run at: the engine's time at the speed of the real clock. */
+const REAL_TIME_MS_PER_SECOND = 1000;
+
+/** The Lambda steps that ask someone and wait for the answer with a task token. */
+export const ASKING_STEPS = ['RequestDecision', 'AwaitUpload', 'RequestEvaluation'] as const;
+export type AskingStep = (typeof ASKING_STEPS)[number];
+
+/** One call of an asking step, as the state machine made it. */
+export interface Ask {
+  step: AskingStep;
+  attempt: TaskAttempt;
+  /** The step's input without its task token: purpose, level, round, kind, since, deadline... */
+  input: Readonly<Record<string, unknown>>;
+  /** The engine's time when the step ran. */
+  at: string;
+}
+
+/** Something a person does, through the use cases; it fails when the person cannot do it. */
+export type Act = () => Promise<void>;
+
+/** A payment notice as finance receives it from the payments topic. */
+export type PaymentNotice = Parameters<PaymentPublisher['publish']>[0];
+
+/** Who does what in a play; decided per ask before the step runs, so the engine slows down in time. */
+export interface Cast {
+  /** The answer to an ask, or undefined when nobody answers it (the step times out). */
+  answerTo(ask: Ask): Act | undefined;
+  /** What finance does with a payment notice (nobody's execution waits for it). */
+  onPaymentNotice(notice: PaymentNotice): Act | undefined;
+}
+
+/** The ports people act through: those of the task-link and NGO routes and of the upload event. */
+export interface PeoplePorts {
+  taskLinks: TaskLinkDeps;
+  ngoPage: NgoPageDeps;
+  uploads: RecordUploadDeps;
+  /** The documents bucket: an NGO's upload puts its file here before the upload event is handled. */
+  objects: InMemoryObjectStore;
+  /** Every e-mail sent, in order: the inboxes. */
+  mail: Fakes['mailer'];
+  now: () => string;
+}
+
+/** One execution of the purchase, as the engine describes it, measured against AWS's limits. */
+export interface ExecutionFigures {
+  name: string;
+  /** The engine's status, or NOT_STARTED when a start was recorded but no execution has the name. */
+  status: EngineExecutionStatus | 'NOT_STARTED';
+  startDate?: Date;
+  stopDate?: Date;
+  /** Engine-time days from start to stop (to now while running). */
+  days: number;
+  historyEvents: number;
+}
+
+/**
+ * The engine's own time, mirrored for the use cases (their `now`). LocalStepFunctions keeps a
+ * clock that starts at `clock.startsAt` and runs at its timers' speed, but does not tell its
+ * time; this computes it the same way and is the one place the speed changes, for both at once.
+ * While anyone acts the engine runs at real speed, so no timeout fires in the middle of a click.
+ */
+export class EngineClock {
+  #anchor: number;
+  #realAnchor: number;
+  #msPerSecond: number;
+  #peopleActing = 0;
+
+  constructor(
+    private readonly engine: Pick<LocalStepFunctions, 'setClock'>,
+    startsAt: string,
+    msPerSecond: number,
+    private readonly fastMsPerSecond: number,
+  ) {
+    this.#anchor = Date.parse(startsAt);
+    this.#realAnchor = Date.now();
+    this.#msPerSecond = msPerSecond;
+  }
+
+  now(): Date {
+    return new Date(this.#anchor + ((Date.now() - this.#realAnchor) * 1000) / this.#msPerSecond);
+  }
+
+  /** The use cases' clock. */
+  readonly iso = (): string => this.now().toISOString();
+
+  /** Runs the engine fast (between people's actions). */
+  runFast(): void {
+    this.#setSpeed(this.fastMsPerSecond);
+  }
+
+  /** Someone starts acting: the engine runs at real speed until everyone acting is done. */
+  personStarts(): void {
+    this.#peopleActing += 1;
+    if (this.#peopleActing === 1) this.#setSpeed(REAL_TIME_MS_PER_SECOND);
+  }
+
+  personDone(): void {
+    this.#peopleActing -= 1;
+    if (this.#peopleActing === 0) this.runFast();
+  }
+
+  #setSpeed(msPerSecond: number): void {
+    // As the engine does: its time goes on from where it is, at the new speed.
+    this.#anchor = this.now().getTime();
+    this.#realAnchor = Date.now();
+    this.#msPerSecond = msPerSecond;
+    this.engine.setClock({ msPerSecond });
+  }
+}
+
+/**
+ * People's actions in flight: each is tracked until it settles, and the first failure is kept
+ * so a play stops at the first person who could not act instead of timing out later.
+ */
+class ActionsInFlight {
+  readonly #pending = new Set<Promise<void>>();
+  #failure: Error | undefined;
+  #onFailure: ((error: Error) => void) | undefined;
+
+  track(action: Promise<void>): void {
+    const tracked = action.catch((error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#failure ??= failure;
+      this.#onFailure?.(failure);
+    });
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  /** Rejects with the first failure, at once if one happened already. */
+  failed(): Promise<never> {
+    return new Promise((_, reject) => {
+      if (this.#failure) reject(this.#failure);
+      else this.#onFailure = reject;
+    });
+  }
+
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    if (this.#failure) throw this.#failure;
+  }
+}
+
+/** What follows an asking step: whether the step ran decides whether the person acts. */
+type AfterStep = (stepRan: boolean) => void;
+
+/** A Lambda handler as the runtime calls it. */
+type StepHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** The step's name in its logical id (`PlanMidtermB541E401` is PlanMidterm). */
+function stepNameOf(logicalId: string): string {
+  return logicalId.replace(/[0-9A-F]{8}$/, '');
+}
+
+/** `PlanMidterm` lives in functions/plan-midterm/handler.ts. */
+function handlerFileOf(stepName: string): string {
+  const folder = stepName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return fileURLToPath(new URL(`../../functions/${folder}/handler.ts`, import.meta.url));
+}
+
+/** The logical ids of the functions a definition's Task states invoke. */
+function functionIdsOf(definition: unknown): Set<string> {
+  const text = JSON.stringify(definition);
+  const ids = new Set<string>();
+  const pattern = new RegExp(
+    `${LOCAL_FUNCTION_ARN_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([A-Za-z0-9]+)`,
+    'g',
+  );
+  for (const match of text.matchAll(pattern)) ids.add(match[1] as string);
+  return ids;
+}
+
+/**
+ * Imports every handler the definition invokes before anything runs: a module's first import
+ * takes real time that a fast engine would count as days.
+ */
+async function loadHandlers(definition: unknown, deps: object): Promise<Map<string, StepHandler>> {
+  const handlers = new Map<string, StepHandler>();
+  for (const logicalId of functionIdsOf(definition)) {
+    const file = handlerFileOf(stepNameOf(logicalId));
+    const module = (await import(file)) as { createHandler?: unknown };
+    if (typeof module.createHandler !== 'function')
+      throw new Error(`${file} exports no createHandler for the state machine's ${logicalId}`);
+    handlers.set(logicalId, (module.createHandler as (deps: object) => StepHandler)(deps));
+  }
+  return handlers;
+}
+
+function asJson<T>(value: T): T {
+  return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+function askOf(step: string, input: Record<string, unknown>, at: string): Ask | undefined {
+  if (!(ASKING_STEPS as readonly string[]).includes(step)) return undefined;
+  const { taskToken: _token, ...rest } = input;
+  return { step: step as AskingStep, attempt: input.attempt as TaskAttempt, input: rest, at };
+}
+
+export interface LifecycleOptions {
+  /** The engine's time when the play starts (ISO 8601). */
+  startsAt: string;
+  /** Real milliseconds per engine second while nobody acts (0.0001: a real second is 116 days). */
+  msPerSecond: number;
+}
+
+export class InProcessLifecycle {
+  /** Every call of an asking step, in order. */
+  readonly asks: Ask[] = [];
+  readonly notices = new RecordingPaymentPublisher();
+  readonly #actions = new ActionsInFlight();
+  #cast: Cast | undefined;
+
+  private constructor(
+    readonly engine: LocalStepFunctions,
+    readonly clock: EngineClock,
+    readonly fakes: Fakes,
+    readonly people: PeoplePorts,
+    private readonly endpoint: { close(): Promise<void> },
+    private readonly client: SFNClient,
+    private readonly workflow: ReturnType<typeof createStepFunctionsStarter>,
+  ) {}
+
+  static async start(options: LifecycleOptions): Promise<InProcessLifecycle> {
+    // The handler modules wire their default handlers to AWS at import, from this environment.
+    stubFunctionEnv('LIFECYCLE_SETTINGS', 'DOCUMENTS_BUCKET', 'PAYMENTS_TOPIC_ARN');
+    const definition = lifecycleDefinition();
+    const fakes = createFakes(options.startsAt);
+    let handlers = new Map<string, StepHandler>();
+    let onStep: (logicalId: string, input: Record<string, unknown>) => AfterStep | undefined = () =>
+      undefined;
+    const invokeLambda: LambdaInvoker = async (functionName, payload, invocation) => {
+      invocation?.onRunning?.();
+      const handler = handlers.get(functionName);
+      if (!handler)
+        return {
+          errorType: 'ResourceNotFoundException',
+          errorMessage: `Function not found: ${functionName}`,
+        };
+      const input = asJson(payload) as Record<string, unknown>;
+      const afterStep = onStep(functionName, input);
+      try {
+        const output = asJson(await invokeStep(handler, input, functionName));
+        afterStep?.(true);
+        return { payload: output };
+      } catch (error) {
+        afterStep?.(false);
+        const { name, message } = error as Error;
+        return { errorType: name, errorMessage: message };
+      }
+    };
+    // The engine starts at real speed, so the mirror's anchor matches it to the millisecond.
+    const engine = new LocalStepFunctions({
+      invokeLambda,
+      clock: { msPerSecond: REAL_TIME_MS_PER_SECOND, startsAt: options.startsAt },
+    });
+    const clock = new EngineClock(engine, options.startsAt, REAL_TIME_MS_PER_SECOND, options.msPerSecond);
+    engine.registerStateMachine({ arn: STATE_MACHINE_ARN, name: 'purchase-lifecycle', definition });
+    const endpoint = await engine.listen(0);
+    const client = new SFNClient({
+      endpoint: endpoint.url,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const callbacks = createStepFunctionsCallbacks(client);
+    const workflow = createStepFunctionsStarter({ client, stateMachineArn: STATE_MACHINE_ARN });
+    const executions = createStepFunctionsExecutions({ client, stateMachineArn: STATE_MACHINE_ARN });
+    const now = clock.iso;
+    const objects = new InMemoryObjectStore();
+    const { purchases, budgets, tasks, deliverables, waits, payments, trackRecords, mailer } = fakes;
+
+    const lifecycle = new InProcessLifecycle(
+      engine,
+      clock,
+      fakes,
+      {
+        taskLinks: {
+          tasks,
+          purchases,
+          payments,
+          callbacks,
+          linkKey: testLinkKey,
+          now,
+          rubric: TEST_LIFECYCLE.evaluation.rubric,
+          bands: TEST_LIFECYCLE.evaluation.bands,
+          documentUrls: reviewedUploadLinks({ deliverables, objects }),
+        },
+        ngoPage: {
+          purchases,
+          deliverables,
+          waits,
+          signer: new RecordingUploadSigner(),
+          objects,
+          linkKey: testLinkKey,
+          settings: TEST_LIFECYCLE,
+          now,
+        },
+        uploads: {
+          bucket: OPTIONAL_FUNCTION_ENV.DOCUMENTS_BUCKET,
+          purchases,
+          deliverables,
+          waits,
+          callbacks,
+          objects,
+          settings: TEST_LIFECYCLE,
+          now,
+        },
+        objects,
+        mail: mailer,
+        now,
+      },
+      endpoint,
+      client,
+      workflow,
+    );
+    // One object with every port satisfies each handler's deps (WorkflowDeps, ContractingDeps, ...).
+    const stepDeps = {
+      purchases,
+      budgets,
+      tasks,
+      deliverables,
+      waits,
+      payments,
+      trackRecords,
+      settings: TEST_POLICY,
+      policy: TEST_POLICY,
+      lifecycle: TEST_LIFECYCLE,
+      now,
+      mailer,
+      callbacks,
+      linkKey: testLinkKey,
+      baseUrl: TEST_BASE_URL,
+      documents: new RecordingDocumentStore(),
+      publisher: lifecycle.#financeListens(),
+      workflow,
+      executions,
+    };
+    handlers = await loadHandlers(definition, stepDeps);
+    onStep = (logicalId, input) => lifecycle.#answerTo(stepNameOf(logicalId), input);
+    return lifecycle;
+  }
+
+  /** Who does what from now on; set before the purchase is submitted. */
+  castAs(cast: Cast): void {
+    this.#cast = cast;
+  }
+
+  /**
+   * An officer submits the proposal as POST /purchases does; the first execution starts at the
+   * engine's first instant, and from then on the engine runs fast.
+   */
+  async submit(proposal: Proposal): Promise<string> {
+    const { purchase } = await submitProposal(
+      {
+        purchases: this.fakes.purchases,
+        workflow: this.workflow,
+        settings: TEST_POLICY,
+        now: this.clock.iso,
+        trackRecords: this.fakes.trackRecords,
+      },
+      { body: proposal, staff: { sub: 'officer-lin', email: 'lin.officer@civil-affairs.example.gov.cn' } },
+    );
+    this.clock.runFast();
+    return purchase.purchaseId;
+  }
+
+  /**
+   * Until no execution runs and every person is done, within `realTimeLimitMs`. A person who
+   * cannot act, or a play that outlasts the limit, stops every execution and fails.
+   */
+  async playUntilEnd(realTimeLimitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the play did not end within ${realTimeLimitMs} ms of real time`)),
+        realTimeLimitMs,
+      );
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await this.engine.idle();
+          await this.#actions.settled();
+        })(),
+        this.#actions.failed(),
+        outOfTime,
+      ]);
+    } catch (error) {
+      await this.engine.stopAllExecutions();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The purchase's executions, named on its audit trail, oldest first, with their size and length. */
+  async executionsOf(purchaseId: string): Promise<ExecutionFigures[]> {
+    const started = startedExecutions(await this.fakes.purchases.listAudit(purchaseId));
+    const figures: ExecutionFigures[] = [];
+    for (const { name } of started) {
+      const executionArn = executionArnOf(STATE_MACHINE_ARN, name);
+      const described = await this.engine.describeExecution({ executionArn }).catch(() => undefined);
+      if (!described) {
+        figures.push({ name, status: 'NOT_STARTED', days: 0, historyEvents: 0 });
+        continue;
+      }
+      const { status, startDate, stopDate } = described;
+      const end = stopDate ?? this.clock.now();
+      figures.push({
+        name,
+        status,
+        startDate,
+        ...(stopDate ? { stopDate } : {}),
+        days: (end.getTime() - startDate.getTime()) / 86_400_000,
+        historyEvents: await this.#historySize(executionArn),
+      });
+    }
+    return figures;
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stopAllExecutions();
+    this.client.destroy();
+    await this.endpoint.close();
+  }
+
+  async #historySize(executionArn: string): Promise<number> {
+    let count = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await this.engine.getExecutionHistory({ executionArn, maxResults: 1000, nextToken });
+      count += page.events.length;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return count;
+  }
+
+  /**
+   * Called as an asking step is invoked: the ask is logged and, when someone will answer it, the
+   * engine slows to real speed before the step runs; the returned function starts their action
+   * once the step has run (its mail is out).
+   */
+  #answerTo(step: string, input: Record<string, unknown>): AfterStep | undefined {
+    const ask = askOf(step, input, this.clock.iso());
+    if (!ask) return undefined;
+    this.asks.push(ask);
+    const act = this.#cast?.answerTo(ask);
+    if (!act) return undefined;
+    this.clock.personStarts();
+    return (stepRan) => {
+      if (!stepRan) {
+        this.clock.personDone();
+        return;
+      }
+      // After the engine has taken the step's answer, as a person reads the mail after it was sent.
+      setImmediate(() => this.#actions.track(act().finally(() => this.clock.personDone())));
+    };
+  }
+
+  /** The payments topic: each notice is kept, and finance acts on it as the cast says. */
+  #financeListens(): PaymentPublisher {
+    return {
+      publish: async (notice) => {
+        await this.notices.publish(notice);
+        const act = this.#cast?.onPaymentNotice(notice);
+        if (!act) return;
+        this.clock.personStarts();
+        // Finance reads the notice after it was published; the step does not wait for them.
+        setImmediate(() => this.#actions.track(act().finally(() => this.clock.personDone())));
+      },
+    };
+  }
+}
