@@ -109,17 +109,17 @@ export class EngineClock {
   #anchor: number;
   #realAnchor: number;
   #msPerSecond: number;
+  #fast = false;
   #peopleActing = 0;
 
   constructor(
     private readonly engine: Pick<LocalStepFunctions, 'setClock'>,
     startsAt: string,
-    msPerSecond: number,
     private readonly fastMsPerSecond: number,
   ) {
     this.#anchor = Date.parse(startsAt);
     this.#realAnchor = Date.now();
-    this.#msPerSecond = msPerSecond;
+    this.#msPerSecond = REAL_TIME_MS_PER_SECOND;
   }
 
   now(): Date {
@@ -129,9 +129,10 @@ export class EngineClock {
   /** The use cases' clock. */
   readonly iso = (): string => this.now().toISOString();
 
-  /** Runs the engine fast (between people's actions). */
-  runFast(): void {
-    this.#setSpeed(this.fastMsPerSecond);
+  /** From now on the engine runs fast whenever nobody acts (until then it runs at real speed). */
+  goFast(): void {
+    this.#fast = true;
+    if (this.#peopleActing === 0) this.#setSpeed(this.fastMsPerSecond);
   }
 
   /** Someone starts acting: the engine runs at real speed until everyone acting is done. */
@@ -142,7 +143,7 @@ export class EngineClock {
 
   personDone(): void {
     this.#peopleActing -= 1;
-    if (this.#peopleActing === 0) this.runFast();
+    if (this.#peopleActing === 0 && this.#fast) this.#setSpeed(this.fastMsPerSecond);
   }
 
   #setSpeed(msPerSecond: number): void {
@@ -299,7 +300,7 @@ export class InProcessLifecycle {
       invokeLambda,
       clock: { msPerSecond: REAL_TIME_MS_PER_SECOND, startsAt: options.startsAt },
     });
-    const clock = new EngineClock(engine, options.startsAt, REAL_TIME_MS_PER_SECOND, options.msPerSecond);
+    const clock = new EngineClock(engine, options.startsAt, options.msPerSecond);
     engine.registerStateMachine({ arn: STATE_MACHINE_ARN, name: 'purchase-lifecycle', definition });
     const endpoint = await engine.listen(0);
     const client = new SFNClient({
@@ -406,7 +407,7 @@ export class InProcessLifecycle {
       },
       { body: proposal, staff: { sub: 'officer-lin', email: 'lin.officer@civil-affairs.example.gov.cn' } },
     );
-    this.clock.runFast();
+    this.clock.goFast();
     return purchase.purchaseId;
   }
 

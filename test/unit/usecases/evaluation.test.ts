@@ -120,6 +120,19 @@ describe('planEvaluation', () => {
     });
   });
 
+  it('hands over at once when the wait for the final report could outlast its execution', async () => {
+    // An execution 300 days old may go on 35 more days, not to the report's deadline and its grace periods.
+    const startedAt = new Date(Date.parse('2026-12-01T00:00:00.000Z') - 300 * DAY).toISOString();
+    const step = await planEvaluation(deps(), PURCHASE_ID, { startedAt });
+    expect(step).toEqual({ next: 'HAND_OVER', handOverAt: '2026-12-01T00:00:00.000Z' });
+    // A fresh one can hold it all (the deadline is months away, not a year).
+    expect(
+      await planEvaluation(deps(), PURCHASE_ID, { startedAt: '2026-12-01T00:00:00.000Z' }),
+    ).toMatchObject({
+      next: 'AWAIT_FINAL_REPORT',
+    });
+  });
+
   it('never waits less than a minute once the deadline has passed', async () => {
     fakes.clock.set('2027-06-01T00:00:00.000Z');
     expect(await planEvaluation(deps(), PURCHASE_ID)).toMatchObject({

@@ -99,6 +99,37 @@ describe('planMidterm', () => {
     });
   });
 
+  it('hands over to a fresh execution rather than wait past its budget: in slices to a far reminder day', async () => {
+    const dueEnd = Date.parse(`${MIDTERM_DUE}T23:59:59.999+08:00`);
+    const reminderAt = dueEnd - TEST_LIFECYCLE.midterm.reminderDaysBefore * DAY;
+    // An execution that started 340 days before the reminder day may go on only 335 days in all.
+    const startedAt = new Date(reminderAt - 340 * DAY).toISOString();
+    fakes.clock.set(new Date(reminderAt - 330 * DAY).toISOString());
+    expect(await planMidterm(deps(), PURCHASE_ID, { startedAt })).toEqual({
+      next: 'HAND_OVER',
+      handOverAt: new Date(Date.parse(startedAt) + 335 * DAY).toISOString(),
+    });
+    // Its successor, started at the hand-over, waits for the reminder day itself.
+    fakes.clock.set(new Date(Date.parse(startedAt) + 335 * DAY).toISOString());
+    expect(await planMidterm(deps(), PURCHASE_ID, { startedAt: fakes.clock.now() })).toMatchObject({
+      next: 'AWAIT_REPORT',
+      reminderAt: new Date(reminderAt).toISOString(),
+    });
+  });
+
+  it('hands over at once before a review that could outlast its execution', async () => {
+    await report('r1', '2026-06-02T00:00:00.000Z');
+    fakes.clock.set('2026-06-03T00:00:00.000Z');
+    const startedAt = new Date(Date.parse('2026-06-03T00:00:00.000Z') - 330 * DAY).toISOString();
+    expect(await planMidterm(deps(), PURCHASE_ID, { startedAt })).toEqual({
+      next: 'HAND_OVER',
+      handOverAt: '2026-06-03T00:00:00.000Z',
+    });
+    expect(await planMidterm(deps(), PURCHASE_ID, { startedAt: '2026-06-02T00:00:00.000Z' })).toMatchObject({
+      next: 'REVIEW',
+    });
+  });
+
   it('reminds at once when the reminder day has passed, and never waits less than a minute', async () => {
     fakes.clock.set('2027-01-01T00:00:00.000Z');
     const step = await planMidterm(deps(), PURCHASE_ID);
