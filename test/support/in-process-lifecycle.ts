@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   type ExecutionStatus as EngineExecutionStatus,
+  ExecutionDoesNotExist,
   type LambdaInvoker,
   LocalStepFunctions,
 } from '../../infra/local/stepfunctions/index.js';
@@ -39,12 +40,12 @@ import { TEST_LIFECYCLE, TEST_POLICY } from './settings.js';
  * the real handler (`functions/<name>/handler.ts`, built with `createHandler` over in-memory
  * repositories). The handlers reach Step Functions through the real SDK adapters, over the engine's
  * HTTP endpoint, so a hand-over starts its successor on the same engine. People act through the
- * use cases the HTTP routes call (see lifecycle-people.ts), and are cast before the purchase is
- * submitted: whoever answers an ask answers it at real speed (the engine slows down for them).
+ * use cases the HTTP routes call (see lifecycle-people.ts), as cast before the purchase is
+ * submitted; the engine runs at real speed while a step runs or someone acts (EngineClock).
  */
 
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:purchase-lifecycle';
-/** What people's actions run at: the engine's time at the speed of the real clock. */
+/** Real time: the engine's speed while a step runs or someone acts. */
 const REAL_TIME_MS_PER_SECOND = 1000;
 
 /** The Lambda steps that ask someone and wait for the answer with a task token. */
@@ -57,8 +58,6 @@ export interface Ask {
   attempt: TaskAttempt;
   /** The step's input without its task token: purpose, level, round, kind, since, deadline... */
   input: Readonly<Record<string, unknown>>;
-  /** The engine's time when the step ran. */
-  at: string;
 }
 
 /** Something a person does, through the use cases; it fails when the person cannot do it. */
@@ -67,7 +66,7 @@ export type Act = () => Promise<void>;
 /** A payment notice as finance receives it from the payments topic. */
 export type PaymentNotice = Parameters<PaymentPublisher['publish']>[0];
 
-/** Who does what in a play; decided per ask before the step runs, so the engine slows down in time. */
+/** Who does what in a play: asked as each asking step runs, and as each payment notice goes out. */
 export interface Cast {
   /** The answer to an ask, or undefined when nobody answers it (the step times out). */
   answerTo(ask: Ask): Act | undefined;
@@ -103,14 +102,18 @@ export interface ExecutionFigures {
  * The engine's own time, mirrored for the use cases (their `now`). LocalStepFunctions keeps a
  * clock that starts at `clock.startsAt` and runs at its timers' speed, but does not tell its
  * time; this computes it the same way and is the one place the speed changes, for both at once.
- * While anyone acts the engine runs at real speed, so no timeout fires in the middle of a click.
+ *
+ * The engine runs fast only while nothing real happens: during a Lambda step or a person's action
+ * it runs at real speed. On AWS a step's milliseconds are nothing against a three-day timeout,
+ * but at the fast speed (a real millisecond is hours) they would be hours of a waiting step's
+ * timeout, and a person's click would be days: a reminder could fire mid-click.
  */
 export class EngineClock {
   #anchor: number;
   #realAnchor: number;
-  #msPerSecond: number;
+  #msPerSecond = REAL_TIME_MS_PER_SECOND;
   #fast = false;
-  #peopleActing = 0;
+  #holds = 0;
 
   constructor(
     private readonly engine: Pick<LocalStepFunctions, 'setClock'>,
@@ -119,7 +122,6 @@ export class EngineClock {
   ) {
     this.#anchor = Date.parse(startsAt);
     this.#realAnchor = Date.now();
-    this.#msPerSecond = REAL_TIME_MS_PER_SECOND;
   }
 
   now(): Date {
@@ -129,24 +131,27 @@ export class EngineClock {
   /** The use cases' clock. */
   readonly iso = (): string => this.now().toISOString();
 
-  /** From now on the engine runs fast whenever nobody acts (until then it runs at real speed). */
+  /** From now on the engine runs fast whenever nothing real happens (until then, at real speed). */
   goFast(): void {
     this.#fast = true;
-    if (this.#peopleActing === 0) this.#setSpeed(this.fastMsPerSecond);
+    if (this.#holds === 0) this.#setSpeed(this.fastMsPerSecond);
   }
 
-  /** Someone starts acting: the engine runs at real speed until everyone acting is done. */
-  personStarts(): void {
-    this.#peopleActing += 1;
-    if (this.#peopleActing === 1) this.#setSpeed(REAL_TIME_MS_PER_SECOND);
-  }
-
-  personDone(): void {
-    this.#peopleActing -= 1;
-    if (this.#peopleActing === 0 && this.#fast) this.#setSpeed(this.fastMsPerSecond);
+  /** Something real starts (a step, a person): real speed until every such thing has released its hold. */
+  holdRealSpeed(): () => void {
+    this.#holds += 1;
+    this.#setSpeed(REAL_TIME_MS_PER_SECOND);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds -= 1;
+      if (this.#holds === 0 && this.#fast) this.#setSpeed(this.fastMsPerSecond);
+    };
   }
 
   #setSpeed(msPerSecond: number): void {
+    if (msPerSecond === this.#msPerSecond) return;
     // As the engine does: its time goes on from where it is, at the new speed.
     this.#anchor = this.now().getTime();
     this.#realAnchor = Date.now();
@@ -187,9 +192,6 @@ class ActionsInFlight {
     if (this.#failure) throw this.#failure;
   }
 }
-
-/** What follows an asking step: whether the step ran decides whether the person acts. */
-type AfterStep = (stepRan: boolean) => void;
 
 /** A Lambda handler as the runtime calls it. */
 type StepHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -237,16 +239,16 @@ function asJson<T>(value: T): T {
   return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-function askOf(step: string, input: Record<string, unknown>, at: string): Ask | undefined {
+function askOf(step: string, input: Record<string, unknown>): Ask | undefined {
   if (!(ASKING_STEPS as readonly string[]).includes(step)) return undefined;
   const { taskToken: _token, ...rest } = input;
-  return { step: step as AskingStep, attempt: input.attempt as TaskAttempt, input: rest, at };
+  return { step: step as AskingStep, attempt: input.attempt as TaskAttempt, input: rest };
 }
 
 export interface LifecycleOptions {
   /** The engine's time when the play starts (ISO 8601). */
   startsAt: string;
-  /** Real milliseconds per engine second while nobody acts (0.0001: a real second is 116 days). */
+  /** Real milliseconds per engine second while no step runs and nobody acts (0.0001: a real second is 116 days). */
   msPerSecond: number;
 }
 
@@ -254,7 +256,6 @@ export class InProcessLifecycle {
   /** Every call of an asking step, in order. */
   readonly asks: Ask[] = [];
   readonly notices = new RecordingPaymentPublisher();
-  readonly #actions = new ActionsInFlight();
   #cast: Cast | undefined;
 
   private constructor(
@@ -262,6 +263,7 @@ export class InProcessLifecycle {
     readonly clock: EngineClock,
     readonly fakes: Fakes,
     readonly people: PeoplePorts,
+    private readonly actions: ActionsInFlight,
     private readonly endpoint: { close(): Promise<void> },
     private readonly client: SFNClient,
     private readonly workflow: ReturnType<typeof createStepFunctionsStarter>,
@@ -273,8 +275,8 @@ export class InProcessLifecycle {
     const definition = lifecycleDefinition();
     const fakes = createFakes(options.startsAt);
     let handlers = new Map<string, StepHandler>();
-    let onStep: (logicalId: string, input: Record<string, unknown>) => AfterStep | undefined = () =>
-      undefined;
+    let answerTo: (logicalId: string, input: Record<string, unknown>) => Act | undefined = () => undefined;
+    const actions = new ActionsInFlight();
     const invokeLambda: LambdaInvoker = async (functionName, payload, invocation) => {
       invocation?.onRunning?.();
       const handler = handlers.get(functionName);
@@ -283,14 +285,17 @@ export class InProcessLifecycle {
           errorType: 'ResourceNotFoundException',
           errorMessage: `Function not found: ${functionName}`,
         };
+      const release = clock.holdRealSpeed();
       const input = asJson(payload) as Record<string, unknown>;
-      const afterStep = onStep(functionName, input);
+      const answer = answerTo(functionName, input);
       try {
         const output = asJson(await invokeStep(handler, input, functionName));
-        afterStep?.(true);
+        // The person reads the mail once the step has sent it, still at real speed.
+        if (answer) setImmediate(() => actions.track(answer().finally(release)));
+        else release();
         return { payload: output };
       } catch (error) {
-        afterStep?.(false);
+        release();
         const { name, message } = error as Error;
         return { errorType: name, errorMessage: message };
       }
@@ -356,6 +361,7 @@ export class InProcessLifecycle {
         mail: mailer,
         now,
       },
+      actions,
       endpoint,
       client,
       workflow,
@@ -383,7 +389,7 @@ export class InProcessLifecycle {
       executions,
     };
     handlers = await loadHandlers(definition, stepDeps);
-    onStep = (logicalId, input) => lifecycle.#answerTo(stepNameOf(logicalId), input);
+    answerTo = (logicalId, input) => lifecycle.#answerTo(stepNameOf(logicalId), input);
     return lifecycle;
   }
 
@@ -427,9 +433,9 @@ export class InProcessLifecycle {
       await Promise.race([
         (async () => {
           await this.engine.idle();
-          await this.#actions.settled();
+          await this.actions.settled();
         })(),
-        this.#actions.failed(),
+        this.actions.failed(),
         outOfTime,
       ]);
     } catch (error) {
@@ -446,7 +452,10 @@ export class InProcessLifecycle {
     const figures: ExecutionFigures[] = [];
     for (const { name } of started) {
       const executionArn = executionArnOf(STATE_MACHINE_ARN, name);
-      const described = await this.engine.describeExecution({ executionArn }).catch(() => undefined);
+      const described = await this.engine.describeExecution({ executionArn }).catch((error: unknown) => {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
+        throw error;
+      });
       if (!described) {
         figures.push({ name, status: 'NOT_STARTED', days: 0, historyEvents: 0 });
         continue;
@@ -482,26 +491,12 @@ export class InProcessLifecycle {
     return count;
   }
 
-  /**
-   * Called as an asking step is invoked: the ask is logged and, when someone will answer it, the
-   * engine slows to real speed before the step runs; the returned function starts their action
-   * once the step has run (its mail is out).
-   */
-  #answerTo(step: string, input: Record<string, unknown>): AfterStep | undefined {
-    const ask = askOf(step, input, this.clock.iso());
+  /** Logs an asking step's ask and says who answers it. */
+  #answerTo(step: string, input: Record<string, unknown>): Act | undefined {
+    const ask = askOf(step, input);
     if (!ask) return undefined;
     this.asks.push(ask);
-    const act = this.#cast?.answerTo(ask);
-    if (!act) return undefined;
-    this.clock.personStarts();
-    return (stepRan) => {
-      if (!stepRan) {
-        this.clock.personDone();
-        return;
-      }
-      // After the engine has taken the step's answer, as a person reads the mail after it was sent.
-      setImmediate(() => this.#actions.track(act().finally(() => this.clock.personDone())));
-    };
+    return this.#cast?.answerTo(ask);
   }
 
   /** The payments topic: each notice is kept, and finance acts on it as the cast says. */
@@ -511,9 +506,9 @@ export class InProcessLifecycle {
         await this.notices.publish(notice);
         const act = this.#cast?.onPaymentNotice(notice);
         if (!act) return;
-        this.clock.personStarts();
+        const release = this.clock.holdRealSpeed();
         // Finance reads the notice after it was published; the step does not wait for them.
-        setImmediate(() => this.#actions.track(act().finally(() => this.clock.personDone())));
+        setImmediate(() => this.actions.track(act().finally(release)));
       },
     };
   }
