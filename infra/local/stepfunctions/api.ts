@@ -13,6 +13,10 @@ export interface ExecutionListItem {
   status: ExecutionStatus;
   startDate: Date;
   stopDate?: Date;
+  /** The version it runs, when it was started through a version or an alias. */
+  stateMachineVersionArn?: string;
+  /** The alias it was started through. */
+  stateMachineAliasArn?: string;
 }
 
 export interface ExecutionDescription extends ExecutionListItem {
@@ -36,6 +40,9 @@ export interface StateMachineDescription extends StateMachineListItem {
   /** The Amazon States Language definition, as JSON text. */
   definition: string;
   roleArn: string;
+  revisionId: string;
+  /** A version's description. */
+  description?: string;
 }
 
 /** The definition an execution runs (the one it started on, whatever was registered since). */
@@ -45,6 +52,27 @@ export interface StateMachineForExecution {
   definition: string;
   roleArn: string;
   updateDate: Date;
+  revisionId: string;
+}
+
+/** One version an alias routes executions to, and the share of them (percent). */
+export interface RoutingEntry {
+  stateMachineVersionArn: string;
+  weight: number;
+}
+
+export interface StateMachineVersionListItem {
+  stateMachineVersionArn: string;
+  creationDate: Date;
+}
+
+export interface StateMachineAliasDescription {
+  stateMachineAliasArn: string;
+  name: string;
+  description?: string;
+  routingConfiguration: RoutingEntry[];
+  creationDate: Date;
+  updateDate?: Date;
 }
 
 /** The operations the HTTP endpoint serves, with AWS's request and response fields. */
@@ -77,4 +105,29 @@ export interface StepFunctionsApi {
   sendTaskFailure(p: { taskToken: string; error?: string; cause?: string }): Promise<void>;
   sendTaskHeartbeat(p: { taskToken: string }): Promise<void>;
   stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }>;
+  publishStateMachineVersion(p: {
+    stateMachineArn: string;
+    revisionId?: string;
+    description?: string;
+  }): Promise<{ stateMachineVersionArn: string; creationDate: Date }>;
+  listStateMachineVersions(p: {
+    stateMachineArn: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ stateMachineVersions: StateMachineVersionListItem[]; nextToken?: string }>;
+  createStateMachineAlias(p: {
+    name: string;
+    description?: string;
+    routingConfiguration: RoutingEntry[];
+  }): Promise<{ stateMachineAliasArn: string; creationDate: Date }>;
+  updateStateMachineAlias(p: {
+    stateMachineAliasArn: string;
+    description?: string;
+    routingConfiguration?: RoutingEntry[];
+  }): Promise<{ updateDate: Date }>;
+  describeStateMachineAlias(p: { stateMachineAliasArn: string }): Promise<StateMachineAliasDescription>;
+  listStateMachineAliases(p: { stateMachineArn: string; maxResults?: number; nextToken?: string }): Promise<{
+    stateMachineAliases: { stateMachineAliasArn: string; creationDate: Date }[];
+    nextToken?: string;
+  }>;
 }

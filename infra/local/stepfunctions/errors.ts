@@ -54,6 +54,14 @@ export class ValidationException extends StepFunctionsApiError {
   override name = 'ValidationException';
 }
 
+export class ResourceNotFound extends StepFunctionsApiError {
+  override name = 'ResourceNotFound';
+}
+
+export class ConflictException extends StepFunctionsApiError {
+  override name = 'ConflictException';
+}
+
 export class UnknownOperationException extends StepFunctionsApiError {
   override name = 'UnknownOperationException';
 }

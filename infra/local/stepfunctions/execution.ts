@@ -21,6 +21,10 @@ export interface RegisteredStateMachine {
   roleArn: string;
   type: StateMachineType;
   creationDate: Date;
+  /** Changes whenever the definition or role changes (what a version is published from). */
+  revisionId: string;
+  /** When the current revision was registered. */
+  updateDate: Date;
 }
 
 export interface Execution {

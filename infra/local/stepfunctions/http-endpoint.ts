@@ -16,6 +16,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const text = z.string().check(z.minLength(1));
 const status = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT']);
 const page = { maxResults: z.optional(z.number()), nextToken: z.optional(z.string()) };
+const routing = z.array(z.object({ stateMachineVersionArn: text, weight: z.number() }));
 
 const operations = {
   ListStateMachines: {
@@ -69,6 +70,43 @@ const operations = {
       await sfn.sendTaskHeartbeat(p);
       return {};
     },
+  },
+  PublishStateMachineVersion: {
+    input: z.object({
+      stateMachineArn: text,
+      revisionId: z.optional(z.string()),
+      description: z.optional(z.string()),
+    }),
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['publishStateMachineVersion']>[0]) =>
+      sfn.publishStateMachineVersion(p),
+  },
+  ListStateMachineVersions: {
+    input: z.object({ stateMachineArn: text, ...page }),
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['listStateMachineVersions']>[0]) =>
+      sfn.listStateMachineVersions(p),
+  },
+  CreateStateMachineAlias: {
+    input: z.object({ name: text, description: z.optional(z.string()), routingConfiguration: routing }),
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['createStateMachineAlias']>[0]) =>
+      sfn.createStateMachineAlias(p),
+  },
+  UpdateStateMachineAlias: {
+    input: z.object({
+      stateMachineAliasArn: text,
+      description: z.optional(z.string()),
+      routingConfiguration: z.optional(routing),
+    }),
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['updateStateMachineAlias']>[0]) =>
+      sfn.updateStateMachineAlias(p),
+  },
+  DescribeStateMachineAlias: {
+    input: z.object({ stateMachineAliasArn: text }),
+    run: (sfn: StepFunctionsApi, p: { stateMachineAliasArn: string }) => sfn.describeStateMachineAlias(p),
+  },
+  ListStateMachineAliases: {
+    input: z.object({ stateMachineArn: text, ...page }),
+    run: (sfn: StepFunctionsApi, p: Parameters<StepFunctionsApi['listStateMachineAliases']>[0]) =>
+      sfn.listStateMachineAliases(p),
   },
   StopExecution: {
     input: z.object({ executionArn: text, error: z.optional(z.string()), cause: z.optional(z.string()) }),

@@ -8,16 +8,19 @@
  * execution is run-execution.ts, each kind of state its own module, the HTTP endpoint http-endpoint.ts.
  */
 import './promise-with-resolvers.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type {
   ExecutionDescription,
   ExecutionListItem,
   ExecutionStatus,
+  RoutingEntry,
+  StateMachineAliasDescription,
   StateMachineDescription,
   StateMachineForExecution,
   StateMachineListItem,
   StateMachineType,
+  StateMachineVersionListItem,
   StepFunctionsApi,
 } from './api.js';
 import { arnParts, executionArnOf, isExecutionName } from './arns.js';
@@ -41,6 +44,7 @@ import { type LocalClock, ScaledTimers } from './scaled-timers.js';
 import { probeStatesTimeoutError } from './states-timeout.js';
 import type { LambdaInvoker, SnsPublisher } from './task-integrations.js';
 import { TaskTokens } from './task-tokens.js';
+import { qualifiedArnParts, StateMachineVersions } from './versions.js';
 
 export interface LocalStepFunctionsOptions {
   invokeLambda: LambdaInvoker;
@@ -59,6 +63,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
   readonly #stateMachines = new Map<string, RegisteredStateMachine>();
   readonly #executions = new Map<string, Execution>();
   readonly #services: ExecutionServices;
+  readonly #versions: StateMachineVersions;
   #statesTimeoutError: Promise<() => Error> | undefined;
 
   constructor(opts: LocalStepFunctionsOptions) {
@@ -70,13 +75,25 @@ export class LocalStepFunctions implements StepFunctionsApi {
       integrations: opts,
       log: (line) => this.#log(line),
     };
+    this.#versions = new StateMachineVersions(
+      (arn) => this.#stateMachines.get(arn),
+      () => this.#timers.now(),
+    );
+  }
+
+  /** The state machine's time: the system clock, or the engine's own (`clock.startsAt`). */
+  now(): Date {
+    return this.#timers.now();
   }
 
   setClock(clock: LocalClock): void {
     this.#timers.setClock(clock);
   }
 
-  /** Registers a state machine; without a role, executions run as a role named after it. */
+  /**
+   * Registers a state machine, or a new revision of one (a redeploy): executions already running
+   * keep the revision they started on. Without a role, executions run as a role named after it.
+   */
   registerStateMachine(sm: {
     arn: string;
     name: string;
@@ -99,13 +116,24 @@ export class LocalStepFunctions implements StepFunctionsApi {
     for (const resource of unsupportedResources(sm.definition)) {
       this.#log(`state machine ${sm.name}: Task resource ${resource} is not supported locally and will fail`);
     }
+    const roleArn = sm.roleArn ?? `arn:${partition}:iam::${account}:role/${sm.name}-role`;
+    const type = sm.type ?? 'STANDARD';
+    const revisionId = createHash('sha256')
+      .update(JSON.stringify([definition, roleArn, type]))
+      .digest('hex')
+      .slice(0, 32);
+    const previous = this.#stateMachines.get(sm.arn);
+    if (previous?.revisionId === revisionId) return;
+    const now = this.#timers.now();
     this.#stateMachines.set(sm.arn, {
       arn: sm.arn,
       name: sm.name,
       definition,
-      roleArn: sm.roleArn ?? `arn:${partition}:iam::${account}:role/${sm.name}-role`,
-      type: sm.type ?? 'STANDARD',
-      creationDate: this.#timers.now(),
+      roleArn,
+      type,
+      creationDate: previous?.creationDate ?? now,
+      revisionId,
+      updateDate: now,
     });
   }
 
@@ -123,19 +151,21 @@ export class LocalStepFunctions implements StepFunctionsApi {
     return nextToken ? { stateMachines: page, nextToken } : { stateMachines: page };
   }
 
+  /** The state machine's latest revision, or with a version ARN that version (as AWS answers both). */
   async describeStateMachine(p: { stateMachineArn: string }): Promise<StateMachineDescription> {
-    arnParts(p.stateMachineArn, 'stateMachine');
+    const { qualifier } = qualifiedArnParts(p.stateMachineArn);
+    if (qualifier !== undefined) {
+      const { snapshot, description, creationDate } = this.#versions.version(p.stateMachineArn);
+      return {
+        ...describedStateMachine(snapshot),
+        stateMachineArn: p.stateMachineArn,
+        creationDate,
+        ...(description === undefined ? {} : { description }),
+      };
+    }
     const sm = this.#stateMachines.get(p.stateMachineArn);
     if (!sm) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${p.stateMachineArn}'`);
-    return {
-      stateMachineArn: sm.arn,
-      name: sm.name,
-      status: 'ACTIVE',
-      definition: JSON.stringify(sm.definition),
-      roleArn: sm.roleArn,
-      type: sm.type,
-      creationDate: sm.creationDate,
-    };
+    return describedStateMachine(sm);
   }
 
   async describeStateMachineForExecution(p: { executionArn: string }): Promise<StateMachineForExecution> {
@@ -145,7 +175,8 @@ export class LocalStepFunctions implements StepFunctionsApi {
       name: stateMachine.name,
       definition: JSON.stringify(stateMachine.definition),
       roleArn: stateMachine.roleArn,
-      updateDate: stateMachine.creationDate,
+      updateDate: stateMachine.updateDate,
+      revisionId: stateMachine.revisionId,
     };
   }
 
@@ -154,9 +185,8 @@ export class LocalStepFunctions implements StepFunctionsApi {
     name?: string;
     input?: string;
   }): Promise<{ executionArn: string; startDate: Date }> {
-    const stateMachine = this.#stateMachines.get(p.stateMachineArn);
-    if (!stateMachine)
-      throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${p.stateMachineArn}'`);
+    // The latest revision, or the version the ARN names (itself, or through an alias).
+    const { stateMachine, ...startedThrough } = this.#versions.target(p.stateMachineArn);
     const name = p.name ?? randomUUID();
     if (!isExecutionName(name)) throw new InvalidName(`Invalid Name: '${name}'`);
     const inputText = p.input ?? '{}';
@@ -189,6 +219,7 @@ export class LocalStepFunctions implements StepFunctionsApi {
         status: 'RUNNING',
         startDate: this.#timers.now(),
         input: inputText,
+        ...startedThrough,
       },
       canonicalInput,
       stateMachine,
@@ -226,20 +257,26 @@ export class LocalStepFunctions implements StepFunctionsApi {
     maxResults?: number;
     nextToken?: string;
   }): Promise<{ executions: ExecutionListItem[]; nextToken?: string }> {
-    if (!this.#stateMachines.has(p.stateMachineArn)) {
-      throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${p.stateMachineArn}'`);
+    // The state machine's executions, or those of one version or alias of it (as AWS filters them).
+    const { stateMachineArn: unqualified, qualifier } = qualifiedArnParts(p.stateMachineArn);
+    if (!this.#stateMachines.has(unqualified)) {
+      throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${unqualified}'`);
     }
+    if (qualifier !== undefined) this.#versions.target(p.stateMachineArn);
+    const ranThrough = (d: ExecutionDescription) =>
+      qualifier === undefined ||
+      d.stateMachineVersionArn === p.stateMachineArn ||
+      d.stateMachineAliasArn === p.stateMachineArn;
     const matching = [...this.#executions.values()]
       .map((e) => e.description)
       .filter(
-        (d) => d.stateMachineArn === p.stateMachineArn && (!p.statusFilter || d.status === p.statusFilter),
+        (d) =>
+          d.stateMachineArn === unqualified &&
+          ranThrough(d) &&
+          (!p.statusFilter || d.status === p.statusFilter),
       )
       .reverse() // newest first, as AWS lists them
-      .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) =>
-        stopDate
-          ? { executionArn, stateMachineArn, name, status, startDate, stopDate }
-          : { executionArn, stateMachineArn, name, status, startDate },
-      );
+      .map(({ input: _input, output: _output, error: _error, cause: _cause, ...item }) => item);
     const { page, nextToken } = paginate(matching, p.maxResults, p.nextToken);
     return nextToken ? { executions: page, nextToken } : { executions: page };
   }
@@ -287,6 +324,61 @@ export class LocalStepFunctions implements StepFunctionsApi {
     return { stopDate: execution.description.stopDate ?? this.#timers.now() };
   }
 
+  async publishStateMachineVersion(p: {
+    stateMachineArn: string;
+    revisionId?: string;
+    description?: string;
+  }): Promise<{ stateMachineVersionArn: string; creationDate: Date }> {
+    return this.#versions.publish(p);
+  }
+
+  async listStateMachineVersions(p: {
+    stateMachineArn: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ stateMachineVersions: StateMachineVersionListItem[]; nextToken?: string }> {
+    const { page, nextToken } = paginate(this.#versions.list(p.stateMachineArn), p.maxResults, p.nextToken);
+    return nextToken ? { stateMachineVersions: page, nextToken } : { stateMachineVersions: page };
+  }
+
+  async createStateMachineAlias(p: {
+    name: string;
+    description?: string;
+    routingConfiguration: RoutingEntry[];
+  }): Promise<{ stateMachineAliasArn: string; creationDate: Date }> {
+    return this.#versions.createAlias(p);
+  }
+
+  async updateStateMachineAlias(p: {
+    stateMachineAliasArn: string;
+    description?: string;
+    routingConfiguration?: RoutingEntry[];
+  }): Promise<{ updateDate: Date }> {
+    return this.#versions.updateAlias(p);
+  }
+
+  async describeStateMachineAlias(p: {
+    stateMachineAliasArn: string;
+  }): Promise<StateMachineAliasDescription> {
+    return this.#versions.describeAlias(p.stateMachineAliasArn);
+  }
+
+  async listStateMachineAliases(p: {
+    stateMachineArn: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{
+    stateMachineAliases: { stateMachineAliasArn: string; creationDate: Date }[];
+    nextToken?: string;
+  }> {
+    const { page, nextToken } = paginate(
+      this.#versions.listAliases(p.stateMachineArn),
+      p.maxResults,
+      p.nextToken,
+    );
+    return nextToken ? { stateMachineAliases: page, nextToken } : { stateMachineAliases: page };
+  }
+
   /** Stops every running execution (for shutdown and tests). */
   async stopAllExecutions(): Promise<void> {
     const running = [...this.#executions.values()].filter((e) => !e.ended);
@@ -330,6 +422,19 @@ function parseJson(text: string, invalid: () => Error): unknown {
   } catch {
     throw invalid();
   }
+}
+
+function describedStateMachine(sm: RegisteredStateMachine): StateMachineDescription {
+  return {
+    stateMachineArn: sm.arn,
+    name: sm.name,
+    status: 'ACTIVE',
+    definition: JSON.stringify(sm.definition),
+    roleArn: sm.roleArn,
+    type: sm.type,
+    creationDate: sm.creationDate,
+    revisionId: sm.revisionId,
+  };
 }
 
 function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined) {

@@ -105,10 +105,15 @@ export class ScaledTimers {
       }, MAX_TIMER_MS);
       return;
     }
-    timer.handle = setTimeout(() => {
-      this.#pending.delete(timer);
-      timer.fire();
-    }, realMs);
+    // Node keeps whole milliseconds and drops the fraction: rounded up, a timer never fires early
+    // (at a fast clock a millisecond is hours of state-machine time).
+    timer.handle = setTimeout(
+      () => {
+        this.#pending.delete(timer);
+        timer.fire();
+      },
+      Math.ceil(realMs),
+    );
   }
 }
 

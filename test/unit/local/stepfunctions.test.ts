@@ -1,4 +1,6 @@
 import {
+  ConflictException,
+  CreateStateMachineAliasCommand,
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
   DescribeStateMachineForExecutionCommand,
@@ -10,6 +12,8 @@ import {
   InvalidToken,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  PublishStateMachineVersionCommand,
+  ResourceNotFound,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
@@ -18,6 +22,7 @@ import {
   StateMachineDoesNotExist,
   StopExecutionCommand,
   TaskTimedOut,
+  ValidationException,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -893,6 +898,96 @@ describe('LocalStepFunctions answers an operator as AWS does, checked against th
     });
     expect(JSON.parse(String(forExecution.json.definition))).toEqual(approvalDefinition());
     expect(forExecution.json.stateMachineArn).toBe(arn);
+  });
+
+  it('publishes versions, routes an alias, and runs each execution on the version it started on', async () => {
+    const arn = register('Versioned', approvalDefinition());
+    const v1 = await wire('PublishStateMachineVersion', { stateMachineArn: arn, description: 'deploy 1' });
+    const again = await wire('PublishStateMachineVersion', { stateMachineArn: arn });
+    const alias = await wire('CreateStateMachineAlias', {
+      name: 'live',
+      routingConfiguration: [{ stateMachineVersionArn: `${arn}:1`, weight: 100 }],
+    });
+    expect(modelProblems('PublishStateMachineVersionOutput', v1.json)).toEqual([]);
+    expect(modelProblems('CreateStateMachineAliasOutput', alias.json)).toEqual([]);
+    expect(v1.json.stateMachineVersionArn).toBe(`${arn}:1`);
+    expect(again.json.stateMachineVersionArn).toBe(`${arn}:1`); // the same revision: the same version
+
+    const onV1 = await start(`${arn}:live`, { purchaseId: 'P-1' }, 'P-1');
+    // A redeploy: a new revision, version 2, and the alias moved to it.
+    register('Versioned', approvalDefinition({ TimeoutSeconds: 7200, End: true }));
+    await wire('PublishStateMachineVersion', { stateMachineArn: arn, description: 'deploy 2' });
+    const moved = await wire('UpdateStateMachineAlias', {
+      stateMachineAliasArn: `${arn}:live`,
+      routingConfiguration: [{ stateMachineVersionArn: `${arn}:2`, weight: 100 }],
+    });
+    const onV2 = await start(`${arn}:live`, { purchaseId: 'P-2' }, 'P-2');
+
+    const described = await wire('DescribeExecution', { executionArn: onV1 });
+    const forV1 = await wire('DescribeStateMachineForExecution', { executionArn: onV1 });
+    const forV2 = await wire('DescribeStateMachineForExecution', { executionArn: onV2 });
+    const version1 = await wire('DescribeStateMachine', { stateMachineArn: `${arn}:1` });
+    const aliasNow = await wire('DescribeStateMachineAlias', { stateMachineAliasArn: `${arn}:live` });
+    const versions = await wire('ListStateMachineVersions', { stateMachineArn: arn });
+    const aliases = await wire('ListStateMachineAliases', { stateMachineArn: arn });
+    const onVersion1 = await wire('ListExecutions', { stateMachineArn: `${arn}:1` });
+    for (const [shape, json] of [
+      ['UpdateStateMachineAliasOutput', moved.json],
+      ['DescribeExecutionOutput', described.json],
+      ['DescribeStateMachineForExecutionOutput', forV1.json],
+      ['DescribeStateMachineOutput', version1.json],
+      ['DescribeStateMachineAliasOutput', aliasNow.json],
+      ['ListStateMachineVersionsOutput', versions.json],
+      ['ListStateMachineAliasesOutput', aliases.json],
+      ['ListExecutionsOutput', onVersion1.json],
+    ] as const) {
+      expect(modelProblems(shape, json), shape).toEqual([]);
+    }
+    expect(onV1).toBe(`arn:aws:states:local:${ACCOUNT}:execution:Versioned:P-1`);
+    expect(described.json).toMatchObject({
+      stateMachineArn: arn,
+      stateMachineVersionArn: `${arn}:1`,
+      stateMachineAliasArn: `${arn}:live`,
+    });
+    expect(JSON.parse(String(forV1.json.definition)).States.RequestApproval.TimeoutSeconds).toBe(3600);
+    expect(JSON.parse(String(forV2.json.definition)).States.RequestApproval.TimeoutSeconds).toBe(7200);
+    expect(version1.json).toMatchObject({ stateMachineArn: `${arn}:1`, description: 'deploy 1' });
+    expect(aliasNow.json.routingConfiguration).toEqual([{ stateMachineVersionArn: `${arn}:2`, weight: 100 }]);
+    expect(
+      (versions.json.stateMachineVersions as { stateMachineVersionArn: string }[]).map(
+        (v) => v.stateMachineVersionArn,
+      ),
+    ).toEqual([`${arn}:2`, `${arn}:1`]);
+    expect((onVersion1.json.executions as { name: string }[]).map((e) => e.name)).toEqual(['P-1']);
+  });
+
+  it('refuses what AWS refuses about versions and aliases', async () => {
+    const arn = register('Strict', approvalDefinition());
+    await sfn.publishStateMachineVersion({ stateMachineArn: arn });
+    const route = (version: string, weight = 100) => [
+      { stateMachineVersionArn: `${arn}:${version}`, weight },
+    ];
+
+    await expect(
+      client.send(new StartExecutionCommand({ stateMachineArn: `${arn}:7` })),
+    ).rejects.toBeInstanceOf(ResourceNotFound);
+    await expect(
+      client.send(new StartExecutionCommand({ stateMachineArn: `${arn}:prod` })),
+    ).rejects.toBeInstanceOf(ResourceNotFound);
+    await expect(
+      client.send(
+        new PublishStateMachineVersionCommand({ stateMachineArn: arn, revisionId: 'not-the-current-one' }),
+      ),
+    ).rejects.toBeInstanceOf(ConflictException);
+    await expect(
+      client.send(new CreateStateMachineAliasCommand({ name: '42', routingConfiguration: route('1') })),
+    ).rejects.toBeInstanceOf(InvalidName);
+    await expect(
+      client.send(new CreateStateMachineAliasCommand({ name: 'half', routingConfiguration: route('1', 50) })),
+    ).rejects.toBeInstanceOf(ValidationException);
+    await expect(
+      client.send(new CreateStateMachineAliasCommand({ name: 'ghost', routingConfiguration: route('9') })),
+    ).rejects.toBeInstanceOf(ResourceNotFound);
   });
 
   it('pages state machines with maxResults and nextToken', async () => {
