@@ -1,9 +1,12 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
+  CfnStateMachine,
+  CfnStateMachineAlias,
+  CfnStateMachineVersion,
   Choice,
   Condition,
   DefinitionBody,
@@ -37,6 +40,9 @@ export interface PurchaseLifecycleProps {
   readonly stateMachineName: string;
 }
 
+/** The alias every execution starts through; it points at the version the latest deploy published. */
+export const LIVE_ALIAS = 'live';
+
 /**
  * The purchase lifecycle, as a chain of Standard executions per purchase: the first is named after
  * the purchase id; each stage ends its execution by handing the purchase over to a fresh one named
@@ -54,6 +60,10 @@ export interface PurchaseLifecycleProps {
  */
 export class PurchaseLifecycle extends Construct {
   readonly stateMachine: StateMachine;
+  /** The version this deploy publishes (a new one whenever the definition or configuration changed). */
+  readonly version: CfnStateMachineVersion;
+  /** The `live` alias, pointing at `version`: start executions through it, never the bare state machine. */
+  readonly alias: CfnStateMachineAlias;
 
   constructor(scope: Construct, id: string, props: PurchaseLifecycleProps) {
     super(scope, id);
@@ -108,6 +118,23 @@ export class PurchaseLifecycle extends Construct {
         // Execution data holds task tokens on their way to the callback function: keep it out of logs.
         includeExecutionData: false,
       },
+    });
+
+    // The version is tied to the state machine's revision, so CloudFormation publishes a new one
+    // whenever a deploy changes the state machine, and the alias moves to it. Executions already
+    // running stay on their version (kept, not deleted, when the next deploy replaces it) until
+    // their stage ends; the next stage starts through the alias, on the new version.
+    const revision = (this.stateMachine.node.defaultChild as CfnStateMachine).attrStateMachineRevisionId;
+    this.version = new CfnStateMachineVersion(this, 'Version', {
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      stateMachineRevisionId: revision,
+      description: 'Published by the deploy that made this revision of the purchase lifecycle',
+    });
+    this.version.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
+    this.alias = new CfnStateMachineAlias(this, 'LiveAlias', {
+      name: LIVE_ALIAS,
+      description: 'Where every purchase execution starts: the newest published version',
+      routingConfiguration: [{ stateMachineVersionArn: this.version.attrArn, weight: 100 }],
     });
   }
 

@@ -169,33 +169,27 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
-  /** Starts executions of the state machine (named after the purchase). */
-  startExecutionsOf(stateMachine: IStateMachine): this {
-    stateMachine.grantStartExecution(this);
-    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
-    return this;
-  }
-
   /**
-   * Starts executions of the state machine with this ARN: for a function the state machine itself
-   * invokes, which cannot refer to it without a reference cycle.
+   * Starts executions of the purchase lifecycle through its alias, and only through it (so every
+   * execution runs a published version). The alias ARN is built from the state machine's fixed
+   * name: no reference cycle, so the state machine's own hand-over step can be granted it too.
    */
-  startExecutionsByArn(stateMachineArn: string): this {
+  startExecutionsThrough(aliasArn: string): this {
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['states:StartExecution'],
-        resources: [stateMachineArn],
+        resources: [aliasArn],
       }),
     );
-    this.addEnvironment(ENV.stateMachineArn, stateMachineArn);
+    this.addEnvironment(ENV.stateMachineArn, aliasArn);
     return this;
   }
 
-  /** Reads the status of the state machine's executions (DescribeExecution only). */
-  readExecutionsOf(stateMachine: IStateMachine): this {
+  /** Reads the status of the state machine's executions (DescribeExecution only); `aliasArn` as above. */
+  readExecutionsOf(stateMachine: IStateMachine, aliasArn: string): this {
     stateMachine.grantExecution(this, 'states:DescribeExecution');
-    this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    this.addEnvironment(ENV.stateMachineArn, aliasArn);
     const policy = this.role?.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const logicalId = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);

@@ -16,7 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
-import { PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
+import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
 import { RESUME_FUNCTION_OUTPUT } from './outputs.js';
@@ -97,6 +97,7 @@ export class ApplicationStack extends Stack {
       },
       this,
     );
+    const aliasArn = `${stateMachineArn}:${LIVE_ALIAS}`;
     const allowTaskCallbacks = (fn: ServiceFunction) =>
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -241,7 +242,7 @@ export class ApplicationStack extends Stack {
       description: "Starts a purchase's next execution of the lifecycle",
     })
       .useTable(table)
-      .startExecutionsByArn(stateMachineArn);
+      .startExecutionsThrough(aliasArn);
 
     const lifecycleFunctions = {
       validateProposal,
@@ -278,11 +279,14 @@ export class ApplicationStack extends Stack {
     acknowledgeStateMachineRole(stateMachine, Object.values(lifecycleFunctions));
     this.lifecycle.alarmOnFailures(this.operationsTopic(settings.operations?.alarmSubscribers ?? []));
 
-    const createPurchase = step('CreatePurchase', 'create-purchase', 'POST /purchases').startExecutionsOf(
-      stateMachine,
-    );
+    const createPurchase = step(
+      'CreatePurchase',
+      'create-purchase',
+      'POST /purchases',
+    ).startExecutionsThrough(aliasArn);
     const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}').readExecutionsOf(
       stateMachine,
+      aliasArn,
     );
     const taskLink = step(
       'TaskLink',
@@ -334,8 +338,8 @@ export class ApplicationStack extends Stack {
       timeout: Duration.minutes(5),
     })
       .useTable(table)
-      .startExecutionsOf(stateMachine)
-      .readExecutionsOf(stateMachine);
+      .startExecutionsThrough(aliasArn)
+      .readExecutionsOf(stateMachine, aliasArn);
 
     const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
       jwtAudience: settings.auth.audience,
@@ -395,6 +399,10 @@ export class ApplicationStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineAliasArn', {
+      value: this.lifecycle.alias.attrArn,
+      description: 'Where purchase executions start: the alias of the newest published version',
+    });
     new CfnOutput(this, RESUME_FUNCTION_OUTPUT, {
       value: resumeOpenPurchases.functionName,
       description:

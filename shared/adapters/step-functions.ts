@@ -65,9 +65,15 @@ export function createStepFunctionsStarter({
   };
 }
 
-/** An execution's ARN: the state machine's, with `execution` for `stateMachine` and the name appended. */
+/**
+ * An execution's ARN: the state machine's, with `execution` for `stateMachine` and the name
+ * appended. An execution started through an alias or a version is named after the state machine
+ * alone, so a qualifier (`:live`, `:3`) is dropped.
+ */
 export function executionArnOf(stateMachineArn: string, executionName: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+  const [prefix, qualified = ''] = stateMachineArn.split(':stateMachine:');
+  const stateMachineName = qualified.split(':')[0];
+  return `${prefix}:execution:${stateMachineName}:${executionName}`;
 }
 
 /** The executions of one state machine, by name, as DescribeExecution reports them. */

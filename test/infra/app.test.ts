@@ -221,6 +221,39 @@ describe('the purchase lifecycle state machine', () => {
     expect(isValid, errorsText()).toBe(true);
   });
 
+  it('publishes a version of every revision, keeps replaced ones, and routes the live alias wholly to it', () => {
+    const [machineId] = Object.keys(app.findResources('AWS::StepFunctions::StateMachine'));
+    const versions = Object.entries(app.findResources('AWS::StepFunctions::StateMachineVersion'));
+    expect(versions).toHaveLength(1);
+    const [versionId, version] = versions[0] ?? [];
+    expect(version).toMatchObject({
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        StateMachineArn: { Ref: machineId },
+        StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
+      },
+    });
+    app.hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      Name: 'live',
+      RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }],
+    });
+  });
+
+  it('lets functions start executions through the live alias only, never the bare state machine', () => {
+    const starts = Object.values(app.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
+    expect(starts).toHaveLength(3); // submission, hand-over, resume
+    for (const statement of starts) expect(JSON.stringify(statement.Resource)).toMatch(/:live"\]\]\}$/);
+    const starters = Object.values(app.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment?.Variables?.STATE_MACHINE_ARN !== undefined,
+    );
+    for (const f of starters)
+      expect(JSON.stringify(f.Properties.Environment.Variables.STATE_MACHINE_ARN)).toMatch(/:live"/);
+  });
+
   it('is a Standard workflow with tracing and logging that leaves execution data out', () => {
     app.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',

@@ -97,6 +97,22 @@ describe('createStepFunctionsExecutions', () => {
   const executions = () =>
     createStepFunctionsExecutions({ client: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });
 
+  it('names an execution after the bare state machine when the functions hold its alias ARN', async () => {
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', startDate: new Date('2026-03-02T08:00:00.000Z') });
+    const throughAlias = createStepFunctionsExecutions({
+      client: new SFNClient({}),
+      stateMachineArn: `${STATE_MACHINE_ARN}:live`,
+    });
+
+    await throughAlias.describe(`${PURCHASE_ID}-CONTRACTING-1`);
+
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(DescribeExecutionCommand, {
+      executionArn: `arn:aws-cn:states:cn-north-1:123456789012:execution:purchase-lifecycle:${PURCHASE_ID}-CONTRACTING-1`,
+    });
+  });
+
   it('describes an execution of the state machine by its name, with ISO dates', async () => {
     sfn.on(DescribeExecutionCommand).resolves({
       status: 'SUCCEEDED',
