@@ -4,6 +4,7 @@ import { RESUME_FUNCTION_OUTPUT } from '../stacks/outputs.js';
 import { loadAssembly } from './assembly/load-assembly.js';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './assembly/local-account.js';
 import type { LocalApp, LocalBucketNotification } from './assembly/model.js';
+import { deployStateMachines } from './deploy-state-machines.js';
 import { createDevIssuer, type DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
 import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './lambda-runner.js';
@@ -152,9 +153,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       clock: options.clock,
       log,
     });
-    for (const sm of app.stateMachines) {
-      stepFunctions.registerStateMachine({ ...sm, definition: sm.definition as object });
-    }
+    await deployStateMachines(stepFunctions, app);
     const sfn = await stepFunctions.listen(0);
     closers.push(() => sfn.close());
     const sfnUrl = await front('sfn', sfn.url, ports.stepfunctions);

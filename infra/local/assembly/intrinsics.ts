@@ -80,6 +80,13 @@ export class IntrinsicResolver {
         return `arn:aws:lambda:${r}:${a}:function:${name}`;
       case 'AWS::StepFunctions::StateMachine':
         return `arn:aws:states:${r}:${a}:stateMachine:${name}`;
+      case 'AWS::StepFunctions::StateMachineVersion':
+        // Its number is given when the runtime publishes it: what refers to it is read by logical id.
+        throw new UnsupportedIntrinsicError(
+          `the ARN of state machine version ${logicalId} is known once published`,
+        );
+      case 'AWS::StepFunctions::StateMachineAlias':
+        return `${this.aliasedStateMachineArn(stackName, logicalId)}:${name}`;
       case 'AWS::SecretsManager::Secret':
         // Real secret ARNs end in a random 6-character suffix; a stable one keeps ARNs stable across runs.
         return `arn:aws:secretsmanager:${r}:${a}:secret:${name}-${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
@@ -102,6 +109,19 @@ export class IntrinsicResolver {
         return `arn:aws:${service}:${r}:${a}:${logicalId}`;
       }
     }
+  }
+
+  /** The state machine an alias belongs to: the one its first routed version was published from. */
+  private aliasedStateMachineArn(stackName: string, aliasLogicalId: string): string {
+    const routing = this.resource(stackName, aliasLogicalId).Properties?.RoutingConfiguration;
+    const [first] = Array.isArray(routing) ? routing : [];
+    const versionId = (first?.StateMachineVersionArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+      'Fn::GetAtt'
+    ]?.[0];
+    if (!versionId)
+      throw new UnsupportedIntrinsicError(`alias ${aliasLogicalId} routes to no version of this template`);
+    const version = this.resource(stackName, versionId);
+    return this.resolveString(version.Properties?.StateMachineArn, stackName, `${versionId}.StateMachineArn`);
   }
 
   private ref(name: string, stackName: string, vars: Record<string, unknown>): unknown {
@@ -131,6 +151,8 @@ export class IntrinsicResolver {
     if (!resource) throw new UnsupportedIntrinsicError(`Ref to unknown ${name} in stack ${stackName}`);
     switch (resource.Type) {
       case 'AWS::StepFunctions::StateMachine':
+      case 'AWS::StepFunctions::StateMachineVersion':
+      case 'AWS::StepFunctions::StateMachineAlias':
       case 'AWS::SecretsManager::Secret':
       case 'AWS::SNS::Topic':
         return this.arn(stackName, name);

@@ -13,7 +13,7 @@ import { routeModel } from './http-routes.js';
 import { IntrinsicResolver, type ResolverOptions } from './intrinsics.js';
 import type { LocalApp } from './model.js';
 import { secretModel } from './secrets.js';
-import { stateMachineModel } from './state-machines.js';
+import { stateMachineAliasModel, stateMachineModel, stateMachineVersionModel } from './state-machines.js';
 import { tableModel } from './tables.js';
 import type { CfnTemplate, StackTemplate } from './template.js';
 import {
@@ -70,6 +70,8 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     tables: [],
     functions: [],
     stateMachines: [],
+    stateMachineVersions: [],
+    stateMachineAliases: [],
     routes: [],
     secrets: [],
     topics: [],
@@ -108,6 +110,12 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
           break;
         case 'AWS::StepFunctions::StateMachine':
           app.stateMachines.push(stateMachineModel(resolver, stackName, logicalId, props));
+          break;
+        case 'AWS::StepFunctions::StateMachineVersion':
+          app.stateMachineVersions.push(stateMachineVersionModel(resolver, stackName, logicalId, props));
+          break;
+        case 'AWS::StepFunctions::StateMachineAlias':
+          app.stateMachineAliases.push(stateMachineAliasModel(logicalId, props));
           break;
         case 'AWS::ApiGatewayV2::Route':
           routeResources.push({ stackName, logicalId, props });

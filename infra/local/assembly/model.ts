@@ -42,6 +42,21 @@ export interface LocalStateMachine {
   readonly type: 'STANDARD' | 'EXPRESS';
 }
 
+/** A version the template publishes (`AWS::StepFunctions::StateMachineVersion`): numbered as it is published. */
+export interface LocalStateMachineVersion {
+  readonly logicalId: string;
+  readonly stateMachineArn: string;
+  readonly description?: string;
+}
+
+/** An alias of the template (`AWS::StepFunctions::StateMachineAlias`), routing to versions by their logical ids. */
+export interface LocalStateMachineAlias {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly routes: { readonly versionLogicalId: string; readonly weight: number }[];
+}
+
 export type RouteAuthorizer =
   | { readonly kind: 'none' }
   | { readonly kind: 'jwt'; readonly issuer: string; readonly audience: string[]; readonly scopes: string[] };
@@ -153,6 +168,9 @@ export interface LocalApp {
   readonly tables: LocalTable[];
   readonly functions: LocalFunction[];
   readonly stateMachines: LocalStateMachine[];
+  /** Published in template order once the state machines are registered, then the aliases created. */
+  readonly stateMachineVersions: LocalStateMachineVersion[];
+  readonly stateMachineAliases: LocalStateMachineAlias[];
   readonly routes: LocalHttpRoute[];
   readonly secrets: LocalSecret[];
   readonly topics: LocalTopic[];

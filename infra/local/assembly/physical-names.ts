@@ -9,6 +9,7 @@ export const NAME_PROPERTY: Record<string, string> = {
   'AWS::DynamoDB::GlobalTable': 'TableName',
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::StepFunctions::StateMachineAlias': 'Name',
   'AWS::SecretsManager::Secret': 'Name',
   'AWS::SNS::Topic': 'TopicName',
   'AWS::S3::Bucket': 'BucketName',

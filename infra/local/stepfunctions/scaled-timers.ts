@@ -107,13 +107,10 @@ export class ScaledTimers {
     }
     // Node keeps whole milliseconds and drops the fraction: rounded up, a timer never fires early
     // (at a fast clock a millisecond is hours of state-machine time).
-    timer.handle = setTimeout(
-      () => {
-        this.#pending.delete(timer);
-        timer.fire();
-      },
-      Math.ceil(realMs),
-    );
+    timer.handle = setTimeout(() => {
+      this.#pending.delete(timer);
+      timer.fire();
+    }, Math.ceil(realMs));
   }
 }
 
