@@ -27,6 +27,19 @@ const application: CfnTemplate = {
   Resources: {
     Handler: { Type: 'AWS::Lambda::Function', Properties: {} },
     Workflow: { Type: 'AWS::StepFunctions::StateMachine', Properties: {} },
+    WorkflowVersion: {
+      Type: 'AWS::StepFunctions::StateMachineVersion',
+      Properties: { StateMachineArn: { Ref: 'Workflow' } },
+    },
+    WorkflowAlias: {
+      Type: 'AWS::StepFunctions::StateMachineAlias',
+      Properties: {
+        Name: 'live',
+        RoutingConfiguration: [
+          { StateMachineVersionArn: { 'Fn::GetAtt': ['WorkflowVersion', 'Arn'] }, Weight: 100 },
+        ],
+      },
+    },
     LinkKey: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     Finance: { Type: 'AWS::SNS::Topic', Properties: {} },
     Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: {} },
@@ -63,6 +76,14 @@ describe('the intrinsic resolver', () => {
       /^arn:aws:secretsmanager:us-east-1:000000000000:secret:LinkKey-[0-9a-f]{6}$/,
     );
     expect(resolve({ Ref: 'Finance' })).toBe('arn:aws:sns:us-east-1:000000000000:Finance');
+  });
+
+  it("resolves a state machine alias to its state machine's ARN and its name, and refuses a version's number", () => {
+    const machine = 'arn:aws:states:us-east-1:000000000000:stateMachine:Workflow';
+    expect(resolve({ Ref: 'WorkflowAlias' })).toBe(`${machine}:live`);
+    expect(resolve({ 'Fn::GetAtt': ['WorkflowAlias', 'Arn'] })).toBe(`${machine}:live`);
+    // A version is numbered when it is published: nothing static can name it.
+    expect(() => resolve({ Ref: 'WorkflowVersion' })).toThrow(UnsupportedIntrinsicError);
   });
 
   it('resolves pseudo parameters to the local region and account', () => {
