@@ -207,10 +207,12 @@ export async function awaitUpload(
     attempt: input.attempt,
     refusedComment: refusal,
   });
+  // Once per attempt of the round, and again when an extension moved the deadline (a new due date and link).
+  const round = input.deadline === undefined ? input.since : `${input.since}:${input.deadline}`;
   await onceForPurchase(
     deps,
     purchase,
-    `ngo.asked:${input.kind}:${input.since}:${input.attempt}`,
+    `ngo.asked:${input.kind}:${round}:${input.attempt}`,
     {
       actor: WORKFLOW_ACTOR,
       action: 'ngo.asked',

@@ -378,6 +378,27 @@ describe('awaitUpload', () => {
     });
   });
 
+  it('asks the NGO again, with the new due date and a fresh link, when an extension moved the deadline', async () => {
+    const report = (deadline: string) =>
+      awaitUpload(uploadDeps(), {
+        purchaseId: PURCHASE_ID,
+        kind: 'MIDTERM_REPORT',
+        since: ISSUED_AT,
+        deadline,
+        attempt: 'FIRST',
+        taskToken: `${TOKEN}-${deadline}`,
+      });
+    await report('2026-07-14T15:59:59.999Z');
+    await report('2026-07-14T15:59:59.999Z'); // the same step run again: no second mail
+    fakes.clock.advanceSeconds(40 * 86_400); // the first link has expired by the time the chief extends
+    await report('2026-07-28T15:59:59.999Z');
+
+    const toNgo = fakes.mailer.sent.filter((m) => m.to === NGO_CONTACT);
+    expect(toNgo).toHaveLength(2);
+    expect(whole(toNgo[1] as MailMessage)).toContain('2026-07-28');
+    expect(linksOf(toNgo[1] as MailMessage)).toEqual([ngoLink()]);
+  });
+
   it('on ESCALATION also tells the purchasing officer (createdBy), once, in a mail without a link', async () => {
     await ask('FIRST');
     await ask('ESCALATION', `${TOKEN}-esc-1`);
