@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { deployStateMachines } from '../../infra/local/deploy-state-machines.js';
 import {
   type ExecutionStatus as EngineExecutionStatus,
   ExecutionDoesNotExist,
@@ -41,15 +42,18 @@ import { TEST_LIFECYCLE, TEST_POLICY } from './settings.js';
  * repositories). The handlers reach Step Functions through the real SDK adapters, over the engine's
  * HTTP endpoint, so a hand-over starts its successor on the same engine. People act through the
  * use cases the HTTP routes call (see lifecycle-people.ts), as cast before the purchase is
- * submitted; the engine runs at real speed while a step runs or someone acts (EngineClock).
+ * submitted; the engine runs at real speed while a step runs or someone acts (EngineClock). The
+ * definition is deployed as the runtime deploys a template, with a version and the `live` alias
+ * every execution starts through, and can be deployed again under a running purchase (`redeploy`).
  */
 
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:purchase-lifecycle';
+const ALIAS_ARN = `${STATE_MACHINE_ARN}:live`;
 /** Real time: the engine's speed while a step runs or someone acts. */
 const REAL_TIME_MS_PER_SECOND = 1000;
 
 /** The Lambda steps that ask someone and wait for the answer with a task token. */
-export const ASKING_STEPS = ['RequestDecision', 'AwaitUpload', 'RequestEvaluation'] as const;
+const ASKING_STEPS = ['RequestDecision', 'AwaitUpload', 'RequestEvaluation'] as const;
 export type AskingStep = (typeof ASKING_STEPS)[number];
 
 /** One call of an asking step, as the state machine made it. */
@@ -96,12 +100,13 @@ export interface ExecutionFigures {
   /** Engine-time days from start to stop (to now while running). */
   days: number;
   historyEvents: number;
+  /** The number of the state-machine version it ran. */
+  version?: number;
 }
 
 /**
- * The engine's own time, mirrored for the use cases (their `now`). LocalStepFunctions keeps a
- * clock that starts at `clock.startsAt` and runs at its timers' speed, but does not tell its
- * time; this computes it the same way and is the one place the speed changes, for both at once.
+ * The engine's own time (`clock.startsAt`, running at its timers' speed), which the use cases read
+ * as their `now`, and the one place its speed changes.
  *
  * The engine runs fast only while nothing real happens: during a Lambda step or a person's action
  * it runs at real speed. On AWS a step's milliseconds are nothing against a three-day timeout,
@@ -109,23 +114,17 @@ export interface ExecutionFigures {
  * timeout, and a person's click would be days: a reminder could fire mid-click.
  */
 export class EngineClock {
-  #anchor: number;
-  #realAnchor: number;
   #msPerSecond = REAL_TIME_MS_PER_SECOND;
   #fast = false;
   #holds = 0;
 
   constructor(
-    private readonly engine: Pick<LocalStepFunctions, 'setClock'>,
-    startsAt: string,
+    private readonly engine: Pick<LocalStepFunctions, 'setClock' | 'now'>,
     private readonly fastMsPerSecond: number,
-  ) {
-    this.#anchor = Date.parse(startsAt);
-    this.#realAnchor = Date.now();
-  }
+  ) {}
 
   now(): Date {
-    return new Date(this.#anchor + ((Date.now() - this.#realAnchor) * 1000) / this.#msPerSecond);
+    return this.engine.now();
   }
 
   /** The use cases' clock. */
@@ -152,9 +151,6 @@ export class EngineClock {
 
   #setSpeed(msPerSecond: number): void {
     if (msPerSecond === this.#msPerSecond) return;
-    // As the engine does: its time goes on from where it is, at the new speed.
-    this.#anchor = this.now().getTime();
-    this.#realAnchor = Date.now();
     this.#msPerSecond = msPerSecond;
     this.engine.setClock({ msPerSecond });
   }
@@ -235,6 +231,26 @@ async function loadHandlers(definition: unknown, deps: object): Promise<Map<stri
   return handlers;
 }
 
+/** The lifecycle as a template holds it: the state machine, the version it publishes, its live alias. */
+function deployment(definition: Record<string, unknown>) {
+  return {
+    stateMachines: [
+      {
+        stackName: 'NgoPurchaseApp',
+        logicalId: 'PurchaseLifecycle',
+        name: 'purchase-lifecycle',
+        arn: STATE_MACHINE_ARN,
+        definition,
+        type: 'STANDARD' as const,
+      },
+    ],
+    stateMachineVersions: [{ logicalId: 'Version', stateMachineArn: STATE_MACHINE_ARN }],
+    stateMachineAliases: [
+      { logicalId: 'LiveAlias', name: 'live', routes: [{ versionLogicalId: 'Version', weight: 100 }] },
+    ],
+  };
+}
+
 function asJson<T>(value: T): T {
   return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
 }
@@ -300,13 +316,13 @@ export class InProcessLifecycle {
         return { errorType: name, errorMessage: message };
       }
     };
-    // The engine starts at real speed, so the mirror's anchor matches it to the millisecond.
+    // At real speed until the purchase is submitted.
     const engine = new LocalStepFunctions({
       invokeLambda,
       clock: { msPerSecond: REAL_TIME_MS_PER_SECOND, startsAt: options.startsAt },
     });
-    const clock = new EngineClock(engine, options.startsAt, options.msPerSecond);
-    engine.registerStateMachine({ arn: STATE_MACHINE_ARN, name: 'purchase-lifecycle', definition });
+    const clock = new EngineClock(engine, options.msPerSecond);
+    await deployStateMachines(engine, deployment(definition));
     const endpoint = await engine.listen(0);
     const client = new SFNClient({
       endpoint: endpoint.url,
@@ -315,8 +331,9 @@ export class InProcessLifecycle {
       maxAttempts: 1,
     });
     const callbacks = createStepFunctionsCallbacks(client);
-    const workflow = createStepFunctionsStarter({ client, stateMachineArn: STATE_MACHINE_ARN });
-    const executions = createStepFunctionsExecutions({ client, stateMachineArn: STATE_MACHINE_ARN });
+    // As the functions hold it: the alias ARN.
+    const workflow = createStepFunctionsStarter({ client, stateMachineArn: ALIAS_ARN });
+    const executions = createStepFunctionsExecutions({ client, stateMachineArn: ALIAS_ARN });
     const now = clock.iso;
     const objects = new InMemoryObjectStore();
     const { purchases, budgets, tasks, deliverables, waits, payments, trackRecords, mailer } = fakes;
@@ -393,6 +410,14 @@ export class InProcessLifecycle {
     return lifecycle;
   }
 
+  /**
+   * A deploy of another revision of the definition, as the runtime deploys a template: a new
+   * version, the alias moved to it. Running executions stay on theirs; new ones start on it.
+   */
+  async redeploy(definition: Record<string, unknown>): Promise<void> {
+    await deployStateMachines(this.engine, deployment(definition));
+  }
+
   /** Who does what from now on; set before the purchase is submitted. */
   castAs(cast: Cast): void {
     this.#cast = cast;
@@ -460,7 +485,7 @@ export class InProcessLifecycle {
         figures.push({ name, status: 'NOT_STARTED', days: 0, historyEvents: 0 });
         continue;
       }
-      const { status, startDate, stopDate } = described;
+      const { status, startDate, stopDate, stateMachineVersionArn } = described;
       const end = stopDate ?? this.clock.now();
       figures.push({
         name,
@@ -469,6 +494,7 @@ export class InProcessLifecycle {
         ...(stopDate ? { stopDate } : {}),
         days: (end.getTime() - startDate.getTime()) / 86_400_000,
         historyEvents: await this.#historySize(executionArn),
+        ...(stateMachineVersionArn ? { version: Number(stateMachineVersionArn.split(':').at(-1)) } : {}),
       });
     }
     return figures;

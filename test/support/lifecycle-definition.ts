@@ -1,3 +1,4 @@
+import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { buildAppForTest } from '../infra/build.js';
 
 /** Lambda ARNs in the resolved definition name each function by its logical id. */
@@ -6,10 +7,10 @@ export const LOCAL_FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:func
 /**
  * The purchase lifecycle's Amazon States Language definition as the CDK app synthesizes it
  * (what CloudFormation would deploy), with each function ARN replaced by
- * `LOCAL_FUNCTION_ARN_PREFIX` + the function's logical id.
+ * `LOCAL_FUNCTION_ARN_PREFIX` + the function's logical id. From other settings, another revision of it.
  */
-export function lifecycleDefinition(): Record<string, unknown> {
-  const { application } = buildAppForTest();
+export function lifecycleDefinition(settings?: DeploymentSettings): Record<string, unknown> {
+  const { application } = buildAppForTest(settings);
   const template = JSON.parse(
     JSON.stringify(
       application.resolve(

@@ -118,7 +118,7 @@ export class LifecyclePeople {
     const page = await showNgoPage(ngoPage, link);
     if (page.statusCode !== 200)
       throw new PersonCouldNotActError(
-        `the NGO opened its page to upload ${kind} and saw ${gist(page)} (link valid until ${new Date(Number(link.exp) * 1000).toISOString()}, now ${now()})`,
+        `the NGO opened the page its newest e-mail links to, to upload ${kind}, and saw ${gist(page)} (the link was valid until ${new Date(Number(link.exp) * 1000).toISOString()}; now ${now()})`,
       );
     const bytes = samplePdf(`${kind} ${purchaseId} ${now()}`);
     const fileName = `${kind.toLowerCase()}.pdf`;
@@ -164,6 +164,15 @@ export class LifecyclePeople {
     const answer = await decideTask(taskLinks, { ...link, form: { ...fields, nonce } });
     if (answer.statusCode !== 200)
       throw new PersonCouldNotActError(`${who} posted ${what} and saw ${gist(answer)}`);
+    if (fields.decision === undefined) return;
+    // The page thanks the person either way; only the task says whether the waiting step got it.
+    const task = await taskLinks.tasks.getTask(link.taskId);
+    if (task?.decision?.decision !== fields.decision)
+      throw new PersonCouldNotActError(
+        `${who} posted ${what}, but the task holds ${task?.decision?.decision}`,
+      );
+    if (task.taskToken !== undefined && task.deliveredAt === undefined)
+      throw new PersonCouldNotActError(`${who} posted ${what}, but no execution was waiting for it`);
   }
 
   #newestMail(matches: (mail: MailMessage) => boolean): MailMessage | undefined {
