@@ -108,8 +108,9 @@ export class LocalStepFunctions implements StepFunctionsApi {
     const definition = structuredClone(sm.definition);
     checkDefinitionLimits(definition);
     try {
-      // Validates the definition as written (the planned copy is run without validation).
-      new StateMachine(sm.definition as ConstructorParameters<typeof StateMachine>[0]);
+      // Validates a copy of the definition as written: validation adds defaults to what it is given,
+      // and neither the caller's object nor the one kept may change (the planned copy runs unvalidated).
+      new StateMachine(structuredClone(sm.definition) as ConstructorParameters<typeof StateMachine>[0]);
     } catch (error) {
       throw new InvalidDefinition(`State machine ${sm.name}: ${(error as Error).message}`);
     }
