@@ -1,13 +1,12 @@
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { workflowStarter } from '../../shared/lambda/step-functions.js';
+import { workflowExecutions, workflowStarter } from '../../shared/lambda/step-functions.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { systemNow } from '../../shared/ports/clock.js';
-import { handOverPurchase } from '../../shared/usecases/hand-over.js';
-import type { StartWorkflowDeps } from '../../shared/usecases/start-workflow.js';
+import { type HandOverDeps, handOverPurchase } from '../../shared/usecases/hand-over.js';
 import { HandOverInput } from '../workflow-input.js';
 
 /** The step over the given ports (the tests give it in-memory ones). */
-export function createHandler(deps: StartWorkflowDeps) {
+export function createHandler(deps: HandOverDeps) {
   return workflowStep(HandOverInput, ({ purchaseId, execution }) =>
     handOverPurchase(deps, { purchaseId, from: execution }),
   );
@@ -17,5 +16,6 @@ export function createHandler(deps: StartWorkflowDeps) {
 export const handler = createHandler({
   purchases: tableRepositories().purchases,
   workflow: workflowStarter(),
+  executions: workflowExecutions(),
   now: systemNow,
 });

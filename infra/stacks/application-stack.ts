@@ -19,7 +19,7 @@ import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
-import { RESUME_FUNCTION_OUTPUT } from './outputs.js';
+import { RESUME_FUNCTION_OUTPUT, STATE_MACHINE_ALIAS_OUTPUT } from './outputs.js';
 import { documentsBucketName } from './stateful-stack.js';
 
 export interface ApplicationStackProps extends StackProps {
@@ -243,6 +243,8 @@ export class ApplicationStack extends Stack {
     })
       .useTable(table)
       .startExecutionsThrough(aliasArn);
+    // Retried, it looks whether the successor it recorded has started (DescribeExecution).
+    // The state machine's own reference would be a cycle: granted once the state machine exists, below.
 
     const lifecycleFunctions = {
       validateProposal,
@@ -276,6 +278,7 @@ export class ApplicationStack extends Stack {
       functions: lifecycleFunctions,
     });
     const stateMachine = this.lifecycle.stateMachine;
+    handOverExecution.readExecutionsOf(stateMachine, aliasArn);
     acknowledgeStateMachineRole(stateMachine, Object.values(lifecycleFunctions));
     this.lifecycle.alarmOnFailures(this.operationsTopic(settings.operations?.alarmSubscribers ?? []));
 
@@ -399,7 +402,7 @@ export class ApplicationStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
-    new CfnOutput(this, 'StateMachineAliasArn', {
+    new CfnOutput(this, STATE_MACHINE_ALIAS_OUTPUT, {
       value: this.lifecycle.alias.attrArn,
       description: 'Where purchase executions start: the alias of the newest published version',
     });

@@ -4,3 +4,9 @@
  * operator does on AWS after an outage or a redeploy.
  */
 export const RESUME_FUNCTION_OUTPUT = 'ResumeOpenPurchasesFunction';
+
+/** The records table's name (records stack), for the operator CLI. */
+export const TABLE_NAME_OUTPUT = 'RecordsTableName';
+
+/** The alias executions start through (application stack), for the operator CLI. */
+export const STATE_MACHINE_ALIAS_OUTPUT = 'StateMachineAliasArn';

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
@@ -11,6 +11,7 @@ import {
 import type { Construct } from 'constructs';
 import { GSI1, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '../../shared/adapters/dynamodb/table-design.js';
 import { acknowledge } from '../nag.js';
+import { TABLE_NAME_OUTPUT } from './outputs.js';
 
 /**
  * Everything that holds records: kept apart from the stateless application so that
@@ -48,6 +49,10 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(this, TABLE_NAME_OUTPUT, {
+      value: this.table.tableName,
+      description: 'The records table (npm run ops reads it)',
     });
     this.table.addGlobalSecondaryIndex({
       indexName: GSI1.indexName,

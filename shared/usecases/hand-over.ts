@@ -1,4 +1,5 @@
 import { isTerminal, type ResumePoint } from '../domain/lifecycle.js';
+import type { WorkflowExecutions } from '../ports/workflow.js';
 import { loadPurchase } from './load-purchase.js';
 import { type StartWorkflowDeps, startedExecutions, startWorkflow } from './start-workflow.js';
 
@@ -14,11 +15,13 @@ export function stageExecutionName(purchaseId: string, stage: ResumePoint, nth: 
  * Hands a purchase over from the execution `from` to a fresh one, which starts at the stage
  * DynamoDB holds (at a stage boundary, or to go on waiting before `from` nears AWS's one-year
  * limit); `from` then ends. Idempotent per `from`: a retried hand-over finds the successor it
- * recorded and starts that one again (a repeated start of a running execution changes nothing).
- * A purchase already finished is handed to no one.
+ * recorded, and starts it only if it has not started (the first try may have stopped between the
+ * two). A purchase already finished is handed to no one.
  */
+export type HandOverDeps = StartWorkflowDeps & { executions: WorkflowExecutions };
+
 export async function handOverPurchase(
-  deps: StartWorkflowDeps,
+  deps: HandOverDeps,
   input: { purchaseId: string; from: string },
 ): Promise<{ execution: string | null }> {
   const { purchaseId, from } = input;
@@ -26,8 +29,10 @@ export async function handOverPurchase(
   if (isTerminal(stage)) return { execution: null };
   const resumeAt = stage as ResumePoint;
   const started = startedExecutions(await deps.purchases.listAudit(purchaseId));
+  const recorded = started.find((e) => e.from === from)?.name;
+  if (recorded && (await deps.executions.describe(recorded))) return { execution: recorded };
   const executionName =
-    started.find((e) => e.from === from)?.name ??
+    recorded ??
     stageExecutionName(purchaseId, resumeAt, started.filter((e) => e.resumeAt === resumeAt).length + 1);
   await startWorkflow(deps, { purchaseId, resumeAt, executionName, from });
   return { execution: executionName };

@@ -102,13 +102,15 @@ describe('case 10: duplicate events and invocations have one effect', () => {
   it('a purchase whose every S3 event and workflow invocation arrives twice closes like one without', async (context) => {
     baseline = await playAndMeasure();
     expect(baseline.view.stage).toBe('CLOSED');
-    // GET /purchases/{id} lists the purchase's one execution, which ends a moment after CLOSED.
+    // GET /purchases/{id} lists the purchase's executions, one per stage; the last ends a moment after CLOSED.
+    const stageExecutions = (purchaseId: string) =>
+      [purchaseId, ...['CONTRACTING', 'MIDTERM_REVIEW', 'EVALUATION'].map((s) => `${purchaseId}-${s}-1`)].map(
+        (name) => expect.objectContaining({ name, status: 'SUCCEEDED' }),
+      );
     const ended = await waitFor(ctx, baseline.view.purchaseId, (v) =>
       v.executions.every((e) => e.status !== 'RUNNING'),
     );
-    expect(ended.executions).toEqual([
-      expect.objectContaining({ name: baseline.view.purchaseId, status: 'SUCCEEDED' }),
-    ]);
+    expect(ended.executions).toEqual(stageExecutions(baseline.view.purchaseId));
 
     const functions = workflowFunctions();
     expect(functions.length).toBeGreaterThanOrEqual(15);
@@ -122,6 +124,11 @@ describe('case 10: duplicate events and invocations have one effect', () => {
     doubled = await afterDuplicatesFinish(doubled, duplicates);
 
     expect(doubled.view.stage).toBe('CLOSED');
+    // Each hand-over, invoked twice, started its successor once.
+    const doubledEnded = await waitFor(ctx, doubled.view.purchaseId, (v) =>
+      v.executions.every((e) => e.status !== 'RUNNING'),
+    );
+    expect(doubledEnded.executions).toEqual(stageExecutions(doubled.view.purchaseId));
     expect(doubled.effects).toEqual(baseline.effects);
     expect(repeatedMails(doubled.mails)).toEqual([]);
     expect(mailCounts(doubled.mails)).toEqual(mailCounts(baseline.mails));

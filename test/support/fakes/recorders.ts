@@ -48,8 +48,13 @@ export class RecordingCallbacks implements TaskCallbacks {
 export class RecordingWorkflowStarter implements WorkflowStarter, WorkflowExecutions {
   readonly starts: Parameters<WorkflowStarter['start']>[0][] = [];
   readonly executions = new Map<string, ExecutionSummary>();
+  /** Test setup: the next start fails with this error, as a throttled StartExecution would. */
+  failNextStart: Error | undefined;
 
   async start(input: Parameters<WorkflowStarter['start']>[0]): Promise<void> {
+    const failure = this.failNextStart;
+    this.failNextStart = undefined;
+    if (failure) throw failure;
     this.starts.push(structuredClone(input));
     const name = input.executionName ?? input.purchaseId;
     if (!this.executions.has(name))

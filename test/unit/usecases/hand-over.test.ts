@@ -8,7 +8,12 @@ import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/ind
 const PURCHASE_ID = 'PUR-2026-HANDOVERAAAAAAAA';
 
 let fakes: Fakes;
-const deps = () => ({ purchases: fakes.purchases, workflow: fakes.workflow, now: fakes.clock.now });
+const deps = () => ({
+  purchases: fakes.purchases,
+  workflow: fakes.workflow,
+  executions: fakes.workflow,
+  now: fakes.clock.now,
+});
 const seed = (stage: Stage) =>
   fakes.purchases.seed(purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), { stage }));
 const started = async () => startedExecutions(await fakes.purchases.listAudit(PURCHASE_ID));
@@ -36,7 +41,7 @@ describe('handOverPurchase', () => {
     ]);
   });
 
-  it('numbers the executions of one stage, and a retried hand-over starts the same successor again', async () => {
+  it('numbers the executions of one stage, and a retried hand-over does not start its successor twice', async () => {
     seed('MIDTERM_REVIEW');
     const first = await handOverPurchase(deps(), {
       purchaseId: PURCHASE_ID,
@@ -50,12 +55,23 @@ describe('handOverPurchase', () => {
       `${PURCHASE_ID}-MIDTERM_REVIEW-2`,
       `${PURCHASE_ID}-MIDTERM_REVIEW-2`,
     ]);
-    // Recorded once; the repeated start is StartExecution's own idempotency (same name, same input).
     expect((await started()).map((e) => e.name)).toEqual([
       `${PURCHASE_ID}-MIDTERM_REVIEW-1`,
       `${PURCHASE_ID}-MIDTERM_REVIEW-2`,
     ]);
-    expect(fakes.workflow.starts).toHaveLength(3);
+    expect(fakes.workflow.starts).toHaveLength(2);
+  });
+
+  it('starts the successor it recorded when the first try stopped before starting it', async () => {
+    seed('EVALUATION');
+    fakes.workflow.failNextStart = new Error('Rate exceeded');
+    await expect(handOverPurchase(deps(), { purchaseId: PURCHASE_ID, from: 'before' })).rejects.toThrow(
+      'Rate exceeded',
+    );
+    expect(await handOverPurchase(deps(), { purchaseId: PURCHASE_ID, from: 'before' })).toEqual({
+      execution: `${PURCHASE_ID}-EVALUATION-1`,
+    });
+    expect(fakes.workflow.starts.map((s) => s.executionName)).toEqual([`${PURCHASE_ID}-EVALUATION-1`]);
   });
 
   it('hands a finished purchase to no one', async () => {
