@@ -1,4 +1,4 @@
-import type { ResumePoint } from '../domain/lifecycle.js';
+import { isTerminal, type ResumePoint, type Stage } from '../domain/lifecycle.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
 import type { WorkflowExecutions, WorkflowStarter } from '../ports/workflow.js';
@@ -22,19 +22,44 @@ export async function resumeOpenPurchases(
   deps: ResumeDeps,
 ): Promise<{ purchaseId: string; resumeAt: ResumePoint }[]> {
   const open = await deps.purchases.listOpenPurchases();
-  // Down to the millisecond: two resumes in one second must not share a name.
-  const stamp = deps
-    .now()
-    .replace(/[^0-9]/g, '')
-    .slice(0, 17);
+  const stamp = resumeStamp(deps.now());
   const resumed: { purchaseId: string; resumeAt: ResumePoint }[] = [];
   for (const { purchaseId, stage } of open) {
-    if (stage === 'CLOSED' || stage === 'REJECTED' || stage === 'TERMINATED') continue;
-    if (await stillRunning(deps, purchaseId)) continue;
-    await startWorkflow(deps, { purchaseId, resumeAt: stage, executionName: `${purchaseId}-r${stamp}` });
-    resumed.push({ purchaseId, resumeAt: stage });
+    const outcome = await resumeAt(deps, purchaseId, stage, stamp);
+    if (outcome.resumed) resumed.push({ purchaseId, resumeAt: outcome.resumed });
   }
   return resumed;
+}
+
+/** What resuming one purchase did: started an execution at its stage, or found nothing to do. */
+export type ResumeOutcome =
+  | { resumed: ResumePoint; execution: string }
+  | { resumed?: undefined; reason: 'RUNNING' | 'FINISHED' | 'UNKNOWN'; stage?: Stage };
+
+/** One purchase, as resumeOpenPurchases does it (for an operator: `npm run ops -- resume`). */
+export async function resumePurchase(deps: ResumeDeps, purchaseId: string): Promise<ResumeOutcome> {
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  if (!purchase) return { reason: 'UNKNOWN' };
+  return resumeAt(deps, purchaseId, purchase.stage, resumeStamp(deps.now()));
+}
+
+/** Down to the millisecond: two resumes in one second must not share a name. */
+function resumeStamp(now: string): string {
+  return now.replace(/[^0-9]/g, '').slice(0, 17);
+}
+
+async function resumeAt(
+  deps: ResumeDeps,
+  purchaseId: string,
+  stage: Stage,
+  stamp: string,
+): Promise<ResumeOutcome> {
+  if (isTerminal(stage)) return { reason: 'FINISHED', stage };
+  if (await stillRunning(deps, purchaseId)) return { reason: 'RUNNING', stage };
+  const execution = `${purchaseId}-r${stamp}`;
+  const resumed = stage as ResumePoint;
+  await startWorkflow(deps, { purchaseId, resumeAt: resumed, executionName: execution });
+  return { resumed, execution };
 }
 
 /**

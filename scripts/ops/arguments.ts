@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import { STAGES, type Stage } from '../../shared/domain/lifecycle.js';
+
+/** What `npm run ops` was asked, checked: one command, its one argument, and the options it takes. */
+export type OpsRequest =
+  | { command: 'help' }
+  | {
+      command: 'list';
+      filter: { stage?: Stage; overdue?: boolean; failed?: boolean };
+      target: Target;
+      json: boolean;
+    }
+  | { command: 'show' | 'resume' | 'verify' | 'export'; purchaseId: string; target: Target; json: boolean };
+
+/** Where the records are: the local runtime's data folder, or an AWS account's deployed stacks. */
+export type Target =
+  | { kind: 'local'; dataDir?: string }
+  | { kind: 'aws'; profile?: string; region?: string; appStack: string; recordsStack: string };
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Operate the NGO service purchase workflow: against the local runtime (npm start), or AWS with --aws.
+
+usage: npm run ops -- <command> [argument] [options]
+
+commands
+  list                   the open purchases, with what each waits for past its time
+    --stage <stage>      only those at this stage (${STAGES.join(', ')})
+    --overdue            only those waiting past their time (an expired task link, a report past its due day)
+    --failed             only those with a workflow failure recorded
+  show <purchase-id>     stage, waits, tasks and their assignees, executions, failures
+  resume <purchase-id>   start an execution at the purchase's stage, unless one is running
+  verify <purchase-id>   verify the purchase's audit chain (exit code 1 when it is broken)
+  export <purchase-id>   everything recorded about the purchase, as JSON
+
+options
+  --json                 print JSON for scripts instead of text
+  --data <dir>           the local runtime's data folder (default: .local, or LOCAL_DATA_DIR)
+  --aws                  use AWS: credentials and region as the AWS SDK finds them, or:
+    --profile <name>     an AWS profile
+    --region <region>    an AWS region
+    --app-stack <name>   the application stack (default NgoPurchaseApp)
+    --records-stack <n>  the records stack (default NgoPurchaseRecords)
+  -h, --help             this text
+
+exit codes: 0 done, 1 not done (not found, nothing to resume, chain broken), 2 usage error, 3 cannot reach the service`;
+
+const PURCHASE_ID = /^PUR-\d{4}-[A-Z0-9]{16}$/;
+
+/** Parses `argv` strictly: an unknown option, a missing or extra argument is a UsageError naming it. */
+export function parseOpsArguments(argv: readonly string[]): OpsRequest {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  const [command, argument, ...extra] = positionals;
+  if (command === undefined) throw new UsageError('a command is missing');
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
+  const target = targetOf(values);
+  const json = values.json ?? false;
+  const listOnly = (['stage', 'overdue', 'failed'] as const).filter((o) => values[o] !== undefined);
+  if (command !== 'list' && listOnly.length > 0)
+    throw new UsageError(`--${listOnly[0]} belongs to list, not ${command}`);
+  switch (command) {
+    case 'list': {
+      if (argument !== undefined) throw new UsageError(`list takes no argument, got ${argument}`);
+      const stage = values.stage;
+      if (stage !== undefined && !(STAGES as readonly string[]).includes(stage))
+        throw new UsageError(`--stage must be one of ${STAGES.join(', ')}; got ${stage}`);
+      return {
+        command,
+        filter: {
+          ...(stage === undefined ? {} : { stage: stage as Stage }),
+          ...(values.overdue ? { overdue: true } : {}),
+          ...(values.failed ? { failed: true } : {}),
+        },
+        target,
+        json,
+      };
+    }
+    case 'show':
+    case 'resume':
+    case 'verify':
+    case 'export':
+      if (argument === undefined) throw new UsageError(`${command} needs a purchase id`);
+      if (!PURCHASE_ID.test(argument))
+        throw new UsageError(`a purchase id looks like PUR-2026-ABCDEFGHJKMNPQRS; got ${argument}`);
+      return { command, purchaseId: argument, target, json };
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      data: { type: 'string' },
+      aws: { type: 'boolean' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'app-stack': { type: 'string' },
+      'records-stack': { type: 'string' },
+      stage: { type: 'string' },
+      overdue: { type: 'boolean' },
+      failed: { type: 'boolean' },
+    },
+  });
+}
+
+function targetOf(values: ReturnType<typeof parse>['values']): Target {
+  const awsOnly = (['profile', 'region', 'app-stack', 'records-stack'] as const).filter(
+    (o) => values[o] !== undefined,
+  );
+  if (!values.aws) {
+    if (awsOnly.length > 0) throw new UsageError(`--${awsOnly[0]} needs --aws`);
+    return values.data === undefined ? { kind: 'local' } : { kind: 'local', dataDir: values.data };
+  }
+  if (values.data !== undefined) throw new UsageError('--data is for the local runtime, not --aws');
+  return {
+    kind: 'aws',
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(values.region === undefined ? {} : { region: values.region }),
+    appStack: values['app-stack'] ?? 'NgoPurchaseApp',
+    recordsStack: values['records-stack'] ?? 'NgoPurchaseRecords',
+  };
+}
