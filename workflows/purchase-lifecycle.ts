@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
-  CfnStateMachine,
+  type CfnStateMachine,
   CfnStateMachineAlias,
   CfnStateMachineVersion,
   Choice,
