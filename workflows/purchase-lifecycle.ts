@@ -130,7 +130,10 @@ export class PurchaseLifecycle extends Construct {
       stateMachineRevisionId: revision,
       description: 'Published by the deploy that made this revision of the purchase lifecycle',
     });
+    // Kept when the next deploy replaces it (and on stack deletion, whose deletion of the state
+    // machine deletes its versions anyway).
     this.version.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
+    this.version.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
     this.alias = new CfnStateMachineAlias(this, 'LiveAlias', {
       name: LIVE_ALIAS,
       description: 'Where every purchase execution starts: the newest published version',

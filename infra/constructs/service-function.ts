@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -187,16 +187,31 @@ export class ServiceFunction extends LambdaFunction {
   }
 
   /** Reads the status of the state machine's executions (DescribeExecution only); `aliasArn` as above. */
-  readExecutionsOf(stateMachine: IStateMachine, aliasArn: string): this {
-    stateMachine.grantExecution(this, 'states:DescribeExecution');
+  readExecutionsOf(stateMachineName: string, aliasArn: string): this {
+    // Built from the fixed name, not a reference: the hand-over step, which the state machine
+    // invokes, reads executions too, and a reference would be a cycle.
+    const executions = Arn.format(
+      {
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      },
+      Stack.of(this),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:DescribeExecution'],
+        resources: [executions],
+      }),
+    );
     this.addEnvironment(ENV.stateMachineArn, aliasArn);
     const policy = this.role?.node.tryFindChild('DefaultPolicy');
     if (policy) {
-      const logicalId = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);
-      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId}"}]}]}`;
       acknowledge(
         policy,
-        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
         'Executions are named per purchase at run time; only DescribeExecution, only on executions of this one state machine.',
       );
     }

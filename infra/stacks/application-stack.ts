@@ -242,9 +242,9 @@ export class ApplicationStack extends Stack {
       description: "Starts a purchase's next execution of the lifecycle",
     })
       .useTable(table)
-      .startExecutionsThrough(aliasArn);
-    // Retried, it looks whether the successor it recorded has started (DescribeExecution).
-    // The state machine's own reference would be a cycle: granted once the state machine exists, below.
+      .startExecutionsThrough(aliasArn)
+      // Retried, it looks whether the successor it recorded has started.
+      .readExecutionsOf(stateMachineName, aliasArn);
 
     const lifecycleFunctions = {
       validateProposal,
@@ -278,7 +278,6 @@ export class ApplicationStack extends Stack {
       functions: lifecycleFunctions,
     });
     const stateMachine = this.lifecycle.stateMachine;
-    handOverExecution.readExecutionsOf(stateMachine, aliasArn);
     acknowledgeStateMachineRole(stateMachine, Object.values(lifecycleFunctions));
     this.lifecycle.alarmOnFailures(this.operationsTopic(settings.operations?.alarmSubscribers ?? []));
 
@@ -288,7 +287,7 @@ export class ApplicationStack extends Stack {
       'POST /purchases',
     ).startExecutionsThrough(aliasArn);
     const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}').readExecutionsOf(
-      stateMachine,
+      stateMachineName,
       aliasArn,
     );
     const taskLink = step(
@@ -342,7 +341,7 @@ export class ApplicationStack extends Stack {
     })
       .useTable(table)
       .startExecutionsThrough(aliasArn)
-      .readExecutionsOf(stateMachine, aliasArn);
+      .readExecutionsOf(stateMachineName, aliasArn);
 
     const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
       jwtAudience: settings.auth.audience,

@@ -70,19 +70,19 @@ export async function showCommand(ops: OpsConnection, purchaseId: string): Promi
   };
   const text = [
     `${purchaseId}  ${view.stage}  ${view.title}`,
-    `  NGO ${view.ngo.name}, ¥${view.totalYuan}`,
-    'pending tasks',
+    `  NGO ${view.ngo.name}, ${view.totalYuan}`,
+    'pending tasks:',
     ...(data.pendingTasks.length === 0 ? ['  none'] : []),
     ...data.pendingTasks.map(
       (t) =>
         `  ${t.taskId}  ${t.purpose}${t.level ? ` ${t.level}` : ''} (${t.attempt})  ${t.assignee}  since ${t.since}, link until ${t.expiresAt}`,
     ),
-    'upload waits',
+    'upload waits:',
     ...(waits.length === 0 ? ['  none'] : []),
     ...waits.map(
       (w) => `  ${w.kind}  ${w.status}  since ${w.since}${w.uploadId ? `  upload ${w.uploadId}` : ''}`,
     ),
-    'executions',
+    'executions:',
     ...view.executions.map(
       (e) =>
         `  ${e.name}  ${e.status}${'resumeAt' in e && e.resumeAt ? ` at ${e.resumeAt}` : ''}  ${'startDate' in e ? `${e.startDate} → ${e.stopDate ?? 'running'}` : `requested ${e.requestedAt}`}`,
