@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { commandLineOrExit, refuseArgument } from '../infra/command-line.js';
 import { smallMinorProtectionProposal } from '../infra/local/samples/proposals.js';
 import { midtermDueSoon } from '../test/support/journey.js';
 import { startLocalApp } from '../test/support/local-app.js';
@@ -24,15 +25,20 @@ import { lastRun, type SavedRun, savedRunFile, saveRun, sideBySide } from './ben
  *   npm run bench -- [purchases]
  */
 
-const usage = 'usage: npm run bench -- [purchases]';
+const USAGE = `usage: npm run bench -- [purchases]
+
+  purchases   how many whole purchases to play at once: a whole number, at least 1 (default 200)`;
 /** Enough link requests for a p99 of one user's GETs and POSTs (about 20 of each per purchase). */
 const ONE_USER_PURCHASES = 5;
 
 async function main(): Promise<void> {
   // Lambda runs a newer Node.js than this machine; the SDK's warning about Node 20 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const purchases = Number(process.argv[2] ?? 200);
-  if (!Number.isInteger(purchases) || purchases < 1) throw new Error(usage);
+  const { positionals } = commandLineOrExit({ usage: USAGE, options: {}, maxPositionals: 1 });
+  const given = positionals[0] ?? '200';
+  if (!/^[1-9]\d*$/.test(given))
+    refuseArgument(`purchases must be a whole number of at least 1, not ${given}`, USAGE);
+  const purchases = Number(given);
   const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? resolve(import.meta.dirname, '..', '.local'));
   // The one user's purchases (and the one that warms up) come out of the same budget line.
   const settings = settingsForLoad(

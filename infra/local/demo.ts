@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { ApprovalLevel } from '../../shared/domain/policy-settings.js';
+import { commandLineOrExit, refuseArgument } from '../command-line.js';
 import { repoRoot } from '../paths.js';
 import { DEFAULT_SETTINGS_FILE, loadSettings } from '../settings.js';
 import { synthesizeApp } from '../synth.js';
@@ -47,7 +48,35 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_00
   return undefined;
 }
 
+const USAGE = `usage: npm run demo -- [--terminate | --rectify] [--fail-evaluation]
+
+  --terminate         the section chief terminates the purchase at the mid-term review
+  --rectify           the section chief asks for rectification once, then passes the report
+  --fail-evaluation   the evaluation agency scores below the pass mark (the final tranche is withheld)`;
+
+/** How the first purchase's later stages go, from the command line. */
+function demoVariant(): { midterm: 'pass' | 'terminate' | 'rectify'; failEvaluation: boolean } {
+  const { values } = commandLineOrExit({
+    usage: USAGE,
+    options: {
+      terminate: { type: 'boolean' },
+      rectify: { type: 'boolean' },
+      'fail-evaluation': { type: 'boolean' },
+    },
+    maxPositionals: 0,
+  });
+  if (values.terminate && values.rectify)
+    refuseArgument('--terminate and --rectify exclude each other', USAGE);
+  if (values.terminate && values['fail-evaluation'])
+    refuseArgument('--fail-evaluation needs an evaluation, which --terminate never reaches', USAGE);
+  return {
+    midterm: values.terminate ? 'terminate' : values.rectify ? 'rectify' : 'pass',
+    failEvaluation: values['fail-evaluation'] ?? false,
+  };
+}
+
 async function main(): Promise<void> {
+  const chosen = demoVariant();
   const settings = loadSettings(DEFAULT_SETTINGS_FILE);
   console.log('Synthesizing the app…');
   const assemblyDir = synthesizeApp();
@@ -139,11 +168,7 @@ async function main(): Promise<void> {
     console.log(`  ${finance} got "${notice.subject}", confirmed the transfer -> HTTP ${confirmed.status}`);
     await users.waitForStage(officer, firstId, ['MIDTERM_REVIEW', 'TERMINATED']);
 
-    const variant = process.argv.includes('--terminate')
-      ? 'terminate'
-      : process.argv.includes('--rectify')
-        ? 'rectify'
-        : 'pass';
+    const variant = chosen.midterm;
     console.log(
       `\n   Mid-term review (${variant}): the NGO uploads its report, the section chief reviews it.`,
     );
@@ -196,7 +221,7 @@ async function main(): Promise<void> {
     }
     if (variant !== 'terminate') {
       await users.waitForStage(officer, firstId, ['EVALUATION']);
-      const failing = process.argv.includes('--fail-evaluation');
+      const failing = chosen.failEvaluation;
       console.log(
         `\n   Third-party evaluation${failing ? ' (failed)' : ''}: the NGO uploads its final report, an independent agency declares and scores.`,
       );

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { commandLineOrExit, refuseArgument } from '../command-line.js';
 import { repoRoot } from '../paths.js';
 import {
   largeElderlyCareProposalToday,
@@ -12,9 +13,16 @@ import {
 } from './samples/live-proposals.js';
 import { UsersClient } from './users.js';
 
+const USAGE = `usage: npm run sample -- [large|small]
+
+  large   a ¥480,000 elderly-care proposal: three approval levels (the default)
+  small   a ¥120,000 minor-protection proposal: the section chief alone`;
+
 async function main(): Promise<void> {
-  const which = process.argv[2] ?? 'large';
-  if (which !== 'large' && which !== 'small') throw new Error('usage: npm run sample [large|small]');
+  const { positionals } = commandLineOrExit({ usage: USAGE, options: {}, maxPositionals: 1 });
+  const which = positionals[0] ?? 'large';
+  if (which !== 'large' && which !== 'small')
+    refuseArgument(`the sample is large or small, not ${which}`, USAGE);
   const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? resolve(repoRoot, '.local'));
   let urls: { api: string; mailbox: string };
   try {
