@@ -117,6 +117,11 @@ export type DeclareResult =
   | { outcome: 'BAD_NONCE' }
   | { outcome: 'NOT_FOUND' };
 
+export type ReissueResult =
+  | { outcome: 'REISSUED'; task: HumanTask; previous: HumanTask }
+  | { outcome: 'NOT_PENDING'; task: HumanTask }
+  | { outcome: 'UNKNOWN' };
+
 export interface TaskRepository {
   /**
    * Opens the task of a step or, when the step already has one, returns it with the new
@@ -140,6 +145,13 @@ export interface TaskRepository {
     now: string;
   }): Promise<{ task: HumanTask; created: boolean }>;
   getTask(taskId: string): Promise<HumanTask | undefined>;
+  /**
+   * A new link for a pending task whose mail was lost: a new task (new id and nonce, no mail sent
+   * yet) takes the step's place with everything else of the old one (assignee, task token,
+   * context, declaration, expiry), and the old one is SUPERSEDED, so its link stops working. In
+   * one transaction, only while the old one is PENDING and still the step's task.
+   */
+  reissueTask(input: { taskId: string; now: string }): Promise<ReissueResult>;
   /** Records that one kind of e-mail for the task was sent; true only for the first to record it. */
   recordMailSent(taskId: string, kind: TaskAttempt): Promise<boolean>;
   /**

@@ -9,7 +9,7 @@ import type { AuditInput } from '../../domain/audit.js';
 import { nextAuditEntry } from '../../domain/audit-chain.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import type { HumanTask, PublicHumanTask, RecordedDecision, TaskAttempt } from '../../domain/tasks.js';
-import type { DecideResult, DeclareResult, TaskRepository } from '../../ports/repositories.js';
+import type { DecideResult, DeclareResult, ReissueResult, TaskRepository } from '../../ports/repositories.js';
 import {
   ContentionError,
   InvalidEscalationStepError,
@@ -198,6 +198,73 @@ export class DynamoTaskRepository implements TaskRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.task(taskId), ConsistentRead: true }),
     );
     return Item ? taskFromItem(Item) : undefined;
+  }
+
+  async reissueTask(input: { taskId: string; now: string }): Promise<ReissueResult> {
+    const { now } = input;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const previous = await this.getTask(input.taskId);
+      if (!previous) return { outcome: 'UNKNOWN' };
+      if (previous.status !== 'PENDING') return { outcome: 'NOT_PENDING', task: previous };
+      const task: HumanTask = {
+        ...previous,
+        taskId: randomId(),
+        nonce: randomId(),
+        createdAt: now,
+        mailsSent: [],
+      };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.task(task.taskId),
+              entity: 'TASK',
+              [GSI1.partitionKey]: keys.purchase(task.purchaseId).PK,
+              [GSI1.sortKey]: `TASK#${now}#${task.taskId}`,
+              ...task,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.task(previous.taskId),
+            UpdateExpression: 'SET #status = :superseded, supersededAt = :now, supersededBy = :taskId',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':superseded': 'SUPERSEDED',
+              ':pending': 'PENDING',
+              ':now': now,
+              ':taskId': task.taskId,
+            },
+          },
+        },
+        {
+          // The step's one live task is the new one from now on (the workflow re-arms that one).
+          Update: {
+            TableName: this.tableName,
+            Key: keys.step(previous.purchaseId, previous.stepKey),
+            UpdateExpression: 'SET taskId = :taskId, #at = :now',
+            ConditionExpression: 'taskId = :previous',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':taskId': task.taskId, ':previous': previous.taskId, ':now': now },
+          },
+        },
+      ];
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { outcome: 'REISSUED', task, previous: { ...previous, status: 'SUPERSEDED' } };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        // Decided, escalated or reissued meanwhile: look again.
+        if (!codes || !lostRace(codes, [1, 2])) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new ContentionError(`reissuing task ${input.taskId}`, MAX_ATTEMPTS);
   }
 
   async recordMailSent(taskId: string, kind: TaskAttempt): Promise<boolean> {

@@ -11,7 +11,12 @@ import type {
   RecordedDecision,
   TaskAttempt,
 } from '../../../shared/domain/tasks.js';
-import type { DecideResult, DeclareResult, TaskRepository } from '../../../shared/ports/repositories.js';
+import type {
+  DecideResult,
+  DeclareResult,
+  ReissueResult,
+  TaskRepository,
+} from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
 import type { InMemoryPurchaseRepository } from './purchase-repository.js';
 
@@ -82,6 +87,23 @@ export class InMemoryTaskRepository implements TaskRepository {
     this.steps.set(`${purchaseId}\u0000${stepKey}`, task.taskId);
     if (superseded) superseded.status = 'SUPERSEDED';
     return { task: copy(task), created: true };
+  }
+
+  async reissueTask(input: { taskId: string; now: string }): Promise<ReissueResult> {
+    const previous = this.records.get(input.taskId);
+    if (!previous) return { outcome: 'UNKNOWN' };
+    if (previous.status !== 'PENDING') return { outcome: 'NOT_PENDING', task: copy(previous) };
+    const task: HumanTask = {
+      ...copy(previous),
+      taskId: randomId(),
+      nonce: randomId(),
+      createdAt: input.now,
+      mailsSent: [],
+    };
+    this.records.set(task.taskId, task);
+    this.steps.set(`${previous.purchaseId}\u0000${previous.stepKey}`, task.taskId);
+    previous.status = 'SUPERSEDED';
+    return { outcome: 'REISSUED', task: copy(task), previous: copy(previous) };
   }
 
   async getTask(taskId: string): Promise<HumanTask | undefined> {

@@ -175,6 +175,56 @@ export function taskContract(s: Subject): void {
       }
     });
 
+    it('a reissued task takes the step with a new id and nonce; the old link answers NOT_PENDING, the new one decides', async () => {
+      const purchaseId = await s.newPurchase();
+      const original = await s.openApproval(purchaseId);
+      const reissued = await s.repos.tasks.reissueTask({ taskId: original.taskId, now: LATER });
+      if (reissued.outcome !== 'REISSUED') throw new Error(`not reissued: ${reissued.outcome}`);
+      const { task } = reissued;
+      expect(task).toEqual({
+        ...original,
+        taskId: expect.stringMatching(ID),
+        nonce: expect.stringMatching(ID),
+        createdAt: LATER,
+      });
+      expect([task.taskId, task.nonce]).not.toContain(original.taskId);
+      expect(task.nonce).not.toBe(original.nonce);
+      expect((await s.repos.tasks.getTask(original.taskId))?.status).toBe('SUPERSEDED');
+      // The workflow re-arming the step now renews the new task.
+      const renewed = await s.repos.tasks.openTask({
+        purchaseId,
+        stepKey: 'APPROVAL:SECTION_CHIEF',
+        level: 'SECTION_CHIEF',
+        attempt: 'REMINDER',
+        assignee: chief,
+        taskToken: 'token-after-reissue',
+        expiresAt: EXPIRES,
+        now: LATER,
+      });
+      expect(renewed).toMatchObject({
+        created: false,
+        task: { taskId: task.taskId, taskToken: 'token-after-reissue' },
+      });
+      const decide = (t: { taskId: string; nonce: string }) =>
+        s.repos.tasks.decide({
+          taskId: t.taskId,
+          nonce: t.nonce,
+          decision: 'APPROVE',
+          comment: '',
+          now: LATER,
+        });
+      expect(await decide(original)).toMatchObject({ outcome: 'NOT_PENDING' });
+      expect(await decide(task)).toMatchObject({ outcome: 'DECIDED' });
+      // Neither a decided nor an unknown task is reissued.
+      expect(await s.repos.tasks.reissueTask({ taskId: task.taskId, now: LATER })).toMatchObject({
+        outcome: 'NOT_PENDING',
+        task: { status: 'DECIDED' },
+      });
+      expect(await s.repos.tasks.reissueTask({ taskId: 'AAAAAAAAAAAAAAAAAAAAAAAA', now: LATER })).toEqual({
+        outcome: 'UNKNOWN',
+      });
+    });
+
     it('an escalation that comes after the decision returns the decided task and opens nothing', async () => {
       const purchaseId = await s.newPurchase();
       const original = await s.openApproval(purchaseId);
