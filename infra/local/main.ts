@@ -6,7 +6,8 @@
  *   --data <dir>        data folder (env LOCAL_DATA_DIR; default .local in the repository)
  *   --clock <ms>        real milliseconds per state-machine second (env LOCAL_CLOCK; default 1000 = real time)
  *   --assembly <dir>    run an existing cloud assembly instead of synthesizing
- *   --port-<service> n  api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084, sns 8085, s3 8086
+ *   --port-<service> n  api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084, sns 8085, s3 8086,
+ *                       lambda 8087
  *                       (env LOCAL_PORT_<SERVICE>, e.g. LOCAL_PORT_API; 0 = any free port)
  */
 import { join, relative, resolve } from 'node:path';
@@ -24,6 +25,7 @@ const DEFAULT_PORTS = {
   secrets: 8084,
   sns: 8085,
   s3: 8086,
+  lambda: 8087,
 };
 type Service = keyof typeof DEFAULT_PORTS;
 const SERVICES = Object.keys(DEFAULT_PORTS) as Service[];

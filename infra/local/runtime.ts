@@ -12,6 +12,7 @@ import { AwsCallLog, type AwsService } from './services/aws-calls.js';
 import { startAwsFront } from './services/aws-front.js';
 import { createMissingTables, startDynamoDbLocal } from './services/dynamodb.js';
 import { putEvent, s3ObjectCreatedEvent } from './services/eventbridge.js';
+import { startLambdaApi } from './services/lambda-api.js';
 import { LocalFaults } from './services/local-faults.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
 import { decodeEventKey, type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
@@ -32,6 +33,7 @@ export interface LocalPorts {
   readonly secrets?: number;
   readonly sns?: number;
   readonly s3?: number;
+  readonly lambda?: number;
 }
 
 export interface LocalUrls {
@@ -43,6 +45,8 @@ export interface LocalUrls {
   readonly sns: string;
   /** The local S3 (path-style), only when the app has buckets. */
   readonly s3?: string;
+  /** The Lambda Invoke API on the app's functions (for tools such as `npm run ops`). */
+  readonly lambda: string;
 }
 
 export interface StartLocalRuntimeOptions {
@@ -201,6 +205,13 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       s3 = { ...started, url: await front('s3', started.url, ports.s3) };
     }
 
+    const lambdaApi = await startLambdaApi({
+      invoke: invokerFor('lambda-api'),
+      functionNames: app.functions.map((f) => f.name),
+      port: ports.lambda ?? 0,
+    });
+    closers.push(lambdaApi.close);
+
     const db = await dynamoStarting;
     closers.push(db.stop);
     const created = await createMissingTables(db.url, app.tables);
@@ -214,6 +225,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       secrets: secrets.url,
       sns: snsUrl,
       ...(s3 ? { s3: s3.url } : {}),
+      lambda: lambdaApi.url,
     };
 
     lambdas = new LambdaRunner({

@@ -19,7 +19,7 @@ import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
-import { RESUME_FUNCTION_OUTPUT, STATE_MACHINE_ALIAS_OUTPUT } from './outputs.js';
+import { RESEND_FUNCTION_OUTPUT, RESUME_FUNCTION_OUTPUT, STATE_MACHINE_ALIAS_OUTPUT } from './outputs.js';
 import { documentsBucketName } from './stateful-stack.js';
 
 export interface ApplicationStackProps extends StackProps {
@@ -343,6 +343,16 @@ export class ApplicationStack extends Stack {
       .startExecutionsThrough(aliasArn)
       .readExecutionsOf(stateMachineName, aliasArn);
 
+    // An operator's `npm run ops -- resend`: invoked directly, so the link key stays in the account.
+    const resendTaskLink = new ServiceFunction(this, 'ResendTaskLink', {
+      name: 'resend-task-link',
+      description: 'Mails a new link for a pending task',
+    })
+      .useTable(table)
+      .useLinkKey(linkKey)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    resendTaskLink.linksOn(publicBaseUrl);
+
     const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
       jwtAudience: settings.auth.audience,
     });
@@ -404,6 +414,10 @@ export class ApplicationStack extends Stack {
     new CfnOutput(this, STATE_MACHINE_ALIAS_OUTPUT, {
       value: this.lifecycle.alias.attrArn,
       description: 'Where purchase executions start: the alias of the newest published version',
+    });
+    new CfnOutput(this, RESEND_FUNCTION_OUTPUT, {
+      value: resendTaskLink.functionName,
+      description: 'Invoke with {"taskId","by"} to mail a new link for a pending task (npm run ops -- resend)',
     });
     new CfnOutput(this, RESUME_FUNCTION_OUTPUT, {
       value: resumeOpenPurchases.functionName,

@@ -5,6 +5,9 @@
  */
 export const RESUME_FUNCTION_OUTPUT = 'ResumeOpenPurchasesFunction';
 
+/** The function that mails a new link for a pending task (application stack), for the operator CLI. */
+export const RESEND_FUNCTION_OUTPUT = 'ResendTaskLinkFunction';
+
 /** The records table's name (records stack), for the operator CLI. */
 export const TABLE_NAME_OUTPUT = 'RecordsTableName';
 

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { STAGES, type Stage } from '../../shared/domain/lifecycle.js';
 
@@ -10,7 +11,8 @@ export type OpsRequest =
       target: Target;
       json: boolean;
     }
-  | { command: 'show' | 'resume' | 'verify' | 'export'; purchaseId: string; target: Target; json: boolean };
+  | { command: 'show' | 'resume' | 'verify' | 'export'; purchaseId: string; target: Target; json: boolean }
+  | { command: 'resend'; taskId: string; by: string; target: Target; json: boolean };
 
 /** Where the records are: the local runtime's data folder, or an AWS account's deployed stacks. */
 export type Target =
@@ -33,6 +35,8 @@ commands
   show <purchase-id>     stage, waits, tasks and their assignees, executions, failures
   resume <purchase-id>   start an execution at the purchase's stage, unless one is running
   verify <purchase-id>   verify the purchase's audit chain (exit code 1 when it is broken)
+  resend <task-id>       mail the assignee a new link for a pending task; the old link stops working
+    --by <who>           who asks, for the audit trail (default: operator:<your user name>)
   export <purchase-id>   everything recorded about the purchase, as JSON
 
 options
@@ -48,9 +52,10 @@ options
 exit codes: 0 done, 1 not done (not found, nothing to resume, chain broken), 2 usage error, 3 cannot reach the service`;
 
 const PURCHASE_ID = /^PUR-\d{4}-[A-Z0-9]{16}$/;
+const TASK_ID = /^[A-Za-z0-9_-]{24}$/;
 
 /** Parses `argv` strictly: an unknown option, a missing or extra argument is a UsageError naming it. */
-export function parseOpsArguments(argv: readonly string[]): OpsRequest {
+export function parseOpsArguments(argv: readonly string[], user = userInfo().username): OpsRequest {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -67,6 +72,8 @@ export function parseOpsArguments(argv: readonly string[]): OpsRequest {
   const listOnly = (['stage', 'overdue', 'failed'] as const).filter((o) => values[o] !== undefined);
   if (command !== 'list' && listOnly.length > 0)
     throw new UsageError(`--${listOnly[0]} belongs to list, not ${command}`);
+  if (command !== 'resend' && values.by !== undefined)
+    throw new UsageError(`--by belongs to resend, not ${command}`);
   switch (command) {
     case 'list': {
       if (argument !== undefined) throw new UsageError(`list takes no argument, got ${argument}`);
@@ -92,6 +99,12 @@ export function parseOpsArguments(argv: readonly string[]): OpsRequest {
       if (!PURCHASE_ID.test(argument))
         throw new UsageError(`a purchase id looks like PUR-2026-ABCDEFGHJKMNPQRS; got ${argument}`);
       return { command, purchaseId: argument, target, json };
+    case 'resend':
+      if (argument === undefined) throw new UsageError('resend needs a task id');
+      if (!TASK_ID.test(argument))
+        throw new UsageError(`a task id is 24 letters, digits, - or _; got ${argument}`);
+      if (values.by !== undefined && values.by.trim() === '') throw new UsageError('--by needs a name');
+      return { command, taskId: argument, by: values.by ?? `operator:${user}`, target, json };
     default:
       throw new UsageError(`unknown command: ${command}`);
   }
@@ -114,6 +127,7 @@ function parse(argv: readonly string[]) {
       stage: { type: 'string' },
       overdue: { type: 'boolean' },
       failed: { type: 'boolean' },
+      by: { type: 'string' },
     },
   });
 }

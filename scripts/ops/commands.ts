@@ -1,3 +1,4 @@
+import { RESEND_FUNCTION_OUTPUT } from '../../infra/stacks/outputs.js';
 import type { UploadKind } from '../../shared/domain/uploads.js';
 import type { Now } from '../../shared/ports/clock.js';
 import {
@@ -6,6 +7,7 @@ import {
   verifyAuditChain,
 } from '../../shared/usecases/operations.js';
 import { purchaseView } from '../../shared/usecases/purchase-view.js';
+import type { ResendOutcome } from '../../shared/usecases/resend-task-link.js';
 import { resumePurchase } from '../../shared/usecases/resume.js';
 import type { OpsConnection } from './connection.js';
 
@@ -133,6 +135,30 @@ export async function exportCommand(ops: OpsConnection, purchaseId: string): Pro
   const view = await purchaseView({ ...ops.repositories, executions: ops.executions }, purchaseId);
   if (!view) return notFound(purchaseId);
   return { ok: true, data: view, text: [JSON.stringify(view, null, 2)] };
+}
+
+/** A new link for a lost task mail, by the app's own function (the link key never leaves the account). */
+export async function resendCommand(ops: OpsConnection, taskId: string, by: string): Promise<CommandResult> {
+  const { functionError, payload } = await ops.invoke(RESEND_FUNCTION_OUTPUT, { taskId, by });
+  if (functionError) {
+    const { errorType, errorMessage } = payload as { errorType?: string; errorMessage?: string };
+    return { ok: false, data: payload, text: [`resend failed: ${errorType}: ${errorMessage}`] };
+  }
+  const outcome = payload as ResendOutcome;
+  return { ok: outcome.outcome === 'RESENT', data: outcome, text: [resendText(outcome, taskId)] };
+}
+
+function resendText(outcome: ResendOutcome, taskId: string): string {
+  switch (outcome.outcome) {
+    case 'RESENT':
+      return `mailed ${outcome.to} a new link (task ${outcome.taskId}); the link of ${outcome.previousTaskId} no longer works`;
+    case 'NOT_PENDING':
+      return `task ${taskId} is ${outcome.status}: nothing to resend`;
+    case 'NOT_MAILED':
+      return `not resent: ${outcome.reason}`;
+    case 'UNKNOWN':
+      return `no task ${taskId}`;
+  }
 }
 
 function notFound(purchaseId: string): CommandResult {

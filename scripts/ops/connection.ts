@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../infra/local/assembly/local-account.js';
@@ -27,6 +28,8 @@ export interface OpsConnection {
   readonly repositories: Repositories;
   readonly executions: WorkflowExecutions;
   readonly workflow: WorkflowStarter;
+  /** Invokes one of the app's functions by its output key (RequestResponse), as Lambda answers it. */
+  invoke(outputKey: string, payload: unknown): Promise<{ functionError?: string; payload: unknown }>;
   close(): void;
 }
 
@@ -36,6 +39,7 @@ export type StackOutputs = Record<string, Record<string, string>>;
 interface Endpoints {
   dynamodb?: string;
   stepfunctions?: string;
+  lambda?: string;
   region: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -57,6 +61,7 @@ export async function connect(
     const local = JSON.parse(readFileSync(file, 'utf8')) as {
       dynamodb: string;
       stepfunctions: string;
+      lambda: string;
       region: string;
       outputs: StackOutputs;
     };
@@ -65,6 +70,7 @@ export async function connect(
       {
         dynamodb: local.dynamodb,
         stepfunctions: local.stepfunctions,
+        lambda: local.lambda,
         region: local.region,
         credentials: LOCAL_CREDENTIALS,
       },
@@ -111,6 +117,7 @@ function connectTo(
     ...common,
     ...(endpoints.stepfunctions ? { endpoint: endpoints.stepfunctions } : {}),
   });
+  const lambda = new LambdaClient({ ...common, ...(endpoints.lambda ? { endpoint: endpoints.lambda } : {}) });
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -119,9 +126,20 @@ function connectTo(
     repositories: createRepositories({ client: documents, tableName }),
     executions: createStepFunctionsExecutions({ client: sfn, stateMachineArn }),
     workflow: createStepFunctionsStarter({ client: sfn, stateMachineArn }),
+    async invoke(outputKey, payload) {
+      const answer = await lambda.send(
+        new InvokeCommand({ FunctionName: output(stacks.app, outputKey), Payload: JSON.stringify(payload) }),
+      );
+      const text = answer.Payload ? Buffer.from(answer.Payload).toString('utf8') : 'null';
+      return {
+        ...(answer.FunctionError ? { functionError: answer.FunctionError } : {}),
+        payload: JSON.parse(text),
+      };
+    },
     close() {
       dynamodb.destroy();
       sfn.destroy();
+      lambda.destroy();
     },
   };
 }

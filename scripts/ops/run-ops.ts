@@ -4,6 +4,7 @@ import {
   type CommandResult,
   exportCommand,
   listCommand,
+  resendCommand,
   resumeCommand,
   showCommand,
   verifyCommand,
@@ -65,6 +66,8 @@ function run(
       return verifyCommand(ops, request.purchaseId);
     case 'export':
       return exportCommand(ops, request.purchaseId);
+    case 'resend':
+      return resendCommand(ops, request.taskId, request.by);
   }
 }
 

@@ -121,6 +121,7 @@ describe('functions', () => {
       'RejectPurchase',
       'RequestDecision',
       'RequestEvaluation',
+      'ResendTaskLink',
     ]);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));
     const sesRoles = policies

@@ -71,6 +71,44 @@ describe('npm run ops against the local runtime', () => {
     });
   });
 
+  it('resends a lost task link: the assignee gets a new one by mail and the old one stops working', async () => {
+    const [pending] = (
+      JSON.parse((await ops('show', purchaseId, '--json')).out) as {
+        pendingTasks: { taskId: string; assignee: string }[];
+      }
+    ).pendingTasks;
+    const oldTaskId = pending?.taskId ?? '';
+    const chief = /<([^>]+)>/.exec(pending?.assignee ?? '')?.[1] ?? '';
+    const linkTo = (taskId: string) => async () =>
+      (await app.users.mails())
+        .filter((m) => m.destination.to.includes(chief))
+        .flatMap((m) => (m.body.text ?? '').match(/https?:\/\/\S+\/tasks\/\S+/g) ?? [])
+        .find((link) => link.includes(`/tasks/${taskId}?`));
+    const oldLink = await linkTo(oldTaskId)();
+    expect(oldLink, 'the first mail').toBeDefined();
+
+    const resent = await ops('resend', oldTaskId, '--by', 'operator:ops-test', '--json');
+    expect(resent.code).toBe(0);
+    const outcome = JSON.parse(resent.out) as { outcome: string; taskId: string; to: string };
+    expect(outcome).toMatchObject({ outcome: 'RESENT', to: chief });
+    let newLink: string | undefined;
+    for (let i = 0; i < 50 && !newLink; i++) {
+      newLink = await linkTo(outcome.taskId)();
+      if (!newLink) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(newLink, 'the new mail').toBeDefined();
+    expect((await app.users.open(newLink ?? '')).status).toBe(200);
+    expect((await app.users.open(oldLink ?? '')).status).not.toBe(200);
+    const shown = await ops('show', purchaseId);
+    expect(shown.out).toContain(outcome.taskId);
+    expect(shown.out).not.toContain(oldTaskId);
+    // Twice is refused: the old task is no longer pending.
+    expect(await ops('resend', oldTaskId)).toEqual({
+      code: 1,
+      out: `task ${oldTaskId} is SUPERSEDED: nothing to resend`,
+    });
+  });
+
   it('runs as `npm run ops -- --help`, and refuses a bad argument with exit code 2', async () => {
     const run = promisify(execFile);
     const help = await run('npm', ['run', '--silent', 'ops', '--', '--help'], { cwd: repoRoot });

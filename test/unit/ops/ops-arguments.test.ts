@@ -33,6 +33,14 @@ describe('npm run ops: arguments', () => {
       },
       json: false,
     });
+    expect(parseOpsArguments(['resend', 'n3dM8mTMo4aKoOqjIpnaQ6i3'], 'lin')).toMatchObject({
+      command: 'resend',
+      taskId: 'n3dM8mTMo4aKoOqjIpnaQ6i3',
+      by: 'operator:lin',
+    });
+    expect(parseOpsArguments(['resend', 'n3dM8mTMo4aKoOqjIpnaQ6i3', '--by', 'lin@bureau'])).toMatchObject({
+      by: 'lin@bureau',
+    });
     expect(parseOpsArguments(['--help'])).toEqual({ command: 'help' });
     expect(parseOpsArguments(['resume', PURCHASE, '-h'])).toEqual({ command: 'help' });
   });
@@ -49,6 +57,8 @@ describe('npm run ops: arguments', () => {
     [['list', '--profile', 'x'], '--profile needs --aws'],
     [['list', '--aws', '--data', '/tmp'], '--data is for the local runtime, not --aws'],
     [['list', '--verbose'], "Unknown option '--verbose'"],
+    [['resend', 'short'], 'a task id is 24 letters, digits, - or _; got short'],
+    [['show', PURCHASE, '--by', 'x'], '--by belongs to resend, not show'],
     [['list', '--stage'], "Option '--stage <value>' argument missing"],
   ] as [string[], string][])('refuses %j: %s', ([argv, message]) => {
     expect(() => parseOpsArguments(argv)).toThrow(UsageError);

@@ -28,6 +28,9 @@ function fakeConnection(): OpsConnection {
     repositories: { purchases, budgets, tasks, deliverables, waits, payments, trackRecords },
     executions: workflow,
     workflow,
+    invoke: async () => {
+      throw new Error('no function is invoked in these tests');
+    },
     close() {},
   };
 }
