@@ -11,7 +11,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { TaskAttempt } from '../shared/domain/tasks.js';
-import { retryTransient } from './lambda-step.js';
+import { retryTransient, withExecution } from './lambda-step.js';
 
 export interface EscalatingWaitProps {
   /** State names of the three attempts: first ask, reminder, escalation. */
@@ -53,7 +53,9 @@ export class EscalatingWait {
         new LambdaInvoke(scope, props.names[which], {
           lambdaFunction: props.fn,
           integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          payload: TaskInput.fromObject({ ...props.payload, attempt: which, taskToken: JsonPath.taskToken }),
+          payload: TaskInput.fromObject(
+            withExecution({ ...props.payload, attempt: which, taskToken: JsonPath.taskToken }),
+          ),
           resultPath: props.resultPath,
           taskTimeout: timeoutOf(props.timeout, which),
           retryOnServiceExceptions: false,

@@ -37,8 +37,8 @@ export function recordUnexpectedFailures(scope: Construct, start: State, recorde
     FAILURE_STATES.record,
     recorder,
     {
+      // (and, as every task, the execution's name)
       purchaseId: JsonPath.stringAt('$.purchaseId'),
-      execution: JsonPath.executionName,
       // The whole object: a Cause may be missing (a timeout), and a missing path would stop the recorder.
       failure: JsonPath.objectAt(FAILURE_PATH),
     },

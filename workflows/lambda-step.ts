@@ -46,6 +46,14 @@ export function retryTransient(task: LambdaInvoke): LambdaInvoke {
 }
 
 /**
+ * What every Lambda task of the workflow is given besides its own input: the execution's name, so
+ * each line the function logs names the execution as well as the purchase.
+ */
+export function withExecution(payload: Record<string, unknown>): Record<string, unknown> {
+  return { ...payload, execution: JsonPath.executionName };
+}
+
+/**
  * A Lambda task of the workflow: the function's own result (not the invoke envelope) lands
  * at `resultPath` as `{ value }`, or is discarded with `null`.
  */
@@ -59,7 +67,7 @@ export function lambdaStep(
   return retryTransient(
     new LambdaInvoke(scope, name, {
       lambdaFunction: fn,
-      payload: TaskInput.fromObject(payload),
+      payload: TaskInput.fromObject(withExecution(payload)),
       payloadResponseOnly: false,
       resultSelector: { 'value.$': '$.Payload' },
       resultPath: resultPath === null ? JsonPath.DISCARD : resultPath,
@@ -85,7 +93,7 @@ export function callbackStep(
     new LambdaInvoke(scope, name, {
       lambdaFunction: fn,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({ ...payload, taskToken: JsonPath.taskToken }),
+      payload: TaskInput.fromObject(withExecution({ ...payload, taskToken: JsonPath.taskToken })),
       resultPath,
       taskTimeout: Timeout.at(timeoutSecondsPath),
       retryOnServiceExceptions: false,

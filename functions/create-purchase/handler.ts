@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { BadRequestError, json, jsonErrors, parseJsonBody, requireStaff } from '../../shared/lambda/http.js';
-import { log } from '../../shared/lambda/log.js';
+import { log, withLogContext } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { policySettings } from '../../shared/lambda/settings.js';
 import { workflowStarter } from '../../shared/lambda/step-functions.js';
@@ -13,6 +13,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 /** POST /purchases: a purchasing officer registers a proposal. */
 export function createHandler(deps: SubmitProposalDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(withLogContext())
     .use(jsonErrors())
     .handler(async (event) => {
       const staff = requireStaff(event);

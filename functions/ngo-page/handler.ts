@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { documentObjects, uploadSigner } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, json, pageErrors, rawBody } from '../../shared/lambda/http.js';
-import { log } from '../../shared/lambda/log.js';
+import { log, withLogContext } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
@@ -40,6 +40,7 @@ function ngoErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResul
  */
 export function createHandler(deps: NgoPageDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(withLogContext())
     .use(ngoErrors())
     .handler(async (event) => {
       const method = event.requestContext.http.method;

@@ -4,7 +4,7 @@ import { ValidationError } from '../../shared/domain/errors.js';
 import { zodIssuesToFieldErrors } from '../../shared/domain/zod-field-errors.js';
 import { documentObjects } from '../../shared/lambda/documents-bucket.js';
 import { ENV, requireEnv } from '../../shared/lambda/environment.js';
-import { log } from '../../shared/lambda/log.js';
+import { log, withLogContext } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { taskCallbacks } from '../../shared/lambda/step-functions.js';
@@ -78,15 +78,17 @@ function objectsCreated(event: ObjectCreatedEvent): ObjectCreated[] {
  * and resume the step waiting for it. Delivered at least once; recordUpload is idempotent.
  */
 export function createHandler(deps: RecordUploadDeps) {
-  return middy<unknown, RecordUploadResult[]>().handler(async (event) => {
-    const parsed = ObjectCreatedEvent.safeParse(event);
-    if (!parsed.success)
-      throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, ObjectCreatedEvent));
-    const results: RecordUploadResult[] = [];
-    // One at a time: a notification rarely carries more than one record, and order keeps the log readable.
-    for (const created of objectsCreated(parsed.data)) results.push(await recordUpload(deps, created));
-    return results;
-  });
+  return middy<unknown, RecordUploadResult[]>()
+    .use(withLogContext())
+    .handler(async (event) => {
+      const parsed = ObjectCreatedEvent.safeParse(event);
+      if (!parsed.success)
+        throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, event, ObjectCreatedEvent));
+      const results: RecordUploadResult[] = [];
+      // One at a time: a notification rarely carries more than one record, and order keeps the log readable.
+      for (const created of objectsCreated(parsed.data)) results.push(await recordUpload(deps, created));
+      return results;
+    });
 }
 
 /** Wired to AWS once per execution environment, at cold start. */

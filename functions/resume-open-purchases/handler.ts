@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { log } from '../../shared/lambda/log.js';
+import { log, withLogContext } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { workflowExecutions, workflowStarter } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
@@ -7,11 +7,13 @@ import { type ResumeDeps, resumeOpenPurchases } from '../../shared/usecases/resu
 
 /** Run after a redeploy (AWS) or at start-up (local runtime): every unfinished purchase continues. */
 export function createHandler(deps: ResumeDeps) {
-  return middy().handler(async () => {
-    const resumed = await resumeOpenPurchases(deps);
-    log.info('resumed open purchases', { count: resumed.length });
-    return { resumed };
-  });
+  return middy()
+    .use(withLogContext())
+    .handler(async () => {
+      const resumed = await resumeOpenPurchases(deps);
+      log.info('resumed open purchases', { count: resumed.length });
+      return { resumed };
+    });
 }
 
 /** Wired to AWS once per execution environment, at cold start. */

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { documentObjectsIfGranted } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
-import { log } from '../../shared/lambda/log.js';
+import { log, withLogContext } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
@@ -41,6 +41,7 @@ function decisionForm(body: string): DecisionForm {
 /** GET|HEAD|POST /tasks/{taskId}?sig=...: the decision link from an e-mail. */
 export function createHandler(deps: TaskLinkDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(withLogContext())
     .use(pageErrors())
     .handler(async (event) => {
       const method = event.requestContext.http.method;

@@ -39,7 +39,8 @@ export function purchaseEndings(scope: Construct, fns: PurchaseLifecycleFunction
     scope,
     'Hand over to a fresh execution',
     fns.handOverExecution,
-    { purchaseId: JsonPath.stringAt('$.purchaseId'), execution: JsonPath.executionName },
+    // The execution that hands over is named in every task's input.
+    { purchaseId: JsonPath.stringAt('$.purchaseId') },
     null,
   );
   handOver.next(new Succeed(scope, 'Handed over'));
