@@ -417,7 +417,8 @@ export class ApplicationStack extends Stack {
     });
     new CfnOutput(this, RESEND_FUNCTION_OUTPUT, {
       value: resendTaskLink.functionName,
-      description: 'Invoke with {"taskId","by"} to mail a new link for a pending task (npm run ops -- resend)',
+      description:
+        'Invoke with {"taskId","by"} to mail a new link for a pending task (npm run ops -- resend)',
     });
     new CfnOutput(this, RESUME_FUNCTION_OUTPUT, {
       value: resumeOpenPurchases.functionName,
