@@ -2,6 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { BadRequestError, json, jsonErrors, parseJsonBody, requireStaff } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
+import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
+import { countEvent } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { policySettings } from '../../shared/lambda/settings.js';
 import { workflowStarter } from '../../shared/lambda/step-functions.js';
@@ -29,6 +31,7 @@ export function createHandler(deps: SubmitProposalDeps) {
       log.info(created ? 'purchase submitted' : 'purchase submission repeated', {
         purchaseId: purchase.purchaseId,
       });
+      if (created) countEvent(BUSINESS_METRICS.proposalsSubmitted);
       return json(created ? 201 : 200, {
         purchaseId: purchase.purchaseId,
         stage: purchase.stage,

@@ -4,6 +4,7 @@ import { documentObjects, uploadSigner } from '../../shared/lambda/documents-buc
 import { htmlResponse, json, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { systemNow } from '../../shared/ports/clock.js';
@@ -43,6 +44,7 @@ export function createHandler(deps: NgoPageDeps) {
     .use(withLogContext())
     .use(ngoErrors())
     .handler(async (event) => {
+      const answered = timeLinkAnswer();
       const method = event.requestContext.http.method;
       const link = {
         purchaseId: event.pathParameters?.purchaseId ?? '',
@@ -61,16 +63,16 @@ export function createHandler(deps: NgoPageDeps) {
         if (body === undefined)
           return json(400, { message: '请求须为 JSON。 The request must be a small JSON object.' });
         const reply = await presignUpload(deps, { ...link, body });
-        return json(reply.statusCode, reply.body);
+        return answered(json(reply.statusCode, reply.body));
       }
       if (method !== 'GET' && method !== 'HEAD') return json(405, { message: 'GET this page.' });
       const page = await showNgoPage(deps, link);
       const response = htmlResponse(page, method);
-      if (!('contentSecurityPolicy' in page)) return response;
-      return {
+      if (!('contentSecurityPolicy' in page)) return answered(response);
+      return answered({
         ...response,
         headers: { ...PAGE_HEADERS, 'Content-Security-Policy': page.contentSecurityPolicy },
-      };
+      });
     });
 }
 

@@ -1,5 +1,7 @@
 import { ENV, requireEnv } from '../../shared/lambda/environment.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
+import { countEvent } from '../../shared/lambda/metrics.js';
 import { paymentPublisher } from '../../shared/lambda/payments-topic.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings, policySettings } from '../../shared/lambda/settings.js';
@@ -12,6 +14,8 @@ import { NotifyPaymentInput } from '../workflow-input.js';
 export function createHandler(deps: PaymentDeps) {
   return workflowStep(NotifyPaymentInput, async (input) => {
     const payment = await notifyPayment(deps, input);
+    // Per run of the step: a Step Functions retry of a run that had succeeded would count twice.
+    countEvent(BUSINESS_METRICS.paymentsNotified);
     return { tranche: payment.tranche, status: payment.status };
   });
 }

@@ -5,6 +5,8 @@ import { zodIssuesToFieldErrors } from '../../shared/domain/zod-field-errors.js'
 import { documentObjects } from '../../shared/lambda/documents-bucket.js';
 import { ENV, requireEnv } from '../../shared/lambda/environment.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
+import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
+import { countEvent } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { taskCallbacks } from '../../shared/lambda/step-functions.js';
@@ -87,6 +89,9 @@ export function createHandler(deps: RecordUploadDeps) {
       const results: RecordUploadResult[] = [];
       // One at a time: a notification rarely carries more than one record, and order keeps the log readable.
       for (const created of objectsCreated(parsed.data)) results.push(await recordUpload(deps, created));
+      // Counted when first recorded (a redelivered event finds it ALREADY_RECORDED).
+      const refused = results.filter((r) => r.outcome === 'RECORDED' && r.status === 'REJECTED').length;
+      if (refused > 0) countEvent(BUSINESS_METRICS.uploadsRefused, refused);
       return results;
     });
 }

@@ -4,6 +4,8 @@ import { documentObjectsIfGranted } from '../../shared/lambda/documents-bucket.j
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
 import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
+import { countEvent, timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { taskCallbacks } from '../../shared/lambda/step-functions.js';
@@ -45,11 +47,12 @@ export function createHandler(deps: TaskLinkDeps) {
     .use(pageErrors())
     .handler(async (event) => {
       const method = event.requestContext.http.method;
+      const answered = timeLinkAnswer();
       const taskId = event.pathParameters?.taskId ?? '';
       const sig = event.queryStringParameters?.sig;
-      if (method !== 'POST') return htmlResponse(await showTask(deps, { taskId, sig }), method);
+      if (method !== 'POST') return answered(htmlResponse(await showTask(deps, { taskId, sig }), method));
       const page = await decideTask(deps, { taskId, sig, form: decisionForm(rawBody(event)) });
-      return htmlResponse(page, method);
+      return answered(htmlResponse(page, method));
     });
 }
 
@@ -68,6 +71,12 @@ function defaultDeps(): TaskLinkDeps {
     linkKey: linkKeyProvider(),
     now: systemNow,
     log: log.warn,
+    onDecided: (purpose) =>
+      countEvent(
+        purpose === 'PAYMENT_CONFIRMATION'
+          ? BUSINESS_METRICS.paymentsConfirmed
+          : BUSINESS_METRICS.decisionsRecorded,
+      ),
     rubric: evaluation.rubric,
     bands: evaluation.bands,
     ...(documentObjects

@@ -8,15 +8,18 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
+import { OperationsWatch } from '../constructs/operations-watch.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
 import { RESEND_FUNCTION_OUTPUT, RESUME_FUNCTION_OUTPUT, STATE_MACHINE_ALIAS_OUTPUT } from './outputs.js';
@@ -279,7 +282,8 @@ export class ApplicationStack extends Stack {
     });
     const stateMachine = this.lifecycle.stateMachine;
     acknowledgeStateMachineRole(stateMachine, Object.values(lifecycleFunctions));
-    this.lifecycle.alarmOnFailures(this.operationsTopic(settings.operations?.alarmSubscribers ?? []));
+    const operations = this.operationsTopic(settings.operations?.alarmSubscribers ?? []);
+    this.lifecycle.alarmOnFailures(operations);
 
     const createPurchase = step(
       'CreatePurchase',
@@ -325,6 +329,19 @@ export class ApplicationStack extends Stack {
       },
     ).useDocuments(documents, 'uploads/', ['read', 'tag']);
     allowTaskCallbacks(recordUpload);
+    // An upload event is never dropped: what EventBridge cannot deliver, and what the recorder still
+    // fails on after Lambda's own retries of an asynchronous call, waits here (alarmed) to be replayed.
+    const uploadDeadLetters = new Queue(this, 'UploadDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      uploadDeadLetters.node.defaultChild as Construct,
+      'SQS3',
+      'This queue is itself the dead-letter queue of the upload rule and the recorder (an EventBridge target DLQ and a Lambda on-failure destination, which the check does not see).',
+    );
+    recordUpload.configureAsyncInvoke({ onFailure: new SqsDestination(uploadDeadLetters), retryAttempts: 2 });
     new Rule(this, 'UploadCreated', {
       description: 'An NGO upload arrived in the documents bucket',
       eventPattern: {
@@ -332,7 +349,7 @@ export class ApplicationStack extends Stack {
         detailType: ['Object Created'],
         detail: { bucket: { name: [documents.bucketName] }, object: { key: [{ prefix: 'uploads/' }] } },
       },
-      targets: [new LambdaFunction(recordUpload, { retryAttempts: 8 })],
+      targets: [new LambdaFunction(recordUpload, { retryAttempts: 8, deadLetterQueue: uploadDeadLetters })],
     });
     const resumeOpenPurchases = new ServiceFunction(this, 'ResumeOpenPurchases', {
       name: 'resume-open-purchases',
@@ -408,6 +425,18 @@ export class ApplicationStack extends Stack {
       'SMG4',
       'Rotating the link key would void every outstanding e-mailed link; it is rotated by a documented manual step.',
     );
+
+    new OperationsWatch(this, 'Operations', {
+      topic: operations,
+      functions: this.node
+        .findAll()
+        .filter((c): c is ServiceFunction => c instanceof ServiceFunction)
+        .map((fn) => ({ id: fn.node.id, fn })),
+      api: this.api,
+      table,
+      stateMachine,
+      deadLetters: uploadDeadLetters,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });

@@ -34,6 +34,70 @@ function resolvedDefinition(): Record<string, unknown> {
   return JSON.parse(text);
 }
 
+describe('operations', () => {
+  const alarms = () => Object.values(app.findResources('AWS::CloudWatch::Alarm'));
+  const alarmOn = (metricName: string) =>
+    alarms().filter(
+      (a) =>
+        a.Properties.MetricName === metricName ||
+        JSON.stringify(a.Properties).includes(`"MetricName":"${metricName}"`),
+    );
+
+  it("alarms on every function's errors and throttles, API 5xx and latency, DynamoDB throttles and upload dead letters", () => {
+    const functions = Object.keys(app.findResources('AWS::Lambda::Function')).filter(
+      (id) =>
+        !id.startsWith('CustomResource') &&
+        !id.includes('LogRetention') &&
+        !id.startsWith('BucketNotificationsHandler'),
+    );
+    const watched = (metric: string) =>
+      alarmOn(metric).map((a) => (a.Properties.Dimensions as { Value: { Ref: string } }[])[0]?.Value.Ref);
+    expect(watched('Errors').sort()).toEqual(functions.sort());
+    expect(watched('Throttles').sort()).toEqual(functions.sort());
+    expect(alarmOn('5xx')).toHaveLength(1);
+    expect(alarmOn('Latency')).toMatchObject([{ Properties: { ExtendedStatistic: 'p99', Threshold: 3000 } }]);
+    expect(alarmOn('ThrottledRequests')).toHaveLength(1);
+    expect(alarmOn('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    // Every alarm pages the operations topic.
+    const topic = Object.keys(app.findResources('AWS::SNS::Topic')).find((id) =>
+      id.startsWith('OperationsAlarms'),
+    );
+    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+  });
+
+  it("keeps upload events the recorder could not take: the rule's dead-letter queue and the function's on-failure destination", () => {
+    const [queueId] = Object.keys(app.findResources('AWS::SQS::Queue'));
+    app.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    app.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } })],
+    });
+    app.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+  });
+
+  it('has one dashboard with the workflow, the functions, the API, the table, dead letters and the business metrics', () => {
+    const dashboards = Object.values(app.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    for (const metric of [
+      'ExecutionsFailed',
+      'Errors',
+      '5xx',
+      'ThrottledRequests',
+      'ApproximateNumberOfMessagesVisible',
+      'ProposalsSubmitted',
+      'PaymentsConfirmed',
+      'LinkLatency',
+    ])
+      expect(body, metric).toContain(metric);
+  });
+});
+
 describe("CDK's CloudFormation validation", () => {
   it('finds nothing wrong in the templates (no circular dependency, no unprotected resource)', () => {
     const report = JSON.parse(readFileSync(join(built.app.outdir, 'validation-report.json'), 'utf8')) as {
@@ -86,6 +150,7 @@ describe('cdk-nag AwsSolutions', () => {
       'IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:NgoPurchaseApp-purchase-lifecycle:*]',
       'S1',
       'SMG4',
+      'SQS3',
     ]);
     // No wildcard action anywhere: every acknowledgement is about resources.
     const policies = [app, records].flatMap((t) => Object.values(t.findResources('AWS::IAM::Policy')));

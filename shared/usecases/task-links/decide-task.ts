@@ -58,6 +58,7 @@ export async function decideTask(
   });
   switch (result.outcome) {
     case 'DECIDED': {
+      deps.onDecided?.(purpose);
       if (purpose === 'PAYMENT_CONFIRMATION') await confirmPayment(deps, result.task);
       const delivered = await deliver(deps, result.task, true);
       const stage = WAITING_STAGE[purpose];

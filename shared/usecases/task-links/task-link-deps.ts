@@ -1,4 +1,5 @@
 import type { GradeBands, RubricLine } from '../../domain/lifecycle-settings.js';
+import type { TaskPurpose } from '../../domain/tasks.js';
 import type { Now } from '../../ports/clock.js';
 import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../../ports/repositories.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
@@ -33,4 +34,6 @@ export interface TaskLinkDeps {
    */
   bands?: GradeBands;
   log?: (message: string, detail?: Record<string, unknown>) => void;
+  /** Told once per decision, when it is first recorded (for the business metrics). */
+  onDecided?: (purpose: TaskPurpose) => void;
 }
