@@ -7,3 +7,5 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // spies read what a function logged (on Lambda it writes each line straight to stdout; a test of
 // shared/lambda/log.ts checks that form).
 process.env.POWERTOOLS_DEV = 'true';
+// ...where Powertools Metrics would otherwise stay silent: the tests read the EMF lines too.
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';

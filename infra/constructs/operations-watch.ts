@@ -164,8 +164,12 @@ export class OperationsWatch extends Construct {
             width: 8,
           }),
           new GraphWidget({
-            title: 'Payments; link latency p99 (ms)',
-            left: [business(BUSINESS_METRICS.paymentsNotified), business(BUSINESS_METRICS.paymentsConfirmed)],
+            title: 'Payments (overdue: the hourly count); link latency p99 (ms)',
+            left: [
+              business(BUSINESS_METRICS.paymentsNotified),
+              business(BUSINESS_METRICS.paymentsConfirmed),
+              business(BUSINESS_METRICS.paymentsOverdue, Stats.MAXIMUM),
+            ],
             right: [business(BUSINESS_METRICS.linkLatency, Stats.p(99))],
             width: 8,
           }),

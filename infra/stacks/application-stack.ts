@@ -4,7 +4,7 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
@@ -425,6 +425,18 @@ export class ApplicationStack extends Stack {
       'SMG4',
       'Rotating the link key would void every outstanding e-mailed link; it is rotated by a documented manual step.',
     );
+
+    // Hourly: how many tranches are overdue, as a metric (PaymentsOverdue) the dashboard graphs.
+    const measureOverduePayments = new ServiceFunction(this, 'MeasureOverduePayments', {
+      name: 'measure-overdue-payments',
+      description: 'Publishes how many tranches are overdue',
+      timeout: Duration.minutes(1),
+    }).useTable(table);
+    new Rule(this, 'MeasureOverduePaymentsHourly', {
+      description: 'Measures overdue tranches every hour',
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [new LambdaFunction(measureOverduePayments, { retryAttempts: 2 })],
+    });
 
     new OperationsWatch(this, 'Operations', {
       topic: operations,

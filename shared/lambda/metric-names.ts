@@ -13,6 +13,8 @@ export const BUSINESS_METRICS = {
   uploadsRefused: 'UploadsRefused',
   paymentsNotified: 'PaymentsNotified',
   paymentsConfirmed: 'PaymentsConfirmed',
+  /** Tranches notified, unconfirmed and past their due day, across open purchases (measured hourly). */
+  paymentsOverdue: 'PaymentsOverdue',
   /** How long a task link or NGO page took to answer (ms). */
   linkLatency: 'LinkLatency',
 } as const;

@@ -1,10 +1,16 @@
 import type { ChainVerification } from '../domain/audit.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import { isTerminal, type Stage } from '../domain/lifecycle.js';
 import type { WorkflowFailureRecord } from '../domain/purchase.js';
 import type { PublicHumanTask } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import type { Now } from '../ports/clock.js';
-import type { PurchaseRepository, TaskRepository, WaitRepository } from '../ports/repositories.js';
+import type {
+  PaymentRepository,
+  PurchaseRepository,
+  TaskRepository,
+  WaitRepository,
+} from '../ports/repositories.js';
 
 /**
  * What the people who run the service ask of the records (`npm run ops`): which purchases are
@@ -123,4 +129,24 @@ export async function verifyAuditChain(
 ): Promise<{ entries: number; chain: ChainVerification } | undefined> {
   const trail = await deps.purchases.auditTrail(purchaseId);
   return trail && { entries: trail.entries.length, chain: trail.chain };
+}
+
+/**
+ * The tranches finance was told to pay and has not confirmed, past their due day (China calendar),
+ * across the open purchases: the figure the payments alarm and dashboard watch.
+ */
+export async function overduePayments(deps: {
+  purchases: PurchaseRepository;
+  payments: PaymentRepository;
+  now: Now;
+}): Promise<{ purchaseId: string; tranche: number; dueDate: string }[]> {
+  const today = chinaCalendarDate(deps.now());
+  const overdue: { purchaseId: string; tranche: number; dueDate: string }[] = [];
+  for (const { purchaseId } of await deps.purchases.listOpenPurchases()) {
+    for (const payment of await deps.payments.listPayments(purchaseId)) {
+      if (payment.status === 'NOTIFIED' && payment.dueDate !== undefined && payment.dueDate < today)
+        overdue.push({ purchaseId, tranche: payment.tranche, dueDate: payment.dueDate });
+    }
+  }
+  return overdue;
 }

@@ -80,6 +80,16 @@ describe('operations', () => {
     });
   });
 
+  it('measures overdue tranches every hour', () => {
+    const measure = Object.keys(app.findResources('AWS::Lambda::Function')).find((id) =>
+      id.startsWith('MeasureOverduePayments'),
+    );
+    app.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [measure, 'Arn'] } })],
+    });
+  });
+
   it('has one dashboard with the workflow, the functions, the API, the table, dead letters and the business metrics', () => {
     const dashboards = Object.values(app.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);

@@ -131,7 +131,11 @@ export async function startAwsFront(options: StartAwsFrontOptions): Promise<AwsF
 export function sdkAppIdOfRequest(req: Pick<IncomingMessage, 'headers'>): string | undefined {
   const agents = [req.headers['x-amz-user-agent'], req.headers['user-agent']].flat();
   for (const agent of agents) {
-    const id = typeof agent === 'string' ? /(?:^|\s)app\/([^\s]+)/.exec(agent)?.[1] : undefined;
+    // Powertools appends its marker to the app id, which the SDK sends as `<id>-PT-NO-OP-2.x-PTEnv-...`.
+    const id =
+      typeof agent === 'string'
+        ? /(?:^|\s)app\/([^\s]+)/.exec(agent)?.[1]?.replace(/-PT-\S*$/, '')
+        : undefined;
     if (id) return id;
   }
   return undefined;

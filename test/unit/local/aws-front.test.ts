@@ -112,6 +112,14 @@ describe('the AWS front', () => {
     ]);
   });
 
+  it("knows the calling function when Powertools has appended its marker to the function's app id", async () => {
+    const ses = new SESv2Client(clientConfig('sesv2', 'RequestDecisionA1B2C3D4/PT/NO-OP/2.36.0/PTEnv/NA'));
+    await ses.send(mail);
+    expect(calls.all).toEqual([
+      expect.objectContaining({ caller: 'RequestDecisionA1B2C3D4', outcome: 'ok' }),
+    ]);
+  });
+
   it('names an SDK client without an app id as an unknown caller', async () => {
     const sfn = new SFNClient(clientConfig('sfn'));
     await sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }));

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { connect, type OpsConnection, UnreachableError } from '../../../scripts/ops/connection.js';
 import { runOps } from '../../../scripts/ops/run-ops.js';
+import { overduePayments } from '../../../shared/usecases/operations.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
 
 /**
@@ -153,6 +154,35 @@ describe('npm run ops', () => {
     printed = [];
     expect(await ops('show', 'nope')).toBe(2);
     expect(printed[0]).toMatch(/^ops: a purchase id looks like .*\n\nOperate the NGO service/);
+  });
+});
+
+describe('overduePayments', () => {
+  it('counts notified tranches past their China due day, not confirmed ones nor those due today', async () => {
+    const notice = (tranche: number, dueDate: string) => ({
+      purchaseId: MIDTERM,
+      tranche,
+      milestone: 'CONTRACT_SIGNED' as const,
+      amountFen: 100_000,
+      dueDate,
+      notifiedAt: '2026-07-01T00:00:00.000Z',
+      confirmTaskId: `task-${tranche}`,
+    });
+    await fakes.payments.openPayment(notice(1, '2026-08-15'), '2026-07-01T00:00:00.000Z');
+    await fakes.payments.openPayment(notice(2, '2026-08-20'), '2026-07-01T00:00:00.000Z');
+    await fakes.payments.openPayment(notice(3, '2026-09-01'), '2026-07-01T00:00:00.000Z');
+    await fakes.payments.confirmPayment({
+      purchaseId: MIDTERM,
+      tranche: 2,
+      by: 'finance',
+      reference: 'BOC-1',
+      now: NOW,
+    });
+
+    // NOW is 08:00 on 1 September in China: the third tranche is due today, not overdue.
+    expect(
+      await overduePayments({ purchases: fakes.purchases, payments: fakes.payments, now: fakes.clock.now }),
+    ).toEqual([{ purchaseId: MIDTERM, tranche: 1, dueDate: '2026-08-15' }]);
   });
 });
 

@@ -19,6 +19,16 @@ import {
 useTaskLinkFixture();
 
 describe('deciding (POST)', () => {
+  it('tells onDecided once per decision: not for a repeat, nor for a refused post', async () => {
+    const decided = vi.fn();
+    deps.onDecided = decided;
+    await post({ nonce: 'wrong-nonce-wrong-nonce!', decision: 'APPROVE', comment: '' });
+    await approve();
+    await approve();
+
+    expect(decided.mock.calls).toEqual([['APPROVAL']]);
+  });
+
   it('without the nonce answers 400 and does not try to decide', async () => {
     const decide = vi.spyOn(fakes.tasks, 'decide');
     expectStatus(await post({ decision: 'APPROVE' }), 400);
