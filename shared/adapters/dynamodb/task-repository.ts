@@ -149,37 +149,9 @@ export class DynamoTaskRepository implements TaskRepository {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.task(task.taskId),
-              entity: 'TASK',
-              [GSI1.partitionKey]: keys.purchase(purchaseId).PK,
-              [GSI1.sortKey]: `TASK#${now}#${task.taskId}`,
-              ...task,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
+        this.newTask(task, now),
       ];
-      if (superseded) {
-        items.push({
-          Update: {
-            TableName: this.tableName,
-            Key: keys.task(superseded.taskId),
-            UpdateExpression: 'SET #status = :superseded, supersededAt = :now, supersededBy = :taskId',
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':superseded': 'SUPERSEDED',
-              ':pending': 'PENDING',
-              ':now': now,
-              ':taskId': task.taskId,
-            },
-          },
-        });
-      }
+      if (superseded) items.push(this.supersede(superseded.taskId, task.taskId, now));
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
         return { task, created: true };
@@ -214,34 +186,8 @@ export class DynamoTaskRepository implements TaskRepository {
         mailsSent: [],
       };
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.task(task.taskId),
-              entity: 'TASK',
-              [GSI1.partitionKey]: keys.purchase(task.purchaseId).PK,
-              [GSI1.sortKey]: `TASK#${now}#${task.taskId}`,
-              ...task,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.task(previous.taskId),
-            UpdateExpression: 'SET #status = :superseded, supersededAt = :now, supersededBy = :taskId',
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':superseded': 'SUPERSEDED',
-              ':pending': 'PENDING',
-              ':now': now,
-              ':taskId': task.taskId,
-            },
-          },
-        },
+        this.newTask(task, now),
+        this.supersede(previous.taskId, task.taskId, now),
         {
           // The step's one live task is the new one from now on (the workflow re-arms that one).
           Update: {
@@ -495,6 +441,42 @@ export class DynamoTaskRepository implements TaskRepository {
       ExpressionAttributeValues: { ':pk': keys.purchase(purchaseId).PK, ':prefix': 'TASK#' },
     });
     return items.map(publicTaskFromItem);
+  }
+
+  /** A task's item, written once (listed under its purchase by the time it was created). */
+  private newTask(task: HumanTask, now: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.task(task.taskId),
+          entity: 'TASK',
+          [GSI1.partitionKey]: keys.purchase(task.purchaseId).PK,
+          [GSI1.sortKey]: `TASK#${now}#${task.taskId}`,
+          ...task,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  /** A pending task superseded by another (an escalation, or a reissued link): its link stops working. */
+  private supersede(taskId: string, by: string, now: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET #status = :superseded, supersededAt = :now, supersededBy = :taskId',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':superseded': 'SUPERSEDED',
+          ':pending': 'PENDING',
+          ':now': now,
+          ':taskId': by,
+        },
+      },
+    };
   }
 
   /** The task a step points to (the step's one live task), read consistently. */
