@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       `  Clock:      ${msPerSecond} ms per state-machine second${msPerSecond === 1000 ? ' (real time)' : ''}`,
       '',
       'Try it: in another terminal run `npm run sample`, then open the mailbox and click the approval link.',
+      'Operate it: `npm run ops -- list`, `npm run ops -- show <purchase-id>` (`npm run ops -- --help`).',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
