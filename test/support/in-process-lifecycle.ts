@@ -24,13 +24,15 @@ import type { TaskLinkDeps } from '../../shared/usecases/task-links/task-link-de
 import { OPTIONAL_FUNCTION_ENV, stubFunctionEnv } from './events.js';
 import { createFakes, type Fakes } from './fakes/index.js';
 import {
+  evaluationDepsOf,
+  humanStepPortsOf,
   InMemoryObjectStore,
   invokeStep,
   RecordingDocumentStore,
   RecordingPaymentPublisher,
   RecordingUploadSigner,
-  TEST_BASE_URL,
   testLinkKey,
+  workflowDepsOf,
 } from './handler-harness.js';
 import { LOCAL_FUNCTION_ARN_PREFIX, lifecycleDefinition } from './lifecycle-definition.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from './settings.js';
@@ -336,7 +338,7 @@ export class InProcessLifecycle {
     const executions = createStepFunctionsExecutions({ client, stateMachineArn: ALIAS_ARN });
     const now = clock.iso;
     const objects = new InMemoryObjectStore();
-    const { purchases, budgets, tasks, deliverables, waits, payments, trackRecords, mailer } = fakes;
+    const { purchases, tasks, deliverables, waits, payments, mailer } = fakes;
 
     const lifecycle = new InProcessLifecycle(
       engine,
@@ -383,23 +385,14 @@ export class InProcessLifecycle {
       client,
       workflow,
     );
-    // One object with every port satisfies each handler's deps (WorkflowDeps, ContractingDeps, ...).
+    // One object with every port satisfies each handler's deps (WorkflowDeps, ContractingDeps, ...):
+    // the handler tests' own, with the engine's time and the real Step Functions adapters.
     const stepDeps = {
-      purchases,
-      budgets,
-      tasks,
-      deliverables,
-      waits,
-      payments,
-      trackRecords,
-      settings: TEST_POLICY,
-      policy: TEST_POLICY,
-      lifecycle: TEST_LIFECYCLE,
+      ...workflowDepsOf(fakes),
+      ...evaluationDepsOf(fakes),
+      ...humanStepPortsOf(fakes),
       now,
-      mailer,
       callbacks,
-      linkKey: testLinkKey,
-      baseUrl: TEST_BASE_URL,
       documents: new RecordingDocumentStore(),
       publisher: lifecycle.#financeListens(),
       workflow,
