@@ -14,7 +14,7 @@ export type CommandLine<O extends Options> =
       values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values'];
       positionals: string[];
     }
-  | { ok: false; exitCode: 0 | 2; output: string };
+  | { ok: false; exitCode: 0 | 2; output: string /** What was wrong (exit code 2). */; message?: string };
 
 export function parseCommandLine<O extends Options>(
   argv: readonly string[],
@@ -32,7 +32,8 @@ export function parseCommandLine<O extends Options>(
       throw new Error(`unexpected argument: ${positionals.slice(spec.maxPositionals).join(' ')}`);
     return { ok: true, values: values as never, positionals };
   } catch (error) {
-    return { ok: false, exitCode: 2, output: `${(error as Error).message}\n\n${spec.usage}` };
+    const { message } = error as Error;
+    return { ok: false, exitCode: 2, message, output: `${message}\n\n${spec.usage}` };
   }
 }
 

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../../infra/command-line.js';
 import { STAGES, type Stage } from '../../shared/domain/lifecycle.js';
 
 /** What `npm run ops` was asked, checked: one command, its one argument, and the options it takes. */
@@ -56,17 +56,15 @@ const TASK_ID = /^[A-Za-z0-9_-]{24}$/;
 
 /** Parses `argv` strictly: an unknown option, a missing or extra argument is a UsageError naming it. */
 export function parseOpsArguments(argv: readonly string[], user = userInfo().username): OpsRequest {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  // The scripts' strict parser: --help, unknown options, missing values and a third argument.
+  const parsed = parseCommandLine(argv, { usage: USAGE, options: OPTIONS, maxPositionals: 2 });
+  if (!parsed.ok) {
+    if (parsed.exitCode === 0) return { command: 'help' };
+    throw new UsageError(parsed.message ?? 'bad arguments');
   }
   const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
-  const [command, argument, ...extra] = positionals;
+  const [command, argument] = positionals;
   if (command === undefined) throw new UsageError('a command is missing');
-  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
   const target = targetOf(values);
   const json = values.json ?? false;
   const listOnly = (['stage', 'overdue', 'failed'] as const).filter((o) => values[o] !== undefined);
@@ -110,29 +108,23 @@ export function parseOpsArguments(argv: readonly string[], user = userInfo().use
   }
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      json: { type: 'boolean' },
-      data: { type: 'string' },
-      aws: { type: 'boolean' },
-      profile: { type: 'string' },
-      region: { type: 'string' },
-      'app-stack': { type: 'string' },
-      'records-stack': { type: 'string' },
-      stage: { type: 'string' },
-      overdue: { type: 'boolean' },
-      failed: { type: 'boolean' },
-      by: { type: 'string' },
-    },
-  });
-}
+const OPTIONS = {
+  json: { type: 'boolean' },
+  data: { type: 'string' },
+  aws: { type: 'boolean' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  'app-stack': { type: 'string' },
+  'records-stack': { type: 'string' },
+  stage: { type: 'string' },
+  overdue: { type: 'boolean' },
+  failed: { type: 'boolean' },
+  by: { type: 'string' },
+} as const;
 
-function targetOf(values: ReturnType<typeof parse>['values']): Target {
+type OpsValues = Extract<ReturnType<typeof parseCommandLine<typeof OPTIONS>>, { ok: true }>['values'];
+
+function targetOf(values: OpsValues): Target {
   const awsOnly = (['profile', 'region', 'app-stack', 'records-stack'] as const).filter(
     (o) => values[o] !== undefined,
   );
