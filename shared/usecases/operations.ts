@@ -1,7 +1,7 @@
 import type { ChainVerification } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { isTerminal, type Stage } from '../domain/lifecycle.js';
-import type { WorkflowFailureRecord } from '../domain/purchase.js';
+import type { PurchaseRecord, WorkflowFailureRecord } from '../domain/purchase.js';
 import type { PublicHumanTask } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
 import type { Now } from '../ports/clock.js';
@@ -104,7 +104,7 @@ function expiredTask(task: PublicHumanTask, now: string): OverdueWait[] {
 
 async function overdueUploads(
   deps: OperationsDeps,
-  purchase: { purchaseId: string; proposal: { deliverables: { kind: string; dueDate: string }[] } },
+  purchase: Pick<PurchaseRecord, 'purchaseId' | 'proposal'>,
   now: string,
 ): Promise<OverdueWait[]> {
   const overdue: OverdueWait[] = [];
