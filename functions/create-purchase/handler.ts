@@ -1,6 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { BadRequestError, json, jsonErrors, parseJsonBody, requireStaff } from '../../shared/lambda/http.js';
+import {
+  BadRequestError,
+  json,
+  jsonErrors,
+  parseJsonBody,
+  requirePermission,
+} from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
 import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
 import { countEvent } from '../../shared/lambda/metrics.js';
@@ -18,7 +24,7 @@ export function createHandler(deps: SubmitProposalDeps) {
     .use(withLogContext())
     .use(jsonErrors())
     .handler(async (event) => {
-      const staff = requireStaff(event);
+      const staff = requirePermission(event, 'submitProposal');
       const idempotencyKey = event.headers['idempotency-key'];
       if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw new BadRequestError('Idempotency-Key must be 8 to 64 letters, digits, "-" or "_"');

@@ -12,8 +12,8 @@ export function createHandler(deps: PurchaseViewDeps) {
     .use(withLogContext())
     .use(jsonErrors())
     .handler(async (event) => {
-      requireStaff(event);
-      const view = await purchaseView(deps, event.pathParameters?.id ?? '');
+      const viewer = requireStaff(event);
+      const view = await purchaseView(deps, event.pathParameters?.id ?? '', viewer);
       if (!view) throw new NotFoundError('no such purchase');
       return json(200, view);
     });

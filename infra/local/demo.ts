@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const users = new UsersClient(runtime.urls);
     const officer = await users.devToken(
       'officer-wang',
-      ['staff'],
+      ['officer'],
       'wang.officer@civil-affairs.example.gov.cn',
     );
     const approvers = settings.policy.approval.approvers;

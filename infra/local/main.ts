@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       `  App API:    ${runtime.urls.api}`,
       `  Mailbox:    ${runtime.urls.mailbox}`,
       ...(runtime.urls.s3 ? [`  S3:         ${runtime.urls.s3}`] : []),
-      `  Dev token:  curl -s '${runtime.urls.api}/dev/token?sub=officer&roles=staff'`,
+      `  Dev token:  curl -s '${runtime.urls.api}/dev/token?sub=officer&roles=officer'`,
       `  Endpoints:  ${here}`,
       `  Clock:      ${msPerSecond} ms per state-machine second${msPerSecond === 1000 ? ' (real time)' : ''}`,
       '',

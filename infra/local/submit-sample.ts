@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     throw new Error(`no ${dataDir}/endpoints.json: start the app first with npm start`);
   }
   const users = new UsersClient(urls);
-  const token = await users.devToken('officer-sample', ['staff'], 'officer@civil-affairs.example.gov.cn');
+  const token = await users.devToken('officer-sample', ['officer'], 'officer@civil-affairs.example.gov.cn');
   const proposal = which === 'large' ? largeElderlyCareProposalToday() : smallMinorProtectionProposalToday();
   const { status, body } = await users.submit(token, proposal);
   if (status !== 201) throw new Error(`POST /purchases answered ${status}: ${JSON.stringify(body)}`);
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     [
       `Submitted ${body.purchaseId} (${proposal.title}).`,
       `Open the mailbox at ${urls.mailbox}, open the approval e-mail and click its link.`,
-      `Follow the purchase: curl -s -H "Authorization: Bearer $(curl -s '${urls.api}/dev/token?roles=staff' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')" ${urls.api}/purchases/${body.purchaseId}`,
+      `Follow the purchase: curl -s -H "Authorization: Bearer $(curl -s '${urls.api}/dev/token?roles=officer' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')" ${urls.api}/purchases/${body.purchaseId}`,
     ].join('\n'),
   );
 }

@@ -57,7 +57,7 @@ export async function playConcurrently(
 ): Promise<LoadRun> {
   const officer = await app.users.devToken(
     'officer-load',
-    ['staff'],
+    ['officer'],
     'load.officer@civil-affairs.example.gov.cn',
   );
   const inboxes = new Inboxes(() => app.runtime.urls.mailbox);

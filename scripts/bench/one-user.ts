@@ -38,7 +38,7 @@ export async function playOneUser(
 ): Promise<OneUserFigures> {
   const officer = await app.users.devToken(
     'officer-one',
-    ['staff'],
+    ['officer'],
     'one.officer@civil-affairs.example.gov.cn',
   );
   const inboxes = new Inboxes(() => app.runtime.urls.mailbox);

@@ -1,4 +1,5 @@
 import { RESEND_FUNCTION_OUTPUT } from '../../infra/stacks/outputs.js';
+import type { StaffMember } from '../../shared/domain/staff-roles.js';
 import type { UploadKind } from '../../shared/domain/uploads.js';
 import type { Now } from '../../shared/ports/clock.js';
 import {
@@ -17,6 +18,9 @@ export interface CommandResult {
   data: unknown;
   text: string[];
 }
+
+/** An operator reads with the account's credentials, as an auditor sees: every purchase, nothing to change. */
+const OPERATOR: StaffMember = { sub: 'operator', roles: ['auditor'] };
 
 const UPLOAD_KINDS_AWAITED: readonly UploadKind[] = ['SIGNED_CONTRACT', 'MIDTERM_REPORT', 'FINAL_REPORT'];
 
@@ -44,7 +48,7 @@ export async function listCommand(
 }
 
 export async function showCommand(ops: OpsConnection, purchaseId: string): Promise<CommandResult> {
-  const view = await purchaseView({ ...ops.repositories, executions: ops.executions }, purchaseId);
+  const view = await purchaseView({ ...ops.repositories, executions: ops.executions }, purchaseId, OPERATOR);
   if (!view) return notFound(purchaseId);
   const waits = (
     await Promise.all(UPLOAD_KINDS_AWAITED.map((kind) => ops.repositories.waits.getWait(purchaseId, kind)))
@@ -132,7 +136,7 @@ export async function verifyCommand(ops: OpsConnection, purchaseId: string): Pro
 
 /** Everything recorded about the purchase (never a task token or nonce), as JSON even without --json. */
 export async function exportCommand(ops: OpsConnection, purchaseId: string): Promise<CommandResult> {
-  const view = await purchaseView({ ...ops.repositories, executions: ops.executions }, purchaseId);
+  const view = await purchaseView({ ...ops.repositories, executions: ops.executions }, purchaseId, OPERATOR);
   if (!view) return notFound(purchaseId);
   return { ok: true, data: view, text: [JSON.stringify(view, null, 2)] };
 }

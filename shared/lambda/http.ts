@@ -6,10 +6,16 @@ import type {
 } from 'aws-lambda';
 import { isTransientAwsError } from '../adapters/aws-errors.js';
 import { ValidationError } from '../domain/errors.js';
+import {
+  hasPermission,
+  isStaffRole,
+  STAFF_PERMISSIONS,
+  type StaffMember,
+  type StaffPermission,
+} from '../domain/staff-roles.js';
 import type { HtmlPage } from '../presentation/pages/layout.js';
 import { PAGE_HEADERS } from '../presentation/pages/layout.js';
 import { errorPage } from '../presentation/pages/status-pages.js';
-import type { StaffMember } from '../usecases/submit-proposal.js';
 import { log } from './log.js';
 
 /** HTTP errors the staff API maps by name (STYLE: named errors, mapped at the edge). */
@@ -89,18 +95,32 @@ export function rolesFromClaim(claim: unknown): string[] {
     .filter(Boolean);
 }
 
-/** The caller, if the JWT authorizer let them in with the staff role. */
+/**
+ * The caller, if the JWT authorizer let them in and they hold a staff role. Roles come from the
+ * local provider's `roles` claim or Cognito's `cognito:groups`; names that are not roles are dropped.
+ */
 export function requireStaff(event: APIGatewayProxyEventV2): StaffMember {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
     .authorizer?.jwt?.claims;
   if (!claims || typeof claims.sub !== 'string') throw new UnauthorizedError('no verified token');
-  const roles = [...rolesFromClaim(claims.roles), ...rolesFromClaim(claims['cognito:groups'])];
-  if (!roles.includes('staff')) throw new ForbiddenError('this route is for bureau staff');
+  const roles = [...rolesFromClaim(claims.roles), ...rolesFromClaim(claims['cognito:groups'])].filter(
+    isStaffRole,
+  );
+  if (roles.length === 0) throw new ForbiddenError('this route is for bureau staff');
   return {
     sub: claims.sub,
-    email: typeof claims.email === 'string' ? claims.email : undefined,
-    name: typeof claims.name === 'string' ? claims.name : undefined,
+    roles: [...new Set(roles)],
+    ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+    ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
   };
+}
+
+/** The caller, if they hold a role with the permission; a 403 naming the roles that have it otherwise. */
+export function requirePermission(event: APIGatewayProxyEventV2, permission: StaffPermission): StaffMember {
+  const staff = requireStaff(event);
+  if (!hasPermission(staff, permission))
+    throw new ForbiddenError(`this needs the role ${STAFF_PERMISSIONS[permission].join(' or ')}`);
+  return staff;
 }
 
 const STATUS_BY_ERROR: Record<string, number> = {
@@ -108,6 +128,7 @@ const STATUS_BY_ERROR: Record<string, number> = {
   BadRequestError: 400,
   UnauthorizedError: 401,
   ForbiddenError: 403,
+  NotPermittedError: 403,
   NotFoundError: 404,
 };
 

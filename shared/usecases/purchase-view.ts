@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../domain/audit.js';
 import { formatYuan } from '../domain/money.js';
+import { mayViewPurchase, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import type {
   DeliverableRepository,
   PaymentRepository,
@@ -17,8 +18,11 @@ export interface PurchaseViewDeps {
   executions: WorkflowExecutions;
 }
 
-/** What staff see of one purchase: never a task token or nonce (listTasks leaves them out). */
-export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
+/**
+ * What staff see of one purchase: never a task token or nonce (listTasks leaves them out).
+ * An approver sees only a purchase they hold or held a task on (NotPermittedError otherwise).
+ */
+export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, viewer: StaffMember) {
   if (!/^PUR-\d{4}-[A-Z0-9]{16}$/.test(purchaseId)) return undefined;
   const [trail, tasks, deliverables, payments] = await Promise.all([
     deps.purchases.auditTrail(purchaseId),
@@ -27,6 +31,13 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string) {
     deps.payments.listPayments(purchaseId),
   ]);
   if (!trail) return undefined;
+  if (
+    !mayViewPurchase(
+      viewer,
+      tasks.map((t) => t.assignee.email),
+    )
+  )
+    throw new NotPermittedError('this purchase has no task of yours');
   const { purchase, entries: audit, chain } = trail;
   const executions = await executionsOf(deps, audit);
   const { proposal } = purchase;

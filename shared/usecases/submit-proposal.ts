@@ -4,18 +4,12 @@ import { ValidationError } from '../domain/errors.js';
 import { parseProposal } from '../domain/policy.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
+import type { StaffMember } from '../domain/staff-roles.js';
 import { isBarred } from '../domain/track-record.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository, TrackRecordRepository } from '../ports/repositories.js';
 import type { WorkflowStarter } from '../ports/workflow.js';
 import { startWorkflow } from './start-workflow.js';
-
-export interface StaffMember {
-  /** The token's subject. */
-  sub: string;
-  email?: string;
-  name?: string;
-}
 
 export interface SubmitProposalDeps {
   purchases: PurchaseRepository;

@@ -39,7 +39,7 @@ beforeAll(async () => {
   if (!app || !browser) throw new Error('unreachable: both starts fulfilled');
 
   users = app.users;
-  officer = await users.devToken('officer-li', ['staff'], 'li.officer@civil-affairs.example.gov.cn');
+  officer = await users.devToken('officer-li', ['officer'], 'li.officer@civil-affairs.example.gov.cn');
   const submitted = await users.submit(officer, proposal);
   expect(submitted.status).toBe(201);
   purchaseId = String(submitted.body.purchaseId);

@@ -37,7 +37,11 @@ const seen = new Set<string>();
 
 beforeAll(async () => {
   app = await startLocalApp();
-  officer = await app.users.devToken('officer-chen', ['staff'], 'chen.officer@civil-affairs.example.gov.cn');
+  officer = await app.users.devToken(
+    'officer-chen',
+    ['officer'],
+    'chen.officer@civil-affairs.example.gov.cn',
+  );
   db = localDocumentClient(app.runtime.urls.dynamodb);
 }, 180_000);
 
@@ -655,7 +659,7 @@ describe('7 Staff API access', () => {
     const now = Math.floor(Date.now() / 1000);
     const { token } = await app.runtime.devIssuer.issueToken({
       sub: 'officer-chen',
-      roles: ['staff'],
+      roles: ['officer'],
       issuedAt: now - DEV_TOKEN_LIFETIME_SECONDS - 60,
     });
     const exp = decodeJwt(token).exp ?? Number.POSITIVE_INFINITY;
@@ -673,7 +677,7 @@ describe('7 Staff API access', () => {
     const genuine = await app.users.devToken('ngo-humiao', ['ngo']);
     const header = decodeProtectedHeader(genuine);
     const claims = decodeJwt(genuine);
-    const staffClaims = { ...claims, roles: ['staff'] };
+    const staffClaims = { ...claims, roles: ['officer'] };
     const { privateKey } = await generateKeyPair('RS256');
     const otherKey = await new SignJWT(staffClaims)
       .setProtectedHeader({ ...header, alg: 'RS256' })
@@ -700,10 +704,14 @@ describe('7 Staff API access', () => {
   it('7d a token for another audience or from another issuer: 401 on every staff route', async (ctx) => {
     const issuer = app.runtime.devIssuer;
     const otherAudience = (
-      await issuer.issueToken({ sub: 'officer-chen', roles: ['staff'], audience: 'payroll-api' })
+      await issuer.issueToken({ sub: 'officer-chen', roles: ['officer'], audience: 'payroll-api' })
     ).token;
     const otherIssuer = (
-      await issuer.issueToken({ sub: 'officer-chen', roles: ['staff'], issuer: 'https://login.example.com' })
+      await issuer.issueToken({
+        sub: 'officer-chen',
+        roles: ['officer'],
+        issuer: 'https://login.example.com',
+      })
     ).token;
     expect(decodeJwt(otherIssuer).iss).toBe('https://login.example.com');
     const result = await probeAll(

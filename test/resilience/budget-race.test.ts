@@ -56,7 +56,7 @@ let officer: string;
 
 beforeAll(async () => {
   app = await startLocalApp();
-  officer = await app.users.devToken('officer-race', ['staff'], OFFICER_EMAIL);
+  officer = await app.users.devToken('officer-race', ['officer'], OFFICER_EMAIL);
   db = localDocumentClient(app.runtime.urls.dynamodb);
 }, 180_000);
 

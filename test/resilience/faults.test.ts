@@ -46,7 +46,7 @@ beforeAll(async () => {
   );
   inboxes = new Inboxes(() => app.runtime.urls.mailbox);
   inboxes.start();
-  const officer = await app.users.devToken('officer-wang', ['staff'], OFFICER_EMAIL);
+  const officer = await app.users.devToken('officer-wang', ['officer'], OFFICER_EMAIL);
   ctx = { users: () => app.users, inboxes, officer, settings };
 });
 

@@ -61,7 +61,7 @@ beforeAll(async () => {
   app = await startLocalApp({ msPerSecond: REAL_CLOCK.msPerSecond });
   officer = await app.users.devToken(
     'officer-links',
-    ['staff'],
+    ['officer'],
     'links.officer@civil-affairs.example.gov.cn',
   );
   // The local Step Functions endpoint calls this for every SendTaskSuccess a function makes.

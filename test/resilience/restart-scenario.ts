@@ -155,7 +155,7 @@ export async function runRestartScenario(options: RestartScenarioOptions): Promi
   try {
     const officer = await users.devToken(
       'officer-restart',
-      ['staff'],
+      ['officer'],
       'restart.officer@civil-affairs.example.gov.cn',
     );
     const ctx: JourneyContext = { users: () => users, inboxes, officer, settings };

@@ -56,7 +56,7 @@ describe('6 Token hygiene', () => {
     const trace = newTrace();
     const officer = await app.users.devToken(
       'officer-wang',
-      ['staff'],
+      ['officer'],
       'wang.officer@civil-affairs.example.gov.cn',
     );
     const ctx: JourneyContext = {

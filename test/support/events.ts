@@ -65,7 +65,7 @@ export function staffClaims(overrides: Record<string, unknown> = {}): Record<str
     sub: 'officer-7',
     email: 'officer@civil-affairs.example.gov.cn',
     name: 'Lin Officer',
-    roles: '[staff]',
+    roles: '[officer]',
     ...overrides,
   };
 }

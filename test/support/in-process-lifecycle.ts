@@ -429,7 +429,10 @@ export class InProcessLifecycle {
         now: this.clock.iso,
         trackRecords: this.fakes.trackRecords,
       },
-      { body: proposal, staff: { sub: 'officer-lin', email: 'lin.officer@civil-affairs.example.gov.cn' } },
+      {
+        body: proposal,
+        staff: { sub: 'officer-lin', roles: ['officer'], email: 'lin.officer@civil-affairs.example.gov.cn' },
+      },
     );
     this.clock.goFast();
     return purchase.purchaseId;

@@ -124,7 +124,7 @@ describe('the local runtime running a synthesized app', () => {
 
   it('passes a dev token on the JWT route and hands the claims, the secret and the local API URL to the function', async () => {
     const { urls } = started();
-    const token = await devToken('sub=alice&roles=staff&email=alice@bureau.local');
+    const token = await devToken('sub=alice&roles=officer&email=alice@bureau.local');
     const response = await fetch(`${urls.api}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as {

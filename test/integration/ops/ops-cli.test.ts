@@ -24,7 +24,7 @@ beforeAll(async () => {
   app = await startLocalApp();
   const officer = await app.users.devToken(
     'officer-ops',
-    ['staff'],
+    ['officer'],
     'ops.officer@civil-affairs.example.gov.cn',
   );
   const submitted = await app.users.submit(officer, smallMinorProtectionProposalToday());

@@ -48,7 +48,7 @@ async function start(): Promise<void> {
     log: () => {},
   });
   users = new UsersClient(runtime.urls);
-  officer = await users.devToken('officer-li', ['staff'], 'li.officer@civil-affairs.example.gov.cn');
+  officer = await users.devToken('officer-li', ['officer'], 'li.officer@civil-affairs.example.gov.cn');
 }
 
 beforeAll(async () => {

@@ -27,7 +27,7 @@ const mentions = (purchaseId: string) => (m: { body: { text?: string } }) =>
 
 beforeAll(async () => {
   app = await startLocalApp();
-  officer = await users().devToken('officer-zhao', ['staff'], 'zhao.officer@civil-affairs.example.gov.cn');
+  officer = await users().devToken('officer-zhao', ['officer'], 'zhao.officer@civil-affairs.example.gov.cn');
 }, 180_000);
 
 afterAll(async () => {
@@ -240,7 +240,11 @@ describe('contracting on the local runtime', () => {
     const purchaseId = await approvedPurchase();
     const page = await ngoPageFor(purchaseId);
     await app.restart();
-    officer = await users().devToken('officer-zhao', ['staff'], 'zhao.officer@civil-affairs.example.gov.cn');
+    officer = await users().devToken(
+      'officer-zhao',
+      ['officer'],
+      'zhao.officer@civil-affairs.example.gov.cn',
+    );
     expect((await users().open(page)).status).toBe(200);
     expect((await users().ngoUpload(page, pdf(`after restart ${purchaseId}`))).uploadStatus).toBe(204);
     const ask = UsersClient.linkIn(await users().waitForMail(chief, mentions(purchaseId), seen));

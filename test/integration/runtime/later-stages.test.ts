@@ -25,7 +25,7 @@ const about = (purchaseId: string) => (m: MailboxMail) => (m.body.text ?? '').in
 
 beforeAll(async () => {
   app = await startLocalApp();
-  officer = await users().devToken('officer-qian', ['staff'], 'qian.officer@civil-affairs.example.gov.cn');
+  officer = await users().devToken('officer-qian', ['officer'], 'qian.officer@civil-affairs.example.gov.cn');
 }, 180_000);
 
 afterAll(async () => {
@@ -153,7 +153,11 @@ describe('a restart while the mid-term report is awaited', () => {
     const purchaseId = await atMidterm();
     const ask = await users().waitForMail(ngo.contactEmail, about(purchaseId), seen);
     await app.restart();
-    officer = await users().devToken('officer-qian', ['staff'], 'qian.officer@civil-affairs.example.gov.cn');
+    officer = await users().devToken(
+      'officer-qian',
+      ['officer'],
+      'qian.officer@civil-affairs.example.gov.cn',
+    );
     const posted = await users().ngoUpload(UsersClient.ngoLinkIn(ask), {
       kind: 'MIDTERM_REPORT',
       name: 'report.pdf',

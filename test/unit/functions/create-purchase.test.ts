@@ -90,23 +90,32 @@ describe('POST /purchases: who may call', () => {
   });
 
   it('answers 401 for claims without a subject', async () => {
-    const result = await invoke(sampleProposal(), { claims: { roles: '[staff]' } });
+    const result = await invoke(sampleProposal(), { claims: { roles: '[officer]' } });
     expect(result.statusCode).toBe(401);
   });
 
-  it('answers 403 without the staff role, whether roles come as an array or flattened', async () => {
-    for (const roles of [['ngo', 'evaluator'], '[ngo evaluator]', undefined, '[staffing]']) {
+  it('answers 403 without a staff role, whether roles come as an array or flattened', async () => {
+    for (const roles of [['ngo', 'evaluator'], '[ngo evaluator]', undefined, '[officering]']) {
       const result = await invoke(sampleProposal(), { claims: staffClaims({ roles }) });
       expect(result.statusCode, `roles ${JSON.stringify(roles)}`).toBe(403);
     }
     expect(calls).toEqual([]);
   });
 
-  it('lets staff in with roles as an array, as API Gateway\'s flattened "[staff other]" string, or as Cognito groups', async () => {
+  it('answers 403 naming the role it needs to staff who may not register a proposal', async () => {
+    for (const roles of [['approver'], '[finance auditor]', '[admin]']) {
+      const result = await invoke(sampleProposal(), { claims: staffClaims({ roles }) });
+      expect(result.statusCode, `roles ${JSON.stringify(roles)}`).toBe(403);
+      expect(JSON.parse(result.body)).toEqual({ message: 'this needs the role officer' });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('lets an officer in with roles as an array, as API Gateway\'s flattened "[officer other]" string, or as Cognito groups', async () => {
     const claimSets = [
-      staffClaims({ roles: ['staff'] }),
-      staffClaims({ roles: '[staff other]' }),
-      staffClaims({ roles: undefined, 'cognito:groups': '[other staff]' }),
+      staffClaims({ roles: ['officer'] }),
+      staffClaims({ roles: '[officer other]' }),
+      staffClaims({ roles: undefined, 'cognito:groups': '[other officer]' }),
     ];
     for (const claims of claimSets) {
       const result = await invoke(sampleProposal(), { claims });

@@ -28,9 +28,9 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('the development issuer', () => {
   it('issues a token that verifies, valid for the token lifetime from now', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const { token, expiresIn } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'] });
+    const { token, expiresIn } = await issuer.issueToken({ sub: 'officer-li', roles: ['officer'] });
     const claims = await issuer.verify(token, audience);
-    expect(claims).toMatchObject({ sub: 'officer-li', roles: ['staff'], iss: issuer.issuer });
+    expect(claims).toMatchObject({ sub: 'officer-li', roles: ['officer'], iss: issuer.issuer });
     expect(expiresIn).toBe(DEV_TOKEN_LIFETIME_SECONDS);
     expect((claims.exp ?? 0) - now).toBeGreaterThanOrEqual(DEV_TOKEN_LIFETIME_SECONDS - 1);
   });
@@ -38,7 +38,7 @@ describe('the development issuer', () => {
   it('issues an expired token when asked for one issued longer ago than its lifetime, and refuses it', async () => {
     const now = Math.floor(Date.now() / 1000);
     const issuedAt = now - DEV_TOKEN_LIFETIME_SECONDS - 60;
-    const { token, expiresIn } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'], issuedAt });
+    const { token, expiresIn } = await issuer.issueToken({ sub: 'officer-li', roles: ['officer'], issuedAt });
     expect(decodeJwt(token)).toMatchObject({ iat: issuedAt, exp: now - 60 });
     expect(expiresIn).toBe(0);
     await expect(issuer.verify(token, audience)).rejects.toThrow(InvalidTokenError);
@@ -48,7 +48,7 @@ describe('the development issuer', () => {
   it('signs a token claiming another issuer with its own key, and refuses it for that issuer', async () => {
     const { token } = await issuer.issueToken({
       sub: 'officer-li',
-      roles: ['staff'],
+      roles: ['officer'],
       issuer: 'https://login.example.com',
     });
     expect(decodeJwt(token).iss).toBe('https://login.example.com');
@@ -56,7 +56,7 @@ describe('the development issuer', () => {
   });
 
   it('refuses a token for another audience', async () => {
-    const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'], audience: 'payroll' });
+    const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['officer'], audience: 'payroll' });
     await expect(issuer.verify(token, audience)).rejects.toThrow(InvalidTokenError);
   });
 
@@ -64,14 +64,14 @@ describe('the development issuer', () => {
     afterEach(() => vi.useRealTimers());
 
     it('is refused once it has expired, though its signature was remembered as verified', async () => {
-      const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'] });
+      const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['officer'] });
       await expect(issuer.verify(token, audience)).resolves.toMatchObject({ sub: 'officer-li' });
       vi.useFakeTimers({ now: Date.now() + (DEV_TOKEN_LIFETIME_SECONDS + 60) * 1000 });
       await expect(issuer.verify(token, audience)).rejects.toThrow(/exp/);
     });
 
     it('is still refused for an audience it was not verified for', async () => {
-      const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['staff'] });
+      const { token } = await issuer.issueToken({ sub: 'officer-li', roles: ['officer'] });
       await expect(issuer.verify(token, audience)).resolves.toMatchObject({ sub: 'officer-li' });
       await expect(issuer.verify(token, ['payroll'])).rejects.toThrow(InvalidTokenError);
     });

@@ -93,7 +93,7 @@ describe('response mapping', () => {
 describe('JWT claims as API Gateway passes them', () => {
   it('are strings, arrays written as [a b]', () => {
     expect(
-      flattenClaims({ sub: 'alice', roles: ['staff', 'finance'], exp: 1700000000, admin: false }),
+      flattenClaims({ sub: 'alice', roles: ['officer', 'finance'], exp: 1700000000, admin: false }),
     ).toEqual({
       sub: 'alice',
       roles: '[staff finance]',

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { NotPermittedError, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import { purchaseView } from '../../../shared/usecases/purchase-view.js';
 import { startWorkflow } from '../../../shared/usecases/start-workflow.js';
 import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
@@ -30,7 +31,9 @@ beforeEach(async () => {
   });
 });
 
-const view = (purchaseId: string) =>
+const OFFICER: StaffMember = { sub: 'officer-li', roles: ['officer'] };
+
+const view = (purchaseId: string, viewer: StaffMember = OFFICER) =>
   purchaseView(
     {
       purchases: fakes.purchases,
@@ -40,6 +43,7 @@ const view = (purchaseId: string) =>
       executions: fakes.workflow,
     },
     purchaseId,
+    viewer,
   );
 
 describe('purchaseView', () => {
@@ -106,6 +110,30 @@ describe('purchaseView', () => {
         requestedAt: '2026-03-02T09:00:00.000Z',
       },
     ]);
+  });
+
+  it('shows an approver a purchase on which they hold a task, whatever the case of their address', async () => {
+    const chief = TEST_POLICY.approval.approvers.SECTION_CHIEF;
+    const shown = await view(PURCHASE_ID, {
+      sub: 'chief',
+      roles: ['approver'],
+      email: chief.email.toUpperCase(),
+    });
+    expect(shown?.purchaseId).toBe(PURCHASE_ID);
+  });
+
+  it('refuses an approver who never held a task on the purchase', async () => {
+    await expect(
+      view(PURCHASE_ID, {
+        sub: 'other',
+        roles: ['approver'],
+        email: 'someone.else@civil-affairs.example.gov.cn',
+      }),
+    ).rejects.toThrow(NotPermittedError);
+  });
+
+  it('lets an auditor see every purchase', async () => {
+    expect((await view(PURCHASE_ID, { sub: 'audit', roles: ['auditor'] }))?.stage).toBeDefined();
   });
 
   it('is undefined for an unknown purchase', async () => {

@@ -1,13 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
+import type { StaffMember } from '../../../shared/domain/staff-roles.js';
 import { trackRecordEntry } from '../../../shared/domain/track-record.js';
 import { newPurchaseId, submitProposal } from '../../../shared/usecases/submit-proposal.js';
 import { createFakes, type Fakes } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
 const settings = TEST_POLICY;
-const officer = { sub: 'officer-7', email: 'officer@civil-affairs.example.gov.cn', name: 'Lin Officer' };
+const officer: StaffMember = {
+  sub: 'officer-7',
+  roles: ['officer'],
+  email: 'officer@civil-affairs.example.gov.cn',
+  name: 'Lin Officer',
+};
 let fakes: Fakes;
 
 const submit = (body: unknown, idempotencyKey?: string, staff = officer) =>
@@ -175,6 +181,7 @@ describe('submitProposal', () => {
     const mine = await submit(sampleProposal(), 'shared-key-01');
     const theirs = await submit(sampleProposal(), 'shared-key-01', {
       sub: 'officer-8',
+      roles: ['officer'],
       email: 'other@civil-affairs.example.gov.cn',
       name: 'Other',
     });

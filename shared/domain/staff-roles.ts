@@ -1,0 +1,69 @@
+import type { BilingualText } from './bilingual.js';
+
+/**
+ * Who works in the staff console, and what each role may do. A role is a group of the identity
+ * provider (a Cognito group on AWS, a development account's `roles` claim locally); the server
+ * checks the permission of every route here, never the console.
+ */
+
+export const STAFF_ROLES = ['officer', 'approver', 'finance', 'auditor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const STAFF_ROLE_LABELS: Record<StaffRole, BilingualText> = {
+  officer: { zh: '采购专员', en: 'purchasing officer' },
+  approver: { zh: '审批人', en: 'approver' },
+  finance: { zh: '财务人员', en: 'finance clerk' },
+  auditor: { zh: '审计员', en: 'auditor' },
+  admin: { zh: '系统管理员', en: 'administrator' },
+};
+
+/** What the identity provider says of the signed-in person (the verified token's claims). */
+export interface StaffMember {
+  /** The token's subject. */
+  readonly sub: string;
+  readonly email?: string;
+  readonly name?: string;
+  /** Roles the person holds; unknown group names are dropped. */
+  readonly roles: readonly StaffRole[];
+}
+
+export const STAFF_PERMISSIONS = {
+  /** Register a proposal. */
+  submitProposal: ['officer'],
+  /** See every purchase (an approver sees only those assigned to them). */
+  viewAllPurchases: ['officer', 'finance', 'auditor', 'admin'],
+  /** See the purchases one has a task on. */
+  viewAssignedPurchases: ['approver'],
+  /** Mail a pending task's link again. */
+  resendTaskLink: ['officer', 'admin'],
+  /** Confirm a tranche was paid. */
+  confirmPayment: ['finance'],
+  /** Edit budget lines, benchmarks, approvers and the agency roster. */
+  editReferenceData: ['admin'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
+
+export function isStaffRole(value: string): value is StaffRole {
+  return (STAFF_ROLES as readonly string[]).includes(value);
+}
+
+export function hasPermission(staff: StaffMember, permission: StaffPermission): boolean {
+  const allowed: readonly StaffRole[] = STAFF_PERMISSIONS[permission];
+  return staff.roles.some((role) => allowed.includes(role));
+}
+
+/** The signed-in person may not do or see this; the HTTP edge answers 403 with the message. */
+export class NotPermittedError extends Error {
+  override name = 'NotPermittedError';
+}
+
+/**
+ * Whether the person may see a purchase: every purchase for the roles that see all of them, and
+ * for an approver only a purchase on which a task was ever assigned to their e-mail address.
+ */
+export function mayViewPurchase(staff: StaffMember, assigneeEmails: readonly string[]): boolean {
+  if (hasPermission(staff, 'viewAllPurchases')) return true;
+  if (!hasPermission(staff, 'viewAssignedPurchases') || !staff.email) return false;
+  const mine = staff.email.toLowerCase();
+  return assigneeEmails.some((email) => email.toLowerCase() === mine);
+}
