@@ -22,7 +22,7 @@ import { repoRoot } from './paths.js';
  */
 
 /** What the product's app is built from; the local runtime runs an assembly and is not part of one. */
-export const APP_SOURCE_FOLDERS = ['infra', 'functions', 'shared', 'workflows', 'config'] as const;
+export const APP_SOURCE_FOLDERS = ['infra', 'functions', 'shared', 'workflows', 'config', 'console'] as const;
 const SOURCE_FILES = ['package-lock.json', 'cdk.json', 'tsconfig.json'];
 const LOCAL_RUNTIME_DIR = join(repoRoot, 'infra', 'local');
 /** Assemblies kept: enough for the settings variants of one test run; older sources' ones go. */

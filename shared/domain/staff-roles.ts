@@ -43,6 +43,20 @@ export const STAFF_PERMISSIONS = {
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
 
+export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
+  submitProposal: { zh: '登记项目立项', en: 'register proposals' },
+  viewAllPurchases: { zh: '查看全部采购项目', en: 'see every purchase' },
+  viewAssignedPurchases: { zh: '查看分配给本人的项目', en: 'see the purchases assigned to you' },
+  resendTaskLink: { zh: '重新发送任务链接', en: 'send a task link again' },
+  confirmPayment: { zh: '确认付款', en: 'confirm payments' },
+  editReferenceData: { zh: '维护基础数据', en: 'edit reference data' },
+};
+
+/** The permissions the person's roles give, in the order they are listed above. */
+export function permissionsOf(staff: StaffMember): StaffPermission[] {
+  return (Object.keys(STAFF_PERMISSIONS) as StaffPermission[]).filter((p) => hasPermission(staff, p));
+}
+
 export function isStaffRole(value: string): value is StaffRole {
   return (STAFF_ROLES as readonly string[]).includes(value);
 }

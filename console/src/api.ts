@@ -1,0 +1,68 @@
+/**
+ * The staff API, on the console's own origin (CloudFront routes the API's paths to it on AWS; the
+ * local runtime does the same), with the signed-in person's ID token.
+ */
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Field errors of a 400 (`field`, `message`, `allowed`), for the form that sent it. */
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface FieldError {
+  readonly field: string;
+  readonly rule?: string;
+  readonly message: string;
+  readonly allowed?: string;
+}
+
+export type TokenSource = () => string;
+
+export async function apiGet<T>(token: TokenSource, path: string): Promise<T> {
+  return apiCall<T>(token, 'GET', path);
+}
+
+export async function apiPost<T>(
+  token: TokenSource,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  return apiCall<T>(token, 'POST', path, body, headers);
+}
+
+async function apiCall<T>(
+  token: TokenSource,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token()}`,
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const problem = (parsed ?? {}) as { message?: unknown; errors?: unknown };
+    throw new ApiError(
+      response.status,
+      typeof problem.message === 'string' ? problem.message : `${method} ${path}: ${response.status}`,
+      Array.isArray(problem.errors) ? (problem.errors as FieldError[]) : [],
+    );
+  }
+  return parsed as T;
+}
