@@ -12,8 +12,10 @@ import {
 } from 'jose';
 
 /**
- * The local development identity provider. The production API trusts a real IdP; locally the JWT
- * routes trust this issuer instead, whose RS256 key is generated once per data folder and kept there.
+ * The local development issuer's key and tokens. The production API trusts Cognito (or the
+ * configured provider); locally the JWT routes trust the local OpenID provider (sign-in.ts), which
+ * signs with this RS256 key, generated once per data folder and kept there. Scripts and tests mint
+ * tokens of the same issuer directly (`/dev/token`), without the browser sign-in.
  */
 
 export const DEV_TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
@@ -49,6 +51,8 @@ export interface DevIssuer {
   /** Verifies signature, issuer, expiry, audience (any of) and scopes (any of, when required). */
   verify(token: string, audience: readonly string[], scopes?: readonly string[]): Promise<JWTPayload>;
   jwks(): JSONWebKeySet;
+  /** The private signing key, for the local OpenID provider that signs with it. */
+  signingKey(): JWK;
 }
 
 interface StoredKey {
@@ -72,13 +76,14 @@ async function loadOrCreateKey(dataDir: string): Promise<StoredKey> {
 
 export async function createDevIssuer(options: {
   readonly dataDir: string;
-  readonly apiBaseUrl: string;
+  /** The issuer URL: the local OpenID provider's. */
+  readonly issuer: string;
   readonly defaultAudience: string;
 }): Promise<DevIssuer> {
   const stored = await loadOrCreateKey(options.dataDir);
   const privateKey = await importJWK(stored.privateJwk, 'RS256');
   const publicKey = await importJWK(stored.publicJwk, 'RS256');
-  const issuer = `${options.apiBaseUrl.replace(/\/+$/, '')}/dev-issuer`;
+  const issuer = options.issuer;
   const kid = stored.publicJwk.kid ?? 'local';
   // A signature once verified stays verified: a token seen again (a script or page polling the API)
   // is checked for expiry only, not for its RSA signature again. Keyed by token and audiences.
@@ -135,6 +140,9 @@ export async function createDevIssuer(options: {
     },
     jwks() {
       return { keys: [stored.publicJwk] };
+    },
+    signingKey() {
+      return stored.privateJwk;
     },
   };
 }

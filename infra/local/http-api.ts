@@ -231,7 +231,6 @@ export class LocalHttpApi {
   }
 
   private async handleDevRoute(url: URL, res: ServerResponse, app: HttpApiApp): Promise<boolean> {
-    const issuerPath = new URL(app.devIssuer.issuer).pathname;
     if (url.pathname === '/dev/token') {
       const params = url.searchParams;
       const list = (name: string) =>
@@ -249,18 +248,6 @@ export class LocalHttpApi {
         ...(audience ? { audience } : {}),
       });
       sendJson(res, 200, issued, { 'cache-control': 'no-store' });
-      return true;
-    }
-    if (url.pathname === `${issuerPath}/.well-known/openid-configuration`) {
-      sendJson(res, 200, {
-        issuer: app.devIssuer.issuer,
-        jwks_uri: `${app.devIssuer.issuer}/.well-known/jwks.json`,
-        id_token_signing_alg_values_supported: ['RS256'],
-      });
-      return true;
-    }
-    if (url.pathname === `${issuerPath}/.well-known/jwks.json`) {
-      sendJson(res, 200, app.devIssuer.jwks());
       return true;
     }
     return false;

@@ -5,7 +5,7 @@ import { loadAssembly } from './assembly/load-assembly.js';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './assembly/local-account.js';
 import type { LocalApp, LocalBucketNotification } from './assembly/model.js';
 import { deployStateMachines } from './deploy-state-machines.js';
-import { createDevIssuer, type DevIssuer } from './dev-auth.js';
+import type { DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
 import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './lambda-runner.js';
 import { AwsCallLog, type AwsService } from './services/aws-calls.js';
@@ -17,6 +17,7 @@ import { LocalFaults } from './services/local-faults.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
 import { decodeEventKey, type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
 import { startSecretsService } from './services/secrets.js';
+import { startStaffSignIn } from './staff-sign-in.js';
 import { type LocalClock, LocalStepFunctions } from './stepfunctions/index.js';
 
 /**
@@ -34,6 +35,10 @@ export interface LocalPorts {
   readonly sns?: number;
   readonly s3?: number;
   readonly lambda?: number;
+  /** The OpenID provider the console signs in with. */
+  readonly signin?: number;
+  /** The console (its CloudFront distribution on AWS). */
+  readonly console?: number;
 }
 
 export interface LocalUrls {
@@ -47,6 +52,10 @@ export interface LocalUrls {
   readonly s3?: string;
   /** The Lambda Invoke API on the app's functions (for tools such as `npm run ops`). */
   readonly lambda: string;
+  /** The local OpenID provider (issuer of every staff token here). */
+  readonly signin: string;
+  /** The staff console, when the app has one. */
+  readonly console?: string;
 }
 
 export interface StartLocalRuntimeOptions {
@@ -217,8 +226,14 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const created = await createMissingTables(db.url, app.tables);
     if (created.length > 0) log(`created tables: ${created.join(', ')}`);
 
+    const { devIssuer, signIn, site } = await startStaffSignIn(app, { dataDir, ports, apiUrl });
+    closers.push(signIn.close);
+    if (site) closers.push(site.close);
+
     const urls: LocalUrls = {
       api: apiUrl,
+      signin: signIn.issuer,
+      ...(site ? { console: site.url } : {}),
       mailbox: mailbox.url,
       dynamodb: db.url,
       stepfunctions: sfnUrl,
@@ -291,11 +306,6 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const runner = lambdas;
     closers.push(() => runner.close());
 
-    const devIssuer = await createDevIssuer({
-      dataDir,
-      apiBaseUrl: apiUrl,
-      defaultAudience: defaultAudienceOf(app),
-    });
     httpApi.serve({ routes: app.routes, invoke: runner.invokerFor('apigateway'), devIssuer });
     // Stopping begins here: no new requests, and executions are stopped before their functions are,
     // so a task cut off by the shutdown never runs a workflow's error path.
@@ -349,13 +359,6 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     await dynamoStarting.then((db) => db.stop()).catch(() => {});
     throw error;
   }
-}
-
-function defaultAudienceOf(app: LocalApp): string {
-  for (const route of app.routes) {
-    if (route.authorizer.kind === 'jwt' && route.authorizer.audience[0]) return route.authorizer.audience[0];
-  }
-  return 'local';
 }
 
 /** Executions live only in memory: after a restart the product restarts them from DynamoDB. */

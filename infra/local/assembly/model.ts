@@ -162,6 +162,19 @@ export interface LocalEventRule {
   readonly targets: LocalEventRuleTarget[];
 }
 
+/**
+ * A CloudFront distribution serving a bucket deployment's files, with some paths routed to the
+ * app's HTTP API (the staff console).
+ */
+export interface LocalConsoleDistribution {
+  /** The deployed files: the deployment's source asset folder in the assembly. */
+  readonly siteDir: string;
+  /** Path patterns of the behaviours whose origin is the HTTP API. */
+  readonly apiPathPatterns: readonly string[];
+  /** The response headers policy's headers (security headers and custom headers). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface LocalApp {
   readonly assemblyDir: string;
   readonly stackNames: string[];
@@ -177,6 +190,8 @@ export interface LocalApp {
   readonly buckets: LocalBucket[];
   readonly bucketNotifications: LocalBucketNotification[];
   readonly eventRules: LocalEventRule[];
+  /** The staff console's CloudFront distribution, when the app has one. */
+  readonly consoleDistribution?: LocalConsoleDistribution;
   /** Parts of the templates the local runtime reads but does not run (the runtime logs them at start). */
   readonly warnings: string[];
   /** Stack name -> output key -> resolved value. */

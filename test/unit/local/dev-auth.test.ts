@@ -18,7 +18,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dev-auth-'));
   issuer = await createDevIssuer({
     dataDir,
-    apiBaseUrl: 'http://127.0.0.1:3000',
+    issuer: 'http://127.0.0.1:8088',
     defaultAudience: 'ngo-service-purchase',
   });
 });

@@ -96,7 +96,7 @@ describe('JWT claims as API Gateway passes them', () => {
       flattenClaims({ sub: 'alice', roles: ['officer', 'finance'], exp: 1700000000, admin: false }),
     ).toEqual({
       sub: 'alice',
-      roles: '[staff finance]',
+      roles: '[officer finance]',
       exp: '1700000000',
       admin: 'false',
     });

@@ -1,0 +1,53 @@
+import type { LocalApp } from './assembly/model.js';
+import { approverSettingsOf, devAccounts } from './dev-accounts.js';
+import { createDevIssuer, type DevIssuer } from './dev-auth.js';
+import type { LocalPorts } from './runtime.js';
+import { type ConsoleSite, startConsoleSite } from './services/console-site.js';
+import { LOCAL_CONSOLE_SCOPE, type SignInService, startSignInService } from './services/sign-in.js';
+
+/**
+ * Staff sign-in on this machine: the console's distribution (when the app has one) and the local
+ * OpenID provider in place of Cognito, whose client id is the one the API's authorizer expects.
+ */
+export async function startStaffSignIn(
+  app: LocalApp,
+  options: { readonly dataDir: string; readonly ports: LocalPorts; readonly apiUrl: string },
+): Promise<{ devIssuer: DevIssuer; signIn: SignInService; site: ConsoleSite | undefined }> {
+  const clientId = consoleClientIdOf(app);
+  let issuer = '';
+  const distribution = app.consoleDistribution;
+  const site = distribution
+    ? await startConsoleSite({
+        port: options.ports.console ?? 0,
+        siteDir: distribution.siteDir,
+        apiPathPatterns: distribution.apiPathPatterns,
+        apiUrl: options.apiUrl,
+        headers: distribution.headers,
+        config: () => ({ issuer, clientId, scope: LOCAL_CONSOLE_SCOPE }),
+      })
+    : undefined;
+  try {
+    const signIn = await startSignInService({
+      port: options.ports.signin ?? 0,
+      accounts: devAccounts(approverSettingsOf(app)),
+      clientId,
+      // Without a console the provider still runs: `/dev/token` tokens are of its issuer.
+      consoleUrl: site?.url ?? options.apiUrl,
+      issuerFor: (url) =>
+        createDevIssuer({ dataDir: options.dataDir, issuer: url, defaultAudience: clientId }),
+    });
+    issuer = signIn.issuer;
+    return { devIssuer: signIn.devIssuer, signIn, site };
+  } catch (error) {
+    await site?.close();
+    throw error;
+  }
+}
+
+/** The audience of the API's JWT authorizer: the console's client id (Cognito's app client on AWS). */
+function consoleClientIdOf(app: LocalApp): string {
+  for (const route of app.routes) {
+    if (route.authorizer.kind === 'jwt' && route.authorizer.audience[0]) return route.authorizer.audience[0];
+  }
+  return 'local';
+}
