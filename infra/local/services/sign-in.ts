@@ -120,6 +120,17 @@ function createProvider(issuer: string, devIssuer: DevIssuer, options: SignInSer
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource: logoutSource(options.consoleUrl) },
     },
+    renderError: (ctx, out) => {
+      ctx.set(pageHeaders(options.consoleUrl));
+      ctx.body = renderPage(
+        400,
+        { zh: '无法登录', en: 'Sign-in refused' },
+        html`<h1>无法登录<span class="en" lang="en">Sign-in refused</span></h1>
+<p class="en" lang="en">${String(out.error)}: ${String(out.error_description ?? '')}</p>
+<p><a href="${options.consoleUrl}">${options.consoleUrl}</a></p>
+`,
+      ).html;
+    },
     // The console is this provider's only client and is first-party: no consent screen.
     loadExistingGrant: (ctx) => firstPartyGrant(ctx),
     clientBasedCORS: (_ctx, origin, client) =>
