@@ -6,8 +6,8 @@
  *   --data <dir>        data folder (env LOCAL_DATA_DIR; default .local in the repository)
  *   --clock <ms>        real milliseconds per state-machine second (env LOCAL_CLOCK; default 1000 = real time)
  *   --assembly <dir>    run an existing cloud assembly instead of synthesizing
- *   --port-<service> n  api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084, sns 8085, s3 8086,
- *                       lambda 8087
+ *   --port-<service> n  console 8080, api 3000, mailbox 8005, dynamodb 8000, stepfunctions 8083, secrets 8084,
+ *                       sns 8085, s3 8086, lambda 8087, signin 8088
  *                       (env LOCAL_PORT_<SERVICE>, e.g. LOCAL_PORT_API; 0 = any free port)
  */
 import { join, relative, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { synthesizeApp } from '../synth.js';
 import { type LocalPorts, startLocalRuntime } from './runtime.js';
 
 const DEFAULT_PORTS = {
+  console: 8080,
   api: 3000,
   mailbox: 8005,
   dynamodb: 8000,
@@ -26,6 +27,7 @@ const DEFAULT_PORTS = {
   sns: 8085,
   s3: 8086,
   lambda: 8087,
+  signin: 8088,
 };
 type Service = keyof typeof DEFAULT_PORTS;
 const SERVICES = Object.keys(DEFAULT_PORTS) as Service[];
@@ -93,14 +95,23 @@ async function main(): Promise<void> {
     [
       '',
       `Local runtime is running: ready in ${seconds(readyMs)} (${assemblyNote}, ${seconds(assemblyReadyMs)}; services ${seconds(readyMs - assemblyReadyMs)}).`,
-      `  App API:    ${runtime.urls.api}`,
+      ...(runtime.urls.console
+        ? [`  Console:    ${runtime.urls.console}   (sign in as any development account below)`]
+        : []),
       `  Mailbox:    ${runtime.urls.mailbox}`,
+      `  App API:    ${runtime.urls.api}`,
+      `  Sign-in:    ${runtime.urls.signin}   (the local OpenID provider, in place of Cognito)`,
       ...(runtime.urls.s3 ? [`  S3:         ${runtime.urls.s3}`] : []),
       `  Dev token:  curl -s '${runtime.urls.api}/dev/token?sub=officer&roles=officer'`,
       `  Endpoints:  ${here}`,
       `  Clock:      ${msPerSecond} ms per state-machine second${msPerSecond === 1000 ? ' (real time)' : ''}`,
       '',
-      'Try it: in another terminal run `npm run sample`, then open the mailbox and click the approval link.',
+      'Development accounts (no password on this machine):',
+      ...runtime.accounts.map(
+        (a) => `  ${a.id.padEnd(17)} ${a.roles.join(', ').padEnd(9)} ${a.email}  ${a.title.en}`,
+      ),
+      '',
+      'Try it: open the console and sign in as officer-li; or run `npm run sample` and click the approval link in the mailbox.',
       'Operate it: `npm run ops -- list`, `npm run ops -- show <purchase-id>` (`npm run ops -- --help`).',
       'Press Ctrl-C to stop.',
       '',

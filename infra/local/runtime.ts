@@ -5,6 +5,7 @@ import { loadAssembly } from './assembly/load-assembly.js';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './assembly/local-account.js';
 import type { LocalApp, LocalBucketNotification } from './assembly/model.js';
 import { deployStateMachines } from './deploy-state-machines.js';
+import type { DevAccount } from './dev-accounts.js';
 import type { DevIssuer } from './dev-auth.js';
 import { LocalHttpApi } from './http-api.js';
 import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './lambda-runner.js';
@@ -76,6 +77,8 @@ export interface LocalRuntime {
   readonly stepFunctions: LocalStepFunctions;
   readonly lambdas: LambdaRunner;
   readonly devIssuer: DevIssuer;
+  /** The development accounts of the local sign-in page. */
+  readonly accounts: readonly DevAccount[];
   /** Path of `<dataDir>/endpoints.json`. */
   readonly endpointsFile: string;
   /** Process id of DynamoDB Local (Java), the one child process the runtime starts. */
@@ -226,7 +229,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     const created = await createMissingTables(db.url, app.tables);
     if (created.length > 0) log(`created tables: ${created.join(', ')}`);
 
-    const { devIssuer, signIn, site } = await startStaffSignIn(app, { dataDir, ports, apiUrl });
+    const { devIssuer, signIn, site, accounts } = await startStaffSignIn(app, { dataDir, ports, apiUrl });
     closers.push(signIn.close);
     if (site) closers.push(site.close);
 
@@ -346,6 +349,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       stepFunctions,
       lambdas: runner,
       devIssuer,
+      accounts,
       endpointsFile,
       dynamoDbPid: db.pid,
       s3,

@@ -1,5 +1,5 @@
 import type { LocalApp } from './assembly/model.js';
-import { approverSettingsOf, devAccounts } from './dev-accounts.js';
+import { approverSettingsOf, type DevAccount, devAccounts } from './dev-accounts.js';
 import { createDevIssuer, type DevIssuer } from './dev-auth.js';
 import type { LocalPorts } from './runtime.js';
 import { type ConsoleSite, startConsoleSite } from './services/console-site.js';
@@ -12,7 +12,12 @@ import { LOCAL_CONSOLE_SCOPE, type SignInService, startSignInService } from './s
 export async function startStaffSignIn(
   app: LocalApp,
   options: { readonly dataDir: string; readonly ports: LocalPorts; readonly apiUrl: string },
-): Promise<{ devIssuer: DevIssuer; signIn: SignInService; site: ConsoleSite | undefined }> {
+): Promise<{
+  devIssuer: DevIssuer;
+  signIn: SignInService;
+  site: ConsoleSite | undefined;
+  accounts: DevAccount[];
+}> {
   const clientId = consoleClientIdOf(app);
   let issuer = '';
   const distribution = app.consoleDistribution;
@@ -26,10 +31,11 @@ export async function startStaffSignIn(
         config: () => ({ issuer, clientId, scope: LOCAL_CONSOLE_SCOPE }),
       })
     : undefined;
+  const accounts = devAccounts(approverSettingsOf(app));
   try {
     const signIn = await startSignInService({
       port: options.ports.signin ?? 0,
-      accounts: devAccounts(approverSettingsOf(app)),
+      accounts,
       clientId,
       // Without a console the provider still runs: `/dev/token` tokens are of its issuer.
       consoleUrl: site?.url ?? options.apiUrl,
@@ -37,7 +43,7 @@ export async function startStaffSignIn(
         createDevIssuer({ dataDir: options.dataDir, issuer: url, defaultAudience: clientId }),
     });
     issuer = signIn.issuer;
-    return { devIssuer: signIn.devIssuer, signIn, site };
+    return { devIssuer: signIn.devIssuer, signIn, site, accounts };
   } catch (error) {
     await site?.close();
     throw error;

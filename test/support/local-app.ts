@@ -80,12 +80,13 @@ export async function startLocalApp(options: StartLocalAppOptions = {}): Promise
   const dataDir = mkdtempSync(join(fastTempDir(), 'ngo-data-'));
   const removeFolders = () => rmSync(dataDir, { recursive: true, force: true });
   // The API port is fixed for the app's life: mailed links carry it and must survive a restart.
-  const apiPort = await freePort();
+  // So is the sign-in port: it is the tokens' issuer, and tokens held before a restart stay valid.
+  const [apiPort, signinPort] = [await freePort(), await freePort()];
   const launch = () =>
     startLocalRuntime({
       assemblyDir,
       dataDir,
-      ports: { api: apiPort },
+      ports: { api: apiPort, signin: signinPort },
       clock: { msPerSecond: options.msPerSecond ?? 1000 },
       log: options.log ?? (() => {}),
     });
