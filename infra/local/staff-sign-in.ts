@@ -27,7 +27,7 @@ export async function startStaffSignIn(
         siteDir: distribution.siteDir,
         apiPathPatterns: distribution.apiPathPatterns,
         apiUrl: options.apiUrl,
-        headers: distribution.headers,
+        headers: () => withLocalSignIn(distribution.headers, issuer),
         config: () => ({ issuer, clientId, scope: LOCAL_CONSOLE_SCOPE }),
       })
     : undefined;
@@ -48,6 +48,24 @@ export async function startStaffSignIn(
     await site?.close();
     throw error;
   }
+}
+
+/**
+ * The distribution's headers with the sign-in origins of its CSP (Cognito's on AWS) replaced by
+ * the local provider's: the console fetches the provider's discovery document and token endpoint.
+ */
+export function withLocalSignIn(
+  headers: Readonly<Record<string, string>>,
+  issuer: string,
+): Record<string, string> {
+  const csp = headers['content-security-policy'];
+  if (!csp) return { ...headers };
+  const directives = csp
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => (d.startsWith('connect-src') ? `connect-src 'self' ${new URL(issuer).origin}` : d));
+  return { ...headers, 'content-security-policy': directives.join('; ') };
 }
 
 /** The audience of the API's JWT authorizer: the console's client id (Cognito's app client on AWS). */

@@ -6,6 +6,7 @@ import {
   bucketNotificationHandlers,
   bucketNotificationModels,
 } from './buckets.js';
+import { bucketDeploymentHandlers, consoleDistributionModel } from './console-distribution.js';
 import { AssemblyError, UnsupportedIntrinsicError } from './errors.js';
 import { eventRuleModel } from './event-rules.js';
 import { functionModel } from './functions.js';
@@ -88,7 +89,9 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
   const ruleResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] = [];
 
   for (const { stackName, template } of stacks) {
+    // Custom-resource providers of the CDK run on AWS only: the runtime does their work itself.
     const notificationHandlers = bucketNotificationHandlers(template);
+    const deploymentHandlers = bucketDeploymentHandlers({ stackName, template });
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const props = resource.Properties ?? {};
       switch (resource.Type) {
@@ -97,7 +100,7 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
           app.tables.push(tableModel(resolver, stackName, logicalId, props));
           break;
         case 'AWS::Lambda::Function':
-          if (!notificationHandlers.has(logicalId))
+          if (!notificationHandlers.has(logicalId) && !deploymentHandlers.has(logicalId))
             app.functions.push(functionModel(resolver, dir, stackName, logicalId, resource));
           break;
         case 'AWS::S3::Bucket':
@@ -184,5 +187,6 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     );
     if (model) app.eventRules.push(model);
   }
-  return app;
+  const consoleDistribution = consoleDistributionModel(resolver, dir, stacks);
+  return consoleDistribution ? { ...app, consoleDistribution } : app;
 }

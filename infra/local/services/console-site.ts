@@ -18,8 +18,8 @@ export interface ConsoleSiteOptions {
   /** CloudFront path patterns (`*` any characters, `?` one) whose requests go to the API. */
   readonly apiPathPatterns: readonly string[];
   readonly apiUrl: string;
-  /** The response headers policy's headers, set on every answer. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** The response headers policy's headers, set on every answer (read per request, like `config`). */
+  readonly headers: () => Readonly<Record<string, string>>;
 }
 
 export interface ConsoleSite {
@@ -55,7 +55,7 @@ export async function startConsoleSite(options: ConsoleSiteOptions): Promise<Con
       ? passToApi(req, res, options)
       : serveFile(path, req, res, options);
     answer.catch(() => {
-      if (!res.headersSent) res.writeHead(502, options.headers);
+      if (!res.headersSent) res.writeHead(502, options.headers());
       res.end();
     });
   });
@@ -79,7 +79,7 @@ async function serveFile(
   options: ConsoleSiteOptions,
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(403, options.headers);
+    res.writeHead(403, options.headers());
     return void res.end();
   }
   // Entry points are revalidated on every load; hashed assets never change.
@@ -87,7 +87,7 @@ async function serveFile(
   const cache = entry ? 'no-cache' : 'public, max-age=31536000, immutable';
   if (path === '/config.json') {
     res.writeHead(200, {
-      ...options.headers,
+      ...options.headers(),
       'content-type': CONTENT_TYPES['.json'],
       'cache-control': cache,
     });
@@ -96,17 +96,17 @@ async function serveFile(
   const relative = normalize(path === '/' ? 'index.html' : decodeURIComponent(path.slice(1)));
   const file = join(options.siteDir, relative);
   if (relative.startsWith('..') || !file.startsWith(options.siteDir + sep)) {
-    res.writeHead(403, options.headers);
+    res.writeHead(403, options.headers());
     return void res.end();
   }
   const body = await readFile(file).catch(() => undefined);
   if (!body) {
     // What CloudFront answers for a key the bucket (private, reached through OAC) does not have.
-    res.writeHead(403, { ...options.headers, 'content-type': 'application/xml' });
+    res.writeHead(403, { ...options.headers(), 'content-type': 'application/xml' });
     return void res.end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
   }
   res.writeHead(200, {
-    ...options.headers,
+    ...options.headers(),
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': cache,
   });
@@ -119,7 +119,7 @@ function passToApi(req: IncomingMessage, res: ServerResponse, options: ConsoleSi
     const target = new URL(req.url ?? '/', options.apiUrl);
     const { host: _host, ...headers } = req.headers;
     const upstream = request(target, { method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...options.headers });
+      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...options.headers() });
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', reject);
