@@ -60,11 +60,12 @@ export function withLocalSignIn(
 ): Record<string, string> {
   const csp = headers['content-security-policy'];
   if (!csp) return { ...headers };
+  const connect = `connect-src 'self' ${new URL(issuer).origin}`;
   const directives = csp
     .split(';')
     .map((d) => d.trim())
-    .filter(Boolean)
-    .map((d) => (d.startsWith('connect-src') ? `connect-src 'self' ${new URL(issuer).origin}` : d));
+    .filter((d) => d && !d.startsWith('connect-src'));
+  directives.push(connect);
   return { ...headers, 'content-security-policy': directives.join('; ') };
 }
 
