@@ -9,7 +9,13 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { GSI1, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '../../shared/adapters/dynamodb/table-design.js';
+import {
+  GSI1,
+  GSI1_PROJECTED_ATTRIBUTES,
+  GSI2,
+  LISTING_PROJECTED_ATTRIBUTES,
+  TABLE_KEYS,
+} from '../../shared/adapters/dynamodb/table-design.js';
 import { acknowledge } from '../nag.js';
 import { TABLE_NAME_OUTPUT } from './outputs.js';
 
@@ -60,6 +66,14 @@ export class StatefulStack extends Stack {
       sortKey: { name: GSI1.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES],
+    });
+    // The purchases list by budget year (table-design.ts). CloudFormation adds one index per update.
+    this.table.addGlobalSecondaryIndex({
+      indexName: GSI2.indexName,
+      partitionKey: { name: GSI2.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: GSI2.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LISTING_PROJECTED_ATTRIBUTES],
     });
 
     const accessLogs = new Bucket(this, 'DocumentAccessLogs', {

@@ -6,6 +6,7 @@ import type { PaymentNotice, PaymentRecord } from '../domain/payment-records.js'
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { Proposal, TrancheMilestone } from '../domain/proposal.js';
 import type { PurchasePatch, PurchaseRecord } from '../domain/purchase.js';
+import type { PurchaseListPage, PurchaseListQuery } from '../domain/purchase-listing.js';
 import type {
   Assignee,
   Decision,
@@ -61,6 +62,12 @@ export interface PurchaseRepository {
   auditTrail(purchaseId: string): Promise<AuditTrail | undefined>;
   /** Purchases at a non-final stage (for resuming executions after a restart or redeploy). */
   listOpenPurchases(): Promise<Pick<PurchaseRecord, 'purchaseId' | 'stage'>[]>;
+  /**
+   * One page of the purchases of a budget year that pass the query's filters, in its order, after
+   * `query.after`; with the count per stage of those passing every filter but the stage. A task
+   * assigned to someone (TaskRepository.openTask) makes the purchase theirs for `assignedTo`.
+   */
+  listPurchases(query: PurchaseListQuery): Promise<PurchaseListPage>;
 }
 
 /** A purchase, its audit log and the log's verification against the purchase's chain head. */

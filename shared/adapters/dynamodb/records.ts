@@ -15,7 +15,7 @@ import type { HumanTask, PublicHumanTask } from '../../domain/tasks.js';
 import type { TrackRecordEntry } from '../../domain/track-record.js';
 import { ContentionError, PurchaseNotFoundError } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
-import { keys } from './table-design.js';
+import { keys, listingAttributes } from './table-design.js';
 import { backoff, cancellationCodes, conditionFailed, lostRace, MAX_ATTEMPTS } from './transactions.js';
 
 /** Maps between stored items and the records of ports.ts; item-only attributes stay here. */
@@ -162,7 +162,8 @@ export function trackRecordFromItem(item: Item): TrackRecordEntry {
  * The three writes every audited change shares: the purchase item moves its chain head (and
  * version) only if nobody else moved it since it was read, the entry goes in under a sequence
  * number nobody used, and the event marker proves the change was applied once.
- * `meta` already holds the change itself; this adds the head move and its condition.
+ * `meta` already holds the change itself; this adds the head move, its condition and the
+ * purchase's list attributes (table-design.ts).
  */
 export function auditedWriteItems(
   tableName: string,
@@ -170,6 +171,8 @@ export function auditedWriteItems(
   entry: AuditEntry,
   meta: UpdateBuilder,
 ): [TransactItem, TransactItem, TransactItem] {
+  // The list's attributes again on every write, so an item from before the list's index gets them.
+  for (const [name, value] of Object.entries(listingAttributes(current))) meta.set(name, value);
   meta
     .set('version', current.version + 1)
     .set('auditSeq', entry.seq)

@@ -1,3 +1,6 @@
+import type { PurchaseRecord } from '../../domain/purchase.js';
+import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-listing.js';
+
 /**
  * Single-table design. One DynamoDB table holds every record of the system; the
  * partition key groups what is read together, the sort key orders it.
@@ -16,6 +19,13 @@
  * | upload wait          | PURCHASE#<purchaseId>  | WAIT#<kind>             |                       |                           |
  * | payment step         | PURCHASE#<purchaseId>  | PAYMENT#<tranche, 2 dig>|                       |                           |
  * | NGO track record     | NGO#<creditCode>       | EVALUATION#<purchaseId> |                       |                           |
+ *
+ * The purchases list (staff console, GET /purchases) has an index of its own; only purchase
+ * items carry its keys:
+ *
+ * | index | partition key              | sort key                          | projects                     |
+ * |-------|----------------------------|-----------------------------------|------------------------------|
+ * | GSI2  | GSI2PK = YEAR#<budgetYear> | GSI2SK = <createdAt>#<purchaseId> | LISTING_PROJECTED_ATTRIBUTES |
  *
  * - The purchase item carries `version` (optimistic lock) and the audit chain head
  *   (`auditSeq`, `auditHash`); appending an audit entry updates the head with a condition on
@@ -43,10 +53,52 @@
  * - Track record entries live under the NGO (the bar on new purchases reads one partition) and
  *   are written once per purchase.
  * - Nothing is ever deleted: released reservations and decided tasks stay with their status.
+ *
+ * Listing purchases (ports: PurchaseRepository.listPurchases):
+ * - "Year" is the budget year (预算年度: the year of the budget line the amount is reserved
+ *   against, which policy ties to the year the term starts); the bureau plans, reserves and
+ *   reports purchased services by it. (A purchase id's year is the year it was registered: a
+ *   December proposal for next year's budget is listed under next year.)
+ * - The purchase item carries the list's attributes at the top level, since an index projects
+ *   top-level attributes only: GSI2's keys, `title`, `ngoName`, `ngoCreditCode`, `serviceArea`,
+ *   `serviceItem`, `district`, `districtKey` and `searchText` (NFKC-folded, lower case: see
+ *   searchKey), `totalFen`, `budgetYear`, `listingVersion`; and `viewerEmails`, the string set of
+ *   every (lower-case) e-mail ever assigned one of its tasks. GSI2 projects those with
+ *   `purchaseId`, `stage`, `createdAt` and `updatedAt`: a row is read from the index alone, never
+ *   the proposal, decisions or audit head (an index item is well under 1 KB).
+ * - The attributes derive from what never changes (proposal, id, createdAt). createPurchase
+ *   writes them and every audited write of the purchase sets them again (auditedWriteItems, in
+ *   its conditional transaction), so an item written before GSI2 existed is listed from its next
+ *   change. `viewerEmails` grows (ADD, which leaves `version` alone) in the transaction that
+ *   opens a task, so a purchase created since has every assignee. An older one gets the
+ *   assignees of its earlier tasks, and one that will not change again (a final purchase) its
+ *   attributes too, from backfillPurchaseListing: a one-off Scan for purchase items without
+ *   (or below) LISTING_VERSION, run by an operator after the deploy that adds GSI2, never by a
+ *   request. Until it ran, an approver does not see the older purchases in the list (GET
+ *   /purchases/{id} still shows them, from the tasks).
+ * - A list request is one Query (all its pages) of one budget year's GSI2 partition. Service
+ *   area, district, NGO, assignee (`contains(viewerEmails, :me)`: an approver sees only
+ *   purchases with a task of theirs) and each search term (`contains(searchText, :term)`) are
+ *   its FilterExpression. The counts per stage need every matching purchase, so the request
+ *   reads the filtered year once and counts, narrows to the stage, orders and pages that in
+ *   memory (listingPage); the cursor is a keyset position, not a LastEvaluatedKey. The bound: a
+ *   year at the bureau holds hundreds of purchases (about 119 NGOs, ¥95 million a year), one or
+ *   two 1 MB query pages of index items, read whole whatever the filters. Past a few thousand a
+ *   year: counters per year and stage, and pages read from GSI2 in its order (newest first is
+ *   ScanIndexForward false). One partition a year takes the writes of that year's purchases:
+ *   a few a minute at the bureau, against a partition's 1,000 a second.
+ * - Why one index, not one per filter: within a year every filter is a FilterExpression over
+ *   hundreds of items, and CloudFormation adds one GSI per stack update, so a second index (say
+ *   NGO + year, for an NGO's purchases across years) is a deploy of its own when it is needed.
  */
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 export const GSI1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
+/** The purchases list: purchases by budget year, oldest to newest. */
+export const GSI2 = { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;
+
+/** Every index of the table, for whoever grants access to them. */
+export const INDEX_NAMES = [GSI1.indexName, GSI2.indexName] as const;
 
 /** Non-key attributes projected into GSI1 (never the task token or nonce). */
 export const GSI1_PROJECTED_ATTRIBUTES = [
@@ -67,6 +119,61 @@ export const GSI1_PROJECTED_ATTRIBUTES = [
   'deliveredAt',
   'mailsSent',
 ] as const;
+
+/** Non-key attributes projected into GSI2: a list row and what the list filters on. */
+export const LISTING_PROJECTED_ATTRIBUTES = [
+  'purchaseId',
+  'stage',
+  'createdAt',
+  'updatedAt',
+  'title',
+  'ngoName',
+  'ngoCreditCode',
+  'serviceArea',
+  'serviceItem',
+  'district',
+  'districtKey',
+  'totalFen',
+  'budgetYear',
+  'searchText',
+  'viewerEmails',
+] as const;
+
+/**
+ * Marks a purchase item whose list attributes and `viewerEmails` are complete: createPurchase
+ * writes it (its tasks add their assignees from the start), backfillPurchaseListing writes it once
+ * it has re-derived the attributes and gathered the assignees of an item without it (or below
+ * it). Audited writes re-derive the attributes but do not set it: they know no assignees. Raise it
+ * when listingAttributes changes.
+ */
+export const LISTING_VERSION = 1;
+
+/** The purchase item's list attributes (GSI2's keys and what it projects), from what never changes. */
+export function listingAttributes(
+  purchase: Pick<PurchaseRecord, 'purchaseId' | 'proposal' | 'createdAt'>,
+): Record<string, string | number> {
+  const { purchaseId, proposal, createdAt } = purchase;
+  const budgetYear = budgetYearOf(proposal);
+  return {
+    [GSI2.partitionKey]: listingPartition(budgetYear),
+    [GSI2.sortKey]: `${createdAt}#${purchaseId}`,
+    title: proposal.title,
+    ngoName: proposal.ngo.name,
+    ngoCreditCode: proposal.ngo.creditCode,
+    serviceArea: proposal.serviceArea,
+    serviceItem: proposal.serviceItem,
+    district: proposal.district,
+    districtKey: searchKey(proposal.district),
+    totalFen: proposal.totalFen,
+    budgetYear,
+    searchText: searchTextOf(purchaseId, proposal),
+  };
+}
+
+/** GSI2's partition of a budget year. */
+export function listingPartition(budgetYear: number): string {
+  return `YEAR#${budgetYear}`;
+}
 
 export const keys = {
   purchase: (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'META' }),

@@ -106,6 +106,8 @@ export class DynamoTaskRepository implements TaskRepository {
     if (purpose === 'APPROVAL' && input.level === undefined) {
       throw new InvalidTaskError(`the APPROVAL task of step ${stepKey} needs a level`);
     }
+    // The purchase item learns the assignee, unless there is none (a task may be opened before it).
+    let tellPurchase = true;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const existing = await this.taskOfStep(purchaseId, stepKey);
       if (existing) return { task: await this.renew(existing, input), created: false };
@@ -152,11 +154,17 @@ export class DynamoTaskRepository implements TaskRepository {
         this.newTask(task, now),
       ];
       if (superseded) items.push(this.supersede(superseded.taskId, task.taskId, now));
+      const viewerIndex = tellPurchase ? items.push(this.addViewer(purchaseId, task.assignee.email)) - 1 : -1;
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
         return { task, created: true };
       } catch (error) {
         const codes = cancellationCodes(error);
+        if (codes && viewerIndex >= 0 && conditionFailed(codes, viewerIndex)) {
+          // No purchase item to list the assignee on: the task is opened all the same.
+          tellPurchase = false;
+          continue;
+        }
         // A concurrent open of the same step, or a decision on the task being superseded: look again.
         if (!codes || !lostRace(codes, [0, 2])) throw error;
         await backoff(attempt);
@@ -456,6 +464,22 @@ export class DynamoTaskRepository implements TaskRepository {
           ...task,
         },
         ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  /**
+   * The assignee may see the purchase from now on (the list's `viewerEmails`, lower case). A set:
+   * adding the same e-mail again changes nothing, and the purchase's version is not moved.
+   */
+  private addViewer(purchaseId: string, email: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.purchase(purchaseId),
+        UpdateExpression: 'ADD viewerEmails :email',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':email': new Set([email.toLowerCase()]) },
       },
     };
   }

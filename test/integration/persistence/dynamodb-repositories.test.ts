@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../../shared/adapters/dynamodb/index.js';
-import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
+import { backfillPurchaseListing } from '../../../shared/adapters/dynamodb/purchase-listing.js';
+import {
+  GSI2,
+  keys,
+  LISTING_PROJECTED_ATTRIBUTES,
+  listingPartition,
+} from '../../../shared/adapters/dynamodb/table-design.js';
 import type { Repositories } from '../../../shared/ports/repositories.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { repositoryContract } from '../../support/repository-contract/index.js';
@@ -63,7 +69,17 @@ repositoryContract('DynamoDB Local', async () => {
   };
 });
 
-/** What only the table shows: its index's projection, and items written before later fields existed. */
+/** What a purchase item holds for the list only (what it held before the list existed is the rest). */
+const LIST_ONLY_ATTRIBUTES = [
+  ...LISTING_PROJECTED_ATTRIBUTES.filter(
+    (a) => !['purchaseId', 'stage', 'createdAt', 'updatedAt'].includes(a),
+  ),
+  'GSI2PK',
+  'GSI2SK',
+  'listingVersion',
+];
+
+/** What only the table shows: its indexes' projections, and items written before later fields existed. */
 describe('the table behind the repositories', () => {
   let db: DynamoDbLocal;
   let repos: Repositories;
@@ -148,6 +164,99 @@ describe('the table behind the repositories', () => {
     expect((await repos.purchases.getPurchase(purchaseId))?.decisions['MIDTERM_REVIEW:1']?.decision).toBe(
       'PASS',
     );
+  });
+
+  it('GSI2 lists purchase items only, each with its row and filters and never the proposal or the audit head', async () => {
+    const budgetYear = 3000 + Math.floor(Math.random() * 1000);
+    const purchaseId = randomUUID();
+    await repos.purchases.createPurchase({
+      purchaseId,
+      proposal: { ...proposal, budgetLineRef: `${budgetYear}-MZ-ELDER-01` },
+      createdBy: 'officer-1',
+      now: NOW,
+    });
+    await repos.tasks.openTask({
+      purchaseId,
+      stepKey: 'APPROVAL:SECTION_CHIEF',
+      level: 'SECTION_CHIEF',
+      attempt: 'FIRST',
+      assignee: chief,
+      taskToken: 't',
+      expiresAt: '2026-04-30T08:00:00.000Z',
+      now: NOW,
+    });
+
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: GSI2.indexName,
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': listingPartition(budgetYear) },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    expect(Object.keys(Items[0] ?? {}).sort()).toEqual(
+      [...LISTING_PROJECTED_ATTRIBUTES, 'PK', 'SK', 'GSI2PK', 'GSI2SK'].sort(),
+    );
+    expect(Items[0]?.viewerEmails).toEqual(new Set([chief.email]));
+  });
+
+  it('a purchase from before the list is listed from its next change; the backfill lists the untouched ones and gives both their assignees', async () => {
+    const budgetYear = 4000 + Math.floor(Math.random() * 1000);
+    const yearProposal = { ...proposal, budgetLineRef: `${budgetYear}-MZ-ELDER-01` };
+    const [changed, untouched] = [randomUUID(), randomUUID()];
+    for (const purchaseId of [changed, untouched]) {
+      await repos.purchases.createPurchase({ purchaseId, proposal: yearProposal, createdBy: 'o', now: NOW });
+      await repos.tasks.openTask({
+        purchaseId,
+        stepKey: 'APPROVAL:SECTION_CHIEF',
+        level: 'SECTION_CHIEF',
+        attempt: 'FIRST',
+        assignee: chief,
+        taskToken: 't',
+        expiresAt: '2026-04-30T08:00:00.000Z',
+        now: NOW,
+      });
+      // As the item was before the list existed.
+      await db.client.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.purchase(purchaseId),
+          UpdateExpression: `REMOVE ${LIST_ONLY_ATTRIBUTES.join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK)',
+        }),
+      );
+    }
+    const listed = async (assignedTo?: string) =>
+      (
+        await repos.purchases.listPurchases({
+          filter: { budgetYear, ...(assignedTo ? { assignedTo } : {}) },
+          sort: 'newest',
+          limit: 25,
+        })
+      ).items.map((row) => row.purchaseId);
+    expect(await listed()).toEqual([]);
+
+    await repos.purchases.change({
+      purchaseId: changed,
+      audit: { actor: 'system:x', action: 'note.added' },
+      eventId: 'note',
+      now: LATER,
+    });
+    expect(await listed()).toEqual([changed]);
+
+    // Listed again, but its earlier task's assignee is not known yet.
+    expect(await listed(chief.email)).toEqual([]);
+
+    expect(await backfillPurchaseListing({ client: db.client, tableName: db.tableName })).toMatchObject({
+      updated: 2,
+    });
+    expect((await listed()).sort()).toEqual([changed, untouched].sort());
+    expect((await listed(chief.email)).sort()).toEqual([changed, untouched].sort());
+    expect(await repos.purchases.verifyAuditChain(untouched)).toMatchObject({ valid: true });
+    expect(await backfillPurchaseListing({ client: db.client, tableName: db.tableName })).toMatchObject({
+      updated: 0,
+    });
   });
 
   it('a budget line seeded before lines held their reservations takes a reservation and its release', async () => {

@@ -4,6 +4,14 @@ import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../../shared/domai
 import { canTransition, IllegalTransitionError, isTerminal } from '../../../shared/domain/lifecycle.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { PurchasePatch, PurchaseRecord } from '../../../shared/domain/purchase.js';
+import {
+  listingEntryOf,
+  listingMatches,
+  listingPage,
+  type PurchaseListPage,
+  type PurchaseListQuery,
+  summaryOf,
+} from '../../../shared/domain/purchase-listing.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/domain/tasks.js';
 import type { AuditTrail, PurchaseRepository } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
@@ -18,6 +26,8 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
   readonly auditLog = new Map<string, AuditEntry[]>();
   private readonly appliedEvents = new Set<string>();
   private readonly idempotencyKeys = new Map<string, string>();
+  /** Per purchase, the (lower-case) e-mails ever assigned one of its tasks, as the item's `viewerEmails`. */
+  private readonly viewers = new Map<string, Set<string>>();
 
   async createPurchase(input: {
     purchaseId: string;
@@ -107,6 +117,26 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     return [...this.records.values()]
       .filter((p) => !isTerminal(p.stage))
       .map(({ purchaseId, stage }) => ({ purchaseId, stage }));
+  }
+
+  async listPurchases(query: PurchaseListQuery): Promise<PurchaseListPage> {
+    const candidates = [...this.records.values()]
+      .filter((record) =>
+        listingMatches(
+          listingEntryOf(record, [...(this.viewers.get(record.purchaseId) ?? [])]),
+          query.filter,
+        ),
+      )
+      .map(summaryOf);
+    return copy(listingPage(candidates, query));
+  }
+
+  /** Used by the task repository: the task's assignee may see the purchase (when there is one). */
+  recordViewer(purchaseId: string, email: string): void {
+    if (!this.records.has(purchaseId)) return;
+    const viewers = this.viewers.get(purchaseId) ?? new Set<string>();
+    viewers.add(email.toLowerCase());
+    this.viewers.set(purchaseId, viewers);
   }
 
   /** Test setup: a purchase as the workflow left it, without going through every step. */

@@ -86,6 +86,7 @@ export class InMemoryTaskRepository implements TaskRepository {
     this.records.set(task.taskId, task);
     this.steps.set(`${purchaseId}\u0000${stepKey}`, task.taskId);
     if (superseded) superseded.status = 'SUPERSEDED';
+    this.purchases.recordViewer(purchaseId, task.assignee.email);
     return { task: copy(task), created: true };
   }
 

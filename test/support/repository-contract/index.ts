@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { budgetContract } from './budgets.js';
 import { deliverableContract } from './deliverables.js';
+import { listingContract } from './listing.js';
 import { oneChainContract } from './one-chain.js';
 import { paymentContract } from './payments.js';
 import { purchaseContract } from './purchases.js';
@@ -33,6 +34,7 @@ export function repositoryContract(name: string, makeHarness: () => Promise<Repo
     });
 
     purchaseContract(subject);
+    listingContract(subject);
     budgetContract(subject);
     taskContract(subject);
     deliverableContract(subject);

@@ -30,6 +30,7 @@ import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
 import type { Repositories } from '../../../shared/ports/repositories.js';
+import { proposal as wholeProposal } from '../../support/repository-contract/subject.js';
 
 /**
  * The calls the table's repositories make, on a mocked document client: only what the SDK call
@@ -49,11 +50,13 @@ let repos: Repositories;
 
 const NOW = '2026-03-02T08:00:00.000Z';
 const LATER = '2026-04-02T08:00:00.000Z';
-const proposal = {
+// A whole proposal: every audited write derives the purchase's list attributes from it.
+const proposal: Proposal = {
+  ...wholeProposal,
   title: 'Home care visits',
   totalFen: 1_000_000,
   budgetLineRef: '2026-MZ-ELDER-01',
-} as Proposal;
+};
 
 const purchase: PurchaseRecord = {
   purchaseId: 'p-1',
@@ -91,7 +94,7 @@ const contracting: PurchaseRecord = {
   purchaseId: 'p-1',
   version: 7,
   stage: 'CONTRACTING',
-  proposal: { title: 'Home care visits', totalFen: 1_000_000 } as Proposal,
+  proposal,
   createdBy: 'officer-1',
   createdAt: '2026-03-01T08:00:00.000Z',
   updatedAt: '2026-03-01T09:00:00.000Z',
@@ -232,7 +235,8 @@ describe('conditional writes', () => {
     const transactionItems = transactions().flatMap((input) => input.TransactItems ?? []);
     // The budget line's reserve and release are single-item updates, each followed by the record's write.
     expect(singleWrites).toHaveLength(8);
-    expect(transactionItems).toHaveLength(13);
+    // openTask's transaction also adds the assignee to the purchase's viewerEmails.
+    expect(transactionItems).toHaveLength(14);
     for (const write of singleWrites) expect(write.ConditionExpression).toEqual(expect.any(String));
     for (const item of transactionItems) {
       const write = item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck;
@@ -367,6 +371,53 @@ describe('transaction shapes', () => {
       ExpressionAttributeValues: expect.objectContaining({ ':superseded': 'SUPERSEDED' }),
     });
   });
+
+  test('opening a task adds its assignee (lower case) to the purchase’s viewerEmails in the same transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+
+    await repos.tasks.openTask({
+      purchaseId: 'p-1',
+      stepKey: 'APPROVAL:SECTION_CHIEF',
+      level: 'SECTION_CHIEF',
+      attempt: 'FIRST',
+      assignee: { name: 'Chen Li', email: 'Chen.Li@Bureau.example', role: 'SECTION_CHIEF' },
+      taskToken: 't',
+      expiresAt: task.expiresAt,
+      now: NOW,
+    });
+
+    const items = transactions()[0]?.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[2]?.Update).toEqual({
+      TableName: TABLE,
+      Key: keys.purchase('p-1'),
+      UpdateExpression: 'ADD viewerEmails :email',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':email': new Set(['chen.li@bureau.example']) },
+    });
+  });
+
+  test('every audited write of a purchase sets its list attributes again, so an item from before GSI2 gets them', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.purchase('p-1') })
+      .resolves({ Item: { ...keys.purchase('p-1'), ...purchase } });
+    ddb.on(TransactWriteCommand).resolves({});
+
+    await repos.purchases.change({
+      purchaseId: 'p-1',
+      audit: { actor: 'a', action: 'note.added' },
+      eventId: 'note',
+      now: NOW,
+    });
+
+    const update = transactions()[0]?.TransactItems?.[0]?.Update;
+    expect(Object.values(update?.ExpressionAttributeNames ?? {})).toEqual(
+      expect.arrayContaining(['GSI2PK', 'GSI2SK', 'title', 'ngoCreditCode', 'searchText', 'budgetYear']),
+    );
+    expect(Object.values(update?.ExpressionAttributeValues ?? {})).toEqual(
+      expect.arrayContaining(['YEAR#2026', `${purchase.createdAt}#p-1`, 'Home care visits', 2026]),
+    );
+  });
 });
 
 describe('classifying cancelled transactions', () => {
@@ -421,6 +472,27 @@ describe('classifying cancelled transactions', () => {
     ddb.on(TransactWriteCommand).rejects(throttled);
 
     await expect(repos.purchases.change(changeInput)).rejects.toBe(throttled);
+  });
+
+  test('a task whose purchase item is not there is opened without the viewer update, not retried until it gives up', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
+      .resolves({});
+
+    const { created } = await repos.tasks.openTask({
+      purchaseId: 'p-missing',
+      stepKey: 'APPROVAL:SECTION_CHIEF',
+      level: 'SECTION_CHIEF',
+      attempt: 'FIRST',
+      assignee: task.assignee,
+      taskToken: 't',
+      expiresAt: task.expiresAt,
+      now: NOW,
+    });
+
+    expect(created).toBe(true);
+    expect(transactions().map((input) => input.TransactItems?.length)).toEqual([3, 2]);
   });
 
   test('a create cancelled on the idempotency key returns the purchase that key created first', async () => {
