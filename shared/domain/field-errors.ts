@@ -39,6 +39,9 @@ export const RULE_IDS = [
   // Budget.
   'budget-line-year',
   'budget-line-known',
+  // Lists: a page cursor that is not one, or that belongs to another query.
+  'cursor-malformed',
+  'cursor-other-listing',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

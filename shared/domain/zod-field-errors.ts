@@ -58,6 +58,10 @@ const FORMATS: Record<string, string> = {
 /** Friendlier descriptions of pattern fields than the regular expression itself. */
 const PATTERN_HINTS: Record<string, string> = {
   budgetLineRef: 'a budget year and line code, e.g. 2026-MZ-ELDER-01 (digits, capital letters and dashes)',
+  // The purchases list's query string.
+  year: 'a budget year of four digits, e.g. 2026',
+  limit: 'a whole number of rows, e.g. 25',
+  ngo: 'an NGO’s unified social credit code: 18 digits and capital letters',
 };
 
 /** What the schema at a path accepts, in words: for a missing field there is no issue detail to go on. */

@@ -98,6 +98,14 @@ export function getPurchaseEvent(
   });
 }
 
+/** GET /purchases with a query string (values as API Gateway hands them over: decoded). */
+export function listPurchasesEvent(
+  query: Record<string, string> = {},
+  claims: Record<string, unknown> | null = staffClaims(),
+): APIGatewayProxyEventV2 {
+  return httpEvent({ path: '/purchases', query, claims: claims ?? undefined });
+}
+
 /** GET, HEAD or POST /tasks/{taskId}?sig=...; a POST form is url-encoded and base64'd as API Gateway does. */
 export function taskLinkEvent(input: {
   method: 'GET' | 'HEAD' | 'POST';
