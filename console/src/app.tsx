@@ -1,26 +1,59 @@
-import { useEffect, useState } from 'preact/hooks';
-import {
-  STAFF_PERMISSION_LABELS,
-  STAFF_ROLE_LABELS,
-  type StaffMember,
-  type StaffPermission,
-} from '../../shared/domain/staff-roles.js';
-import { ApiError, apiGet, type TokenSource } from './api.js';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { hasPermission, type StaffMember } from '../../shared/domain/staff-roles.js';
+import type { TokenSource } from './api.js';
 import { Bilingual } from './bilingual.js';
+import { AccountPage } from './pages/account-page.js';
+import { PurchasesPage } from './pages/purchases-page.js';
+import { href, type Route, useRoute } from './route.js';
 import type { Session, SignIn } from './session.js';
 
-interface Profile extends StaffMember {
-  readonly permissions: readonly StaffPermission[];
+interface Section {
+  readonly path: string;
+  readonly zh: string;
+  readonly en: string;
+  readonly shownTo: (staff: StaffMember) => boolean;
+  readonly page: (props: { token: TokenSource; route: Route; staff: StaffMember }) => ComponentChildren;
 }
+
+/** The console's sections, in the order of the navigation; each is offered to the roles it serves. */
+const SECTIONS: readonly Section[] = [
+  {
+    path: '/purchases',
+    zh: '采购项目',
+    en: 'Purchases',
+    shownTo: (s) => hasPermission(s, 'viewAllPurchases') || hasPermission(s, 'viewAssignedPurchases'),
+    page: (props) => <PurchasesPage {...props} />,
+  },
+  {
+    path: '/account',
+    zh: '我的账号',
+    en: 'Your account',
+    shownTo: () => true,
+    page: ({ token }) => <AccountPage token={token} />,
+  },
+];
 
 export function App({ signIn, session }: { signIn: SignIn; session: Session | undefined }) {
   if (!session) return <SignedOut signIn={signIn} />;
+  return <SignedIn signIn={signIn} session={session} />;
+}
+
+function SignedIn({ signIn, session }: { signIn: SignIn; session: Session }) {
+  const route = useRoute();
   const token: TokenSource = () => session.idToken;
+  const sections = SECTIONS.filter((s) => s.shownTo(session.staff));
+  const section =
+    sections.find((s) => route.path === s.path || route.path.startsWith(`${s.path}/`)) ?? sections[0];
+  const main = useRef<HTMLElement>(null);
+  // A new page moves the keyboard focus to its content, as a page load would.
+  useEffect(() => main.current?.focus(), [section?.path]);
   return (
     <>
-      <a class="skip" href="#main">
+      {/* A button, not a link: the address's `#` part is the console's route. */}
+      <button type="button" class="skip" onClick={() => main.current?.focus()}>
         跳到正文 · Skip to content
-      </a>
+      </button>
       <header class="bar">
         <p class="brand">
           <Bilingual zh="政府购买服务工作台" en="Purchases of NGO services" />
@@ -32,8 +65,19 @@ export function App({ signIn, session }: { signIn: SignIn; session: Session | un
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
-        <AccountPage token={token} />
+      <nav class="sections" aria-label="主菜单 · Main menu">
+        <ul>
+          {sections.map((s) => (
+            <li key={s.path}>
+              <a href={href(s.path)} aria-current={s === section ? 'page' : undefined}>
+                {s.zh} <span lang="en">{s.en}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" ref={main} tabIndex={-1}>
+        {section?.page({ token, route, staff: session.staff })}
       </main>
     </>
   );
@@ -55,56 +99,5 @@ function SignedOut({ signIn }: { signIn: SignIn }) {
         登录 · Sign in
       </button>
     </main>
-  );
-}
-
-/** Who the server takes the signed-in person for, and what their roles let them do. */
-function AccountPage({ token }: { token: TokenSource }) {
-  const [profile, setProfile] = useState<Profile>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    apiGet<Profile>(token, '/me').then(setProfile, (e: unknown) =>
-      setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
-    );
-  }, [token]);
-  return (
-    <>
-      <h1>
-        <Bilingual zh="我的账号" en="Your account" />
-      </h1>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {profile && (
-        <>
-          <dl class="facts">
-            <dt>姓名 · Name</dt>
-            <dd>{profile.name ?? '—'}</dd>
-            <dt>邮箱 · E-mail</dt>
-            <dd>{profile.email ?? '—'}</dd>
-            <dt>角色 · Roles</dt>
-            <dd>
-              {profile.roles.map((role) => (
-                <span class="tag" key={role}>
-                  {STAFF_ROLE_LABELS[role].zh} · {STAFF_ROLE_LABELS[role].en}
-                </span>
-              ))}
-            </dd>
-          </dl>
-          <h2>
-            <Bilingual zh="您可以" en="What you can do" />
-          </h2>
-          <ul>
-            {profile.permissions.map((p) => (
-              <li key={p}>
-                {STAFF_PERMISSION_LABELS[p].zh} · <span lang="en">{STAFF_PERMISSION_LABELS[p].en}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </>
   );
 }

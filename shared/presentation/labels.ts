@@ -1,5 +1,6 @@
 import type { BilingualText } from '../domain/bilingual.js';
 import { formatChinaTime, InvalidTimestampError } from '../domain/china-time.js';
+import type { Stage } from '../domain/lifecycle.js';
 import { type Fen, formatYuan } from '../domain/money.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { ProcurementMethod, Proposal, ServiceArea, TrancheMilestone } from '../domain/proposal.js';
@@ -13,6 +14,17 @@ export const SERVICE_AREA_LABELS: Readonly<Record<ServiceArea, BilingualText>> =
   ELDERLY_CARE: { zh: '养老服务', en: 'Elderly care' },
   MINOR_PROTECTION: { zh: '未成年人保护', en: 'Minor protection' },
   RURAL_REVITALISATION: { zh: '乡村振兴', en: 'Rural revitalisation' },
+};
+
+export const STAGE_LABELS: Readonly<Record<Stage, BilingualText>> = {
+  PROPOSAL: { zh: '立项', en: 'Proposal' },
+  APPROVAL: { zh: '审批中', en: 'Under approval' },
+  CONTRACTING: { zh: '签订合同', en: 'Contracting' },
+  MIDTERM_REVIEW: { zh: '服务实施及中期评估', en: 'Service delivery and mid-term review' },
+  EVALUATION: { zh: '第三方评估', en: 'Third-party evaluation' },
+  CLOSED: { zh: '已结项', en: 'Closed' },
+  REJECTED: { zh: '未获批准', en: 'Rejected' },
+  TERMINATED: { zh: '已终止', en: 'Terminated' },
 };
 
 export const APPROVAL_LEVEL_LABELS: Readonly<Record<ApprovalLevel, BilingualText>> = {

@@ -15,6 +15,7 @@ import {
   formatChinaTime,
   type ProposalSummary,
   proposalFacts,
+  STAGE_LABELS,
 } from '../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from './layout.js';
 
@@ -25,17 +26,6 @@ import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, rende
  * bucket. Nothing secret is in the HTML: no presign fields, no task token, no signature
  * beyond the one already in the address bar.
  */
-
-export const STAGE_LABELS: Readonly<Record<Stage, BilingualText>> = {
-  PROPOSAL: { zh: '立项', en: 'Proposal' },
-  APPROVAL: { zh: '审批中', en: 'Under approval' },
-  CONTRACTING: { zh: '签订合同', en: 'Contracting' },
-  MIDTERM_REVIEW: { zh: '服务实施及中期评估', en: 'Service delivery and mid-term review' },
-  EVALUATION: { zh: '第三方评估', en: 'Third-party evaluation' },
-  CLOSED: { zh: '已结项', en: 'Closed' },
-  REJECTED: { zh: '未获批准', en: 'Rejected' },
-  TERMINATED: { zh: '已终止', en: 'Terminated' },
-};
 
 /** One thing the NGO owes: the signed contract, or a line of the proposal's deliverables plan. */
 export interface NgoDueItem {
