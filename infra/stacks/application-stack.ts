@@ -21,8 +21,16 @@ import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { OperationsWatch } from '../constructs/operations-watch.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
+import { StaffConsole } from '../constructs/staff-console.js';
+import { StaffSignIn } from '../constructs/staff-sign-in.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
-import { RESEND_FUNCTION_OUTPUT, RESUME_FUNCTION_OUTPUT, STATE_MACHINE_ALIAS_OUTPUT } from './outputs.js';
+import {
+  CONSOLE_URL_OUTPUT,
+  RESEND_FUNCTION_OUTPUT,
+  RESUME_FUNCTION_OUTPUT,
+  STAFF_USER_POOL_OUTPUT,
+  STATE_MACHINE_ALIAS_OUTPUT,
+} from './outputs.js';
 import { documentsBucketName } from './stateful-stack.js';
 
 export interface ApplicationStackProps extends StackProps {
@@ -30,10 +38,16 @@ export interface ApplicationStackProps extends StackProps {
   readonly settings: DeploymentSettings;
 }
 
-/** The stateless application: functions, the purchase workflow, the HTTP API, mail and the link key. */
+/** The staff API's paths (CloudFront path patterns) that the console's distribution passes on to the API. */
+export const STAFF_API_PATHS = ['/me', '/purchases', '/purchases/*'];
+
 /** Memory and timeout of a function that needs more than the defaults. */
 type FunctionSizing = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'>;
 
+/**
+ * The stateless application: functions, the purchase workflow, the HTTP API, mail and the link
+ * key, staff sign-in and the staff console.
+ */
 export class ApplicationStack extends Stack {
   readonly api: HttpApi;
   readonly lifecycle: PurchaseLifecycle;
@@ -370,8 +384,32 @@ export class ApplicationStack extends Stack {
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     resendTaskLink.linksOn(publicBaseUrl);
 
-    const staffOnly = new HttpJwtAuthorizer('StaffJwt', settings.auth.issuer, {
-      jwtAudience: settings.auth.audience,
+    // Staff sign in (a Cognito user pool, or the provider the settings name) and work in the
+    // console, which CloudFront serves with the staff API under its own origin.
+    const signIn = new StaffSignIn(this, 'StaffSignIn', {
+      provider: settings.auth,
+      domainPrefix: settings.signIn?.domainPrefix,
+    });
+    const staffConsole = new StaffConsole(this, 'StaffConsole', {
+      api: this.api,
+      apiPaths: STAFF_API_PATHS,
+      signInOrigins: signIn.browserOrigins,
+    });
+    const consoleSignIn = signIn.registerConsole(staffConsole.url);
+    staffConsole.publish(consoleSignIn);
+    // The console calls the API with its ID token: issued by this issuer to the console's client.
+    const staffOnly = new HttpJwtAuthorizer('StaffJwt', consoleSignIn.issuer, {
+      jwtAudience: [consoleSignIn.clientId],
+    });
+    const staffProfile = new ServiceFunction(this, 'StaffProfile', {
+      name: 'staff-profile',
+      description: 'GET /me: who the caller is and what their roles allow',
+    });
+    this.api.addRoutes({
+      path: '/me',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('StaffProfileIntegration', staffProfile),
+      authorizer: staffOnly,
     });
     this.api.addRoutes({
       path: '/purchases',
@@ -451,6 +489,16 @@ export class ApplicationStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, CONSOLE_URL_OUTPUT, {
+      value: staffConsole.url,
+      description: 'The staff console (sign-in returns here)',
+    });
+    if (signIn.userPool) {
+      new CfnOutput(this, STAFF_USER_POOL_OUTPUT, {
+        value: signIn.userPool.userPoolId,
+        description: 'Staff accounts: create them and add them to role groups here',
+      });
+    }
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, STATE_MACHINE_ALIAS_OUTPUT, {
       value: this.lifecycle.alias.attrArn,

@@ -13,3 +13,9 @@ export const TABLE_NAME_OUTPUT = 'RecordsTableName';
 
 /** The alias executions start through (application stack), for the operator CLI. */
 export const STATE_MACHINE_ALIAS_OUTPUT = 'StateMachineAliasArn';
+
+/** Where staff open the console (application stack): `https://<CloudFront domain>`. */
+export const CONSOLE_URL_OUTPUT = 'ConsoleUrl';
+
+/** The Cognito user pool of the staff accounts (application stack), when the stack made one. */
+export const STAFF_USER_POOL_OUTPUT = 'StaffUserPoolId';

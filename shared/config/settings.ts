@@ -14,15 +14,40 @@ import { SettingsError } from './errors.js';
 
 const email = z.email();
 
-export const DeploymentSettingsSchema = z.strictObject({
+/** Cognito's rule for the prefix of a user pool's own domain. */
+export const COGNITO_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Words Cognito does not allow in a domain prefix. */
+export const RESERVED_IN_DOMAIN_PREFIX = /aws|amazon|cognito/;
+
+const DeploymentSettingsFields = z.strictObject({
   /** Sender of every e-mail; must be a verified SES identity in the target account. */
   mailFrom: email,
   /** SES identity (domain or address) the stack verifies; usually the sender's domain. */
   sesIdentity: z.string().check(z.minLength(3)),
   /** Base URL of the links in e-mails; defaults to the HTTP API's own URL. */
   publicBaseUrl: z.optional(z.url()),
-  /** OpenID Connect issuer and audience for staff tokens (the HTTP API's JWT authorizer). */
-  auth: z.strictObject({ issuer: z.url(), audience: z.array(z.string()).check(z.minLength(1)) }),
+  /**
+   * Staff sign in at an existing OpenID Connect provider: its issuer and the console's client id
+   * there (a public client: authorization code with PKCE), which the HTTP API's JWT authorizer
+   * takes as the only audience. Absent: the stack creates a Cognito user pool for staff.
+   */
+  auth: z.optional(z.strictObject({ issuer: z.url(), clientId: z.string().check(z.minLength(1)) })),
+  /** The Cognito user pool the stack creates when `auth` is absent. */
+  signIn: z.optional(
+    z.strictObject({
+      /** Its managed-login domain is `<prefix>.auth.<region>.amazoncognito.com`; default `ngo-purchase-staff-<account>`. */
+      domainPrefix: z.string().check(
+        z.regex(
+          COGNITO_DOMAIN_PREFIX,
+          'a domain prefix is 1-63 of a-z, 0-9 and -, not starting or ending with -',
+        ),
+        z.refine(
+          (p) => !RESERVED_IN_DOMAIN_PREFIX.test(p),
+          'Cognito refuses a domain prefix with aws, amazon or cognito',
+        ),
+      ),
+    }),
+  ),
   policy: PolicySettingsSchema,
   /** Contracting, uploads, payments, mid-term review and evaluation (see lifecycle-settings.ts). */
   lifecycle: LifecycleSettingsSchema,
@@ -33,6 +58,13 @@ export const DeploymentSettingsSchema = z.strictObject({
     }),
   ),
 });
+export const DeploymentSettingsSchema = DeploymentSettingsFields.check(
+  z.refine((s) => !(s.auth && s.signIn), {
+    message:
+      'signIn configures the user pool the stack creates; with auth (an existing provider) there is none',
+    path: ['signIn'],
+  }),
+);
 export type DeploymentSettings = z.infer<typeof DeploymentSettingsSchema>;
 
 function describeIssues(error: z.core.$ZodError): string {
