@@ -16,6 +16,26 @@ export function acknowledge(construct: IConstruct, finding: string, reason: stri
 
 export const ACKNOWLEDGEMENT_METADATA = 'ngo-purchase:nag-acknowledgement';
 
+/**
+ * A resource as cdk-nag names it in a finding (`IAM5[Resource::<this>]`): the synthesized ARN
+ * with `<LogicalId>` for a reference and `<LogicalId.Attribute>` for an attribute. Pseudo
+ * parameters the app knows (the region of `cdk synth`) are already literal, so a finding's name
+ * is built from the ARN, never written by hand.
+ */
+export function findingResource(scope: IConstruct, arn: string): string {
+  const show = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const join = (part as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(show).join(join[0]);
+    const ref = (part as { Ref?: string }).Ref;
+    if (ref) return `<${ref}>`;
+    const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
+    throw new Error(`cannot name ${JSON.stringify(part)} as cdk-nag does`);
+  };
+  return show(Stack.of(scope).resolve(arn));
+}
+
 export const REASONS = {
   xray: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; tracing needs Resource "*".',
   logStreams:

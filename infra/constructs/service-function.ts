@@ -20,7 +20,7 @@ import { GSI1 } from '../../shared/adapters/dynamodb/table-design.js';
 import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
 import type { PolicySettings } from '../../shared/domain/policy-settings.js';
 import { ENV } from '../../shared/lambda/environment.js';
-import { acknowledge, REASONS } from '../nag.js';
+import { acknowledge, findingResource, REASONS } from '../nag.js';
 import { functionBundle } from './function-bundle.js';
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
@@ -121,15 +121,9 @@ export class ServiceFunction extends LambdaFunction {
     this.addEnvironment(ENV.documentsBucket, bucket.bucketName);
     const policy = this.role?.node.tryFindChild('DefaultPolicy');
     if (policy) {
-      const resource = Stack.of(this).resolve(bucket.arnForObjects(`${prefix}*`)) as {
-        'Fn::Join': [string, unknown[]];
-      };
-      const shown = resource['Fn::Join'][1]
-        .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
-        .join('');
       acknowledge(
         policy,
-        `IAM5[Resource::${shown}]`,
+        `IAM5[Resource::${findingResource(this, bucket.arnForObjects(`${prefix}*`))}]`,
         `Object keys under ${prefix} are made per purchase and upload at run time; access is limited to that prefix.`,
       );
     }
@@ -211,7 +205,7 @@ export class ServiceFunction extends LambdaFunction {
     if (policy) {
       acknowledge(
         policy,
-        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
+        `IAM5[Resource::${findingResource(this, executions)}]`,
         'Executions are named per purchase at run time; only DescribeExecution, only on executions of this one state machine.',
       );
     }
