@@ -16,7 +16,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { GSI1 } from '../../shared/adapters/dynamodb/table-design.js';
+import { GSI1, GSI2 } from '../../shared/adapters/dynamodb/table-design.js';
 import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
 import type { PolicySettings } from '../../shared/domain/policy-settings.js';
 import { ENV } from '../../shared/lambda/environment.js';
@@ -88,7 +88,10 @@ export class ServiceFunction extends LambdaFunction {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: access === 'read' ? read : [...read, ...write],
-        resources: [table.tableArn, `${table.tableArn}/index/${GSI1.indexName}`],
+        resources: [
+          table.tableArn,
+          ...[GSI1, GSI2].map((index) => `${table.tableArn}/index/${index.indexName}`),
+        ],
       }),
     );
     this.addEnvironment(ENV.tableName, table.tableName);

@@ -411,6 +411,17 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('StaffProfileIntegration', staffProfile),
       authorizer: staffOnly,
     });
+    // Lists read the purchases index only.
+    const listPurchases = new ServiceFunction(this, 'ListPurchases', {
+      name: 'list-purchases',
+      description: 'GET /purchases: a page of the purchases list',
+    }).useTable(table, 'read');
+    this.api.addRoutes({
+      path: '/purchases',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('ListPurchasesIntegration', listPurchases),
+      authorizer: staffOnly,
+    });
     this.api.addRoutes({
       path: '/purchases',
       methods: [HttpMethod.POST],

@@ -134,7 +134,7 @@ describe('the local runtime running a synthesized app', () => {
     };
     expect(body.claims).toMatchObject({
       sub: 'alice',
-      roles: '[staff]',
+      roles: '[officer]',
       email: 'alice@bureau.local',
       aud: FIXTURE_AUDIENCE,
     });
