@@ -1,0 +1,142 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { accessibilityViolations, launchChromium } from './browser.js';
+
+/**
+ * Signing in to the staff console in a real browser, as on AWS but against the local OpenID
+ * provider: the console sends the browser to the provider, a development account is chosen on its
+ * page, the console comes back signed in and shows what the server grants the person.
+ */
+
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
+
+let app: LocalAppUnderTest | undefined;
+let browser: Browser | undefined;
+let consoleUrl: string;
+
+beforeAll(async () => {
+  const [started, launched] = await Promise.allSettled([startLocalApp(), launchChromium()]);
+  if (started.status === 'fulfilled') app = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (launched.status === 'rejected') throw launched.reason;
+  if (started.status === 'rejected') throw started.reason;
+  const url = app?.runtime.urls.console;
+  if (!url) throw new Error('the app has no console');
+  consoleUrl = url;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/**
+ * A fresh browser profile (no session at the provider, no tokens in the console) per test. They are
+ * left open until the browser closes: npm Chromium runs as one process, and closing a context there
+ * ends the browser.
+ */
+async function newPage(width = 1000): Promise<{ context: BrowserContext; page: Page }> {
+  if (!browser) throw new Error('no browser');
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height: 900 } });
+  // A step that does not happen fails the test at that step, well before the test's own timeout.
+  context.setDefaultTimeout(15_000);
+  return { context, page: await context.newPage() };
+}
+
+/** From the console's front door through the provider's page and back, as the named account. */
+async function signInAs(page: Page, accountName: RegExp): Promise<void> {
+  await page.goto(consoleUrl);
+  await page.getByRole('button', { name: /Sign in/ }).click();
+  await page.getByRole('button', { name: accountName }).click();
+  await page.getByRole('heading', { level: 1, name: /Purchases/ }).waitFor();
+}
+
+async function openAccount(page: Page): Promise<void> {
+  await page
+    .getByRole('navigation', { name: /Main menu/ })
+    .getByRole('link', { name: /Your account/ })
+    .click();
+  await page.getByRole('heading', { level: 1, name: /Your account/ }).waitFor();
+}
+
+describe('signing in to the staff console', () => {
+  it('takes the officer through the local provider and back, and shows the roles the server read from the token', async () => {
+    const { page } = await newPage();
+    await page.goto(consoleUrl);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: /Sign in/ }).click();
+
+    // The provider's page: every development account, the approvers under their deployed addresses.
+    await page.getByRole('heading', { level: 1, name: /Sign in/ }).waitFor();
+    expect(new URL(page.url()).origin).toBe(app?.runtime.urls.signin);
+    await expect(page.getByRole('button', { name: /Section Chief/ }).count()).resolves.toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-sign-in.png'), fullPage: true });
+
+    await page.getByRole('button', { name: /Li Ming/ }).click();
+    await page.getByRole('heading', { level: 1, name: /Purchases/ }).waitFor();
+    expect(new URL(page.url()).origin).toBe(consoleUrl);
+    // The code and state are gone from the address bar once the sign-in is finished.
+    expect(new URL(page.url()).search).toBe('');
+    await openAccount(page);
+    const main = page.getByRole('main');
+    // The page asks the server (GET /me) what it grants; the answer fills it in.
+    await main.getByText('li.officer@civil-affairs.example.gov.cn').waitFor();
+    await expect(main.getByText(/采购专员/).count()).resolves.toBe(1);
+    await expect(main.getByText(/register proposals/).count()).resolves.toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-account.png'), fullPage: true });
+  });
+
+  it('lets an auditor read but the server refuses their proposal, whatever the browser sends', async () => {
+    const { page } = await newPage();
+    await signInAs(page, /Zhou Li/);
+    await openAccount(page);
+    const main = page.getByRole('main');
+    await main.getByText(/see every purchase/).waitFor();
+    await expect(main.getByText(/register proposals/).count()).resolves.toBe(0);
+
+    // The console hides what a role may not do; the server is what refuses it.
+    // (Run in the page: its session storage holds the ID token oidc-client-ts keeps.)
+    const status = await page.evaluate(`(async () => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'));
+      const user = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      const response = await fetch('/purchases', {
+        method: 'POST',
+        headers: { authorization: 'Bearer ' + user.id_token, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      return { status: response.status, body: await response.json() };
+    })()`);
+    expect(status).toEqual({ status: 403, body: { message: 'this needs the role officer' } });
+  });
+
+  it('works by keyboard alone at 390 px: the sign-in, the account choice and the sign-out', async () => {
+    const { page } = await newPage(390);
+    await page.goto(consoleUrl);
+    await page.getByRole('button', { name: /Sign in/ }).waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus').textContent()).resolves.toMatch(/Sign in/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /Sign in/ }).waitFor();
+    // The first account's button is the first thing to tab to on the provider's page.
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus').textContent()).resolves.toMatch(/Li Ming/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /Purchases/ }).waitFor();
+    // Nothing is wider than the screen.
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-purchases-390.png'), fullPage: true });
+
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.getByRole('button', { name: /Sign out/ }).click(); // the provider's confirmation
+    await page.getByRole('button', { name: /Sign in/ }).waitFor();
+    expect(new URL(page.url()).origin).toBe(consoleUrl);
+  });
+});
