@@ -3,6 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  largeElderlyCareProposalToday,
+  smallMinorProtectionProposalToday,
+} from '../../infra/local/samples/live-proposals.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 
@@ -138,5 +142,59 @@ describe('signing in to the staff console', () => {
     await page.getByRole('button', { name: /Sign out/ }).click(); // the provider's confirmation
     await page.getByRole('button', { name: /Sign in/ }).waitFor();
     expect(new URL(page.url()).origin).toBe(consoleUrl);
+  });
+});
+
+describe('the purchases list', () => {
+  const elderly = largeElderlyCareProposalToday();
+  const minor = smallMinorProtectionProposalToday();
+
+  beforeAll(async () => {
+    if (!app) throw new Error('no app');
+    const token = await app.users.devToken(
+      'officer-li',
+      ['officer'],
+      'li.officer@civil-affairs.example.gov.cn',
+    );
+    for (const proposal of [elderly, minor])
+      expect((await app.users.submit(token, proposal)).status).toBe(201);
+  });
+
+  const rowTitles = (page: Page) =>
+    page.getByRole('table').getByRole('row').getByRole('link').allTextContents();
+
+  it("lists the year's purchases and narrows them by service area and by the NGO's name", async () => {
+    const { page } = await newPage();
+    await signInAs(page, /Li Ming/);
+    await page.getByRole('link', { name: elderly.title }).waitFor();
+    expect((await rowTitles(page)).sort()).toEqual([elderly.title, minor.title].sort());
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-purchases.png'), fullPage: true });
+
+    await page.getByLabel(/Service area/).selectOption('MINOR_PROTECTION');
+    await page.getByRole('button', { name: /Search/ }).click();
+    await page.getByRole('link', { name: elderly.title }).waitFor({ state: 'detached' });
+    expect(await rowTitles(page)).toEqual([minor.title]);
+    // The filter is in the address: a reload (or a bookmark) shows the same list.
+    expect(page.url()).toContain('serviceArea=MINOR_PROTECTION');
+
+    await page.getByLabel(/Service area/).selectOption('');
+    await page.getByLabel(/Search/).fill(elderly.ngo.name);
+    await page.getByRole('button', { name: /Search/ }).click();
+    await page.getByRole('link', { name: minor.title }).waitFor({ state: 'detached' });
+    expect(await rowTitles(page)).toEqual([elderly.title]);
+  });
+
+  it('shows an approver the purchases assigned to them and no other', async () => {
+    const chief = await newPage();
+    await signInAs(chief.page, /Section Chief/);
+    // Both proposals start at the section chief (the workflow assigns the task a moment after submission).
+    await chief.page.getByRole('link', { name: minor.title }).waitFor();
+    await chief.page.getByRole('link', { name: elderly.title }).waitFor();
+
+    const deputy = await newPage();
+    await signInAs(deputy.page, /Deputy Director/);
+    await deputy.page.getByText(/0 purchases in budget year/).waitFor();
+    expect(await deputy.page.getByRole('table').count()).toBe(0);
   });
 });
