@@ -4,9 +4,10 @@ import type { PurchaseRecord } from './purchase.js';
 
 /**
  * The staff console's purchases list: what a row shows, which purchases a query selects, and how
- * they are counted, ordered and paged. A repository finds the candidates (the table with an index
- * query and its filter, the fakes with listingMatches) and both page them with listingPage, so
- * the two cannot order or count differently.
+ * they are counted, ordered and paged. The fakes find the candidates with listingMatches and page
+ * them with listingPage; the table filters in its query and pages the same way, or for the
+ * newest and oldest orders straight from its index, which keeps that very order (createdAt, then
+ * id). The repository contract holds both to one answer.
  */
 
 export const LIST_SORTS = ['newest', 'oldest', 'amount-desc', 'amount-asc', 'updated'] as const;
@@ -182,6 +183,12 @@ export function emptyStageCounts(): Record<Stage, number> {
   return Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
 }
 
+export function countByStage(rows: readonly { stage: Stage }[]): Record<Stage, number> {
+  const counts = emptyStageCounts();
+  for (const row of rows) counts[row.stage] += 1;
+  return counts;
+}
+
 /**
  * The page of `candidates` (every purchase that passed every filter but the stage) a query asks
  * for: counted per stage, narrowed to the stage, ordered, and cut after `query.after` (a keyset:
@@ -191,8 +198,7 @@ export function listingPage(
   candidates: readonly PurchaseSummary[],
   query: PurchaseListQuery,
 ): PurchaseListPage {
-  const countsByStage = emptyStageCounts();
-  for (const row of candidates) countsByStage[row.stage] += 1;
+  const countsByStage = countByStage(candidates);
   const { stage } = query.filter;
   const { after, sort } = query;
   const ordered = candidates

@@ -1,12 +1,16 @@
 import {
   type DynamoDBDocumentClient,
+  QueryCommand,
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Stage } from '../../domain/lifecycle.js';
 import {
+  countByStage,
   listingPage,
+  type PurchaseListFilter,
   type PurchaseListPage,
   type PurchaseListQuery,
   type PurchaseSummary,
@@ -57,18 +61,87 @@ class Expressions {
 }
 
 /**
- * One Query (every page) of the budget year's partition with the other filters as its
- * FilterExpression, then listingPage: counts per stage, the stage, the order and the page.
+ * A page of the list. The counts per stage need every purchase passing the filters, so one
+ * Query reads the budget year's partition whole (the filters its FilterExpression). For the
+ * orders GSI2 keeps (newest, oldest first) the counts read only `stage`, and the page is a
+ * second Query, at the same time, from the position on in the index's order, reading no more
+ * than the page; for the other orders the one Query reads whole rows and listingPage orders them.
  */
 export async function queryPurchaseListing(
   client: DynamoDBDocumentClient,
   tableName: string,
   query: PurchaseListQuery,
 ): Promise<PurchaseListPage> {
-  const { filter } = query;
+  if (query.sort === 'newest' || query.sort === 'oldest') {
+    const [stages, page] = await Promise.all([
+      queryAll(client, yearQuery(tableName, query.filter, { attributes: ['stage'] })),
+      pageInIndexOrder(client, tableName, query, query.sort === 'newest'),
+    ]);
+    return { ...page, countsByStage: countByStage(stages as { stage: Stage }[]) };
+  }
+  const rows = await queryAll(client, yearQuery(tableName, query.filter, { attributes: ROW_ATTRIBUTES }));
+  return listingPage(rows.map(summaryFromListingItem), query);
+}
+
+/** Items a page query evaluates per request: a page and then some, since the filter drops some. */
+const readAhead = (wanted: number) => Math.max(2 * wanted, 100);
+
+/** GSI2SK orders a year's purchases by `createdAt`, then id: the newest and oldest orders of listingPage. */
+async function pageInIndexOrder(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  query: PurchaseListQuery,
+  newestFirst: boolean,
+): Promise<Omit<PurchaseListPage, 'countsByStage'>> {
+  const { after, limit } = query;
+  const input = yearQuery(tableName, query.filter, {
+    attributes: ROW_ATTRIBUTES,
+    withStage: true,
+    ...(after === undefined
+      ? {}
+      : { from: { before: newestFirst, sortKey: `${after.key}#${after.purchaseId}` } }),
+  });
+  input.ScanIndexForward = !newestFirst;
+  // One row more than the page says whether there is a next one.
+  const rows: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await client.send(
+      new QueryCommand({ ...input, Limit: readAhead(limit + 1), ExclusiveStartKey }),
+    );
+    rows.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey && rows.length <= limit);
+  const items = rows.slice(0, limit).map(summaryFromListingItem);
+  const last = items.at(-1);
+  return {
+    items,
+    ...(rows.length > limit && last ? { next: { key: last.createdAt, purchaseId: last.purchaseId } } : {}),
+  };
+}
+
+/**
+ * A Query of the budget year's partition: every filter but the stage (unless `withStage`) in its
+ * FilterExpression, and only items before or after a sort key when `from` says so.
+ */
+function yearQuery(
+  tableName: string,
+  filter: PurchaseListFilter,
+  options: {
+    attributes: readonly string[];
+    withStage?: boolean;
+    from?: { before: boolean; sortKey: string };
+  },
+): QueryCommandInput {
   const x = new Expressions();
-  const keyCondition = `${x.name(GSI2.partitionKey)} = ${x.value(listingPartition(filter.budgetYear))}`;
+  let keyCondition = `${x.name(GSI2.partitionKey)} = ${x.value(listingPartition(filter.budgetYear))}`;
+  if (options.from) {
+    keyCondition += ` AND ${x.name(GSI2.sortKey)} ${options.from.before ? '<' : '>'} ${x.value(options.from.sortKey)}`;
+  }
   const conditions: string[] = [];
+  if (options.withStage && filter.stage !== undefined) {
+    conditions.push(`${x.name('stage')} = ${x.value(filter.stage)}`);
+  }
   if (filter.serviceArea !== undefined) {
     conditions.push(`${x.name('serviceArea')} = ${x.value(filter.serviceArea)}`);
   }
@@ -88,13 +161,12 @@ export async function queryPurchaseListing(
     TableName: tableName,
     IndexName: GSI2.indexName,
     KeyConditionExpression: keyCondition,
-    ProjectionExpression: ROW_ATTRIBUTES.map((attribute) => x.name(attribute)).join(', '),
+    ProjectionExpression: options.attributes.map((attribute) => x.name(attribute)).join(', '),
     ExpressionAttributeNames: x.names,
     ExpressionAttributeValues: x.values,
   };
   if (conditions.length > 0) input.FilterExpression = conditions.join(' AND ');
-  const items = await queryAll(client, input);
-  return listingPage(items.map(summaryFromListingItem), query);
+  return input;
 }
 
 export function summaryFromListingItem(item: Record<string, unknown>): PurchaseSummary {

@@ -76,17 +76,20 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  *   (or below) LISTING_VERSION, run by an operator after the deploy that adds GSI2, never by a
  *   request. Until it ran, an approver does not see the older purchases in the list (GET
  *   /purchases/{id} still shows them, from the tasks).
- * - A list request is one Query (all its pages) of one budget year's GSI2 partition. Service
+ * - A list request reads one budget year's GSI2 partition, by Query, never a Scan. Service
  *   area, district, NGO, assignee (`contains(viewerEmails, :me)`: an approver sees only
  *   purchases with a task of theirs) and each search term (`contains(searchText, :term)`) are
- *   its FilterExpression. The counts per stage need every matching purchase, so the request
- *   reads the filtered year once and counts, narrows to the stage, orders and pages that in
- *   memory (listingPage); the cursor is a keyset position, not a LastEvaluatedKey. The bound: a
- *   year at the bureau holds hundreds of purchases (about 119 NGOs, ¥95 million a year), one or
- *   two 1 MB query pages of index items, read whole whatever the filters. Past a few thousand a
- *   year: counters per year and stage, and pages read from GSI2 in its order (newest first is
- *   ScanIndexForward false). One partition a year takes the writes of that year's purchases:
- *   a few a minute at the bureau, against a partition's 1,000 a second.
+ *   its FilterExpression. The counts per stage need every matching purchase, so one Query reads
+ *   the filtered year whole, projecting `stage` only. For the orders GSI2SK keeps (newest and
+ *   oldest first) the page is a second Query at the same time, the stage in its filter too,
+ *   from the cursor's position on (`GSI2SK < :position` newest first), reading about a page;
+ *   for the other orders (amount, last change) the one Query reads whole rows and listingPage
+ *   orders and cuts them in memory. The cursor is a keyset position either way, not a
+ *   LastEvaluatedKey. The bound: a year at the bureau holds hundreds of purchases (about 119
+ *   NGOs, ¥95 million a year), one 1 MB page of index items, read whole on every request
+ *   whatever the filters. Past a few thousand a year: counters per year and stage for the
+ *   unfiltered view. One partition a year takes the writes of that year's purchases: a few a
+ *   minute at the bureau, against a partition's 1,000 a second.
  * - Why one index, not one per filter: within a year every filter is a FilterExpression over
  *   hundreds of items, and CloudFormation adds one GSI per stack update, so a second index (say
  *   NGO + year, for an NGO's purchases across years) is a deploy of its own when it is needed.

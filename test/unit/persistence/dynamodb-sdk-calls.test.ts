@@ -10,6 +10,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -591,6 +592,84 @@ describe('classifying cancelled transactions', () => {
       ConditionExpression: 'attribute_exists(PK) AND NOT contains(mailsSent, :kind)',
       ExpressionAttributeValues: { ':kinds': ['REMINDER'], ':kind': 'REMINDER' },
     });
+  });
+});
+
+describe('the purchases list', () => {
+  const row = (n: number, stage = 'PROPOSAL') => ({
+    purchaseId: `PUR-2026-${String(n).padStart(16, '0')}`,
+    stage,
+    createdAt: `2026-03-01T08:00:${String(n).padStart(2, '0')}.000Z`,
+    updatedAt: NOW,
+    title: 't',
+    ngoName: 'n',
+    ngoCreditCode: proposal.ngo.creditCode,
+    serviceArea: 'ELDERLY_CARE',
+    serviceItem: 'EC-HOME-CARE',
+    district: 'Siming',
+    totalFen: 100,
+    budgetYear: 2026,
+  });
+  const queries = () => ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+
+  test('newest first: the counts read only the stage of the whole year, the page reads on from the position in GSI2 order until it has one row more', async () => {
+    ddb
+      .on(QueryCommand, { ProjectionExpression: '#stage' })
+      .resolves({ Items: [{ stage: 'PROPOSAL' }, { stage: 'APPROVAL' }, { stage: 'APPROVAL' }] });
+    // The filter leaves the first request of the page short: it reads on, and stops with 3 rows for a page of 2.
+    ddb
+      .on(QueryCommand, { ScanIndexForward: false })
+      .resolvesOnce({ Items: [row(9, 'APPROVAL')], LastEvaluatedKey: { k: 1 } })
+      .resolvesOnce({ Items: [row(8, 'APPROVAL'), row(7, 'APPROVAL')], LastEvaluatedKey: { k: 2 } })
+      .resolves({ Items: [row(6, 'APPROVAL')] });
+
+    const page = await repos.purchases.listPurchases({
+      filter: { budgetYear: 2026, stage: 'APPROVAL', terms: ['home'] },
+      sort: 'newest',
+      limit: 2,
+      after: { key: '2026-03-01T08:00:10.000Z', purchaseId: 'PUR-2026-0000000000000010' },
+    });
+
+    expect(page.items.map((r) => r.purchaseId)).toEqual([row(9).purchaseId, row(8).purchaseId]);
+    expect(page.next).toEqual({ key: row(8).createdAt, purchaseId: row(8).purchaseId });
+    expect(page.countsByStage).toMatchObject({ PROPOSAL: 1, APPROVAL: 2 });
+    const [counts, ...pages] = queries();
+    expect(pages).toHaveLength(2);
+    expect(counts).toMatchObject({ IndexName: 'GSI2', ProjectionExpression: '#stage' });
+    expect(counts?.FilterExpression).toBe('contains(#searchText, :v1)');
+    expect(pages[0]).toMatchObject({
+      IndexName: 'GSI2',
+      KeyConditionExpression: '#GSI2PK = :v0 AND #GSI2SK < :v1',
+      FilterExpression: '#stage = :v2 AND contains(#searchText, :v3)',
+      ExpressionAttributeValues: {
+        ':v0': 'YEAR#2026',
+        ':v1': '2026-03-01T08:00:10.000Z#PUR-2026-0000000000000010',
+        ':v2': 'APPROVAL',
+        ':v3': 'home',
+      },
+      Limit: 100,
+    });
+    expect(pages[1]?.ExclusiveStartKey).toEqual({ k: 1 });
+  });
+
+  test('by amount: one query of the year reads whole rows, with no Scan anywhere', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [row(1), row(2)] });
+
+    const page = await repos.purchases.listPurchases({
+      filter: { budgetYear: 2026, assignedTo: 'chief@bureau.example' },
+      sort: 'amount-desc',
+      limit: 25,
+    });
+
+    expect(page.items).toHaveLength(2);
+    expect(queries()).toHaveLength(1);
+    expect(queries()[0]).toMatchObject({
+      IndexName: 'GSI2',
+      KeyConditionExpression: '#GSI2PK = :v0',
+      FilterExpression: 'contains(#viewerEmails, :v1)',
+    });
+    expect(queries()[0]).not.toHaveProperty('Limit');
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
   });
 });
 
