@@ -12,7 +12,8 @@ export type OpsRequest =
       json: boolean;
     }
   | { command: 'show' | 'resume' | 'verify' | 'export'; purchaseId: string; target: Target; json: boolean }
-  | { command: 'resend'; taskId: string; by: string; target: Target; json: boolean };
+  | { command: 'resend'; taskId: string; by: string; target: Target; json: boolean }
+  | { command: 'backfill-listing'; target: Target; json: boolean };
 
 /** Where the records are: the local runtime's data folder, or an AWS account's deployed stacks. */
 export type Target =
@@ -38,6 +39,8 @@ commands
   resend <task-id>       mail the assignee a new link for a pending task; the old link stops working
     --by <who>           who asks, for the audit trail (default: operator:<your user name>)
   export <purchase-id>   everything recorded about the purchase, as JSON
+  backfill-listing       once, after the deploy that adds the purchases list's index: list the
+                         purchases written before it, with their assignees
 
 options
   --json                 print JSON for scripts instead of text
@@ -97,6 +100,9 @@ export function parseOpsArguments(argv: readonly string[], user = userInfo().use
       if (!PURCHASE_ID.test(argument))
         throw new UsageError(`a purchase id looks like PUR-2026-ABCDEFGHJKMNPQRS; got ${argument}`);
       return { command, purchaseId: argument, target, json };
+    case 'backfill-listing':
+      if (argument !== undefined) throw new UsageError(`backfill-listing takes no argument, got ${argument}`);
+      return { command, target, json };
     case 'resend':
       if (argument === undefined) throw new UsageError('resend needs a task id');
       if (!TASK_ID.test(argument))

@@ -141,6 +141,20 @@ export async function exportCommand(ops: OpsConnection, purchaseId: string): Pro
   return { ok: true, data: view, text: [JSON.stringify(view, null, 2)] };
 }
 
+/** The one-off migration of the purchases list: what it looked at and how many purchases it gave the list's attributes. */
+export async function backfillListingCommand(ops: OpsConnection): Promise<CommandResult> {
+  const { scanned, updated } = await ops.backfillListing();
+  return {
+    ok: true,
+    data: { scanned, updated },
+    text: [
+      updated === 0
+        ? `every purchase is listed already (${scanned} items looked at)`
+        : `${updated} purchase(s) given their list attributes and assignees (${scanned} items looked at)`,
+    ],
+  };
+}
+
 /** A new link for a lost task mail, by the app's own function (the link key never leaves the account). */
 export async function resendCommand(ops: OpsConnection, taskId: string, by: string): Promise<CommandResult> {
   const { functionError, payload } = await ops.invoke(RESEND_FUNCTION_OUTPUT, { taskId, by });

@@ -8,6 +8,7 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/assembly/local-account.js';
 import { repoRoot } from '../../infra/paths.js';
 import { STATE_MACHINE_ALIAS_OUTPUT, TABLE_NAME_OUTPUT } from '../../infra/stacks/outputs.js';
 import { createRepositories } from '../../shared/adapters/dynamodb/index.js';
+import { backfillPurchaseListing } from '../../shared/adapters/dynamodb/purchase-listing.js';
 import {
   createStepFunctionsExecutions,
   createStepFunctionsStarter,
@@ -28,6 +29,8 @@ export interface OpsConnection {
   readonly repositories: Repositories;
   readonly executions: WorkflowExecutions;
   readonly workflow: WorkflowStarter;
+  /** Gives the purchases written before the list's index their list attributes (backfillPurchaseListing). */
+  backfillListing(): Promise<{ scanned: number; updated: number }>;
   /** Invokes one of the app's functions by its output key (RequestResponse), as Lambda answers it. */
   invoke(outputKey: string, payload: unknown): Promise<{ functionError?: string; payload: unknown }>;
   close(): void;
@@ -126,6 +129,7 @@ function connectTo(
     repositories: createRepositories({ client: documents, tableName }),
     executions: createStepFunctionsExecutions({ client: sfn, stateMachineArn }),
     workflow: createStepFunctionsStarter({ client: sfn, stateMachineArn }),
+    backfillListing: () => backfillPurchaseListing({ client: documents, tableName }),
     async invoke(outputKey, payload) {
       const answer = await lambda.send(
         new InvokeCommand({ FunctionName: output(stacks.app, outputKey), Payload: JSON.stringify(payload) }),

@@ -1,6 +1,7 @@
 import { type Now, systemNow } from '../../shared/ports/clock.js';
 import { type OpsRequest, parseOpsArguments, USAGE, UsageError } from './arguments.js';
 import {
+  backfillListingCommand,
   type CommandResult,
   exportCommand,
   listCommand,
@@ -68,6 +69,8 @@ function run(
       return exportCommand(ops, request.purchaseId);
     case 'resend':
       return resendCommand(ops, request.taskId, request.by);
+    case 'backfill-listing':
+      return backfillListingCommand(ops);
   }
 }
 

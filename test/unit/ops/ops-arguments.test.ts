@@ -41,6 +41,10 @@ describe('npm run ops: arguments', () => {
     expect(parseOpsArguments(['resend', 'n3dM8mTMo4aKoOqjIpnaQ6i3', '--by', 'lin@bureau'])).toMatchObject({
       by: 'lin@bureau',
     });
+    expect(parseOpsArguments(['backfill-listing', '--aws'])).toMatchObject({
+      command: 'backfill-listing',
+      target: { kind: 'aws' },
+    });
     expect(parseOpsArguments(['--help'])).toEqual({ command: 'help' });
     expect(parseOpsArguments(['resume', PURCHASE, '-h'])).toEqual({ command: 'help' });
   });
@@ -60,6 +64,7 @@ describe('npm run ops: arguments', () => {
     [['resend', 'short'], 'a task id is 24 letters, digits, - or _; got short'],
     [['show', PURCHASE, '--by', 'x'], '--by belongs to resend, not show'],
     [['list', '--stage'], "Option '--stage <value>' argument missing"],
+    [['backfill-listing', PURCHASE], `backfill-listing takes no argument, got ${PURCHASE}`],
   ] as [string[], string][])('refuses %j: %s', ([argv, message]) => {
     expect(() => parseOpsArguments(argv)).toThrow(UsageError);
     expect(() => parseOpsArguments(argv)).toThrow(message);

@@ -29,6 +29,8 @@ function fakeConnection(): OpsConnection {
     repositories: { purchases, budgets, tasks, deliverables, waits, payments, trackRecords },
     executions: workflow,
     workflow,
+    // The fakes list every purchase as it is: there is nothing to backfill.
+    backfillListing: async () => ({ scanned: fakes.purchases.records.size, updated: 0 }),
     invoke: async () => {
       throw new Error('no function is invoked in these tests');
     },
@@ -146,6 +148,14 @@ describe('npm run ops', () => {
     printed = [];
     expect(await ops('show', 'PUR-2026-NOSUCHPURCHASEAA')).toBe(1);
     expect(printed).toEqual(['no purchase PUR-2026-NOSUCHPURCHASEAA']);
+  });
+
+  it('backfills the purchases list and says what it did', async () => {
+    expect(await ops('backfill-listing')).toBe(0);
+    expect(printed).toEqual(['every purchase is listed already (3 items looked at)']);
+    printed = [];
+    expect(await ops('backfill-listing', '--json')).toBe(0);
+    expect(JSON.parse(printed.join(''))).toEqual({ scanned: 3, updated: 0 });
   });
 
   it('prints the usage for --help (exit code 0) and after a usage error (exit code 2)', async () => {
