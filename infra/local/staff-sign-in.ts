@@ -1,7 +1,6 @@
 import type { LocalApp } from './assembly/model.js';
 import { approverSettingsOf, type DevAccount, devAccounts } from './dev-accounts.js';
 import { createDevIssuer, type DevIssuer } from './dev-auth.js';
-import type { LocalPorts } from './runtime.js';
 import { type ConsoleSite, startConsoleSite } from './services/console-site.js';
 import { LOCAL_CONSOLE_SCOPE, type SignInService, startSignInService } from './services/sign-in.js';
 
@@ -11,7 +10,12 @@ import { LOCAL_CONSOLE_SCOPE, type SignInService, startSignInService } from './s
  */
 export async function startStaffSignIn(
   app: LocalApp,
-  options: { readonly dataDir: string; readonly ports: LocalPorts; readonly apiUrl: string },
+  options: {
+    readonly dataDir: string;
+    /** 0 or undefined: any free port. */
+    readonly ports: { readonly console?: number; readonly signin?: number };
+    readonly apiUrl: string;
+  },
 ): Promise<{
   devIssuer: DevIssuer;
   signIn: SignInService;
