@@ -11,7 +11,7 @@ import { LocalHttpApi } from './http-api.js';
 import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './lambda-runner.js';
 import { AwsCallLog, type AwsService } from './services/aws-calls.js';
 import { startAwsFront } from './services/aws-front.js';
-import { createMissingTables, startDynamoDbLocal } from './services/dynamodb.js';
+import { deployTables, startDynamoDbLocal } from './services/dynamodb.js';
 import { putEvent, s3ObjectCreatedEvent } from './services/eventbridge.js';
 import { startLambdaApi } from './services/lambda-api.js';
 import { LocalFaults } from './services/local-faults.js';
@@ -226,8 +226,12 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
 
     const db = await dynamoStarting;
     closers.push(db.stop);
-    const created = await createMissingTables(db.url, app.tables);
+    const { created, indexesAdded } = await deployTables(db.url, app.tables);
     if (created.length > 0) log(`created tables: ${created.join(', ')}`);
+    if (indexesAdded.length > 0)
+      log(
+        `added indexes: ${indexesAdded.join(', ')} (purchases stored before are listed after \`npm run ops -- backfill-listing\`)`,
+      );
 
     const { devIssuer, signIn, site, accounts } = await startStaffSignIn(app, { dataDir, ports, apiUrl });
     closers.push(signIn.close);

@@ -5,10 +5,12 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../assembly/local-account.js';
@@ -207,9 +209,19 @@ export async function startDynamoDbLocal(options: {
 }
 
 /** Creates the app's tables that do not exist yet; existing tables (and their items) are kept. */
-export async function createMissingTables(url: string, tables: readonly LocalTable[]): Promise<string[]> {
+/**
+ * Brings the data folder's tables up to the templates', as CloudFormation would on a deploy: a
+ * missing table is created, and a table from an earlier version gets the global secondary indexes
+ * added since (one at a time, as DynamoDB allows, each waited for until it is ACTIVE and has
+ * indexed the items already there) and its TTL setting.
+ */
+export async function deployTables(
+  url: string,
+  tables: readonly LocalTable[],
+): Promise<{ created: string[]; indexesAdded: string[] }> {
   const client = localDynamoDbClient(url);
   const created: string[] = [];
+  const indexesAdded: string[] = [];
   try {
     for (const table of tables) {
       try {
@@ -217,6 +229,8 @@ export async function createMissingTables(url: string, tables: readonly LocalTab
         created.push(table.tableName);
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
+        for (const index of await addMissingIndexes(client, table))
+          indexesAdded.push(`${table.tableName}/${index}`);
       }
       if (table.timeToLiveAttribute) {
         const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table.tableName }));
@@ -233,5 +247,46 @@ export async function createMissingTables(url: string, tables: readonly LocalTab
   } finally {
     client.destroy();
   }
-  return created;
+  return { created, indexesAdded };
+}
+
+async function addMissingIndexes(client: DynamoDBClient, table: LocalTable): Promise<string[]> {
+  const wanted = table.createTable.GlobalSecondaryIndexes ?? [];
+  const described = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+  const existing = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const added: string[] = [];
+  for (const index of wanted) {
+    if (!index.IndexName || existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.tableName,
+        AttributeDefinitions: table.createTable.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.IndexName,
+              KeySchema: index.KeySchema,
+              Projection: index.Projection,
+              ...(index.ProvisionedThroughput ? { ProvisionedThroughput: index.ProvisionedThroughput } : {}),
+            },
+          },
+        ],
+      }),
+    );
+    await untilIndexActive(client, table.tableName, index.IndexName);
+    added.push(index.IndexName);
+  }
+  return added;
+}
+
+async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = described.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (index?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > deadline)
+      throw new Error(`index ${indexName} of ${tableName} is not ACTIVE after 2 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
