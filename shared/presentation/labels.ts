@@ -2,8 +2,10 @@ import type { BilingualText } from '../domain/bilingual.js';
 import { formatChinaTime, InvalidTimestampError } from '../domain/china-time.js';
 import type { Stage } from '../domain/lifecycle.js';
 import { type Fen, formatYuan } from '../domain/money.js';
+import type { PaymentStatus } from '../domain/payment-records.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { ProcurementMethod, Proposal, ServiceArea, TrancheMilestone } from '../domain/proposal.js';
+import type { TaskAttempt, TaskPurpose } from '../domain/tasks.js';
 
 /**
  * What people read for the domain's codes, Simplified Chinese first and English second,
@@ -25,6 +27,30 @@ export const STAGE_LABELS: Readonly<Record<Stage, BilingualText>> = {
   CLOSED: { zh: '已结项', en: 'Closed' },
   REJECTED: { zh: '未获批准', en: 'Rejected' },
   TERMINATED: { zh: '已终止', en: 'Terminated' },
+};
+
+/** What a human task is, as a noun ("the approval", "the countersignature"). */
+export const TASK_PURPOSE_LABELS: Readonly<Record<TaskPurpose, BilingualText>> = {
+  APPROVAL: { zh: '审批', en: 'approval' },
+  COUNTERSIGN: { zh: '合同会签', en: 'countersignature' },
+  PAYMENT_CONFIRMATION: { zh: '付款确认', en: 'payment confirmation' },
+  MIDTERM_REVIEW: { zh: '中期评审', en: 'mid-term review' },
+  LATE_REPORT: { zh: '逾期报告处理', en: 'late report decision' },
+  EVALUATION: { zh: '评估', en: 'evaluation' },
+};
+
+/** Where a task's asking stands: first asked, reminded, or escalated to the deputy. */
+export const TASK_ATTEMPT_LABELS: Readonly<Record<TaskAttempt, BilingualText>> = {
+  FIRST: { zh: '首次通知', en: 'first asked' },
+  REMINDER: { zh: '已提醒', en: 'reminded' },
+  ESCALATION: { zh: '已升级', en: 'escalated' },
+};
+
+export const PAYMENT_STATUS_LABELS: Readonly<Record<PaymentStatus, BilingualText>> = {
+  NOTIFIED: { zh: '待付款', en: 'due' },
+  CONFIRMED: { zh: '已付款', en: 'paid' },
+  WITHHELD: { zh: '暂缓支付', en: 'withheld' },
+  CANCELLED: { zh: '已取消', en: 'cancelled' },
 };
 
 export const APPROVAL_LEVEL_LABELS: Readonly<Record<ApprovalLevel, BilingualText>> = {

@@ -14,7 +14,7 @@ import type { EvaluationCriterion } from '../../../domain/lifecycle-settings.js'
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type { Decision, RecordedDecision, TaskPurpose } from '../../../domain/tasks.js';
 import { html } from '../../html.js';
-import { bilingual, type Fact, formatChinaTime, levelFact } from '../../labels.js';
+import { bilingual, type Fact, formatChinaTime, levelFact, TASK_PURPOSE_LABELS } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 
 export interface DecidedPageModel {
@@ -103,7 +103,7 @@ const DECIDED_WORDING: Readonly<
   Record<TaskPurpose, { task: BilingualText; comment: BilingualText; thanks: BilingualText }>
 > = {
   APPROVAL: {
-    task: { zh: '审批', en: 'approval' },
+    task: TASK_PURPOSE_LABELS.APPROVAL,
     comment: { zh: '审批意见', en: 'Comment' },
     thanks: {
       zh: '感谢您的审批。流程将自动继续，您无需再做任何操作。',
@@ -111,7 +111,7 @@ const DECIDED_WORDING: Readonly<
     },
   },
   COUNTERSIGN: {
-    task: { zh: '合同会签', en: 'countersignature' },
+    task: TASK_PURPOSE_LABELS.COUNTERSIGN,
     comment: { zh: '会签意见', en: 'Comment' },
     thanks: {
       zh: '感谢您的处理。流程将自动继续（退回时将通知承接机构修改后重新上传），您无需再做任何操作。',
@@ -119,7 +119,7 @@ const DECIDED_WORDING: Readonly<
     },
   },
   PAYMENT_CONFIRMATION: {
-    task: { zh: '付款确认', en: 'payment confirmation' },
+    task: TASK_PURPOSE_LABELS.PAYMENT_CONFIRMATION,
     comment: { zh: '备注', en: 'Comment' },
     thanks: {
       zh: '感谢您的确认。付款已记入项目档案，您无需再做任何操作。',
@@ -127,7 +127,7 @@ const DECIDED_WORDING: Readonly<
     },
   },
   MIDTERM_REVIEW: {
-    task: { zh: '中期评审', en: 'mid-term review' },
+    task: TASK_PURPOSE_LABELS.MIDTERM_REVIEW,
     comment: { zh: '评审意见', en: 'Comment' },
     thanks: {
       zh: '感谢您的评审。流程将自动继续（要求整改时将通知承接机构整改后重新提交），您无需再做任何操作。',
@@ -135,7 +135,7 @@ const DECIDED_WORDING: Readonly<
     },
   },
   LATE_REPORT: {
-    task: { zh: '逾期报告处理', en: 'late report decision' },
+    task: TASK_PURPOSE_LABELS.LATE_REPORT,
     comment: { zh: '处理意见', en: 'Comment' },
     thanks: {
       zh: '感谢您的处理。流程将自动继续（延期时将通知承接机构在新的期限前提交），您无需再做任何操作。',
@@ -143,7 +143,7 @@ const DECIDED_WORDING: Readonly<
     },
   },
   EVALUATION: {
-    task: { zh: '评估', en: 'evaluation' },
+    task: TASK_PURPOSE_LABELS.EVALUATION,
     comment: { zh: '评估意见', en: 'Comment' },
     thanks: {
       zh: '感谢您的评估。流程将自动继续，您无需再做任何操作。',
