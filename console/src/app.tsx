@@ -4,6 +4,7 @@ import { hasPermission, type StaffMember } from '../../shared/domain/staff-roles
 import type { TokenSource } from './api.js';
 import { Bilingual } from './bilingual.js';
 import { AccountPage } from './pages/account-page.js';
+import { PurchasePage } from './pages/purchase-page.js';
 import { PurchasesPage } from './pages/purchases-page.js';
 import { href, type Route, useRoute } from './route.js';
 import type { Session, SignIn } from './session.js';
@@ -23,7 +24,14 @@ const SECTIONS: readonly Section[] = [
     zh: '采购项目',
     en: 'Purchases',
     shownTo: (s) => hasPermission(s, 'viewAllPurchases') || hasPermission(s, 'viewAssignedPurchases'),
-    page: (props) => <PurchasesPage {...props} />,
+    page: ({ token, route }) => {
+      const purchaseId = /^\/purchases\/([^/]+)$/.exec(route.path)?.[1];
+      return purchaseId ? (
+        <PurchasePage token={token} purchaseId={decodeURIComponent(purchaseId)} />
+      ) : (
+        <PurchasesPage token={token} route={route} />
+      );
+    },
   },
   {
     path: '/account',
@@ -47,7 +55,7 @@ function SignedIn({ signIn, session }: { signIn: SignIn; session: Session }) {
     sections.find((s) => route.path === s.path || route.path.startsWith(`${s.path}/`)) ?? sections[0];
   const main = useRef<HTMLElement>(null);
   // A new page moves the keyboard focus to its content, as a page load would.
-  useEffect(() => main.current?.focus(), [section?.path]);
+  useEffect(() => main.current?.focus(), [route.path]);
   return (
     <>
       {/* A button, not a link: the address's `#` part is the console's route. */}

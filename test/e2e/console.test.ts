@@ -11,7 +11,7 @@ import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 
 /**
- * Signing in to the staff console in a real browser, as on AWS but against the local OpenID
+ * The staff console in a real browser. Signing in, as on AWS but against the local OpenID
  * provider: the console sends the browser to the provider, a development account is chosen on its
  * page, the console comes back signed in and shows what the server grants the person.
  */
@@ -196,5 +196,21 @@ describe('the purchases list', () => {
     await signInAs(deputy.page, /Deputy Director/);
     await deputy.page.getByText(/0 purchases in budget year/).waitFor();
     expect(await deputy.page.getByRole('table').count()).toBe(0);
+  });
+
+  it('opens a purchase: the lifecycle with its stage marked, who holds the pending task, and the verified timeline', async () => {
+    const { page } = await newPage();
+    await signInAs(page, /Li Ming/);
+    await page.getByRole('link', { name: elderly.title }).click();
+    await page.getByRole('heading', { level: 1, name: elderly.title }).waitFor();
+    // The approval has been asked of the section chief by now (the chief saw it in the test above).
+    const current = page.getByRole('list', { name: /Lifecycle/ }).locator('[aria-current="step"]');
+    await expect(current.textContent()).resolves.toMatch(/Under approval/);
+    const task = page.getByRole('row', { name: /approval/ });
+    await expect(task.textContent()).resolves.toMatch(/section-chief@civil-affairs\.example\.gov\.cn/);
+    await page.getByText(/entries verifies/).waitFor();
+    await expect(page.getByText('proposal.submitted').count()).resolves.toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-purchase.png'), fullPage: true });
   });
 });

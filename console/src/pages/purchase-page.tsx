@@ -1,0 +1,293 @@
+import { useEffect, useState } from 'preact/hooks';
+import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
+import type { Stage } from '../../../shared/domain/lifecycle.js';
+import { formatYuan } from '../../../shared/domain/money.js';
+import type { PaymentStatus } from '../../../shared/domain/payment-records.js';
+import type { ServiceArea } from '../../../shared/domain/proposal.js';
+import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
+import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../shared/domain/uploads.js';
+import {
+  PAYMENT_STATUS_LABELS,
+  SERVICE_AREA_LABELS,
+  STAGE_LABELS,
+  TASK_ATTEMPT_LABELS,
+  TASK_PURPOSE_LABELS,
+} from '../../../shared/presentation/labels.js';
+import { ApiError, apiGet, type TokenSource } from '../api.js';
+import { Bilingual } from '../bilingual.js';
+import { href } from '../route.js';
+
+/** What the page reads of GET /purchases/{id} (purchaseView on the server). */
+interface PurchaseView {
+  readonly purchaseId: string;
+  readonly stage: Stage;
+  readonly title: string;
+  readonly ngo: { readonly name: string; readonly creditCode: string };
+  readonly serviceArea: ServiceArea;
+  readonly term: { readonly start: string; readonly end: string };
+  readonly totalYuan: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly pendingTasks: readonly {
+    readonly taskId: string;
+    readonly purpose: TaskPurpose;
+    readonly assignee: { readonly name: string; readonly email: string };
+    readonly attempt: TaskAttempt;
+    readonly createdAt: string;
+    readonly expiresAt: string;
+  }[];
+  readonly deliverables: readonly {
+    readonly uploadId: string;
+    readonly kind: UploadKind;
+    readonly fileName: string;
+    readonly size: number;
+    readonly detectedType?: string;
+    readonly sha256: string;
+    readonly uploadedAt: string;
+    readonly status: 'ACCEPTED' | 'REJECTED';
+  }[];
+  readonly payments: readonly {
+    readonly tranche: number;
+    readonly amountFen: number;
+    readonly dueDate?: string;
+    readonly status: PaymentStatus;
+  }[];
+  readonly audit: readonly {
+    readonly seq: number;
+    readonly at: string;
+    readonly actor: string;
+    readonly action: string;
+  }[];
+  readonly auditChain: { readonly valid: boolean; readonly entries?: number; readonly reason?: string };
+}
+
+/** The path a purchase takes; a purchase that ends early ends at REJECTED or TERMINATED instead. */
+const PATH: readonly Stage[] = [
+  'PROPOSAL',
+  'APPROVAL',
+  'CONTRACTING',
+  'MIDTERM_REVIEW',
+  'EVALUATION',
+  'CLOSED',
+];
+
+export function PurchasePage({ token, purchaseId }: { token: TokenSource; purchaseId: string }) {
+  const [view, setView] = useState<PurchaseView>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    apiGet<PurchaseView>(token, `/purchases/${encodeURIComponent(purchaseId)}`).then(setView, (e: unknown) =>
+      setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
+    );
+  }, [token, purchaseId]);
+
+  if (error)
+    return (
+      <>
+        <p>
+          <a href={href('/purchases')}>← 采购项目 · Purchases</a>
+        </p>
+        <p role="alert" class="error">
+          {error}
+        </p>
+      </>
+    );
+  if (!view) return <p aria-live="polite">加载中 · Loading…</p>;
+  const today = chinaCalendarDate(new Date().toISOString());
+  return (
+    <>
+      <p>
+        <a href={href('/purchases')}>← 采购项目 · Purchases</a>
+      </p>
+      <h1>
+        {view.title}
+        <span class="en id">{view.purchaseId}</span>
+      </h1>
+      <Lifecycle stage={view.stage} />
+      <dl class="facts">
+        <dt>承接机构 · NGO</dt>
+        <dd>
+          {view.ngo.name} <span class="id">{view.ngo.creditCode}</span>
+        </dd>
+        <dt>服务领域 · Service area</dt>
+        <dd>
+          {SERVICE_AREA_LABELS[view.serviceArea].zh} · {SERVICE_AREA_LABELS[view.serviceArea].en}
+        </dd>
+        <dt>金额 · Amount</dt>
+        <dd>{view.totalYuan}</dd>
+        <dt>服务期 · Term</dt>
+        <dd>
+          {view.term.start} – {view.term.end}
+        </dd>
+        <dt>登记 · Registered</dt>
+        <dd>
+          {view.createdBy}, {formatChinaTime(view.createdAt)}
+        </dd>
+      </dl>
+
+      <h2>
+        <Bilingual zh="待办任务" en="Pending tasks" />
+      </h2>
+      {view.pendingTasks.length === 0 ? (
+        <p>
+          <Bilingual zh="当前没有等待处理的任务。" en="Nothing is waiting on anyone." />
+        </p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">任务 · Task</th>
+                <th scope="col">处理人 · Held by</th>
+                <th scope="col">发出 · Since</th>
+                <th scope="col">期限 · Due</th>
+                <th scope="col">状态 · Asking</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.pendingTasks.map((t) => (
+                <tr key={t.taskId}>
+                  <td>
+                    {TASK_PURPOSE_LABELS[t.purpose].zh} · {TASK_PURPOSE_LABELS[t.purpose].en}
+                  </td>
+                  <td>
+                    {t.assignee.name}
+                    <span class="id">{t.assignee.email}</span>
+                  </td>
+                  <td>{formatChinaTime(t.createdAt)}</td>
+                  <td>{formatChinaTime(t.expiresAt)}</td>
+                  <td>
+                    {TASK_ATTEMPT_LABELS[t.attempt].zh} · {TASK_ATTEMPT_LABELS[t.attempt].en}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>
+        <Bilingual zh="分期付款" en="Tranches" />
+      </h2>
+      {view.payments.length === 0 ? (
+        <p>
+          <Bilingual zh="尚未通知财务付款。" en="Finance has not been told to pay anything yet." />
+        </p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">期次 · Tranche</th>
+                <th scope="col" class="num">
+                  金额 · Amount
+                </th>
+                <th scope="col">到期 · Due</th>
+                <th scope="col">状态 · Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.payments.map((p) => {
+                const overdue = p.status === 'NOTIFIED' && p.dueDate !== undefined && p.dueDate < today;
+                return (
+                  <tr key={p.tranche} class={overdue ? 'overdue' : undefined}>
+                    <td>{p.tranche}</td>
+                    <td class="num">{formatYuan(p.amountFen)}</td>
+                    <td>{p.dueDate ?? '—'}</td>
+                    <td>
+                      {PAYMENT_STATUS_LABELS[p.status].zh} · {PAYMENT_STATUS_LABELS[p.status].en}
+                      {overdue && <strong class="flag"> 已逾期 · overdue</strong>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>
+        <Bilingual zh="文件" en="Documents" />
+      </h2>
+      {view.deliverables.length === 0 ? (
+        <p>
+          <Bilingual zh="承接机构尚未上传文件。" en="The NGO has uploaded nothing yet." />
+        </p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">类别 · Kind</th>
+                <th scope="col">文件 · File</th>
+                <th scope="col" class="num">
+                  大小 · Size
+                </th>
+                <th scope="col">SHA-256</th>
+                <th scope="col">上传 · Uploaded</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.deliverables.map((d) => (
+                <tr key={d.uploadId}>
+                  <td>{UPLOAD_KIND_LABELS[d.kind].zh}</td>
+                  <td>
+                    {d.fileName}
+                    <span class="id">
+                      {d.detectedType ?? '?'} ·{' '}
+                      {d.status === 'ACCEPTED' ? '已接收 accepted' : '已退回 refused'}
+                    </span>
+                  </td>
+                  <td class="num">{d.size.toLocaleString('en-US')} B</td>
+                  <td>
+                    <code class="hash">{d.sha256}</code>
+                  </td>
+                  <td>{formatChinaTime(d.uploadedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>
+        <Bilingual zh="过程记录" en="Timeline" />
+      </h2>
+      <p class={view.auditChain.valid ? 'verified' : 'error'}>
+        {view.auditChain.valid
+          ? `记录链校验通过（${view.auditChain.entries ?? view.audit.length} 条）· The chain of ${view.auditChain.entries ?? view.audit.length} entries verifies`
+          : `记录链校验失败 · The chain does not verify: ${view.auditChain.reason ?? ''}`}
+      </p>
+      <ol class="timeline">
+        {view.audit.map((entry) => (
+          <li key={entry.seq}>
+            <time dateTime={entry.at}>{formatChinaTime(entry.at)}</time> <code>{entry.action}</code>{' '}
+            <span class="id">{entry.actor}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+/** The lifecycle as a row of steps, the current one marked (for a screen reader too). */
+function Lifecycle({ stage }: { stage: Stage }) {
+  const ended = stage === 'REJECTED' || stage === 'TERMINATED';
+  const steps: readonly Stage[] = ended ? [...PATH.slice(0, -1), stage] : PATH;
+  const current = steps.indexOf(stage);
+  return (
+    <ol class="lifecycle" aria-label="流程 · Lifecycle">
+      {steps.map((s, i) => (
+        <li
+          key={s}
+          class={i < current ? 'done' : i === current ? `current${ended ? ' ended' : ''}` : 'todo'}
+          aria-current={i === current ? 'step' : undefined}
+        >
+          {STAGE_LABELS[s].zh}
+          <span class="en" lang="en">
+            {STAGE_LABELS[s].en}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
