@@ -1,5 +1,6 @@
 import type { AwsCall } from '../../infra/local/services/aws-calls.js';
 import { percentile } from './percentile.js';
+import { textTable } from './text-table.js';
 
 /**
  * Where a load run's time went, per function, from the runtime's call log: invocations, cold
@@ -117,7 +118,7 @@ export function dynamoDbTable(figures: readonly DynamoDbFigures[], limit = 25): 
       (f.totalMs / 1000).toFixed(1),
       errorsCell(f.errors),
     ]);
-  return table(
+  return textTable(
     ['function', 'DynamoDB call', 'calls', 'per call', 'p50 ms', 'p99 ms', 'total s', 'refused'],
     rows,
     2,
@@ -130,21 +131,6 @@ function errorsCell(errors: Readonly<Record<string, number>>): string {
       .map(([type, count]) => `${type} ×${count}`)
       .join(', ') || '-'
   );
-}
-
-/** Columns after the first `leftColumns` and before the last are numbers, right-aligned. */
-function table(header: readonly string[], rows: readonly string[][], leftColumns: number): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) =>
-        i < leftColumns || i === cells.length - 1
-          ? cell.padEnd(widths[i] as number)
-          : cell.padStart(widths[i] as number),
-      )
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** The figures as a table for the console. */
@@ -160,7 +146,7 @@ export function functionTable(figures: readonly FunctionFigures[]): string {
     ms(f.durationP99Ms),
     errorsCell(f.errors),
   ]);
-  return table(
+  return textTable(
     ['function', 'calls', 'cold', 'init p50', 'queued p99', 'p50 ms', 'p99 ms', 'errors'],
     rows,
     1,
