@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { commandLineOrExit, refuseArgument } from '../infra/command-line.js';
 import { smallMinorProtectionProposal } from '../infra/local/samples/proposals.js';
 import { midtermDueSoon } from '../test/support/journey.js';
 import { startLocalApp } from '../test/support/local-app.js';
+import { type BenchRequest, parseBenchArguments, USAGE, UsageError } from './bench/arguments.js';
 import { bundleImportTable, measureBundleImports } from './bench/bundle-imports.js';
+import { runConsoleBench } from './bench/console-bench.js';
 import {
   dynamoDbFigures,
   dynamoDbTable,
@@ -16,29 +17,47 @@ import { peakMemoryMb } from './bench/peak-memory.js';
 import { lastRun, type SavedRun, savedRunFile, saveRun, sideBySide } from './bench/saved-runs.js';
 
 /**
- * The local runtime's benchmark. First one user on the idle runtime (link GET and POST latency over
- * a few purchases played one after another), then N whole purchases played at once (default 200)
- * with a progress line while it runs; then its figures beside the last saved run's (kept in the
- * data folder, `.local/bench/`), where the time went per function, and what importing each
+ * The benchmarks (`npm run bench -- --help`).
+ *
+ * The local runtime's, by default: first one user on the idle runtime (link GET and POST latency
+ * over a few purchases played one after another), then N whole purchases played at once (default
+ * 200) with a progress line while it runs; then its figures beside the last saved run's (kept in
+ * the data folder, `.local/bench/`), where the time went per function, and what importing each
  * function's bundle costs beside its AWS clients alone.
  *
+ * The staff console's (`console`): its JavaScript's size, and the purchases list and a purchase's
+ * page timed over HTTP with 2,000 purchases stored, each against its budget (scripts/bench/console-bench.ts).
+ *
  *   npm run bench -- [purchases]
+ *   npm run bench -- console [--purchases <n>] [--requests <n>] [--size-only]
  */
 
-const USAGE = `usage: npm run bench -- [purchases]
-
-  purchases   how many whole purchases to play at once: a whole number, at least 1 (default 200)`;
 /** Enough link requests for a p99 of one user's GETs and POSTs (about 20 of each per purchase). */
 const ONE_USER_PURCHASES = 5;
+
+function requestOrExit(argv: readonly string[]): Exclude<BenchRequest, { kind: 'help' }> {
+  try {
+    const request = parseBenchArguments(argv);
+    if (request.kind !== 'help') return request;
+    console.log(request.usage);
+    process.exit(0);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 async function main(): Promise<void> {
   // Lambda runs a newer Node.js than this machine; the SDK's warning about Node 20 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { positionals } = commandLineOrExit({ usage: USAGE, options: {}, maxPositionals: 1 });
-  const given = positionals[0] ?? '200';
-  if (!/^[1-9]\d*$/.test(given))
-    refuseArgument(`purchases must be a whole number of at least 1, not ${given}`, USAGE);
-  const purchases = Number(given);
+  const request = requestOrExit(process.argv.slice(2));
+  if (request.kind === 'console') {
+    const withinBudget = await runConsoleBench(request, (line) => console.log(line));
+    process.exitCode = withinBudget ? 0 : 1;
+    return;
+  }
+  const { purchases } = request;
   const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? resolve(import.meta.dirname, '..', '.local'));
   // The one user's purchases (and the one that warms up) come out of the same budget line.
   const settings = settingsForLoad(
