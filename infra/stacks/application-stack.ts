@@ -428,6 +428,21 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('CreatePurchaseIntegration', createPurchase),
       authorizer: staffOnly,
     });
+    // The purchase page's "send the link again": the same reissue as the operators' ResendTaskLink.
+    const resendLinkOnRequest = new ServiceFunction(this, 'ResendLinkOnRequest', {
+      name: 'resend-link-on-request',
+      description: 'POST /purchases/{id}/resend-link: mails a pending task its new link',
+    })
+      .useTable(table)
+      .useLinkKey(linkKey)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    resendLinkOnRequest.linksOn(publicBaseUrl);
+    this.api.addRoutes({
+      path: '/purchases/{id}/resend-link',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('ResendLinkOnRequestIntegration', resendLinkOnRequest),
+      authorizer: staffOnly,
+    });
     this.api.addRoutes({
       path: '/purchases/{id}',
       methods: [HttpMethod.GET],

@@ -29,10 +29,16 @@ export type ResendOutcome =
  */
 export async function resendTaskLink(
   deps: ResendTaskLinkDeps,
-  input: { taskId: string; by: string },
+  input: {
+    taskId: string;
+    by: string;
+    /** The purchase the caller is looking at: a task of another purchase is UNKNOWN to them. */
+    purchaseId?: string;
+  },
 ): Promise<ResendOutcome> {
   const current = await deps.tasks.getTask(input.taskId);
-  if (!current) return { outcome: 'UNKNOWN' };
+  if (!current || (input.purchaseId !== undefined && current.purchaseId !== input.purchaseId))
+    return { outcome: 'UNKNOWN' };
   // The reissued task keeps the purpose: narrowed here, once.
   const { purpose } = current;
   if (purpose === 'PAYMENT_CONFIRMATION') {

@@ -434,6 +434,7 @@ describe('no task token leaves the server', () => {
       'HEAD /tasks/{taskId}',
       'POST /ngo/{purchaseId}/uploads',
       'POST /purchases',
+      'POST /purchases/{id}/resend-link',
       'POST /tasks/{taskId}',
     ]);
   });

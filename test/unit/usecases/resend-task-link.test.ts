@@ -103,4 +103,17 @@ describe('resendTaskLink', () => {
     });
     expect(fakes.mailer.sent).toHaveLength(1);
   });
+
+  it('knows no task of another purchase than the one the caller names, and changes nothing', async () => {
+    const old = await countersignTask();
+    expect(
+      await resendTaskLink(deps(), {
+        taskId: old.taskId,
+        by: 'li.officer',
+        purchaseId: 'PUR-2026-OTHERPURCHASEAAA',
+      }),
+    ).toEqual({ outcome: 'UNKNOWN' });
+    expect((await fakes.tasks.getTask(old.taskId))?.status).toBe('PENDING');
+    expect(fakes.mailer.sent).toHaveLength(0);
+  });
 });
