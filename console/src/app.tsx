@@ -24,10 +24,10 @@ const SECTIONS: readonly Section[] = [
     zh: '采购项目',
     en: 'Purchases',
     shownTo: (s) => hasPermission(s, 'viewAllPurchases') || hasPermission(s, 'viewAssignedPurchases'),
-    page: ({ token, route }) => {
+    page: ({ token, route, staff }) => {
       const purchaseId = /^\/purchases\/([^/]+)$/.exec(route.path)?.[1];
       return purchaseId ? (
-        <PurchasePage token={token} purchaseId={decodeURIComponent(purchaseId)} />
+        <PurchasePage token={token} purchaseId={decodeURIComponent(purchaseId)} staff={staff} />
       ) : (
         <PurchasesPage token={token} route={route} />
       );

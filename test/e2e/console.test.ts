@@ -7,6 +7,7 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
+import { UsersClient } from '../../infra/local/users.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 
@@ -212,5 +213,31 @@ describe('the purchases list', () => {
     await expect(page.getByText('proposal.submitted').count()).resolves.toBe(1);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(RESULTS_DIR, 'console-purchase.png'), fullPage: true });
+  });
+
+  it("sends the section chief's link again from the purchase page: a new link works, the old one no longer does", async () => {
+    if (!app) throw new Error('no app');
+    const users = app.users;
+    const chiefEmail = 'section-chief@civil-affairs.example.gov.cn';
+    const seen = new Set<string>();
+    const first = await users.waitForMail(chiefEmail, (m) => (m.body.text ?? '').includes(minor.title), seen);
+    const oldLink = UsersClient.linkIn(first);
+
+    const { page } = await newPage();
+    await signInAs(page, /Li Ming/);
+    await page.getByRole('link', { name: minor.title }).click();
+    await page.getByRole('heading', { level: 1, name: minor.title }).waitFor();
+    await page.getByRole('button', { name: /Send again/ }).click();
+    await page
+      .getByRole('status')
+      .getByText(/A new link was mailed to section-chief@/)
+      .waitFor();
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-purchase-resent.png'), fullPage: true });
+
+    const again = await users.waitForMail(chiefEmail, (m) => (m.body.text ?? '').includes(minor.title), seen);
+    const newLink = UsersClient.linkIn(again);
+    expect(newLink).not.toBe(oldLink);
+    expect((await users.open(newLink)).status).toBe(200);
+    expect((await users.open(oldLink)).status).toBe(410);
   });
 });

@@ -204,6 +204,7 @@ describe('functions', () => {
       'RejectPurchase',
       'RequestDecision',
       'RequestEvaluation',
+      'ResendLinkOnRequest',
       'ResendTaskLink',
     ]);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));

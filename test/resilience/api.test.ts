@@ -631,12 +631,18 @@ describe('7 Staff API access', () => {
   const probeObserved = (r: Awaited<ReturnType<typeof probeAll>>) =>
     `${r.requests} requests on ${r.routes.join(', ')} → ${[...new Set(r.statuses)].join(',')}; nothing changed`;
 
-  it('the staff routes are POST /purchases and GET /purchases/{id}, and a staff token passes them', async () => {
+  it('the staff routes are the console API (every JWT route is probed below), and a staff token passes them', async () => {
     expect(
       staffProbes()
         .map((p) => p.route)
         .sort(),
-    ).toEqual(['GET /purchases/{id}', 'POST /purchases']);
+    ).toEqual([
+      'GET /me',
+      'GET /purchases',
+      'GET /purchases/{id}',
+      'POST /purchases',
+      'POST /purchases/{id}/resend-link',
+    ]);
     const answer = await request('GET', `/purchases/${target()}`, { token: officer });
     expect(answer.status).toBe(200);
   });

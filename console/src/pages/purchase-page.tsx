@@ -4,6 +4,7 @@ import type { Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
 import type { PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
+import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
 import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../shared/domain/uploads.js';
 import {
@@ -13,7 +14,7 @@ import {
   TASK_ATTEMPT_LABELS,
   TASK_PURPOSE_LABELS,
 } from '../../../shared/presentation/labels.js';
-import { ApiError, apiGet, type TokenSource } from '../api.js';
+import { ApiError, apiGet, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { href } from '../route.js';
 
@@ -71,14 +72,43 @@ const PATH: readonly Stage[] = [
   'CLOSED',
 ];
 
-export function PurchasePage({ token, purchaseId }: { token: TokenSource; purchaseId: string }) {
+export function PurchasePage({
+  token,
+  purchaseId,
+  staff,
+}: {
+  token: TokenSource;
+  purchaseId: string;
+  staff: StaffMember;
+}) {
   const [view, setView] = useState<PurchaseView>();
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [loads, setLoads] = useState(0);
   useEffect(() => {
     apiGet<PurchaseView>(token, `/purchases/${encodeURIComponent(purchaseId)}`).then(setView, (e: unknown) =>
       setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
     );
-  }, [token, purchaseId]);
+  }, [token, purchaseId, loads]);
+
+  const mayResend = hasPermission(staff, 'resendTaskLink');
+  const resend = async (taskId: string) => {
+    try {
+      const sent = await apiPost<{ to: string }>(
+        token,
+        `/purchases/${encodeURIComponent(purchaseId)}/resend-link`,
+        {
+          taskId,
+        },
+      );
+      setNotice(
+        `新链接已发送至 ${sent.to}，旧链接已失效。· A new link was mailed to ${sent.to}; the old one no longer works.`,
+      );
+    } catch (e) {
+      setNotice(`未能重新发送 · Not sent: ${e instanceof ApiError ? e.message : String(e)}`);
+    }
+    setLoads((n) => n + 1);
+  };
 
   if (error)
     return (
@@ -127,6 +157,11 @@ export function PurchasePage({ token, purchaseId }: { token: TokenSource; purcha
       <h2>
         <Bilingual zh="待办任务" en="Pending tasks" />
       </h2>
+      {notice && (
+        <p role="status" class="notice">
+          {notice}
+        </p>
+      )}
       {view.pendingTasks.length === 0 ? (
         <p>
           <Bilingual zh="当前没有等待处理的任务。" en="Nothing is waiting on anyone." />
@@ -141,6 +176,7 @@ export function PurchasePage({ token, purchaseId }: { token: TokenSource; purcha
                 <th scope="col">发出 · Since</th>
                 <th scope="col">期限 · Due</th>
                 <th scope="col">状态 · Asking</th>
+                {mayResend && <th scope="col">链接 · Link</th>}
               </tr>
             </thead>
             <tbody>
@@ -158,6 +194,17 @@ export function PurchasePage({ token, purchaseId }: { token: TokenSource; purcha
                   <td>
                     {TASK_ATTEMPT_LABELS[t.attempt].zh} · {TASK_ATTEMPT_LABELS[t.attempt].en}
                   </td>
+                  {mayResend && (
+                    <td>
+                      {t.purpose === 'PAYMENT_CONFIRMATION' ? (
+                        '—'
+                      ) : (
+                        <button type="button" onClick={() => void resend(t.taskId)}>
+                          重新发送 · Send again
+                        </button>
+                      )}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
