@@ -39,7 +39,7 @@ export interface ApplicationStackProps extends StackProps {
 }
 
 /** The staff API's paths (CloudFront path patterns) that the console's distribution passes on to the API. */
-export const STAFF_API_PATHS = ['/me', '/purchases', '/purchases/*'];
+export const STAFF_API_PATHS = ['/me', '/my/*', '/purchases', '/purchases/*'];
 
 /** Memory and timeout of a function that needs more than the defaults. */
 type FunctionSizing = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'>;
@@ -426,6 +426,20 @@ export class ApplicationStack extends Stack {
       path: '/purchases',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('CreatePurchaseIntegration', createPurchase),
+      authorizer: staffOnly,
+    });
+    // "My tasks": the signed-in person's pending tasks, each with its page's signed link.
+    const myTasks = new ServiceFunction(this, 'MyTasks', {
+      name: 'my-tasks',
+      description: 'GET /my/tasks: what waits on the signed-in person',
+    })
+      .useTable(table, 'read')
+      .useLinkKey(linkKey);
+    myTasks.linksOn(publicBaseUrl);
+    this.api.addRoutes({
+      path: '/my/tasks',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('MyTasksIntegration', myTasks),
       authorizer: staffOnly,
     });
     // The purchase page's "send the link again": the same reissue as the operators' ResendTaskLink.

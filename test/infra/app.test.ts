@@ -427,6 +427,7 @@ describe('no task token leaves the server', () => {
     );
     expect(routes.sort()).toEqual([
       'GET /me',
+      'GET /my/tasks',
       'GET /ngo/{purchaseId}',
       'GET /purchases',
       'GET /purchases/{id}',

@@ -638,6 +638,7 @@ describe('7 Staff API access', () => {
         .sort(),
     ).toEqual([
       'GET /me',
+      'GET /my/tasks',
       'GET /purchases',
       'GET /purchases/{id}',
       'POST /purchases',
