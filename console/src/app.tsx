@@ -4,6 +4,7 @@ import { hasPermission, type StaffMember } from '../../shared/domain/staff-roles
 import type { TokenSource } from './api.js';
 import { Bilingual } from './bilingual.js';
 import { AccountPage } from './pages/account-page.js';
+import { MyTasksPage } from './pages/my-tasks-page.js';
 import { PurchasePage } from './pages/purchase-page.js';
 import { PurchasesPage } from './pages/purchases-page.js';
 import { href, type Route, useRoute } from './route.js';
@@ -32,6 +33,13 @@ const SECTIONS: readonly Section[] = [
         <PurchasesPage token={token} route={route} />
       );
     },
+  },
+  {
+    path: '/my/tasks',
+    zh: '我的待办',
+    en: 'My tasks',
+    shownTo: () => true,
+    page: ({ token }) => <MyTasksPage token={token} />,
   },
   {
     path: '/account',
