@@ -100,6 +100,18 @@ export class UsersClient {
     return (await res.json()) as PurchaseView;
   }
 
+  /** The first page of GET /purchases (this budget year unless the query names one). */
+  async purchases(
+    token: string,
+    query: Record<string, string> = {},
+  ): Promise<{ purchaseId: string; title: string; stage: string }[]> {
+    const res = await fetch(`${this.urls.api}/purchases?${new URLSearchParams(query)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`GET /purchases: HTTP ${res.status}`);
+    return ((await res.json()) as { items: { purchaseId: string; title: string; stage: string }[] }).items;
+  }
+
   async waitForStage(token: string, purchaseId: string, stages: string[], timeoutMs = 30_000) {
     return this.waitForPurchase(token, purchaseId, (view) => stages.includes(view.stage), {
       expected: stages.join('/'),

@@ -240,4 +240,38 @@ describe('the purchases list', () => {
     expect((await users.open(newLink)).status).toBe(200);
     expect((await users.open(oldLink)).status).toBe(410);
   });
+
+  it('lets the section chief decide from My tasks, on the same page as the mail, and the purchase moves on', async () => {
+    if (!app) throw new Error('no app');
+    const { page } = await newPage();
+    await signInAs(page, /Section Chief/);
+    await page
+      .getByRole('navigation', { name: /Main menu/ })
+      .getByRole('link', { name: /My tasks/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: /My tasks/ }).waitFor();
+    const task = page.getByRole('listitem').filter({ hasText: minor.title });
+    await task.waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-my-tasks.png'), fullPage: true });
+
+    await task.getByRole('link', { name: /Open the decision page/ }).click();
+    await page.getByRole('button', { name: /Approve/ }).waitFor();
+    expect(new URL(page.url()).origin).toBe(app.runtime.urls.api);
+    await page.getByRole('textbox', { name: /Comment/ }).fill('同意。');
+    await page.getByRole('button', { name: /Approve/ }).click();
+    await page
+      .getByText(/Approved/)
+      .first()
+      .waitFor();
+
+    const token = await app.users.devToken(
+      'officer-li',
+      ['officer'],
+      'li.officer@civil-affairs.example.gov.cn',
+    );
+    const listed = await app.users.purchases(token);
+    const purchaseId = listed.find((p) => p.title === minor.title)?.purchaseId ?? '';
+    await app.users.waitForStage(token, purchaseId, ['CONTRACTING']);
+  });
 });
