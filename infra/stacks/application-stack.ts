@@ -39,7 +39,7 @@ export interface ApplicationStackProps extends StackProps {
 }
 
 /** The staff API's paths (CloudFront path patterns) that the console's distribution passes on to the API. */
-export const STAFF_API_PATHS = ['/me', '/my/*', '/purchases', '/purchases/*'];
+export const STAFF_API_PATHS = ['/me', '/my/*', '/finance/*', '/purchases', '/purchases/*'];
 
 /** Memory and timeout of a function that needs more than the defaults. */
 type FunctionSizing = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'>;
@@ -440,6 +440,20 @@ export class ApplicationStack extends Stack {
       path: '/my/tasks',
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('MyTasksIntegration', myTasks),
+      authorizer: staffOnly,
+    });
+    // Finance's page: the tranches due across purchases, each with its confirmation page's link.
+    const financeTranches = new ServiceFunction(this, 'FinanceTranches', {
+      name: 'finance-tranches',
+      description: 'GET /finance/tranches: what finance owes',
+    })
+      .useTable(table, 'read')
+      .useLinkKey(linkKey);
+    financeTranches.linksOn(publicBaseUrl);
+    this.api.addRoutes({
+      path: '/finance/tranches',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('FinanceTranchesIntegration', financeTranches),
       authorizer: staffOnly,
     });
     // The purchase page's "send the link again": the same reissue as the operators' ResendTaskLink.

@@ -1,6 +1,7 @@
 import type { ChainVerification } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { isTerminal, type Stage } from '../domain/lifecycle.js';
+import type { PaymentRecord } from '../domain/payment-records.js';
 import type { PurchaseRecord, WorkflowFailureRecord } from '../domain/purchase.js';
 import type { PublicHumanTask } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
@@ -131,6 +132,21 @@ export async function verifyAuditChain(
   return trail && { entries: trail.entries.length, chain: trail.chain };
 }
 
+/** The tranches finance was told to pay and has not confirmed yet, across the open purchases. */
+export async function notifiedTranches(deps: {
+  purchases: Pick<PurchaseRepository, 'listOpenPurchases'>;
+  payments: Pick<PaymentRepository, 'listPayments'>;
+}): Promise<PaymentRecord[]> {
+  const open = await deps.purchases.listOpenPurchases();
+  const payments = await Promise.all(open.map(({ purchaseId }) => deps.payments.listPayments(purchaseId)));
+  return payments.flat().filter((payment) => payment.status === 'NOTIFIED');
+}
+
+/** Whether a notified tranche is past its due day (China calendar) on `today` (YYYY-MM-DD). */
+export function isOverdue(payment: PaymentRecord, today: string): boolean {
+  return payment.status === 'NOTIFIED' && payment.dueDate !== undefined && payment.dueDate < today;
+}
+
 /**
  * The tranches finance was told to pay and has not confirmed, past their due day (China calendar),
  * across the open purchases: the figure the payments alarm and dashboard watch.
@@ -141,12 +157,7 @@ export async function overduePayments(deps: {
   now: Now;
 }): Promise<{ purchaseId: string; tranche: number; dueDate: string }[]> {
   const today = chinaCalendarDate(deps.now());
-  const overdue: { purchaseId: string; tranche: number; dueDate: string }[] = [];
-  for (const { purchaseId } of await deps.purchases.listOpenPurchases()) {
-    for (const payment of await deps.payments.listPayments(purchaseId)) {
-      if (payment.status === 'NOTIFIED' && payment.dueDate !== undefined && payment.dueDate < today)
-        overdue.push({ purchaseId, tranche: payment.tranche, dueDate: payment.dueDate });
-    }
-  }
-  return overdue;
+  return (await notifiedTranches(deps))
+    .filter((payment) => isOverdue(payment, today))
+    .map(({ purchaseId, tranche, dueDate }) => ({ purchaseId, tranche, dueDate: dueDate ?? '' }));
 }

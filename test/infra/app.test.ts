@@ -426,6 +426,7 @@ describe('no task token leaves the server', () => {
       (r) => r.Properties.RouteKey,
     );
     expect(routes.sort()).toEqual([
+      'GET /finance/tranches',
       'GET /me',
       'GET /my/tasks',
       'GET /ngo/{purchaseId}',

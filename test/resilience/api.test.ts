@@ -637,6 +637,7 @@ describe('7 Staff API access', () => {
         .map((p) => p.route)
         .sort(),
     ).toEqual([
+      'GET /finance/tranches',
       'GET /me',
       'GET /my/tasks',
       'GET /purchases',
