@@ -39,7 +39,15 @@ export interface ApplicationStackProps extends StackProps {
 }
 
 /** The staff API's paths (CloudFront path patterns) that the console's distribution passes on to the API. */
-export const STAFF_API_PATHS = ['/me', '/my/*', '/finance/*', '/purchases', '/purchases/*'];
+export const STAFF_API_PATHS = [
+  '/me',
+  '/my/*',
+  '/finance/*',
+  '/purchases',
+  '/purchases/*',
+  '/proposal-options',
+  '/ngos/*',
+];
 
 /** Memory and timeout of a function that needs more than the defaults. */
 type FunctionSizing = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'>;
@@ -420,6 +428,30 @@ export class ApplicationStack extends Stack {
       path: '/purchases',
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('ListPurchasesIntegration', listPurchases),
+      authorizer: staffOnly,
+    });
+    // The new-proposal form's choices (budget lines left, catalogue, benchmark) and the chosen
+    // NGO's track record: both only read.
+    const proposalOptions = new ServiceFunction(this, 'ProposalOptions', {
+      name: 'proposal-options',
+      description: 'GET /proposal-options: what the proposal form offers for a budget year',
+    })
+      .useTable(table, 'read')
+      .usePolicySettings(policy);
+    this.api.addRoutes({
+      path: '/proposal-options',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('ProposalOptionsIntegration', proposalOptions),
+      authorizer: staffOnly,
+    });
+    const ngoTrackRecord = new ServiceFunction(this, 'NgoTrackRecord', {
+      name: 'ngo-track-record',
+      description: "GET /ngos/{creditCode}: an NGO's evaluations and whether it is barred",
+    }).useTable(table, 'read');
+    this.api.addRoutes({
+      path: '/ngos/{creditCode}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('NgoTrackRecordIntegration', ngoTrackRecord),
       authorizer: staffOnly,
     });
     this.api.addRoutes({

@@ -430,6 +430,8 @@ describe('no task token leaves the server', () => {
       'GET /me',
       'GET /my/tasks',
       'GET /ngo/{purchaseId}',
+      'GET /ngos/{creditCode}',
+      'GET /proposal-options',
       'GET /purchases',
       'GET /purchases/{id}',
       'GET /tasks/{taskId}',

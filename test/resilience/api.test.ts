@@ -640,6 +640,8 @@ describe('7 Staff API access', () => {
       'GET /finance/tranches',
       'GET /me',
       'GET /my/tasks',
+      'GET /ngos/{creditCode}',
+      'GET /proposal-options',
       'GET /purchases',
       'GET /purchases/{id}',
       'POST /purchases',
