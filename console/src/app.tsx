@@ -4,6 +4,7 @@ import { hasPermission, type StaffMember } from '../../shared/domain/staff-roles
 import type { TokenSource } from './api.js';
 import { Bilingual } from './bilingual.js';
 import { AccountPage } from './pages/account-page.js';
+import { FinancePage } from './pages/finance-page.js';
 import { MyTasksPage } from './pages/my-tasks-page.js';
 import { PurchasePage } from './pages/purchase-page.js';
 import { PurchasesPage } from './pages/purchases-page.js';
@@ -40,6 +41,13 @@ const SECTIONS: readonly Section[] = [
     en: 'My tasks',
     shownTo: () => true,
     page: ({ token }) => <MyTasksPage token={token} />,
+  },
+  {
+    path: '/finance',
+    zh: '待付款项',
+    en: 'Tranches due',
+    shownTo: (s) => hasPermission(s, 'confirmPayment') || hasPermission(s, 'viewAllPurchases'),
+    page: ({ token }) => <FinancePage token={token} />,
   },
   {
     path: '/account',
