@@ -274,4 +274,23 @@ describe('the purchases list', () => {
     const purchaseId = listed.find((p) => p.title === minor.title)?.purchaseId ?? '';
     await app.users.waitForStage(token, purchaseId, ['CONTRACTING']);
   });
+
+  it('shows a finance clerk the tranches due, and an approver no such page', async () => {
+    const clerk = await newPage();
+    await signInAs(clerk.page, /Chen Jing/);
+    await clerk.page
+      .getByRole('navigation', { name: /Main menu/ })
+      .getByRole('link', { name: /Tranches due/ })
+      .click();
+    await clerk.page.getByRole('heading', { level: 1, name: /Tranches due/ }).waitFor();
+    // No tranche is notified yet in this run (the contracts are not signed): the page says so in figures.
+    await clerk.page.getByText(/0 to pay, ¥0\.00 in all, 0 overdue/).waitFor();
+    expect(await accessibilityViolations(clerk.page)).toEqual([]);
+
+    const chief = await newPage();
+    await signInAs(chief.page, /Section Chief/);
+    const menu = chief.page.getByRole('navigation', { name: /Main menu/ });
+    await menu.getByRole('link', { name: /My tasks/ }).waitFor();
+    expect(await menu.getByRole('link', { name: /Tranches due/ }).count()).toBe(0);
+  });
 });
