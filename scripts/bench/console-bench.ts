@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { buildConsole } from '../../infra/console-build.js';
@@ -134,6 +134,7 @@ async function measureLatency(
     await get(filteredPath);
     await get(`/purchases/${warmUp[round]}`);
   }
+  const loadBefore = loadavg()[0] as number;
   // The three kinds interleaved, one request at a time, so drift over the run touches each alike.
   const ms = { list: [] as number[], filtered: [] as number[], purchase: [] as number[] };
   const opened: PurchaseAnswer[] = [];
@@ -175,6 +176,11 @@ async function measureLatency(
       `one at a time, interleaved ──`,
   );
   print(latencyTable(rows));
+  // Other work on the machine shows in every figure here: say how busy it was.
+  print(
+    `machine load (1-minute average, ${availableParallelism()} cores): ${loadBefore.toFixed(1)} when the ` +
+      `measured requests began, ${(loadavg()[0] as number).toFixed(1)} when they ended.`,
+  );
   print(
     `purchases opened: ${distinct} distinct, evenly spread over the seeded ones, at ${new Set(opened.map((p) => p.stage)).size} stages; audit entries ` +
       `${percentile(auditSizes, 0.5)} median (${auditSizes[0]}–${auditSizes.at(-1)}); answer ` +
