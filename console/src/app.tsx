@@ -1,11 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { hasPermission, type StaffMember } from '../../shared/domain/staff-roles.js';
+import { hasPermission, type StaffMember, type StaffRole } from '../../shared/domain/staff-roles.js';
 import type { TokenSource } from './api.js';
 import { Bilingual } from './bilingual.js';
 import { AccountPage } from './pages/account-page.js';
 import { FinancePage } from './pages/finance-page.js';
 import { MyTasksPage } from './pages/my-tasks-page.js';
+import { ProposalPage } from './pages/proposal-page.js';
 import { PurchasePage } from './pages/purchase-page.js';
 import { PurchasesPage } from './pages/purchases-page.js';
 import { href, type Route, useRoute } from './route.js';
@@ -16,6 +17,8 @@ interface Section {
   readonly zh: string;
   readonly en: string;
   readonly shownTo: (staff: StaffMember) => boolean;
+  /** Where these roles land after signing in (the first section naming one of the person's roles). */
+  readonly homeOf?: readonly StaffRole[];
   readonly page: (props: { token: TokenSource; route: Route; staff: StaffMember }) => ComponentChildren;
 }
 
@@ -25,6 +28,7 @@ const SECTIONS: readonly Section[] = [
     path: '/purchases',
     zh: '采购项目',
     en: 'Purchases',
+    homeOf: ['officer', 'auditor', 'admin'],
     shownTo: (s) => hasPermission(s, 'viewAllPurchases') || hasPermission(s, 'viewAssignedPurchases'),
     page: ({ token, route, staff }) => {
       const purchaseId = /^\/purchases\/([^/]+)$/.exec(route.path)?.[1];
@@ -36,9 +40,17 @@ const SECTIONS: readonly Section[] = [
     },
   },
   {
+    path: '/proposals/new',
+    zh: '新建立项',
+    en: 'New proposal',
+    shownTo: (s) => hasPermission(s, 'submitProposal'),
+    page: ({ token, staff }) => <ProposalPage token={token} staff={staff} />,
+  },
+  {
     path: '/my/tasks',
     zh: '我的待办',
     en: 'My tasks',
+    homeOf: ['approver'],
     shownTo: () => true,
     page: ({ token }) => <MyTasksPage token={token} />,
   },
@@ -46,6 +58,7 @@ const SECTIONS: readonly Section[] = [
     path: '/finance',
     zh: '待付款项',
     en: 'Tranches due',
+    homeOf: ['finance'],
     shownTo: (s) => hasPermission(s, 'confirmPayment') || hasPermission(s, 'viewAllPurchases'),
     page: ({ token }) => <FinancePage token={token} />,
   },
@@ -67,8 +80,9 @@ function SignedIn({ signIn, session }: { signIn: SignIn; session: Session }) {
   const route = useRoute();
   const token: TokenSource = () => session.idToken;
   const sections = SECTIONS.filter((s) => s.shownTo(session.staff));
-  const section =
-    sections.find((s) => route.path === s.path || route.path.startsWith(`${s.path}/`)) ?? sections[0];
+  const home =
+    sections.find((s) => s.homeOf?.some((role) => session.staff.roles.includes(role))) ?? sections[0];
+  const section = sections.find((s) => route.path === s.path || route.path.startsWith(`${s.path}/`)) ?? home;
   const main = useRef<HTMLElement>(null);
   // A new page moves the keyboard focus to its content, as a page load would.
   useEffect(() => main.current?.focus(), [route.path]);

@@ -58,15 +58,16 @@ async function signInAs(page: Page, accountName: RegExp): Promise<void> {
   await page.goto(consoleUrl);
   await page.getByRole('button', { name: /Sign in/ }).click();
   await page.getByRole('button', { name: accountName }).click();
-  await page.getByRole('heading', { level: 1, name: /Purchases/ }).waitFor();
+  await page.getByRole('navigation', { name: /Main menu/ }).waitFor();
 }
 
-async function openAccount(page: Page): Promise<void> {
+/** A section of the console, from its main menu. */
+async function openSection(page: Page, name: RegExp): Promise<void> {
   await page
     .getByRole('navigation', { name: /Main menu/ })
-    .getByRole('link', { name: /Your account/ })
+    .getByRole('link', { name })
     .click();
-  await page.getByRole('heading', { level: 1, name: /Your account/ }).waitFor();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
 }
 
 describe('signing in to the staff console', () => {
@@ -88,7 +89,7 @@ describe('signing in to the staff console', () => {
     expect(new URL(page.url()).origin).toBe(consoleUrl);
     // The code and state are gone from the address bar once the sign-in is finished.
     expect(new URL(page.url()).search).toBe('');
-    await openAccount(page);
+    await openSection(page, /Your account/);
     const main = page.getByRole('main');
     // The page asks the server (GET /me) what it grants; the answer fills it in.
     await main.getByText('li.officer@civil-affairs.example.gov.cn').waitFor();
@@ -101,7 +102,7 @@ describe('signing in to the staff console', () => {
   it('lets an auditor read but the server refuses their proposal, whatever the browser sends', async () => {
     const { page } = await newPage();
     await signInAs(page, /Zhou Li/);
-    await openAccount(page);
+    await openSection(page, /Your account/);
     const main = page.getByRole('main');
     await main.getByText(/see every purchase/).waitFor();
     await expect(main.getByText(/register proposals/).count()).resolves.toBe(0);
@@ -189,12 +190,16 @@ describe('the purchases list', () => {
   it('shows an approver the purchases assigned to them and no other', async () => {
     const chief = await newPage();
     await signInAs(chief.page, /Section Chief/);
+    // An approver lands on what waits on them; the purchases list is one click away.
+    await chief.page.getByRole('heading', { level: 1, name: /My tasks/ }).waitFor();
+    await openSection(chief.page, /Purchases/);
     // Both proposals start at the section chief (the workflow assigns the task a moment after submission).
     await chief.page.getByRole('link', { name: minor.title }).waitFor();
     await chief.page.getByRole('link', { name: elderly.title }).waitFor();
 
     const deputy = await newPage();
     await signInAs(deputy.page, /Deputy Director/);
+    await openSection(deputy.page, /Purchases/);
     await deputy.page.getByText(/0 purchases in budget year/).waitFor();
     expect(await deputy.page.getByRole('table').count()).toBe(0);
   });
