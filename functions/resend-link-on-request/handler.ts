@@ -3,12 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { zodIssuesToFieldErrors } from '../../shared/domain/zod-field-errors.js';
-import { ENV, requireEnv } from '../../shared/lambda/environment.js';
 import { json, jsonErrors, parseJsonBody, requirePermission } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
-import { linkKeyProvider, sesMailer } from '../../shared/lambda/mail-and-links.js';
-import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { systemNow } from '../../shared/ports/clock.js';
+import { resendTaskLinkDeps } from '../../shared/lambda/stage-deps.js';
 import { type ResendTaskLinkDeps, resendTaskLink } from '../../shared/usecases/resend-task-link.js';
 
 const ResendRequest = z.strictObject({ taskId: z.string().check(z.regex(/^[A-Za-z0-9_-]{24}$/)) });
@@ -41,11 +38,4 @@ export function createHandler(deps: ResendTaskLinkDeps) {
 }
 
 /** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler({
-  tasks: tableRepositories().tasks,
-  purchases: tableRepositories().purchases,
-  mailer: sesMailer(),
-  linkKey: linkKeyProvider(),
-  baseUrl: requireEnv(ENV.publicBaseUrl),
-  now: systemNow,
-});
+export const handler = createHandler(resendTaskLinkDeps());

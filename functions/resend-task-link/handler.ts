@@ -1,9 +1,6 @@
 import * as z from 'zod/mini';
-import { ENV, requireEnv } from '../../shared/lambda/environment.js';
-import { linkKeyProvider, sesMailer } from '../../shared/lambda/mail-and-links.js';
-import { tableRepositories } from '../../shared/lambda/repositories.js';
+import { resendTaskLinkDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { systemNow } from '../../shared/ports/clock.js';
 import { type ResendTaskLinkDeps, resendTaskLink } from '../../shared/usecases/resend-task-link.js';
 
 /** Invoked by an operator (`npm run ops -- resend`): the task, and who asks for it. */
@@ -18,11 +15,4 @@ export function createHandler(deps: ResendTaskLinkDeps) {
 }
 
 /** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler({
-  tasks: tableRepositories().tasks,
-  purchases: tableRepositories().purchases,
-  mailer: sesMailer(),
-  linkKey: linkKeyProvider(),
-  baseUrl: requireEnv(ENV.publicBaseUrl),
-  now: systemNow,
-});
+export const handler = createHandler(resendTaskLinkDeps());

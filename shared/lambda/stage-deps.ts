@@ -2,6 +2,7 @@ import { systemNow } from '../ports/clock.js';
 import type { ContractingDeps } from '../usecases/contracting.js';
 import type { EvaluationDeps } from '../usecases/evaluation.js';
 import type { HumanStepPorts } from '../usecases/human-steps.js';
+import type { ResendTaskLinkDeps } from '../usecases/resend-task-link.js';
 import type { WorkflowDeps } from '../usecases/workflow-deps.js';
 import { ENV, requireEnv } from './environment.js';
 import { linkKeyProvider, sesMailer } from './mail-and-links.js';
@@ -43,5 +44,18 @@ export function humanStepPorts(): HumanStepPorts {
     callbacks: taskCallbacks(),
     linkKey: linkKeyProvider(),
     baseUrl: requireEnv(ENV.publicBaseUrl),
+  };
+}
+
+/** What mailing a task's link again needs (the operators' function and the purchase page's route). */
+export function resendTaskLinkDeps(): ResendTaskLinkDeps {
+  const { tasks, purchases } = tableRepositories();
+  return {
+    tasks,
+    purchases,
+    mailer: sesMailer(),
+    linkKey: linkKeyProvider(),
+    baseUrl: requireEnv(ENV.publicBaseUrl),
+    now: systemNow,
   };
 }
