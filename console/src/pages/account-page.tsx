@@ -1,12 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
 import {
   STAFF_PERMISSION_LABELS,
   STAFF_ROLE_LABELS,
   type StaffMember,
   type StaffPermission,
 } from '../../../shared/domain/staff-roles.js';
-import { ApiError, apiGet, type TokenSource } from '../api.js';
+import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import { useApiGet } from '../use-api.js';
 
 export interface Profile extends StaffMember {
   readonly permissions: readonly StaffPermission[];
@@ -14,13 +14,7 @@ export interface Profile extends StaffMember {
 
 /** Who the server takes the signed-in person for, and what their roles let them do. */
 export function AccountPage({ token }: { token: TokenSource }) {
-  const [profile, setProfile] = useState<Profile>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    apiGet<Profile>(token, '/me').then(setProfile, (e: unknown) =>
-      setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
-    );
-  }, [token]);
+  const { data: profile, error } = useApiGet<Profile>(token, '/me');
   return (
     <>
       <h1>

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
 import { formatYuan } from '../../../shared/domain/money.js';
 import type { TrancheMilestone } from '../../../shared/domain/proposal.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
-import { ApiError, apiGet, type TokenSource } from '../api.js';
+import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { href } from '../route.js';
+import { useApiGet } from '../use-api.js';
 
 /** A row of GET /finance/tranches (TrancheDue on the server). */
 interface TrancheDue {
@@ -21,14 +21,10 @@ interface TrancheDue {
 
 /** What finance owes across purchases: overdue first marked, each with its confirmation page. */
 export function FinancePage({ token }: { token: TokenSource }) {
-  const [answer, setAnswer] = useState<{ today: string; tranches: readonly TrancheDue[] }>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    apiGet<{ today: string; tranches: TrancheDue[] }>(token, '/finance/tranches').then(
-      setAnswer,
-      (e: unknown) => setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
-    );
-  }, [token]);
+  const { data: answer, error } = useApiGet<{ today: string; tranches: TrancheDue[] }>(
+    token,
+    '/finance/tranches',
+  );
   const overdue = answer?.tranches.filter((t) => t.overdue).length ?? 0;
   const totalFen = answer?.tranches.reduce((sum, t) => sum + t.amountFen, 0) ?? 0;
   return (

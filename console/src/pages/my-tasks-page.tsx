@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'preact/hooks';
 import { formatChinaTime } from '../../../shared/domain/china-time.js';
 import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
@@ -7,9 +6,10 @@ import {
   TASK_ATTEMPT_LABELS,
   TASK_PURPOSE_LABELS,
 } from '../../../shared/presentation/labels.js';
-import { ApiError, apiGet, type TokenSource } from '../api.js';
+import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { href } from '../route.js';
+import { useApiGet } from '../use-api.js';
 
 /** A row of GET /my/tasks (MyTask on the server). */
 interface MyTask {
@@ -27,14 +27,8 @@ interface MyTask {
 
 /** What waits on the signed-in person; each opens the same decision page as the e-mail. */
 export function MyTasksPage({ token }: { token: TokenSource }) {
-  const [tasks, setTasks] = useState<readonly MyTask[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    apiGet<{ tasks: MyTask[] }>(token, '/my/tasks').then(
-      (answer) => setTasks(answer.tasks),
-      (e: unknown) => setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
-    );
-  }, [token]);
+  const { data, error } = useApiGet<{ tasks: MyTask[] }>(token, '/my/tasks');
+  const tasks = data?.tasks;
   return (
     <>
       <h1>

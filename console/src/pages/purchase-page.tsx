@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
-import type { Stage } from '../../../shared/domain/lifecycle.js';
+import { STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
 import type { PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
@@ -14,9 +14,10 @@ import {
   TASK_ATTEMPT_LABELS,
   TASK_PURPOSE_LABELS,
 } from '../../../shared/presentation/labels.js';
-import { ApiError, apiGet, apiPost, type TokenSource } from '../api.js';
+import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { href } from '../route.js';
+import { useApiGet } from '../use-api.js';
 
 /** What the page reads of GET /purchases/{id} (purchaseView on the server). */
 interface PurchaseView {
@@ -63,14 +64,7 @@ interface PurchaseView {
 }
 
 /** The path a purchase takes; a purchase that ends early ends at REJECTED or TERMINATED instead. */
-const PATH: readonly Stage[] = [
-  'PROPOSAL',
-  'APPROVAL',
-  'CONTRACTING',
-  'MIDTERM_REVIEW',
-  'EVALUATION',
-  'CLOSED',
-];
+const PATH: readonly Stage[] = STAGES.filter((s) => s !== 'REJECTED' && s !== 'TERMINATED');
 
 export function PurchasePage({
   token,
@@ -81,15 +75,12 @@ export function PurchasePage({
   purchaseId: string;
   staff: StaffMember;
 }) {
-  const [view, setView] = useState<PurchaseView>();
-  const [error, setError] = useState<string>();
+  const {
+    data: view,
+    error,
+    reload,
+  } = useApiGet<PurchaseView>(token, `/purchases/${encodeURIComponent(purchaseId)}`);
   const [notice, setNotice] = useState<string>();
-  const [loads, setLoads] = useState(0);
-  useEffect(() => {
-    apiGet<PurchaseView>(token, `/purchases/${encodeURIComponent(purchaseId)}`).then(setView, (e: unknown) =>
-      setError(e instanceof ApiError ? `${e.status}: ${e.message}` : String(e)),
-    );
-  }, [token, purchaseId, loads]);
 
   const mayResend = hasPermission(staff, 'resendTaskLink');
   const resend = async (taskId: string) => {
@@ -107,7 +98,7 @@ export function PurchasePage({
     } catch (e) {
       setNotice(`未能重新发送 · Not sent: ${e instanceof ApiError ? e.message : String(e)}`);
     }
-    setLoads((n) => n + 1);
+    reload();
   };
 
   if (error)
