@@ -1,0 +1,158 @@
+import {
+  DELIVERABLE_KINDS,
+  type DeliverableKind,
+  type ProcurementMethod,
+  type ServiceArea,
+  TRANCHE_MILESTONES,
+  type TrancheMilestone,
+} from '../../../shared/domain/proposal.js';
+
+/**
+ * The new-proposal form as the officer typed it: every field is text (amounts in yuan, counts
+ * and percentages as typed), so a reload gives back exactly what was on the screen. It becomes a
+ * proposal only on submission (proposal-body.ts), where each amount is read exactly as fen.
+ */
+
+export interface CostLineDraft {
+  item: string;
+  amountYuan: string;
+}
+
+export interface StaffLineDraft {
+  role: string;
+  headcount: string;
+  monthlySalaryYuan: string;
+  monthlySocialWelfareYuan: string;
+}
+
+export interface TrancheDraft {
+  milestone: TrancheMilestone | '';
+  percent: string;
+}
+
+export interface DeliverableDraft {
+  kind: DeliverableKind | '';
+  dueDate: string;
+  description: string;
+}
+
+export interface ProposalDraft {
+  /** Sent as the Idempotency-Key header: a second submission of the same draft is the same purchase. */
+  idempotencyKey: string;
+  /** When the draft was last changed (ISO instant). */
+  savedAt: string;
+  title: string;
+  serviceArea: ServiceArea | '';
+  serviceItem: string;
+  district: string;
+  purchasingUnit: string;
+  procurementMethod: ProcurementMethod | '';
+  term: { start: string; end: string };
+  justification: string;
+  ngo: { creditCode: string; name: string; contactEmail: string };
+  budgetLineRef: string;
+  totalYuan: string;
+  budgetLines: CostLineDraft[];
+  staffPlan: StaffLineDraft[];
+  trancheSchedule: TrancheDraft[];
+  deliverables: DeliverableDraft[];
+}
+
+export const blankCostLine = (): CostLineDraft => ({ item: '', amountYuan: '' });
+export const blankStaffLine = (): StaffLineDraft => ({
+  role: '',
+  headcount: '1',
+  monthlySalaryYuan: '',
+  monthlySocialWelfareYuan: '',
+});
+export const blankTranche = (): TrancheDraft => ({ milestone: '', percent: '' });
+export const blankDeliverable = (): DeliverableDraft => ({ kind: '', dueDate: '', description: '' });
+
+/** A key the API accepts (8–64 of A–Z a–z 0–9 - _), random enough that two drafts never share one. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return `proposal-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** A new form: one row of each list, the three tranches and two reports every purchase has, in order. */
+export function blankDraft(now: string): ProposalDraft {
+  return {
+    idempotencyKey: newIdempotencyKey(),
+    savedAt: now,
+    title: '',
+    serviceArea: '',
+    serviceItem: '',
+    district: '',
+    purchasingUnit: '',
+    procurementMethod: '',
+    term: { start: '', end: '' },
+    justification: '',
+    ngo: { creditCode: '', name: '', contactEmail: '' },
+    budgetLineRef: '',
+    totalYuan: '',
+    budgetLines: [blankCostLine()],
+    staffPlan: [blankStaffLine()],
+    trancheSchedule: TRANCHE_MILESTONES.map((milestone) => ({ milestone, percent: '' })),
+    deliverables: DELIVERABLE_KINDS.filter((k) => k !== 'EVIDENCE').map((kind) => ({
+      kind,
+      dueDate: '',
+      description: '',
+    })),
+  };
+}
+
+/** What the draft is kept in: the browser's localStorage. */
+export interface DraftStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Where the signed-in person's draft is kept in this browser (one draft per person). */
+export const draftStorageKey = (sub: string) => `ngo-console:proposal-draft:${sub}`;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * The draft kept in localStorage, or undefined. Whatever is stored is read field by field into a
+ * blank draft, so a draft of an older console (or an edited one) cannot break the form.
+ */
+export function loadDraft(storage: DraftStore, sub: string, now: string): ProposalDraft | undefined {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(storage.getItem(draftStorageKey(sub)) ?? 'null');
+  } catch {
+    return undefined;
+  }
+  if (!isObject(stored)) return undefined;
+  return mergeText(blankDraft(now), stored) as ProposalDraft;
+}
+
+/** Copies the strings of `source` that have a place in `shape`; lists take the source's length. */
+function mergeText(shape: unknown, source: unknown): unknown {
+  if (typeof shape === 'string') return typeof source === 'string' ? source.slice(0, 5000) : shape;
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(source)) return shape;
+    const row = shape[0];
+    return source.slice(0, 50).map((item) => mergeText(row, item));
+  }
+  if (isObject(shape)) {
+    const from = isObject(source) ? source : {};
+    return Object.fromEntries(
+      Object.entries(shape).map(([key, value]) => [key, mergeText(value, from[key])]),
+    );
+  }
+  return shape;
+}
+
+export function saveDraft(storage: DraftStore, sub: string, draft: ProposalDraft): void {
+  try {
+    storage.setItem(draftStorageKey(sub), JSON.stringify(draft));
+  } catch {
+    // A full or disabled storage loses only the draft; the form goes on working.
+  }
+}
+
+export function discardDraft(storage: DraftStore, sub: string): void {
+  storage.removeItem(draftStorageKey(sub));
+}
