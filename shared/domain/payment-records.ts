@@ -36,3 +36,8 @@ export type PaymentNotice = Omit<PaymentRecord, 'status' | 'dueDate' | 'notified
   dueDate: string;
   notifiedAt: string;
 };
+
+/** Whether a tranche finance was told to pay is past its due day (China calendar) on `today` (YYYY-MM-DD). */
+export function isOverdue(payment: Pick<PaymentRecord, 'status' | 'dueDate'>, today: string): boolean {
+  return payment.status === 'NOTIFIED' && payment.dueDate !== undefined && payment.dueDate < today;
+}

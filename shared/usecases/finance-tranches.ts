@@ -1,11 +1,12 @@
 import { chinaCalendarDate } from '../domain/china-time.js';
+import { isOverdue } from '../domain/payment-records.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
 import { hasPermission, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import { signTaskLink } from '../links/signing.js';
 import type { Now } from '../ports/clock.js';
 import type { LinkKeyProvider } from '../ports/link-key.js';
 import type { PaymentRepository, PurchaseRepository } from '../ports/repositories.js';
-import { isOverdue, notifiedTranches } from './operations.js';
+import { notifiedTranches } from './operations.js';
 
 export interface FinanceTranchesDeps {
   purchases: Pick<PurchaseRepository, 'listOpenPurchases' | 'getPurchase'>;

@@ -1,7 +1,7 @@
 import type { ChainVerification } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { isTerminal, type Stage } from '../domain/lifecycle.js';
-import type { PaymentRecord } from '../domain/payment-records.js';
+import { isOverdue, type PaymentRecord } from '../domain/payment-records.js';
 import type { PurchaseRecord, WorkflowFailureRecord } from '../domain/purchase.js';
 import type { PublicHumanTask } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
@@ -140,11 +140,6 @@ export async function notifiedTranches(deps: {
   const open = await deps.purchases.listOpenPurchases();
   const payments = await Promise.all(open.map(({ purchaseId }) => deps.payments.listPayments(purchaseId)));
   return payments.flat().filter((payment) => payment.status === 'NOTIFIED');
-}
-
-/** Whether a notified tranche is past its due day (China calendar) on `today` (YYYY-MM-DD). */
-export function isOverdue(payment: PaymentRecord, today: string): boolean {
-  return payment.status === 'NOTIFIED' && payment.dueDate !== undefined && payment.dueDate < today;
 }
 
 /**

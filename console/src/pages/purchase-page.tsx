@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
 import { STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
-import type { PaymentStatus } from '../../../shared/domain/payment-records.js';
+import { isOverdue, type PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
 import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
@@ -225,7 +225,7 @@ export function PurchasePage({
             </thead>
             <tbody>
               {view.payments.map((p) => {
-                const overdue = p.status === 'NOTIFIED' && p.dueDate !== undefined && p.dueDate < today;
+                const overdue = isOverdue(p, today);
                 return (
                   <tr key={p.tranche} class={overdue ? 'overdue' : undefined}>
                     <td>{p.tranche}</td>
