@@ -17,7 +17,15 @@ import {
   searchKey,
 } from '../../domain/purchase-listing.js';
 import { purchaseFromItem, queryAll } from './records.js';
-import { GSI1, GSI2, keys, LISTING_VERSION, listingAttributes, listingPartition } from './table-design.js';
+import {
+  GSI1,
+  GSI2,
+  keys,
+  LISTING_ROW_ATTRIBUTES,
+  LISTING_VERSION,
+  listingAttributes,
+  listingPartition,
+} from './table-design.js';
 
 /** The purchases list on GSI2 (table-design.ts says why this index and what a request reads). */
 
@@ -25,22 +33,6 @@ interface Table {
   client: DynamoDBDocumentClient;
   tableName: string;
 }
-
-/** What a row is read from: projected by GSI2, so no request reads the purchase item. */
-const ROW_ATTRIBUTES = [
-  'purchaseId',
-  'stage',
-  'createdAt',
-  'updatedAt',
-  'title',
-  'ngoName',
-  'ngoCreditCode',
-  'serviceArea',
-  'serviceItem',
-  'district',
-  'totalFen',
-  'budgetYear',
-] as const;
 
 /** Placeholders for the names and values of one expression set (every name placeholder'd: reserved words). */
 class Expressions {
@@ -79,7 +71,10 @@ export async function queryPurchaseListing(
     ]);
     return { ...page, countsByStage: countByStage(stages as { stage: Stage }[]) };
   }
-  const rows = await queryAll(client, yearQuery(tableName, query.filter, { attributes: ROW_ATTRIBUTES }));
+  const rows = await queryAll(
+    client,
+    yearQuery(tableName, query.filter, { attributes: LISTING_ROW_ATTRIBUTES }),
+  );
   return listingPage(rows.map(summaryFromListingItem), query);
 }
 
@@ -95,7 +90,7 @@ async function pageInIndexOrder(
 ): Promise<Omit<PurchaseListPage, 'countsByStage'>> {
   const { after, limit } = query;
   const input = yearQuery(tableName, query.filter, {
-    attributes: ROW_ATTRIBUTES,
+    attributes: LISTING_ROW_ATTRIBUTES,
     withStage: true,
     ...(after === undefined
       ? {}

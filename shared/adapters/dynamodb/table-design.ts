@@ -123,8 +123,8 @@ export const GSI1_PROJECTED_ATTRIBUTES = [
   'mailsSent',
 ] as const;
 
-/** Non-key attributes projected into GSI2: a list row and what the list filters on. */
-export const LISTING_PROJECTED_ATTRIBUTES = [
+/** What a list row is read from (PurchaseSummary), all projected into GSI2. */
+export const LISTING_ROW_ATTRIBUTES = [
   'purchaseId',
   'stage',
   'createdAt',
@@ -135,9 +135,14 @@ export const LISTING_PROJECTED_ATTRIBUTES = [
   'serviceArea',
   'serviceItem',
   'district',
-  'districtKey',
   'totalFen',
   'budgetYear',
+] as const;
+
+/** Non-key attributes projected into GSI2: a list row and what the list filters on. */
+export const LISTING_PROJECTED_ATTRIBUTES = [
+  ...LISTING_ROW_ATTRIBUTES,
+  'districtKey',
   'searchText',
   'viewerEmails',
 ] as const;
