@@ -166,16 +166,9 @@ describe('the table behind the repositories', () => {
     );
   });
 
-  it('GSI2 lists purchase items only, each with its row and filters and never the proposal or the audit head', async () => {
-    const budgetYear = 3000 + Math.floor(Math.random() * 1000);
-    const purchaseId = randomUUID();
-    await repos.purchases.createPurchase({
-      purchaseId,
-      proposal: { ...proposal, budgetLineRef: `${budgetYear}-MZ-ELDER-01` },
-      createdBy: 'officer-1',
-      now: NOW,
-    });
-    await repos.tasks.openTask({
+  /** The section chief's approval task on the purchase: it makes the chief one of its viewers. */
+  const askChief = (purchaseId: string) =>
+    repos.tasks.openTask({
       purchaseId,
       stepKey: 'APPROVAL:SECTION_CHIEF',
       level: 'SECTION_CHIEF',
@@ -185,6 +178,17 @@ describe('the table behind the repositories', () => {
       expiresAt: '2026-04-30T08:00:00.000Z',
       now: NOW,
     });
+
+  it('GSI2 lists purchase items only, each with its row and filters and never the proposal or the audit head', async () => {
+    const budgetYear = 3000 + Math.floor(Math.random() * 1000);
+    const purchaseId = randomUUID();
+    await repos.purchases.createPurchase({
+      purchaseId,
+      proposal: { ...proposal, budgetLineRef: `${budgetYear}-MZ-ELDER-01` },
+      createdBy: 'officer-1',
+      now: NOW,
+    });
+    await askChief(purchaseId);
 
     const { Items = [] } = await db.client.send(
       new QueryCommand({
@@ -207,16 +211,7 @@ describe('the table behind the repositories', () => {
     const [changed, untouched] = [randomUUID(), randomUUID()];
     for (const purchaseId of [changed, untouched]) {
       await repos.purchases.createPurchase({ purchaseId, proposal: yearProposal, createdBy: 'o', now: NOW });
-      await repos.tasks.openTask({
-        purchaseId,
-        stepKey: 'APPROVAL:SECTION_CHIEF',
-        level: 'SECTION_CHIEF',
-        attempt: 'FIRST',
-        assignee: chief,
-        taskToken: 't',
-        expiresAt: '2026-04-30T08:00:00.000Z',
-        now: NOW,
-      });
+      await askChief(purchaseId);
       // As the item was before the list existed.
       await db.client.send(
         new UpdateCommand({
