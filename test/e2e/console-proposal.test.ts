@@ -1,14 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { expectedCheckCharacter } from '../../shared/domain/credit-code.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
-import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
-import { accessibilityViolations, launchChromium } from './browser.js';
+import type { LocalAppUnderTest } from '../support/local-app.js';
+import { accessibilityViolations } from './browser.js';
+import { type ConsoleUnderTest, RESULTS_DIR, startConsoleUnderTest } from './console-under-test.js';
 
 /**
  * The new-proposal form in a real browser, as the purchasing officer uses it: amounts typed in
@@ -17,42 +16,25 @@ import { accessibilityViolations, launchChromium } from './browser.js';
  * proposal opened on its purchase page.
  */
 
-const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
-
+let ui: ConsoleUnderTest | undefined;
 let app: LocalAppUnderTest | undefined;
-let browser: Browser | undefined;
-let consoleUrl: string;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startLocalApp(), launchChromium()]);
-  if (started.status === 'fulfilled') app = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (launched.status === 'rejected') throw launched.reason;
-  if (started.status === 'rejected') throw started.reason;
-  const url = app?.runtime.urls.console;
-  if (!url) throw new Error('the app has no console');
-  consoleUrl = url;
-  mkdirSync(RESULTS_DIR, { recursive: true });
+  ui = await startConsoleUnderTest();
+  app = ui.app;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(async () => ui?.stop());
 
-/** A fresh profile per test, left open (closing a context ends npm Chromium, see console.test.ts). */
-async function newPage(width = 1000): Promise<Page> {
-  if (!browser) throw new Error('no browser');
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  context.setDefaultTimeout(15_000);
-  return context.newPage();
+async function newPage(width?: number): Promise<Page> {
+  if (!ui) throw new Error('the console is not started');
+  return (await ui.newPage(width)).page;
 }
 
 /** Signs in as the officer on the provider's page and opens the form from the main menu. */
 async function openFormAsOfficer(page: Page): Promise<void> {
-  await page.goto(consoleUrl);
-  await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.getByRole('button', { name: /Li Ming/ }).click();
+  if (!ui) throw new Error('the console is not started');
+  await ui.signInAs(page, /Li Ming/);
   await page.getByRole('heading', { level: 1, name: /Purchases/ }).waitFor();
   await page
     .getByRole('navigation', { name: /Main menu/ })

@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../infra/local/users.js';
-import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
-import { accessibilityViolations, launchChromium } from './browser.js';
+import type { LocalAppUnderTest } from '../support/local-app.js';
+import { accessibilityViolations } from './browser.js';
+import { type ConsoleUnderTest, RESULTS_DIR, startConsoleUnderTest } from './console-under-test.js';
 
 /**
  * The staff console in a real browser. Signing in, as on AWS but against the local OpenID
@@ -17,48 +16,25 @@ import { accessibilityViolations, launchChromium } from './browser.js';
  * page, the console comes back signed in and shows what the server grants the person.
  */
 
-const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
-
+let ui: ConsoleUnderTest | undefined;
 let app: LocalAppUnderTest | undefined;
-let browser: Browser | undefined;
 let consoleUrl: string;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startLocalApp(), launchChromium()]);
-  if (started.status === 'fulfilled') app = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (launched.status === 'rejected') throw launched.reason;
-  if (started.status === 'rejected') throw started.reason;
-  const url = app?.runtime.urls.console;
-  if (!url) throw new Error('the app has no console');
-  consoleUrl = url;
-  mkdirSync(RESULTS_DIR, { recursive: true });
+  ui = await startConsoleUnderTest();
+  ({ app, consoleUrl } = ui);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(async () => ui?.stop());
 
-/**
- * A fresh browser profile (no session at the provider, no tokens in the console) per test. They are
- * left open until the browser closes: npm Chromium runs as one process, and closing a context there
- * ends the browser.
- */
-async function newPage(width = 1000): Promise<{ context: BrowserContext; page: Page }> {
-  if (!browser) throw new Error('no browser');
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  // A step that does not happen fails the test at that step, well before the test's own timeout.
-  context.setDefaultTimeout(15_000);
-  return { context, page: await context.newPage() };
+function newPage(width?: number) {
+  if (!ui) throw new Error('the console is not started');
+  return ui.newPage(width);
 }
 
-/** From the console's front door through the provider's page and back, as the named account. */
-async function signInAs(page: Page, accountName: RegExp): Promise<void> {
-  await page.goto(consoleUrl);
-  await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.getByRole('button', { name: accountName }).click();
-  await page.getByRole('navigation', { name: /Main menu/ }).waitFor();
+function signInAs(page: Page, accountName: RegExp): Promise<void> {
+  if (!ui) throw new Error('the console is not started');
+  return ui.signInAs(page, accountName);
 }
 
 /** A section of the console, from its main menu. */
