@@ -503,6 +503,18 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('ResendLinkOnRequestIntegration', resendLinkOnRequest),
       authorizer: staffOnly,
     });
+    // The purchase page's "withdraw": recorded on the purchase, the approval step handed WITHDRAWN.
+    const withdrawProposal = new ServiceFunction(this, 'WithdrawProposal', {
+      name: 'withdraw-proposal',
+      description: 'POST /purchases/{id}/withdraw: withdraws a proposal under approval',
+    }).useTable(table);
+    allowTaskCallbacks(withdrawProposal);
+    this.api.addRoutes({
+      path: '/purchases/{id}/withdraw',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('WithdrawProposalIntegration', withdrawProposal),
+      authorizer: staffOnly,
+    });
     this.api.addRoutes({
       path: '/purchases/{id}',
       methods: [HttpMethod.GET],

@@ -42,6 +42,9 @@ export const RULE_IDS = [
   // Lists: a page cursor that is not one, or that belongs to another query.
   'cursor-malformed',
   'cursor-other-listing',
+  // Withdrawing a proposal.
+  'withdrawal-reason-required',
+  'withdrawal-reason-too-long',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

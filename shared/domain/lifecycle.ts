@@ -39,6 +39,18 @@ export class IllegalTransitionError extends Error {
   }
 }
 
+/** The purchase is not at the stage the caller expected (someone else moved it first). */
+export class StageConflictError extends Error {
+  override name = 'StageConflictError';
+  constructor(
+    readonly purchaseId: string,
+    readonly expected: Stage,
+    readonly actual: Stage,
+  ) {
+    super(`purchase ${purchaseId} is at ${actual}, not at ${expected}`);
+  }
+}
+
 export function canTransition(from: Stage, to: Stage): boolean {
   return ALLOWED_TRANSITIONS[from].includes(to);
 }

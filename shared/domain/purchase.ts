@@ -1,12 +1,14 @@
-import type { Stage } from './lifecycle.js';
+import { canTransition, IllegalTransitionError, type Stage, StageConflictError } from './lifecycle.js';
 import type { ApprovalLevel } from './policy-settings.js';
 import type { Proposal } from './proposal.js';
 import type { RecordedDecision } from './tasks.js';
+import { type WithdrawalRecord, WithdrawnPurchaseError } from './withdrawal.js';
 
 /** The purchase as the system of record holds it: its stage, its proposal and what each stage recorded. */
 
 export interface Outcome {
-  result: 'APPROVED' | 'REJECTED';
+  /** WITHDRAWN: the officer took the proposal back before approval ended (stage REJECTED). */
+  result: 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
   reason: string;
   by: string;
   at: string;
@@ -39,6 +41,8 @@ export interface PurchaseRecord {
   midterm?: MidtermRecord;
   evaluation?: EvaluationRecord;
   termination?: TerminationRecord;
+  /** The officer asked to withdraw the proposal (the workflow then ends it REJECTED, outcome WITHDRAWN). */
+  withdrawal?: WithdrawalRecord;
   /** When the purchase reached CLOSED. */
   closedAt?: string;
   /** When the NGO was first e-mailed its page link (so a retry does not invite twice). */
@@ -112,6 +116,7 @@ export type PurchasePatch = Partial<
     | 'midterm'
     | 'evaluation'
     | 'termination'
+    | 'withdrawal'
     | 'closedAt'
     | 'ngoInvitedAt'
     | 'failure'
@@ -129,7 +134,26 @@ export const PURCHASE_PATCH_FIELDS = [
   'midterm',
   'evaluation',
   'termination',
+  'withdrawal',
   'closedAt',
   'ngoInvitedAt',
   'failure',
 ] as const satisfies readonly (keyof PurchasePatch)[];
+
+/**
+ * Why a change cannot be written over the purchase as it is (undefined when it can): it expects
+ * another stage (`from`), the stage move is not allowed, or the purchase was withdrawn and the move
+ * is not its end. Repositories check it against the very record their conditional write replaces.
+ */
+export function changeMisfit(
+  current: Pick<PurchaseRecord, 'purchaseId' | 'stage' | 'withdrawal'>,
+  from?: Stage,
+  to?: Stage,
+): Error | undefined {
+  if (from !== undefined && from !== current.stage)
+    return new StageConflictError(current.purchaseId, from, current.stage);
+  if (to === undefined) return undefined;
+  if (!canTransition(current.stage, to)) return new IllegalTransitionError(current.stage, to);
+  if (current.withdrawal && to !== 'REJECTED') return new WithdrawnPurchaseError(current.purchaseId, to);
+  return undefined;
+}

@@ -36,6 +36,8 @@ export const STAFF_PERMISSIONS = {
   viewAssignedPurchases: ['approver'],
   /** Mail a pending task's link again. */
   resendTaskLink: ['officer', 'admin'],
+  /** Withdraw a proposal before approval ends. */
+  withdrawProposal: ['officer', 'admin'],
   /** Confirm a tranche was paid. */
   confirmPayment: ['finance'],
   /** Edit budget lines, benchmarks, approvers and the agency roster. */
@@ -48,6 +50,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   viewAllPurchases: { zh: '查看全部采购项目', en: 'see every purchase' },
   viewAssignedPurchases: { zh: '查看分配给本人的项目', en: 'see the purchases assigned to you' },
   resendTaskLink: { zh: '重新发送任务链接', en: 'send a task link again' },
+  withdrawProposal: { zh: '撤回审批中的项目', en: 'withdraw proposals under approval' },
   confirmPayment: { zh: '确认付款', en: 'confirm payments' },
   editReferenceData: { zh: '维护基础数据', en: 'edit reference data' },
 };

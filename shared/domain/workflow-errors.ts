@@ -5,6 +5,8 @@
 export const WORKFLOW_ERRORS = {
   /** The purchase cannot go on (policy, budget, a recorded rejection): the workflow rejects it. */
   refused: 'PurchaseRefused',
+  /** The officer withdrew the proposal while an approver's link was open. */
+  withdrawn: 'PurchaseWithdrawn',
   /** An approver rejected the proposal. */
   rejected: 'PurchaseRejected',
   /** Nobody decided after a reminder and an escalation. */
@@ -17,7 +19,7 @@ export const WORKFLOW_ERRORS = {
   transient: 'TransientError',
 } as const;
 
-export type RefusalReason = 'POLICY' | 'BUDGET' | 'NGO_BARRED' | 'REJECTED';
+export type RefusalReason = 'POLICY' | 'BUDGET' | 'NGO_BARRED' | 'REJECTED' | 'WITHDRAWN';
 
 /** Thrown by a workflow task when the purchase must end REJECTED; the message says why for people. */
 export class PurchaseRefused extends Error {

@@ -46,14 +46,18 @@ export const FIELD_RULE_ZH: Readonly<Record<RuleId | OtherRuleId, string>> = {
   'budget-line-known': '没有这个预算指标；立项必须有可以预留的预算。',
   'cursor-malformed': '分页标记无效，请从第一页重新查询。',
   'cursor-other-listing': '分页标记属于另一个查询，请从第一页重新查询。',
+  'withdrawal-reason-required': '撤回必须说明理由：审批人和审计记录都会看到。',
+  'withdrawal-reason-too-long': '撤回理由太长，最多 500 个字。',
   'body-required': '请求没有内容。',
   'json-syntax': '请求内容不是有效的 JSON。',
   'ngo-barred': '该机构因第三方评估不合格，在限制期内不得承接新的政府购买服务项目。',
 };
 
 /** A field error as a form shows it: the Chinese for its rule, the server's English, what would be accepted. */
-export function fieldErrorText(error: Pick<FieldError, 'rule' | 'message' | 'allowed'>): BilingualText {
-  const zh = (FIELD_RULE_ZH as Readonly<Record<string, string>>)[error.rule] ?? '此项有误，请修改。';
+export function fieldErrorText(
+  error: Pick<FieldError, 'message'> & { rule?: string | undefined; allowed?: string | undefined },
+): BilingualText {
+  const zh = (FIELD_RULE_ZH as Readonly<Record<string, string>>)[error.rule ?? ''] ?? '此项有误，请修改。';
   const en = error.allowed ? `${error.message}. Allowed: ${error.allowed}` : error.message;
   return { zh, en: en.charAt(0).toUpperCase() + en.slice(1) };
 }

@@ -5,6 +5,7 @@ import { type Fen, formatYuan } from '../domain/money.js';
 import type { PaymentStatus } from '../domain/payment-records.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { ProcurementMethod, Proposal, ServiceArea, TrancheMilestone } from '../domain/proposal.js';
+import type { Outcome } from '../domain/purchase.js';
 import type { TaskAttempt, TaskPurpose } from '../domain/tasks.js';
 
 /**
@@ -27,6 +28,13 @@ export const STAGE_LABELS: Readonly<Record<Stage, BilingualText>> = {
   CLOSED: { zh: '已结项', en: 'Closed' },
   REJECTED: { zh: '未获批准', en: 'Rejected' },
   TERMINATED: { zh: '已终止', en: 'Terminated' },
+};
+
+/** How approval ended. */
+export const OUTCOME_LABELS: Readonly<Record<Outcome['result'], BilingualText>> = {
+  APPROVED: { zh: '已批准', en: 'Approved' },
+  REJECTED: { zh: '已驳回', en: 'Rejected' },
+  WITHDRAWN: { zh: '已撤回', en: 'Withdrawn' },
 };
 
 /** What a human task is, as a noun ("the approval", "the countersignature"). */

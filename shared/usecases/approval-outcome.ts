@@ -2,6 +2,8 @@ import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision } from '../domain/tasks.js';
+import { WithdrawnPurchaseError, withdrawalSentence } from '../domain/withdrawal.js';
+import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { outcomeMailModel, renderOutcomeMail } from '../presentation/mail/outcome-mail.js';
 import { loadPurchase } from './load-purchase.js';
 import { onceForPurchase } from './once.js';
@@ -17,6 +19,7 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
     if (purchase.outcome?.result === 'APPROVED') await notifyOfficer(deps, purchase);
     return;
   }
+  if (purchase.withdrawal) throw new PurchaseRefused('WITHDRAWN', withdrawalSentence(purchase.withdrawal));
   const missing = purchase.approvalLevels.filter((l) => purchase.approvals[l]?.decision !== 'APPROVE');
   if (missing.length > 0) {
     // The state machine only gets here after every level approved; anything else is a bug, loudly.
@@ -24,26 +27,32 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
   }
   const last = purchase.approvals[purchase.approvalLevels.at(-1) as ApprovalLevel] as RecordedDecision;
   const now = deps.now();
-  const approved = await deps.purchases.change({
-    purchaseId,
-    from: 'APPROVAL',
-    to: 'CONTRACTING',
-    set: {
-      outcome: {
-        result: 'APPROVED',
-        reason: `approved at every level (${purchase.approvalLevels.join(' → ')})`,
-        by: last.by,
-        at: now,
+  const approved = await deps.purchases
+    .change({
+      purchaseId,
+      from: 'APPROVAL',
+      to: 'CONTRACTING',
+      set: {
+        outcome: {
+          result: 'APPROVED',
+          reason: `approved at every level (${purchase.approvalLevels.join(' → ')})`,
+          by: last.by,
+          at: now,
+        },
       },
-    },
-    audit: {
-      actor: WORKFLOW_ACTOR,
-      action: 'purchase.approved',
-      detail: { levels: purchase.approvalLevels },
-    },
-    eventId: 'purchase.approved',
-    now,
-  });
+      audit: {
+        actor: WORKFLOW_ACTOR,
+        action: 'purchase.approved',
+        detail: { levels: purchase.approvalLevels },
+      },
+      eventId: 'purchase.approved',
+      now,
+    })
+    .catch((error: unknown) => {
+      // Withdrawn after it was read above: the purchase ends as the officer asked.
+      if (error instanceof WithdrawnPurchaseError) throw new PurchaseRefused('WITHDRAWN', error.message);
+      throw error;
+    });
   await notifyOfficer(deps, approved);
 }
 
@@ -104,18 +113,40 @@ export async function rejectPurchase(
     await notifyOfficer(deps, purchase);
     return;
   }
-  const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
-  const reason = rejection
-    ? `rejected by ${rejection.byName} (${rejection.by}): ${rejection.comment}`
-    : rejectionReason(input.error, input.cause);
+  const { result, reason, by } = howItEnded(purchase, input);
   const rejected = await deps.purchases.change({
     purchaseId: purchase.purchaseId,
     from: purchase.stage,
     to: 'REJECTED',
-    set: { outcome: { result: 'REJECTED', reason, by: rejection?.by ?? WORKFLOW_ACTOR, at: now } },
-    audit: { actor: rejection?.by ?? WORKFLOW_ACTOR, action: 'purchase.rejected', detail: { reason } },
+    set: { outcome: { result, reason, by, at: now } },
+    audit: {
+      actor: by,
+      action: result === 'WITHDRAWN' ? 'purchase.withdrawn' : 'purchase.rejected',
+      detail: { reason },
+    },
     eventId: 'purchase.rejected',
     now,
   });
   await notifyOfficer(deps, rejected);
+}
+
+/** Who ended the purchase and why: the officer's withdrawal, an approver's rejection, or the workflow's refusal. */
+function howItEnded(
+  purchase: PurchaseRecord,
+  input: { error?: string; cause?: string },
+): { result: 'REJECTED' | 'WITHDRAWN'; reason: string; by: string } {
+  if (purchase.withdrawal)
+    return {
+      result: 'WITHDRAWN',
+      reason: withdrawalSentence(purchase.withdrawal),
+      by: purchase.withdrawal.by,
+    };
+  const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
+  if (rejection)
+    return {
+      result: 'REJECTED',
+      reason: `rejected by ${rejection.byName} (${rejection.by}): ${rejection.comment}`,
+      by: rejection.by,
+    };
+  return { result: 'REJECTED', reason: rejectionReason(input.error, input.cause), by: WORKFLOW_ACTOR };
 }

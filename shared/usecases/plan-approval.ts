@@ -7,6 +7,7 @@ import {
   type PlanContext,
 } from '../domain/execution-budget.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
+import { withdrawalSentence } from '../domain/withdrawal.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { loadPurchase } from './load-purchase.js';
 import type { WorkflowDeps } from './workflow-deps.js';
@@ -36,6 +37,7 @@ export async function planApproval(
       now: deps.now(),
     });
   }
+  if (purchase.withdrawal) throw new PurchaseRefused('WITHDRAWN', withdrawalSentence(purchase.withdrawal));
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
   if (rejection)
     throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);

@@ -1,5 +1,8 @@
 import type { AuditEntry } from '../domain/audit.js';
+import { formatTotal } from '../domain/evaluation.js';
+import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
 import { formatYuan } from '../domain/money.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import { mayViewPurchase, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import type {
   DeliverableRepository,
@@ -58,6 +61,8 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, v
     contract: purchase.contract,
     decisions: purchase.decisions,
     termination: purchase.termination,
+    withdrawal: purchase.withdrawal,
+    evaluation: evaluationOf(purchase),
     // The last unexpected workflow failure (state, error, time), for the operator who resumes it.
     failure: purchase.failure,
     deliverables,
@@ -70,6 +75,19 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, v
     createdBy: purchase.createdBy,
     createdAt: purchase.createdAt,
     updatedAt: purchase.updatedAt,
+  };
+}
+
+/** The agency's scores by criterion (from its recorded decision), its weighted total and grade. */
+function evaluationOf(purchase: PurchaseRecord) {
+  const { evaluation } = purchase;
+  if (!evaluation) return undefined;
+  const decision = Object.values(purchase.decisions).find((d) => d.taskId === evaluation.taskId);
+  const scores = decision?.data?.scores as Partial<Record<EvaluationCriterion, number>> | undefined;
+  return {
+    ...evaluation,
+    ...(evaluation.total === undefined ? {} : { totalText: formatTotal(evaluation.total) }),
+    ...(scores ? { scores } : {}),
   };
 }
 

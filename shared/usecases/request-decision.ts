@@ -7,6 +7,7 @@ import { signTaskLink } from '../links/signing.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
+import { closeForWithdrawal } from './withdraw-proposal.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
 /**
@@ -114,7 +115,7 @@ export async function requestDecision(
     }
     return { taskId: task.taskId };
   }
-  await deps.purchases.change({
+  const asked = await deps.purchases.change({
     purchaseId: input.purchaseId,
     audit: {
       actor: WORKFLOW_ACTOR,
@@ -130,6 +131,12 @@ export async function requestDecision(
     eventId: `${purpose === 'APPROVAL' ? 'approval' : 'task'}.requested:${stepKey}:${input.attempt}`,
     now,
   });
+  // Written after the task was opened, so it sees a withdrawal the withdrawing officer's closing of
+  // open tasks may have missed: nobody is mailed, and the step is handed WITHDRAWN now.
+  if (asked.withdrawal) {
+    await closeForWithdrawal(deps, asked);
+    return { taskId: task.taskId };
+  }
   await sendOncePerAttempt(deps.tasks, task.taskId, input.attempt, async () => {
     const link = signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey());
     const approver = deps.settings.approval.approvers[input.level];

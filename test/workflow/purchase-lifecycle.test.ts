@@ -236,6 +236,49 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     });
   }
 
+  it('a withdrawal handed to the waiting approver step rejects at once, asking no later level', async () => {
+    const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(FULL_CHAIN.levels) });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-W',
+      input: '{"purchaseId":"PUR-W"}',
+    });
+    const chief = await until(() => waiting.find((x) => x.level === 'SECTION_CHIEF'), 'the chief');
+    await sf.sendTaskSuccess({
+      taskToken: chief.token,
+      output: JSON.stringify({
+        decision: 'WITHDRAWN',
+        by: 'officer@example.gov.cn',
+        comment: 'no longer needed',
+      }),
+    });
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.at(-1)).toMatchObject({ step: 'RejectPurchase', payload: { error: 'PurchaseWithdrawn' } });
+    expect(calls.filter((c) => c.step === 'RequestDecision')).toHaveLength(1);
+  });
+
+  it('a withdrawal found by the conclude step rejects the purchase instead of moving it on', async () => {
+    const {
+      engine: sf,
+      calls,
+      waiting,
+    } = harness({
+      PlanApproval: planOf(['SECTION_CHIEF']),
+      ConcludeApproval: () => {
+        throw refusal('WITHDRAWN: withdrawn by officer@example.gov.cn: no longer needed');
+      },
+    });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-WC',
+      input: '{"purchaseId":"PUR-WC"}',
+    });
+    await decide(sf, (await until(() => waiting[0], 'the chief')).token, 'APPROVE');
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step).slice(-2)).toEqual(['ConcludeApproval', 'RejectPurchase']);
+    expect(String(calls.at(-1)?.payload.cause)).toContain('WITHDRAWN');
+  });
+
   it('on timeout sends one reminder, then escalates to the deputy, whose approval counts', async () => {
     // 259,200 s approval timeout at 0.005 ms per state-machine second: about 1.3 s real per timeout.
     const { engine: sf, calls, waiting } = harness({ PlanApproval: planOf(['SECTION_CHIEF']) }, 0.005);

@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, type IChainable, JsonPath, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import { WITHDRAWN_DECISION } from '../../shared/domain/withdrawal.js';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
 import { EscalatingWait } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
@@ -11,7 +12,7 @@ import type { StageContext, StageFragment } from './stage.js';
  * approval chain runs as a loop. Plan names the next level still to decide (read from
  * DynamoDB, so a resumed execution skips what was decided), the approver is asked (reminded,
  * then escalated to the deputy), and an approval goes back to plan. No Map: the chain is
- * strictly one level at a time. A refusal, a rejection or a lapse rejects the purchase.
+ * strictly one level at a time. A refusal, a rejection, a lapse or a withdrawal rejects the purchase.
  */
 export interface ApprovalStage extends StageFragment {
   /** Where an execution resumed in the approval stage starts: the next level to decide. */
@@ -47,6 +48,15 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
   approver.next(
     new Choice(scope, 'Approved at this level?')
       .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), plan)
+      .when(
+        Condition.stringEquals('$.decision.decision', WITHDRAWN_DECISION),
+        failure(
+          scope,
+          'Proposal withdrawn',
+          WORKFLOW_ERRORS.withdrawn,
+          'the officer withdrew the proposal',
+        ).next(endings.reject),
+      )
       .otherwise(
         failure(scope, 'Level rejected', WORKFLOW_ERRORS.rejected, 'an approver rejected the proposal').next(
           endings.reject,
@@ -54,6 +64,8 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
       ),
   );
   const conclude = lambdaStep(scope, 'Conclude approval', fns.concludeApproval, { purchaseId }, null);
+  // Withdrawn after the last approval: the purchase ends instead of moving on.
+  conclude.addCatch(endings.reject, onDomainRefusal);
   plan.next(
     new Choice(scope, 'Another level to approve?')
       .when(

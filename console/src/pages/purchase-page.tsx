@@ -4,10 +4,13 @@ import { STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
 import { isOverdue, type PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
+import type { Outcome } from '../../../shared/domain/purchase.js';
 import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
 import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../shared/domain/uploads.js';
+import { WITHDRAWABLE_STAGES, type WithdrawalRecord } from '../../../shared/domain/withdrawal.js';
 import {
+  OUTCOME_LABELS,
   PAYMENT_STATUS_LABELS,
   SERVICE_AREA_LABELS,
   STAGE_LABELS,
@@ -16,6 +19,8 @@ import {
 } from '../../../shared/presentation/labels.js';
 import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import { EvaluationSection, type EvaluationView } from '../purchase/evaluation-section.js';
+import { WithdrawForm } from '../purchase/withdraw-form.js';
 import { href } from '../route.js';
 import { useApiGet } from '../use-api.js';
 
@@ -61,6 +66,9 @@ interface PurchaseView {
     readonly action: string;
   }[];
   readonly auditChain: { readonly valid: boolean; readonly entries?: number; readonly reason?: string };
+  readonly outcome?: Pick<Outcome, 'result' | 'reason' | 'by' | 'at'>;
+  readonly withdrawal?: WithdrawalRecord;
+  readonly evaluation?: EvaluationView;
 }
 
 /** The path a purchase takes; a purchase that ends early ends at REJECTED or TERMINATED instead. */
@@ -83,6 +91,7 @@ export function PurchasePage({
   const [notice, setNotice] = useState<string>();
 
   const mayResend = hasPermission(staff, 'resendTaskLink');
+  const mayWithdraw = hasPermission(staff, 'withdrawProposal');
   const resend = async (taskId: string) => {
     try {
       const sent = await apiPost<{ to: string }>(
@@ -143,7 +152,37 @@ export function PurchasePage({
         <dd>
           {view.createdBy}, {formatChinaTime(view.createdAt)}
         </dd>
+        {view.outcome && (
+          <>
+            <dt>审批结果 · Outcome</dt>
+            <dd>
+              <strong>
+                {OUTCOME_LABELS[view.outcome.result].zh} · {OUTCOME_LABELS[view.outcome.result].en}
+              </strong>{' '}
+              {view.outcome.reason}
+              <span class="id">
+                {view.outcome.by}, {formatChinaTime(view.outcome.at)}
+              </span>
+            </dd>
+          </>
+        )}
       </dl>
+      {view.withdrawal && !view.outcome && (
+        <p role="status" class="notice">
+          <Bilingual
+            zh={`${view.withdrawal.by} 已撤回此项目（${view.withdrawal.reason}），审批正在终止。`}
+            en={`${view.withdrawal.by} withdrew this proposal (${view.withdrawal.reason}); approval is being ended.`}
+          />
+        </p>
+      )}
+      {mayWithdraw && !view.withdrawal && WITHDRAWABLE_STAGES.includes(view.stage) && (
+        <details class="withdraw-panel">
+          <summary>
+            撤回项目 <span lang="en">Withdraw this proposal</span>
+          </summary>
+          <WithdrawForm token={token} purchaseId={view.purchaseId} onDone={reload} />
+        </details>
+      )}
 
       <h2>
         <Bilingual zh="待办任务" en="Pending tasks" />
@@ -286,6 +325,8 @@ export function PurchasePage({
           </table>
         </div>
       )}
+
+      {view.evaluation && <EvaluationSection evaluation={view.evaluation} />}
 
       <h2>
         <Bilingual zh="过程记录" en="Timeline" />

@@ -75,7 +75,7 @@ export function placeServerErrors(errors: readonly FieldError[], shown: Readonly
   const placed = new Map<string, BilingualText[]>();
   for (const error of errors) {
     const at = placeOf(error.field, shown);
-    const text = fieldErrorText({ rule: error.rule ?? '', message: error.message, allowed: error.allowed });
+    const text = fieldErrorText(error);
     // An error placed away from its own field says which field it was about.
     const about = at === error.field || error.field === '(body)' ? '' : ` (${error.field})`;
     placed.set(at, [...(placed.get(at) ?? []), { zh: text.zh, en: `${text.en}${about}` }]);

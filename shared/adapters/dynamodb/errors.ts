@@ -1,17 +1,3 @@
-import type { Stage } from '../../domain/lifecycle.js';
-
-/** The purchase is not at the stage the caller expected (someone else moved it first). */
-export class StageConflictError extends Error {
-  override name = 'StageConflictError';
-  constructor(
-    readonly purchaseId: string,
-    readonly expected: Stage,
-    readonly actual: Stage,
-  ) {
-    super(`purchase ${purchaseId} is at ${actual}, not at ${expected}`);
-  }
-}
-
 export class PurchaseNotFoundError extends Error {
   override name = 'PurchaseNotFoundError';
   constructor(readonly purchaseId: string) {

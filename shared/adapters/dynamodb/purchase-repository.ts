@@ -1,11 +1,16 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditInput, ChainVerification } from '../../domain/audit.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../domain/audit-chain.js';
-import { canTransition, IllegalTransitionError, isTerminal, type Stage } from '../../domain/lifecycle.js';
-import { PURCHASE_PATCH_FIELDS, type PurchasePatch, type PurchaseRecord } from '../../domain/purchase.js';
+import { isTerminal, type Stage } from '../../domain/lifecycle.js';
+import {
+  changeMisfit,
+  PURCHASE_PATCH_FIELDS,
+  type PurchasePatch,
+  type PurchaseRecord,
+} from '../../domain/purchase.js';
 import type { PurchaseListPage, PurchaseListQuery } from '../../domain/purchase-listing.js';
 import type { AuditTrail, PurchaseRepository } from '../../ports/repositories.js';
-import { ContentionError, PurchaseNotFoundError, StageConflictError } from './errors.js';
+import { ContentionError, PurchaseNotFoundError } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
 import { queryPurchaseListing } from './purchase-listing.js';
 import {
@@ -155,7 +160,7 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
       const current = await this.getPurchase(purchaseId);
       if (!current) throw new PurchaseNotFoundError(purchaseId);
 
-      const misfit = stageMisfit(current, from, to);
+      const misfit = changeMisfit(current, from, to);
       if (misfit) {
         // A repeat of a stage move that went through finds the purchase past `from`: not a conflict.
         if (await this.eventApplied(purchaseId, eventId)) return current;
@@ -275,15 +280,6 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
 }
 
 /** Why a requested stage move does not fit the purchase as it is now, if it does not. */
-function stageMisfit(current: PurchaseRecord, from?: Stage, to?: Stage): Error | undefined {
-  if (from !== undefined && from !== current.stage) {
-    return new StageConflictError(current.purchaseId, from, current.stage);
-  }
-  if (to !== undefined && !canTransition(current.stage, to))
-    return new IllegalTransitionError(current.stage, to);
-  return undefined;
-}
-
 function pickPatch(set: PurchasePatch): PurchasePatch {
   const patch: Record<string, unknown> = {};
   for (const field of PURCHASE_PATCH_FIELDS) if (set[field] !== undefined) patch[field] = set[field];

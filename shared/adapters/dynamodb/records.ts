@@ -52,6 +52,7 @@ const OPTIONAL_PURCHASE_FIELDS = [
   'midterm',
   'evaluation',
   'termination',
+  'withdrawal',
   'closedAt',
   'ngoInvitedAt',
   'failure',

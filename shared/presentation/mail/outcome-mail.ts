@@ -65,6 +65,14 @@ const WORDING: Readonly<
     },
     reason: { zh: '驳回理由', en: 'Reason' },
   },
+  WITHDRAWN: {
+    tag: { zh: '已撤回', en: 'Withdrawn' },
+    said: {
+      zh: '您登记的以下政府购买服务项目已撤回：审批终止，预留的预算已释放。',
+      en: 'The purchase of services you registered, below, has been withdrawn: approval has ended and its budget reservation was released.',
+    },
+    reason: { zh: '撤回理由', en: 'Reason' },
+  },
 };
 
 /** Renders the approved / rejected notification for the purchasing officer. It carries no link. */

@@ -1,9 +1,9 @@
-import { PurchaseNotFoundError, StageConflictError } from '../../../shared/adapters/dynamodb/errors.js';
+import { PurchaseNotFoundError } from '../../../shared/adapters/dynamodb/errors.js';
 import type { AuditEntry, ChainVerification } from '../../../shared/domain/audit.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../../shared/domain/audit-chain.js';
-import { canTransition, IllegalTransitionError, isTerminal } from '../../../shared/domain/lifecycle.js';
+import { isTerminal } from '../../../shared/domain/lifecycle.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
-import type { PurchasePatch, PurchaseRecord } from '../../../shared/domain/purchase.js';
+import { changeMisfit, type PurchasePatch, type PurchaseRecord } from '../../../shared/domain/purchase.js';
 import {
   listingEntryOf,
   listingMatches,
@@ -81,10 +81,8 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     const { purchaseId, from, to, set = {}, audit, eventId, now } = input;
     const current = this.require(purchaseId);
     if (this.appliedEvents.has(`${purchaseId}\u0000${eventId}`)) return copy(current);
-    if (from !== undefined && from !== current.stage)
-      throw new StageConflictError(purchaseId, from, current.stage);
-    if (to !== undefined && !canTransition(current.stage, to))
-      throw new IllegalTransitionError(current.stage, to);
+    const misfit = changeMisfit(current, from, to);
+    if (misfit) throw misfit;
     const detail =
       to === undefined ? audit.detail : { ...audit.detail, stageFrom: current.stage, stageTo: to };
     this.append(current, { ...audit, detail, eventId, at: now });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PurchaseNotFoundError, StageConflictError } from '../../../shared/adapters/dynamodb/errors.js';
+import { PurchaseNotFoundError } from '../../../shared/adapters/dynamodb/errors.js';
 import { GENESIS_HASH } from '../../../shared/domain/audit-chain.js';
-import { IllegalTransitionError } from '../../../shared/domain/lifecycle.js';
+import { IllegalTransitionError, StageConflictError } from '../../../shared/domain/lifecycle.js';
+import { WithdrawnPurchaseError } from '../../../shared/domain/withdrawal.js';
 import { chief, LATER, NOW, padding, proposal, type Subject } from './subject.js';
 
 export function purchaseContract(s: Subject): void {
@@ -195,6 +196,28 @@ export function purchaseContract(s: Subject): void {
         auditSeq: 1,
       });
       expect(await s.repos.purchases.listAudit(purchaseId)).toHaveLength(1);
+    });
+
+    it('a withdrawn purchase moves only to REJECTED: any other stage move throws WithdrawnPurchaseError', async () => {
+      const purchaseId = await s.newPurchase();
+      const base = { purchaseId, audit: { actor: 'officer@x.example', action: 'x' }, now: LATER };
+      await s.repos.purchases.change({ ...base, from: 'PROPOSAL', to: 'APPROVAL', eventId: 'planned' });
+      const withdrawal = { by: 'officer@x.example', reason: 'not needed', at: LATER };
+      const withdrawn = await s.repos.purchases.change({
+        ...base,
+        set: { withdrawal },
+        eventId: 'withdrawn',
+      });
+      expect(withdrawn.withdrawal).toEqual(withdrawal);
+      await expect(
+        s.repos.purchases.change({ ...base, from: 'APPROVAL', to: 'CONTRACTING', eventId: 'approved' }),
+      ).rejects.toThrow(WithdrawnPurchaseError);
+      const ended = await s.repos.purchases.change({ ...base, to: 'REJECTED', eventId: 'rejected' });
+      expect(ended).toMatchObject({ stage: 'REJECTED', withdrawal });
+      expect(await s.repos.purchases.getPurchase(purchaseId)).toMatchObject({
+        stage: 'REJECTED',
+        withdrawal,
+      });
     });
 
     it('concurrent audit appends from different changes all land and keep one valid chain', async () => {
