@@ -40,6 +40,8 @@ export const STAFF_PERMISSIONS = {
   withdrawProposal: ['officer', 'admin'],
   /** Confirm a tranche was paid. */
   confirmPayment: ['finance'],
+  /** See the reference data (budget lines, benchmarks, approvers, agency roster) and its changes. */
+  viewReferenceData: ['admin', 'auditor'],
   /** Edit budget lines, benchmarks, approvers and the agency roster. */
   editReferenceData: ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
@@ -52,6 +54,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   resendTaskLink: { zh: '重新发送任务链接', en: 'send a task link again' },
   withdrawProposal: { zh: '撤回审批中的项目', en: 'withdraw proposals under approval' },
   confirmPayment: { zh: '确认付款', en: 'confirm payments' },
+  viewReferenceData: { zh: '查看基础数据及其变更', en: 'see the reference data and its changes' },
   editReferenceData: { zh: '维护基础数据', en: 'edit reference data' },
 };
 
