@@ -3,11 +3,16 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { expectedCheckCharacter } from '../../shared/domain/credit-code.js';
-import { formatYuan } from '../../shared/domain/money.js';
-import type { Proposal } from '../../shared/domain/proposal.js';
 import type { LocalAppUnderTest } from '../support/local-app.js';
 import { accessibilityViolations } from './browser.js';
-import { type ConsoleUnderTest, RESULTS_DIR, startConsoleUnderTest } from './console-under-test.js';
+import {
+  type ConsoleUnderTest,
+  fillMoney,
+  fillProject,
+  formRow,
+  RESULTS_DIR,
+  startConsoleUnderTest,
+} from './console-under-test.js';
 
 /**
  * The new-proposal form in a real browser, as the purchasing officer uses it: amounts typed in
@@ -43,58 +48,9 @@ async function openFormAsOfficer(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1, name: /New proposal/ }).waitFor();
 }
 
-const row = (page: Page, name: RegExp) => page.getByRole('group', { name });
 const errorOf = (page: Page, id: string) => page.locator(`#${id}-error`);
 const overflow = (page: Page) =>
   page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>;
-const yuan = (fen: number) => formatYuan(fen).replace('¥', '');
-
-/** The project part of the form, as the officer types it. */
-async function fillProject(page: Page, p: Proposal): Promise<void> {
-  await page.getByLabel('项目名称 Title').fill(p.title);
-  await page.getByLabel('服务领域 Service area').selectOption(p.serviceArea);
-  await page.getByLabel(/Service \(from the catalogue\)/).selectOption(p.serviceItem);
-  await page.getByLabel('服务区域 District').fill(p.district);
-  await page.getByLabel('购买主体 Purchasing unit').fill(p.purchasingUnit);
-  await page.getByLabel('采购方式 Procurement method').selectOption(p.procurementMethod);
-  await page.getByLabel('服务开始日期 Term starts').fill(p.term.start);
-  await page.getByLabel('服务结束日期 Term ends').fill(p.term.end);
-}
-
-/** The money and the deliverables; `salary` replaces the second staff line's salary (yuan, as typed). */
-async function fillMoney(page: Page, p: Proposal, secondSalary: string): Promise<void> {
-  await page.getByLabel(/Budget line/).selectOption(p.budgetLineRef);
-  await page.getByLabel('项目总金额（元） Total (yuan)').fill(yuan(p.totalFen));
-  const addCostLine = page.getByRole('button', { name: /Add cost line/ });
-  for (const [i, line] of p.budgetLines.entries()) {
-    if (i > 0) await addCostLine.click();
-    const group = row(page, new RegExp(`cost line ${i + 1}$`));
-    await group.getByLabel(/Item/).fill(line.item);
-    await group.getByLabel(/Amount/).fill(yuan(line.amountFen));
-  }
-  for (const [i, line] of p.staffPlan.entries()) {
-    if (i > 0) await page.getByRole('button', { name: /Add staff line/ }).click();
-    const group = row(page, new RegExp(`staff line ${i + 1}$`));
-    await group.getByLabel(/Role/).fill(line.role);
-    await group.getByLabel(/Headcount/).fill(String(line.headcount));
-    await group
-      .getByLabel(/Monthly salary/)
-      .fill(i === 1 ? secondSalary : String(line.monthlySalaryFen / 100));
-    await group.getByLabel(/Monthly social welfare/).fill(String(line.monthlySocialWelfareFen / 100));
-  }
-  for (const [i, tranche] of p.trancheSchedule.entries()) {
-    const group = row(page, new RegExp(`tranche ${i + 1}$`));
-    await group.getByLabel(/Paid when/).selectOption(tranche.milestone);
-    await group.getByLabel(/Percent/).fill(String(tranche.percent));
-  }
-  for (const [i, d] of p.deliverables.entries()) {
-    if (i >= 2) await page.getByRole('button', { name: /Add deliverable/ }).click();
-    const group = row(page, new RegExp(`deliverable ${i + 1}$`));
-    await group.getByLabel(/Kind/).selectOption(d.kind);
-    await group.getByLabel(/Due/).fill(d.dueDate);
-    await group.getByLabel(/What/).fill(d.description);
-  }
-}
 
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent()) ?? '';
@@ -152,7 +108,7 @@ describe('the new-proposal form', () => {
     await page.screenshot({ path: join(RESULTS_DIR, 'console-proposal.png'), fullPage: true });
 
     await page.getByRole('button', { name: /Submit proposal/ }).click();
-    const salary = row(page, /staff line 2$/).getByLabel(/Monthly salary/);
+    const salary = formRow(page, /staff line 2$/).getByLabel(/Monthly salary/);
     const salaryError = errorOf(page, 'p-staffPlan-1-monthlySalaryFen');
     await salaryError.waitFor();
     expect(await textOf(salaryError)).toContain('低于上年度本市非私营单位在岗职工平均工资');
@@ -215,10 +171,10 @@ describe('the new-proposal form', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('p-staffPlan-1-role');
     await page.keyboard.type('社工');
-    const remove = row(page, /staff line 2$/).getByRole('button', { name: /Remove/ });
+    const remove = formRow(page, /staff line 2$/).getByRole('button', { name: /Remove/ });
     await remove.focus();
     await page.keyboard.press('Enter');
-    await expect(row(page, /staff line 2$/).count()).resolves.toBe(0);
+    await expect(formRow(page, /staff line 2$/).count()).resolves.toBe(0);
     await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toMatch(/Add staff line/);
 
     // An amount with three decimals is refused as it is typed.

@@ -8,7 +8,12 @@ import {
 import { UsersClient } from '../../infra/local/users.js';
 import type { LocalAppUnderTest } from '../support/local-app.js';
 import { accessibilityViolations } from './browser.js';
-import { type ConsoleUnderTest, RESULTS_DIR, startConsoleUnderTest } from './console-under-test.js';
+import {
+  type ConsoleUnderTest,
+  openSection,
+  RESULTS_DIR,
+  startConsoleUnderTest,
+} from './console-under-test.js';
 
 /**
  * The staff console in a real browser. Signing in, as on AWS but against the local OpenID
@@ -35,15 +40,6 @@ function newPage(width?: number) {
 function signInAs(page: Page, accountName: RegExp): Promise<void> {
   if (!ui) throw new Error('the console is not started');
   return ui.signInAs(page, accountName);
-}
-
-/** A section of the console, from its main menu. */
-async function openSection(page: Page, name: RegExp): Promise<void> {
-  await page
-    .getByRole('navigation', { name: /Main menu/ })
-    .getByRole('link', { name })
-    .click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
 }
 
 describe('signing in to the staff console', () => {

@@ -355,7 +355,7 @@ async function timed<T>(
  * Opens the link and posts the page's form, unless the page says the step is already decided
  * (a repeat after a restart cut the first answer off). Returns the final page.
  */
-async function decideOnce(
+export async function decideOnce(
   ctx: JourneyContext,
   link: string,
   decision: string | undefined,
@@ -407,7 +407,7 @@ async function decideOnce(
  * is then the same upload, never a second one. A new grant is asked for only when none was
  * answered or it has expired, and only after checking that no earlier upload was accepted.
  */
-async function uploadFromMail(
+export async function uploadFromMail(
   ctx: JourneyContext,
   purchaseId: string,
   ngo: string,

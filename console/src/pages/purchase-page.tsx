@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
-import { STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
+import { ALLOWED_TRANSITIONS, STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
 import { isOverdue, type PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
@@ -348,10 +348,19 @@ export function PurchasePage({
   );
 }
 
+/**
+ * The steps an early end can follow: the path up to the last stage it can end from (a proposal is
+ * rejected or withdrawn before contracting, so its row must not show contracting as done).
+ */
+function stepsEndingAt(end: Stage): readonly Stage[] {
+  const last = PATH.findLastIndex((s) => ALLOWED_TRANSITIONS[s].includes(end));
+  return [...PATH.slice(0, last + 1), end];
+}
+
 /** The lifecycle as a row of steps, the current one marked (for a screen reader too). */
 function Lifecycle({ stage }: { stage: Stage }) {
   const ended = stage === 'REJECTED' || stage === 'TERMINATED';
-  const steps: readonly Stage[] = ended ? [...PATH.slice(0, -1), stage] : PATH;
+  const steps: readonly Stage[] = ended ? stepsEndingAt(stage) : PATH;
   const current = steps.indexOf(stage);
   return (
     <ol class="lifecycle" aria-label="流程 · Lifecycle">
