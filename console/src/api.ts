@@ -37,9 +37,14 @@ export async function apiPost<T>(
   return apiCall<T>(token, 'POST', path, body, headers);
 }
 
+/** Replaces what is at `path` (a reference-data section) with `body`. */
+export async function apiPut<T>(token: TokenSource, path: string, body: unknown): Promise<T> {
+  return apiCall<T>(token, 'PUT', path, body);
+}
+
 async function apiCall<T>(
   token: TokenSource,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},

@@ -9,6 +9,7 @@ import { MyTasksPage } from './pages/my-tasks-page.js';
 import { ProposalPage } from './pages/proposal-page.js';
 import { PurchasePage } from './pages/purchase-page.js';
 import { PurchasesPage } from './pages/purchases-page.js';
+import { ReferenceDataPage } from './pages/reference-data-page.js';
 import { href, type Route, useRoute } from './route.js';
 import type { Session, SignIn } from './session.js';
 
@@ -61,6 +62,13 @@ const SECTIONS: readonly Section[] = [
     homeOf: ['finance'],
     shownTo: (s) => hasPermission(s, 'confirmPayment') || hasPermission(s, 'viewAllPurchases'),
     page: ({ token }) => <FinancePage token={token} />,
+  },
+  {
+    path: '/reference-data',
+    zh: '基础数据',
+    en: 'Reference data',
+    shownTo: (s) => hasPermission(s, 'viewReferenceData'),
+    page: ({ token, staff }) => <ReferenceDataPage token={token} staff={staff} />,
   },
   {
     path: '/account',

@@ -11,7 +11,7 @@ import { log, withLogContext } from '../../shared/lambda/log.js';
 import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
 import { countEvent } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { policySettings } from '../../shared/lambda/settings.js';
+import { loadReferenceData, policySettings } from '../../shared/lambda/settings.js';
 import { workflowStarter } from '../../shared/lambda/step-functions.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { type SubmitProposalDeps, submitProposal } from '../../shared/usecases/submit-proposal.js';
@@ -47,11 +47,11 @@ export function createHandler(deps: SubmitProposalDeps) {
     });
 }
 
-/** Wired to AWS once per execution environment, at cold start. */
+/** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
 export const handler = createHandler({
   purchases: tableRepositories().purchases,
   trackRecords: tableRepositories().trackRecords,
   workflow: workflowStarter(),
   settings: policySettings(),
   now: systemNow,
-});
+}).use(loadReferenceData());

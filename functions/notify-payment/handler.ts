@@ -4,7 +4,7 @@ import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
 import { countEvent } from '../../shared/lambda/metrics.js';
 import { paymentPublisher } from '../../shared/lambda/payments-topic.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { lifecycleSettings, policySettings } from '../../shared/lambda/settings.js';
+import { lifecycleSettings, loadReferenceData, policySettings } from '../../shared/lambda/settings.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { notifyPayment, type PaymentDeps } from '../../shared/usecases/payments.js';
@@ -36,4 +36,4 @@ function defaultDeps(): PaymentDeps {
   };
 }
 
-export const handler = createHandler(defaultDeps());
+export const handler = createHandler(defaultDeps()).use(loadReferenceData());

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { json, jsonErrors, requirePermission } from '../../shared/lambda/http.js';
 import { withLogContext } from '../../shared/lambda/log.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { policySettings } from '../../shared/lambda/settings.js';
+import { loadReferenceData, policySettings } from '../../shared/lambda/settings.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { type ProposalOptionsDeps, proposalOptions } from '../../shared/usecases/proposal-options.js';
 
@@ -21,9 +21,9 @@ export function createHandler(deps: ProposalOptionsDeps) {
     });
 }
 
-/** Wired to AWS once per execution environment, at cold start. */
+/** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
 export const handler = createHandler({
   budgets: tableRepositories().budgets,
   settings: policySettings(),
   now: systemNow,
-});
+}).use(loadReferenceData());

@@ -1,3 +1,4 @@
+import { loadReferenceData } from '../../shared/lambda/settings.js';
 import { humanStepPorts, workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { type RequestDecisionDeps, requestDecision } from '../../shared/usecases/request-decision.js';
@@ -8,5 +9,5 @@ export function createHandler(deps: RequestDecisionDeps) {
   return workflowStep(RequestDecisionInput, (input) => requestDecision(deps, input));
 }
 
-/** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler({ ...workflowDeps(), ...humanStepPorts() });
+/** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
+export const handler = createHandler({ ...workflowDeps(), ...humanStepPorts() }).use(loadReferenceData());

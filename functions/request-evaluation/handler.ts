@@ -1,3 +1,4 @@
+import { loadReferenceData } from '../../shared/lambda/settings.js';
 import { evaluationDeps, humanStepPorts } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { type RequestEvaluationDeps, requestEvaluation } from '../../shared/usecases/evaluation.js';
@@ -8,5 +9,5 @@ export function createHandler(deps: RequestEvaluationDeps) {
   return workflowStep(RequestEvaluationInput, (input) => requestEvaluation(deps, input));
 }
 
-/** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler({ ...evaluationDeps(), ...humanStepPorts() });
+/** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
+export const handler = createHandler({ ...evaluationDeps(), ...humanStepPorts() }).use(loadReferenceData());

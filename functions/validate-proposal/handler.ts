@@ -1,3 +1,4 @@
+import { loadReferenceData } from '../../shared/lambda/settings.js';
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { validateProposal } from '../../shared/usecases/validate-proposal.js';
@@ -9,5 +10,5 @@ export function createHandler(deps: WorkflowDeps) {
   return workflowStep(PurchaseStepInput, ({ purchaseId }) => validateProposal(deps, purchaseId));
 }
 
-/** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler(workflowDeps());
+/** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
+export const handler = createHandler(workflowDeps()).use(loadReferenceData());

@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { GSI1, GSI2 } from '../../shared/adapters/dynamodb/table-design.js';
 import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
 import type { PolicySettings } from '../../shared/domain/policy-settings.js';
+import { deployedLifecycle, deployedPolicy, type ReferenceData } from '../../shared/domain/reference-data.js';
 import { ENV } from '../../shared/lambda/environment.js';
 import { acknowledge, findingResource, REASONS } from '../nag.js';
 import { functionBundle } from './function-bundle.js';
@@ -98,15 +99,24 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
-  /** Gets the policy settings (benchmarks, thresholds, approvers) it enforces. */
+  /**
+   * Gets the policy settings it enforces: the thresholds. The reference data (budget lines,
+   * benchmarks, approvers) is in the table, read with `loadReferenceData()`.
+   */
   usePolicySettings(settings: PolicySettings): this {
-    this.addEnvironment(ENV.policySettings, JSON.stringify(settings));
+    this.addEnvironment(ENV.policySettings, JSON.stringify(deployedPolicy(settings)));
     return this;
   }
 
-  /** Gets the settings of the stages after approval (uploads, contract, payments, evaluation). */
+  /** Gets the reference data the deploy seeds the table with (the seeding function only). */
+  seedsReferenceData(seed: ReferenceData): this {
+    this.addEnvironment(ENV.referenceSeed, JSON.stringify(seed));
+    return this;
+  }
+
+  /** Gets the settings of the stages after approval (uploads, contract, payments, evaluation), without the agency roster the table holds. */
   useLifecycleSettings(settings: LifecycleSettings): this {
-    this.addEnvironment(ENV.lifecycleSettings, JSON.stringify(settings));
+    this.addEnvironment(ENV.lifecycleSettings, JSON.stringify(deployedLifecycle(settings)));
     return this;
   }
 

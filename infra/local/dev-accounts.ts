@@ -88,13 +88,18 @@ export function devAccounts(approval: ApproverSettings | undefined): DevAccount[
   ];
 }
 
-/** The approvers the app was deployed with: the policy settings its functions are given. */
+/**
+ * The approvers the app was deployed with: the reference data its seeding function is given (the
+ * settings' approvers). An administrator's later change of an approver is not followed here.
+ */
 export function approverSettingsOf(app: LocalApp): ApproverSettings | undefined {
   for (const fn of app.functions) {
-    const raw = fn.environment[ENV.policySettings];
+    const raw = fn.environment[ENV.referenceSeed];
     if (!raw) continue;
-    const approval = (JSON.parse(raw) as { approval?: ApproverSettings }).approval;
-    if (approval?.approvers && approval.deputy) return approval;
+    const roster = (JSON.parse(raw) as { approvers?: Record<string, Person> }).approvers;
+    if (!roster?.DEPUTY) continue;
+    const { DEPUTY: deputy, ...approvers } = roster;
+    return { approvers, deputy };
   }
   return undefined;
 }

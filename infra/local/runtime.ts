@@ -342,6 +342,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       )}\n`,
     );
 
+    await runTriggers(app, runner, log);
     await resumeOpenPurchases(app, runner, log);
     // ObjectCreated events a kill (or the start) kept from their functions, as S3 delivers at least once.
     const pending = await s3?.deliverPending();
@@ -366,6 +367,26 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     // Java may still be starting when another part fails: it must not outlive the failed start.
     await dynamoStarting.then((db) => db.stop()).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * What CloudFormation does with a `triggers.Trigger` at every deploy: invokes its function (the
+ * reference data's seeding). A failure fails the start, as it fails a deploy on AWS.
+ */
+async function runTriggers(app: LocalApp, lambdas: LambdaRunner, log: (line: string) => void) {
+  for (const trigger of app.triggers) {
+    const fn = app.functions.find(
+      (f) => f.stackName === trigger.stackName && f.logicalId === trigger.functionLogicalId,
+    );
+    if (!fn)
+      throw new Error(
+        `trigger ${trigger.logicalId} names no function of the app (${trigger.functionLogicalId})`,
+      );
+    const result = await lambdas.invoke(fn.name, {});
+    if ('errorType' in result)
+      throw new Error(`trigger ${trigger.logicalId} failed: ${result.errorType}: ${result.errorMessage}`);
+    log(`ran ${trigger.logicalId}: ${JSON.stringify(result.payload)}`);
   }
 }
 

@@ -16,8 +16,10 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
+import { referenceSeed } from '../../shared/domain/reference-data.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { OperationsWatch } from '../constructs/operations-watch.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
@@ -47,6 +49,8 @@ export const STAFF_API_PATHS = [
   '/purchases/*',
   '/proposal-options',
   '/ngos/*',
+  '/reference-data',
+  '/reference-data/*',
 ];
 
 /** Memory and timeout of a function that needs more than the defaults. */
@@ -503,6 +507,35 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('ResendLinkOnRequestIntegration', resendLinkOnRequest),
       authorizer: staffOnly,
     });
+    // The reference data: read by the administrator and the auditor, edited by the administrator.
+    const referenceData = new ServiceFunction(this, 'ReferenceData', {
+      name: 'reference-data',
+      description: 'GET /reference-data, PUT /reference-data/{section}: the bureau reference data',
+    }).useTable(table);
+    this.api.addRoutes({
+      path: '/reference-data',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('ReferenceDataIntegration', referenceData),
+      authorizer: staffOnly,
+    });
+    this.api.addRoutes({
+      path: '/reference-data/{section}',
+      methods: [HttpMethod.PUT],
+      integration: new HttpLambdaIntegration('ReferenceDataEditIntegration', referenceData),
+      authorizer: staffOnly,
+    });
+    // The settings only seed the reference data: at every deploy, sections the table lacks are written.
+    const seedReferenceData = new ServiceFunction(this, 'SeedReferenceData', {
+      name: 'seed-reference-data',
+      description: 'Seeds the reference data the table lacks from the deployment settings',
+    })
+      .useTable(table)
+      .seedsReferenceData(referenceSeed(policy, lifecycle));
+    new Trigger(this, 'SeedReferenceDataAtDeploy', {
+      handler: seedReferenceData,
+      executeOnHandlerChange: true,
+    });
+
     // The purchase page's "withdraw": recorded on the purchase, the approval step handed WITHDRAWN.
     const withdrawProposal = new ServiceFunction(this, 'WithdrawProposal', {
       name: 'withdraw-proposal',

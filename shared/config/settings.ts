@@ -2,6 +2,14 @@ import * as z from 'zod/mini';
 import { formatPath } from '../domain/errors.js';
 import { type LifecycleSettings, LifecycleSettingsSchema } from '../domain/lifecycle-settings.js';
 import { type PolicySettings, PolicySettingsSchema } from '../domain/policy-settings.js';
+import {
+  type DeployedLifecycle,
+  DeployedLifecycleSchema,
+  type DeployedPolicy,
+  DeployedPolicySchema,
+  type ReferenceData,
+  ReferenceSeedSchema,
+} from '../domain/reference-data.js';
 import { zodIssuesToFieldErrors } from '../domain/zod-field-errors.js';
 import { SettingsError } from './errors.js';
 
@@ -103,5 +111,27 @@ export function parseLifecycleSettings(raw: unknown): LifecycleSettings {
   const result = LifecycleSettingsSchema.safeParse(raw);
   if (!result.success)
     throw new SettingsError(`invalid lifecycle settings: ${describeLifecycleIssues(result.error, raw)}`);
+  return result.data;
+}
+
+/** The policy settings a function's environment carries (the reference data is in the table). */
+export function parseDeployedPolicy(raw: unknown): DeployedPolicy {
+  const result = DeployedPolicySchema.safeParse(raw);
+  if (!result.success) throw new SettingsError(`invalid policy settings: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+/** The lifecycle settings a function's environment carries (the agency roster is in the table). */
+export function parseDeployedLifecycle(raw: unknown): DeployedLifecycle {
+  const result = DeployedLifecycleSchema.safeParse(raw);
+  if (!result.success)
+    throw new SettingsError(`invalid lifecycle settings: ${describeLifecycleIssues(result.error, raw)}`);
+  return result.data;
+}
+
+/** The reference data the deploy seeds the table with (the seeding function's environment). */
+export function parseReferenceSeed(raw: unknown): ReferenceData {
+  const result = ReferenceSeedSchema.safeParse(raw);
+  if (!result.success) throw new SettingsError(`invalid reference seed: ${describeIssues(result.error)}`);
   return result.data;
 }

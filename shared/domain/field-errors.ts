@@ -42,6 +42,10 @@ export const RULE_IDS = [
   // Lists: a page cursor that is not one, or that belongs to another query.
   'cursor-malformed',
   'cursor-other-listing',
+  // Reference data edited by the administrator.
+  'reference-duplicate',
+  'reference-line-kept',
+  'reference-total-below-reserved',
   // Withdrawing a proposal.
   'withdrawal-reason-required',
   'withdrawal-reason-too-long',

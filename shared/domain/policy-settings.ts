@@ -7,7 +7,10 @@ import * as z from 'zod/mini';
  */
 
 const email = z.email();
-const person = z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(80)), email });
+export const PersonSchema = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(80)),
+  email,
+});
 
 export const APPROVAL_LEVELS = ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'] as const;
 export type ApprovalLevel = (typeof APPROVAL_LEVELS)[number];
@@ -43,12 +46,12 @@ export const PolicySettingsSchema = z.strictObject({
     /** How long an approver has before one reminder, and again before escalation. */
     timeoutSeconds: z.int().check(z.gte(60), z.lte(30 * 24 * 3600)),
     approvers: z.strictObject({
-      SECTION_CHIEF: person,
-      FINANCE_SECTION: person,
-      BUREAU_DIRECTOR: person,
+      SECTION_CHIEF: PersonSchema,
+      FINANCE_SECTION: PersonSchema,
+      BUREAU_DIRECTOR: PersonSchema,
     }),
     /** Receives the task when an approver let it time out twice. */
-    deputy: person,
+    deputy: PersonSchema,
   }),
 });
 export type PolicySettings = z.infer<typeof PolicySettingsSchema>;

@@ -5,10 +5,12 @@
 export const ENV = {
   /** The single DynamoDB table. */
   tableName: 'TABLE_NAME',
-  /** Policy settings as JSON (validated again at cold start). */
+  /** Policy settings as JSON, without the reference data the table holds (validated at cold start). */
   policySettings: 'POLICY_SETTINGS',
-  /** Lifecycle settings as JSON. */
+  /** Lifecycle settings as JSON (without the agency roster: the table holds it). */
   lifecycleSettings: 'LIFECYCLE_SETTINGS',
+  /** The reference data the deploy seeds the table with, as JSON (the seeding function only). */
+  referenceSeed: 'REFERENCE_SEED',
   documentsBucket: 'DOCUMENTS_BUCKET',
   paymentsTopicArn: 'PAYMENTS_TOPIC_ARN',
   linkKeySecretArn: 'LINK_KEY_SECRET_ARN',

@@ -8,6 +8,12 @@ import type { Proposal, TrancheMilestone } from '../domain/proposal.js';
 import type { PurchasePatch, PurchaseRecord } from '../domain/purchase.js';
 import type { PurchaseListPage, PurchaseListQuery } from '../domain/purchase-listing.js';
 import type {
+  ReferenceData,
+  ReferenceSection,
+  StoredReferenceData,
+  StoredSection,
+} from '../domain/reference-data.js';
+import type {
   Assignee,
   Decision,
   HumanTask,
@@ -269,6 +275,39 @@ export interface TrackRecordRepository {
   listEvaluations(creditCode: string): Promise<TrackRecordEntry[]>;
 }
 
+/** A change of one reference section, as the administrator saved it. */
+export interface ReferenceChange<K extends ReferenceSection = ReferenceSection> {
+  section: K;
+  value: ReferenceData[K];
+  /** The version the administrator edited: the change is refused (STALE) if it is no longer current. */
+  expectedVersion: number;
+  by: string;
+  /** What changed, in a sentence, for the list of changes. */
+  summary: string;
+  /**
+   * Budget lines whose total changed, with the total the edit read: an existing line's total and
+   * what is left move by the difference, in the same transaction, never below what is reserved.
+   */
+  budgetTotals?: { lineId: string; fromFen: number; toFen: number }[];
+  now: string;
+}
+
+export interface ReferenceDataRepository {
+  /** Every section that is stored (a section never seeded is absent). */
+  read(): Promise<Partial<StoredReferenceData>>;
+  /** Writes each given section that is not stored yet (version 1, by SEED_ACTOR); returns those it wrote. */
+  seed(data: ReferenceData, now: string): Promise<ReferenceSection[]>;
+  /**
+   * Replaces a section and appends `reference.changed` to the reference data's audit trail, in one
+   * transaction; STALE when the section's version is not `expectedVersion` or a budget line moved meanwhile.
+   */
+  change<K extends ReferenceSection>(
+    input: ReferenceChange<K>,
+  ): Promise<{ outcome: 'CHANGED'; section: StoredSection<K> } | { outcome: 'STALE' }>;
+  /** The reference data's audit trail, oldest first, with its verification against the chain head. */
+  changes(): Promise<{ entries: AuditEntry[]; chain: ChainVerification }>;
+}
+
 /** Every repository, as the functions are given them. */
 export interface Repositories {
   purchases: PurchaseRepository;
@@ -278,4 +317,5 @@ export interface Repositories {
   waits: WaitRepository;
   payments: PaymentRepository;
   trackRecords: TrackRecordRepository;
+  referenceData: ReferenceDataRepository;
 }

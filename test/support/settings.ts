@@ -2,6 +2,7 @@ import { DEFAULT_SETTINGS_FILE, loadSettings } from '../../infra/settings.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
 import type { PolicySettings } from '../../shared/domain/policy-settings.js';
+import { deployedLifecycle, deployedPolicy } from '../../shared/domain/reference-data.js';
 
 /**
  * The one way tests get the deployment settings: config/settings.json, read once and validated
@@ -27,8 +28,8 @@ export const TEST_POLICY: PolicySettings = TEST_SETTINGS.policy;
 /** Its lifecycle: contracting, uploads, payments, mid-term review and evaluation. */
 export const TEST_LIFECYCLE: LifecycleSettings = TEST_SETTINGS.lifecycle;
 
-/** The policy as the CDK app hands it to the functions (the `POLICY_SETTINGS` environment variable). */
-export const POLICY_SETTINGS_JSON = JSON.stringify(TEST_POLICY);
+/** The policy as the CDK app hands it to the functions (the `POLICY_SETTINGS` environment variable, without the reference data). */
+export const POLICY_SETTINGS_JSON = JSON.stringify(deployedPolicy(TEST_POLICY));
 
-/** The lifecycle as the CDK app hands it to the functions (the `LIFECYCLE_SETTINGS` environment variable). */
-export const LIFECYCLE_SETTINGS_JSON = JSON.stringify(TEST_LIFECYCLE);
+/** The lifecycle as the CDK app hands it to the functions (the `LIFECYCLE_SETTINGS` environment variable, without the agency roster). */
+export const LIFECYCLE_SETTINGS_JSON = JSON.stringify(deployedLifecycle(TEST_LIFECYCLE));

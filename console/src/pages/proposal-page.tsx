@@ -56,7 +56,7 @@ export function ProposalPage({ token, staff }: { token: TokenSource; staff: Staf
   // A second click while the first submission is on its way does nothing (the state may not show it yet).
   const sending = useRef(false);
 
-  const edit = useCallback<Edit>(
+  const edit = useCallback<Edit<ProposalDraft>>(
     (path, change) => {
       const next = structuredClone(latest.current);
       change(next);

@@ -4,17 +4,17 @@ import type { ProposalDraft } from './draft.js';
 import { type ErrorsByPath, fieldId } from './field-errors.js';
 
 /**
- * The pieces every input of the proposal form is made of: a label bound to the input, an
- * optional hint, and the field's errors in Chinese and English, both linked to the input with
- * aria-describedby so a screen reader reads them with it.
+ * The pieces every input of the console's forms (the proposal, the reference data) is made of: a
+ * label bound to the input, an optional hint, and the field's errors in Chinese and English, both
+ * linked to the input with aria-describedby so a screen reader reads them with it.
  */
 
-/** Changes the draft; `path` names what changed, so errors about it can be dropped. */
-export type Edit = (path: string, change: (draft: ProposalDraft) => void) => void;
+/** Changes a form's draft; `path` names what changed, so errors about it can be dropped. */
+export type Edit<Draft> = (path: string, change: (draft: Draft) => void) => void;
 
 export interface SectionProps {
   draft: ProposalDraft;
-  edit: Edit;
+  edit: Edit<ProposalDraft>;
   errors: ErrorsByPath;
 }
 
@@ -103,7 +103,8 @@ export function Bi({ zh, en }: BilingualText) {
 
 /** An input or select handler that puts the element's value into the draft at `path`. */
 export const onText =
-  (edit: Edit, path: string, set: (draft: ProposalDraft, value: string) => void) => (e: Event) => {
+  <Draft,>(edit: Edit<Draft>, path: string, set: (draft: Draft, value: string) => void) =>
+  (e: Event) => {
     const value = inputValue(e);
     edit(path, (draft) => set(draft, value));
   };

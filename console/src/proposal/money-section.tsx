@@ -1,38 +1,12 @@
-import { formatYuan, readYuan, splitByPercent, sumFen } from '../../../shared/domain/money.js';
+import { formatYuan, splitByPercent, sumFen } from '../../../shared/domain/money.js';
 import { TRANCHE_MILESTONES, type TrancheMilestone } from '../../../shared/domain/proposal.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
 import { blankCostLine, blankStaffLine, blankTranche } from './draft.js';
-import { Bi, Field, type InputWiring, onText, type SectionProps } from './fields.js';
+import { Bi, Field, onText, type SectionProps } from './fields.js';
 import type { ProposalOptions } from './options.js';
 import { RowList } from './rows.js';
-
-const fenOf = (text: string): number | undefined => {
-  const read = readYuan(text);
-  return 'fen' in read ? read.fen : undefined;
-};
-
-/** An amount typed in yuan; the hint repeats it as the exact amount it will be sent as. */
-function YuanInput({
-  wiring,
-  value,
-  onInput,
-}: {
-  wiring: InputWiring;
-  value: string;
-  onInput: (e: Event) => void;
-}) {
-  return (
-    <span class="yuan">
-      <span aria-hidden="true">¥</span>
-      <input {...wiring} inputMode="decimal" autoComplete="off" value={value} onInput={onInput} />
-    </span>
-  );
-}
-
-function yuanHint(text: string) {
-  const fen = fenOf(text);
-  return fen === undefined || text.trim() === '' ? undefined : `= ${formatYuan(fen)}`;
-}
+import { fenOfText } from './typed-text.js';
+import { YuanInput, yuanHint } from './yuan-input.js';
 
 /**
  * The money: the budget line the amount is reserved on (with what is left on each line of the
@@ -50,10 +24,10 @@ export function MoneySection({
   options: ProposalOptions | undefined;
   year: number;
 }) {
-  const totalFen = fenOf(draft.totalYuan);
+  const totalFen = fenOfText(draft.totalYuan);
   const lines = options?.budgetLines ?? [];
   const chosen = lines.find((l) => l.lineId === draft.budgetLineRef);
-  const costFen = draft.budgetLines.map((l) => fenOf(l.amountYuan));
+  const costFen = draft.budgetLines.map((l) => fenOfText(l.amountYuan));
   const costSum = costFen.every((f) => f !== undefined) ? sumFen(costFen as number[]) : undefined;
   const percents = draft.trancheSchedule.map((t) =>
     /^\s*\d{1,3}\s*$/.test(t.percent) ? Number(t.percent) : 0,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { isValidCreditCode } from '../../../shared/domain/credit-code.js';
 import { GRADE_LABELS } from '../../../shared/domain/evaluation.js';
 import { ApiError, apiGet, type TokenSource } from '../api.js';
+import { CreditCodeHint } from './credit-code-hint.js';
 import { Bi, Field, onText, type SectionProps } from './fields.js';
 import type { NgoTrackRecord } from './options.js';
 import { normalCreditCode } from './proposal-body.js';
@@ -46,16 +47,6 @@ export function NgoSection({ draft, edit, errors, token }: SectionProps & { toke
     };
   }, [code, valid, token, edit]);
 
-  const typed = code.length;
-  const codeHint = valid ? (
-    <span class="ok">
-      <Bi zh="✓ 校验位正确。" en="✓ The check character is right." />
-    </span>
-  ) : typed > 0 && typed < 18 && !errors.get('ngo.creditCode') ? (
-    <Bi zh={`已输入 ${typed} / 18 位。`} en={`${typed} of 18 characters typed.`} />
-  ) : (
-    <Bi zh="18 位，最后一位是校验位。" en="18 characters; the last is a check character." />
-  );
   return (
     <section aria-labelledby="proposal-ngo" class="form-section">
       <h2 id="proposal-ngo">
@@ -66,7 +57,7 @@ export function NgoSection({ draft, edit, errors, token }: SectionProps & { toke
           path="ngo.creditCode"
           label={{ zh: '统一社会信用代码', en: 'Unified social credit code' }}
           errors={errors}
-          hint={codeHint}
+          hint={<CreditCodeHint typed={draft.ngo.creditCode} inError={errors.has('ngo.creditCode')} />}
         >
           {(w) => (
             <input

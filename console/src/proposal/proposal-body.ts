@@ -1,12 +1,9 @@
 import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { CREDIT_CODE_CHARSET, findCreditCodeProblem } from '../../../shared/domain/credit-code.js';
-import { readYuan } from '../../../shared/domain/money.js';
 import { lastTermDay, MAX_TERM_MONTHS } from '../../../shared/domain/policy/term-rules.js';
-import {
-  creditCodeProblemText,
-  YUAN_TEXT_PROBLEM_TEXT,
-} from '../../../shared/presentation/field-error-messages.js';
+import { creditCodeProblemText } from '../../../shared/presentation/field-error-messages.js';
 import type { ProposalDraft } from './draft.js';
+import { definedOnly, fenOfText, typedAmountProblem, wholeNumberOrText } from './typed-text.js';
 
 /**
  * The draft turned into the body of POST /purchases. Amounts typed in yuan become whole fen by
@@ -27,12 +24,14 @@ export const normalCreditCode = (typed: string) => typed.trim().toUpperCase();
 /**
  * The first problem of a credit code being typed: a full code is checked whole (its check
  * character included); a shorter one only in the characters typed so far, so a wrong
- * character is named as soon as it is typed and an unfinished code is not yet wrong.
+ * character is named as soon as it is typed and an unfinished code is not yet wrong. Once the
+ * form is being sent (`submitting`), an unfinished code is checked whole too; an empty one is
+ * left to the server, which says whether it is required.
  */
-export function typedCreditCodeProblem(typed: string): BilingualText | undefined {
+export function typedCreditCodeProblem(typed: string, submitting = false): BilingualText | undefined {
   const code = normalCreditCode(typed);
   if (code.length === 0) return undefined;
-  if (code.length >= 18) {
+  if (code.length >= 18 || submitting) {
     const problem = findCreditCodeProblem(code);
     return problem && creditCodeProblemText(problem);
   }
@@ -76,62 +75,48 @@ export function amountFields(draft: ProposalDraft): [string, string][] {
 export function typedProblems(draft: ProposalDraft, submitting: boolean): Problems {
   const problems: Problems = new Map();
   for (const [path, text] of amountFields(draft)) {
-    const read = readYuan(text);
-    if ('problem' in read && (submitting || read.problem !== 'empty'))
-      problems.set(path, YUAN_TEXT_PROBLEM_TEXT[read.problem]);
+    const problem = typedAmountProblem(text, submitting);
+    if (problem) problems.set(path, problem);
   }
-  // Typed so far, or (asked to submit) the whole code, an unfinished one included.
-  const code = normalCreditCode(draft.ngo.creditCode);
-  const whole = submitting && code !== '' ? findCreditCodeProblem(code) : undefined;
-  const problem = whole ? creditCodeProblemText(whole) : typedCreditCodeProblem(code);
+  const problem = typedCreditCodeProblem(draft.ngo.creditCode, submitting);
   if (problem) problems.set('ngo.creditCode', problem);
   return problems;
 }
 
-const fen = (text: string): number | undefined => {
-  const read = readYuan(text);
-  return 'fen' in read ? read.fen : undefined;
-};
-/** A whole number as typed, or the text itself for the server to refuse; nothing when empty. */
-const count = (text: string): number | string | undefined =>
-  /^\s*\d{1,9}\s*$/.test(text) ? Number(text) : text.trim() === '' ? undefined : text;
 const text = (value: string): string | undefined => (value.trim() === '' ? undefined : value);
-
-/** Drops the keys whose value is undefined, so JSON leaves them out (and the server says they are required). */
-function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /** The body of POST /purchases for a draft with no typed problem (see typedProblems). */
 export function proposalBody(draft: ProposalDraft): Record<string, unknown> {
-  return defined({
+  return definedOnly({
     title: text(draft.title),
     serviceArea: text(draft.serviceArea),
     serviceItem: text(draft.serviceItem),
     district: text(draft.district),
     purchasingUnit: text(draft.purchasingUnit),
-    ngo: defined({
+    ngo: definedOnly({
       name: text(draft.ngo.name),
       creditCode: text(normalCreditCode(draft.ngo.creditCode)),
       contactEmail: text(draft.ngo.contactEmail.trim()),
     }),
-    term: defined({ start: text(draft.term.start), end: text(draft.term.end) }),
+    term: definedOnly({ start: text(draft.term.start), end: text(draft.term.end) }),
     procurementMethod: text(draft.procurementMethod),
-    totalFen: fen(draft.totalYuan),
-    budgetLines: draft.budgetLines.map((l) => defined({ item: text(l.item), amountFen: fen(l.amountYuan) })),
+    totalFen: fenOfText(draft.totalYuan),
+    budgetLines: draft.budgetLines.map((l) =>
+      definedOnly({ item: text(l.item), amountFen: fenOfText(l.amountYuan) }),
+    ),
     staffPlan: draft.staffPlan.map((s) =>
-      defined({
+      definedOnly({
         role: text(s.role),
-        headcount: count(s.headcount),
-        monthlySalaryFen: fen(s.monthlySalaryYuan),
-        monthlySocialWelfareFen: fen(s.monthlySocialWelfareYuan),
+        headcount: wholeNumberOrText(s.headcount),
+        monthlySalaryFen: fenOfText(s.monthlySalaryYuan),
+        monthlySocialWelfareFen: fenOfText(s.monthlySocialWelfareYuan),
       }),
     ),
     trancheSchedule: draft.trancheSchedule.map((t) =>
-      defined({ milestone: text(t.milestone), percent: count(t.percent) }),
+      definedOnly({ milestone: text(t.milestone), percent: wholeNumberOrText(t.percent) }),
     ),
     deliverables: draft.deliverables.map((d) =>
-      defined({ kind: text(d.kind), dueDate: text(d.dueDate), description: text(d.description) }),
+      definedOnly({ kind: text(d.kind), dueDate: text(d.dueDate), description: text(d.description) }),
     ),
     budgetLineRef: text(draft.budgetLineRef),
     // Only a term over 12 months carries one; a hidden field's old text is not sent.

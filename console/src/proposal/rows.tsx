@@ -5,9 +5,10 @@ import { type ErrorsByPath, fieldId } from './field-errors.js';
 import { ListErrors } from './fields.js';
 
 /**
- * An editable list of rows (cost lines, staff, tranches, deliverables): each row its own group
- * with a numbered legend and a remove button, an add button below. Adding a row puts the focus
- * in its first input; removing one puts it on the add button, so the keyboard never loses its place.
+ * An editable list of rows (cost lines, staff, tranches, deliverables, budget lines, agencies):
+ * each row its own group with a numbered legend and a remove button, an add button below. Adding
+ * a row puts the focus in its first input; removing one puts it on the add button, so the
+ * keyboard never loses its place.
  */
 export function RowList({
   path,
@@ -16,6 +17,7 @@ export function RowList({
   count,
   max,
   min = 1,
+  removable = () => true,
   firstField,
   errors,
   onAdd,
@@ -31,8 +33,10 @@ export function RowList({
   count: number;
   max: number;
   min?: number;
-  /** The field the focus goes to in a new row. */
-  firstField: string;
+  /** Whether the row at `index` may be removed (beyond keeping `min` rows), e.g. only rows not yet saved. */
+  removable?: (index: number) => boolean;
+  /** The field the focus goes to in a new row; none when a row is a single value (`path[3]`). */
+  firstField?: string;
   errors: ErrorsByPath;
   onAdd: () => void;
   onRemove: (index: number) => void;
@@ -46,7 +50,8 @@ export function RowList({
   const add = () => {
     onAdd();
     // After the new row is drawn.
-    setTimeout(() => document.getElementById(fieldId(`${path}[${count}].${firstField}`))?.focus());
+    const first = firstField === undefined ? '' : `.${firstField}`;
+    setTimeout(() => document.getElementById(fieldId(`${path}[${count}]${first}`))?.focus());
   };
   const remove = (index: number) => {
     onRemove(index);
@@ -70,7 +75,7 @@ export function RowList({
             {rowLegend.zh} {index + 1} <span lang="en">{`${rowLegend.en} ${index + 1}`}</span>
           </legend>
           <div class="row-fields">{children(index)}</div>
-          {count > min && (
+          {count > min && removable(index) && (
             <button type="button" class="remove" onClick={() => remove(index)}>
               删除 <span lang="en">Remove</span>
               <span class="visually-hidden">

@@ -24,6 +24,7 @@ import {
   topicModel,
   topicSubscriptions,
 } from './topics.js';
+import { triggerModels, triggerProviderHandlers } from './triggers.js';
 
 /**
  * Reads a synthesized cloud assembly (cdk.out) and turns its CloudFormation templates into the
@@ -79,6 +80,7 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     buckets: [],
     bucketNotifications: [],
     eventRules: [],
+    triggers: [],
     warnings: [],
     outputs: {},
   };
@@ -92,6 +94,8 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     // Custom-resource providers of the CDK run on AWS only: the runtime does their work itself.
     const notificationHandlers = bucketNotificationHandlers(template);
     const deploymentHandlers = bucketDeploymentHandlers({ stackName, template });
+    const triggerProviders = triggerProviderHandlers(template);
+    app.triggers.push(...triggerModels(stackName, template));
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const props = resource.Properties ?? {};
       switch (resource.Type) {
@@ -100,7 +104,11 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
           app.tables.push(tableModel(resolver, stackName, logicalId, props));
           break;
         case 'AWS::Lambda::Function':
-          if (!notificationHandlers.has(logicalId) && !deploymentHandlers.has(logicalId))
+          if (
+            !notificationHandlers.has(logicalId) &&
+            !deploymentHandlers.has(logicalId) &&
+            !triggerProviders.has(logicalId)
+          )
             app.functions.push(functionModel(resolver, dir, stackName, logicalId, resource));
           break;
         case 'AWS::S3::Bucket':

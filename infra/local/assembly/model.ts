@@ -31,6 +31,13 @@ export interface LocalFunction {
   readonly memoryMb: number;
 }
 
+/** A function the deploy invokes once (CDK's `triggers.Trigger`), e.g. to seed the reference data. */
+export interface LocalTrigger {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly functionLogicalId: string;
+}
+
 export interface LocalStateMachine {
   readonly stackName: string;
   readonly logicalId: string;
@@ -190,6 +197,8 @@ export interface LocalApp {
   readonly buckets: LocalBucket[];
   readonly bucketNotifications: LocalBucketNotification[];
   readonly eventRules: LocalEventRule[];
+  /** Invoked in template order once the tables are deployed, before anything else runs. */
+  readonly triggers: LocalTrigger[];
   /** The staff console's CloudFront distribution, when the app has one. */
   readonly consoleDistribution?: LocalConsoleDistribution;
   /** Parts of the templates the local runtime reads but does not run (the runtime logs them at start). */

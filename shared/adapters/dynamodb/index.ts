@@ -3,6 +3,7 @@ import { DynamoBudgetRepository } from './budget-repository.js';
 import { DynamoDeliverableRepository } from './deliverable-repository.js';
 import { DynamoPaymentRepository } from './payment-repository.js';
 import { DynamoPurchaseRepository, type DynamoRepositoryOptions } from './purchase-repository.js';
+import { DynamoReferenceDataRepository } from './reference-data-repository.js';
 import { DynamoTaskRepository } from './task-repository.js';
 import { DynamoTrackRecordRepository } from './track-record-repository.js';
 import { DynamoWaitRepository } from './wait-repository.js';
@@ -12,6 +13,7 @@ export { DynamoDeliverableRepository } from './deliverable-repository.js';
 export * from './errors.js';
 export { DynamoPaymentRepository } from './payment-repository.js';
 export { DynamoPurchaseRepository, type DynamoRepositoryOptions } from './purchase-repository.js';
+export { DynamoReferenceDataRepository } from './reference-data-repository.js';
 export { DynamoTaskRepository } from './task-repository.js';
 export { DynamoTrackRecordRepository } from './track-record-repository.js';
 export { DynamoWaitRepository } from './wait-repository.js';
@@ -26,5 +28,6 @@ export function createRepositories(options: DynamoRepositoryOptions): Repositori
     waits: new DynamoWaitRepository(options),
     payments: new DynamoPaymentRepository(options),
     trackRecords: new DynamoTrackRecordRepository(options),
+    referenceData: new DynamoReferenceDataRepository(options),
   };
 }

@@ -19,6 +19,9 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  * | upload wait          | PURCHASE#<purchaseId>  | WAIT#<kind>             |                       |                           |
  * | payment step         | PURCHASE#<purchaseId>  | PAYMENT#<tranche, 2 dig>|                       |                           |
  * | NGO track record     | NGO#<creditCode>       | EVALUATION#<purchaseId> |                       |                           |
+ * | reference section    | REFERENCE              | SECTION#<section>       |                       |                           |
+ * | reference chain head | REFERENCE              | HEAD                    |                       |                           |
+ * | reference audit entry| REFERENCE              | AUDIT#<seq, 8 digits>   |                       |                           |
  *
  * The purchases list (staff console, GET /purchases) has an index of its own; only purchase
  * items carry its keys:
@@ -183,6 +186,9 @@ export function listingPartition(budgetYear: number): string {
   return `YEAR#${budgetYear}`;
 }
 
+/** The reference data's partition, and the chain id of its audit trail's entries. */
+export const REFERENCE_CHAIN = 'REFERENCE';
+
 export const keys = {
   purchase: (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'META' }),
   audit: (purchaseId: string, seq: number) => ({
@@ -208,6 +214,9 @@ export const keys = {
     SK: `PAYMENT#${String(tranche).padStart(2, '0')}`,
   }),
   ngo: (creditCode: string) => ({ PK: `NGO#${creditCode}` }),
+  referenceSection: (section: string) => ({ PK: REFERENCE_CHAIN, SK: `SECTION#${section}` }),
+  referenceHead: () => ({ PK: REFERENCE_CHAIN, SK: 'HEAD' }),
+  referenceAudit: (seq: number) => ({ PK: REFERENCE_CHAIN, SK: `AUDIT#${String(seq).padStart(8, '0')}` }),
   trackRecord: (creditCode: string, purchaseId: string) => ({
     PK: `NGO#${creditCode}`,
     SK: `EVALUATION#${purchaseId}`,

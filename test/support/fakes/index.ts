@@ -7,6 +7,7 @@ import { InMemoryDeliverableRepository } from './deliverable-repository.js';
 import { InMemoryPaymentRepository } from './payment-repository.js';
 import { InMemoryPurchaseRepository } from './purchase-repository.js';
 import { RecordingCallbacks, RecordingMailer, RecordingWorkflowStarter } from './recorders.js';
+import { InMemoryReferenceDataRepository } from './reference-data-repository.js';
 import { InMemoryTaskRepository } from './task-repository.js';
 import { InMemoryTrackRecordRepository } from './track-record-repository.js';
 import { InMemoryWaitRepository } from './wait-repository.js';
@@ -26,6 +27,7 @@ export { InMemoryDeliverableRepository } from './deliverable-repository.js';
 export { InMemoryPaymentRepository } from './payment-repository.js';
 export { InMemoryPurchaseRepository } from './purchase-repository.js';
 export { RecordingCallbacks, RecordingMailer, RecordingWorkflowStarter } from './recorders.js';
+export { InMemoryReferenceDataRepository } from './reference-data-repository.js';
 export { InMemoryTaskRepository } from './task-repository.js';
 export { InMemoryTrackRecordRepository } from './track-record-repository.js';
 export { InMemoryWaitRepository } from './wait-repository.js';
@@ -41,6 +43,7 @@ export interface Fakes {
   waits: InMemoryWaitRepository;
   payments: InMemoryPaymentRepository;
   trackRecords: InMemoryTrackRecordRepository;
+  referenceData: InMemoryReferenceDataRepository;
   mailer: RecordingMailer;
   callbacks: RecordingCallbacks;
   workflow: RecordingWorkflowStarter;
@@ -50,14 +53,16 @@ export interface Fakes {
 export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
   const purchases = new InMemoryPurchaseRepository();
   const deliverables = new InMemoryDeliverableRepository(purchases);
+  const budgets = new InMemoryBudgetRepository();
   return {
     purchases,
-    budgets: new InMemoryBudgetRepository(),
+    budgets,
     tasks: new InMemoryTaskRepository(purchases),
     deliverables,
     waits: new InMemoryWaitRepository(deliverables),
     payments: new InMemoryPaymentRepository(purchases),
     trackRecords: new InMemoryTrackRecordRepository(),
+    referenceData: new InMemoryReferenceDataRepository(budgets),
     mailer: new RecordingMailer(),
     callbacks: new RecordingCallbacks(),
     workflow: new RecordingWorkflowStarter(),

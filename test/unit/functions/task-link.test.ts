@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { parseLifecycleSettings } from '../../../shared/config/settings.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import { deployedLifecycle } from '../../../shared/domain/reference-data.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
 import { log } from '../../../shared/lambda/log.js';
 import { signTaskId } from '../../../shared/links/signing.js';
@@ -30,7 +31,7 @@ const LIFECYCLE = parseLifecycleSettings({
 
 // The module wires its default handler to AWS at import, from the function's environment.
 stubFunctionEnv();
-vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(LIFECYCLE));
+vi.stubEnv('LIFECYCLE_SETTINGS', JSON.stringify(deployedLifecycle(LIFECYCLE)));
 const { createHandler } = await import('../../../functions/task-link/handler.js');
 
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
