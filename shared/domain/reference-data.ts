@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { canonicalJson } from './audit-chain.js';
 import type { FieldError } from './errors.js';
 import { fieldError } from './field-errors.js';
 import {
@@ -115,14 +116,6 @@ export function policyWithReferenceData(policy: DeployedPolicy, data: ReferenceD
   };
 }
 
-/** The lifecycle settings with the agency roster of the reference data. */
-export function lifecycleWithReferenceData(
-  lifecycle: LifecycleSettings,
-  data: ReferenceData,
-): LifecycleSettings {
-  return { ...lifecycle, evaluation: { ...lifecycle.evaluation, agencies: data.agencies } };
-}
-
 /** What is reserved on each budget line that was drawn on (lines never used have nothing reserved). */
 export type ReservedByLine = ReadonlyMap<string, number>;
 
@@ -223,7 +216,8 @@ export function changeSummary<K extends ReferenceSection>(
       ? 'approvers saved unchanged'
       : changed.map((role) => `${role} is now ${after[role].name} <${after[role].email}>`).join('; ');
   }
-  const keyOf = (row: unknown) => JSON.stringify(row);
+  // Canonical (sorted keys): a row read back from DynamoDB need not keep its keys' order.
+  const keyOf = (row: unknown) => canonicalJson(row);
   const before = new Set((current as unknown[]).map(keyOf));
   const after = new Set((value as unknown[]).map(keyOf));
   const added = [...after].filter((row) => !before.has(row)).length;

@@ -88,7 +88,6 @@ export class DynamoReferenceDataRepository implements ReferenceDataRepository {
     input: ReferenceChange<K>,
   ): Promise<{ outcome: 'CHANGED'; section: StoredSection<K> } | { outcome: 'STALE' }> {
     const { section, value, expectedVersion, by, summary, now } = input;
-    const head = await this.head();
     const next: StoredSection<K> = { value, version: expectedVersion + 1, updatedAt: now, updatedBy: by };
     const sectionPut = this.sectionPut(section, next);
     sectionPut.Put = {
@@ -96,30 +95,31 @@ export class DynamoReferenceDataRepository implements ReferenceDataRepository {
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': expectedVersion },
     } as NonNullable<TransactItem['Put']>;
-    const budgetItems = await Promise.all((input.budgetTotals ?? []).map((t) => this.budgetTotalItem(t)));
     const audit = {
       actor: by,
       action: 'reference.changed',
       detail: { section, version: next.version, summary },
     };
-    try {
-      await this.appendWith(head, audit, now, [sectionPut, ...budgetItems]);
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      // The section, a budget line or the chain head moved since they were read.
-      if (
-        codes &&
-        (conditionFailed(codes, 0) ||
-          lostRace(
-            codes,
-            codes.map((_, i) => i),
-          ))
-      ) {
-        return { outcome: 'STALE' };
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const head = await this.head();
+      const writes = [
+        sectionPut,
+        ...(await Promise.all((input.budgetTotals ?? []).map((t) => this.budgetTotalItem(t)))),
+      ];
+      try {
+        await this.appendWith(head, audit, now, writes);
+        return { outcome: 'CHANGED', section: next };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        // The section or a budget line moved since the administrator read them: theirs is stale.
+        if (writes.some((_, i) => conditionFailed(codes, i))) return { outcome: 'STALE' };
+        // Another change of the reference data (another section) took the chain head: try again.
+        if (!lostRace(codes, [writes.length, writes.length + 1])) throw error;
+        await backoff(attempt);
       }
-      throw error;
     }
-    return { outcome: 'CHANGED', section: next };
+    throw new ContentionError('the reference data', MAX_ATTEMPTS);
   }
 
   async changes(): Promise<{ entries: AuditEntry[]; chain: ChainVerification }> {

@@ -5,6 +5,7 @@ import { listingContract } from './listing.js';
 import { oneChainContract } from './one-chain.js';
 import { paymentContract } from './payments.js';
 import { purchaseContract } from './purchases.js';
+import { referenceDataContract } from './reference-data.js';
 import { type RepositoryHarness, Subject } from './subject.js';
 import { taskContract } from './tasks.js';
 import { trackRecordContract } from './track-records.js';
@@ -41,6 +42,7 @@ export function repositoryContract(name: string, makeHarness: () => Promise<Repo
     waitContract(subject);
     paymentContract(subject);
     trackRecordContract(subject);
+    referenceDataContract(subject);
     oneChainContract(subject);
   });
 }
