@@ -31,6 +31,7 @@ const EventBridgeObjectCreated = z.object({
       key: z.string().check(z.minLength(1)),
       size: z.int().check(z.nonnegative()),
       etag: z.optional(z.string()),
+      'version-id': z.optional(z.string()),
     }),
   }),
 });
@@ -45,6 +46,7 @@ const S3Record = z.object({
       key: z.string().check(z.minLength(1)),
       size: z.int().check(z.nonnegative()),
       eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
     }),
   }),
 });
@@ -60,6 +62,7 @@ function objectsCreated(event: ObjectCreatedEvent): ObjectCreated[] {
       key: decodeS3EventKey(r.s3.object.key),
       size: r.s3.object.size,
       eTag: r.s3.object.eTag ?? '',
+      ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
       eventTime: r.eventTime,
     }));
   }
@@ -70,6 +73,7 @@ function objectsCreated(event: ObjectCreatedEvent): ObjectCreated[] {
       key: eventBridgeObjectKey(object.key),
       size: object.size,
       eTag: object.etag ?? '',
+      ...(object['version-id'] ? { versionId: object['version-id'] } : {}),
       eventTime: event.time,
     },
   ];

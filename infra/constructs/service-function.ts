@@ -126,7 +126,12 @@ export class ServiceFunction extends LambdaFunction {
    */
   useDocuments(bucket: IBucket, prefix: string, access: ReadonlyArray<'read' | 'write' | 'tag'>): this {
     const actions = access.flatMap((a) =>
-      a === 'read' ? ['s3:GetObject'] : a === 'write' ? ['s3:PutObject'] : ['s3:PutObjectTagging'],
+      // A read or a tag is pinned to a version (the one checked) in the versioned documents bucket.
+      a === 'read'
+        ? ['s3:GetObject', 's3:GetObjectVersion']
+        : a === 'write'
+          ? ['s3:PutObject']
+          : ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'],
     );
     this.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [bucket.arnForObjects(`${prefix}*`)] }),

@@ -507,6 +507,20 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('ResendLinkOnRequestIntegration', resendLinkOnRequest),
       authorizer: staffOnly,
     });
+    // The purchase page's document downloads: links pinned to the version on record; read only.
+    const documentDownload = new ServiceFunction(this, 'DocumentDownload', {
+      name: 'document-download',
+      description: 'GET /purchases/{id}/documents/{uploadId}: a link to one upload, pinned to its version',
+    })
+      .useTable(table, 'read')
+      .useDocuments(documents, 'uploads/', ['read']);
+    this.api.addRoutes({
+      path: '/purchases/{id}/documents/{uploadId}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('DocumentDownloadIntegration', documentDownload),
+      authorizer: staffOnly,
+    });
+
     // The reference data: read by the administrator and the auditor, edited by the administrator.
     const referenceData = new ServiceFunction(this, 'ReferenceData', {
       name: 'reference-data',

@@ -59,8 +59,16 @@ function isByteStream(body: unknown): body is ByteStream {
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
 
-async function objectBody(client: S3Client, bucket: string, key: string, range?: string) {
-  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+async function objectBody(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+  range?: string,
+) {
+  const out = await client.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: range }),
+  );
   if (!isByteStream(out.Body)) throw new Error(`GetObject ${key} returned no readable body`);
   return { body: out.Body, contentType: out.ContentType };
 }
@@ -69,11 +77,21 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
   return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
+/** `attachment` with the name as ASCII (unsafe characters replaced) and in full as RFC 5987 UTF-8. */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const utf8 = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+}
+
 /** Reads, hashes, tags and shares objects of the documents bucket; never deletes one. */
 export function createObjectReader({ client, bucket }: BucketAdapterOptions): ObjectStore {
   return {
-    async readHead(key, bytes): Promise<ObjectHead> {
-      const { body, contentType } = await objectBody(client, bucket, key, `bytes=0-${bytes - 1}`);
+    async readHead(key, bytes, versionId): Promise<ObjectHead> {
+      const { body, contentType } = await objectBody(client, bucket, key, versionId, `bytes=0-${bytes - 1}`);
       const chunks: Uint8Array[] = [];
       let length = 0;
       // A server that ignores Range still gives us only what we asked for.
@@ -85,17 +103,18 @@ export function createObjectReader({ client, bucket }: BucketAdapterOptions): Ob
       }
       return { bytes: Buffer.concat(chunks, length), ...(contentType ? { contentType } : {}) };
     },
-    async sha256(key) {
-      const { body } = await objectBody(client, bucket, key);
+    async sha256(key, versionId) {
+      const { body } = await objectBody(client, bucket, key, versionId);
       const hash = createHash('sha256');
       for await (const chunk of body) hash.update(toBytes(chunk));
       return hash.digest('hex');
     },
-    async quarantine(key, reason) {
+    async quarantine(key, reason, versionId) {
       await client.send(
         new PutObjectTaggingCommand({
           Bucket: bucket,
           Key: key,
+          VersionId: versionId,
           Tagging: {
             TagSet: [
               { Key: 'quarantine', Value: 'true' },
@@ -109,10 +128,16 @@ export function createObjectReader({ client, bucket }: BucketAdapterOptions): Ob
         }),
       );
     },
-    presignGet(key, expiresSeconds) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
-        expiresIn: expiresSeconds,
+    presignGet(key, expiresSeconds, pin = {}) {
+      const command = new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        VersionId: pin.versionId,
+        // A download, never rendered in the browser, with the type that was recorded.
+        ...(pin.fileName ? { ResponseContentDisposition: attachment(pin.fileName) } : {}),
+        ...(pin.contentType ? { ResponseContentType: pin.contentType } : {}),
       });
+      return getSignedUrl(client, command, { expiresIn: expiresSeconds });
     },
   };
 }

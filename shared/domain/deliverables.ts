@@ -15,6 +15,8 @@ export interface DeliverableRecord {
   uploadId: string;
   kind: UploadKind;
   key: string;
+  /** The S3 version that was checked (from the upload's event): every read of the file is pinned to it. */
+  versionId?: string;
   fileName: string;
   size: number;
   /** Hex SHA-256 of the whole object. */

@@ -394,3 +394,15 @@ export function checkUploadedObject(object: UploadedObject): UploadRefusal[] {
   }
   return refusals;
 }
+
+/**
+ * The type a recorded upload is served with: the canonical type of the format found in its bytes
+ * (never the uploader's claim), or opaque bytes when no format was recognised.
+ */
+export function servedContentType(detectedFormat: string | undefined): string {
+  const detected =
+    detectedFormat !== undefined && Object.hasOwn(DETECTED, detectedFormat)
+      ? DETECTED[detectedFormat as FileFormat]
+      : undefined;
+  return detected?.contentTypes[0] ?? 'application/octet-stream';
+}

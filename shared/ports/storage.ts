@@ -40,11 +40,22 @@ export interface ObjectHead {
   contentType?: string;
 }
 
+/**
+ * How a download is served: pinned to the version that was checked (a versioned bucket keeps every
+ * version under one key), as an attachment with the recorded type and the file's own name.
+ */
+export interface DownloadPin {
+  versionId?: string;
+  fileName?: string;
+  contentType?: string;
+}
+
+/** The uploaded objects; `versionId` (from the upload's event) pins each read to the version that was checked. */
 export interface ObjectStore {
-  readHead(key: string, bytes: number): Promise<ObjectHead>;
+  readHead(key: string, bytes: number, versionId?: string): Promise<ObjectHead>;
   /** Hex SHA-256 of the whole object, streamed. */
-  sha256(key: string): Promise<string>;
+  sha256(key: string, versionId?: string): Promise<string>;
   /** Tags the object as quarantined with the rule(s) that refused it; never deletes (records are kept). */
-  quarantine(key: string, reason: string): Promise<void>;
-  presignGet(key: string, expiresSeconds: number): Promise<string>;
+  quarantine(key: string, reason: string, versionId?: string): Promise<void>;
+  presignGet(key: string, expiresSeconds: number, pin?: DownloadPin): Promise<string>;
 }

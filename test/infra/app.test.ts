@@ -436,6 +436,7 @@ describe('no task token leaves the server', () => {
       'GET /proposal-options',
       'GET /purchases',
       'GET /purchases/{id}',
+      'GET /purchases/{id}/documents/{uploadId}',
       'GET /reference-data',
       'GET /tasks/{taskId}',
       'HEAD /ngo/{purchaseId}',

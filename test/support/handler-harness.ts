@@ -5,6 +5,7 @@ import type { LinkKeyProvider } from '../../shared/ports/link-key.js';
 import type { PaymentPublisher } from '../../shared/ports/payment-publisher.js';
 import type {
   DocumentStore,
+  DownloadPin,
   ObjectHead,
   ObjectStore,
   PresignedPost,
@@ -91,9 +92,10 @@ export class RecordingPaymentPublisher implements PaymentPublisher {
 /** The documents bucket's objects in memory: what was read, quarantined and presigned is recorded. */
 export class InMemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();
-  readonly reads: { key: string; bytes: number }[] = [];
-  readonly quarantined: { key: string; reason: string }[] = [];
-  readonly presigned: { key: string; expiresSeconds: number }[] = [];
+  readonly reads: { key: string; bytes: number; versionId?: string }[] = [];
+  readonly hashed: { key: string; versionId?: string }[] = [];
+  readonly quarantined: { key: string; reason: string; versionId?: string }[] = [];
+  readonly presigned: { key: string; expiresSeconds: number; pin?: DownloadPin }[] = [];
 
   /** The origin the presigned URLs point at. */
   constructor(readonly origin = 'https://documents.s3.test') {}
@@ -102,22 +104,23 @@ export class InMemoryObjectStore implements ObjectStore {
     this.objects.set(key, { bytes, contentType });
   }
 
-  async readHead(key: string, bytes: number): Promise<ObjectHead> {
-    this.reads.push({ key, bytes });
+  async readHead(key: string, bytes: number, versionId?: string): Promise<ObjectHead> {
+    this.reads.push({ key, bytes, ...(versionId ? { versionId } : {}) });
     const object = this.require(key);
     return { bytes: object.bytes.subarray(0, bytes), contentType: object.contentType };
   }
 
-  async sha256(key: string): Promise<string> {
+  async sha256(key: string, versionId?: string): Promise<string> {
+    this.hashed.push({ key, ...(versionId ? { versionId } : {}) });
     return createHash('sha256').update(this.require(key).bytes).digest('hex');
   }
 
-  async quarantine(key: string, reason: string): Promise<void> {
-    this.quarantined.push({ key, reason });
+  async quarantine(key: string, reason: string, versionId?: string): Promise<void> {
+    this.quarantined.push({ key, reason, ...(versionId ? { versionId } : {}) });
   }
 
-  async presignGet(key: string, expiresSeconds: number): Promise<string> {
-    this.presigned.push({ key, expiresSeconds });
+  async presignGet(key: string, expiresSeconds: number, pin?: DownloadPin): Promise<string> {
+    this.presigned.push({ key, expiresSeconds, ...(pin ? { pin } : {}) });
     const path = key.split('/').map(encodeURIComponent).join('/');
     return `${this.origin}/${path}?X-Amz-Expires=${expiresSeconds}&X-Amz-Signature=${'0'.repeat(64)}`;
   }

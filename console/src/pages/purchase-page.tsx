@@ -7,7 +7,6 @@ import type { ServiceArea } from '../../../shared/domain/proposal.js';
 import type { Outcome } from '../../../shared/domain/purchase.js';
 import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
-import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../shared/domain/uploads.js';
 import { WITHDRAWABLE_STAGES, type WithdrawalRecord } from '../../../shared/domain/withdrawal.js';
 import {
   OUTCOME_LABELS,
@@ -19,6 +18,7 @@ import {
 } from '../../../shared/presentation/labels.js';
 import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import { DocumentsSection, type DocumentView } from '../purchase/documents-section.js';
 import { EvaluationSection, type EvaluationView } from '../purchase/evaluation-section.js';
 import { WithdrawForm } from '../purchase/withdraw-form.js';
 import { href } from '../route.js';
@@ -43,16 +43,7 @@ interface PurchaseView {
     readonly createdAt: string;
     readonly expiresAt: string;
   }[];
-  readonly deliverables: readonly {
-    readonly uploadId: string;
-    readonly kind: UploadKind;
-    readonly fileName: string;
-    readonly size: number;
-    readonly detectedType?: string;
-    readonly sha256: string;
-    readonly uploadedAt: string;
-    readonly status: 'ACCEPTED' | 'REJECTED';
-  }[];
+  readonly deliverables: readonly DocumentView[];
   readonly payments: readonly {
     readonly tranche: number;
     readonly amountFen: number;
@@ -282,49 +273,7 @@ export function PurchasePage({
         </div>
       )}
 
-      <h2>
-        <Bilingual zh="文件" en="Documents" />
-      </h2>
-      {view.deliverables.length === 0 ? (
-        <p>
-          <Bilingual zh="承接机构尚未上传文件。" en="The NGO has uploaded nothing yet." />
-        </p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">类别 · Kind</th>
-                <th scope="col">文件 · File</th>
-                <th scope="col" class="num">
-                  大小 · Size
-                </th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">上传 · Uploaded</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.deliverables.map((d) => (
-                <tr key={d.uploadId}>
-                  <td>{UPLOAD_KIND_LABELS[d.kind].zh}</td>
-                  <td>
-                    {d.fileName}
-                    <span class="id">
-                      {d.detectedType ?? '?'} ·{' '}
-                      {d.status === 'ACCEPTED' ? '已接收 accepted' : '已退回 refused'}
-                    </span>
-                  </td>
-                  <td class="num">{d.size.toLocaleString('en-US')} B</td>
-                  <td>
-                    <code class="hash">{d.sha256}</code>
-                  </td>
-                  <td>{formatChinaTime(d.uploadedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DocumentsSection token={token} purchaseId={view.purchaseId} documents={view.deliverables} />
 
       {view.evaluation && <EvaluationSection evaluation={view.evaluation} />}
 

@@ -17,6 +17,8 @@ export interface ObjectCreated {
   key: string;
   size: number;
   eTag: string;
+  /** The version S3 gave the object (a versioned bucket): what is checked and recorded. */
+  versionId?: string;
   /** When S3 created the object. */
   eventTime: string;
 }
@@ -108,7 +110,11 @@ export async function recordUpload(
     const candidate = await judge(deps, event, { purchaseId, uploadId, kind, fileName }, purchase);
     if (candidate.status === 'REJECTED') {
       // Tagged before it is recorded: a crash in between retries both; a repeat after both finds the record.
-      await deps.objects.quarantine(event.key, candidate.reasons.map((r) => r.rule).join(' '));
+      await deps.objects.quarantine(
+        event.key,
+        candidate.reasons.map((r) => r.rule).join(' '),
+        event.versionId,
+      );
       quarantined = true;
     }
     const recorded = await deps.deliverables.recordDeliverable(candidate, deps.now());
@@ -151,8 +157,8 @@ async function judge(
   purchase: PurchaseRecord,
 ): Promise<DeliverableRecord> {
   const [head, sha256] = await Promise.all([
-    deps.objects.readHead(event.key, DETECTION_BYTES),
-    deps.objects.sha256(event.key),
+    deps.objects.readHead(event.key, DETECTION_BYTES, event.versionId),
+    deps.objects.sha256(event.key, event.versionId),
   ]);
   const detected = detectFileType(head.bytes);
   const refusals = checkUploadedObject({
@@ -165,6 +171,7 @@ async function judge(
   return {
     ...parts,
     key: event.key,
+    ...(event.versionId ? { versionId: event.versionId } : {}),
     size: event.size,
     sha256,
     ...(detected ? { detectedType: detected.format } : {}),

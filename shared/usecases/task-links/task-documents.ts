@@ -2,6 +2,7 @@ import { type HumanTask, REVIEWED_UPLOAD_KINDS } from '../../domain/tasks.js';
 import type { UploadKind } from '../../domain/uploads.js';
 import type { DeliverableRepository } from '../../ports/repositories.js';
 import type { ObjectStore } from '../../ports/storage.js';
+import { pinnedDownload } from '../document-downloads.js';
 
 /** Long enough to read a contract or a report, short enough that a forwarded page soon stops opening it. */
 export const DOCUMENT_LINK_SECONDS = 10 * 60;
@@ -33,7 +34,7 @@ export function reviewedUploadLinks(ports: {
     for (const kind of kinds) {
       const latest = uploads.filter((d) => d.kind === kind && d.status === 'ACCEPTED').at(-1);
       if (latest)
-        documents.push({ kind, url: await ports.objects.presignGet(latest.key, DOCUMENT_LINK_SECONDS) });
+        documents.push({ kind, url: await pinnedDownload(ports.objects, latest, DOCUMENT_LINK_SECONDS) });
     }
     return documents;
   };

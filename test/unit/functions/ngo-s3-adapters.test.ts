@@ -156,6 +156,42 @@ describe('createObjectReader', () => {
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('presigns a download pinned to a version, as an attachment named in ASCII and UTF-8, with the recorded type', async () => {
+    const key = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/upload-1/合同 (签字).pdf';
+
+    const url = new URL(
+      await reader.presignGet(key, 300, {
+        versionId: 'L4kqtJlcpXroDTDmpUMLUo3Q2zXRiXLT',
+        fileName: '合同 (签字).pdf',
+        contentType: 'application/pdf',
+      }),
+    );
+
+    expect(url.searchParams.get('versionId')).toBe('L4kqtJlcpXroDTDmpUMLUo3Q2zXRiXLT');
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      `attachment; filename="__ (__).pdf"; filename*=UTF-8''%E5%90%88%E5%90%8C%20%28%E7%AD%BE%E5%AD%97%29.pdf`,
+    );
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reads the head, the hash and the tag of the version it is given', async () => {
+    s3.on(GetObjectCommand).callsFake(() => ({
+      Body: body(Buffer.from('%PDF-1.7')),
+      ContentType: 'application/pdf',
+    }));
+    const versionId = 'L4kqtJlcpXroDTDmpUMLUo3Q2zXRiXLT';
+
+    await reader.readHead(KEY, 4, versionId);
+    await reader.sha256(KEY, versionId);
+    await reader.quarantine(KEY, 'file-type-not-allowed', versionId);
+
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 2);
+    for (const call of s3.commandCalls(GetObjectCommand))
+      expect(call.args[0].input).toMatchObject({ Key: KEY, VersionId: versionId });
+    expect(s3).toHaveReceivedCommandWith(PutObjectTaggingCommand, { Key: KEY, VersionId: versionId });
+  });
+
   it('presigns a GET of an upload with a Chinese file name on the bucket, the key intact once decoded', async () => {
     const key = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/upload-round-2/合同.pdf';
 

@@ -126,6 +126,23 @@ describe('record-upload', () => {
     expect(objects.quarantined).toEqual([]);
   });
 
+  it("pins the check and the record to the event's version id: the head and the hash read that version, and the deliverable keeps it", async () => {
+    const event = eventBridgeEvent(SANE_KEY);
+    const versionId = 'L4kqtJlcpXroDTDmpUMLUo3Q2zXRiXLT';
+    const versioned = {
+      ...event,
+      detail: { ...event.detail, object: { ...event.detail.object, 'version-id': versionId } },
+    };
+
+    await handler(versioned, lambdaContext('record-upload'));
+
+    expect(objects.reads).toEqual([{ key: SANE_KEY, bytes: 65_536, versionId }]);
+    expect(objects.hashed).toEqual([{ key: SANE_KEY, versionId }]);
+    expect(await fakes.deliverables.listDeliverables(PURCHASE_ID)).toEqual([
+      expect.objectContaining({ uploadId: UPLOAD_ID, versionId, status: 'ACCEPTED' }),
+    ]);
+  });
+
   it('decodes the URL-encoded key of an S3 notification record, and quarantines a key outside the scheme', async () => {
     const encoded = encodeURIComponent(KEY).replace(/%2F/g, '/').replace(/%20/g, '+');
     const record = (key: string) => ({
