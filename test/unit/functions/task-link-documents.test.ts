@@ -35,8 +35,10 @@ function deliverable(
     uploadId,
     kind,
     key: `uploads/${PURCHASE_ID}/${kind}/${uploadId}/合同.pdf`,
+    versionId: `version-of-${uploadId}`,
     fileName: '合同.pdf',
     size: 2048,
+    detectedType: 'PDF',
     sha256: 'b'.repeat(64),
     uploadedBy: 'ngo:52350200MJ0000000X',
     uploadedAt,
@@ -118,7 +120,12 @@ describe('GET /tasks/{taskId} of a countersignature with DOCUMENTS_BUCKET set', 
     );
     // Presigned for ten minutes (the S3 reader's own test checks the signed URL it makes).
     expect(objects.presigned).toEqual([
-      { key: `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/upload-round-2/合同.pdf`, expiresSeconds: 600 },
+      {
+        key: `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/upload-round-2/合同.pdf`,
+        expiresSeconds: 600,
+        // The version that was checked, as an attachment of the type found in its bytes.
+        pin: { versionId: 'version-of-upload-round-2', fileName: '合同.pdf', contentType: 'application/pdf' },
+      },
     ]);
     expect(DOCUMENT_LINK_SECONDS).toBe(600);
     expect(result.body.match(/<a\b/g)).toHaveLength(1);
@@ -169,7 +176,11 @@ describe('GET /tasks/{taskId} of a mid-term review with DOCUMENTS_BUCKET set', (
       `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`,
     );
     expect(objects.presigned).toEqual([
-      { key: `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`, expiresSeconds: 600 },
+      {
+        key: `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`,
+        expiresSeconds: 600,
+        pin: { versionId: 'version-of-report-round-2', fileName: '合同.pdf', contentType: 'application/pdf' },
+      },
     ]);
     expect(result.body.match(/<a\b/g)).toHaveLength(1);
     expect(result.body).not.toContain(TOKEN);
