@@ -43,42 +43,40 @@ export function AgenciesSection({
 
 function AgenciesTable({ agencies }: { agencies: readonly EvaluationAgency[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">机构 · Agency</th>
-            <th scope="col">邮箱 · E-mail</th>
-            <th scope="col">关联机构 · Linked NGOs</th>
-            <th scope="col">隶属本局 · Answers to the bureau</th>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">机构 · Agency</th>
+          <th scope="col">邮箱 · E-mail</th>
+          <th scope="col">关联机构 · Linked NGOs</th>
+          <th scope="col">隶属本局 · Answers to the bureau</th>
+        </tr>
+      </thead>
+      <tbody>
+        {agencies.map((a) => (
+          <tr key={a.id}>
+            <td>
+              {a.name}
+              {a.sample && <SampleFlag />}
+              <span class="id">{a.id}</span>
+            </td>
+            <td>
+              <span class="id">{a.email}</span>
+            </td>
+            <td>
+              {a.linkedNgoCreditCodes.length === 0
+                ? '—'
+                : a.linkedNgoCreditCodes.map((code) => (
+                    <span class="id" key={code}>
+                      {code}
+                    </span>
+                  ))}
+            </td>
+            <td>{a.linkedToBureau ? '是 · yes' : '否 · no'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {agencies.map((a) => (
-            <tr key={a.id}>
-              <td>
-                {a.name}
-                {a.sample && <SampleFlag />}
-                <span class="id">{a.id}</span>
-              </td>
-              <td>
-                <span class="id">{a.email}</span>
-              </td>
-              <td>
-                {a.linkedNgoCreditCodes.length === 0
-                  ? '—'
-                  : a.linkedNgoCreditCodes.map((code) => (
-                      <span class="id" key={code}>
-                        {code}
-                      </span>
-                    ))}
-              </td>
-              <td>{a.linkedToBureau ? '是 · yes' : '否 · no'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -36,30 +36,28 @@ export function ApproversSection({
 
 function ApproversTable({ roster }: { roster: ApproverRoster }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">岗位 · Role</th>
-            <th scope="col">姓名 · Name</th>
-            <th scope="col">邮箱 · E-mail</th>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">岗位 · Role</th>
+          <th scope="col">姓名 · Name</th>
+          <th scope="col">邮箱 · E-mail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {APPROVER_ROLES.map((role) => (
+          <tr key={role}>
+            <th scope="row">
+              {APPROVER_ROLE_LABELS[role].zh} <span lang="en">{APPROVER_ROLE_LABELS[role].en}</span>
+            </th>
+            <td>{roster[role].name}</td>
+            <td>
+              <span class="id">{roster[role].email}</span>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {APPROVER_ROLES.map((role) => (
-            <tr key={role}>
-              <th scope="row">
-                {APPROVER_ROLE_LABELS[role].zh} <span lang="en">{APPROVER_ROLE_LABELS[role].en}</span>
-              </th>
-              <td>{roster[role].name}</td>
-              <td>
-                <span class="id">{roster[role].email}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

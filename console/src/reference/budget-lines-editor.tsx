@@ -57,43 +57,41 @@ function BudgetLinesTable({ lines, reserved }: { lines: readonly BudgetLineSetti
       </p>
     );
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">编号 · Line</th>
-            <th scope="col">年度 · Year</th>
-            <th scope="col">用途 · Description</th>
-            <th scope="col" class="num">
-              总额 · Total
-            </th>
-            <th scope="col" class="num">
-              已预留 · Reserved
-            </th>
-            <th scope="col" class="num">
-              剩余 · Left
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => {
-            const held = reserved.get(l.lineId) ?? 0;
-            return (
-              <tr key={l.lineId}>
-                <td>
-                  <span class="id">{l.lineId}</span>
-                </td>
-                <td>{l.year}</td>
-                <td>{l.description}</td>
-                <td class="num">{formatYuan(l.totalFen)}</td>
-                <td class="num">{formatYuan(held)}</td>
-                <td class="num">{formatYuan(l.totalFen - held)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">编号 · Line</th>
+          <th scope="col">年度 · Year</th>
+          <th scope="col">用途 · Description</th>
+          <th scope="col" class="num">
+            总额 · Total
+          </th>
+          <th scope="col" class="num">
+            已预留 · Reserved
+          </th>
+          <th scope="col" class="num">
+            剩余 · Left
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((l) => {
+          const held = reserved.get(l.lineId) ?? 0;
+          return (
+            <tr key={l.lineId}>
+              <td>
+                <span class="id">{l.lineId}</span>
+              </td>
+              <td>{l.year}</td>
+              <td>{l.description}</td>
+              <td class="num">{formatYuan(l.totalFen)}</td>
+              <td class="num">{formatYuan(held)}</td>
+              <td class="num">{formatYuan(l.totalFen - held)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 

@@ -1,6 +1,7 @@
+import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { formatChinaTime } from '../../../shared/domain/china-time.js';
 import { Bi } from '../proposal/fields.js';
-import { REFERENCE_SECTION_LABELS, type ReferenceDataView } from './reference-view.js';
+import { REFERENCE_SECTION_LABELS, type ReferenceChange, type ReferenceDataView } from './reference-view.js';
 
 /**
  * The reference data's audit trail, newest first: when, which section became which version, what
@@ -24,18 +25,11 @@ export function ChangeList({ changes, chain }: Pick<ReferenceDataView, 'changes'
       ) : (
         <ol class="timeline">
           {changes.map((change) => {
-            const section = REFERENCE_SECTION_LABELS[change.detail.section];
+            const said = changeText(change);
             return (
               <li key={change.seq}>
-                <time dateTime={change.at}>{formatChinaTime(change.at)}</time>{' '}
-                <strong>
-                  {section.zh}
-                  {change.action === 'reference.seeded' ? '（初始导入）' : ''} 第 {change.detail.version} 版
-                </strong>{' '}
-                <span lang="en">
-                  {section.en} v{change.detail.version}
-                  {change.action === 'reference.seeded' ? ' (seeded)' : ''}: {change.detail.summary}
-                </span>
+                <time dateTime={change.at}>{formatChinaTime(change.at)}</time> <strong>{said.zh}</strong>{' '}
+                <span lang="en">{said.en}</span>
                 <span class="id">{change.actor}</span>
               </li>
             );
@@ -49,4 +43,18 @@ export function ChangeList({ changes, chain }: Pick<ReferenceDataView, 'changes'
       )}
     </section>
   );
+}
+
+/** Which section became which version; the seeding names every section it wrote (each version 1). */
+function changeText(change: ReferenceChange): BilingualText {
+  if (change.action === 'reference.seeded') {
+    const sections = change.detail.sections.map((s) => REFERENCE_SECTION_LABELS[s]);
+    return {
+      zh: `${sections.map((s) => s.zh).join('、')}（初始导入）第 1 版`,
+      en: `${sections.map((s) => s.en).join(', ')} v1 (seeded from the deployment's settings)`,
+    };
+  }
+  const { section, version, summary } = change.detail;
+  const label = REFERENCE_SECTION_LABELS[section];
+  return { zh: `${label.zh} 第 ${version} 版`, en: `${label.en} v${version}: ${summary}` };
 }

@@ -86,7 +86,12 @@ export function ReferenceSection<Value, Draft>({
       </div>
       {state.editing === undefined ? (
         <>
-          {table(state.shown.value)}
+          {/* On a narrow screen the table scrolls sideways: a named tab stop lets the keyboard scroll it. */}
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be focusable for the keyboard to scroll it */}
+          {/* biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this groups a read-only table */}
+          <div class="table-wrap" tabIndex={0} role="group" aria-labelledby={headingId}>
+            {table(state.shown.value)}
+          </div>
           {mayEdit && (
             <button type="button" ref={editButton} onClick={state.start}>
               修改{label.zh} <span lang="en">Edit {label.en.toLowerCase()}</span>
@@ -190,7 +195,7 @@ function Notice({
           <p>
             <Bi
               zh={`您修改期间，有人保存了此部分（您修改的是第 ${notice.version} 版）。您的修改没有保存。`}
-              en={`Someone saved this section while you were editing version ${notice.version}. Your changes were not saved (${notice.message}).`}
+              en={`Someone saved this section while you were editing version ${notice.version}. Your changes were not saved.`}
             />
           </p>
           <p>

@@ -20,14 +20,28 @@ export interface BudgetLinesView extends SectionView<ReferenceData['budgetLines'
   readonly availableFen: Readonly<Record<string, number>>;
 }
 
-/** One entry of the reference data's audit trail. */
-export interface ReferenceChange {
+/**
+ * One entry of the reference data's audit trail: an administrator's change of one section, or the
+ * deploy's seeding of the sections the table lacked (each as version 1).
+ */
+export type ReferenceChange = {
   readonly seq: number;
   readonly at: string;
   readonly actor: string;
-  readonly action: 'reference.changed' | 'reference.seeded';
-  readonly detail: { readonly section: ReferenceSection; readonly version: number; readonly summary: string };
-}
+} & (
+  | {
+      readonly action: 'reference.changed';
+      readonly detail: {
+        readonly section: ReferenceSection;
+        readonly version: number;
+        readonly summary: string;
+      };
+    }
+  | {
+      readonly action: 'reference.seeded';
+      readonly detail: { readonly sections: readonly ReferenceSection[] };
+    }
+);
 
 /** What the page reads of GET /reference-data. */
 export interface ReferenceDataView {

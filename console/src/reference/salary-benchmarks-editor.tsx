@@ -45,31 +45,29 @@ export function SalaryBenchmarksSection({
 
 function SalaryBenchmarksTable({ benchmarks }: { benchmarks: readonly SalaryBenchmark[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">年度 · Year</th>
-            <th scope="col" class="num">
-              年平均工资 · Annual wage
-            </th>
-            <th scope="col">来源 · Source</th>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">年度 · Year</th>
+          <th scope="col" class="num">
+            年平均工资 · Annual wage
+          </th>
+          <th scope="col">来源 · Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {benchmarks.map((b) => (
+          <tr key={b.year}>
+            <td>{b.year}</td>
+            <td class="num">{formatYuan(b.annualWageFen)}</td>
+            <td>
+              {b.source}
+              {b.sample && <SampleFlag />}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {benchmarks.map((b) => (
-            <tr key={b.year}>
-              <td>{b.year}</td>
-              <td class="num">{formatYuan(b.annualWageFen)}</td>
-              <td>
-                {b.source}
-                {b.sample && <SampleFlag />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -8,7 +8,7 @@ import { editorPath, type SectionDrafting, sectionPutBody } from './section-draf
 
 export type SectionNotice =
   | { kind: 'saved'; version: number }
-  | { kind: 'stale'; version: number; message: string }
+  | { kind: 'stale'; version: number }
   | { kind: 'reloaded'; version: number }
   | { kind: 'failed'; text: BilingualText };
 
@@ -98,7 +98,8 @@ export function useSectionEdit<Value, Draft>({
       reloadPage();
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
-        setNotice({ kind: 'stale', version: current.version, message: error.message });
+        // The notice says it in both languages: the server's message (Chinese and English in one) is not repeated.
+        setNotice({ kind: 'stale', version: current.version });
       } else if (error instanceof ApiError && error.status === 400 && error.fieldErrors.length > 0) {
         const errors = error.fieldErrors.map((e) => ({ ...e, field: editorPath(drafting.name, e.field) }));
         setServerErrors(placeServerErrors(errors, drafting.shownPaths(current.draft)));
