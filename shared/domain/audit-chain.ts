@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditInput, ChainVerification } from './audit.js';
+import { canonicalJson } from './canonical-json.js';
 
 /**
  * The audit log is a hash chain: each entry carries the hash of the one before it, and its own
@@ -11,37 +12,6 @@ import type { AuditEntry, AuditInput, ChainVerification } from './audit.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type UnhashedAuditEntry = Omit<AuditEntry, 'hash'>;
-
-export class NotCanonicalisableError extends Error {
-  override name = 'NotCanonicalisableError';
-}
-
-/**
- * JSON with object keys sorted at every depth, so the same data always gives the same bytes.
- * Keys holding `undefined` are left out (as JSON.stringify and the stored item do).
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new NotCanonicalisableError(`cannot hash the number ${value}`);
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
-      const record = value as Record<string, unknown>;
-      const parts = Object.keys(record)
-        .filter((k) => record[k] !== undefined)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`);
-      return `{${parts.join(',')}}`;
-    }
-    default:
-      throw new NotCanonicalisableError(`cannot hash a value of type ${typeof value}`);
-  }
-}
 
 /** SHA-256 (hex) over the canonical JSON of the entry's fields other than `hash`. */
 export function computeEntryHash(entry: UnhashedAuditEntry): string {

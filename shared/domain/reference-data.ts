@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { canonicalJson } from './audit-chain.js';
+import { canonicalJson } from './canonical-json.js';
 import type { FieldError } from './errors.js';
 import { fieldError } from './field-errors.js';
 import {

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import type { AuditEntry } from '../../../shared/domain/audit.js';
 import {
-  canonicalJson,
   computeEntryHash,
   GENESIS_HASH,
   nextAuditEntry,
   verifyChain,
 } from '../../../shared/domain/audit-chain.js';
+import { canonicalJson } from '../../../shared/domain/canonical-json.js';
 
 function chainOf(length: number): AuditEntry[] {
   const entries: AuditEntry[] = [];
