@@ -3,7 +3,7 @@ import { SettingsError } from '../config/errors.js';
 import { parseDeployedLifecycle, parseDeployedPolicy, parseReferenceSeed } from '../config/settings.js';
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
-import type { ReferenceData } from '../domain/reference-data.js';
+import { policyWithReferenceData, type ReferenceData } from '../domain/reference-data.js';
 import { currentReferenceData } from '../usecases/reference-data.js';
 import { ENV, type EnvName, requireEnv } from './environment.js';
 import { tableRepositories } from './repositories.js';
@@ -69,22 +69,21 @@ export function loadReferenceData(): middy.MiddlewareObj {
  * use cases once, at cold start.
  */
 export function policySettings(): PolicySettings {
-  const { approval } = deployedPolicy();
+  const current = () => policyWithReferenceData(deployedPolicy(), reference());
   return {
     get budgetLines() {
-      return reference().budgetLines;
+      return current().budgetLines;
     },
     get salaryBenchmarks() {
-      return reference().salaryBenchmarks;
+      return current().salaryBenchmarks;
     },
     approval: {
-      ...approval,
+      ...deployedPolicy().approval,
       get approvers() {
-        const { DEPUTY: _escalation, ...approvers } = reference().approvers;
-        return approvers;
+        return current().approval.approvers;
       },
       get deputy() {
-        return reference().approvers.DEPUTY;
+        return current().approval.deputy;
       },
     },
   };
