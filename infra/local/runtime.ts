@@ -206,6 +206,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
         dataDir,
         port: 0,
         buckets: app.buckets.map((b) => b.name),
+        versionedBuckets: app.buckets.filter((b) => b.versioned).map((b) => b.name),
         // The functions' own credentials: a presigned POST made inside a function verifies here.
         credentials: LOCAL_CREDENTIALS,
         region: LOCAL_REGION,

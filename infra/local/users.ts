@@ -37,6 +37,9 @@ export interface PurchaseView {
     kind: string;
     fileName: string;
     size: number;
+    sha256: string;
+    /** The S3 version that was checked (a versioned bucket). */
+    versionId?: string;
     status: string;
     reasons: { rule: string; message: { zh: string; en: string } }[];
   }[];

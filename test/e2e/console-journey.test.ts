@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -315,6 +317,30 @@ describe('the staff journey through the console', () => {
     await openSection(page, /Tranches due/);
     await page.getByText(/0 to pay, ¥0\.00 in all/).waitFor();
   }, 120_000);
+
+  it("downloads the signed contract from the officer's purchase page: an attachment of the version that was checked, whose bytes hash to the SHA-256 on record", async () => {
+    const view = await app.users.purchase(officer, largeId);
+    const signed = (view.deliverables ?? []).find(
+      (d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED',
+    );
+    if (!signed) throw new Error('the signed contract is not recorded');
+    // The local S3 keeps versions as S3 does: the check recorded the one it read.
+    expect(signed.versionId).toMatch(/^[A-Za-z0-9._-]{16,}$/);
+
+    const page = await signedInPage(/Li Ming/);
+    await openPurchase(page, largeId, large.title);
+    const row = page.getByRole('row').filter({ hasText: signed.fileName });
+    await expect(row.textContent()).resolves.toContain(signed.versionId);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('button', { name: /Download/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(signed.fileName);
+    const path = await download.path();
+    if (!path) throw new Error('the download was not saved');
+    expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(signed.sha256);
+    expect(new URL(download.url()).searchParams.get('versionId')).toBe(signed.versionId);
+  });
 
   it('reserves a second proposal on its budget line, as the new-proposal form shows what is left', async () => {
     smallLineLeftBefore = await budgetLine(small);

@@ -9,13 +9,23 @@ export const BUCKET_NOTIFICATIONS_TYPE = 'Custom::S3BucketNotifications';
  * A bucket of the template; whether it sends events to EventBridge is known once its notifications
  * are read.
  */
-export function bucketModel(resolver: IntrinsicResolver, stackName: string, logicalId: string): LocalBucket {
+export function bucketModel(
+  resolver: IntrinsicResolver,
+  stackName: string,
+  logicalId: string,
+  rawProps: Record<string, unknown>,
+): LocalBucket {
+  const versioning = resolver.resolve(rawProps.VersioningConfiguration, stackName) as
+    | { Status?: unknown }
+    | undefined;
   return {
     stackName,
     logicalId,
     name: resolver.physicalName(stackName, logicalId),
     arn: resolver.arn(stackName, logicalId),
     eventBridgeEnabled: false,
+    // Only 'Enabled' versions new objects; a 'Suspended' bucket keeps one (null) version per key.
+    versioned: versioning?.Status === 'Enabled',
   };
 }
 

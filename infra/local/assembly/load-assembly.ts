@@ -112,7 +112,7 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
             app.functions.push(functionModel(resolver, dir, stackName, logicalId, resource));
           break;
         case 'AWS::S3::Bucket':
-          app.buckets.push(bucketModel(resolver, stackName, logicalId));
+          app.buckets.push(bucketModel(resolver, stackName, logicalId, props));
           if (props.NotificationConfiguration !== undefined)
             notificationResources.push({ stackName, logicalId, props });
           break;

@@ -129,6 +129,8 @@ export interface LocalBucket {
   readonly arn: string;
   /** Whether the bucket sends its events to EventBridge (CDK's `eventBridgeEnabled: true`). */
   readonly eventBridgeEnabled: boolean;
+  /** Whether versioning is enabled (`VersioningConfiguration.Status: Enabled`, CDK's `versioned: true`). */
+  readonly versioned: boolean;
 }
 
 /** One Lambda destination of a bucket's event notifications. */

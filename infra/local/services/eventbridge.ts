@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LocalEventRule, LocalEventRuleTarget } from '../assembly/model.js';
 import type { LambdaInvoker } from '../lambda-runner.js';
 import { matchesEventPattern } from './event-patterns.js';
-import { decodeEventKey, type S3EventRecord } from './s3.js';
+import { decodeEventKey, type S3EventRecord } from './s3-event-records.js';
 
 /**
  * The default event bus, locally: S3 "Object Created" events of buckets with EventBridge enabled are

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkCredential, SIGV4_ALGORITHM, signingKey } from './request-signature.js';
 
 /**
  * Verifies a browser-based upload (S3 POST Object with a Signature Version 4 POST policy) the way S3
@@ -49,7 +50,7 @@ export type PostPolicyVerdict =
       readonly message: string;
     };
 
-export const POST_ALGORITHM = 'AWS4-HMAC-SHA256';
+export const POST_ALGORITHM = SIGV4_ALGORITHM;
 /** What S3 stores when the form names no Content-Type. */
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const MAX_KEY_BYTES = 1024;
@@ -110,7 +111,11 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
     if (field(name) === undefined) return missingField(name);
   }
 
-  const scope = checkCredential(String(field('x-amz-credential')), input);
+  const scope = checkCredential(
+    String(field('x-amz-credential')),
+    input,
+    'AuthorizationQueryParametersError',
+  );
   if (!scope.ok) return scope;
   if (field('x-amz-security-token') !== undefined) {
     return refuse(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
@@ -174,50 +179,6 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
   }
 
   return { ok: true, key, contentType: field('content-type') ?? DEFAULT_CONTENT_TYPE };
-}
-
-/** `<access key>/<yyyymmdd>/<region>/s3/aws4_request`, for the one access key and region served here. */
-function checkCredential(
-  credential: string,
-  input: VerifyPostPolicyInput,
-): { ok: true; date: string } | Refusal {
-  const parts = credential.split('/');
-  const malformed = (detail: string) =>
-    refuse(
-      400,
-      'AuthorizationQueryParametersError',
-      `Error parsing the X-Amz-Credential parameter; ${detail}`,
-    );
-  const [accessKeyId, date, region, service, terminator] = parts;
-  if (parts.length !== 5 || !accessKeyId || !date || !region || !service || !terminator) {
-    return malformed(
-      'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
-    );
-  }
-  if (accessKeyId !== input.credentials.accessKeyId) {
-    return refuse(
-      403,
-      'InvalidAccessKeyId',
-      'The AWS Access Key Id you provided does not exist in our records.',
-    );
-  }
-  if (!/^\d{8}$/.test(date))
-    return malformed(
-      `incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`,
-    );
-  if (region !== input.region)
-    return malformed(`the region '${region}' is wrong; expecting '${input.region}'`);
-  if (service !== 's3') return malformed(`incorrect service "${service}". This endpoint belongs to "s3".`);
-  if (terminator !== 'aws4_request') {
-    return malformed(`incorrect terminal "${terminator}". This endpoint uses "aws4_request".`);
-  }
-  return { ok: true, date };
-}
-
-function signingKey(secretAccessKey: string, date: string, region: string): Buffer {
-  const hmac = (key: string | Buffer, data: string) =>
-    createHmac('sha256', key).update(data, 'utf8').digest();
-  return hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), 's3'), 'aws4_request');
 }
 
 function parsePolicy(policyBase64: string): { expiration: Date; conditions: Condition[] } | Refusal {

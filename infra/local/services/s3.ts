@@ -1,30 +1,45 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import type { S3EventRecord } from 'aws-lambda';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { type PostPolicyCredentials, verifyPostPolicy } from './post-policy.js';
+import { verifyRequestSignature } from './request-signature.js';
+import { type ObjectCreatedEvent, objectCreatedRecord, type S3EventRecord } from './s3-event-records.js';
+import { answerUpload, objectHeaders, PostBodyTooLargeError, readForm } from './s3-form-upload.js';
+import { EventOutbox, type OutboxEntry } from './s3-outbox.js';
+import { sendError, sendHeadError } from './s3-responses.js';
+import {
+  isWellFormedVersionId,
+  NULL_VERSION_ID,
+  newVersionId,
+  type ObjectVersion,
+  objectVersion,
+  PerKeyQueue,
+  requestedRange,
+  sameStoredObject,
+  VersionStore,
+  versionResponseHeaders,
+} from './s3-versions.js';
 
-export type { S3EventRecord } from 'aws-lambda';
+export {
+  decodeEventKey,
+  eventKey,
+  objectCreatedRecord,
+  type S3EventRecord,
+} from './s3-event-records.js';
 
 /**
  * Local S3: s3rver keeps the objects on disk, behind a front server that does what s3rver does not.
  * Browser uploads (POST Object) are checked against their signed POST policy before anything is
  * stored; every other request (the SDK calls functions make) is proxied to s3rver as it is; and
  * objects created by POST, PUT, copy or multipart completion are reported as S3 event records.
+ *
+ * In a versioned bucket every created object also gets a new version id, answered in `x-amz-version-id`
+ * and carried by its event; the version's bytes and metadata are kept (`s3-versions.ts`), and a GET or
+ * HEAD with `versionId` is answered from them by the front server itself.
  *
  * S3 delivers its event notifications at least once. Here an event is written to an outbox in the
  * data folder before the request that creates the object is answered, and removed once delivered:
@@ -39,6 +54,8 @@ export interface StartLocalS3Options {
   readonly port?: number;
   /** Buckets to create if missing. */
   readonly buckets: readonly string[];
+  /** Those of `buckets` with versioning enabled: every version of their objects is kept (`<dataDir>/s3-versions`). */
+  readonly versionedBuckets?: readonly string[];
   /** The credentials presigned POSTs must be signed with (those the functions get). */
   readonly credentials: PostPolicyCredentials;
   readonly region: string;
@@ -50,7 +67,7 @@ export interface StartLocalS3Options {
   readonly log?: (line: string) => void;
   /** Largest POST body the front server reads; S3's own limit for POST is 5 GB. Default 64 MiB. */
   readonly maxPostBodyBytes?: number;
-  /** Clock for policy expiry; tests may move it. */
+  /** Clock for the expiry of POST policies and of presigned version reads; tests may move it. */
   readonly now?: () => Date;
 }
 
@@ -87,10 +104,6 @@ interface S3rverAccount {
 
 const require = createRequire(import.meta.url);
 
-class PostBodyTooLargeError extends Error {
-  override name = 'PostBodyTooLargeError';
-}
-
 export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS3> {
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? (() => new Date());
@@ -117,6 +130,10 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
   const agent = new Agent({ keepAlive: true });
 
   const outbox = new EventOutbox(join(options.dataDir, 's3-outbox'));
+  const versioned = new Set(options.versionedBuckets ?? []);
+  const versions = new VersionStore(join(options.dataDir, 's3-versions'));
+  // One creation of a key at a time in a versioned bucket: each version is copied from what it stored.
+  const creations = new PerKeyQueue();
   const deliveries = new Set<Promise<void>>();
   /** Delivers one event and removes it from the outbox; a failure leaves it there. */
   const deliverEntry = async (entry: OutboxEntry, record: S3EventRecord) => {
@@ -134,6 +151,12 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
     });
     deliveries.add(delivery);
   };
+  /** Drops the event of a creation that did not happen. */
+  const forget = (entry: OutboxEntry | undefined) => {
+    if (!entry) return;
+    outbox.remove(entry.id);
+    outbox.release(entry.id);
+  };
   const recordOf = (entry: OutboxEntry, object: { size: number; eTag: string }) =>
     objectCreatedRecord({
       region: options.region,
@@ -143,8 +166,13 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
       key: entry.key,
       sourceIp: entry.sourceIp,
       eventTime: new Date(entry.eventTime),
-      ...object,
+      size: object.size,
+      eTag: object.eTag,
+      ...(entry.versionId ? { versionId: entry.versionId } : {}),
     });
+  /** Queues a creation behind the key's earlier ones when its bucket keeps versions. */
+  const inCreationOrder = (bucket: string, key: string, create: () => Promise<void>) =>
+    versioned.has(bucket) ? creations.run(`${bucket}/${key}`, create) : create();
 
   let frontUrl = '';
   const server = createServer((req, res) => {
@@ -180,7 +208,27 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
     }
     // The buckets are private: like S3, refuse what is not signed at all (s3rver would serve it).
     if (!carriesSignature(req, url)) return sendError(res, 403, 'AccessDenied', 'Access Denied');
-    proxy(req, res, url);
+    // s3rver ignores `versionId`: it would read, tag or delete the newest bytes instead.
+    const address = objectAddress(url);
+    const versionId = url.searchParams.get('versionId');
+    if (address && versionId !== null) {
+      if (isPlainRead(req.method ?? '', url)) return serveVersion(req, res, url, address, versionId);
+      if (url.searchParams.has('tagging')) return tagNewestVersion(req, res, url, address, versionId);
+      return sendError(
+        res,
+        501,
+        'NotImplemented',
+        `${req.method} of an object version is not emulated locally.`,
+      );
+    }
+    if (/[?&]versionId=/.test(String(req.headers['x-amz-copy-source'] ?? '')))
+      return sendError(
+        res,
+        501,
+        'NotImplemented',
+        'Copying a chosen object version is not emulated locally.',
+      );
+    await proxy(req, res, url);
   };
 
   /** POST Object: policy first, then store, then report; nothing is stored or reported on a refusal. */
@@ -221,92 +269,307 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
       region: options.region,
     });
     if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message);
+    const { key, contentType } = verdict;
+    await inCreationOrder(bucket, key, () =>
+      storeFormUpload(req, res, { bucket, key, contentType, fields: form.fields, body }),
+    );
+  };
 
-    const objectPath = `/${encodeURIComponent(bucket)}/${encodeKey(verdict.key)}`;
-    // The event is kept before the object is stored: whatever is stored is reported, at least once.
+  /** Stores a checked form upload; its event is kept first, so whatever is stored is reported, at least once. */
+  const storeFormUpload = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    upload: {
+      bucket: string;
+      key: string;
+      contentType: string;
+      fields: Record<string, string>;
+      body: Buffer;
+    },
+  ) => {
+    const objectPath = pathOf(upload.bucket, upload.key);
     const entry = outbox.add({
       eventName: 'ObjectCreated:Post',
-      bucket,
-      key: verdict.key,
+      bucket: upload.bucket,
+      key: upload.key,
       sourceIp: remoteIp(req),
       eventTime: now().toISOString(),
+      ...(versioned.has(upload.bucket) ? { versionId: newVersionId() } : {}),
     });
     const stored = await fetch(`${storageUrl}${objectPath}`, {
       method: 'PUT',
-      headers: { ...objectHeaders(form.fields), 'content-type': verdict.contentType },
-      body,
+      headers: { ...objectHeaders(upload.fields), 'content-type': upload.contentType },
+      body: upload.body,
     }).catch((error: unknown) => error as Error);
     if (stored instanceof Error || !stored.ok) {
-      outbox.remove(entry.id);
-      outbox.release(entry.id);
+      forget(entry);
       const why = stored instanceof Error ? stored.message : `status ${stored.status}`;
       return sendError(res, 500, 'InternalError', `storing the object failed with ${why}`);
     }
     await stored.arrayBuffer();
-    const eTag = unquote(stored.headers.get('etag') ?? '');
-    report(entry, recordOf(entry, { size: body.length, eTag }));
-    answerUpload(res, form.fields, {
-      bucket,
-      key: verdict.key,
-      eTag,
+    let object = { size: upload.body.length, eTag: unquote(stored.headers.get('etag') ?? '') };
+    if (entry.versionId) {
+      const version = await keepVersion(upload.bucket, upload.key, entry.versionId).catch(
+        (error: unknown) => error as Error,
+      );
+      if (version instanceof Error) return versionNotKept(res, entry, version);
+      object = version;
+    }
+    report(entry, recordOf(entry, object));
+    answerUpload(res, upload.fields, {
+      bucket: upload.bucket,
+      key: upload.key,
+      eTag: object.eTag,
       location: `${frontUrl}${objectPath}`,
+      versionId: entry.versionId,
     });
   };
 
   /** Every other request goes to s3rver unchanged; a successful object creation is reported. */
-  const proxy = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const proxy = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const creation = objectCreation(req.method ?? 'GET', url, req.headers);
+    if (creation && versioned.has(creation.bucket)) {
+      return inCreationOrder(creation.bucket, creation.key, () => createVersion(req, res, creation));
+    }
     const entry =
       creation && outbox.add({ ...creation, sourceIp: remoteIp(req), eventTime: now().toISOString() });
-    const forget = () => {
-      if (!entry) return;
-      outbox.remove(entry.id);
-      outbox.release(entry.id);
-    };
-    const upstream = request(
-      {
-        host: '127.0.0.1',
-        port: storageAddress.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: storageHost },
-        agent,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', () => {
-          if (!entry) return;
-          const status = answer.statusCode ?? 0;
-          if (status < 200 || status >= 300) return forget();
-          describeObject(url.pathname).then(
-            (object) => {
-              if (object) report(entry, recordOf(entry, object));
-              else forget();
-            },
-            (error: unknown) => {
-              // Left in the outbox: deliverPending tries again.
-              outbox.release(entry.id);
-              log(`local S3: reading ${entry.key} after ${entry.eventName}: ${messageOf(error)}`);
-            },
-          );
-        });
-      },
-    );
-    upstream.on('error', (error) => {
-      forget();
-      log(`local S3: storage request failed: ${error.message}`);
-      if (!res.headersSent) sendError(res, 502, 'InternalError', 'The local storage did not answer.');
-      else res.destroy();
+    const answer = await forward(req).catch((error: unknown) => error as Error);
+    if (answer instanceof Error) return storageFailed(res, entry, answer);
+    const status = answer.statusCode ?? 502;
+    res.writeHead(status, { ...answer.headers, ...readVersionHeader(req, url, status) });
+    answer.on('error', () => {
+      // Cut off: whether the object landed is for deliverPending to find out.
+      if (entry) outbox.release(entry.id);
+      res.destroy();
     });
-    req.pipe(upstream);
+    answer.pipe(res);
+    answer.on('end', () => {
+      if (!entry) return;
+      if (status < 200 || status >= 300) return forget(entry);
+      describeObject(url.pathname).then(
+        (object) => {
+          if (object) report(entry, recordOf(entry, object));
+          else forget(entry);
+        },
+        (error: unknown) => {
+          // Left in the outbox: deliverPending tries again.
+          outbox.release(entry.id);
+          log(`local S3: reading ${entry.key} after ${entry.eventName}: ${messageOf(error)}`);
+        },
+      );
+    });
+  };
+
+  /**
+   * A creation in a versioned bucket, its key's earlier creations done: stored by s3rver, then copied
+   * into the version store under the id its event was kept with, then answered with that id.
+   */
+  const createVersion = async (req: IncomingMessage, res: ServerResponse, creation: ObjectCreation) => {
+    const entry = outbox.add({
+      ...creation,
+      versionId: newVersionId(),
+      sourceIp: remoteIp(req),
+      eventTime: now().toISOString(),
+    });
+    const answer = await forward(req).catch((error: unknown) => error as Error);
+    if (answer instanceof Error) return storageFailed(res, entry, answer);
+    const status = answer.statusCode ?? 502;
+    const body = await readAll(answer);
+    if (status < 200 || status >= 300) {
+      forget(entry);
+      res.writeHead(status, answer.headers);
+      res.end(body);
+      return;
+    }
+    const version = await keepVersion(creation.bucket, creation.key, String(entry.versionId)).catch(
+      (error: unknown) => error as Error,
+    );
+    if (version instanceof Error) return versionNotKept(res, entry, version);
+    report(entry, recordOf(entry, version));
+    res.writeHead(status, { ...answer.headers, 'x-amz-version-id': version.versionId });
+    res.end(body);
+  };
+
+  /** GET or HEAD of one version, answered from the version store: s3rver checks nothing here, so this does. */
+  const serveVersion = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    { bucket, key }: ObjectAddress,
+    versionId: string,
+  ) => {
+    const refuse = (status: number, code: string, message: string, details: Record<string, string> = {}) =>
+      req.method === 'HEAD' ? sendHeadError(res, status) : sendError(res, status, code, message, details);
+    const signature = verifyRequestSignature(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers },
+      options,
+      now(),
+    );
+    if (!signature.ok) return refuse(signature.status, signature.code, signature.message);
+    if (!isWellFormedVersionId(versionId)) {
+      return refuse(400, 'InvalidArgument', 'Invalid version id specified', {
+        ArgumentName: 'versionId',
+        ArgumentValue: versionId,
+      });
+    }
+    if (!BUCKET_NAME.test(bucket) || !(await storage.store.getBucket(bucket)))
+      return refuse(404, 'NoSuchBucket', 'The specified bucket does not exist');
+    const version = versioned.has(bucket) ? versions.find(bucket, key, versionId) : undefined;
+    if (version) {
+      const range = requestedRange(req.headers.range, version.size);
+      if (range === 'unsatisfiable') {
+        return refuse(416, 'InvalidRange', 'The requested range is not satisfiable', {
+          RangeRequested: String(req.headers.range),
+          ActualObjectSize: String(version.size),
+        });
+      }
+      res.writeHead(range ? 206 : 200, versionResponseHeaders(version, url.searchParams, range));
+      if (req.method === 'HEAD') res.end();
+      else await pipeline(versions.readBytes(version, range), res);
+      return;
+    }
+    // The null version is the object as stored before versioning: while no version is recorded since.
+    if (versionId === NULL_VERSION_ID && !(versioned.has(bucket) && versions.current(bucket, key)))
+      return proxy(req, res, url);
+    return refuse(404, 'NoSuchVersion', 'The specified version does not exist.', {
+      Key: key,
+      VersionId: versionId,
+    });
+  };
+
+  /**
+   * Tagging of one version (GetObjectTagging, PutObjectTagging, DeleteObjectTagging): s3rver holds only
+   * the key's newest version, so only a request naming that one goes to it.
+   */
+  const tagNewestVersion = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    { bucket, key }: ObjectAddress,
+    versionId: string,
+  ) => {
+    if (!isWellFormedVersionId(versionId)) {
+      return sendError(res, 400, 'InvalidArgument', 'Invalid version id specified', {
+        ArgumentName: 'versionId',
+        ArgumentValue: versionId,
+      });
+    }
+    const newest = versioned.has(bucket) ? versions.current(bucket, key) : undefined;
+    if ((newest?.versionId ?? NULL_VERSION_ID) === versionId) return proxy(req, res, url);
+    if (versioned.has(bucket) && versions.find(bucket, key, versionId)) {
+      return sendError(
+        res,
+        501,
+        'NotImplemented',
+        'Tagging a version older than the newest is not emulated locally.',
+      );
+    }
+    return sendError(res, 404, 'NoSuchVersion', 'The specified version does not exist.', {
+      Key: key,
+      VersionId: versionId,
+    });
+  };
+
+  /** S3 answers a read of a versioned bucket's object with the version read (`null`: stored before versioning). */
+  const readVersionHeader = (req: IncomingMessage, url: URL, status: number): Record<string, string> => {
+    const address = objectAddress(url);
+    if (!address || !versioned.has(address.bucket) || status >= 300 || !isPlainRead(req.method ?? '', url))
+      return {};
+    return {
+      'x-amz-version-id': versions.current(address.bucket, address.key)?.versionId ?? NULL_VERSION_ID,
+    };
+  };
+
+  /** Sends a request on to s3rver as it came; resolves with the answer, its body not read yet. */
+  const forward = (req: IncomingMessage) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const upstream = request(
+        {
+          host: '127.0.0.1',
+          port: storageAddress.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: storageHost },
+          agent,
+        },
+        resolve,
+      );
+      upstream.on('error', reject);
+      // A client gone mid-upload ends the upstream request too, or its key's next creation would wait for it.
+      req.on('close', () => {
+        if (!req.complete) upstream.destroy(new Error('the client closed the request'));
+      });
+      req.pipe(upstream);
+    });
+
+  const storageFailed = (res: ServerResponse, entry: OutboxEntry | undefined, error: Error) => {
+    forget(entry);
+    log(`local S3: storage request failed: ${error.message}`);
+    if (!res.headersSent) sendError(res, 502, 'InternalError', 'The local storage did not answer.');
+    else res.destroy();
+  };
+
+  /** The object s3rver holds for a key, as a version with the given id; its bytes as stored, not decoded. */
+  const readStoredVersion = async (bucket: string, key: string, versionId: string) => {
+    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+      const get = request(
+        {
+          host: '127.0.0.1',
+          port: storageAddress.port,
+          path: pathOf(bucket, key),
+          headers: { host: storageHost },
+          agent,
+        },
+        resolve,
+      );
+      get.on('error', reject);
+      get.end();
+    });
+    const bytes = await readAll(answer);
+    if (answer.statusCode === 404) return undefined;
+    if (answer.statusCode !== 200) throw new Error(`the local storage answered ${answer.statusCode}`);
+    return {
+      version: objectVersion({ bucket, key, versionId, size: bytes.length, headers: answer.headers }),
+      bytes,
+    };
+  };
+
+  /** Copies what s3rver just stored for a key into the version store, as the version its creation made. */
+  const keepVersion = async (bucket: string, key: string, versionId: string): Promise<ObjectVersion> => {
+    const stored = await readStoredVersion(bucket, key, versionId);
+    if (!stored) throw new Error(`${key} was gone right after it was stored`);
+    versions.record(stored.version, stored.bytes);
+    return stored.version;
+  };
+
+  /** Stored but not kept as a version: the event stays for deliverPending, which keeps the version then. */
+  const versionNotKept = (res: ServerResponse, entry: OutboxEntry, error: Error) => {
+    outbox.release(entry.id);
+    log(`local S3: keeping version ${entry.versionId} of ${entry.key} failed: ${error.message}`);
+    sendError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+  };
+
+  /**
+   * The version a pending event names. One a kill left unkept (stored by s3rver, not yet copied) is kept
+   * now from the stored object, unless that is still the key's newest version: the creation never landed.
+   */
+  const pendingVersion = async (entry: OutboxEntry, versionId: string) => {
+    const kept = versions.find(entry.bucket, entry.key, versionId);
+    if (kept) return kept;
+    const stored = await readStoredVersion(entry.bucket, entry.key, versionId);
+    if (!stored) return undefined;
+    const newest = versions.current(entry.bucket, entry.key);
+    if (newest && sameStoredObject(newest, stored.version)) return undefined;
+    versions.record(stored.version, stored.bytes);
+    return stored.version;
   };
 
   const deliverPending = async () => {
     let delivered = 0;
     for (const entry of outbox.claimAll()) {
-      const object = await describeObject(
-        `/${encodeURIComponent(entry.bucket)}/${encodeKey(entry.key)}`,
+      const object = await (entry.versionId
+        ? pendingVersion(entry, entry.versionId)
+        : describeObject(pathOf(entry.bucket, entry.key))
       ).catch((error: unknown) => error as Error);
       if (object instanceof Error) {
         outbox.release(entry.id);
@@ -315,8 +578,7 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
       }
       if (!object) {
         // The request was cut off before the object was stored: there is nothing to report.
-        outbox.remove(entry.id);
-        outbox.release(entry.id);
+        forget(entry);
         continue;
       }
       const delivery = deliverEntry(entry, recordOf(entry, object)).finally(() => outbox.release(entry.id));
@@ -365,90 +627,39 @@ export async function startLocalS3(options: StartLocalS3Options): Promise<LocalS
   };
 }
 
-/** An ObjectCreated event not delivered yet, as the outbox keeps it. */
-interface OutboxEntry {
-  readonly id: string;
-  readonly eventName: ObjectCreatedEvent;
-  readonly bucket: string;
-  readonly key: string;
-  readonly sourceIp: string;
-  readonly eventTime: string;
-}
-
-/**
- * Events not delivered yet, one file each (written to a temporary name, synced and renamed, so a
- * kill never leaves half an entry). Entries in flight are claimed in memory, so `deliverPending`
- * never hands over an event a live delivery is handing over at the same time.
- */
-class EventOutbox {
-  private readonly claimed = new Set<string>();
-
-  constructor(private readonly directory: string) {
-    mkdirSync(directory, { recursive: true });
-  }
-
-  /** Keeps a new event and claims it for its live delivery. */
-  add(event: Omit<OutboxEntry, 'id'>): OutboxEntry {
-    const entry = { id: `${Date.now()}-${randomBytes(8).toString('hex')}`, ...event };
-    const file = join(this.directory, `${entry.id}.json`);
-    const fd = openSync(`${file}.tmp`, 'w');
-    try {
-      writeSync(fd, JSON.stringify(entry));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(`${file}.tmp`, file);
-    this.claimed.add(entry.id);
-    return entry;
-  }
-
-  remove(id: string): void {
-    rmSync(join(this.directory, `${id}.json`), { force: true });
-  }
-
-  release(id: string): void {
-    this.claimed.delete(id);
-  }
-
-  /** Every kept event nobody is delivering, oldest first, now claimed by the caller. */
-  claimAll(): OutboxEntry[] {
-    const entries: OutboxEntry[] = [];
-    for (const name of readdirSync(this.directory).sort()) {
-      const path = join(this.directory, name);
-      if (name.endsWith('.tmp')) {
-        rmSync(path, { force: true });
-        continue;
-      }
-      if (!name.endsWith('.json')) continue;
-      const entry = JSON.parse(readFileSync(path, 'utf8')) as OutboxEntry;
-      if (this.claimed.has(entry.id)) continue;
-      this.claimed.add(entry.id);
-      entries.push(entry);
-    }
-    return entries;
-  }
-}
-
-type ObjectCreatedEvent =
-  | 'ObjectCreated:Post'
-  | 'ObjectCreated:Put'
-  | 'ObjectCreated:Copy'
-  | 'ObjectCreated:CompleteMultipartUpload';
-
 /** Query parameters that do not change what a request does (the SDK's `x-id`, presigning parameters). */
 const isNeutralParameter = (name: string) => name === 'x-id' || name.toLowerCase().startsWith('x-amz-');
+
+interface ObjectAddress {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** The bucket and key of a path-style object URL (`/<bucket>/<key>`). */
+function objectAddress(url: URL): ObjectAddress | undefined {
+  const match = /^\/([^/]+)\/(.+)$/.exec(url.pathname);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { bucket: decodeURIComponent(match[1]), key: decodeURIComponent(match[2]) };
+}
+
+/** The path-style path of an object. */
+function pathOf(bucket: string, key: string): string {
+  return `/${encodeURIComponent(bucket)}/${encodeKey(key)}`;
+}
+
+interface ObjectCreation extends ObjectAddress {
+  readonly eventName: ObjectCreatedEvent;
+}
 
 /** Whether a proxied request creates an object when it succeeds (PutObject, CopyObject, multipart end). */
 function objectCreation(
   method: string,
   url: URL,
   headers: IncomingMessage['headers'],
-): { eventName: ObjectCreatedEvent; bucket: string; key: string } | undefined {
-  const match = /^\/([^/]+)\/(.+)$/.exec(url.pathname);
-  if (!match?.[1] || !match[2]) return undefined;
-  const bucket = decodeURIComponent(match[1]);
-  const key = decodeURIComponent(match[2]);
+): ObjectCreation | undefined {
+  const address = objectAddress(url);
+  if (!address) return undefined;
+  const { bucket, key } = address;
   const parameters = [...url.searchParams.keys()].filter((name) => !isNeutralParameter(name));
   if (method === 'PUT' && parameters.length === 0) {
     const eventName = headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put';
@@ -460,6 +671,16 @@ function objectCreation(
   return undefined;
 }
 
+/** GetObject or HeadObject of the object itself (not of a sub-resource such as its tagging). */
+function isPlainRead(method: string, url: URL): boolean {
+  return (
+    (method === 'GET' || method === 'HEAD') &&
+    [...url.searchParams.keys()].every(
+      (name) => isNeutralParameter(name) || name.startsWith('response-') || name === 'versionId',
+    )
+  );
+}
+
 /** Signed by header or by presigned-URL parameters (SigV4 or V2); s3rver checks the access key. */
 function carriesSignature(req: IncomingMessage, url: URL): boolean {
   return (
@@ -467,96 +688,6 @@ function carriesSignature(req: IncomingMessage, url: URL): boolean {
     url.searchParams.has('X-Amz-Signature') ||
     url.searchParams.has('Signature')
   );
-}
-
-interface PostedForm {
-  readonly fields: Record<string, string>;
-  readonly files: File[];
-  readonly file: File | undefined;
-}
-
-/** Parses the form, reading at most `limit` bytes; fields after the file are ignored, as S3 does. */
-async function readForm(req: IncomingMessage, limit: number): Promise<PostedForm> {
-  let seen = 0;
-  let exceeded = false;
-  const bounded = req.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        seen += chunk.length;
-        if (seen > limit) {
-          exceeded = true;
-          callback(new PostBodyTooLargeError(`the POST body exceeds ${limit} bytes`));
-        } else callback(null, chunk);
-      },
-    }),
-  );
-  let form: FormData;
-  try {
-    form = await new Request('http://local/', {
-      method: 'POST',
-      headers: { 'content-type': String(req.headers['content-type']) },
-      body: Readable.toWeb(bounded) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-    } as RequestInit).formData();
-  } catch (error) {
-    if (exceeded) {
-      req.unpipe(bounded);
-      throw new PostBodyTooLargeError(`the POST body exceeds ${limit} bytes`);
-    }
-    throw error;
-  }
-  const fields: Record<string, string> = {};
-  const files: File[] = [];
-  for (const [name, value] of form) {
-    if (typeof value !== 'string') files.push(value);
-    else if (files.length === 0) fields[name] = value;
-  }
-  return { fields, files, file: files[0] };
-}
-
-/** Headers S3 stores with an object posted in a form. */
-const STORED_FIELDS = new Set(['cache-control', 'content-disposition', 'content-encoding', 'expires']);
-
-function objectHeaders(fields: Record<string, string>): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    const lower = name.toLowerCase();
-    if (STORED_FIELDS.has(lower) || lower.startsWith('x-amz-meta-')) headers[lower] = value;
-  }
-  return headers;
-}
-
-/** success_action_redirect (303), success_action_status 200/201, else 204, as S3 answers a POST. */
-function answerUpload(
-  res: ServerResponse,
-  fields: Record<string, string>,
-  object: { bucket: string; key: string; eTag: string; location: string },
-): void {
-  const field = (name: string) => Object.entries(fields).find(([k]) => k.toLowerCase() === name)?.[1];
-  const headers = { etag: `"${object.eTag}"`, location: object.location };
-  const redirect = field('success_action_redirect') ?? field('redirect');
-  if (redirect && URL.canParse(redirect) && /^https?:$/.test(new URL(redirect).protocol)) {
-    const target = new URL(redirect);
-    target.searchParams.set('bucket', object.bucket);
-    target.searchParams.set('key', object.key);
-    target.searchParams.set('etag', `"${object.eTag}"`);
-    res.writeHead(303, { ...headers, location: target.toString(), 'content-length': '0' });
-    res.end();
-    return;
-  }
-  const status = field('success_action_status');
-  if (status === '201') {
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(object.location)}</Location><Bucket>${escapeXml(object.bucket)}</Bucket><Key>${escapeXml(object.key)}</Key><ETag>"${object.eTag}"</ETag></PostResponse>`;
-    res.writeHead(201, {
-      ...headers,
-      'content-type': 'application/xml',
-      'content-length': Buffer.byteLength(xml),
-    });
-    res.end(xml);
-    return;
-  }
-  res.writeHead(status === '200' ? 200 : 204, { ...headers, 'content-length': '0' });
-  res.end();
 }
 
 /** Browsers post from the app's pages, on another origin; locally every origin may (no bucket CORS rules). */
@@ -574,76 +705,15 @@ function allowCors(req: IncomingMessage, res: ServerResponse): void {
   }
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  const requestId = randomBytes(8).toString('hex').toUpperCase();
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId><HostId>${randomBytes(24).toString('base64')}</HostId></Error>`;
-  res.writeHead(status, {
-    'content-type': 'application/xml',
-    'content-length': Buffer.byteLength(xml),
-    'x-amz-request-id': requestId,
-  });
-  res.end(xml);
-}
-
-let lastSequencer = 0n;
-
-/** Sequencers only grow, so a consumer can order events of one key as with S3. */
-function nextSequencer(): string {
-  const candidate = BigInt(Date.now()) * 1_000_000n;
-  lastSequencer = candidate > lastSequencer ? candidate : lastSequencer + 1n;
-  return lastSequencer.toString(16).toUpperCase().padStart(18, '0');
-}
-
-/** S3 event records carry the key form-encoded: spaces as '+', other specials as %XX, '/' kept. */
-export function eventKey(key: string): string {
-  return new URLSearchParams({ k: key }).toString().slice(2).replaceAll('%2F', '/');
-}
-
-/** The object key of an S3 event record (which carries it form-encoded). */
-export function decodeEventKey(key: string): string {
-  return decodeURIComponent(key.replaceAll('+', ' '));
-}
-
-/** An ObjectCreated record in the S3 event message format (what a subscribed Lambda receives). */
-export function objectCreatedRecord(input: {
-  readonly region: string;
-  readonly principal: string;
-  readonly eventName: ObjectCreatedEvent;
-  readonly bucket: string;
-  readonly key: string;
-  readonly size: number;
-  readonly eTag: string;
-  readonly sourceIp: string;
-  readonly eventTime?: Date;
-}): S3EventRecord {
-  return {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: input.region,
-    eventTime: (input.eventTime ?? new Date()).toISOString(),
-    eventName: input.eventName,
-    userIdentity: { principalId: `AWS:${input.principal}` },
-    requestParameters: { sourceIPAddress: input.sourceIp },
-    responseElements: {
-      'x-amz-request-id': randomBytes(8).toString('hex').toUpperCase(),
-      'x-amz-id-2': randomBytes(48).toString('base64'),
-    },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'local',
-      bucket: {
-        name: input.bucket,
-        ownerIdentity: { principalId: input.principal },
-        arn: `arn:aws:s3:::${input.bucket}`,
-      },
-      object: { key: eventKey(input.key), size: input.size, eTag: input.eTag, sequencer: nextSequencer() },
-    },
-  };
-}
-
 /** A key in a path-style URL: each segment percent-encoded, '/' kept. */
 function encodeKey(key: string): string {
   return key.split('/').map(encodeURIComponent).join('/');
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function unquote(eTag: string): string {
@@ -652,10 +722,6 @@ function unquote(eTag: string): string {
 
 function remoteIp(req: IncomingMessage): string {
   return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function messageOf(error: unknown): string {

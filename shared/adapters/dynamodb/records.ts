@@ -126,7 +126,7 @@ export function deliverableFromItem(item: Item): DeliverableRecord {
       'status',
       'reasons',
     ],
-    ['detectedType', 'declaredContentType'],
+    ['versionId', 'detectedType', 'declaredContentType'],
   );
 }
 

@@ -122,7 +122,7 @@ describe('S3 events through EventBridge rules, locally', () => {
     expect(app.warnings).toEqual([]);
   });
 
-  it('delivers a presigned POST upload under uploads/ to the target as the EventBridge event, key not encoded', async () => {
+  it('delivers a presigned POST upload under uploads/ to the target as the EventBridge event, key not encoded, with its version id', async () => {
     const presigned = await started().lambdas.invoke(functionNamed('PresignDocument'), {
       purchaseId: 'P-9',
       kind: 'CONTRACT',
@@ -135,6 +135,9 @@ describe('S3 events through EventBridge rules, locally', () => {
     form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'signed contract (v2).pdf');
     const response = await fetch(url, { method: 'POST', body: form });
     expect(response.status).toBe(204);
+    // The documents bucket is versioned: the upload's version travels on to the event.
+    const versionId = response.headers.get('x-amz-version-id');
+    expect(versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
     const key = 'uploads/P-9/CONTRACT/signed contract (v2).pdf';
     await vi.waitFor(async () => expect(await receivedEvents(key)).toHaveLength(1), { timeout: 10_000 });
@@ -155,6 +158,7 @@ describe('S3 events through EventBridge rules, locally', () => {
           key,
           size: pdf.length,
           etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+          'version-id': versionId,
           sequencer: expect.any(String),
         },
         'request-id': expect.any(String),

@@ -143,6 +143,8 @@ export function upload(purchaseId: string, overrides: Partial<DeliverableRecord>
     uploadId,
     kind: 'MIDTERM_REPORT',
     key: `uploads/${purchaseId}/MIDTERM_REPORT/${uploadId}/report.pdf`,
+    // The S3 version the check read: a record keeps it, so every later read is pinned to it.
+    versionId: 'L4kqtJlcpXroDTDmpUMLUo3Q2zXRiXLT',
     fileName: 'report.pdf',
     size: 48_213,
     sha256: 'a'.repeat(64),
