@@ -112,6 +112,53 @@ describe('purchaseView', () => {
     ]);
   });
 
+  it("shows the evaluation's scores by criterion, its total and grade, and a withdrawal", async () => {
+    const decision = {
+      decision: 'SUBMIT' as const,
+      by: 'assess@ludao-eval.example.org',
+      byName: 'Ludao',
+      comment: '',
+      at: '2026-09-01T08:00:00.000Z',
+      taskId: 'evaluation-task-00000001',
+      data: {
+        scores: { PROFESSIONAL_SERVICE: 88, OUTCOMES: 91.5, MANAGEMENT: 80 },
+        totalTenths: 878,
+        grade: 'GOOD',
+      },
+    };
+    fakes.purchases.seed(
+      purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+        stage: 'CLOSED',
+        decisions: { EVALUATION: decision },
+        evaluation: {
+          agencyId: 'ludao-eval',
+          taskId: decision.taskId,
+          total: 878,
+          grade: 'GOOD',
+          evaluatedAt: decision.at,
+        },
+        withdrawal: {
+          by: 'officer@x.example',
+          reason: 'kept for the record',
+          at: '2026-03-02T09:00:00.000Z',
+        },
+      }),
+    );
+
+    const shown = await view(PURCHASE_ID);
+
+    expect(shown?.evaluation).toEqual({
+      agencyId: 'ludao-eval',
+      taskId: decision.taskId,
+      total: 878,
+      totalText: '87.8',
+      grade: 'GOOD',
+      evaluatedAt: decision.at,
+      scores: { PROFESSIONAL_SERVICE: 88, OUTCOMES: 91.5, MANAGEMENT: 80 },
+    });
+    expect(shown?.withdrawal).toMatchObject({ reason: 'kept for the record' });
+  });
+
   it('shows an approver a purchase on which they hold a task, whatever the case of their address', async () => {
     const chief = TEST_POLICY.approval.approvers.SECTION_CHIEF;
     const shown = await view(PURCHASE_ID, {
