@@ -25,7 +25,7 @@ import { OperationsWatch } from '../constructs/operations-watch.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { StaffConsole } from '../constructs/staff-console.js';
 import { StaffSignIn } from '../constructs/staff-sign-in.js';
-import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
+import { acknowledge, acknowledgeStateMachineRole, findingResource } from '../nag.js';
 import {
   CONSOLE_URL_OUTPUT,
   RESEND_FUNCTION_OUTPUT,
@@ -549,6 +549,16 @@ export class ApplicationStack extends Stack {
       handler: seedReferenceData,
       executeOnHandlerChange: true,
     });
+    // CDK's trigger provider may invoke the seeding function's versions (`<arn>:*`), nothing else.
+    const triggerProvider = this.node.tryFindChild(
+      'AWSCDK.TriggerCustomResourceProviderCustomResourceProvider',
+    );
+    if (triggerProvider)
+      acknowledge(
+        triggerProvider,
+        `IAM5[Resource::${findingResource(this, `${seedReferenceData.functionArn}:*`)}]`,
+        "CDK's trigger provider invokes the version of the seeding function the deploy published; a version ARN is the function ARN with a suffix, so only `<arn>:*` names it.",
+      );
 
     // The purchase page's "withdraw": recorded on the purchase, the approval step handed WITHDRAWN.
     const withdrawProposal = new ServiceFunction(this, 'WithdrawProposal', {

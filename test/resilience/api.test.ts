@@ -644,8 +644,12 @@ describe('7 Staff API access', () => {
       'GET /proposal-options',
       'GET /purchases',
       'GET /purchases/{id}',
+      'GET /purchases/{id}/documents/{uploadId}',
+      'GET /reference-data',
       'POST /purchases',
       'POST /purchases/{id}/resend-link',
+      'POST /purchases/{id}/withdraw',
+      'PUT /reference-data/{section}',
     ]);
     const answer = await request('GET', `/purchases/${target()}`, { token: officer });
     expect(answer.status).toBe(200);

@@ -155,7 +155,12 @@ describe('case 14: infrastructure (synthesized templates)', () => {
     // Acknowledgements apply to a construct and everything under it.
     const acknowledged = new Map<string, string[]>();
     for (const c of built.app.node.findAll()) {
-      if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::IAM::Policy') continue;
+      // Policies, and roles with inline policies (CDK's own custom-resource providers have those).
+      if (
+        !CfnResource.isCfnResource(c) ||
+        !['AWS::IAM::Policy', 'AWS::IAM::Role'].includes(c.cfnResourceType)
+      )
+        continue;
       const findings = (c.node.scopes as IConstruct[]).flatMap((scope) =>
         scope.node.metadata
           .filter((m) => m.type === ACKNOWLEDGEMENT_METADATA)
