@@ -273,7 +273,12 @@ export function PurchasePage({
         </div>
       )}
 
-      <DocumentsSection token={token} purchaseId={view.purchaseId} documents={view.deliverables} />
+      <DocumentsSection
+        token={token}
+        purchaseId={view.purchaseId}
+        documents={view.deliverables}
+        laterVersions={view.audit.filter((e) => e.action === 'deliverable.later-version-quarantined').length}
+      />
 
       {view.evaluation && <EvaluationSection evaluation={view.evaluation} />}
 

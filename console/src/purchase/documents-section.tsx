@@ -27,10 +27,13 @@ export function DocumentsSection({
   token,
   purchaseId,
   documents,
+  laterVersions,
 }: {
   token: TokenSource;
   purchaseId: string;
   documents: readonly DocumentView[];
+  /** How many later versions written under a recorded upload's key were quarantined. */
+  laterVersions: number;
 }) {
   const [problem, setProblem] = useState<string>();
   const download = async (uploadId: string) => {
@@ -53,6 +56,14 @@ export function DocumentsSection({
       {problem && (
         <p role="alert" class="error">
           {problem}
+        </p>
+      )}
+      {laterVersions > 0 && (
+        <p class="error">
+          <Bilingual
+            zh={`有 ${laterVersions} 个文件被重复提交到已登记的上传位置，已隔离；记录和下载仍是当初审核的版本。详见过程记录。`}
+            en={`${laterVersions} file(s) were posted again under a recorded upload and quarantined; the record and downloads stay the version that was checked. See the timeline.`}
+          />
         </p>
       )}
       {documents.length === 0 ? (

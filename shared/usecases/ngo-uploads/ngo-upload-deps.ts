@@ -31,7 +31,7 @@ export interface NgoPageDeps {
 export interface RecordUploadDeps {
   /** The documents bucket; events about any other bucket are ignored. */
   bucket: string;
-  purchases: Pick<PurchaseRepository, 'getPurchase'>;
+  purchases: Pick<PurchaseRepository, 'getPurchase' | 'change'>;
   deliverables: DeliverableRepository;
   waits: Pick<WaitRepository, 'getWait' | 'satisfyWait'>;
   callbacks: TaskCallbacks;

@@ -48,6 +48,8 @@ export type RecordUploadResult =
   | { outcome: 'IGNORED_NOT_AN_UPLOAD' }
   | { outcome: 'QUARANTINED_OUTSIDE_SCHEME' }
   | { outcome: 'QUARANTINED_UNKNOWN_PURCHASE'; purchaseId: string }
+  /** Another object written under the key of a recorded upload (its grant posted again): never taken. */
+  | { outcome: 'QUARANTINED_LATER_VERSION'; purchaseId: string; uploadId: string; versionId: string }
   | {
       outcome: 'RECORDED' | 'ALREADY_RECORDED';
       purchaseId: string;
@@ -60,6 +62,7 @@ export type RecordUploadResult =
     };
 
 const QUARANTINE_OUTSIDE_SCHEME = 'key-outside-scheme';
+const QUARANTINE_LATER_VERSION = 'later-version-of-a-recorded-upload';
 /** Where presigned POSTs put files (uploadKeyPrefix); the EventBridge rule may filter on it too. */
 export const UPLOADS_PREFIX = 'uploads/';
 
@@ -103,6 +106,9 @@ export async function recordUpload(
   let deliverable: DeliverableRecord;
   let created = false;
   let quarantined = false;
+  if (earlier && isLaterVersion(earlier, event)) {
+    return quarantineLaterVersion(deps, event, earlier, event.versionId as string);
+  }
   if (earlier) {
     // A repeated event: the bytes were judged and the file tagged the first time.
     deliverable = earlier;
@@ -139,6 +145,51 @@ export async function recordUpload(
   });
   if (deliverable.status !== 'ACCEPTED') return { ...base, resumed: false };
   return { ...base, resumed: await resumeWaitingStep(deps, deliverable, log, warn) };
+}
+
+/** The event is of another object written under a recorded upload's key (a versioned bucket tells them apart). */
+function isLaterVersion(earlier: DeliverableRecord, event: ObjectCreated): boolean {
+  return (
+    event.versionId !== undefined && earlier.versionId !== undefined && event.versionId !== earlier.versionId
+  );
+}
+
+/**
+ * Someone posted the upload's grant again (it stays valid for minutes) and S3 kept a second
+ * version under the same key: the record stays the version that was checked, which every read is
+ * pinned to, and the later one is tagged and flagged to staff on the purchase's audit trail.
+ */
+async function quarantineLaterVersion(
+  deps: RecordUploadDeps,
+  event: ObjectCreated,
+  earlier: DeliverableRecord,
+  versionId: string,
+): Promise<RecordUploadResult> {
+  const { purchaseId, uploadId } = earlier;
+  await deps.objects.quarantine(event.key, QUARANTINE_LATER_VERSION, versionId);
+  await deps.purchases.change({
+    purchaseId,
+    audit: {
+      actor: earlier.uploadedBy,
+      action: 'deliverable.later-version-quarantined',
+      detail: {
+        uploadId,
+        kind: earlier.kind,
+        key: event.key,
+        versionId,
+        checkedVersionId: earlier.versionId,
+        size: event.size,
+        eTag: event.eTag.replace(/^"|"$/g, ''),
+      },
+    },
+    eventId: `deliverable.later-version:${uploadId}:${versionId}`,
+    now: deps.now(),
+  });
+  (deps.warn ?? deps.log ?? (() => undefined))('later version under a recorded upload quarantined', {
+    purchaseId,
+    uploadId,
+  });
+  return { outcome: 'QUARANTINED_LATER_VERSION', purchaseId, uploadId, versionId };
 }
 
 /**

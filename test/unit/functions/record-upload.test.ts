@@ -143,6 +143,54 @@ describe('record-upload', () => {
     ]);
   });
 
+  it('quarantines a later version under a recorded upload and flags it, keeping the checked version as the record', async () => {
+    const event = eventBridgeEvent(SANE_KEY);
+    const withVersion = (versionId: string) => ({
+      ...event,
+      detail: { ...event.detail, object: { ...event.detail.object, 'version-id': versionId } },
+    });
+    await handler(withVersion('first-version-0000000000000000'), lambdaContext('record-upload'));
+
+    const results = await handler(
+      withVersion('later-version-0000000000000000'),
+      lambdaContext('record-upload'),
+    );
+
+    expect(results).toEqual([
+      {
+        outcome: 'QUARANTINED_LATER_VERSION',
+        purchaseId: PURCHASE_ID,
+        uploadId: UPLOAD_ID,
+        versionId: 'later-version-0000000000000000',
+      },
+    ]);
+    expect(objects.quarantined).toEqual([
+      {
+        key: SANE_KEY,
+        reason: 'later-version-of-a-recorded-upload',
+        versionId: 'later-version-0000000000000000',
+      },
+    ]);
+    expect(await fakes.deliverables.listDeliverables(PURCHASE_ID)).toEqual([
+      expect.objectContaining({ uploadId: UPLOAD_ID, versionId: 'first-version-0000000000000000' }),
+    ]);
+    const flag = (await fakes.purchases.listAudit(PURCHASE_ID)).at(-1);
+    expect(flag).toMatchObject({
+      action: 'deliverable.later-version-quarantined',
+      detail: {
+        uploadId: UPLOAD_ID,
+        versionId: 'later-version-0000000000000000',
+        checkedVersionId: 'first-version-0000000000000000',
+      },
+    });
+    // The same event again flags nothing twice.
+    await handler(withVersion('later-version-0000000000000000'), lambdaContext('record-upload'));
+    const flags = (await fakes.purchases.listAudit(PURCHASE_ID)).filter(
+      (e) => e.action === 'deliverable.later-version-quarantined',
+    );
+    expect(flags).toHaveLength(1);
+  });
+
   it('decodes the URL-encoded key of an S3 notification record, and quarantines a key outside the scheme', async () => {
     const encoded = encodeURIComponent(KEY).replace(/%2F/g, '/').replace(/%20/g, '+');
     const record = (key: string) => ({

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly/local-account.js';
+import { samplePdf } from '../../infra/local/samples/files.js';
+import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
+import { UsersClient } from '../../infra/local/users.js';
+import { decideOnce, Inboxes, type JourneyContext } from '../support/journey.js';
+import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
+import { recordCase } from './case.js';
+
+/**
+ * Issue 12: evidence that cannot be swapped. Each case is an attack on the synthesized app on the
+ * local runtime, over HTTP and S3 only, and what the product does about it.
+ */
+
+const officerEmail = 'li.officer@civil-affairs.example.gov.cn';
+let app: LocalAppUnderTest;
+let inboxes: Inboxes;
+let journey: JourneyContext;
+
+beforeAll(async () => {
+  app = await startLocalApp();
+  const officer = await app.users.devToken('officer-li', ['officer'], officerEmail);
+  inboxes = new Inboxes(() => app.runtime.urls.mailbox);
+  inboxes.start();
+  journey = { users: () => app.users, inboxes, officer, settings: TEST_SETTINGS };
+}, 120_000);
+
+afterAll(async () => {
+  inboxes?.stop();
+  await app?.stop();
+});
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A purchase approved by the section chief, and its NGO page link. */
+async function approvedPurchase(): Promise<{ purchaseId: string; ngoPage: string }> {
+  const proposal = smallMinorProtectionProposalToday();
+  const submitted = await app.users.submit(journey.officer, proposal);
+  expect(submitted.status).toBe(201);
+  const purchaseId = submitted.body.purchaseId as string;
+  const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF.email;
+  const ask = await inboxes.next(chief, (m) => (m.body.text ?? '').includes(purchaseId), 30_000);
+  await decideOnce(journey, UsersClient.linkIn(ask), 'APPROVE', { comment: '' });
+  const invitation = await inboxes.next(
+    proposal.ngo.contactEmail,
+    (m) => (m.body.text ?? '').includes(purchaseId),
+    30_000,
+  );
+  return { purchaseId, ngoPage: UsersClient.ngoLinkIn(invitation) };
+}
+
+describe('12 High: an accepted file replaced by posting its grant again', () => {
+  it('keeps the checked version as the evidence, quarantines the later one and flags it to staff', async (context) => {
+    const { purchaseId, ngoPage } = await approvedPurchase();
+    const clean = {
+      kind: 'SIGNED_CONTRACT',
+      name: 'signed.pdf',
+      type: 'application/pdf',
+      bytes: samplePdf('clean'),
+    };
+    const { status, grant } = await app.users.requestUploadGrant(ngoPage, clean);
+    expect(status).toBe(200);
+    expect(await app.users.postUpload(grant, clean)).toBeLessThan(300);
+    const accepted = await app.users.waitForPurchase(
+      journey.officer,
+      purchaseId,
+      (v) => (v.deliverables ?? []).some((d) => d.status === 'ACCEPTED'),
+      { expected: 'the clean contract accepted' },
+    );
+    const first = accepted.deliverables?.[0];
+    if (!first) throw new Error('no deliverable');
+
+    // The attack: the same grant again, within its validity, with other bytes.
+    const swapped = { ...clean, bytes: samplePdf('swapped terms: the NGO is paid twice') };
+    expect(await app.users.postUpload(grant, swapped)).toBeLessThan(300);
+    const flagged = await app.users.waitForPurchase(
+      journey.officer,
+      purchaseId,
+      (v) => v.audit.some((e) => e.action === 'deliverable.later-version-quarantined'),
+      { expected: 'the later version flagged', timeoutMs: 30_000 },
+    );
+
+    // The record is still the checked file: its hash, its version, one deliverable.
+    expect(flagged.deliverables).toHaveLength(1);
+    expect(flagged.deliverables?.[0]).toMatchObject({
+      sha256: sha256(clean.bytes),
+      versionId: first.versionId,
+    });
+    const flag = flagged.audit.find((e) => e.action === 'deliverable.later-version-quarantined');
+    expect(flag?.detail).toMatchObject({ uploadId: first.uploadId, checkedVersionId: first.versionId });
+    const laterVersion = flag?.detail.versionId as string;
+    expect(laterVersion).not.toBe(first.versionId);
+
+    // What staff download is the checked version, not the one written later under the key.
+    const link = await fetch(`${app.runtime.urls.api}/purchases/${purchaseId}/documents/${first.uploadId}`, {
+      headers: { authorization: `Bearer ${journey.officer}` },
+    });
+    const { url } = (await link.json()) as { url: string };
+    const downloaded = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    expect(sha256(downloaded)).toBe(sha256(clean.bytes));
+
+    // The later version carries the quarantine tag.
+    const s3 = new S3Client({
+      endpoint: app.runtime.urls.s3,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const key = (flag?.detail.key as string) ?? '';
+    const bucket = new URL(grant.url).pathname.split('/')[1] ?? '';
+    const tags = await s3.send(
+      new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: laterVersion }),
+    );
+    s3.destroy();
+    expect(tags.TagSet).toContainEqual({ Key: 'quarantine', Value: 'true' });
+
+    recordCase(context, {
+      case: '12-1 Evidence: a grant posted again after acceptance',
+      attempts: 2,
+      expected:
+        'the checked version stays the record and the download; the later version quarantined and flagged',
+      observed: `record sha256 ${first.sha256.slice(0, 12)}… version ${first.versionId}; later version ${laterVersion} tagged quarantine; download hashes to the record; flag on the audit trail`,
+    });
+  }, 120_000);
+});
