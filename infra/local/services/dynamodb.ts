@@ -138,12 +138,30 @@ export function localDynamoDbClient(url: string): DynamoDBClient {
   });
 }
 
-export async function startDynamoDbLocal(options: {
+interface DynamoDbLocalOptions {
   readonly dataDir: string;
   readonly port?: number;
   readonly log?: (line: string) => void;
-}): Promise<DynamoDbLocal> {
-  const port = options.port || (await freePort());
+}
+
+/** How often a start on a free port is tried again when another process bound the port first. */
+const PORT_ATTEMPTS = 3;
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  if (options.port) return startOnPort(options, options.port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(options, await freePort());
+    } catch (error) {
+      // The port was free when probed, and another process bound it before Java did: pick another.
+      const lostPort = error instanceof DynamoDbLocalError && /Address already in use/.test(error.message);
+      if (!lostPort || attempt >= PORT_ATTEMPTS) throw error;
+      options.log?.(`DynamoDB Local lost port to another process; trying another (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+async function startOnPort(options: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> {
   const path = resolve(join(options.dataDir, 'dynamodb'));
   mkdirSync(path, { recursive: true });
   await stopStaleDynamoDbLocal(options.dataDir, options.log);
