@@ -87,3 +87,9 @@ export function mayViewPurchase(staff: StaffMember, assigneeEmails: readonly str
   const mine = staff.email.toLowerCase();
   return assigneeEmails.some((email) => email.toLowerCase() === mine);
 }
+
+/** Refuses (NotPermittedError) a person who may not see the purchase whose tasks' assignees are given. */
+export function assertMayViewPurchase(staff: StaffMember, assigneeEmails: readonly string[]): void {
+  if (!mayViewPurchase(staff, assigneeEmails))
+    throw new NotPermittedError('this purchase has no task of yours');
+}

@@ -1,5 +1,5 @@
 import type { DeliverableRecord } from '../domain/deliverables.js';
-import { mayViewPurchase, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
+import { assertMayViewPurchase, type StaffMember } from '../domain/staff-roles.js';
 import { servedContentType } from '../domain/uploads.js';
 import type { Now } from '../ports/clock.js';
 import type { DeliverableRepository, TaskRepository } from '../ports/repositories.js';
@@ -58,13 +58,10 @@ export async function documentDownload(
   ]);
   const upload = uploads.find((u) => u.uploadId === input.uploadId);
   if (!upload) return { outcome: 'UNKNOWN' };
-  if (
-    !mayViewPurchase(
-      input.viewer,
-      tasks.map((t) => t.assignee.email),
-    )
-  )
-    throw new NotPermittedError('this purchase has no task of yours');
+  assertMayViewPurchase(
+    input.viewer,
+    tasks.map((t) => t.assignee.email),
+  );
   const url = await pinnedDownload(deps.objects, upload, DOWNLOAD_LINK_SECONDS);
   return {
     outcome: 'LINK',

@@ -3,7 +3,7 @@ import { formatTotal } from '../domain/evaluation.js';
 import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
 import { formatYuan } from '../domain/money.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
-import { mayViewPurchase, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
+import { assertMayViewPurchase, type StaffMember } from '../domain/staff-roles.js';
 import type {
   DeliverableRepository,
   PaymentRepository,
@@ -34,13 +34,10 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, v
     deps.payments.listPayments(purchaseId),
   ]);
   if (!trail) return undefined;
-  if (
-    !mayViewPurchase(
-      viewer,
-      tasks.map((t) => t.assignee.email),
-    )
-  )
-    throw new NotPermittedError('this purchase has no task of yours');
+  assertMayViewPurchase(
+    viewer,
+    tasks.map((t) => t.assignee.email),
+  );
   const { purchase, entries: audit, chain } = trail;
   const executions = await executionsOf(deps, audit);
   const { proposal } = purchase;
