@@ -16,16 +16,14 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
-import { referenceSeed } from '../../shared/domain/reference-data.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { OperationsWatch } from '../constructs/operations-watch.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import { StaffConsole } from '../constructs/staff-console.js';
 import { StaffSignIn } from '../constructs/staff-sign-in.js';
-import { acknowledge, acknowledgeStateMachineRole, findingResource } from '../nag.js';
+import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
 import {
   CONSOLE_URL_OUTPUT,
   RESEND_FUNCTION_OUTPUT,
@@ -33,6 +31,7 @@ import {
   STAFF_USER_POOL_OUTPUT,
   STATE_MACHINE_ALIAS_OUTPUT,
 } from './outputs.js';
+import { referenceDataService } from './reference-data.js';
 import { documentsBucketName } from './stateful-stack.js';
 
 export interface ApplicationStackProps extends StackProps {
@@ -521,44 +520,7 @@ export class ApplicationStack extends Stack {
       authorizer: staffOnly,
     });
 
-    // The reference data: read by the administrator and the auditor, edited by the administrator.
-    const referenceData = new ServiceFunction(this, 'ReferenceData', {
-      name: 'reference-data',
-      description: 'GET /reference-data, PUT /reference-data/{section}: the bureau reference data',
-    }).useTable(table);
-    this.api.addRoutes({
-      path: '/reference-data',
-      methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('ReferenceDataIntegration', referenceData),
-      authorizer: staffOnly,
-    });
-    this.api.addRoutes({
-      path: '/reference-data/{section}',
-      methods: [HttpMethod.PUT],
-      integration: new HttpLambdaIntegration('ReferenceDataEditIntegration', referenceData),
-      authorizer: staffOnly,
-    });
-    // The settings only seed the reference data: at every deploy, sections the table lacks are written.
-    const seedReferenceData = new ServiceFunction(this, 'SeedReferenceData', {
-      name: 'seed-reference-data',
-      description: 'Seeds the reference data the table lacks from the deployment settings',
-    })
-      .useTable(table)
-      .seedsReferenceData(referenceSeed(policy, lifecycle));
-    new Trigger(this, 'SeedReferenceDataAtDeploy', {
-      handler: seedReferenceData,
-      executeOnHandlerChange: true,
-    });
-    // CDK's trigger provider may invoke the seeding function's versions (`<arn>:*`), nothing else.
-    const triggerProvider = this.node.tryFindChild(
-      'AWSCDK.TriggerCustomResourceProviderCustomResourceProvider',
-    );
-    if (triggerProvider)
-      acknowledge(
-        triggerProvider,
-        `IAM5[Resource::${findingResource(this, `${seedReferenceData.functionArn}:*`)}]`,
-        "CDK's trigger provider invokes the version of the seeding function the deploy published; a version ARN is the function ARN with a suffix, so only `<arn>:*` names it.",
-      );
+    referenceDataService(this, { table, api: this.api, staffOnly, policy, lifecycle });
 
     // The purchase page's "withdraw": recorded on the purchase, the approval step handed WITHDRAWN.
     const withdrawProposal = new ServiceFunction(this, 'WithdrawProposal', {
