@@ -17,7 +17,7 @@ import {
 import { decideTask } from '../../shared/usecases/task-links/decide-task.js';
 import type { DecisionForm } from '../../shared/usecases/task-links/decision-form.js';
 import { showTask } from '../../shared/usecases/task-links/open-task-link.js';
-import { reviewedUploadLinks } from '../../shared/usecases/task-links/task-documents.js';
+import { reviewedUploads } from '../../shared/usecases/task-links/task-documents.js';
 import type { TaskLinkDeps } from '../../shared/usecases/task-links/task-link-deps.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -37,6 +37,8 @@ function decisionForm(body: string): DecisionForm {
       scores[name.slice(SCORE_FIELD_PREFIX.length)] ??= value;
   }
   if (Object.keys(scores).length > 0) form.scores = scores;
+  const reviewed = fields.getAll(f.reviewed);
+  if (reviewed.length > 0) form.reviewed = reviewed;
   return form;
 }
 
@@ -60,8 +62,8 @@ export function createHandler(deps: TaskLinkDeps) {
 function defaultDeps(): TaskLinkDeps {
   const { tasks, purchases, payments, deliverables } = tableRepositories();
   const { evaluation } = lifecycleSettings();
-  // Review pages link the files under review (signed contract, mid-term and final reports) only
-  // where the documents bucket is configured.
+  // Review pages show the files under review (signed contract, mid-term and final reports), and
+  // link them where the documents bucket is granted.
   const documentObjects = documentObjectsIfGranted();
   return {
     tasks,
@@ -79,14 +81,10 @@ function defaultDeps(): TaskLinkDeps {
       ),
     rubric: evaluation.rubric,
     bands: evaluation.bands,
-    ...(documentObjects
-      ? {
-          documentUrls: reviewedUploadLinks({
-            deliverables,
-            objects: documentObjects,
-          }),
-        }
-      : {}),
+    reviewedDocuments: reviewedUploads({
+      deliverables,
+      ...(documentObjects ? { objects: documentObjects } : {}),
+    }),
   };
 }
 

@@ -18,7 +18,7 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from './samples/live-proposals.js';
-import { type PurchaseView, sleep, UsersClient } from './users.js';
+import { type PurchaseView, reviewedUploadsOn, sleep, UsersClient } from './users.js';
 
 function timeline(view: PurchaseView): string {
   const rows = view.audit.map((e) => {
@@ -103,7 +103,12 @@ async function main(): Promise<void> {
       const mail = await users.waitForMail(to, (m) => (m.body.text ?? '').includes(purchaseId), seen);
       const link = UsersClient.linkIn(mail);
       const page = await users.open(link);
-      const result = await users.decide(link, { nonce: page.nonce, decision, comment });
+      const result = await users.decide(link, {
+        nonce: page.nonce,
+        reviewed: page.reviewed,
+        decision,
+        comment,
+      });
       console.log(
         `  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision} -> HTTP ${result.status}`,
       );
@@ -254,6 +259,7 @@ async function main(): Promise<void> {
         : { PROFESSIONAL_SERVICE: '88', OUTCOMES: '84.5', MANAGEMENT: '90' };
       const scored = await users.decide(evaluationLink, {
         nonce: declarationPage.nonce,
+        reviewed: reviewedUploadsOn(declared.html),
         decision: 'SUBMIT',
         comment: failing
           ? '服务成效明显不足。Outcomes fall well short.'

@@ -221,12 +221,15 @@ export class UsersClient {
     return upload.status;
   }
 
-  /** Opens the link like a browser: the confirmation page and its nonce (absent once decided). */
+  /**
+   * Opens the link like a browser: the confirmation page, its nonce (absent once decided) and the
+   * files under review its form names (posted back with the decision, as a browser does).
+   */
   async open(link: string, method: 'GET' | 'HEAD' = 'GET', userAgent?: string) {
     const res = await fetch(link, { method, headers: userAgent ? { 'user-agent': userAgent } : {} });
     const html = await res.text();
     const nonce = html.match(/name="nonce" value="([^"]+)"/)?.[1];
-    return { status: res.status, html, nonce, headers: res.headers };
+    return { status: res.status, html, nonce, reviewed: reviewedUploadsOn(html), headers: res.headers };
   }
 
   /** Posts the page's form, as the Approve or Reject button does. */
@@ -237,6 +240,8 @@ export class UsersClient {
       decision?: string;
       comment?: string;
       reference?: string;
+      /** The files under review the page named (`open(...).reviewed`). */
+      reviewed?: readonly string[];
       /** Other fields of the page's form, e.g. `declare` or `score_<CRITERION>`. */
       fields?: Record<string, string>;
     },
@@ -246,6 +251,7 @@ export class UsersClient {
     if (form.decision !== undefined) body.set('decision', form.decision);
     body.set('comment', form.comment ?? '');
     if (form.reference !== undefined) body.set('reference', form.reference);
+    for (const uploadId of form.reviewed ?? []) body.append('reviewed', uploadId);
     for (const [name, value] of Object.entries(form.fields ?? {})) body.set(name, value);
     const res = await fetch(link, {
       method: 'POST',
@@ -254,6 +260,11 @@ export class UsersClient {
     });
     return { status: res.status, html: await res.text() };
   }
+}
+
+/** The upload ids of a review page's hidden `reviewed` fields: the files its decision is about. */
+export function reviewedUploadsOn(html: string): string[] {
+  return [...html.matchAll(/name="reviewed" value="([^"]+)"/g)].map((m) => m[1] ?? '');
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -157,7 +157,7 @@ export class RecordingUploadSigner implements UploadSigner {
 }
 
 /** Function-valued deps that reach AWS in production (Secrets Manager, S3 presigning): recorded too. */
-const FUNCTION_PORTS = new Set(['linkKey', 'documentUrls']);
+const FUNCTION_PORTS = new Set(['linkKey', 'reviewedDocuments']);
 
 /**
  * The same deps with every method call on an object port (a repository, the mailer, the

@@ -19,7 +19,7 @@ import type { PaymentPublisher } from '../../shared/ports/payment-publisher.js';
 import type { NgoPageDeps, RecordUploadDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
 import { startedExecutions } from '../../shared/usecases/start-workflow.js';
 import { submitProposal } from '../../shared/usecases/submit-proposal.js';
-import { reviewedUploadLinks } from '../../shared/usecases/task-links/task-documents.js';
+import { reviewedUploads } from '../../shared/usecases/task-links/task-documents.js';
 import type { TaskLinkDeps } from '../../shared/usecases/task-links/task-link-deps.js';
 import { OPTIONAL_FUNCTION_ENV, stubFunctionEnv } from './events.js';
 import { createFakes, type Fakes } from './fakes/index.js';
@@ -354,7 +354,7 @@ export class InProcessLifecycle {
           now,
           rubric: TEST_LIFECYCLE.evaluation.rubric,
           bands: TEST_LIFECYCLE.evaluation.bands,
-          documentUrls: reviewedUploadLinks({ deliverables, objects }),
+          reviewedDocuments: reviewedUploads({ deliverables, objects }),
         },
         ngoPage: {
           purchases,

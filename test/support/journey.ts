@@ -379,6 +379,7 @@ export async function decideOnce(
         timed(ctx, 'POST', what, () =>
           ctx.users().decide(link, {
             nonce: page.nonce,
+            reviewed: page.reviewed,
             ...(decision !== undefined ? { decision } : {}),
             ...(comment !== undefined ? { comment } : {}),
             fields: rest,

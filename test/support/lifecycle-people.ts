@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { samplePdf } from '../../infra/local/samples/files.js';
+import { reviewedUploadsOn } from '../../infra/local/users.js';
 import type { EvaluationCriterion } from '../../shared/domain/lifecycle-settings.js';
 import type { Decision } from '../../shared/domain/tasks.js';
 import type { UploadKind } from '../../shared/domain/uploads.js';
@@ -161,7 +162,8 @@ export class LifecyclePeople {
     const nonce = nonceOn(page);
     if (page.statusCode !== 200 || !nonce)
       throw new PersonCouldNotActError(`${who} opened the link to post ${what} and saw ${gist(page)}`);
-    const answer = await decideTask(taskLinks, { ...link, form: { ...fields, nonce } });
+    const form = { ...fields, nonce, reviewed: reviewedUploadsOn(page.html) };
+    const answer = await decideTask(taskLinks, { ...link, form });
     if (answer.statusCode !== 200)
       throw new PersonCouldNotActError(`${who} posted ${what} and saw ${gist(answer)}`);
     if (fields.decision === undefined) return;

@@ -8,6 +8,7 @@ import { declareIndependence } from './declare-independence.js';
 import { deliver, deliveryAbandoned } from './deliver-decision.js';
 import { isServed, openLink } from './open-task-link.js';
 import { completePayment, confirmPayment, trancheOf } from './payment-confirmation.js';
+import { checkReviewedUploads } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 import { decidedView, refusedPostPage } from './task-link-pages.js';
 
@@ -26,7 +27,8 @@ const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
 };
 
 /**
- * POST: records the decision with a conditional write (the first one wins), then completes
+ * POST: records the decision with a conditional write (the first one wins), a review's only
+ * while the files it is about are still the ones its page showed; then completes
  * it: a payment confirmation on the tranche's payment step, and SendTaskSuccess when an
  * execution waits on the task. Later POSTs, and a second tab, see the recorded decision.
  */
@@ -47,13 +49,16 @@ export async function decideTask(
   if (!checked.ok) return badRequestPage(checked.refusal);
   // A payment task that names no tranche is a bug upstream: refuse before anything is recorded.
   if (purpose === 'PAYMENT_CONFIRMATION') trancheOf(task);
+  const files = await checkReviewedUploads(deps.reviewedDocuments, task, input.form.reviewed ?? []);
+  if (!files.ok) return files.page;
+  const data = { ...checked.data, ...(files.reviewed ? { reviewed: files.reviewed } : {}) };
 
   const result = await deps.tasks.decide({
     taskId: input.taskId,
     nonce: input.form.nonce,
     decision: checked.decision,
     comment: checked.comment,
-    ...(checked.data ? { data: checked.data } : {}),
+    ...(Object.keys(data).length > 0 ? { data } : {}),
     now: deps.now(),
   });
   switch (result.outcome) {

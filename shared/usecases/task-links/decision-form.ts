@@ -37,6 +37,8 @@ export interface DecisionForm {
   reference?: string;
   /** EVALUATION: DECLARE_VALUE when the declaration of independence was ticked. */
   declare?: string;
+  /** COUNTERSIGN, MIDTERM_REVIEW, EVALUATION: the upload ids of the files the page showed. */
+  reviewed?: string[];
   /** EVALUATION: the submitted scores by criterion (the `score_<CRITERION>` fields, prefix removed). */
   scores?: Record<string, string>;
 }

@@ -3,7 +3,7 @@ import type { TaskPurpose } from '../../domain/tasks.js';
 import type { Now } from '../../ports/clock.js';
 import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../../ports/repositories.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
-import type { DocumentUrls } from './task-documents.js';
+import type { ReviewedDocuments } from './task-documents.js';
 
 /**
  * The e-mailed task link. GET and HEAD only ever render; the decision is a POST that
@@ -18,11 +18,12 @@ export interface TaskLinkDeps {
   linkKey: () => Promise<Buffer>;
   now: Now;
   /**
-   * Short-lived links to the uploads a review task is about (REVIEWED_UPLOAD_KINDS, see
-   * reviewedUploadLinks); without it the page has none. Never asked for an evaluation whose
-   * agency has not declared independence.
+   * The files a review task is about (REVIEWED_UPLOAD_KINDS, see reviewedUploads), with their
+   * short-lived links where the bucket is granted. The page shows them and a decision is recorded
+   * only when they are still the ones the page showed. Never asked for links for an evaluation
+   * whose agency has not declared independence.
    */
-  documentUrls?: DocumentUrls;
+  reviewedDocuments: ReviewedDocuments;
   /**
    * The evaluation rubric the agency scores on.
    * @default DEFAULT_RUBRIC

@@ -21,7 +21,6 @@ import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
 } from '../../presentation/pages/task/payment-confirmation-page.js';
-import { reviewedDocument, reviewedDocuments } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
 /** Why a POST on a link found nothing to record: what the tasks repository answered. */
@@ -73,20 +72,24 @@ export async function pendingPage(
       return confirmationPage(confirmationPageModel({ purchaseId, proposal, task: { ...task, level } }));
     }
     case 'COUNTERSIGN': {
-      const documentUrl = await reviewedDocument(deps.documentUrls, task, 'SIGNED_CONTRACT');
-      return countersignPage(countersignPageModel({ purchaseId, proposal, task, documentUrl }));
+      const [document] = await deps.reviewedDocuments(task);
+      return countersignPage(
+        countersignPageModel({ purchaseId, proposal, task, ...(document ? { document } : {}) }),
+      );
     }
     case 'PAYMENT_CONFIRMATION':
       return paymentConfirmationPage(paymentConfirmationPageModel({ purchaseId, proposal, task }));
     case 'MIDTERM_REVIEW': {
-      const documentUrl = await reviewedDocument(deps.documentUrls, task, 'MIDTERM_REPORT');
-      return midtermReviewPage(midtermReviewPageModel({ purchaseId, proposal, task, documentUrl }));
+      const [document] = await deps.reviewedDocuments(task);
+      return midtermReviewPage(
+        midtermReviewPageModel({ purchaseId, proposal, task, ...(document ? { document } : {}) }),
+      );
     }
     case 'LATE_REPORT':
       return lateReportPage(lateReportPageModel({ purchaseId, proposal, task, now: deps.now() }));
     case 'EVALUATION': {
       // The reports are presigned only for an agency that has declared its independence.
-      const documents = task.declaredAt === undefined ? [] : await reviewedDocuments(deps.documentUrls, task);
+      const documents = task.declaredAt === undefined ? [] : await deps.reviewedDocuments(task);
       const rubric = deps.rubric ?? DEFAULT_RUBRIC;
       return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, documents }));
     }

@@ -88,6 +88,7 @@ describe('contracting on the local runtime', () => {
     expect(ask1Page.html).toContain('COUNTERSIGN');
     const refusal = await users().decide(ask1, {
       nonce: ask1Page.nonce,
+      reviewed: ask1Page.reviewed,
       decision: 'REFUSE',
       comment: '缺少机构公章 / the NGO seal is missing',
     });
@@ -100,7 +101,15 @@ describe('contracting on the local runtime', () => {
     expect(second.uploadStatus).toBe(204);
     const ask2 = UsersClient.linkIn(await users().waitForMail(chief, mentions(purchaseId), seen));
     const ask2Page = await users().open(ask2);
-    expect((await users().decide(ask2, { nonce: ask2Page.nonce, decision: 'COUNTERSIGN' })).status).toBe(200);
+    expect(
+      (
+        await users().decide(ask2, {
+          nonce: ask2Page.nonce,
+          reviewed: ask2Page.reviewed,
+          decision: 'COUNTERSIGN',
+        })
+      ).status,
+    ).toBe(200);
 
     // The first payment step reaches finance, who confirms the transfer.
     const notice = await users().waitForMail(
@@ -249,7 +258,15 @@ describe('contracting on the local runtime', () => {
     expect((await users().ngoUpload(page, pdf(`after restart ${purchaseId}`))).uploadStatus).toBe(204);
     const ask = UsersClient.linkIn(await users().waitForMail(chief, mentions(purchaseId), seen));
     const askPage = await users().open(ask);
-    expect((await users().decide(ask, { nonce: askPage.nonce, decision: 'COUNTERSIGN' })).status).toBe(200);
+    expect(
+      (
+        await users().decide(ask, {
+          nonce: askPage.nonce,
+          reviewed: askPage.reviewed,
+          decision: 'COUNTERSIGN',
+        })
+      ).status,
+    ).toBe(200);
     const view = await users().waitForStage(officer, purchaseId, ['MIDTERM_REVIEW']);
     expect(view.auditChain.valid).toBe(true);
     expect(view.audit.filter((e) => e.action === 'contract.issued')).toHaveLength(1);

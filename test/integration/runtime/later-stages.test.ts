@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../../infra/local/samples/files.js';
 import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
-import { type MailboxMail, type PurchaseView, UsersClient } from '../../../infra/local/users.js';
+import {
+  type MailboxMail,
+  type PurchaseView,
+  reviewedUploadsOn,
+  UsersClient,
+} from '../../../infra/local/users.js';
 import { midtermDueSoon } from '../../support/journey.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
@@ -40,7 +45,7 @@ async function decideFromMail(
   const mail = await users().waitForMail(to, about(purchaseId), seen);
   const link = UsersClient.linkIn(mail);
   const page = await users().open(link);
-  const result = await users().decide(link, { nonce: page.nonce, ...form });
+  const result = await users().decide(link, { nonce: page.nonce, reviewed: page.reviewed, ...form });
   expect(result.status, `${form.decision} on "${mail.subject}"`).toBe(200);
   return mail;
 }
@@ -131,6 +136,7 @@ async function evaluate(purchaseId: string, scores: Record<string, string>) {
   expect(declared.html).toContain('X-Amz-Signature');
   const scored = await users().decide(link, {
     nonce: before.nonce,
+    reviewed: reviewedUploadsOn(declared.html),
     decision: 'SUBMIT',
     comment: 'scored',
     fields: Object.fromEntries(Object.entries(scores).map(([k, v]) => [`score_${k}`, v])),

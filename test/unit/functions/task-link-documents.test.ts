@@ -6,7 +6,7 @@ import { signTaskId } from '../../../shared/links/signing.js';
 import type { TaskRepository } from '../../../shared/ports/repositories.js';
 import {
   DOCUMENT_LINK_SECONDS,
-  reviewedUploadLinks,
+  reviewedUploads,
 } from '../../../shared/usecases/task-links/task-documents.js';
 import { lambdaContext, structured, stubFunctionEnv, taskLinkEvent } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
@@ -90,7 +90,7 @@ const get = async () => {
     callbacks: fakes.callbacks,
     linkKey: testLinkKey,
     now: fakes.clock.now,
-    documentUrls: reviewedUploadLinks({ deliverables: fakes.deliverables, objects }),
+    reviewedDocuments: reviewedUploads({ deliverables: fakes.deliverables, objects }),
   });
   const sig = signTaskId(taskId, TEST_LINK_KEY);
   return structured(await handler(taskLinkEvent({ method: 'GET', taskId, sig }), lambdaContext('task-link')));

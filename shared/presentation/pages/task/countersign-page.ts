@@ -15,7 +15,12 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { decisionForm } from './decision-form.js';
-import { isWebLink, type ReviewedDocumentWording, reviewedDocument } from './reviewed-document.js';
+import {
+  type PageDocument,
+  pageDocument,
+  type ReviewedDocumentWording,
+  reviewedDocument,
+} from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 
 export interface CountersignPageModel extends PendingTaskFacts {
@@ -23,22 +28,22 @@ export interface CountersignPageModel extends PendingTaskFacts {
   /** Which signed upload this is: 1, then +1 after every refusal (from the task's context). */
   round?: string;
   level?: ApprovalLevel;
-  /** Short-lived presigned GET of the signed file the NGO uploaded; the page's only link. */
-  documentUrl?: string;
+  /** The signed file the NGO uploaded, with its short-lived presigned GET (the page's only link). */
+  document?: PageDocument;
 }
 
 export interface CountersignPageInput {
   purchaseId: string;
   proposal: Proposal;
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
-  documentUrl?: string;
+  document?: PageDocument;
 }
 
 export function countersignPageModel({
   purchaseId,
   proposal,
   task,
-  documentUrl,
+  document,
 }: CountersignPageInput): CountersignPageModel {
   const model: CountersignPageModel = {
     proposal: summarizeProposal(purchaseId, proposal),
@@ -47,7 +52,7 @@ export function countersignPageModel({
   const round = task.context?.round;
   if (round !== undefined) model.round = String(round);
   if (task.level !== undefined) model.level = task.level;
-  if (isWebLink(documentUrl)) model.documentUrl = documentUrl;
+  if (document) model.document = pageDocument(document);
   return model;
 }
 
@@ -77,8 +82,9 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '已签署合同', en: 'Signed contract' })}
-${reviewedDocument(model.documentUrl, SIGNED_CONTRACT_WORDING)}${decisionForm({
+${reviewedDocument(model.document, SIGNED_CONTRACT_WORDING)}${decisionForm({
   nonce: model.nonce,
+  reviewed: model.document ? [model.document] : [],
   comment: {
     label: { zh: '会签意见', en: 'Comment' },
     help: {

@@ -13,6 +13,8 @@ export const DECISION_FORM_FIELDS = {
   reference: 'reference',
   /** EVALUATION: the declaration-of-independence checkbox; its value is DECLARE_VALUE. */
   declare: 'declare',
+  /** COUNTERSIGN, MIDTERM_REVIEW, EVALUATION: the upload id of each file the page showed (repeated). */
+  reviewed: 'reviewed',
 } as const;
 
 /** The value the ticked declaration checkbox posts. */

@@ -7,6 +7,7 @@ import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import type { Decision } from '../../../domain/tasks.js';
 import { html, type SafeHtml } from '../../html.js';
 import { DECISION_FORM_FIELDS, PAYMENT_REFERENCE_HTML_PATTERN } from './decision-form-fields.js';
+import { type PageDocument, reviewedUploadFields } from './reviewed-document.js';
 
 export interface FormButton {
   decision: Decision;
@@ -20,6 +21,8 @@ export interface DecisionFormSpec {
   comment?: { label: BilingualText; help: BilingualText };
   /** The bank transaction reference input of a payment confirmation. */
   reference?: boolean;
+  /** The files under review the page shows: the decision is recorded only while they are current. */
+  reviewed?: readonly Pick<PageDocument, 'uploadId'>[];
   buttons: readonly FormButton[];
 }
 
@@ -49,7 +52,7 @@ export function decisionForm(spec: DecisionFormSpec): SafeHtml {
   );
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${spec.nonce}">
-${comment}${reference}<div class="actions">
+${reviewedUploadFields(spec.reviewed ?? [])}${comment}${reference}<div class="actions">
 ${buttons}</div>
 <p class="help">决定提交后即生效，不能撤回；此链接的第一个决定为准。<span class="en" lang="en">A submitted decision takes effect at once and cannot be withdrawn; the first decision on this link is the one that counts.</span></p>
 </form>

@@ -8,6 +8,7 @@ import { CRITERION_LABELS } from '../../../domain/evaluation.js';
 import type { RubricLine } from '../../../domain/lifecycle-settings.js';
 import type { Proposal } from '../../../domain/proposal.js';
 import type { HumanTask } from '../../../domain/tasks.js';
+import type { UploadKind } from '../../../domain/uploads.js';
 import { html, type SafeHtml } from '../../html.js';
 import {
   expiryFact,
@@ -20,13 +21,17 @@ import {
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { INPUT_STYLE } from './decision-form.js';
 import { DECISION_FORM_FIELDS, DECLARE_VALUE, scoreField } from './decision-form-fields.js';
-import { isWebLink } from './reviewed-document.js';
+import {
+  type PageDocument,
+  pageDocument,
+  reviewedDocumentList,
+  reviewedUploadFields,
+} from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts } from './task-facts.js';
 
-/** A report the evaluator reads: a short-lived presigned GET. */
-export interface EvaluationDocument {
+/** A report the evaluator reads, with its short-lived presigned GET. */
+export interface EvaluationDocument extends PageDocument {
   kind: 'FINAL_REPORT' | 'MIDTERM_REPORT';
-  url: string;
 }
 
 export interface EvaluationPageModel extends PendingTaskFacts {
@@ -46,7 +51,7 @@ export interface EvaluationPageInput {
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'declaredAt'>;
   rubric: readonly RubricLine[];
   /** The reports under evaluation; dropped while the task is undeclared. */
-  documents?: readonly { kind: string; url: string }[];
+  documents?: readonly PageDocument[];
 }
 
 const EVALUATED_DOCUMENT_ORDER = ['FINAL_REPORT', 'MIDTERM_REPORT'] as const;
@@ -70,8 +75,8 @@ export function evaluationPageModel({
   if (task.declaredAt !== undefined) model.declaredAt = task.declaredAt;
   if (declared) {
     for (const kind of EVALUATED_DOCUMENT_ORDER) {
-      const url = documents.find((d) => d.kind === kind)?.url;
-      if (isWebLink(url)) model.documents.push({ kind, url });
+      const document = documents.find((d) => d.kind === kind);
+      if (document) model.documents.push({ ...pageDocument(document), kind });
     }
   }
   return model;
@@ -124,7 +129,7 @@ function scoringForm(model: EvaluationPageModel): SafeHtml {
   const f = DECISION_FORM_FIELDS;
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${model.nonce}">
-${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" lang="en">Comment</span></label>
+${reviewedUploadFields(model.documents)}${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" lang="en">Comment</span></label>
 <p class="help" id="comment-help">可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Optional. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
 <textarea id="comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
 <div class="actions">
@@ -136,23 +141,15 @@ ${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" la
 }
 
 function evaluationDocuments(documents: readonly EvaluationDocument[]): SafeHtml {
-  if (documents.length === 0) {
-    return html`<div class="notice">
+  const open = (kind: UploadKind) => EVALUATION_DOCUMENT_WORDING[kind as EvaluationDocument['kind']];
+  const list = documents.length === 0 ? html`` : reviewedDocumentList(documents, open);
+  if (documents.length > 0 && documents.every((d) => d.url !== undefined)) return list;
+  return html`<div class="notice">
 ${bilingualParagraphs({
   zh: '暂时无法显示承接机构提交的报告。请稍后刷新本页面，或联系采购单位。',
   en: 'The reports the NGO submitted cannot be shown right now. Reload this page later, or contact the bureau.',
 })}</div>
-`;
-  }
-  const links = documents.map((d) => {
-    const wording = EVALUATION_DOCUMENT_WORDING[d.kind];
-    return html`<p><a href="${d.url}" rel="noreferrer">${wording.zh}<span class="en" lang="en">${wording.en}</span></a></p>
-`;
-  });
-  return html`${links}${bilingualParagraphs({
-    zh: '文件链接仅在短时间内有效；如已失效，请刷新本页面。',
-    en: 'The file links work for a short time only; if they have stopped working, reload this page.',
-  })}`;
+${list}`;
 }
 
 export function evaluationPage(model: EvaluationPageModel): HtmlPage {

@@ -18,7 +18,12 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { consequences, decisionForm, type FormButton } from './decision-form.js';
-import { isWebLink, type ReviewedDocumentWording, reviewedDocument } from './reviewed-document.js';
+import {
+  type PageDocument,
+  pageDocument,
+  type ReviewedDocumentWording,
+  reviewedDocument,
+} from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 import { TERMINATE_BUTTON, TERMINATE_CONSEQUENCE } from './termination-choice.js';
 
@@ -31,22 +36,22 @@ export interface MidtermReviewPageModel extends PendingTaskFacts {
   /** Whether the Rectify button is offered (rectificationAllowed). */
   rectifiable: boolean;
   level?: ApprovalLevel;
-  /** Short-lived presigned GET of the report the NGO submitted; the page's only link. */
-  documentUrl?: string;
+  /** The report the NGO submitted, with its short-lived presigned GET (the page's only link). */
+  document?: PageDocument;
 }
 
 export interface MidtermReviewPageInput {
   purchaseId: string;
   proposal: Proposal;
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
-  documentUrl?: string;
+  document?: PageDocument;
 }
 
 export function midtermReviewPageModel({
   purchaseId,
   proposal,
   task,
-  documentUrl,
+  document,
 }: MidtermReviewPageInput): MidtermReviewPageModel {
   const model: MidtermReviewPageModel = {
     proposal: summarizeProposal(purchaseId, proposal),
@@ -57,7 +62,7 @@ export function midtermReviewPageModel({
   if (round !== undefined) model.round = String(round);
   if (maxRounds !== undefined) model.maxRounds = String(maxRounds);
   if (task.level !== undefined) model.level = task.level;
-  if (isWebLink(documentUrl)) model.documentUrl = documentUrl;
+  if (document) model.document = pageDocument(document);
   return model;
 }
 
@@ -114,9 +119,10 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '中期报告', en: 'Mid-term report' })}
-${reviewedDocument(model.documentUrl, MIDTERM_REPORT_WORDING)}${bilingualHeading('h2', { zh: '评审决定', en: 'Decision' })}
+${reviewedDocument(model.document, MIDTERM_REPORT_WORDING)}${bilingualHeading('h2', { zh: '评审决定', en: 'Decision' })}
 ${consequences(outcomes)}${lastRound}${decisionForm({
   nonce: model.nonce,
+  reviewed: model.document ? [model.document] : [],
   comment: {
     label: { zh: '评审意见', en: 'Comment' },
     help: {

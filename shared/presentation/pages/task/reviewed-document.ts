@@ -1,14 +1,32 @@
 /**
- * The file a review page is about (the signed contract, the mid-term report): its only link,
- * a short-lived presigned GET, or a notice when there is none; and the check that a URL is a web link.
+ * The files a review page is about (the signed contract, the mid-term report, the final report):
+ * each with its name, its SHA-256 and a short-lived presigned GET, or a notice when it cannot be
+ * shown; the hidden fields that tell the POST which uploads the page showed; and the page of a
+ * POST refused because a newer upload arrived meanwhile.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
+import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../domain/uploads.js';
 import { html, type SafeHtml } from '../../html.js';
-import { bilingualParagraphs } from '../layout.js';
+import { bilingualHeading, bilingualParagraphs, type HtmlPage, renderPage } from '../layout.js';
+import { DECISION_FORM_FIELDS } from './decision-form-fields.js';
 
 /** Only a web address becomes a link; anything else (a bug upstream) is left out rather than rendered. */
 export function isWebLink(url: string | undefined): url is string {
   return url !== undefined && /^https?:\/\/[^\s"'<>]+$/.test(url);
+}
+
+/** One file under review as a page shows it; `url` only when it is a web link. */
+export interface PageDocument {
+  kind: UploadKind;
+  uploadId: string;
+  fileName: string;
+  sha256: string;
+  url?: string;
+}
+
+/** The page's view of a reviewed file: its link kept only when it is a web link. */
+export function pageDocument({ kind, uploadId, fileName, sha256, url }: PageDocument): PageDocument {
+  return { kind, uploadId, fileName, sha256, ...(isWebLink(url) ? { url } : {}) };
 }
 
 /** What a review page calls the file under review: its link, and what it says when it has none. */
@@ -17,16 +35,77 @@ export interface ReviewedDocumentWording {
   missing: BilingualText;
 }
 
-/** The page's only link: a short-lived presigned GET of the file under review, or a notice without one. */
-export function reviewedDocument(url: string | undefined, wording: ReviewedDocumentWording): SafeHtml {
-  if (!isWebLink(url)) {
-    return html`<div class="notice">
-${bilingualParagraphs(wording.missing)}</div>
-`;
-  }
-  return html`<p><a href="${url}" rel="noreferrer">${wording.open.zh}<span class="en" lang="en">${wording.open.en}</span></a></p>
-${bilingualParagraphs({
+const LINKS_ARE_SHORT_LIVED: BilingualText = {
   zh: '文件链接仅在短时间内有效；如已失效，请刷新本页面。',
   en: 'The file link works for a short time only; if it has stopped working, reload this page.',
-})}`;
+};
+
+/** The file's name and SHA-256, which the decision records as what was reviewed. */
+function fileIdentity(document: PageDocument): SafeHtml {
+  return html`<p class="help">文件：${document.fileName}，SHA-256：<code style="overflow-wrap:anywhere">${document.sha256}</code><span class="en" lang="en">File ${document.fileName}, SHA-256 ${document.sha256}. Your decision is recorded against this file.</span></p>
+`;
+}
+
+function documentLink(document: PageDocument, open: BilingualText): SafeHtml {
+  if (document.url === undefined) return html``;
+  return html`<p><a href="${document.url}" rel="noreferrer">${open.zh}<span class="en" lang="en">${open.en}</span></a></p>
+`;
+}
+
+/** A file under review: its link, name and SHA-256; a notice instead when there is none or no link. */
+export function reviewedDocument(
+  document: PageDocument | undefined,
+  wording: ReviewedDocumentWording,
+): SafeHtml {
+  if (document?.url === undefined) {
+    return html`<div class="notice">
+${bilingualParagraphs(wording.missing)}</div>
+${document ? fileIdentity(document) : html``}`;
+  }
+  return html`${documentLink(document, wording.open)}${fileIdentity(document)}${bilingualParagraphs(LINKS_ARE_SHORT_LIVED)}`;
+}
+
+/** Several files under review, each named by its kind (the evaluation's reports). */
+export function reviewedDocumentList(
+  documents: readonly PageDocument[],
+  open: (kind: UploadKind) => BilingualText,
+): SafeHtml {
+  const items = documents.map((d) => html`${documentLink(d, open(d.kind))}${fileIdentity(d)}`);
+  return html`${items}${bilingualParagraphs(LINKS_ARE_SHORT_LIVED)}`;
+}
+
+/** Hidden fields naming the uploads the page showed; the POST is refused when they are no longer current. */
+export function reviewedUploadFields(documents: readonly Pick<PageDocument, 'uploadId'>[]): SafeHtml {
+  return html`${documents.map(
+    (d) => html`<input type="hidden" name="${DECISION_FORM_FIELDS.reviewed}" value="${d.uploadId}">
+`,
+  )}`;
+}
+
+/**
+ * 409: the decision was not recorded because the files under review changed after the page was
+ * opened (the NGO uploaded a newer one). Shows the files there are now; reloading the link offers
+ * the decision on them.
+ */
+export function newerUploadPage(current: readonly PageDocument[]): HtmlPage {
+  const title = { zh: '承接机构已上传新文件', en: 'The NGO has uploaded a newer file' };
+  const open = (kind: UploadKind): BilingualText => ({
+    zh: `打开${UPLOAD_KIND_LABELS[kind].zh}`,
+    en: `Open the ${UPLOAD_KIND_LABELS[kind].en.toLowerCase()}`,
+  });
+  const body = html`${bilingualHeading('h1', title)}
+<div class="status">
+${bilingualParagraphs(
+  {
+    zh: '您打开本页面之后，承接机构上传了新的文件，因此您的决定没有被记录。',
+    en: 'The NGO uploaded a newer file after you opened this page, so your decision was not recorded.',
+  },
+  {
+    zh: '请查看下面的现有文件，然后重新打开邮件中的链接，对新文件作出决定。',
+    en: 'Check the file below, then open the link from your e-mail again to decide on it.',
+  },
+)}</div>
+${bilingualHeading('h2', { zh: '现在待审的文件', en: 'The file under review now' })}
+${current.length === 0 ? bilingualParagraphs({ zh: '目前没有已通过检查的文件。', en: 'There is no checked file at the moment.' }) : reviewedDocumentList(current.map(pageDocument), open)}`;
+  return renderPage(409, title, body);
 }

@@ -11,6 +11,7 @@ import {
   countersignTask,
   ESCAPED_SCRIPT,
   proposal,
+  reviewedFile,
   SCRIPT,
   SIGNED_URL,
 } from './task-page-fixtures.js';
@@ -20,10 +21,15 @@ import {
 function countersign(
   t: HumanTask = countersignTask,
   p: Proposal = proposal,
-  documentUrl: string | undefined = SIGNED_URL,
+  url: string | undefined = SIGNED_URL,
 ) {
   return countersignPage(
-    countersignPageModel({ purchaseId: t.purchaseId, proposal: p, task: t, documentUrl }),
+    countersignPageModel({
+      purchaseId: t.purchaseId,
+      proposal: p,
+      task: t,
+      document: reviewedFile('SIGNED_CONTRACT', url),
+    }),
   );
 }
 
@@ -63,7 +69,7 @@ describe('countersignPage', () => {
         purchaseId: 'p-2026-0007',
         proposal,
         task: countersignTask,
-        documentUrl: url,
+        document: reviewedFile('SIGNED_CONTRACT', url),
       });
       const html = countersignPage(model).html;
       expect(html).not.toMatch(/<a\b/i);
@@ -72,11 +78,13 @@ describe('countersignPage', () => {
     }
   });
 
-  it('has one POST form with the nonce, a comment box and the Countersign / Refuse buttons', () => {
+  it('has one POST form with the nonce, the reviewed upload, a comment box and the Countersign / Refuse buttons', () => {
     const html = countersign().html;
 
     expect(count(html, /<form\b/)).toBe(1);
     expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
+    expect(html).toContain('<input type="hidden" name="reviewed" value="UP-SIGNED_CONTRACT">');
+    expect(html).toContain(`SHA-256 ${reviewedFile('SIGNED_CONTRACT').sha256}`);
     expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000"[^>]*><\/textarea>/);
     expect(html).toMatch(
       /<button type="submit"[^>]*name="decision" value="COUNTERSIGN">会签 <span lang="en">Countersign<\/span><\/button>/,
@@ -85,7 +93,7 @@ describe('countersignPage', () => {
       /<button type="submit"[^>]*name="decision" value="REFUSE">退回 <span lang="en">Refuse<\/span><\/button>/,
     );
     expect(count(html, /<button\b/)).toBe(2);
-    expect(count(html, /<input\b/)).toBe(1);
+    expect(count(html, /<input\b/)).toBe(2);
     expect(html).toContain('Required when refusing');
     expect(html).not.toMatch(/<script\b|<link\b|\bsrc=|\bon[a-z]+=/i);
   });

@@ -7,7 +7,7 @@ import {
   independenceDeclaration,
 } from '../../../../shared/presentation/pages/task/evaluation-page.js';
 
-import { ESCAPED_SCRIPT, FAKE_TOKEN, proposal, SCRIPT, TASK_ID } from './task-page-fixtures.js';
+import { ESCAPED_SCRIPT, FAKE_TOKEN, proposal, reviewedFile, SCRIPT, TASK_ID } from './task-page-fixtures.js';
 
 /** The evaluation agency's page: the declaration of independence, then the reports and the rubric. */
 
@@ -41,10 +41,7 @@ describe('evaluationPage', () => {
         proposal: p,
         task,
         rubric: RUBRIC,
-        documents: [
-          { kind: 'MIDTERM_REPORT', url: MIDTERM_URL },
-          { kind: 'FINAL_REPORT', url: FINAL_URL },
-        ],
+        documents: [reviewedFile('MIDTERM_REPORT', MIDTERM_URL), reviewedFile('FINAL_REPORT', FINAL_URL)],
       }),
     );
   const declared = { ...evaluationTask, declaredAt: '2026-03-02T01:00:00.000Z' };
@@ -113,21 +110,24 @@ describe('evaluationPage', () => {
     expect(page.html).toContain('cannot be shown right now');
   });
 
-  it('the model keeps no token and drops a document that is not a web link', () => {
+  it('the model keeps no token, drops a link that is not a web link and a kind that is not evaluated', () => {
     const model = evaluationPageModel({
       purchaseId: declared.purchaseId,
       proposal,
       task: declared,
       rubric: RUBRIC,
       documents: [
-        { kind: 'FINAL_REPORT', url: 'javascript:alert(1)' },
-        { kind: 'SIGNED_CONTRACT', url: 'https://documents.example/contract.pdf' },
-        { kind: 'MIDTERM_REPORT', url: MIDTERM_URL },
+        reviewedFile('FINAL_REPORT', 'javascript:alert(1)'),
+        reviewedFile('SIGNED_CONTRACT', 'https://documents.example/contract.pdf'),
+        reviewedFile('MIDTERM_REPORT', MIDTERM_URL),
       ],
     });
 
     expect(model.phase).toBe('SCORE');
-    expect(model.documents).toEqual([{ kind: 'MIDTERM_REPORT', url: MIDTERM_URL }]);
+    expect(model.documents).toEqual([
+      reviewedFile('FINAL_REPORT'),
+      reviewedFile('MIDTERM_REPORT', MIDTERM_URL),
+    ]);
     expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
   });
 

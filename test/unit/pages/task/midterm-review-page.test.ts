@@ -12,19 +12,21 @@ import {
   ESCAPED_SCRIPT,
   proposal,
   REPORT_URL,
+  reviewedFile,
   reviewTask,
   SCRIPT,
 } from './task-page-fixtures.js';
 
 /** The mid-term review page: the report and the Pass / Rectify / Terminate form. */
 
-function review(
-  t: HumanTask = reviewTask,
-  p: Proposal = proposal,
-  documentUrl: string | undefined = REPORT_URL,
-) {
+function review(t: HumanTask = reviewTask, p: Proposal = proposal, url: string | undefined = REPORT_URL) {
   return midtermReviewPage(
-    midtermReviewPageModel({ purchaseId: t.purchaseId, proposal: p, task: t, documentUrl }),
+    midtermReviewPageModel({
+      purchaseId: t.purchaseId,
+      proposal: p,
+      task: t,
+      document: reviewedFile('MIDTERM_REPORT', url),
+    }),
   );
 }
 
@@ -65,7 +67,7 @@ describe('midtermReviewPage', () => {
         purchaseId: 'p-2026-0007',
         proposal,
         task: reviewTask,
-        documentUrl: url,
+        document: reviewedFile('MIDTERM_REPORT', url),
       });
       const html = midtermReviewPage(model).html;
       expect(html).not.toMatch(/<a\b/i);

@@ -1,6 +1,8 @@
 import type { ApprovalLevel } from '../../../../shared/domain/policy-settings.js';
 import type { Proposal } from '../../../../shared/domain/proposal.js';
 import type { HumanTask, RecordedDecision } from '../../../../shared/domain/tasks.js';
+import type { UploadKind } from '../../../../shared/domain/uploads.js';
+import type { PageDocument } from '../../../../shared/presentation/pages/task/reviewed-document.js';
 
 /** What the task page tests share: a proposal with every kind of content, the task of each purpose, and small readers of the HTML. */
 
@@ -125,3 +127,14 @@ export const lateTask: HumanTask = {
 
 // 2026-03-02 01:00 in China: 29 days after 2026-02-01 (February 2026 has 28 days).
 export const LATE_NOW = '2026-03-01T17:00:00.000Z';
+
+/** A file under review as the use case hands it to a page: fixed id, name and SHA-256 by kind. */
+export function reviewedFile(kind: UploadKind, url?: string): PageDocument {
+  return {
+    kind,
+    uploadId: `UP-${kind}`,
+    fileName: `${kind.toLowerCase()}.pdf`,
+    sha256: `${kind.length.toString(16)}`.padEnd(64, 'a'),
+    ...(url === undefined ? {} : { url }),
+  };
+}

@@ -10,6 +10,7 @@ import {
   fakes,
   openCountersign,
   post,
+  reviewedDocumentOf,
   SECTION_CHIEF,
   seedContracting,
   show,
@@ -30,14 +31,13 @@ describe('countersignature links', () => {
   it('GET shows the countersignature page with the signed-contract link the deps give for this task', async () => {
     const documentUrl = vi.fn(
       async (t: HumanTask): Promise<ReviewedDocument[]> => [
-        { kind: 'MIDTERM_REPORT', url: `https://documents.example/${t.purchaseId}/report.pdf` },
-        {
-          kind: 'SIGNED_CONTRACT',
-          url: `https://documents.example/${t.purchaseId}/signed.pdf?X-Amz-Signature=s`,
-        },
+        reviewedDocumentOf(
+          'SIGNED_CONTRACT',
+          `https://documents.example/${t.purchaseId}/signed.pdf?X-Amz-Signature=s`,
+        ),
       ],
     );
-    deps.documentUrls = documentUrl;
+    deps.reviewedDocuments = documentUrl;
 
     const page = await show(countersign.taskId);
 
@@ -47,13 +47,14 @@ describe('countersignature links', () => {
       `href="https://documents.example/${CONTRACTING_ID}/signed.pdf?X-Amz-Signature=s"`,
     );
     expect(page.html).toContain(`name="nonce" value="${countersign.nonce}"`);
-    expect(page.html).not.toContain('report.pdf');
+    expect(page.html).toContain(reviewedDocumentOf('SIGNED_CONTRACT').sha256);
+    expect(page.html).toContain('name="reviewed" value="UP-SIGNED_CONTRACT"');
     expect(page.html).not.toContain(COUNTERSIGN_TOKEN);
     expect(documentUrl).toHaveBeenCalledTimes(1);
     expect(documentUrl.mock.calls[0]?.[0].taskId).toBe(countersign.taskId);
   });
 
-  it('GET without a documentUrls dependency shows the page with no link', async () => {
+  it('GET with no signed contract accepted shows the page with no link', async () => {
     const page = await show(countersign.taskId);
 
     expectStatus(page, 200);

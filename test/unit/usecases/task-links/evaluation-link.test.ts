@@ -2,9 +2,21 @@ import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../../infra/local/samples/proposals.js';
 import type { HumanTask } from '../../../../shared/domain/tasks.js';
 import type { DecisionForm } from '../../../../shared/usecases/task-links/decision-form.js';
-import type { ReviewedDocument } from '../../../../shared/usecases/task-links/task-documents.js';
+import type {
+  ReviewedDocument,
+  ReviewedDocuments,
+} from '../../../../shared/usecases/task-links/task-documents.js';
 import { purchaseRecord } from '../../../support/fakes/index.js';
-import { deps, expectStatus, fakes, post, show, task, useTaskLinkFixture } from './task-link-fixture.js';
+import {
+  deps,
+  expectStatus,
+  fakes,
+  post,
+  reviewedDocumentOf,
+  show,
+  task,
+  useTaskLinkFixture,
+} from './task-link-fixture.js';
 
 useTaskLinkFixture();
 
@@ -16,17 +28,23 @@ const AGENCY = {
   role: 'EVALUATOR',
 };
 const REPORTS: ReviewedDocument[] = [
-  { kind: 'MIDTERM_REPORT', url: 'https://documents.example/midterm.pdf?X-Amz-Signature=m' },
-  { kind: 'FINAL_REPORT', url: 'https://documents.example/final.pdf?X-Amz-Signature=f' },
+  reviewedDocumentOf('MIDTERM_REPORT', 'https://documents.example/midterm.pdf?X-Amz-Signature=m'),
+  reviewedDocumentOf('FINAL_REPORT', 'https://documents.example/final.pdf?X-Amz-Signature=f'),
 ];
 
 describe('evaluation links', () => {
   let evaluation: HumanTask;
-  let documentUrls: Mock<(task: HumanTask) => Promise<ReviewedDocument[]>>;
+  let documentUrls: Mock<ReviewedDocuments>;
   const postTo = (form: DecisionForm) => post(form, evaluation.taskId);
   const declare = () => postTo({ nonce: evaluation.nonce, declare: '1' });
   const submit = (scores: Record<string, string>, comment = '') =>
-    postTo({ nonce: evaluation.nonce, decision: 'SUBMIT', comment, scores });
+    postTo({
+      nonce: evaluation.nonce,
+      decision: 'SUBMIT',
+      comment,
+      scores,
+      reviewed: REPORTS.map((r) => r.uploadId),
+    });
   const GOOD_SCORES = { PROFESSIONAL_SERVICE: '85.5', OUTCOMES: '90', MANAGEMENT: '70' };
 
   beforeEach(async () => {
@@ -43,7 +61,7 @@ describe('evaluation links', () => {
       now: fakes.clock.now(),
     }));
     documentUrls = vi.fn(async () => REPORTS);
-    deps.documentUrls = documentUrls;
+    deps.reviewedDocuments = documentUrls;
     deps.rubric = [
       { criterion: 'PROFESSIONAL_SERVICE', weight: 40 },
       { criterion: 'OUTCOMES', weight: 40 },

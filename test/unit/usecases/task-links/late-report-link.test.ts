@@ -10,6 +10,7 @@ import {
   MIDTERM_ID,
   openLateReport,
   post,
+  reviewedDocumentOf,
   SECTION_CHIEF,
   seedMidterm,
   show,
@@ -44,10 +45,10 @@ describe('late report links', () => {
   it('GET asks for no document link', async () => {
     const documentUrl = vi.fn(
       async (): Promise<ReviewedDocument[]> => [
-        { kind: 'MIDTERM_REPORT', url: 'https://documents.example/x.pdf' },
+        reviewedDocumentOf('MIDTERM_REPORT', 'https://documents.example/x.pdf'),
       ],
     );
-    deps.documentUrls = documentUrl;
+    deps.reviewedDocuments = documentUrl;
 
     const page = await show(lateTask.taskId);
 

@@ -10,6 +10,7 @@ import {
   openMidtermReview,
   post,
   REVIEW_TOKEN,
+  reviewedDocumentOf,
   SECTION_CHIEF,
   seedMidterm,
   show,
@@ -30,13 +31,13 @@ describe('mid-term review links', () => {
   it('GET shows the review page with the round, the report link the deps give for this task, and all three buttons', async () => {
     const documentUrl = vi.fn(
       async (t: HumanTask): Promise<ReviewedDocument[]> => [
-        {
-          kind: 'MIDTERM_REPORT',
-          url: `https://documents.example/${t.purchaseId}/report.pdf?X-Amz-Signature=s`,
-        },
+        reviewedDocumentOf(
+          'MIDTERM_REPORT',
+          `https://documents.example/${t.purchaseId}/report.pdf?X-Amz-Signature=s`,
+        ),
       ],
     );
-    deps.documentUrls = documentUrl;
+    deps.reviewedDocuments = documentUrl;
 
     const page = await show(review.taskId);
 

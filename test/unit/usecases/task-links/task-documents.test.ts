@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { REVIEWED_UPLOAD_KINDS } from '../../../../shared/domain/tasks.js';
 import {
   DOCUMENT_LINK_SECONDS,
-  reviewedUploadLinks,
+  reviewedUploads,
 } from '../../../../shared/usecases/task-links/task-documents.js';
 import {
   CONTRACTING_ID,
@@ -18,7 +18,7 @@ import {
 
 useTaskLinkFixture();
 
-describe('reviewedUploadLinks', () => {
+describe('reviewedUploads', () => {
   const presignGet = vi.fn(
     async (key: string, seconds: number) => `https://s3.example/${key}?expires=${seconds}`,
   );
@@ -59,7 +59,7 @@ describe('reviewedUploadLinks', () => {
   it('presigns the latest accepted signed contract for a countersignature, and none when there is none', async () => {
     seedContracting();
     const countersign = await openCountersign();
-    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploads({ deliverables: fakes.deliverables, objects: { presignGet } });
 
     expect(await link(countersign)).toEqual([]);
 
@@ -83,6 +83,9 @@ describe('reviewedUploadLinks', () => {
     expect(await link(countersign)).toEqual([
       {
         kind: 'SIGNED_CONTRACT',
+        uploadId: 'second-upload-2',
+        fileName: 'file.pdf',
+        sha256: 'a'.repeat(64),
         url: `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
       },
     ]);
@@ -92,7 +95,7 @@ describe('reviewedUploadLinks', () => {
   it('presigns the latest accepted mid-term report for a mid-term review, never the signed contract or evidence', async () => {
     seedMidterm();
     const review = await openMidtermReview();
-    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploads({ deliverables: fakes.deliverables, objects: { presignGet } });
 
     await upload(MIDTERM_ID, 'contract-upload', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
     expect(await link(review)).toEqual([]);
@@ -105,16 +108,34 @@ describe('reviewedUploadLinks', () => {
     expect(await link(review)).toEqual([
       {
         kind: 'MIDTERM_REPORT',
+        uploadId: 'report-round-2',
+        fileName: 'file.pdf',
+        sha256: 'a'.repeat(64),
         url: `https://s3.example/uploads/${MIDTERM_ID}/MIDTERM_REPORT/report-round-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
       },
     ]);
+  });
+
+  it('names the files without links when asked for none, or when no bucket is granted', async () => {
+    seedMidterm();
+    const review = await openMidtermReview();
+    await upload(MIDTERM_ID, 'report-round-1', '2026-03-01T02:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    const named = [
+      { kind: 'MIDTERM_REPORT', uploadId: 'report-round-1', fileName: 'file.pdf', sha256: 'a'.repeat(64) },
+    ];
+    presignGet.mockClear();
+
+    const withBucket = reviewedUploads({ deliverables: fakes.deliverables, objects: { presignGet } });
+    expect(await withBucket(review, { links: false })).toEqual(named);
+    expect(presignGet).not.toHaveBeenCalled();
+    expect(await reviewedUploads({ deliverables: fakes.deliverables })(review)).toEqual(named);
   });
 
   it('links nothing, without reading the deliverables, for a purpose that reviews no upload', async () => {
     seedMidterm();
     const lateTask = await openLateReport();
     const listDeliverables = vi.spyOn(fakes.deliverables, 'listDeliverables');
-    const link = reviewedUploadLinks({ deliverables: fakes.deliverables, objects: { presignGet } });
+    const link = reviewedUploads({ deliverables: fakes.deliverables, objects: { presignGet } });
 
     expect(await link(lateTask)).toEqual([]);
     expect(listDeliverables).not.toHaveBeenCalled();

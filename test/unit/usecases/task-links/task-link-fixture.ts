@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, expect, type Mock, vi } from 'vitest';
 import { largeElderlyCareProposal } from '../../../../infra/local/samples/proposals.js';
 import type { PolicySettings } from '../../../../shared/domain/policy-settings.js';
 import type { HumanTask } from '../../../../shared/domain/tasks.js';
+import type { UploadKind } from '../../../../shared/domain/uploads.js';
 import { signTaskId } from '../../../../shared/links/signing.js';
 import type { HtmlPage } from '../../../../shared/presentation/pages/layout.js';
 import { decideTask } from '../../../../shared/usecases/task-links/decide-task.js';
 import type { DecisionForm } from '../../../../shared/usecases/task-links/decision-form.js';
 import { showTask } from '../../../../shared/usecases/task-links/open-task-link.js';
+import {
+  type ReviewedDocument,
+  reviewedUploads,
+} from '../../../../shared/usecases/task-links/task-documents.js';
 import type { TaskLinkDeps } from '../../../../shared/usecases/task-links/task-link-deps.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../../support/fakes/index.js';
 import { TEST_POLICY } from '../../../support/settings.js';
@@ -63,6 +69,7 @@ export function useTaskLinkFixture(): void {
       callbacks: fakes.callbacks,
       linkKey: async () => TEST_LINK_KEY,
       now: fakes.clock.now,
+      reviewedDocuments: reviewedUploads({ deliverables: fakes.deliverables }),
       log: vi.fn<(message: string, detail?: Record<string, unknown>) => void>(),
     };
   });
@@ -136,4 +143,15 @@ export async function openLateReport(): Promise<HumanTask> {
     now: fakes.clock.now(),
   });
   return opened;
+}
+
+/** A file under review as `deps.reviewedDocuments` names it: fixed id, name and SHA-256 by kind. */
+export function reviewedDocumentOf(kind: UploadKind, url?: string): ReviewedDocument {
+  return {
+    kind,
+    uploadId: `UP-${kind}`,
+    fileName: `${kind.toLowerCase()}.pdf`,
+    sha256: createHash('sha256').update(kind).digest('hex'),
+    ...(url === undefined ? {} : { url }),
+  };
 }
