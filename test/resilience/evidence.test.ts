@@ -126,3 +126,74 @@ describe('12 High: an accepted file replaced by posting its grant again', () => 
     });
   }, 120_000);
 });
+
+describe('12 Medium 1: a decision on a file the reviewer did not see', () => {
+  it('refuses a countersignature posted from a page that showed an older signed contract, and records the one shown', async (context) => {
+    const { purchaseId, ngoPage } = await approvedPurchase();
+    const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF.email;
+    const signed = (name: string, text: string) => ({
+      kind: 'SIGNED_CONTRACT',
+      name,
+      type: 'application/pdf',
+      bytes: samplePdf(text),
+    });
+    const first = signed('signed-v1.pdf', 'the contract as signed first');
+    expect((await app.users.ngoUpload(ngoPage, first)).uploadStatus).toBe(204);
+    const ask = await inboxes.next(
+      chief,
+      (m) => (m.body.text ?? '').includes(purchaseId) && m.subject.includes('Countersign'),
+      30_000,
+    );
+    const link = UsersClient.linkIn(ask);
+    const page = await app.users.open(link);
+    expect(page.html).toContain(sha256(first.bytes));
+
+    // While the page is open, the NGO uploads another signed contract.
+    const second = signed('signed-v2.pdf', 'other terms, uploaded after the page was opened');
+    expect((await app.users.ngoUpload(ngoPage, second)).uploadStatus).toBe(204);
+    await app.users.waitForPurchase(
+      journey.officer,
+      purchaseId,
+      (v) => (v.deliverables ?? []).filter((d) => d.status === 'ACCEPTED').length === 2,
+      { expected: 'both signed contracts accepted' },
+    );
+
+    const stale = await app.users.decide(link, {
+      nonce: page.nonce,
+      reviewed: page.reviewed,
+      decision: 'COUNTERSIGN',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain('signed-v2.pdf');
+    expect(stale.html).toContain(sha256(second.bytes));
+
+    const reopened = await app.users.open(link);
+    expect(reopened.html).toContain(sha256(second.bytes));
+    const decided = await app.users.decide(link, {
+      nonce: reopened.nonce,
+      reviewed: reopened.reviewed,
+      decision: 'COUNTERSIGN',
+    });
+    expect(decided.status).toBe(200);
+    const view = await app.users.waitForPurchase(
+      journey.officer,
+      purchaseId,
+      (v) => v.stage !== 'CONTRACTING',
+      { expected: 'the countersigned contract taking the purchase on' },
+    );
+    const countersigned = (
+      view as { tasks?: { purpose: string; decision?: { data?: unknown } }[] }
+    ).tasks?.find((t) => t.purpose === 'COUNTERSIGN' && t.decision);
+    expect(countersigned?.decision?.data).toMatchObject({
+      reviewed: [{ kind: 'SIGNED_CONTRACT', sha256: sha256(second.bytes) }],
+    });
+
+    recordCase(context, {
+      case: '12-M1 Evidence: a decision posted from a page showing an older file',
+      attempts: 2,
+      expected:
+        'the stale POST refused (409, the newer file shown), the decision recorded against the file shown',
+      observed: `stale POST HTTP ${stale.status} naming signed-v2.pdf; reopened POST HTTP ${decided.status}; decision records sha256 ${sha256(second.bytes).slice(0, 12)}…`,
+    });
+  }, 180_000);
+});
