@@ -98,7 +98,7 @@ export function approverSettingsOf(app: LocalApp): ApproverSettings | undefined 
     if (!raw) continue;
     const roster = (JSON.parse(raw) as { approvers?: Record<string, Person> }).approvers;
     if (!roster?.DEPUTY) continue;
-    const { DEPUTY: deputy, ...approvers } = roster;
+    const { DEPUTY: deputy, ADMINISTRATOR: _administrator, ...approvers } = roster;
     return { approvers, deputy };
   }
   return undefined;

@@ -52,6 +52,11 @@ export const PolicySettingsSchema = z.strictObject({
     }),
     /** Receives the task when an approver let it time out twice. */
     deputy: PersonSchema,
+    /**
+     * Takes, from their queue, a level neither its approver nor the deputy may decide under
+     * separation of duties (separation-of-duties.ts). A roster stored before there was one has none.
+     */
+    administrator: z.optional(PersonSchema),
   }),
 });
 export type PolicySettings = z.infer<typeof PolicySettingsSchema>;

@@ -37,6 +37,8 @@ export const ApproverRosterSchema = z.strictObject({
   BUREAU_DIRECTOR: PersonSchema,
   /** Receives a task when an approver let it time out twice. */
   DEPUTY: PersonSchema,
+  /** Takes a level nobody else may decide under separation of duties; rosters stored earlier have none. */
+  ADMINISTRATOR: z.optional(PersonSchema),
 });
 export type ApproverRoster = z.infer<typeof ApproverRosterSchema>;
 
@@ -77,7 +79,11 @@ export function referenceSeed(policy: PolicySettings, lifecycle: LifecycleSettin
   return {
     budgetLines: policy.budgetLines,
     salaryBenchmarks: policy.salaryBenchmarks,
-    approvers: { ...policy.approval.approvers, DEPUTY: policy.approval.deputy },
+    approvers: {
+      ...policy.approval.approvers,
+      DEPUTY: policy.approval.deputy,
+      ...(policy.approval.administrator ? { ADMINISTRATOR: policy.approval.administrator } : {}),
+    },
     agencies: lifecycle.evaluation.agencies,
   };
 }
@@ -107,12 +113,17 @@ export function deployedLifecycle(lifecycle: LifecycleSettings): DeployedLifecyc
 
 /** The policy settings with the reference data in place of what the settings seeded. */
 export function policyWithReferenceData(policy: DeployedPolicy, data: ReferenceData): PolicySettings {
-  const { DEPUTY, ...approvers } = data.approvers;
+  const { DEPUTY, ADMINISTRATOR, ...approvers } = data.approvers;
   return {
     ...policy,
     budgetLines: data.budgetLines,
     salaryBenchmarks: data.salaryBenchmarks,
-    approval: { ...policy.approval, approvers, deputy: DEPUTY },
+    approval: {
+      ...policy.approval,
+      approvers,
+      deputy: DEPUTY,
+      ...(ADMINISTRATOR ? { administrator: ADMINISTRATOR } : {}),
+    },
   };
 }
 
@@ -209,12 +220,15 @@ export function changeSummary<K extends ReferenceSection>(
   if (!Array.isArray(value) || !Array.isArray(current)) {
     const before = current as ApproverRoster;
     const after = value as ApproverRoster;
-    const changed = (Object.keys(after) as (keyof ApproverRoster)[]).filter(
-      (role) => before[role].email !== after[role].email || before[role].name !== after[role].name,
+    const roles = [...new Set([...Object.keys(before), ...Object.keys(after)])] as (keyof ApproverRoster)[];
+    const changed = roles.filter(
+      (role) => before[role]?.email !== after[role]?.email || before[role]?.name !== after[role]?.name,
     );
-    return changed.length === 0
-      ? 'approvers saved unchanged'
-      : changed.map((role) => `${role} is now ${after[role].name} <${after[role].email}>`).join('; ');
+    const now = (role: keyof ApproverRoster) => {
+      const person = after[role];
+      return person ? `${role} is now ${person.name} <${person.email}>` : `${role} is now nobody`;
+    };
+    return changed.length === 0 ? 'approvers saved unchanged' : changed.map(now).join('; ');
   }
   // Canonical (sorted keys): a row read back from DynamoDB need not keep its keys' order.
   const keyOf = (row: unknown) => canonicalJson(row);

@@ -6,6 +6,7 @@ import type { PaymentStatus } from '../domain/payment-records.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { ProcurementMethod, Proposal, ServiceArea, TrancheMilestone } from '../domain/proposal.js';
 import type { Outcome } from '../domain/purchase.js';
+import type { PassedOver } from '../domain/separation-of-duties.js';
 import type { TaskAttempt, TaskPurpose } from '../domain/tasks.js';
 
 /**
@@ -66,6 +67,20 @@ export const APPROVAL_LEVEL_LABELS: Readonly<Record<ApprovalLevel, BilingualText
   FINANCE_SECTION: { zh: '财务科', en: 'Finance section' },
   BUREAU_DIRECTOR: { zh: '局长', en: 'Bureau director' },
 };
+
+/** Why a person was passed over for a level under separation of duties, for the mail and the page. */
+export function passedOverReason(passed: PassedOver): BilingualText {
+  if (passed.conflict.rule === 'OWN_PROPOSAL')
+    return {
+      zh: `${passed.name}（${passed.email}）登记了本项目，不能审批自己的申请。`,
+      en: `${passed.name} (${passed.email}) registered this proposal and may not approve it.`,
+    };
+  const label = APPROVAL_LEVEL_LABELS[passed.conflict.level];
+  return {
+    zh: `${passed.name}（${passed.email}）已作为“${label.zh}”作出决定，同一人不能审批两个层级。`,
+    en: `${passed.name} (${passed.email}) already decided as ${label.en}; one person may not decide two levels.`,
+  };
+}
 
 export const TRANCHE_MILESTONE_LABELS: Readonly<Record<TrancheMilestone, BilingualText>> = {
   CONTRACT_SIGNED: { zh: '合同签订后', en: 'On contract signature' },

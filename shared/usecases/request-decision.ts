@@ -2,8 +2,11 @@ import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { assigneeFor } from '../domain/escalation.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
+import { type ApprovalAssignment, assignApprover } from '../domain/separation-of-duties.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { signTaskLink } from '../links/signing.js';
+import { passedOverReason } from '../presentation/labels.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
@@ -78,6 +81,25 @@ export function decisionOutput(decision: RecordedDecision): DecisionOutput {
 }
 
 /**
+ * Who is asked: for an approval, whoever separation of duties lets decide the level (its approver,
+ * the deputy, or the administrator's queue); for the section chief's other steps, the chief, and
+ * the deputy on escalation.
+ */
+function assignmentOf(
+  deps: RequestDecisionDeps,
+  input: RequestDecisionInput,
+  purchase: PurchaseRecord,
+): ApprovalAssignment {
+  const { approval } = deps.settings;
+  if ((input.purpose ?? 'APPROVAL') !== 'APPROVAL')
+    return { assignee: assigneeFor(approval, input.level, input.attempt), passedOver: [] };
+  return assignApprover(approval, input.level, input.attempt, {
+    registeredBy: purchase.createdBy,
+    approvals: purchase.approvals,
+  });
+}
+
+/**
  * Opens (or re-arms with the new token) the human task of one approval level and e-mails
  * its link once per attempt. When a resumed execution finds the decision already recorded,
  * it hands that decision straight back instead of asking again.
@@ -88,7 +110,7 @@ export async function requestDecision(
 ): Promise<{ taskId: string }> {
   const purchase = await loadPurchase(deps, input.purchaseId);
   const now = deps.now();
-  const assignee = assigneeFor(deps.settings.approval, input.level, input.attempt);
+  const { assignee, passedOver } = assignmentOf(deps, input, purchase);
   const purpose = input.purpose ?? 'APPROVAL';
   const stepKey = stepKeyOf(input);
   const expiresAt = new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString();
@@ -125,6 +147,9 @@ export async function requestDecision(
         level: input.level,
         attempt: input.attempt,
         assignee: assignee.email,
+        ...(passedOver.length > 0
+          ? { passedOver: passedOver.map((p) => ({ email: p.email, ...p.conflict })) }
+          : {}),
         taskCreated: created,
       },
     },
@@ -153,6 +178,7 @@ export async function requestDecision(
         expiresAt: task.expiresAt,
         recipientName: assignee.name,
         notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
+        passedOver: passedOver.map(passedOverReason),
       }),
     );
     await deps.mailer.send({ to: assignee.email, ...mail });

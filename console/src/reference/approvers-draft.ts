@@ -3,7 +3,7 @@ import { definedOnly } from '../proposal/typed-text.js';
 import { APPROVER_ROLES, type ApproverRole } from './reference-view.js';
 import { type SectionDrafting, trimmedText } from './section-drafting.js';
 
-/** Each approver's name and e-mail as typed; the four roles are fixed. */
+/** Each approver's name and e-mail as typed; the roles are fixed. */
 export type ApproversDraft = Record<ApproverRole, { name: string; email: string }>;
 
 const roster = <T>(of: (role: ApproverRole) => T) =>
@@ -11,7 +11,7 @@ const roster = <T>(of: (role: ApproverRole) => T) =>
 
 export const APPROVERS: SectionDrafting<ApproverRoster, ApproversDraft> = {
   name: 'approvers',
-  draftOf: (value) => roster((role) => ({ name: value[role].name, email: value[role].email })),
+  draftOf: (value) => roster((role) => ({ name: value[role]?.name ?? '', email: value[role]?.email ?? '' })),
   valueOf: (draft) =>
     roster((role) =>
       definedOnly({ name: trimmedText(draft[role].name), email: trimmedText(draft[role].email) }),

@@ -50,9 +50,9 @@ function ApproversTable({ roster }: { roster: ApproverRoster }) {
             <th scope="row">
               {APPROVER_ROLE_LABELS[role].zh} <span lang="en">{APPROVER_ROLE_LABELS[role].en}</span>
             </th>
-            <td>{roster[role].name}</td>
+            <td>{roster[role]?.name ?? '未设置 · Not set'}</td>
             <td>
-              <span class="id">{roster[role].email}</span>
+              <span class="id">{roster[role]?.email ?? ''}</span>
             </td>
           </tr>
         ))}

@@ -78,9 +78,11 @@ export const APPROVER_ROLES: readonly ApproverRole[] = [
   'FINANCE_SECTION',
   'BUREAU_DIRECTOR',
   'DEPUTY',
+  'ADMINISTRATOR',
 ];
 
 export const APPROVER_ROLE_LABELS: Readonly<Record<ApproverRole, BilingualText>> = {
   ...APPROVAL_LEVEL_LABELS,
   DEPUTY: { zh: '代理审批人', en: 'Deputy' },
+  ADMINISTRATOR: { zh: '系统管理员（无人可审批时）', en: 'Administrator (when no one else may decide)' },
 };

@@ -32,6 +32,8 @@ interface TaskMailBase {
   purpose: TaskMailPurpose;
   /** Name of the person the link belongs to. */
   recipientName: string;
+  /** Why others were passed over for this task under separation of duties (passedOverReason). */
+  passedOver?: BilingualText[];
   /** Required for APPROVAL (the level deciding); shown for other purposes when given. */
   level?: ApprovalLevel;
   /**
@@ -69,6 +71,7 @@ export interface TaskMailInput {
   recipientName: string;
   /** Required for ESCALATION: the person who let the task time out. */
   notAnsweredBy?: MailPerson;
+  passedOver?: BilingualText[];
 }
 
 export class MailModelError extends Error {
@@ -90,6 +93,7 @@ export function taskMailModel(input: TaskMailInput): TaskMailModel {
   if (input.level !== undefined) base.level = input.level;
   if (input.round !== undefined) base.round = input.round;
   if (input.dueDate !== undefined) base.dueDate = input.dueDate;
+  if (input.passedOver?.length) base.passedOver = input.passedOver.map(({ zh, en }) => ({ zh, en }));
   if (input.attempt !== 'ESCALATION') return { ...base, attempt: input.attempt };
   if (!input.notAnsweredBy) throw new MailModelError('an escalation e-mail must say who did not answer');
   const { name, email } = input.notAnsweredBy;
@@ -272,6 +276,18 @@ function requestOf(model: TaskMailModel, wording: PurposeWording): BilingualText
   }
 }
 
+/** Why this person, not the usual one, is asked: separation of duties passed the others over. */
+function passedOverOf(model: TaskMailModel): BilingualText[] {
+  if (!model.passedOver) return [];
+  return [
+    {
+      zh: '按照职责分离的规定，本任务改由您处理：',
+      en: 'Under separation of duties this task is yours because:',
+    },
+    ...model.passedOver,
+  ];
+}
+
 function factsOf(model: TaskMailModel, wording: PurposeWording): Fact[] {
   const facts = proposalFacts(model.proposal);
   if (model.dueDate !== undefined)
@@ -293,6 +309,7 @@ export function renderTaskMail(model: TaskMailModel): MailContent {
     intro: [
       { zh: `${model.recipientName}，您好：`, en: `Dear ${model.recipientName},` },
       requestOf(model, wording),
+      ...passedOverOf(model),
     ],
     facts: factsOf(model, wording),
     action: { label: wording.action, href: model.link },

@@ -244,3 +244,59 @@ describe('requestDecision after a decision (a resumed execution)', () => {
     ]);
   });
 });
+
+describe('requestDecision under separation of duties', () => {
+  const { SECTION_CHIEF: chief } = settings.approval.approvers;
+  const { deputy, administrator } = settings.approval;
+
+  function seed(createdBy: string, approvals: Record<string, { by: string }> = {}) {
+    const record = purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+      stage: 'APPROVAL',
+      approvalLevels: ['SECTION_CHIEF', 'FINANCE_SECTION', 'BUREAU_DIRECTOR'],
+    });
+    fakes = createFakes('2026-03-02T08:00:00.000Z');
+    fakes.purchases.seed({
+      ...record,
+      createdBy,
+      approvals: Object.fromEntries(
+        Object.entries(approvals).map(([level, { by }]) => [
+          level,
+          {
+            decision: 'APPROVE',
+            by,
+            byName: by,
+            comment: '',
+            at: '2026-03-01T00:00:00.000Z',
+            taskId: `t-${level}`,
+          },
+        ]),
+      ),
+    });
+  }
+
+  it('asks the deputy, not the section chief, to approve the proposal the chief registered, and says why', async () => {
+    seed(chief.email);
+    const { taskId } = await ask('FIRST', 'token-own-1');
+
+    expect(fakes.tasks.stored(taskId).assignee).toEqual({ ...deputy, role: 'DEPUTY' });
+    const [mail] = fakes.mailer.sent;
+    expect(mail?.to).toBe(deputy.email);
+    expect(wholeMail(mail as MailMessage)).toContain('registered this proposal and may not approve it');
+    const view = await fakes.purchases.auditTrail(PURCHASE_ID);
+    expect(view?.entries.at(-1)?.detail).toMatchObject({
+      assignee: deputy.email,
+      passedOver: [{ email: chief.email, rule: 'OWN_PROPOSAL' }],
+    });
+  });
+
+  it("sends a level's escalation to the administrator's queue when the deputy decided another level", async () => {
+    seed('officer@civil-affairs.example.gov.cn', { SECTION_CHIEF: { by: deputy.email } });
+    const { taskId } = await ask('ESCALATION', 'token-esc-2', 'FINANCE_SECTION');
+
+    expect(administrator).toBeDefined();
+    expect(fakes.tasks.stored(taskId).assignee).toEqual({ ...administrator, role: 'ADMINISTRATOR' });
+    const [mail] = fakes.mailer.sent;
+    expect(mail?.to).toBe(administrator?.email);
+    expect(wholeMail(mail as MailMessage)).toContain('one person may not decide two levels');
+  });
+});
