@@ -25,6 +25,11 @@ export const UploadSettingsSchema = z.strictObject({
   maxBytes: z._default(z.int().check(z.positive(), z.lte(5 * 1024 ** 3)), DEFAULT_MAX_UPLOAD_BYTES),
   /** A presigned POST is handed out when the NGO opens its page; it need not live long. */
   policyExpirySeconds: z._default(z.int().check(z.gte(60), z.lte(900)), 900),
+  /**
+   * Whether documents with VBA macros (.docm, .xlsm, .pptm, or Office 97-2003 files with a macro
+   * project) are kept. Off by default: a macro is a program, and reviewers open these files.
+   */
+  allowMacroDocuments: z._default(z.boolean(), false),
 });
 
 export const ContractSettingsSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { DeliverableRecord } from '../domain/deliverables.js';
+import { servedContentType } from '../domain/file-types.js';
 import { assertMayViewPurchase, type StaffMember } from '../domain/staff-roles.js';
-import { servedContentType } from '../domain/uploads.js';
 import type { Now } from '../ports/clock.js';
 import type { DeliverableRepository, TaskRepository } from '../ports/repositories.js';
 import type { ObjectStore } from '../ports/storage.js';

@@ -1,12 +1,8 @@
 import type { BilingualText } from '../../domain/bilingual.js';
 import type { UploadRefusalReason } from '../../domain/deliverables.js';
+import type { UploadableFileType } from '../../domain/file-types.js';
 import type { Stage } from '../../domain/lifecycle.js';
-import {
-  ALLOWED_CONTENT_TYPES,
-  ALLOWED_FILE_TYPES,
-  UPLOAD_KIND_LABELS,
-  type UploadKind,
-} from '../../domain/uploads.js';
+import { UPLOAD_KIND_LABELS, type UploadKind } from '../../domain/uploads.js';
 import { html, type SafeHtml, trusted } from '../html.js';
 import {
   bilingual,
@@ -58,6 +54,8 @@ export interface NgoPageModel {
   contractUrl?: string;
   /** Kinds the form offers; empty means no form. */
   openKinds: UploadKind[];
+  /** What the form accepts (uploadableFileTypes of the upload settings). */
+  fileTypes: readonly UploadableFileType[];
   maxBytes: number;
   linkExpiresAt: string;
   /** Origin of the bucket's POST endpoint, for the CSP's connect-src. */
@@ -175,12 +173,10 @@ function contractSection(contractUrl: string | undefined): SafeHtml {
 `;
 }
 
-const ACCEPT = ALLOWED_FILE_TYPES.flatMap((t) => [...t.extensions, t.contentType]).join(',');
-
-/** Extension -> content type, for browsers that give a file no type (often .docx on Windows). */
-const TYPE_BY_EXTENSION: Record<string, string> = Object.fromEntries(
-  ALLOWED_FILE_TYPES.flatMap((t) => t.extensions.map((e) => [e, t.contentType])),
-);
+/** The file input's `accept`: the extensions and types of the formats the form takes. */
+function acceptOf(fileTypes: readonly UploadableFileType[]): string {
+  return fileTypes.flatMap((t) => [...t.extensions, t.contentType]).join(',');
+}
 
 /** JSON that is safe inside a <script> element (no `</script>`, no HTML comment openers). */
 function scriptJson(value: unknown): string {
@@ -191,12 +187,16 @@ function scriptJson(value: unknown): string {
  * The upload script: constant code plus constant data (the extension map and the limit).
  * It never sees anything the server did not put in the presign reply of this same link.
  */
-function uploadScript(maxBytes: number): string {
-  const allowedZh = ALLOWED_FILE_TYPES.map((t) => t.label.zh).join('、');
-  const allowedEn = ALLOWED_FILE_TYPES.map((t) => t.label.en).join(', ');
+function uploadScript(fileTypes: readonly UploadableFileType[], maxBytes: number): string {
+  const allowedZh = fileTypes.map((t) => t.label.zh).join('、');
+  const allowedEn = fileTypes.map((t) => t.label.en).join(', ');
+  // Extension -> content type, for browsers that give a file no type (often .docx on Windows).
+  const typeByExtension = Object.fromEntries(
+    fileTypes.flatMap((t) => t.extensions.map((e) => [e, t.contentType])),
+  );
   return `(function(){
-var types=${scriptJson(TYPE_BY_EXTENSION)};var maxBytes=${scriptJson(maxBytes)};
-var allowed=${scriptJson(ALLOWED_CONTENT_TYPES)};var allowedZh=${scriptJson(allowedZh)};var allowedEn=${scriptJson(allowedEn)};
+var types=${scriptJson(typeByExtension)};var maxBytes=${scriptJson(maxBytes)};
+var allowed=${scriptJson(fileTypes.map((t) => t.contentType))};var allowedZh=${scriptJson(allowedZh)};var allowedEn=${scriptJson(allowedEn)};
 var form=document.getElementById('upload-form');var out=document.getElementById('upload-status');
 var button=form.querySelector('button');
 function say(zh,en){out.textContent='';var a=document.createElement('p');a.textContent=zh;var b=document.createElement('p');b.className='en';b.lang='en';b.textContent=en;out.appendChild(a);out.appendChild(b);}
@@ -240,19 +240,19 @@ function uploadForm(model: NgoPageModel): SafeHtml {
     })}`;
   }
   const options = model.openKinds.map((k) => html`<option value="${k}">${kindText(k)}</option>`);
-  const types = ALLOWED_FILE_TYPES.map((t) => t.label.zh).join('、');
-  const typesEn = ALLOWED_FILE_TYPES.map((t) => t.label.en).join(', ');
+  const types = model.fileTypes.map((t) => t.label.zh).join('、');
+  const typesEn = model.fileTypes.map((t) => t.label.en).join(', ');
   return html`<form id="upload-form" novalidate>
 ${heading}<label for="kind">材料类别 <span lang="en">Kind</span></label>
 <select id="kind" name="kind" required>${options}</select>
 <label for="file">文件 <span lang="en">File</span></label>
-<input id="file" name="file" type="file" required accept="${ACCEPT}">
+<input id="file" name="file" type="file" required accept="${acceptOf(model.fileTypes)}">
 <p class="help">允许的类型：${types}；最大 ${formatBytes(model.maxBytes)}。</p>
 <p class="help en" lang="en">Allowed: ${typesEn}; at most ${formatBytes(model.maxBytes)}.</p>
 <div class="actions"><button type="submit" class="upload">上传 Upload</button></div>
 <div id="upload-status" role="status" aria-live="polite"></div>
 </form>
-<script nonce="${model.nonce}">${trusted(uploadScript(model.maxBytes))}</script>
+<script nonce="${model.nonce}">${trusted(uploadScript(model.fileTypes, model.maxBytes))}</script>
 `;
 }
 

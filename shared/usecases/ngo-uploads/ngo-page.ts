@@ -1,3 +1,4 @@
+import { uploadableFileTypes } from '../../domain/file-types.js';
 import { isTerminal } from '../../domain/lifecycle.js';
 import { summarizeProposal } from '../../presentation/labels.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
@@ -38,6 +39,7 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
     })),
     contractUrl,
     openKinds: state.openKinds,
+    fileTypes: uploadableFileTypes(deps.settings.uploads),
     maxBytes: deps.settings.uploads.maxBytes,
     linkExpiresAt: expiresAt,
     storageOrigin,

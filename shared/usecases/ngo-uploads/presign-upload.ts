@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import type { FieldError } from '../../domain/errors.js';
+import { fileExtension, UPLOADABLE_CONTENT_TYPES, uploadableTypeOf } from '../../domain/file-types.js';
 import { isTerminal } from '../../domain/lifecycle.js';
-import { ALLOWED_CONTENT_TYPES, UPLOAD_KINDS, uploadKey } from '../../domain/uploads.js';
+import { sanitizeFileName, UPLOAD_KINDS, uploadKey } from '../../domain/uploads.js';
 import { zodIssuesToFieldErrors } from '../../domain/zod-field-errors.js';
 import { MAX_POLICY_SECONDS } from '../../ports/storage.js';
 import type { NgoPageDeps } from './ngo-upload-deps.js';
@@ -32,7 +33,7 @@ const LINK_REPLIES: Record<403 | 404 | 410, JsonReply> = {
 export const PresignRequestSchema = z.strictObject({
   kind: z.enum(UPLOAD_KINDS),
   fileName: z.string().check(z.minLength(1), z.maxLength(200)),
-  contentType: z.enum(ALLOWED_CONTENT_TYPES as [string, ...string[]]),
+  contentType: z.enum(UPLOADABLE_CONTENT_TYPES as [string, ...string[]]),
   size: z.int().check(z.gte(1)),
 });
 export type PresignRequest = z.infer<typeof PresignRequestSchema>;
@@ -42,6 +43,38 @@ function badRequest(errors: FieldError[]): JsonReply {
     statusCode: 400,
     body: { message: '上传请求无效。 The upload request is invalid.', errors },
   };
+}
+
+/**
+ * What the declared type says before a byte is sent: a macro-enabled type only when the settings
+ * allow macro documents, and a file name whose extension fits the type (the bytes are checked again
+ * once they land; this spares the NGO an upload that would be refused).
+ */
+function fileTypeErrors(request: PresignRequest, uploads: { allowMacroDocuments: boolean }): FieldError[] {
+  const type = uploadableTypeOf(request.contentType);
+  if (!type) return [];
+  const errors: FieldError[] = [];
+  if (type.macros && !uploads.allowMacroDocuments) {
+    errors.push({
+      field: 'contentType',
+      value: request.contentType,
+      rule: 'macros-not-allowed',
+      message: `不接收含宏的文档，请另存为不含宏的文档或 PDF。 Documents with macros (${type.label.en}) are not accepted; save it without macros or as PDF.`,
+      allowed: 'documents without macros',
+    });
+  }
+  const extension = fileExtension(sanitizeFileName(request.fileName));
+  if (!type.extensions.includes(extension)) {
+    const expected = type.extensions.join(' / ');
+    errors.push({
+      field: 'fileName',
+      value: request.fileName,
+      rule: 'extension-mismatch',
+      message: `文件名后缀 ${extension || '（无）'} 与文件类型${type.label.zh}不符，应为 ${expected}。 The file name's extension ${extension || '(none)'} does not fit the type ${type.label.en}, which is ${expected}.`,
+      allowed: expected,
+    });
+  }
+  return errors;
 }
 
 /**
@@ -90,6 +123,7 @@ export async function presignUpload(
       allowed: `1 to ${maxBytes}`,
     });
   }
+  errors.push(...fileTypeErrors(request, deps.settings.uploads));
   if (errors.length > 0) return badRequest(errors);
 
   const key = uploadKey(

@@ -1,12 +1,8 @@
 import type { DeliverableRecord } from '../../domain/deliverables.js';
+import { DETECTION_BYTES, detectFileType, detectionLength } from '../../domain/file-types.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
-import {
-  checkUploadedObject,
-  DETECTION_BYTES,
-  detectFileType,
-  parseUploadKey,
-  type UploadKind,
-} from '../../domain/uploads.js';
+import { checkUploadedObject } from '../../domain/upload-check.js';
+import { parseUploadKey, type UploadKind } from '../../domain/uploads.js';
 import { handBack } from '../human-steps.js';
 import type { Log, RecordUploadDeps } from './ngo-upload-deps.js';
 
@@ -207,17 +203,26 @@ async function judge(
   parts: { purchaseId: string; uploadId: string; kind: UploadKind; fileName: string },
   purchase: PurchaseRecord,
 ): Promise<DeliverableRecord> {
+  const { maxBytes, allowMacroDocuments } = deps.settings.uploads;
   const [head, sha256] = await Promise.all([
     deps.objects.readHead(event.key, DETECTION_BYTES, event.versionId),
     deps.objects.sha256(event.key, event.versionId),
   ]);
-  const detected = detectFileType(head.bytes);
+  // An Office container is judged by its directory, which may lie anywhere in it: read it whole
+  // (a file over the limit is refused whatever it holds).
+  const wanted = event.size <= maxBytes ? detectionLength(head.bytes, event.size) : 0;
+  const bytes =
+    wanted > head.bytes.length
+      ? (await deps.objects.readHead(event.key, wanted, event.versionId)).bytes
+      : head.bytes;
+  const detected = detectFileType(bytes);
   const refusals = checkUploadedObject({
     key: event.key,
     size: event.size,
     detected,
     declaredContentType: head.contentType,
-    maxBytes: deps.settings.uploads.maxBytes,
+    maxBytes,
+    allowMacroDocuments,
   });
   return {
     ...parts,

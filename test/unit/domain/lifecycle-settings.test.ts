@@ -34,7 +34,11 @@ describe('lifecycle settings', () => {
     delete raw.evaluation?.rubric;
     delete raw.evaluation?.bands;
     const parsed = parseLifecycleSettings(raw);
-    expect(parsed.uploads).toEqual({ maxBytes: 26_214_400, policyExpirySeconds: 900 });
+    expect(parsed.uploads).toEqual({
+      maxBytes: 26_214_400,
+      policyExpirySeconds: 900,
+      allowMacroDocuments: false,
+    });
     expect(parsed.payments.dueDays).toBe(30);
     expect(parsed.midterm.maxRectificationRounds).toBe(2);
     expect(parsed.evaluation.rubric).toEqual([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { uploadableFileTypes } from '../../../shared/domain/file-types.js';
 import { summarizeProposal } from '../../../shared/presentation/labels.js';
 import { type NgoPageModel, ngoPage, ngoPageCsp } from '../../../shared/presentation/pages/ngo-page.js';
 
@@ -14,6 +15,7 @@ function model(overrides: Partial<NgoPageModel> = {}): NgoPageModel {
     due: [{ kind: 'MIDTERM_REPORT', dueDate: '2026-06-30', description: 'Mid-term report', open: true }],
     received: [],
     openKinds: ['MIDTERM_REPORT', 'EVIDENCE'],
+    fileTypes: uploadableFileTypes({ allowMacroDocuments: false }),
     maxBytes: 26_214_400,
     linkExpiresAt: '2026-04-01T08:00:00.000Z',
     storageOrigin: STORAGE,
@@ -69,6 +71,17 @@ describe('ngoPage', () => {
     );
     expect(page.html).toContain('aria-live="polite"');
     expect(page.html).toContain('25.0 MB');
+  });
+
+  it('offers macro-enabled documents only when the upload settings allow them', () => {
+    const plain = ngoPage(model()).html;
+    const withMacros = ngoPage(model({ fileTypes: uploadableFileTypes({ allowMacroDocuments: true }) })).html;
+
+    expect(plain).not.toContain('.docm');
+    expect(plain).not.toContain('macroEnabled');
+    expect(withMacros).toMatch(/accept="[^"]*\.docm,application\/vnd\.ms-word\.document\.macroEnabled\.12/);
+    expect(withMacros).toContain('"application/vnd.ms-excel.sheet.macroEnabled.12"');
+    expect(withMacros).toContain('启用宏的 Word 文档');
   });
 
   it('posts the file as the last form field, to the uploads route of the same link', () => {

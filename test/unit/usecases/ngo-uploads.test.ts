@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
+import { DETECTION_BYTES } from '../../../shared/domain/file-types.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
@@ -21,7 +22,13 @@ import {
   TEST_LINK_KEY,
   TestClock,
 } from '../../support/fakes/index.js';
+import { compoundFile, docm } from '../../support/file-fixtures.js';
 import { TEST_LIFECYCLE } from '../../support/settings.js';
+
+/** The test settings with macro documents allowed or not. */
+function withMacros(allowMacroDocuments: boolean) {
+  return { ...TEST_LIFECYCLE, uploads: { ...TEST_LIFECYCLE.uploads, allowMacroDocuments } };
+}
 
 class FakeObjects implements ObjectStore {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();
@@ -288,6 +295,48 @@ describe('presignUpload', () => {
     expect(signer.calls).toEqual([]);
   });
 
+  it('refuses a file name whose extension does not fit the declared type, before anything is uploaded', async () => {
+    seedPurchase('CONTRACTING');
+
+    const reply = await presignUpload(pageDeps(), { ...link(), body: { ...body, fileName: 'report.docx' } });
+
+    expect(reply.statusCode).toBe(400);
+    expect(reply.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'fileName',
+        value: 'report.docx',
+        rule: 'extension-mismatch',
+        allowed: '.pdf',
+      }),
+    ]);
+    expect((reply.body.errors as { message: string }[])[0]?.message).toContain(
+      "The file name's extension .docx does not fit the type PDF document, which is .pdf.",
+    );
+    expect(signer.calls).toEqual([]);
+  });
+
+  it('presigns a macro-enabled type only when the settings allow macro documents', async () => {
+    seedPurchase('CONTRACTING');
+    const docm = {
+      ...body,
+      fileName: 'signed.docm',
+      contentType: 'application/vnd.ms-word.document.macroEnabled.12',
+    };
+    const allowing = { ...pageDeps(), settings: withMacros(true) };
+
+    const refused = await presignUpload(pageDeps(), { ...link(), body: docm });
+    const allowed = await presignUpload(allowing, { ...link(), body: docm });
+
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ field: 'contentType', rule: 'macros-not-allowed' }),
+    ]);
+    expect(allowed.statusCode).toBe(200);
+    expect(signer.calls.map((c) => c.contentType)).toEqual([
+      'application/vnd.ms-word.document.macroEnabled.12',
+    ]);
+  });
+
   it('answers 403 / 410 JSON for a bad or expired link, and 409 once the purchase has ended', async () => {
     seedPurchase('CONTRACTING');
     const forged = await presignUpload(pageDeps(), { ...link(), exp: '1900000000', body });
@@ -376,12 +425,42 @@ describe('recordUpload', () => {
     expect(stored()[0]?.reasons.map((r) => r.rule)).toEqual([
       'file-type-not-allowed',
       'content-type-mismatch',
+      'extension-mismatch',
     ]);
     expect(objects.quarantined).toEqual([
-      { key: contractKey, reason: 'file-type-not-allowed content-type-mismatch' },
+      { key: contractKey, reason: 'file-type-not-allowed content-type-mismatch extension-mismatch' },
     ]);
     expect(callbacks.succeeded).toEqual([]);
     expect((await waits.getWait(PURCHASE_ID, 'SIGNED_CONTRACT'))?.status).toBe('WAITING');
+  });
+
+  it('judges an Office 97-2003 file by its directory far past the first bytes, reading the file whole once more', async () => {
+    seedPurchase('CONTRACTING');
+    const key = contractKey.replace('signed.pdf', 'signed.doc');
+    const doc = compoundFile({ names: ['WordDocument', '1Table'], directoryAt: 200 });
+    expect(doc.length).toBeGreaterThan(DETECTION_BYTES);
+
+    const result = await recordUpload(recordDeps(), put(key, doc, 'application/msword'));
+
+    expect(result).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED' });
+    expect(stored()[0]).toMatchObject({ detectedType: 'DOC', reasons: [] });
+    expect(objects.reads).toEqual([key, key]);
+  });
+
+  it('refuses a macro-enabled document, and keeps it as what it is when the settings allow macros', async () => {
+    seedPurchase('CONTRACTING');
+    const macroType = 'application/vnd.ms-word.document.macroEnabled.12';
+    const refusedKey = contractKey.replace('signed.pdf', 'signed.docm');
+    const keptKey = refusedKey.replace('VXBsb2FkSWRPZk9uZUZpbGU', 'S2VwdE1hY3JvRG9jdW1lbnQ');
+
+    await recordUpload(recordDeps(), put(refusedKey, docm({ deflated: true }), macroType));
+    await recordUpload({ ...recordDeps(), settings: withMacros(true) }, put(keptKey, docm(), macroType));
+
+    expect(stored().map((d) => [d.detectedType, d.status, d.reasons.map((r) => r.rule)])).toEqual([
+      ['DOCM', 'REJECTED', ['macros-not-allowed']],
+      ['DOCM', 'ACCEPTED', []],
+    ]);
+    expect(objects.quarantined).toEqual([{ key: refusedKey, reason: 'macros-not-allowed' }]);
   });
 
   it('does not let an upload made before a new round began satisfy that round', async () => {
