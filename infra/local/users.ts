@@ -67,8 +67,8 @@ export interface UploadGrant {
   readonly fields: Record<string, string>;
 }
 
-const TASK_LINK = /https?:\/\/[^\s"<>]+\/tasks\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_-]+/;
-const NGO_LINK = /https?:\/\/[^\s"<>]+\/ngo\/[A-Z0-9-]+\?exp=\d+&sig=[A-Za-z0-9_-]+/;
+const TASK_LINK = /https?:\/\/[^\s"<>]+\/tasks\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_.-]+/;
+const NGO_LINK = /https?:\/\/[^\s"<>]+\/ngo\/[A-Z0-9-]+\?exp=\d+&sig=[A-Za-z0-9_.-]+/;
 
 export class UsersClient {
   constructor(private readonly urls: { api: string; mailbox: string }) {}

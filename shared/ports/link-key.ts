@@ -1,2 +1,9 @@
-/** The link-signing key (from Secrets Manager in production), read once per execution environment. */
-export type LinkKeyProvider = () => Promise<Buffer>;
+import type { LinkKeyring } from '../links/link-keyring.js';
+
+/**
+ * The keys of one kind of link (task links, or NGO page links), from Secrets Manager in
+ * production, read once and kept for a while per execution environment. Given the key id of a
+ * link being checked that it does not hold, it reads the secret again first (a rotation may have
+ * added that key since), but not more often than every few seconds.
+ */
+export type LinkKeyProvider = (keyId?: string) => Promise<LinkKeyring>;

@@ -5,6 +5,7 @@ import type { PolicySettings } from '../domain/policy-settings.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
 import { signTaskLink } from '../links/signing.js';
 import type { Now } from '../ports/clock.js';
+import type { LinkKeyProvider } from '../ports/link-key.js';
 import type { PaymentPublisher } from '../ports/payment-publisher.js';
 import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../ports/repositories.js';
 import { paymentNotice } from '../presentation/payment-notice.js';
@@ -17,7 +18,8 @@ export interface PaymentDeps {
   publisher: PaymentPublisher;
   policy: PolicySettings;
   lifecycle: LifecycleSettings;
-  linkKey: () => Promise<Buffer>;
+  /** The task-link keys (finance's confirmation link is a task link). */
+  linkKey: LinkKeyProvider;
   baseUrl: string;
   now: Now;
 }

@@ -9,6 +9,7 @@ import {
 import type { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { formatYuan } from '../../shared/domain/money.js';
+import { type LinkKeyring, parseLinkKeyring } from '../../shared/links/link-keyring.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
@@ -576,7 +577,7 @@ describe('5: tampered links', () => {
     return secrets.filter((s) => html.includes(s));
   }
 
-  async function linkKey(): Promise<Buffer> {
+  async function linkKey(): Promise<LinkKeyring> {
     const secret = app.runtime.app.secrets.find((s) => /link/i.test(s.logicalId));
     if (!secret) throw new Error('the app has no link-signing key');
     const client = new SecretsManagerClient({
@@ -585,7 +586,7 @@ describe('5: tampered links', () => {
       credentials: LOCAL_CREDENTIALS,
     });
     const out = await client.send(new GetSecretValueCommand({ SecretId: secret.arn }));
-    return Buffer.from(out.SecretString ?? '', 'utf8');
+    return parseLinkKeyring(out.SecretString ?? '');
   }
 
   it('altered, crossed and truncated task links answer one fixed 403 page that reveals nothing, and change nothing', async (context) => {

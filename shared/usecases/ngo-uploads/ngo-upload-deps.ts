@@ -1,5 +1,6 @@
 import type { LifecycleSettings } from '../../domain/lifecycle-settings.js';
 import type { Now } from '../../ports/clock.js';
+import type { LinkKeyProvider } from '../../ports/link-key.js';
 import type { DeliverableRepository, PurchaseRepository, WaitRepository } from '../../ports/repositories.js';
 import type { ObjectStore, UploadSigner } from '../../ports/storage.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
@@ -19,7 +20,8 @@ export interface NgoPageDeps {
   waits: Pick<WaitRepository, 'getWait'>;
   signer: UploadSigner;
   objects: Pick<ObjectStore, 'presignGet'>;
-  linkKey: () => Promise<Buffer>;
+  /** The NGO-link keys (never the task-link ones). */
+  linkKey: LinkKeyProvider;
   settings: Pick<LifecycleSettings, 'uploads' | 'contract'>;
   now: Now;
   /** 16 random bytes in base64url; injectable so tests can name uploads. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PurchaseRecord } from '../../domain/purchase.js';
+import { keyIdOfSignature } from '../../links/link-keyring.js';
 import { verifyNgoLink } from '../../links/ngo-link.js';
 import type { NgoPageDeps } from './ngo-upload-deps.js';
 
@@ -17,7 +18,8 @@ export interface LinkInput {
 
 /** The signature is checked before anything is read, so a forged link learns nothing. */
 export async function openLink(deps: Pick<NgoPageDeps, 'linkKey' | 'purchases' | 'now'>, input: LinkInput) {
-  const verdict = verifyNgoLink(input.purchaseId, input.exp, input.sig, await deps.linkKey(), deps.now());
+  const keys = await deps.linkKey(keyIdOfSignature(input.sig));
+  const verdict = verifyNgoLink(input.purchaseId, input.exp, input.sig, keys, deps.now());
   if (verdict === 'FORBIDDEN') return { ok: false, status: 403 } satisfies Opened;
   if (verdict === 'EXPIRED') return { ok: false, status: 410 } satisfies Opened;
   const purchase = await deps.purchases.getPurchase(input.purchaseId);

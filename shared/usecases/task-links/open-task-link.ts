@@ -1,4 +1,5 @@
 import { type HumanTask, isLinkPurpose } from '../../domain/tasks.js';
+import { keyIdOfSignature } from '../../links/link-keyring.js';
 import { verifyTaskSignature } from '../../links/signing.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { expiredPage, forbiddenPage, notFoundPage } from '../../presentation/pages/status-pages.js';
@@ -15,7 +16,7 @@ type Opened = { ok: true; task: HumanTask } | { ok: false; page: HtmlPage };
 
 /** The task a link names, once its signature checks out: a forged link is refused before anything is read. */
 export async function openLink(deps: TaskLinkDeps, taskId: string, sig: string | undefined): Promise<Opened> {
-  if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey()))
+  if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey(keyIdOfSignature(sig))))
     return { ok: false, page: forbiddenPage() };
   const task = await deps.tasks.getTask(taskId);
   if (!task) return { ok: false, page: notFoundPage() };

@@ -1,6 +1,7 @@
 import type { GradeBands, RubricLine } from '../../domain/lifecycle-settings.js';
 import type { TaskPurpose } from '../../domain/tasks.js';
 import type { Now } from '../../ports/clock.js';
+import type { LinkKeyProvider } from '../../ports/link-key.js';
 import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../../ports/repositories.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
 import type { ReviewedDocuments } from './task-documents.js';
@@ -15,7 +16,8 @@ export interface TaskLinkDeps {
   purchases: PurchaseRepository;
   payments: PaymentRepository;
   callbacks: TaskCallbacks;
-  linkKey: () => Promise<Buffer>;
+  /** The task-link keys. */
+  linkKey: LinkKeyProvider;
   now: Now;
   /**
    * The files a review task is about (REVIEWED_UPLOAD_KINDS, see reviewedUploads), with their

@@ -1,6 +1,7 @@
 import { GENESIS_HASH } from '../../../shared/domain/audit-chain.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import { parseLinkKeyring } from '../../../shared/links/link-keyring.js';
 import { InMemoryBudgetRepository } from './budget-repository.js';
 import { TestClock } from './clock.js';
 import { InMemoryDeliverableRepository } from './deliverable-repository.js';
@@ -32,8 +33,8 @@ export { InMemoryTaskRepository } from './task-repository.js';
 export { InMemoryTrackRecordRepository } from './track-record-repository.js';
 export { InMemoryWaitRepository } from './wait-repository.js';
 
-/** A 48-byte link key, as the Secrets Manager secret would hold. */
-export const TEST_LINK_KEY = Buffer.from('test-link-key-0123456789abcdefghijklmnopqrstuvwxyz', 'utf8');
+/** A keyring of one 48-byte link key, as a freshly generated Secrets Manager secret reads. */
+export const TEST_LINK_KEY = parseLinkKeyring('test-link-key-0123456789abcdefghijklmnopqrstuvwxyz');
 
 export interface Fakes {
   purchases: InMemoryPurchaseRepository;

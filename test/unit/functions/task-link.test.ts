@@ -5,6 +5,7 @@ import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import { deployedLifecycle } from '../../../shared/domain/reference-data.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
 import { log } from '../../../shared/lambda/log.js';
+import { linkKeyring } from '../../../shared/links/link-keyring.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import type { TaskRepository } from '../../../shared/ports/repositories.js';
 import { PAGE_HEADERS, PAGE_SECURITY_HEADERS } from '../../../shared/presentation/pages/layout.js';
@@ -177,7 +178,9 @@ describe('GET /tasks/{taskId}', () => {
   });
 
   it('a forged signature answers 403 with the security headers and reads nothing from the table', async () => {
-    const result = await invoke('GET', { sig: signTaskId(TASK_ID, Buffer.alloc(32, 7)) });
+    const result = await invoke('GET', {
+      sig: signTaskId(TASK_ID, linkKeyring('k0', { k0: '7'.repeat(32) })),
+    });
 
     expect(result.statusCode).toBe(403);
     for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS))

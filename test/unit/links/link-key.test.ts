@@ -2,69 +2,130 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLinkKeyProvider } from '../../../shared/adapters/secrets-manager-link-key.js';
-import { LinkKeyError } from '../../../shared/links/signing.js';
+import { LinkKeyError, rotateLinkKeyring } from '../../../shared/links/link-keyring.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const secretId = 'arn:aws:secretsmanager:cn-north-1:123456789012:secret:link-key-AbCdEf';
 const generated = 'Zq7xP2mW9rT4vK8sL1nB6cH3jD5fG0yU';
+const rotated = rotateLinkKeyring(generated, 'n'.repeat(48)).secretString;
+
+/** A provider over the mocked client with a clock the test moves. */
+function provider() {
+  const clock = { ms: 1_000_000 };
+  const getKeys = createLinkKeyProvider({
+    client: new SecretsManagerClient({}),
+    secretId,
+    maxAgeMs: 600_000,
+    minRefreshMs: 10_000,
+    clock: () => clock.ms,
+  });
+  return { getKeys, clock };
+}
 
 describe('createLinkKeyProvider', () => {
   beforeEach(() => {
     secretsManager.reset();
   });
 
-  it('returns the UTF-8 bytes of the secret string', async () => {
+  it('reads a generated secret as the keyring of one key, k0, the UTF-8 bytes of the string', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: generated });
-    const getKey = createLinkKeyProvider({ client: new SecretsManagerClient({}), secretId });
 
-    const key = await getKey();
+    const keyring = await provider().getKeys();
 
-    expect(key.equals(Buffer.from(generated, 'utf8'))).toBe(true);
+    expect(keyring.currentId).toBe('k0');
+    expect(keyring.keys.get('k0')?.equals(Buffer.from(generated, 'utf8'))).toBe(true);
     expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: secretId });
   });
 
-  it('fetches the secret once and serves later and concurrent calls from the cache', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: generated });
-    const getKey = createLinkKeyProvider({ client: new SecretsManagerClient({}), secretId });
+  it('reads a rotated secret with every key and the current one', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: rotated });
 
-    const [a, b] = await Promise.all([getKey(), getKey()]);
-    const c = await getKey();
+    const keyring = await provider().getKeys();
+
+    expect(keyring.currentId).toBe('k1');
+    expect([...keyring.keys.keys()]).toEqual(['k0', 'k1']);
+  });
+
+  it('reads the secret once and serves later and concurrent calls from what it read', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: generated });
+    const { getKeys } = provider();
+
+    const [a, b] = await Promise.all([getKeys(), getKeys('k0')]);
+    const c = await getKeys();
 
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
-    expect(a.equals(generatedBytes())).toBe(true);
     expect(b).toBe(a);
     expect(c).toBe(a);
   });
 
-  it('tries again on the next call after a failed read instead of caching the failure', async () => {
+  it('reads again once the keyring is older than its maximum age, so a warm function signs with a new key', async () => {
+    secretsManager.on(GetSecretValueCommand).resolvesOnce({ SecretString: generated }).resolves({
+      SecretString: rotated,
+    });
+    const { getKeys, clock } = provider();
+
+    expect((await getKeys()).currentId).toBe('k0');
+    clock.ms += 599_999;
+    expect((await getKeys()).currentId).toBe('k0');
+    clock.ms += 1;
+    expect((await getKeys()).currentId).toBe('k1');
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('reads again when asked for a key id it does not hold, so a link signed after a rotation verifies at once', async () => {
+    secretsManager.on(GetSecretValueCommand).resolvesOnce({ SecretString: generated }).resolves({
+      SecretString: rotated,
+    });
+    const { getKeys, clock } = provider();
+    await getKeys();
+    clock.ms += 10_000;
+
+    const keyring = await getKeys('k1');
+
+    expect(keyring.keys.has('k1')).toBe(true);
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('reads for unknown key ids at most once per minimum interval, however many forged ids arrive', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: generated });
+    const { getKeys, clock } = provider();
+    await getKeys();
+
+    for (let i = 0; i < 50; i++) {
+      clock.ms += 100;
+      await getKeys(`k${i + 5}`);
+    }
+
+    // 5 s of forged ids: none past the 10 s interval yet, so no read beyond the first.
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    clock.ms += 5_000;
+    await getKeys('k99');
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('tries again on the next call after a failed read instead of keeping the failure', async () => {
     secretsManager
       .on(GetSecretValueCommand)
       .rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
       .resolves({ SecretString: generated });
-    const getKey = createLinkKeyProvider({ client: new SecretsManagerClient({}), secretId });
+    const { getKeys } = provider();
 
-    await expect(getKey()).rejects.toThrow('throttled');
-    const key = await getKey();
+    await expect(getKeys()).rejects.toThrow('throttled');
+    const keyring = await getKeys();
 
-    expect(key.equals(generatedBytes())).toBe(true);
+    expect(keyring.currentId).toBe('k0');
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('refuses a secret without a SecretString', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array(32) });
-    const getKey = createLinkKeyProvider({ client: new SecretsManagerClient({}), secretId });
 
-    await expect(getKey()).rejects.toThrow(LinkKeyError);
+    await expect(provider().getKeys()).rejects.toThrow(LinkKeyError);
   });
 
   it('refuses a secret shorter than 32 bytes', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'short-secret' });
-    const getKey = createLinkKeyProvider({ client: new SecretsManagerClient({}), secretId });
 
-    await expect(getKey()).rejects.toThrow(/at least 32/);
+    await expect(provider().getKeys()).rejects.toThrow(/at least 32/);
   });
 });
-
-function generatedBytes(): Buffer {
-  return Buffer.from(generated, 'utf8');
-}

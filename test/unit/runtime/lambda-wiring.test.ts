@@ -75,10 +75,10 @@ describe('the default ports of the handlers', () => {
   it('the link key is the secret LINK_KEY_SECRET_ARN names, read once per execution environment', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
 
-    const key = await linkKeyProvider()();
+    const keyring = await linkKeyProvider()();
     await linkKeyProvider()();
 
-    expect(key.equals(Buffer.from(LINK_SECRET, 'utf8'))).toBe(true);
+    expect(keyring.keys.get('k0')?.equals(Buffer.from(LINK_SECRET, 'utf8'))).toBe(true);
     expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, {
       SecretId: env.LINK_KEY_SECRET_ARN,
     });
