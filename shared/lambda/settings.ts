@@ -85,6 +85,9 @@ export function policySettings(): PolicySettings {
       get deputy() {
         return current().approval.deputy;
       },
+      get administrator() {
+        return current().approval.administrator;
+      },
     },
   };
 }

@@ -53,4 +53,31 @@ describe('the live policy settings', () => {
     expect(await handler({}, lambdaContext())).toEqual(SEED.budgetLines.map((line) => line.lineId));
     expect(() => settings.budgetLines).toThrow(ReferenceDataNotLoadedError);
   });
+
+  it('give every person of the approver roster from the table: the approvers, the deputy and the administrator', async () => {
+    const roster = {
+      ...SEED.approvers,
+      DEPUTY: { name: '新副局长', email: 'new.deputy@civil-affairs.example.gov.cn' },
+      ADMINISTRATOR: { name: '新管理员', email: 'new.admin@civil-affairs.example.gov.cn' },
+    };
+    ddb.on(QueryCommand).resolves({
+      Items: REFERENCE_SECTIONS.map((section) => ({
+        section,
+        value: section === 'approvers' ? roster : SEED[section],
+        version: 2,
+        updatedAt: '2026-03-02T08:00:00.000Z',
+        updatedBy: 'admin@civil-affairs.example.gov.cn',
+      })),
+    });
+    const settings = policySettings();
+    const handler = middy()
+      .use(loadReferenceData())
+      .handler(async () => ({ ...settings.approval }));
+
+    expect(await handler({}, lambdaContext())).toMatchObject({
+      approvers: { SECTION_CHIEF: SEED.approvers.SECTION_CHIEF },
+      deputy: roster.DEPUTY,
+      administrator: roster.ADMINISTRATOR,
+    });
+  });
 });
