@@ -128,14 +128,14 @@ export function createObjectReader({ client, bucket }: BucketAdapterOptions): Ob
         }),
       );
     },
-    presignGet(key, expiresSeconds, pin = {}) {
+    presignGet(key, expiresSeconds, pin) {
       const command = new GetObjectCommand({
         Bucket: bucket,
         Key: key,
         VersionId: pin.versionId,
         // A download, never rendered in the browser, with the type that was recorded.
-        ...(pin.fileName ? { ResponseContentDisposition: attachment(pin.fileName) } : {}),
-        ...(pin.contentType ? { ResponseContentType: pin.contentType } : {}),
+        ResponseContentDisposition: attachment(pin.fileName),
+        ResponseContentType: pin.contentType,
       });
       return getSignedUrl(client, command, { expiresIn: expiresSeconds });
     },

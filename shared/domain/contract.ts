@@ -25,6 +25,14 @@ export const CONTRACT_MANDATORY_TERMS = [
 
 export type ContractTerm = (typeof CONTRACT_MANDATORY_TERMS)[number]['term'];
 
+/** The issued contract is an HTML document, stored with this type and served with it. */
+export const CONTRACT_CONTENT_TYPE = 'text/html; charset=utf-8';
+
+/** The name the NGO's browser saves the issued contract under. */
+export function contractFileName(purchaseId: string): string {
+  return `contract-${purchaseId}.html`;
+}
+
 /** The mandatory terms whose numbered clause heading (both languages) is not in the contract's text or HTML. */
 export function missingMandatoryTerms(text: string): ContractTerm[] {
   return CONTRACT_MANDATORY_TERMS.filter(({ heading }) => {

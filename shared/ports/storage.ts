@@ -42,12 +42,16 @@ export interface ObjectHead {
 
 /**
  * How a download is served: pinned to the version that was checked (a versioned bucket keeps every
- * version under one key), as an attachment with the recorded type and the file's own name.
+ * version under one key), and always as an attachment with the recorded type and the file's own
+ * name, so no stored file is ever rendered by the browser on the bucket's origin.
  */
 export interface DownloadPin {
+  /** Absent only for what was recorded before versions were (and the system's own documents). */
   versionId?: string;
-  fileName?: string;
-  contentType?: string;
+  /** The name the browser saves the file under (Content-Disposition: attachment). */
+  fileName: string;
+  /** The type recorded for the file (servedContentType for uploads), never the uploader's claim. */
+  contentType: string;
 }
 
 /** The uploaded objects; `versionId` (from the upload's event) pins each read to the version that was checked. */
@@ -57,5 +61,5 @@ export interface ObjectStore {
   sha256(key: string, versionId?: string): Promise<string>;
   /** Tags the object as quarantined with the rule(s) that refused it; never deletes (records are kept). */
   quarantine(key: string, reason: string, versionId?: string): Promise<void>;
-  presignGet(key: string, expiresSeconds: number, pin?: DownloadPin): Promise<string>;
+  presignGet(key: string, expiresSeconds: number, pin: DownloadPin): Promise<string>;
 }

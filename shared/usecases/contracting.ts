@@ -1,5 +1,6 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
+import { CONTRACT_CONTENT_TYPE } from '../domain/contract.js';
 import {
   escalatingWaitMs,
   type HandOver,
@@ -71,7 +72,7 @@ export async function issueContract(deps: IssueContractDeps, purchaseId: string)
   });
   const key = contractKey(purchaseId);
   // Rendering is deterministic, so a retry writes the same bytes (a new version, same content).
-  const { sha256 } = await deps.documents.putDocument(key, rendered.html, 'text/html; charset=utf-8');
+  const { sha256 } = await deps.documents.putDocument(key, rendered.html, CONTRACT_CONTENT_TYPE);
   const now = deps.now();
   await deps.purchases.change({
     purchaseId,

@@ -95,7 +95,7 @@ export class InMemoryObjectStore implements ObjectStore {
   readonly reads: { key: string; bytes: number; versionId?: string }[] = [];
   readonly hashed: { key: string; versionId?: string }[] = [];
   readonly quarantined: { key: string; reason: string; versionId?: string }[] = [];
-  readonly presigned: { key: string; expiresSeconds: number; pin?: DownloadPin }[] = [];
+  readonly presigned: { key: string; expiresSeconds: number; pin: DownloadPin }[] = [];
 
   /** The origin the presigned URLs point at. */
   constructor(readonly origin = 'https://documents.s3.test') {}
@@ -119,8 +119,8 @@ export class InMemoryObjectStore implements ObjectStore {
     this.quarantined.push({ key, reason, ...(versionId ? { versionId } : {}) });
   }
 
-  async presignGet(key: string, expiresSeconds: number, pin?: DownloadPin): Promise<string> {
-    this.presigned.push({ key, expiresSeconds, ...(pin ? { pin } : {}) });
+  async presignGet(key: string, expiresSeconds: number, pin: DownloadPin): Promise<string> {
+    this.presigned.push({ key, expiresSeconds, pin });
     const path = key.split('/').map(encodeURIComponent).join('/');
     return `${this.origin}/${path}?X-Amz-Expires=${expiresSeconds}&X-Amz-Signature=${'0'.repeat(64)}`;
   }

@@ -1,3 +1,4 @@
+import { CONTRACT_CONTENT_TYPE, contractFileName } from '../../domain/contract.js';
 import { uploadableFileTypes } from '../../domain/file-types.js';
 import { isTerminal } from '../../domain/lifecycle.js';
 import { summarizeProposal } from '../../presentation/labels.js';
@@ -21,7 +22,10 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
     deps.deliverables.listDeliverables(purchase.purchaseId),
     deps.signer.storageOrigin(),
     purchase.contract?.key
-      ? deps.objects.presignGet(purchase.contract.key, CONTRACT_LINK_SECONDS)
+      ? deps.objects.presignGet(purchase.contract.key, CONTRACT_LINK_SECONDS, {
+          fileName: contractFileName(purchase.purchaseId),
+          contentType: CONTRACT_CONTENT_TYPE,
+        })
       : Promise.resolve(undefined),
   ]);
   return ngoPage({

@@ -79,7 +79,12 @@ describe('GET /ngo/{purchaseId}', () => {
     expect(first.headers['Content-Type']).toBe('text/html; charset=utf-8');
     expect(first.headers['Cache-Control']).toBe('no-store');
     expect(first.body).toContain(`${BUCKET_ORIGIN}/contracts/${PURCHASE_ID}/contract.pdf?`);
-    expect(objects.presigned).toContainEqual({ key: CONTRACT_KEY, expiresSeconds: CONTRACT_LINK_SECONDS });
+    // The contract downloads as an attachment, never rendered on the bucket's origin.
+    expect(objects.presigned).toContainEqual({
+      key: CONTRACT_KEY,
+      expiresSeconds: CONTRACT_LINK_SECONDS,
+      pin: { fileName: `contract-${PURCHASE_ID}.html`, contentType: 'text/html; charset=utf-8' },
+    });
     expect(first.body).toContain('<option value="SIGNED_CONTRACT">');
     expect(first.body).not.toContain('Policy');
   });

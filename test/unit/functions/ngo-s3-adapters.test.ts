@@ -148,11 +148,21 @@ describe('createObjectReader', () => {
     expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
   });
 
-  it('presigns a GET of the contract that expires after the given seconds', async () => {
-    const url = new URL(await reader.presignGet('contracts/PUR-1/contract.pdf', 900));
+  it('presigns a GET of the contract that expires after the given seconds, always as an attachment', async () => {
+    const url = new URL(
+      await reader.presignGet('contracts/PUR-1/contract.html', 900, {
+        fileName: 'contract-PUR-1.html',
+        contentType: 'text/html; charset=utf-8',
+      }),
+    );
 
-    expect(url.pathname).toBe('/contracts/PUR-1/contract.pdf');
+    expect(url.pathname).toBe('/contracts/PUR-1/contract.html');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      `attachment; filename="contract-PUR-1.html"; filename*=UTF-8''contract-PUR-1.html`,
+    );
+    expect(url.searchParams.get('response-content-type')).toBe('text/html; charset=utf-8');
+    expect(url.searchParams.has('versionId')).toBe(false);
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -195,7 +205,9 @@ describe('createObjectReader', () => {
   it('presigns a GET of an upload with a Chinese file name on the bucket, the key intact once decoded', async () => {
     const key = 'uploads/PUR-2026-ABCDEFGHJKMNPQRS/SIGNED_CONTRACT/upload-round-2/合同.pdf';
 
-    const url = new URL(await reader.presignGet(key, 600));
+    const url = new URL(
+      await reader.presignGet(key, 600, { fileName: '合同.pdf', contentType: 'application/pdf' }),
+    );
 
     expect(url.origin).toBe(`https://${BUCKET}.s3.cn-north-1.amazonaws.com.cn`);
     expect(decodeURIComponent(url.pathname)).toBe(`/${key}`);
