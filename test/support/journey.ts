@@ -403,6 +403,24 @@ export async function decideOnce(
 }
 
 /**
+ * A purchase of `proposal` approved by the section chief (enough for a small one), and the NGO
+ * page link of its upload invitation: where the suite's attacks on uploads start.
+ */
+export async function approvedPurchase(
+  ctx: JourneyContext,
+  proposal: Proposal,
+): Promise<{ purchaseId: string; ngoPage: string }> {
+  const submitted = await ctx.users().submit(ctx.officer, proposal);
+  if (submitted.status !== 201) throw new Error(`the proposal was not accepted: HTTP ${submitted.status}`);
+  const purchaseId = submitted.body.purchaseId as string;
+  const chief = ctx.settings.policy.approval.approvers.SECTION_CHIEF.email;
+  const ask = await ctx.inboxes.next(chief, mailAbout(purchaseId), 30_000);
+  await decideOnce(ctx, UsersClient.linkIn(ask), 'APPROVE', { comment: '' });
+  const invitation = await ctx.inboxes.next(proposal.ngo.contactEmail, mailAbout(purchaseId), 30_000);
+  return { purchaseId, ngoPage: UsersClient.ngoLinkIn(invitation) };
+}
+
+/**
  * Uploads a deliverable as the NGO does from its page. The signed form is posted again (the
  * same key) when the storage did not answer, as a browser retries a form: a post that did land
  * is then the same upload, never a second one. A new grant is asked for only when none was
