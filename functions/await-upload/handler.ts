@@ -1,3 +1,4 @@
+import { ngoLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { contractingDeps, humanStepPorts } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { type AwaitUploadDeps, awaitUpload } from '../../shared/usecases/contracting.js';
@@ -9,4 +10,4 @@ export function createHandler(deps: AwaitUploadDeps) {
 }
 
 /** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler({ ...contractingDeps(), ...humanStepPorts() });
+export const handler = createHandler({ ...contractingDeps(), ...humanStepPorts(ngoLinkKeys()) });

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { ENV, requireEnv } from '../../shared/lambda/environment.js';
 import { json, jsonErrors, requireStaff } from '../../shared/lambda/http.js';
 import { withLogContext } from '../../shared/lambda/log.js';
-import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { type FinanceTranchesDeps, financeTranches } from '../../shared/usecases/finance-tranches.js';
@@ -20,7 +20,7 @@ export function createHandler(deps: FinanceTranchesDeps) {
 export const handler = createHandler({
   purchases: tableRepositories().purchases,
   payments: tableRepositories().payments,
-  linkKey: linkKeyProvider(),
+  linkKey: taskLinkKeys(),
   baseUrl: requireEnv(ENV.publicBaseUrl),
   now: systemNow,
 });

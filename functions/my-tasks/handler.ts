@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { ENV, requireEnv } from '../../shared/lambda/environment.js';
 import { json, jsonErrors, requireStaff } from '../../shared/lambda/http.js';
 import { withLogContext } from '../../shared/lambda/log.js';
-import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { type MyTasksDeps, myTasks } from '../../shared/usecases/my-tasks.js';
@@ -23,7 +23,7 @@ export function createHandler(deps: MyTasksDeps) {
 export const handler = createHandler({
   purchases: tableRepositories().purchases,
   tasks: tableRepositories().tasks,
-  linkKey: linkKeyProvider(),
+  linkKey: taskLinkKeys(),
   baseUrl: requireEnv(ENV.publicBaseUrl),
   now: systemNow,
 });

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { documentObjects, uploadSigner } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, json, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
-import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { ngoLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
@@ -85,7 +85,7 @@ function defaultDeps(): NgoPageDeps {
     waits,
     signer: uploadSigner(),
     objects: documentObjects(),
-    linkKey: linkKeyProvider(),
+    linkKey: ngoLinkKeys(),
     settings: lifecycleSettings(),
     now: systemNow,
   };

@@ -1,5 +1,5 @@
 import { ENV, requireEnv } from '../../shared/lambda/environment.js';
-import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
 import { countEvent } from '../../shared/lambda/metrics.js';
 import { paymentPublisher } from '../../shared/lambda/payments-topic.js';
@@ -30,7 +30,7 @@ function defaultDeps(): PaymentDeps {
     publisher: paymentPublisher(),
     policy: policySettings(),
     lifecycle: lifecycleSettings(),
-    linkKey: linkKeyProvider(),
+    linkKey: taskLinkKeys(),
     baseUrl: requireEnv(ENV.publicBaseUrl),
     now: systemNow,
   };

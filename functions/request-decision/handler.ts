@@ -1,3 +1,4 @@
+import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { loadReferenceData } from '../../shared/lambda/settings.js';
 import { humanStepPorts, workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
@@ -10,4 +11,6 @@ export function createHandler(deps: RequestDecisionDeps) {
 }
 
 /** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
-export const handler = createHandler({ ...workflowDeps(), ...humanStepPorts() }).use(loadReferenceData());
+export const handler = createHandler({ ...workflowDeps(), ...humanStepPorts(taskLinkKeys()) }).use(
+  loadReferenceData(),
+);

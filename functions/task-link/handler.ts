@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { documentObjectsIfGranted } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
-import { linkKeyProvider } from '../../shared/lambda/mail-and-links.js';
+import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
 import { countEvent, timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
@@ -70,7 +70,7 @@ function defaultDeps(): TaskLinkDeps {
     purchases,
     payments,
     callbacks: taskCallbacks(),
-    linkKey: linkKeyProvider(),
+    linkKey: taskLinkKeys(),
     now: systemNow,
     log: log.warn,
     onDecided: (purpose) =>

@@ -155,10 +155,17 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
-  /** Signs or verifies task links with the key held in Secrets Manager. */
-  useLinkKey(secret: ISecret): this {
+  /** Signs or checks task links (the e-mailed decision links) with the task-link keys. */
+  useTaskLinkKeys(secret: ISecret): this {
     secret.grantRead(this);
-    this.addEnvironment(ENV.linkKeySecretArn, secret.secretArn);
+    this.addEnvironment(ENV.taskLinkKeysSecretArn, secret.secretArn);
+    return this;
+  }
+
+  /** Signs or checks NGO page links with the NGO-link keys, which can sign no task link. */
+  useNgoLinkKeys(secret: ISecret): this {
+    secret.grantRead(this);
+    this.addEnvironment(ENV.ngoLinkKeysSecretArn, secret.secretArn);
     return this;
   }
 

@@ -71,8 +71,18 @@ export class ApplicationStack extends Stack {
     const lifecycle = settings.lifecycle;
     const policy = settings.policy;
 
-    const linkKey = new Secret(this, 'LinkSigningKey', {
-      description: 'HMAC key that signs the task links in e-mails',
+    // One key per kind of link, each granted only to the functions that sign or check that kind:
+    // the internet-facing NGO page can sign no task link. Each secret starts as one generated key
+    // (k0) and becomes a keyring when rotated (shared/links/link-keyring.ts).
+    const taskLinkKeys = new Secret(this, 'TaskLinkSigningKeys', {
+      description: 'HMAC keys of the task links in e-mails (the decision links)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    // The key that signed every link before each kind had its own, kept under its logical id (and
+    // its generator unchanged, so CloudFormation keeps its value): the NGO page links mailed
+    // before still open until they expire. Task links moved to the new key above.
+    const ngoLinkKeys = new Secret(this, 'LinkSigningKey', {
+      description: 'HMAC keys of the NGO page links in e-mails',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     const mailIdentity = new EmailIdentity(this, 'MailIdentity', {
@@ -160,7 +170,7 @@ export class ApplicationStack extends Stack {
       'request-decision',
       'Opens a human task and e-mails its link',
     )
-      .useLinkKey(linkKey)
+      .useTaskLinkKeys(taskLinkKeys)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     requestDecision.linksOn(publicBaseUrl);
     allowTaskCallbacks(requestDecision);
@@ -197,7 +207,7 @@ export class ApplicationStack extends Stack {
       'Works out the next contracting step',
     );
     const awaitUpload = contractStep('AwaitUpload', 'await-upload', 'Waits for an NGO upload and asks for it')
-      .useLinkKey(linkKey)
+      .useNgoLinkKeys(ngoLinkKeys)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     awaitUpload.linksOn(publicBaseUrl);
     allowTaskCallbacks(awaitUpload);
@@ -211,7 +221,7 @@ export class ApplicationStack extends Stack {
       'notify-payment',
       'Opens a payment step and tells finance',
     )
-      .useLinkKey(linkKey)
+      .useTaskLinkKeys(taskLinkKeys)
       .publishTo(paymentsTopic);
     notifyPayment.linksOn(publicBaseUrl);
     const terminatePurchase = contractStep(
@@ -245,7 +255,7 @@ export class ApplicationStack extends Stack {
       'request-evaluation',
       'Assigns an agency and mails it',
     )
-      .useLinkKey(linkKey)
+      .useTaskLinkKeys(taskLinkKeys)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     requestEvaluation.linksOn(publicBaseUrl);
     allowTaskCallbacks(requestEvaluation);
@@ -324,7 +334,7 @@ export class ApplicationStack extends Stack {
       'task-link',
       'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links',
     )
-      .useLinkKey(linkKey)
+      .useTaskLinkKeys(taskLinkKeys)
       // Review pages link the upload under review (signed contract, mid-term and final reports);
       // the evaluation page scores with the rubric and grade bands of the lifecycle settings.
       .useDocuments(documents, 'uploads/', ['read'])
@@ -338,7 +348,7 @@ export class ApplicationStack extends Stack {
       'ngo-page',
       'GET /ngo/{purchaseId}, POST /ngo/{purchaseId}/uploads',
     )
-      .useLinkKey(linkKey)
+      .useNgoLinkKeys(ngoLinkKeys)
       .useDocuments(documents, 'uploads/', ['write']);
     ngoPage.useDocuments(documents, 'contracts/', ['read']);
     // Every object created under uploads/ is checked by its bytes and recorded, then resumes the waiting step.
@@ -391,7 +401,7 @@ export class ApplicationStack extends Stack {
       description: 'Mails a new link for a pending task',
     })
       .useTable(table)
-      .useLinkKey(linkKey)
+      .useTaskLinkKeys(taskLinkKeys)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     resendTaskLink.linksOn(publicBaseUrl);
 
@@ -469,7 +479,7 @@ export class ApplicationStack extends Stack {
       description: 'GET /my/tasks: what waits on the signed-in person',
     })
       .useTable(table, 'read')
-      .useLinkKey(linkKey);
+      .useTaskLinkKeys(taskLinkKeys);
     myTasks.linksOn(publicBaseUrl);
     this.api.addRoutes({
       path: '/my/tasks',
@@ -483,7 +493,7 @@ export class ApplicationStack extends Stack {
       description: 'GET /finance/tranches: what finance owes',
     })
       .useTable(table, 'read')
-      .useLinkKey(linkKey);
+      .useTaskLinkKeys(taskLinkKeys);
     financeTranches.linksOn(publicBaseUrl);
     this.api.addRoutes({
       path: '/finance/tranches',
@@ -497,7 +507,7 @@ export class ApplicationStack extends Stack {
       description: 'POST /purchases/{id}/resend-link: mails a pending task its new link',
     })
       .useTable(table)
-      .useLinkKey(linkKey)
+      .useTaskLinkKeys(taskLinkKeys)
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     resendLinkOnRequest.linksOn(publicBaseUrl);
     this.api.addRoutes({
@@ -575,11 +585,12 @@ export class ApplicationStack extends Stack {
         );
       }
     }
-    acknowledge(
-      linkKey,
-      'SMG4',
-      'Rotating the link key would void every outstanding e-mailed link; it is rotated by a documented manual step.',
-    );
+    for (const keys of [taskLinkKeys, ngoLinkKeys])
+      acknowledge(
+        keys,
+        'SMG4',
+        'Links name the key that signed them, so a rotation keeps outstanding links working; the keys are rotated by an operator step (README, link keys), not on a schedule.',
+      );
 
     // Hourly: how many tranches are overdue, as a metric (PaymentsOverdue) the dashboard graphs.
     const measureOverduePayments = new ServiceFunction(this, 'MeasureOverduePayments', {

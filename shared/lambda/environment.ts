@@ -13,7 +13,10 @@ export const ENV = {
   referenceSeed: 'REFERENCE_SEED',
   documentsBucket: 'DOCUMENTS_BUCKET',
   paymentsTopicArn: 'PAYMENTS_TOPIC_ARN',
-  linkKeySecretArn: 'LINK_KEY_SECRET_ARN',
+  /** The secret holding the keys of task links (the e-mailed decision links). */
+  taskLinkKeysSecretArn: 'TASK_LINK_KEYS_SECRET_ARN',
+  /** The secret holding the keys of NGO page links: a separate key, so neither kind can forge the other. */
+  ngoLinkKeysSecretArn: 'NGO_LINK_KEYS_SECRET_ARN',
   mailFrom: 'MAIL_FROM',
   /** The purchase lifecycle's state machine, for functions that start executions. */
   stateMachineArn: 'STATE_MACHINE_ARN',

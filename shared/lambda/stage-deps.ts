@@ -1,11 +1,12 @@
 import { systemNow } from '../ports/clock.js';
+import type { LinkKeyProvider } from '../ports/link-key.js';
 import type { ContractingDeps } from '../usecases/contracting.js';
 import type { EvaluationDeps } from '../usecases/evaluation.js';
 import type { HumanStepPorts } from '../usecases/human-steps.js';
 import type { ResendTaskLinkDeps } from '../usecases/resend-task-link.js';
 import type { WorkflowDeps } from '../usecases/workflow-deps.js';
 import { ENV, requireEnv } from './environment.js';
-import { linkKeyProvider, sesMailer } from './mail-and-links.js';
+import { sesMailer, taskLinkKeys } from './mail-and-links.js';
 import { tableRepositories } from './repositories.js';
 import { lifecycleSettings, policySettings } from './settings.js';
 import { taskCallbacks } from './step-functions.js';
@@ -37,12 +38,15 @@ export function evaluationDeps(): EvaluationDeps {
   return { ...contractingDeps(), trackRecords: tableRepositories().trackRecords };
 }
 
-/** What a step that asks a person adds: SES, the task callbacks, the link key and PUBLIC_BASE_URL. */
-export function humanStepPorts(): HumanStepPorts {
+/**
+ * What a step that asks a person adds: SES, the task callbacks, PUBLIC_BASE_URL and the keys of
+ * the links it mails (taskLinkKeys() or ngoLinkKeys(): each function is granted only its own).
+ */
+export function humanStepPorts(linkKey: LinkKeyProvider): HumanStepPorts {
   return {
     mailer: sesMailer(),
     callbacks: taskCallbacks(),
-    linkKey: linkKeyProvider(),
+    linkKey,
     baseUrl: requireEnv(ENV.publicBaseUrl),
   };
 }
@@ -54,7 +58,7 @@ export function resendTaskLinkDeps(): ResendTaskLinkDeps {
     tasks,
     purchases,
     mailer: sesMailer(),
-    linkKey: linkKeyProvider(),
+    linkKey: taskLinkKeys(),
     baseUrl: requireEnv(ENV.publicBaseUrl),
     now: systemNow,
   };

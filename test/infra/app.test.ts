@@ -238,6 +238,81 @@ describe('functions', () => {
   });
 });
 
+describe('link keys', () => {
+  type Statement = { Action: string | string[]; Resource: unknown };
+  type CfnResource = ReturnType<Template['findResources']>[string];
+  const secretId = (prefix: string) => {
+    const id = Object.keys(app.findResources('AWS::SecretsManager::Secret')).find((k) =>
+      new RegExp(`^${prefix}[0-9A-F]{8}$`).test(k),
+    );
+    if (!id) throw new Error(`no secret ${prefix}`);
+    return id;
+  };
+  const statementsOf = (policy: CfnResource) => policy.Properties.PolicyDocument.Statement as Statement[];
+  const roleOf = (policy: CfnResource) =>
+    String(policy.Properties.Roles[0]?.Ref).replace(/Role[0-9A-F]{8}$/, '');
+  /** The functions (logical ids without their hash) whose role may read the secret. */
+  const readersOf = (id: string) =>
+    Object.values(app.findResources('AWS::IAM::Policy'))
+      .filter((p) =>
+        statementsOf(p).some(
+          (s) =>
+            [s.Action].flat().includes('secretsmanager:GetSecretValue') &&
+            [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify({ Ref: id })),
+        ),
+      )
+      .map(roleOf)
+      .sort();
+  /** The functions given the environment variable that names a secret. */
+  const namedIn = (variable: string) =>
+    Object.entries(app.findResources('AWS::Lambda::Function'))
+      .filter(([, f]) => f.Properties.Environment?.Variables?.[variable] !== undefined)
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
+      .sort();
+  const TASK_LINK_FUNCTIONS = [
+    'FinanceTranches',
+    'MyTasks',
+    'NotifyPayment',
+    'RequestDecision',
+    'RequestEvaluation',
+    'ResendLinkOnRequest',
+    'ResendTaskLink',
+    'TaskLink',
+  ];
+
+  it('are two secrets: task links and NGO page links, each read only by the functions that sign or check that kind', () => {
+    const taskKeys = secretId('TaskLinkSigningKeys');
+    const ngoKeys = secretId('LinkSigningKey');
+
+    expect(readersOf(taskKeys)).toEqual(TASK_LINK_FUNCTIONS);
+    expect(namedIn('TASK_LINK_KEYS_SECRET_ARN')).toEqual(TASK_LINK_FUNCTIONS);
+    expect(readersOf(ngoKeys)).toEqual(['AwaitUpload', 'NgoPage']);
+    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual(['AwaitUpload', 'NgoPage']);
+  });
+
+  it('never let the internet-facing NGO page read the task-link keys: its only secret is the NGO-link keys', () => {
+    const ngoPage = Object.values(app.findResources('AWS::IAM::Policy')).filter(
+      (p) => roleOf(p) === 'NgoPage',
+    );
+    const secretStatements = ngoPage
+      .flatMap(statementsOf)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+
+    expect(secretStatements.flatMap((s) => [s.Resource].flat())).toEqual([
+      { Ref: secretId('LinkSigningKey') },
+    ]);
+    expect(readersOf(secretId('TaskLinkSigningKeys'))).not.toContain('NgoPage');
+  });
+
+  it('keep the key that signed the links mailed before the split as the NGO-link keys: same logical id, same generator, so its value survives the deploy', () => {
+    const secrets = app.findResources('AWS::SecretsManager::Secret');
+    const generator = { PasswordLength: 64, ExcludePunctuation: true };
+
+    expect(secrets[secretId('LinkSigningKey')]?.Properties.GenerateSecretString).toEqual(generator);
+    expect(secrets[secretId('TaskLinkSigningKeys')]?.Properties.GenerateSecretString).toEqual(generator);
+  });
+});
+
 describe('the documents bucket', () => {
   const documents = () => {
     const buckets = records.findResources('AWS::S3::Bucket');

@@ -577,9 +577,10 @@ describe('5: tampered links', () => {
     return secrets.filter((s) => html.includes(s));
   }
 
-  async function linkKey(): Promise<LinkKeyring> {
-    const secret = app.runtime.app.secrets.find((s) => /link/i.test(s.logicalId));
-    if (!secret) throw new Error('the app has no link-signing key');
+  /** The keys of task links, or of NGO page links, as the app's secret holds them. */
+  async function linkKeys(kind: 'TaskLinkSigningKeys' | 'LinkSigningKey'): Promise<LinkKeyring> {
+    const secret = app.runtime.app.secrets.find((s) => new RegExp(`^${kind}[0-9A-F]{8}$`).test(s.logicalId));
+    if (!secret) throw new Error(`the app has no secret ${kind}`);
     const client = new SecretsManagerClient({
       endpoint: app.runtime.urls.secrets,
       region: LOCAL_REGION,
@@ -617,7 +618,7 @@ describe('5: tampered links', () => {
     const unknown = signTaskLink(
       new URL(a.link).origin,
       randomBytes(18).toString('base64url'),
-      await linkKey(),
+      await linkKeys('TaskLinkSigningKeys'),
     );
     const notFound = [
       await app.users.open(unknown),
@@ -699,7 +700,7 @@ describe('5: tampered links', () => {
       linkA.origin,
       `PUR-2026-${randomBytes(8).toString('hex').toUpperCase()}`,
       new Date(Number(exp) * 1000).toISOString(),
-      await linkKey(),
+      await linkKeys('LinkSigningKey'),
     );
     const notFound = await app.users.open(unknown);
     const genuine = await app.users.open(linkA.toString());

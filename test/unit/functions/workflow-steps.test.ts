@@ -143,7 +143,7 @@ describe('workflow steps over the table', () => {
     expect(fakes.mailer.sent).toHaveLength(1);
     const mail = fakes.mailer.sent[0];
     expect(mail?.to).toBe('section-chief@civil-affairs.example.gov.cn');
-    // The link is signed with the link key (shared/lambda reads it from LINK_KEY_SECRET_ARN).
+    // The link is signed with the task-link keys (shared/lambda reads them from TASK_LINK_KEYS_SECRET_ARN).
     expect(mail?.text).toContain(
       `${TEST_BASE_URL}/tasks/${result.taskId}?sig=${signTaskId(result.taskId, TEST_LINK_KEY)}`,
     );

@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentObjectsIfGranted, documentStore } from '../../../shared/lambda/documents-bucket.js';
-import { linkKeyProvider, sesMailer } from '../../../shared/lambda/mail-and-links.js';
+import { ngoLinkKeys, sesMailer, taskLinkKeys } from '../../../shared/lambda/mail-and-links.js';
 import { paymentPublisher } from '../../../shared/lambda/payments-topic.js';
 import { tableRepositories } from '../../../shared/lambda/repositories.js';
 import { taskCallbacks, workflowExecutions, workflowStarter } from '../../../shared/lambda/step-functions.js';
@@ -29,7 +29,8 @@ import { LIFECYCLE_SETTINGS_JSON } from '../../support/settings.js';
 const env = stubFunctionEnv();
 const DOCUMENTS_BUCKET = 'documents-unit';
 const PAYMENTS_TOPIC_ARN = 'arn:aws-cn:sns:cn-north-1:123456789012:payments';
-const LINK_SECRET = 'generated-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
+const TASK_LINK_SECRET = 'generated-task-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
+const NGO_LINK_SECRET = 'generated-ngo-link-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const PURCHASE_ID = 'PUR-2026-ABCDEFGHJKMNPQRS';
 
 /** The environment a function gets from the CDK app with every grant (bucket, topic, lifecycle). */
@@ -72,16 +73,30 @@ describe('the default ports of the handlers', () => {
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, { FromEmailAddress: env.MAIL_FROM });
   });
 
-  it('the link key is the secret LINK_KEY_SECRET_ARN names, read once per execution environment', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
+  it('the task-link keys are the secret TASK_LINK_KEYS_SECRET_ARN names, the NGO-link keys NGO_LINK_KEYS_SECRET_ARN, each read once per execution environment', async () => {
+    secrets
+      .on(GetSecretValueCommand, { SecretId: env.TASK_LINK_KEYS_SECRET_ARN })
+      .resolves({ SecretString: TASK_LINK_SECRET })
+      .on(GetSecretValueCommand, { SecretId: env.NGO_LINK_KEYS_SECRET_ARN })
+      .resolves({ SecretString: NGO_LINK_SECRET });
 
-    const keyring = await linkKeyProvider()();
-    await linkKeyProvider()();
+    const task = await taskLinkKeys()();
+    const ngo = await ngoLinkKeys()();
+    await taskLinkKeys()();
+    await ngoLinkKeys()();
 
-    expect(keyring.keys.get('k0')?.equals(Buffer.from(LINK_SECRET, 'utf8'))).toBe(true);
-    expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, {
-      SecretId: env.LINK_KEY_SECRET_ARN,
-    });
+    expect(task.keys.get('k0')?.toString()).toBe(TASK_LINK_SECRET);
+    expect(ngo.keys.get('k0')?.toString()).toBe(NGO_LINK_SECRET);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('a function not given a kind of link key fails plainly when it asks for it', async () => {
+    vi.stubEnv('NGO_LINK_KEYS_SECRET_ARN', '');
+    vi.resetModules();
+    // A fresh module: as in a function whose environment never named the NGO-link keys.
+    const fresh = await import('../../../shared/lambda/mail-and-links.js');
+
+    expect(() => fresh.ngoLinkKeys()).toThrow(/NGO_LINK_KEYS_SECRET_ARN is not set/);
   });
 
   it('executions start on STATE_MACHINE_ARN and decisions go back through SendTaskSuccess', async () => {
