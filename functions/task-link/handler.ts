@@ -27,7 +27,15 @@ function decisionForm(body: string): DecisionForm {
   const fields = new URLSearchParams(body.length <= MAX_FORM_BYTES ? body : '');
   const f = DECISION_FORM_FIELDS;
   const form: DecisionForm = {};
-  for (const name of ['nonce', 'decision', 'comment', 'reference', 'declare'] as const) {
+  for (const name of [
+    'nonce',
+    'decision',
+    'comment',
+    'reference',
+    'declare',
+    'actingEmail',
+    'confirmed',
+  ] as const) {
     const value = fields.get(f[name]);
     if (value !== null) form[name] = value;
   }

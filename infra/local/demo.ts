@@ -18,7 +18,15 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from './samples/live-proposals.js';
-import { type PurchaseView, reviewedUploadsOn, sleep, UsersClient } from './users.js';
+import {
+  ACTING_FINANCE_CLERK,
+  asksWhoActs,
+  isConfirmationStep,
+  type PurchaseView,
+  reviewedUploadsOn,
+  sleep,
+  UsersClient,
+} from './users.js';
 
 function timeline(view: PurchaseView): string {
   const rows = view.audit.map((e) => {
@@ -103,14 +111,20 @@ async function main(): Promise<void> {
       const mail = await users.waitForMail(to, (m) => (m.body.text ?? '').includes(purchaseId), seen);
       const link = UsersClient.linkIn(mail);
       const page = await users.open(link);
-      const result = await users.decide(link, {
+      const form = {
         nonce: page.nonce,
         reviewed: page.reviewed,
         decision,
         comment,
-      });
+        // The finance section's mailbox is shared: its page asks who is acting.
+        ...(asksWhoActs(page.html) ? { actingEmail: ACTING_FINANCE_CLERK } : {}),
+      };
+      let result = await users.decide(link, form);
+      // Approving takes a second, deliberate step: the box is ticked and the form sent again.
+      const confirmation = isConfirmationStep(result.html);
+      if (confirmation) result = await users.decide(link, { ...form, confirmed: true });
       console.log(
-        `  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision} -> HTTP ${result.status}`,
+        `  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision}${confirmation ? ', confirmed' : ''} -> HTTP ${result.status}`,
       );
     };
 
@@ -168,6 +182,7 @@ async function main(): Promise<void> {
     const confirmed = await users.decide(confirmLink, {
       nonce: confirmPage.nonce,
       decision: 'CONFIRM',
+      actingEmail: ACTING_FINANCE_CLERK,
       reference: 'BOC-20261127-000123',
     });
     console.log(`  ${finance} got "${notice.subject}", confirmed the transfer -> HTTP ${confirmed.status}`);
@@ -220,6 +235,7 @@ async function main(): Promise<void> {
       const done = await users.decide(link, {
         nonce: page.nonce,
         decision: 'CONFIRM',
+        actingEmail: ACTING_FINANCE_CLERK,
         reference: 'BOC-20261127-000456',
       });
       console.log(`  ${finance} got "${second.subject}", confirmed the transfer -> HTTP ${done.status}`);
@@ -280,6 +296,7 @@ async function main(): Promise<void> {
         const done = await users.decide(link, {
           nonce: page.nonce,
           decision: 'CONFIRM',
+          actingEmail: ACTING_FINANCE_CLERK,
           reference: 'BOC-20261127-000789',
         });
         console.log(`  ${finance} got "${last.subject}", confirmed the transfer -> HTTP ${done.status}`);

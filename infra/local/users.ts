@@ -242,6 +242,10 @@ export class UsersClient {
       reference?: string;
       /** The files under review the page named (`open(...).reviewed`). */
       reviewed?: readonly string[];
+      /** A shared mailbox's page: the acting person's own address. */
+      actingEmail?: string;
+      /** An approval's second step: the ticked confirmation box. */
+      confirmed?: boolean;
       /** Other fields of the page's form, e.g. `declare` or `score_<CRITERION>`. */
       fields?: Record<string, string>;
     },
@@ -252,6 +256,8 @@ export class UsersClient {
     body.set('comment', form.comment ?? '');
     if (form.reference !== undefined) body.set('reference', form.reference);
     for (const uploadId of form.reviewed ?? []) body.append('reviewed', uploadId);
+    if (form.actingEmail !== undefined) body.set('actingEmail', form.actingEmail);
+    if (form.confirmed) body.set('confirmed', '1');
     for (const [name, value] of Object.entries(form.fields ?? {})) body.set(name, value);
     const res = await fetch(link, {
       method: 'POST',
@@ -261,6 +267,19 @@ export class UsersClient {
     return { status: res.status, html: await res.text() };
   }
 }
+
+/** Whether a task page asks who is acting (a link mailed to the finance section's shared mailbox). */
+export function asksWhoActs(html: string): boolean {
+  return html.includes('name="actingEmail"');
+}
+
+/** Whether a POST's answer is an approval's second step, to be confirmed deliberately. */
+export function isConfirmationStep(html: string): boolean {
+  return html.includes('name="confirmed"');
+}
+
+/** Who the sample people say they are when a shared finance mailbox's page asks (the dev finance clerk). */
+export const ACTING_FINANCE_CLERK = 'finance.clerk@civil-affairs.example.gov.cn';
 
 /** The upload ids of a review page's hidden `reviewed` fields: the files its decision is about. */
 export function reviewedUploadsOn(html: string): string[] {

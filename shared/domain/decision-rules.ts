@@ -23,3 +23,24 @@ export function rectificationAllowed(context: HumanTask['context']): boolean {
   const maxRounds = roundNumber(context?.maxRounds);
   return round !== undefined && maxRounds !== undefined && round < maxRounds;
 }
+
+/**
+ * Roles whose mailbox more than one person reads (the finance section's): a link mailed there
+ * does not say who used it, so the page asks the person acting for their own address and the
+ * decision records it beside the assignee.
+ */
+export const SHARED_MAILBOX_ROLES: readonly string[] = ['FINANCE_SECTION'];
+
+export function isSharedMailbox(role: string): boolean {
+  return SHARED_MAILBOX_ROLES.includes(role);
+}
+
+/** The acting person's own work address, as typed on a shared mailbox's page. */
+export const ACTING_EMAIL_PATTERN =
+  /^[^\s@<>"'()]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+export const ACTING_EMAIL_MAX_LENGTH = 254;
+
+/** Decisions recorded only after a second, deliberate confirmation (a scanner posting the form once approves nothing). */
+export function needsConfirmation(decision: string): boolean {
+  return decision === 'APPROVE';
+}

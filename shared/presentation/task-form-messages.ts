@@ -59,6 +59,14 @@ export const TASK_FORM_MESSAGES = {
     zh: '此任务不需要独立性声明。',
     en: 'This task takes no declaration of independence.',
   },
+  ACTING_EMAIL_REQUIRED: {
+    zh: '此链接发往多人共用的邮箱，请填写您本人的工作邮箱（actingEmail），以便记录由谁作出决定。',
+    en: 'This link went to a shared mailbox: fill in your own work e-mail address (field “actingEmail”) so the record says who decided.',
+  },
+  ACTING_EMAIL_INVALID: {
+    zh: '“您本人的邮箱”（actingEmail）不是有效的邮箱地址（例如 name@civil-affairs.example.gov.cn）。请返回上一页更正后再提交。',
+    en: 'Your own e-mail address (field “actingEmail”) is not a valid address (e.g. name@civil-affairs.example.gov.cn). Go back, correct it and submit again.',
+  },
   REFERENCE_INVALID: {
     zh: '“银行交易流水号”（reference）须为 4–64 个字符，只能包含字母、数字、“-”“_”“/”。请返回上一页更正后再提交。',
     en: "The bank transaction reference (field “reference”) must be 4-64 characters: letters, digits, '-', '_' or '/'. Go back, correct it and submit again.",

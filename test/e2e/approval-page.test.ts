@@ -124,6 +124,13 @@ describe('approval link in Chromium: the section chief decides from the e-mailed
     await page.getByRole('textbox', { name: /Comment/ }).fill('同意立项，人员配置合理。');
 
     expect(await submitWith(approveButton())).toBe(200);
+    // Approving takes a deliberate second step: nothing is recorded until the box is ticked.
+    expect(await heading().textContent()).toContain('Confirm your approval');
+    expect(await page.getByText(`You are deciding as ${chief.name}`).count()).toBe(1);
+    await page.screenshot({ path: join(RESULTS_DIR, 'approval-confirm-step.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('checkbox', { name: /I confirm that I approve/ }).check();
+    expect(await submitWith(page.getByRole('button', { name: /Confirm approval/ }))).toBe(200);
     expect(await heading().textContent()).toContain('Your decision has been recorded');
     expect(await fact(/Decided by/).textContent()).toBe(`${chief.name} <${chief.email}>`);
     expect(

@@ -7,7 +7,12 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../infra/local/samples/live-proposals.js';
-import { type MailboxMail, type PurchaseView, UsersClient } from '../../infra/local/users.js';
+import {
+  ACTING_FINANCE_CLERK,
+  type MailboxMail,
+  type PurchaseView,
+  UsersClient,
+} from '../../infra/local/users.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import type { BudgetLineOption } from '../../shared/usecases/proposal-options.js';
@@ -131,11 +136,18 @@ function timelineEntry(page: Page, action: string, actor?: string): Locator {
 const currentStage = (page: Page) =>
   page.getByRole('list', { name: /Lifecycle/ }).locator('[aria-current="step"]');
 
-/** An approver opens the decision page (from the mail or from My tasks) and approves. */
+/**
+ * An approver opens the decision page (from the mail or from My tasks) and approves: from the
+ * finance section's shared mailbox saying who acts, and confirming on the second step.
+ */
 async function approveOnPage(page: Page, comment: string): Promise<void> {
   await page.getByRole('button', { name: /Approve/ }).waitFor();
+  const acting = page.getByLabel(/Your own work e-mail address/);
+  if ((await acting.count()) > 0) await acting.fill(ACTING_FINANCE_CLERK);
   await page.getByRole('textbox', { name: /Comment/ }).fill(comment);
   await page.getByRole('button', { name: /Approve/ }).click();
+  await page.getByRole('checkbox', { name: /I confirm that I approve/ }).check();
+  await page.getByRole('button', { name: /Confirm approval/ }).click();
   await page.getByRole('heading', { level: 1, name: /Your decision has been recorded/ }).waitFor();
 }
 
@@ -302,6 +314,7 @@ describe('the staff journey through the console', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'confirm-payment');
     await reference.fill('BOC-20261206-000123');
+    await page.getByLabel(/Your own work e-mail address/).fill(ACTING_FINANCE_CLERK);
     await page.getByRole('button', { name: /Confirm payment made/ }).click();
     await page.getByRole('heading', { level: 1, name: /Your decision has been recorded/ }).waitFor();
     await page.getByText('BOC-20261206-000123').waitFor();

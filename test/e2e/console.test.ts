@@ -237,6 +237,8 @@ describe('the purchases list', () => {
     expect(new URL(page.url()).origin).toBe(app.runtime.urls.api);
     await page.getByRole('textbox', { name: /Comment/ }).fill('同意。');
     await page.getByRole('button', { name: /Approve/ }).click();
+    await page.getByRole('checkbox', { name: /I confirm that I approve/ }).check();
+    await page.getByRole('button', { name: /Confirm approval/ }).click();
     await page
       .getByText(/Approved/)
       .first()

@@ -206,7 +206,7 @@ describe('case 9: paths that end or resume outside a workflow retry', () => {
       operation: 'SendTaskSuccess',
     });
     const page = await app.users.open(link);
-    const form = { nonce: page.nonce, decision: 'APPROVE', comment: '同意。' };
+    const form = { nonce: page.nonce, decision: 'APPROVE', confirmed: true, comment: '同意。' };
     const first = await app.users.decide(link, form);
     app.runtime.faults.disarm(fault);
     // The person sees an error page; the decision is recorded, the workflow still waits.

@@ -205,7 +205,12 @@ describe('1 and 2: several POSTs on one link at once', () => {
 
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: `click ${i + 1}` }),
+        app.users.decide(link, {
+          nonce: page.nonce,
+          decision: 'APPROVE',
+          confirmed: true,
+          comment: `click ${i + 1}`,
+        }),
       ),
     );
     const after = await app.users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
@@ -259,7 +264,12 @@ describe('1 and 2: several POSTs on one link at once', () => {
     const posted = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 'APPROVE' : 'REJECT'));
     const answers = await Promise.all(
       posted.map((decision, i) =>
-        app.users.decide(link, { nonce: page.nonce, decision, comment: `${decision} from tab ${i + 1}` }),
+        app.users.decide(link, {
+          nonce: page.nonce,
+          decision,
+          confirmed: true,
+          comment: `${decision} from tab ${i + 1}`,
+        }),
       ),
     );
     const after = await app.users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
@@ -303,14 +313,24 @@ describe('3: replayed, expired and replaced links', () => {
     const link = await taskLink(purchaseId, chief.email);
     const taskId = taskIdIn(link);
     const page = await app.users.open(link);
-    const first = await app.users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'first' });
+    const first = await app.users.decide(link, {
+      nonce: page.nonce,
+      decision: 'APPROVE',
+      confirmed: true,
+      comment: 'first',
+    });
     expect(first.html).toContain(RECORDED);
     await taskLink(purchaseId, approvers.FINANCE_SECTION.email);
     const before = await snapshot(purchaseId);
     const callsBefore = successCallsFor(taskId);
 
     const replays = [
-      await app.users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'replayed' }),
+      await app.users.decide(link, {
+        nonce: page.nonce,
+        decision: 'APPROVE',
+        confirmed: true,
+        comment: 'replayed',
+      }),
       await app.users.decide(link, { nonce: page.nonce, decision: 'REJECT', comment: 'changed my mind' }),
       await app.users.open(link),
       await app.users.open(link, 'HEAD'),
@@ -391,6 +411,7 @@ describe('3: replayed, expired and replaced links', () => {
         await app.users.decide(replaced.link, {
           nonce: replaced.nonce,
           decision: 'APPROVE',
+          confirmed: true,
           comment: 'late',
         }),
       ];
@@ -409,6 +430,7 @@ describe('3: replayed, expired and replaced links', () => {
       const decided = await app.users.decide(newLink, {
         nonce: page.nonce,
         decision: 'APPROVE',
+        confirmed: true,
         comment: '同意',
       });
       const done = await app.users.waitForStage(officer, replaced.purchaseId, ['CONTRACTING', 'REJECTED']);
@@ -450,8 +472,18 @@ describe('3: replayed, expired and replaced links', () => {
       const late = [
         await app.users.open(deputyLink),
         await app.users.open(deputyLink, 'HEAD'),
-        await app.users.decide(deputyLink, { nonce: deputyPage.nonce, decision: 'APPROVE', comment: 'late' }),
-        await app.users.decide(lapsed.link, { nonce: lapsed.nonce, decision: 'APPROVE', comment: 'later' }),
+        await app.users.decide(deputyLink, {
+          nonce: deputyPage.nonce,
+          decision: 'APPROVE',
+          confirmed: true,
+          comment: 'late',
+        }),
+        await app.users.decide(lapsed.link, {
+          nonce: lapsed.nonce,
+          decision: 'APPROVE',
+          confirmed: true,
+          comment: 'later',
+        }),
       ];
       const after = await snapshot(lapsed.purchaseId);
       const deputyTask = after.tasks.find((t) => t.taskId === taskIdIn(deputyLink));
@@ -505,11 +537,17 @@ describe('4: mail-scanner prefetch', () => {
     );
     const nonce = prefetches.find((p) => p.nonce)?.nonce;
     const posts = [
-      await app.users.decide(link, { decision: 'APPROVE', comment: 'no nonce' }),
-      await app.users.decide(link, { nonce: `${nonce}x`, decision: 'APPROVE', comment: 'wrong nonce' }),
+      await app.users.decide(link, { decision: 'APPROVE', confirmed: true, comment: 'no nonce' }),
+      await app.users.decide(link, {
+        nonce: `${nonce}x`,
+        decision: 'APPROVE',
+        confirmed: true,
+        comment: 'wrong nonce',
+      }),
       await app.users.decide(link, {
         nonce: alter(nonce ?? ''),
         decision: 'APPROVE',
+        confirmed: true,
         comment: 'wrong nonce',
       }),
       await app.users.decide(link, { nonce, comment: 'no decision' }),
@@ -527,7 +565,12 @@ describe('4: mail-scanner prefetch', () => {
     expect(successCallsFor(taskId)).toBe(0);
 
     const page = await app.users.open(link);
-    const decided = await app.users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'ok' });
+    const decided = await app.users.decide(link, {
+      nonce: page.nonce,
+      decision: 'APPROVE',
+      confirmed: true,
+      comment: 'ok',
+    });
     const done = await app.users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
     expect(page.nonce).toBe(nonce);
     expect(decided.html).toContain(RECORDED);
@@ -611,7 +654,12 @@ describe('5: tampered links', () => {
     const answers: { variant: string; method: string; status: number; html: string }[] = [];
     for (const [variant, link] of Object.entries(forged)) {
       const get = await app.users.open(link);
-      const post = await app.users.decide(link, { nonce, decision: 'APPROVE', comment: 'forged' });
+      const post = await app.users.decide(link, {
+        nonce,
+        decision: 'APPROVE',
+        confirmed: true,
+        comment: 'forged',
+      });
       answers.push({ variant, method: 'GET', ...get }, { variant, method: 'POST', ...post });
     }
     // Only the key's holder can sign a task id that does not exist: the 404 page.
@@ -622,7 +670,7 @@ describe('5: tampered links', () => {
     );
     const notFound = [
       await app.users.open(unknown),
-      await app.users.decide(unknown, { nonce, decision: 'APPROVE' }),
+      await app.users.decide(unknown, { nonce, decision: 'APPROVE', confirmed: true }),
     ];
     // The link with its task id cut off entirely matches no route.
     const noId = await app.users.open(taskLinkWith(a.link, { taskId: '' }));
@@ -658,7 +706,11 @@ describe('5: tampered links', () => {
   it('altered, crossed and truncated NGO page links answer the same fixed 403 page and reveal nothing', async (context) => {
     for (const purchase of [a, b]) {
       const page = await app.users.open(purchase.link);
-      const decided = await app.users.decide(purchase.link, { nonce: page.nonce, decision: 'APPROVE' });
+      const decided = await app.users.decide(purchase.link, {
+        nonce: page.nonce,
+        decision: 'APPROVE',
+        confirmed: true,
+      });
       expect(decided.status).toBe(200);
     }
     const [ngoA, ngoB] = await Promise.all(

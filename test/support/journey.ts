@@ -2,6 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { liveSample } from '../../infra/local/samples/proposals.js';
 import {
+  ACTING_FINANCE_CLERK,
+  asksWhoActs,
+  isConfirmationStep,
   type MailboxMail,
   type PurchaseView,
   sleep,
@@ -374,7 +377,7 @@ export async function decideOnce(
     // No form on the page: the step was decided already (a repeat after a restart) or has expired.
     if (!page.nonce) return page.html;
     const { comment, ...rest } = fields;
-    const post = () =>
+    const post = (confirmed: boolean) =>
       whileDown(() =>
         timed(ctx, 'POST', what, () =>
           ctx.users().decide(link, {
@@ -382,17 +385,29 @@ export async function decideOnce(
             reviewed: page.reviewed,
             ...(decision !== undefined ? { decision } : {}),
             ...(comment !== undefined ? { comment } : {}),
+            // A shared mailbox's page asks who is acting; the person types their own address.
+            ...(asksWhoActs(page.html) ? { actingEmail: ACTING_FINANCE_CLERK } : {}),
+            confirmed,
             fields: rest,
           }),
         ),
       );
-    let answer = await post();
     // No answer (the API restarting, a function cut off): post the same form again, as a person
     // would resubmit it. Reopening the link instead could show the decision recorded by the first
     // post while what completes it (a payment confirmation) never ran: the repeat completes it.
-    while (notAnswered(answer.status) && Date.now() < deadline) {
-      await sleep(500);
-      answer = await post();
+    const postUntilAnswered = async (confirmed: boolean) => {
+      let answer = await post(confirmed);
+      while (notAnswered(answer.status) && Date.now() < deadline) {
+        await sleep(500);
+        answer = await post(confirmed);
+      }
+      return answer;
+    };
+    let answer = await postUntilAnswered(false);
+    // An approval asks for a deliberate second step: the person ticks the box and confirms.
+    if (answer.status === 200 && isConfirmationStep(answer.html)) {
+      ctx.trace?.bodies?.push(answer.html);
+      answer = await postUntilAnswered(true);
     }
     ctx.trace?.bodies?.push(answer.html);
     if (answer.status === 200 || answer.status === 410) return answer.html;

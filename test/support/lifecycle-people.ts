@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { samplePdf } from '../../infra/local/samples/files.js';
-import { reviewedUploadsOn } from '../../infra/local/users.js';
+import {
+  ACTING_FINANCE_CLERK,
+  asksWhoActs,
+  isConfirmationStep,
+  reviewedUploadsOn,
+} from '../../infra/local/users.js';
 import type { EvaluationCriterion } from '../../shared/domain/lifecycle-settings.js';
 import type { Decision } from '../../shared/domain/tasks.js';
 import type { UploadKind } from '../../shared/domain/uploads.js';
@@ -14,7 +19,7 @@ import { showNgoPage } from '../../shared/usecases/ngo-uploads/ngo-page.js';
 import { presignUpload } from '../../shared/usecases/ngo-uploads/presign-upload.js';
 import { recordUpload } from '../../shared/usecases/ngo-uploads/record-upload.js';
 import { decideTask } from '../../shared/usecases/task-links/decide-task.js';
-import type { DecisionForm } from '../../shared/usecases/task-links/decision-form.js';
+import { CONFIRMED_VALUE, type DecisionForm } from '../../shared/usecases/task-links/decision-form.js';
 import { showTask } from '../../shared/usecases/task-links/open-task-link.js';
 import type { PaymentNotice, PeoplePorts } from './in-process-lifecycle.js';
 
@@ -162,8 +167,12 @@ export class LifecyclePeople {
     const nonce = nonceOn(page);
     if (page.statusCode !== 200 || !nonce)
       throw new PersonCouldNotActError(`${who} opened the link to post ${what} and saw ${gist(page)}`);
-    const form = { ...fields, nonce, reviewed: reviewedUploadsOn(page.html) };
-    const answer = await decideTask(taskLinks, { ...link, form });
+    const form: DecisionForm = { ...fields, nonce, reviewed: reviewedUploadsOn(page.html) };
+    // A shared mailbox's page asks who is acting; an approval is confirmed on a second step.
+    if (asksWhoActs(page.html)) form.actingEmail = ACTING_FINANCE_CLERK;
+    let answer = await decideTask(taskLinks, { ...link, form });
+    if (isConfirmationStep(answer.html))
+      answer = await decideTask(taskLinks, { ...link, form: { ...form, confirmed: CONFIRMED_VALUE } });
     if (answer.statusCode !== 200)
       throw new PersonCouldNotActError(`${who} posted ${what} and saw ${gist(answer)}`);
     if (fields.decision === undefined) return;

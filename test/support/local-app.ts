@@ -164,7 +164,12 @@ export async function approveAllLevels(
     );
     const link = UsersClient.linkIn(mail);
     const page = await users.open(link);
-    const decided = await users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: '同意。' });
+    const decided = await users.decide(link, {
+      nonce: page.nonce,
+      decision: 'APPROVE',
+      confirmed: true,
+      comment: '同意。',
+    });
     if (decided.status !== 200) throw new Error(`${level} approval of ${purchaseId}: HTTP ${decided.status}`);
   }
   return users.waitForStage(token, purchaseId, ['CONTRACTING']);

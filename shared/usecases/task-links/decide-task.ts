@@ -10,7 +10,7 @@ import { isServed, openLink } from './open-task-link.js';
 import { completePayment, confirmPayment, trancheOf } from './payment-confirmation.js';
 import { checkReviewedUploads } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
-import { decidedView, refusedPostPage } from './task-link-pages.js';
+import { confirmationStep, decidedView, refusedPostPage } from './task-link-pages.js';
 
 /**
  * The stage in which an execution resumed from DynamoDB picks a recorded decision up when
@@ -47,6 +47,7 @@ export async function decideTask(
     return declareIndependence(deps, task, input.form.declare, input.form.nonce);
   const checked = checkForm(deps, purpose, task, input.form);
   if (!checked.ok) return badRequestPage(checked.refusal);
+  if (!checked.confirmed) return confirmationStep(deps, task, { ...checked, nonce: input.form.nonce });
   // A payment task that names no tranche is a bug upstream: refuse before anything is recorded.
   if (purpose === 'PAYMENT_CONFIRMATION') trancheOf(task);
   const files = await checkReviewedUploads(deps.reviewedDocuments, task, input.form.reviewed ?? []);

@@ -1,6 +1,10 @@
 import type { BilingualText } from '../../domain/bilingual.js';
 import {
+  ACTING_EMAIL_MAX_LENGTH,
+  ACTING_EMAIL_PATTERN,
   COMMENT_MAX_LENGTH,
+  isSharedMailbox,
+  needsConfirmation,
   PAYMENT_REFERENCE_PATTERN,
   rectificationAllowed,
 } from '../../domain/decision-rules.js';
@@ -39,14 +43,27 @@ export interface DecisionForm {
   declare?: string;
   /** COUNTERSIGN, MIDTERM_REVIEW, EVALUATION: the upload ids of the files the page showed. */
   reviewed?: string[];
+  /** A shared mailbox's page: the acting person's own e-mail address. */
+  actingEmail?: string;
+  /** APPROVE: `1` once the approver confirmed on the second step (CONFIRMED_VALUE). */
+  confirmed?: string;
   /** EVALUATION: the submitted scores by criterion (the `score_<CRITERION>` fields, prefix removed). */
   scores?: Record<string, string>;
 }
 
-/** A form the purpose's rules accept, as it is recorded; or why it is refused (nothing is recorded). */
+/**
+ * A form the purpose's rules accept, as it is recorded (once `confirmed`: an approval is recorded
+ * only from its second, deliberate step); or why it is refused (nothing is recorded).
+ */
 export type CheckedForm =
-  | { ok: true; decision: Decision; comment: string; data?: Record<string, unknown> }
+  | { ok: true; decision: Decision; comment: string; data?: Record<string, unknown>; confirmed: boolean }
   | { ok: false; refusal: BilingualText };
+
+type Accepted = Omit<Extract<CheckedForm, { ok: true }>, 'confirmed'>;
+type Checked = Accepted | Extract<CheckedForm, { ok: false }>;
+
+/** The value of the second step's `confirmed` field. */
+export const CONFIRMED_VALUE = '1';
 
 type ScoringDeps = Pick<TaskLinkDeps, 'rubric' | 'bands'>;
 
@@ -57,7 +74,7 @@ const SCORE_PATTERN = /^(?:100(?:\.0)?|\d{1,2}(?:\.\d)?)$/;
  * An evaluation's SUBMIT: only after the declaration; one score per rubric criterion, none for
  * anything else; the weighted total and its grade go with the decision.
  */
-function checkEvaluation(deps: ScoringDeps, task: HumanTask, form: DecisionForm): CheckedForm {
+function checkEvaluation(deps: ScoringDeps, task: HumanTask, form: DecisionForm): Checked {
   if (task.declaredAt === undefined) return { ok: false, refusal: TASK_FORM_MESSAGES.DECLARATION_FIRST };
   const rubric = deps.rubric ?? DEFAULT_RUBRIC;
   const submitted = form.scores ?? {};
@@ -77,8 +94,8 @@ function checkEvaluation(deps: ScoringDeps, task: HumanTask, form: DecisionForm)
 }
 
 /**
- * The purpose's rules for a POSTed form: which decisions, a RECTIFY only while a round is left,
- * when a comment, and the reference of a CONFIRM.
+ * The purpose's rules for a POSTed form (checkDecision); then who acted, where the link went to a
+ * shared mailbox; and whether the decision is confirmed, where it needs a second step.
  */
 export function checkForm(
   deps: ScoringDeps,
@@ -86,6 +103,27 @@ export function checkForm(
   task: HumanTask,
   form: DecisionForm,
 ): CheckedForm {
+  const checked = checkDecision(deps, purpose, task, form);
+  if (!checked.ok) return checked;
+  const confirmed = !needsConfirmation(checked.decision) || form.confirmed === CONFIRMED_VALUE;
+  if (!isSharedMailbox(task.assignee.role)) return { ...checked, confirmed };
+  const actingEmail = (form.actingEmail ?? '').trim().toLowerCase();
+  if (actingEmail.length === 0) return { ok: false, refusal: TASK_FORM_MESSAGES.ACTING_EMAIL_REQUIRED };
+  if (actingEmail.length > ACTING_EMAIL_MAX_LENGTH || !ACTING_EMAIL_PATTERN.test(actingEmail))
+    return { ok: false, refusal: TASK_FORM_MESSAGES.ACTING_EMAIL_INVALID };
+  return { ...checked, data: { ...checked.data, actedBy: actingEmail }, confirmed };
+}
+
+/**
+ * The purpose's rules for a POSTed form: which decisions, a RECTIFY only while a round is left,
+ * when a comment, and the reference of a CONFIRM.
+ */
+function checkDecision(
+  deps: ScoringDeps,
+  purpose: LinkPurpose,
+  task: HumanTask,
+  form: DecisionForm,
+): Checked {
   const allowed: readonly Decision[] = DECISIONS_BY_PURPOSE[purpose];
   const decision = allowed.find((d) => d === form.decision);
   if (!decision) return { ok: false, refusal: INVALID_DECISION_MESSAGES[purpose] };

@@ -26,10 +26,12 @@ export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promis
   const reference = task.decision?.data?.reference;
   if (task.decision?.decision !== 'CONFIRM' || typeof reference !== 'string') return;
   const tranche = trancheOf(task);
+  // The finance section's mailbox is shared: the payment is credited to whoever confirmed it.
+  const actedBy = task.decision.data?.actedBy;
   const result = await deps.payments.confirmPayment({
     purchaseId: task.purchaseId,
     tranche,
-    by: task.assignee.email,
+    by: typeof actedBy === 'string' ? actedBy : task.assignee.email,
     reference,
     now: deps.now(),
   });

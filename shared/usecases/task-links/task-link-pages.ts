@@ -8,7 +8,11 @@ import {
   expiredPage,
   notFoundPage,
 } from '../../presentation/pages/status-pages.js';
-import { confirmationPage, confirmationPageModel } from '../../presentation/pages/task/approval-page.js';
+import {
+  approvalConfirmationStep,
+  confirmationPage,
+  confirmationPageModel,
+} from '../../presentation/pages/task/approval-page.js';
 import { countersignPage, countersignPageModel } from '../../presentation/pages/task/countersign-page.js';
 import { decidedPage, decidedPageModel } from '../../presentation/pages/task/decided-page.js';
 import { evaluationPage, evaluationPageModel } from '../../presentation/pages/task/evaluation-page.js';
@@ -56,6 +60,33 @@ export async function decidedView(
       decision: task.decision,
     }),
   );
+}
+
+/**
+ * The second step of a decision that needs one (an approval): what the first POST carried, to be
+ * confirmed deliberately; nothing is recorded. A task that is not pending shows what it is instead.
+ */
+export async function confirmationStep(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  typed: { nonce: string; comment: string; data?: Record<string, unknown> },
+): Promise<HtmlPage> {
+  // The second step carries the task's nonce: only a post that knew it may be shown it.
+  if (typed.nonce !== task.nonce) return refusedPostPage('BAD_NONCE');
+  if (task.status === 'DECIDED') return decidedView(deps, task, 'ALREADY_DECIDED');
+  if (task.status !== 'PENDING' || task.level === undefined) return expiredPage();
+  const purchase = await deps.purchases.getPurchase(task.purchaseId);
+  if (!purchase) return notFoundPage();
+  const model = confirmationPageModel({
+    purchaseId: purchase.purchaseId,
+    proposal: purchase.proposal,
+    task: { ...task, level: task.level },
+  });
+  const actedBy = typed.data?.actedBy;
+  return approvalConfirmationStep(model, {
+    comment: typed.comment,
+    ...(typeof actedBy === 'string' ? { actingEmail: actedBy } : {}),
+  });
 }
 
 /** The page of a task still to be decided, by its purpose, with the documents it reviews. */

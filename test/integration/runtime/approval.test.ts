@@ -78,7 +78,12 @@ async function approve(purchaseId: string, level: keyof typeof approvers): Promi
   const page = await users.open(link);
   expect(page.status).toBe(200);
   expect(page.nonce).toBeDefined();
-  const result = await users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'ok' });
+  const result = await users.decide(link, {
+    nonce: page.nonce,
+    decision: 'APPROVE',
+    confirmed: true,
+    comment: 'ok',
+  });
   expect(result.status).toBe(200);
 }
 
@@ -155,11 +160,11 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     const before = await users.purchase(officer, purchaseId);
     await users.open(link, 'HEAD', 'Mozilla/5.0 (compatible; SafeLinks scanner)');
     const page = await users.open(link);
-    expect((await users.decide(link, { decision: 'APPROVE' })).status).toBe(400);
+    expect((await users.decide(link, { decision: 'APPROVE', confirmed: true })).status).toBe(400);
     expect((await users.purchase(officer, purchaseId)).version).toBe(before.version);
 
     const [a, b] = await Promise.all([
-      users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: 'first tab' }),
+      users.decide(link, { nonce: page.nonce, decision: 'APPROVE', confirmed: true, comment: 'first tab' }),
       users.decide(link, { nonce: page.nonce, decision: 'REJECT', comment: 'second tab' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 410]);
@@ -193,8 +198,14 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     const page = await users.open(pendingLink);
     expect(page.status).toBe(200);
     expect(
-      (await users.decide(pendingLink, { nonce: page.nonce, decision: 'APPROVE', comment: 'after restart' }))
-        .status,
+      (
+        await users.decide(pendingLink, {
+          nonce: page.nonce,
+          decision: 'APPROVE',
+          confirmed: true,
+          comment: 'after restart',
+        })
+      ).status,
     ).toBe(200);
     await approve(purchaseId, 'BUREAU_DIRECTOR');
     const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);

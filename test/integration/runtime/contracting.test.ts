@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleExecutable, samplePdf } from '../../../infra/local/samples/files.js';
 import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { objectCreatedRecord } from '../../../infra/local/services/s3.js';
-import { type PurchaseView, UsersClient } from '../../../infra/local/users.js';
+import { ACTING_FINANCE_CLERK, type PurchaseView, UsersClient } from '../../../infra/local/users.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
 
@@ -123,6 +123,7 @@ describe('contracting on the local runtime', () => {
     const confirmed = await users().decide(confirm, {
       nonce: confirmPage.nonce,
       decision: 'CONFIRM',
+      actingEmail: ACTING_FINANCE_CLERK,
       reference: 'ICBC-2026-7781',
     });
     expect(confirmed.status).toBe(200);

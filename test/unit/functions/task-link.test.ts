@@ -230,7 +230,9 @@ describe('HEAD /tasks/{taskId} (a mail scanner pre-opening the link)', () => {
 
 describe('POST /tasks/{taskId}', () => {
   it('records the decision, sends SendTaskSuccess with decision, by, comment and taskId, then marks it delivered', async () => {
-    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '同意立项' } });
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'APPROVE', confirmed: '1', comment: '同意立项' },
+    });
 
     expect(result.statusCode).toBe(200);
     expect(result.headers).toEqual(PAGE_HEADERS);
@@ -259,7 +261,7 @@ describe('POST /tasks/{taskId}', () => {
   it('without the nonce answers 400 and writes nothing', async () => {
     const before = await snapshot();
 
-    const result = await invoke('POST', { form: { decision: 'APPROVE' } });
+    const result = await invoke('POST', { form: { decision: 'APPROVE', confirmed: '1' } });
 
     expect(result.statusCode).toBe(400);
     expect(await snapshot()).toEqual(before);
@@ -277,7 +279,13 @@ describe('POST /tasks/{taskId}', () => {
     const before = await snapshot();
     // A valid decision, padded past the limit by a field the form does not have.
     const result = await invoke('POST', {
-      form: { nonce: NONCE, decision: 'APPROVE', comment: '同意', padding: 'x'.repeat(17 * 1024) },
+      form: {
+        nonce: NONCE,
+        decision: 'APPROVE',
+        confirmed: '1',
+        comment: '同意',
+        padding: 'x'.repeat(17 * 1024),
+      },
     });
     expect(result.statusCode).toBe(400);
     expect(await snapshot()).toEqual(before);
@@ -287,7 +295,9 @@ describe('POST /tasks/{taskId}', () => {
     // The Step Functions callbacks turn TaskTimedOut into TaskClosedError (aws-adapters.test.ts).
     fakes.callbacks.closed.add(TOKEN);
 
-    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '' } });
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'APPROVE', confirmed: '1', comment: '' },
+    });
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('Your decision has been recorded');
@@ -304,7 +314,9 @@ describe('POST /tasks/{taskId}', () => {
       }),
     );
 
-    const result = await invoke('POST', { form: { nonce: NONCE, decision: 'APPROVE', comment: '' } });
+    const result = await invoke('POST', {
+      form: { nonce: NONCE, decision: 'APPROVE', confirmed: '1', comment: '' },
+    });
 
     expect(result.statusCode).toBe(410);
     expect(fakes.tasks.stored(TASK_ID).deliveredAt).toBeUndefined();
@@ -367,7 +379,12 @@ describe('POST /tasks/{taskId} of a payment confirmation', () => {
 
   it('passes the reference from the form: recorded on the decision and on the payment step, nothing sent to Step Functions', async () => {
     const result = await invoke('POST', {
-      form: { nonce: NONCE, decision: 'CONFIRM', reference: 'BOC-2026/03_0042' },
+      form: {
+        nonce: NONCE,
+        decision: 'CONFIRM',
+        actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+        reference: 'BOC-2026/03_0042',
+      },
     });
 
     expect(result.statusCode).toBe(200);
@@ -381,7 +398,7 @@ describe('POST /tasks/{taskId} of a payment confirmation', () => {
         tranche: 1,
         status: 'CONFIRMED',
         reference: 'BOC-2026/03_0042',
-        confirmedBy: FINANCE.email,
+        confirmedBy: 'clerk.wang@civil-affairs.example.gov.cn',
       }),
     ]);
     expect(calls.indexOf('payments.confirmPayment')).toBeGreaterThan(calls.indexOf('tasks.decide'));
@@ -392,7 +409,12 @@ describe('POST /tasks/{taskId} of a payment confirmation', () => {
     const before = await snapshot();
 
     const result = await invoke('POST', {
-      form: { nonce: NONCE, decision: 'CONFIRM', reference: 'no spaces' },
+      form: {
+        nonce: NONCE,
+        decision: 'CONFIRM',
+        actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+        reference: 'no spaces',
+      },
     });
 
     expect(result.statusCode).toBe(400);

@@ -4,6 +4,7 @@
  */
 
 import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
+import { formatYuan } from '../../../domain/money.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type {
   BudgetLine,
@@ -26,7 +27,8 @@ import {
   summarizeProposal,
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
-import { decisionForm } from './decision-form.js';
+import { decidingAs, decisionForm } from './decision-form.js';
+import { DECISION_FORM_FIELDS } from './decision-form-fields.js';
 import { budgetTable, staffTable, trancheTable } from './proposal-tables.js';
 import { assigneeFact } from './task-facts.js';
 
@@ -119,6 +121,7 @@ ${bilingualHeading('h2', { zh: '分期支付', en: 'Tranche schedule' })}
 ${trancheTable(p.totalFen, p.trancheSchedule)}
 ${decisionForm({
   nonce: model.nonce,
+  decidingAs: model.assignee,
   comment: {
     label: { zh: '审批意见', en: 'Comment' },
     help: {
@@ -132,4 +135,50 @@ ${decisionForm({
   ],
 })}`;
   return renderPage(200, { zh: `审批：${p.title}`, en: `Approval: ${p.title}` }, body);
+}
+
+/** What the approver typed on the first step, carried to the second. */
+export interface TypedApproval {
+  comment: string;
+  actingEmail?: string;
+}
+
+/**
+ * The second step of an approval (POST of Approve without confirmation): nothing is recorded yet.
+ * It names what is approved, at which level and for whom, and records the approval only when the
+ * box is ticked and the form sent again, so a mail scanner that posts a form once approves nothing.
+ */
+export function approvalConfirmationStep(model: ConfirmationPageModel, typed: TypedApproval): HtmlPage {
+  const f = DECISION_FORM_FIELDS;
+  const p = model.proposal;
+  const level = APPROVAL_LEVEL_LABELS[model.level];
+  const title = { zh: `确认批准：${p.title}`, en: `Confirm your approval: ${p.title}` };
+  const acting =
+    typed.actingEmail === undefined
+      ? html``
+      : html`<input type="hidden" name="${f.actingEmail}" value="${typed.actingEmail}">
+`;
+  const body = html`${bilingualHeading('h1', title)}
+<div class="notice">
+${bilingualParagraphs(
+  {
+    zh: `您即将以${level.zh}身份批准“${p.title}”（${formatYuan(p.totalFen)}，承接机构：${p.ngoName}）。批准尚未记录。`,
+    en: `You are about to approve “${p.title}” (${formatYuan(p.totalFen)}, NGO: ${p.ngoName}) as ${level.en.toLowerCase()}. The approval is not recorded yet.`,
+  },
+  {
+    zh: '请勾选下面的确认框并点击“确认批准”。如需驳回，请返回上一页。',
+    en: 'Tick the box below and press Confirm approval. To reject instead, go back to the previous page.',
+  },
+)}</div>
+<form method="POST" action="">
+<input type="hidden" name="${f.nonce}" value="${model.nonce}">
+<input type="hidden" name="${f.decision}" value="APPROVE">
+<input type="hidden" name="${f.comment}" value="${typed.comment}">
+${acting}${decidingAs(model.assignee)}<p><label><input type="checkbox" name="${f.confirmed}" value="1" required> 我确认批准该项目。<span class="en" lang="en">I confirm that I approve this purchase.</span></label></p>
+<div class="actions">
+<button type="submit" class="approve">确认批准 <span lang="en">Confirm approval</span></button>
+</div>
+</form>
+`;
+  return renderPage(200, title, body);
 }

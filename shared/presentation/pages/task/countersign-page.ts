@@ -84,6 +84,7 @@ ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '已签署合同', en: 'Signed contract' })}
 ${reviewedDocument(model.document, SIGNED_CONTRACT_WORDING)}${decisionForm({
   nonce: model.nonce,
+  decidingAs: model.assignee,
   reviewed: model.document ? [model.document] : [],
   comment: {
     label: { zh: '会签意见', en: 'Comment' },

@@ -26,6 +26,8 @@ export interface DecidedPageModel {
   decision: Pick<RecordedDecision, 'decision' | 'by' | 'byName' | 'comment' | 'at'> & {
     /** The bank transaction reference of a CONFIRM. */
     reference?: string;
+    /** Who acted, where the link went to a shared mailbox. */
+    actedBy?: string;
     /** The scores, weighted total and grade of an evaluation's SUBMIT. */
     evaluation?: SubmittedEvaluation;
   };
@@ -78,6 +80,8 @@ export function decidedPageModel({
     decision: { decision: outcome, by, byName, comment, at },
   };
   if (level !== undefined) model.level = level;
+  const actedBy = decision.data?.actedBy;
+  if (typeof actedBy === 'string') model.decision.actedBy = actedBy;
   const reference = decision.data?.reference;
   if (outcome === 'CONFIRM' && typeof reference === 'string') model.decision.reference = reference;
   const evaluation = outcome === 'SUBMIT' ? submittedEvaluation(decision.data) : undefined;
@@ -184,7 +188,11 @@ export function decidedPage(model: DecidedPageModel): HtmlPage {
     );
   }
   facts.push(
-    { label: { zh: '决定人', en: 'Decided by' }, value: `${d.byName} <${d.by}>` },
+    {
+      label: { zh: '决定人', en: 'Decided by' },
+      value:
+        d.actedBy === undefined ? `${d.byName} <${d.by}>` : `${d.actedBy}（代表 for ${d.byName} <${d.by}>）`,
+    },
     { label: { zh: '决定时间', en: 'Decided at' }, value: formatChinaTime(d.at) },
     { label: wording.comment, value: d.comment || '（无）(none)' },
   );

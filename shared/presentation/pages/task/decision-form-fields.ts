@@ -15,6 +15,10 @@ export const DECISION_FORM_FIELDS = {
   declare: 'declare',
   /** COUNTERSIGN, MIDTERM_REVIEW, EVALUATION: the upload id of each file the page showed (repeated). */
   reviewed: 'reviewed',
+  /** A shared mailbox's page: the acting person's own e-mail address. */
+  actingEmail: 'actingEmail',
+  /** APPROVE: the second step's confirmation checkbox; its value is CONFIRMED_VALUE. */
+  confirmed: 'confirmed',
 } as const;
 
 /** The value the ticked declaration checkbox posts. */

@@ -3,8 +3,12 @@
  * list of what each decision does that stands above it.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
-import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
-import type { Decision } from '../../../domain/tasks.js';
+import {
+  ACTING_EMAIL_MAX_LENGTH,
+  COMMENT_MAX_LENGTH,
+  isSharedMailbox,
+} from '../../../domain/decision-rules.js';
+import type { Assignee, Decision } from '../../../domain/tasks.js';
 import { html, type SafeHtml } from '../../html.js';
 import { DECISION_FORM_FIELDS, PAYMENT_REFERENCE_HTML_PATTERN } from './decision-form-fields.js';
 import { type PageDocument, reviewedUploadFields } from './reviewed-document.js';
@@ -17,6 +21,8 @@ export interface FormButton {
 
 export interface DecisionFormSpec {
   nonce: string;
+  /** Whose decision the form records: named above the buttons; a shared mailbox's form asks who acts. */
+  decidingAs: Assignee;
   /** The optional (or, for some buttons, required) comment box. */
   comment?: { label: BilingualText; help: BilingualText };
   /** The bank transaction reference input of a payment confirmation. */
@@ -29,6 +35,21 @@ export interface DecisionFormSpec {
 /** The look of a text or number input; the page's stylesheet styles only the textarea. */
 export const INPUT_STYLE =
   'display:block;width:100%;margin:8px 0 16px;padding:10px;font:inherit;border:1px solid #8c959f;border-radius:6px';
+
+/**
+ * Who the decision is recorded for; on a shared mailbox's page (the finance section's) also the
+ * required field for the acting person's own address.
+ */
+export function decidingAs(assignee: Assignee): SafeHtml {
+  const f = DECISION_FORM_FIELDS;
+  const who = html`<p class="status">您正在以 <strong>${assignee.name}</strong>（${assignee.email}）的身份作出决定。<span class="en" lang="en">You are deciding as <strong>${assignee.name}</strong> (${assignee.email}).</span></p>
+`;
+  if (!isSharedMailbox(assignee.role)) return who;
+  return html`${who}<label for="actingEmail">您本人的工作邮箱<span class="en" lang="en">Your own work e-mail address</span></label>
+<p class="help" id="actingEmail-help">此链接发往多人共用的邮箱；决定将记录为由您本人作出。<span class="en" lang="en">This link went to a shared mailbox; the decision is recorded as made by you.</span></p>
+<input type="email" id="actingEmail" name="${f.actingEmail}" required maxlength="${ACTING_EMAIL_MAX_LENGTH}" autocomplete="email" spellcheck="false" aria-describedby="actingEmail-help" style="${INPUT_STYLE}">
+`;
+}
 
 /** The one POST form of a confirmation page: nonce, the fields the purpose needs, its buttons. */
 export function decisionForm(spec: DecisionFormSpec): SafeHtml {
@@ -52,7 +73,7 @@ export function decisionForm(spec: DecisionFormSpec): SafeHtml {
   );
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${spec.nonce}">
-${reviewedUploadFields(spec.reviewed ?? [])}${comment}${reference}<div class="actions">
+${reviewedUploadFields(spec.reviewed ?? [])}${decidingAs(spec.decidingAs)}${comment}${reference}<div class="actions">
 ${buttons}</div>
 <p class="help">决定提交后即生效，不能撤回；此链接的第一个决定为准。<span class="en" lang="en">A submitted decision takes effect at once and cannot be withdrawn; the first decision on this link is the one that counts.</span></p>
 </form>

@@ -19,7 +19,7 @@ import {
   summarizeProposal,
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
-import { INPUT_STYLE } from './decision-form.js';
+import { decidingAs, INPUT_STYLE } from './decision-form.js';
 import { DECISION_FORM_FIELDS, DECLARE_VALUE, scoreField } from './decision-form-fields.js';
 import {
   type PageDocument,
@@ -129,7 +129,7 @@ function scoringForm(model: EvaluationPageModel): SafeHtml {
   const f = DECISION_FORM_FIELDS;
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${model.nonce}">
-${reviewedUploadFields(model.documents)}${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" lang="en">Comment</span></label>
+${reviewedUploadFields(model.documents)}${decidingAs(model.assignee)}${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" lang="en">Comment</span></label>
 <p class="help" id="comment-help">可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Optional. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
 <textarea id="comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
 <div class="actions">

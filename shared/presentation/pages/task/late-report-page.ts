@@ -103,6 +103,7 @@ ${consequences([
   TERMINATE_CONSEQUENCE,
 ])}${decisionForm({
   nonce: model.nonce,
+  decidingAs: model.assignee,
   comment: {
     label: { zh: '处理意见', en: 'Comment' },
     help: {

@@ -122,6 +122,7 @@ ${bilingualHeading('h2', { zh: '中期报告', en: 'Mid-term report' })}
 ${reviewedDocument(model.document, MIDTERM_REPORT_WORDING)}${bilingualHeading('h2', { zh: '评审决定', en: 'Decision' })}
 ${consequences(outcomes)}${lastRound}${decisionForm({
   nonce: model.nonce,
+  decidingAs: model.assignee,
   reviewed: model.document ? [model.document] : [],
   comment: {
     label: { zh: '评审意见', en: 'Comment' },

@@ -85,6 +85,7 @@ ${bilingualHeading('h2', { zh: '付款信息', en: 'Payment' })}
 ${factsTable(facts)}
 ${decisionForm({
   nonce: model.nonce,
+  decidingAs: model.assignee,
   reference: true,
   buttons: [
     { decision: 'CONFIRM', label: { zh: '确认已付款', en: 'Confirm payment made' }, tone: 'approve' },

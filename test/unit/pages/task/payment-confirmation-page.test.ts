@@ -40,7 +40,7 @@ describe('paymentConfirmationPage', () => {
     }
   });
 
-  it('has one POST form with the nonce, a required reference input and only the Confirm button', () => {
+  it("has one POST form with the nonce, the acting person's address, a required reference input and only the Confirm button", () => {
     const html = payment().html;
 
     expect(count(html, /<form\b/)).toBe(1);
@@ -55,7 +55,10 @@ describe('paymentConfirmationPage', () => {
       /<button type="submit"[^>]*name="decision" value="CONFIRM">确认已付款 <span lang="en">Confirm payment made<\/span><\/button>/,
     );
     expect(count(html, /<button\b/)).toBe(1);
-    expect(count(html, /<input\b/)).toBe(2);
+    expect(count(html, /<input\b/)).toBe(3);
+    // The finance section's mailbox is shared: the page names it and asks who is acting.
+    expect(html).toContain('You are deciding as');
+    expect(html).toMatch(/<input type="email" id="actingEmail" name="actingEmail" required/);
     expect(html).not.toMatch(/<a\b|<script\b|value="REJECT"|value="REFUSE"/i);
   });
 

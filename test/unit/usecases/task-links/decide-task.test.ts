@@ -22,7 +22,7 @@ describe('deciding (POST)', () => {
   it('tells onDecided once per decision: not for a repeat, nor for a refused post', async () => {
     const decided = vi.fn();
     deps.onDecided = decided;
-    await post({ nonce: 'wrong-nonce-wrong-nonce!', decision: 'APPROVE', comment: '' });
+    await post({ nonce: 'wrong-nonce-wrong-nonce!', decision: 'APPROVE', confirmed: '1', comment: '' });
     await approve();
     await approve();
 
@@ -31,8 +31,8 @@ describe('deciding (POST)', () => {
 
   it('without the nonce answers 400 and does not try to decide', async () => {
     const decide = vi.spyOn(fakes.tasks, 'decide');
-    expectStatus(await post({ decision: 'APPROVE' }), 400);
-    expectStatus(await post({ nonce: '', decision: 'APPROVE' }), 400);
+    expectStatus(await post({ decision: 'APPROVE', confirmed: '1' }), 400);
+    expectStatus(await post({ nonce: '', decision: 'APPROVE', confirmed: '1' }), 400);
     expect(decide).not.toHaveBeenCalled();
   });
 
@@ -53,26 +53,37 @@ describe('deciding (POST)', () => {
 
   it('a comment over 1000 characters answers 400', async () => {
     const decide = vi.spyOn(fakes.tasks, 'decide');
-    expectStatus(await post({ nonce: task.nonce, decision: 'APPROVE', comment: '长'.repeat(1001) }), 400);
+    expectStatus(
+      await post({ nonce: task.nonce, decision: 'APPROVE', confirmed: '1', comment: '长'.repeat(1001) }),
+      400,
+    );
     expect(decide).not.toHaveBeenCalled();
   });
 
   it('a bad signature answers 403 before anything is read', async () => {
     const getTask = vi.spyOn(fakes.tasks, 'getTask');
     const decide = vi.spyOn(fakes.tasks, 'decide');
-    expectStatus(await post({ nonce: task.nonce, decision: 'APPROVE' }, task.taskId, 'y'.repeat(43)), 403);
+    expectStatus(
+      await post({ nonce: task.nonce, decision: 'APPROVE', confirmed: '1' }, task.taskId, 'y'.repeat(43)),
+      403,
+    );
     expect(getTask).not.toHaveBeenCalled();
     expect(decide).not.toHaveBeenCalled();
   });
 
   it('a wrong nonce answers 400 and records nothing', async () => {
-    expectStatus(await post({ nonce: 'not-the-nonce', decision: 'APPROVE' }), 400);
+    expectStatus(await post({ nonce: 'not-the-nonce', decision: 'APPROVE', confirmed: '1' }), 400);
     expect(fakes.tasks.stored(task.taskId).status).toBe('PENDING');
     expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
   it('a valid decision is recorded, handed to the execution with decision, by, comment and taskId, and marked delivered', async () => {
-    const page = await post({ nonce: task.nonce, decision: 'APPROVE', comment: '  同意立项  ' });
+    const page = await post({
+      nonce: task.nonce,
+      decision: 'APPROVE',
+      confirmed: '1',
+      comment: '  同意立项  ',
+    });
 
     expectStatus(page, 200);
     expect(page.html).toContain('Your decision has been recorded');
@@ -212,5 +223,43 @@ describe('deciding (POST)', () => {
     fakes.tasks.stored(task.taskId).status = 'SUPERSEDED';
     expectStatus(await approve(), 410);
     expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.approvals).toEqual({});
+  });
+});
+
+describe('approving takes a deliberate second step', () => {
+  it('answers Approve with a confirmation step naming the purchase and the approver, and records nothing', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    const page = await post({ nonce: task.nonce, decision: 'APPROVE', comment: '同意 <b>立项</b>' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('Confirm your approval');
+    expect(page.html).toContain(
+      `You are deciding as <strong>${settings.approval.approvers.SECTION_CHIEF.name}</strong>`,
+    );
+    expect(page.html).toMatch(/<input type="checkbox" name="confirmed" value="1" required>/);
+    expect(page.html).toContain('<input type="hidden" name="comment" value="同意 &lt;b&gt;立项&lt;/b&gt;">');
+    expect(decide).not.toHaveBeenCalled();
+    expect(fakes.tasks.stored(task.taskId).status).toBe('PENDING');
+    expect(fakes.callbacks.succeeded).toEqual([]);
+
+    const confirmed = await post({
+      nonce: task.nonce,
+      decision: 'APPROVE',
+      comment: '同意 <b>立项</b>',
+      confirmed: '1',
+    });
+    expect(confirmed.html).toContain('Your decision has been recorded');
+    expect(fakes.tasks.stored(task.taskId).decision?.comment).toBe('同意 <b>立项</b>');
+  });
+
+  it('shows the confirmation step only to a post that carried the nonce', async () => {
+    const page = await post({ nonce: 'not-the-nonce', decision: 'APPROVE' });
+    expectStatus(page, 400);
+    expect(page.html).not.toContain(task.nonce);
+  });
+
+  it('records a rejection at once: only approving needs the second step', async () => {
+    const page = await post({ nonce: task.nonce, decision: 'REJECT', comment: '预算不符' });
+    expect(page.html).toContain('Your decision has been recorded');
   });
 });

@@ -85,7 +85,12 @@ describe('payment confirmation links', () => {
       '流水号0001',
       'TX;0001',
     ]) {
-      const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference });
+      const page = await postTo({
+        nonce: confirm.nonce,
+        decision: 'CONFIRM',
+        actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+        reference,
+      });
       expectStatus(page, 400);
       expect(page.html).toContain('reference');
       expect(page.html).toContain('银行交易流水号');
@@ -97,8 +102,18 @@ describe('payment confirmation links', () => {
   it('a confirmation records the reference on the decision and confirms the payment once, even on a double POST', async () => {
     const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
 
-    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: ' BOC-2026/03_0042 ' });
-    const second = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'OTHER-9999' });
+    const page = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: ' BOC-2026/03_0042 ',
+    });
+    const second = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: 'OTHER-9999',
+    });
 
     expectStatus(page, 200);
     expect(page.html).toContain('Your decision has been recorded');
@@ -111,14 +126,17 @@ describe('payment confirmation links', () => {
     expect(confirmPayment).toHaveBeenCalledWith({
       purchaseId: CONTRACTING_ID,
       tranche: 1,
-      by: FINANCE.email,
+      by: 'clerk.wang@civil-affairs.example.gov.cn',
       reference: 'BOC-2026/03_0042',
       now: '2026-03-02T08:00:00.000Z',
     });
-    expect(fakes.tasks.stored(confirm.taskId).decision?.data).toEqual({ reference: 'BOC-2026/03_0042' });
+    expect(fakes.tasks.stored(confirm.taskId).decision?.data).toEqual({
+      reference: 'BOC-2026/03_0042',
+      actedBy: 'clerk.wang@civil-affairs.example.gov.cn',
+    });
     expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
       status: 'CONFIRMED',
-      confirmedBy: FINANCE.email,
+      confirmedBy: 'clerk.wang@civil-affairs.example.gov.cn',
       reference: 'BOC-2026/03_0042',
     });
     // Nobody waits on a payment confirmation: nothing is sent to Step Functions.
@@ -128,12 +146,22 @@ describe('payment confirmation links', () => {
   it('a confirmation recorded whose payment step was missed (a crash) is completed by the next POST', async () => {
     const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
     confirmPayment.mockRejectedValueOnce(new Error('connection reset'));
-    await expect(postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' })).rejects.toThrow(
-      'connection reset',
-    );
+    await expect(
+      postTo({
+        nonce: confirm.nonce,
+        decision: 'CONFIRM',
+        actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+        reference: 'TX-0001',
+      }),
+    ).rejects.toThrow('connection reset');
     expect(fakes.tasks.stored(confirm.taskId).status).toBe('DECIDED');
 
-    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0002' });
+    const page = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: 'TX-0002',
+    });
 
     expectStatus(page, 410);
     expect(confirmPayment).toHaveBeenCalledTimes(2);
@@ -146,9 +174,14 @@ describe('payment confirmation links', () => {
   it('a confirmation recorded whose payment step was missed is completed when the link is opened again', async () => {
     const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
     confirmPayment.mockRejectedValueOnce(new Error('connection reset'));
-    await expect(postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' })).rejects.toThrow(
-      'connection reset',
-    );
+    await expect(
+      postTo({
+        nonce: confirm.nonce,
+        decision: 'CONFIRM',
+        actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+        reference: 'TX-0001',
+      }),
+    ).rejects.toThrow('connection reset');
 
     const page = await show(confirm.taskId);
     const again = await show(confirm.taskId);
@@ -175,7 +208,12 @@ describe('payment confirmation links', () => {
       now: fakes.clock.now(),
     });
 
-    const page = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' });
+    const page = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: 'TX-0001',
+    });
 
     expectStatus(page, 200);
     expect(deps.log).toHaveBeenCalledWith(expect.stringContaining('not payable'), {
@@ -183,5 +221,57 @@ describe('payment confirmation links', () => {
       tranche: 1,
       status: 'CANCELLED',
     });
+  });
+});
+
+describe('payment confirmation from the shared finance mailbox', () => {
+  let confirm: HumanTask;
+  const postTo = (form: DecisionForm) => post(form, confirm.taskId);
+
+  beforeEach(async () => {
+    seedContracting();
+    confirm = await openPaymentConfirmation();
+  });
+
+  it('refuses a confirmation that does not say who is acting, or with an address that is none; nothing is recorded', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    const missing = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' });
+    expectStatus(missing, 400);
+    expect(missing.html).toContain('shared mailbox');
+    for (const actingEmail of [
+      'clerk',
+      'clerk@',
+      'a b@example.gov.cn',
+      `${'x'.repeat(250)}@example.gov.cn`,
+    ]) {
+      const page = await postTo({
+        nonce: confirm.nonce,
+        decision: 'CONFIRM',
+        reference: 'TX-0001',
+        actingEmail,
+      });
+      expectStatus(page, 400);
+      expect(page.html).toContain('actingEmail');
+    }
+    expect(decide).not.toHaveBeenCalled();
+  });
+
+  it('records who acted beside the assignee, on the decision, the payment and the decided page', async () => {
+    const page = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      reference: 'TX-0001',
+      actingEmail: ' Clerk.Wang@civil-affairs.example.gov.cn ',
+    });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('clerk.wang@civil-affairs.example.gov.cn（代表 for 陈会计 &lt;finance@');
+    const decided = fakes.tasks.stored(confirm.taskId).decision;
+    expect(decided).toMatchObject({
+      by: FINANCE.email,
+      data: { actedBy: 'clerk.wang@civil-affairs.example.gov.cn' },
+    });
+    const [payment] = await fakes.payments.listPayments(CONTRACTING_ID);
+    expect(payment?.confirmedBy).toBe('clerk.wang@civil-affairs.example.gov.cn');
   });
 });

@@ -139,7 +139,7 @@ describe('a review decision is tied to the file its page showed', () => {
 
   it('looks for no file on a purpose that reviews none (an approval)', async () => {
     const listed = vi.spyOn(deps, 'reviewedDocuments');
-    expectStatus(await post({ nonce: task.nonce, decision: 'APPROVE', comment: '' }), 200);
+    expectStatus(await post({ nonce: task.nonce, decision: 'APPROVE', confirmed: '1', comment: '' }), 200);
     expect((await fakes.tasks.getTask(task.taskId))?.decision?.data).toBeUndefined();
     expect(listed).not.toHaveBeenCalled();
   });

@@ -35,7 +35,8 @@ export const show = (taskId = task.taskId, sig: string | undefined = sigOf(taskI
   showTask(deps, { taskId, sig });
 export const post = (form: DecisionForm, taskId = task.taskId, sig: string | undefined = sigOf(taskId)) =>
   decideTask(deps, { taskId, sig, form });
-export const approve = (comment = '同意立项') => post({ nonce: task.nonce, decision: 'APPROVE', comment });
+export const approve = (comment = '同意立项') =>
+  post({ nonce: task.nonce, decision: 'APPROVE', confirmed: '1', comment });
 
 export function expectStatus(page: HtmlPage, statusCode: number): void {
   expect(page.statusCode).toBe(statusCode);
