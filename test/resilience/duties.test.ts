@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
-import { UsersClient } from '../../infra/local/users.js';
+import { ACTING_FINANCE_CLERK, UsersClient } from '../../infra/local/users.js';
 import { decideOnce, Inboxes, type JourneyContext } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
@@ -80,6 +80,71 @@ describe('12 Medium 4: separation of duties', () => {
       expected:
         'the chief never asked to approve their own proposal; the deputy never asked for a second level',
       observed: `level 1 asked of ${first.destination.to[0]}; level 2 escalated to ${escalated.destination.to[0]}; passed over on the audit trail: ${passedOver.join(' | ')}`,
+    });
+  }, 180_000);
+});
+
+describe('12 Medium 6: who acted', () => {
+  it('a scanner posting the approval form approves nothing; the shared finance mailbox records who acted', async (context) => {
+    const officer = await app.users.devToken(
+      'officer-who-acted',
+      ['officer'],
+      'who.acted@civil-affairs.example.gov.cn',
+    );
+    const submitted = await app.users.submit(officer, largeElderlyCareProposalToday());
+    expect(submitted.status).toBe(201);
+    const purchaseId = submitted.body.purchaseId as string;
+
+    // A mail scanner opens the chief's link and posts its form once, as it found it.
+    const ask = await inboxes.next(chief.email, about(purchaseId), 30_000);
+    const link = UsersClient.linkIn(ask);
+    const page = await app.users.open(link);
+    expect(page.html).toContain(`You are deciding as <strong>${chief.name}</strong>`);
+    const scanned = await app.users.decide(link, { nonce: page.nonce, decision: 'APPROVE', comment: '' });
+    expect(scanned.status).toBe(200);
+    expect(scanned.html).toContain('Confirm your approval');
+    const untouched = await app.users.purchase(officer, purchaseId);
+    expect(untouched.approvals).toEqual({});
+
+    // The chief confirms deliberately; then the finance section's shared mailbox is asked.
+    const confirmed = await app.users.decide(link, {
+      nonce: page.nonce,
+      decision: 'APPROVE',
+      comment: '',
+      confirmed: true,
+    });
+    expect(confirmed.html).toContain('Your decision has been recorded');
+    const financeAsk = await inboxes.next(approvers.FINANCE_SECTION.email, about(purchaseId), 30_000);
+    const financeLink = UsersClient.linkIn(financeAsk);
+    const financePage = await app.users.open(financeLink);
+    expect(financePage.html).toContain('name="actingEmail"');
+    const anonymous = await app.users.decide(financeLink, {
+      nonce: financePage.nonce,
+      decision: 'APPROVE',
+      confirmed: true,
+      comment: '',
+    });
+    expect(anonymous.status).toBe(400);
+    const signed = await app.users.decide(financeLink, {
+      nonce: financePage.nonce,
+      decision: 'APPROVE',
+      confirmed: true,
+      actingEmail: ACTING_FINANCE_CLERK,
+      comment: '',
+    });
+    expect(signed.html).toContain(`${ACTING_FINANCE_CLERK}（代表 for ${approvers.FINANCE_SECTION.name}`);
+    const view = (await app.users.purchase(officer, purchaseId)) as {
+      tasks?: { level?: string; decision?: { data?: unknown } }[];
+    };
+    const financeDecision = view.tasks?.find((t) => t.level === 'FINANCE_SECTION' && t.decision)?.decision;
+    expect(financeDecision?.data).toMatchObject({ actedBy: ACTING_FINANCE_CLERK });
+
+    recordCase(context, {
+      case: '12-M6 Who acted: a scanner, and a shared mailbox',
+      attempts: 4,
+      expected:
+        'one POST of Approve records nothing; the shared mailbox must say who acts, and the record says it',
+      observed: `scanner POST HTTP ${scanned.status} (confirmation step, approvals empty); finance without an address HTTP ${anonymous.status}; recorded actedBy ${ACTING_FINANCE_CLERK}`,
     });
   }, 180_000);
 });

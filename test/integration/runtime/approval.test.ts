@@ -8,7 +8,7 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from '../../../infra/local/samples/live-proposals.js';
-import { UsersClient } from '../../../infra/local/users.js';
+import { ACTING_FINANCE_CLERK, asksWhoActs, UsersClient } from '../../../infra/local/users.js';
 import { cachedAssembly } from '../../support/assembly-cache.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
 
@@ -82,6 +82,8 @@ async function approve(purchaseId: string, level: keyof typeof approvers): Promi
     nonce: page.nonce,
     decision: 'APPROVE',
     confirmed: true,
+    // The finance section's mailbox is shared: its page asks who is acting.
+    ...(asksWhoActs(page.html) ? { actingEmail: ACTING_FINANCE_CLERK } : {}),
     comment: 'ok',
   });
   expect(result.status).toBe(200);
@@ -203,6 +205,7 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
           nonce: page.nonce,
           decision: 'APPROVE',
           confirmed: true,
+          actingEmail: ACTING_FINANCE_CLERK,
           comment: 'after restart',
         })
       ).status,
