@@ -31,6 +31,11 @@ export interface DevTokenRequest {
   readonly sub: string;
   readonly roles: readonly string[];
   readonly email?: string;
+  /**
+   * Whether the address was verified, as the provider vouches (`email_verified`); true by default
+   * for a token with an address. False gives a token whose address the API must not trust.
+   */
+  readonly emailVerified?: boolean;
   /** OAuth scopes, for routes that require some. */
   readonly scopes?: readonly string[];
   /** Defaults to the issuer's default audience (the template's). */
@@ -97,8 +102,13 @@ export async function createDevIssuer(options: {
     issuer,
     defaultAudience: options.defaultAudience,
     async issueToken(request) {
-      const claims: JWTPayload & { roles: string[]; email?: string } = { roles: [...request.roles] };
-      if (request.email) claims.email = request.email;
+      const claims: JWTPayload & { roles: string[]; email?: string; email_verified?: boolean } = {
+        roles: [...request.roles],
+      };
+      if (request.email) {
+        claims.email = request.email;
+        claims.email_verified = request.emailVerified ?? true;
+      }
       if (request.scopes?.length) claims.scope = request.scopes.join(' ');
       const now = Math.floor(Date.now() / 1000);
       const issuedAt = request.issuedAt ?? now;

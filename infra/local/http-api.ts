@@ -244,7 +244,7 @@ export class LocalHttpApi {
         sub: params.get('sub') || 'dev-officer',
         roles: list('roles'),
         scopes: list('scope'),
-        ...(email ? { email } : {}),
+        ...(email ? { email, emailVerified: params.get('email_verified') !== 'false' } : {}),
         ...(audience ? { audience } : {}),
       });
       sendJson(res, 200, issued, { 'cache-control': 'no-store' });

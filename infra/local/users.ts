@@ -73,9 +73,15 @@ const NGO_LINK = /https?:\/\/[^\s"<>]+\/ngo\/[A-Z0-9-]+\?exp=\d+&sig=[A-Za-z0-9_
 export class UsersClient {
   constructor(private readonly urls: { api: string; mailbox: string }) {}
 
-  async devToken(sub: string, roles: string[], email?: string): Promise<string> {
+  async devToken(
+    sub: string,
+    roles: string[],
+    email?: string,
+    options: { emailVerified?: boolean } = {},
+  ): Promise<string> {
     const query = new URLSearchParams({ sub, roles: roles.join(',') });
     if (email) query.set('email', email);
+    if (options.emailVerified === false) query.set('email_verified', 'false');
     const res = await fetch(`${this.urls.api}/dev/token?${query}`);
     if (!res.ok) throw new Error(`dev token: HTTP ${res.status}`);
     return ((await res.json()) as { token: string }).token;

@@ -32,7 +32,12 @@ export class BadRequestError extends Error {
   override name = 'BadRequestError';
 }
 
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+/** Every JSON answer: never cached, and never sniffed into something a browser would render. */
+const JSON_HEADERS = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
@@ -98,6 +103,8 @@ export function rolesFromClaim(claim: unknown): string[] {
 /**
  * The caller, if the JWT authorizer let them in and they hold a staff role. Roles come from the
  * local provider's `roles` claim or Cognito's `cognito:groups`; names that are not roles are dropped.
+ * The e-mail address, which matches a person to their tasks and purchases, is taken only when the
+ * provider says it verified it (`email_verified`, a string once API Gateway has flattened the claims).
  */
 export function requireStaff(event: APIGatewayProxyEventV2): StaffMember {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
@@ -110,9 +117,13 @@ export function requireStaff(event: APIGatewayProxyEventV2): StaffMember {
   return {
     sub: claims.sub,
     roles: [...new Set(roles)],
-    ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+    ...(typeof claims.email === 'string' && isVerified(claims.email_verified) ? { email: claims.email } : {}),
     ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
   };
+}
+
+function isVerified(claim: unknown): boolean {
+  return claim === true || claim === 'true';
 }
 
 /** The caller, if they hold a role with the permission; a 403 naming the roles that have it otherwise. */

@@ -64,6 +64,7 @@ export function staffClaims(overrides: Record<string, unknown> = {}): Record<str
   return {
     sub: 'officer-7',
     email: 'officer@civil-affairs.example.gov.cn',
+    email_verified: 'true',
     name: 'Lin Officer',
     roles: '[officer]',
     ...overrides,
