@@ -11,6 +11,8 @@ export const RULE_IDS = [
   'schema-invalid-format',
   'schema-invalid-value',
   'schema-invalid',
+  // Titles and names: one line of plain text.
+  'text-control-characters',
   // Money.
   'money-integer-fen',
   'budget-lines-sum',

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SINGLE_LINE_PLAIN } from './plain-text.js';
 
 /**
  * The proposal a purchasing officer registers (立项). The schema checks shape and types;
@@ -26,6 +27,11 @@ export const DELIVERABLE_KINDS = ['MIDTERM_REPORT', 'FINAL_REPORT', 'EVIDENCE'] 
 export type DeliverableKind = (typeof DELIVERABLE_KINDS)[number];
 
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+
+/** A title or a name: trimmed plain text on one line, refused when it carries control or bidi characters. */
+const singleLine = (min: number, max: number) =>
+  z.string().check(z.trim(), z.minLength(min), z.maxLength(max), z.regex(SINGLE_LINE_PLAIN));
+
 /** A calendar date, `YYYY-MM-DD`. */
 const isoDate = z.iso.date();
 /** A whole, non-negative number of fen. */
@@ -55,14 +61,14 @@ export const DeliverablePlanSchema = z.strictObject({
 });
 
 export const ProposalSchema = z.strictObject({
-  title: text(4, 200),
+  title: singleLine(4, 200),
   serviceArea: z.enum(SERVICE_AREAS),
   /** Code of an item of the purchasable catalogue (catalogue.ts). */
   serviceItem: text(1, 60),
   district: text(1, 60),
-  purchasingUnit: text(2, 120),
+  purchasingUnit: singleLine(2, 120),
   ngo: z.strictObject({
-    name: text(2, 120),
+    name: singleLine(2, 120),
     /** Unified social credit code (统一社会信用代码), 18 characters; check digit verified by policy. */
     creditCode: z.string().check(z.trim(), z.toUpperCase(), z.length(18)),
     contactEmail: z.email(),

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { type FieldError, formatPath } from './errors.js';
 import { describeValue, fieldError } from './field-errors.js';
+import { SINGLE_LINE_PLAIN } from './plain-text.js';
 
 /** zod issues turned into FieldErrors: which field, what arrived, what the schema wanted. */
 
@@ -186,6 +187,18 @@ export function zodIssuesToFieldErrors(
         break;
       }
       case 'invalid_format': {
+        if (issue.format === 'regex' && issue.pattern === SINGLE_LINE_PLAIN.toString()) {
+          errors.push(
+            fieldError(
+              'text-control-characters',
+              field,
+              value,
+              'must be plain text on one line: control characters and bidirectional formatting characters (such as U+202E) are not allowed',
+              'one line of plain text',
+            ),
+          );
+          break;
+        }
         const lastKey = String(path[path.length - 1] ?? '');
         const wanted =
           PATTERN_HINTS[lastKey] ??

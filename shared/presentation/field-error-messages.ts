@@ -22,6 +22,8 @@ export const FIELD_RULE_ZH: Readonly<Record<RuleId | OtherRuleId, string>> = {
   'schema-invalid-format': '格式不正确。',
   'schema-invalid-value': '不是可选的值之一。',
   'schema-invalid': '内容无效。',
+  'text-control-characters':
+    '标题和名称只能是一行普通文字，不能含有控制字符或改变文字方向的格式字符（如 U+202E）。',
   'money-integer-fen': '金额必须精确到分，且不能为负数。',
   'budget-lines-sum': '各项预算明细之和必须等于项目总金额。',
   'tranche-percent-sum': '各期付款比例之和必须为 100%。',

@@ -3,6 +3,7 @@
  * through `html` is escaped unless it is already `SafeHtml`, so forgetting to escape a
  * value is not possible by omission.
  */
+import { withoutControlCharacters } from '../domain/plain-text.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -49,7 +50,10 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   return new SafeHtml(out);
 }
 
-/** Collapses line breaks so a person's text can sit on one line (an e-mail subject). */
+/**
+ * Turns line breaks and every other control or bidirectional formatting character into a space,
+ * so a person's text can sit on one line (an e-mail subject) and read in the order it is stored.
+ */
 export function oneLine(value: string): string {
-  return value.replace(/[\r\n\t]+/g, ' ').trim();
+  return withoutControlCharacters(value).trim();
 }
