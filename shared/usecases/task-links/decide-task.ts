@@ -7,7 +7,7 @@ import { checkForm, type DecisionForm } from './decision-form.js';
 import { declareIndependence } from './declare-independence.js';
 import { deliver, deliveryAbandoned } from './deliver-decision.js';
 import { isServed, openLink } from './open-task-link.js';
-import { completePayment, confirmPayment, trancheOf } from './payment-confirmation.js';
+import { completePayment, confirmPayment, refusalOfUnpayable } from './payment-confirmation.js';
 import { checkReviewedUploads } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 import { confirmationStep, decidedView, refusedPostPage } from './task-link-pages.js';
@@ -48,8 +48,12 @@ export async function decideTask(
   const checked = checkForm(deps, purpose, task, input.form);
   if (!checked.ok) return badRequestPage(checked.refusal);
   if (!checked.confirmed) return confirmationStep(deps, task, { ...checked, nonce: input.form.nonce });
-  // A payment task that names no tranche is a bug upstream: refuse before anything is recorded.
-  if (purpose === 'PAYMENT_CONFIRMATION') trancheOf(task);
+  // A payment task that names no tranche is a bug upstream, and a tranche that is not due cannot
+  // be paid: refuse before anything is recorded.
+  if (purpose === 'PAYMENT_CONFIRMATION') {
+    const unpayable = await refusalOfUnpayable(deps, task);
+    if (unpayable) return unpayable;
+  }
   const files = await checkReviewedUploads(deps.reviewedDocuments, task, input.form.reviewed ?? []);
   if (!files.ok) return files.page;
   const data = { ...checked.data, ...(files.reviewed ? { reviewed: files.reviewed } : {}) };

@@ -1,4 +1,6 @@
 import type { HumanTask } from '../../domain/tasks.js';
+import type { HtmlPage } from '../../presentation/pages/layout.js';
+import { unpayableTranchePage } from '../../presentation/pages/task/payment-confirmation-page.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
 type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'now' | 'log'>;
@@ -42,6 +44,19 @@ export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promis
       status: result.payment?.status,
     });
   }
+}
+
+/**
+ * Whether a confirmation may be recorded at all: its tranche is due (NOTIFIED), or confirmed
+ * already (a repeat, answered from the record). A tranche withheld, cancelled or never made due
+ * is refused with a page that says so, before anything is recorded.
+ */
+export async function refusalOfUnpayable(deps: PaymentDeps, task: HumanTask): Promise<HtmlPage | undefined> {
+  if (task.status !== 'PENDING') return undefined;
+  const tranche = trancheOf(task);
+  const payment = (await deps.payments.listPayments(task.purchaseId)).find((p) => p.tranche === tranche);
+  if (payment?.status === 'NOTIFIED' || payment?.status === 'CONFIRMED') return undefined;
+  return unpayableTranchePage(tranche, payment?.status);
 }
 
 /** On a repeat POST or a later visit: completes the payment step only when the first POST did not get to it. */

@@ -1,9 +1,16 @@
 /** The payment confirmation page (GET): finance confirms a tranche was paid, with the bank reference. */
 import { type Fen, formatYuan } from '../../../domain/money.js';
+import type { PaymentStatus } from '../../../domain/payment-records.js';
 import type { Proposal, TrancheMilestone } from '../../../domain/proposal.js';
 import type { HumanTask } from '../../../domain/tasks.js';
 import { html } from '../../html.js';
-import { bilingual, expiryFact, type Fact, TRANCHE_MILESTONE_LABELS } from '../../labels.js';
+import {
+  bilingual,
+  expiryFact,
+  type Fact,
+  PAYMENT_STATUS_LABELS,
+  TRANCHE_MILESTONE_LABELS,
+} from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { decisionForm } from './decision-form.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts } from './task-facts.js';
@@ -92,4 +99,27 @@ ${decisionForm({
   ],
 })}`;
   return renderPage(200, title, body);
+}
+
+/**
+ * 409: the tranche cannot be confirmed, because it is withheld or cancelled (or was never made
+ * due); nothing was recorded. Says what the tranche is and whom to ask.
+ */
+export function unpayableTranchePage(tranche: number, status: PaymentStatus | undefined): HtmlPage {
+  const title = { zh: '该期款项不能确认付款', en: 'This tranche cannot be confirmed as paid' };
+  const state = status === undefined ? { zh: '尚未到期', en: 'not due' } : PAYMENT_STATUS_LABELS[status];
+  const body = html`${bilingualHeading('h1', title)}
+<div class="status">
+${bilingualParagraphs(
+  {
+    zh: `第 ${tranche} 期款项的状态是“${state.zh}”，不能确认付款。您的确认没有被记录。`,
+    en: `Tranche ${tranche} is ${state.en}, so it cannot be confirmed as paid. Your confirmation was not recorded.`,
+  },
+  {
+    zh: '如款项已经转出，请立即联系发起采购的经办人。',
+    en: 'If the money has been transferred already, contact the officer who registered the purchase at once.',
+  },
+)}</div>
+`;
+  return renderPage(409, title, body);
 }

@@ -197,7 +197,8 @@ describe('payment confirmation links', () => {
     expect(confirmPayment).toHaveBeenCalledTimes(2);
   });
 
-  it('a confirmation of a tranche no longer payable is recorded and logged, not refused', async () => {
+  it('a tranche closed between the check and the confirmation (a race) leaves the decision recorded and is logged', async () => {
+    const due = await fakes.payments.listPayments(CONTRACTING_ID);
     await fakes.payments.closePayment({
       purchaseId: CONTRACTING_ID,
       tranche: 1,
@@ -207,6 +208,8 @@ describe('payment confirmation links', () => {
       reason: 'terminated',
       now: fakes.clock.now(),
     });
+    // The check still saw the tranche due: the termination landed just after it.
+    vi.spyOn(fakes.payments, 'listPayments').mockResolvedValueOnce(due);
 
     const page = await postTo({
       nonce: confirm.nonce,
@@ -273,5 +276,38 @@ describe('payment confirmation from the shared finance mailbox', () => {
     });
     const [payment] = await fakes.payments.listPayments(CONTRACTING_ID);
     expect(payment?.confirmedBy).toBe('clerk.wang@civil-affairs.example.gov.cn');
+  });
+});
+
+describe('a confirmation of a tranche that is not due', () => {
+  it('is refused with 409 before anything is recorded, naming the tranche and its state', async () => {
+    seedContracting();
+    const confirm = await openPaymentConfirmation();
+    await fakes.payments.closePayment({
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 4_320_000,
+      status: 'WITHHELD',
+      reason: 'test: withheld while the link was open',
+      now: fakes.clock.now(),
+    });
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+
+    const page = await post(
+      {
+        nonce: confirm.nonce,
+        decision: 'CONFIRM',
+        reference: 'TX-0001',
+        actingEmail: 'clerk@civil-affairs.example.gov.cn',
+      },
+      confirm.taskId,
+    );
+
+    expectStatus(page, 409);
+    expect(page.html).toContain('Tranche 1 is withheld');
+    expect(decide).not.toHaveBeenCalled();
+    expect(fakes.tasks.stored(confirm.taskId).status).toBe('PENDING');
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.status).toBe('WITHHELD');
   });
 });
