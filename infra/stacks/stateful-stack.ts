@@ -15,6 +15,7 @@ import {
   GSI2,
   LISTING_PROJECTED_ATTRIBUTES,
   TABLE_KEYS,
+  TTL_ATTRIBUTE,
 } from '../../shared/adapters/dynamodb/table-design.js';
 import { acknowledge } from '../nag.js';
 import { TABLE_NAME_OUTPUT } from './outputs.js';
@@ -55,6 +56,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Only the daily upload counts carry it: tallies that expire, never a record (table-design.ts).
+      timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     new CfnOutput(this, TABLE_NAME_OUTPUT, {
       value: this.table.tableName,

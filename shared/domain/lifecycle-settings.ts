@@ -21,6 +21,26 @@ const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(120));
 /** How long a person has before a reminder (and as long again before escalation). */
 const timeoutSeconds = z.int().check(z.gte(60), z.lte(30 * 24 * 3600));
 
+/**
+ * Per purchase, upload kind and China calendar day (upload-limits.ts). 30 grants and 20 files a
+ * kind a day: a report with its annexes, or a day's evidence photos, fit with room for retries;
+ * a leaked link fills at most 20 files of 25 MB per kind a day.
+ */
+export const DEFAULT_UPLOAD_LIMITS = { grantsPerKindPerDay: 30, objectsPerKindPerDay: 20 } as const;
+
+export const UploadLimitsSchema = z.strictObject({
+  /** Presigned POSTs handed out; a grant the browser never used counts too. */
+  grantsPerKindPerDay: z._default(
+    z.int().check(z.positive(), z.lte(1000)),
+    DEFAULT_UPLOAD_LIMITS.grantsPerKindPerDay,
+  ),
+  /** Objects that land (each S3 version); one past the limit is kept, quarantined and refused. */
+  objectsPerKindPerDay: z._default(
+    z.int().check(z.positive(), z.lte(1000)),
+    DEFAULT_UPLOAD_LIMITS.objectsPerKindPerDay,
+  ),
+});
+
 export const UploadSettingsSchema = z.strictObject({
   maxBytes: z._default(z.int().check(z.positive(), z.lte(5 * 1024 ** 3)), DEFAULT_MAX_UPLOAD_BYTES),
   /** A presigned POST is handed out when the NGO opens its page; it need not live long. */
@@ -30,6 +50,7 @@ export const UploadSettingsSchema = z.strictObject({
    * project) are kept. Off by default: a macro is a program, and reviewers open these files.
    */
   allowMacroDocuments: z._default(z.boolean(), false),
+  limits: z.prefault(UploadLimitsSchema, {}),
 });
 
 export const ContractSettingsSchema = z.strictObject({

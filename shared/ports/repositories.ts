@@ -22,6 +22,7 @@ import type {
   TaskPurpose,
 } from '../domain/tasks.js';
 import type { TrackRecordEntry } from '../domain/track-record.js';
+import type { UploadCountOutcome, UploadMeasure } from '../domain/upload-limits.js';
 import type { UploadKind } from '../domain/uploads.js';
 
 /**
@@ -211,6 +212,37 @@ export interface DeliverableRepository {
   listDeliverables(purchaseId: string): Promise<DeliverableRecord[]>;
 }
 
+/** What was counted of one measure of one kind on one day. */
+export interface UploadCount {
+  kind: UploadKind;
+  measure: UploadMeasure;
+  count: number;
+}
+
+/**
+ * The NGO's daily upload allowance (upload-limits.ts): grants handed out and objects landed, per
+ * purchase, kind and China day. Tallies, not records: they expire a few days after their day.
+ */
+export interface UploadCountRepository {
+  /**
+   * Counts `id` (a grant's upload id, an object's version) as one more `measure` of the purchase's
+   * `kind` on `day`, only while fewer than `limit` are counted: one conditional write, so callers
+   * racing for the last place cannot both have it. An id counted before is ALREADY_COUNTED and
+   * not counted again (a redelivered event), even once the limit is reached. `count` is the
+   * day's count after the call.
+   */
+  countUpload(input: {
+    purchaseId: string;
+    kind: UploadKind;
+    measure: UploadMeasure;
+    day: string;
+    id: string;
+    limit: number;
+  }): Promise<{ outcome: UploadCountOutcome; count: number }>;
+  /** Everything counted for the purchase on `day` (a measure of a kind nothing was counted for is absent). */
+  uploadCounts(purchaseId: string, day: string): Promise<UploadCount[]>;
+}
+
 export interface WaitRepository {
   /**
    * Registers the step waiting for `kind`, or re-arms it with a new token (a retry, a
@@ -314,6 +346,7 @@ export interface Repositories {
   budgets: BudgetRepository;
   tasks: TaskRepository;
   deliverables: DeliverableRepository;
+  uploadCounts: UploadCountRepository;
   waits: WaitRepository;
   payments: PaymentRepository;
   trackRecords: TrackRecordRepository;

@@ -6,6 +6,7 @@ import { DynamoPurchaseRepository, type DynamoRepositoryOptions } from './purcha
 import { DynamoReferenceDataRepository } from './reference-data-repository.js';
 import { DynamoTaskRepository } from './task-repository.js';
 import { DynamoTrackRecordRepository } from './track-record-repository.js';
+import { DynamoUploadCountRepository } from './upload-count-repository.js';
 import { DynamoWaitRepository } from './wait-repository.js';
 
 export { DynamoBudgetRepository } from './budget-repository.js';
@@ -16,6 +17,7 @@ export { DynamoPurchaseRepository, type DynamoRepositoryOptions } from './purcha
 export { DynamoReferenceDataRepository } from './reference-data-repository.js';
 export { DynamoTaskRepository } from './task-repository.js';
 export { DynamoTrackRecordRepository } from './track-record-repository.js';
+export { DynamoUploadCountRepository } from './upload-count-repository.js';
 export { DynamoWaitRepository } from './wait-repository.js';
 
 /** Every port on one table and one document client (created once per module scope by the caller). */
@@ -25,6 +27,7 @@ export function createRepositories(options: DynamoRepositoryOptions): Repositori
     budgets: new DynamoBudgetRepository(options),
     tasks: new DynamoTaskRepository(options),
     deliverables: new DynamoDeliverableRepository(options),
+    uploadCounts: new DynamoUploadCountRepository(options),
     waits: new DynamoWaitRepository(options),
     payments: new DynamoPaymentRepository(options),
     trackRecords: new DynamoTrackRecordRepository(options),

@@ -17,6 +17,7 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  * | budget reservation   | BUDGET#<lineId>        | RESERVATION#<purchaseId>|                       |                           |
  * | deliverable (upload) | PURCHASE#<purchaseId>  | DELIVERABLE#<uploadId>  |                       |                           |
  * | upload wait          | PURCHASE#<purchaseId>  | WAIT#<kind>             |                       |                           |
+ * | upload count         | UPLOADS#<purchaseId>   | COUNT#<day>#<kind>#<measure> |                  |                           |
  * | payment step         | PURCHASE#<purchaseId>  | PAYMENT#<tranche, 2 dig>|                       |                           |
  * | NGO track record     | NGO#<creditCode>       | EVALUATION#<purchaseId> |                       |                           |
  * | reference section    | REFERENCE              | SECTION#<section>       |                       |                           |
@@ -51,11 +52,21 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  * - An upload wait holds the waiting step's task token (server-side only, like a human task's)
  *   and the instant its round began; satisfying it is conditional on WAITING, the token and the
  *   round, so of any number of concurrent uploads exactly one resumes the execution.
+ * - An upload count is the NGO's daily allowance of one kind (upload-limits.ts): `count` and the
+ *   string set `counted` of the ids it counted (a grant's upload id, an object's version), at most
+ *   the limit of them. Counting is one UpdateItem, `ADD count 1, counted {id}` on the condition
+ *   `count < limit AND NOT contains(counted, id)`, so racing callers never pass the limit and a
+ *   redelivered event is not counted twice. The counts live in a partition of their own, apart
+ *   from the purchase's records: the internet-facing upload grant writes nothing else (its role
+ *   is denied writes outside `UPLOADS#`), and whoever reads the purchase's partition never meets
+ *   them. They are the one kind of item that goes away: TTL (`expiresAtEpoch`) removes a day's
+ *   counts two days after it, as they are tallies, not records.
  * - A payment step moves NOTIFIED -> CONFIRMED, or to WITHHELD / CANCELLED while not CONFIRMED,
  *   each move conditional on the status it leaves and audited in the same transaction.
  * - Track record entries live under the NGO (the bar on new purchases reads one partition) and
  *   are written once per purchase.
- * - Nothing is ever deleted: released reservations and decided tasks stay with their status.
+ * - Nothing is ever deleted (but the upload counts' TTL): released reservations and decided tasks
+ *   stay with their status.
  *
  * Listing purchases (ports: PurchaseRepository.listPurchases):
  * - "Year" is the budget year (预算年度: the year of the budget line the amount is reserved
@@ -99,6 +110,10 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  */
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
+/** The table's TTL attribute (Unix seconds); only upload counts carry it. */
+export const TTL_ATTRIBUTE = 'expiresAtEpoch';
+/** The partition prefix of the upload counts, the only items the upload grant writes. */
+export const UPLOAD_COUNTS_PARTITION = 'UPLOADS#';
 export const GSI1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
 /** The purchases list: purchases by budget year, oldest to newest. */
 export const GSI2 = { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;
@@ -209,6 +224,11 @@ export const keys = {
     SK: `DELIVERABLE#${uploadId}`,
   }),
   wait: (purchaseId: string, kind: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: `WAIT#${kind}` }),
+  uploadCounts: (purchaseId: string) => ({ PK: `${UPLOAD_COUNTS_PARTITION}${purchaseId}` }),
+  uploadCount: (purchaseId: string, day: string, kind: string, measure: string) => ({
+    PK: `${UPLOAD_COUNTS_PARTITION}${purchaseId}`,
+    SK: `${SORT_KEY_PREFIXES.uploadCount}${day}#${kind}#${measure}`,
+  }),
   payment: (purchaseId: string, tranche: number) => ({
     PK: `PURCHASE#${purchaseId}`,
     SK: `PAYMENT#${String(tranche).padStart(2, '0')}`,
@@ -228,4 +248,5 @@ export const SORT_KEY_PREFIXES = {
   deliverable: 'DELIVERABLE#',
   payment: 'PAYMENT#',
   trackRecord: 'EVALUATION#',
+  uploadCount: 'COUNT#',
 } as const;

@@ -8,6 +8,8 @@ import {
   keys,
   LISTING_PROJECTED_ATTRIBUTES,
   listingPartition,
+  TTL_ATTRIBUTE,
+  UPLOAD_COUNTS_PARTITION,
 } from '../../../shared/adapters/dynamodb/table-design.js';
 import type { Repositories } from '../../../shared/ports/repositories.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js';
@@ -252,6 +254,41 @@ describe('the table behind the repositories', () => {
     expect(await backfillPurchaseListing({ client: db.client, tableName: db.tableName })).toMatchObject({
       updated: 0,
     });
+  });
+
+  it('an upload count lives in its own partition with the ids it counted and a TTL two days past its day', async () => {
+    const purchaseId = randomUUID();
+    await repos.uploadCounts.countUpload({
+      purchaseId,
+      kind: 'EVIDENCE',
+      measure: 'OBJECT',
+      day: '2026-04-01',
+      id: 'upload-1/v1',
+      limit: 20,
+    });
+
+    const { Item } = await db.client.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: keys.uploadCount(purchaseId, '2026-04-01', 'EVIDENCE', 'OBJECT'),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item).toMatchObject({
+      PK: `${UPLOAD_COUNTS_PARTITION}${purchaseId}`,
+      count: 1,
+      counted: new Set(['upload-1/v1']),
+      [TTL_ATTRIBUTE]: Date.parse('2026-04-03T16:00:00.000Z') / 1000,
+    });
+    // Nothing of the purchase's own partition is touched.
+    const { Items = [] } = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.purchase(purchaseId).PK },
+      }),
+    );
+    expect(Items).toEqual([]);
   });
 
   it('a budget line seeded before lines held their reservations takes a reservation and its release', async () => {

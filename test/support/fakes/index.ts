@@ -11,6 +11,7 @@ import { RecordingCallbacks, RecordingMailer, RecordingWorkflowStarter } from '.
 import { InMemoryReferenceDataRepository } from './reference-data-repository.js';
 import { InMemoryTaskRepository } from './task-repository.js';
 import { InMemoryTrackRecordRepository } from './track-record-repository.js';
+import { InMemoryUploadCountRepository } from './upload-count-repository.js';
 import { InMemoryWaitRepository } from './wait-repository.js';
 
 /**
@@ -31,6 +32,7 @@ export { RecordingCallbacks, RecordingMailer, RecordingWorkflowStarter } from '.
 export { InMemoryReferenceDataRepository } from './reference-data-repository.js';
 export { InMemoryTaskRepository } from './task-repository.js';
 export { InMemoryTrackRecordRepository } from './track-record-repository.js';
+export { InMemoryUploadCountRepository } from './upload-count-repository.js';
 export { InMemoryWaitRepository } from './wait-repository.js';
 
 /** A keyring of one 48-byte link key, as a freshly generated Secrets Manager secret reads. */
@@ -41,6 +43,7 @@ export interface Fakes {
   budgets: InMemoryBudgetRepository;
   tasks: InMemoryTaskRepository;
   deliverables: InMemoryDeliverableRepository;
+  uploadCounts: InMemoryUploadCountRepository;
   waits: InMemoryWaitRepository;
   payments: InMemoryPaymentRepository;
   trackRecords: InMemoryTrackRecordRepository;
@@ -60,6 +63,7 @@ export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
     budgets,
     tasks: new InMemoryTaskRepository(purchases),
     deliverables,
+    uploadCounts: new InMemoryUploadCountRepository(),
     waits: new InMemoryWaitRepository(deliverables),
     payments: new InMemoryPaymentRepository(purchases),
     trackRecords: new InMemoryTrackRecordRepository(),

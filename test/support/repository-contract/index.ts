@@ -9,6 +9,7 @@ import { referenceDataContract } from './reference-data.js';
 import { type RepositoryHarness, Subject } from './subject.js';
 import { taskContract } from './tasks.js';
 import { trackRecordContract } from './track-records.js';
+import { uploadCountContract } from './upload-counts.js';
 import { waitContract } from './waits.js';
 
 export type { RepositoryHarness } from './subject.js';
@@ -39,6 +40,7 @@ export function repositoryContract(name: string, makeHarness: () => Promise<Repo
     budgetContract(subject);
     taskContract(subject);
     deliverableContract(subject);
+    uploadCountContract(subject);
     waitContract(subject);
     paymentContract(subject);
     trackRecordContract(subject);

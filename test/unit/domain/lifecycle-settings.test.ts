@@ -38,6 +38,7 @@ describe('lifecycle settings', () => {
       maxBytes: 26_214_400,
       policyExpirySeconds: 900,
       allowMacroDocuments: false,
+      limits: { grantsPerKindPerDay: 30, objectsPerKindPerDay: 20 },
     });
     expect(parsed.payments.dueDays).toBe(30);
     expect(parsed.midterm.maxRectificationRounds).toBe(2);
@@ -54,6 +55,12 @@ describe('lifecycle settings', () => {
     const raw = settings();
     raw.uploads.policyExpirySeconds = 901;
     expect(refusal(raw)).toContain('uploads.policyExpirySeconds: must be at most 900');
+  });
+
+  it('refuses a daily upload limit of zero: an NGO could upload nothing', () => {
+    const raw = settings();
+    raw.uploads.limits.objectsPerKindPerDay = 0;
+    expect(refusal(raw)).toContain('uploads.limits.objectsPerKindPerDay');
   });
 
   it('says what the rubric weights sum to when it is not 100', () => {

@@ -23,11 +23,31 @@ let printed: string[];
 const print = (line: string) => printed.push(line);
 
 function fakeConnection(): OpsConnection {
-  const { purchases, budgets, tasks, deliverables, waits, payments, trackRecords, referenceData, workflow } =
-    fakes;
+  const {
+    purchases,
+    budgets,
+    tasks,
+    deliverables,
+    uploadCounts,
+    waits,
+    payments,
+    trackRecords,
+    referenceData,
+    workflow,
+  } = fakes;
   return {
     where: 'in-memory records',
-    repositories: { purchases, budgets, tasks, deliverables, waits, payments, trackRecords, referenceData },
+    repositories: {
+      purchases,
+      budgets,
+      tasks,
+      deliverables,
+      uploadCounts,
+      waits,
+      payments,
+      trackRecords,
+      referenceData,
+    },
     executions: workflow,
     workflow,
     // The fakes list every purchase as it is: there is nothing to backfill.
