@@ -5,7 +5,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly/loca
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../infra/local/users.js';
-import { decideOnce, Inboxes, type JourneyContext } from '../support/journey.js';
+import { approvedPurchase, Inboxes, type JourneyContext } from '../support/journey.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
@@ -36,25 +36,11 @@ afterAll(async () => {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** A purchase approved by the section chief, and its NGO page link. */
-async function approvedPurchase(): Promise<{ purchaseId: string; ngoPage: string }> {
-  const proposal = smallMinorProtectionProposalToday();
-  const submitted = await app.users.submit(journey.officer, proposal);
-  expect(submitted.status).toBe(201);
-  const purchaseId = submitted.body.purchaseId as string;
-  const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF.email;
-  const ask = await inboxes.next(chief, (m) => (m.body.text ?? '').includes(purchaseId), 30_000);
-  await decideOnce(journey, UsersClient.linkIn(ask), 'APPROVE', { comment: '' });
-  const invitation = await inboxes.next(
-    proposal.ngo.contactEmail,
-    (m) => (m.body.text ?? '').includes(purchaseId),
-    30_000,
-  );
-  return { purchaseId, ngoPage: UsersClient.ngoLinkIn(invitation) };
-}
+const approved = () => approvedPurchase(journey, smallMinorProtectionProposalToday());
 
 describe('12 High: an accepted file replaced by posting its grant again', () => {
   it('keeps the checked version as the evidence, quarantines the later one and flags it to staff', async (context) => {
-    const { purchaseId, ngoPage } = await approvedPurchase();
+    const { purchaseId, ngoPage } = await approved();
     const clean = {
       kind: 'SIGNED_CONTRACT',
       name: 'signed.pdf',
@@ -129,7 +115,7 @@ describe('12 High: an accepted file replaced by posting its grant again', () => 
 
 describe('12 Medium 1: a decision on a file the reviewer did not see', () => {
   it('refuses a countersignature posted from a page that showed an older signed contract, and records the one shown', async (context) => {
-    const { purchaseId, ngoPage } = await approvedPurchase();
+    const { purchaseId, ngoPage } = await approved();
     const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF.email;
     const signed = (name: string, text: string) => ({
       kind: 'SIGNED_CONTRACT',
