@@ -12,9 +12,11 @@ import { asyncInvoker, type LambdaInvoker, LambdaRunner, sdkAppIdOf } from './la
 import { AwsCallLog, type AwsService } from './services/aws-calls.js';
 import { startAwsFront } from './services/aws-front.js';
 import { deployTables, startDynamoDbLocal } from './services/dynamodb.js';
+import { startDynamoDbGate } from './services/dynamodb-gate.js';
 import { putEvent, s3ObjectCreatedEvent } from './services/eventbridge.js';
 import { startLambdaApi } from './services/lambda-api.js';
 import { LocalFaults } from './services/local-faults.js';
+import { localAuthorizer } from './services/local-iam.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
 import { decodeEventKey, type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
 import { startSecretsService } from './services/secrets.js';
@@ -151,7 +153,14 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     // The mailbox page stays where it is; only the functions' SES calls go through a front.
     const sesUrl = await front('sesv2', mailbox.url, undefined);
 
-    const secrets = await startSecretsService({ dataDir, secrets: app.secrets, port: ports.secrets ?? 0 });
+    // DynamoDB and Secrets Manager hold each function to its role's policies, as AWS would.
+    const authorize = localAuthorizer(app.functions, sdkAppIdOf);
+    const secrets = await startSecretsService({
+      dataDir,
+      secrets: app.secrets,
+      port: ports.secrets ?? 0,
+      authorize,
+    });
     closers.push(secrets.close);
 
     let lambdas: LambdaRunner | undefined;
@@ -227,6 +236,9 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
 
     const db = await dynamoStarting;
     closers.push(db.stop);
+    // The functions reach DynamoDB Local through the IAM check; tools and tests reach it directly.
+    const dynamoDbGate = await startDynamoDbGate({ target: db.url, authorize });
+    closers.push(dynamoDbGate.close);
     const { created, indexesAdded } = await deployTables(db.url, app.tables);
     if (created.length > 0) log(`created tables: ${created.join(', ')}`);
     if (indexesAdded.length > 0)
@@ -301,7 +313,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
       },
       runtimeEnvironment: {
         ...options.extraEnvironment,
-        AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoDbGate.url,
         AWS_ENDPOINT_URL_SFN: urls.stepfunctions,
         AWS_ENDPOINT_URL_SESV2: sesUrl,
         AWS_ENDPOINT_URL_SES: sesUrl,

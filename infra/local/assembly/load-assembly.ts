@@ -13,6 +13,7 @@ import { functionModel } from './functions.js';
 import { routeModel } from './http-routes.js';
 import { IntrinsicResolver, type ResolverOptions } from './intrinsics.js';
 import type { LocalApp } from './model.js';
+import { rolePermissions } from './role-permissions.js';
 import { secretModel } from './secrets.js';
 import { stateMachineAliasModel, stateMachineModel, stateMachineVersionModel } from './state-machines.js';
 import { tableModel } from './tables.js';
@@ -108,8 +109,13 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
             !notificationHandlers.has(logicalId) &&
             !deploymentHandlers.has(logicalId) &&
             !triggerProviders.has(logicalId)
-          )
-            app.functions.push(functionModel(resolver, dir, stackName, logicalId, resource));
+          ) {
+            const permissions = rolePermissions(resolver, stackName, resource, app.warnings);
+            app.functions.push({
+              ...functionModel(resolver, dir, stackName, logicalId, resource),
+              ...(permissions ? { permissions } : {}),
+            });
+          }
           break;
         case 'AWS::S3::Bucket':
           app.buckets.push(bucketModel(resolver, stackName, logicalId, props));

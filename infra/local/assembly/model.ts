@@ -29,6 +29,23 @@ export interface LocalFunction {
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /**
+   * The identity policy statements of the function's role, resolved to local ARNs (role-permissions.ts):
+   * what the local services that check IAM let it do. Absent for a function whose role the
+   * template does not give.
+   */
+  readonly permissions?: readonly LocalPolicyStatement[];
+}
+
+/** One statement of a role's policy, as the local IAM check evaluates it. */
+export interface LocalPolicyStatement {
+  readonly effect: 'Allow' | 'Deny';
+  /** Action patterns (`service:Action`, `*` and `?` wildcards). */
+  readonly actions: readonly string[];
+  /** Resource ARN patterns; one the runtime could not resolve is left out (it then matches nothing). */
+  readonly resources: readonly string[];
+  /** A statement with a Condition is not evaluated locally: an Allow of it grants nothing, a Deny of it refuses nothing. */
+  readonly conditional: boolean;
 }
 
 /** A function the deploy invokes once (CDK's `triggers.Trigger`), e.g. to seed the reference data. */

@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { GenerateSecretString, LocalSecret } from '../assembly/model.js';
+import { sdkAppIdOfRequest } from './aws-front.js';
+import type { LocalAuthorizer } from './local-iam.js';
 
 /**
  * Answers the Secrets Manager calls the functions make (AWS JSON 1.1), with values generated once per
@@ -100,6 +102,8 @@ export async function startSecretsService(options: {
   readonly dataDir: string;
   readonly secrets: readonly LocalSecret[];
   readonly port?: number;
+  /** Holds each calling function to its role (local-iam.ts); without it every call is allowed. */
+  readonly authorize?: LocalAuthorizer;
 }): Promise<SecretsService> {
   const known = loadOrGenerate(options.dataDir, options.secrets);
   // SecretId may be the full ARN, the ARN without its random suffix, or the name.
@@ -139,6 +143,10 @@ export async function startSecretsService(options: {
       });
     }
     const [arn, secret] = found;
+    const denied = options.authorize?.(sdkAppIdOfRequest(req), [
+      { action: `secretsmanager:${operation}`, resource: arn },
+    ]);
+    if (denied) return reply(res, 400, { __type: 'AccessDeniedException', message: denied });
     const common = { ARN: arn, Name: secret.name, CreatedDate: secret.createdDate };
     if (operation === 'DescribeSecret') {
       return reply(res, 200, { ...common, VersionIdsToStages: { [secret.versionId]: ['AWSCURRENT'] } });
