@@ -26,6 +26,9 @@ import { functionBundle } from './function-bundle.js';
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
 
+/** What a function does with the table: only read it, or read and (conditionally) write it. */
+export type TableAccess = 'read' | 'readWrite';
+
 export interface ServiceFunctionProps {
   /** Folder under `functions/` holding `handler.ts`. */
   readonly name: string;
@@ -79,10 +82,12 @@ export class ServiceFunction extends LambdaFunction {
   }
 
   /**
-   * Reads and conditionally writes the system-of-record table and its one index. There is
-   * deliberately no DeleteItem: nothing a user submitted is ever deleted by the system.
+   * Reads (GetItem, BatchGetItem, Query) and, unless `access` is 'read', conditionally writes the
+   * system-of-record table and its indexes. There is deliberately no DeleteItem: nothing a user
+   * submitted is ever deleted by the system. A function that only reads gets 'read', so a flaw in
+   * it cannot change a record.
    */
-  useTable(table: ITable, access: 'read' | 'readWrite' = 'readWrite'): this {
+  useTable(table: ITable, access: TableAccess = 'readWrite'): this {
     const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
     const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
     this.addToRolePolicy(

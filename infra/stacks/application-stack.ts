@@ -20,7 +20,11 @@ import type { Construct } from 'constructs';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { OperationsWatch } from '../constructs/operations-watch.js';
-import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
+import {
+  ServiceFunction,
+  type ServiceFunctionProps,
+  type TableAccess,
+} from '../constructs/service-function.js';
 import { StaffConsole } from '../constructs/staff-console.js';
 import { StaffSignIn } from '../constructs/staff-sign-in.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
@@ -52,8 +56,11 @@ export const STAFF_API_PATHS = [
   '/reference-data/*',
 ];
 
-/** Memory and timeout of a function that needs more than the defaults. */
-type FunctionSizing = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'>;
+/** Memory and timeout of a function that needs more than the defaults, and what it does with the table. */
+type StepOptions = Pick<ServiceFunctionProps, 'memorySize' | 'timeout'> & {
+  /** @default 'readWrite'; 'read' for a function that only reads (its role then has no write action). */
+  readonly tableAccess?: TableAccess;
+};
 
 /**
  * The stateless application: functions, the purchase workflow, the HTTP API, mail and the link
@@ -145,15 +152,22 @@ export class ApplicationStack extends Stack {
         }),
       );
 
-    const step = (id: string, name: string, description: string, sizing: FunctionSizing = {}) =>
+    const step = (
+      id: string,
+      name: string,
+      description: string,
+      { tableAccess, ...sizing }: StepOptions = {},
+    ) =>
       new ServiceFunction(this, id, { name, description, ...sizing })
-        .useTable(table)
+        .useTable(table, tableAccess)
         .usePolicySettings(policy);
 
+    // The steps that only work something out (validate, plan) read the table and write nothing.
     const validateProposal = step(
       'ValidateProposal',
       'validate-proposal',
       'Re-checks a proposal against every policy rule',
+      { tableAccess: 'read' },
     );
     const reserveBudget = step(
       'ReserveBudget',
@@ -194,8 +208,8 @@ export class ApplicationStack extends Stack {
     for (const email of lifecycle.payments.financeSubscribers) {
       paymentsTopic.addSubscription(new EmailSubscription(email));
     }
-    const contractStep = (id: string, name: string, description: string, sizing: FunctionSizing = {}) =>
-      step(id, name, description, sizing).useLifecycleSettings(lifecycle);
+    const contractStep = (id: string, name: string, description: string, options: StepOptions = {}) =>
+      step(id, name, description, options).useLifecycleSettings(lifecycle);
     const issueContract = contractStep(
       'IssueContract',
       'issue-contract',
@@ -205,6 +219,7 @@ export class ApplicationStack extends Stack {
       'PlanContracting',
       'plan-contracting',
       'Works out the next contracting step',
+      { tableAccess: 'read' },
     );
     const awaitUpload = contractStep('AwaitUpload', 'await-upload', 'Waits for an NGO upload and asks for it')
       .useNgoLinkKeys(ngoLinkKeys)
@@ -234,6 +249,7 @@ export class ApplicationStack extends Stack {
       'PlanMidterm',
       'plan-midterm',
       'Works out the next mid-term review step',
+      { tableAccess: 'read' },
     );
     const concludeMidterm = contractStep(
       'ConcludeMidterm',
@@ -244,6 +260,7 @@ export class ApplicationStack extends Stack {
       'PlanEvaluation',
       'plan-evaluation',
       'Works out the next evaluation step',
+      { tableAccess: 'read' },
     );
     const recordMissingReport = contractStep(
       'RecordMissingReport',
@@ -325,10 +342,9 @@ export class ApplicationStack extends Stack {
       'create-purchase',
       'POST /purchases',
     ).startExecutionsThrough(aliasArn);
-    const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}').readExecutionsOf(
-      stateMachineName,
-      aliasArn,
-    );
+    const getPurchase = step('GetPurchase', 'get-purchase', 'GET /purchases/{id}', {
+      tableAccess: 'read',
+    }).readExecutionsOf(stateMachineName, aliasArn);
     const taskLink = step(
       'TaskLink',
       'task-link',
@@ -342,11 +358,13 @@ export class ApplicationStack extends Stack {
     allowTaskCallbacks(taskLink);
 
     // The NGO's page: lists what is due and hands out presigned POSTs for one file each.
-    // Signing a POST policy needs the right to put the object the browser will post.
+    // Signing a POST policy needs the right to put the object the browser will post. It is open
+    // to the internet and writes no record (what arrives is recorded by RecordUpload): read only.
     const ngoPage = contractStep(
       'NgoPage',
       'ngo-page',
       'GET /ngo/{purchaseId}, POST /ngo/{purchaseId}/uploads',
+      { tableAccess: 'read' },
     )
       .useNgoLinkKeys(ngoLinkKeys)
       .useDocuments(documents, 'uploads/', ['write']);
@@ -597,7 +615,7 @@ export class ApplicationStack extends Stack {
       name: 'measure-overdue-payments',
       description: 'Publishes how many tranches are overdue',
       timeout: Duration.minutes(1),
-    }).useTable(table);
+    }).useTable(table, 'read');
     new Rule(this, 'MeasureOverduePaymentsHourly', {
       description: 'Measures overdue tranches every hour',
       schedule: Schedule.rate(Duration.hours(1)),

@@ -397,6 +397,43 @@ describe('the records table', () => {
     expect(actions).toContain('dynamodb:PutItem');
     expect(actions).not.toContain('dynamodb:DeleteItem');
   });
+
+  it('is only read by the functions that only read it, the internet-facing NGO page among them: their roles have no write action', () => {
+    const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|ConditionCheckItem|BatchWriteItem|\*)$/;
+    const tableActions = new Map<string, string[]>();
+    for (const policy of Object.values(app.findResources('AWS::IAM::Policy'))) {
+      const role = String(policy.Properties.Roles[0]?.Ref).replace(/Role[0-9A-F]{8}$/, '');
+      const actions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => a.startsWith('dynamodb:'));
+      if (actions.length > 0) tableActions.set(role, [...(tableActions.get(role) ?? []), ...actions]);
+    }
+    const readOnly = [...tableActions]
+      .filter(([, actions]) => !actions.some((a) => writes.test(a)))
+      .map(([role]) => role)
+      .sort();
+
+    expect(readOnly).toEqual([
+      'DocumentDownload',
+      'FinanceTranches',
+      'GetPurchase',
+      'ListPurchases',
+      'MeasureOverduePayments',
+      'MyTasks',
+      'NgoPage',
+      'NgoTrackRecord',
+      'PlanContracting',
+      'PlanEvaluation',
+      'PlanMidterm',
+      'ProposalOptions',
+      'ValidateProposal',
+    ]);
+    expect(tableActions.get('NgoPage')?.sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]);
+  });
 });
 
 describe('the purchase lifecycle state machine', () => {
