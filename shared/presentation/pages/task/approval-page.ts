@@ -153,11 +153,6 @@ export function approvalConfirmationStep(model: ConfirmationPageModel, typed: Ty
   const p = model.proposal;
   const level = APPROVAL_LEVEL_LABELS[model.level];
   const title = { zh: `确认批准：${p.title}`, en: `Confirm your approval: ${p.title}` };
-  const acting =
-    typed.actingEmail === undefined
-      ? html``
-      : html`<input type="hidden" name="${f.actingEmail}" value="${typed.actingEmail}">
-`;
   const body = html`${bilingualHeading('h1', title)}
 <div class="notice">
 ${bilingualParagraphs(
@@ -174,7 +169,7 @@ ${bilingualParagraphs(
 <input type="hidden" name="${f.nonce}" value="${model.nonce}">
 <input type="hidden" name="${f.decision}" value="APPROVE">
 <input type="hidden" name="${f.comment}" value="${typed.comment}">
-${acting}${decidingAs(model.assignee)}<p><label><input type="checkbox" name="${f.confirmed}" value="1" required> 我确认批准该项目。<span class="en" lang="en">I confirm that I approve this purchase.</span></label></p>
+${decidingAs(model.assignee, typed.actingEmail)}<p><label><input type="checkbox" name="${f.confirmed}" value="1" required> 我确认批准该项目。<span class="en" lang="en">I confirm that I approve this purchase.</span></label></p>
 <div class="actions">
 <button type="submit" class="approve">确认批准 <span lang="en">Confirm approval</span></button>
 </div>

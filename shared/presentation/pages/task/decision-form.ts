@@ -40,11 +40,16 @@ export const INPUT_STYLE =
  * Who the decision is recorded for; on a shared mailbox's page (the finance section's) also the
  * required field for the acting person's own address.
  */
-export function decidingAs(assignee: Assignee): SafeHtml {
+export function decidingAs(assignee: Assignee, actingEmail?: string): SafeHtml {
   const f = DECISION_FORM_FIELDS;
   const who = html`<p class="status">您正在以 <strong>${assignee.name}</strong>（${assignee.email}）的身份作出决定。<span class="en" lang="en">You are deciding as <strong>${assignee.name}</strong> (${assignee.email}).</span></p>
 `;
   if (!isSharedMailbox(assignee.role)) return who;
+  // The second step of a decision carries the address typed on the first.
+  if (actingEmail !== undefined)
+    return html`${who}<p>操作人：${actingEmail}<span class="en" lang="en">Acting: ${actingEmail}</span></p>
+<input type="hidden" name="${f.actingEmail}" value="${actingEmail}">
+`;
   return html`${who}<label for="actingEmail">您本人的工作邮箱<span class="en" lang="en">Your own work e-mail address</span></label>
 <p class="help" id="actingEmail-help">此链接发往多人共用的邮箱；决定将记录为由您本人作出。<span class="en" lang="en">This link went to a shared mailbox; the decision is recorded as made by you.</span></p>
 <input type="email" id="actingEmail" name="${f.actingEmail}" required maxlength="${ACTING_EMAIL_MAX_LENGTH}" autocomplete="email" spellcheck="false" aria-describedby="actingEmail-help" style="${INPUT_STYLE}">

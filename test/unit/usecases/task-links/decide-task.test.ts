@@ -263,3 +263,41 @@ describe('approving takes a deliberate second step', () => {
     expect(page.html).toContain('Your decision has been recorded');
   });
 });
+
+describe("the finance section's approval, from its shared mailbox", () => {
+  it('asks who acts on the first step and carries the address, not a second empty field, to the confirmation', async () => {
+    const finance = settings.approval.approvers.FINANCE_SECTION;
+    const { task: financeTask } = await fakes.tasks.openTask({
+      purchaseId: PURCHASE_ID,
+      stepKey: 'APPROVAL:FINANCE_SECTION',
+      level: 'FINANCE_SECTION',
+      attempt: 'FIRST',
+      assignee: { ...finance, role: 'FINANCE_SECTION' },
+      taskToken: 'sfn-finance-token',
+      expiresAt: '2026-03-05T08:00:00.000Z',
+      now: fakes.clock.now(),
+    });
+    const form = {
+      nonce: financeTask.nonce,
+      decision: 'APPROVE',
+      comment: '资金已落实',
+      actingEmail: 'Clerk@civil-affairs.example.gov.cn',
+    };
+
+    const step = await post(form, financeTask.taskId);
+
+    expectStatus(step, 200);
+    expect(step.html.match(/name="actingEmail"/g)).toHaveLength(1);
+    expect(step.html).toContain(
+      '<input type="hidden" name="actingEmail" value="clerk@civil-affairs.example.gov.cn">',
+    );
+    const recorded = await post(
+      { ...form, actingEmail: 'clerk@civil-affairs.example.gov.cn', confirmed: '1' },
+      financeTask.taskId,
+    );
+    expect(recorded.html).toContain('Your decision has been recorded');
+    expect(fakes.tasks.stored(financeTask.taskId).decision?.data).toEqual({
+      actedBy: 'clerk@civil-affairs.example.gov.cn',
+    });
+  });
+});
