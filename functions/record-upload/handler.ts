@@ -102,11 +102,12 @@ export function createHandler(deps: RecordUploadDeps) {
 
 /** Wired to AWS once per execution environment, at cold start. */
 function defaultDeps(): RecordUploadDeps {
-  const { purchases, deliverables, waits } = tableRepositories();
+  const { purchases, deliverables, uploadCounts, waits } = tableRepositories();
   return {
     bucket: requireEnv(ENV.documentsBucket),
     purchases,
     deliverables,
+    uploadCounts,
     waits,
     callbacks: taskCallbacks(),
     objects: documentObjects(),

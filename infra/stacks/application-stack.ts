@@ -17,6 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { UPLOAD_COUNTS_PARTITION } from '../../shared/adapters/dynamodb/table-design.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { OperationsWatch } from '../constructs/operations-watch.js';
@@ -369,6 +370,26 @@ export class ApplicationStack extends Stack {
       .useNgoLinkKeys(ngoLinkKeys)
       .useDocuments(documents, 'uploads/', ['write']);
     ngoPage.useDocuments(documents, 'contracts/', ['read']);
+    // The upload grant the page's script asks for: a presigned POST for one file while the day's
+    // grants of its kind last. Open to the internet too, it counts grants and may write nothing
+    // else: every write outside the upload counts' partition is denied (table-design.ts).
+    const ngoUploadGrant = contractStep(
+      'NgoUploadGrant',
+      'ngo-upload-grant',
+      'POST /ngo/{purchaseId}/uploads: a presigned POST for one file',
+    )
+      .useNgoLinkKeys(ngoLinkKeys)
+      .useDocuments(documents, 'uploads/', ['write']);
+    ngoUploadGrant.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${UPLOAD_COUNTS_PARTITION}*`] },
+        },
+      }),
+    );
     // Every object created under uploads/ is checked by its bytes and recorded, then resumes the waiting step.
     // It streams the whole file (up to 25 MB) through SHA-256: more memory (and so CPU) and time
     // than the other steps, or a large upload on a busy moment would time out and be retried.
@@ -577,7 +598,7 @@ export class ApplicationStack extends Stack {
     this.api.addRoutes({
       path: '/ngo/{purchaseId}/uploads',
       methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('NgoUploadsIntegration', ngoPage),
+      integration: new HttpLambdaIntegration('NgoUploadsIntegration', ngoUploadGrant),
     });
     // Capability links: the signed task id is the credential, checked by the function.
     this.api.addRoutes({

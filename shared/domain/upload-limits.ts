@@ -31,13 +31,17 @@ export function uploadDay(at: string): string {
   return chinaCalendarDate(at);
 }
 
+/** When the China day `YYYY-MM-DD` ends and the next day's allowance begins (ms since the epoch). */
+export function uploadDayEnds(day: string): number {
+  return Date.parse(`${day}T00:00:00.000+08:00`) + DAY_MS;
+}
+
 /**
  * When a day's counters may go (Unix seconds, as DynamoDB's TTL reads it): two days after the
  * China day ends. They are tallies, not records: the audit trail and the deliverables are.
  */
 export function uploadCountExpiry(day: string): number {
-  const dayEnds = Date.parse(`${day}T00:00:00.000+08:00`) + DAY_MS;
-  return Math.floor((dayEnds + COUNTER_KEPT_DAYS * DAY_MS) / 1000);
+  return Math.floor((uploadDayEnds(day) + COUNTER_KEPT_DAYS * DAY_MS) / 1000);
 }
 
 /** Why no grant is handed out: the day's grants of the kind are used up. */
@@ -46,6 +50,16 @@ export function grantLimitMessage(kind: UploadKind, limit: number): BilingualTex
   return {
     zh: `今天已为“${label.zh}”申请 ${limit} 次上传，已达每日上限；请于北京时间零点后再试，或联系经办人。`,
     en: `Uploads of “${label.en}” were requested ${limit} times today, the daily limit; try again after midnight China time (UTC+8), or contact the officer in charge.`,
+  };
+}
+
+/** What the NGO's page says of a kind whose day is used up, before anything is tried. */
+export function usedUpNotice(kind: UploadKind, measure: UploadMeasure, limit: number): BilingualText {
+  if (measure === 'GRANT') return grantLimitMessage(kind, limit);
+  const label = UPLOAD_KIND_LABELS[kind];
+  return {
+    zh: `今天已收到 ${limit} 个“${label.zh}”文件，已达每日上限，今天再上传的此类文件不会被接收；请于北京时间零点后再上传，或联系经办人。`,
+    en: `${limit} files of “${label.en}” arrived today, the daily limit, so more of them today would not be accepted; upload them after midnight China time (UTC+8), or contact the officer in charge.`,
   };
 }
 

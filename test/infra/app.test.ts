@@ -286,8 +286,8 @@ describe('link keys', () => {
 
     expect(readersOf(taskKeys)).toEqual(TASK_LINK_FUNCTIONS);
     expect(namedIn('TASK_LINK_KEYS_SECRET_ARN')).toEqual(TASK_LINK_FUNCTIONS);
-    expect(readersOf(ngoKeys)).toEqual(['AwaitUpload', 'NgoPage']);
-    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual(['AwaitUpload', 'NgoPage']);
+    expect(readersOf(ngoKeys)).toEqual(['AwaitUpload', 'NgoPage', 'NgoUploadGrant']);
+    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual(['AwaitUpload', 'NgoPage', 'NgoUploadGrant']);
   });
 
   it('never let the internet-facing NGO page read the task-link keys: its only secret is the NGO-link keys', () => {

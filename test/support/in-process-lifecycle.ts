@@ -16,7 +16,11 @@ import {
 import type { Proposal } from '../../shared/domain/proposal.js';
 import type { TaskAttempt } from '../../shared/domain/tasks.js';
 import type { PaymentPublisher } from '../../shared/ports/payment-publisher.js';
-import type { NgoPageDeps, RecordUploadDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
+import type {
+  NgoPageDeps,
+  RecordUploadDeps,
+  UploadGrantDeps,
+} from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
 import { startedExecutions } from '../../shared/usecases/start-workflow.js';
 import { submitProposal } from '../../shared/usecases/submit-proposal.js';
 import { reviewedUploads } from '../../shared/usecases/task-links/task-documents.js';
@@ -83,7 +87,8 @@ export interface Cast {
 /** The ports people act through: those of the task-link and NGO routes and of the upload event. */
 export interface PeoplePorts {
   taskLinks: TaskLinkDeps;
-  ngoPage: NgoPageDeps;
+  /** The NGO's page and the upload grant its script asks for. */
+  ngoPage: NgoPageDeps & UploadGrantDeps;
   uploads: RecordUploadDeps;
   /** The documents bucket: an NGO's upload puts its file here before the upload event is handled. */
   objects: InMemoryObjectStore;
@@ -359,6 +364,7 @@ export class InProcessLifecycle {
         ngoPage: {
           purchases,
           deliverables,
+          uploadCounts: fakes.uploadCounts,
           waits,
           signer: new RecordingUploadSigner(),
           objects,
@@ -370,6 +376,7 @@ export class InProcessLifecycle {
           bucket: OPTIONAL_FUNCTION_ENV.DOCUMENTS_BUCKET,
           purchases,
           deliverables,
+          uploadCounts: fakes.uploadCounts,
           waits,
           callbacks,
           objects,

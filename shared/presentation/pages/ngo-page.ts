@@ -54,6 +54,8 @@ export interface NgoPageModel {
   contractUrl?: string;
   /** Kinds the form offers; empty means no form. */
   openKinds: UploadKind[];
+  /** Why some open kind takes nothing more today (its daily grants or files are used up). */
+  limitNotices?: readonly BilingualText[];
   /** What the form accepts (uploadableFileTypes of the upload settings). */
   fileTypes: readonly UploadableFileType[];
   maxBytes: number;
@@ -212,6 +214,8 @@ var target=location.pathname.replace(/\\/+$/,'')+'/uploads'+location.search;
 fetch(target,{method:'POST',headers:{'Content-Type':'application/json'},credentials:'same-origin',body:JSON.stringify({kind:kind,fileName:file.name,contentType:typeOf(file),size:file.size})})
 .then(function(r){return r.json().then(function(body){return {ok:r.ok,status:r.status,body:body};},function(){return {ok:false,status:r.status,body:null};});})
 .then(function(reply){
+var notice=reply.body&&reply.body.notice;
+if(!reply.ok&&notice&&typeof notice.zh==='string'&&typeof notice.en==='string'){button.disabled=false;say('无法上传：'+notice.zh,'The upload was refused: '+notice.en);return;}
 if(!reply.ok){button.disabled=false;say('无法上传：'+(problems(reply.body)||('错误 '+reply.status)),'The upload was refused: '+(problems(reply.body)||('error '+reply.status)));return;}
 var data=new FormData();var fields=reply.body.fields;Object.keys(fields).forEach(function(k){data.append(k,fields[k]);});
 data.append('file',file);
@@ -240,10 +244,14 @@ function uploadForm(model: NgoPageModel): SafeHtml {
     })}`;
   }
   const options = model.openKinds.map((k) => html`<option value="${k}">${kindText(k)}</option>`);
+  const limits = (model.limitNotices ?? []).map(
+    (notice) => html`<div class="notice limit">${bilingualParagraphs(notice)}</div>
+`,
+  );
   const types = model.fileTypes.map((t) => t.label.zh).join('、');
   const typesEn = model.fileTypes.map((t) => t.label.en).join(', ');
   return html`<form id="upload-form" novalidate>
-${heading}<label for="kind">材料类别 <span lang="en">Kind</span></label>
+${heading}${limits}<label for="kind">材料类别 <span lang="en">Kind</span></label>
 <select id="kind" name="kind" required>${options}</select>
 <label for="file">文件 <span lang="en">File</span></label>
 <input id="file" name="file" type="file" required accept="${acceptOf(model.fileTypes)}">

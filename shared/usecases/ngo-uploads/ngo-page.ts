@@ -1,6 +1,11 @@
+import type { BilingualText } from '../../domain/bilingual.js';
 import { CONTRACT_CONTENT_TYPE, contractFileName } from '../../domain/contract.js';
 import { uploadableFileTypes } from '../../domain/file-types.js';
 import { isTerminal } from '../../domain/lifecycle.js';
+import type { LifecycleSettings } from '../../domain/lifecycle-settings.js';
+import { uploadDay, usedUpNotice } from '../../domain/upload-limits.js';
+import type { UploadKind } from '../../domain/uploads.js';
+import type { UploadCount } from '../../ports/repositories.js';
 import { summarizeProposal } from '../../presentation/labels.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { type NgoHtmlPage, ngoPage } from '../../presentation/pages/ngo-page.js';
@@ -17,9 +22,12 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
   const opened = await openLink(deps, input);
   if (!opened.ok) return STATUS_PAGES[opened.status]();
   const { purchase, expiresAt } = opened;
-  const [state, deliverables, storageOrigin, contractUrl] = await Promise.all([
+  const [state, deliverables, counts, storageOrigin, contractUrl] = await Promise.all([
     uploadState(deps, purchase),
     deps.deliverables.listDeliverables(purchase.purchaseId),
+    isTerminal(purchase.stage)
+      ? Promise.resolve([])
+      : deps.uploadCounts.uploadCounts(purchase.purchaseId, uploadDay(deps.now())),
     deps.signer.storageOrigin(),
     purchase.contract?.key
       ? deps.objects.presignGet(purchase.contract.key, CONTRACT_LINK_SECONDS, {
@@ -43,10 +51,30 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
     })),
     contractUrl,
     openKinds: state.openKinds,
+    limitNotices: usedUpNotices(counts, state.openKinds, deps.settings.uploads.limits),
     fileTypes: uploadableFileTypes(deps.settings.uploads),
     maxBytes: deps.settings.uploads.maxBytes,
     linkExpiresAt: expiresAt,
     storageOrigin,
     nonce: (deps.newNonce ?? newNonce)(),
   });
+}
+
+/** Why an open kind takes nothing more today: its grants or its files of the day are used up. */
+function usedUpNotices(
+  counts: readonly UploadCount[],
+  openKinds: readonly UploadKind[],
+  limits: LifecycleSettings['uploads']['limits'],
+): BilingualText[] {
+  return counts
+    .filter((c) => openKinds.includes(c.kind))
+    .map((c) => ({
+      ...c,
+      limit: c.measure === 'GRANT' ? limits.grantsPerKindPerDay : limits.objectsPerKindPerDay,
+    }))
+    .filter((c) => c.count >= c.limit)
+    .sort(
+      (a, b) => openKinds.indexOf(a.kind) - openKinds.indexOf(b.kind) || a.measure.localeCompare(b.measure),
+    )
+    .map((c) => usedUpNotice(c.kind, c.measure, c.limit));
 }

@@ -1,7 +1,12 @@
 import type { LifecycleSettings } from '../../domain/lifecycle-settings.js';
 import type { Now } from '../../ports/clock.js';
 import type { LinkKeyProvider } from '../../ports/link-key.js';
-import type { DeliverableRepository, PurchaseRepository, WaitRepository } from '../../ports/repositories.js';
+import type {
+  DeliverableRepository,
+  PurchaseRepository,
+  UploadCountRepository,
+  WaitRepository,
+} from '../../ports/repositories.js';
 import type { ObjectStore, UploadSigner } from '../../ports/storage.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
 
@@ -14,20 +19,35 @@ import type { TaskCallbacks } from '../../ports/workflow.js';
 
 export type Log = (message: string, detail?: Record<string, unknown>) => void;
 
-export interface NgoPageDeps {
+/** What opening the NGO's link needs. */
+export interface NgoLinkDeps {
   purchases: Pick<PurchaseRepository, 'getPurchase'>;
-  deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
-  waits: Pick<WaitRepository, 'getWait'>;
-  signer: UploadSigner;
-  objects: Pick<ObjectStore, 'presignGet'>;
   /** The NGO-link keys (never the task-link ones). */
   linkKey: LinkKeyProvider;
-  settings: Pick<LifecycleSettings, 'uploads' | 'contract'>;
   now: Now;
-  /** 16 random bytes in base64url; injectable so tests can name uploads. */
-  newUploadId?: () => string;
+}
+
+/** The NGO's page: it reads, and writes nothing. */
+export interface NgoPageDeps extends NgoLinkDeps {
+  deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
+  waits: Pick<WaitRepository, 'getWait'>;
+  /** Today's counts, to say on the page which kind's uploads are used up. */
+  uploadCounts: Pick<UploadCountRepository, 'uploadCounts'>;
+  signer: Pick<UploadSigner, 'storageOrigin'>;
+  objects: Pick<ObjectStore, 'presignGet'>;
+  settings: Pick<LifecycleSettings, 'uploads' | 'contract'>;
   /** Per-response CSP nonce. */
   newNonce?: () => string;
+}
+
+/** The upload grant (a presigned POST for one file): it writes only the day's grant count. */
+export interface UploadGrantDeps extends NgoLinkDeps {
+  waits: Pick<WaitRepository, 'getWait'>;
+  uploadCounts: Pick<UploadCountRepository, 'countUpload'>;
+  signer: UploadSigner;
+  settings: Pick<LifecycleSettings, 'uploads'>;
+  /** 16 random bytes in base64url; injectable so tests can name uploads. */
+  newUploadId?: () => string;
 }
 
 export interface RecordUploadDeps {
@@ -35,6 +55,8 @@ export interface RecordUploadDeps {
   bucket: string;
   purchases: Pick<PurchaseRepository, 'getPurchase' | 'change'>;
   deliverables: DeliverableRepository;
+  /** Objects landed per kind and day, against the daily limit. */
+  uploadCounts: Pick<UploadCountRepository, 'countUpload'>;
   waits: Pick<WaitRepository, 'getWait' | 'satisfyWait'>;
   callbacks: TaskCallbacks;
   objects: Pick<ObjectStore, 'readHead' | 'sha256' | 'quarantine'>;

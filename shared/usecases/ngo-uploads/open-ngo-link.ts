@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { keyIdOfSignature } from '../../links/link-keyring.js';
 import { verifyNgoLink } from '../../links/ngo-link.js';
-import type { NgoPageDeps } from './ngo-upload-deps.js';
+import type { NgoLinkDeps } from './ngo-upload-deps.js';
 
 /** Opening the NGO's link: signed for one purchase, until it expires. */
 
@@ -17,7 +17,7 @@ export interface LinkInput {
 }
 
 /** The signature is checked before anything is read, so a forged link learns nothing. */
-export async function openLink(deps: Pick<NgoPageDeps, 'linkKey' | 'purchases' | 'now'>, input: LinkInput) {
+export async function openLink(deps: NgoLinkDeps, input: LinkInput) {
   const keys = await deps.linkKey(keyIdOfSignature(input.sig));
   const verdict = verifyNgoLink(input.purchaseId, input.exp, input.sig, keys, deps.now());
   if (verdict === 'FORBIDDEN') return { ok: false, status: 403 } satisfies Opened;

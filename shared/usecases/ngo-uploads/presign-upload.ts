@@ -2,10 +2,16 @@ import * as z from 'zod/mini';
 import type { FieldError } from '../../domain/errors.js';
 import { fileExtension, UPLOADABLE_CONTENT_TYPES, uploadableTypeOf } from '../../domain/file-types.js';
 import { isTerminal } from '../../domain/lifecycle.js';
-import { sanitizeFileName, UPLOAD_KINDS, uploadKey } from '../../domain/uploads.js';
+import {
+  DAILY_GRANT_LIMIT_RULE,
+  grantLimitMessage,
+  uploadDay,
+  uploadDayEnds,
+} from '../../domain/upload-limits.js';
+import { sanitizeFileName, UPLOAD_KINDS, type UploadKind, uploadKey } from '../../domain/uploads.js';
 import { zodIssuesToFieldErrors } from '../../domain/zod-field-errors.js';
 import { MAX_POLICY_SECONDS } from '../../ports/storage.js';
-import type { NgoPageDeps } from './ngo-upload-deps.js';
+import type { UploadGrantDeps } from './ngo-upload-deps.js';
 import { uploadState } from './open-for-upload.js';
 import { type LinkInput, newRandomId, openLink } from './open-ngo-link.js';
 
@@ -13,6 +19,8 @@ import { type LinkInput, newRandomId, openLink } from './open-ngo-link.js';
 export interface JsonReply {
   statusCode: number;
   body: Record<string, unknown>;
+  /** When to ask again (HTTP Retry-After), for a refusal that passes with time. */
+  retryAfterSeconds?: number;
 }
 
 const LINK_REPLIES: Record<403 | 404 | 410, JsonReply> = {
@@ -78,12 +86,38 @@ function fileTypeErrors(request: PresignRequest, uploads: { allowMacroDocuments:
 }
 
 /**
+ * The day's grants of the kind are used up: 429, with the reason in both languages for the page
+ * to show as it is (`notice`), and the seconds until the China day ends.
+ */
+function dailyLimitReply(kind: UploadKind, limit: number, now: string): JsonReply {
+  const notice = grantLimitMessage(kind, limit);
+  return {
+    statusCode: 429,
+    body: {
+      message: `${notice.zh} ${notice.en}`,
+      notice,
+      errors: [
+        {
+          field: 'kind',
+          value: kind,
+          rule: DAILY_GRANT_LIMIT_RULE,
+          message: `${notice.zh} ${notice.en}`,
+          allowed: `at most ${limit} upload requests of a kind a day`,
+        },
+      ],
+    },
+    retryAfterSeconds: Math.max(1, Math.ceil((uploadDayEnds(uploadDay(now)) - Date.parse(now)) / 1000)),
+  };
+}
+
+/**
  * POST /ngo/{purchaseId}/uploads?exp&sig with `{ kind, fileName, contentType, size }`:
  * a presigned POST for one new key under the purchase and kind, for that type and at most
- * the configured size. Nothing is written: an unused presign leaves no trace.
+ * the configured size, while the day's grants of the kind last (lifecycle.uploads.limits).
+ * What is written is the day's grant count and nothing else.
  */
 export async function presignUpload(
-  deps: NgoPageDeps,
+  deps: UploadGrantDeps,
   input: LinkInput & { body: unknown },
 ): Promise<JsonReply> {
   const opened = await openLink(deps, input);
@@ -126,13 +160,21 @@ export async function presignUpload(
   errors.push(...fileTypeErrors(request, deps.settings.uploads));
   if (errors.length > 0) return badRequest(errors);
 
-  const key = uploadKey(
-    purchase.purchaseId,
-    request.kind,
-    (deps.newUploadId ?? newRandomId)(),
-    request.fileName,
-  );
-  const nowMs = Date.parse(deps.now());
+  const uploadId = (deps.newUploadId ?? newRandomId)();
+  const key = uploadKey(purchase.purchaseId, request.kind, uploadId, request.fileName);
+  const now = deps.now();
+  const nowMs = Date.parse(now);
+  // Counted only once the request is sound: a refused request uses up nothing.
+  const { grantsPerKindPerDay } = deps.settings.uploads.limits;
+  const counted = await deps.uploadCounts.countUpload({
+    purchaseId: purchase.purchaseId,
+    kind: request.kind,
+    measure: 'GRANT',
+    day: uploadDay(now),
+    id: uploadId,
+    limit: grantsPerKindPerDay,
+  });
+  if (counted.outcome === 'LIMIT_REACHED') return dailyLimitReply(request.kind, grantsPerKindPerDay, now);
   // The policy never outlives the link that asked for it.
   const linkSecondsLeft = Math.floor((Date.parse(linkExpiresAt) - nowMs) / 1000);
   const expiresSeconds = Math.max(1, Math.min(policyExpirySeconds, MAX_POLICY_SECONDS, linkSecondsLeft));

@@ -2,6 +2,7 @@ import type { DeliverableRecord } from '../../domain/deliverables.js';
 import { DETECTION_BYTES, detectFileType, detectionLength } from '../../domain/file-types.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { checkUploadedObject } from '../../domain/upload-check.js';
+import { objectLimitReason, uploadDay } from '../../domain/upload-limits.js';
 import { parseUploadKey, type UploadKind } from '../../domain/uploads.js';
 import { handBack } from '../human-steps.js';
 import type { Log, RecordUploadDeps } from './ngo-upload-deps.js';
@@ -109,7 +110,8 @@ export async function recordUpload(
     // A repeated event: the bytes were judged and the file tagged the first time.
     deliverable = earlier;
   } else {
-    const candidate = await judge(deps, event, { purchaseId, uploadId, kind, fileName }, purchase);
+    const judged = await judge(deps, event, { purchaseId, uploadId, kind, fileName }, purchase);
+    const candidate = await withinDailyLimit(deps, event, judged);
     if (candidate.status === 'REJECTED') {
       // Tagged before it is recorded: a crash in between retries both; a repeat after both finds the record.
       await deps.objects.quarantine(
@@ -143,6 +145,56 @@ export async function recordUpload(
   return { ...base, resumed: await resumeWaitingStep(deps, deliverable, log, warn) };
 }
 
+/** One object as the daily count knows it: its upload and version, so a redelivered event is counted once. */
+function countedObjectId(uploadId: string, event: ObjectCreated): string {
+  return `${uploadId}/${event.versionId ?? 'unversioned'}`;
+}
+
+/** Counts the object against the day of its kind (lifecycle.uploads.limits); the day's day is the event's, so a retry counts on the same one. */
+async function countObject(
+  deps: RecordUploadDeps,
+  event: ObjectCreated,
+  kind: UploadKind,
+  purchaseId: string,
+  uploadId: string,
+) {
+  const limit = deps.settings.uploads.limits.objectsPerKindPerDay;
+  const { outcome } = await deps.uploadCounts.countUpload({
+    purchaseId,
+    kind,
+    measure: 'OBJECT',
+    day: uploadDay(event.eventTime),
+    id: countedObjectId(uploadId, event),
+    limit,
+  });
+  return { withinLimit: outcome !== 'LIMIT_REACHED', limit };
+}
+
+/**
+ * An object past the day's limit of its kind is kept (nothing is deleted) but refused and
+ * quarantined like any refused file, with the reason the NGO page shows. Counted after the
+ * bytes were judged, so a read that failed counts nothing; a retry finds the object counted.
+ */
+async function withinDailyLimit(
+  deps: RecordUploadDeps,
+  event: ObjectCreated,
+  judged: DeliverableRecord,
+): Promise<DeliverableRecord> {
+  const { withinLimit, limit } = await countObject(
+    deps,
+    event,
+    judged.kind,
+    judged.purchaseId,
+    judged.uploadId,
+  );
+  if (withinLimit) return judged;
+  return {
+    ...judged,
+    status: 'REJECTED',
+    reasons: [...judged.reasons, objectLimitReason(judged.kind, limit)],
+  };
+}
+
 /** The event is of another object written under a recorded upload's key (a versioned bucket tells them apart). */
 function isLaterVersion(earlier: DeliverableRecord, event: ObjectCreated): boolean {
   return (
@@ -162,6 +214,8 @@ async function quarantineLaterVersion(
   versionId: string,
 ): Promise<RecordUploadResult> {
   const { purchaseId, uploadId } = earlier;
+  // It landed, so it uses up the day's files of its kind: posting a grant again gains nothing.
+  await countObject(deps, event, earlier.kind, purchaseId, uploadId);
   await deps.objects.quarantine(event.key, QUARANTINE_LATER_VERSION, versionId);
   await deps.purchases.change({
     purchaseId,

@@ -41,6 +41,7 @@ beforeEach(() => {
     purchases: fakes.purchases,
     deliverables: fakes.deliverables,
     waits: fakes.waits,
+    uploadCounts: fakes.uploadCounts,
     signer,
     objects,
     linkKey: testLinkKey,
@@ -49,17 +50,15 @@ beforeEach(() => {
   });
 });
 
-const invoke = async (method: string, path: string, body?: unknown) =>
+const invoke = async (method: string, path: string) =>
   structured(
     await handler(
       httpEvent({
         method,
         path,
-        route: path.endsWith('/uploads') ? '/ngo/{purchaseId}/uploads' : '/ngo/{purchaseId}',
+        route: '/ngo/{purchaseId}',
         pathParameters: { purchaseId: PURCHASE_ID },
         query,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
       }),
       lambdaContext('ngo-page'),
     ),
@@ -88,41 +87,32 @@ describe('GET /ngo/{purchaseId}', () => {
     expect(first.body).toContain('<option value="SIGNED_CONTRACT">');
     expect(first.body).not.toContain('Policy');
   });
-});
 
-describe('POST /ngo/{purchaseId}/uploads', () => {
-  it('returns a presigned POST for the signed contract under the purchase and kind', async () => {
-    const result = await invoke('POST', `/ngo/${PURCHASE_ID}/uploads`, {
-      kind: 'SIGNED_CONTRACT',
-      fileName: 'signed contract.pdf',
-      contentType: 'application/pdf',
-      size: 52_000,
-    });
+  it("says above the form that a kind's uploads of the day are used up, in both languages", async () => {
+    const day = '2026-03-02';
+    for (let i = 0; i < TEST_LIFECYCLE.uploads.limits.grantsPerKindPerDay; i++) {
+      await fakes.uploadCounts.countUpload({
+        purchaseId: PURCHASE_ID,
+        kind: 'SIGNED_CONTRACT',
+        measure: 'GRANT',
+        day,
+        id: `grant-${i}`,
+        limit: TEST_LIFECYCLE.uploads.limits.grantsPerKindPerDay,
+      });
+    }
 
-    expect(result.statusCode).toBe(200);
-    expect(result.headers['Content-Type']).toBe('application/json; charset=utf-8');
-    const reply = JSON.parse(result.body) as { url: string; key: string; fields: Record<string, string> };
-    expect(reply.url).toBe(`${BUCKET_ORIGIN}/`);
-    expect(reply.key).toMatch(
-      new RegExp(`^uploads/${PURCHASE_ID}/SIGNED_CONTRACT/[A-Za-z0-9_-]{22}/signed_contract\\.pdf$`),
+    const page = await invoke('GET', `/ngo/${PURCHASE_ID}`);
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(
+      `今天已为“已签署合同”申请 ${TEST_LIFECYCLE.uploads.limits.grantsPerKindPerDay} 次上传，已达每日上限`,
     );
-    // The policy is signed for exactly that key, that type and 1..maxBytes bytes (the signer's
-    // own test checks the policy it signs for these).
-    expect(signer.calls).toEqual([
-      {
-        key: reply.key,
-        contentType: 'application/pdf',
-        maxBytes: 26_214_400,
-        expiresSeconds: TEST_LIFECYCLE.uploads.policyExpirySeconds,
-      },
-    ]);
-    expect(reply.fields).toMatchObject({ key: reply.key, 'Content-Type': 'application/pdf' });
+    expect(page.body).toContain('the daily limit; try again after midnight China time (UTC+8)');
   });
 
-  it('answers JSON 400 to a body that is not JSON', async () => {
-    const result = await invoke('POST', `/ngo/${PURCHASE_ID}/uploads`, undefined);
-    expect(result.statusCode).toBe(400);
-    expect(JSON.parse(result.body)).toHaveProperty('message');
+  it('answers 405 to a POST: the upload grant is another function', async () => {
+    const result = await invoke('POST', `/ngo/${PURCHASE_ID}`);
+    expect(result.statusCode).toBe(405);
     expect(signer.calls).toEqual([]);
   });
 });

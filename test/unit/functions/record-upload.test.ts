@@ -85,6 +85,7 @@ beforeEach(async () => {
     bucket: 'documents-unit',
     purchases: fakes.purchases,
     deliverables: fakes.deliverables,
+    uploadCounts: fakes.uploadCounts,
     waits: fakes.waits,
     callbacks: fakes.callbacks,
     objects,

@@ -6,7 +6,11 @@ import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import type { ObjectHead, ObjectStore, UploadSigner } from '../../../shared/ports/storage.js';
 import { showNgoPage } from '../../../shared/usecases/ngo-uploads/ngo-page.js';
-import type { NgoPageDeps, RecordUploadDeps } from '../../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
+import type {
+  NgoPageDeps,
+  RecordUploadDeps,
+  UploadGrantDeps,
+} from '../../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
 import { presignUpload } from '../../../shared/usecases/ngo-uploads/presign-upload.js';
 import {
   decodeS3EventKey,
@@ -16,6 +20,7 @@ import {
 import {
   InMemoryDeliverableRepository,
   InMemoryPurchaseRepository,
+  InMemoryUploadCountRepository,
   InMemoryWaitRepository,
   purchaseRecord,
   RecordingCallbacks,
@@ -28,6 +33,14 @@ import { TEST_LIFECYCLE } from '../../support/settings.js';
 /** The test settings with macro documents allowed or not. */
 function withMacros(allowMacroDocuments: boolean) {
   return { ...TEST_LIFECYCLE, uploads: { ...TEST_LIFECYCLE.uploads, allowMacroDocuments } };
+}
+
+/** The test settings with small daily limits. */
+function withLimits(grantsPerKindPerDay: number, objectsPerKindPerDay: number) {
+  return {
+    ...TEST_LIFECYCLE,
+    uploads: { ...TEST_LIFECYCLE.uploads, limits: { grantsPerKindPerDay, objectsPerKindPerDay } },
+  };
 }
 
 class FakeObjects implements ObjectStore {
@@ -87,6 +100,7 @@ function link(purchaseId = PURCHASE_ID, expires = LINK_EXPIRES) {
 
 let purchases: InMemoryPurchaseRepository;
 let deliverables: InMemoryDeliverableRepository;
+let uploadCounts: InMemoryUploadCountRepository;
 let waits: InMemoryWaitRepository;
 let objects: FakeObjects;
 let signer: FakeSigner;
@@ -96,10 +110,12 @@ let clock: TestClock;
 const stored = () => [...deliverables.records.values()];
 let logged: { message: string; detail?: Record<string, unknown> }[];
 
-function pageDeps(): NgoPageDeps {
+/** The page's deps and the upload grant's: one NGO link serves both routes. */
+function pageDeps(): NgoPageDeps & UploadGrantDeps {
   return {
     purchases,
     deliverables,
+    uploadCounts,
     waits,
     signer,
     objects,
@@ -116,6 +132,7 @@ function recordDeps(): RecordUploadDeps {
     bucket: 'documents',
     purchases,
     deliverables,
+    uploadCounts,
     waits,
     callbacks,
     objects,
@@ -147,6 +164,7 @@ function put(key: string, bytes: Uint8Array, contentType: string) {
 beforeEach(() => {
   purchases = new InMemoryPurchaseRepository();
   deliverables = new InMemoryDeliverableRepository(purchases);
+  uploadCounts = new InMemoryUploadCountRepository();
   waits = new InMemoryWaitRepository(deliverables);
   objects = new FakeObjects();
   signer = new FakeSigner();
@@ -334,6 +352,51 @@ describe('presignUpload', () => {
     expect(allowed.statusCode).toBe(200);
     expect(signer.calls.map((c) => c.contentType)).toEqual([
       'application/vnd.ms-word.document.macroEnabled.12',
+    ]);
+  });
+
+  it("refuses a grant past the day's limit of its kind with 429 and the reason, other kinds and the next China day unaffected", async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    let n = 0;
+    const limited = {
+      ...pageDeps(),
+      settings: withLimits(2, 2),
+      newUploadId: () => `grant-number-${++n}`,
+    };
+    const report = { ...body, kind: 'MIDTERM_REPORT', fileName: 'report.pdf' };
+    const ask = (kind = 'MIDTERM_REPORT') => presignUpload(limited, { ...link(), body: { ...report, kind } });
+
+    const statuses = [(await ask()).statusCode, (await ask()).statusCode];
+    const refused = await ask();
+    const otherKind = await ask('EVIDENCE');
+    // 23:59 in Xiamen is still the same day; midnight is the next.
+    clock.set('2026-03-02T15:59:59.000Z');
+    const sameDay = await ask();
+    clock.set('2026-03-02T16:00:00.000Z');
+    const nextDay = await ask();
+
+    expect(statuses).toEqual([200, 200]);
+    expect(refused).toMatchObject({
+      statusCode: 429,
+      body: {
+        notice: {
+          zh: '今天已为“中期报告”申请 2 次上传，已达每日上限；请于北京时间零点后再试，或联系经办人。',
+          en: 'Uploads of “Mid-term report” were requested 2 times today, the daily limit; try again after midnight China time (UTC+8), or contact the officer in charge.',
+        },
+        errors: [
+          expect.objectContaining({ field: 'kind', rule: 'daily-grant-limit', value: 'MIDTERM_REPORT' }),
+        ],
+      },
+      retryAfterSeconds: 8 * 3600,
+    });
+    expect(otherKind.statusCode).toBe(200);
+    expect(sameDay).toMatchObject({ statusCode: 429, retryAfterSeconds: 1 });
+    expect(nextDay.statusCode).toBe(200);
+    expect(signer.calls.map((c) => c.key.split('/')[2])).toEqual([
+      'MIDTERM_REPORT',
+      'MIDTERM_REPORT',
+      'EVIDENCE',
+      'MIDTERM_REPORT',
     ]);
   });
 
@@ -590,6 +653,117 @@ describe('recordUpload', () => {
 
     expect(other).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: false });
     expect(callbacks.succeeded).toHaveLength(1);
+  });
+});
+
+describe('the daily limit of objects', () => {
+  const keyOf = (uploadId: string) => `uploads/PUR-2026-ABCDEFGHJKMNPQRS/EVIDENCE/${uploadId}/photo.pdf`;
+  const limited = () => ({ ...recordDeps(), settings: withLimits(5, 2) });
+
+  it("keeps but refuses and quarantines an object past the day's limit of its kind (daily-limit), and the NGO page says why", async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    const events = ['EvidenceNumber1', 'EvidenceNumber2', 'EvidenceNumber3'].map((id) =>
+      put(keyOf(id), PDF, 'application/pdf'),
+    );
+
+    const results = [];
+    for (const event of events) results.push(await recordUpload(limited(), event));
+
+    expect(results.map((r) => ('status' in r ? r.status : r.outcome))).toEqual([
+      'ACCEPTED',
+      'ACCEPTED',
+      'REJECTED',
+    ]);
+    expect(results[2]).toMatchObject({ outcome: 'RECORDED', quarantined: true, resumed: false });
+    expect(stored().find((d) => d.uploadId === 'EvidenceNumber3')?.reasons).toEqual([
+      {
+        rule: 'daily-limit',
+        message: {
+          zh: '今天已收到 2 个“佐证材料”文件，已达每日上限，此文件未被接收；请于北京时间零点后再上传，或联系经办人。',
+          en: '2 files of “Evidence” already arrived today, the daily limit, so this one was not accepted; upload it again after midnight China time (UTC+8), or contact the officer in charge.',
+        },
+      },
+    ]);
+    expect(objects.quarantined).toEqual([{ key: keyOf('EvidenceNumber3'), reason: 'daily-limit' }]);
+    expect(purchases.auditLog.get(PURCHASE_ID)?.at(-1)).toMatchObject({
+      action: 'deliverable.rejected',
+      detail: { uploadId: 'EvidenceNumber3', reasons: ['daily-limit'] },
+    });
+
+    const page = await showNgoPage({ ...pageDeps(), settings: withLimits(5, 2) }, link());
+    expect(page.html).toContain('今天已收到 2 个“佐证材料”文件，已达每日上限，此文件未被接收');
+    expect(page.html).toContain('2 files of “Evidence” already arrived today');
+    // Above the form too, before the NGO tries another one.
+    expect(page.html).toContain('今天再上传的此类文件不会被接收');
+  });
+
+  it('counts an object once when its event comes again, before or after it was recorded', async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    const first = put(keyOf('EvidenceNumber1'), PDF, 'application/pdf');
+    const second = put(keyOf('EvidenceNumber2'), PDF, 'application/pdf');
+    // The second was counted, then the function stopped before recording it: its retry finds it counted.
+    await uploadCounts.countUpload({
+      purchaseId: PURCHASE_ID,
+      kind: 'EVIDENCE',
+      measure: 'OBJECT',
+      day: '2026-03-02',
+      id: 'EvidenceNumber2/unversioned',
+      limit: 2,
+    });
+
+    const results = [
+      await recordUpload(limited(), first),
+      await recordUpload(limited(), first),
+      await recordUpload(limited(), second),
+    ];
+
+    expect(results.map((r) => ('status' in r ? `${r.outcome} ${r.status}` : r.outcome))).toEqual([
+      'RECORDED ACCEPTED',
+      'ALREADY_RECORDED ACCEPTED',
+      'RECORDED ACCEPTED',
+    ]);
+    expect(await uploadCounts.uploadCounts(PURCHASE_ID, '2026-03-02')).toEqual([
+      { kind: 'EVIDENCE', measure: 'OBJECT', count: 2 },
+    ]);
+  });
+
+  it('counts a later version posted under a recorded upload: posting a grant again uses up the day too', async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    const first = { ...put(keyOf('EvidenceNumber1'), PDF, 'application/pdf'), versionId: 'version-1' };
+    const again = { ...first, versionId: 'version-2' };
+    const next = { ...put(keyOf('EvidenceNumber2'), PDF, 'application/pdf'), versionId: 'version-1' };
+
+    await recordUpload(limited(), first);
+    const later = await recordUpload(limited(), again);
+    const refused = await recordUpload(limited(), next);
+
+    expect(later).toMatchObject({ outcome: 'QUARANTINED_LATER_VERSION', versionId: 'version-2' });
+    expect(refused).toMatchObject({ outcome: 'RECORDED', status: 'REJECTED' });
+    expect(await uploadCounts.uploadCounts(PURCHASE_ID, '2026-03-02')).toEqual([
+      { kind: 'EVIDENCE', measure: 'OBJECT', count: 2 },
+    ]);
+  });
+
+  it("counts against the China day of the object's event: the next day's file is accepted", async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    const today = ['EvidenceNumber1', 'EvidenceNumber2', 'EvidenceNumber3'].map((id) =>
+      put(keyOf(id), PDF, 'application/pdf'),
+    );
+    const tomorrow = {
+      ...put(keyOf('EvidenceNumber4'), PDF, 'application/pdf'),
+      eventTime: '2026-03-02T16:00:01Z',
+    };
+    clock.set('2026-03-02T16:00:02.000Z');
+
+    for (const event of today) await recordUpload(limited(), event);
+    const next = await recordUpload(limited(), tomorrow);
+
+    expect(next).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED' });
+    expect(
+      stored()
+        .filter((d) => d.status === 'REJECTED')
+        .map((d) => d.uploadId),
+    ).toEqual(['EvidenceNumber3']);
   });
 });
 
