@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { ACTING_FINANCE_CLERK, UsersClient } from '../../infra/local/users.js';
-import { decideOnce, Inboxes, type JourneyContext } from '../support/journey.js';
-import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { decideOnce, type Inboxes, type JourneyContext } from '../support/journey.js';
+import { useJourneyApp } from '../support/journey-app.js';
+import type { LocalAppUnderTest } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
@@ -17,23 +18,14 @@ const REAL_CLOCK = { msPerSecond: 1000 };
 /** Each approval attempt (three days with the configured settings) times out after 3 s of real time. */
 const FAST_CLOCK = { msPerSecond: 3000 / TEST_SETTINGS.policy.approval.timeoutSeconds };
 
+// The section chief, signed in with the officer's role, registers the proposals of these cases.
+const journeyApp = useJourneyApp({ sub: 'chief-registering', email: chief.email });
 let app: LocalAppUnderTest;
 let inboxes: Inboxes;
 let journey: JourneyContext;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  // The section chief, signed in with the officer's role, registers a proposal of their own.
-  const chiefAsOfficer = await app.users.devToken('chief-registering', ['officer'], chief.email);
-  inboxes = new Inboxes(() => app.runtime.urls.mailbox);
-  inboxes.start();
-  journey = { users: () => app.users, inboxes, officer: chiefAsOfficer, settings: TEST_SETTINGS };
-}, 120_000);
-
-afterAll(async () => {
-  inboxes?.stop();
-  app?.runtime.stepFunctions.setClock(REAL_CLOCK);
-  await app?.stop();
+beforeAll(() => {
+  ({ app, journey } = journeyApp());
+  inboxes = journey.inboxes;
 });
 
 const about = (purchaseId: string) => (m: { body: { text?: string } }) =>

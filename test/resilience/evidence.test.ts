@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/assembly/local-account.js';
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../infra/local/users.js';
-import { approvedPurchase, Inboxes, type JourneyContext } from '../support/journey.js';
-import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { approvedPurchase, type Inboxes, type JourneyContext } from '../support/journey.js';
+import { useJourneyApp } from '../support/journey-app.js';
+import type { LocalAppUnderTest } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
@@ -16,21 +17,13 @@ import { recordCase } from './case.js';
  */
 
 const officerEmail = 'li.officer@civil-affairs.example.gov.cn';
+const journeyApp = useJourneyApp({ sub: 'officer-li', email: officerEmail });
 let app: LocalAppUnderTest;
 let inboxes: Inboxes;
 let journey: JourneyContext;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  const officer = await app.users.devToken('officer-li', ['officer'], officerEmail);
-  inboxes = new Inboxes(() => app.runtime.urls.mailbox);
-  inboxes.start();
-  journey = { users: () => app.users, inboxes, officer, settings: TEST_SETTINGS };
-}, 120_000);
-
-afterAll(async () => {
-  inboxes?.stop();
-  await app?.stop();
+beforeAll(() => {
+  ({ app, journey } = journeyApp());
+  inboxes = journey.inboxes;
 });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

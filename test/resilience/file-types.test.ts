@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import type { UploadFile } from '../../infra/local/users.js';
 import { compoundFile, docm, MSI_CLSID } from '../support/file-fixtures.js';
-import { approvedPurchase, Inboxes, type JourneyContext } from '../support/journey.js';
-import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
-import { TEST_SETTINGS } from '../support/settings.js';
+import { approvedPurchase, type JourneyContext } from '../support/journey.js';
+import { useJourneyApp } from '../support/journey-app.js';
+import type { LocalAppUnderTest } from '../support/local-app.js';
 import { recordCase } from './case.js';
 
 /**
@@ -15,25 +15,11 @@ import { recordCase } from './case.js';
  */
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const journeyApp = useJourneyApp({ sub: 'officer-li', email: 'li.officer@civil-affairs.example.gov.cn' });
 let app: LocalAppUnderTest;
-let inboxes: Inboxes;
 let journey: JourneyContext;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  const officer = await app.users.devToken(
-    'officer-li',
-    ['officer'],
-    'li.officer@civil-affairs.example.gov.cn',
-  );
-  inboxes = new Inboxes(() => app.runtime.urls.mailbox);
-  inboxes.start();
-  journey = { users: () => app.users, inboxes, officer, settings: TEST_SETTINGS };
-}, 120_000);
-
-afterAll(async () => {
-  inboxes?.stop();
-  await app?.stop();
+beforeAll(() => {
+  ({ app, journey } = journeyApp());
 });
 
 /** Asks for a grant as the NGO page's script does and, when one is given, posts the file with it. */

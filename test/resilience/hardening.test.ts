@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { ACTING_FINANCE_CLERK, UsersClient } from '../../infra/local/users.js';
 import { DynamoPaymentRepository } from '../../shared/adapters/dynamodb/payment-repository.js';
-import { approvedPurchase, decideOnce, Inboxes, type JourneyContext } from '../support/journey.js';
-import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
+import { approvedPurchase, decideOnce, type Inboxes, type JourneyContext } from '../support/journey.js';
+import { useJourneyApp } from '../support/journey-app.js';
+import { type LocalAppUnderTest, localDocumentClient } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';
 
@@ -15,21 +16,13 @@ import { recordCase } from './case.js';
 
 const officerEmail = 'hardening.officer@civil-affairs.example.gov.cn';
 const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF;
+const journeyApp = useJourneyApp({ sub: 'officer-hardening', email: officerEmail });
 let app: LocalAppUnderTest;
 let inboxes: Inboxes;
 let journey: JourneyContext;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  const officer = await app.users.devToken('officer-hardening', ['officer'], officerEmail);
-  inboxes = new Inboxes(() => app.runtime.urls.mailbox);
-  inboxes.start();
-  journey = { users: () => app.users, inboxes, officer, settings: TEST_SETTINGS };
-}, 120_000);
-
-afterAll(async () => {
-  inboxes?.stop();
-  await app?.stop();
+beforeAll(() => {
+  ({ app, journey } = journeyApp());
+  inboxes = journey.inboxes;
 });
 
 const api = (path: string, token: string) =>
