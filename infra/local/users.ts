@@ -28,7 +28,11 @@ export interface PurchaseView {
     assignee: { email: string };
     status: string;
   }[];
+  /** The newest entries of the audit trail (at most a page: history-pages.ts), oldest first. */
   audit: { seq: number; at: string; actor: string; action: string; detail: Record<string, unknown> }[];
+  /** Ask for the page before with `purchase(token, id, { auditBefore: auditNext })`. */
+  auditNext?: string;
+  /** The whole trail's verification. */
   auditChain: { valid: boolean; entries?: number };
   /** The workflow executions started for the purchase, oldest first. */
   executions: { name: string; status: string; resumeAt?: string; startDate?: string; stopDate?: string }[];
@@ -43,6 +47,9 @@ export interface PurchaseView {
     status: string;
     reasons: { rule: string; message: { zh: string; en: string } }[];
   }[];
+  /** Ask for the uploads before the newest page with `{ deliverablesBefore: deliverablesNext }`. */
+  deliverablesNext?: string;
+  deliverablesTotal?: number;
   payments?: {
     tranche: number;
     milestone: string;
@@ -101,8 +108,15 @@ export class UsersClient {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  async purchase(token: string, purchaseId: string): Promise<PurchaseView> {
-    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}`, {
+  /** GET /purchases/{id}: the newest page of its audit trail and uploads, or the page a cursor names. */
+  async purchase(
+    token: string,
+    purchaseId: string,
+    pages: { auditBefore?: string; deliverablesBefore?: string } = {},
+  ): Promise<PurchaseView> {
+    const given = Object.entries(pages).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    const query = new URLSearchParams(given).toString();
+    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}${query ? `?${query}` : ''}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     if (!res.ok) throw new Error(`GET /purchases/${purchaseId}: HTTP ${res.status}`);

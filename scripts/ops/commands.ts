@@ -134,11 +134,20 @@ export async function verifyCommand(ops: OpsConnection, purchaseId: string): Pro
   };
 }
 
-/** Everything recorded about the purchase (never a task token or nonce), as JSON even without --json. */
+/**
+ * Everything recorded about the purchase (never a task token or nonce), as JSON even without
+ * --json: the staff view with its whole audit trail and every upload, not the view's newest pages.
+ */
 export async function exportCommand(ops: OpsConnection, purchaseId: string): Promise<CommandResult> {
   const view = await purchaseView({ ...ops.repositories, executions: ops.executions }, purchaseId, OPERATOR);
   if (!view) return notFound(purchaseId);
-  return { ok: true, data: view, text: [JSON.stringify(view, null, 2)] };
+  const [audit, deliverables] = await Promise.all([
+    ops.repositories.purchases.listAudit(purchaseId),
+    ops.repositories.deliverables.listDeliverables(purchaseId),
+  ]);
+  const { auditNext: _audit, deliverablesNext: _deliverables, ...rest } = view;
+  const whole = { ...rest, audit, deliverables };
+  return { ok: true, data: whole, text: [JSON.stringify(whole, null, 2)] };
 }
 
 /** The one-off migration of the purchases list: what it looked at and how many purchases it gave the list's attributes. */

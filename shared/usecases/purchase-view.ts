@@ -1,9 +1,14 @@
+import * as z from 'zod/mini';
 import type { AuditEntry } from '../domain/audit.js';
+import type { DeliverableRecord } from '../domain/deliverables.js';
+import { ValidationError } from '../domain/errors.js';
 import { formatTotal } from '../domain/evaluation.js';
+import { newestPage, positionOf } from '../domain/history-pages.js';
 import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
 import { formatYuan } from '../domain/money.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { assertMayViewPurchase, type StaffMember } from '../domain/staff-roles.js';
+import { zodIssuesToFieldErrors } from '../domain/zod-field-errors.js';
 import type {
   DeliverableRepository,
   PaymentRepository,
@@ -21,12 +26,50 @@ export interface PurchaseViewDeps {
   executions: WorkflowExecutions;
 }
 
+/** The query of GET /purchases/{id}: where the audit trail's and the uploads' pages end (the newest without). */
+const ViewQuerySchema = z.strictObject({
+  auditBefore: z.optional(z.string()),
+  deliverablesBefore: z.optional(z.string()),
+});
+
+/** The two histories, oldest first, ordered by a key that sorts as text. */
+const auditKey = (entry: AuditEntry) => String(entry.seq).padStart(8, '0');
+const deliverableKey = (d: DeliverableRecord) => `${d.uploadedAt}#${d.uploadId}`;
+
+function parseViewQuery(query: Record<string, string | undefined>, purchaseId: string) {
+  const raw = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+  const parsed = ViewQuerySchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, raw, ViewQuerySchema));
+  const { auditBefore, deliverablesBefore } = parsed.data;
+  return {
+    audit:
+      auditBefore === undefined ? undefined : positionOf(auditBefore, 'audit', purchaseId, 'auditBefore'),
+    deliverables:
+      deliverablesBefore === undefined
+        ? undefined
+        : positionOf(deliverablesBefore, 'deliverables', purchaseId, 'deliverablesBefore'),
+  };
+}
+
 /**
  * What staff see of one purchase: never a task token or nonce (listTasks leaves them out).
  * An approver sees only a purchase they hold or held a task on (NotPermittedError otherwise).
+ *
+ * The audit trail and the uploads grow for as long as the purchase runs, so the view carries a
+ * page of each (history-pages.ts): the newest, or the one before `auditBefore` /
+ * `deliverablesBefore`, with the cursor of the page before it (`auditNext`, `deliverablesNext`).
+ * The chain is still verified whole, here, on every view: its head is on the purchase, and a
+ * page's entries alone could not show an entry cut out of the older ones.
  */
-export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, viewer: StaffMember) {
+export async function purchaseView(
+  deps: PurchaseViewDeps,
+  purchaseId: string,
+  viewer: StaffMember,
+  query: Record<string, string | undefined> = {},
+) {
   if (!/^PUR-\d{4}-[A-Z0-9]{16}$/.test(purchaseId)) return undefined;
+  const before = parseViewQuery(query, purchaseId);
   const [trail, tasks, deliverables, payments] = await Promise.all([
     deps.purchases.auditTrail(purchaseId),
     deps.tasks.listTasks(purchaseId),
@@ -38,8 +81,14 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, v
     viewer,
     tasks.map((t) => t.assignee.email),
   );
-  const { purchase, entries: audit, chain } = trail;
-  const executions = await executionsOf(deps, audit);
+  const { purchase, entries, chain } = trail;
+  const executions = await executionsOf(deps, entries);
+  const audit = newestPage(entries, auditKey, { history: 'audit', purchaseId, before: before.audit });
+  const uploads = newestPage(deliverables, deliverableKey, {
+    history: 'deliverables',
+    purchaseId,
+    before: before.deliverables,
+  });
   const { proposal } = purchase;
   return {
     purchaseId,
@@ -62,12 +111,18 @@ export async function purchaseView(deps: PurchaseViewDeps, purchaseId: string, v
     evaluation: evaluationOf(purchase),
     // The last unexpected workflow failure (state, error, time), for the operator who resumes it.
     failure: purchase.failure,
-    deliverables,
+    deliverables: uploads.items,
+    ...(uploads.before ? { deliverablesNext: uploads.before } : {}),
+    deliverablesTotal: deliverables.length,
+    // Counted over the whole trail: the flags may lie on an older page.
+    laterVersionsQuarantined: entries.filter((e) => e.action === 'deliverable.later-version-quarantined')
+      .length,
     payments,
     pendingTasks: tasks.filter((t) => t.status === 'PENDING'),
     executions,
     tasks,
-    audit,
+    audit: audit.items,
+    ...(audit.before ? { auditNext: audit.before } : {}),
     auditChain: chain,
     createdBy: purchase.createdBy,
     createdAt: purchase.createdAt,

@@ -20,6 +20,7 @@ import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { DocumentsSection, type DocumentView } from '../purchase/documents-section.js';
 import { EvaluationSection, type EvaluationView } from '../purchase/evaluation-section.js';
+import { type AuditEntryView, TimelineSection } from '../purchase/timeline-section.js';
 import { WithdrawForm } from '../purchase/withdraw-form.js';
 import { href } from '../route.js';
 import { useApiGet } from '../use-api.js';
@@ -43,19 +44,22 @@ interface PurchaseView {
     readonly createdAt: string;
     readonly expiresAt: string;
   }[];
+  /** The newest uploads; `deliverablesNext` reads the page before them. */
   readonly deliverables: readonly DocumentView[];
+  readonly deliverablesNext?: string;
+  readonly deliverablesTotal: number;
+  /** Later versions quarantined under recorded uploads, counted over the whole trail. */
+  readonly laterVersionsQuarantined: number;
   readonly payments: readonly {
     readonly tranche: number;
     readonly amountFen: number;
     readonly dueDate?: string;
     readonly status: PaymentStatus;
   }[];
-  readonly audit: readonly {
-    readonly seq: number;
-    readonly at: string;
-    readonly actor: string;
-    readonly action: string;
-  }[];
+  /** The newest entries of the audit trail; `auditNext` reads the page before them. */
+  readonly audit: readonly AuditEntryView[];
+  readonly auditNext?: string;
+  /** The whole trail's verification. */
   readonly auditChain: { readonly valid: boolean; readonly entries?: number; readonly reason?: string };
   readonly outcome?: Pick<Outcome, 'result' | 'reason' | 'by' | 'at'>;
   readonly withdrawal?: WithdrawalRecord;
@@ -277,27 +281,20 @@ export function PurchasePage({
         token={token}
         purchaseId={view.purchaseId}
         documents={view.deliverables}
-        laterVersions={view.audit.filter((e) => e.action === 'deliverable.later-version-quarantined').length}
+        documentsNext={view.deliverablesNext}
+        total={view.deliverablesTotal}
+        laterVersions={view.laterVersionsQuarantined}
       />
 
       {view.evaluation && <EvaluationSection evaluation={view.evaluation} />}
 
-      <h2>
-        <Bilingual zh="过程记录" en="Timeline" />
-      </h2>
-      <p class={view.auditChain.valid ? 'verified' : 'error'}>
-        {view.auditChain.valid
-          ? `记录链校验通过（${view.auditChain.entries ?? view.audit.length} 条）· The chain of ${view.auditChain.entries ?? view.audit.length} entries verifies`
-          : `记录链校验失败 · The chain does not verify: ${view.auditChain.reason ?? ''}`}
-      </p>
-      <ol class="timeline">
-        {view.audit.map((entry) => (
-          <li key={entry.seq}>
-            <time dateTime={entry.at}>{formatChinaTime(entry.at)}</time> <code>{entry.action}</code>{' '}
-            <span class="id">{entry.actor}</span>
-          </li>
-        ))}
-      </ol>
+      <TimelineSection
+        token={token}
+        purchaseId={view.purchaseId}
+        audit={view.audit}
+        auditNext={view.auditNext}
+        auditChain={view.auditChain}
+      />
     </>
   );
 }

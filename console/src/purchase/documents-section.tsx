@@ -3,6 +3,7 @@ import { formatChinaTime } from '../../../shared/domain/china-time.js';
 import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../shared/domain/uploads.js';
 import { ApiError, apiGet, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import { useEarlierPages } from './earlier-pages.js';
 
 /** What the page reads of each upload in the view's `deliverables`. */
 export interface DocumentView {
@@ -19,23 +20,33 @@ export interface DocumentView {
 }
 
 /**
- * Every upload of the purchase, oldest first (a rectified report is a row of its own), with size,
+ * The uploads of the purchase, oldest first (a rectified report is a row of its own), with size,
  * the type found in its bytes, SHA-256 and the version that was checked; Download asks the server
- * for a five-minute link pinned to that version and follows it.
+ * for a five-minute link pinned to that version and follows it. The view brings the newest; "Show
+ * earlier files" the pages before them.
  */
 export function DocumentsSection({
   token,
   purchaseId,
-  documents,
+  documents: newest,
+  documentsNext,
+  total,
   laterVersions,
 }: {
   token: TokenSource;
   purchaseId: string;
+  /** The view's page of uploads: the newest. */
   documents: readonly DocumentView[];
+  /** The cursor of the page before it. */
+  documentsNext: string | undefined;
+  /** How many uploads the purchase has in all. */
+  total: number;
   /** How many later versions written under a recorded upload's key were quarantined. */
   laterVersions: number;
 }) {
   const [problem, setProblem] = useState<string>();
+  const earlier = useEarlierPages<DocumentView>(token, purchaseId, 'deliverables', documentsNext);
+  const documents = [...earlier.items, ...newest];
   const download = async (uploadId: string) => {
     try {
       const link = await apiGet<{ url: string }>(
@@ -64,6 +75,21 @@ export function DocumentsSection({
             zh={`有 ${laterVersions} 个文件被重复提交到已登记的上传位置，已隔离；记录和下载仍是当初审核的版本。详见过程记录。`}
             en={`${laterVersions} file(s) were posted again under a recorded upload and quarantined; the record and downloads stay the version that was checked. See the timeline.`}
           />
+        </p>
+      )}
+      {earlier.more && (
+        <p>
+          <span class="id">
+            显示最近 {documents.length} 个，共 {total} 个 · Showing the latest {documents.length} of {total}
+          </span>{' '}
+          <button type="button" disabled={earlier.loading} onClick={earlier.load}>
+            显示更早的文件 · Show earlier files
+          </button>
+        </p>
+      )}
+      {earlier.problem && (
+        <p role="alert" class="error">
+          {earlier.problem}
         </p>
       )}
       {documents.length === 0 ? (

@@ -34,8 +34,18 @@ beforeEach(() => {
   handler = createHandler(recorded.deps);
 });
 
-const invoke = async (purchaseId: string, claims: Record<string, unknown> | null = staffClaims()) =>
-  structured(await handler(getPurchaseEvent(purchaseId, claims), lambdaContext('get-purchase')));
+const invoke = async (
+  purchaseId: string,
+  claims: Record<string, unknown> | null = staffClaims(),
+  query?: Record<string, string>,
+) => {
+  const event = getPurchaseEvent(purchaseId, claims);
+  if (query) event.queryStringParameters = query;
+  return structured(await handler(event, lambdaContext('get-purchase')));
+};
+
+/** Lambda answers at most 6 MB. */
+const LAMBDA_ANSWER_BYTES = 6 * 1024 * 1024;
 
 /** A purchase at APPROVAL with the section chief's task open; returns the task's nonce. */
 async function storePurchase(): Promise<{ taskId: string; nonce: string }> {
@@ -122,5 +132,63 @@ describe('GET /purchases/{id}', () => {
     expect(body).not.toContain('nonce');
     expect(body).not.toContain(TOKEN);
     expect(body).not.toContain(nonce);
+  });
+
+  it("answers a purchase whose whole history passes Lambda's 6 MB in pages well under it, and the earlier pages too", async () => {
+    await storePurchase();
+    // 2,500 refused uploads, each with a long reason, and their audit entries: over 7 MB in all.
+    const reason = { rule: 'daily-limit', message: { zh: '上限'.repeat(400), en: 'limit '.repeat(200) } };
+    for (let i = 0; i < 2500; i++) {
+      const uploadId = `upload-${String(i).padStart(5, '0')}`;
+      await fakes.deliverables.recordDeliverable(
+        {
+          purchaseId: PURCHASE_ID,
+          uploadId,
+          kind: 'EVIDENCE',
+          key: `uploads/${PURCHASE_ID}/EVIDENCE/${uploadId}/${'p'.repeat(90)}.pdf`,
+          fileName: `${'p'.repeat(90)}.pdf`,
+          size: 1000,
+          sha256: 'a'.repeat(64),
+          uploadedBy: 'ngo:52350203MJ0427315L',
+          uploadedAt: new Date(Date.parse('2026-03-02T08:00:00.000Z') + i * 1000).toISOString(),
+          eTag: 'etag',
+          status: 'REJECTED',
+          reasons: [reason, reason],
+        },
+        '2026-03-02T08:00:00.000Z',
+      );
+    }
+    const whole =
+      JSON.stringify(await fakes.deliverables.listDeliverables(PURCHASE_ID)).length +
+      JSON.stringify(await fakes.purchases.listAudit(PURCHASE_ID)).length;
+    expect(whole).toBeGreaterThan(LAMBDA_ANSWER_BYTES);
+
+    const first = await invoke(PURCHASE_ID);
+    const view = JSON.parse(first.body) as {
+      auditNext: string;
+      deliverablesNext: string;
+      auditChain: unknown;
+    };
+    const earlier = await invoke(PURCHASE_ID, staffClaims(), {
+      auditBefore: view.auditNext,
+      deliverablesBefore: view.deliverablesNext,
+    });
+
+    expect(first.statusCode).toBe(200);
+    expect(earlier.statusCode).toBe(200);
+    expect(view.auditChain).toEqual({ valid: true, entries: 2501 });
+    for (const answer of [first, earlier])
+      expect(Buffer.byteLength(answer.body)).toBeLessThan(LAMBDA_ANSWER_BYTES / 2);
+  });
+
+  it('answers 400 naming the parameter to a cursor that is not one', async () => {
+    await storePurchase();
+
+    const result = await invoke(PURCHASE_ID, staffClaims(), { deliverablesBefore: 'x' });
+
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).errors).toEqual([
+      expect.objectContaining({ field: 'deliverablesBefore', rule: 'cursor-malformed' }),
+    ]);
   });
 });

@@ -171,6 +171,23 @@ describe('npm run ops', () => {
     expect(printed).toEqual(['no purchase PUR-2026-NOSUCHPURCHASEAA']);
   });
 
+  it("exports the whole audit trail, not the staff view's newest page of it", async () => {
+    for (let i = 0; i < 120; i++) {
+      fakes.purchases.appendAudit(MIDTERM, {
+        actor: 'officer',
+        action: 'task.link-resent',
+        eventId: `resent:${i}`,
+        at: NOW,
+      });
+    }
+
+    expect(await ops('export', MIDTERM)).toBe(0);
+
+    const exported = JSON.parse(printed.join('')) as { audit: { seq: number }[]; auditNext?: string };
+    expect(exported.audit.map((e) => e.seq)).toEqual(Array.from({ length: 121 }, (_, i) => i + 1));
+    expect(exported).not.toHaveProperty('auditNext');
+  });
+
   it('backfills the purchases list and says what it did', async () => {
     expect(await ops('backfill-listing')).toBe(0);
     expect(printed).toEqual(['every purchase is listed already (3 items looked at)']);

@@ -33,7 +33,11 @@ beforeEach(async () => {
 
 const OFFICER: StaffMember = { sub: 'officer-li', roles: ['officer'] };
 
-const view = (purchaseId: string, viewer: StaffMember = OFFICER) =>
+const view = (
+  purchaseId: string,
+  viewer: StaffMember = OFFICER,
+  query: Record<string, string | undefined> = {},
+) =>
   purchaseView(
     {
       purchases: fakes.purchases,
@@ -44,7 +48,32 @@ const view = (purchaseId: string, viewer: StaffMember = OFFICER) =>
     },
     purchaseId,
     viewer,
+    query,
   );
+
+/** `count` uploads recorded one second apart (each with its audit entry), the last one a later version's flag. */
+async function recordUploads(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const uploadId = `upload-${String(i).padStart(5, '0')}`;
+    await fakes.deliverables.recordDeliverable(
+      {
+        purchaseId: PURCHASE_ID,
+        uploadId,
+        kind: 'EVIDENCE',
+        key: `uploads/${PURCHASE_ID}/EVIDENCE/${uploadId}/photo.pdf`,
+        fileName: 'photo.pdf',
+        size: 1000,
+        sha256: 'a'.repeat(64),
+        uploadedBy: 'ngo:52350203MJ0427315L',
+        uploadedAt: new Date(Date.parse('2026-03-02T08:00:00.000Z') + i * 1000).toISOString(),
+        eTag: 'etag',
+        status: 'ACCEPTED',
+        reasons: [],
+      },
+      fakes.clock.now(),
+    );
+  }
+}
 
 describe('purchaseView', () => {
   it('shows stage, amounts in fen and yuan, the pending task and a verified audit chain', async () => {
@@ -181,6 +210,64 @@ describe('purchaseView', () => {
 
   it('lets an auditor see every purchase', async () => {
     expect((await view(PURCHASE_ID, { sub: 'audit', roles: ['auditor'] }))?.stage).toBeDefined();
+  });
+
+  it('shows the newest 100 audit entries and uploads, with cursors that read every earlier one once; the chain is verified whole', async () => {
+    await recordUploads(230);
+    fakes.purchases.appendAudit(PURCHASE_ID, {
+      actor: 'ngo:52350203MJ0427315L',
+      action: 'deliverable.later-version-quarantined',
+      detail: { uploadId: 'upload-00000' },
+      eventId: 'deliverable.later-version:upload-00000:v2',
+      at: fakes.clock.now(),
+    });
+
+    const shown = await view(PURCHASE_ID);
+    const audit: number[] = [];
+    const uploads: string[] = [];
+    for (let next = shown?.auditNext; next; ) {
+      const page = await view(PURCHASE_ID, OFFICER, { auditBefore: next });
+      audit.unshift(...(page?.audit.map((e) => e.seq) ?? []));
+      next = page?.auditNext;
+    }
+    for (let next = shown?.deliverablesNext; next; ) {
+      const page = await view(PURCHASE_ID, OFFICER, { deliverablesBefore: next });
+      uploads.unshift(...(page?.deliverables.map((d) => d.uploadId) ?? []));
+      next = page?.deliverablesNext;
+    }
+
+    // 1 (submitted) + 230 uploads + 1 flag.
+    expect(shown?.auditChain).toEqual({ valid: true, entries: 232 });
+    expect(shown?.audit.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 133 + i));
+    expect(shown?.deliverables.map((d) => d.uploadId).at(-1)).toBe('upload-00229');
+    expect(shown?.deliverables).toHaveLength(100);
+    expect(shown?.deliverablesTotal).toBe(230);
+    // The flag of the oldest upload is counted though its upload is on an older page.
+    expect(shown?.laterVersionsQuarantined).toBe(1);
+    expect(audit).toEqual(Array.from({ length: 132 }, (_, i) => i + 1));
+    expect(uploads).toEqual(Array.from({ length: 130 }, (_, i) => `upload-${String(i).padStart(5, '0')}`));
+  });
+
+  it('has no cursor when the whole history fits one page', async () => {
+    await recordUploads(3);
+    const shown = await view(PURCHASE_ID);
+    expect(shown?.audit).toHaveLength(4);
+    expect(shown).not.toHaveProperty('auditNext');
+    expect(shown).not.toHaveProperty('deliverablesNext');
+  });
+
+  it('refuses a cursor that is not one, and an unknown query parameter, before reading anything', async () => {
+    const auditTrail = vi.spyOn(fakes.purchases, 'auditTrail');
+
+    await expect(view(PURCHASE_ID, OFFICER, { auditBefore: 'bm90IGEgY3Vyc29y' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      errors: [expect.objectContaining({ field: 'auditBefore', rule: 'cursor-malformed' })],
+    });
+    await expect(view(PURCHASE_ID, OFFICER, { page: '2' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      errors: [expect.objectContaining({ field: 'page', rule: 'schema-unknown-field' })],
+    });
+    expect(auditTrail).not.toHaveBeenCalled();
   });
 
   it('is undefined for an unknown purchase', async () => {

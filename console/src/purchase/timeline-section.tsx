@@ -1,0 +1,70 @@
+import { formatChinaTime } from '../../../shared/domain/china-time.js';
+import type { TokenSource } from '../api.js';
+import { Bilingual } from '../bilingual.js';
+import { useEarlierPages } from './earlier-pages.js';
+
+/** What the page reads of each entry of the view's `audit`. */
+export interface AuditEntryView {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+}
+
+/**
+ * The purchase's audit trail, oldest first: the view brings its newest entries, "Show earlier
+ * entries" the pages before them. The chain's verification is of the whole trail, made by the
+ * server on every read, whatever is shown.
+ */
+export function TimelineSection({
+  token,
+  purchaseId,
+  audit,
+  auditNext,
+  auditChain,
+}: {
+  token: TokenSource;
+  purchaseId: string;
+  audit: readonly AuditEntryView[];
+  auditNext: string | undefined;
+  auditChain: { readonly valid: boolean; readonly entries?: number; readonly reason?: string };
+}) {
+  const earlier = useEarlierPages<AuditEntryView>(token, purchaseId, 'audit', auditNext);
+  const entries = [...earlier.items, ...audit];
+  const total = auditChain.entries ?? entries.length;
+  return (
+    <>
+      <h2>
+        <Bilingual zh="过程记录" en="Timeline" />
+      </h2>
+      <p class={auditChain.valid ? 'verified' : 'error'}>
+        {auditChain.valid
+          ? `记录链校验通过（${total} 条）· The chain of ${total} entries verifies`
+          : `记录链校验失败 · The chain does not verify: ${auditChain.reason ?? ''}`}
+      </p>
+      {earlier.more && (
+        <p>
+          <span class="id">
+            显示最近 {entries.length} 条 · Showing the latest {entries.length}
+          </span>{' '}
+          <button type="button" disabled={earlier.loading} onClick={earlier.load}>
+            显示更早的记录 · Show earlier entries
+          </button>
+        </p>
+      )}
+      {earlier.problem && (
+        <p role="alert" class="error">
+          {earlier.problem}
+        </p>
+      )}
+      <ol class="timeline">
+        {entries.map((entry) => (
+          <li key={entry.seq} value={entry.seq}>
+            <time dateTime={entry.at}>{formatChinaTime(entry.at)}</time> <code>{entry.action}</code>{' '}
+            <span class="id">{entry.actor}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
