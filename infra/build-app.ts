@@ -30,6 +30,7 @@ export function buildApp(props: AppProps & { settings?: DeploymentSettings } = {
     env,
     description: 'Records of NGO service purchases',
     uploadOrigin: settings.publicBaseUrl ? new URL(settings.publicBaseUrl).origin : undefined,
+    ...(settings.documentLockMode ? { documentLockMode: settings.documentLockMode } : {}),
   });
   const application = new ApplicationStack(app, 'NgoPurchaseApp', {
     env,

@@ -27,6 +27,8 @@ import { TABLE_NAME_OUTPUT } from './outputs.js';
 export interface StatefulStackProps extends StackProps {
   /** Origin of the NGO page (the links' base URL), allowed to POST uploads; any origin when absent. */
   readonly uploadOrigin?: string;
+  /** @default 'COMPLIANCE' (settings.documentLockMode) */
+  readonly documentLockMode?: 'COMPLIANCE' | 'GOVERNANCE';
 }
 
 /**
@@ -102,7 +104,12 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       versioned: true,
       objectLockEnabled: true,
-      objectLockDefaultRetention: ObjectLockRetention.governance(DOCUMENT_RETENTION),
+      // Compliance mode: no one can shorten the retention or delete a version within it, the
+      // account's root included (governance mode yields to s3:BypassGovernanceRetention).
+      objectLockDefaultRetention:
+        props.documentLockMode === 'GOVERNANCE'
+          ? ObjectLockRetention.governance(DOCUMENT_RETENTION)
+          : ObjectLockRetention.compliance(DOCUMENT_RETENTION),
       removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'documents/',
@@ -112,7 +119,9 @@ export class StatefulStack extends Stack {
         {
           // Browsers post files straight to the bucket with a presigned POST from the NGO page.
           allowedMethods: [HttpMethods.POST],
-          allowedOrigins: [props.uploadOrigin ?? '*'],
+          // Only the pages' origin: the public base URL's, else the region's API Gateway domains
+          // (the API's own id is only known to the application stack).
+          allowedOrigins: [props.uploadOrigin ?? `https://*.execute-api.${this.region}.amazonaws.com`],
           allowedHeaders: ['*'],
           maxAge: 3000,
         },

@@ -59,6 +59,12 @@ const DeploymentSettingsFields = z.strictObject({
   policy: PolicySettingsSchema,
   /** Contracting, uploads, payments, mid-term review and evaluation (see lifecycle-settings.ts). */
   lifecycle: LifecycleSettingsSchema,
+  /**
+   * The documents bucket's object lock: COMPLIANCE (the default) keeps every stored version for the
+   * retention period whoever asks, the account's root included; GOVERNANCE lets a role with
+   * `s3:BypassGovernanceRetention` delete one, and is meant for test deployments only.
+   */
+  documentLockMode: z.optional(z.enum(['COMPLIANCE', 'GOVERNANCE'])),
   /** Running the system: who is e-mailed when a purchase workflow fails (none: subscribe by hand). */
   operations: z.optional(
     z.strictObject({

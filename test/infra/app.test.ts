@@ -338,7 +338,7 @@ describe('the documents bucket', () => {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
-        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 5490 } },
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 5490 } },
       },
       LoggingConfiguration: expect.objectContaining({ LogFilePrefix: 'documents/' }),
     });

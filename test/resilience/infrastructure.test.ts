@@ -434,4 +434,32 @@ describe('case 14: infrastructure (synthesized templates)', () => {
       observed: `${machines.length} state machine(s): ExecutionsFailed alarm with ${actions} action(s) to a KMS-encrypted topic CloudWatch may use, ${subscribers.length} e-mail subscriber(s); ${timedOut} ExecutionsTimedOut alarm(s)`,
     });
   });
+
+  it('14i the records bucket is locked in compliance mode and takes browser uploads from the pages alone', async (context) => {
+    const locked = resourcesOf('AWS::S3::Bucket').filter(
+      ({ resource }) => resource.Properties.ObjectLockEnabled,
+    );
+    expect(locked.length).toBeGreaterThan(0);
+    const observed: string[] = [];
+    for (const { logicalId, resource } of locked) {
+      const lock = resource.Properties.ObjectLockConfiguration as {
+        Rule: { DefaultRetention: { Mode: string; Days: number } };
+      };
+      expect(lock.Rule.DefaultRetention.Mode, logicalId).toBe('COMPLIANCE');
+      const rules = ((
+        resource.Properties.CorsConfiguration as { CorsRules?: { AllowedOrigins: unknown[] }[] } | undefined
+      )?.CorsRules ?? []) as { AllowedOrigins: unknown[] }[];
+      const origins = rules.flatMap((r) => r.AllowedOrigins);
+      expect(origins, logicalId).not.toContain('*');
+      observed.push(
+        `${logicalId}: ${lock.Rule.DefaultRetention.Mode} ${lock.Rule.DefaultRetention.Days} days, origins ${origins.map((o) => nagText(o)).join(', ')}`,
+      );
+    }
+    recordCase(context, {
+      case: '12-L Records bucket: object lock mode and upload origins',
+      attempts: locked.length,
+      expected: 'compliance mode (no bypass), and no bucket CORS rule open to every origin',
+      observed: observed.join('; '),
+    });
+  });
 });
