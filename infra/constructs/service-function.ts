@@ -174,6 +174,23 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
+  /**
+   * Rotates the keys of both kinds of link: reads and rewrites both secrets (GetSecretValue,
+   * PutSecretValue), nothing else with them. The operators' RotateLinkKeys function only.
+   */
+  rotatesLinkKeys(taskLinkKeys: ISecret, ngoLinkKeys: ISecret): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [taskLinkKeys.secretArn, ngoLinkKeys.secretArn],
+      }),
+    );
+    this.addEnvironment(ENV.taskLinkKeysSecretArn, taskLinkKeys.secretArn);
+    this.addEnvironment(ENV.ngoLinkKeysSecretArn, ngoLinkKeys.secretArn);
+    return this;
+  }
+
   /** Sends e-mail from the configured identity. */
   sendMailAs(identityArn: string, from: string, configurationSetArn?: string): this {
     this.addToRolePolicy(

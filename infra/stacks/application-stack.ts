@@ -33,6 +33,7 @@ import {
   CONSOLE_URL_OUTPUT,
   RESEND_FUNCTION_OUTPUT,
   RESUME_FUNCTION_OUTPUT,
+  ROTATE_LINK_KEYS_FUNCTION_OUTPUT,
   STAFF_USER_POOL_OUTPUT,
   STATE_MACHINE_ALIAS_OUTPUT,
 } from './outputs.js';
@@ -444,6 +445,13 @@ export class ApplicationStack extends Stack {
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     resendTaskLink.linksOn(publicBaseUrl);
 
+    // An operator's `npm run ops -- rotate-link-key <task|ngo>` (and `retire-link-keys`): invoked
+    // directly, so the keys never leave Secrets Manager and this function.
+    const rotateLinkKeys = new ServiceFunction(this, 'RotateLinkKeys', {
+      name: 'rotate-link-keys',
+      description: 'Rotates, or retires the old, keys of task or NGO page links',
+    }).rotatesLinkKeys(taskLinkKeys, ngoLinkKeys);
+
     // Staff sign in (a Cognito user pool, or the provider the settings name) and work in the
     // console, which CloudFront serves with the staff API under its own origin.
     const signIn = new StaffSignIn(this, 'StaffSignIn', {
@@ -628,7 +636,7 @@ export class ApplicationStack extends Stack {
       acknowledge(
         keys,
         'SMG4',
-        'Links name the key that signed them, so a rotation keeps outstanding links working; the keys are rotated by an operator step (README, link keys), not on a schedule.',
+        'Links name the key that signed them, so a rotation keeps outstanding links working; an operator rotates them (RotateLinkKeys, npm run ops -- rotate-link-key) and retires old keys once their links have lapsed, which a schedule cannot judge.',
       );
 
     // Hourly: how many tranches are overdue, as a metric (PaymentsOverdue) the dashboard graphs.
@@ -675,6 +683,11 @@ export class ApplicationStack extends Stack {
       value: resendTaskLink.functionName,
       description:
         'Invoke with {"taskId","by"} to mail a new link for a pending task (npm run ops -- resend)',
+    });
+    new CfnOutput(this, ROTATE_LINK_KEYS_FUNCTION_OUTPUT, {
+      value: rotateLinkKeys.functionName,
+      description:
+        'Invoke with {"kind":"task"|"ngo","action":"rotate"|"retire","by"} to rotate link keys (npm run ops -- rotate-link-key)',
     });
     new CfnOutput(this, RESUME_FUNCTION_OUTPUT, {
       value: resumeOpenPurchases.functionName,

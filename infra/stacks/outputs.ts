@@ -8,6 +8,9 @@ export const RESUME_FUNCTION_OUTPUT = 'ResumeOpenPurchasesFunction';
 /** The function that mails a new link for a pending task (application stack), for the operator CLI. */
 export const RESEND_FUNCTION_OUTPUT = 'ResendTaskLinkFunction';
 
+/** The function that rotates the keys of task or NGO page links (application stack), for the operator CLI. */
+export const ROTATE_LINK_KEYS_FUNCTION_OUTPUT = 'RotateLinkKeysFunction';
+
 /** The records table's name (records stack), for the operator CLI. */
 export const TABLE_NAME_OUTPUT = 'RecordsTableName';
 

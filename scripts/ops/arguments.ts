@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseCommandLine } from '../../infra/command-line.js';
 import { STAGES, type Stage } from '../../shared/domain/lifecycle.js';
+import { LINK_KINDS, type LinkKind } from '../../shared/links/link-keyring.js';
 
 /** What `npm run ops` was asked, checked: one command, its one argument, and the options it takes. */
 export type OpsRequest =
@@ -13,6 +14,13 @@ export type OpsRequest =
     }
   | { command: 'show' | 'resume' | 'verify' | 'export'; purchaseId: string; target: Target; json: boolean }
   | { command: 'resend'; taskId: string; by: string; target: Target; json: boolean }
+  | {
+      command: 'rotate-link-key' | 'retire-link-keys';
+      kind: LinkKind;
+      by: string;
+      target: Target;
+      json: boolean;
+    }
   | { command: 'backfill-listing'; target: Target; json: boolean };
 
 /** Where the records are: the local runtime's data folder, or an AWS account's deployed stacks. */
@@ -38,6 +46,12 @@ commands
   verify <purchase-id>   verify the purchase's audit chain (exit code 1 when it is broken)
   resend <task-id>       mail the assignee a new link for a pending task; the old link stops working
     --by <who>           who asks, for the audit trail (default: operator:<your user name>)
+  rotate-link-key <task|ngo>
+                         a new key signs the task links (or NGO page links) from now on; links
+                         signed with the older keys still open (each link names its key)
+  retire-link-keys <task|ngo>
+                         drop every key but the current one: links they signed stop working (once
+                         those links have expired or been answered)
   export <purchase-id>   everything recorded about the purchase, as JSON
   backfill-listing       once, after the deploy that adds the purchases list's index: list the
                          purchases written before it, with their assignees
@@ -73,8 +87,10 @@ export function parseOpsArguments(argv: readonly string[], user = userInfo().use
   const listOnly = (['stage', 'overdue', 'failed'] as const).filter((o) => values[o] !== undefined);
   if (command !== 'list' && listOnly.length > 0)
     throw new UsageError(`--${listOnly[0]} belongs to list, not ${command}`);
-  if (command !== 'resend' && values.by !== undefined)
-    throw new UsageError(`--by belongs to resend, not ${command}`);
+  const asking = ['resend', 'rotate-link-key', 'retire-link-keys'];
+  if (!asking.includes(command) && values.by !== undefined)
+    throw new UsageError(`--by belongs to ${asking.join(', ')}, not ${command}`);
+  if (values.by !== undefined && values.by.trim() === '') throw new UsageError('--by needs a name');
   switch (command) {
     case 'list': {
       if (argument !== undefined) throw new UsageError(`list takes no argument, got ${argument}`);
@@ -107,8 +123,12 @@ export function parseOpsArguments(argv: readonly string[], user = userInfo().use
       if (argument === undefined) throw new UsageError('resend needs a task id');
       if (!TASK_ID.test(argument))
         throw new UsageError(`a task id is 24 letters, digits, - or _; got ${argument}`);
-      if (values.by !== undefined && values.by.trim() === '') throw new UsageError('--by needs a name');
       return { command, taskId: argument, by: values.by ?? `operator:${user}`, target, json };
+    case 'rotate-link-key':
+    case 'retire-link-keys':
+      if (!(LINK_KINDS as readonly string[]).includes(argument ?? ''))
+        throw new UsageError(`${command} needs which links' keys: ${LINK_KINDS.join(' or ')}`);
+      return { command, kind: argument as LinkKind, by: values.by ?? `operator:${user}`, target, json };
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

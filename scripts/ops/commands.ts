@@ -1,4 +1,4 @@
-import { RESEND_FUNCTION_OUTPUT } from '../../infra/stacks/outputs.js';
+import { RESEND_FUNCTION_OUTPUT, ROTATE_LINK_KEYS_FUNCTION_OUTPUT } from '../../infra/stacks/outputs.js';
 import type { StaffMember } from '../../shared/domain/staff-roles.js';
 import type { UploadKind } from '../../shared/domain/uploads.js';
 import type { Now } from '../../shared/ports/clock.js';
@@ -10,6 +10,7 @@ import {
 import { purchaseView } from '../../shared/usecases/purchase-view.js';
 import type { ResendOutcome } from '../../shared/usecases/resend-task-link.js';
 import { resumePurchase } from '../../shared/usecases/resume.js';
+import type { LinkKeysOutcome, LinkKeysRequest } from '../../shared/usecases/rotate-link-keys.js';
 import type { OpsConnection } from './connection.js';
 
 /** What a command found or did: `ok` false is exit code 1; `data` is the --json output; `text` the lines for people. */
@@ -186,6 +187,24 @@ function resendText(outcome: ResendOutcome, taskId: string): string {
     case 'UNKNOWN':
       return `no task ${taskId}`;
   }
+}
+
+/** Rotates or retires link keys through the app's RotateLinkKeys function: the keys stay in the account. */
+export async function linkKeysCommand(ops: OpsConnection, request: LinkKeysRequest): Promise<CommandResult> {
+  const { functionError, payload } = await ops.invoke(ROTATE_LINK_KEYS_FUNCTION_OUTPUT, request);
+  if (functionError) {
+    const { errorType, errorMessage } = payload as { errorType?: string; errorMessage?: string };
+    return { ok: false, data: payload, text: [`${request.action} failed: ${errorType}: ${errorMessage}`] };
+  }
+  const outcome = payload as LinkKeysOutcome;
+  const links = outcome.kind === 'task' ? 'task links' : 'NGO page links';
+  const text =
+    outcome.action === 'rotate'
+      ? `${links} are signed with key ${outcome.currentId} from now on (functions read it within 10 minutes); keys ${outcome.keyIds.join(', ')} all open the links they signed`
+      : outcome.changed
+        ? `${links}: retired ${outcome.retiredIds.join(', ')}; only ${outcome.currentId} opens links now`
+        : `${links}: only ${outcome.currentId} is kept already; nothing to retire`;
+  return { ok: true, data: outcome, text: [text] };
 }
 
 function notFound(purchaseId: string): CommandResult {

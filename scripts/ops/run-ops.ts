@@ -4,6 +4,7 @@ import {
   backfillListingCommand,
   type CommandResult,
   exportCommand,
+  linkKeysCommand,
   listCommand,
   resendCommand,
   resumeCommand,
@@ -71,6 +72,10 @@ function run(
       return resendCommand(ops, request.taskId, request.by);
     case 'backfill-listing':
       return backfillListingCommand(ops);
+    case 'rotate-link-key':
+      return linkKeysCommand(ops, { kind: request.kind, action: 'rotate', by: request.by });
+    case 'retire-link-keys':
+      return linkKeysCommand(ops, { kind: request.kind, action: 'retire', by: request.by });
   }
 }
 

@@ -13,6 +13,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * A signature without an id (the links mailed before links carried one) names `k0`.
  */
 
+/** The kinds of link, each with its own keyring: task links and NGO page links. */
+export const LINK_KINDS = ['task', 'ngo'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
 /** The id of a secret's first key, and of every signature without an id. */
 export const LEGACY_KEY_ID = 'k0';
 /** `k` and a number: a rotation adds the next number. */
@@ -80,6 +84,16 @@ function keyringJson(keyring: LinkKeyring): string {
 }
 
 const keyNumber = (id: string) => Number(id.slice(1));
+
+/**
+ * Whether `keyId` is newer than every key the keyring holds: only such an id can name a key a
+ * rotation added since the keyring was read (an older unknown id is a retired key, or made up).
+ */
+export function isNewerKeyId(keyId: string, keyring: LinkKeyring): boolean {
+  return (
+    KEY_ID_PATTERN.test(keyId) && keyNumber(keyId) > Math.max(...[...keyring.keys.keys()].map(keyNumber))
+  );
+}
 
 /**
  * Adds a new random key and makes it current; the others stay, so every link mailed before still

@@ -1,4 +1,4 @@
-import type { LinkKeyring } from '../links/link-keyring.js';
+import type { LinkKeyring, LinkKind } from '../links/link-keyring.js';
 
 /**
  * The keys of one kind of link (task links, or NGO page links), from Secrets Manager in
@@ -7,3 +7,9 @@ import type { LinkKeyring } from '../links/link-keyring.js';
  * added that key since), but not more often than every few seconds.
  */
 export type LinkKeyProvider = (keyId?: string) => Promise<LinkKeyring>;
+
+/** Where the keys of each kind of link are kept (Secrets Manager): a rotation reads and rewrites them whole. */
+export interface LinkKeyStore {
+  read(kind: LinkKind): Promise<string>;
+  write(kind: LinkKind, secretString: string): Promise<void>;
+}

@@ -284,10 +284,17 @@ describe('link keys', () => {
     const taskKeys = secretId('TaskLinkSigningKeys');
     const ngoKeys = secretId('LinkSigningKey');
 
-    expect(readersOf(taskKeys)).toEqual(TASK_LINK_FUNCTIONS);
-    expect(namedIn('TASK_LINK_KEYS_SECRET_ARN')).toEqual(TASK_LINK_FUNCTIONS);
-    expect(readersOf(ngoKeys)).toEqual(['AwaitUpload', 'NgoPage', 'NgoUploadGrant']);
-    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual(['AwaitUpload', 'NgoPage', 'NgoUploadGrant']);
+    // The operators' RotateLinkKeys reads and rewrites both (it is invoked directly, never routed).
+    const taskReaders = [...TASK_LINK_FUNCTIONS, 'RotateLinkKeys'].sort();
+    expect(readersOf(taskKeys)).toEqual(taskReaders);
+    expect(namedIn('TASK_LINK_KEYS_SECRET_ARN')).toEqual(taskReaders);
+    expect(readersOf(ngoKeys)).toEqual(['AwaitUpload', 'NgoPage', 'NgoUploadGrant', 'RotateLinkKeys']);
+    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual([
+      'AwaitUpload',
+      'NgoPage',
+      'NgoUploadGrant',
+      'RotateLinkKeys',
+    ]);
   });
 
   it('never let the internet-facing NGO page read the task-link keys: its only secret is the NGO-link keys', () => {
@@ -302,6 +309,27 @@ describe('link keys', () => {
       { Ref: secretId('LinkSigningKey') },
     ]);
     expect(readersOf(secretId('TaskLinkSigningKeys'))).not.toContain('NgoPage');
+  });
+
+  it("are rewritten only by the operators' RotateLinkKeys, which may only read and put their values", () => {
+    const writers = Object.values(app.findResources('AWS::IAM::Policy')).filter((p) =>
+      statementsOf(p).some((s) =>
+        [s.Action].flat().some((a) => /^secretsmanager:(Put|Update|Delete|Rotate)/.test(a)),
+      ),
+    );
+
+    expect(writers.map(roleOf)).toEqual(['RotateLinkKeys']);
+    expect(
+      statementsOf(writers[0] as CfnResource).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('secretsmanager:')),
+      ),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        Resource: [{ Ref: secretId('TaskLinkSigningKeys') }, { Ref: secretId('LinkSigningKey') }],
+      },
+    ]);
   });
 
   it('keep the key that signed the links mailed before the split as the NGO-link keys: same logical id, same generator, so its value survives the deploy', () => {

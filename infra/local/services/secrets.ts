@@ -10,6 +10,8 @@ import type { LocalAuthorizer } from './local-iam.js';
 /**
  * Answers the Secrets Manager calls the functions make (AWS JSON 1.1), with values generated once per
  * data folder following each secret's GenerateSecretString, and kept in `<dataDir>/secrets.json`.
+ * PutSecretValue (a link-key rotation) replaces a value there: the new version is AWSCURRENT, and
+ * the runtime keeps no earlier one (nothing here reads AWSPREVIOUS).
  */
 
 const SECRETS_FILE = 'secrets.json';
@@ -90,13 +92,19 @@ function loadOrGenerate(dataDir: string, secrets: readonly LocalSecret[]): Map<s
     };
     changed = true;
   }
-  if (changed) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
-  }
-  return new Map(Object.entries(stored));
+  const known = new Map(Object.entries(stored));
+  if (changed) save(dataDir, known);
+  return known;
 }
+
+function save(dataDir: string, known: ReadonlyMap<string, StoredSecret>): void {
+  const file = join(dataDir, SECRETS_FILE);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(Object.fromEntries(known), null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+const SERVED = new Set(['GetSecretValue', 'DescribeSecret', 'PutSecretValue']);
 
 export async function startSecretsService(options: {
   readonly dataDir: string;
@@ -123,13 +131,13 @@ export async function startSecretsService(options: {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.replace(/^secretsmanager\./, '');
-    let input: { SecretId?: string };
+    let input: { SecretId?: string; SecretString?: unknown };
     try {
-      input = JSON.parse((await readAll(req)) || '{}') as { SecretId?: string };
+      input = JSON.parse((await readAll(req)) || '{}') as { SecretId?: string; SecretString?: unknown };
     } catch {
       return reply(res, 400, { __type: 'SerializationException', message: 'invalid JSON' });
     }
-    if (operation !== 'GetSecretValue' && operation !== 'DescribeSecret') {
+    if (!SERVED.has(operation)) {
       return reply(res, 400, {
         __type: 'UnknownOperationException',
         message: `${target} is not served locally`,
@@ -148,6 +156,22 @@ export async function startSecretsService(options: {
     ]);
     if (denied) return reply(res, 400, { __type: 'AccessDeniedException', message: denied });
     const common = { ARN: arn, Name: secret.name, CreatedDate: secret.createdDate };
+    if (operation === 'PutSecretValue') {
+      if (typeof input.SecretString !== 'string' || input.SecretString.length === 0)
+        return reply(res, 400, {
+          __type: 'InvalidParameterException',
+          message: 'PutSecretValue needs a SecretString (SecretBinary is not served locally)',
+        });
+      const versionId = randomUUID();
+      known.set(arn, { ...secret, secretString: input.SecretString, versionId });
+      save(options.dataDir, known);
+      return reply(res, 200, {
+        ARN: arn,
+        Name: secret.name,
+        VersionId: versionId,
+        VersionStages: ['AWSCURRENT'],
+      });
+    }
     if (operation === 'DescribeSecret') {
       return reply(res, 200, { ...common, VersionIdsToStages: { [secret.versionId]: ['AWSCURRENT'] } });
     }
@@ -166,7 +190,9 @@ export async function startSecretsService(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    values: new Map([...known].map(([arn, s]) => [arn, s.secretString])),
+    get values() {
+      return new Map([...known].map(([arn, s]) => [arn, s.secretString]));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

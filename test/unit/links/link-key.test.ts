@@ -1,8 +1,15 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createLinkKeyProvider } from '../../../shared/adapters/secrets-manager-link-key.js';
-import { LinkKeyError, rotateLinkKeyring } from '../../../shared/links/link-keyring.js';
+import {
+  createLinkKeyProvider,
+  createLinkKeyStore,
+} from '../../../shared/adapters/secrets-manager-link-key.js';
+import { LinkKeyError, retireOldLinkKeys, rotateLinkKeyring } from '../../../shared/links/link-keyring.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const secretId = 'arn:aws:secretsmanager:cn-north-1:123456789012:secret:link-key-AbCdEf';
@@ -16,7 +23,7 @@ function provider() {
     client: new SecretsManagerClient({}),
     secretId,
     maxAgeMs: 600_000,
-    minRefreshMs: 10_000,
+    minRefreshMs: 1_000,
     clock: () => clock.ms,
   });
   return { getKeys, clock };
@@ -78,7 +85,7 @@ describe('createLinkKeyProvider', () => {
     });
     const { getKeys, clock } = provider();
     await getKeys();
-    clock.ms += 10_000;
+    clock.ms += 1_000;
 
     const keyring = await getKeys('k1');
 
@@ -86,19 +93,32 @@ describe('createLinkKeyProvider', () => {
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
-  it('reads for unknown key ids at most once per minimum interval, however many forged ids arrive', async () => {
+  it('does not read again for an id older than every key it holds (a retired key, or a made-up one)', async () => {
+    const onlyK2 = retireOldLinkKeys(rotateLinkKeyring(rotated).secretString).secretString;
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: onlyK2 });
+    const { getKeys, clock } = provider();
+    expect([...(await getKeys()).keys.keys()]).toEqual(['k2']);
+    clock.ms += 60_000;
+
+    await getKeys('k0');
+    await getKeys('x9');
+
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+  });
+
+  it('reads for newer key ids at most once per minimum interval, however many forged ids arrive', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: generated });
     const { getKeys, clock } = provider();
     await getKeys();
 
     for (let i = 0; i < 50; i++) {
-      clock.ms += 100;
+      clock.ms += 10;
       await getKeys(`k${i + 5}`);
     }
 
-    // 5 s of forged ids: none past the 10 s interval yet, so no read beyond the first.
+    // Half a second of forged ids: none past the 1 s interval yet, so no read beyond the first.
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
-    clock.ms += 5_000;
+    clock.ms += 500;
     await getKeys('k99');
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
@@ -127,5 +147,28 @@ describe('createLinkKeyProvider', () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'short-secret' });
 
     await expect(provider().getKeys()).rejects.toThrow(/at least 32/);
+  });
+});
+
+describe('createLinkKeyStore', () => {
+  beforeEach(() => {
+    secretsManager.reset();
+  });
+
+  it('reads and writes the secret of the kind asked for, whole', async () => {
+    const secretIds = { task: 'arn:task-keys', ngo: 'arn:ngo-keys' };
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'arn:ngo-keys' })
+      .resolves({ SecretString: generated });
+    secretsManager.on(PutSecretValueCommand).resolves({});
+    const store = createLinkKeyStore({ client: new SecretsManagerClient({}), secretIds });
+
+    expect(await store.read('ngo')).toBe(generated);
+    await store.write('task', rotated);
+
+    expect(secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: 'arn:task-keys',
+      SecretString: rotated,
+    });
   });
 });

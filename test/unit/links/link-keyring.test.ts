@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isNewerKeyId,
   keyIdOfSignature,
   LinkKeyError,
   linkKeyring,
@@ -103,5 +104,19 @@ describe('keyIdOfSignature', () => {
 describe('linkKeyring', () => {
   it('refuses a key shorter than 32 bytes', () => {
     expect(() => linkKeyring('k0', { k0: 'too-short' })).toThrow(/at least 32/);
+  });
+});
+
+describe('isNewerKeyId', () => {
+  it('is true only for an id above every key the keyring holds', () => {
+    const keyring = parseLinkKeyring(rotateLinkKeyring(GENERATED).secretString);
+
+    expect(['k2', 'k10'].map((id) => isNewerKeyId(id, keyring))).toEqual([true, true]);
+    expect(['k0', 'k1', 'x2', 'k02'].map((id) => isNewerKeyId(id, keyring))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -41,6 +41,17 @@ describe('npm run ops: arguments', () => {
     expect(parseOpsArguments(['resend', 'n3dM8mTMo4aKoOqjIpnaQ6i3', '--by', 'lin@bureau'])).toMatchObject({
       by: 'lin@bureau',
     });
+    expect(parseOpsArguments(['rotate-link-key', 'task'], 'lin')).toMatchObject({
+      command: 'rotate-link-key',
+      kind: 'task',
+      by: 'operator:lin',
+    });
+    expect(parseOpsArguments(['retire-link-keys', 'ngo', '--by', 'lin@bureau', '--aws'])).toMatchObject({
+      command: 'retire-link-keys',
+      kind: 'ngo',
+      by: 'lin@bureau',
+      target: { kind: 'aws' },
+    });
     expect(parseOpsArguments(['backfill-listing', '--aws'])).toMatchObject({
       command: 'backfill-listing',
       target: { kind: 'aws' },
@@ -62,7 +73,10 @@ describe('npm run ops: arguments', () => {
     [['list', '--aws', '--data', '/tmp'], '--data is for the local runtime, not --aws'],
     [['list', '--verbose'], "Unknown option '--verbose'"],
     [['resend', 'short'], 'a task id is 24 letters, digits, - or _; got short'],
-    [['show', PURCHASE, '--by', 'x'], '--by belongs to resend, not show'],
+    [['show', PURCHASE, '--by', 'x'], '--by belongs to resend, rotate-link-key, retire-link-keys, not show'],
+    [['rotate-link-key'], "rotate-link-key needs which links' keys: task or ngo"],
+    [['retire-link-keys', 'staff'], "retire-link-keys needs which links' keys: task or ngo"],
+    [['rotate-link-key', 'task', '--by', ' '], '--by needs a name'],
     [['list', '--stage'], "Option '--stage <value>' argument missing"],
     [['backfill-listing', PURCHASE], `backfill-listing takes no argument, got ${PURCHASE}`],
   ] as [string[], string][])('refuses %j: %s', ([argv, message]) => {
