@@ -7,6 +7,7 @@ import { LOCAL_ACCOUNT } from './assembly/local-account.js';
 import type { LocalHttpRoute } from './assembly/model.js';
 import type { DevIssuer } from './dev-auth.js';
 import type { LambdaInvoker } from './lambda-runner.js';
+import { RouteThrottling } from './route-throttling.js';
 
 /**
  * Emulates an API Gateway HTTP API (payload format 2.0) in front of the local functions: route
@@ -138,6 +139,7 @@ export class LocalHttpApi {
   private readonly server: Server;
   private app: HttpApiApp | undefined;
   private baseUrl: string | undefined;
+  private readonly throttling = new RouteThrottling();
 
   constructor(private readonly log: (line: string) => void = () => {}) {
     this.server = createServer((req, res) => {
@@ -185,6 +187,8 @@ export class LocalHttpApi {
 
     const match = matchRoute(app.routes, method, url.pathname);
     if (!match) return sendJson(res, 404, { message: 'Not Found' });
+    if (!this.throttling.admit(match.route.routeKey, match.route.throttle))
+      return sendJson(res, 429, { message: 'Too Many Requests' });
 
     const body = await readBody(req);
     if (body === 'too-large') {

@@ -200,8 +200,9 @@ function isConnectionError(error: unknown): boolean {
  * Statuses that are no answer yet: the API answers 503 until its functions are started again,
  * and a function cut off by a kill or still cold may fail with a 5xx once.
  */
+/** No answer a person would accept: a server error, or the route throttled (they would try again). */
 function notAnswered(status: number): boolean {
-  return status >= 500;
+  return status >= 500 || status === 429;
 }
 
 /** Hooks of one journey (optional). */

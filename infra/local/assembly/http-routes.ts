@@ -1,6 +1,6 @@
 import { AssemblyError } from './errors.js';
 import type { IntrinsicResolver } from './intrinsics.js';
-import type { LocalFunction, LocalHttpRoute, RouteAuthorizer } from './model.js';
+import type { LocalFunction, LocalHttpRoute, RouteAuthorizer, RouteThrottle } from './model.js';
 
 /**
  * A route of an HTTP API (AWS::ApiGatewayV2::Route): the function its integration invokes and its
@@ -51,4 +51,34 @@ export function routeModel(
   const [method, path] =
     props.RouteKey === '$default' ? ['ANY', '/{proxy+}'] : (props.RouteKey.split(' ') as [string, string]);
   return { apiId: props.ApiId, method, path, routeKey: props.RouteKey, functionName: fn.name, authorizer };
+}
+
+/** What a stage's route settings say of throttling, as CloudFormation writes them. */
+interface StageRouteSettings {
+  ThrottlingRateLimit?: number;
+  ThrottlingBurstLimit?: number;
+}
+
+function throttleOf(settings: StageRouteSettings | undefined): RouteThrottle | undefined {
+  if (settings?.ThrottlingRateLimit === undefined || settings.ThrottlingBurstLimit === undefined)
+    return undefined;
+  return { rateLimit: settings.ThrottlingRateLimit, burstLimit: settings.ThrottlingBurstLimit };
+}
+
+/**
+ * The routes with the throttling their API's stage sets for them (AWS::ApiGatewayV2::Stage:
+ * RouteSettings by route key, else DefaultRouteSettings), as API Gateway applies it.
+ */
+export function withStageThrottling(
+  routes: readonly LocalHttpRoute[],
+  stages: readonly { apiId: string; props: Record<string, unknown> }[],
+): LocalHttpRoute[] {
+  return routes.map((route) => {
+    const stage = stages.find((s) => s.apiId === route.apiId)?.props as
+      | { DefaultRouteSettings?: StageRouteSettings; RouteSettings?: Record<string, StageRouteSettings> }
+      | undefined;
+    const throttle =
+      throttleOf(stage?.RouteSettings?.[route.routeKey]) ?? throttleOf(stage?.DefaultRouteSettings);
+    return throttle ? { ...route, throttle } : route;
+  });
 }

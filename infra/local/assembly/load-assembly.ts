@@ -10,9 +10,9 @@ import { bucketDeploymentHandlers, consoleDistributionModel } from './console-di
 import { AssemblyError, UnsupportedIntrinsicError } from './errors.js';
 import { eventRuleModel } from './event-rules.js';
 import { functionModel } from './functions.js';
-import { routeModel } from './http-routes.js';
+import { routeModel, withStageThrottling } from './http-routes.js';
 import { IntrinsicResolver, type ResolverOptions } from './intrinsics.js';
-import type { LocalApp } from './model.js';
+import type { LocalApp, LocalHttpRoute } from './model.js';
 import { rolePermissions } from './role-permissions.js';
 import { secretModel } from './secrets.js';
 import { stateMachineAliasModel, stateMachineModel, stateMachineVersionModel } from './state-machines.js';
@@ -89,6 +89,7 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
     [];
   const subscriptions: TopicSubscription[] = [];
   const routeResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] = [];
+  const stages: { apiId: string; props: Record<string, unknown> }[] = [];
   const ruleResources: { stackName: string; logicalId: string; props: Record<string, unknown> }[] = [];
 
   for (const { stackName, template } of stacks) {
@@ -137,6 +138,9 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
         case 'AWS::ApiGatewayV2::Route':
           routeResources.push({ stackName, logicalId, props });
           break;
+        case 'AWS::ApiGatewayV2::Stage':
+          stages.push({ apiId: resolver.resolveString(props.ApiId, stackName, `stage ${logicalId}`), props });
+          break;
         case 'AWS::Events::Rule':
           ruleResources.push({ stackName, logicalId, props });
           break;
@@ -169,10 +173,12 @@ export function loadAssembly(assemblyDir: string, options: ResolverOptions): Loc
   }
 
   subscribeTopics(app.topics, subscriptions);
+  const routes: LocalHttpRoute[] = [];
   for (const route of routeResources) {
     const model = routeModel(resolver, app.functions, route.stackName, route.logicalId, route.props);
-    if (model) app.routes.push(model);
+    if (model) routes.push(model);
   }
+  app.routes.push(...withStageThrottling(routes, stages));
   const eventBridgeBuckets = new Set<string>();
   for (const source of notificationResources) {
     const { bucketName, eventBridgeEnabled, notifications } = bucketNotificationModels(

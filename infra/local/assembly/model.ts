@@ -93,6 +93,14 @@ export interface LocalHttpRoute {
   readonly routeKey: string;
   readonly functionName: string;
   readonly authorizer: RouteAuthorizer;
+  /** The stage's throttling of the route (its RouteSettings, else DefaultRouteSettings); none: not throttled. */
+  readonly throttle?: RouteThrottle;
+}
+
+/** Requests a second in the steady state, and how many may come at once (API Gateway's token bucket). */
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
 }
 
 /** CloudFormation GenerateSecretString, as written in the template. */
