@@ -155,6 +155,8 @@ describe('12 Medium 5: link keys per purpose and least privilege', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     const oldLink = await app.users.open(before);
+    // My tasks has not run in this file before: its first read of the keys comes after the rotation.
+    // (A warm function keeps signing with k0 for up to 10 minutes; that link would still open.)
     const token = await app.users.devToken('chief-keys', ['approver'], chief.email);
     const mine = (await (
       await fetch(`${app.runtime.urls.api}/my/tasks`, { headers: { authorization: `Bearer ${token}` } })
