@@ -50,6 +50,8 @@ export interface PurchaseView {
   /** Ask for the uploads before the newest page with `{ deliverablesBefore: deliverablesNext }`. */
   deliverablesNext?: string;
   deliverablesTotal?: number;
+  /** Later versions posted under recorded uploads and quarantined, over the whole trail. */
+  laterVersionsQuarantined?: number;
   payments?: {
     tranche: number;
     milestone: string;
