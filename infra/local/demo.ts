@@ -18,15 +18,7 @@ import {
   largeElderlyCareProposalToday,
   smallMinorProtectionProposalToday,
 } from './samples/live-proposals.js';
-import {
-  ACTING_FINANCE_CLERK,
-  asksWhoActs,
-  isConfirmationStep,
-  type PurchaseView,
-  reviewedUploadsOn,
-  sleep,
-  UsersClient,
-} from './users.js';
+import { ACTING_FINANCE_CLERK, type PurchaseView, reviewedUploadsOn, sleep, UsersClient } from './users.js';
 
 function timeline(view: PurchaseView): string {
   const rows = view.audit.map((e) => {
@@ -109,22 +101,10 @@ async function main(): Promise<void> {
     const act = async (purchaseId: string, level: ApprovalLevel, decision: string, comment: string) => {
       const to = approvers[level].email;
       const mail = await users.waitForMail(to, (m) => (m.body.text ?? '').includes(purchaseId), seen);
-      const link = UsersClient.linkIn(mail);
-      const page = await users.open(link);
-      const form = {
-        nonce: page.nonce,
-        reviewed: page.reviewed,
-        decision,
-        comment,
-        // The finance section's mailbox is shared: its page asks who is acting.
-        ...(asksWhoActs(page.html) ? { actingEmail: ACTING_FINANCE_CLERK } : {}),
-      };
-      let result = await users.decide(link, form);
-      // Approving takes a second, deliberate step: the box is ticked and the form sent again.
-      const confirmation = isConfirmationStep(result.html);
-      if (confirmation) result = await users.decide(link, { ...form, confirmed: true });
+      // The finance section's page asks who acts; approving takes a second, deliberate step.
+      const { page, answer } = await users.decideAsPerson(UsersClient.linkIn(mail), { decision, comment });
       console.log(
-        `  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision}${confirmation ? ', confirmed' : ''} -> HTTP ${result.status}`,
+        `  ${level.padEnd(16)} ${to} opened "${mail.subject}" (HTTP ${page.status}), ${decision} -> HTTP ${answer.status}`,
       );
     };
 

@@ -288,6 +288,32 @@ export class UsersClient {
     });
     return { status: res.status, html: await res.text() };
   }
+
+  /**
+   * Decides from a link as a person does: opens the page, posts its form with the files it shows,
+   * says who acts where the page asks (ACTING_FINANCE_CLERK unless told), and ticks and confirms
+   * the second step of an approval. Answers the page and the final answer.
+   */
+  async decideAsPerson(
+    link: string,
+    form: { decision: string; comment?: string; reference?: string; actingEmail?: string },
+  ) {
+    const page = await this.open(link);
+    const posted = {
+      nonce: page.nonce,
+      reviewed: page.reviewed,
+      decision: form.decision,
+      comment: form.comment ?? '',
+      ...(form.reference === undefined ? {} : { reference: form.reference }),
+      ...(asksWhoActs(page.html) ? { actingEmail: form.actingEmail ?? ACTING_FINANCE_CLERK } : {}),
+    };
+    const first = await this.decide(link, posted);
+    const answer =
+      first.status === 200 && isConfirmationStep(first.html)
+        ? await this.decide(link, { ...posted, confirmed: true })
+        : first;
+    return { page, answer };
+  }
 }
 
 /** Whether a task page asks who is acting (a link mailed to the finance section's shared mailbox). */

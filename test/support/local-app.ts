@@ -162,12 +162,8 @@ export async function approveAllLevels(
       (m) => (m.body.text ?? '').includes(purchaseId),
       seen,
     );
-    const link = UsersClient.linkIn(mail);
-    const page = await users.open(link);
-    const decided = await users.decide(link, {
-      nonce: page.nonce,
+    const { answer: decided } = await users.decideAsPerson(UsersClient.linkIn(mail), {
       decision: 'APPROVE',
-      confirmed: true,
       comment: '同意。',
     });
     if (decided.status !== 200) throw new Error(`${level} approval of ${purchaseId}: HTTP ${decided.status}`);
