@@ -37,6 +37,7 @@ import {
   STAFF_USER_POOL_OUTPUT,
   STATE_MACHINE_ALIAS_OUTPUT,
 } from './outputs.js';
+import { throttlePublicRoutes } from './public-route-throttling.js';
 import { referenceDataService } from './reference-data.js';
 import { documentsBucketName } from './stateful-stack.js';
 
@@ -113,7 +114,7 @@ export class ApplicationStack extends Stack {
       retention: RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    new HttpStage(this, 'DefaultStage', {
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       autoDeploy: true,
       // Query strings are left out of the access log: they carry link signatures.
@@ -598,22 +599,23 @@ export class ApplicationStack extends Stack {
       authorizer: staffOnly,
     });
     // The NGO's capability link: a signature over the purchase id and expiry, checked by the function.
-    this.api.addRoutes({
+    const ngoRoutes = this.api.addRoutes({
       path: '/ngo/{purchaseId}',
       methods: [HttpMethod.GET, HttpMethod.HEAD],
       integration: new HttpLambdaIntegration('NgoPageIntegration', ngoPage),
     });
-    this.api.addRoutes({
+    const uploadRoutes = this.api.addRoutes({
       path: '/ngo/{purchaseId}/uploads',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('NgoUploadsIntegration', ngoUploadGrant),
     });
     // Capability links: the signed task id is the credential, checked by the function.
-    this.api.addRoutes({
+    const taskRoutes = this.api.addRoutes({
       path: '/tasks/{taskId}',
       methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST],
       integration: new HttpLambdaIntegration('TaskLinkIntegration', taskLink),
     });
+    throttlePublicRoutes(stage, [...ngoRoutes, ...uploadRoutes, ...taskRoutes]);
 
     for (const route of this.api.node.findAll()) {
       const routeId = route.node.scope?.node.id ?? '';

@@ -462,4 +462,29 @@ describe('case 14: infrastructure (synthesized templates)', () => {
       observed: observed.join('; '),
     });
   });
+
+  it('14j the stage throttles every public route and leaves the staff routes to the account limit', async (context) => {
+    const stages = resourcesOf('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const settings = (stages[0]?.resource.Properties.RouteSettings ?? {}) as Record<
+      string,
+      { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+    >;
+    const unauthenticated = resourcesOf('AWS::ApiGatewayV2::Route')
+      .map(({ resource }) => resource.Properties as { RouteKey: string; AuthorizationType?: string })
+      .filter((r) => (r.AuthorizationType ?? 'NONE') === 'NONE')
+      .map((r) => r.RouteKey)
+      .sort();
+    expect(unauthenticated.length).toBeGreaterThan(0);
+    expect(Object.keys(settings).sort()).toEqual(unauthenticated);
+    for (const key of unauthenticated) expect(settings[key]?.ThrottlingBurstLimit, key).toBeGreaterThan(0);
+    recordCase(context, {
+      case: '12-L Public routes throttled',
+      attempts: unauthenticated.length,
+      expected: 'every route without a staff token has a rate and burst limit on the stage',
+      observed: unauthenticated
+        .map((k) => `${k} ${settings[k]?.ThrottlingRateLimit}/s burst ${settings[k]?.ThrottlingBurstLimit}`)
+        .join('; '),
+    });
+  });
 });
