@@ -13,11 +13,12 @@ import {
   type PurchaseView,
   UsersClient,
 } from '../../infra/local/users.js';
+import { DynamoPurchaseRepository } from '../../shared/adapters/dynamodb/purchase-repository.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import type { BudgetLineOption } from '../../shared/usecases/proposal-options.js';
 import { decideOnce, Inboxes, type JourneyContext, uploadFromMail } from '../support/journey.js';
-import type { LocalAppUnderTest } from '../support/local-app.js';
+import { type LocalAppUnderTest, localDocumentClient } from '../support/local-app.js';
 import { TEST_POLICY, TEST_SETTINGS } from '../support/settings.js';
 import { accessibilityViolations } from './browser.js';
 import {
@@ -450,5 +451,41 @@ describe('the staff journey through the console', () => {
     const released = await budgetLine(small);
     expect(released.availableFen).toBe(smallLineLeftBefore?.availableFen);
     await expect(budgetLeftInForm(page, small)).resolves.toBe(smallLineLeftBefore?.availableYuan);
+  });
+
+  it('shows a long timeline a page at a time: the newest 100 entries, then the earlier ones on Show earlier entries', async () => {
+    // 120 more entries on the withdrawn proposal's trail, each an audited change as the functions
+    // write them (straight in the table: nothing a person does adds a hundred at once).
+    const [table] = app.runtime.app.tables;
+    const client = localDocumentClient(app.runtime.urls.dynamodb);
+    const purchases = new DynamoPurchaseRepository({ client, tableName: table?.tableName ?? '' });
+    for (let i = 0; i < 120; i++) {
+      await purchases.change({
+        purchaseId: smallId,
+        audit: { actor: 'system', action: 'operator.noted', detail: { note: i } },
+        eventId: `console-journey-note:${i}`,
+        now: new Date().toISOString(),
+      });
+    }
+    client.destroy();
+    const view = await app.users.purchase(officer, smallId);
+    const total = view.auditChain.entries ?? 0;
+    expect(total).toBeGreaterThan(120);
+
+    const page = officerPage;
+    await openPurchase(page, smallId, small.title);
+    const entries = page.locator('ol.timeline > li');
+    await expect(entries.count()).resolves.toBe(100);
+    await expect(page.getByText(`The chain of ${total} entries verifies`).count()).resolves.toBe(1);
+    await expect(timelineEntry(page, 'proposal.submitted').count()).resolves.toBe(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: '显示更早的记录 · Show earlier entries' }).click();
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(total);
+    await expect(timelineEntry(page, 'proposal.submitted').count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: /Show earlier entries/ }).count()).resolves.toBe(0);
+    // Oldest first, numbered by their place on the trail.
+    await expect(entries.first().getAttribute('value')).resolves.toBe('1');
+    await screenshot(page, 'timeline-earlier');
   });
 });
