@@ -177,4 +177,32 @@ describe('NGO page in Chromium: the NGO uploads its signed contract from the e-m
       reasons: [],
     });
   });
+
+  it("once the day's upload requests of the kind are used up, says why above the form and on Upload, in both languages, and sends nothing to storage", async () => {
+    const file = {
+      kind: 'SIGNED_CONTRACT',
+      name: 'copy.pdf',
+      type: 'application/pdf',
+      bytes: samplePdf('copy'),
+    };
+    let asked = 1;
+    while ((await users.requestUploadGrant(ngoLink, file)).status === 200 && asked <= 100) asked += 1;
+    const posts = storageRequests.filter((r) => r.startsWith('POST ')).length;
+
+    expect(await openNgoPage()).toBe(200);
+    const limit = `今天已为“已签署合同”申请 ${asked} 次上传，已达每日上限`;
+    expect(await page.locator('#upload-form .notice').textContent()).toContain(limit);
+    await chooseAndSubmit('SIGNED_CONTRACT', SIGNED_NAME);
+
+    await expect
+      .poll(async () => uploadStatus().textContent(), { timeout: 5_000 })
+      .toContain(`无法上传：${limit}`);
+    expect(await uploadStatus().textContent()).toContain(
+      `The upload was refused: Uploads of “Signed contract” were requested ${asked} times today, the daily limit`,
+    );
+    expect(await page.getByRole('button', { name: /Upload/ }).isEnabled()).toBe(true);
+    expect(storageRequests.filter((r) => r.startsWith('POST ')).length).toBe(posts);
+    await page.screenshot({ path: join(RESULTS_DIR, 'ngo-page-daily-limit.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
 });
