@@ -152,4 +152,27 @@ describe('12 Low findings', () => {
       observed: `POST HTTP ${posted.status}; the confirmation task stays ${confirmation?.status}`,
     });
   }, 180_000);
+
+  it('a flood on a public route is cut at its burst, and the staff API still answers', async (context) => {
+    const route = app.runtime.app.routes.find((r) => r.routeKey === 'HEAD /tasks/{taskId}');
+    expect(route?.throttle).toEqual({ rateLimit: 50, burstLimit: 100 });
+    const forged = `${app.runtime.urls.api}/tasks/not-a-task?sig=k1.forged`;
+    const flood = await Promise.all(
+      Array.from({ length: 500 }, () => fetch(forged, { method: 'HEAD' }).then((r) => r.status)),
+    );
+    const staff = await api('/purchases', journey.officer);
+    const throttled = flood.filter((status) => status === 429).length;
+    expect(throttled).toBeGreaterThan(0);
+    expect(flood.filter((status) => status !== 429).every((status) => status === 403)).toBe(true);
+    expect(staff.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const later = await fetch(forged, { method: 'HEAD' });
+    expect(later.status).toBe(403);
+    recordCase(context, {
+      case: '12-L Public routes throttled at run time',
+      attempts: flood.length,
+      expected: 'past the burst the route answers 429 without running the function; staff routes unaffected',
+      observed: `${throttled} of ${flood.length} answered 429, the rest 403; staff list HTTP ${staff.status}; a second later HTTP ${later.status}`,
+    });
+  });
 });
