@@ -67,12 +67,19 @@ function threeYearElderlyCareProposal(): Proposal {
 /**
  * Who does what: nobody answers a first ask or a reminder; the deputy answers every escalated
  * decision (approves, refuses the first signed copy, extends every late report, asks for
- * rectification while a round is left, then passes); the NGO uploads when escalated, and each
- * mid-term report only after its round's deadline was extended; the reassigned agency evaluates;
- * finance confirms each tranche as its notice arrives.
+ * rectification while a round is left, then passes), except the approval levels separation of
+ * duties keeps from them: the deputy approves the section chief's level, the administrator's queue
+ * the finance section's, and the director answers the reminder of their own (no one may decide a
+ * third level); the NGO uploads when escalated, and each mid-term report only after its round's
+ * deadline was extended; the reassigned agency evaluates; finance confirms each tranche as its
+ * notice arrives.
  */
 function everyEscalationUsed(people: LifecyclePeople, proposal: Proposal): Cast {
-  const deputy = TEST_POLICY.approval.deputy.email;
+  const { deputy: deputyPerson, administrator, approvers } = TEST_POLICY.approval;
+  const deputy = deputyPerson.email;
+  /** Who takes an approval level's escalation: the deputy for the first, the administrator for the next. */
+  const escalatedApprover = (level: unknown) =>
+    level === 'SECTION_CHIEF' ? deputy : (administrator?.email ?? 'no administrator configured');
   const ngo = proposal.ngo.contactEmail;
   const agencies = TEST_LIFECYCLE.evaluation.agencies.map((agency) => agency.email);
   /** Each mid-term round's first deadline (by the round's start): the one the NGO misses. */
@@ -103,8 +110,12 @@ function everyEscalationUsed(people: LifecyclePeople, proposal: Proposal): Cast 
       const escalated = ask.attempt === 'ESCALATION';
       switch (ask.step) {
         case 'RequestDecision': {
+          const approval = (ask.input.purpose ?? 'APPROVAL') === 'APPROVAL';
+          if (approval && ask.input.level === 'BUREAU_DIRECTOR' && ask.attempt === 'REMINDER')
+            return () => people.decide(approvers.BUREAU_DIRECTOR.email, purchaseId, 'APPROVE', '同意。');
           const answer = escalated ? decision(ask) : undefined;
-          return answer && (() => people.decide(deputy, purchaseId, ...answer));
+          const who = approval ? escalatedApprover(ask.input.level) : deputy;
+          return answer && (() => people.decide(who, purchaseId, ...answer));
         }
         case 'AwaitUpload': {
           const kind = ask.input.kind as UploadKind;
@@ -169,7 +180,7 @@ function expectedAsks(): [string, TaskAttempt[]][] {
   return [
     ['APPROVAL SECTION_CHIEF', ESCALATED],
     ['APPROVAL FINANCE_SECTION', ESCALATED],
-    ['APPROVAL BUREAU_DIRECTOR', ESCALATED],
+    ['APPROVAL BUREAU_DIRECTOR', ['FIRST', 'REMINDER']],
     ['SIGNED_CONTRACT round 1', ESCALATED],
     ['COUNTERSIGN round 1', ESCALATED],
     ['SIGNED_CONTRACT round 2', ESCALATED],
@@ -298,8 +309,8 @@ describe('a 36-month purchase with every reminder, escalation, rectification rou
     const audit = (await lifecycle?.fakes.purchases.listAudit(played.purchaseId)) ?? [];
     const escalations = (action: string) =>
       audit.filter((e) => e.action === action && e.detail.attempt === 'ESCALATION').length;
-    // One per level: the amount is above the full chain's threshold.
-    expect(escalations('approval.requested')).toBe(3);
+    // The section chief's and the finance section's levels; the director answered the reminder.
+    expect(escalations('approval.requested')).toBe(2);
     // Countersignature twice, then the late report and the review of every mid-term round.
     expect(escalations('task.requested')).toBe(2 + 2 * MIDTERM_ROUNDS);
     // The signed contract twice and the final report.
