@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { log } from '../../shared/lambda/log.js';
 import { linkKeyStore } from '../../shared/lambda/mail-and-links.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
-import { LINK_KINDS } from '../../shared/links/link-keyring.js';
+import { LINK_KINDS } from '../../shared/ports/link-key.js';
 import { type RotateLinkKeysDeps, rotateLinkKeys } from '../../shared/usecases/rotate-link-keys.js';
 
 /** Invoked by an operator (`npm run ops -- rotate-link-key|retire-link-keys`): which keys, what, who asks. */

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseCommandLine } from '../../infra/command-line.js';
 import { STAGES, type Stage } from '../../shared/domain/lifecycle.js';
-import { LINK_KINDS, type LinkKind } from '../../shared/links/link-keyring.js';
+import { LINK_KINDS, type LinkKind } from '../../shared/ports/link-key.js';
 
 /** What `npm run ops` was asked, checked: one command, its one argument, and the options it takes. */
 export type OpsRequest =

@@ -3,14 +3,8 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import {
-  isNewerKeyId,
-  LinkKeyError,
-  type LinkKeyring,
-  type LinkKind,
-  parseLinkKeyring,
-} from '../links/link-keyring.js';
-import type { LinkKeyProvider, LinkKeyStore } from '../ports/link-key.js';
+import { isNewerKeyId, LinkKeyError, parseLinkKeyring } from '../links/link-keyring.js';
+import type { LinkKeyProvider, LinkKeyring, LinkKeyStore, LinkKind } from '../ports/link-key.js';
 
 export interface LinkKeyProviderOptions {
   client: SecretsManagerClient;

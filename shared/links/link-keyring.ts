@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { LinkKeyring } from '../ports/link-key.js';
 
 /**
  * The keys that sign one kind of link (task links, or NGO page links), by key id. A new link is
@@ -13,10 +14,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * A signature without an id (the links mailed before links carried one) names `k0`.
  */
 
-/** The kinds of link, each with its own keyring: task links and NGO page links. */
-export const LINK_KINDS = ['task', 'ngo'] as const;
-export type LinkKind = (typeof LINK_KINDS)[number];
-
 /** The id of a secret's first key, and of every signature without an id. */
 export const LEGACY_KEY_ID = 'k0';
 /** `k` and a number: a rotation adds the next number. */
@@ -28,13 +25,6 @@ export const MIN_LINK_KEY_BYTES = 32;
 
 export class LinkKeyError extends Error {
   override name = 'LinkKeyError';
-}
-
-export interface LinkKeyring {
-  /** The id of the key new links are signed with. */
-  readonly currentId: string;
-  /** Every key that still verifies, the current one included. */
-  readonly keys: ReadonlyMap<string, Buffer>;
 }
 
 /** What a keyring secret holds after a rotation; key values are the UTF-8 bytes of their strings. */

@@ -1,4 +1,5 @@
-import { type LinkKeyring, signWithCurrentKey, verifyWithNamedKey } from './link-keyring.js';
+import type { LinkKeyring } from '../ports/link-key.js';
+import { signWithCurrentKey, verifyWithNamedKey } from './link-keyring.js';
 
 /**
  * The NGO's page link: `${base}/ngo/${purchaseId}?exp=<unix seconds>&sig=<key id>.<mac>`.

@@ -1,4 +1,5 @@
-import { type LinkKeyring, signWithCurrentKey, verifyWithNamedKey } from './link-keyring.js';
+import type { LinkKeyring } from '../ports/link-key.js';
+import { signWithCurrentKey, verifyWithNamedKey } from './link-keyring.js';
 
 /**
  * Capability links for human tasks: `${baseUrl}/tasks/${taskId}?sig=${keyId}.${mac}`.

@@ -1,4 +1,14 @@
-import type { LinkKeyring, LinkKind } from '../links/link-keyring.js';
+/** The kinds of link, each with its own keyring: task links and NGO page links. */
+export const LINK_KINDS = ['task', 'ngo'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+/** The keys of one kind of link by id (shared/links/link-keyring.ts reads, rotates and uses them). */
+export interface LinkKeyring {
+  /** The id of the key new links are signed with. */
+  readonly currentId: string;
+  /** Every key that still verifies, the current one included. */
+  readonly keys: ReadonlyMap<string, Buffer>;
+}
 
 /**
  * The keys of one kind of link (task links, or NGO page links), from Secrets Manager in

@@ -1,5 +1,5 @@
-import { type LinkKind, retireOldLinkKeys, rotateLinkKeyring } from '../links/link-keyring.js';
-import type { LinkKeyStore } from '../ports/link-key.js';
+import { retireOldLinkKeys, rotateLinkKeyring } from '../links/link-keyring.js';
+import type { LinkKeyStore, LinkKind } from '../ports/link-key.js';
 
 export interface RotateLinkKeysDeps {
   store: LinkKeyStore;

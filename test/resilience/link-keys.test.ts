@@ -8,9 +8,10 @@ import { smallMinorProtectionProposalToday } from '../../infra/local/samples/liv
 import { decide } from '../../infra/local/services/local-iam.js';
 import { type MailboxMail, UsersClient } from '../../infra/local/users.js';
 import { runOps } from '../../scripts/ops/run-ops.js';
-import { type LinkKeyring, parseLinkKeyring } from '../../shared/links/link-keyring.js';
+import { parseLinkKeyring } from '../../shared/links/link-keyring.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
+import type { LinkKeyring } from '../../shared/ports/link-key.js';
 import { decideOnce, type Inboxes, type JourneyContext } from '../support/journey.js';
 import { useJourneyApp } from '../support/journey-app.js';
 import type { LocalAppUnderTest } from '../support/local-app.js';

@@ -9,9 +9,10 @@ import {
 import type { LocalStepFunctions } from '../../infra/local/stepfunctions/index.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { formatYuan } from '../../shared/domain/money.js';
-import { type LinkKeyring, parseLinkKeyring } from '../../shared/links/link-keyring.js';
+import { parseLinkKeyring } from '../../shared/links/link-keyring.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
+import type { LinkKeyring } from '../../shared/ports/link-key.js';
 import { type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 import { recordCase } from './case.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type LinkKind, parseLinkKeyring } from '../../../shared/links/link-keyring.js';
-import type { LinkKeyStore } from '../../../shared/ports/link-key.js';
+import { parseLinkKeyring } from '../../../shared/links/link-keyring.js';
+import type { LinkKeyStore, LinkKind } from '../../../shared/ports/link-key.js';
 import { rotateLinkKeys } from '../../../shared/usecases/rotate-link-keys.js';
 
 const TASK_KEY = 'task-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ';
