@@ -366,12 +366,12 @@ export class ApplicationStack extends Stack {
     const ngoPage = contractStep(
       'NgoPage',
       'ngo-page',
-      'GET /ngo/{purchaseId}, POST /ngo/{purchaseId}/uploads',
+      'GET /ngo/{purchaseId}: the NGO page',
       { tableAccess: 'read' },
     )
       .useNgoLinkKeys(ngoLinkKeys)
-      .useDocuments(documents, 'uploads/', ['write']);
-    ngoPage.useDocuments(documents, 'contracts/', ['read']);
+      // It links the published contract; the uploads' grants are NgoUploadGrant's.
+      .useDocuments(documents, 'contracts/', ['read']);
     // The upload grant the page's script asks for: a presigned POST for one file while the day's
     // grants of its kind last. Open to the internet too, it counts grants and may write nothing
     // else: every write outside the upload counts' partition is denied (table-design.ts).
