@@ -4,6 +4,7 @@ import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../shared/domain/uplo
 import { ApiError, apiGet, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { useEarlierPages } from './earlier-pages.js';
+import { EarlierPagesControl } from './earlier-pages-control.js';
 
 /** What the page reads of each upload in the view's `deliverables`. */
 export interface DocumentView {
@@ -77,21 +78,11 @@ export function DocumentsSection({
           />
         </p>
       )}
-      {earlier.more && (
-        <p>
-          <span class="id">
-            显示最近 {documents.length} 个，共 {total} 个 · Showing the latest {documents.length} of {total}
-          </span>{' '}
-          <button type="button" disabled={earlier.loading} onClick={earlier.load}>
-            显示更早的文件 · Show earlier files
-          </button>
-        </p>
-      )}
-      {earlier.problem && (
-        <p role="alert" class="error">
-          {earlier.problem}
-        </p>
-      )}
+      <EarlierPagesControl
+        earlier={earlier}
+        showing={`显示最近 ${documents.length} 个，共 ${total} 个 · Showing the latest ${documents.length} of ${total}`}
+        button="显示更早的文件 · Show earlier files"
+      />
       {documents.length === 0 ? (
         <p>
           <Bilingual zh="承接机构尚未上传文件。" en="The NGO has uploaded nothing yet." />

@@ -2,6 +2,7 @@ import { formatChinaTime } from '../../../shared/domain/china-time.js';
 import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { useEarlierPages } from './earlier-pages.js';
+import { EarlierPagesControl } from './earlier-pages-control.js';
 
 /** What the page reads of each entry of the view's `audit`. */
 export interface AuditEntryView {
@@ -42,21 +43,11 @@ export function TimelineSection({
           ? `记录链校验通过（${total} 条）· The chain of ${total} entries verifies`
           : `记录链校验失败 · The chain does not verify: ${auditChain.reason ?? ''}`}
       </p>
-      {earlier.more && (
-        <p>
-          <span class="id">
-            显示最近 {entries.length} 条 · Showing the latest {entries.length}
-          </span>{' '}
-          <button type="button" disabled={earlier.loading} onClick={earlier.load}>
-            显示更早的记录 · Show earlier entries
-          </button>
-        </p>
-      )}
-      {earlier.problem && (
-        <p role="alert" class="error">
-          {earlier.problem}
-        </p>
-      )}
+      <EarlierPagesControl
+        earlier={earlier}
+        showing={`显示最近 ${entries.length} 条 · Showing the latest ${entries.length}`}
+        button="显示更早的记录 · Show earlier entries"
+      />
       <ol class="timeline">
         {entries.map((entry) => (
           <li key={entry.seq} value={entry.seq}>
