@@ -1,7 +1,7 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AwsCallLog, type AwsService, UNKNOWN_CALLER } from './aws-calls.js';
 import { type InjectedError, injectedError, type LocalFaults } from './local-faults.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * A front for the local AWS services the functions call (SES v2, SNS, Step Functions, S3): a reverse
@@ -109,21 +109,10 @@ export async function startAwsFront(options: StartAwsFrontOptions): Promise<AwsF
     });
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          agent.destroy();
-          resolve();
-        });
-      }),
+    url: listening.url,
+    close: () => listening.close().then(() => agent.destroy()),
   };
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../assembly/local-account.js';
 import { sdkAppIdOfRequest } from './aws-front.js';
 import type { AccessRequest, LocalAuthorizer } from './local-iam.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * What the functions reach DynamoDB Local through: a reverse proxy that checks each call against
@@ -116,21 +116,10 @@ export async function startDynamoDbGate(options: {
     // DynamoDB Local gone (stopped, restarting): the caller sees the connection drop, as without the gate.
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          agent.destroy();
-          resolve();
-        });
-      }),
+    url: listening.url,
+    close: () => listening.close().then(() => agent.destroy()),
   };
 }
 

@@ -18,6 +18,7 @@ import sesLocalModule from 'aws-ses-v2-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../assembly/local-account.js';
 import type { LocalTopic, LocalTopicSubscription } from '../assembly/model.js';
 import { matchesEventPattern } from './event-patterns.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * The local mailbox (aws-ses-v2-local: SES v2 API, a web page at `/`, `GET /store`) and SNS: a
@@ -343,19 +344,7 @@ export async function startSnsService(options: {
       `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${MessageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
     );
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, options.port);
 }
 
 function errorXml(code: string, message: string): string {

@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { GenerateSecretString, LocalSecret } from '../assembly/model.js';
 import { sdkAppIdOfRequest } from './aws-front.js';
 import type { LocalAuthorizer } from './local-iam.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * Answers the Secrets Manager calls the functions make (AWS JSON 1.1), with values generated once per
@@ -183,21 +183,12 @@ export async function startSecretsService(options: {
     });
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...listening,
     get values() {
       return new Map([...known].map(([arn, s]) => [arn, s.secretString]));
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 
