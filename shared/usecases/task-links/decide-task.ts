@@ -27,10 +27,11 @@ const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
 };
 
 /**
- * POST: records the decision with a conditional write (the first one wins), a review's only
- * while the files it is about are still the ones its page showed; then completes
- * it: a payment confirmation on the tranche's payment step, and SendTaskSuccess when an
- * execution waits on the task. Later POSTs, and a second tab, see the recorded decision.
+ * POST: records the decision with a conditional write (the first one wins), then completes it: a
+ * payment confirmation on the tranche's payment step, and SendTaskSuccess when an execution waits
+ * on the task. Later POSTs, and a second tab, see the recorded decision. Nothing is recorded for
+ * an approval not yet confirmed on its second step (that step is shown), a payment of a tranche
+ * that is not due, or a review whose files are no longer the ones its page showed.
  */
 export async function decideTask(
   deps: TaskLinkDeps,
