@@ -360,15 +360,11 @@ export class ApplicationStack extends Stack {
       .useLifecycleSettings(lifecycle);
     allowTaskCallbacks(taskLink);
 
-    // The NGO's page: lists what is due and hands out presigned POSTs for one file each.
-    // Signing a POST policy needs the right to put the object the browser will post. It is open
-    // to the internet and writes no record (what arrives is recorded by RecordUpload): read only.
-    const ngoPage = contractStep(
-      'NgoPage',
-      'ngo-page',
-      'GET /ngo/{purchaseId}: the NGO page',
-      { tableAccess: 'read' },
-    )
+    // The NGO's page: lists what is due and what arrived, and links the published contract. It is
+    // open to the internet and writes nothing: read only.
+    const ngoPage = contractStep('NgoPage', 'ngo-page', 'GET /ngo/{purchaseId}: the NGO page', {
+      tableAccess: 'read',
+    })
       .useNgoLinkKeys(ngoLinkKeys)
       // It links the published contract; the uploads' grants are NgoUploadGrant's.
       .useDocuments(documents, 'contracts/', ['read']);
