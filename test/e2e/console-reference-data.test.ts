@@ -192,18 +192,27 @@ describe('the reference data page', () => {
     await expect(benchmarkRow.textContent()).resolves.toContain(benchmark?.source);
     await expect(benchmarkRow.textContent()).resolves.toContain('样例数据 · sample data');
 
-    // The approvers in the order a purchase meets them, and the deputy.
+    // The approvers in the order a purchase meets them, the deputy and the administrator's queue.
     const roster = section(page, /Approvers/);
     await expect(
       roster
         .locator('tbody tr')
         .evaluateAll((rows) => rows.map((r) => r.querySelector('th [lang="en"]')?.textContent)),
-    ).resolves.toEqual(['Section chief', 'Finance section', 'Bureau director', 'Deputy']);
+    ).resolves.toEqual([
+      'Section chief',
+      'Finance section',
+      'Bureau director',
+      'Deputy',
+      'Administrator (when no one else may decide)',
+    ]);
     await expect(roster.getByRole('row', { name: /Section chief/ }).textContent()).resolves.toContain(
       chief.email,
     );
     await expect(roster.getByRole('row', { name: /Deputy/ }).textContent()).resolves.toContain(
       TEST_POLICY.approval.deputy.email,
+    );
+    await expect(roster.getByRole('row', { name: /Administrator/ }).textContent()).resolves.toContain(
+      TEST_POLICY.approval.administrator?.email,
     );
 
     // The agencies with the NGOs they have ties with.
