@@ -403,14 +403,27 @@ async function runTriggers(app: LocalApp, lambdas: LambdaRunner, log: (line: str
   }
 }
 
-/** Executions live only in memory: after a restart the product restarts them from DynamoDB. */
+/** How often the start tries to resume the open purchases before it says it could not. */
+const RESUME_ATTEMPTS = 3;
+
+/**
+ * Executions live only in memory: after a restart the product restarts them from DynamoDB. A
+ * failed resume (a busy machine timing the function out) is tried again: a purchase left without
+ * its execution would wait for the operator.
+ */
 async function resumeOpenPurchases(app: LocalApp, lambdas: LambdaRunner, log: (line: string) => void) {
   const names = Object.values(app.outputs).flatMap((outputs) => outputs[RESUME_FUNCTION_OUTPUT] ?? []);
   for (const name of names) {
-    const result = await lambdas.invoke(name, {});
-    if ('errorType' in result)
-      log(`resuming open purchases failed: ${result.errorType}: ${result.errorMessage}`);
-    else log(`resumed open purchases: ${JSON.stringify(result.payload)}`);
+    for (let attempt = 1; attempt <= RESUME_ATTEMPTS; attempt++) {
+      const result = await lambdas.invoke(name, {});
+      if (!('errorType' in result)) {
+        log(`resumed open purchases: ${JSON.stringify(result.payload)}`);
+        break;
+      }
+      log(
+        `resuming open purchases failed (attempt ${attempt} of ${RESUME_ATTEMPTS}): ${result.errorType}: ${result.errorMessage}`,
+      );
+    }
   }
 }
 

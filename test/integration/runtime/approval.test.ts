@@ -27,6 +27,8 @@ let runtime: LocalRuntime;
 let users: UsersClient;
 let officer: string;
 const seen = new Set<string>();
+/** The runtime's own log lines, shown when a case fails (they say what a restart resumed). */
+const runtimeLog: string[] = [];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,7 +47,7 @@ async function start(): Promise<void> {
     dataDir,
     ports: { api: apiPort },
     clock: { msPerSecond: 1000 },
-    log: () => {},
+    log: (line) => runtimeLog.push(line),
   });
   users = new UsersClient(runtime.urls);
   officer = await users.devToken('officer-li', ['officer'], 'li.officer@civil-affairs.example.gov.cn');
@@ -210,7 +212,12 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
         })
       ).status,
     ).toBe(200);
-    await approve(purchaseId, 'BUREAU_DIRECTOR');
+    await approve(purchaseId, 'BUREAU_DIRECTOR').catch((error: unknown) => {
+      const resumes = runtimeLog.filter((line) => line.includes('resum')).slice(-5);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}; the runtime said: ${resumes.join(' | ')}`,
+      );
+    });
     const view = await users.waitForStage(officer, purchaseId, ['CONTRACTING', 'REJECTED']);
     expect(view.outcome?.result).toBe('APPROVED');
     expect(view.audit.filter((e) => e.action === 'approval.decided')).toHaveLength(3);
