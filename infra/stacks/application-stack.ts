@@ -11,7 +11,6 @@ import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -29,6 +28,7 @@ import {
 import { StaffConsole } from '../constructs/staff-console.js';
 import { StaffSignIn } from '../constructs/staff-sign-in.js';
 import { acknowledge, acknowledgeStateMachineRole } from '../nag.js';
+import { linkKeySecrets } from './link-keys.js';
 import {
   CONSOLE_URL_OUTPUT,
   RESEND_FUNCTION_OUTPUT,
@@ -37,7 +37,7 @@ import {
   STAFF_USER_POOL_OUTPUT,
   STATE_MACHINE_ALIAS_OUTPUT,
 } from './outputs.js';
-import { throttlePublicRoutes } from './public-route-throttling.js';
+import { servePublicLinks } from './public-links.js';
 import { referenceDataService } from './reference-data.js';
 import { documentsBucketName } from './stateful-stack.js';
 
@@ -81,20 +81,7 @@ export class ApplicationStack extends Stack {
     const lifecycle = settings.lifecycle;
     const policy = settings.policy;
 
-    // One key per kind of link, each granted only to the functions that sign or check that kind:
-    // the internet-facing NGO page can sign no task link. Each secret starts as one generated key
-    // (k0) and becomes a keyring when rotated (shared/links/link-keyring.ts).
-    const taskLinkKeys = new Secret(this, 'TaskLinkSigningKeys', {
-      description: 'HMAC keys of the task links in e-mails (the decision links)',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    // The key that signed every link before each kind had its own, kept under its logical id (and
-    // its generator unchanged, so CloudFormation keeps its value): the NGO page links mailed
-    // before still open until they expire. Task links moved to the new key above.
-    const ngoLinkKeys = new Secret(this, 'LinkSigningKey', {
-      description: 'HMAC keys of the NGO page links in e-mails',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
+    const { taskLinkKeys, ngoLinkKeys } = linkKeySecrets(this);
     const mailIdentity = new EmailIdentity(this, 'MailIdentity', {
       identity: settings.sesIdentity.includes('@')
         ? Identity.email(settings.sesIdentity)
@@ -594,48 +581,7 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('GetPurchaseIntegration', getPurchase),
       authorizer: staffOnly,
     });
-    // The NGO's capability link: a signature over the purchase id and expiry, checked by the function.
-    const ngoRoutes = this.api.addRoutes({
-      path: '/ngo/{purchaseId}',
-      methods: [HttpMethod.GET, HttpMethod.HEAD],
-      integration: new HttpLambdaIntegration('NgoPageIntegration', ngoPage),
-    });
-    const uploadRoutes = this.api.addRoutes({
-      path: '/ngo/{purchaseId}/uploads',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('NgoUploadsIntegration', ngoUploadGrant),
-    });
-    // Capability links: the signed task id is the credential, checked by the function.
-    const taskRoutes = this.api.addRoutes({
-      path: '/tasks/{taskId}',
-      methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST],
-      integration: new HttpLambdaIntegration('TaskLinkIntegration', taskLink),
-    });
-    throttlePublicRoutes(stage, [...ngoRoutes, ...uploadRoutes, ...taskRoutes]);
-
-    for (const route of this.api.node.findAll()) {
-      const routeId = route.node.scope?.node.id ?? '';
-      if (route.node.id !== 'Resource') continue;
-      if (/^(GET|HEAD|POST)--tasks--/.test(routeId)) {
-        acknowledge(
-          route,
-          'APIG4',
-          'Task links are capabilities: the function verifies the HMAC-signed task id and the per-task nonce.',
-        );
-      } else if (/^(GET|HEAD|POST)--ngo--/.test(routeId)) {
-        acknowledge(
-          route,
-          'APIG4',
-          "The NGO's page link is a capability: the function verifies its HMAC over the purchase id and expiry.",
-        );
-      }
-    }
-    for (const keys of [taskLinkKeys, ngoLinkKeys])
-      acknowledge(
-        keys,
-        'SMG4',
-        'Links name the key that signed them, so a rotation keeps outstanding links working; an operator rotates them (RotateLinkKeys, npm run ops -- rotate-link-key) and retires old keys once their links have lapsed, which a schedule cannot judge.',
-      );
+    servePublicLinks(this.api, stage, { ngoPage, ngoUploadGrant, taskLink });
 
     // Hourly: how many tranches are overdue, as a metric (PaymentsOverdue) the dashboard graphs.
     const measureOverduePayments = new ServiceFunction(this, 'MeasureOverduePayments', {
