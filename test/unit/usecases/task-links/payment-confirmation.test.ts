@@ -43,15 +43,16 @@ async function openPaymentConfirmation(): Promise<HumanTask> {
   return confirm;
 }
 
+/** Every test starts from a contract-signed purchase whose first tranche awaits finance's confirmation. */
+let confirm: HumanTask;
+const postTo = (form: DecisionForm) => post(form, confirm.taskId);
+
+beforeEach(async () => {
+  seedContracting();
+  confirm = await openPaymentConfirmation();
+});
+
 describe('payment confirmation links', () => {
-  let confirm: HumanTask;
-  const postTo = (form: DecisionForm) => post(form, confirm.taskId);
-
-  beforeEach(async () => {
-    seedContracting();
-    confirm = await openPaymentConfirmation();
-  });
-
   it('GET shows the tranche, amount and due date with the reference input', async () => {
     const page = await show(confirm.taskId);
 
@@ -228,14 +229,6 @@ describe('payment confirmation links', () => {
 });
 
 describe('payment confirmation from the shared finance mailbox', () => {
-  let confirm: HumanTask;
-  const postTo = (form: DecisionForm) => post(form, confirm.taskId);
-
-  beforeEach(async () => {
-    seedContracting();
-    confirm = await openPaymentConfirmation();
-  });
-
   it('refuses a confirmation that does not say who is acting, or with an address that is none; nothing is recorded', async () => {
     const decide = vi.spyOn(fakes.tasks, 'decide');
     const missing = await postTo({ nonce: confirm.nonce, decision: 'CONFIRM', reference: 'TX-0001' });
@@ -281,8 +274,6 @@ describe('payment confirmation from the shared finance mailbox', () => {
 
 describe('a confirmation of a tranche that is not due', () => {
   it('is refused with 409 before anything is recorded, naming the tranche and its state', async () => {
-    seedContracting();
-    const confirm = await openPaymentConfirmation();
     await fakes.payments.closePayment({
       purchaseId: CONTRACTING_ID,
       tranche: 1,
@@ -294,15 +285,12 @@ describe('a confirmation of a tranche that is not due', () => {
     });
     const decide = vi.spyOn(fakes.tasks, 'decide');
 
-    const page = await post(
-      {
-        nonce: confirm.nonce,
-        decision: 'CONFIRM',
-        reference: 'TX-0001',
-        actingEmail: 'clerk@civil-affairs.example.gov.cn',
-      },
-      confirm.taskId,
-    );
+    const page = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      reference: 'TX-0001',
+      actingEmail: 'clerk@civil-affairs.example.gov.cn',
+    });
 
     expectStatus(page, 409);
     expect(page.html).toContain('Tranche 1 is withheld');
