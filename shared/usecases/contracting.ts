@@ -8,6 +8,7 @@ import {
   type PlanContext,
 } from '../domain/execution-budget.js';
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
+import { uploadRequestNotes } from '../domain/ngo-notices.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
@@ -191,14 +192,6 @@ export async function awaitUpload(
     input.deadline ??
       new Date(Date.parse(input.since) + deps.lifecycle.contract.signTimeoutSeconds * 1000).toISOString(),
   );
-  const refusal = Object.entries(purchase.decisions)
-    .filter(
-      ([step, d]) =>
-        step.startsWith('COUNTERSIGN:') &&
-        d.decision === 'REFUSE' &&
-        Date.parse(d.at) === Date.parse(input.since),
-    )
-    .map(([, d]) => d.comment)[0];
   const mail = renderUploadRequestMail({
     purchaseId: purchase.purchaseId,
     proposal,
@@ -206,7 +199,7 @@ export async function awaitUpload(
     dueDate,
     link,
     attempt: input.attempt,
-    refusedComment: refusal,
+    notes: uploadRequestNotes(purchase, input.kind, input.since),
   });
   // Once per attempt of the round, and again when an extension moved the deadline (a new due date and link).
   const round = input.deadline === undefined ? input.since : `${input.since}:${input.deadline}`;

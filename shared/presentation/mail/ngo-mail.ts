@@ -1,15 +1,17 @@
 import type { BilingualText } from '../../domain/bilingual.js';
+import type { NgoNotice, UploadRequestNotes } from '../../domain/ngo-notices.js';
 import type { Proposal } from '../../domain/proposal.js';
 import type { TaskAttempt } from '../../domain/tasks.js';
 import { UPLOAD_KIND_LABELS, type UploadKind } from '../../domain/uploads.js';
 import { bilingual, type Fact, proposalFacts, summarizeProposal } from '../labels.js';
+import { noticeText } from '../ngo-notice-text.js';
 import { type MailContent, renderMail } from './layout.js';
 
 /**
- * The e-mails about an upload the NGO owes: the request to the NGO's contact (with its page
- * link, the one link), its reminder and escalation, and the note to the purchasing officer
- * when the upload is overdue. Inputs are read field by field, so nothing else of a record
- * reaches a renderer.
+ * The e-mails to the NGO: the request for an upload it owes (with its page link, the one link),
+ * its reminder and escalation, each carrying what the bureau said when it asked again; the
+ * notice of an outcome (no link); and the note to the purchasing officer when the upload is
+ * overdue. Inputs are read field by field, so nothing else of a record reaches a renderer.
  */
 
 export interface UploadRequestMailInput {
@@ -21,8 +23,14 @@ export interface UploadRequestMailInput {
   /** The NGO page link (signNgoLink): the only link in the mail. */
   link: string;
   attempt: TaskAttempt;
-  /** Why the bureau refused the last upload (a REFUSE of the countersignature): what to fix. */
-  refusedComment?: string | undefined;
+  /** What the bureau said when it asked again: the return that began the round, the newest extension. */
+  notes?: UploadRequestNotes;
+}
+
+export interface NoticeMailInput {
+  purchaseId: string;
+  proposal: Proposal;
+  notice: NgoNotice;
 }
 
 export interface UploadOverdueMailInput {
@@ -46,9 +54,18 @@ function uploadFacts(input: { purchaseId: string; proposal: Proposal; kind: Uplo
   return facts;
 }
 
-function requestTag(kind: BilingualText, attempt: TaskAttempt, refused: boolean): BilingualText {
-  if (refused && attempt === 'FIRST')
-    return { zh: `${kind.zh}已退回，请重新上传`, en: `${kind.en} returned: please upload again` };
+/** The notice that asks for the upload again, when the round began with one (the newest first). */
+function reasonToAskAgain(notes: UploadRequestNotes | undefined): NgoNotice | undefined {
+  return notes?.extended ?? notes?.returned;
+}
+
+function requestTag(
+  kind: BilingualText,
+  attempt: TaskAttempt,
+  notes: UploadRequestNotes | undefined,
+): BilingualText {
+  const again = reasonToAskAgain(notes);
+  if (again && attempt === 'FIRST') return noticeText(again).headline;
   switch (attempt) {
     case 'FIRST':
       return { zh: `请上传${kind.zh}`, en: `Please upload: ${lower(kind.en)}` };
@@ -81,23 +98,21 @@ function requestIntro(kind: BilingualText, attempt: TaskAttempt, dueDate: string
   }
 }
 
-/** Asks the NGO for an upload: the request, the reminder, or the escalation; after a refusal, what to fix. */
+/** Asks the NGO for an upload: the request, the reminder, or the escalation; after a return, what to fix and why. */
 export function renderUploadRequestMail(input: UploadRequestMailInput): MailContent {
   const kind = UPLOAD_KIND_LABELS[input.kind];
   const ngoName = input.proposal.ngo.name;
-  const refusedComment = input.refusedComment?.trim() || undefined;
   const intro: BilingualText[] = [{ zh: `${ngoName}：您好！`, en: `Dear ${ngoName},` }];
-  if (refusedComment) {
-    intro.push({
-      zh: `民政局退回了贵机构上传的${kind.zh}。请按下方“退回意见”修改，重新签署后再上传。`,
-      en: `The bureau returned the ${lower(kind.en)} you uploaded. Please fix what the comment below says, sign it again and upload the new copy.`,
-    });
+  const facts = uploadFacts(input);
+  for (const note of [input.notes?.returned, input.notes?.extended]) {
+    if (!note) continue;
+    const text = noticeText(note);
+    intro.push(text.meaning);
+    facts.push(...text.facts);
   }
   intro.push(requestIntro(kind, input.attempt, input.dueDate));
-  const facts = uploadFacts(input);
-  if (refusedComment) facts.push({ label: { zh: '退回意见', en: 'What to fix' }, value: refusedComment });
   return renderMail({
-    subjectTag: requestTag(kind, input.attempt, refusedComment !== undefined),
+    subjectTag: requestTag(kind, input.attempt, input.notes),
     subjectTitle: input.proposal.title,
     intro,
     facts,
@@ -109,6 +124,28 @@ export function renderUploadRequestMail(input: UploadRequestMailInput): MailCont
       {
         zh: '请在页面上直接上传文件，不要通过回复邮件发送附件。此链接仅供贵机构使用，请勿转发。',
         en: 'Upload the file on the page; do not reply with an attachment. The link is for your organisation only; please do not forward it.',
+      },
+    ],
+  });
+}
+
+/**
+ * Tells the NGO of an outcome of its purchase (approved, a tranche notified or paid, the grade,
+ * termination, closing). It carries no link: the NGO's page link comes with the requests that
+ * need it, and a fresh one can be asked for on the page's address.
+ */
+export function renderNoticeMail(input: NoticeMailInput): MailContent {
+  const text = noticeText(input.notice);
+  const ngoName = input.proposal.ngo.name;
+  return renderMail({
+    subjectTag: text.headline,
+    subjectTitle: input.proposal.title,
+    intro: [{ zh: `${ngoName}：您好！`, en: `Dear ${ngoName},` }, text.meaning],
+    facts: [...proposalFacts(summarizeProposal(input.purchaseId, input.proposal)), ...text.facts],
+    notes: [
+      {
+        zh: '此邮件由系统自动发送，贵机构的项目页面也列出了这一通知。',
+        en: "This message was sent automatically; your organisation's page for the purchase lists it too.",
       },
     ],
   });

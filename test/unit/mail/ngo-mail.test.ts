@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sampleProposal } from '../../../infra/local/samples/proposals.js';
+import type { NgoNotice, UploadRequestNotes } from '../../../shared/domain/ngo-notices.js';
 import { UnsafeLinkError } from '../../../shared/presentation/mail/layout.js';
 import {
+  renderNoticeMail,
   renderUploadOverdueMail,
   renderUploadRequestMail,
 } from '../../../shared/presentation/mail/ngo-mail.js';
@@ -23,6 +25,17 @@ const base = {
 
 const request = (overrides: Partial<Parameters<typeof renderUploadRequestMail>[0]> = {}) =>
   renderUploadRequestMail({ ...base, attempt: 'FIRST', ...overrides });
+
+const AT = '2026-05-01T02:00:00.000Z';
+
+/** The notes of a round the bureau began by sending an upload back. */
+function returnedWith(
+  comment: string,
+  decision: 'REFUSE' | 'RECTIFY' = 'REFUSE',
+  upload: 'SIGNED_CONTRACT' | 'MIDTERM_REPORT' = 'SIGNED_CONTRACT',
+): UploadRequestNotes {
+  return { returned: { id: 'r', at: AT, kind: 'RETURNED', upload, decision, round: 1, comment } };
+}
 
 function count(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
@@ -47,7 +60,7 @@ describe('renderUploadRequestMail', () => {
 
   it('carries exactly one link, the NGO page link, in each part', () => {
     for (const attempt of ['FIRST', 'REMINDER', 'ESCALATION'] as const) {
-      const mail = request({ attempt, refusedComment: '请加盖公章' });
+      const mail = request({ attempt, notes: returnedWith('请加盖公章') });
       expect(count(mail.text, 'http')).toBe(1);
       expect(count(mail.text, LINK)).toBe(1);
       expect(count(mail.html, '<a ')).toBe(1);
@@ -77,19 +90,60 @@ describe('renderUploadRequestMail', () => {
   });
 
   it('after a refused countersignature says the upload was returned and what to fix', () => {
-    const mail = request({ refusedComment: '第五条服务数量与立项不符，请更正后重新签署' });
+    const mail = request({ notes: returnedWith('第五条服务数量与立项不符，请更正后重新签署') });
 
-    expect(mail.subject).toContain(
-      '已签署合同已退回，请重新上传 Signed contract returned: please upload again',
-    );
+    expect(mail.subject).toContain('已签署合同被退回 Signed contract returned');
     for (const part of [mail.html, mail.text]) {
-      expect(part).toContain('民政局退回了贵机构上传的已签署合同');
-      expect(part).toContain('The bureau returned the signed contract you uploaded');
+      expect(part).toContain('请按退回意见修改已签署合同');
+      expect(part).toContain('Please change the signed contract as the comment says');
       expect(part).toContain('退回意见');
       expect(part).toContain('第五条服务数量与立项不符，请更正后重新签署');
     }
-    // A blank comment is no refusal to explain.
-    expect(request({ refusedComment: '  ' }).text).not.toContain('退回意见');
+    // A blank comment has no line of its own (a refusal always carries a reason; this is defence).
+    expect(request({ notes: returnedWith('  ') }).text).not.toContain('What to fix');
+  });
+
+  it("after a rectification request passes the reviewer's comment on with the request for the mid-term report", () => {
+    const mail = request({
+      kind: 'MIDTERM_REPORT',
+      notes: returnedWith('服务对象名单缺少签字，请补齐后重新提交', 'RECTIFY', 'MIDTERM_REPORT'),
+    });
+
+    expect(mail.subject).toContain('中期报告需整改后重新提交 Mid-term report: rectify and submit again');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('What to fix');
+      expect(part).toContain('服务对象名单缺少签字，请补齐后重新提交');
+    }
+  });
+
+  it('after an extension says the deadline moved and why, and still carries what to fix', () => {
+    const notes: UploadRequestNotes = {
+      ...returnedWith('补充活动照片', 'RECTIFY', 'MIDTERM_REPORT'),
+      extended: {
+        id: 'e',
+        at: AT,
+        kind: 'DEADLINE_EXTENDED',
+        upload: 'MIDTERM_REPORT',
+        round: 1,
+        comment: '机构负责人病假，延期两周',
+      },
+    };
+    const mail = request({ kind: 'MIDTERM_REPORT', dueDate: '2026-06-15', notes });
+
+    expect(mail.subject).toContain('中期报告截止日期已延长 More time for the mid-term report');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('民政局延长了中期报告的提交期限');
+      expect(part).toContain('机构负责人病假，延期两周');
+      expect(part).toContain('补充活动照片');
+      expect(part).toContain('2026-06-15');
+    }
+  });
+
+  it("a reminder after a return keeps the reminder's subject and still says what to fix", () => {
+    const mail = request({ attempt: 'REMINDER', notes: returnedWith('请加盖公章') });
+
+    expect(mail.subject).toContain('Reminder: signed contract still missing');
+    expect(mail.text).toContain('请加盖公章');
   });
 
   it('names the kind being asked for and leaves the due date out when there is none', () => {
@@ -106,7 +160,7 @@ describe('renderUploadRequestMail', () => {
   it('escapes the title, the NGO name and the refusal comment in the HTML part', () => {
     const mail = request({
       proposal: { ...proposal, title: `T ${SCRIPT}`, ngo: { ...proposal.ngo, name: `N ${SCRIPT}` } },
-      refusedComment: `C ${SCRIPT}`,
+      notes: returnedWith(`C ${SCRIPT}`),
     });
 
     expect(mail.html).not.toMatch(/<script\b/i);
@@ -149,5 +203,64 @@ describe('renderUploadOverdueMail', () => {
     const mail = overdue({ ngoName: `N ${SCRIPT}` });
     expect(mail.html).not.toMatch(/<script\b/i);
     expect(mail.html).toContain(`N ${ESCAPED_SCRIPT}`);
+  });
+});
+
+describe('renderNoticeMail', () => {
+  const notice = (n: NgoNotice) => renderNoticeMail({ purchaseId: base.purchaseId, proposal, notice: n });
+
+  it('tells the NGO a tranche was notified with its amount and due date, and carries no link', () => {
+    const mail = notice({
+      id: 'tranche-due:1',
+      at: AT,
+      kind: 'TRANCHE_DUE',
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 12_345_600,
+      dueDate: '2026-05-31',
+    });
+
+    expect(mail.subject).toContain('第 1 期款');
+    expect(mail.subject).toContain('finance told to pay');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('¥123,456.00');
+      expect(part).toContain('2026-05-31');
+      expect(part).toContain(proposal.ngo.name);
+    }
+    expect(mail.text).not.toContain('http');
+    expect(mail.html).not.toContain('href=');
+  });
+
+  it('a failed grade says the final tranche is withheld and until when the NGO is barred', () => {
+    const mail = notice({
+      id: 'graded',
+      at: AT,
+      kind: 'GRADED',
+      grade: 'FAIL',
+      totalTenths: 552,
+      finalTranche: 'WITHHOLD',
+      barredUntil: '2027-12-31',
+    });
+
+    expect(mail.subject).toContain('第三方评估结果：不合格 Third-party evaluation: Fail');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('55.2');
+      expect(part).toContain('尾款不予支付');
+      expect(part).toContain('may not take new purchases until 2027-12-31');
+    }
+  });
+
+  it("a termination decided by a reviewer gives the reviewer's reason, escaped", () => {
+    const mail = notice({
+      id: 'terminated',
+      at: AT,
+      kind: 'TERMINATED',
+      cause: 'REVIEW_DECISION',
+      comment: `未按整改要求提供服务 ${SCRIPT}`,
+    });
+
+    expect(mail.subject).toContain('项目已终止 The purchase is terminated');
+    expect(mail.html).toContain(`未按整改要求提供服务 ${ESCAPED_SCRIPT}`);
+    expect(mail.html).not.toMatch(/<script\b/i);
   });
 });

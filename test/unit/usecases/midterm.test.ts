@@ -1,9 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import type { Decision } from '../../../shared/domain/tasks.js';
-import { type ContractingDeps, terminatePurchase } from '../../../shared/usecases/contracting.js';
+import {
+  awaitUpload,
+  type ContractingDeps,
+  terminatePurchase,
+} from '../../../shared/usecases/contracting.js';
 import { concludeMidterm, planMidterm } from '../../../shared/usecases/midterm.js';
-import { createFakes, type Fakes, purchaseRecord } from '../../support/fakes/index.js';
+import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 const PURCHASE_ID = 'PUR-2026-MIDTERMAAAAAAAAA';
@@ -202,6 +206,59 @@ describe('planMidterm', () => {
       extensions: 1,
       deadline: new Date(dueEnd + 2 * TEST_LIFECYCLE.midterm.graceDays * DAY).toISOString(),
     });
+  });
+});
+
+describe('asking the NGO for the report again', () => {
+  /** Runs the waiting step the plan asks for, as the workflow does, and returns the mail it sent the NGO. */
+  async function askAsPlanned(token: string) {
+    const step = await planMidterm(deps(), PURCHASE_ID);
+    if (step.next !== 'AWAIT_REPORT') throw new Error(`expected to wait for the report, not ${step.next}`);
+    const before = fakes.mailer.sent.length;
+    await awaitUpload(
+      {
+        ...deps(),
+        mailer: fakes.mailer,
+        callbacks: fakes.callbacks,
+        linkKey: async () => TEST_LINK_KEY,
+        baseUrl: 'https://purchases.example.gov.cn',
+      },
+      {
+        purchaseId: PURCHASE_ID,
+        kind: 'MIDTERM_REPORT',
+        since: step.since,
+        deadline: step.deadline,
+        attempt: 'FIRST',
+        taskToken: token,
+      },
+    );
+    const sent = fakes.mailer.sent.slice(before).filter((m) => m.to === PROPOSAL.ngo.contactEmail);
+    expect(sent).toHaveLength(1);
+    return sent[0] as NonNullable<(typeof sent)[0]>;
+  }
+
+  it("after a rectification the NGO's request carries the reviewer's comment, which the first request did not", async () => {
+    const first = await askAsPlanned('token-round-1');
+    await report('r1', '2026-06-01T00:00:00.000Z');
+    await decide('MIDTERM_REVIEW:1', 'RECTIFY', '服务对象签到表缺失，请补齐', '2026-06-05T00:00:00.000Z');
+    fakes.clock.set('2026-06-05T00:00:05.000Z');
+
+    const second = await askAsPlanned('token-round-2');
+
+    expect(first.text).not.toContain('服务对象签到表缺失');
+    expect(second.subject).toContain('rectify and submit again');
+    expect(second.text).toContain('服务对象签到表缺失，请补齐');
+    expect(second.html).toContain('服务对象签到表缺失，请补齐');
+  });
+
+  it("after an extension the NGO's request says why the deadline moved", async () => {
+    fakes.clock.set(new Date(Date.parse(`${MIDTERM_DUE}T00:00:00+08:00`) + 20 * DAY).toISOString());
+    await decide('LATE_REPORT:1:1', 'EXTEND', '机构负责人病假，延期两周', fakes.clock.now());
+
+    const mail = await askAsPlanned('token-extended');
+
+    expect(mail.subject).toContain('More time for the mid-term report');
+    expect(mail.text).toContain('机构负责人病假，延期两周');
   });
 });
 

@@ -1,0 +1,220 @@
+import { type FinalTrancheDecision, finalTrancheDecision, type Grade } from './evaluation.js';
+import type { PaymentRecord } from './payment-records.js';
+import type { TrancheMilestone } from './proposal.js';
+import type { PurchaseRecord } from './purchase.js';
+import type { RecordedDecision } from './tasks.js';
+import { barredUntil, trackRecordEntry } from './track-record.js';
+import type { UploadKind } from './uploads.js';
+
+/**
+ * What the NGO is told about its purchase: every outcome that concerns it, worked out from the
+ * purchase record and its payments alone, so the NGO page and the mails say the same and a
+ * retried step finds the same notices (each has a stable id, the mail is sent once per id).
+ * Nothing internal is in a notice: an approver's comment stays with the bureau, a reviewer's
+ * comment to the NGO (what to fix, why the deadline moved, why the purchase ends) is the NGO's.
+ */
+
+interface NoticeBase {
+  /** Stable across retries: the same fact always has the same id. */
+  id: string;
+  at: string;
+}
+
+/** Why a purchase the NGO was part of ended early. */
+export type TerminationCause =
+  /** A reviewer decided to terminate (the comment says why). */
+  | 'REVIEW_DECISION'
+  /** The contract was not signed and countersigned in time. */
+  | 'CONTRACT_NOT_SIGNED'
+  /** The mid-term report never came, or nobody decided on it. */
+  | 'OTHER';
+
+export type NgoNotice = NoticeBase &
+  (
+    | { kind: 'APPROVED' }
+    /** Rejected or withdrawn at approval; the approvers' reasons are internal. */
+    | { kind: 'NOT_APPROVED' }
+    /** A review sent an upload back: the countersignature refused, or the mid-term report to rectify. */
+    | { kind: 'RETURNED'; upload: UploadKind; decision: 'REFUSE' | 'RECTIFY'; round: number; comment: string }
+    /** The mid-term report's deadline was extended (it was late). */
+    | { kind: 'DEADLINE_EXTENDED'; upload: UploadKind; round: number; comment: string }
+    | { kind: 'CONTRACT_IN_FORCE' }
+    | { kind: 'MIDTERM_PASSED'; round: number }
+    | {
+        kind: 'TRANCHE_DUE';
+        tranche: number;
+        milestone: TrancheMilestone;
+        amountFen: number;
+        dueDate: string;
+      }
+    | {
+        kind: 'TRANCHE_PAID';
+        tranche: number;
+        milestone: TrancheMilestone;
+        amountFen: number;
+        reference?: string;
+      }
+    | {
+        kind: 'GRADED';
+        grade: Grade;
+        totalTenths: number;
+        finalTranche: FinalTrancheDecision;
+        /** Last day the NGO may not take new purchases, after a failed evaluation. */
+        barredUntil?: string;
+      }
+    /** No evaluation came in at all: the final tranche is withheld. */
+    | { kind: 'NOT_EVALUATED' }
+    | { kind: 'TERMINATED'; cause: TerminationCause; comment?: string }
+    | { kind: 'CLOSED' }
+  );
+
+export type NgoNoticeKind = NgoNotice['kind'];
+
+/**
+ * Notices told in the mail that asks the NGO for the upload again (its reason is what to fix),
+ * so no mail of their own.
+ */
+export const NOTICES_TOLD_WITH_THE_UPLOAD_REQUEST: readonly NgoNoticeKind[] = [
+  'RETURNED',
+  'DEADLINE_EXTENDED',
+];
+
+/** `COUNTERSIGN:2`, `MIDTERM_REVIEW:1:ESCALATED`, `LATE_REPORT:1:2` split into purpose and round. */
+const STEP_KEY = /^(COUNTERSIGN|MIDTERM_REVIEW|LATE_REPORT):(\d+)(?::\d+)?(?::ESCALATED)?$/;
+
+function reviewNotices(decisions: Readonly<Record<string, RecordedDecision>>): NgoNotice[] {
+  const notices: NgoNotice[] = [];
+  for (const [step, d] of Object.entries(decisions)) {
+    const match = STEP_KEY.exec(step);
+    if (!match) continue;
+    const [, purpose, round] = match;
+    const base = {
+      id: `${d.decision.toLowerCase()}:${step}`,
+      at: d.at,
+      round: Number(round),
+      comment: d.comment,
+    };
+    if (purpose === 'COUNTERSIGN' && d.decision === 'REFUSE')
+      notices.push({ ...base, kind: 'RETURNED', upload: 'SIGNED_CONTRACT', decision: 'REFUSE' });
+    if (purpose === 'MIDTERM_REVIEW' && d.decision === 'RECTIFY')
+      notices.push({ ...base, kind: 'RETURNED', upload: 'MIDTERM_REPORT', decision: 'RECTIFY' });
+    if (purpose === 'LATE_REPORT' && d.decision === 'EXTEND')
+      notices.push({ ...base, kind: 'DEADLINE_EXTENDED', upload: 'MIDTERM_REPORT' });
+  }
+  return notices;
+}
+
+function paymentNotices(payments: readonly PaymentRecord[]): NgoNotice[] {
+  return payments.flatMap((p): NgoNotice[] => {
+    const tranche = { tranche: p.tranche, milestone: p.milestone, amountFen: p.amountFen };
+    const notices: NgoNotice[] = [];
+    if (p.notifiedAt && p.dueDate)
+      notices.push({
+        id: `tranche-due:${p.tranche}`,
+        at: p.notifiedAt,
+        kind: 'TRANCHE_DUE',
+        ...tranche,
+        dueDate: p.dueDate,
+      });
+    if (p.status === 'CONFIRMED' && p.confirmedAt)
+      notices.push({
+        id: `tranche-paid:${p.tranche}`,
+        at: p.confirmedAt,
+        kind: 'TRANCHE_PAID',
+        ...tranche,
+        ...(p.reference ? { reference: p.reference } : {}),
+      });
+    return notices;
+  });
+}
+
+function gradeNotice(purchase: PurchaseRecord): NgoNotice | undefined {
+  const evaluation = purchase.evaluation;
+  if (!evaluation?.evaluatedAt) return undefined;
+  const at = evaluation.evaluatedAt;
+  if (!evaluation.grade || evaluation.total === undefined)
+    return { id: 'not-evaluated', at, kind: 'NOT_EVALUATED' };
+  const grade = evaluation.grade as Grade;
+  const until = barredUntil(
+    trackRecordEntry({ purchaseId: purchase.purchaseId, grade, total: evaluation.total, evaluatedAt: at }),
+  );
+  return {
+    id: 'graded',
+    at,
+    kind: 'GRADED',
+    grade,
+    totalTenths: evaluation.total,
+    finalTranche: finalTrancheDecision(grade),
+    ...(until ? { barredUntil: until } : {}),
+  };
+}
+
+function terminationNotice(purchase: PurchaseRecord): NgoNotice | undefined {
+  const termination = purchase.termination;
+  if (!termination) return undefined;
+  const decided = Object.entries(purchase.decisions)
+    .filter(([step, d]) => d.decision === 'TERMINATE' && STEP_KEY.test(step))
+    .map(([, d]) => d)
+    .at(-1);
+  const base = { id: 'terminated', at: termination.at, kind: 'TERMINATED' } as const;
+  if (decided) return { ...base, cause: 'REVIEW_DECISION', comment: decided.comment };
+  return {
+    ...base,
+    cause: termination.reason.startsWith('ContractLapsed') ? 'CONTRACT_NOT_SIGNED' : 'OTHER',
+  };
+}
+
+/** Every notice of the purchase so far, oldest first. */
+export function ngoNotices(purchase: PurchaseRecord, payments: readonly PaymentRecord[]): NgoNotice[] {
+  const notices: NgoNotice[] = [];
+  const outcome = purchase.outcome;
+  if (outcome?.result === 'APPROVED') notices.push({ id: 'approved', at: outcome.at, kind: 'APPROVED' });
+  else if (outcome) notices.push({ id: 'not-approved', at: outcome.at, kind: 'NOT_APPROVED' });
+  notices.push(...reviewNotices(purchase.decisions));
+  if (purchase.contract?.signedUploadId && purchase.contract.signedAt)
+    notices.push({ id: 'contract-in-force', at: purchase.contract.signedAt, kind: 'CONTRACT_IN_FORCE' });
+  if (purchase.midterm?.passedAt)
+    notices.push({
+      id: 'midterm-passed',
+      at: purchase.midterm.passedAt,
+      kind: 'MIDTERM_PASSED',
+      round: purchase.midterm.round,
+    });
+  notices.push(...paymentNotices(payments));
+  const graded = gradeNotice(purchase);
+  if (graded) notices.push(graded);
+  const terminated = terminationNotice(purchase);
+  if (terminated) notices.push(terminated);
+  if (purchase.closedAt) notices.push({ id: 'closed', at: purchase.closedAt, kind: 'CLOSED' });
+  return notices.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id));
+}
+
+/** What the bureau said when it asked for this upload again, for the request mail: the round's return and its newest extension. */
+export interface UploadRequestNotes {
+  returned?: Extract<NgoNotice, { kind: 'RETURNED' }>;
+  extended?: Extract<NgoNotice, { kind: 'DEADLINE_EXTENDED' }>;
+}
+
+/**
+ * The notes of the round that began at `since`: the return that started it (a refusal or a
+ * rectification decided at that instant) and the newest extension decided since.
+ */
+export function uploadRequestNotes(
+  purchase: Pick<PurchaseRecord, 'decisions'>,
+  upload: UploadKind,
+  since: string,
+): UploadRequestNotes {
+  const notices = reviewNotices(purchase.decisions);
+  const start = Date.parse(since);
+  const returned = notices.find(
+    (n): n is Extract<NgoNotice, { kind: 'RETURNED' }> =>
+      n.kind === 'RETURNED' && n.upload === upload && Date.parse(n.at) === start,
+  );
+  const extended = notices
+    .filter(
+      (n): n is Extract<NgoNotice, { kind: 'DEADLINE_EXTENDED' }> =>
+        n.kind === 'DEADLINE_EXTENDED' && n.upload === upload && Date.parse(n.at) >= start,
+    )
+    .at(-1);
+  return { ...(returned ? { returned } : {}), ...(extended ? { extended } : {}) };
+}
