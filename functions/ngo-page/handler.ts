@@ -41,10 +41,11 @@ export function createHandler(deps: NgoPageDeps) {
 
 /** Wired to AWS once per execution environment, at cold start. */
 function defaultDeps(): NgoPageDeps {
-  const { purchases, deliverables, waits, uploadCounts } = tableRepositories();
+  const { purchases, deliverables, payments, waits, uploadCounts } = tableRepositories();
   return {
     purchases,
     deliverables,
+    payments,
     waits,
     uploadCounts,
     signer: uploadSigner(),

@@ -364,6 +364,7 @@ export class InProcessLifecycle {
         ngoPage: {
           purchases,
           deliverables,
+          payments,
           uploadCounts: fakes.uploadCounts,
           waits,
           signer: new RecordingUploadSigner(),

@@ -2,6 +2,7 @@ import type { BilingualText } from '../../domain/bilingual.js';
 import type { UploadRefusalReason } from '../../domain/deliverables.js';
 import type { UploadableFileType } from '../../domain/file-types.js';
 import type { Stage } from '../../domain/lifecycle.js';
+import type { NgoNotice } from '../../domain/ngo-notices.js';
 import { UPLOAD_KIND_LABELS, type UploadKind } from '../../domain/uploads.js';
 import { html, type SafeHtml, trusted } from '../html.js';
 import {
@@ -13,6 +14,7 @@ import {
   proposalFacts,
   STAGE_LABELS,
 } from '../labels.js';
+import { noticeText } from '../ngo-notice-text.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from './layout.js';
 
 /**
@@ -50,6 +52,8 @@ export interface NgoPageModel {
   closed: boolean;
   due: NgoDueItem[];
   received: NgoReceivedFile[];
+  /** What the bureau decided that concerns the NGO (ngoNotices), oldest first; the page shows the newest first. */
+  notices: readonly NgoNotice[];
   /** Short-lived presigned GET of the issued contract. */
   contractUrl?: string;
   /** Kinds the form offers; empty means no form. */
@@ -114,6 +118,13 @@ select:focus-visible,input:focus-visible{outline:3px solid #0b5cad;outline-offse
 .rejected{color:#b42318;font-weight:600}
 #upload-status{min-height:1.6em;margin-top:12px}
 .reasons{margin:4px 0 0;padding-left:1.2em}
+.notices{list-style:none;margin:0 0 16px;padding:0}
+.notices li{border-left:4px solid #0b5cad;padding:4px 0 4px 12px;margin:0 0 14px}
+.notices h3{margin:0 0 4px;font-size:1rem}
+.notices time{color:#4a4f57;font-size:.9rem}
+.notices dl{margin:6px 0 0;display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}
+.notices dt{font-weight:600}
+.notices dd{margin:0;white-space:pre-wrap;word-break:break-word}
 `;
 
 function kindText(kind: UploadKind): string {
@@ -163,6 +174,26 @@ function receivedSection(received: readonly NgoReceivedFile[]): SafeHtml {
 <tbody>
 ${rows}</tbody>
 </table></div>
+`;
+}
+
+function noticeItem(notice: NgoNotice): SafeHtml {
+  const text = noticeText(notice);
+  const facts = text.facts.map(
+    (f) => html`<dt>${f.label.zh} <span lang="en">${f.label.en}</span></dt><dd>${f.value}</dd>`,
+  );
+  return html`<li><h3>${text.headline.zh} <span lang="en">${text.headline.en}</span></h3><time datetime="${notice.at}">${formatChinaTime(
+    notice.at,
+  )}</time>${bilingualParagraphs(text.meaning)}${facts.length > 0 ? html`<dl>${facts}</dl>` : html``}</li>
+`;
+}
+
+/** What the bureau decided, newest first: the reason of every return, extension and termination in its own words. */
+function noticesSection(notices: readonly NgoNotice[]): SafeHtml {
+  if (notices.length === 0) return html``;
+  const items = [...notices].reverse().map(noticeItem);
+  return html`${bilingualHeading('h2', { zh: '民政局通知', en: 'From the bureau' })}<ul class="notices">
+${items}</ul>
 `;
 }
 
@@ -275,7 +306,7 @@ export function ngoPage(model: NgoPageModel): NgoHtmlPage {
 ${bilingualHeading('h1', title)}${bilingualParagraphs({
   zh: '此页面链接仅供贵机构使用，请勿转发。文件直接上传至市民政局的存储，系统会按文件内容核验类型。',
   en: 'This link is for your organisation only; do not forward it. Files go straight to the bureau’s storage and are checked by their content.',
-})}${factsTable(facts)}${contractSection(model.contractUrl)}${dueSection(model.due)}${receivedSection(
+})}${factsTable(facts)}${noticesSection(model.notices)}${contractSection(model.contractUrl)}${dueSection(model.due)}${receivedSection(
   model.received,
 )}${uploadForm(model)}`;
   const page = renderPage(200, title, body);

@@ -3,6 +3,7 @@ import { CONTRACT_CONTENT_TYPE, contractFileName } from '../../domain/contract.j
 import { uploadableFileTypes } from '../../domain/file-types.js';
 import { isTerminal } from '../../domain/lifecycle.js';
 import type { LifecycleSettings } from '../../domain/lifecycle-settings.js';
+import { ngoNotices } from '../../domain/ngo-notices.js';
 import { uploadDay, usedUpNotice } from '../../domain/upload-limits.js';
 import type { UploadKind } from '../../domain/uploads.js';
 import type { UploadCount } from '../../ports/repositories.js';
@@ -22,9 +23,10 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
   const opened = await openLink(deps, input);
   if (!opened.ok) return STATUS_PAGES[opened.status]();
   const { purchase, expiresAt } = opened;
-  const [state, deliverables, counts, storageOrigin, contractUrl] = await Promise.all([
+  const [state, deliverables, payments, counts, storageOrigin, contractUrl] = await Promise.all([
     uploadState(deps, purchase),
     deps.deliverables.listDeliverables(purchase.purchaseId),
+    deps.payments.listPayments(purchase.purchaseId),
     isTerminal(purchase.stage)
       ? Promise.resolve([])
       : deps.uploadCounts.uploadCounts(purchase.purchaseId, uploadDay(deps.now())),
@@ -49,6 +51,7 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
       status: d.status,
       reasons: d.reasons,
     })),
+    notices: ngoNotices(purchase, payments),
     contractUrl,
     openKinds: state.openKinds,
     limitNotices: usedUpNotices(counts, state.openKinds, deps.settings.uploads.limits),

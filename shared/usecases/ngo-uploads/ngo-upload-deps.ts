@@ -3,6 +3,7 @@ import type { Now } from '../../ports/clock.js';
 import type { LinkKeyProvider } from '../../ports/link-key.js';
 import type {
   DeliverableRepository,
+  PaymentRepository,
   PurchaseRepository,
   UploadCountRepository,
   WaitRepository,
@@ -30,6 +31,8 @@ export interface NgoLinkDeps {
 /** The NGO's page: it reads, and writes nothing. */
 export interface NgoPageDeps extends NgoLinkDeps {
   deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
+  /** The tranches, for the notices of what was notified and paid. */
+  payments: Pick<PaymentRepository, 'listPayments'>;
   waits: Pick<WaitRepository, 'getWait'>;
   /** Today's counts, to say on the page which kind's uploads are used up. */
   uploadCounts: Pick<UploadCountRepository, 'uploadCounts'>;

@@ -40,6 +40,7 @@ beforeEach(() => {
   handler = createHandler({
     purchases: fakes.purchases,
     deliverables: fakes.deliverables,
+    payments: fakes.payments,
     waits: fakes.waits,
     uploadCounts: fakes.uploadCounts,
     signer,

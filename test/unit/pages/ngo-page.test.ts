@@ -14,6 +14,7 @@ function model(overrides: Partial<NgoPageModel> = {}): NgoPageModel {
     closed: false,
     due: [{ kind: 'MIDTERM_REPORT', dueDate: '2026-06-30', description: 'Mid-term report', open: true }],
     received: [],
+    notices: [],
     openKinds: ['MIDTERM_REPORT', 'EVIDENCE'],
     fileTypes: uploadableFileTypes({ allowMacroDocuments: false }),
     maxBytes: 26_214_400,
@@ -48,6 +49,38 @@ describe('ngoPage', () => {
     expect(page.html).not.toContain('<img');
     expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page.html).toContain('&quot;&lt;img');
+  });
+
+  it("shows the bureau's notices newest first, each reviewer's comment escaped in its own words", () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const page = ngoPage(
+      model({
+        notices: [
+          { id: 'approved', at: '2026-03-01T02:00:00.000Z', kind: 'APPROVED' },
+          {
+            id: 'rectify:MIDTERM_REVIEW:1',
+            at: '2026-07-01T02:00:00.000Z',
+            kind: 'RETURNED',
+            upload: 'MIDTERM_REPORT',
+            decision: 'RECTIFY',
+            round: 1,
+            comment: `补充签到表 ${evil}`,
+          },
+        ],
+      }),
+    );
+
+    const rectify = page.html.indexOf('中期报告需整改后重新提交');
+    const approved = page.html.indexOf('项目已获批准');
+    expect(page.html).toContain('民政局通知');
+    expect(rectify).toBeGreaterThan(0);
+    expect(approved).toBeGreaterThan(rectify);
+    expect(page.html).toContain('补充签到表 &lt;img src=x onerror=alert(1)&gt;');
+    expect(page.html).toContain('2026-07-01 10:00');
+  });
+
+  it('has no notices section before the bureau has decided anything', () => {
+    expect(ngoPage(model()).html).not.toContain('民政局通知');
   });
 
   it('runs its one script under this response’s nonce, and the CSP allows only that script, self and the bucket', () => {

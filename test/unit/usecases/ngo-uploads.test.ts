@@ -19,6 +19,7 @@ import {
 } from '../../../shared/usecases/ngo-uploads/record-upload.js';
 import {
   InMemoryDeliverableRepository,
+  InMemoryPaymentRepository,
   InMemoryPurchaseRepository,
   InMemoryUploadCountRepository,
   InMemoryWaitRepository,
@@ -100,6 +101,7 @@ function link(purchaseId = PURCHASE_ID, expires = LINK_EXPIRES) {
 
 let purchases: InMemoryPurchaseRepository;
 let deliverables: InMemoryDeliverableRepository;
+let payments: InMemoryPaymentRepository;
 let uploadCounts: InMemoryUploadCountRepository;
 let waits: InMemoryWaitRepository;
 let objects: FakeObjects;
@@ -115,6 +117,7 @@ function pageDeps(): NgoPageDeps & UploadGrantDeps {
   return {
     purchases,
     deliverables,
+    payments,
     uploadCounts,
     waits,
     signer,
@@ -164,6 +167,7 @@ function put(key: string, bytes: Uint8Array, contentType: string) {
 beforeEach(() => {
   purchases = new InMemoryPurchaseRepository();
   deliverables = new InMemoryDeliverableRepository(purchases);
+  payments = new InMemoryPaymentRepository(purchases);
   uploadCounts = new InMemoryUploadCountRepository();
   waits = new InMemoryWaitRepository(deliverables);
   objects = new FakeObjects();
