@@ -1,5 +1,15 @@
 import type { BilingualText } from './bilingual.js';
-import type { EvaluationAgency, EvaluationCriterion, GradeBands, RubricLine } from './lifecycle-settings.js';
+import {
+  DEFAULT_FINAL_TRANCHE_SHARES,
+  type EvaluationAgency,
+  type EvaluationCriterion,
+  type FinalTrancheShares,
+  GRADES,
+  type Grade,
+  type GradeBands,
+  type RubricLine,
+} from './lifecycle-settings.js';
+import { assertFen, type Fen } from './money.js';
 
 /**
  * Third-party evaluation: an independent agency scores the project on the rubric, the
@@ -7,8 +17,8 @@ import type { EvaluationAgency, EvaluationCriterion, GradeBands, RubricLine } fr
  * integers of tenths of a point (89.9 is 899) so no float ever decides a boundary.
  */
 
-export const GRADES = ['EXCELLENT', 'GOOD', 'PASS', 'FAIL'] as const;
-export type Grade = (typeof GRADES)[number];
+// The grades are the settings' (its bands and shares are per grade); said here for the rules that use them.
+export { DEFAULT_FINAL_TRANCHE_SHARES, type FinalTrancheShares, GRADES, type Grade };
 
 export const GRADE_LABELS: Readonly<Record<Grade, BilingualText>> = {
   EXCELLENT: { zh: '优秀', en: 'Excellent' },
@@ -90,11 +100,56 @@ export function gradeFor(total: TotalTenths, bands: GradeBands): Grade {
   return 'FAIL';
 }
 
-export type FinalTrancheDecision = 'PAY_IN_FULL' | 'WITHHOLD';
+export type FinalTrancheDecision = 'PAY_IN_FULL' | 'REDUCE' | 'WITHHOLD';
 
-/** A failed evaluation withholds the final tranche; any passing grade pays it in full. */
-export function finalTrancheDecision(grade: Grade): FinalTrancheDecision {
-  return grade === 'FAIL' ? 'WITHHOLD' : 'PAY_IN_FULL';
+/** What the grade makes of the planned final tranche: the share paid, in fen, and what goes back to the budget. */
+export interface FinalTrancheAward {
+  decision: FinalTrancheDecision;
+  /** Absent when no evaluation was submitted (the tranche is withheld). */
+  grade?: Grade;
+  sharePercent: number;
+  /** The tranche as the proposal's schedule planned it. */
+  plannedFen: Fen;
+  /** What finance is told to pay: the share of the plan, rounded down to the fen. */
+  amountFen: Fen;
+  /** plannedFen - amountFen, returned to the budget line when the purchase closes. */
+  releasedFen: Fen;
+}
+
+/**
+ * The final tranche a grade pays: `sharePercent` of the plan, rounded down to the whole fen (the
+ * bureau never pays more than the share; the fen left over goes back to the budget line with the
+ * rest of the reduction). 100% pays in full, 0% (or a share that rounds to nothing) withholds, any
+ * other share reduces. No grade (no evaluation was submitted) withholds.
+ */
+export function finalTrancheAward(
+  grade: Grade | undefined,
+  plannedFen: Fen,
+  shares: FinalTrancheShares = DEFAULT_FINAL_TRANCHE_SHARES,
+): FinalTrancheAward {
+  assertFen(plannedFen, 'the planned final tranche');
+  const sharePercent = grade === undefined ? 0 : shares[grade];
+  // BigInt: a tranche of up to 2^53 fen times 100 stays exact.
+  const amountFen = Number((BigInt(plannedFen) * BigInt(sharePercent)) / 100n);
+  const decision: FinalTrancheDecision =
+    amountFen === 0 ? 'WITHHOLD' : amountFen === plannedFen ? 'PAY_IN_FULL' : 'REDUCE';
+  return {
+    decision,
+    ...(grade === undefined ? {} : { grade }),
+    sharePercent,
+    plannedFen,
+    amountFen,
+    releasedFen: plannedFen - amountFen,
+  };
+}
+
+/** What a grade does to the final tranche under the given shares (the default: a fail withholds, a pass pays). */
+export function finalTrancheDecision(
+  grade: Grade,
+  shares: FinalTrancheShares = DEFAULT_FINAL_TRANCHE_SHARES,
+): FinalTrancheDecision {
+  const share = shares[grade];
+  return share === 0 ? 'WITHHOLD' : share === 100 ? 'PAY_IN_FULL' : 'REDUCE';
 }
 
 export interface SkippedAgency {

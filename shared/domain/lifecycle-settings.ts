@@ -109,6 +109,46 @@ export type GradeBands = z.infer<typeof GradeBandsSchema>;
 
 export const DEFAULT_GRADE_BANDS: GradeBands = { excellent: 90, good: 80, pass: 60 };
 
+/** The grades of a third-party evaluation, best first (domain/evaluation.ts grades a total). */
+export const GRADES = ['EXCELLENT', 'GOOD', 'PASS', 'FAIL'] as const;
+export type Grade = (typeof GRADES)[number];
+
+/** The percent of the planned final tranche each grade pays (finalTrancheAward in evaluation.ts). */
+export type FinalTrancheShares = Readonly<Record<Grade, number>>;
+
+/**
+ * What the bureau paid before shares were configurable: a fail withholds, any passing grade pays
+ * in full. A deployment reduces by setting its own shares (the sample settings pay 80% on PASS).
+ */
+export const DEFAULT_FINAL_TRANCHE_SHARES: FinalTrancheShares = {
+  EXCELLENT: 100,
+  GOOD: 100,
+  PASS: 100,
+  FAIL: 0,
+};
+
+const sharePercent = z.int().check(z.gte(0), z.lte(100));
+
+/**
+ * The percent of the planned final tranche each grade pays: 100 pays in full, 0 withholds, any
+ * other share reduces it (finalTrancheAward). A better grade never pays less than a worse one.
+ */
+export const FinalTrancheSharesSchema = z
+  .strictObject({ EXCELLENT: sharePercent, GOOD: sharePercent, PASS: sharePercent, FAIL: sharePercent })
+  .check(
+    z.superRefine((shares, ctx) => {
+      for (let i = 1; i < GRADES.length; i++) {
+        const better = GRADES[i - 1] as (typeof GRADES)[number];
+        const worse = GRADES[i] as (typeof GRADES)[number];
+        if (shares[better] < shares[worse])
+          ctx.addIssue({
+            code: 'custom',
+            message: `${better} pays ${shares[better]}% of the final tranche, less than ${worse} (${shares[worse]}%): a better grade never pays less`,
+          });
+      }
+    }),
+  );
+
 export const EvaluationAgencySchema = z.strictObject({
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'an agency id is 2-40 of a-z, 0-9 and -')),
   name,
@@ -181,6 +221,7 @@ export const EvaluationSettingsSchema = z.strictObject({
   ),
   /** How long an agency has to declare independence, and later to submit its scores. */
   timeoutSeconds,
+  finalTrancheShare: z._default(FinalTrancheSharesSchema, () => ({ ...DEFAULT_FINAL_TRANCHE_SHARES })),
 });
 
 export const NgoLinkSettingsSchema = z.strictObject({

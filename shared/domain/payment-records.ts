@@ -10,7 +10,10 @@ export interface PaymentRecord {
   /** 1-based, in milestone order. */
   tranche: number;
   milestone: TrancheMilestone;
+  /** What finance is told to pay: the planned tranche, or what the grade left of it (`reduction`). */
   amountFen: number;
+  /** The final tranche the evaluation's grade reduced: the plan, and the share of it that is paid. */
+  reduction?: TrancheReduction;
   /**
    * China date, 30 days (configurable) after acceptance of the milestone. Absent only on a
    * tranche withheld or cancelled before finance was ever notified of it.
@@ -29,6 +32,13 @@ export interface PaymentRecord {
   reason?: string;
   /** When it was withheld or cancelled. */
   closedAt?: string;
+}
+
+/** Why a tranche pays less than planned: the grade of the third-party evaluation and its share. */
+export interface TrancheReduction {
+  plannedFen: number;
+  sharePercent: number;
+  grade: string;
 }
 
 /** What opening a payment step takes: the notified facts are all known then. */

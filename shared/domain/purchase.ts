@@ -1,3 +1,4 @@
+import type { FinalTrancheAward } from './evaluation.js';
 import { canTransition, IllegalTransitionError, type Stage, StageConflictError } from './lifecycle.js';
 import type { ApprovalLevel } from './policy-settings.js';
 import type { Proposal } from './proposal.js';
@@ -84,6 +85,8 @@ export interface EvaluationRecord {
   total?: number;
   grade?: string;
   evaluatedAt?: string;
+  /** What the grade made of the final tranche, decided once when the evaluation is concluded. */
+  finalTranche?: FinalTrancheAward;
   /** Agencies found not independent of the bureau or the NGO. */
   excludedAgencies?: string[];
 }

@@ -1,6 +1,12 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate, DAY_MS } from '../domain/china-time.js';
-import { assignAgency, finalTrancheDecision, type Grade } from '../domain/evaluation.js';
+import {
+  assignAgency,
+  type FinalTrancheDecision,
+  finalTrancheAward,
+  finalTrancheDecision,
+  type Grade,
+} from '../domain/evaluation.js';
 import {
   escalatingWaitMs,
   type HandOver,
@@ -23,7 +29,7 @@ import { decisionOutput } from './request-decision.js';
  * The third-party evaluation and closing. After the mid-term review the NGO uploads its final
  * report; an independent agency from the roster (never one linked to the NGO or the bureau)
  * declares its independence and scores the project; the grade decides the final tranche (paid
- * in full, or withheld on a fail) and goes into the NGO's track record; the purchase closes.
+ * in full, reduced to the grade's share, or withheld) and goes into the NGO's track record; the purchase closes.
  */
 
 /** One live evaluation task; an escalation hands it to another agency. */
@@ -186,19 +192,26 @@ export async function requestEvaluation(
 }
 
 /**
- * Records the grade, adds it to the NGO's track record and decides the final tranche: paid in
- * full, or withheld on a fail (or when no agency submitted a score at all).
+ * Records the grade, adds it to the NGO's track record and decides the final tranche by the
+ * grade's share (lifecycle.evaluation.finalTrancheShare): paid in full, reduced, or withheld (on a
+ * fail, or when no agency submitted a score at all). The award is decided once and kept on the
+ * evaluation record: a retry after the settings changed pays what was decided.
  */
 export async function concludeEvaluation(
   deps: EvaluationDeps,
   purchaseId: string,
-): Promise<{ finalTranche: 'PAY_IN_FULL' | 'WITHHOLD' }> {
+): Promise<{ finalTranche: FinalTrancheDecision }> {
   const purchase = await loadPurchase(deps, purchaseId);
   const decision = submitted(purchase);
   const now = deps.now();
   const grade = (decision?.data?.grade as Grade | undefined) ?? undefined;
   const total = decision?.data?.totalTenths as number | undefined;
-  const finalTranche = grade ? finalTrancheDecision(grade) : 'WITHHOLD';
+  const shares = deps.lifecycle.evaluation.finalTrancheShare;
+  const last = tranchePlan(purchase.proposal).find((t) => t.milestone === 'EVALUATION_PASSED');
+  const award =
+    purchase.evaluation?.finalTranche ??
+    (last ? finalTrancheAward(grade, last.amountFen, shares) : undefined);
+  const finalTranche = award?.decision ?? (grade ? finalTrancheDecision(grade, shares) : 'WITHHOLD');
   if (grade && total !== undefined) {
     const entry = trackRecordEntry({ purchaseId, grade, total, evaluatedAt: decision?.at ?? now });
     await deps.trackRecords.addEvaluation(purchase.proposal.ngo.creditCode, entry);
@@ -211,30 +224,35 @@ export async function concludeEvaluation(
           ...(purchase.evaluation ?? { agencyId: 'none' }),
           ...(grade ? { grade, total } : {}),
           evaluatedAt: decision?.at ?? now,
+          ...(award ? { finalTranche: award } : {}),
         },
       },
       audit: {
         actor: decision?.by ?? WORKFLOW_ACTOR,
         action: 'evaluation.concluded',
-        detail: { grade: grade ?? 'NONE', totalTenths: total ?? null, finalTranche },
+        detail: {
+          grade: grade ?? 'NONE',
+          totalTenths: total ?? null,
+          finalTranche,
+          ...(award
+            ? { sharePercent: award.sharePercent, plannedFen: award.plannedFen, amountFen: award.amountFen }
+            : {}),
+        },
       },
       eventId: 'evaluation.concluded',
       now,
     });
   }
-  if (finalTranche === 'WITHHOLD') {
-    const last = tranchePlan(purchase.proposal).find((t) => t.milestone === 'EVALUATION_PASSED');
-    if (last) {
-      await deps.payments.closePayment({
-        purchaseId,
-        tranche: last.tranche,
-        milestone: last.milestone,
-        amountFen: last.amountFen,
-        status: 'WITHHELD',
-        reason: grade ? `third-party evaluation graded ${grade}` : 'no evaluation was submitted',
-        now,
-      });
-    }
+  if (finalTranche === 'WITHHOLD' && last) {
+    await deps.payments.closePayment({
+      purchaseId,
+      tranche: last.tranche,
+      milestone: last.milestone,
+      amountFen: last.amountFen,
+      status: 'WITHHELD',
+      reason: grade ? `third-party evaluation graded ${grade}` : 'no evaluation was submitted',
+      now,
+    });
   }
   return { finalTranche };
 }

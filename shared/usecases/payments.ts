@@ -1,8 +1,9 @@
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
-import type { PaymentRecord } from '../domain/payment-records.js';
-import { paymentDueDate, tranchePlan } from '../domain/payments.js';
+import type { PaymentRecord, TrancheReduction } from '../domain/payment-records.js';
+import { type PlannedTranche, paymentDueDate, tranchePlan } from '../domain/payments.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import { signTaskLink } from '../links/signing.js';
 import type { Now } from '../ports/clock.js';
 import type { LinkKeyProvider } from '../ports/link-key.js';
@@ -24,6 +25,23 @@ export interface PaymentDeps {
   now: Now;
 }
 
+/**
+ * What is due for a planned tranche: the plan, except for a final tranche the evaluation's grade
+ * reduced (concludeEvaluation decided it, once, on the evaluation record).
+ */
+function dueOf(
+  purchase: PurchaseRecord,
+  plan: PlannedTranche,
+): { amountFen: number; reduction?: TrancheReduction } {
+  const award = purchase.evaluation?.finalTranche;
+  if (plan.milestone !== 'EVALUATION_PASSED' || award?.decision !== 'REDUCE' || award.grade === undefined)
+    return { amountFen: plan.amountFen };
+  return {
+    amountFen: award.amountFen,
+    reduction: { plannedFen: award.plannedFen, sharePercent: award.sharePercent, grade: award.grade },
+  };
+}
+
 /** How long finance's confirmation link stays valid after the due date. */
 const CONFIRMATION_GRACE_DAYS = 60;
 
@@ -38,8 +56,10 @@ export async function notifyPayment(
 ): Promise<PaymentRecord> {
   const purchase = await deps.purchases.getPurchase(input.purchaseId);
   if (!purchase) throw new Error(`purchase ${input.purchaseId} does not exist`);
-  const planned = tranchePlan(purchase.proposal).find((t) => t.milestone === input.milestone);
-  if (!planned) throw new Error(`purchase ${input.purchaseId} has no tranche for ${input.milestone}`);
+  const plan = tranchePlan(purchase.proposal).find((t) => t.milestone === input.milestone);
+  if (!plan) throw new Error(`purchase ${input.purchaseId} has no tranche for ${input.milestone}`);
+  const { reduction, ...due } = dueOf(purchase, plan);
+  const planned = { ...plan, ...due };
   const now = deps.now();
   const dueDate = paymentDueDate(now, deps.lifecycle.payments.dueDays);
   const finance = deps.policy.approval.approvers.FINANCE_SECTION;
@@ -54,6 +74,9 @@ export async function notifyPayment(
       tranche: planned.tranche,
       milestone: planned.milestone,
       amountFen: planned.amountFen,
+      ...(reduction
+        ? { plannedFen: reduction.plannedFen, sharePercent: reduction.sharePercent, grade: reduction.grade }
+        : {}),
       dueDate,
     },
     expiresAt: new Date(
@@ -67,6 +90,7 @@ export async function notifyPayment(
       tranche: planned.tranche,
       milestone: planned.milestone,
       amountFen: planned.amountFen,
+      ...(reduction ? { reduction } : {}),
       dueDate: String(task.context?.dueDate ?? dueDate),
       notifiedAt: now,
       confirmTaskId: task.taskId,
@@ -79,7 +103,8 @@ export async function notifyPayment(
       title: purchase.proposal.title,
       ngo: { name: purchase.proposal.ngo.name, creditCode: purchase.proposal.ngo.creditCode },
       tranche: { tranche: planned.tranche, milestone: planned.milestone },
-      amountFen: planned.amountFen,
+      amountFen: payment.amountFen,
+      ...(payment.reduction ? { reduction: payment.reduction } : {}),
       dueDate: payment.dueDate ?? dueDate,
       confirmLink: signTaskLink(deps.baseUrl, task.taskId, await deps.linkKey()),
     });

@@ -775,6 +775,23 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       expect(calls.at(-2)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
     });
 
+    it('a grade that reduces the final tranche still notifies it (at the reduced amount), then the purchase closes', async () => {
+      const { engine: sf, calls } = harness({
+        PlanEvaluation: () => ({ next: 'DONE', grade: 'PASS', totalTenths: 705 }),
+        ConcludeEvaluation: () => ({ finalTranche: 'REDUCE' }),
+      });
+      const { executionArn } = await sf.startExecution(evaluation('PUR-E3'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step)).toEqual([
+        'NotifyPayment',
+        'PlanEvaluation',
+        'ConcludeEvaluation',
+        'NotifyPayment',
+        'ClosePurchase',
+      ]);
+      expect(calls.at(-2)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
+    });
+
     it('a failed evaluation withholds the final tranche: no final payment step, the purchase closes', async () => {
       const { engine: sf, calls } = harness({
         PlanEvaluation: () => ({ next: 'DONE', grade: 'FAIL', totalTenths: 552 }),

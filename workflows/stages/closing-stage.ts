@@ -4,8 +4,8 @@ import { paymentStep } from './payment-step.js';
 import type { StageContext } from './stage.js';
 
 /**
- * Closing: the final tranche falls due when the evaluation's conclusion pays it in full
- * (withheld otherwise), then the purchase closes. The entry reads `$.conclusion`.
+ * Closing: the final tranche falls due when the evaluation's conclusion pays it, in full or
+ * reduced to the grade's share (withheld otherwise), then the purchase closes. The entry reads `$.conclusion`.
  */
 export function closingStage(ctx: StageContext): Choice {
   const { scope, functions: fns } = ctx;
@@ -20,6 +20,12 @@ export function closingStage(ctx: StageContext): Choice {
   close.next(new Succeed(scope, 'Purchase closed'));
   finalTranche.next(close);
   return new Choice(scope, 'Final tranche?')
-    .when(Condition.stringEquals('$.conclusion.value.finalTranche', 'PAY_IN_FULL'), finalTranche)
+    .when(
+      Condition.or(
+        Condition.stringEquals('$.conclusion.value.finalTranche', 'PAY_IN_FULL'),
+        Condition.stringEquals('$.conclusion.value.finalTranche', 'REDUCE'),
+      ),
+      finalTranche,
+    )
     .otherwise(close);
 }

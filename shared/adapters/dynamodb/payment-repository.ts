@@ -35,6 +35,7 @@ export class DynamoPaymentRepository implements PaymentRepository {
           tranche: payment.tranche,
           milestone: payment.milestone,
           amountFen: payment.amountFen,
+          reduction: payment.reduction,
           dueDate: payment.dueDate,
           confirmTaskId: payment.confirmTaskId,
         }),

@@ -143,6 +143,7 @@ export function paymentFromItem(item: Item): PaymentRecord {
     item,
     ['purchaseId', 'tranche', 'milestone', 'amountFen', 'status'],
     [
+      'reduction',
       'dueDate',
       'notifiedAt',
       'confirmTaskId',

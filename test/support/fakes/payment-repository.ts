@@ -23,6 +23,7 @@ export class InMemoryPaymentRepository implements PaymentRepository {
         tranche: notice.tranche,
         milestone: notice.milestone,
         amountFen: notice.amountFen,
+        ...(notice.reduction === undefined ? {} : { reduction: notice.reduction }),
         dueDate: notice.dueDate,
         ...(notice.confirmTaskId === undefined ? {} : { confirmTaskId: notice.confirmTaskId }),
       },

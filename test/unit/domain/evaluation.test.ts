@@ -3,6 +3,8 @@ import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/pro
 import {
   assignAgency,
   EvaluationScoreError,
+  type FinalTrancheShares,
+  finalTrancheAward,
   finalTrancheDecision,
   formatTotal,
   gradeFor,
@@ -14,7 +16,10 @@ import {
   DEFAULT_RUBRIC,
   type EvaluationAgency,
 } from '../../../shared/domain/lifecycle-settings.js';
+import { InvalidAmountError } from '../../../shared/domain/money.js';
 import { TEST_LIFECYCLE } from '../../support/settings.js';
+
+const SHARES: FinalTrancheShares = { EXCELLENT: 100, GOOD: 100, PASS: 80, FAIL: 0 };
 
 const NGO = sampleProposal().ngo.creditCode;
 const OTHER_NGO = creditCodeFrom('52350212MJ0581942');
@@ -135,11 +140,73 @@ describe('gradeFor', () => {
 });
 
 describe('finalTrancheDecision', () => {
-  it('withholds the final tranche on a fail and pays it in full on any passing grade', () => {
+  it('by default withholds the final tranche on a fail and pays it in full on any passing grade', () => {
     expect(finalTrancheDecision('FAIL')).toBe('WITHHOLD');
     expect(finalTrancheDecision('PASS')).toBe('PAY_IN_FULL');
     expect(finalTrancheDecision('GOOD')).toBe('PAY_IN_FULL');
     expect(finalTrancheDecision('EXCELLENT')).toBe('PAY_IN_FULL');
+  });
+
+  it('reduces the final tranche on a grade whose configured share is between 0 and 100%', () => {
+    expect(finalTrancheDecision('PASS', SHARES)).toBe('REDUCE');
+    expect(finalTrancheDecision('GOOD', SHARES)).toBe('PAY_IN_FULL');
+    expect(finalTrancheDecision('FAIL', SHARES)).toBe('WITHHOLD');
+  });
+});
+
+describe('finalTrancheAward', () => {
+  it('pays the share of the planned tranche rounded down to the fen; the rest goes back to the budget', () => {
+    expect(finalTrancheAward('PASS', 14_400_001, SHARES)).toEqual({
+      decision: 'REDUCE',
+      grade: 'PASS',
+      sharePercent: 80,
+      plannedFen: 14_400_001,
+      amountFen: 11_520_000,
+      releasedFen: 2_880_001,
+    });
+  });
+
+  it('pays a grade of 100% in full and releases nothing', () => {
+    expect(finalTrancheAward('EXCELLENT', 9_999, SHARES)).toMatchObject({
+      decision: 'PAY_IN_FULL',
+      amountFen: 9_999,
+      releasedFen: 0,
+    });
+  });
+
+  it('withholds a fail, and a tranche without a grade (no evaluation was submitted), releasing all of it', () => {
+    expect(finalTrancheAward('FAIL', 5_000, SHARES)).toMatchObject({
+      decision: 'WITHHOLD',
+      amountFen: 0,
+      releasedFen: 5_000,
+    });
+    const none = finalTrancheAward(undefined, 5_000, SHARES);
+    expect(none).toEqual({
+      decision: 'WITHHOLD',
+      sharePercent: 0,
+      plannedFen: 5_000,
+      amountFen: 0,
+      releasedFen: 5_000,
+    });
+  });
+
+  it('withholds a share that rounds down to no fen at all rather than notifying finance of ¥0.00', () => {
+    expect(finalTrancheAward('PASS', 1, SHARES)).toMatchObject({
+      decision: 'WITHHOLD',
+      amountFen: 0,
+      releasedFen: 1,
+    });
+  });
+
+  it('stays exact for a tranche near the largest safe integer of fen', () => {
+    const planned = Number.MAX_SAFE_INTEGER;
+    const award = finalTrancheAward('PASS', planned, SHARES);
+    expect(BigInt(award.amountFen)).toBe((BigInt(planned) * 80n) / 100n);
+    expect(award.amountFen + award.releasedFen).toBe(planned);
+  });
+
+  it('refuses a planned tranche that is not whole fen', () => {
+    expect(() => finalTrancheAward('PASS', 10.5, SHARES)).toThrow(InvalidAmountError);
   });
 });
 

@@ -33,6 +33,7 @@ describe('lifecycle settings', () => {
     delete raw.midterm?.maxRectificationRounds;
     delete raw.evaluation?.rubric;
     delete raw.evaluation?.bands;
+    delete raw.evaluation?.finalTrancheShare;
     const parsed = parseLifecycleSettings(raw);
     expect(parsed.uploads).toEqual({
       maxBytes: 26_214_400,
@@ -48,6 +49,8 @@ describe('lifecycle settings', () => {
       { criterion: 'MANAGEMENT', weight: 20 },
     ]);
     expect(parsed.evaluation.bands).toEqual({ excellent: 90, good: 80, pass: 60 });
+    // Left out, the final tranche is paid as before shares existed: in full, or withheld on a fail.
+    expect(parsed.evaluation.finalTrancheShare).toEqual({ EXCELLENT: 100, GOOD: 100, PASS: 100, FAIL: 0 });
     expect(parsed.ngoLinks.validityDays).toBe(30);
   });
 
@@ -93,6 +96,27 @@ describe('lifecycle settings', () => {
     );
     raw.evaluation.bands = { excellent: 90, good: 60, pass: 70 };
     expect(refusal(raw)).toContain('strictly decreasing');
+  });
+
+  it('refuses final tranche shares where a better grade pays less than a worse one, or past 100%', () => {
+    const raw = settings();
+    raw.evaluation.finalTrancheShare = { EXCELLENT: 100, GOOD: 70, PASS: 80, FAIL: 0 };
+    expect(refusal(raw)).toContain(
+      'GOOD pays 70% of the final tranche, less than PASS (80%): a better grade never pays less',
+    );
+    raw.evaluation.finalTrancheShare = { EXCELLENT: 101, GOOD: 100, PASS: 80, FAIL: 0 };
+    expect(refusal(raw)).toContain('evaluation.finalTrancheShare.EXCELLENT');
+    raw.evaluation.finalTrancheShare = { EXCELLENT: 100, GOOD: 100, PASS: 80.5, FAIL: 0 };
+    expect(refusal(raw)).toContain('evaluation.finalTrancheShare.PASS');
+  });
+
+  it('the sample settings pay 80% of the final tranche on a pass and withhold it on a fail', () => {
+    expect(TEST_LIFECYCLE.evaluation.finalTrancheShare).toEqual({
+      EXCELLENT: 100,
+      GOOD: 100,
+      PASS: 80,
+      FAIL: 0,
+    });
   });
 
   it('accepts configured bands with one decimal and refuses finer ones', () => {

@@ -360,6 +360,51 @@ describe('concludeEvaluation', () => {
     expect(concluded).toHaveLength(1);
   });
 
+  it('PASS under settings that pay 80% reduces the final tranche: the award is kept on the evaluation and said in the audit', async () => {
+    await graded('PASS', 705, '2026-12-10T02:00:00.000Z');
+
+    await expect(concludeEvaluation(deps(), PURCHASE_ID)).resolves.toEqual({ finalTranche: 'REDUCE' });
+
+    // The final tranche of the sample is 30% of ¥480,000: ¥144,000 planned, ¥115,200 paid.
+    const purchase = await fakes.purchases.getPurchase(PURCHASE_ID);
+    expect(purchase?.evaluation?.finalTranche).toEqual({
+      decision: 'REDUCE',
+      grade: 'PASS',
+      sharePercent: 80,
+      plannedFen: 14_400_000,
+      amountFen: 11_520_000,
+      releasedFen: 2_880_000,
+    });
+    const concluded = (await fakes.purchases.listAudit(PURCHASE_ID)).find(
+      (e) => e.action === 'evaluation.concluded',
+    );
+    expect(concluded?.detail).toEqual({
+      grade: 'PASS',
+      totalTenths: 705,
+      finalTranche: 'REDUCE',
+      sharePercent: 80,
+      plannedFen: 14_400_000,
+      amountFen: 11_520_000,
+    });
+    // Nothing is withheld: finance is told of the reduced tranche by the next step.
+    expect(await fakes.payments.listPayments(PURCHASE_ID)).toEqual([]);
+  });
+
+  it('a retry after the shares were changed keeps the award decided first', async () => {
+    await graded('PASS', 705, '2026-12-10T02:00:00.000Z');
+    await concludeEvaluation(deps(), PURCHASE_ID);
+    const changed = structuredClone(TEST_LIFECYCLE);
+    changed.evaluation.finalTrancheShare = { EXCELLENT: 100, GOOD: 100, PASS: 50, FAIL: 0 };
+
+    await expect(concludeEvaluation({ ...deps(), lifecycle: changed }, PURCHASE_ID)).resolves.toEqual({
+      finalTranche: 'REDUCE',
+    });
+
+    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.evaluation?.finalTranche?.amountFen).toBe(
+      11_520_000,
+    );
+  });
+
   it('FAIL withholds the last tranche and bars the NGO through the following year', async () => {
     await graded('FAIL', 512, '2027-01-10T02:00:00.000Z');
 
@@ -389,7 +434,14 @@ describe('concludeEvaluation', () => {
       (e) => e.action === 'evaluation.concluded',
     );
     expect(concluded.map((e) => e.detail)).toEqual([
-      { grade: 'NONE', totalTenths: null, finalTranche: 'WITHHOLD' },
+      {
+        grade: 'NONE',
+        totalTenths: null,
+        finalTranche: 'WITHHOLD',
+        sharePercent: 0,
+        plannedFen: 14_400_000,
+        amountFen: 0,
+      },
     ]);
     expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.evaluation?.grade).toBeUndefined();
     expect(await fakes.payments.listPayments(PURCHASE_ID)).toEqual([

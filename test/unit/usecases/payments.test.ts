@@ -180,3 +180,69 @@ describe('notifyPayment of the first tranche', () => {
     expect(publisher.published).toEqual([]);
   });
 });
+
+describe('notifyPayment of a final tranche the grade reduced', () => {
+  beforeEach(() => {
+    fakes.purchases.seed(
+      purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+        stage: 'EVALUATION',
+        evaluation: {
+          agencyId: 'mingjian-eval',
+          grade: 'PASS',
+          total: 705,
+          evaluatedAt: NOW,
+          finalTranche: {
+            decision: 'REDUCE',
+            grade: 'PASS',
+            sharePercent: 80,
+            plannedFen: 14_400_000,
+            amountFen: 11_520_000,
+            releasedFen: 2_880_000,
+          },
+        },
+      }),
+    );
+  });
+
+  it('asks finance for the reduced amount and records the plan, the share and the grade on the payment step', async () => {
+    const payment = await notifyPayment(deps(), { purchaseId: PURCHASE_ID, milestone: 'EVALUATION_PASSED' });
+
+    expect(payment).toMatchObject({
+      tranche: 3,
+      amountFen: 11_520_000,
+      reduction: { plannedFen: 14_400_000, sharePercent: 80, grade: 'PASS' },
+      status: 'NOTIFIED',
+    });
+    const notified = (await fakes.purchases.listAudit(PURCHASE_ID)).find(
+      (e) => e.action === 'payment.notified',
+    );
+    expect(notified?.detail).toMatchObject({
+      amountFen: 11_520_000,
+      reduction: { plannedFen: 14_400_000, sharePercent: 80, grade: 'PASS' },
+    });
+    expect(fakes.tasks.stored(payment.confirmTaskId ?? '').context).toMatchObject({
+      amountFen: 11_520_000,
+      plannedFen: 14_400_000,
+      sharePercent: 80,
+    });
+  });
+
+  it('the notice says the planned amount, the grade and the share paid, in both languages', async () => {
+    await notifyPayment(deps(), { purchaseId: PURCHASE_ID, milestone: 'EVALUATION_PASSED' });
+
+    const [notice] = publisher.published as [Notice];
+    expect(notice.message).toContain('付款金额：¥115,200.00（11520000 分）');
+    expect(notice.message).toContain('核减说明：计划金额 ¥144,000.00，第三方评估等级“合格”，按 80% 支付');
+    expect(notice.message).toContain(
+      'Reduced: planned ¥144,000.00; the third-party evaluation graded Pass, which pays 80%',
+    );
+    expect(notice.attributes.amountFen).toBe('11520000');
+  });
+
+  it('earlier tranches are not touched by the final tranche’s reduction', async () => {
+    const payment = await notifyPayment(deps(), { purchaseId: PURCHASE_ID, milestone: 'MIDTERM_PASSED' });
+
+    expect(payment.amountFen).toBe(19_200_000);
+    expect(payment).not.toHaveProperty('reduction');
+  });
+});
