@@ -39,6 +39,36 @@ export function uploadsUnderReview(
   return newest;
 }
 
+/**
+ * Every file on record a page of this purpose lists besides those it decides on, so a reviewer
+ * sees what came before: each signed copy the NGO sent, each round's mid-term report, the
+ * evidence, and for the evaluator the signed contract as well.
+ */
+export const FILES_ON_RECORD_KINDS = {
+  COUNTERSIGN: ['SIGNED_CONTRACT'],
+  MIDTERM_REVIEW: ['MIDTERM_REPORT', 'EVIDENCE'],
+  LATE_REPORT: ['MIDTERM_REPORT', 'EVIDENCE'],
+  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT', 'EVIDENCE', 'SIGNED_CONTRACT'],
+} as const satisfies Partial<Record<TaskPurpose, readonly UploadKind[]>>;
+
+export type FilesOnRecordPurpose = keyof typeof FILES_ON_RECORD_KINDS;
+
+export function listsFilesOnRecord(purpose: TaskPurpose): purpose is FilesOnRecordPurpose {
+  return Object.hasOwn(FILES_ON_RECORD_KINDS, purpose);
+}
+
+/**
+ * The accepted uploads a page of this purpose lists, in the purpose's order of kinds and, within
+ * a kind, oldest first (the order they arrived in); refused uploads are never offered to read.
+ */
+export function filesOnRecord(
+  purpose: FilesOnRecordPurpose,
+  uploads: readonly DeliverableRecord[],
+): DeliverableRecord[] {
+  const kinds: readonly UploadKind[] = FILES_ON_RECORD_KINDS[purpose];
+  return kinds.flatMap((kind) => uploads.filter((u) => u.kind === kind && u.status === 'ACCEPTED'));
+}
+
 /** True when the page showed exactly the uploads under review now (by upload id, in any order). */
 export function showedCurrentUploads(
   current: readonly Pick<ReviewedUpload, 'uploadId'>[],

@@ -77,6 +77,11 @@ export function bilingualParagraphs(...texts: readonly BilingualText[]): SafeHtm
   );
 }
 
+/** A column heading of a table, Chinese with the English below; numeric columns align right. */
+export function headCell(text: BilingualText, numeric = false): SafeHtml {
+  return html`<th scope="col"${numeric ? html` class="num"` : ''}>${text.zh}<span class="en" lang="en">${text.en}</span></th>`;
+}
+
 export function factsTable(facts: readonly Fact[]): SafeHtml {
   const rows = facts.map(
     (

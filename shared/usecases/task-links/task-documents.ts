@@ -1,5 +1,7 @@
 import type { DeliverableRecord } from '../../domain/deliverables.js';
 import {
+  filesOnRecord,
+  listsFilesOnRecord,
   type ReviewedUpload,
   reviewedUploadsOf,
   reviewsUploads,
@@ -26,39 +28,58 @@ export interface ReviewedDocument {
   uploadId: string;
   fileName: string;
   sha256: string;
+  /** When the NGO's upload landed. */
+  uploadedAt: string;
   url?: string;
+  /** Whether the decision is about this file (the newest of its kind); false for the rest on record. */
+  underReview: boolean;
+}
+
+export interface ReviewedDocumentsOptions {
+  /** Presigned links where the bucket is granted. @default true */
+  links?: boolean;
+  /**
+   * Every accepted file on record the purpose's page lists (FILES_ON_RECORD_KINDS), each marked
+   * whether it is under review; otherwise only those under review. @default false
+   */
+  onRecord?: boolean;
 }
 
 /** The files a review task is about now (reviewedUploads gives them); none for a purpose that reviews no upload. */
 export type ReviewedDocuments = (
   task: HumanTask,
-  options?: { links: boolean },
+  options?: ReviewedDocumentsOptions,
 ) => Promise<ReviewedDocument[]>;
 
-function describe(upload: DeliverableRecord, url?: string): ReviewedDocument {
-  const { kind, uploadId, fileName, sha256 } = upload;
-  return { kind, uploadId, fileName, sha256, ...(url === undefined ? {} : { url }) };
+function describe(upload: DeliverableRecord, underReview: boolean, url?: string): ReviewedDocument {
+  const { kind, uploadId, fileName, sha256, uploadedAt } = upload;
+  return { kind, uploadId, fileName, sha256, uploadedAt, ...(url === undefined ? {} : { url }), underReview };
 }
 
 /**
  * A review task's files: for each kind its purpose reviews, the purchase's newest accepted upload
- * (uploadsUnderReview). With `objects`, and unless asked for no links, each comes with a presigned
- * GET pinned to its checked version.
+ * (uploadsUnderReview); with `onRecord`, every accepted file its page lists, those under review
+ * marked. With `objects`, and unless asked for no links, each comes with a presigned GET pinned to
+ * its checked version.
  */
 export function reviewedUploads(ports: {
   deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
   objects?: Pick<ObjectStore, 'presignGet'>;
 }): ReviewedDocuments {
-  return async (task, options = { links: true }) => {
-    if (!reviewsUploads(task.purpose)) return [];
-    const uploads = uploadsUnderReview(
-      task.purpose,
-      await ports.deliverables.listDeliverables(task.purchaseId),
-    );
+  return async (task, { links = true, onRecord = false } = {}) => {
+    const { purpose } = task;
+    const listed = onRecord ? listsFilesOnRecord(purpose) : reviewsUploads(purpose);
+    if (!listed) return [];
+    const all = await ports.deliverables.listDeliverables(task.purchaseId);
+    const current = reviewsUploads(purpose) ? uploadsUnderReview(purpose, all) : [];
+    const uploads = onRecord && listsFilesOnRecord(purpose) ? filesOnRecord(purpose, all) : current;
+    const underReview = (u: DeliverableRecord) => current.includes(u);
     const { objects } = ports;
-    if (!objects || !options.links) return uploads.map((u) => describe(u));
+    if (!objects || !links) return uploads.map((u) => describe(u, underReview(u)));
     return Promise.all(
-      uploads.map(async (u) => describe(u, await pinnedDownload(objects, u, DOCUMENT_LINK_SECONDS))),
+      uploads.map(async (u) =>
+        describe(u, underReview(u), await pinnedDownload(objects, u, DOCUMENT_LINK_SECONDS)),
+      ),
     );
   };
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_RUBRIC } from '../../domain/lifecycle-settings.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
+import { earlierApprovals, earlierReviews, type ReviewHistoryPurpose } from '../../domain/review-history.js';
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import {
@@ -89,6 +90,21 @@ export async function confirmationStep(
   });
 }
 
+/**
+ * What a review page shows of the record: every file on record that concerns it, the files under
+ * review among them (`documents`), and the earlier rounds' decisions.
+ */
+async function reviewRecord(
+  deps: TaskLinkDeps,
+  task: HumanTask,
+  purchase: PurchaseRecord,
+  purpose: ReviewHistoryPurpose,
+) {
+  const filesOnRecord = await deps.reviewedDocuments(task, { onRecord: true });
+  const documents = filesOnRecord.filter((d) => d.underReview);
+  return { filesOnRecord, documents, earlier: earlierReviews(purpose, purchase.decisions) };
+}
+
 /** The page of a task still to be decided, by its purpose, with the documents it reviews. */
 export async function pendingPage(
   deps: TaskLinkDeps,
@@ -100,29 +116,38 @@ export async function pendingPage(
     case 'APPROVAL': {
       const { level } = task;
       if (level === undefined) return notFoundPage();
-      return confirmationPage(confirmationPageModel({ purchaseId, proposal, task: { ...task, level } }));
+      const earlierLevels = earlierApprovals(purchase, level);
+      return confirmationPage(
+        confirmationPageModel({ purchaseId, proposal, task: { ...task, level }, earlierLevels }),
+      );
     }
     case 'COUNTERSIGN': {
-      const [document] = await deps.reviewedDocuments(task);
+      const { documents, ...record } = await reviewRecord(deps, task, purchase, task.purpose);
+      const [document] = documents;
       return countersignPage(
-        countersignPageModel({ purchaseId, proposal, task, ...(document ? { document } : {}) }),
+        countersignPageModel({ purchaseId, proposal, task, ...record, ...(document ? { document } : {}) }),
       );
     }
     case 'PAYMENT_CONFIRMATION':
       return paymentConfirmationPage(paymentConfirmationPageModel({ purchaseId, proposal, task }));
     case 'MIDTERM_REVIEW': {
-      const [document] = await deps.reviewedDocuments(task);
+      const { documents, ...record } = await reviewRecord(deps, task, purchase, task.purpose);
+      const [document] = documents;
       return midtermReviewPage(
-        midtermReviewPageModel({ purchaseId, proposal, task, ...(document ? { document } : {}) }),
+        midtermReviewPageModel({ purchaseId, proposal, task, ...record, ...(document ? { document } : {}) }),
       );
     }
-    case 'LATE_REPORT':
-      return lateReportPage(lateReportPageModel({ purchaseId, proposal, task, now: deps.now() }));
+    case 'LATE_REPORT': {
+      const { documents: _none, ...record } = await reviewRecord(deps, task, purchase, task.purpose);
+      return lateReportPage(lateReportPageModel({ purchaseId, proposal, task, now: deps.now(), ...record }));
+    }
     case 'EVALUATION': {
-      // The reports are presigned only for an agency that has declared its independence.
-      const documents = task.declaredAt === undefined ? [] : await deps.reviewedDocuments(task);
       const rubric = deps.rubric ?? DEFAULT_RUBRIC;
-      return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, documents }));
+      // Nothing of the record is read, let alone presigned, before the agency declares its independence.
+      if (task.declaredAt === undefined)
+        return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric }));
+      const record = await reviewRecord(deps, task, purchase, task.purpose);
+      return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, ...record }));
     }
   }
 }

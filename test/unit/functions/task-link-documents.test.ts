@@ -102,7 +102,7 @@ function documentLink(body: string): URL {
 }
 
 describe('GET /tasks/{taskId} of a countersignature with DOCUMENTS_BUCKET set', () => {
-  it('links a presigned GET of the latest accepted signed contract in the documents bucket', async () => {
+  it('links a presigned GET of the latest accepted signed contract, and lists every accepted signed copy on record', async () => {
     await storeUploads(
       deliverable('upload-round-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED'),
       deliverable('upload-round-2', '2026-03-02T01:00:00.000Z', 'ACCEPTED'),
@@ -118,8 +118,14 @@ describe('GET /tasks/{taskId} of a countersignature with DOCUMENTS_BUCKET set', 
     expect(decodeURIComponent(url.pathname)).toContain(
       `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/upload-round-2/合同.pdf`,
     );
-    // Presigned for ten minutes (the S3 reader's own test checks the signed URL it makes).
+    // Presigned for ten minutes (the S3 reader's own test checks the signed URL it makes), each
+    // accepted signed copy once: the earlier round's for the list of files on record.
     expect(objects.presigned).toEqual([
+      {
+        key: `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/upload-round-1/合同.pdf`,
+        expiresSeconds: 600,
+        pin: { versionId: 'version-of-upload-round-1', fileName: '合同.pdf', contentType: 'application/pdf' },
+      },
       {
         key: `uploads/${PURCHASE_ID}/SIGNED_CONTRACT/upload-round-2/合同.pdf`,
         expiresSeconds: 600,
@@ -128,7 +134,14 @@ describe('GET /tasks/{taskId} of a countersignature with DOCUMENTS_BUCKET set', 
       },
     ]);
     expect(DOCUMENT_LINK_SECONDS).toBe(600);
-    expect(result.body.match(/<a\b/g)).toHaveLength(1);
+    // The file under review, then the two signed copies on record; never the refused one or the evidence.
+    expect(result.body.match(/<a\b/g)).toHaveLength(3);
+    expect(result.body).not.toContain('upload-refused');
+    expect(result.body).not.toContain('upload-evidence');
+    // The decision is still tied to the newest copy only.
+    expect(result.body.match(/name="reviewed" value="([^"]+)"/g)).toEqual([
+      'name="reviewed" value="upload-round-2"',
+    ]);
     expect(result.body).not.toContain(TOKEN);
     // Presigning is local: nothing is read from the bucket.
     expect(objects.reads).toEqual([]);
@@ -147,7 +160,7 @@ describe('GET /tasks/{taskId} of a countersignature with DOCUMENTS_BUCKET set', 
 });
 
 describe('GET /tasks/{taskId} of a mid-term review with DOCUMENTS_BUCKET set', () => {
-  it('links a presigned GET of the latest accepted mid-term report, not the signed contract', async () => {
+  it('links a presigned GET of the latest accepted mid-term report, lists every round on record, not the signed contract', async () => {
     fakes = createFakes('2026-03-02T08:00:00.000Z');
     fakes.purchases.seed(
       purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
@@ -175,14 +188,11 @@ describe('GET /tasks/{taskId} of a mid-term review with DOCUMENTS_BUCKET set', (
     expect(decodeURIComponent(url.pathname)).toContain(
       `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`,
     );
-    expect(objects.presigned).toEqual([
-      {
-        key: `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`,
-        expiresSeconds: 600,
-        pin: { versionId: 'version-of-report-round-2', fileName: '合同.pdf', contentType: 'application/pdf' },
-      },
+    expect(objects.presigned.map((p) => p.key)).toEqual([
+      `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-1/合同.pdf`,
+      `uploads/${PURCHASE_ID}/MIDTERM_REPORT/report-round-2/合同.pdf`,
     ]);
-    expect(result.body.match(/<a\b/g)).toHaveLength(1);
+    expect(result.body.match(/<a\b/g)).toHaveLength(3);
     expect(result.body).not.toContain(TOKEN);
     expect(objects.reads).toEqual([]);
   });

@@ -13,6 +13,7 @@ import type {
   StaffLine,
   Tranche,
 } from '../../../domain/proposal.js';
+import type { EarlierDecision } from '../../../domain/review-history.js';
 import type { Assignee, HumanTask, TaskAttempt } from '../../../domain/tasks.js';
 import { html } from '../../html.js';
 import {
@@ -29,6 +30,11 @@ import {
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { decidingAs, decisionForm } from './decision-form.js';
 import { DECISION_FORM_FIELDS } from './decision-form-fields.js';
+import {
+  type EarlierDecisionModel,
+  earlierDecisionModels,
+  earlierDecisionsSection,
+} from './earlier-decisions.js';
 import { budgetTable, staffTable, trancheTable } from './proposal-tables.js';
 import { assigneeFact } from './task-facts.js';
 
@@ -42,6 +48,8 @@ export interface ConfirmationPageModel {
     justification?: string;
   };
   level: ApprovalLevel;
+  /** The earlier levels' decisions, in chain order (none for the first level). */
+  earlierLevels: EarlierDecisionModel[];
   attempt: TaskAttempt;
   assignee: Assignee;
   expiresAt: string;
@@ -54,6 +62,8 @@ export interface ConfirmationPageInput {
   proposal: Proposal;
   /** An approval task: its level is the one the page asks the visitor to decide as. */
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce'> & { level: ApprovalLevel };
+  /** The decisions of the levels before the task's (earlierApprovals). */
+  earlierLevels?: readonly EarlierDecision[];
 }
 
 /** Copies what the page shows, field by field: a whole HumanTask may be passed, its token is left behind. */
@@ -61,6 +71,7 @@ export function confirmationPageModel({
   purchaseId,
   proposal,
   task,
+  earlierLevels = [],
 }: ConfirmationPageInput): ConfirmationPageModel {
   const model: ConfirmationPageModel = {
     proposal: {
@@ -77,6 +88,7 @@ export function confirmationPageModel({
       trancheSchedule: proposal.trancheSchedule.map(({ milestone, percent }) => ({ milestone, percent })),
     },
     level: task.level,
+    earlierLevels: earlierDecisionModels(earlierLevels),
     attempt: task.attempt,
     assignee: { name: task.assignee.name, email: task.assignee.email, role: task.assignee.role },
     expiresAt: task.expiresAt,
@@ -106,6 +118,10 @@ export function confirmationPage(model: ConfirmationPageModel): HtmlPage {
       value: p.justification,
     });
   }
+  const earlier = earlierDecisionsSection(
+    { zh: '前序审批意见', en: 'Earlier levels’ decisions' },
+    model.earlierLevels,
+  );
   const body = html`${bilingualHeading('h1', { zh: `审批：${p.title}`, en: `Approval: ${p.title}` })}
 ${bilingualParagraphs({
   zh: `请以${level.zh}身份审阅以下政府购买服务项目，并在页面底部批准或驳回。提交之前不会记录任何决定。`,
@@ -119,7 +135,7 @@ ${bilingualHeading('h2', { zh: '人员计划', en: 'Staff plan' })}
 ${staffTable(p.staffPlan)}
 ${bilingualHeading('h2', { zh: '分期支付', en: 'Tranche schedule' })}
 ${trancheTable(p.totalFen, p.trancheSchedule)}
-${decisionForm({
+${earlier}${decisionForm({
   nonce: model.nonce,
   decidingAs: model.assignee,
   comment: {

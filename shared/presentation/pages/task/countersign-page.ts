@@ -16,6 +16,12 @@ import {
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { decisionForm } from './decision-form.js';
 import {
+  type ReviewRecordInput,
+  type ReviewRecordModel,
+  reviewRecordModel,
+  reviewRecordSections,
+} from './review-record.js';
+import {
   type PageDocument,
   pageDocument,
   type ReviewedDocumentWording,
@@ -23,7 +29,7 @@ import {
 } from './reviewed-document.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 
-export interface CountersignPageModel extends PendingTaskFacts {
+export interface CountersignPageModel extends PendingTaskFacts, ReviewRecordModel {
   proposal: ProposalSummary;
   /** Which signed upload this is: 1, then +1 after every refusal (from the task's context). */
   round?: string;
@@ -32,7 +38,7 @@ export interface CountersignPageModel extends PendingTaskFacts {
   document?: PageDocument;
 }
 
-export interface CountersignPageInput {
+export interface CountersignPageInput extends ReviewRecordInput {
   purchaseId: string;
   proposal: Proposal;
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
@@ -44,10 +50,12 @@ export function countersignPageModel({
   proposal,
   task,
   document,
+  ...record
 }: CountersignPageInput): CountersignPageModel {
   const model: CountersignPageModel = {
     proposal: summarizeProposal(purchaseId, proposal),
     ...pendingTaskFacts(task),
+    ...reviewRecordModel(record),
   };
   const round = task.context?.round;
   if (round !== undefined) model.round = String(round);
@@ -82,7 +90,7 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '已签署合同', en: 'Signed contract' })}
-${reviewedDocument(model.document, SIGNED_CONTRACT_WORDING)}${decisionForm({
+${reviewedDocument(model.document, SIGNED_CONTRACT_WORDING)}${reviewRecordSections(model)}${decisionForm({
   nonce: model.nonce,
   decidingAs: model.assignee,
   reviewed: model.document ? [model.document] : [],

@@ -89,7 +89,8 @@ export function decidedPageModel({
   return model;
 }
 
-const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
+/** What a recorded decision reads as, in the past tense (the decided page, the earlier decisions of a review). */
+export const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
   APPROVE: { zh: '批准', en: 'Approved' },
   REJECT: { zh: '驳回', en: 'Rejected' },
   COUNTERSIGN: { zh: '会签', en: 'Countersigned' },

@@ -22,6 +22,12 @@ import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, rende
 import { decidingAs, INPUT_STYLE } from './decision-form.js';
 import { DECISION_FORM_FIELDS, DECLARE_VALUE, scoreField } from './decision-form-fields.js';
 import {
+  type ReviewRecordInput,
+  type ReviewRecordModel,
+  reviewRecordModel,
+  reviewRecordSections,
+} from './review-record.js';
+import {
   type PageDocument,
   pageDocument,
   reviewedDocumentList,
@@ -34,18 +40,21 @@ export interface EvaluationDocument extends PageDocument {
   kind: 'FINAL_REPORT' | 'MIDTERM_REPORT';
 }
 
-export interface EvaluationPageModel extends PendingTaskFacts {
+export interface EvaluationPageModel extends PendingTaskFacts, ReviewRecordModel {
   proposal: ProposalSummary;
   purchasingUnit: string;
   /** DECLARE until the agency has declared independence; SCORE after. */
   phase: 'DECLARE' | 'SCORE';
   declaredAt?: string;
-  /** Only in the SCORE phase: the file is never shown before the declaration. */
+  /**
+   * Only in the SCORE phase, like the files on record and the earlier decisions: the file is
+   * never shown before the declaration.
+   */
   documents: EvaluationDocument[];
   rubric: RubricLine[];
 }
 
-export interface EvaluationPageInput {
+export interface EvaluationPageInput extends ReviewRecordInput {
   purchaseId: string;
   proposal: Proposal;
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'declaredAt'>;
@@ -62,12 +71,14 @@ export function evaluationPageModel({
   task,
   rubric,
   documents = [],
+  ...record
 }: EvaluationPageInput): EvaluationPageModel {
   const declared = task.declaredAt !== undefined;
   const model: EvaluationPageModel = {
     proposal: summarizeProposal(purchaseId, proposal),
     purchasingUnit: proposal.purchasingUnit,
     ...pendingTaskFacts(task),
+    ...reviewRecordModel(declared ? record : {}),
     phase: declared ? 'SCORE' : 'DECLARE',
     documents: [],
     rubric: rubric.map(({ criterion, weight }) => ({ criterion, weight })),
@@ -185,7 +196,7 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '项目报告', en: 'Reports' })}
-${evaluationDocuments(model.documents)}${bilingualHeading('h2', { zh: '评分', en: 'Scores' })}
+${evaluationDocuments(model.documents)}${reviewRecordSections(model)}${bilingualHeading('h2', { zh: '评分', en: 'Scores' })}
 ${scoringForm(model)}`;
   return renderPage(200, title, body);
 }

@@ -18,10 +18,16 @@ import {
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { consequences, decisionForm } from './decision-form.js';
+import {
+  type ReviewRecordInput,
+  type ReviewRecordModel,
+  reviewRecordModel,
+  reviewRecordSections,
+} from './review-record.js';
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 import { TERMINATE_BUTTON, TERMINATE_CONSEQUENCE } from './termination-choice.js';
 
-export interface LateReportPageModel extends PendingTaskFacts {
+export interface LateReportPageModel extends PendingTaskFacts, ReviewRecordModel {
   proposal: ProposalSummary;
   /** China date the report was due (from the task's context). */
   dueDate?: string;
@@ -31,7 +37,7 @@ export interface LateReportPageModel extends PendingTaskFacts {
   level?: ApprovalLevel;
 }
 
-export interface LateReportPageInput {
+export interface LateReportPageInput extends ReviewRecordInput {
   purchaseId: string;
   proposal: Proposal;
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
@@ -54,10 +60,12 @@ export function lateReportPageModel({
   proposal,
   task,
   now,
+  ...record
 }: LateReportPageInput): LateReportPageModel {
   const model: LateReportPageModel = {
     proposal: summarizeProposal(purchaseId, proposal),
     ...pendingTaskFacts(task),
+    ...reviewRecordModel(record),
   };
   const { dueDate, round } = task.context ?? {};
   if (dueDate !== undefined) {
@@ -94,7 +102,7 @@ ${bilingualParagraphs({
 })}
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
-${bilingualHeading('h2', { zh: '处理决定', en: 'Decision' })}
+${reviewRecordSections(model)}${bilingualHeading('h2', { zh: '处理决定', en: 'Decision' })}
 ${consequences([
   {
     zh: '延期：再给承接机构一个宽限期提交中期报告。意见可不填；填写的内容将转告承接机构。',

@@ -19,6 +19,12 @@ import {
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
 import { consequences, decisionForm, type FormButton } from './decision-form.js';
 import {
+  type ReviewRecordInput,
+  type ReviewRecordModel,
+  reviewRecordModel,
+  reviewRecordSections,
+} from './review-record.js';
+import {
   type PageDocument,
   pageDocument,
   type ReviewedDocumentWording,
@@ -27,7 +33,7 @@ import {
 import { assigneeFact, type PendingTaskFacts, pendingTaskFacts, roundFact } from './task-facts.js';
 import { TERMINATE_BUTTON, TERMINATE_CONSEQUENCE } from './termination-choice.js';
 
-export interface MidtermReviewPageModel extends PendingTaskFacts {
+export interface MidtermReviewPageModel extends PendingTaskFacts, ReviewRecordModel {
   proposal: ProposalSummary;
   /** Which report this is: 1, then +1 after every rectification (from the task's context). */
   round?: string;
@@ -40,7 +46,7 @@ export interface MidtermReviewPageModel extends PendingTaskFacts {
   document?: PageDocument;
 }
 
-export interface MidtermReviewPageInput {
+export interface MidtermReviewPageInput extends ReviewRecordInput {
   purchaseId: string;
   proposal: Proposal;
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'context' | 'level'>;
@@ -52,10 +58,12 @@ export function midtermReviewPageModel({
   proposal,
   task,
   document,
+  ...record
 }: MidtermReviewPageInput): MidtermReviewPageModel {
   const model: MidtermReviewPageModel = {
     proposal: summarizeProposal(purchaseId, proposal),
     ...pendingTaskFacts(task),
+    ...reviewRecordModel(record),
     rectifiable: rectificationAllowed(task.context),
   };
   const { round, maxRounds } = task.context ?? {};
@@ -119,7 +127,7 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '中期报告', en: 'Mid-term report' })}
-${reviewedDocument(model.document, MIDTERM_REPORT_WORDING)}${bilingualHeading('h2', { zh: '评审决定', en: 'Decision' })}
+${reviewedDocument(model.document, MIDTERM_REPORT_WORDING)}${reviewRecordSections(model)}${bilingualHeading('h2', { zh: '评审决定', en: 'Decision' })}
 ${consequences(outcomes)}${lastRound}${decisionForm({
   nonce: model.nonce,
   decidingAs: model.assignee,

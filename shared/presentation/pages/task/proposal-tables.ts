@@ -1,14 +1,9 @@
 /** The tables of a proposal the approval page shows: budget lines, staff plan, tranche schedule. */
-import type { BilingualText } from '../../../domain/bilingual.js';
 import { formatYuan, splitByPercent, sumFen } from '../../../domain/money.js';
 import type { BudgetLine, StaffLine, Tranche } from '../../../domain/proposal.js';
 import { html, type SafeHtml } from '../../html.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../labels.js';
-import { bilingualParagraphs } from '../layout.js';
-
-function headCell(text: BilingualText, numeric = false): SafeHtml {
-  return html`<th scope="col"${numeric ? html` class="num"` : ''}>${text.zh}<span class="en" lang="en">${text.en}</span></th>`;
-}
+import { bilingualParagraphs, headCell } from '../layout.js';
 
 export function budgetTable(lines: readonly BudgetLine[]): SafeHtml {
   const rows = lines.map(

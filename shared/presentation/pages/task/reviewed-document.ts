@@ -1,13 +1,14 @@
 /**
  * The files a review page is about (the signed contract, the mid-term report, the final report):
  * each with its name, its SHA-256 and a short-lived presigned GET, or a notice when it cannot be
- * shown; the hidden fields that tell the POST which uploads the page showed; and the page of a
- * POST refused because a newer upload arrived meanwhile.
+ * shown; every file on record the page lists besides; the hidden fields that tell the POST which
+ * uploads the page showed; and the page of a POST refused because a newer upload arrived meanwhile.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
 import { UPLOAD_KIND_LABELS, type UploadKind } from '../../../domain/uploads.js';
 import { html, type SafeHtml } from '../../html.js';
-import { bilingualHeading, bilingualParagraphs, type HtmlPage, renderPage } from '../layout.js';
+import { formatChinaTime } from '../../labels.js';
+import { bilingualHeading, bilingualParagraphs, type HtmlPage, headCell, renderPage } from '../layout.js';
 import { DECISION_FORM_FIELDS } from './decision-form-fields.js';
 
 /** Only a web address becomes a link; anything else (a bug upstream) is left out rather than rendered. */
@@ -15,18 +16,37 @@ export function isWebLink(url: string | undefined): url is string {
   return url !== undefined && /^https?:\/\/[^\s"'<>]+$/.test(url);
 }
 
-/** One file under review as a page shows it; `url` only when it is a web link. */
+/** One file under review (or on record) as a page shows it; `url` only when it is a web link. */
 export interface PageDocument {
   kind: UploadKind;
   uploadId: string;
   fileName: string;
   sha256: string;
+  uploadedAt?: string;
   url?: string;
+  /** On a list of the files on record: whether the decision is about this one. */
+  underReview?: boolean;
 }
 
 /** The page's view of a reviewed file: its link kept only when it is a web link. */
-export function pageDocument({ kind, uploadId, fileName, sha256, url }: PageDocument): PageDocument {
-  return { kind, uploadId, fileName, sha256, ...(isWebLink(url) ? { url } : {}) };
+export function pageDocument({
+  kind,
+  uploadId,
+  fileName,
+  sha256,
+  uploadedAt,
+  url,
+  underReview,
+}: PageDocument): PageDocument {
+  return {
+    kind,
+    uploadId,
+    fileName,
+    sha256,
+    ...(uploadedAt === undefined ? {} : { uploadedAt }),
+    ...(isWebLink(url) ? { url } : {}),
+    ...(underReview === undefined ? {} : { underReview }),
+  };
 }
 
 /** What a review page calls the file under review: its link, and what it says when it has none. */
@@ -72,6 +92,42 @@ export function reviewedDocumentList(
 ): SafeHtml {
   const items = documents.map((d) => html`${documentLink(d, open(d.kind))}${fileIdentity(d)}`);
   return html`${items}${bilingualParagraphs(LINKS_ARE_SHORT_LIVED)}`;
+}
+
+function fileOnRecordRow(document: PageDocument): SafeHtml {
+  const kind = UPLOAD_KIND_LABELS[document.kind];
+  const name =
+    document.url === undefined
+      ? html`${document.fileName}`
+      : html`<a href="${document.url}" rel="noreferrer">${document.fileName}</a>`;
+  const current =
+    document.underReview === true &&
+    html`<span class="help">（本次审阅 <span lang="en">under review</span>）</span>`;
+  const uploaded = document.uploadedAt === undefined ? '' : formatChinaTime(document.uploadedAt);
+  return html`<tr><td>${kind.zh}<span class="en" lang="en">${kind.en}</span></td><td>${name}${current}</td><td>${uploaded}</td><td><code style="overflow-wrap:anywhere">${document.sha256}</code></td></tr>
+`;
+}
+
+/**
+ * Every accepted file on record that concerns the review (each signed copy, each round's report,
+ * the evidence), oldest first within its kind, each with its link where there is one; the files
+ * the decision is about are marked. A section with its heading.
+ */
+export function filesOnRecordSection(documents: readonly PageDocument[]): SafeHtml {
+  const heading = bilingualHeading('h2', { zh: '档案中的全部材料', en: 'Every file on record' });
+  if (documents.length === 0)
+    return html`${heading}
+${bilingualParagraphs({ zh: '档案中还没有通过检查的文件。', en: 'There is no checked file on record yet.' })}`;
+  return html`${heading}
+${bilingualParagraphs({
+  zh: '承接机构提交并通过检查的全部相关文件，包括以往轮次的文件。',
+  en: 'Every related file the NGO submitted that passed its checks, earlier rounds included.',
+})}<div class="table-wrap"><table class="files-on-record">
+<thead><tr>${headCell({ zh: '材料', en: 'Kind' })}${headCell({ zh: '文件', en: 'File' })}${headCell({ zh: '上传时间', en: 'Uploaded' })}${headCell({ zh: 'SHA-256', en: 'SHA-256' })}</tr></thead>
+<tbody>
+${documents.map(fileOnRecordRow)}</tbody>
+</table></div>
+`;
 }
 
 /** Hidden fields naming the uploads the page showed; the POST is refused when they are no longer current. */

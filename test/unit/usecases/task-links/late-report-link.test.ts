@@ -42,18 +42,24 @@ describe('late report links', () => {
     expect(page.html).not.toContain(LATE_TOKEN);
   });
 
-  it('GET asks for no document link', async () => {
+  it('GET lists the files on record (earlier reports, evidence) with their links, none of them under review', async () => {
     const documentUrl = vi.fn(
       async (): Promise<ReviewedDocument[]> => [
-        reviewedDocumentOf('MIDTERM_REPORT', 'https://documents.example/x.pdf'),
+        { ...reviewedDocumentOf('MIDTERM_REPORT', 'https://documents.example/x.pdf'), underReview: false },
       ],
     );
     deps.reviewedDocuments = documentUrl;
 
     const page = await show(lateTask.taskId);
 
-    expect(page.html).not.toMatch(/<a\b/);
-    expect(documentUrl).not.toHaveBeenCalled();
+    expect(documentUrl).toHaveBeenCalledWith(expect.objectContaining({ taskId: lateTask.taskId }), {
+      onRecord: true,
+    });
+    expect(page.html).toContain('Every file on record');
+    expect(page.html).toContain('href="https://documents.example/x.pdf"');
+    expect(page.html).toContain(reviewedDocumentOf('MIDTERM_REPORT').sha256);
+    // Nothing ties the decision to a file: a late report decides on none.
+    expect(page.html).not.toContain('name="reviewed"');
   });
 
   it('accepts only EXTEND and TERMINATE: a decision of the review or another purpose answers 400', async () => {

@@ -86,7 +86,9 @@ describe('reviewedUploads', () => {
         uploadId: 'second-upload-2',
         fileName: 'file.pdf',
         sha256: 'a'.repeat(64),
+        uploadedAt: '2026-03-01T02:00:00.000Z',
         url: `https://s3.example/uploads/${CONTRACTING_ID}/SIGNED_CONTRACT/second-upload-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+        underReview: true,
       },
     ]);
     expect(DOCUMENT_LINK_SECONDS).toBeLessThanOrEqual(15 * 60);
@@ -111,8 +113,60 @@ describe('reviewedUploads', () => {
         uploadId: 'report-round-2',
         fileName: 'file.pdf',
         sha256: 'a'.repeat(64),
+        uploadedAt: '2026-03-01T03:00:00.000Z',
         url: `https://s3.example/uploads/${MIDTERM_ID}/MIDTERM_REPORT/report-round-2/file.pdf?expires=${DOCUMENT_LINK_SECONDS}`,
+        underReview: true,
       },
+    ]);
+  });
+
+  it('on record, lists every accepted signed copy of a countersignature oldest first, the newest marked under review', async () => {
+    seedContracting();
+    const countersign = await openCountersign();
+    const link = reviewedUploads({ deliverables: fakes.deliverables, objects: { presignGet } });
+    await upload(CONTRACTING_ID, 'first-upload-1', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
+    await upload(CONTRACTING_ID, 'refused-upload', '2026-03-01T02:00:00.000Z', 'REJECTED', 'SIGNED_CONTRACT');
+    await upload(
+      CONTRACTING_ID,
+      'second-upload-2',
+      '2026-03-01T03:00:00.000Z',
+      'ACCEPTED',
+      'SIGNED_CONTRACT',
+    );
+
+    const listed = await link(countersign, { onRecord: true });
+
+    expect(listed.map((d) => [d.uploadId, d.underReview, d.uploadedAt])).toEqual([
+      ['first-upload-1', false, '2026-03-01T01:00:00.000Z'],
+      ['second-upload-2', true, '2026-03-01T03:00:00.000Z'],
+    ]);
+    expect(listed.every((d) => d.url?.startsWith('https://s3.example/uploads/'))).toBe(true);
+  });
+
+  it('on record, lists every round of the mid-term report and the evidence for a mid-term review and a late report', async () => {
+    seedMidterm();
+    const review = await openMidtermReview();
+    const late = await openLateReport();
+    const link = reviewedUploads({ deliverables: fakes.deliverables });
+    await upload(MIDTERM_ID, 'contract-upload', '2026-03-01T01:00:00.000Z', 'ACCEPTED', 'SIGNED_CONTRACT');
+    await upload(MIDTERM_ID, 'report-round-1', '2026-03-01T02:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'evidence-upload', '2026-03-01T03:00:00.000Z', 'ACCEPTED', 'EVIDENCE');
+    await upload(MIDTERM_ID, 'report-round-2', '2026-03-01T04:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
+    await upload(MIDTERM_ID, 'evidence-refused', '2026-03-01T05:00:00.000Z', 'REJECTED', 'EVIDENCE');
+
+    const onRecord = async (task: typeof review) =>
+      (await link(task, { onRecord: true })).map((d) => [d.uploadId, d.underReview]);
+
+    expect(await onRecord(review)).toEqual([
+      ['report-round-1', false],
+      ['report-round-2', true],
+      ['evidence-upload', false],
+    ]);
+    // A late report decides on no file: the same files are listed, none of them under review.
+    expect(await onRecord(late)).toEqual([
+      ['report-round-1', false],
+      ['report-round-2', false],
+      ['evidence-upload', false],
     ]);
   });
 
@@ -121,7 +175,14 @@ describe('reviewedUploads', () => {
     const review = await openMidtermReview();
     await upload(MIDTERM_ID, 'report-round-1', '2026-03-01T02:00:00.000Z', 'ACCEPTED', 'MIDTERM_REPORT');
     const named = [
-      { kind: 'MIDTERM_REPORT', uploadId: 'report-round-1', fileName: 'file.pdf', sha256: 'a'.repeat(64) },
+      {
+        kind: 'MIDTERM_REPORT',
+        uploadId: 'report-round-1',
+        fileName: 'file.pdf',
+        sha256: 'a'.repeat(64),
+        uploadedAt: '2026-03-01T02:00:00.000Z',
+        underReview: true,
+      },
     ];
     presignGet.mockClear();
 

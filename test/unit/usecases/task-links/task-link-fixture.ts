@@ -153,6 +153,8 @@ export function reviewedDocumentOf(kind: UploadKind, url?: string): ReviewedDocu
     uploadId: `UP-${kind}`,
     fileName: `${kind.toLowerCase()}.pdf`,
     sha256: createHash('sha256').update(kind).digest('hex'),
+    uploadedAt: '2026-03-01T02:00:00.000Z',
     ...(url === undefined ? {} : { url }),
+    underReview: true,
   };
 }
