@@ -37,6 +37,7 @@ export const RejectPurchaseInput = z.object({
   error: z.optional(z.string()),
   cause: z.optional(z.string()),
 });
+export type RejectPurchaseInput = z.infer<typeof RejectPurchaseInput>;
 
 const attempt = z.enum(['FIRST', 'REMINDER', 'ESCALATION']);
 const taskToken = z.string().check(z.minLength(1), z.maxLength(1024));
@@ -54,11 +55,19 @@ export const NotifyPaymentInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
   milestone: z.enum(TRANCHE_MILESTONES),
 });
+export type NotifyPaymentInput = z.infer<typeof NotifyPaymentInput>;
 
 export const TerminatePurchaseInput = RejectPurchaseInput;
 
 export const RequestEvaluationInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
   attempt,
+  taskToken,
+});
+
+/** The closing step's wait for every tranche to be paid or waived. */
+export const AwaitSettlementInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  startedAt: z.optional(z.iso.datetime()),
   taskToken,
 });

@@ -185,7 +185,6 @@ export class ApplicationStack extends Stack {
       'reject-purchase',
       'Records a rejection and releases the budget',
     );
-    for (const fn of [concludeApproval, rejectPurchase]) fn.sendMailAs(mailIdentityArn, settings.mailFrom);
 
     requestDecision.useLifecycleSettings(lifecycle);
 
@@ -290,6 +289,20 @@ export class ApplicationStack extends Stack {
       .startExecutionsThrough(aliasArn)
       // Retried, it looks whether the successor it recorded has started.
       .readExecutionsOf(stateMachineName, aliasArn);
+
+    // The steps that decide an outcome the NGO hears of mail its contact (shared/usecases/inform-ngo.ts);
+    // the two that end the approval also tell the officer.
+    const tellTheNgo = [
+      concludeApproval,
+      rejectPurchase,
+      concludeContracting,
+      notifyPayment,
+      terminatePurchase,
+      concludeMidterm,
+      concludeEvaluation,
+      closePurchase,
+    ];
+    for (const fn of tellTheNgo) fn.sendMailAs(mailIdentityArn, settings.mailFrom);
 
     const lifecycleFunctions = {
       validateProposal,

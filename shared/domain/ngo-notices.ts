@@ -32,7 +32,7 @@ export type TerminationCause =
 export type NgoNotice = NoticeBase &
   (
     | { kind: 'APPROVED' }
-    /** Rejected or withdrawn at approval; the approvers' reasons are internal. */
+    /** Rejected by an approver, or lapsed, once approval had begun; the approvers' reasons are internal. */
     | { kind: 'NOT_APPROVED' }
     /** A review sent an upload back: the countersignature refused, or the mid-term report to rectify. */
     | { kind: 'RETURNED'; upload: UploadKind; decision: 'REFUSE' | 'RECTIFY'; round: number; comment: string }
@@ -169,7 +169,9 @@ export function ngoNotices(purchase: PurchaseRecord, payments: readonly PaymentR
   const notices: NgoNotice[] = [];
   const outcome = purchase.outcome;
   if (outcome?.result === 'APPROVED') notices.push({ id: 'approved', at: outcome.at, kind: 'APPROVED' });
-  else if (outcome) notices.push({ id: 'not-approved', at: outcome.at, kind: 'NOT_APPROVED' });
+  // A proposal refused before any approver saw it, or withdrawn by its officer, was never the NGO's news.
+  else if (outcome?.result === 'REJECTED' && purchase.approvalLevels.length > 0)
+    notices.push({ id: 'not-approved', at: outcome.at, kind: 'NOT_APPROVED' });
   notices.push(...reviewNotices(purchase.decisions));
   if (purchase.contract?.signedUploadId && purchase.contract.signedAt)
     notices.push({ id: 'contract-in-force', at: purchase.contract.signedAt, kind: 'CONTRACT_IN_FORCE' });

@@ -1,8 +1,10 @@
 import { systemNow } from '../ports/clock.js';
 import type { LinkKeyProvider } from '../ports/link-key.js';
+import type { PaymentRepository } from '../ports/repositories.js';
 import type { ContractingDeps } from '../usecases/contracting.js';
 import type { EvaluationDeps } from '../usecases/evaluation.js';
 import type { HumanStepPorts } from '../usecases/human-steps.js';
+import type { InformNgoDeps } from '../usecases/inform-ngo.js';
 import type { ResendTaskLinkDeps } from '../usecases/resend-task-link.js';
 import type { WorkflowDeps } from '../usecases/workflow-deps.js';
 import { ENV, requireEnv } from './environment.js';
@@ -36,6 +38,11 @@ export function contractingDeps(): ContractingDeps {
 /** What the evaluation and closing steps need: the contracting ones and the NGOs' track record. */
 export function evaluationDeps(): EvaluationDeps {
   return { ...contractingDeps(), trackRecords: tableRepositories().trackRecords };
+}
+
+/** What a step adds to tell the NGO of its outcome: SES, and the payments for the tranche notices. */
+export function ngoNoticePorts(): Pick<InformNgoDeps, 'mailer'> & { payments: PaymentRepository } {
+  return { mailer: sesMailer(), payments: tableRepositories().payments };
 }
 
 /**

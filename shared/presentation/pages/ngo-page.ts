@@ -122,9 +122,6 @@ select:focus-visible,input:focus-visible{outline:3px solid #0b5cad;outline-offse
 .notices li{border-left:4px solid #0b5cad;padding:4px 0 4px 12px;margin:0 0 14px}
 .notices h3{margin:0 0 4px;font-size:1rem}
 .notices time{color:#4a4f57;font-size:.9rem}
-.notices dl{margin:6px 0 0;display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}
-.notices dt{font-weight:600}
-.notices dd{margin:0;white-space:pre-wrap;word-break:break-word}
 `;
 
 function kindText(kind: UploadKind): string {
@@ -179,12 +176,9 @@ ${rows}</tbody>
 
 function noticeItem(notice: NgoNotice): SafeHtml {
   const text = noticeText(notice);
-  const facts = text.facts.map(
-    (f) => html`<dt>${f.label.zh} <span lang="en">${f.label.en}</span></dt><dd>${f.value}</dd>`,
-  );
   return html`<li><h3>${text.headline.zh} <span lang="en">${text.headline.en}</span></h3><time datetime="${notice.at}">${formatChinaTime(
     notice.at,
-  )}</time>${bilingualParagraphs(text.meaning)}${facts.length > 0 ? html`<dl>${facts}</dl>` : html``}</li>
+  )}</time>${bilingualParagraphs(text.meaning)}${text.facts.length > 0 ? factsTable(text.facts) : html``}</li>
 `;
 }
 

@@ -99,6 +99,7 @@ describe('ngoNotices', () => {
   it("a rejection tells the NGO only that it was not approved, never the approver's comment", () => {
     const purchase = purchaseRecord(ID, sampleProposal(), {
       stage: 'REJECTED',
+      approvalLevels: ['SECTION_CHIEF'],
       approvals: { SECTION_CHIEF: decided('REJECT', '内部意见：预算偏高', '2026-03-02T02:00:00.000Z') },
       outcome: {
         result: 'REJECTED',
@@ -112,6 +113,22 @@ describe('ngoNotices', () => {
 
     expect(notices).toEqual([{ id: 'not-approved', at: '2026-03-02T02:00:00.000Z', kind: 'NOT_APPROVED' }]);
     expect(JSON.stringify(notices)).not.toContain('内部意见');
+  });
+
+  it('a proposal refused before any approver saw it, or withdrawn by its officer, is no news to the NGO', () => {
+    const at = '2026-03-02T02:00:00.000Z';
+    const refused = purchaseRecord(ID, sampleProposal(), {
+      stage: 'REJECTED',
+      outcome: { result: 'REJECTED', reason: 'BUDGET: the line has 0 left', by: 'workflow', at },
+    });
+    const withdrawn = purchaseRecord(ID, sampleProposal(), {
+      stage: 'REJECTED',
+      approvalLevels: ['SECTION_CHIEF'],
+      outcome: { result: 'WITHDRAWN', reason: 'withdrawn', by: CHIEF, at },
+    });
+
+    expect(ngoNotices(refused, [])).toEqual([]);
+    expect(ngoNotices(withdrawn, [])).toEqual([]);
   });
 
   it("a termination names the reviewer's reason when a reviewer decided it, and the lapse otherwise", () => {

@@ -302,7 +302,13 @@ describe('contracting steps over the table', () => {
       signedAt: '2026-03-04T01:00:00.000Z',
     });
     expect(purchase?.midterm).toEqual({ round: 1, dueDate: '2026-06-30' });
-    expect(audit.at(-1)).toMatchObject({ action: 'contract.published', actor: SECTION_CHIEF });
+    expect(audit.slice(-2)).toMatchObject([
+      { action: 'contract.published', actor: SECTION_CHIEF },
+      { action: 'ngo.told', detail: { notice: 'CONTRACT_IN_FORCE' } },
+    ]);
+    expect(fakes.mailer.sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining('The contract is in force'),
+    ]);
   });
 
   it('conclude-contracting fails, writing nothing, while the signed copy is not countersigned', async () => {

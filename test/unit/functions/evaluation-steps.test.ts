@@ -217,7 +217,11 @@ describe('evaluation steps over the table', () => {
       total: 853,
       evaluatedAt: '2026-12-10T02:00:00.000Z',
     });
-    expect((await auditWritten()).map((e) => e.action)).toEqual(['evaluation.concluded']);
+    // The NGO is told its grade once, though the step ran twice.
+    expect((await auditWritten()).map((e) => e.action)).toEqual(['evaluation.concluded', 'ngo.told']);
+    expect(fakes.mailer.sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining('Third-party evaluation: Good'),
+    ]);
     expect(await fakes.payments.listPayments(PURCHASE_ID)).toEqual([]);
   });
 
@@ -280,15 +284,21 @@ describe('evaluation steps over the table', () => {
           stageTo: 'CLOSED',
         }),
       }),
+      expect.objectContaining({ action: 'ngo.told', detail: expect.objectContaining({ notice: 'CLOSED' }) }),
     ]);
   });
 
-  it('close-purchase of a purchase already CLOSED writes nothing', async () => {
+  it('close-purchase of a purchase already CLOSED only sends the closing notice it still owes, then writes nothing', async () => {
     storePurchase({ stage: 'CLOSED', closedAt: NOW });
 
     await expect(run('closePurchase', { purchaseId: PURCHASE_ID })).resolves.toBeUndefined();
+    expect((await auditWritten()).map((e) => e.action)).toEqual(['ngo.told']);
+    const version = (await fakes.purchases.getPurchase(PURCHASE_ID))?.version;
 
-    expect(await auditWritten()).toEqual([]);
-    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.version).toBe(12);
+    await expect(run('closePurchase', { purchaseId: PURCHASE_ID })).resolves.toBeUndefined();
+
+    expect((await auditWritten()).map((e) => e.action)).toEqual(['ngo.told']);
+    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.version).toBe(version);
+    expect(fakes.mailer.sent).toHaveLength(1);
   });
 });

@@ -44,7 +44,10 @@ beforeAll(() => {
 beforeEach(() => {
   fakes = createFakes();
   calls = [];
-  const deps = recordingCalls({ ...workflowDepsOf(fakes), ...humanStepPortsOf(fakes) }, calls).deps;
+  const deps = recordingCalls(
+    { ...workflowDepsOf(fakes), ...humanStepPortsOf(fakes), payments: fakes.payments },
+    calls,
+  ).deps;
   steps = {
     validateProposal: create.validateProposal(deps),
     reserveBudget: create.reserveBudget(deps),
