@@ -20,6 +20,8 @@ export interface FieldError {
   readonly rule?: string;
   readonly message: string;
   readonly allowed?: string;
+  /** The server's Chinese sentence, when the rule has figures to name (what is left on a budget line). */
+  readonly zh?: string;
 }
 
 export type TokenSource = () => string;

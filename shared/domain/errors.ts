@@ -13,6 +13,11 @@ export interface FieldError {
   message: string;
   /** What would be accepted. */
   allowed?: string;
+  /**
+   * The same in Chinese with the figures in it, when the rule has them to say (what is left on a
+   * budget line); otherwise forms show the rule's own Chinese (field-error-messages.ts).
+   */
+  zh?: string;
 }
 
 /** Thrown when an input breaks the schema or a policy rule; maps to HTTP 400. */

@@ -34,6 +34,7 @@ export const RULE_IDS = [
   // Staff cost.
   'salary-benchmark',
   'salary-benchmark-missing',
+  'salary-benchmark-overdue',
   // Deliverables.
   'deliverable-within-term',
   'midterm-report-required',
@@ -41,6 +42,7 @@ export const RULE_IDS = [
   // Budget.
   'budget-line-year',
   'budget-line-known',
+  'budget-line-remaining',
   // Lists: a page cursor that is not one, or that belongs to another query.
   'cursor-malformed',
   'cursor-other-listing',
@@ -51,6 +53,9 @@ export const RULE_IDS = [
   // Withdrawing a proposal.
   'withdrawal-reason-required',
   'withdrawal-reason-too-long',
+  // Waiving a tranche.
+  'waiver-reason-required',
+  'waiver-reason-too-long',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -82,10 +87,12 @@ export function fieldError(
   value: unknown,
   message: string,
   allowed?: string,
+  zh?: string,
 ): FieldError {
   const error: FieldError = { field, rule, message };
   if (value !== undefined) error.value = echoedValue(value);
   if (allowed !== undefined) error.allowed = allowed;
+  if (zh !== undefined) error.zh = zh;
   return error;
 }
 

@@ -33,6 +33,9 @@ export const BudgetLineSettingSchema = z.strictObject({
 });
 export type BudgetLineSetting = z.infer<typeof BudgetLineSettingSchema>;
 
+/** A city's yearbook gives the average wage of the year before by mid-year. */
+export const DEFAULT_SALARY_BENCHMARK_GRACE_MONTHS = 6;
+
 export const PolicySettingsSchema = z.strictObject({
   /**
    * Annual budget lines proposals reserve against. A line is created in the table the first
@@ -40,6 +43,15 @@ export const PolicySettingsSchema = z.strictObject({
    */
   budgetLines: z.array(BudgetLineSettingSchema),
   salaryBenchmarks: z.array(SalaryBenchmarkSchema).check(z.minLength(1)),
+  /**
+   * How many months into the next year a year's benchmark may still be unpublished (6: until 30
+   * June). Until then the newest earlier year stands in for it, named on the approval page; after
+   * that a proposal that needs it is refused until an administrator adds it.
+   */
+  salaryBenchmarkGraceMonths: z._default(
+    z.int().check(z.nonnegative(), z.lte(12)),
+    DEFAULT_SALARY_BENCHMARK_GRACE_MONTHS,
+  ),
   approval: z.strictObject({
     /** At or below this total only the section chief approves; above it finance and the director too. */
     fullChainAboveFen: z.int().check(z.positive()),

@@ -40,7 +40,9 @@ export function checkProposalPolicy(
     ...checkTerm(p, opts),
     ...checkServiceItem(p),
     ...checkCreditCode(p),
-    ...checkSalaryBenchmark(p, settings),
+    // The benchmark's publication window is judged on the day of the check; without one, on the
+    // term's first day (the latest day its figure could matter to the staff plan).
+    ...checkSalaryBenchmark(p, settings, opts.today ?? p.term.start),
     ...checkDeliverables(p),
     ...checkBudgetLineYear(p),
     ...checkBudgetLineKnown(p, settings),

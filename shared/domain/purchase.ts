@@ -1,5 +1,6 @@
 import type { FinalTrancheAward } from './evaluation.js';
 import { canTransition, IllegalTransitionError, type Stage, StageConflictError } from './lifecycle.js';
+import type { AppliedBenchmark } from './policy/salary-benchmark-rule.js';
 import type { ApprovalLevel } from './policy-settings.js';
 import type { Proposal } from './proposal.js';
 import type { RecordedDecision } from './tasks.js';
@@ -35,6 +36,8 @@ export interface PurchaseRecord {
   approvalLevels: ApprovalLevel[];
   approvals: Partial<Record<ApprovalLevel, RecordedDecision>>;
   outcome?: Outcome;
+  /** The salary benchmark the workflow's policy check held the staff plan to (none without staff). */
+  salaryBenchmark?: AppliedBenchmark;
   budget?: BudgetHold;
   /** Decisions of the tasks after approval, by the task's stepKey (`COUNTERSIGN`, `MIDTERM_REVIEW:1`, ...). */
   decisions: Record<string, RecordedDecision>;
@@ -113,6 +116,7 @@ export type PurchasePatch = Partial<
     | 'approvalLevels'
     | 'approvals'
     | 'outcome'
+    | 'salaryBenchmark'
     | 'budget'
     | 'decisions'
     | 'contract'
@@ -131,6 +135,7 @@ export const PURCHASE_PATCH_FIELDS = [
   'approvalLevels',
   'approvals',
   'outcome',
+  'salaryBenchmark',
   'budget',
   'decisions',
   'contract',

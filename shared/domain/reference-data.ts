@@ -93,6 +93,7 @@ export function referenceSeed(policy: PolicySettings, lifecycle: LifecycleSettin
  * the table holds). Lambda allows 4 KB of environment; the reference data grows with the bureau.
  */
 export const DeployedPolicySchema = z.strictObject({
+  salaryBenchmarkGraceMonths: PolicySettingsSchema.shape.salaryBenchmarkGraceMonths,
   approval: z.pick(PolicySettingsSchema.shape.approval, { fullChainAboveFen: true, timeoutSeconds: true }),
 });
 export type DeployedPolicy = z.infer<typeof DeployedPolicySchema>;
@@ -103,7 +104,10 @@ export type DeployedLifecycle = z.infer<typeof DeployedLifecycleSchema>;
 
 export function deployedPolicy(policy: PolicySettings): DeployedPolicy {
   const { fullChainAboveFen, timeoutSeconds } = policy.approval;
-  return { approval: { fullChainAboveFen, timeoutSeconds } };
+  return {
+    salaryBenchmarkGraceMonths: policy.salaryBenchmarkGraceMonths,
+    approval: { fullChainAboveFen, timeoutSeconds },
+  };
 }
 
 export function deployedLifecycle(lifecycle: LifecycleSettings): DeployedLifecycle {

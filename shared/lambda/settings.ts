@@ -71,6 +71,7 @@ export function loadReferenceData(): middy.MiddlewareObj {
 export function policySettings(): PolicySettings {
   const current = () => policyWithReferenceData(deployedPolicy(), reference());
   return {
+    salaryBenchmarkGraceMonths: deployedPolicy().salaryBenchmarkGraceMonths,
     get budgetLines() {
       return current().budgetLines;
     },

@@ -41,11 +41,14 @@ export const FIELD_RULE_ZH: Readonly<Record<RuleId | OtherRuleId, string>> = {
   'salary-benchmark':
     '每名全职人员的月工资与社会保障费合计，折合全年低于上年度本市非私营单位在岗职工平均工资。',
   'salary-benchmark-missing': '没有配置适用年度的职工平均工资基准，无法核对人员费用。',
+  'salary-benchmark-overdue':
+    '上年度职工平均工资基准应已公布，但基础数据中还没有：不能再以更早年度的数据核对人员费用，请管理员补充。',
   'deliverable-within-term': '交付日期必须在服务期限之内。',
   'midterm-report-required': '必须安排一份中期报告（中期评估需要）。',
   'final-report-required': '必须安排一份终期报告（第三方评估需要）。',
   'budget-line-year': '预算指标必须属于服务开始的年度。',
   'budget-line-known': '没有这个预算指标；立项必须有可以预留的预算。',
+  'budget-line-remaining': '该预算指标剩余金额不足以支付本项目。',
   'cursor-malformed': '分页标记无效，请从第一页重新查询。',
   'cursor-other-listing': '分页标记属于另一个查询，请从第一页重新查询。',
   'reference-duplicate': '同一编号或年度只能出现一次。',
@@ -53,16 +56,26 @@ export const FIELD_RULE_ZH: Readonly<Record<RuleId | OtherRuleId, string>> = {
   'reference-total-below-reserved': '预算指标总额不能低于其上已预留的金额。',
   'withdrawal-reason-required': '撤回必须说明理由：审批人和审计记录都会看到。',
   'withdrawal-reason-too-long': '撤回理由太长，最多 500 个字。',
+  'waiver-reason-required': '免于支付必须说明理由：该款项本应支付给机构，审计记录会保存理由。',
+  'waiver-reason-too-long': '免于支付的理由太长，最多 500 个字。',
   'body-required': '请求没有内容。',
   'json-syntax': '请求内容不是有效的 JSON。',
   'ngo-barred': '该机构因第三方评估不合格，在限制期内不得承接新的政府购买服务项目。',
 };
 
-/** A field error as a form shows it: the Chinese for its rule, the server's English, what would be accepted. */
+/**
+ * A field error as a form shows it: the server's Chinese sentence when it sent one (with the
+ * figures), else the Chinese for its rule; the server's English, with what would be accepted.
+ */
 export function fieldErrorText(
-  error: Pick<FieldError, 'message'> & { rule?: string | undefined; allowed?: string | undefined },
+  error: Pick<FieldError, 'message'> & {
+    rule?: string | undefined;
+    allowed?: string | undefined;
+    zh?: string | undefined;
+  },
 ): BilingualText {
-  const zh = (FIELD_RULE_ZH as Readonly<Record<string, string>>)[error.rule ?? ''] ?? '此项有误，请修改。';
+  const zh =
+    error.zh ?? (FIELD_RULE_ZH as Readonly<Record<string, string>>)[error.rule ?? ''] ?? '此项有误，请修改。';
   const en = error.allowed ? `${error.message}. Allowed: ${error.allowed}` : error.message;
   return { zh, en: en.charAt(0).toUpperCase() + en.slice(1) };
 }

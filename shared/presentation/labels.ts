@@ -136,7 +136,8 @@ export { formatChinaTime, InvalidTimestampError };
 /** One labelled fact of a summary, rendered as a table row in HTML and a line in text. */
 export interface Fact {
   label: BilingualText;
-  value: string;
+  /** A name, a figure, a date; or a sentence, which is given in both languages. */
+  value: string | BilingualText;
 }
 
 export function proposalFacts(summary: ProposalSummary): Fact[] {

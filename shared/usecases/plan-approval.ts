@@ -1,19 +1,40 @@
 import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import {
   escalatingWaitMs,
   type HandOver,
   handOverBefore,
   type PlanContext,
 } from '../domain/execution-budget.js';
-import type { ApprovalLevel } from '../domain/policy-settings.js';
+import {
+  type AppliedBenchmark,
+  applicableBenchmark,
+  isBenchmarkGap,
+} from '../domain/policy/salary-benchmark-rule.js';
+import type { ApprovalLevel, PolicySettings } from '../domain/policy-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import { withdrawalSentence } from '../domain/withdrawal.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { loadPurchase } from './load-purchase.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
 /**
- * Moves the purchase into APPROVAL with the levels the thresholds require, and names the
+ * The salary benchmark the approvers are told the staff plan was held to, with the publication
+ * window judged on the day the proposal was submitted (so a retry or a resume records the same).
+ * None for a proposal without staff.
+ */
+function benchmarkApplied(purchase: PurchaseRecord, settings: PolicySettings): AppliedBenchmark | undefined {
+  const { proposal } = purchase;
+  if (proposal.staffPlan.length === 0) return undefined;
+  const wantedYear = Number(proposal.term.start.slice(0, 4)) - 1;
+  const applied = applicableBenchmark(wantedYear, settings, chinaCalendarDate(purchase.createdAt));
+  return isBenchmarkGap(applied) ? undefined : applied;
+}
+
+/**
+ * Moves the purchase into APPROVAL with the levels the thresholds require (and the salary benchmark
+ * applied, which the approval page names), and names the
  * next level still to decide (`null` when every level approved). The workflow comes back
  * here after each approval, so what DynamoDB holds always decides the next step. Before asking,
  * it hands over to a fresh execution if the ask (reminder and escalation included) could run
@@ -27,12 +48,17 @@ export async function planApproval(
   let purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage === 'PROPOSAL') {
     const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
+    const salaryBenchmark = benchmarkApplied(purchase, deps.settings);
     purchase = await deps.purchases.change({
       purchaseId,
       from: 'PROPOSAL',
       to: 'APPROVAL',
-      set: { approvalLevels: levels },
-      audit: { actor: WORKFLOW_ACTOR, action: 'approval.planned', detail: { levels } },
+      set: { approvalLevels: levels, ...(salaryBenchmark ? { salaryBenchmark } : {}) },
+      audit: {
+        actor: WORKFLOW_ACTOR,
+        action: 'approval.planned',
+        detail: { levels, ...(salaryBenchmark ? { salaryBenchmarkYear: salaryBenchmark.year } : {}) },
+      },
       eventId: 'approval.planned',
       now: deps.now(),
     });

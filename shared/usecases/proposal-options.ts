@@ -8,7 +8,11 @@ import { chinaCalendarDate } from '../domain/china-time.js';
 import { ValidationError } from '../domain/errors.js';
 import { fieldError } from '../domain/field-errors.js';
 import { formatYuan } from '../domain/money.js';
-import { applicableBenchmark } from '../domain/policy/salary-benchmark-rule.js';
+import {
+  type AppliedBenchmark,
+  applicableBenchmark,
+  isBenchmarkGap,
+} from '../domain/policy/salary-benchmark-rule.js';
 import { MAX_JUSTIFIED_TERM_MONTHS, MAX_TERM_MONTHS } from '../domain/policy/term-rules.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import { SERVICE_AREAS, type ServiceArea } from '../domain/proposal.js';
@@ -35,10 +39,12 @@ export interface BudgetLineOption {
 
 /** The salary benchmark a proposal of the year is checked against (the year before the term starts). */
 export interface BenchmarkOption {
-  /** The year whose figure applies; `wantedYear` unless that one is not configured. */
+  /** The year whose figure applies; `wantedYear` unless that one is not published yet. */
   year: number;
   wantedYear: number;
   exact: boolean;
+  /** When an earlier year stands in: the last day it may (the next year's figure is due after it). */
+  standsInUntil?: string;
   annualWageFen: number;
   /** Salary and social welfare per full-time worker per month, at the least (the annual figure / 12, rounded up). */
   monthlyMinimumFen: number;
@@ -56,7 +62,10 @@ export interface ProposalOptions {
   budgetLines: BudgetLineOption[];
   catalogue: { serviceArea: ServiceArea; items: readonly CatalogueItem[] }[];
   negativeList: readonly NegativeListEntry[];
-  /** Absent when no benchmark is configured for the year before or any earlier one. */
+  /**
+   * Absent when none can be applied: none configured for the year before or any earlier one, or a
+   * newer figure is overdue (the proposal would be refused until an administrator adds it).
+   */
   salaryBenchmark?: BenchmarkOption;
   termMonths: { plain: number; justified: number };
 }
@@ -114,34 +123,31 @@ export async function proposalOptions(
       };
     }),
   );
-  const applicable = applicableBenchmark(year - 1, deps.settings);
+  const applicable = applicableBenchmark(year - 1, deps.settings, today);
   return {
     year,
     today,
     budgetLines,
     catalogue: SERVICE_AREAS.map((serviceArea) => ({ serviceArea, items: SERVICE_CATALOGUE[serviceArea] })),
     negativeList: NEGATIVE_LIST,
-    ...(applicable === undefined ? {} : { salaryBenchmark: benchmarkOption(applicable) }),
+    ...(isBenchmarkGap(applicable) ? {} : { salaryBenchmark: benchmarkOption(applicable) }),
     termMonths: { plain: MAX_TERM_MONTHS, justified: MAX_JUSTIFIED_TERM_MONTHS },
   };
 }
 
-function benchmarkOption({
-  benchmark,
-  wantedYear,
-  exact,
-}: NonNullable<ReturnType<typeof applicableBenchmark>>): BenchmarkOption {
+function benchmarkOption(applied: AppliedBenchmark): BenchmarkOption {
   // The rule's own minimum: (salary + welfare) × 12 ≥ the annual figure.
-  const monthlyMinimumFen = Math.ceil(benchmark.annualWageFen / 12);
+  const monthlyMinimumFen = Math.ceil(applied.annualWageFen / 12);
   return {
-    year: benchmark.year,
-    wantedYear,
-    exact,
-    annualWageFen: benchmark.annualWageFen,
+    year: applied.year,
+    wantedYear: applied.wantedYear,
+    exact: applied.standsInUntil === undefined,
+    ...(applied.standsInUntil === undefined ? {} : { standsInUntil: applied.standsInUntil }),
+    annualWageFen: applied.annualWageFen,
     monthlyMinimumFen,
-    annualWageYuan: formatYuan(benchmark.annualWageFen),
+    annualWageYuan: formatYuan(applied.annualWageFen),
     monthlyMinimumYuan: formatYuan(monthlyMinimumFen),
-    source: benchmark.source,
-    sample: benchmark.sample,
+    source: applied.source,
+    sample: applied.sample,
   };
 }

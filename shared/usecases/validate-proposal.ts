@@ -9,7 +9,10 @@ import type { WorkflowDeps } from './workflow-deps.js';
 /** Re-checks every policy rule with the settings in force now (they may have changed since submission). */
 export async function validateProposal(deps: WorkflowDeps, purchaseId: string): Promise<void> {
   const purchase = await loadPurchase(deps, purchaseId);
-  const errors = checkProposalPolicy(purchase.proposal, deps.settings);
+  // Today's date: a salary benchmark whose window closed since the submission is refused now.
+  const errors = checkProposalPolicy(purchase.proposal, deps.settings, {
+    today: chinaCalendarDate(deps.now()),
+  });
   if (errors.length > 0) {
     throw new PurchaseRefused('POLICY', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   }

@@ -179,14 +179,14 @@ export function MoneySection({
         summary={
           benchmark ? (
             <Bi
-              zh={`每名全职人员月工资与社会保障费合计不低于 ${benchmark.monthlyMinimumYuan}（${benchmark.year} 年本市非私营单位在岗职工年平均工资 ${benchmark.annualWageYuan} ÷ 12${benchmark.sample ? '，样例数据' : ''}）。`}
-              en={`Salary and social welfare together at least ${benchmark.monthlyMinimumYuan} a month per full-time worker (the ${benchmark.year} average public-sector wage, ${benchmark.annualWageYuan} a year${benchmark.sample ? ', sample data' : ''}).`}
+              zh={`每名全职人员月工资与社会保障费合计不低于 ${benchmark.monthlyMinimumYuan}（${benchmark.year} 年本市非私营单位在岗职工年平均工资 ${benchmark.annualWageYuan} ÷ 12${benchmark.sample ? '，样例数据' : ''}${benchmark.exact ? '' : `；${benchmark.wantedYear} 年度数据尚未公布，暂以 ${benchmark.year} 年度代替`}）。`}
+              en={`Salary and social welfare together at least ${benchmark.monthlyMinimumYuan} a month per full-time worker (the ${benchmark.year} average public-sector wage, ${benchmark.annualWageYuan} a year${benchmark.sample ? ', sample data' : ''}${benchmark.exact ? '' : `; the ${benchmark.wantedYear} figure is not published yet`}).`}
             />
           ) : (
             options && (
               <Bi
-                zh={`没有 ${year - 1} 年或更早的工资基准，无法核对人员费用。`}
-                en={`No salary benchmark for ${year - 1} or earlier: staff pay cannot be checked.`}
+                zh={`没有可用的 ${year - 1} 年度工资基准（没有配置，或应已公布的年度数据缺失），无法核对人员费用，请管理员在“基础数据”页面补充。`}
+                en={`No usable salary benchmark for ${year - 1} (none configured, or a figure that is due is missing): staff pay cannot be checked until an administrator adds it on the Reference data page.`}
               />
             )
           )

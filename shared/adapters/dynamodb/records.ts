@@ -47,6 +47,7 @@ export function purchaseFromItem(item: Item): PurchaseRecord {
 
 const OPTIONAL_PURCHASE_FIELDS = [
   'outcome',
+  'salaryBenchmark',
   'budget',
   'contract',
   'midterm',

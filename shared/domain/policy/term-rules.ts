@@ -4,7 +4,10 @@ import { fieldError } from '../field-errors.js';
 import type { Proposal } from '../proposal.js';
 
 export interface PolicyOptions {
-  /** Today's date (`YYYY-MM-DD`); when given, a term that is already over is refused. */
+  /**
+   * Today's China date (`YYYY-MM-DD`); when given, a term that is already over is refused, and the
+   * salary benchmark's publication window is judged on it.
+   */
   today?: string;
 }
 

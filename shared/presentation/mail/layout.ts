@@ -46,11 +46,21 @@ function paragraphsHtml(items: readonly BilingualText[]): SafeHtml[] {
   );
 }
 
+/** A fact's value: a sentence in both languages shows Chinese first, English below. */
+function factValueHtml(value: Fact['value']): SafeHtml | string {
+  if (typeof value === 'string') return value;
+  return html`${value.zh}<br><span lang="en" style="color:#4a4f57">${value.en}</span>`;
+}
+
+function factValueText(value: Fact['value']): string {
+  return typeof value === 'string' ? oneLine(value) : `${oneLine(value.zh)} / ${oneLine(value.en)}`;
+}
+
 function factsHtml(facts: readonly Fact[]): SafeHtml {
   const rows = facts.map(
     (f) => html`<tr>
 <th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;font-weight:600;white-space:nowrap">${f.label.zh}<br><span lang="en" style="font-weight:400;color:#4a4f57">${f.label.en}</span></th>
-<td style="vertical-align:top;padding:6px 0;word-break:break-word">${f.value}</td>
+<td style="vertical-align:top;padding:6px 0;word-break:break-word">${factValueHtml(f.value)}</td>
 </tr>
 `,
   );
@@ -85,7 +95,7 @@ ${paragraphsHtml(layout.notes)}</div>
 function renderText(layout: MailLayout): string {
   const lines: string[] = [];
   for (const p of layout.intro) lines.push(p.zh, p.en, '');
-  for (const f of layout.facts) lines.push(`${f.label.zh} ${f.label.en}: ${oneLine(f.value)}`);
+  for (const f of layout.facts) lines.push(`${f.label.zh} ${f.label.en}: ${factValueText(f.value)}`);
   lines.push('');
   if (layout.action)
     lines.push(`${layout.action.label.zh} ${layout.action.label.en}:`, layout.action.href, '');

@@ -82,11 +82,17 @@ export function headCell(text: BilingualText, numeric = false): SafeHtml {
   return html`<th scope="col"${numeric ? html` class="num"` : ''}>${text.zh}<span class="en" lang="en">${text.en}</span></th>`;
 }
 
+/** A fact's value: a sentence in both languages shows Chinese first, English below. */
+function factValue(value: Fact['value']): SafeHtml | string {
+  if (typeof value === 'string') return value;
+  return html`${value.zh}<span class="en" lang="en">${value.en}</span>`;
+}
+
 export function factsTable(facts: readonly Fact[]): SafeHtml {
   const rows = facts.map(
     (
       f,
-    ) => html`<tr><th scope="row">${f.label.zh}<span class="en" lang="en">${f.label.en}</span></th><td>${f.value}</td></tr>
+    ) => html`<tr><th scope="row">${f.label.zh}<span class="en" lang="en">${f.label.en}</span></th><td>${factValue(f.value)}</td></tr>
 `,
   );
   return html`<div class="table-wrap"><table class="facts">

@@ -82,6 +82,7 @@ export async function confirmationStep(
     purchaseId: purchase.purchaseId,
     proposal: purchase.proposal,
     task: { ...task, level: task.level },
+    ...(purchase.salaryBenchmark ? { salaryBenchmark: purchase.salaryBenchmark } : {}),
   });
   const actedBy = typed.data?.actedBy;
   return approvalConfirmationStep(model, {
@@ -118,7 +119,13 @@ export async function pendingPage(
       if (level === undefined) return notFoundPage();
       const earlierLevels = earlierApprovals(purchase, level);
       return confirmationPage(
-        confirmationPageModel({ purchaseId, proposal, task: { ...task, level }, earlierLevels }),
+        confirmationPageModel({
+          purchaseId,
+          proposal,
+          task: { ...task, level },
+          earlierLevels,
+          ...(purchase.salaryBenchmark ? { salaryBenchmark: purchase.salaryBenchmark } : {}),
+        }),
       );
     }
     case 'COUNTERSIGN': {

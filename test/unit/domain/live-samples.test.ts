@@ -5,16 +5,25 @@ import {
   smallMinorProtectionProposal,
 } from '../../../infra/local/samples/proposals.js';
 import { checkProposalPolicy } from '../../../shared/domain/policy.js';
+import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
 import { TEST_POLICY } from '../../support/settings.js';
 
-const policy = TEST_POLICY;
+/** The settings as a deployment would hold them on `today`: every benchmark up to the year before published. */
+function policyOn(today: string): PolicySettings {
+  const [newest] = [...TEST_POLICY.salaryBenchmarks].sort((a, b) => b.year - a.year);
+  if (!newest) throw new Error('the settings hold no benchmark');
+  const later = [];
+  for (let year = newest.year + 1; year < Number(today.slice(0, 4)); year++)
+    later.push({ ...newest, year, source: `test ${year}` });
+  return { ...TEST_POLICY, salaryBenchmarks: [...TEST_POLICY.salaryBenchmarks, ...later] };
+}
 
 describe('samples moved to the real clock', () => {
   for (const today of ['2026-11-27', '2027-01-01', '2027-07-15', '2027-12-31', '2028-06-30']) {
     it(`pass every policy rule on ${today}, with the mid-term report due already and the term still running`, () => {
       for (const base of [largeElderlyCareProposal(), smallMinorProtectionProposal()]) {
         const live = liveSample(base, today);
-        expect(checkProposalPolicy(live, policy, { today })).toEqual([]);
+        expect(checkProposalPolicy(live, policyOn(today), { today })).toEqual([]);
         const midterm = live.deliverables.find((d) => d.kind === 'MIDTERM_REPORT');
         expect(midterm && midterm.dueDate < today).toBe(true);
         expect(live.term.end > today).toBe(true);

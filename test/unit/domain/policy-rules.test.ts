@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { creditCodeFrom, sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { expectedCheckCharacter } from '../../../shared/domain/credit-code.js';
 import { RULE_IDS } from '../../../shared/domain/field-errors.js';
+import {
+  applicableBenchmark,
+  benchmarkDueBy,
+  checkSalaryBenchmark,
+} from '../../../shared/domain/policy/salary-benchmark-rule.js';
 import type { PolicyOptions } from '../../../shared/domain/policy/term-rules.js';
 import { checkProposalPolicy } from '../../../shared/domain/policy.js';
 import type { PolicySettings } from '../../../shared/domain/policy-settings.js';
@@ -310,7 +315,24 @@ describe('NGO credit code', () => {
 });
 
 describe('salary benchmark', () => {
-  it('refuses a staff line below the benchmark of the year before the term, in a full sentence', () => {
+  /** Only the figures given, with the shipped window (6 months into the next year). */
+  const withBenchmarks = (...years: [number, number][]): PolicySettings => ({
+    ...policy,
+    salaryBenchmarks: years.map(([year, annualWageFen]) => ({
+      year,
+      annualWageFen,
+      source: `official ${year}`,
+      sample: false,
+    })),
+  });
+  /** A term from `start` to the year's end, with pay well above any figure here. */
+  const startingOn = (start: string): Proposal =>
+    sampleInYear(Number(start.slice(0, 4)), {
+      term: { start, end: `${start.slice(0, 4)}-12-31` },
+      staffPlan: [staff('社工', 1_500_000, 300_000)],
+    });
+
+  it('refuses a staff line below the benchmark of the year before the term, in both languages', () => {
     const p = sampleInYear(2022, {
       staffPlan: [staff('项目主管', 950_000, 240_000), staff('社工', 700_000, 150_000)],
     });
@@ -320,17 +342,80 @@ describe('salary benchmark', () => {
         rule: 'salary-benchmark',
         value: 700_000,
         message:
-          'staff line 2 (社工): salary ¥7,000.00 + social welfare ¥1,500.00 per month = ¥102,000.00 a year, below the 2021 benchmark of ¥115,538.00 (sample data)',
+          'staff line 2 (社工): salary ¥7,000.00 + social welfare ¥1,500.00 per month = ¥102,000.00 a year, below the benchmark (2021, ¥115,538.00 a year, sample data)',
         allowed:
           'salary and social welfare together of at least ¥9,628.17 a month (¥115,538.00 a year) per full-time worker',
+        zh: '第 2 行人员（社工）：月工资 ¥7,000.00 + 社会保障费 ¥1,500.00，全年 ¥102,000.00，低于工资基准（2021 年度 ¥115,538.00，样例数据）；每名全职人员每月合计至少 ¥9,628.17。',
       },
     ]);
   });
 
-  it('says so when the year is not configured and the newest earlier year stands in', () => {
-    const p = sampleProposal({ staffPlan: [staff('护理员', 720_000, 200_000)] });
-    expect(check(p).map((e) => e.message)).toEqual([
-      'staff line 1 (护理员): salary ¥7,200.00 + social welfare ¥2,000.00 per month = ¥110,400.00 a year, below the 2021 benchmark of ¥115,538.00 (sample data; no benchmark is configured for 2025, so 2021, the newest configured year before it, applies)',
+  it('lets the newest year stand in while the year wanted is not published yet, and says so', () => {
+    // A term from March 2026 wants 2025; the 2025 figure is due by 30 June 2026.
+    const settings = withBenchmarks([2024, 13_000_000]);
+    const p = sampleInYear(2026, {
+      term: { start: '2026-03-01', end: '2026-12-31' },
+      staffPlan: [staff('社工', 800_000, 200_000)],
+    });
+    expect(check(p, { today: '2026-02-10' }, settings).map((e) => e.message)).toEqual([
+      'staff line 1 (社工): salary ¥8,000.00 + social welfare ¥2,000.00 per month = ¥120,000.00 a year, below the benchmark (2024, ¥130,000.00 a year: the 2025 figure is not published yet, so 2024, the newest, stands in (the 2025 figure is due by 2026-06-30))',
+    ]);
+    expect(applicableBenchmark(2025, settings, '2026-06-30')).toEqual({
+      year: 2024,
+      wantedYear: 2025,
+      annualWageFen: 13_000_000,
+      source: 'official 2024',
+      sample: false,
+      standsInUntil: '2026-06-30',
+    });
+  });
+
+  it('refuses once the figure that should stand in for it is due and missing, naming the year in both languages', () => {
+    const settings = withBenchmarks([2024, 13_000_000]);
+    const p = startingOn('2026-09-01');
+    expect(checkSalaryBenchmark(p, settings, '2026-06-30')).toEqual([]);
+    expect(checkSalaryBenchmark(p, settings, '2026-07-01')).toEqual([
+      {
+        field: 'term.start',
+        rule: 'salary-benchmark-overdue',
+        value: '2026-09-01',
+        message:
+          "the 2025 salary benchmark was due by 2026-06-30 but is not in the reference data, so staff costs cannot be checked against 2024's figure; configured years: 2024",
+        allowed: 'the 2025 benchmark added on the Reference data page',
+        zh: '2025 年度职工平均工资基准应于 2026-06-30 前公布，但基础数据中还没有，不能再以 2024 年度数据核对人员费用；请管理员在“基础数据”页面补充。已配置的年度：2024。',
+      },
+    ]);
+  });
+
+  it('does not let 2021 figures judge a 2026 purchase: a gap of several years is refused', () => {
+    const settings = withBenchmarks([2021, 11_553_800]);
+    expect(checkSalaryBenchmark(startingOn('2026-01-05'), settings, '2026-01-05')).toEqual([
+      expect.objectContaining({
+        rule: 'salary-benchmark-overdue',
+        message: expect.stringContaining('the 2022 salary benchmark was due by 2023-06-30'),
+        allowed: 'the 2022 benchmark (and later years up to 2025) added on the Reference data page',
+      }),
+    ]);
+  });
+
+  it('judges the window on the term start when no day is given', () => {
+    const settings = withBenchmarks([2024, 13_000_000]);
+    const early = startingOn('2026-06-30');
+    const late = startingOn('2026-07-01');
+    expect(check(early, {}, settings).filter((e) => e.rule.startsWith('salary'))).toEqual([]);
+    expect(check(late, {}, settings).filter((e) => e.rule.startsWith('salary'))).toEqual([
+      expect.objectContaining({ rule: 'salary-benchmark-overdue' }),
+    ]);
+  });
+
+  it('takes the window from the settings: with 9 months the stand-in lasts until 30 September', () => {
+    const settings = { ...withBenchmarks([2024, 13_000_000]), salaryBenchmarkGraceMonths: 9 };
+    expect(benchmarkDueBy(2025, 9)).toBe('2026-09-30');
+    expect(benchmarkDueBy(2025, 0)).toBe('2025-12-31');
+    const p = startingOn('2026-10-01');
+    expect(checkSalaryBenchmark(p, settings, '2026-09-30')).toEqual([]);
+    expect(checkSalaryBenchmark(p, settings, '2026-10-01')).toEqual([
+      expect.objectContaining({ rule: 'salary-benchmark-overdue' }),
     ]);
   });
 
@@ -345,17 +430,10 @@ describe('salary benchmark', () => {
   });
 
   it('takes the benchmark from settings, uses the exact year when configured and omits the sample note for official data', () => {
-    const settings: PolicySettings = {
-      ...policy,
-      salaryBenchmarks: [
-        ...policy.salaryBenchmarks,
-        { year: 2024, annualWageFen: 13_000_000, source: 'official table', sample: false },
-        { year: 2023, annualWageFen: 12_500_000, source: 'official table', sample: false },
-      ],
-    };
+    const settings = withBenchmarks([2023, 12_500_000], [2024, 13_000_000]);
     const p = sampleInYear(2025, { staffPlan: [staff('社工', 800_000, 200_000)] });
     expect(check(p, {}, settings).map((e) => e.message)).toEqual([
-      'staff line 1 (社工): salary ¥8,000.00 + social welfare ¥2,000.00 per month = ¥120,000.00 a year, below the 2024 benchmark of ¥130,000.00',
+      'staff line 1 (社工): salary ¥8,000.00 + social welfare ¥2,000.00 per month = ¥120,000.00 a year, below the benchmark (2024, ¥130,000.00 a year)',
     ]);
     expect(check(p)).toEqual([]);
   });

@@ -55,7 +55,7 @@ describe('GET /proposal-options', () => {
         { lineId: '2026-MZ-MINOR-01' },
         { lineId: '2026-MZ-RURAL-01' },
       ],
-      salaryBenchmark: { year: 2021, monthlyMinimumFen: 962_817 },
+      salaryBenchmark: { year: 2025, monthlyMinimumFen: 962_817 },
     });
     expect(json.catalogue).toHaveLength(3);
     // One read of the table per line of the year, nothing else.

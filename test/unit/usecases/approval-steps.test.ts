@@ -122,6 +122,55 @@ describe('validateProposal', () => {
   });
 });
 
+describe('the salary benchmark window in the workflow', () => {
+  /** The large sample moved to a term starting in 2027: it wants the 2026 figure, which the settings lack. */
+  const in2027 = (): Proposal => {
+    const p = largeElderlyCareProposal();
+    const move = (date: string) => `2027${date.slice(4)}`;
+    return {
+      ...p,
+      term: { start: move(p.term.start), end: move(p.term.end) },
+      deliverables: p.deliverables.map((d) => ({ ...d, dueDate: move(d.dueDate) })),
+      budgetLineRef: move(p.budgetLineRef),
+    };
+  };
+
+  it('validation refuses with POLICY, in both languages, once the figure that stood in is past its window', async () => {
+    seed(in2027());
+    await expect(validateProposal(deps(), PURCHASE_ID)).resolves.toBeUndefined();
+    // The 2026 figure was due by 2027-06-30; the purchase is validated (say, resumed) after that.
+    fakes.clock.set('2027-07-01T02:00:00.000Z');
+    const refusal = await refusalOf(validateProposal(deps(), PURCHASE_ID));
+    expect(refusal.reason).toBe('POLICY');
+    expect(refusal.message).toContain('the 2026 salary benchmark was due by 2027-06-30');
+  });
+
+  it('planning records the benchmark applied, judged on the day of submission, for the approval page', async () => {
+    seed(in2027(), { createdAt: '2026-03-01T08:00:00.000Z' });
+    // A retry long after the window closed still records what held when the proposal went in.
+    fakes.clock.set('2027-08-01T02:00:00.000Z');
+    await planApproval(deps(), PURCHASE_ID);
+    expect((await stored()).salaryBenchmark).toEqual({
+      year: 2025,
+      wantedYear: 2026,
+      annualWageFen: 11_553_800,
+      source: expect.stringContaining('sample'),
+      sample: true,
+      standsInUntil: '2027-06-30',
+    });
+    const planned = (await fakes.purchases.listAudit(PURCHASE_ID)).find(
+      (e) => e.action === 'approval.planned',
+    );
+    expect(planned?.detail).toMatchObject({ salaryBenchmarkYear: 2025 });
+  });
+
+  it('planning records no benchmark for a proposal without staff', async () => {
+    seed({ ...largeElderlyCareProposal(), staffPlan: [] });
+    await planApproval(deps(), PURCHASE_ID);
+    expect((await stored()).salaryBenchmark).toBeUndefined();
+  });
+});
+
 describe('reserveBudget', () => {
   it('creates the configured line on first use, reserves the total and records the hold on the purchase', async () => {
     seed(largeElderlyCareProposal());

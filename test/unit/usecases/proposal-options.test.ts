@@ -92,32 +92,33 @@ describe('the new-proposal form’s options for a budget year', () => {
     expect(answer.termMonths).toEqual({ plain: 12, justified: 36 });
   });
 
-  it('gives the salary benchmark of the year before, or the newest configured year before it, with the monthly minimum per worker', async () => {
-    const standIn = (await options({ year: '2026' })).salaryBenchmark;
-    // Only 2021 is configured: it stands in for 2025. 115,538 yuan a year is 9,628.17 a month, rounded up.
-    expect(standIn).toMatchObject({
-      year: 2021,
+  it('gives the salary benchmark of the year before, with the monthly minimum per worker', async () => {
+    // The sample 2025 figure is the 2021 one repeated: 115,538 yuan a year is 9,628.17 a month, rounded up.
+    expect((await options({ year: '2026' })).salaryBenchmark).toEqual({
+      year: 2025,
       wantedYear: 2025,
-      exact: false,
+      exact: true,
       annualWageFen: 11_553_800,
       monthlyMinimumFen: 962_817,
+      annualWageYuan: '¥115,538.00',
       monthlyMinimumYuan: '¥9,628.17',
+      source: expect.stringContaining('sample'),
       sample: true,
     });
+  });
 
+  it('lets the newest year stand in for one not published yet, saying until when, and gives none once a newer one is overdue', async () => {
+    // On 2026-03-02 a 2027 proposal wants 2026, which nobody has; 2025 stands in until 2026's is due.
+    expect((await options({ year: '2027' })).salaryBenchmark).toMatchObject({
+      year: 2025,
+      wantedYear: 2026,
+      exact: false,
+      standsInUntil: '2027-06-30',
+    });
     const settings = structuredClone(TEST_POLICY) as PolicySettings;
-    settings.salaryBenchmarks.push({
-      year: 2025,
-      annualWageFen: 13_200_000,
-      source: 'test 2025',
-      sample: false,
-    });
-    expect((await options({ year: '2026' }, settings)).salaryBenchmark).toMatchObject({
-      year: 2025,
-      exact: true,
-      monthlyMinimumFen: 1_100_000,
-      source: 'test 2025',
-    });
+    settings.salaryBenchmarks = settings.salaryBenchmarks.filter((b) => b.year < 2024);
+    // 2024's figure was due by 2025-06-30: the form offers no benchmark, as the rule would refuse.
+    expect((await options({ year: '2026' }, settings)).salaryBenchmark).toBeUndefined();
   });
 
   it('has no benchmark for a year before the first configured one (the form says the check cannot be made)', async () => {

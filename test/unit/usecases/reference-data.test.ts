@@ -241,7 +241,8 @@ describe('editing a section', () => {
     expect(checkProposalPolicy(proposal, await policy())).toEqual([]);
 
     const higher2025 = { year: 2025, annualWageFen: 13_000_000, source: 'Xiamen 2025 (test)', sample: true };
-    await edit('salaryBenchmarks', { value: [...SEED.salaryBenchmarks, higher2025], version: 1 });
+    const others = SEED.salaryBenchmarks.filter((b) => b.year !== 2025);
+    await edit('salaryBenchmarks', { value: [...others, higher2025], version: 1 });
 
     // The social workers earn 10,000 yuan a month with welfare: 120,000 a year, below 130,000.
     expect(checkProposalPolicy(proposal, await policy())).toEqual([

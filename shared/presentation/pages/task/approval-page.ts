@@ -3,8 +3,10 @@
  * form whose POST is the only way to approve or reject it.
  */
 
+import type { BilingualText } from '../../../domain/bilingual.js';
 import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import { formatYuan } from '../../../domain/money.js';
+import { type AppliedBenchmark, benchmarkNote } from '../../../domain/policy/salary-benchmark-rule.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type {
   BudgetLine,
@@ -48,6 +50,8 @@ export interface ConfirmationPageModel {
     justification?: string;
   };
   level: ApprovalLevel;
+  /** The salary benchmark the workflow held the staff plan to: its year, and why when another year stands in. */
+  salaryBenchmark?: BilingualText;
   /** The earlier levels' decisions, in chain order (none for the first level). */
   earlierLevels: EarlierDecisionModel[];
   attempt: TaskAttempt;
@@ -62,6 +66,8 @@ export interface ConfirmationPageInput {
   proposal: Proposal;
   /** An approval task: its level is the one the page asks the visitor to decide as. */
   task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce'> & { level: ApprovalLevel };
+  /** As recorded when the approval was planned; absent without staff or on purchases planned before it was. */
+  salaryBenchmark?: AppliedBenchmark;
   /** The decisions of the levels before the task's (earlierApprovals). */
   earlierLevels?: readonly EarlierDecision[];
 }
@@ -71,6 +77,7 @@ export function confirmationPageModel({
   purchaseId,
   proposal,
   task,
+  salaryBenchmark,
   earlierLevels = [],
 }: ConfirmationPageInput): ConfirmationPageModel {
   const model: ConfirmationPageModel = {
@@ -95,6 +102,7 @@ export function confirmationPageModel({
     nonce: task.nonce,
   };
   if (proposal.justification !== undefined) model.proposal.justification = proposal.justification;
+  if (salaryBenchmark) model.salaryBenchmark = benchmarkNote(salaryBenchmark);
   return model;
 }
 
@@ -112,6 +120,11 @@ export function confirmationPage(model: ConfirmationPageModel): HtmlPage {
     assigneeFact(model.assignee, model.attempt, { zh: '审批人', en: 'Assigned to' }, '代理审批'),
     expiryFact(model.expiresAt),
   ];
+  if (model.salaryBenchmark)
+    facts.push({
+      label: { zh: '适用工资基准', en: 'Salary benchmark applied' },
+      value: model.salaryBenchmark,
+    });
   if (p.justification !== undefined) {
     facts.push({
       label: { zh: '超过12个月的理由', en: 'Justification for a term over 12 months' },

@@ -49,6 +49,38 @@ describe('confirmationPage', () => {
     }
   });
 
+  it('names the salary benchmark applied, and why an earlier year stands in while the wanted one is unpublished', () => {
+    const applied = (standsInUntil?: string) =>
+      confirmationPage(
+        confirmationPageModel({
+          purchaseId: task.purchaseId,
+          proposal,
+          task,
+          salaryBenchmark: {
+            year: 2024,
+            wantedYear: 2025,
+            annualWageFen: 13_000_000,
+            source: 'official',
+            sample: false,
+            ...(standsInUntil ? { standsInUntil } : {}),
+          },
+        }),
+      ).html;
+    const row = (html: string) => html.match(/<tr><th scope="row">适用工资基准.*?<\/tr>/s)?.[0] ?? '';
+
+    expect(row(applied())).toContain(
+      '2024 年度 ¥130,000.00<span class="en" lang="en">2024, ¥130,000.00 a year</span>',
+    );
+    expect(row(applied('2026-06-30'))).toContain(
+      '2025 年度数据尚未公布，暂以最新的 2024 年度代替（2025 年度数据应于 2026-06-30 前公布）',
+    );
+    expect(row(applied('2026-06-30'))).toContain(
+      'the 2025 figure is not published yet, so 2024, the newest, stands in (the 2025 figure is due by 2026-06-30)',
+    );
+    // Nothing recorded (no staff, or planned before the record existed): no row rather than a guess.
+    expect(row(page())).toBe('');
+  });
+
   it('lists the budget lines with their amounts and total in yuan', () => {
     const html = page();
 
