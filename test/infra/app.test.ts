@@ -202,12 +202,18 @@ describe('functions', () => {
       .sort();
     expect(mailing).toEqual([
       'AwaitUpload',
+      'ClosePurchase',
       'ConcludeApproval',
+      'ConcludeContracting',
+      'ConcludeEvaluation',
+      'ConcludeMidterm',
+      'NotifyPayment',
       'RejectPurchase',
       'RequestDecision',
       'RequestEvaluation',
       'ResendLinkOnRequest',
       'ResendTaskLink',
+      'TerminatePurchase',
     ]);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));
     const sesRoles = policies
