@@ -50,6 +50,7 @@ export function createHandler(deps: SubmitProposalDeps) {
 /** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
 export const handler = createHandler({
   purchases: tableRepositories().purchases,
+  budgets: tableRepositories().budgets,
   trackRecords: tableRepositories().trackRecords,
   workflow: workflowStarter(),
   settings: policySettings(),

@@ -1,4 +1,10 @@
-/** An annual budget line and the outcome of reserving a purchase's amount on it. */
+import type { BilingualText } from './bilingual.js';
+import type { FieldError } from './errors.js';
+import { fieldError } from './field-errors.js';
+import { type Fen, formatYuan } from './money.js';
+import type { BudgetLineSetting } from './policy-settings.js';
+
+/** An annual budget line, what is left on it, and the outcome of reserving a purchase's amount on it. */
 
 export interface BudgetLineRecord {
   lineId: string;
@@ -12,3 +18,36 @@ export type ReserveResult =
   | { status: 'RESERVED'; availableFen: number }
   | { status: 'INSUFFICIENT'; availableFen: number }
   | { status: 'NO_SUCH_LINE' };
+
+/**
+ * What is left on a line for a new proposal: the stored line's figure, or the whole total of a
+ * configured line nobody reserved on yet (a line is created in the table at its first reservation).
+ * Undefined for a line that is neither (budget-line-known reports it).
+ */
+export function leftOnLine(
+  stored: Pick<BudgetLineRecord, 'availableFen'> | undefined,
+  configured: Pick<BudgetLineSetting, 'totalFen'> | undefined,
+): Fen | undefined {
+  return stored?.availableFen ?? configured?.totalFen;
+}
+
+/** Why a line cannot take a proposal's amount, in both languages: what is left and what is needed. */
+export function budgetShortfall(lineId: string, availableFen: Fen, neededFen: Fen): BilingualText {
+  return {
+    zh: `预算指标 ${lineId} 剩余 ${formatYuan(availableFen)}，本项目需要 ${formatYuan(neededFen)}。`,
+    en: `budget line ${lineId} has ${formatYuan(availableFen)} left; the proposal needs ${formatYuan(neededFen)}`,
+  };
+}
+
+/** The proposal's field error when its line has too little left: on `budgetLineRef`, naming what is left. */
+export function budgetShortfallError(lineId: string, availableFen: Fen, neededFen: Fen): FieldError {
+  const text = budgetShortfall(lineId, availableFen, neededFen);
+  return fieldError(
+    'budget-line-remaining',
+    'budgetLineRef',
+    lineId,
+    text.en,
+    `a total of at most ${formatYuan(availableFen)} on ${lineId}, or another line of ${lineId.slice(0, 4)} with enough left`,
+    text.zh,
+  );
+}

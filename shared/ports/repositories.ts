@@ -44,6 +44,8 @@ export interface PurchaseRepository {
     idempotencyKey?: string;
     now: string;
   }): Promise<{ purchase: PurchaseRecord; created: boolean }>;
+  /** The purchase a creator's idempotency key created, if it created one. */
+  findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<PurchaseRecord | undefined>;
   getPurchase(purchaseId: string): Promise<PurchaseRecord | undefined>;
   /**
    * Applies `set` (and a stage move when `to` is given, which must be allowed from the

@@ -432,6 +432,7 @@ export class InProcessLifecycle {
     const { purchase } = await submitProposal(
       {
         purchases: this.fakes.purchases,
+        budgets: this.fakes.budgets,
         workflow: this.workflow,
         settings: TEST_POLICY,
         now: this.clock.iso,

@@ -267,6 +267,11 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
     return Item !== undefined;
   }
 
+  async findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<PurchaseRecord | undefined> {
+    const purchaseId = await this.idempotentPurchaseId(createdBy, idempotencyKey);
+    return purchaseId === undefined ? undefined : this.getPurchase(purchaseId);
+  }
+
   private async idempotentPurchaseId(creator: string, key: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({

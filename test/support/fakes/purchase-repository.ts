@@ -64,6 +64,11 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     return { purchase: copy(purchase), created: true };
   }
 
+  async findByIdempotencyKey(createdBy: string, idempotencyKey: string): Promise<PurchaseRecord | undefined> {
+    const purchaseId = this.idempotencyKeys.get(`${createdBy}\u0000${idempotencyKey}`);
+    return purchaseId === undefined ? undefined : this.getPurchase(purchaseId);
+  }
+
   async getPurchase(purchaseId: string): Promise<PurchaseRecord | undefined> {
     const record = this.records.get(purchaseId);
     return record && copy(record);

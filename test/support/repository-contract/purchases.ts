@@ -124,6 +124,20 @@ export function purchaseContract(s: Subject): void {
       expect(await s.repos.purchases.listAudit(first.purchase.purchaseId)).toHaveLength(1);
     });
 
+    it('finds the purchase an idempotency key created, for its creator only', async () => {
+      const key = `found-${randomUUID()}`;
+      expect(await s.repos.purchases.findByIdempotencyKey('officer-3', key)).toBeUndefined();
+      const { purchase } = await s.repos.purchases.createPurchase({
+        purchaseId: randomUUID(),
+        proposal,
+        createdBy: 'officer-3',
+        idempotencyKey: key,
+        now: NOW,
+      });
+      expect(await s.repos.purchases.findByIdempotencyKey('officer-3', key)).toEqual(purchase);
+      expect(await s.repos.purchases.findByIdempotencyKey('officer-4', key)).toBeUndefined();
+    });
+
     it('an idempotency key is its creator’s: another creator with the same key gets a purchase of their own', async () => {
       const key = `key-${randomUUID()}`;
       const mine = await s.repos.purchases.createPurchase({

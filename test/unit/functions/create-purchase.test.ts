@@ -29,6 +29,7 @@ let handler: ReturnType<typeof createHandler>;
 function useHandler(workflow: WorkflowStarter = fakes.workflow): void {
   const recorded = recordingCalls<SubmitProposalDeps>({
     purchases: fakes.purchases,
+    budgets: fakes.budgets,
     trackRecords: fakes.trackRecords,
     workflow,
     settings: TEST_POLICY,
@@ -193,6 +194,38 @@ describe('POST /purchases: what is refused', () => {
       ]),
     );
     expect(calls).toEqual([]);
+  });
+
+  it('answers 400 on budgetLineRef naming what is left on the line, in Chinese and English, and writes nothing', async () => {
+    const p = sampleProposal();
+    // Another purchase took all but ¥100,000.00 of the line.
+    await fakes.budgets.ensureBudgetLine({
+      lineId: p.budgetLineRef,
+      year: 2026,
+      description: 'x',
+      totalFen: 500_000_000,
+    });
+    await fakes.budgets.reserve({
+      lineId: p.budgetLineRef,
+      purchaseId: 'PUR-2026-OTHERAAAAAAAAAAA',
+      amountFen: 490_000_000,
+      now: fakes.clock.now(),
+    });
+
+    const result = await invoke(p);
+
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).errors).toEqual([
+      {
+        field: 'budgetLineRef',
+        rule: 'budget-line-remaining',
+        value: p.budgetLineRef,
+        message: `budget line ${p.budgetLineRef} has ¥100,000.00 left; the proposal needs ¥480,000.00`,
+        allowed: `a total of at most ¥100,000.00 on ${p.budgetLineRef}, or another line of 2026 with enough left`,
+        zh: `预算指标 ${p.budgetLineRef} 剩余 ¥100,000.00，本项目需要 ¥480,000.00。`,
+      },
+    ]);
+    expectNothingWritten();
   });
 
   it('answers 400 to a malformed Idempotency-Key before reading the body', async () => {

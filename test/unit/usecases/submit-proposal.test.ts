@@ -20,6 +20,7 @@ const submit = (body: unknown, idempotencyKey?: string, staff = officer) =>
   submitProposal(
     {
       purchases: fakes.purchases,
+      budgets: fakes.budgets,
       workflow: fakes.workflow,
       settings,
       now: fakes.clock.now,
@@ -86,6 +87,60 @@ describe('an NGO barred by a failed evaluation', () => {
     );
     const { created } = await submit(proposal);
     expect(created).toBe(true);
+  });
+});
+
+describe('what is left on the budget line', () => {
+  /** The sample's line with `leftFen` left, another purchase holding the rest. */
+  async function lineWithLeft(leftFen: number): Promise<string> {
+    const lineId = sampleProposal().budgetLineRef;
+    const total = TEST_POLICY.budgetLines.find((l) => l.lineId === lineId)?.totalFen ?? 0;
+    await fakes.budgets.ensureBudgetLine({ lineId, year: 2026, description: 'x', totalFen: total });
+    await fakes.budgets.reserve({
+      lineId,
+      purchaseId: 'PUR-2026-OTHERAAAAAAAAAAA',
+      amountFen: total - leftFen,
+      now: fakes.clock.now(),
+    });
+    return lineId;
+  }
+
+  it('refuses a proposal the line no longer holds, on budgetLineRef, naming what is left in both languages', async () => {
+    const lineId = await lineWithLeft(47_999_999);
+    const error = await validationErrorOf(submit(sampleProposal()));
+    expect(error.errors).toEqual([
+      expect.objectContaining({
+        field: 'budgetLineRef',
+        rule: 'budget-line-remaining',
+        message: `budget line ${lineId} has ¥479,999.99 left; the proposal needs ¥480,000.00`,
+        zh: `预算指标 ${lineId} 剩余 ¥479,999.99，本项目需要 ¥480,000.00。`,
+      }),
+    ]);
+    expect(fakes.purchases.records.size).toBe(0);
+    expect(fakes.workflow.starts).toEqual([]);
+  });
+
+  it('accepts a proposal that takes exactly what is left, and one on a line nobody reserved on yet', async () => {
+    expect((await submit(sampleProposal())).created).toBe(true);
+    await lineWithLeft(48_000_000);
+    expect((await submit(sampleProposal())).created).toBe(true);
+  });
+
+  it('answers a repeated submission with its first purchase even after that purchase took the last money', async () => {
+    const first = await submit(sampleProposal(), 'retry-key-0002');
+    // The workflow reserved the first purchase's amount, and it was all that was left.
+    await lineWithLeft(48_000_000);
+    await fakes.budgets.reserve({
+      lineId: sampleProposal().budgetLineRef,
+      purchaseId: first.purchase.purchaseId,
+      amountFen: 48_000_000,
+      now: fakes.clock.now(),
+    });
+
+    const again = await submit(sampleProposal(), 'retry-key-0002');
+    expect(again).toMatchObject({ created: false, purchase: { purchaseId: first.purchase.purchaseId } });
+    // A new submission (another key) is refused: nothing is left.
+    await validationErrorOf(submit(sampleProposal(), 'another-key-03'));
   });
 });
 
