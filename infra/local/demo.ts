@@ -122,11 +122,7 @@ async function main(): Promise<void> {
       '\n   Contracting: the NGO uploads the signed contract from its page, the section chief countersigns.',
     );
     const ngo = largeElderlyCareProposalToday().ngo;
-    const invitation = await users.waitForMail(
-      ngo.contactEmail,
-      (m) => (m.body.text ?? '').includes(firstId),
-      seen,
-    );
+    const invitation = await users.waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(firstId), seen);
     const ngoPage = UsersClient.ngoLinkIn(invitation);
     const pageView = await users.open(ngoPage);
     console.log(
@@ -173,11 +169,7 @@ async function main(): Promise<void> {
       `\n   Mid-term review (${variant}): the NGO uploads its report, the section chief reviews it.`,
     );
     const uploadReport = async (round: number) => {
-      const ask = await users.waitForMail(
-        ngo.contactEmail,
-        (m) => (m.body.text ?? '').includes(firstId),
-        seen,
-      );
+      const ask = await users.waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(firstId), seen);
       const posted = await users.ngoUpload(UsersClient.ngoLinkIn(ask), {
         kind: 'MIDTERM_REPORT',
         name: `中期报告-第${round}版.pdf`,
@@ -226,11 +218,7 @@ async function main(): Promise<void> {
       console.log(
         `\n   Third-party evaluation${failing ? ' (failed)' : ''}: the NGO uploads its final report, an independent agency declares and scores.`,
       );
-      const askFinal = await users.waitForMail(
-        ngo.contactEmail,
-        (m) => (m.body.text ?? '').includes(firstId),
-        seen,
-      );
+      const askFinal = await users.waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(firstId), seen);
       const final = await users.ngoUpload(UsersClient.ngoLinkIn(askFinal), {
         kind: 'FINAL_REPORT',
         name: '终期报告.pdf',

@@ -197,6 +197,17 @@ export class UsersClient {
     return link;
   }
 
+  /**
+   * A mail asking the NGO for an upload of this purchase: it carries the NGO page link (the
+   * notices of outcomes the NGO is also mailed carry none).
+   */
+  static asksNgoToUpload(purchaseId: string): (mail: MailboxMail) => boolean {
+    return (mail) => {
+      const text = mail.body.text ?? '';
+      return text.includes(purchaseId) && NGO_LINK.test(text);
+    };
+  }
+
   static ngoLinkIn(mail: MailboxMail): string {
     const link = (mail.body.text ?? '').match(NGO_LINK)?.[0];
     if (!link) throw new Error(`mail "${mail.subject}" has no NGO page link`);

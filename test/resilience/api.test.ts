@@ -558,7 +558,11 @@ describe('7 Staff API access', () => {
       expect(submitted.status).toBe(201);
       const purchaseId = String(submitted.body.purchaseId);
       await approveAllLevels(app.users, officer, purchaseId, seen);
-      const mail = await app.users.waitForMail(proposal.ngo.contactEmail, mentions(purchaseId), seen);
+      const mail = await app.users.waitForMail(
+        proposal.ngo.contactEmail,
+        UsersClient.asksNgoToUpload(purchaseId),
+        seen,
+      );
       purchases.push({
         purchaseId,
         title: proposal.title,

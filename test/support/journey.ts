@@ -432,7 +432,11 @@ export async function approvedPurchase(
   const chief = ctx.settings.policy.approval.approvers.SECTION_CHIEF.email;
   const ask = await ctx.inboxes.next(chief, mailAbout(purchaseId), 30_000);
   await decideOnce(ctx, UsersClient.linkIn(ask), 'APPROVE', { comment: '' });
-  const invitation = await ctx.inboxes.next(proposal.ngo.contactEmail, mailAbout(purchaseId), 30_000);
+  const invitation = await ctx.inboxes.next(
+    proposal.ngo.contactEmail,
+    UsersClient.asksNgoToUpload(purchaseId),
+    30_000,
+  );
   return { purchaseId, ngoPage: UsersClient.ngoLinkIn(invitation) };
 }
 
@@ -449,7 +453,7 @@ export async function uploadFromMail(
   kind: string,
   name: string,
 ): Promise<void> {
-  const mail = await ctx.inboxes.next(ngo, mailAbout(purchaseId));
+  const mail = await ctx.inboxes.next(ngo, UsersClient.asksNgoToUpload(purchaseId));
   const page = UsersClient.ngoLinkIn(mail);
   const file = { kind, name, type: 'application/pdf', bytes: samplePdf(`${kind} ${purchaseId}`) };
   const isAccepted = (v: PurchaseView) =>

@@ -43,7 +43,9 @@ async function approvedPurchase(): Promise<string> {
 }
 
 async function ngoPageFor(purchaseId: string): Promise<string> {
-  return UsersClient.ngoLinkIn(await users().waitForMail(ngo.contactEmail, mentions(purchaseId), seen));
+  return UsersClient.ngoLinkIn(
+    await users().waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(purchaseId), seen),
+  );
 }
 
 async function deliverables(purchaseId: string, count: number) {
@@ -95,7 +97,7 @@ describe('contracting on the local runtime', () => {
     expect(refusal.status).toBe(200);
 
     // Round 2: the NGO is told what to fix, uploads again, the chief countersigns.
-    const again = await users().waitForMail(ngo.contactEmail, mentions(purchaseId), seen);
+    const again = await users().waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(purchaseId), seen);
     expect(again.body.text).toContain('the NGO seal is missing');
     const second = await users().ngoUpload(UsersClient.ngoLinkIn(again), pdf(`round 2 ${purchaseId}`));
     expect(second.uploadStatus).toBe(204);

@@ -49,7 +49,7 @@ async function decideFromMail(
 }
 
 async function uploadFromMail(purchaseId: string, kind: string, text: string) {
-  const mail = await users().waitForMail(ngo.contactEmail, about(purchaseId), seen);
+  const mail = await users().waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(purchaseId), seen);
   const posted = await users().ngoUpload(UsersClient.ngoLinkIn(mail), {
     kind,
     name: `${kind.toLowerCase()}.pdf`,
@@ -97,9 +97,19 @@ describe('mid-term review on the local runtime', () => {
     await uploadFromMail(purchaseId, 'MIDTERM_REPORT', `report 1 ${purchaseId}`);
     await decideFromMail(chief, purchaseId, { decision: 'RECTIFY', comment: '请补充满意度调查' });
     const again = await uploadFromMail(purchaseId, 'MIDTERM_REPORT', `report 2 ${purchaseId}`);
-    expect(again.body.text).toContain('mid-term report');
+    // The reviewer's words reach the NGO: in the mail asking again, and on its page.
+    expect(again.subject).toContain('rectify and submit again');
+    expect(again.body.text).toContain('请补充满意度调查');
+    const page = await users().open(UsersClient.ngoLinkIn(again));
+    expect(page.html).toContain('请补充满意度调查');
     await decideFromMail(chief, purchaseId, { decision: 'TERMINATE', comment: '整改后仍不达标' });
     const view = await users().waitForStage(officer, purchaseId, ['TERMINATED']);
+    const ended = await users().waitForMail(
+      ngo.contactEmail,
+      (m) => about(purchaseId)(m) && m.subject.includes('The purchase is terminated'),
+      seen,
+    );
+    expect(ended.body.text).toContain('整改后仍不达标');
     expect(view.payments?.map((p) => [p.tranche, p.status])).toEqual([
       [1, 'CONFIRMED'],
       [2, 'CANCELLED'],
@@ -155,7 +165,7 @@ async function atEvaluation(): Promise<string> {
 describe('a restart while the mid-term report is awaited', () => {
   it('loses nothing: the mailed NGO page link still works and the review goes on', async () => {
     const purchaseId = await atMidterm();
-    const ask = await users().waitForMail(ngo.contactEmail, about(purchaseId), seen);
+    const ask = await users().waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(purchaseId), seen);
     await app.restart();
     officer = await users().devToken(
       'officer-qian',
