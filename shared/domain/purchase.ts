@@ -90,8 +90,13 @@ export interface EvaluationRecord {
   evaluatedAt?: string;
   /** What the grade made of the final tranche, decided once when the evaluation is concluded. */
   finalTranche?: FinalTrancheAward;
-  /** Agencies found not independent of the bureau or the NGO. */
+  /**
+   * Agencies no longer asked for this purchase: one replaced on escalation after it did not
+   * answer, and every one that declined or declared a conflict of interest.
+   */
   excludedAgencies?: string[];
+  /** The round (1, +1 for each agency that stepped aside) and the attempt the current agency was assigned at. */
+  assignedIn?: { round: number; attempt: 'FIRST' | 'ESCALATION' };
 }
 
 /** Which workflow step failed unexpectedly, with what error, and when (never a token or secret). */

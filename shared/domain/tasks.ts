@@ -23,6 +23,8 @@ export const DECISIONS = [
   'TERMINATE',
   'EXTEND',
   'SUBMIT',
+  'DECLINE',
+  'CONFLICT',
 ] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -66,7 +68,8 @@ export const DECISIONS_BY_PURPOSE = {
   PAYMENT_CONFIRMATION: ['CONFIRM'],
   MIDTERM_REVIEW: ['PASS', 'RECTIFY', 'TERMINATE'],
   LATE_REPORT: ['EXTEND', 'TERMINATE'],
-  EVALUATION: ['SUBMIT'],
+  // An agency declines (before declaring independence) or declares a conflict: another is asked.
+  EVALUATION: ['SUBMIT', 'DECLINE', 'CONFLICT'],
 } as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
 
 /** A purpose whose task is decided from its e-mailed link. */
@@ -82,6 +85,8 @@ export const REASONED_DECISIONS = [
   'REFUSE',
   'RECTIFY',
   'TERMINATE',
+  'DECLINE',
+  'CONFLICT',
 ] as const satisfies readonly Decision[];
 export type ReasonedDecision = (typeof REASONED_DECISIONS)[number];
 

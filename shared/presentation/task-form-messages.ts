@@ -48,8 +48,20 @@ export const TASK_FORM_MESSAGES = {
     en: 'Fill in the bank transaction reference (field “reference”) and submit again.',
   },
   INVALID_EVALUATION_DECISION: {
-    zh: '请勾选独立性声明后点击“声明无利益冲突”，或在声明之后点击“提交评分”按钮提交。',
-    en: 'Tick the declaration and press Declare independence, or, once declared, submit with the Submit scores button.',
+    zh: '请勾选独立性声明后点击“声明无利益冲突”，或点击“谢绝评估”“声明存在利益冲突”按钮；声明之后，请点击“提交评分”按钮提交。',
+    en: 'Tick the declaration and press Declare independence, or press Decline or Declare a conflict; once declared, submit with the Submit scores button.',
+  },
+  DECLINE_COMMENT_REQUIRED: {
+    zh: '谢绝评估时必须写明理由（将记入项目档案）。请返回上一页填写后再提交。',
+    en: 'When declining, give the reason (it goes on the purchase record). Go back, write it and submit again.',
+  },
+  CONFLICT_COMMENT_REQUIRED: {
+    zh: '声明利益冲突时必须写明冲突的具体情况（将记入项目档案）。请返回上一页填写后再提交。',
+    en: 'When declaring a conflict of interest, say what it is (it goes on the purchase record). Go back, write it and submit again.',
+  },
+  DECLINE_AFTER_DECLARATION: {
+    zh: '贵机构已声明独立并查阅了项目材料，不能再谢绝评估。如出现利益冲突，请点击“声明存在利益冲突”并写明情况；否则请提交评分。',
+    en: 'Your agency has declared its independence and seen the file, so it can no longer decline. If a conflict of interest has arisen, press Declare a conflict and say what it is; otherwise submit the scores.',
   },
   DECLARATION_FIRST: {
     zh: '请先声明与承接机构及采购单位不存在利益冲突，然后才能提交评分。请重新打开邮件中的链接完成声明。',
@@ -89,6 +101,8 @@ export const COMMENT_MISSING_MESSAGES: Readonly<Record<ReasonedDecision, Bilingu
   REFUSE: TASK_FORM_MESSAGES.REFUSAL_COMMENT_REQUIRED,
   RECTIFY: TASK_FORM_MESSAGES.RECTIFY_COMMENT_REQUIRED,
   TERMINATE: TASK_FORM_MESSAGES.TERMINATION_COMMENT_REQUIRED,
+  DECLINE: TASK_FORM_MESSAGES.DECLINE_COMMENT_REQUIRED,
+  CONFLICT: TASK_FORM_MESSAGES.CONFLICT_COMMENT_REQUIRED,
 };
 
 /** Why a criterion's score was refused: missing, out of range, or more than one decimal. */

@@ -6,22 +6,34 @@ import {
   finalTrancheAward,
   finalTrancheDecision,
   type Grade,
+  NoIndependentAgencyError,
 } from '../domain/evaluation.js';
+import {
+  type AgencyChange,
+  agencyChange,
+  assignedIn,
+  evaluationRound,
+  evaluationStepKey,
+  stepAsides,
+  submittedEvaluation,
+} from '../domain/evaluation-assignment.js';
 import {
   escalatingWaitMs,
   type HandOver,
   handOverBefore,
   type PlanContext,
 } from '../domain/execution-budget.js';
+import type { EvaluationAgency } from '../domain/lifecycle-settings.js';
 import { tranchePlan } from '../domain/payments.js';
-import type { PurchaseRecord } from '../domain/purchase.js';
+import type { EvaluationRecord, PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { trackRecordEntry } from '../domain/track-record.js';
 import { signTaskLink } from '../links/signing.js';
 import type { TrackRecordRepository } from '../ports/repositories.js';
+import { noAgencyLeftMailModel, renderNoAgencyLeftMail } from '../presentation/mail/evaluation-mail.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import type { ContractingDeps } from './contracting.js';
-import { decisionOfStep, type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
+import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
 import { decisionOutput } from './request-decision.js';
 
@@ -31,9 +43,6 @@ import { decisionOutput } from './request-decision.js';
  * declares its independence and scores the project; the grade decides the final tranche (paid
  * in full, reduced to the grade's share, or withheld) and goes into the NGO's track record; the purchase closes.
  */
-
-/** One live evaluation task; an escalation hands it to another agency. */
-const STEP = 'EVALUATION';
 
 export interface EvaluationDeps extends ContractingDeps {
   trackRecords: TrackRecordRepository;
@@ -46,9 +55,9 @@ export type EvaluationStep =
   | { next: 'EVALUATE' }
   | { next: 'DONE'; grade: Grade; totalTenths: number };
 
+/** The scores an agency submitted, in whichever round of the evaluation. */
 function submitted(purchase: PurchaseRecord): RecordedDecision | undefined {
-  const decision = decisionOfStep(purchase, STEP);
-  return decision?.decision === 'SUBMIT' ? decision : undefined;
+  return submittedEvaluation(purchase.decisions);
 }
 
 /**
@@ -119,8 +128,12 @@ export async function recordMissingFinalReport(deps: ContractingDeps, purchaseId
 }
 
 /**
- * Assigns an independent agency (a new one on escalation) and gives it the evaluation link:
- * the page asks it to declare independence before it sees any file.
+ * Assigns an independent agency and gives it the evaluation link: the page asks it to declare
+ * independence (or to decline, or to declare a conflict) before it sees any file. A new agency is
+ * assigned at the first ask, once on escalation, and at once after the current agency declined
+ * or declared a conflict (a new round: the execution resumed with that decision asks again).
+ * When no independent agency is left the officer and the administrator are told, and the step
+ * fails with NoIndependentAgencyError, which the workflow records on the purchase.
  */
 export async function requestEvaluation(
   deps: RequestEvaluationDeps,
@@ -128,38 +141,23 @@ export async function requestEvaluation(
 ): Promise<{ taskId: string; agencyId: string }> {
   let purchase = await loadPurchase(deps, input.purchaseId);
   const roster = deps.lifecycle.evaluation.agencies;
-  const current = purchase.evaluation?.agencyId;
-  const escalated = input.attempt === 'ESCALATION';
-  // First assignment, or the one reassignment an escalation makes (a retry finds it done).
-  const reassign = escalated && (purchase.evaluation?.excludedAgencies ?? []).length === 0;
-  if (!current || reassign) {
-    const exclude = escalated && current ? [current] : [];
-    const agency = assignAgency(roster, {
-      ngoCreditCode: purchase.proposal.ngo.creditCode,
-      purchaseId: purchase.purchaseId,
-      exclude,
-    });
-    purchase = await deps.purchases.change({
-      purchaseId: purchase.purchaseId,
-      set: { evaluation: { agencyId: agency.id, excludedAgencies: exclude } },
-      audit: {
-        actor: WORKFLOW_ACTOR,
-        action: 'evaluation.assigned',
-        detail: { agencyId: agency.id, replaces: exclude[0] ?? null },
-      },
-      eventId: `evaluation.assigned:${escalated ? 'escalation' : 'first'}`,
-      now: deps.now(),
-    });
-  }
-  const agencyId = purchase.evaluation?.agencyId as string;
+  const round = evaluationRound(purchase.decisions);
+  const change = agencyChange(purchase.evaluation, round, input.attempt);
+  if (change.assign) purchase = await assignNextAgency(deps, purchase, round, input.attempt, change);
+  const evaluation = purchase.evaluation as EvaluationRecord;
+  const { agencyId } = evaluation;
   const agency = roster.find((a) => a.id === agencyId);
   if (!agency) throw new Error(`agency ${agencyId} is not in the roster`);
+  // A resumed execution asks the round's first attempt again after its escalation: the escalated
+  // agency's task is the live one (its mail went out already).
+  const assigned = assignedIn(evaluation);
+  const step = assigned.round === round && assigned.attempt === 'ESCALATION' ? 'ESCALATION' : input.attempt;
   const now = deps.now();
   const { task } = await deps.tasks.openTask({
     purchaseId: purchase.purchaseId,
-    stepKey: escalated ? `${STEP}:ESCALATED` : STEP,
+    stepKey: evaluationStepKey(round, step),
     purpose: 'EVALUATION',
-    attempt: input.attempt,
+    attempt: step,
     assignee: { name: agency.name, email: agency.email, role: 'EVALUATOR' },
     taskToken: input.taskToken,
     context: { agencyId },
@@ -172,8 +170,8 @@ export async function requestEvaluation(
     }
     return { taskId: task.taskId, agencyId };
   }
-  // The new agency is asked afresh; the reminder goes to the same agency.
-  const kind: TaskAttempt = escalated ? 'FIRST' : input.attempt;
+  // An agency taking over on escalation is asked afresh; the reminder goes to the same agency.
+  const kind: TaskAttempt = input.attempt === 'REMINDER' ? 'REMINDER' : 'FIRST';
   await sendOncePerAttempt(deps.tasks, task.taskId, kind, async () => {
     const mail = renderTaskMail(
       taskMailModel({
@@ -189,6 +187,78 @@ export async function requestEvaluation(
     await deps.mailer.send({ to: agency.email, ...mail });
   });
   return { taskId: task.taskId, agencyId };
+}
+
+/**
+ * Records the next independent agency as the purchase's evaluator (with the agencies no longer
+ * asked and why the last one was replaced), once per round and attempt. None left: the officer
+ * and the administrator are mailed, and NoIndependentAgencyError ends the step.
+ */
+async function assignNextAgency(
+  deps: RequestEvaluationDeps,
+  purchase: PurchaseRecord,
+  round: number,
+  attempt: TaskAttempt,
+  change: Extract<AgencyChange, { assign: true }>,
+): Promise<PurchaseRecord> {
+  const roster = deps.lifecycle.evaluation.agencies;
+  let agency: EvaluationAgency;
+  try {
+    agency = assignAgency(roster, {
+      ngoCreditCode: purchase.proposal.ngo.creditCode,
+      purchaseId: purchase.purchaseId,
+      exclude: change.exclude,
+    });
+  } catch (error) {
+    if (error instanceof NoIndependentAgencyError) await tellNoAgencyLeft(deps, purchase, error);
+    throw error;
+  }
+  const assignedAt = attempt === 'ESCALATION' ? 'ESCALATION' : 'FIRST';
+  const stepAside = change.replaces === undefined ? undefined : stepAsides(purchase.decisions).at(-1);
+  // Why the agency before was replaced: its decline or conflict when it stepped aside, else its silence.
+  const because =
+    change.replaces === undefined
+      ? null
+      : assignedAt === 'ESCALATION'
+        ? 'NO_ANSWER'
+        : (stepAside?.decision ?? null);
+  return deps.purchases.change({
+    purchaseId: purchase.purchaseId,
+    set: {
+      evaluation: {
+        ...purchase.evaluation,
+        agencyId: agency.id,
+        excludedAgencies: change.exclude,
+        assignedIn: { round, attempt: assignedAt },
+      },
+    },
+    audit: {
+      actor: WORKFLOW_ACTOR,
+      action: 'evaluation.assigned',
+      detail: { agencyId: agency.id, replaces: change.replaces ?? null, because, round },
+    },
+    // The first round keeps the event ids from before rounds were counted.
+    eventId: `evaluation.assigned:${round === 1 ? '' : `${round}:`}${assignedAt === 'ESCALATION' ? 'escalation' : 'first'}`,
+    now: deps.now(),
+  });
+}
+
+/** The officer who registered the purchase and the administrator learn that nobody is left to evaluate. */
+async function tellNoAgencyLeft(
+  deps: RequestEvaluationDeps,
+  purchase: PurchaseRecord,
+  error: NoIndependentAgencyError,
+): Promise<void> {
+  const administrator = deps.policy.approval.administrator?.email;
+  const to = [...new Set([purchase.createdBy, ...(administrator ? [administrator] : [])])];
+  const mail = renderNoAgencyLeftMail(
+    noAgencyLeftMailModel({
+      purchaseId: purchase.purchaseId,
+      proposal: purchase.proposal,
+      skipped: error.skipped,
+    }),
+  );
+  await deps.mailer.send({ to, ...mail });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AuditEntry } from '../domain/audit.js';
 import type { DeliverableRecord } from '../domain/deliverables.js';
 import { ValidationError } from '../domain/errors.js';
 import { formatTotal } from '../domain/evaluation.js';
+import { stepAsides, submittedEvaluation } from '../domain/evaluation-assignment.js';
 import { newestPage, positionOf } from '../domain/history-pages.js';
 import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
 import { formatYuan } from '../domain/money.js';
@@ -130,16 +131,30 @@ export async function purchaseView(
   };
 }
 
-/** The agency's scores by criterion (from its recorded decision), its weighted total and grade. */
+/**
+ * The agency's scores by criterion (from its submitted decision, in whichever round), its weighted
+ * total and grade; and every agency that declined the assignment or declared a conflict of
+ * interest, with what it wrote.
+ */
 function evaluationOf(purchase: PurchaseRecord) {
   const { evaluation } = purchase;
   if (!evaluation) return undefined;
-  const decision = Object.values(purchase.decisions).find((d) => d.taskId === evaluation.taskId);
+  const decision = submittedEvaluation(purchase.decisions);
   const scores = decision?.data?.scores as Partial<Record<EvaluationCriterion, number>> | undefined;
+  const declarations = stepAsides(purchase.decisions).map(
+    ({ decision: declared, by, byName, comment, at }) => ({
+      decision: declared,
+      agency: byName,
+      email: by,
+      reason: comment,
+      at,
+    }),
+  );
   return {
     ...evaluation,
     ...(evaluation.total === undefined ? {} : { totalText: formatTotal(evaluation.total) }),
     ...(scores ? { scores } : {}),
+    declarations,
   };
 }
 

@@ -103,15 +103,23 @@ export class LifecyclePeople {
    * scores it on the page the declaration opens.
    */
   async evaluate(agencyEmails: readonly string[], purchaseId: string, scores: Scores): Promise<void> {
-    const invitation = this.#newestMail(
-      (mail) => recipients(mail).some((to) => agencyEmails.includes(to)) && mail.text.includes(purchaseId),
-    );
-    const link = invitation && taskLinkIn(invitation.text);
-    if (!invitation || !link)
-      throw new PersonCouldNotActError(`no agency was mailed an evaluation link about ${purchaseId}`);
-    const agency = recipients(invitation).join(', ');
+    const { link, agency } = this.#evaluationInvitation(agencyEmails, purchaseId);
     await this.#postForm(agency, link, { declare: DECLARE_VALUE });
     await this.#postForm(agency, link, { decision: 'SUBMIT', comment: '服务规范，成效明显。', scores });
+  }
+
+  /**
+   * The evaluation agency newest invited to evaluate the purchase declines the assignment, or
+   * declares a conflict of interest, with its reason, without declaring independence first.
+   */
+  async stepAside(
+    agencyEmails: readonly string[],
+    purchaseId: string,
+    decision: 'DECLINE' | 'CONFLICT',
+    reason: string,
+  ): Promise<void> {
+    const { link, agency } = this.#evaluationInvitation(agencyEmails, purchaseId);
+    await this.#postForm(agency, link, { decision, comment: reason });
   }
 
   /**
@@ -184,6 +192,20 @@ export class LifecyclePeople {
       );
     if (task.taskToken !== undefined && task.deliveredAt === undefined)
       throw new PersonCouldNotActError(`${who} posted ${what}, but no execution was waiting for it`);
+  }
+
+  /** The newest evaluation invitation about the purchase to one of the agencies: its link and who got it. */
+  #evaluationInvitation(
+    agencyEmails: readonly string[],
+    purchaseId: string,
+  ): { link: TaskLink; agency: string } {
+    const invitation = this.#newestMail(
+      (mail) => recipients(mail).some((to) => agencyEmails.includes(to)) && mail.text.includes(purchaseId),
+    );
+    const link = invitation && taskLinkIn(invitation.text);
+    if (!invitation || !link)
+      throw new PersonCouldNotActError(`no agency was mailed an evaluation link about ${purchaseId}`);
+    return { link, agency: recipients(invitation).join(', ') };
   }
 
   #newestMail(matches: (mail: MailMessage) => boolean): MailMessage | undefined {

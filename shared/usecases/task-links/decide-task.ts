@@ -1,3 +1,4 @@
+import { stepsAside } from '../../domain/evaluation-assignment.js';
 import type { Stage } from '../../domain/lifecycle.js';
 import { isLinkPurpose, type LinkPurpose } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
@@ -55,7 +56,10 @@ export async function decideTask(
     const unpayable = await refusalOfUnpayable(deps, task);
     if (unpayable) return unpayable;
   }
-  const files = await checkReviewedUploads(deps.reviewedDocuments, task, input.form.reviewed ?? []);
+  // An agency stepping aside decides nothing about the files (before its declaration it never saw them).
+  const files = stepsAside(checked.decision)
+    ? { ok: true as const }
+    : await checkReviewedUploads(deps.reviewedDocuments, task, input.form.reviewed ?? []);
   if (!files.ok) return files.page;
   const data = { ...checked.data, ...(files.reviewed ? { reviewed: files.reviewed } : {}) };
 

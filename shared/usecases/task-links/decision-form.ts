@@ -132,6 +132,8 @@ function checkDecision(
   const comment = (form.comment ?? '').trim();
   if (comment.length > COMMENT_MAX_LENGTH)
     return { ok: false, refusal: BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG };
+  if (decision === 'DECLINE' && task.declaredAt !== undefined)
+    return { ok: false, refusal: TASK_FORM_MESSAGES.DECLINE_AFTER_DECLARATION };
   if (needsReason(decision) && comment.length === 0)
     return { ok: false, refusal: COMMENT_MISSING_MESSAGES[decision] };
   if (decision === 'SUBMIT') {

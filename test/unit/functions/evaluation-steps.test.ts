@@ -152,7 +152,7 @@ describe('evaluation steps over the table', () => {
     expect(await auditWritten()).toContainEqual(
       expect.objectContaining({
         action: 'evaluation.assigned',
-        detail: { agencyId: result.agencyId, replaces: null },
+        detail: { agencyId: result.agencyId, replaces: null, because: null, round: 1 },
       }),
     );
     expect(fakes.tasks.stored(result.taskId)).toMatchObject({

@@ -207,12 +207,16 @@ describe('requestEvaluation', () => {
     const { taskId, agencyId } = await request('FIRST');
 
     const purchase = await fakes.purchases.getPurchase(PURCHASE_ID);
-    expect(purchase?.evaluation).toEqual({ agencyId, excludedAgencies: [] });
+    expect(purchase?.evaluation).toEqual({
+      agencyId,
+      excludedAgencies: [],
+      assignedIn: { round: 1, attempt: 'FIRST' },
+    });
     const assigned = (await fakes.purchases.listAudit(PURCHASE_ID)).filter(
       (e) => e.action === 'evaluation.assigned',
     );
     expect(assigned).toHaveLength(1);
-    expect(assigned[0]?.detail).toEqual({ agencyId, replaces: null });
+    expect(assigned[0]?.detail).toEqual({ agencyId, replaces: null, because: null, round: 1 });
 
     const agency = ROSTER.find((a) => a.id === agencyId);
     const task = fakes.tasks.stored(taskId);
@@ -269,13 +273,14 @@ describe('requestEvaluation', () => {
     expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.evaluation).toEqual({
       agencyId: escalated.agencyId,
       excludedAgencies: [first.agencyId],
+      assignedIn: { round: 1, attempt: 'ESCALATION' },
     });
     const assigned = (await fakes.purchases.listAudit(PURCHASE_ID)).filter(
       (e) => e.action === 'evaluation.assigned',
     );
     expect(assigned.map((e) => e.detail)).toEqual([
-      { agencyId: first.agencyId, replaces: null },
-      { agencyId: escalated.agencyId, replaces: first.agencyId },
+      { agencyId: first.agencyId, replaces: null, because: null, round: 1 },
+      { agencyId: escalated.agencyId, replaces: first.agencyId, because: 'NO_ANSWER', round: 1 },
     ]);
     const newEmail = ROSTER.find((a) => a.id === escalated.agencyId)?.email;
     expect(fakes.mailer.sent.map((m) => m.to)).toEqual([

@@ -184,8 +184,61 @@ describe('purchaseView', () => {
       grade: 'GOOD',
       evaluatedAt: decision.at,
       scores: { PROFESSIONAL_SERVICE: 88, OUTCOMES: 91.5, MANAGEMENT: 80 },
+      declarations: [],
     });
     expect(shown?.withdrawal).toMatchObject({ reason: 'kept for the record' });
+  });
+
+  it('shows each agency that declined or declared a conflict, with what it wrote, and the scores of a later round', async () => {
+    const decided = (decision: 'DECLINE' | 'CONFLICT' | 'SUBMIT', at: string, comment: string) => ({
+      decision,
+      by: `${decision.toLowerCase()}@agency.example.org`,
+      byName: `Agency that chose ${decision}`,
+      comment,
+      at,
+      taskId: `task-${decision}`,
+      ...(decision === 'SUBMIT'
+        ? {
+            data: {
+              scores: { PROFESSIONAL_SERVICE: 70, OUTCOMES: 70, MANAGEMENT: 70 },
+              totalTenths: 700,
+              grade: 'PASS',
+            },
+          }
+        : {}),
+    });
+    fakes.purchases.seed(
+      purchaseRecord(PURCHASE_ID, largeElderlyCareProposal(), {
+        stage: 'EVALUATION',
+        decisions: {
+          EVALUATION: decided('CONFLICT', '2026-09-01T08:00:00.000Z', '评估组长曾任该机构理事'),
+          'EVALUATION:2': decided('DECLINE', '2026-09-02T08:00:00.000Z', '本季度评估任务已满'),
+          'EVALUATION:3': decided('SUBMIT', '2026-09-20T08:00:00.000Z', ''),
+        },
+        evaluation: { agencyId: 'third-agency', excludedAgencies: ['first-agency', 'second-agency'] },
+      }),
+    );
+
+    const shown = await view(PURCHASE_ID);
+
+    expect(shown?.evaluation?.declarations).toEqual([
+      {
+        decision: 'CONFLICT',
+        agency: 'Agency that chose CONFLICT',
+        email: 'conflict@agency.example.org',
+        reason: '评估组长曾任该机构理事',
+        at: '2026-09-01T08:00:00.000Z',
+      },
+      {
+        decision: 'DECLINE',
+        agency: 'Agency that chose DECLINE',
+        email: 'decline@agency.example.org',
+        reason: '本季度评估任务已满',
+        at: '2026-09-02T08:00:00.000Z',
+      },
+    ]);
+    expect(shown?.evaluation?.scores).toEqual({ PROFESSIONAL_SERVICE: 70, OUTCOMES: 70, MANAGEMENT: 70 });
+    expect(shown?.evaluation?.excludedAgencies).toEqual(['first-agency', 'second-agency']);
   });
 
   it('shows an approver a purchase on which they hold a task, whatever the case of their address', async () => {

@@ -101,6 +101,8 @@ export const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
   TERMINATE: { zh: '终止', en: 'Terminated' },
   EXTEND: { zh: '延期', en: 'Extended' },
   SUBMIT: { zh: '已提交', en: 'Submitted' },
+  DECLINE: { zh: '谢绝评估', en: 'Declined' },
+  CONFLICT: { zh: '声明存在利益冲突', en: 'Conflict of interest declared' },
 };
 
 /** What the decided page calls the task, and what it says happens next. */

@@ -1,6 +1,8 @@
 /**
  * The evaluation page (GET): the third-party agency first declares it is independent of the NGO
- * and the bureau; only then does the same link show the reports and the rubric to score.
+ * and the bureau, or declines the assignment, or declares a conflict of interest (then another
+ * agency is asked); only after the declaration does the same link show the reports and the rubric
+ * to score, with a way to report a conflict that arises meanwhile.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
 import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
@@ -19,7 +21,7 @@ import {
   summarizeProposal,
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
-import { decidingAs, INPUT_STYLE } from './decision-form.js';
+import { decidingAs, decisionForm, INPUT_STYLE } from './decision-form.js';
 import { DECISION_FORM_FIELDS, DECLARE_VALUE, scoreField } from './decision-form-fields.js';
 import {
   type ReviewRecordInput,
@@ -126,6 +128,54 @@ ${bilingualParagraphs(text)}</div>
 `;
 }
 
+const STEP_ASIDE_COMMENT = {
+  label: { zh: '理由或利益冲突的情况', en: 'The reason, or what the conflict is' },
+  help: {
+    zh: `必填：谢绝时写明理由，声明利益冲突时写明冲突的具体情况。内容记入项目档案。最多 ${COMMENT_MAX_LENGTH} 字。`,
+    en: `Required: the reason when declining, what the conflict is when declaring one. It goes on the purchase record. At most ${COMMENT_MAX_LENGTH} characters.`,
+  },
+};
+
+/**
+ * Before the declaration: an agency that cannot take the evaluation declines it, and one with a
+ * conflict of interest declares it; either way it never sees the file and another agency is asked.
+ */
+function stepAsideForm(model: EvaluationPageModel): SafeHtml {
+  return html`${bilingualParagraphs({
+    zh: '如贵机构不能承接本次评估，请写明理由后点击“谢绝评估”；如与承接机构或采购单位存在利益冲突，请写明情况后点击“声明存在利益冲突”。决定记入项目档案，采购单位将立即邀请另一家独立机构，贵机构不会看到项目材料。',
+    en: 'If your agency cannot take this evaluation, give the reason and press Decline; if it has a conflict of interest with the NGO or the bureau, say what it is and press Declare a conflict. Either goes on the purchase record, the bureau invites another independent agency at once, and your agency is not shown the file.',
+  })}${decisionForm({
+    nonce: model.nonce,
+    decidingAs: model.assignee,
+    comment: STEP_ASIDE_COMMENT,
+    buttons: [
+      { decision: 'DECLINE', label: { zh: '谢绝评估', en: 'Decline' }, tone: 'reject' },
+      { decision: 'CONFLICT', label: { zh: '声明存在利益冲突', en: 'Declare a conflict' }, tone: 'reject' },
+    ],
+  })}`;
+}
+
+/** After the declaration: a conflict that arises during the evaluation is reported, and the evaluation stops. */
+function conflictForm(model: EvaluationPageModel): SafeHtml {
+  return html`${bilingualParagraphs({
+    zh: '如评估过程中出现利益冲突，请写明情况后点击“声明存在利益冲突”：贵机构的评估随即终止，采购单位将邀请另一家独立机构。',
+    en: 'If a conflict of interest arises during the evaluation, say what it is and press Declare a conflict: your evaluation stops and the bureau invites another independent agency.',
+  })}${decisionForm({
+    nonce: model.nonce,
+    decidingAs: model.assignee,
+    comment: {
+      label: { zh: '利益冲突的情况', en: 'What the conflict is' },
+      help: {
+        zh: `必填，记入项目档案。最多 ${COMMENT_MAX_LENGTH} 字。`,
+        en: `Required; it goes on the purchase record. At most ${COMMENT_MAX_LENGTH} characters.`,
+      },
+    },
+    buttons: [
+      { decision: 'CONFLICT', label: { zh: '声明存在利益冲突', en: 'Declare a conflict' }, tone: 'reject' },
+    ],
+  })}`;
+}
+
 function scoreInputs(rubric: readonly RubricLine[]): SafeHtml {
   return html`${rubric.map(({ criterion, weight }) => {
     const label = CRITERION_LABELS[criterion];
@@ -140,9 +190,9 @@ function scoringForm(model: EvaluationPageModel): SafeHtml {
   const f = DECISION_FORM_FIELDS;
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${model.nonce}">
-${reviewedUploadFields(model.documents)}${decidingAs(model.assignee)}${scoreInputs(model.rubric)}<label for="comment">评估意见<span class="en" lang="en">Comment</span></label>
-<p class="help" id="comment-help">可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Optional. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
-<textarea id="comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="comment-help"></textarea>
+${reviewedUploadFields(model.documents)}${decidingAs(model.assignee)}${scoreInputs(model.rubric)}<label for="score-comment">评估意见<span class="en" lang="en">Comment</span></label>
+<p class="help" id="score-comment-help">可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Optional. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
+<textarea id="score-comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="score-comment-help"></textarea>
 <div class="actions">
 <button type="submit" class="approve" name="${f.decision}" value="SUBMIT">提交评分 <span lang="en">Submit scores</span></button>
 </div>
@@ -187,7 +237,8 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '独立性声明', en: 'Declaration of independence' })}
-${declarationForm(model)}`
+${declarationForm(model)}${bilingualHeading('h2', { zh: '谢绝或声明利益冲突', en: 'Decline, or declare a conflict' })}
+${stepAsideForm(model)}`
       : html`${bilingualHeading('h1', title)}
 ${bilingualParagraphs({
   zh: '请审阅承接机构的报告，然后按评分表为每一项打分（0–100 分，可保留一位小数）。提交之前不会记录任何评分。',
@@ -197,6 +248,7 @@ ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '项目报告', en: 'Reports' })}
 ${evaluationDocuments(model.documents)}${reviewRecordSections(model)}${bilingualHeading('h2', { zh: '评分', en: 'Scores' })}
-${scoringForm(model)}`;
+${scoringForm(model)}${bilingualHeading('h2', { zh: '出现利益冲突', en: 'If a conflict arises' })}
+${conflictForm(model)}`;
   return renderPage(200, title, body);
 }

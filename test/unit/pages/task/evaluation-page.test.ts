@@ -56,7 +56,11 @@ describe('evaluationPage', () => {
     expect(page.html).toContain('name="nonce" value="nonce-of-the-evaluation"');
     expect(page.html).toMatch(/<input type="checkbox" name="declare" value="1" required>/);
     expect(page.html).toContain('声明无利益冲突 <span lang="en">Declare independence</span>');
-    expect(page.html).not.toContain('name="decision"');
+    // The only decisions before the declaration: stepping aside, never scores.
+    expect([...page.html.matchAll(/name="decision" value="([A-Z]+)"/g)].map((m) => m[1])).toEqual([
+      'DECLINE',
+      'CONFLICT',
+    ]);
     expect(page.html).not.toContain('score_');
     expect(page.html).not.toContain(FAKE_TOKEN);
   });

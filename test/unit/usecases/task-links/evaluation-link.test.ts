@@ -153,7 +153,7 @@ describe('evaluation links', () => {
     expect(decide).not.toHaveBeenCalled();
   });
 
-  it('accepts only SUBMIT: decisions of other purposes answer 400', async () => {
+  it('decisions of other purposes answer 400 and decide nothing', async () => {
     await declare();
     const decide = vi.spyOn(fakes.tasks, 'decide');
 
