@@ -1,3 +1,4 @@
+import { loadReferenceData } from '../../shared/lambda/settings.js';
 import { workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
 import { planApproval } from '../../shared/usecases/plan-approval.js';
@@ -11,5 +12,5 @@ export function createHandler(deps: WorkflowDeps) {
   );
 }
 
-/** Wired to AWS once per execution environment, at cold start. */
-export const handler = createHandler(workflowDeps());
+/** Wired to AWS once per execution environment, at cold start; the benchmark it records is reference data. */
+export const handler = createHandler(workflowDeps()).use(loadReferenceData());
