@@ -388,6 +388,16 @@ export class ApplicationStack extends Stack {
         },
       }),
     );
+    // The expired NGO page's button: mails a fresh page link to the purchase's registered contact,
+    // at most once an hour (its audit entry is the limit). Open to the internet, like the page.
+    const ngoFreshLink = contractStep(
+      'NgoFreshLink',
+      'ngo-fresh-link',
+      'POST /ngo/{purchaseId}/fresh-link: mails a new NGO page link',
+    )
+      .useNgoLinkKeys(ngoLinkKeys)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    ngoFreshLink.linksOn(publicBaseUrl);
     // Every object created under uploads/ is checked by its bytes and recorded, then resumes the waiting step.
     // It streams the whole file (up to 25 MB) through SHA-256: more memory (and so CPU) and time
     // than the other steps, or a large upload on a busy moment would time out and be retried.
@@ -594,7 +604,7 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('GetPurchaseIntegration', getPurchase),
       authorizer: staffOnly,
     });
-    servePublicLinks(this.api, stage, { ngoPage, ngoUploadGrant, taskLink });
+    servePublicLinks(this.api, stage, { ngoPage, ngoUploadGrant, ngoFreshLink, taskLink });
 
     // Hourly: how many tranches are overdue, as a metric (PaymentsOverdue) the dashboard graphs.
     const measureOverduePayments = new ServiceFunction(this, 'MeasureOverduePayments', {

@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { acknowledge } from '../nag.js';
 
 /**
- * The e-mailed links' routes (task pages, the NGO page and its upload grants) take requests from
+ * The e-mailed links' routes (task pages, the NGO page, its upload grants and fresh links) take requests from
  * anyone on the internet, so the stage throttles each of them: a steady rate and a burst across
  * all callers, beyond which API Gateway answers 429 without invoking the function. A link is
  * clicked by a person, a few times a minute at most, so these leave room for the busiest day while
@@ -21,7 +21,7 @@ export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const
 export function servePublicLinks(
   api: HttpApi,
   stage: HttpStage,
-  functions: { ngoPage: IFunction; ngoUploadGrant: IFunction; taskLink: IFunction },
+  functions: { ngoPage: IFunction; ngoUploadGrant: IFunction; ngoFreshLink: IFunction; taskLink: IFunction },
 ): void {
   const ngoPageRoutes = api.addRoutes({
     path: '/ngo/{purchaseId}',
@@ -33,12 +33,17 @@ export function servePublicLinks(
     methods: [HttpMethod.POST],
     integration: new HttpLambdaIntegration('NgoUploadsIntegration', functions.ngoUploadGrant),
   });
+  const freshLinkRoutes = api.addRoutes({
+    path: '/ngo/{purchaseId}/fresh-link',
+    methods: [HttpMethod.POST],
+    integration: new HttpLambdaIntegration('NgoFreshLinkIntegration', functions.ngoFreshLink),
+  });
   const taskRoutes = api.addRoutes({
     path: '/tasks/{taskId}',
     methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST],
     integration: new HttpLambdaIntegration('TaskLinkIntegration', functions.taskLink),
   });
-  for (const route of [...ngoPageRoutes, ...uploadRoutes])
+  for (const route of [...ngoPageRoutes, ...uploadRoutes, ...freshLinkRoutes])
     acknowledge(
       cfnRoute(route),
       'APIG4',
@@ -50,7 +55,7 @@ export function servePublicLinks(
       'APIG4',
       'Task links are capabilities: the function verifies the HMAC-signed task id and the per-task nonce.',
     );
-  throttle(stage, [...ngoPageRoutes, ...uploadRoutes, ...taskRoutes]);
+  throttle(stage, [...ngoPageRoutes, ...uploadRoutes, ...freshLinkRoutes, ...taskRoutes]);
 }
 
 function cfnRoute(route: HttpRoute): CfnRoute {

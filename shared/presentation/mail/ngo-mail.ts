@@ -151,6 +151,35 @@ export function renderNoticeMail(input: NoticeMailInput): MailContent {
   });
 }
 
+/** The fresh page link the NGO asked for from an expired one, to its registered contact only. */
+export function renderFreshLinkMail(input: {
+  purchaseId: string;
+  proposal: Proposal;
+  link: string;
+  expiresOn: string;
+}): MailContent {
+  const ngoName = input.proposal.ngo.name;
+  return renderMail({
+    subjectTag: { zh: '机构页面新链接', en: 'Your new page link' },
+    subjectTitle: input.proposal.title,
+    intro: [
+      { zh: `${ngoName}：您好！`, en: `Dear ${ngoName},` },
+      {
+        zh: `有人在过期的机构页面链接上请求了新链接。新链接有效至 ${input.expiresOn}，旧链接不再使用。`,
+        en: `A new link was asked for on an expired link to your organisation's page. The new one works until ${input.expiresOn}; the old one stays expired.`,
+      },
+    ],
+    facts: proposalFacts(summarizeProposal(input.purchaseId, input.proposal)),
+    action: { label: { zh: '打开机构页面', en: "Open your organisation's page" }, href: input.link },
+    notes: [
+      {
+        zh: '如果不是贵机构请求的，可以忽略此邮件：链接只发送到登记的联系邮箱。此链接仅供贵机构使用，请勿转发。',
+        en: 'If nobody at your organisation asked for it, you can ignore this message: links go only to the registered contact address. The link is for your organisation only; please do not forward it.',
+      },
+    ],
+  });
+}
+
 /** Tells the purchasing officer the NGO has not uploaded in time. It carries no link. */
 export function renderUploadOverdueMail(input: UploadOverdueMailInput): MailContent {
   const kind = UPLOAD_KIND_LABELS[input.kind];

@@ -9,18 +9,21 @@ import type { UploadKind } from '../../domain/uploads.js';
 import type { UploadCount } from '../../ports/repositories.js';
 import { summarizeProposal } from '../../presentation/labels.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
+import { ngoLinkExpiredPage } from '../../presentation/pages/ngo-link-pages.js';
 import { type NgoHtmlPage, ngoPage } from '../../presentation/pages/ngo-page.js';
-import { expiredPage, forbiddenPage, notFoundPage } from '../../presentation/pages/status-pages.js';
+import { forbiddenPage, notFoundPage } from '../../presentation/pages/status-pages.js';
 import { CONTRACT_LINK_SECONDS, type NgoPageDeps } from './ngo-upload-deps.js';
 import { dueItems, uploadState } from './open-for-upload.js';
 import { type LinkInput, newNonce, openLink } from './open-ngo-link.js';
 
 /** The NGO's page, reached from an e-mailed link signed for one purchase. */
-const STATUS_PAGES = { 403: forbiddenPage, 404: notFoundPage, 410: expiredPage } as const;
+const STATUS_PAGES = { 403: forbiddenPage, 404: notFoundPage } as const;
 
 /** GET/HEAD /ngo/{purchaseId}?exp&sig: the page; never a change. */
 export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<NgoHtmlPage | HtmlPage> {
   const opened = await openLink(deps, input);
+  // An expired link of ours offers to mail a fresh one (to the registered contact, never shown here).
+  if (!opened.ok && opened.status === 410) return ngoLinkExpiredPage(freshLinkAction(input));
   if (!opened.ok) return STATUS_PAGES[opened.status]();
   const { purchase, expiresAt } = opened;
   const [state, deliverables, payments, counts, storageOrigin, contractUrl] = await Promise.all([
@@ -61,6 +64,12 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
     storageOrigin,
     nonce: (deps.newNonce ?? newNonce)(),
   });
+}
+
+/** The expired link's own fresh-link route, relative to the page (the same purchase, expiry and signature). */
+function freshLinkAction(input: LinkInput): string {
+  const query = new URLSearchParams({ exp: input.exp ?? '', sig: input.sig ?? '' });
+  return `${encodeURIComponent(input.purchaseId)}/fresh-link?${query}`;
 }
 
 /** Why an open kind takes nothing more today: its grants or its files of the day are used up. */

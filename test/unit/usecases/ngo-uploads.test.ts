@@ -188,7 +188,14 @@ describe('showNgoPage', () => {
   it('answers 410 for an expired link and 404 for an unknown purchase', async () => {
     seedPurchase('CONTRACTING');
     clock.set(LINK_EXPIRES);
-    expect((await showNgoPage(pageDeps(), link())).statusCode).toBe(410);
+    const expired = await showNgoPage(pageDeps(), link());
+    expect(expired.statusCode).toBe(410);
+    // It offers a fresh link through the same signed link, and shows nothing of the purchase.
+    const { exp, sig } = link();
+    expect(expired.html).toContain(
+      `<form method="post" action="${PURCHASE_ID}/fresh-link?exp=${exp}&amp;sig=${sig}">`,
+    );
+    expect(expired.html).not.toContain(largeElderlyCareProposal().title);
     clock.set(NOW);
     expect((await showNgoPage(pageDeps(), link('PUR-2026-UNKNOWN'))).statusCode).toBe(404);
   });
