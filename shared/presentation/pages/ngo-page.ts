@@ -35,6 +35,18 @@ export interface NgoDueItem {
   open: boolean;
 }
 
+/** One of the NGO's purchases, for the list that links them all. */
+export interface NgoPurchaseRow {
+  purchaseId: string;
+  title: string;
+  stage: Stage;
+  term: { start: string; end: string };
+  /** The purchase this page is about. */
+  current: boolean;
+  /** Its own page, relative to this one. */
+  link: string;
+}
+
 /** A file that arrived, as the NGO may see it (no key, no hash beyond what helps them). */
 export interface NgoReceivedFile {
   kind: UploadKind;
@@ -54,6 +66,8 @@ export interface NgoPageModel {
   received: NgoReceivedFile[];
   /** What the bureau decided that concerns the NGO (ngoNotices), oldest first; the page shows the newest first. */
   notices: readonly NgoNotice[];
+  /** Every purchase of the NGO under the same contact, this one included (newest first). */
+  purchases: readonly NgoPurchaseRow[];
   /** Short-lived presigned GET of the issued contract. */
   contractUrl?: string;
   /** Kinds the form offers; empty means no form. */
@@ -191,6 +205,27 @@ ${items}</ul>
 `;
 }
 
+/** All the NGO's purchases, each a link to its own page: one link opens them all. */
+function purchasesSection(purchases: readonly NgoPurchaseRow[]): SafeHtml {
+  if (purchases.length < 2) return html``;
+  const rows = purchases.map(
+    (p) => html`<tr><td>${
+      p.current
+        ? html`<strong>${p.title}</strong> <span class="help">（本页 this page）</span>`
+        : html`<a href="${p.link}">${p.title}</a>`
+    }</td><td class="num">${p.purchaseId}</td><td class="num">${p.term.start} – ${p.term.end}</td><td>${bilingual(
+      STAGE_LABELS[p.stage],
+    )}</td></tr>
+`,
+  );
+  return html`${bilingualHeading('h2', { zh: '贵机构的全部项目', en: 'All your purchases with the bureau' })}<div class="table-wrap"><table>
+<thead><tr><th>项目 Purchase</th><th class="num">编号 Id</th><th class="num">服务期限 Term</th><th>阶段 Stage</th></tr></thead>
+<tbody>
+${rows}</tbody>
+</table></div>
+`;
+}
+
 function contractSection(contractUrl: string | undefined): SafeHtml {
   if (!contractUrl) return html``;
   return html`${bilingualHeading('h2', { zh: '合同文本', en: 'The contract' })}${bilingualParagraphs({
@@ -302,7 +337,7 @@ ${bilingualHeading('h1', title)}${bilingualParagraphs({
   en: 'This link is for your organisation only; do not forward it. Files go straight to the bureau’s storage and are checked by their content.',
 })}${factsTable(facts)}${noticesSection(model.notices)}${contractSection(model.contractUrl)}${dueSection(model.due)}${receivedSection(
   model.received,
-)}${uploadForm(model)}`;
+)}${uploadForm(model)}${purchasesSection(model.purchases)}`;
   const page = renderPage(200, title, body);
   return { ...page, contentSecurityPolicy: ngoPageCsp(model.nonce, model.storageOrigin) };
 }

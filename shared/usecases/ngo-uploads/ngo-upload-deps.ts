@@ -30,6 +30,8 @@ export interface NgoLinkDeps {
 
 /** The NGO's page: it reads, and writes nothing. */
 export interface NgoPageDeps extends NgoLinkDeps {
+  /** The NGO's other purchases, found by its credit code in the purchases list. */
+  purchases: Pick<PurchaseRepository, 'getPurchase' | 'listPurchases'>;
   deliverables: Pick<DeliverableRepository, 'listDeliverables'>;
   /** The tranches, for the notices of what was notified and paid. */
   payments: Pick<PaymentRepository, 'listPayments'>;

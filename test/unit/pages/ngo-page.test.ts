@@ -15,6 +15,7 @@ function model(overrides: Partial<NgoPageModel> = {}): NgoPageModel {
     due: [{ kind: 'MIDTERM_REPORT', dueDate: '2026-06-30', description: 'Mid-term report', open: true }],
     received: [],
     notices: [],
+    purchases: [],
     openKinds: ['MIDTERM_REPORT', 'EVIDENCE'],
     fileTypes: uploadableFileTypes({ allowMacroDocuments: false }),
     maxBytes: 26_214_400,
@@ -77,6 +78,36 @@ describe('ngoPage', () => {
     expect(approved).toBeGreaterThan(rectify);
     expect(page.html).toContain('补充签到表 &lt;img src=x onerror=alert(1)&gt;');
     expect(page.html).toContain('2026-07-01 10:00');
+  });
+
+  it("links each of the NGO's other purchases to its own page and marks this one", () => {
+    const row = (purchaseId: string, title: string, current: boolean) => ({
+      purchaseId,
+      title,
+      stage: 'CONTRACTING' as const,
+      term: { start: '2026-01-01', end: '2026-12-31' },
+      current,
+      link: `${purchaseId}?exp=1&sig=k.m`,
+    });
+    const page = ngoPage(
+      model({
+        purchases: [
+          row('PUR-2026-OTHERAAAAAAAAAAA', '社区助餐 <b>', false),
+          row('PUR-2026-ABCDEFGHJKMNPQRS', '居家养老', true),
+        ],
+      }),
+    );
+
+    expect(page.html).toContain('All your purchases with the bureau');
+    expect(page.html).toContain(
+      '<a href="PUR-2026-OTHERAAAAAAAAAAA?exp=1&amp;sig=k.m">社区助餐 &lt;b&gt;</a>',
+    );
+    expect(page.html).not.toContain('href="PUR-2026-ABCDEFGHJKMNPQRS');
+    expect(page.html).toContain('this page');
+  });
+
+  it('lists no purchases when the NGO has only this one', () => {
+    expect(ngoPage(model()).html).not.toContain('All your purchases');
   });
 
   it('has no notices section before the bureau has decided anything', () => {

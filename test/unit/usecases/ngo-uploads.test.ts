@@ -178,6 +178,46 @@ beforeEach(() => {
 });
 
 describe('showNgoPage', () => {
+  it("lists the NGO's purchases under the same contact, each with a working link of the same expiry, and no other contact's", async () => {
+    seedPurchase('MIDTERM_REVIEW');
+    const proposal = largeElderlyCareProposal();
+    const sibling = 'PUR-2026-SIBLINGAAAAAAAAA';
+    const otherContact = 'PUR-2026-OTHERCONTACTAAAA';
+    purchases.records.set(
+      sibling,
+      purchaseRecord(sibling, { ...proposal, title: '社区助餐服务' }, { stage: 'CONTRACTING' }),
+    );
+    purchases.records.set(
+      otherContact,
+      purchaseRecord(
+        otherContact,
+        {
+          ...proposal,
+          title: '另一联系人的项目',
+          ngo: { ...proposal.ngo, contactEmail: 'someone-else@ngo.example.org' },
+        },
+        { stage: 'APPROVAL' },
+      ),
+    );
+
+    const page = await showNgoPage(pageDeps(), link());
+
+    expect(page.html).toContain('社区助餐服务');
+    expect(page.html).not.toContain('另一联系人的项目');
+    const href =
+      page.html.match(new RegExp(`href="(${sibling}\\?[^"]+)"`))?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const url = new URL(href, `https://purchases.example.gov.cn/ngo/${PURCHASE_ID}`);
+    expect(url.pathname).toBe(`/ngo/${sibling}`);
+    expect(url.searchParams.get('exp')).toBe(link().exp);
+    const opened = await showNgoPage(pageDeps(), {
+      purchaseId: sibling,
+      exp: url.searchParams.get('exp') ?? '',
+      sig: url.searchParams.get('sig') ?? '',
+    });
+    expect(opened.statusCode).toBe(200);
+    expect(opened.html).toContain('社区助餐服务');
+  });
+
   it('answers 403 for a forged link, without reading the purchase', async () => {
     seedPurchase('CONTRACTING');
     const page = await showNgoPage(pageDeps(), { ...link(), sig: link('PUR-2026-OTHER').sig });
