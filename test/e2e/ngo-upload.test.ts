@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
+import { ngoLinkExpiredPage } from '../../shared/presentation/pages/ngo-link-pages.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 
@@ -106,6 +107,9 @@ describe('NGO page in Chromium: the NGO uploads its signed contract from the e-m
     expect(main).toContain(proposal.title);
     expect(main).toContain(proposal.ngo.name);
     expect(main).toContain('Contracting');
+    // The bureau's notices: the approval the NGO was also mailed.
+    expect(main).toContain('From the bureau');
+    expect(main).toContain('The purchase is approved');
 
     const due = rowIn(/What is due/, /Signed contract/);
     expect(await due.count()).toBe(1);
@@ -204,5 +208,37 @@ describe('NGO page in Chromium: the NGO uploads its signed contract from the e-m
     expect(storageRequests.filter((r) => r.startsWith('POST ')).length).toBe(posts);
     await page.screenshot({ path: join(RESULTS_DIR, 'ngo-page-daily-limit.png'), fullPage: true });
     expect(await accessibilityViolations(page)).toEqual([]);
+  });
+  it('an expired link offers to mail a fresh one; the button sends it to the registered contact, named masked', async () => {
+    // A link of ours that has expired shows this page (unit-tested); here its HTML is put in the
+    // browser at the link's own address, so its button posts to the running app's route.
+    expect(await openNgoPage()).toBe(200);
+    const link = new URL(ngoLink);
+    const query = new URLSearchParams({
+      exp: link.searchParams.get('exp') ?? '',
+      sig: link.searchParams.get('sig') ?? '',
+    });
+    await page.setContent(ngoLinkExpiredPage(`${purchaseId}/fresh-link?${query}`).html);
+    expect(await heading().textContent()).toContain('This link has expired');
+    await page.screenshot({ path: join(RESULTS_DIR, 'ngo-link-expired.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: /Send me a new link/ }).click(),
+    ]);
+
+    expect(await heading().textContent()).toContain('A new link is on its way');
+    const body = (await page.locator('body').textContent()) ?? '';
+    const contact = proposal.ngo.contactEmail;
+    expect(body).toContain(`${contact.charAt(0)}***${contact.slice(contact.indexOf('@'))}`);
+    expect(body).not.toContain(contact);
+    await page.screenshot({ path: join(RESULTS_DIR, 'ngo-fresh-link-sent.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const mail = await users.waitForMail(
+      contact,
+      (m) => m.subject.includes('Your new page link') && (m.body.text ?? '').includes(purchaseId),
+    );
+    expect((await users.open(UsersClient.ngoLinkIn(mail))).status).toBe(200);
   });
 });
