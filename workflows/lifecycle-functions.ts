@@ -21,6 +21,8 @@ export interface PurchaseLifecycleFunctions {
   readonly requestEvaluation: IFunction;
   readonly concludeEvaluation: IFunction;
   readonly closePurchase: IFunction;
+  /** The closing step's wait until every tranche is paid or waived. */
+  readonly awaitSettlement: IFunction;
   /** Starts the purchase's next execution (at a stage boundary, or before this one nears its limit). */
   readonly handOverExecution: IFunction;
   /** Records an unexpected error on the purchase before the execution ends FAILED. */

@@ -36,6 +36,8 @@ export interface PurchaseLifecycleProps {
   readonly reviewTimeout: Duration;
   /** How long an evaluation agency has, before the reminder and again before the task goes to another agency. */
   readonly evaluationTimeout: Duration;
+  /** How long the closing step waits for its last tranches before it looks again by itself. */
+  readonly settlementRecheck: Duration;
   /** Fixed name, so functions can be granted task callbacks without a reference cycle. */
   readonly stateMachineName: string;
 }
@@ -89,7 +91,7 @@ export class PurchaseLifecycle extends Construct {
     firstTranche.next(midterm.entry);
     midterm.next(ctx.endings.handOver);
     secondTranche.next(evaluation.entry);
-    evaluation.next(closingStage(ctx));
+    evaluation.next(closingStage(ctx, props.settlementRecheck));
 
     // A Choice on an absent path is a runtime error in Step Functions: test presence first.
     // A stage starts with the payment step before it: notifying a tranche twice does nothing.

@@ -59,7 +59,7 @@ const SECTIONS: readonly Section[] = [
     path: '/finance',
     zh: '待付款项',
     en: 'Tranches due',
-    homeOf: ['finance'],
+    homeOf: ['finance', 'finance-head'],
     shownTo: (s) => hasPermission(s, 'confirmPayment') || hasPermission(s, 'viewAllPurchases'),
     page: ({ token }) => <FinancePage token={token} />,
   },

@@ -72,6 +72,13 @@ export function devAccounts(approval: ApproverSettings | undefined): DevAccount[
       title: { zh: '财务人员', en: 'finance clerk' },
     },
     {
+      id: 'finance-head-huang',
+      name: '黄敏 Huang Min',
+      email: `finance.head@${DOMAIN}`,
+      roles: ['finance-head'],
+      title: { zh: '财务科负责人', en: 'head of the finance section' },
+    },
+    {
       id: 'auditor-zhou',
       name: '周立 Zhou Li',
       email: `auditor@${DOMAIN}`,

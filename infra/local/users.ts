@@ -18,7 +18,13 @@ export interface PurchaseView {
   stage: string;
   version: number;
   totalYuan: string;
-  outcome?: { result: string; reason: string; by: string; at: string };
+  outcome?: {
+    result: string;
+    reason: string;
+    reasonText?: { zh: string; en: string };
+    by: string;
+    at: string;
+  };
   approvals: Record<string, { decision: string; by: string; byName: string; comment: string; at: string }>;
   approvalLevels: string[];
   pendingTasks: {
@@ -123,6 +129,16 @@ export class UsersClient {
     });
     if (!res.ok) throw new Error(`GET /purchases/${purchaseId}: HTTP ${res.status}`);
     return (await res.json()) as PurchaseView;
+  }
+
+  /** POST /purchases/{id}/tranches/{tranche}/waive as the finance section head does from the finance page. */
+  async waiveTranche(token: string, purchaseId: string, tranche: number, body: unknown) {
+    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}/tranches/${tranche}/waive`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
   /** The first page of GET /purchases (this budget year unless the query names one). */

@@ -275,6 +275,13 @@ export class ApplicationStack extends Stack {
       'close-purchase',
       'Closes a purchase and returns unpaid budget',
     );
+    // The closing step's wait for the last tranches: it keeps its token and may hand itself back.
+    const awaitSettlement = contractStep(
+      'AwaitSettlement',
+      'await-settlement',
+      'Waits until every tranche is paid or waived',
+    );
+    allowTaskCallbacks(awaitSettlement);
     // Only the table: it writes the failure on the purchase and its audit log, nothing else.
     const recordWorkflowFailure = new ServiceFunction(this, 'RecordWorkflowFailure', {
       name: 'record-workflow-failure',
@@ -324,6 +331,7 @@ export class ApplicationStack extends Stack {
       requestEvaluation,
       concludeEvaluation,
       closePurchase,
+      awaitSettlement,
       handOverExecution,
       recordWorkflowFailure,
     };
@@ -333,6 +341,7 @@ export class ApplicationStack extends Stack {
       signTimeout: Duration.seconds(lifecycle.contract.signTimeoutSeconds),
       reviewTimeout: Duration.seconds(lifecycle.midterm.reviewTimeoutSeconds),
       evaluationTimeout: Duration.seconds(lifecycle.evaluation.timeoutSeconds),
+      settlementRecheck: Duration.days(lifecycle.payments.settlementRecheckDays),
       functions: lifecycleFunctions,
     });
     const stateMachine = this.lifecycle.stateMachine;
@@ -586,6 +595,18 @@ export class ApplicationStack extends Stack {
 
     referenceDataService(this, { table, api: this.api, staffOnly, policy, lifecycle });
 
+    // The finance page's "waive": recorded on the payment step; the last settlement resumes the closing step.
+    const waiveTranche = new ServiceFunction(this, 'WaiveTranche', {
+      name: 'waive-tranche',
+      description: 'POST /purchases/{id}/tranches/{tranche}/waive: gives up a tranche due, with a reason',
+    }).useTable(table);
+    allowTaskCallbacks(waiveTranche);
+    this.api.addRoutes({
+      path: '/purchases/{id}/tranches/{tranche}/waive',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('WaiveTrancheIntegration', waiveTranche),
+      authorizer: staffOnly,
+    });
     // The purchase page's "withdraw": recorded on the purchase, the approval step handed WITHDRAWN.
     const withdrawProposal = new ServiceFunction(this, 'WithdrawProposal', {
       name: 'withdraw-proposal',

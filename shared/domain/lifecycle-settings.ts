@@ -63,6 +63,11 @@ export const ContractSettingsSchema = z.strictObject({
 
 export const PaymentSettingsSchema = z.strictObject({
   dueDays: z._default(z.int().check(z.positive(), z.lte(365)), DEFAULT_PAYMENT_DUE_DAYS),
+  /**
+   * How often the closing step, waiting for the last tranches to be paid or waived, looks again by
+   * itself (the last settlement resumes it at once; this mends a resumption that was lost).
+   */
+  settlementRecheckDays: z._default(z.int().check(z.positive(), z.lte(30)), 7),
   /** E-mail addresses subscribed to the finance notification topic at deploy time. */
   financeSubscribers: z.array(email).check(z.minLength(1), z.maxLength(20)),
 });

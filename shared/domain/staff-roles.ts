@@ -6,13 +6,14 @@ import type { BilingualText } from './bilingual.js';
  * checks the permission of every route here, never the console.
  */
 
-export const STAFF_ROLES = ['officer', 'approver', 'finance', 'auditor', 'admin'] as const;
+export const STAFF_ROLES = ['officer', 'approver', 'finance', 'finance-head', 'auditor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const STAFF_ROLE_LABELS: Record<StaffRole, BilingualText> = {
   officer: { zh: '采购专员', en: 'purchasing officer' },
   approver: { zh: '审批人', en: 'approver' },
   finance: { zh: '财务人员', en: 'finance clerk' },
+  'finance-head': { zh: '财务科负责人', en: 'head of the finance section' },
   auditor: { zh: '审计员', en: 'auditor' },
   admin: { zh: '系统管理员', en: 'administrator' },
 };
@@ -31,7 +32,7 @@ export const STAFF_PERMISSIONS = {
   /** Register a proposal. */
   submitProposal: ['officer'],
   /** See every purchase (an approver sees only those assigned to them). */
-  viewAllPurchases: ['officer', 'finance', 'auditor', 'admin'],
+  viewAllPurchases: ['officer', 'finance', 'finance-head', 'auditor', 'admin'],
   /** See the purchases one has a task on. */
   viewAssignedPurchases: ['approver'],
   /** Mail a pending task's link again. */
@@ -40,6 +41,12 @@ export const STAFF_PERMISSIONS = {
   withdrawProposal: ['officer', 'admin'],
   /** Confirm a tranche was paid. */
   confirmPayment: ['finance'],
+  /**
+   * Give up what is still due on a tranche, with a reason. Not the clerk who confirms payments:
+   * a waiver is the section head's decision (four eyes on money the NGO is owed), or in their
+   * absence an administrator's; either is on the audit trail by name.
+   */
+  waiveTranche: ['finance-head', 'admin'],
   /** See the reference data (budget lines, benchmarks, approvers, agency roster) and its changes. */
   viewReferenceData: ['admin', 'auditor'],
   /** Edit budget lines, benchmarks, approvers and the agency roster. */
@@ -54,6 +61,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   resendTaskLink: { zh: '重新发送任务链接', en: 'send a task link again' },
   withdrawProposal: { zh: '撤回审批中的项目', en: 'withdraw proposals under approval' },
   confirmPayment: { zh: '确认付款', en: 'confirm payments' },
+  waiveTranche: { zh: '决定款项免于支付（须说明理由）', en: 'waive a tranche due, with a reason' },
   viewReferenceData: { zh: '查看基础数据及其变更', en: 'see the reference data and its changes' },
   editReferenceData: { zh: '维护基础数据', en: 'edit reference data' },
 };

@@ -299,8 +299,33 @@ export interface PaymentRepository {
     reason: string;
     now: string;
   }): Promise<PaymentRecord>;
+  /**
+   * The finance section head (or an administrator) gives up what is still due on a NOTIFIED
+   * tranche, with a reason (audit `payment.waived`). A repeat finds it WAIVED; any other status
+   * cannot be waived (NOT_WAIVABLE, unchanged).
+   */
+  waivePayment(input: {
+    purchaseId: string;
+    tranche: number;
+    by: string;
+    reason: string;
+    now: string;
+  }): Promise<{ outcome: 'WAIVED' | 'ALREADY_WAIVED' | 'NOT_WAIVABLE'; payment?: PaymentRecord }>;
   /** By tranche. */
   listPayments(purchaseId: string): Promise<PaymentRecord[]>;
+  /**
+   * The closing step waits for every tranche to be settled: its task token, kept server-side like a
+   * human task's, replacing any earlier one (a retry, the next recheck, a resumed execution).
+   */
+  armSettlementWait(input: { purchaseId: string; taskToken: string; now: string }): Promise<void>;
+  getSettlementWait(purchaseId: string): Promise<SettlementWait | undefined>;
+}
+
+/** The closing step's wait for every due tranche to be paid or waived. */
+export interface SettlementWait {
+  purchaseId: string;
+  taskToken: string;
+  armedAt: string;
 }
 
 export interface TrackRecordRepository {

@@ -58,6 +58,7 @@ export const TASK_ATTEMPT_LABELS: Readonly<Record<TaskAttempt, BilingualText>> =
 export const PAYMENT_STATUS_LABELS: Readonly<Record<PaymentStatus, BilingualText>> = {
   NOTIFIED: { zh: '待付款', en: 'due' },
   CONFIRMED: { zh: '已付款', en: 'paid' },
+  WAIVED: { zh: '免于支付', en: 'waived' },
   WITHHELD: { zh: '暂缓支付', en: 'withheld' },
   CANCELLED: { zh: '已取消', en: 'cancelled' },
 };

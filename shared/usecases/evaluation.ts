@@ -24,6 +24,7 @@ import {
   type PlanContext,
 } from '../domain/execution-budget.js';
 import type { EvaluationAgency } from '../domain/lifecycle-settings.js';
+import { outstandingTranches, paidFen } from '../domain/payment-records.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { EvaluationRecord, PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
@@ -327,15 +328,30 @@ export async function concludeEvaluation(
   return { finalTranche };
 }
 
-/** The purchase ends CLOSED: the budget not paid out returns to its line; the audit chain is checked. */
+/**
+ * Asked to close a purchase with a tranche still due: the closing step waits for every tranche to be
+ * paid or waived (awaitSettlement) before it closes, so this is a bug in the workflow.
+ */
+export class TranchesOutstandingError extends Error {
+  override name = 'TranchesOutstandingError';
+}
+
+/**
+ * The purchase ends CLOSED once every tranche it made due is settled (paid, waived, withheld or
+ * cancelled; TranchesOutstandingError otherwise): the budget not paid out (a reduction, a waiver,
+ * a withheld tranche) returns to its line; the audit chain is checked.
+ */
 export async function closePurchase(deps: EvaluationDeps, purchaseId: string): Promise<void> {
   const purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage !== 'EVALUATION') return;
   const now = deps.now();
   const payments = await deps.payments.listPayments(purchaseId);
-  const keepFen = payments
-    .filter((p) => p.status === 'NOTIFIED' || p.status === 'CONFIRMED')
-    .reduce((sum, p) => sum + p.amountFen, 0);
+  const outstanding = outstandingTranches(payments);
+  if (outstanding.length > 0)
+    throw new TranchesOutstandingError(
+      `purchase ${purchaseId} cannot close: tranche ${outstanding.map((p) => p.tranche).join(', ')} is neither paid nor waived`,
+    );
+  const keepFen = payments.reduce((sum, p) => sum + paidFen(p), 0);
   let budget = purchase.budget;
   if (budget?.status === 'RESERVED') {
     await deps.budgets.release({ lineId: budget.lineId, purchaseId, keepFen, now });
@@ -350,7 +366,12 @@ export async function closePurchase(deps: EvaluationDeps, purchaseId: string): P
     audit: {
       actor: WORKFLOW_ACTOR,
       action: 'purchase.closed',
-      detail: { paidOrDueFen: keepFen, auditChainValid: chain.valid, closedOn: chinaCalendarDate(now) },
+      detail: {
+        paidFen: keepFen,
+        tranches: payments.map((p) => `${p.tranche}:${p.status}`),
+        auditChainValid: chain.valid,
+        closedOn: chinaCalendarDate(now),
+      },
     },
     eventId: 'purchase.closed',
     now,

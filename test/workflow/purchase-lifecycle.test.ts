@@ -34,6 +34,7 @@ type Step =
   | 'RequestEvaluation'
   | 'ConcludeEvaluation'
   | 'ClosePurchase'
+  | 'AwaitSettlement'
   | 'HandOverExecution'
   | 'RecordWorkflowFailure';
 interface Call {
@@ -74,7 +75,17 @@ function harness(script: Script, msPerSecond = 1000) {
       const body = payload as Record<string, unknown>;
       calls.push({ step, payload: body });
       if (step === 'HandOverExecution' && !script.HandOverExecution) return { payload: await handOver(body) };
-      if (step === 'RequestDecision' || step === 'AwaitUpload' || step === 'RequestEvaluation') {
+      // Unless a test scripts it, every tranche is settled: the closing step is handed CLOSE at once.
+      if (step === 'AwaitSettlement' && !script.AwaitSettlement) {
+        const taskToken = String(body.taskToken);
+        setImmediate(() => void engine?.sendTaskSuccess({ taskToken, output: '{"next":"CLOSE"}' }));
+      }
+      if (
+        step === 'RequestDecision' ||
+        step === 'AwaitUpload' ||
+        step === 'RequestEvaluation' ||
+        step === 'AwaitSettlement'
+      ) {
         waiting.push({
           step,
           level: String(body.level ?? body.kind),
@@ -207,6 +218,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'PlanEvaluation',
       'ConcludeEvaluation',
       'NotifyPayment',
+      'AwaitSettlement',
       'ClosePurchase',
     ]);
     expect(
@@ -396,6 +408,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       'PlanEvaluation',
       'ConcludeEvaluation',
       'NotifyPayment',
+      'AwaitSettlement',
       'ClosePurchase',
     ]);
   });
@@ -465,6 +478,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
       expect(calls.find((c) => c.step === 'NotifyPayment')?.payload).toMatchObject({
@@ -540,6 +554,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
     });
@@ -603,6 +618,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
       // Each plan step is told when its own execution started, to hand over before AWS's limit.
@@ -650,6 +666,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
       expect(calls.filter((c) => c.step === 'NotifyPayment').map((c) => c.payload.milestone)).toContain(
@@ -722,6 +739,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
       expect(calls[0]?.payload).toMatchObject({ milestone: 'MIDTERM_PASSED' });
@@ -770,9 +788,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
-      expect(calls.at(-2)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
+      expect(calls.at(-3)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
     });
 
     it('a grade that reduces the final tranche still notifies it (at the reduced amount), then the purchase closes', async () => {
@@ -787,9 +806,10 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'PlanEvaluation',
         'ConcludeEvaluation',
         'NotifyPayment',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
-      expect(calls.at(-2)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
+      expect(calls.at(-3)?.payload).toMatchObject({ milestone: 'EVALUATION_PASSED' });
     });
 
     it('a failed evaluation withholds the final tranche: no final payment step, the purchase closes', async () => {
@@ -803,6 +823,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'NotifyPayment',
         'PlanEvaluation',
         'ConcludeEvaluation',
+        'AwaitSettlement',
         'ClosePurchase',
       ]);
     });
@@ -866,6 +887,74 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
         'ESCALATION',
       ]);
       expect(calls.at(-1)?.step).toBe('ClosePurchase');
+    });
+  });
+
+  describe('closing waits for every tranche to be paid or waived', () => {
+    const closing = (name: string) =>
+      ({ stateMachineArn: SM_ARN, name, input: `{"purchaseId":"${name}","resumeAt":"EVALUATION"}` }) as const;
+    const handBack = (token: string, output: object) =>
+      setImmediate(() => void engine?.sendTaskSuccess({ taskToken: token, output: JSON.stringify(output) }));
+
+    it('while a tranche is unconfirmed the purchase does not close; the last confirmation resumes it', async () => {
+      // Nobody answers: finance has not confirmed the final tranche yet.
+      const { engine: sf, calls, waiting } = harness({ AwaitSettlement: () => ({ outstanding: [3] }) });
+      const { executionArn } = await sf.startExecution(closing('PUR-S1'));
+      const wait = await until(
+        () => waiting.find((w) => w.step === 'AwaitSettlement'),
+        'the settlement wait',
+      );
+      await new Promise((r) => setTimeout(r, 200));
+
+      expect((await sf.describeExecution({ executionArn })).status).toBe('RUNNING');
+      expect(calls.map((c) => c.step)).not.toContain('ClosePurchase');
+      expect(calls.at(-1)?.payload).toMatchObject({ purchaseId: 'PUR-S1', startedAt: expect.any(String) });
+
+      // What confirming the last tranche does (resumeClosingWhenSettled).
+      await sf.sendTaskSuccess({ taskToken: wait.token, output: JSON.stringify({ next: 'CLOSE' }) });
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.map((c) => c.step).slice(-2)).toEqual(['AwaitSettlement', 'ClosePurchase']);
+    });
+
+    it('a wait nobody resumes times out after the recheck and looks again, and closes when all is settled then', async () => {
+      let asked = 0;
+      const { engine: sf, calls } = harness(
+        {
+          // The first look finds tranche 3 due; the recheck a week later finds it paid.
+          AwaitSettlement: (body) => {
+            asked += 1;
+            if (asked === 2) handBack(String(body.taskToken), { next: 'CLOSE' });
+            return {};
+          },
+        },
+        0.001,
+      );
+      const { executionArn } = await sf.startExecution(closing('PUR-S2'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect(calls.filter((c) => c.step === 'AwaitSettlement')).toHaveLength(2);
+      expect(calls.at(-1)?.step).toBe('ClosePurchase');
+    });
+
+    it('a wait that would outlast its execution hands the purchase over; the successor waits and closes', async () => {
+      let asked = 0;
+      const { engine: sf, calls } = harness({
+        AwaitSettlement: (body) => {
+          asked += 1;
+          handBack(
+            String(body.taskToken),
+            asked === 1 ? { next: 'HAND_OVER', handOverAt: new Date().toISOString() } : { next: 'CLOSE' },
+          );
+          return {};
+        },
+      });
+      const { executionArn } = await sf.startExecution(closing('PUR-S3'));
+      expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+      expect((await sf.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
+      expect(successors.get(executionArn)).toContain('PUR-S3-EVALUATION-');
+      const steps = calls.map((c) => c.step);
+      expect(steps.indexOf('HandOverExecution')).toBeLessThan(steps.indexOf('ClosePurchase'));
+      expect(steps.filter((s) => s === 'AwaitSettlement')).toHaveLength(2);
+      expect(steps.filter((s) => s === 'ClosePurchase')).toHaveLength(1);
     });
   });
 

@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentNotice, PaymentRecord, PaymentStatus } from '../../domain/payment-records.js';
-import type { PaymentRepository } from '../../ports/repositories.js';
+import type { PaymentRepository, SettlementWait } from '../../ports/repositories.js';
 import { ContentionError, RecordMissingError } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
 import type { DynamoRepositoryOptions } from './purchase-repository.js';
@@ -11,6 +11,8 @@ import { MAX_ATTEMPTS, withoutUndefined } from './transactions.js';
 type ConfirmInput = Parameters<PaymentRepository['confirmPayment']>[0];
 type ConfirmResult = Awaited<ReturnType<PaymentRepository['confirmPayment']>>;
 type CloseInput = Parameters<PaymentRepository['closePayment']>[0];
+type WaiveInput = Parameters<PaymentRepository['waivePayment']>[0];
+type WaiveResult = Awaited<ReturnType<PaymentRepository['waivePayment']>>;
 
 export class DynamoPaymentRepository implements PaymentRepository {
   private readonly client: DynamoDBDocumentClient;
@@ -115,6 +117,61 @@ export class DynamoPaymentRepository implements PaymentRepository {
       if (written === 'WRITTEN') return closed;
     }
     throw new ContentionError(`closing tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async waivePayment(input: WaiveInput): Promise<WaiveResult> {
+    const { purchaseId, tranche, by, reason, now } = input;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const payment = await this.getPayment(purchaseId, tranche);
+      if (payment?.status === 'WAIVED') return { outcome: 'ALREADY_WAIVED', payment };
+      if (payment?.status !== 'NOTIFIED') return { outcome: 'NOT_WAIVABLE', ...(payment ? { payment } : {}) };
+
+      const set = { status: 'WAIVED' as const, reason, closedAt: now, waivedBy: by };
+      const written = await writeWithAudit(this.client, this.tableName, {
+        purchaseId,
+        audit: {
+          actor: by,
+          action: 'payment.waived',
+          detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reason },
+        },
+        eventId: `payment:${tranche}:waived`,
+        now,
+        items: () => [this.move(purchaseId, tranche, 'NOTIFIED', set)],
+      });
+      if (written === 'WRITTEN') return { outcome: 'WAIVED', payment: { ...payment, ...set } };
+      // Confirmed or waived meanwhile: the next read says which.
+    }
+    throw new ContentionError(`waiving tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async armSettlementWait(input: { purchaseId: string; taskToken: string; now: string }): Promise<void> {
+    const { purchaseId, taskToken, now } = input;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        // The newest arm's token is the one an execution waits on: an older one is closed.
+        Item: {
+          ...keys.settlementWait(purchaseId),
+          entity: 'SETTLEMENT_WAIT',
+          purchaseId,
+          taskToken,
+          armedAt: now,
+        },
+      }),
+    );
+  }
+
+  async getSettlementWait(purchaseId: string): Promise<SettlementWait | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.settlementWait(purchaseId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item
+      ? { purchaseId, taskToken: String(Item.taskToken), armedAt: String(Item.armedAt) }
+      : undefined;
   }
 
   async listPayments(purchaseId: string): Promise<PaymentRecord[]> {

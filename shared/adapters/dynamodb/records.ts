@@ -153,6 +153,7 @@ export function paymentFromItem(item: Item): PaymentRecord {
       'reference',
       'reason',
       'closedAt',
+      'waivedBy',
     ],
   );
 }

@@ -19,6 +19,7 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  * | upload wait          | PURCHASE#<purchaseId>  | WAIT#<kind>             |                       |                           |
  * | upload count         | UPLOADS#<purchaseId>   | COUNT#<day>#<kind>#<measure> |                  |                           |
  * | payment step         | PURCHASE#<purchaseId>  | PAYMENT#<tranche, 2 dig>|                       |                           |
+ * | settlement wait      | PURCHASE#<purchaseId>  | SETTLEMENT              |                       |                           |
  * | NGO track record     | NGO#<creditCode>       | EVALUATION#<purchaseId> |                       |                           |
  * | reference section    | REFERENCE              | SECTION#<section>       |                       |                           |
  * | reference chain head | REFERENCE              | HEAD                    |                       |                           |
@@ -61,8 +62,11 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  *   is denied writes outside `UPLOADS#`), and whoever reads the purchase's partition never meets
  *   them. They are the one kind of item that goes away: TTL (`expiresAtEpoch`) removes a day's
  *   counts two days after it, as they are tallies, not records.
- * - A payment step moves NOTIFIED -> CONFIRMED, or to WITHHELD / CANCELLED while not CONFIRMED,
- *   each move conditional on the status it leaves and audited in the same transaction.
+ * - A payment step moves NOTIFIED -> CONFIRMED, or to WAIVED / WITHHELD / CANCELLED while not
+ *   CONFIRMED, each move conditional on the status it leaves and audited in the same transaction.
+ * - The settlement wait holds the closing step's task token (server-side only) while a purchase
+ *   waits for its last tranches to be paid or waived; each arm replaces it. Whoever settles the
+ *   last tranche reads it and resumes the closing step.
  * - Track record entries live under the NGO (the bar on new purchases reads one partition) and
  *   are written once per purchase.
  * - Nothing is ever deleted (but the upload counts' TTL): released reservations and decided tasks
@@ -233,6 +237,7 @@ export const keys = {
     PK: `PURCHASE#${purchaseId}`,
     SK: `PAYMENT#${String(tranche).padStart(2, '0')}`,
   }),
+  settlementWait: (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'SETTLEMENT' }),
   ngo: (creditCode: string) => ({ PK: `NGO#${creditCode}` }),
   referenceSection: (section: string) => ({ PK: REFERENCE_CHAIN, SK: `SECTION#${section}` }),
   referenceHead: () => ({ PK: REFERENCE_CHAIN, SK: 'HEAD' }),

@@ -1,9 +1,10 @@
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { unpayableTranchePage } from '../../presentation/pages/task/payment-confirmation-page.js';
+import { resumeClosingWhenSettled } from '../settlement.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
-type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'now' | 'log'>;
+type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'callbacks' | 'now' | 'log'>;
 
 export class TaskContextError extends Error {
   override name = 'TaskContextError';
@@ -20,9 +21,10 @@ export function trancheOf(task: HumanTask): number {
 }
 
 /**
- * Records a confirmed payment on the tranche's payment step. Idempotent: a repeat finds it
- * CONFIRMED. Called after the decision is recorded, so a crash in between is completed by
- * the next POST (ALREADY_DECIDED).
+ * Records a confirmed payment on the tranche's payment step, and resumes the purchase's closing
+ * step when that settled its last tranche. Idempotent: a repeat finds it CONFIRMED (and resumes
+ * again). Called after the decision is recorded, so a crash in between is completed by the next
+ * POST (ALREADY_DECIDED).
  */
 export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
   const reference = task.decision?.data?.reference;
@@ -43,7 +45,9 @@ export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promis
       tranche,
       status: result.payment?.status,
     });
+    return;
   }
+  await resumeClosingWhenSettled(deps, task.purchaseId);
 }
 
 /**
@@ -59,9 +63,14 @@ export async function refusalOfUnpayable(deps: PaymentDeps, task: HumanTask): Pr
   return unpayableTranchePage(tranche, payment?.status);
 }
 
-/** On a repeat POST or a later visit: completes the payment step only when the first POST did not get to it. */
+/**
+ * On a repeat POST or a later visit: completes what the first POST did not get to, the payment
+ * step (still NOTIFIED) or the closing step's resumption (confirmed, then the POST died).
+ */
 export async function completePayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
   const payments = await deps.payments.listPayments(task.purchaseId);
   const tranche = trancheOf(task);
-  if (payments.find((p) => p.tranche === tranche)?.status === 'NOTIFIED') await confirmPayment(deps, task);
+  const status = payments.find((p) => p.tranche === tranche)?.status;
+  if (status === 'NOTIFIED') await confirmPayment(deps, task);
+  else if (status === 'CONFIRMED') await resumeClosingWhenSettled(deps, task.purchaseId);
 }

@@ -1,11 +1,12 @@
 import type { PaymentNotice, PaymentRecord } from '../../../shared/domain/payment-records.js';
-import type { PaymentRepository } from '../../../shared/ports/repositories.js';
+import type { PaymentRepository, SettlementWait } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
 import type { InMemoryPurchaseRepository } from './purchase-repository.js';
 
-/** Payment steps: NOTIFIED -> CONFIRMED once, WITHHELD / CANCELLED only while not CONFIRMED. */
+/** Payment steps: NOTIFIED -> CONFIRMED once, WAIVED / WITHHELD / CANCELLED only while NOTIFIED. */
 export class InMemoryPaymentRepository implements PaymentRepository {
   readonly records = new Map<string, PaymentRecord>();
+  readonly settlementWaits = new Map<string, SettlementWait>();
 
   constructor(private readonly purchases: InMemoryPurchaseRepository) {}
 
@@ -70,6 +71,38 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     });
     this.records.set(this.id(purchaseId, tranche), closed);
     return copy(closed);
+  }
+
+  async waivePayment(
+    input: Parameters<PaymentRepository['waivePayment']>[0],
+  ): ReturnType<PaymentRepository['waivePayment']> {
+    const { purchaseId, tranche, by, reason, now } = input;
+    const payment = this.records.get(this.id(purchaseId, tranche));
+    if (payment?.status === 'WAIVED') return { outcome: 'ALREADY_WAIVED', payment: copy(payment) };
+    if (payment?.status !== 'NOTIFIED')
+      return { outcome: 'NOT_WAIVABLE', ...(payment ? { payment: copy(payment) } : {}) };
+    this.purchases.appendAudit(purchaseId, {
+      actor: by,
+      action: 'payment.waived',
+      detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reason },
+      eventId: `payment:${tranche}:waived`,
+      at: now,
+    });
+    Object.assign(payment, { status: 'WAIVED', reason, closedAt: now, waivedBy: by });
+    return { outcome: 'WAIVED', payment: copy(payment) };
+  }
+
+  async armSettlementWait(input: { purchaseId: string; taskToken: string; now: string }): Promise<void> {
+    this.settlementWaits.set(input.purchaseId, {
+      purchaseId: input.purchaseId,
+      taskToken: input.taskToken,
+      armedAt: input.now,
+    });
+  }
+
+  async getSettlementWait(purchaseId: string): Promise<SettlementWait | undefined> {
+    const wait = this.settlementWaits.get(purchaseId);
+    return wait ? copy(wait) : undefined;
   }
 
   async listPayments(purchaseId: string): Promise<PaymentRecord[]> {

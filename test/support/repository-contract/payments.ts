@@ -157,6 +157,92 @@ export function paymentContract(s: Subject): void {
       await s.expectChainIntact(purchaseId);
     });
 
+    it('a due tranche is waived once with who and why; a paid, withheld or unknown one cannot be', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(purchaseId, 1), NOW);
+      await s.repos.payments.openPayment(notice(purchaseId, 2), NOW);
+      await s.repos.payments.confirmPayment({
+        purchaseId,
+        tranche: 2,
+        by: clerk.email,
+        reference: 'B-2',
+        now: NOW,
+      });
+      const waive = (tranche: number, reason = 'NGO dissolved; the amount was set off against its debt') =>
+        s.repos.payments.waivePayment({ purchaseId, tranche, by: 'head@bureau.example', reason, now: LATER });
+
+      const results = await Promise.all([waive(1), waive(1), waive(1)]);
+
+      expect(results.filter((r) => r.outcome === 'WAIVED')).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === 'ALREADY_WAIVED')).toHaveLength(2);
+      const waived = {
+        ...notice(purchaseId, 1),
+        status: 'WAIVED',
+        reason: 'NGO dissolved; the amount was set off against its debt',
+        closedAt: LATER,
+        waivedBy: 'head@bureau.example',
+      };
+      for (const r of results) expect(r.payment).toEqual(waived);
+      expect((await s.repos.payments.listPayments(purchaseId))[0]).toEqual(waived);
+      // The first reason stands, and a waived tranche is neither confirmed nor withheld afterwards.
+      expect(await waive(1, 'another reason')).toEqual({ outcome: 'ALREADY_WAIVED', payment: waived });
+      expect(
+        await s.repos.payments.confirmPayment({
+          purchaseId,
+          tranche: 1,
+          by: clerk.email,
+          reference: 'x',
+          now: LATER,
+        }),
+      ).toEqual({ outcome: 'NOT_PAYABLE', payment: waived });
+      expect(
+        await s.repos.payments.closePayment({
+          purchaseId,
+          tranche: 1,
+          milestone: 'CONTRACT_SIGNED',
+          amountFen: 10_000_000,
+          status: 'CANCELLED',
+          reason: 'terminated',
+          now: LATER,
+        }),
+      ).toEqual(waived);
+      expect(await waive(2)).toMatchObject({ outcome: 'NOT_WAIVABLE', payment: { status: 'CONFIRMED' } });
+      expect(await waive(3)).toEqual({ outcome: 'NOT_WAIVABLE' });
+
+      const audit = await s.repos.purchases.listAudit(purchaseId);
+      expect(audit.filter((e) => e.action === 'payment.waived')).toEqual([
+        expect.objectContaining({
+          actor: 'head@bureau.example',
+          eventId: 'payment:1:waived',
+          detail: {
+            tranche: 1,
+            milestone: 'CONTRACT_SIGNED',
+            amountFen: 10_000_000,
+            reason: 'NGO dissolved; the amount was set off against its debt',
+          },
+        }),
+      ]);
+      await s.expectChainIntact(purchaseId);
+    });
+
+    it('the settlement wait keeps the newest token the closing step armed, per purchase', async () => {
+      const purchaseId = await s.newPurchase();
+      const other = await s.newPurchase();
+      expect(await s.repos.payments.getSettlementWait(purchaseId)).toBeUndefined();
+
+      await s.repos.payments.armSettlementWait({ purchaseId, taskToken: 'token-1', now: NOW });
+      await s.repos.payments.armSettlementWait({ purchaseId, taskToken: 'token-2', now: LATER });
+      await s.repos.payments.armSettlementWait({ purchaseId: other, taskToken: 'token-x', now: NOW });
+
+      expect(await s.repos.payments.getSettlementWait(purchaseId)).toEqual({
+        purchaseId,
+        taskToken: 'token-2',
+        armedAt: LATER,
+      });
+      // Not a payment step: the tranches are listed without it.
+      expect(await s.repos.payments.listPayments(purchaseId)).toEqual([]);
+    });
+
     it('payments are listed by tranche, only the purchase’s own, undefined fields left out', async () => {
       const purchaseId = await s.newPurchase();
       await s.repos.payments.openPayment(notice(await s.newPurchase(), 1), NOW);

@@ -42,6 +42,7 @@ describe('lifecycle settings', () => {
       limits: { grantsPerKindPerDay: 30, objectsPerKindPerDay: 20 },
     });
     expect(parsed.payments.dueDays).toBe(30);
+    expect(parsed.payments.settlementRecheckDays).toBe(7);
     expect(parsed.midterm.maxRectificationRounds).toBe(2);
     expect(parsed.evaluation.rubric).toEqual([
       { criterion: 'PROFESSIONAL_SERVICE', weight: 40 },

@@ -256,6 +256,13 @@ describe('evaluation steps over the table', () => {
       now: PASSED_AT,
     });
     await fakes.payments.openPayment(notice(2, 'MIDTERM_PASSED', 19_200_000), PASSED_AT);
+    await fakes.payments.confirmPayment({
+      purchaseId: PURCHASE_ID,
+      tranche: 2,
+      by: 'finance@civil-affairs.example.gov.cn',
+      reference: 'BOC-2',
+      now: PASSED_AT,
+    });
     await fakes.payments.closePayment({
       purchaseId: PURCHASE_ID,
       tranche: 3,
@@ -270,7 +277,7 @@ describe('evaluation steps over the table', () => {
 
     await expect(run('closePurchase', { purchaseId: PURCHASE_ID })).resolves.toBeUndefined();
 
-    // 48,000,000 reserved less the 33,600,000 notified or confirmed: the withheld tranche goes back.
+    // 48,000,000 reserved less the 33,600,000 paid: the withheld tranche goes back.
     expect((await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen).toBe(available + 14_400_000);
     const purchase = await fakes.purchases.getPurchase(PURCHASE_ID);
     expect(purchase).toMatchObject({ stage: 'CLOSED', closedAt: NOW, budget: { status: 'RELEASED' } });
@@ -278,7 +285,7 @@ describe('evaluation steps over the table', () => {
       expect.objectContaining({
         action: 'purchase.closed',
         detail: expect.objectContaining({
-          paidOrDueFen: 33_600_000,
+          paidFen: 33_600_000,
           auditChainValid: true,
           stageFrom: 'EVALUATION',
           stageTo: 'CLOSED',

@@ -521,7 +521,50 @@ describe('closePurchase', () => {
     fakes.clock.set(CLOSED_AT);
   });
 
-  it('closes once with closedAt, returns the withheld money to the line and keeps the notified and confirmed tranches', async () => {
+  it('does not close while a tranche is neither paid nor waived, and changes nothing', async () => {
+    const auditBefore = await fakes.purchases.listAudit(PURCHASE_ID);
+
+    await expect(closePurchase(deps(), PURCHASE_ID)).rejects.toThrow(
+      expect.objectContaining({
+        name: 'TranchesOutstandingError',
+        message: `purchase ${PURCHASE_ID} cannot close: tranche 2 is neither paid nor waived`,
+      }),
+    );
+
+    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.stage).toBe('EVALUATION');
+    expect(await fakes.purchases.listAudit(PURCHASE_ID)).toEqual(auditBefore);
+    expect((await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen).toBe(52_000_000);
+  });
+
+  it('a waived tranche is settled: the purchase closes and its amount goes back to the line', async () => {
+    await fakes.payments.waivePayment({
+      purchaseId: PURCHASE_ID,
+      tranche: 2,
+      by: 'finance.head@civil-affairs.example.gov.cn',
+      reason: 'the NGO declined the second tranche in writing',
+      now: CLOSED_AT,
+    });
+
+    await closePurchase(deps(), PURCHASE_ID);
+
+    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.stage).toBe('CLOSED');
+    // Only the 14,400,000 paid stays spent: 100,000,000 - 14,400,000.
+    expect((await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen).toBe(85_600_000);
+    const closed = (await fakes.purchases.listAudit(PURCHASE_ID)).find((e) => e.action === 'purchase.closed');
+    expect(closed?.detail).toMatchObject({
+      paidFen: 14_400_000,
+      tranches: ['1:CONFIRMED', '2:WAIVED', '3:WITHHELD'],
+    });
+  });
+
+  it('closes once with closedAt, returns the withheld money to the line and keeps the confirmed tranches', async () => {
+    await fakes.payments.confirmPayment({
+      purchaseId: PURCHASE_ID,
+      tranche: 2,
+      by: 'finance@civil-affairs.example.gov.cn',
+      reference: 'BANK-2',
+      now: CLOSED_AT,
+    });
     await closePurchase(deps(), PURCHASE_ID);
     await closePurchase(deps(), PURCHASE_ID);
 
@@ -538,13 +581,55 @@ describe('closePurchase', () => {
     );
     expect(closed).toHaveLength(1);
     expect(closed[0]?.detail).toMatchObject({
-      paidOrDueFen: 33_600_000,
+      paidFen: 33_600_000,
+      tranches: ['1:CONFIRMED', '2:CONFIRMED', '3:WITHHELD'],
       auditChainValid: true,
       closedOn: '2027-01-20',
       stageFrom: 'EVALUATION',
       stageTo: 'CLOSED',
     });
     expect((await fakes.purchases.verifyAuditChain(PURCHASE_ID)).valid).toBe(true);
+  });
+
+  it('a final tranche reduced by the grade returns what the reduction left unpaid to the line', async () => {
+    const other = 'PUR-2026-REDUCEDFINALAAAA';
+    fakes.purchases.seed(
+      purchaseRecord(other, PROPOSAL, {
+        stage: 'EVALUATION',
+        budget: { lineId: LINE_ID, amountFen: PROPOSAL.totalFen, status: 'RESERVED', at: SIGNED_AT },
+      }),
+    );
+    await fakes.budgets.reserve({
+      lineId: LINE_ID,
+      purchaseId: other,
+      amountFen: PROPOSAL.totalFen,
+      now: SIGNED_AT,
+    });
+    const plan: [number, 'CONTRACT_SIGNED' | 'MIDTERM_PASSED' | 'EVALUATION_PASSED', number][] = [
+      [1, 'CONTRACT_SIGNED', 14_400_000],
+      [2, 'MIDTERM_PASSED', 19_200_000],
+      // 80% of the planned 14,400,000 on a pass.
+      [3, 'EVALUATION_PASSED', 11_520_000],
+    ];
+    for (const [tranche, milestone, amountFen] of plan) {
+      await fakes.payments.openPayment(
+        { purchaseId: other, tranche, milestone, amountFen, dueDate: '2027-01-01', notifiedAt: SIGNED_AT },
+        SIGNED_AT,
+      );
+      await fakes.payments.confirmPayment({
+        purchaseId: other,
+        tranche,
+        by: 'f@x.cn',
+        reference: `B-${tranche}`,
+        now: SIGNED_AT,
+      });
+    }
+    const before = (await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen ?? 0;
+
+    await closePurchase(deps(), other);
+
+    // 48,000,000 reserved, 45,120,000 paid: the 2,880,000 the grade took off goes back.
+    expect((await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen).toBe(before + 2_880_000);
   });
 
   it('leaves a purchase that is not in EVALUATION as it is', async () => {

@@ -144,6 +144,55 @@ describe('payment confirmation links', () => {
     expect(fakes.callbacks.succeeded).toEqual([]);
   });
 
+  it('confirming the purchase’s last tranche due resumes its waiting closing step, once', async () => {
+    await fakes.payments.armSettlementWait({
+      purchaseId: CONTRACTING_ID,
+      taskToken: 'closing-token',
+      now: fakes.clock.now(),
+    });
+    const form = {
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: 'TX-0001',
+    };
+
+    expectStatus(await postTo(form), 200);
+    fakes.callbacks.closed.add('closing-token');
+    expectStatus(await postTo(form), 410);
+
+    expect(fakes.callbacks.succeeded).toEqual([{ taskToken: 'closing-token', output: { next: 'CLOSE' } }]);
+  });
+
+  it('with another tranche still due, a confirmation leaves the closing step waiting', async () => {
+    await fakes.payments.openPayment(
+      {
+        purchaseId: CONTRACTING_ID,
+        tranche: 2,
+        milestone: 'MIDTERM_PASSED',
+        amountFen: 5_760_000,
+        dueDate: '2026-04-01',
+        notifiedAt: fakes.clock.now(),
+      },
+      fakes.clock.now(),
+    );
+    await fakes.payments.armSettlementWait({
+      purchaseId: CONTRACTING_ID,
+      taskToken: 'closing-token',
+      now: fakes.clock.now(),
+    });
+
+    const page = await postTo({
+      nonce: confirm.nonce,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: 'TX-0001',
+    });
+
+    expectStatus(page, 200);
+    expect(fakes.callbacks.succeeded).toEqual([]);
+  });
+
   it('a confirmation recorded whose payment step was missed (a crash) is completed by the next POST', async () => {
     const confirmPayment = vi.spyOn(fakes.payments, 'confirmPayment');
     confirmPayment.mockRejectedValueOnce(new Error('connection reset'));

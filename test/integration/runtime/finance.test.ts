@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePdf } from '../../../infra/local/samples/files.js';
+import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
+import { type MailboxMail, reviewedUploadsOn, UsersClient } from '../../../infra/local/users.js';
+import { midtermDueSoon } from '../../support/journey.js';
+import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
+import { TEST_SETTINGS } from '../../support/settings.js';
+
+/**
+ * What finance does on the local runtime, over HTTP and the mailbox only: confirms tranches from
+ * the notices' links, and, as the head of the finance section, waives a tranche with a reason so
+ * that a purchase waiting at closing for it can close.
+ */
+
+const settings = TEST_SETTINGS;
+const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
+const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
+const ngo = largeElderlyCareProposalToday().ngo;
+let app: LocalAppUnderTest;
+let officer: string;
+let clerk: string;
+let head: string;
+const seen = new Set<string>();
+const users = () => app.users;
+const about = (purchaseId: string) => (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
+const isNotice = (purchaseId: string) => (m: MailboxMail) =>
+  about(purchaseId)(m) && m.subject.startsWith('Payment due');
+
+beforeAll(async () => {
+  app = await startLocalApp();
+  officer = await users().devToken('officer-qian', ['officer'], 'qian.officer@civil-affairs.example.gov.cn');
+  clerk = await users().devToken('finance-chen', ['finance'], 'finance.clerk@civil-affairs.example.gov.cn');
+  head = await users().devToken(
+    'finance-head-huang',
+    ['finance-head'],
+    'finance.head@civil-affairs.example.gov.cn',
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function decideFromMail(
+  to: string,
+  purchaseId: string,
+  form: { decision: string; comment?: string; reference?: string },
+  matches: (m: MailboxMail) => boolean = about(purchaseId),
+) {
+  const mail = await users().waitForMail(to, matches, seen);
+  const { answer } = await users().decideAsPerson(UsersClient.linkIn(mail), form);
+  expect(answer.status, `${form.decision} on "${mail.subject}"`).toBe(200);
+  return mail;
+}
+
+async function uploadFromMail(purchaseId: string, kind: string) {
+  const mail = await users().waitForMail(ngo.contactEmail, UsersClient.asksNgoToUpload(purchaseId), seen);
+  const posted = await users().ngoUpload(UsersClient.ngoLinkIn(mail), {
+    kind,
+    name: `${kind.toLowerCase()}.pdf`,
+    type: 'application/pdf',
+    bytes: samplePdf(`${kind} ${purchaseId}`),
+  });
+  expect(posted.uploadStatus).toBe(204);
+}
+
+/** An approved, countersigned purchase whose first tranche finance was told to pay. */
+async function contracted(): Promise<string> {
+  const submitted = await users().submit(officer, midtermDueSoon(largeElderlyCareProposalToday()));
+  const purchaseId = String(submitted.body.purchaseId);
+  await approveAllLevels(users(), officer, purchaseId, seen);
+  await uploadFromMail(purchaseId, 'SIGNED_CONTRACT');
+  await decideFromMail(chief, purchaseId, { decision: 'COUNTERSIGN' });
+  await users().waitForStage(officer, purchaseId, ['MIDTERM_REVIEW']);
+  return purchaseId;
+}
+
+async function evaluate(purchaseId: string) {
+  const agencies = settings.lifecycle.evaluation.agencies.map((a) => a.email);
+  const invitation = await users().waitForMail(
+    '',
+    (m) => m.destination.to.some((to) => agencies.includes(to)) && about(purchaseId)(m),
+    seen,
+  );
+  const link = UsersClient.linkIn(invitation);
+  const before = await users().open(link);
+  const declared = await users().decide(link, { nonce: before.nonce, fields: { declare: '1' } });
+  const scored = await users().decide(link, {
+    nonce: before.nonce,
+    reviewed: reviewedUploadsOn(declared.html),
+    decision: 'SUBMIT',
+    fields: { score_PROFESSIONAL_SERVICE: '88', score_OUTCOMES: '84.5', score_MANAGEMENT: '90' },
+  });
+  expect(scored.status).toBe(200);
+}
+
+describe('a purchase closes only once every tranche is paid or waived', () => {
+  it('with the second tranche unconfirmed it waits at closing; the finance head waives it with a reason and it closes', async () => {
+    const purchaseId = await contracted();
+    await decideFromMail(
+      finance,
+      purchaseId,
+      { decision: 'CONFIRM', reference: 'CCB-2026-0001' },
+      isNotice(purchaseId),
+    );
+    await uploadFromMail(purchaseId, 'MIDTERM_REPORT');
+    await decideFromMail(chief, purchaseId, { decision: 'PASS' });
+    // Finance is told of the second tranche and never confirms it.
+    await users().waitForMail(finance, isNotice(purchaseId), seen);
+    await users().waitForStage(officer, purchaseId, ['EVALUATION']);
+    await uploadFromMail(purchaseId, 'FINAL_REPORT');
+    await evaluate(purchaseId);
+    await decideFromMail(
+      finance,
+      purchaseId,
+      { decision: 'CONFIRM', reference: 'CCB-2026-0003' },
+      isNotice(purchaseId),
+    );
+
+    const waiting = await users().waitForPurchase(
+      officer,
+      purchaseId,
+      (v) => v.payments?.find((p) => p.tranche === 3)?.status === 'CONFIRMED',
+      { expected: 'with the final tranche confirmed' },
+    );
+    // Give the closing step time it would need to close: it must not.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const still = await users().purchase(officer, purchaseId);
+    expect(still.stage).toBe('EVALUATION');
+    expect(still.audit.map((e) => e.action)).not.toContain('purchase.closed');
+    expect(waiting.payments?.map((p) => [p.tranche, p.status])).toEqual([
+      [1, 'CONFIRMED'],
+      [2, 'NOTIFIED'],
+      [3, 'CONFIRMED'],
+    ]);
+
+    // The clerk who confirms payments may not waive; a waiver without a reason is refused.
+    expect((await users().waiveTranche(clerk, purchaseId, 2, { reason: '不再支付' })).status).toBe(403);
+    const blank = await users().waiveTranche(head, purchaseId, 2, { reason: '  ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.errors).toEqual([
+      expect.objectContaining({ field: 'reason', rule: 'waiver-reason-required' }),
+    ]);
+    const reason = '机构已书面放弃第二期款项 · the NGO renounced the second tranche in writing';
+    const waived = await users().waiveTranche(head, purchaseId, 2, { reason });
+    expect(waived.status).toBe(200);
+    expect(waived.body).toMatchObject({ outcome: 'WAIVED', closingResumed: true });
+
+    const closed = await users().waitForStage(officer, purchaseId, ['CLOSED']);
+    expect(closed.payments?.map((p) => [p.tranche, p.status])).toEqual([
+      [1, 'CONFIRMED'],
+      [2, 'WAIVED'],
+      [3, 'CONFIRMED'],
+    ]);
+    expect(closed.audit.find((e) => e.action === 'payment.waived')).toMatchObject({
+      actor: 'finance.head@civil-affairs.example.gov.cn',
+      detail: { tranche: 2, reason },
+    });
+    expect(closed.audit.find((e) => e.action === 'purchase.closed')?.detail).toMatchObject({
+      paidFen: 14_400_000 + 14_400_000,
+      tranches: ['1:CONFIRMED', '2:WAIVED', '3:CONFIRMED'],
+      auditChainValid: true,
+    });
+    expect(closed.auditChain.valid).toBe(true);
+  });
+});
