@@ -1,3 +1,4 @@
+import type { BilingualText } from './bilingual.js';
 import type { FinalTrancheAward } from './evaluation.js';
 import { canTransition, IllegalTransitionError, type Stage, StageConflictError } from './lifecycle.js';
 import type { AppliedBenchmark } from './policy/salary-benchmark-rule.js';
@@ -11,7 +12,10 @@ import { type WithdrawalRecord, WithdrawnPurchaseError } from './withdrawal.js';
 export interface Outcome {
   /** WITHDRAWN: the officer took the proposal back before approval ended (stage REJECTED). */
   result: 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+  /** In English, `<Error>: <why>` when the workflow ended it (tools match on it). */
   reason: string;
+  /** The reason as people read it, in Chinese and English (absent on outcomes recorded before it was kept). */
+  reasonText?: BilingualText;
   by: string;
   at: string;
 }
@@ -109,7 +113,10 @@ export interface WorkflowFailureRecord {
 }
 
 export interface TerminationRecord {
+  /** In English, `<Error>: <why>` (tools match on the error name). */
   reason: string;
+  /** The reason as people read it, in Chinese and English (absent on terminations recorded before it was kept). */
+  reasonText?: BilingualText;
   by: string;
   at: string;
 }

@@ -60,6 +60,9 @@ export class WithdrawnPurchaseError extends Error {
 }
 
 /** The sentence the purchase's outcome and the officer's mail carry. */
-export function withdrawalSentence(withdrawal: WithdrawalRecord): string {
-  return `withdrawn by ${withdrawal.by}: ${withdrawal.reason}`;
+export function withdrawalSentence(withdrawal: WithdrawalRecord): BilingualText {
+  return {
+    zh: `${withdrawal.by} 已撤回：${withdrawal.reason}`,
+    en: `withdrawn by ${withdrawal.by}: ${withdrawal.reason}`,
+  };
 }

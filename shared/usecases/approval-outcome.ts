@@ -1,9 +1,12 @@
+import { approverRejection } from '../domain/approval-chain.js';
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import type { BilingualText } from '../domain/bilingual.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision } from '../domain/tasks.js';
 import { WithdrawnPurchaseError, withdrawalSentence } from '../domain/withdrawal.js';
-import { PurchaseRefused } from '../domain/workflow-errors.js';
+import { PurchaseRefused, workflowEnding } from '../domain/workflow-errors.js';
+import { APPROVAL_LEVEL_LABELS } from '../presentation/labels.js';
 import { outcomeMailModel, renderOutcomeMail } from '../presentation/mail/outcome-mail.js';
 import { loadPurchase } from './load-purchase.js';
 import { onceForPurchase } from './once.js';
@@ -26,6 +29,8 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
     throw new Error(`purchase ${purchaseId} lacks approval at ${missing.join(', ')}`);
   }
   const last = purchase.approvals[purchase.approvalLevels.at(-1) as ApprovalLevel] as RecordedDecision;
+  const chain = (lang: keyof BilingualText) =>
+    purchase.approvalLevels.map((l) => APPROVAL_LEVEL_LABELS[l][lang]).join(' → ');
   const now = deps.now();
   const approved = await deps.purchases
     .change({
@@ -36,6 +41,10 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
         outcome: {
           result: 'APPROVED',
           reason: `approved at every level (${purchase.approvalLevels.join(' → ')})`,
+          reasonText: {
+            zh: `各级均已批准（${chain('zh')}）。`,
+            en: `Approved at every level (${chain('en')}).`,
+          },
           by: last.by,
           at: now,
         },
@@ -50,7 +59,11 @@ export async function concludeApproval(deps: WorkflowDeps, purchaseId: string): 
     })
     .catch((error: unknown) => {
       // Withdrawn after it was read above: the purchase ends as the officer asked.
-      if (error instanceof WithdrawnPurchaseError) throw new PurchaseRefused('WITHDRAWN', error.message);
+      if (error instanceof WithdrawnPurchaseError)
+        throw new PurchaseRefused('WITHDRAWN', {
+          zh: '项目已在最后一级批准后撤回，不进入合同签订。',
+          en: error.message,
+        });
       throw error;
     });
   await notifyOfficer(deps, approved);
@@ -78,18 +91,6 @@ async function notifyOfficer(deps: WorkflowDeps, purchase: PurchaseRecord): Prom
   );
 }
 
-/** Turns the workflow's failure record ({Error, Cause}) into a sentence for people. */
-export function rejectionReason(error: string | undefined, cause: string | undefined): string {
-  let message = cause ?? '';
-  try {
-    const parsed = JSON.parse(cause ?? '') as { errorMessage?: string };
-    if (parsed.errorMessage) message = parsed.errorMessage;
-  } catch {
-    // A Fail state's cause is plain text already.
-  }
-  return `${error ?? 'Rejected'}: ${message}`.trim();
-}
-
 /** Ends the purchase REJECTED with its reason and gives its budget back. */
 export async function rejectPurchase(
   deps: WorkflowDeps,
@@ -113,16 +114,16 @@ export async function rejectPurchase(
     await notifyOfficer(deps, purchase);
     return;
   }
-  const { result, reason, by } = howItEnded(purchase, input);
+  const { result, reason, reasonText, by } = howItEnded(purchase, input);
   const rejected = await deps.purchases.change({
     purchaseId: purchase.purchaseId,
     from: purchase.stage,
     to: 'REJECTED',
-    set: { outcome: { result, reason, by, at: now } },
+    set: { outcome: { result, reason, reasonText, by, at: now } },
     audit: {
       actor: by,
       action: result === 'WITHDRAWN' ? 'purchase.withdrawn' : 'purchase.rejected',
-      detail: { reason },
+      detail: { reason, reasonText },
     },
     eventId: 'purchase.rejected',
     now,
@@ -134,19 +135,16 @@ export async function rejectPurchase(
 function howItEnded(
   purchase: PurchaseRecord,
   input: { error?: string; cause?: string },
-): { result: 'REJECTED' | 'WITHDRAWN'; reason: string; by: string } {
-  if (purchase.withdrawal)
-    return {
-      result: 'WITHDRAWN',
-      reason: withdrawalSentence(purchase.withdrawal),
-      by: purchase.withdrawal.by,
-    };
+): { result: 'REJECTED' | 'WITHDRAWN'; reason: string; reasonText: BilingualText; by: string } {
+  if (purchase.withdrawal) {
+    const text = withdrawalSentence(purchase.withdrawal);
+    return { result: 'WITHDRAWN', reason: text.en, reasonText: text, by: purchase.withdrawal.by };
+  }
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
-  if (rejection)
-    return {
-      result: 'REJECTED',
-      reason: `rejected by ${rejection.byName} (${rejection.by}): ${rejection.comment}`,
-      by: rejection.by,
-    };
-  return { result: 'REJECTED', reason: rejectionReason(input.error, input.cause), by: WORKFLOW_ACTOR };
+  if (rejection) {
+    const text = approverRejection(rejection);
+    return { result: 'REJECTED', reason: text.en, reasonText: text, by: rejection.by };
+  }
+  const ending = workflowEnding(input.error, input.cause);
+  return { result: 'REJECTED', reason: ending.reason, reasonText: ending.text, by: WORKFLOW_ACTOR };
 }

@@ -14,6 +14,7 @@ import type { PolicySettings } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
+import { workflowEnding } from '../domain/workflow-errors.js';
 import { ngoLinkExpiresAt, signNgoLink } from '../links/ngo-link.js';
 import type { Now } from '../ports/clock.js';
 import type {
@@ -284,7 +285,7 @@ export async function terminatePurchase(
   const now = deps.now();
   await deps.tasks.expireOpenTasks(purchase.purchaseId, now);
   if (purchase.stage === 'TERMINATED') return;
-  const reason = `${input.error ?? 'Terminated'}: ${input.cause ?? ''}`.trim();
+  const { reason, text: reasonText } = workflowEnding(input.error ?? 'Terminated', input.cause);
   const payments = await deps.payments.listPayments(purchase.purchaseId);
   const committed = payments.filter((p) => p.status === 'NOTIFIED' || p.status === 'CONFIRMED');
   for (const tranche of tranchePlan(purchase.proposal)) {
@@ -309,12 +310,13 @@ export async function terminatePurchase(
     purchaseId: purchase.purchaseId,
     from: purchase.stage,
     to: 'TERMINATED',
-    set: { termination: { reason, by: WORKFLOW_ACTOR, at: now }, ...(budget ? { budget } : {}) },
+    set: { termination: { reason, reasonText, by: WORKFLOW_ACTOR, at: now }, ...(budget ? { budget } : {}) },
     audit: {
       actor: WORKFLOW_ACTOR,
       action: 'purchase.terminated',
       detail: {
         reason,
+        reasonText,
         budgetReleased: budget?.status === 'RELEASED',
         tranchesKept: committed.map((p) => p.tranche),
       },

@@ -1,4 +1,4 @@
-import { requiredApprovalLevels } from '../domain/approval-chain.js';
+import { approverRejection, requiredApprovalLevels } from '../domain/approval-chain.js';
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import {
@@ -65,8 +65,7 @@ export async function planApproval(
   }
   if (purchase.withdrawal) throw new PurchaseRefused('WITHDRAWN', withdrawalSentence(purchase.withdrawal));
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
-  if (rejection)
-    throw new PurchaseRefused('REJECTED', `rejected by ${rejection.byName}: ${rejection.comment}`);
+  if (rejection) throw new PurchaseRefused('REJECTED', approverRejection(rejection));
   const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
   const next = remaining[0] ?? null;
   const now = deps.now();

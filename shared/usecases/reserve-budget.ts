@@ -1,5 +1,5 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
-import { formatYuan } from '../domain/money.js';
+import { budgetShortfall } from '../domain/budget.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { loadPurchase } from './load-purchase.js';
 import type { WorkflowDeps } from './workflow-deps.js';
@@ -18,13 +18,13 @@ export async function reserveBudget(deps: WorkflowDeps, purchaseId: string): Pro
   const now = deps.now();
   const result = await deps.budgets.reserve({ lineId, purchaseId, amountFen: totalFen, now });
   if (result.status === 'NO_SUCH_LINE') {
-    throw new PurchaseRefused('BUDGET', `budget line ${lineId} does not exist`);
+    throw new PurchaseRefused('BUDGET', {
+      zh: `预算指标 ${lineId} 不存在。`,
+      en: `budget line ${lineId} does not exist`,
+    });
   }
   if (result.status === 'INSUFFICIENT') {
-    throw new PurchaseRefused(
-      'BUDGET',
-      `budget line ${lineId} has ${formatYuan(result.availableFen)} left; the proposal needs ${formatYuan(totalFen)}`,
-    );
+    throw new PurchaseRefused('BUDGET', budgetShortfall(lineId, result.availableFen, totalFen));
   }
   await deps.purchases.change({
     purchaseId,

@@ -3,6 +3,7 @@ import { checkProposalPolicy } from '../domain/policy.js';
 import { isBarred } from '../domain/track-record.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
 import type { TrackRecordRepository } from '../ports/repositories.js';
+import { fieldErrorText } from '../presentation/field-error-messages.js';
 import { loadPurchase } from './load-purchase.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
@@ -14,11 +15,18 @@ export async function validateProposal(deps: WorkflowDeps, purchaseId: string): 
     today: chinaCalendarDate(deps.now()),
   });
   if (errors.length > 0) {
-    throw new PurchaseRefused('POLICY', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    throw new PurchaseRefused('POLICY', {
+      zh: errors.map((e) => `${e.field}：${fieldErrorText(e).zh}`).join('；'),
+      en: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    });
   }
   if (deps.trackRecords) {
     const bar = await ngoBar(deps.trackRecords, purchase.proposal.ngo.creditCode, deps.now());
-    if (bar.barred) throw new PurchaseRefused('NGO_BARRED', bar.reason?.en ?? 'the NGO is barred');
+    if (bar.barred)
+      throw new PurchaseRefused(
+        'NGO_BARRED',
+        bar.reason ?? { zh: '该机构在限制期内不得承接新项目。', en: 'the NGO is barred' },
+      );
   }
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, type PurchaseView, sleep } from '../../infra/local/users.js';
 import { keys } from '../../shared/adapters/dynamodb/table-design.js';
+import { budgetShortfall } from '../../shared/domain/budget.js';
 import { formatYuan } from '../../shared/domain/money.js';
 import type { Proposal } from '../../shared/domain/proposal.js';
 import { type LocalAppUnderTest, localDocumentClient, startLocalApp } from '../support/local-app.js';
@@ -129,14 +130,22 @@ describe('case 11: budget race over the HTTP API', () => {
       return answer;
     };
     const submissions = await Promise.all(Array.from({ length: RACERS }, submitOnce));
-    expect(submissions.map((s) => s.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
-    const ids = submissions.map((s) => String(s.body.purchaseId));
-    expect(new Set(ids).size).toBe(RACERS);
+    expect(submissions.map((s) => s.status).filter((s) => ![200, 201, 400].includes(s))).toEqual([]);
+    // A submission that arrives once the line is spent is refused at once, naming what is left;
+    // the others race in the workflow, whose reservation is the gate.
+    const refusedAtOnce = submissions.filter((s) => s.status === 400);
+    for (const answer of refusedAtOnce)
+      expect(answer.body.errors).toEqual([
+        expect.objectContaining({ field: 'budgetLineRef', rule: 'budget-line-remaining' }),
+      ]);
+    const ids = submissions.filter((s) => s.status !== 400).map((s) => String(s.body.purchaseId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(FITS);
 
     // Each settlement is checked against the line as it is stored at that moment.
     const views = new Map<string, PurchaseView>();
     const deadline = Date.now() + 50_000;
-    while (views.size < RACERS) {
+    while (views.size < ids.length) {
       const open = ids.filter((id) => !views.has(id));
       for (const view of await Promise.all(open.map((id) => app.users.purchase(officer, id)))) {
         if (!settled(view)) continue;
@@ -145,10 +154,10 @@ describe('case 11: budget race over the HTTP API', () => {
         expect(line?.availableFen).toBeGreaterThanOrEqual(0);
         expect(lineTotalFen - (line?.availableFen ?? 0)).toBeLessThanOrEqual(lineTotalFen);
       }
-      if (views.size < RACERS && Date.now() > deadline) {
-        throw new Error(`${RACERS - views.size} purchases still unsettled: ${open.join(', ')}`);
+      if (views.size < ids.length && Date.now() > deadline) {
+        throw new Error(`${ids.length - views.size} purchases still unsettled: ${open.join(', ')}`);
       }
-      if (views.size < RACERS) await sleep(250);
+      if (views.size < ids.length) await sleep(250);
     }
     const settledMs = performance.now() - started;
     racing = false;
@@ -157,7 +166,7 @@ describe('case 11: budget race over the HTTP API', () => {
     const reserved = [...views.values()].filter((v) => v.stage === 'APPROVAL');
     const refused = [...views.values()].filter((v) => v.stage === 'REJECTED');
     expect(reserved).toHaveLength(FITS);
-    expect(refused).toHaveLength(RACERS - FITS);
+    expect(refused).toHaveLength(ids.length - FITS);
 
     // The stored line: never negative while racing, spent to the fen at the end, and its
     // reservations are exactly the ten purchases that went on to approval.
@@ -179,13 +188,12 @@ describe('case 11: budget race over the HTTP API', () => {
       expect(view.pendingTasks).toMatchObject([{ purpose: 'APPROVAL', level: 'SECTION_CHIEF' }]);
     }
 
-    // The refusal the officer reads: the line, the amount asked and what was left on it.
-    const refusalReason =
-      `BUDGET: budget line ${lineId} has ${formatYuan(0)} left; ` +
-      `the proposal needs ${formatYuan(proposal.totalFen)}`;
+    // The refusal the officer reads, in both languages: the line, the amount asked and what was left on it.
+    const refusal = budgetShortfall(lineId, 0, proposal.totalFen);
     for (const view of refused) {
       expect(view.outcome?.result).toBe('REJECTED');
-      expect(view.outcome?.reason).toContain(refusalReason);
+      expect(view.outcome?.reason).toContain(`BUDGET: ${refusal.en}`);
+      expect(view.outcome?.reasonText).toEqual(refusal);
       // Nothing half-done: no reservation, no approval task, no budget movement in the audit trail.
       expect(view.pendingTasks).toEqual([]);
       expect((view as PurchaseView & { tasks?: unknown[] }).tasks).toEqual([]);
@@ -216,7 +224,8 @@ describe('case 11: budget race over the HTTP API', () => {
         (m) => m.destination.to.includes(OFFICER_EMAIL) && about(m, view.purchaseId),
       );
       expect(rejections, `rejection mails to the officer about ${view.purchaseId}`).toHaveLength(1);
-      expect(rejections[0]?.body.text).toContain(refusalReason);
+      expect(rejections[0]?.body.text).toContain(refusal.zh);
+      expect(rejections[0]?.body.text).toContain(refusal.en);
       expect(mails.filter((m) => m.destination.to.includes(chief) && about(m, view.purchaseId))).toEqual([]);
     }
     for (const view of reserved) {
@@ -234,7 +243,8 @@ describe('case 11: budget race over the HTTP API', () => {
       attempts: RACERS,
       expected: `${FITS} reserved, the line never overdrawn, the rest refused naming line, amount and what is left`,
       observed:
-        `${reserved.length} reserved, ${refused.length} refused with reason ${[...reasons].join('/')}, ` +
+        `${reserved.length} reserved, ${refusedAtOnce.length} refused at submission (400 on budgetLineRef), ` +
+        `${refused.length} refused by the workflow with reason ${[...reasons].join('/')}, ` +
         `${formatYuan(heldFen)} of ${formatYuan(lineTotalFen)} reserved, lowest stored remainder ` +
         `${formatYuan(Math.min(...samples))} over ${samples.length} reads, settled in ${(settledMs / 1000).toFixed(1)} s` +
         (resubmitted > 0 ? `, ${resubmitted} submissions answered 5xx and were resent with their key` : ''),

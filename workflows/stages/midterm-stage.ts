@@ -59,7 +59,7 @@ export function midtermStage(ctx: StageContext, reviewTimeout: Duration): StageF
   const lapsed = failure(
     scope,
     'Mid-term decision lapsed',
-    WORKFLOW_ERRORS.terminated,
+    WORKFLOW_ERRORS.midtermLapsed,
     'no mid-term decision after a reminder and an escalation',
   ).next(endings.terminate);
   const lateReport = new EscalatingWait(scope, {

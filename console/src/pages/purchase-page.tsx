@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
+import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
 import { ALLOWED_TRANSITIONS, STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
 import { isOverdue, type PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
-import type { Outcome } from '../../../shared/domain/purchase.js';
+import type { Outcome, TerminationRecord } from '../../../shared/domain/purchase.js';
 import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
 import { WITHDRAWABLE_STAGES, type WithdrawalRecord } from '../../../shared/domain/withdrawal.js';
@@ -61,9 +62,18 @@ interface PurchaseView {
   readonly auditNext?: string;
   /** The whole trail's verification. */
   readonly auditChain: { readonly valid: boolean; readonly entries?: number; readonly reason?: string };
-  readonly outcome?: Pick<Outcome, 'result' | 'reason' | 'by' | 'at'>;
+  readonly outcome?: Pick<Outcome, 'result' | 'reason' | 'reasonText' | 'by' | 'at'>;
+  readonly termination?: TerminationRecord;
   readonly withdrawal?: WithdrawalRecord;
   readonly evaluation?: EvaluationView;
+}
+
+/**
+ * Why a purchase ended as it did, in both languages; an end recorded before reasons were kept in
+ * both shows the English line it has.
+ */
+function Reason({ text, recorded }: { text: BilingualText | undefined; recorded: string }) {
+  return text ? <Bilingual zh={text.zh} en={text.en} /> : <span lang="en">{recorded}</span>;
 }
 
 /** The path a purchase takes; a purchase that ends early ends at REJECTED or TERMINATED instead. */
@@ -154,10 +164,19 @@ export function PurchasePage({
               <strong>
                 {OUTCOME_LABELS[view.outcome.result].zh} · {OUTCOME_LABELS[view.outcome.result].en}
               </strong>{' '}
-              {view.outcome.reason}
+              <Reason text={view.outcome.reasonText} recorded={view.outcome.reason} />
               <span class="id">
                 {view.outcome.by}, {formatChinaTime(view.outcome.at)}
               </span>
+            </dd>
+          </>
+        )}
+        {view.termination && (
+          <>
+            <dt>终止 · Terminated</dt>
+            <dd>
+              <Reason text={view.termination.reasonText} recorded={view.termination.reason} />
+              <span class="id">{formatChinaTime(view.termination.at)}</span>
             </dd>
           </>
         )}

@@ -17,7 +17,8 @@ export interface OutcomeMailModel {
   recipientName: string;
   proposal: ProposalSummary;
   result: Outcome['result'];
-  reason: string;
+  /** In both languages; an outcome recorded before reasons were kept in both has its English only. */
+  reason: BilingualText | string;
   /** Who made the deciding decision (name or e-mail, as recorded). */
   decidedBy: string;
   decidedAt: string;
@@ -38,7 +39,7 @@ export function outcomeMailModel(input: OutcomeMailInput): OutcomeMailModel {
     recipientName: input.recipientName,
     proposal: summarizeProposal(input.purchaseId, input.proposal),
     result: input.outcome.result,
-    reason: input.outcome.reason,
+    reason: input.outcome.reasonText ?? input.outcome.reason,
     decidedBy: input.outcome.by,
     decidedAt: input.outcome.at,
   };

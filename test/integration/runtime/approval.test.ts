@@ -9,6 +9,7 @@ import {
   smallMinorProtectionProposalToday,
 } from '../../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../../infra/local/users.js';
+import { fieldErrorText } from '../../../shared/presentation/field-error-messages.js';
 import { cachedAssembly } from '../../support/assembly-cache.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
 
@@ -128,6 +129,45 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     expect(JSON.stringify(view)).not.toMatch(/taskToken|nonce/);
   });
 
+  it('answers 400 on budgetLineRef to a proposal its line no longer holds, naming what is left in Chinese and English', async () => {
+    const base = smallMinorProtectionProposalToday();
+    const year = base.budgetLineRef.slice(0, 4);
+    const options = await fetch(`${runtime.urls.api}/proposal-options?year=${year}`, {
+      headers: { authorization: `Bearer ${officer}` },
+    });
+    const { budgetLines } = (await options.json()) as {
+      budgetLines: { lineId: string; availableFen: number; availableYuan: string }[];
+    };
+    const line = budgetLines.find((l) => l.lineId === base.budgetLineRef);
+    if (!line) throw new Error(`no line ${base.budgetLineRef} offered for ${year}`);
+    // One fen more than the line holds, on the activities budget so every other rule still holds.
+    const extraFen = line.availableFen + 1 - base.totalFen;
+    const tooMuch = {
+      ...base,
+      totalFen: base.totalFen + extraFen,
+      budgetLines: base.budgetLines.map((l, i) =>
+        i === 1 ? { ...l, amountFen: l.amountFen + extraFen } : l,
+      ),
+    };
+
+    const answer = await users.submit(officer, tooMuch);
+
+    expect(answer.status).toBe(400);
+    const errors = answer.body.errors as { field: string; rule: string; message: string; zh: string }[];
+    expect(errors).toEqual([
+      expect.objectContaining({ field: 'budgetLineRef', rule: 'budget-line-remaining', value: line.lineId }),
+    ]);
+    expect(errors[0]?.message).toContain(`has ${line.availableYuan} left`);
+    expect(errors[0]?.zh).toContain(`剩余 ${line.availableYuan}`);
+    // The console shows the same two sentences (its field-error machinery).
+    expect(fieldErrorText(errors[0] as (typeof errors)[number])).toEqual({
+      zh: errors[0]?.zh,
+      en: expect.stringMatching(
+        new RegExp(`^Budget line ${line.lineId} has .* left; .*Allowed: a total of at most`),
+      ),
+    });
+  });
+
   it('ends REJECTED with the approver’s reason, and the link then shows who decided', async () => {
     const submitted = await users.submit(officer, smallMinorProtectionProposalToday());
     const purchaseId = String(submitted.body.purchaseId);
@@ -142,6 +182,16 @@ describe('local runtime: the synthesized app end to end over HTTP', () => {
     const view = await users.waitForStage(officer, purchaseId, ['REJECTED', 'CONTRACTING']);
     expect(view.stage).toBe('REJECTED');
     expect(view.outcome?.reason).toContain('人员配置不足');
+    // The officer's mail gives the reason in both languages.
+    const told = await users.waitForMail(
+      'li.officer@civil-affairs.example.gov.cn',
+      (m) => (m.body.text ?? '').includes(purchaseId),
+      seen,
+    );
+    expect(told.subject).toContain('已驳回 Rejected');
+    expect(told.body.text).toMatch(
+      /驳回理由 Reason: .*（.*）驳回：人员配置不足 \/ rejected by .* \(.*\): 人员配置不足/,
+    );
     expect(view.audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['budget.released', 'purchase.rejected']),
     );

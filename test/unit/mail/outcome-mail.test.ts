@@ -59,6 +59,27 @@ describe('renderOutcomeMail', () => {
     expect(mail.html).toContain('财务科');
   });
 
+  it('gives a workflow refusal in Chinese, then English, in both parts', () => {
+    const mail = render({
+      ...rejected,
+      by: 'system:workflow',
+      reason: 'PurchaseRefused: BUDGET: budget line 2026-MZ-MINOR-01 has ¥0.00 left; the proposal needs ¥123,456.78',
+      reasonText: {
+        zh: '预算指标 2026-MZ-MINOR-01 剩余 ¥0.00，本项目需要 ¥123,456.78。',
+        en: 'budget line 2026-MZ-MINOR-01 has ¥0.00 left; the proposal needs ¥123,456.78',
+      },
+    });
+
+    expect(mail.text).toContain(
+      '驳回理由 Reason: 预算指标 2026-MZ-MINOR-01 剩余 ¥0.00，本项目需要 ¥123,456.78。 / budget line 2026-MZ-MINOR-01 has ¥0.00 left; the proposal needs ¥123,456.78',
+    );
+    expect(mail.html).toContain(
+      '预算指标 2026-MZ-MINOR-01 剩余 ¥0.00，本项目需要 ¥123,456.78。<br><span lang="en" style="color:#4a4f57">budget line 2026-MZ-MINOR-01 has ¥0.00 left',
+    );
+    // The English line with the error code stays in the record for tools, not in the mail.
+    expect(mail.text).not.toContain('PurchaseRefused');
+  });
+
   it('carries no link at all', () => {
     const mail = render(rejected);
 

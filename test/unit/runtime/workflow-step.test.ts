@@ -35,7 +35,7 @@ describe('workflowStep', () => {
   });
 
   it('keeps domain errors and non-transient AWS answers under their own names', async () => {
-    const refusal = new PurchaseRefused('BUDGET', 'no money left');
+    const refusal = new PurchaseRefused('BUDGET', { zh: '预算不足', en: 'no money left' });
     const refusing = workflowStep(z.object({}), async () => {
       throw refusal;
     });

@@ -8,12 +8,8 @@ import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import type { RecordedDecision } from '../../../shared/domain/tasks.js';
 import { trackRecordEntry } from '../../../shared/domain/track-record.js';
-import { PurchaseRefused } from '../../../shared/domain/workflow-errors.js';
-import {
-  concludeApproval,
-  rejectionReason,
-  rejectPurchase,
-} from '../../../shared/usecases/approval-outcome.js';
+import { PurchaseRefused, workflowEnding } from '../../../shared/domain/workflow-errors.js';
+import { concludeApproval, rejectPurchase } from '../../../shared/usecases/approval-outcome.js';
 import { PurchaseMissingError } from '../../../shared/usecases/load-purchase.js';
 import { planApproval } from '../../../shared/usecases/plan-approval.js';
 import { reserveBudget } from '../../../shared/usecases/reserve-budget.js';
@@ -142,7 +138,8 @@ describe('the salary benchmark window in the workflow', () => {
     fakes.clock.set('2027-07-01T02:00:00.000Z');
     const refusal = await refusalOf(validateProposal(deps(), PURCHASE_ID));
     expect(refusal.reason).toBe('POLICY');
-    expect(refusal.message).toContain('the 2026 salary benchmark was due by 2027-06-30');
+    expect(refusal.text.en).toContain('the 2026 salary benchmark was due by 2027-06-30');
+    expect(refusal.text.zh).toContain('2026 年度职工平均工资基准应于 2027-06-30 前公布');
   });
 
   it('planning records the benchmark applied, judged on the day of submission, for the approval page', async () => {
@@ -372,6 +369,10 @@ describe('concludeApproval', () => {
     expect(purchase.outcome).toEqual({
       result: 'APPROVED',
       reason: expect.stringContaining('SECTION_CHIEF → FINANCE_SECTION → BUREAU_DIRECTOR'),
+      reasonText: {
+        zh: '各级均已批准（科长 → 财务科 → 局长）。',
+        en: 'Approved at every level (Section chief → Finance section → Bureau director).',
+      },
       by: 'bureau_director@civil-affairs.example.gov.cn',
       at: '2026-03-02T08:00:00.000Z',
     });
@@ -502,6 +503,10 @@ describe('rejectPurchase', () => {
       result: 'REJECTED',
       by: 'finance_section@civil-affairs.example.gov.cn',
       reason: expect.stringContaining('预算测算偏高，请核减后重报'),
+      reasonText: {
+        zh: 'Approver FINANCE_SECTION（finance_section@civil-affairs.example.gov.cn）驳回：预算测算偏高，请核减后重报',
+        en: 'rejected by Approver FINANCE_SECTION (finance_section@civil-affairs.example.gov.cn): 预算测算偏高，请核减后重报',
+      },
     });
     expect(purchase.budget?.status).toBe('RELEASED');
     expect((await fakes.budgets.getBudgetLine(ELDER_LINE))?.availableFen).toBe(100_000_000);
@@ -539,7 +544,10 @@ describe('rejectPurchase', () => {
     await rejectPurchase(deps(), { purchaseId: PURCHASE_ID, error: 'ApprovalLapsed', cause: 'no decision' });
 
     expect(fakes.tasks.stored(task.taskId).status).toBe('EXPIRED');
-    expect((await stored()).outcome?.reason).toBe('ApprovalLapsed: no decision');
+    expect((await stored()).outcome).toMatchObject({
+      reason: 'ApprovalLapsed: no decision',
+      reasonText: { zh: expect.stringMatching(/^审批逾期/), en: expect.stringMatching(/^Approval lapsed/) },
+    });
   });
 
   it('a policy refusal before any reservation ends REJECTED with the message of the failed step', async () => {
@@ -549,7 +557,11 @@ describe('rejectPurchase', () => {
     await rejectPurchase(deps(), {
       purchaseId: PURCHASE_ID,
       error: 'PurchaseRefused',
-      cause: JSON.stringify({ errorType: 'PurchaseRefused', errorMessage: 'POLICY: term.end: too long' }),
+      cause: JSON.stringify({
+        errorType: 'PurchaseRefused',
+        errorMessage: new PurchaseRefused('POLICY', { zh: 'term.end：期限太长', en: 'term.end: too long' })
+          .message,
+      }),
     });
 
     const purchase = await stored();
@@ -557,25 +569,44 @@ describe('rejectPurchase', () => {
     expect(purchase.outcome).toMatchObject({
       by: 'system:workflow',
       reason: 'PurchaseRefused: POLICY: term.end: too long',
+      reasonText: { zh: 'term.end：期限太长', en: 'term.end: too long' },
     });
     expect(release).not.toHaveBeenCalled();
   });
 });
 
-describe('rejectionReason', () => {
-  it('takes errorMessage out of a Lambda failure cause', () => {
-    expect(
-      rejectionReason('PurchaseRefused', '{"errorType":"PurchaseRefused","errorMessage":"BUDGET: no money"}'),
-    ).toBe('PurchaseRefused: BUDGET: no money');
+describe('workflowEnding', () => {
+  it('reads a refusal back out of a Lambda failure cause, in both languages', () => {
+    const refused = new PurchaseRefused('BUDGET', { zh: '预算不足', en: 'no money' });
+    const cause = JSON.stringify({ errorType: refused.name, errorMessage: refused.message, trace: [] });
+    expect(workflowEnding('PurchaseRefused', cause)).toEqual({
+      reason: 'PurchaseRefused: BUDGET: no money',
+      text: { zh: '预算不足', en: 'no money' },
+    });
   });
 
-  it('keeps the plain-text cause of a Fail state', () => {
-    expect(rejectionReason('ApprovalLapsed', 'no decision after a reminder and an escalation')).toBe(
-      'ApprovalLapsed: no decision after a reminder and an escalation',
-    );
+  it('gives each fixed end of the state machine its sentence in both languages, keeping the English line', () => {
+    expect(workflowEnding('ApprovalLapsed', 'no decision after a reminder and an escalation')).toEqual({
+      reason: 'ApprovalLapsed: no decision after a reminder and an escalation',
+      text: {
+        zh: '审批逾期：提醒审批人并上报副局长后，仍无人作出决定，项目未获批准。',
+        en: 'Approval lapsed: no decision after a reminder and an escalation to the deputy, so the purchase was not approved.',
+      },
+    });
+    expect(workflowEnding('PurchaseTerminated', '服务严重不达标').text).toEqual({
+      zh: '中期评估决定终止项目：服务严重不达标',
+      en: 'Terminated at the mid-term review: 服务严重不达标',
+    });
+    expect(workflowEnding('ContractLapsed', 'x').text.zh).toMatch(/^合同逾期未签订/);
+    expect(workflowEnding('MidtermLapsed', 'x').text.zh).toMatch(/^中期评估逾期/);
   });
 
-  it('says Rejected when the failure record is empty', () => {
-    expect(rejectionReason(undefined, undefined)).toBe('Rejected:');
+  it('keeps a cause it does not know as it is (a refusal of an older release), and says Rejected without one', () => {
+    const older = JSON.stringify({ errorType: 'PurchaseRefused', errorMessage: 'BUDGET: no money' });
+    expect(workflowEnding('PurchaseRefused', older)).toEqual({
+      reason: 'PurchaseRefused: BUDGET: no money',
+      text: { zh: 'PurchaseRefused: BUDGET: no money', en: 'PurchaseRefused: BUDGET: no money' },
+    });
+    expect(workflowEnding(undefined, undefined).reason).toBe('Rejected:');
   });
 });

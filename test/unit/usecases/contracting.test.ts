@@ -605,6 +605,11 @@ describe('terminatePurchase', () => {
     expect(after.stage).toBe('TERMINATED');
     expect(after.termination).toEqual({
       reason: 'States.Timeout: the signed contract never came',
+      // An error the state machine does not name keeps its English line in both places.
+      reasonText: {
+        zh: 'States.Timeout: the signed contract never came',
+        en: 'States.Timeout: the signed contract never came',
+      },
       by: 'system:workflow',
       at: '2026-03-20T00:00:00.000Z',
     });
@@ -614,6 +619,18 @@ describe('terminatePurchase', () => {
     expect(terminated?.detail).toMatchObject({
       reason: 'States.Timeout: the signed contract never came',
       budgetReleased: true,
+    });
+  });
+
+  it("records why in both languages: a reviewer's termination, a lapsed contract", async () => {
+    await terminatePurchase(deps(), {
+      purchaseId: PURCHASE_ID,
+      error: 'PurchaseTerminated',
+      cause: '服务严重不达标',
+    });
+    expect((await purchase()).termination?.reasonText).toEqual({
+      zh: '中期评估决定终止项目：服务严重不达标',
+      en: 'Terminated at the mid-term review: 服务严重不达标',
     });
   });
 
