@@ -63,7 +63,8 @@ describe('renderOutcomeMail', () => {
     const mail = render({
       ...rejected,
       by: 'system:workflow',
-      reason: 'PurchaseRefused: BUDGET: budget line 2026-MZ-MINOR-01 has ¥0.00 left; the proposal needs ¥123,456.78',
+      reason:
+        'PurchaseRefused: BUDGET: budget line 2026-MZ-MINOR-01 has ¥0.00 left; the proposal needs ¥123,456.78',
       reasonText: {
         zh: '预算指标 2026-MZ-MINOR-01 剩余 ¥0.00，本项目需要 ¥123,456.78。',
         en: 'budget line 2026-MZ-MINOR-01 has ¥0.00 left; the proposal needs ¥123,456.78',
