@@ -212,6 +212,7 @@ describe('functions', () => {
       'RejectPurchase',
       'RequestDecision',
       'RequestEvaluation',
+      'RequestRevision',
       'ResendLinkOnRequest',
       'ResendTaskLink',
       'TerminatePurchase',
@@ -529,7 +530,7 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(42);
+    expect(tasks.length).toBe(46);
     for (const [name, task] of tasks) {
       // A fixed timeout, or one read from the state (a wait that runs to a due date).
       if (task.TimeoutSecondsPath === undefined) expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
@@ -544,8 +545,10 @@ describe('the purchase lifecycle state machine', () => {
       'Ask countersignature',
       'Ask evaluation agency',
       'Ask mid-term review',
+      'Ask officer to revise',
       'Await final report',
       'Await mid-term report',
+      'Await settled tranches',
       'Await signed contract',
       'Escalate countersignature',
       'Escalate late report',
@@ -553,6 +556,7 @@ describe('the purchase lifecycle state machine', () => {
       'Escalate to deputy',
       'Escalate unsigned contract',
       'Final report overdue',
+      'Last reminder to revise',
       'Reassign evaluation',
       'Remind NGO of final report',
       'Remind NGO to sign',
@@ -561,6 +565,7 @@ describe('the purchase lifecycle state machine', () => {
       'Remind countersigner',
       'Remind evaluation agency',
       'Remind mid-term reviewer',
+      'Remind officer to revise',
     ]);
   });
 });
@@ -569,8 +574,9 @@ describe('no task token leaves the server', () => {
   it('passes the token only to the function that stores it, never to mail or HTTP routes', () => {
     const def = JSON.stringify(resolvedDefinition());
     const tokenUses = def.match(/\$\$\.Task\.Token/g) ?? [];
-    // Only the 22 waits for a person or a file, each handing its token to the function that stores it.
-    expect(tokenUses).toHaveLength(22);
+    // Only the 25 waits for a person or a file and the closing step's wait for the last tranches,
+    // each handing its token to the function that stores it.
+    expect(tokenUses).toHaveLength(26);
     const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );
@@ -595,6 +601,7 @@ describe('no task token leaves the server', () => {
       'POST /purchases/{id}/tranches/{tranche}/waive',
       'POST /purchases/{id}/withdraw',
       'POST /tasks/{taskId}',
+      'PUT /purchases/{id}/proposal',
       'PUT /reference-data/{section}',
     ]);
   });
