@@ -59,6 +59,8 @@ export type NgoNotice = NoticeBase &
         grade: Grade;
         totalTenths: number;
         finalTranche: FinalTrancheDecision;
+        /** What the grade pays of the final tranche, when the conclusion recorded it. */
+        award?: { sharePercent: number; amountFen: number; plannedFen: number };
         /** Last day the NGO may not take new purchases, after a failed evaluation. */
         barredUntil?: string;
       }
@@ -138,13 +140,24 @@ function gradeNotice(purchase: PurchaseRecord): NgoNotice | undefined {
   const until = barredUntil(
     trackRecordEntry({ purchaseId: purchase.purchaseId, grade, total: evaluation.total, evaluatedAt: at }),
   );
+  const award = evaluation.finalTranche;
   return {
     id: 'graded',
     at,
     kind: 'GRADED',
     grade,
     totalTenths: evaluation.total,
-    finalTranche: finalTrancheDecision(grade),
+    // Decided once at the conclusion with the settings' shares; a record from before that has the default ones.
+    finalTranche: award?.decision ?? finalTrancheDecision(grade),
+    ...(award
+      ? {
+          award: {
+            sharePercent: award.sharePercent,
+            amountFen: award.amountFen,
+            plannedFen: award.plannedFen,
+          },
+        }
+      : {}),
     ...(until ? { barredUntil: until } : {}),
   };
 }

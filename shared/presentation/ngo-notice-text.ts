@@ -112,7 +112,7 @@ export function noticeText(notice: NgoNotice): NoticeText {
         },
         facts: [
           { label: { zh: '款项', en: 'Tranche' }, value: bilingual(name) },
-          { label: { zh: '金额', en: 'Amount' }, value: `¥${formatYuan(notice.amountFen)}` },
+          { label: { zh: '金额', en: 'Amount' }, value: formatYuan(notice.amountFen) },
           { label: { zh: '付款期限', en: 'Due by' }, value: notice.dueDate },
         ],
       };
@@ -127,7 +127,7 @@ export function noticeText(notice: NgoNotice): NoticeText {
         },
         facts: [
           { label: { zh: '款项', en: 'Tranche' }, value: bilingual(name) },
-          { label: { zh: '金额', en: 'Amount' }, value: `¥${formatYuan(notice.amountFen)}` },
+          { label: { zh: '金额', en: 'Amount' }, value: formatYuan(notice.amountFen) },
           ...(notice.reference
             ? [{ label: { zh: '交易参考号', en: 'Reference' }, value: notice.reference }]
             : []),
@@ -142,16 +142,12 @@ export function noticeText(notice: NgoNotice): NoticeText {
       ];
       if (notice.barredUntil)
         facts.push({ label: { zh: '限制承接至', en: 'Barred until' }, value: notice.barredUntil });
-      const meaning: BilingualText =
-        notice.finalTranche === 'PAY_IN_FULL'
-          ? {
-              zh: '第三方评估已完成。按评估等级，尾款全额支付，将通知财务。',
-              en: 'The third-party evaluation is done. At this grade the final tranche is paid in full; finance will be told.',
-            }
-          : {
-              zh: '第三方评估已完成。按评估等级，尾款不予支付。',
-              en: 'The third-party evaluation is done. At this grade the final tranche is withheld.',
-            };
+      const meaning = { ...FINAL_TRANCHE_MEANING[notice.finalTranche] };
+      if (notice.award && notice.finalTranche === 'REDUCE') {
+        const { sharePercent, amountFen, plannedFen } = notice.award;
+        meaning.zh += `尾款按计划金额的 ${sharePercent}% 支付：${formatYuan(amountFen)}（计划 ${formatYuan(plannedFen)}）。`;
+        meaning.en += ` It pays ${sharePercent}% of the planned amount: ${formatYuan(amountFen)} (planned ${formatYuan(plannedFen)}).`;
+      }
       if (notice.barredUntil) {
         meaning.zh += `评估不合格的机构在 ${notice.barredUntil} 前不得承接新的政府购买服务项目。`;
         meaning.en += ` An NGO that fails the evaluation may not take new purchases until ${notice.barredUntil} inclusive.`;
@@ -188,6 +184,23 @@ export function noticeText(notice: NgoNotice): NoticeText {
       };
   }
 }
+
+const FINAL_TRANCHE_MEANING: Readonly<
+  Record<Extract<NgoNotice, { kind: 'GRADED' }>['finalTranche'], BilingualText>
+> = {
+  PAY_IN_FULL: {
+    zh: '第三方评估已完成。按评估等级，尾款全额支付，将通知财务。',
+    en: 'The third-party evaluation is done. At this grade the final tranche is paid in full; finance will be told.',
+  },
+  REDUCE: {
+    zh: '第三方评估已完成。按评估等级，尾款减额支付，将通知财务。',
+    en: 'The third-party evaluation is done. At this grade the final tranche is reduced; finance will be told.',
+  },
+  WITHHOLD: {
+    zh: '第三方评估已完成。按评估等级，尾款不予支付。',
+    en: 'The third-party evaluation is done. At this grade the final tranche is withheld.',
+  },
+};
 
 const TERMINATION_MEANING: Readonly<
   Record<Extract<NgoNotice, { kind: 'TERMINATED' }>['cause'], BilingualText>

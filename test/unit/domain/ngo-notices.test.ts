@@ -96,6 +96,34 @@ describe('ngoNotices', () => {
     ]);
   });
 
+  it('a grade concluded with a reduced share carries the recorded award', () => {
+    const award = {
+      decision: 'REDUCE' as const,
+      grade: 'PASS' as const,
+      sharePercent: 80,
+      plannedFen: 14_400_000,
+      amountFen: 11_520_000,
+      releasedFen: 2_880_000,
+    };
+    const purchase = purchaseRecord(ID, sampleProposal(), {
+      evaluation: {
+        agencyId: 'a1',
+        grade: 'PASS',
+        total: 725,
+        evaluatedAt: '2026-12-20T02:00:00.000Z',
+        finalTranche: award,
+      },
+    });
+
+    expect(ngoNotices(purchase, [])).toEqual([
+      expect.objectContaining({
+        kind: 'GRADED',
+        finalTranche: 'REDUCE',
+        award: { sharePercent: 80, amountFen: 11_520_000, plannedFen: 14_400_000 },
+      }),
+    ]);
+  });
+
   it("a rejection tells the NGO only that it was not approved, never the approver's comment", () => {
     const purchase = purchaseRecord(ID, sampleProposal(), {
       stage: 'REJECTED',

@@ -224,6 +224,7 @@ describe('renderNoticeMail', () => {
     expect(mail.subject).toContain('finance told to pay');
     for (const part of [mail.html, mail.text]) {
       expect(part).toContain('¥123,456.00');
+      expect(part).not.toContain('¥¥');
       expect(part).toContain('2026-05-31');
       expect(part).toContain(proposal.ngo.name);
     }
@@ -247,6 +248,25 @@ describe('renderNoticeMail', () => {
       expect(part).toContain('55.2');
       expect(part).toContain('尾款不予支付');
       expect(part).toContain('may not take new purchases until 2027-12-31');
+    }
+  });
+
+  it('a reduced final tranche says the share and the amount paid against the plan', () => {
+    const mail = notice({
+      id: 'graded',
+      at: AT,
+      kind: 'GRADED',
+      grade: 'PASS',
+      totalTenths: 725,
+      finalTranche: 'REDUCE',
+      award: { sharePercent: 80, amountFen: 11_520_000, plannedFen: 14_400_000 },
+    });
+
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('尾款减额支付');
+      expect(part).toContain('80%');
+      expect(part).toContain('¥115,200.00');
+      expect(part).toContain('planned ¥144,000.00');
     }
   });
 
