@@ -18,8 +18,13 @@ export type EvaluationCriterion = (typeof EVALUATION_CRITERIA)[number];
 
 const email = z.email();
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(120));
-/** How long a person has before a reminder (and as long again before escalation). */
+/**
+ * How long a person has before a reminder (and as long again before escalation), in seconds: what
+ * a wait takes when its working days are not given (tests, the fast demo).
+ */
 const timeoutSeconds = z.int().check(z.gte(60), z.lte(30 * 24 * 3600));
+/** The same wait in working days on the official calendar (working-days.ts); when given, it is what counts. */
+const timeoutWorkingDays = z.optional(z.int().check(z.positive(), z.lte(60)));
 
 /**
  * Per purchase, upload kind and China calendar day (upload-limits.ts). 30 grants and 20 files a
@@ -59,10 +64,14 @@ export const ContractSettingsSchema = z.strictObject({
   bureauNameEn: name,
   /** How long the NGO has to upload the signed contract, and the officer to countersign. */
   signTimeoutSeconds: timeoutSeconds,
+  signTimeoutWorkingDays: timeoutWorkingDays,
 });
 
 export const PaymentSettingsSchema = z.strictObject({
+  /** Calendar days after acceptance; a due date that falls on a rest day moves to the next working day. */
   dueDays: z._default(z.int().check(z.positive(), z.lte(365)), DEFAULT_PAYMENT_DUE_DAYS),
+  /** When given, payment is due this many working days after acceptance instead. */
+  dueWorkingDays: z.optional(z.int().check(z.positive(), z.lte(250))),
   /**
    * How often the closing step, waiting for the last tranches to be paid or waived, looks again by
    * itself (the last settlement resumes it at once; this mends a resumption that was lost).
@@ -79,7 +88,9 @@ export const MidtermSettingsSchema = z.strictObject({
   graceDays: z._default(z.int().check(z.nonnegative(), z.lte(90)), 14),
   /** Rectify-and-resubmit rounds before the officer must pass or terminate. */
   maxRectificationRounds: z._default(z.int().check(z.nonnegative(), z.lte(5)), 2),
+  /** How long the section chief has for a mid-term decision, or one on a late report. */
   reviewTimeoutSeconds: timeoutSeconds,
+  reviewTimeoutWorkingDays: timeoutWorkingDays,
 });
 
 export const RubricLineSchema = z.strictObject({
@@ -226,6 +237,7 @@ export const EvaluationSettingsSchema = z.strictObject({
   ),
   /** How long an agency has to declare independence, and later to submit its scores. */
   timeoutSeconds,
+  timeoutWorkingDays,
   finalTrancheShare: z._default(FinalTrancheSharesSchema, () => ({ ...DEFAULT_FINAL_TRANCHE_SHARES })),
 });
 

@@ -1,10 +1,12 @@
 import { chinaCalendarDate, DAY_MS } from './china-time.js';
 import { type Fen, splitByPercent } from './money.js';
 import { type Proposal, TRANCHE_MILESTONES, type TrancheMilestone } from './proposal.js';
+import { onOrAfterWorkingDay, type WorkingCalendar, workingDaysAfter } from './working-days.js';
 
 /**
  * The tranches a purchase is paid in and what finance is told for each. A tranche falls due
- * when its milestone is accepted; payment is due within `dueDays` calendar days of that.
+ * when its milestone is accepted; payment is due within the configured days of that, on the
+ * official calendar (paymentDueDate).
  */
 
 export interface PlannedTranche {
@@ -43,11 +45,26 @@ export function tranchePlan(proposal: Pick<Proposal, 'totalFen' | 'trancheSchedu
   }));
 }
 
-/** The China date `dueDays` calendar days after the China date of acceptance. */
-export function paymentDueDate(acceptedAt: string, dueDays: number): string {
-  if (!Number.isSafeInteger(dueDays) || dueDays < 0) {
-    throw new RangeError(`dueDays must be a whole number of days, got ${dueDays}`);
+/** How the settings give the payment term: calendar days, or working days when those are given. */
+export interface PaymentTerm {
+  dueDays: number;
+  dueWorkingDays?: number | undefined;
+}
+
+/**
+ * The China date payment is due: `dueWorkingDays` working days after the China date of acceptance
+ * when given; otherwise `dueDays` calendar days after it, moved to the next working day when that
+ * is a rest day (a holiday, or a weekend that is not a make-up working day).
+ */
+export function paymentDueDate(acceptedAt: string, term: PaymentTerm, calendar: WorkingCalendar): string {
+  const days = term.dueWorkingDays ?? term.dueDays;
+  if (!Number.isSafeInteger(days) || days < 0) {
+    throw new RangeError(`the payment term must be a whole number of days, got ${days}`);
   }
-  const acceptedOn = Date.parse(`${chinaCalendarDate(acceptedAt)}T00:00:00Z`);
-  return new Date(acceptedOn + dueDays * DAY_MS).toISOString().slice(0, 10);
+  const acceptedOn = chinaCalendarDate(acceptedAt);
+  if (term.dueWorkingDays !== undefined) return workingDaysAfter(acceptedAt, days, calendar).date;
+  const calendarDue = new Date(Date.parse(`${acceptedOn}T00:00:00Z`) + days * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
+  return onOrAfterWorkingDay(calendarDue, calendar).date;
 }

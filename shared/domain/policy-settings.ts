@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { OfficialCalendarSchema } from './working-days.js';
 
 /**
  * What the policy rules take from a deployment: the annual budget lines, the salary benchmark
@@ -52,11 +53,21 @@ export const PolicySettingsSchema = z.strictObject({
     z.int().check(z.nonnegative(), z.lte(12)),
     DEFAULT_SALARY_BENCHMARK_GRACE_MONTHS,
   ),
+  /**
+   * The official calendar's years beyond (or in place of) those of the chinese-days package, as the
+   * State Council's yearly notice gives them: `{ "2027": { holidays, workdays, source, sample } }`.
+   */
+  officialCalendar: z._default(OfficialCalendarSchema, () => ({})),
   approval: z.strictObject({
     /** At or below this total only the section chief approves; above it finance and the director too. */
     fullChainAboveFen: z.int().check(z.positive()),
-    /** How long an approver has before one reminder, and again before escalation. */
+    /**
+     * How long an approver (and a countersigner) has before one reminder, and again before
+     * escalation, in seconds: what the wait takes when its working days are not given.
+     */
     timeoutSeconds: z.int().check(z.gte(60), z.lte(30 * 24 * 3600)),
+    /** The same wait in working days on the official calendar; when given, it is what counts. */
+    timeoutWorkingDays: z.optional(z.int().check(z.positive(), z.lte(60))),
     approvers: z.strictObject({
       SECTION_CHIEF: PersonSchema,
       FINANCE_SECTION: PersonSchema,

@@ -94,7 +94,12 @@ export function referenceSeed(policy: PolicySettings, lifecycle: LifecycleSettin
  */
 export const DeployedPolicySchema = z.strictObject({
   salaryBenchmarkGraceMonths: PolicySettingsSchema.shape.salaryBenchmarkGraceMonths,
-  approval: z.pick(PolicySettingsSchema.shape.approval, { fullChainAboveFen: true, timeoutSeconds: true }),
+  officialCalendar: PolicySettingsSchema.shape.officialCalendar,
+  approval: z.pick(PolicySettingsSchema.shape.approval, {
+    fullChainAboveFen: true,
+    timeoutSeconds: true,
+    timeoutWorkingDays: true,
+  }),
 });
 export type DeployedPolicy = z.infer<typeof DeployedPolicySchema>;
 export const DeployedLifecycleSchema = z.extend(LifecycleSettingsSchema, {
@@ -103,10 +108,15 @@ export const DeployedLifecycleSchema = z.extend(LifecycleSettingsSchema, {
 export type DeployedLifecycle = z.infer<typeof DeployedLifecycleSchema>;
 
 export function deployedPolicy(policy: PolicySettings): DeployedPolicy {
-  const { fullChainAboveFen, timeoutSeconds } = policy.approval;
+  const { fullChainAboveFen, timeoutSeconds, timeoutWorkingDays } = policy.approval;
   return {
     salaryBenchmarkGraceMonths: policy.salaryBenchmarkGraceMonths,
-    approval: { fullChainAboveFen, timeoutSeconds },
+    officialCalendar: policy.officialCalendar,
+    approval: {
+      fullChainAboveFen,
+      timeoutSeconds,
+      ...(timeoutWorkingDays === undefined ? {} : { timeoutWorkingDays }),
+    },
   };
 }
 

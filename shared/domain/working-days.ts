@@ -76,7 +76,7 @@ function expand(year: string, entries: readonly string[]): string[] {
  * does not name, and each year of `years` in place of the package's.
  */
 export function workingCalendar(
-  years: OfficialCalendar,
+  years: Readonly<Record<string, Pick<CalendarYear, 'holidays' | 'workdays'>>>,
   base: { holidays: readonly string[]; workdays: readonly string[] } = { holidays: [], workdays: [] },
 ): WorkingCalendar {
   const overridden = new Set(Object.keys(years));
@@ -202,4 +202,9 @@ export function onOrAfterWorkingDay(
     if (standing.working) return { date: day, assumed: [...assumed] };
     day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
   }
+}
+
+/** A wait as the settings give it: in working days when they are given, else in seconds. */
+export function waitTimeoutOf(seconds: number, workingDays: number | undefined): WaitTimeout {
+  return workingDays === undefined ? { seconds } : { workingDays };
 }

@@ -72,6 +72,7 @@ export function policySettings(): PolicySettings {
   const current = () => policyWithReferenceData(deployedPolicy(), reference());
   return {
     salaryBenchmarkGraceMonths: deployedPolicy().salaryBenchmarkGraceMonths,
+    officialCalendar: deployedPolicy().officialCalendar,
     get budgetLines() {
       return current().budgetLines;
     },

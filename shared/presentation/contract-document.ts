@@ -44,6 +44,8 @@ export interface ContractInput {
   trancheAmounts: readonly PlannedTranche[];
   /** Days after a milestone's acceptance within which the tranche is paid. */
   paymentDueDays?: number;
+  /** When given, working days instead (paymentDueDays is then not used). */
+  paymentDueWorkingDays?: number;
 }
 
 export interface RenderedContract {
@@ -69,7 +71,26 @@ function headingOf(term: ContractTerm): BilingualText {
   return found.heading;
 }
 
-function clauses(input: ContractInput, dueDays: number): Clause[] {
+/** The payment term as the contract words it: working days, or calendar days moved off a rest day. */
+interface DueTerm {
+  zh: string;
+  en: string;
+}
+
+function dueTerm(input: ContractInput): DueTerm {
+  if (input.paymentDueWorkingDays !== undefined)
+    return {
+      zh: `${input.paymentDueWorkingDays} 个工作日`,
+      en: `${input.paymentDueWorkingDays} working days`,
+    };
+  const days = input.paymentDueDays ?? DEFAULT_PAYMENT_DUE_DAYS;
+  return {
+    zh: `${days} 日（遇法定节假日顺延）`,
+    en: `${days} days (moved to the next working day when that is a public holiday or rest day)`,
+  };
+}
+
+function clauses(input: ContractInput, due: DueTerm): Clause[] {
   const { proposal: p, bureau, trancheAmounts } = input;
   const catalogue = findCatalogueItem(p.serviceItem);
   const item = catalogue?.item ?? { nameZh: p.serviceItem, nameEn: p.serviceItem };
@@ -174,8 +195,8 @@ function clauses(input: ContractInput, dueDays: number): Clause[] {
 
   const settlement: Block[] = [
     para(
-      `甲方按以下付款节点分 ${trancheAmounts.length} 期支付合同价款；每一节点经甲方验收确认后 ${dueDays} 日内，将相应款项支付至乙方账户：`,
-      `Party A pays the price in ${trancheAmounts.length} tranche(s) at these milestones, each within ${dueDays} days of Party A accepting the milestone, into Party B's account:`,
+      `甲方按以下付款节点分 ${trancheAmounts.length} 期支付合同价款；每一节点经甲方验收确认后 ${due.zh}内，将相应款项支付至乙方账户：`,
+      `Party A pays the price in ${trancheAmounts.length} tranche(s) at these milestones, each within ${due.en} of Party A accepting the milestone, into Party B's account:`,
     ),
     {
       kind: 'table',
@@ -191,7 +212,7 @@ function clauses(input: ContractInput, dueDays: number): Clause[] {
         bilingual(TRANCHE_MILESTONE_LABELS[t.milestone]),
         `${t.percent}%`,
         formatYuan(t.amountFen),
-        `验收后 ${dueDays} 日内 / within ${dueDays} days of acceptance`,
+        `验收后 ${due.zh}内 / within ${due.en} of acceptance`,
       ]),
       numeric: [true, false, true, true, false],
     },
@@ -319,7 +340,7 @@ function blockText(block: Block): string[] {
 /** The contract as a self-contained HTML document and as plain text, Chinese before English. */
 export function renderContract(input: ContractInput): RenderedContract {
   const { purchaseId, proposal, trancheAmounts } = input;
-  const dueDays = input.paymentDueDays ?? DEFAULT_PAYMENT_DUE_DAYS;
+  const due = dueTerm(input);
   const paid = sumFen(trancheAmounts.map((t) => t.amountFen));
   if (paid !== proposal.totalFen) {
     throw new ContractRenderError(
@@ -329,7 +350,7 @@ export function renderContract(input: ContractInput): RenderedContract {
   const date = chinaCalendarDate(input.approvedAt);
   const heading: BilingualText = { zh: '政府购买服务合同', en: 'Government Service Purchase Contract' };
   const title = `${heading.zh} ${heading.en}: ${proposal.title}`;
-  const numbered = clauses(input, dueDays).map((clause, i) => ({
+  const numbered = clauses(input, due).map((clause, i) => ({
     ...clause,
     heading: clauseHeading(i, clause.heading),
   }));

@@ -71,6 +71,7 @@ export async function issueContract(deps: IssueContractDeps, purchaseId: string)
     bureau: { name: bureau.bureauName, nameEn: bureau.bureauNameEn },
     trancheAmounts: tranchePlan(purchase.proposal),
     paymentDueDays: payments.dueDays,
+    ...(payments.dueWorkingDays === undefined ? {} : { paymentDueWorkingDays: payments.dueWorkingDays }),
   });
   const key = contractKey(purchaseId);
   // Rendering is deterministic, so a retry writes the same bytes (a new version, same content).

@@ -1,5 +1,6 @@
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
 import type { PaymentRecord, TrancheReduction } from '../domain/payment-records.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import { type PlannedTranche, paymentDueDate, tranchePlan } from '../domain/payments.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
@@ -61,7 +62,7 @@ export async function notifyPayment(
   const { reduction, ...due } = dueOf(purchase, plan);
   const planned = { ...plan, ...due };
   const now = deps.now();
-  const dueDate = paymentDueDate(now, deps.lifecycle.payments.dueDays);
+  const dueDate = paymentDueDate(now, deps.lifecycle.payments, officialCalendar(deps.policy));
   const finance = deps.policy.approval.approvers.FINANCE_SECTION;
   const { task } = await deps.tasks.openTask({
     purchaseId: purchase.purchaseId,

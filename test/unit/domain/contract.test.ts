@@ -11,7 +11,10 @@ import { ContractRenderError, renderContract } from '../../../shared/presentatio
 
 const bureau = { name: '厦门市民政局', nameEn: 'Xiamen Municipal Civil Affairs Bureau' };
 
-function render(proposal: Proposal = sampleProposal(), extra: { paymentDueDays?: number } = {}) {
+function render(
+  proposal: Proposal = sampleProposal(),
+  extra: { paymentDueDays?: number; paymentDueWorkingDays?: number } = {},
+) {
   return renderContract({
     purchaseId: 'PUR-2026-7K2M9QXWAB3CDEFG',
     proposal,
@@ -77,7 +80,7 @@ describe('renderContract', () => {
   it('lays out the settlement schedule with amounts that add up and the payment period', () => {
     const { text } = render(sampleProposal(), { paymentDueDays: 15 });
     expect(text).toContain(
-      '- 1 | 合同签订后 On contract signature | 30% | ¥144,000.00 | 验收后 15 日内 / within 15 days of acceptance',
+      '- 1 | 合同签订后 On contract signature | 30% | ¥144,000.00 | 验收后 15 日（遇法定节假日顺延）内 / within 15 days (moved to the next working day when that is a public holiday or rest day) of acceptance',
     );
     expect(text).toContain('- 2 | 中期评估通过后 After the mid-term review passes | 40% | ¥192,000.00');
     expect(text).toContain(
@@ -86,8 +89,14 @@ describe('renderContract', () => {
     expect(text).toContain('第三方评估等级为不合格的，甲方不支付以第三方评估通过为节点的款项。');
   });
 
-  it('pays within 30 days by default', () => {
-    expect(render().text).toContain('每一节点经甲方验收确认后 30 日内');
+  it('pays within 30 days by default, moved off a public holiday', () => {
+    expect(render().text).toContain('每一节点经甲方验收确认后 30 日（遇法定节假日顺延）内');
+  });
+
+  it('says working days when the payment term is given in working days', () => {
+    const text = render(sampleProposal(), { paymentDueWorkingDays: 20 }).text;
+    expect(text).toContain('每一节点经甲方验收确认后 20 个工作日内');
+    expect(text).toContain('within 20 working days of Party A accepting the milestone');
   });
 
   it('ends with a signature block for both parties', () => {

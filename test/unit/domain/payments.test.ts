@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import { chinaCalendarDate, InvalidTimestampError } from '../../../shared/domain/china-time.js';
 import { sumFen } from '../../../shared/domain/money.js';
+import { officialCalendar } from '../../../shared/domain/official-calendar.js';
 import { paymentDueDate, TranchePlanError, tranchePlan } from '../../../shared/domain/payments.js';
 import { paymentNotice } from '../../../shared/presentation/payment-notice.js';
 
@@ -66,27 +67,55 @@ describe('tranchePlan', () => {
 });
 
 describe('paymentDueDate', () => {
-  it('falls 30 calendar days after the China date of acceptance', () => {
-    expect(paymentDueDate('2026-03-10T02:00:00Z', 30)).toBe('2026-04-09');
+  /** The package's years, and a 2027 whose Spring Festival is 4 to 12 February (the tests' own). */
+  const calendar = officialCalendar({
+    officialCalendar: {
+      '2027': {
+        holidays: ['01-01', '02-04/02-12'],
+        workdays: ['01-31', '02-20'],
+        source: 'test',
+        sample: true,
+      },
+    },
+  });
+  const days = (dueDays: number) => ({ dueDays });
+
+  it('falls 30 calendar days after the China date of acceptance, on a working day', () => {
+    expect(paymentDueDate('2026-03-10T02:00:00Z', days(30), calendar)).toBe('2026-04-09');
+  });
+
+  it('moves a due date that falls on a rest day to the next working day: past a weekend, past the Spring Festival', () => {
+    // 28 days after 1 February 2026 is Sunday 1 March: due Monday 2 March.
+    expect(paymentDueDate('2026-02-01T09:00:00+08:00', days(28), calendar)).toBe('2026-03-02');
+    // 30 days after 6 January 2027 is Friday 5 February, in the festival: due Monday 15 February.
+    expect(paymentDueDate('2027-01-06T09:00:00+08:00', days(30), calendar)).toBe('2027-02-15');
+    // A make-up Saturday is a working day: 20 February 2027 stays.
+    expect(paymentDueDate('2027-01-21T09:00:00+08:00', days(30), calendar)).toBe('2027-02-20');
+  });
+
+  it('counts working days when the settings give them', () => {
+    // From Friday 29 January 2027: Sunday 31 (make-up), 1 to 3 February, then Monday 15 February.
+    expect(paymentDueDate('2027-01-29T10:00:00+08:00', { dueDays: 30, dueWorkingDays: 5 }, calendar)).toBe(
+      '2027-02-15',
+    );
   });
 
   it('counts from the China date, which is already the next day after 16:00 UTC', () => {
     expect(chinaCalendarDate('2026-01-31T15:59:59Z')).toBe('2026-01-31');
     expect(chinaCalendarDate('2026-01-31T16:00:00Z')).toBe('2026-02-01');
-    expect(paymentDueDate('2026-01-31T16:00:00Z', 30)).toBe('2026-03-03');
-    expect(paymentDueDate('2026-01-31T15:59:59Z', 30)).toBe('2026-03-02');
+    expect(paymentDueDate('2026-01-31T16:00:00Z', days(30), calendar)).toBe('2026-03-03');
+    expect(paymentDueDate('2026-01-31T15:59:59Z', days(30), calendar)).toBe('2026-03-02');
   });
 
   it('crosses month and year ends and leap days', () => {
-    expect(paymentDueDate('2027-12-15T04:00:00+08:00', 30)).toBe('2028-01-14');
-    expect(paymentDueDate('2028-02-01T09:00:00+08:00', 29)).toBe('2028-03-01');
-    expect(paymentDueDate('2026-02-01T09:00:00+08:00', 28)).toBe('2026-03-01');
+    expect(paymentDueDate('2027-12-15T04:00:00+08:00', days(30), calendar)).toBe('2028-01-14');
+    expect(paymentDueDate('2028-02-01T09:00:00+08:00', days(29), calendar)).toBe('2028-03-01');
   });
 
   it('refuses a timestamp that is not one and a negative or fractional number of days', () => {
-    expect(() => paymentDueDate('next Tuesday', 30)).toThrow(InvalidTimestampError);
-    expect(() => paymentDueDate('2026-03-10T02:00:00Z', -1)).toThrow(RangeError);
-    expect(() => paymentDueDate('2026-03-10T02:00:00Z', 1.5)).toThrow(RangeError);
+    expect(() => paymentDueDate('next Tuesday', days(30), calendar)).toThrow(InvalidTimestampError);
+    expect(() => paymentDueDate('2026-03-10T02:00:00Z', days(-1), calendar)).toThrow(RangeError);
+    expect(() => paymentDueDate('2026-03-10T02:00:00Z', days(1.5), calendar)).toThrow(RangeError);
   });
 });
 
