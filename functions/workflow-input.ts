@@ -32,6 +32,15 @@ export const RequestDecisionInput = z.object({
   taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
 });
 
+/** The revision wait: the level that returned the proposal, the round, and the attempt's token. */
+export const RequestRevisionInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  level: z.enum(APPROVAL_LEVELS),
+  round: z.int().check(z.positive()),
+  attempt: z.enum(['FIRST', 'REMINDER', 'ESCALATION']),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
+
 export const RejectPurchaseInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
   error: z.optional(z.string()),

@@ -6,6 +6,8 @@ export interface PurchaseLifecycleFunctions {
   readonly reserveBudget: IFunction;
   readonly planApproval: IFunction;
   readonly requestDecision: IFunction;
+  /** The officer's revision of a proposal an approver returned. */
+  readonly requestRevision: IFunction;
   readonly concludeApproval: IFunction;
   readonly rejectPurchase: IFunction;
   readonly issueContract: IFunction;

@@ -178,6 +178,13 @@ export class ApplicationStack extends Stack {
       .sendMailAs(mailIdentityArn, settings.mailFrom);
     requestDecision.linksOn(publicBaseUrl);
     allowTaskCallbacks(requestDecision);
+    // A proposal returned for revision: the officer is mailed (no link: the revision is made in the console).
+    const requestRevision = step(
+      'RequestRevision',
+      'request-revision',
+      'Asks the officer to revise a returned proposal',
+    ).sendMailAs(mailIdentityArn, settings.mailFrom);
+    allowTaskCallbacks(requestRevision);
     // Both steps that end the approval tell the officer who registered the purchase.
     const concludeApproval = step('ConcludeApproval', 'conclude-approval', 'Records an approved purchase');
     const rejectPurchase = step(
@@ -316,6 +323,7 @@ export class ApplicationStack extends Stack {
       reserveBudget,
       planApproval,
       requestDecision,
+      requestRevision,
       concludeApproval,
       rejectPurchase,
       issueContract,
@@ -617,6 +625,21 @@ export class ApplicationStack extends Stack {
       path: '/purchases/{id}/withdraw',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('WithdrawProposalIntegration', withdrawProposal),
+      authorizer: staffOnly,
+    });
+    // The purchase page's "revise and resubmit": the corrected proposal, its reservation moved on its
+    // line, and the waiting revision step handed the answer so the same level is asked again.
+    const reviseProposal = new ServiceFunction(this, 'ReviseProposal', {
+      name: 'revise-proposal',
+      description: 'PUT /purchases/{id}/proposal: resubmits a proposal returned for revision',
+    })
+      .useTable(table)
+      .usePolicySettings(policy);
+    allowTaskCallbacks(reviseProposal);
+    this.api.addRoutes({
+      path: '/purchases/{id}/proposal',
+      methods: [HttpMethod.PUT],
+      integration: new HttpLambdaIntegration('ReviseProposalIntegration', reviseProposal),
       authorizer: staffOnly,
     });
     this.api.addRoutes({

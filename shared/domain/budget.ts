@@ -20,6 +20,16 @@ export type ReserveResult =
   | { status: 'NO_SUCH_LINE' };
 
 /**
+ * The outcome of moving a purchase's reservation to a new amount (a revised proposal): ADJUSTED
+ * with what the line has left after it, INSUFFICIENT with what it had left (unchanged), or
+ * NOT_RESERVED when the purchase holds no reservation on the line.
+ */
+export type AdjustResult =
+  | { status: 'ADJUSTED'; availableFen: number }
+  | { status: 'INSUFFICIENT'; availableFen: number }
+  | { status: 'NOT_RESERVED' };
+
+/**
  * What is left on a line for a new proposal: the stored line's figure, or the whole total of a
  * configured line nobody reserved on yet (a line is created in the table at its first reservation).
  * Undefined for a line that is neither (budget-line-known reports it).

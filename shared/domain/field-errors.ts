@@ -56,6 +56,9 @@ export const RULE_IDS = [
   // Waiving a tranche.
   'waiver-reason-required',
   'waiver-reason-too-long',
+  // Revising a proposal an approver returned.
+  'revision-budget-line-fixed',
+  'revision-note-too-long',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

@@ -4,6 +4,7 @@ import { canTransition, IllegalTransitionError, type Stage, StageConflictError }
 import type { AppliedBenchmark } from './policy/salary-benchmark-rule.js';
 import type { ApprovalLevel } from './policy-settings.js';
 import type { Proposal } from './proposal.js';
+import type { RevisionRecord } from './revision.js';
 import type { RecordedDecision } from './tasks.js';
 import { type WithdrawalRecord, WithdrawnPurchaseError } from './withdrawal.js';
 
@@ -51,6 +52,8 @@ export interface PurchaseRecord {
   termination?: TerminationRecord;
   /** The officer asked to withdraw the proposal (the workflow then ends it REJECTED, outcome WITHDRAWN). */
   withdrawal?: WithdrawalRecord;
+  /** Each time an approver returned the proposal and the officer resubmitted it corrected, oldest first. */
+  revisions?: RevisionRecord[];
   /** When the purchase reached CLOSED. */
   closedAt?: string;
   /** When the NGO was first e-mailed its page link (so a retry does not invite twice). */
@@ -125,6 +128,8 @@ export interface TerminationRecord {
 export type PurchasePatch = Partial<
   Pick<
     PurchaseRecord,
+    | 'proposal'
+    | 'revisions'
     | 'approvalLevels'
     | 'approvals'
     | 'outcome'
@@ -144,6 +149,8 @@ export type PurchasePatch = Partial<
 
 /** Patchable fields, for adapters that copy a patch field by field. */
 export const PURCHASE_PATCH_FIELDS = [
+  'proposal',
+  'revisions',
   'approvalLevels',
   'approvals',
   'outcome',

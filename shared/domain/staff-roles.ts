@@ -39,6 +39,8 @@ export const STAFF_PERMISSIONS = {
   resendTaskLink: ['officer', 'admin'],
   /** Withdraw a proposal before approval ends. */
   withdrawProposal: ['officer', 'admin'],
+  /** Correct and resubmit a proposal an approver returned (an officer only their own: revise-proposal.ts). */
+  reviseProposal: ['officer', 'admin'],
   /** Confirm a tranche was paid. */
   confirmPayment: ['finance'],
   /**
@@ -60,6 +62,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   viewAssignedPurchases: { zh: '查看分配给本人的项目', en: 'see the purchases assigned to you' },
   resendTaskLink: { zh: '重新发送任务链接', en: 'send a task link again' },
   withdrawProposal: { zh: '撤回审批中的项目', en: 'withdraw proposals under approval' },
+  reviseProposal: { zh: '修改被退回的立项申请并重新提交', en: 'revise and resubmit returned proposals' },
   confirmPayment: { zh: '确认付款', en: 'confirm payments' },
   waiveTranche: { zh: '决定款项免于支付（须说明理由）', en: 'waive a tranche due, with a reason' },
   viewReferenceData: { zh: '查看基础数据及其变更', en: 'see the reference data and its changes' },

@@ -9,8 +9,9 @@ import type { UploadKind } from './uploads.js';
 
 /**
  * Every decision a human task can record. Which of them a task of a given purpose accepts is
- * DECISIONS_BY_PURPOSE (an approval takes APPROVE / REJECT, a countersignature COUNTERSIGN /
- * REFUSE, ...); the repository records whichever it is given.
+ * DECISIONS_BY_PURPOSE (an approval takes APPROVE / REJECT / RETURN, a countersignature
+ * COUNTERSIGN / REFUSE, ...; a REVISION is decided REVISE by the officer's corrected proposal); the
+ * repository records whichever it is given.
  */
 export const DECISIONS = [
   'APPROVE',
@@ -25,6 +26,8 @@ export const DECISIONS = [
   'SUBMIT',
   'DECLINE',
   'CONFLICT',
+  'RETURN',
+  'REVISE',
 ] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -58,12 +61,15 @@ export const TASK_PURPOSES = [
   'MIDTERM_REVIEW',
   'LATE_REPORT',
   'EVALUATION',
+  // The officer corrects a proposal an approver returned: in the signed-in console, not from a link.
+  'REVISION',
 ] as const;
 export type TaskPurpose = (typeof TASK_PURPOSES)[number];
 
 /** The decisions each purpose's page offers; a purpose not listed has no page here yet. */
 export const DECISIONS_BY_PURPOSE = {
-  APPROVAL: ['APPROVE', 'REJECT'],
+  // RETURN sends the proposal back to its officer for revision; the same level is asked again after.
+  APPROVAL: ['APPROVE', 'REJECT', 'RETURN'],
   COUNTERSIGN: ['COUNTERSIGN', 'REFUSE'],
   PAYMENT_CONFIRMATION: ['CONFIRM'],
   MIDTERM_REVIEW: ['PASS', 'RECTIFY', 'TERMINATE'],
@@ -87,6 +93,7 @@ export const REASONED_DECISIONS = [
   'TERMINATE',
   'DECLINE',
   'CONFLICT',
+  'RETURN',
 ] as const satisfies readonly Decision[];
 export type ReasonedDecision = (typeof REASONED_DECISIONS)[number];
 

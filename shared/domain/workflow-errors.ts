@@ -1,4 +1,5 @@
 import type { BilingualText } from './bilingual.js';
+import { REVISION_LAPSED_TEXT } from './revision.js';
 
 /**
  * Error names the state machine matches in Retry and Catch. A Lambda task fails with the
@@ -19,6 +20,8 @@ export const WORKFLOW_ERRORS = {
   terminated: 'PurchaseTerminated',
   /** Nobody decided on the mid-term report (or on its lateness) after a reminder and an escalation. */
   midtermLapsed: 'MidtermLapsed',
+  /** An approver returned the proposal and the officer did not resubmit it after two reminders. */
+  revisionLapsed: 'RevisionLapsed',
   /** Worth retrying (a lost race that re-reading fixes, a throttled call). */
   transient: 'TransientError',
 } as const;
@@ -57,6 +60,7 @@ const FIXED_ENDINGS: Readonly<Partial<Record<string, (cause: string) => Bilingua
     zh: '审批逾期：提醒审批人并上报副局长后，仍无人作出决定，项目未获批准。',
     en: 'Approval lapsed: no decision after a reminder and an escalation to the deputy, so the purchase was not approved.',
   }),
+  [WORKFLOW_ERRORS.revisionLapsed]: () => REVISION_LAPSED_TEXT,
   [WORKFLOW_ERRORS.contractLapsed]: () => ({
     zh: '合同逾期未签订：经提醒和上报后，合同仍未签署并会签，项目终止。',
     en: 'Contract lapsed: the contract was not signed and countersigned after reminders and an escalation, so the purchase ended.',

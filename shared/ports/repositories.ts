@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditInput, ChainVerification } from '../domain/audit.js';
-import type { BudgetLineRecord, ReserveResult } from '../domain/budget.js';
+import type { AdjustResult, BudgetLineRecord, ReserveResult } from '../domain/budget.js';
 import type { DeliverableRecord, UploadWait } from '../domain/deliverables.js';
 import type { Stage } from '../domain/lifecycle.js';
 import type { PaymentNotice, PaymentRecord } from '../domain/payment-records.js';
@@ -101,6 +101,17 @@ export interface BudgetRepository {
     amountFen: number;
     now: string;
   }): Promise<ReserveResult>;
+  /**
+   * Moves the purchase's reservation on the line to `amountFen` (a revised proposal) in one
+   * conditional write of the line: more is taken only if the line has that much left, less gives
+   * the difference back. A repeat with the same amount answers ADJUSTED and changes nothing.
+   */
+  adjustReservation(input: {
+    lineId: string;
+    purchaseId: string;
+    amountFen: number;
+    now: string;
+  }): Promise<AdjustResult>;
   /**
    * Gives the purchase's reservation back to the line, less `keepFen` (tranches already paid
    * out when a purchase is terminated); a repeat is a no-op.

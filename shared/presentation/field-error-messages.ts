@@ -58,6 +58,8 @@ export const FIELD_RULE_ZH: Readonly<Record<RuleId | OtherRuleId, string>> = {
   'withdrawal-reason-too-long': '撤回理由太长，最多 500 个字。',
   'waiver-reason-required': '免于支付必须说明理由：该款项本应支付给机构，审计记录会保存理由。',
   'waiver-reason-too-long': '免于支付的理由太长，最多 500 个字。',
+  'revision-budget-line-fixed': '退回修改时不能更换预算指标：如需使用其他预算指标，请撤回本项目后重新登记。',
+  'revision-note-too-long': '修改说明太长，最多 2000 个字。',
   'body-required': '请求没有内容。',
   'json-syntax': '请求内容不是有效的 JSON。',
   'ngo-barred': '该机构因第三方评估不合格，在限制期内不得承接新的政府购买服务项目。',

@@ -46,6 +46,7 @@ export const TASK_PURPOSE_LABELS: Readonly<Record<TaskPurpose, BilingualText>> =
   MIDTERM_REVIEW: { zh: '中期评审', en: 'mid-term review' },
   LATE_REPORT: { zh: '逾期报告处理', en: 'late report decision' },
   EVALUATION: { zh: '评估', en: 'evaluation' },
+  REVISION: { zh: '退回修改', en: 'revision' },
 };
 
 /** Where a task's asking stands: first asked, reminded, or escalated to the deputy. */

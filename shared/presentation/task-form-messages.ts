@@ -55,6 +55,10 @@ export const TASK_FORM_MESSAGES = {
     zh: '谢绝评估时必须写明理由（将记入项目档案）。请返回上一页填写后再提交。',
     en: 'When declining, give the reason (it goes on the purchase record). Go back, write it and submit again.',
   },
+  RETURN_COMMENT_REQUIRED: {
+    zh: '退回修改时必须写明需要修改的内容（将转告经办人）。请返回上一页填写审批意见后再提交。',
+    en: 'When returning for revision, say what the officer must correct (it is passed on to them). Go back, write it in the comment box and submit again.',
+  },
   CONFLICT_COMMENT_REQUIRED: {
     zh: '声明利益冲突时必须写明冲突的具体情况（将记入项目档案）。请返回上一页填写后再提交。',
     en: 'When declaring a conflict of interest, say what it is (it goes on the purchase record). Go back, write it and submit again.',
@@ -103,6 +107,7 @@ export const COMMENT_MISSING_MESSAGES: Readonly<Record<ReasonedDecision, Bilingu
   TERMINATE: TASK_FORM_MESSAGES.TERMINATION_COMMENT_REQUIRED,
   DECLINE: TASK_FORM_MESSAGES.DECLINE_COMMENT_REQUIRED,
   CONFLICT: TASK_FORM_MESSAGES.CONFLICT_COMMENT_REQUIRED,
+  RETURN: TASK_FORM_MESSAGES.RETURN_COMMENT_REQUIRED,
 };
 
 /** Why a criterion's score was refused: missing, out of range, or more than one decimal. */

@@ -14,6 +14,7 @@ import {
 } from '../domain/policy/salary-benchmark-rule.js';
 import type { ApprovalLevel, PolicySettings } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
+import { nextRevisionRound } from '../domain/revision.js';
 import { withdrawalSentence } from '../domain/withdrawal.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
 import { loadPurchase } from './load-purchase.js';
@@ -33,6 +34,14 @@ function benchmarkApplied(purchase: PurchaseRecord, settings: PolicySettings): A
 }
 
 /**
+ * What plan answers besides a hand-over: the next level to ask (`null` when every level approved),
+ * or that a level returned the proposal and the officer's revision (round `round`) is awaited.
+ */
+export type ApprovalPlan =
+  | { next: ApprovalLevel | null; remaining: ApprovalLevel[] }
+  | { next: 'REVISION'; level: ApprovalLevel; round: number };
+
+/**
  * Moves the purchase into APPROVAL with the levels the thresholds require (and the salary benchmark
  * applied, which the approval page names), and names the
  * next level still to decide (`null` when every level approved). The workflow comes back
@@ -44,7 +53,7 @@ export async function planApproval(
   deps: WorkflowDeps,
   purchaseId: string,
   execution: PlanContext = {},
-): Promise<{ next: ApprovalLevel | null; remaining: ApprovalLevel[] } | HandOver> {
+): Promise<ApprovalPlan | HandOver> {
   let purchase = await loadPurchase(deps, purchaseId);
   if (purchase.stage === 'PROPOSAL') {
     const levels = requiredApprovalLevels(purchase.proposal.totalFen, deps.settings);
@@ -66,9 +75,21 @@ export async function planApproval(
   if (purchase.withdrawal) throw new PurchaseRefused('WITHDRAWN', withdrawalSentence(purchase.withdrawal));
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
   if (rejection) throw new PurchaseRefused('REJECTED', approverRejection(rejection));
-  const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
-  const next = remaining[0] ?? null;
   const now = deps.now();
   const ask = { endsBy: Date.parse(now) + escalatingWaitMs(deps.settings.approval.timeoutSeconds) };
+  // A level that returned the proposal waits for the officer's revision, then is asked again.
+  const returnedBy = purchase.approvalLevels.find(
+    (level) => purchase.approvals[level]?.decision === 'RETURN',
+  );
+  if (returnedBy) {
+    const revision = {
+      next: 'REVISION',
+      level: returnedBy,
+      round: nextRevisionRound(purchase.revisions),
+    } as const;
+    return handOverBefore({ ...execution, now }, ask) || revision;
+  }
+  const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
+  const next = remaining[0] ?? null;
   return (next && handOverBefore({ ...execution, now }, ask)) || { next, remaining };
 }

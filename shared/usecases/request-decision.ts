@@ -3,6 +3,7 @@ import { chinaCalendarDate } from '../domain/china-time.js';
 import { assigneeFor } from '../domain/escalation.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
+import { approvalStepKey } from '../domain/revision.js';
 import { type ApprovalAssignment, assignApprover } from '../domain/separation-of-duties.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { signTaskLink } from '../links/signing.js';
@@ -41,8 +42,11 @@ export interface RequestDecisionInput {
 
 export type RequestDecisionDeps = WorkflowDeps & HumanStepPorts;
 
-/** One live task per purpose, level and round; the escalation is a step of its own. */
-function stepKeyOf(input: RequestDecisionInput): string {
+/**
+ * One live task per purpose, level and round; the escalation is a step of its own. A level asked
+ * again after the revision it returned the proposal for is a new step (approvalStepKey).
+ */
+function stepKeyOf(input: RequestDecisionInput, purchase: Pick<PurchaseRecord, 'revisions'>): string {
   const round = input.round ?? 1;
   const base =
     input.purpose === 'COUNTERSIGN'
@@ -51,7 +55,7 @@ function stepKeyOf(input: RequestDecisionInput): string {
         ? `MIDTERM_REVIEW:${round}`
         : input.purpose === 'LATE_REPORT'
           ? `LATE_REPORT:${round}:${input.extension ?? 1}`
-          : `APPROVAL:${input.level}`;
+          : approvalStepKey(input.level, purchase.revisions);
   return input.attempt === 'ESCALATION' ? `${base}:ESCALATED` : base;
 }
 
@@ -112,7 +116,7 @@ export async function requestDecision(
   const now = deps.now();
   const { assignee, passedOver } = assignmentOf(deps, input, purchase);
   const purpose = input.purpose ?? 'APPROVAL';
-  const stepKey = stepKeyOf(input);
+  const stepKey = stepKeyOf(input, purchase);
   const expiresAt = new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString();
   const { task, created } = await deps.tasks.openTask({
     purchaseId: input.purchaseId,

@@ -41,6 +41,14 @@ export async function resendTaskLink(
     return { outcome: 'UNKNOWN' };
   // The reissued task keeps the purpose: narrowed here, once.
   const { purpose } = current;
+  if (purpose === 'REVISION') {
+    return {
+      outcome: 'NOT_MAILED',
+      purchaseId: current.purchaseId,
+      reason:
+        'a revision is made in the console by the officer who registered the purchase: there is no link to resend',
+    };
+  }
   if (purpose === 'PAYMENT_CONFIRMATION') {
     return {
       outcome: 'NOT_MAILED',

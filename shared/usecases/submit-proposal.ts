@@ -45,24 +45,7 @@ export async function submitProposal(
 ): Promise<{ purchase: PurchaseRecord; created: boolean }> {
   const now = deps.now();
   const proposal = parseProposal(input.body, deps.settings, { today: chinaCalendarDate(now) });
-  if (deps.trackRecords) {
-    const bar = isBarred(
-      await deps.trackRecords.listEvaluations(proposal.ngo.creditCode),
-      chinaCalendarDate(now),
-    );
-    if (bar.barred) {
-      throw new ValidationError([
-        {
-          field: 'ngo.creditCode',
-          value: proposal.ngo.creditCode,
-          rule: 'ngo-barred',
-          message: bar.reason?.en ?? 'the NGO is barred from new purchases',
-          allowed: `an NGO without a failed evaluation; this one may take new purchases after ${bar.until}`,
-          ...(bar.reason ? { zh: bar.reason.zh } : {}),
-        },
-      ]);
-    }
-  }
+  if (deps.trackRecords) await refuseBarredNgo(deps.trackRecords, proposal, now);
   const createdBy = input.staff.email ?? input.staff.sub;
   await refuseWhenLineIsShort(deps, proposal, { createdBy, idempotencyKey: input.idempotencyKey });
   const result = await deps.purchases.createPurchase({
@@ -74,6 +57,26 @@ export async function submitProposal(
   });
   await startWorkflow(deps, { purchaseId: result.purchase.purchaseId });
   return result;
+}
+
+/** An NGO barred by a failed evaluation is refused at once (400 on ngo.creditCode, saying until when). */
+export async function refuseBarredNgo(
+  trackRecords: TrackRecordRepository,
+  proposal: Proposal,
+  now: string,
+): Promise<void> {
+  const bar = isBarred(await trackRecords.listEvaluations(proposal.ngo.creditCode), chinaCalendarDate(now));
+  if (!bar.barred) return;
+  throw new ValidationError([
+    {
+      field: 'ngo.creditCode',
+      value: proposal.ngo.creditCode,
+      rule: 'ngo-barred',
+      message: bar.reason?.en ?? 'the NGO is barred from new purchases',
+      allowed: `an NGO without a failed evaluation; this one may take new purchases after ${bar.until}`,
+      ...(bar.reason ? { zh: bar.reason.zh } : {}),
+    },
+  ]);
 }
 
 /**

@@ -19,6 +19,7 @@ type Step =
   | 'ReserveBudget'
   | 'PlanApproval'
   | 'RequestDecision'
+  | 'RequestRevision'
   | 'ConcludeApproval'
   | 'RejectPurchase'
   | 'IssueContract'
@@ -82,6 +83,7 @@ function harness(script: Script, msPerSecond = 1000) {
       }
       if (
         step === 'RequestDecision' ||
+        step === 'RequestRevision' ||
         step === 'AwaitUpload' ||
         step === 'RequestEvaluation' ||
         step === 'AwaitSettlement'
@@ -306,6 +308,112 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     expect(attempts).toEqual(['FIRST', 'REMINDER', 'ESCALATION']);
     expect(calls.map((c) => c.step)).toContain('ConcludeApproval');
     expect(calls.at(-1)?.step).toBe('ClosePurchase');
+  });
+
+  it('a level that returns the proposal waits for the revision, then the same level is asked again and its approval moves on to contracting', async () => {
+    // PlanApproval as DynamoDB would answer: the chief returned it; after the revision it is asked again.
+    let answer: 'NONE' | 'RETURNED' | 'REVISED' | 'APPROVED' = 'NONE';
+    const {
+      engine: sf,
+      calls,
+      waiting,
+    } = harness({
+      PlanApproval: () => {
+        if (answer === 'RETURNED') return { next: 'REVISION', level: 'SECTION_CHIEF', round: 1 };
+        if (answer === 'APPROVED') return { next: null, remaining: [] };
+        return { next: 'SECTION_CHIEF', remaining: ['SECTION_CHIEF'] };
+      },
+    });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-RV',
+      input: '{"purchaseId":"PUR-RV"}',
+    });
+    const chief = await until(() => waiting.find((x) => x.step === 'RequestDecision'), 'the chief');
+    answer = 'RETURNED';
+    await sf.sendTaskSuccess({
+      taskToken: chief.token,
+      output: JSON.stringify({
+        decision: 'RETURN',
+        by: 'chief@example.gov.cn',
+        comment: 'fix staff',
+        taskId: 't1',
+      }),
+    });
+    const revision = await until(() => waiting.find((x) => x.step === 'RequestRevision'), 'the revision');
+    answer = 'REVISED';
+    await sf.sendTaskSuccess({
+      taskToken: revision.token,
+      output: JSON.stringify({
+        decision: 'REVISE',
+        by: 'officer@example.gov.cn',
+        comment: 'fixed',
+        taskId: 't2',
+      }),
+    });
+    const again = await until(
+      () => waiting.filter((x) => x.step === 'RequestDecision')[1],
+      'the chief asked again',
+    );
+    answer = 'APPROVED';
+    await decide(sf, again.token, 'APPROVE');
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step).slice(0, 10)).toEqual([
+      'ValidateProposal',
+      'ReserveBudget',
+      'PlanApproval',
+      'RequestDecision',
+      'PlanApproval',
+      'RequestRevision',
+      'PlanApproval',
+      'RequestDecision',
+      'PlanApproval',
+      'ConcludeApproval',
+    ]);
+    expect(calls.find((c) => c.step === 'RequestRevision')?.payload).toMatchObject({
+      purchaseId: 'PUR-RV',
+      level: 'SECTION_CHIEF',
+      round: 1,
+      attempt: 'FIRST',
+    });
+    expect(calls.some((c) => c.step === 'RejectPurchase')).toBe(false);
+    expect(calls.at(-1)?.step).toBe('ClosePurchase');
+  });
+
+  it('a revision not made after the first ask and two reminders rejects the purchase (RevisionLapsed)', async () => {
+    const {
+      engine: sf,
+      calls,
+      waiting,
+    } = harness(
+      {
+        PlanApproval: () =>
+          calls.some((c) => c.step === 'RequestDecision')
+            ? { next: 'REVISION', level: 'FINANCE_SECTION', round: 2 }
+            : { next: 'FINANCE_SECTION', remaining: ['FINANCE_SECTION'] },
+      },
+      0.002,
+    );
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-RL',
+      input: '{"purchaseId":"PUR-RL"}',
+    });
+    const approver = await until(() => waiting.find((x) => x.step === 'RequestDecision'), 'the approver');
+    await sf.sendTaskSuccess({
+      taskToken: approver.token,
+      output: JSON.stringify({
+        decision: 'RETURN',
+        by: 'fin@example.gov.cn',
+        comment: 'budget',
+        taskId: 't1',
+      }),
+    });
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    const revisionAttempts = calls.filter((c) => c.step === 'RequestRevision').map((c) => c.payload.attempt);
+    expect(revisionAttempts).toEqual(['FIRST', 'REMINDER', 'ESCALATION']);
+    expect(calls.at(-1)).toMatchObject({ step: 'RejectPurchase', payload: { error: 'RevisionLapsed' } });
+    expect(calls.filter((c) => c.step === 'RequestDecision')).toHaveLength(1);
   });
 
   it('lapses after the escalation also times out: the purchase is rejected, not left waiting', async () => {

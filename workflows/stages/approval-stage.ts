@@ -12,7 +12,9 @@ import type { StageContext, StageFragment } from './stage.js';
  * approval chain runs as a loop. Plan names the next level still to decide (read from
  * DynamoDB, so a resumed execution skips what was decided), the approver is asked (reminded,
  * then escalated to the deputy), and an approval goes back to plan. No Map: the chain is
- * strictly one level at a time. A refusal, a rejection, a lapse or a withdrawal rejects the purchase.
+ * strictly one level at a time. A return for revision goes back to plan too, which waits for the
+ * officer's revision and then asks the same level again. A refusal, a rejection, a lapse or a
+ * withdrawal rejects the purchase.
  */
 export interface ApprovalStage extends StageFragment {
   /** Where an execution resumed in the approval stage starts: the next level to decide. */
@@ -45,9 +47,35 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
       'no decision after a reminder and an escalation',
     ).next(endings.reject),
   });
+  // Returned for revision: the officer corrects the proposal (reminded twice: nobody else can), then
+  // plan asks the same level again; no revision in time rejects the purchase.
+  const revision = new EscalatingWait(scope, {
+    names: {
+      FIRST: 'Ask officer to revise',
+      REMINDER: 'Remind officer to revise',
+      ESCALATION: 'Last reminder to revise',
+    },
+    fn: fns.requestRevision,
+    payload: {
+      purchaseId,
+      level: JsonPath.stringAt('$.plan.value.level'),
+      round: JsonPath.numberAt('$.plan.value.round'),
+    },
+    timeout: approvalTimeout,
+    resultPath: '$.revision',
+    onLapse: failure(
+      scope,
+      'Revision lapsed',
+      WORKFLOW_ERRORS.revisionLapsed,
+      'returned for revision and not revised in time',
+    ).next(endings.reject),
+  });
+  // A withdrawal while the revision waits is handed back as its answer: plan ends the purchase.
+  revision.next(plan);
   approver.next(
     new Choice(scope, 'Approved at this level?')
       .when(Condition.stringEquals('$.decision.decision', 'APPROVE'), plan)
+      .when(Condition.stringEquals('$.decision.decision', 'RETURN'), plan)
       .when(
         Condition.stringEquals('$.decision.decision', WITHDRAWN_DECISION),
         failure(
@@ -73,6 +101,7 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
         handOverWhenDue(scope, endings, 'approval', '$.plan.value.handOverAt'),
       )
       .when(Condition.isNull('$.plan.value.next'), conclude)
+      .when(Condition.stringEquals('$.plan.value.next', 'REVISION'), revision.entry)
       .otherwise(approver.entry),
   );
   validate.next(reserve);

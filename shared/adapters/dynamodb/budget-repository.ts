@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BudgetLineRecord, ReserveResult } from '../../domain/budget.js';
+import type { AdjustResult, BudgetLineRecord, ReserveResult } from '../../domain/budget.js';
 import type { BudgetRepository } from '../../ports/repositories.js';
-import { ReservationReleasedError } from './errors.js';
+import { ContentionError, ReservationReleasedError } from './errors.js';
 import type { DynamoRepositoryOptions } from './purchase-repository.js';
 import { keys } from './table-design.js';
 import { isConditionalCheckFailed } from './transactions.js';
@@ -23,6 +23,9 @@ interface LineItem {
   /** The purchases whose reservation was released: they cannot reserve again. */
   released?: Set<string>;
 }
+
+/** Reads of the line before an adjustment gives up on a line changing under it. */
+const MAX_ADJUST_ATTEMPTS = 5;
 
 /** Runs a conditional write whose failed condition means it was already done. */
 async function unlessConditionFailed(write: () => Promise<unknown>): Promise<void> {
@@ -163,6 +166,59 @@ export class DynamoBudgetRepository implements BudgetRepository {
       );
       return (await update()).Attributes as LineItem;
     }
+  }
+
+  /**
+   * One conditional update of the line moves the purchase's reservation from what it holds (read
+   * first) to the new amount and `availableFen` by the difference, only while the reservation is
+   * still what was read and the line has the difference left. A lost race reads again; the
+   * reservation item, a record for people, follows.
+   */
+  async adjustReservation(input: {
+    lineId: string;
+    purchaseId: string;
+    amountFen: number;
+    now: string;
+  }): Promise<AdjustResult> {
+    const { lineId, purchaseId, amountFen, now } = input;
+    for (let attempt = 1; attempt <= MAX_ADJUST_ATTEMPTS; attempt++) {
+      const line = await this.readLine(lineId);
+      const held = line?.reservations?.[purchaseId];
+      if (!line || held === undefined) return { status: 'NOT_RESERVED' };
+      const more = amountFen - held;
+      if (more > 0 && line.availableFen < more)
+        return { status: 'INSUFFICIENT', availableFen: line.availableFen };
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.budgetLine(lineId),
+            UpdateExpression: 'SET availableFen = availableFen - :more, reservations.#purchase = :amount',
+            ConditionExpression: 'reservations.#purchase = :held AND availableFen >= :more',
+            ExpressionAttributeNames: { '#purchase': purchaseId },
+            ExpressionAttributeValues: { ':more': more, ':amount': amountFen, ':held': held },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        await unlessConditionFailed(() =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: keys.reservation(lineId, purchaseId),
+              UpdateExpression: 'SET amountFen = :amount, adjustedAt = :now',
+              ConditionExpression: '#status = :reserved',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':amount': amountFen, ':now': now, ':reserved': 'RESERVED' },
+            }),
+          ),
+        );
+        return { status: 'ADJUSTED', availableFen: (Attributes as LineItem).availableFen };
+      } catch (error) {
+        // Another change of the line came between the read and the write: read it again.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    throw new ContentionError(`adjusting the reservation of ${purchaseId} on ${lineId}`, MAX_ADJUST_ATTEMPTS);
   }
 
   /**

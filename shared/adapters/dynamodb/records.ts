@@ -54,6 +54,7 @@ const OPTIONAL_PURCHASE_FIELDS = [
   'evaluation',
   'termination',
   'withdrawal',
+  'revisions',
   'closedAt',
   'ngoInvitedAt',
   'failure',

@@ -156,5 +156,8 @@ export async function pendingPage(
       const record = await reviewRecord(deps, task, purchase, task.purpose);
       return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, ...record }));
     }
+    // The officer revises in the signed-in console: a revision has no link page.
+    case 'REVISION':
+      return notFoundPage();
   }
 }

@@ -1,5 +1,5 @@
 import { ReservationReleasedError } from '../../../shared/adapters/dynamodb/errors.js';
-import type { BudgetLineRecord, ReserveResult } from '../../../shared/domain/budget.js';
+import type { AdjustResult, BudgetLineRecord, ReserveResult } from '../../../shared/domain/budget.js';
 import type { BudgetRepository } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
 
@@ -36,6 +36,20 @@ export class InMemoryBudgetRepository implements BudgetRepository {
     line.availableFen -= amountFen;
     this.reservations.set(`${lineId}\u0000${purchaseId}`, { amountFen, status: 'RESERVED' });
     return { status: 'RESERVED', availableFen: line.availableFen };
+  }
+
+  async adjustReservation(
+    input: Parameters<BudgetRepository['adjustReservation']>[0],
+  ): Promise<AdjustResult> {
+    const { lineId, purchaseId, amountFen } = input;
+    const reservation = this.reservations.get(`${lineId}\u0000${purchaseId}`);
+    const line = this.lines.get(lineId);
+    if (reservation?.status !== 'RESERVED' || !line) return { status: 'NOT_RESERVED' };
+    const more = amountFen - reservation.amountFen;
+    if (line.availableFen < more) return { status: 'INSUFFICIENT', availableFen: line.availableFen };
+    line.availableFen -= more;
+    reservation.amountFen = amountFen;
+    return { status: 'ADJUSTED', availableFen: line.availableFen };
   }
 
   async release(input: {

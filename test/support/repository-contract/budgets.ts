@@ -121,6 +121,45 @@ export function budgetContract(s: Subject): void {
       expect(await s.backdoor.reservation(lineId, 'p-under')).toMatchObject({ keptFen: 0 });
     });
 
+    it('a revised amount moves the reservation on its line: more only while the line has it, less gives the rest back', async () => {
+      const lineId = await line(10_000);
+      await s.repos.budgets.reserve({ lineId, purchaseId: 'p-rev', amountFen: 4_000, now: NOW });
+      await s.repos.budgets.reserve({ lineId, purchaseId: 'p-other', amountFen: 3_000, now: NOW });
+      const adjust = (amountFen: number) =>
+        s.repos.budgets.adjustReservation({ lineId, purchaseId: 'p-rev', amountFen, now: LATER });
+
+      expect(await adjust(7_500)).toEqual({ status: 'INSUFFICIENT', availableFen: 3_000 });
+      expect(await available(lineId)).toBe(3_000);
+      expect(await adjust(7_000)).toEqual({ status: 'ADJUSTED', availableFen: 0 });
+      expect(await adjust(7_000)).toEqual({ status: 'ADJUSTED', availableFen: 0 });
+      expect(await adjust(2_500)).toEqual({ status: 'ADJUSTED', availableFen: 4_500 });
+      expect(await s.backdoor.reservation(lineId, 'p-rev')).toMatchObject({
+        status: 'RESERVED',
+        amountFen: 2_500,
+      });
+      // The release gives back what the purchase holds now.
+      await s.repos.budgets.release({ lineId, purchaseId: 'p-rev', now: LATER });
+      expect(await available(lineId)).toBe(7_000);
+    });
+
+    it('adjusting a reservation that was never taken, or was released, answers NOT_RESERVED and moves nothing', async () => {
+      const lineId = await line(5_000);
+      expect(
+        await s.repos.budgets.adjustReservation({ lineId, purchaseId: 'p-none', amountFen: 1_000, now: NOW }),
+      ).toEqual({ status: 'NOT_RESERVED' });
+      await s.repos.budgets.reserve({ lineId, purchaseId: 'p-gone', amountFen: 1_000, now: NOW });
+      await s.repos.budgets.release({ lineId, purchaseId: 'p-gone', now: NOW });
+      expect(
+        await s.repos.budgets.adjustReservation({
+          lineId,
+          purchaseId: 'p-gone',
+          amountFen: 2_000,
+          now: LATER,
+        }),
+      ).toEqual({ status: 'NOT_RESERVED' });
+      expect(await available(lineId)).toBe(5_000);
+    });
+
     it('two purchases racing for the last money: exactly one is RESERVED', async () => {
       const lineId = await line(1_000);
       const results = await Promise.all(

@@ -103,6 +103,8 @@ export const DECISION_LABELS: Readonly<Record<Decision, BilingualText>> = {
   SUBMIT: { zh: '已提交', en: 'Submitted' },
   DECLINE: { zh: '谢绝评估', en: 'Declined' },
   CONFLICT: { zh: '声明存在利益冲突', en: 'Conflict of interest declared' },
+  RETURN: { zh: '退回修改', en: 'Returned for revision' },
+  REVISE: { zh: '已修改并重新提交', en: 'Revised and resubmitted' },
 };
 
 /** What the decided page calls the task, and what it says happens next. */
@@ -155,6 +157,15 @@ const DECIDED_WORDING: Readonly<
     thanks: {
       zh: '感谢您的评估。流程将自动继续，您无需再做任何操作。',
       en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
+    },
+  },
+  // Decided in the console, never from a link; here so a revision reads the same wherever it is listed.
+  REVISION: {
+    task: TASK_PURPOSE_LABELS.REVISION,
+    comment: { zh: '修改说明', en: 'Revision note' },
+    thanks: {
+      zh: '修改后的立项申请已重新提交，同一审批层级将再次审批。',
+      en: 'The corrected proposal was resubmitted; the same approval level is asked again.',
     },
   },
 };
