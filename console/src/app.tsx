@@ -10,6 +10,7 @@ import { ProposalPage } from './pages/proposal-page.js';
 import { PurchasePage } from './pages/purchase-page.js';
 import { PurchasesPage } from './pages/purchases-page.js';
 import { ReferenceDataPage } from './pages/reference-data-page.js';
+import { RevisePage } from './pages/revise-page.js';
 import { href, type Route, useRoute } from './route.js';
 import type { Session, SignIn } from './session.js';
 
@@ -32,6 +33,9 @@ const SECTIONS: readonly Section[] = [
     homeOf: ['officer', 'auditor', 'admin'],
     shownTo: (s) => hasPermission(s, 'viewAllPurchases') || hasPermission(s, 'viewAssignedPurchases'),
     page: ({ token, route, staff }) => {
+      const revising = /^\/purchases\/([^/]+)\/revise$/.exec(route.path)?.[1];
+      if (revising)
+        return <RevisePage token={token} purchaseId={decodeURIComponent(revising)} staff={staff} />;
       const purchaseId = /^\/purchases\/([^/]+)$/.exec(route.path)?.[1];
       return purchaseId ? (
         <PurchasePage token={token} purchaseId={decodeURIComponent(purchaseId)} staff={staff} />

@@ -19,17 +19,42 @@ export interface EarlierDecision {
   decision: RecordedDecision;
 }
 
-/** The approval levels before `level` in the purchase's chain that have decided, in chain order. */
+/**
+ * What the approver of `level` reads: the decisions of the levels before it in the purchase's chain,
+ * and each time this level or an earlier one returned the proposal with the officer's revision
+ * (its note), oldest first.
+ */
 export function earlierApprovals(
-  purchase: Pick<PurchaseRecord, 'approvalLevels' | 'approvals'>,
+  purchase: Pick<PurchaseRecord, 'approvalLevels' | 'approvals' | 'revisions'>,
   level: ApprovalLevel,
 ): EarlierDecision[] {
   const at = purchase.approvalLevels.indexOf(level);
   const before = at < 0 ? [] : purchase.approvalLevels.slice(0, at);
-  return before.flatMap((earlier) => {
+  const approvals = before.flatMap((earlier) => {
     const decision = purchase.approvals[earlier];
     return decision ? [{ purpose: 'APPROVAL' as const, level: earlier, decision }] : [];
   });
+  // Each return of this level or an earlier one, and the officer's revision that answered it.
+  const upTo = new Set([...before, level]);
+  const revisions = (purchase.revisions ?? [])
+    .filter((r) => upTo.has(r.level))
+    .flatMap((r): EarlierDecision[] => [
+      { purpose: 'APPROVAL', level: r.level, decision: r.returned },
+      {
+        purpose: 'REVISION',
+        round: r.round,
+        decision: {
+          decision: 'REVISE',
+          by: r.revisedBy,
+          byName: r.revisedBy,
+          comment: r.note,
+          at: r.revisedAt,
+          taskId: r.returned.taskId,
+        },
+      },
+    ]);
+  // Oldest first: a level that approved before a later one returned the proposal comes first.
+  return [...approvals, ...revisions].sort((a, b) => a.decision.at.localeCompare(b.decision.at));
 }
 
 /** The steps whose decisions each review page lists: its own stage's earlier rounds. */

@@ -2,7 +2,7 @@ import { chinaCalendarDate } from '../domain/china-time.js';
 import { TERMINAL_STAGES } from '../domain/lifecycle.js';
 import type { PurchaseSummary } from '../domain/purchase-listing.js';
 import type { StaffMember } from '../domain/staff-roles.js';
-import type { PublicHumanTask } from '../domain/tasks.js';
+import { isLinkPurpose, type PublicHumanTask } from '../domain/tasks.js';
 import { signTaskLink } from '../links/signing.js';
 import type { Now } from '../ports/clock.js';
 import type { LinkKeyProvider } from '../ports/link-key.js';
@@ -26,7 +26,8 @@ export interface MyTask {
   attempt: PublicHumanTask['attempt'];
   createdAt: string;
   expiresAt: string;
-  link: string;
+  /** The decision page's signed link; absent for a REVISION, which is made in the console (its purchase page). */
+  link?: string;
 }
 
 /**
@@ -64,7 +65,7 @@ export async function myTasks(deps: MyTasksDeps, staff: StaffMember): Promise<My
             attempt: t.attempt,
             createdAt: t.createdAt,
             expiresAt: t.expiresAt,
-            link: signTaskLink(deps.baseUrl, t.taskId, key),
+            ...(isLinkPurpose(t.purpose) ? { link: signTaskLink(deps.baseUrl, t.taskId, key) } : {}),
           }),
         ),
     ),

@@ -9,6 +9,7 @@ import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
 import { formatYuan } from '../domain/money.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { assertMayViewPurchase, type StaffMember } from '../domain/staff-roles.js';
+import type { PublicHumanTask } from '../domain/tasks.js';
 import { zodIssuesToFieldErrors } from '../domain/zod-field-errors.js';
 import type {
   DeliverableRepository,
@@ -109,6 +110,10 @@ export async function purchaseView(
     decisions: purchase.decisions,
     termination: purchase.termination,
     withdrawal: purchase.withdrawal,
+    // The whole proposal as it stands (the revise form starts from it) and each revision made of it.
+    proposal,
+    revisions: purchase.revisions ?? [],
+    awaitingRevision: awaitingRevisionOf(purchase, tasks),
     evaluation: evaluationOf(purchase),
     // The last unexpected workflow failure (state, error, time), for the operator who resumes it.
     failure: purchase.failure,
@@ -129,6 +134,17 @@ export async function purchaseView(
     createdAt: purchase.createdAt,
     updatedAt: purchase.updatedAt,
   };
+}
+
+/**
+ * The return an officer is asked to answer now: the level, the round and the approver's RETURN, while
+ * the purchase's REVISION task waits (undefined otherwise).
+ */
+function awaitingRevisionOf(purchase: PurchaseRecord, tasks: readonly PublicHumanTask[]) {
+  const task = tasks.find((t) => t.purpose === 'REVISION' && t.status === 'PENDING');
+  const returned = task?.level === undefined ? undefined : purchase.approvals[task.level];
+  if (!task?.level || returned?.decision !== 'RETURN') return undefined;
+  return { level: task.level, round: Number(task.context?.round ?? 1), returned, dueBy: task.expiresAt };
 }
 
 /**

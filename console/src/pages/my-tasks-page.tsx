@@ -21,8 +21,8 @@ interface MyTask {
   readonly attempt: TaskAttempt;
   readonly createdAt: string;
   readonly expiresAt: string;
-  /** The decision page, the same as the e-mailed link. */
-  readonly link: string;
+  /** The decision page, the same as the e-mailed link; absent for a revision, made in the console. */
+  readonly link?: string;
 }
 
 /** What waits on the signed-in person; each opens the same decision page as the e-mail. */
@@ -48,7 +48,7 @@ export function MyTasksPage({ token }: { token: TokenSource }) {
       {tasks && tasks.length > 0 && (
         <ul class="tasks">
           {tasks.map((t) => (
-            <li key={t.link}>
+            <li key={`${t.purchaseId}:${t.purpose}:${t.createdAt}`}>
               <p class="task-title">
                 {TASK_PURPOSE_LABELS[t.purpose].zh}
                 {t.level ? `（${APPROVAL_LEVEL_LABELS[t.level].zh}）` : ''} ·{' '}
@@ -64,9 +64,15 @@ export function MyTasksPage({ token }: { token: TokenSource }) {
                 期限 Due {formatChinaTime(t.expiresAt)} · {TASK_ATTEMPT_LABELS[t.attempt].zh}{' '}
                 {TASK_ATTEMPT_LABELS[t.attempt].en}
               </p>
-              <a class="button" href={t.link}>
-                处理 · Open the decision page
-              </a>
+              {t.link ? (
+                <a class="button" href={t.link}>
+                  处理 · Open the decision page
+                </a>
+              ) : (
+                <a class="button" href={href(`/purchases/${t.purchaseId}/revise`)}>
+                  修改并重新提交 · Revise and resubmit
+                </a>
+              )}
             </li>
           ))}
         </ul>

@@ -1,11 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { formatChinaTime } from '../../../shared/domain/china-time.js';
+import type { Proposal } from '../../../shared/domain/proposal.js';
 import type { StaffMember } from '../../../shared/domain/staff-roles.js';
-import { ApiError, apiGet, apiPost, type TokenSource } from '../api.js';
+import type { RecordedDecision } from '../../../shared/domain/tasks.js';
+import { ApiError, apiGet, apiPost, apiPut, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { DeliverablesSection } from '../proposal/deliverables-section.js';
-import { blankDraft, discardDraft, loadDraft, type ProposalDraft, saveDraft } from '../proposal/draft.js';
+import {
+  blankDraft,
+  discardDraft,
+  draftOfProposal,
+  loadDraft,
+  type ProposalDraft,
+  saveDraft,
+} from '../proposal/draft.js';
 import {
   type ErrorsByPath,
   formPaths,
@@ -28,19 +37,39 @@ interface Submitted {
 
 type Notice = { kind: 'restored'; savedAt: string } | { kind: 'discarded' } | undefined;
 
+/** A proposal an approver returned, opened in the form to be corrected and resubmitted. */
+export interface Revising {
+  readonly purchaseId: string;
+  readonly proposal: Proposal;
+  readonly returned: Pick<RecordedDecision, 'by' | 'byName' | 'at' | 'comment'>;
+}
+
 /**
  * The new-proposal form (立项). The draft is kept in this browser on every change and comes back
  * after a reload, with the Idempotency-Key it will be submitted with, so submitting it twice (a
  * double click, a retry after a lost answer) registers one purchase. The server judges the
  * proposal; its field errors are shown next to their fields in Chinese and English and the focus
  * goes to the first. A registered proposal opens its purchase page.
+ *
+ * `revising`: the same form, filled with a proposal an approver returned, which the officer corrects
+ * and resubmits (PUT /purchases/{id}/proposal, with a note for the approver); it is not kept as a draft.
  */
-export function ProposalPage({ token, staff }: { token: TokenSource; staff: StaffMember }) {
+export function ProposalPage({
+  token,
+  staff,
+  revising,
+}: {
+  token: TokenSource;
+  staff: StaffMember;
+  revising?: Revising;
+}) {
   const [initial] = useState(() => {
     const now = new Date().toISOString();
+    if (revising) return { draft: draftOfProposal(revising.proposal, now), restored: false };
     const stored = loadDraft(window.localStorage, staff.sub, now);
     return { draft: stored ?? blankDraft(now), restored: stored !== undefined };
   });
+  const [note, setNote] = useState('');
   const [draft, setDraft] = useState<ProposalDraft>(initial.draft);
   const [notice, setNotice] = useState<Notice>(
     initial.restored ? { kind: 'restored', savedAt: initial.draft.savedAt } : undefined,
@@ -64,13 +93,13 @@ export function ProposalPage({ token, staff }: { token: TokenSource; staff: Staf
       next.savedAt = new Date().toISOString();
       latest.current = next;
       setDraft(next);
-      saveDraft(window.localStorage, staff.sub, next);
+      if (!revising) saveDraft(window.localStorage, staff.sub, next);
       // What the server said about this field (or about any row of this list) is no longer about the screen.
       setServerErrors((errors) =>
         withoutPaths(errors, (p) => p === path || p.startsWith(`${path}[`) || p.startsWith(`${path}.`)),
       );
     },
-    [staff.sub],
+    [staff.sub, revising],
   );
 
   const startYear = /^(\d{4})-\d{2}-\d{2}$/.exec(draft.term.start)?.[1];
@@ -117,6 +146,13 @@ export function ProposalPage({ token, staff }: { token: TokenSource; staff: Staf
     sending.current = true;
     setBusy(true);
     try {
+      if (revising) {
+        const path = `/purchases/${encodeURIComponent(revising.purchaseId)}`;
+        const body = { ...proposalBody(submitted), ...(note.trim() ? { note: note.trim() } : {}) };
+        await apiPut<unknown>(token, `${path}/proposal`, body);
+        window.location.hash = href(path);
+        return;
+      }
       const answer = await apiPost<Submitted>(token, '/purchases', proposalBody(submitted), {
         'Idempotency-Key': submitted.idempotencyKey,
       });
@@ -124,7 +160,14 @@ export function ProposalPage({ token, staff }: { token: TokenSource; staff: Staf
       window.location.hash = href(`/purchases/${encodeURIComponent(answer.purchaseId)}`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.fieldErrors.length > 0) {
-        setServerErrors(placeServerErrors(error.fieldErrors, formPaths(submitted)));
+        const shown = formPaths(submitted);
+        if (revising) shown.add('note');
+        setServerErrors(placeServerErrors(error.fieldErrors, shown));
+      } else if (revising) {
+        setFailure({
+          zh: '未能重新提交，表单内容仍在，可以稍后再试。',
+          en: `Not resubmitted (${error instanceof ApiError ? `${error.status}: ${error.message}` : String(error)}). What you typed is still here; you can try again.`,
+        });
       } else {
         setFailure({
           zh: '未能提交，草稿已保留，可以稍后再试（不会重复登记）。',
@@ -154,9 +197,37 @@ export function ProposalPage({ token, staff }: { token: TokenSource; staff: Staf
   const formErrors = errors.get(WHOLE_FORM) ?? [];
   return (
     <>
-      <h1>
-        <Bilingual zh="新建立项" en="New proposal" />
-      </h1>
+      {revising ? (
+        <>
+          <p>
+            <a href={href(`/purchases/${encodeURIComponent(revising.purchaseId)}`)}>
+              ← {revising.proposal.title}
+            </a>
+          </p>
+          <h1>
+            <Bilingual zh="修改并重新提交" en="Revise and resubmit" />
+          </h1>
+          <div class="notice returned">
+            <p>
+              <Bi
+                zh={`${revising.returned.byName} 于 ${formatChinaTime(revising.returned.at)} 退回修改：`}
+                en={`Returned for revision by ${revising.returned.byName} on ${formatChinaTime(revising.returned.at)}:`}
+              />
+            </p>
+            <blockquote class="pre">{revising.returned.comment}</blockquote>
+            <p class="hint">
+              <Bi
+                zh="修改后重新提交，将由同一审批层级再次审批。预算指标不能更改。"
+                en="Once resubmitted, the same approval level decides again. The budget line cannot change."
+              />
+            </p>
+          </div>
+        </>
+      ) : (
+        <h1>
+          <Bilingual zh="新建立项" en="New proposal" />
+        </h1>
+      )}
       {notice?.kind === 'restored' && (
         <p class="notice" role="status">
           <Bi
@@ -207,13 +278,40 @@ export function ProposalPage({ token, staff }: { token: TokenSource; staff: Staf
         <NgoSection {...section} token={token} />
         <MoneySection {...section} options={yearOptions} year={year} />
         <DeliverablesSection {...section} />
+        {revising && (
+          <fieldset>
+            <legend>
+              <Bi zh="修改说明" en="What you changed" />
+            </legend>
+            <label for="p-revision-note">
+              <Bi zh="给审批人的说明（可选）" en="A note for the approver (optional)" />
+            </label>
+            <textarea
+              id="p-revision-note"
+              rows={3}
+              maxLength={2000}
+              value={note}
+              onInput={(e) => setNote(e.currentTarget.value)}
+              aria-describedby={errors.has('note') ? 'p-revision-note-error' : undefined}
+            />
+            <ErrorList id="p-revision-note-error" errors={errors.get('note') ?? []} />
+          </fieldset>
+        )}
         <div class="form-actions">
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? '正在提交… · Submitting…' : '提交立项 · Submit proposal'}
+            {revising
+              ? busy
+                ? '正在提交… · Resubmitting…'
+                : '重新提交 · Resubmit'
+              : busy
+                ? '正在提交… · Submitting…'
+                : '提交立项 · Submit proposal'}
           </button>
-          <button type="button" onClick={discard} disabled={busy}>
-            放弃草稿 · Discard draft
-          </button>
+          {!revising && (
+            <button type="button" onClick={discard} disabled={busy}>
+              放弃草稿 · Discard draft
+            </button>
+          )}
         </div>
       </form>
     </>

@@ -4,12 +4,15 @@ import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china
 import { ALLOWED_TRANSITIONS, STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
 import { formatYuan } from '../../../shared/domain/money.js';
 import { isOverdue, type PaymentStatus } from '../../../shared/domain/payment-records.js';
+import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
 import type { Outcome, TerminationRecord } from '../../../shared/domain/purchase.js';
+import type { RevisionRecord } from '../../../shared/domain/revision.js';
 import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
-import type { TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
+import type { RecordedDecision, TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
 import { WITHDRAWABLE_STAGES, type WithdrawalRecord } from '../../../shared/domain/withdrawal.js';
 import {
+  APPROVAL_LEVEL_LABELS,
   OUTCOME_LABELS,
   PAYMENT_STATUS_LABELS,
   SERVICE_AREA_LABELS,
@@ -66,6 +69,22 @@ interface PurchaseView {
   readonly termination?: TerminationRecord;
   readonly withdrawal?: WithdrawalRecord;
   readonly evaluation?: EvaluationView;
+  /** The return the officer is asked to answer now, while the revision waits. */
+  readonly awaitingRevision?: {
+    readonly level: ApprovalLevel;
+    readonly round: number;
+    readonly returned: RecordedDecision;
+    readonly dueBy: string;
+  };
+  readonly revisions: readonly RevisionRecord[];
+}
+
+/** The officer who registered the purchase, or an administrator, corrects a returned proposal. */
+function mayReviseIt(staff: StaffMember, createdBy: string): boolean {
+  if (staff.roles.includes('admin')) return true;
+  if (!hasPermission(staff, 'reviseProposal')) return false;
+  const registeredBy = createdBy.toLowerCase();
+  return registeredBy === staff.email?.toLowerCase() || registeredBy === staff.sub.toLowerCase();
 }
 
 /**
@@ -189,6 +208,13 @@ export function PurchasePage({
           />
         </p>
       )}
+      {view.awaitingRevision && (
+        <ReturnedNotice
+          purchaseId={view.purchaseId}
+          returned={view.awaitingRevision}
+          mayRevise={mayReviseIt(staff, view.createdBy)}
+        />
+      )}
       {mayWithdraw && !view.withdrawal && WITHDRAWABLE_STAGES.includes(view.stage) && (
         <details class="withdraw-panel">
           <summary>
@@ -240,7 +266,7 @@ export function PurchasePage({
                   </td>
                   {mayResend && (
                     <td>
-                      {t.purpose === 'PAYMENT_CONFIRMATION' ? (
+                      {t.purpose === 'PAYMENT_CONFIRMATION' || t.purpose === 'REVISION' ? (
                         '—'
                       ) : (
                         <button type="button" onClick={() => void resend(t.taskId)}>
@@ -307,6 +333,8 @@ export function PurchasePage({
 
       {view.evaluation && <EvaluationSection evaluation={view.evaluation} />}
 
+      {view.revisions.length > 0 && <RevisionsSection revisions={view.revisions} />}
+
       <TimelineSection
         token={token}
         purchaseId={view.purchaseId}
@@ -314,6 +342,81 @@ export function PurchasePage({
         auditNext={view.auditNext}
         auditChain={view.auditChain}
       />
+    </>
+  );
+}
+
+/** 退回修改 · Returned for revision: who returned it, when, what to correct, and for its officer the way to do it. */
+function ReturnedNotice({
+  purchaseId,
+  returned,
+  mayRevise,
+}: {
+  purchaseId: string;
+  returned: NonNullable<PurchaseView['awaitingRevision']>;
+  mayRevise: boolean;
+}) {
+  const level = APPROVAL_LEVEL_LABELS[returned.level];
+  const r = returned.returned;
+  return (
+    <section class="notice returned" aria-labelledby="returned-heading">
+      <h2 id="returned-heading">
+        <Bilingual zh="退回修改" en="Returned for revision" />
+      </h2>
+      <p>
+        <Bilingual
+          zh={`${level.zh} ${r.byName}（${r.by}）于 ${formatChinaTime(r.at)} 退回修改（第 ${returned.round} 轮），请于 ${formatChinaTime(returned.dueBy)} 前修改并重新提交：`}
+          en={`${level.en} ${r.byName} (${r.by}) returned it for revision on ${formatChinaTime(r.at)} (round ${returned.round}); resubmit it by ${formatChinaTime(returned.dueBy)}:`}
+        />
+      </p>
+      <blockquote class="pre">{r.comment}</blockquote>
+      {mayRevise && (
+        <p>
+          <a class="button primary" href={href(`/purchases/${encodeURIComponent(purchaseId)}/revise`)}>
+            修改并重新提交 · Revise and resubmit
+          </a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Each time the proposal was returned and resubmitted: who returned it and why, who revised it, the note and what changed. */
+function RevisionsSection({ revisions }: { revisions: readonly RevisionRecord[] }) {
+  return (
+    <>
+      <h2>
+        <Bilingual zh="修改记录" en="Revisions" />
+      </h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">轮次 · Round</th>
+              <th scope="col">退回 · Returned</th>
+              <th scope="col">修改 · Revised</th>
+              <th scope="col">修改的栏目 · Fields changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {revisions.map((r) => (
+              <tr key={r.round}>
+                <td>{r.round}</td>
+                <td>
+                  {APPROVAL_LEVEL_LABELS[r.level].zh} · {APPROVAL_LEVEL_LABELS[r.level].en}:{' '}
+                  {r.returned.byName}, {formatChinaTime(r.returned.at)}
+                  <span class="pre">{r.returned.comment}</span>
+                </td>
+                <td>
+                  {r.revisedBy}, {formatChinaTime(r.revisedAt)}
+                  {r.note && <span class="pre">{r.note}</span>}
+                </td>
+                <td>{r.changed.length === 0 ? '—' : r.changed.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

@@ -2,6 +2,7 @@ import {
   DELIVERABLE_KINDS,
   type DeliverableKind,
   type ProcurementMethod,
+  type Proposal,
   type ServiceArea,
   TRANCHE_MILESTONES,
   type TrancheMilestone,
@@ -98,6 +99,42 @@ export function blankDraft(now: string): ProposalDraft {
       dueDate: '',
       description: '',
     })),
+  };
+}
+
+/** Whole fen as the yuan text the form shows (`480000.00`), which the form reads back exactly. */
+export function yuanTextOf(fen: number): string {
+  return `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+/** A stored proposal as the form shows it, to be corrected and resubmitted (a revision). */
+export function draftOfProposal(proposal: Proposal, now: string): ProposalDraft {
+  return {
+    idempotencyKey: newIdempotencyKey(),
+    savedAt: now,
+    title: proposal.title,
+    serviceArea: proposal.serviceArea,
+    serviceItem: proposal.serviceItem,
+    district: proposal.district,
+    purchasingUnit: proposal.purchasingUnit,
+    procurementMethod: proposal.procurementMethod,
+    term: { ...proposal.term },
+    justification: proposal.justification ?? '',
+    ngo: { ...proposal.ngo },
+    budgetLineRef: proposal.budgetLineRef,
+    totalYuan: yuanTextOf(proposal.totalFen),
+    budgetLines: proposal.budgetLines.map((l) => ({ item: l.item, amountYuan: yuanTextOf(l.amountFen) })),
+    staffPlan: proposal.staffPlan.map((s) => ({
+      role: s.role,
+      headcount: String(s.headcount),
+      monthlySalaryYuan: yuanTextOf(s.monthlySalaryFen),
+      monthlySocialWelfareYuan: yuanTextOf(s.monthlySocialWelfareFen),
+    })),
+    trancheSchedule: proposal.trancheSchedule.map((t) => ({
+      milestone: t.milestone,
+      percent: String(t.percent),
+    })),
+    deliverables: proposal.deliverables.map((d) => ({ ...d })),
   };
 }
 

@@ -3,9 +3,11 @@ import {
   blankDraft,
   type DraftStore,
   discardDraft,
+  draftOfProposal,
   loadDraft,
   type ProposalDraft,
   saveDraft,
+  yuanTextOf,
 } from '../../../console/src/proposal/draft.js';
 import {
   fieldId,
@@ -238,5 +240,20 @@ describe('the draft kept in the browser', () => {
     expect(draft).not.toHaveProperty('extra');
     store.setItem('ngo-console:proposal-draft:officer-li', '{not json');
     expect(loadDraft(store, 'officer-li', NOW)).toBeUndefined();
+  });
+});
+
+describe('a returned proposal opened in the form (draftOfProposal)', () => {
+  it('shows every field of the stored proposal, amounts in yuan, and sends back exactly that proposal', () => {
+    const stored = sampleProposal();
+    const draft = draftOfProposal(stored, NOW);
+
+    expect(draft.totalYuan).toBe('480000.00');
+    expect(draft.staffPlan[0]?.headcount).toBe(String(stored.staffPlan[0]?.headcount));
+    expect(parseProposal(proposalBody(draft), TEST_POLICY, { today: '2026-01-01' })).toEqual(stored);
+  });
+
+  it('writes a sum with fen as the form reads it back', () => {
+    expect([yuanTextOf(1), yuanTextOf(10_000_001), yuanTextOf(0)]).toEqual(['0.01', '100000.01', '0.00']);
   });
 });

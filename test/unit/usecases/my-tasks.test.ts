@@ -73,6 +73,31 @@ describe('myTasks', () => {
     }
   });
 
+  it('lists a returned proposal for its officer as a revision to make in the console: no signed link', async () => {
+    const officer = {
+      name: 'officer@civil-affairs.example.gov.cn',
+      email: 'officer@civil-affairs.example.gov.cn',
+      role: 'OFFICER',
+    };
+    await fakes.tasks.openTask({
+      purchaseId: OPEN,
+      stepKey: 'REVISION:1',
+      purpose: 'REVISION',
+      level: 'FINANCE_SECTION',
+      attempt: 'FIRST',
+      assignee: officer,
+      taskToken: 'token-revision',
+      expiresAt: '2026-03-06T08:00:00.000Z',
+      now: '2026-03-03T08:00:00.000Z',
+    });
+
+    const tasks = await myTasks(deps(), { sub: 'officer-7', roles: ['officer'], email: officer.email });
+    expect(tasks).toEqual([
+      expect.objectContaining({ purchaseId: OPEN, purpose: 'REVISION', level: 'FINANCE_SECTION' }),
+    ]);
+    expect(tasks[0]).not.toHaveProperty('link');
+  });
+
   it('leaves out decided tasks and purchases that are over', async () => {
     const task = await openTask(OPEN, CHIEF, '2026-03-09T08:00:00.000Z');
     await openTask(CLOSED, CHIEF, '2026-03-09T08:00:00.000Z');

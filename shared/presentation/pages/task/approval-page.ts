@@ -132,13 +132,13 @@ export function confirmationPage(model: ConfirmationPageModel): HtmlPage {
     });
   }
   const earlier = earlierDecisionsSection(
-    { zh: '前序审批意见', en: 'Earlier levels’ decisions' },
+    { zh: '前序审批意见与退回修改', en: 'Earlier decisions and revisions' },
     model.earlierLevels,
   );
   const body = html`${bilingualHeading('h1', { zh: `审批：${p.title}`, en: `Approval: ${p.title}` })}
 ${bilingualParagraphs({
-  zh: `请以${level.zh}身份审阅以下政府购买服务项目，并在页面底部批准或驳回。提交之前不会记录任何决定。`,
-  en: `Please review this purchase of services as ${level.en.toLowerCase()}, then approve or reject it at the bottom of the page. Nothing is recorded until you submit.`,
+  zh: `请以${level.zh}身份审阅以下政府购买服务项目，并在页面底部批准、退回修改或驳回。退回修改后，经办人修改并重新提交，再由您这一级重新审批。提交之前不会记录任何决定。`,
+  en: `Please review this purchase of services as ${level.en.toLowerCase()}, then approve it, return it for revision or reject it at the bottom of the page. A proposal returned for revision is corrected by its officer and comes back to your level. Nothing is recorded until you submit.`,
 })}
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
@@ -154,12 +154,13 @@ ${earlier}${decisionForm({
   comment: {
     label: { zh: '审批意见', en: 'Comment' },
     help: {
-      zh: `驳回时必须填写理由；批准时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
-      en: `Required when rejecting (give the reason); optional when approving. At most ${COMMENT_MAX_LENGTH} characters.`,
+      zh: `驳回时必须填写理由，退回修改时必须写明需要修改的内容（将转告经办人）；批准时可不填。最多 ${COMMENT_MAX_LENGTH} 字。`,
+      en: `Required when rejecting (give the reason) or returning for revision (say what the officer must correct; it is passed on to them); optional when approving. At most ${COMMENT_MAX_LENGTH} characters.`,
     },
   },
   buttons: [
     { decision: 'APPROVE', label: { zh: '批准', en: 'Approve' }, tone: 'approve' },
+    { decision: 'RETURN', label: { zh: '退回修改', en: 'Return for revision' }, tone: 'reject' },
     { decision: 'REJECT', label: { zh: '驳回', en: 'Reject' }, tone: 'reject' },
   ],
 })}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMENT_MAX_LENGTH } from '../../../../shared/domain/decision-rules.js';
 import type { Proposal } from '../../../../shared/domain/proposal.js';
+import { earlierApprovals } from '../../../../shared/domain/review-history.js';
 import {
   confirmationPage,
   confirmationPageModel,
@@ -107,7 +108,7 @@ describe('confirmationPage', () => {
     expect(html).toMatch(/第三方评估通过后.*?40%<\/td><td class="num">¥40,000\.01<\/td>/s);
   });
 
-  it('has one POST form to the same URL with the nonce, a comment box and the two decision buttons', () => {
+  it('has one POST form to the same URL with the nonce, a comment box and the three decision buttons', () => {
     const html = page();
 
     expect(count(html, /<form\b/)).toBe(1);
@@ -122,17 +123,64 @@ describe('confirmationPage', () => {
     expect(html).toMatch(
       /<button type="submit"[^>]*name="decision" value="REJECT">驳回 <span lang="en">Reject<\/span><\/button>/,
     );
+    expect(html).toMatch(
+      /<button type="submit"[^>]*name="decision" value="RETURN">退回修改 <span lang="en">Return for revision<\/span><\/button>/,
+    );
     // Nothing else submits or carries data.
-    expect(count(html, /<button\b/)).toBe(2);
+    expect(count(html, /<button\b/)).toBe(3);
     expect(count(html, /<input\b/)).toBe(1);
     expect(count(html, /<textarea\b/)).toBe(1);
   });
 
-  it('tells the approver that a comment is required when rejecting', () => {
+  it('tells the approver that a comment is required when rejecting or returning for revision', () => {
     const html = page();
 
     expect(html).toContain('驳回时必须填写理由');
     expect(html).toContain('Required when rejecting');
+    expect(html).toContain('退回修改时必须写明需要修改的内容');
+    expect(html).toContain('returning for revision (say what the officer must correct');
+  });
+
+  it('shows the level asked again its own earlier return and the officer’s revision note', () => {
+    const returned = {
+      decision: 'RETURN' as const,
+      by: 'director@civil-affairs.example.gov.cn',
+      byName: '张局长',
+      comment: '请补充人员资质说明',
+      at: '2026-03-02T01:00:00.000Z',
+      taskId: 'task-returned',
+    };
+    const html = confirmationPage(
+      confirmationPageModel({
+        purchaseId: task.purchaseId,
+        proposal,
+        task,
+        earlierLevels: earlierApprovals(
+          {
+            approvalLevels: ['BUREAU_DIRECTOR'],
+            approvals: {},
+            revisions: [
+              {
+                round: 1,
+                level: 'BUREAU_DIRECTOR',
+                returned,
+                revisedBy: 'officer@civil-affairs.example.gov.cn',
+                revisedAt: '2026-03-03T02:00:00.000Z',
+                note: '已补充社工证书 · certificates added',
+                changed: ['staffPlan.0.role'],
+              },
+            ],
+          },
+          'BUREAU_DIRECTOR',
+        ),
+      }),
+    ).html;
+
+    expect(html).toContain('前序审批意见与退回修改');
+    expect(html).toMatch(
+      /退回修改<span class="en" lang="en">Returned for revision<\/span>.*?请补充人员资质说明/s,
+    );
+    expect(html).toMatch(/Revision, round 1.*?已修改并重新提交.*?已补充社工证书 · certificates added/s);
   });
 
   it('has no link, script or external resource, so opening it (or a mail scanner opening it) changes nothing', () => {
