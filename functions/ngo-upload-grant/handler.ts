@@ -1,37 +1,21 @@
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { uploadSigner } from '../../shared/lambda/documents-bucket.js';
-import { json, rawBody } from '../../shared/lambda/http.js';
-import { log, withLogContext } from '../../shared/lambda/log.js';
+import { withLogContext } from '../../shared/lambda/log.js';
 import { ngoLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
+import {
+  grantResponse,
+  notJson,
+  postOnly,
+  smallJsonBody,
+  uploadGrantErrors,
+} from '../../shared/lambda/upload-grant-http.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import type { UploadGrantDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
-import { type JsonReply, presignUpload } from '../../shared/usecases/ngo-uploads/presign-upload.js';
-
-/** The presign request is four short fields; anything bigger is not one. */
-const MAX_JSON_BYTES = 4 * 1024;
-
-/** The page's script reads JSON even when the request fails: never an HTML error page here. */
-function uploadErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
-  return {
-    onError: async (request) => {
-      const error = request.error as Error;
-      log.error('unhandled error', { error: error.name, message: error.message });
-      request.response = json(500, {
-        message: '系统暂时出错，请稍后重试。 Something went wrong; try again later.',
-      });
-    },
-  };
-}
-
-function reply({ statusCode, body, retryAfterSeconds }: JsonReply) {
-  const response = json(statusCode, body);
-  if (retryAfterSeconds === undefined) return response;
-  return { ...response, headers: { ...response.headers, 'Retry-After': String(retryAfterSeconds) } };
-}
+import { presignUpload } from '../../shared/usecases/ngo-uploads/presign-upload.js';
 
 /**
  * POST /ngo/{purchaseId}/uploads?exp&sig: a presigned POST for one file (JSON in, JSON out),
@@ -41,26 +25,18 @@ function reply({ statusCode, body, retryAfterSeconds }: JsonReply) {
 export function createHandler(deps: UploadGrantDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(withLogContext())
-    .use(uploadErrors())
+    .use(uploadGrantErrors())
     .handler(async (event) => {
       const answered = timeLinkAnswer();
-      if (event.requestContext.http.method !== 'POST')
-        return json(405, { message: 'POST a JSON upload request here.' });
-      const text = rawBody(event);
-      let body: unknown;
-      try {
-        body = text.length <= MAX_JSON_BYTES ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (body === undefined)
-        return json(400, { message: '请求须为 JSON。 The request must be a small JSON object.' });
+      if (event.requestContext.http.method !== 'POST') return postOnly();
+      const body = smallJsonBody(event);
+      if (body === undefined) return notJson();
       const link = {
         purchaseId: event.pathParameters?.purchaseId ?? '',
         exp: event.queryStringParameters?.exp,
         sig: event.queryStringParameters?.sig,
       };
-      return answered(reply(await presignUpload(deps, { ...link, body })));
+      return answered(grantResponse(await presignUpload(deps, { ...link, body })));
     });
 }
 

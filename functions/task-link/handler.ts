@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { documentObjectsIfGranted } from '../../shared/lambda/documents-bucket.js';
+import { documentObjectsIfGranted, uploadSigner } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
 import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
@@ -35,6 +35,7 @@ function decisionForm(body: string): DecisionForm {
     'declare',
     'actingEmail',
     'confirmed',
+    'draft',
   ] as const) {
     const value = fields.get(f[name]);
     if (value !== null) form[name] = value;
@@ -69,7 +70,7 @@ export function createHandler(deps: TaskLinkDeps) {
 /** Wired to AWS once per execution environment, at cold start. */
 function defaultDeps(): TaskLinkDeps {
   const { tasks, purchases, payments, deliverables } = tableRepositories();
-  const { evaluation } = lifecycleSettings();
+  const { evaluation, uploads } = lifecycleSettings();
   // Review pages show the files under review (signed contract, mid-term and final reports), and
   // link them where the documents bucket is granted.
   const documentObjects = documentObjectsIfGranted();
@@ -93,6 +94,9 @@ function defaultDeps(): TaskLinkDeps {
       deliverables,
       ...(documentObjects ? { objects: documentObjects } : {}),
     }),
+    // The evaluation page's report form posts to the bucket: the page names the bucket's origin in
+    // its policy. The grant itself is another function's (evaluation-report-grant).
+    ...(documentObjects ? { reportUploads: { signer: uploadSigner(), maxBytes: uploads.maxBytes } } : {}),
   };
 }
 

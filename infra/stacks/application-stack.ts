@@ -395,16 +395,31 @@ export class ApplicationStack extends Stack {
     )
       .useNgoLinkKeys(ngoLinkKeys)
       .useDocuments(documents, 'uploads/', ['write']);
-    ngoUploadGrant.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.DENY,
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${UPLOAD_COUNTS_PARTITION}*`] },
-        },
-      }),
-    );
+    /** A grant counts grants and may write nothing else: every write outside the upload counts' partition is denied. */
+    const writesOnlyUploadCounts = (grant: ServiceFunction) =>
+      grant.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${UPLOAD_COUNTS_PARTITION}*`] },
+          },
+        }),
+      );
+    writesOnlyUploadCounts(ngoUploadGrant);
+    // The evaluation agency's written report, asked for by its evaluation page's script: a presigned
+    // POST for one PDF, only under the reports' own prefix, and only for the link of the agency the
+    // purchase has assigned (it reads the task and the purchase). Like the NGO's grant, it writes
+    // nothing but the upload counts.
+    const evaluationReportGrant = contractStep(
+      'EvaluationReportGrant',
+      'evaluation-report-grant',
+      'POST /tasks/{taskId}/report: a presigned POST for the evaluation report',
+    )
+      .useTaskLinkKeys(taskLinkKeys)
+      .useDocuments(documents, 'uploads/*/EVALUATION_REPORT/', ['write']);
+    writesOnlyUploadCounts(evaluationReportGrant);
     // The expired NGO page's button: mails a fresh page link to the purchase's registered contact,
     // at most once an hour (its audit entry is the limit). Open to the internet, like the page.
     const ngoFreshLink = contractStep(
@@ -648,7 +663,13 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('GetPurchaseIntegration', getPurchase),
       authorizer: staffOnly,
     });
-    servePublicLinks(this.api, stage, { ngoPage, ngoUploadGrant, ngoFreshLink, taskLink });
+    servePublicLinks(this.api, stage, {
+      ngoPage,
+      ngoUploadGrant,
+      ngoFreshLink,
+      taskLink,
+      evaluationReportGrant,
+    });
 
     // Hourly: how many tranches are overdue, as a metric (PaymentsOverdue) the dashboard graphs.
     const measureOverduePayments = new ServiceFunction(this, 'MeasureOverduePayments', {

@@ -21,7 +21,13 @@ export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const
 export function servePublicLinks(
   api: HttpApi,
   stage: HttpStage,
-  functions: { ngoPage: IFunction; ngoUploadGrant: IFunction; ngoFreshLink: IFunction; taskLink: IFunction },
+  functions: {
+    ngoPage: IFunction;
+    ngoUploadGrant: IFunction;
+    ngoFreshLink: IFunction;
+    taskLink: IFunction;
+    evaluationReportGrant: IFunction;
+  },
 ): void {
   const ngoPageRoutes = api.addRoutes({
     path: '/ngo/{purchaseId}',
@@ -43,19 +49,25 @@ export function servePublicLinks(
     methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST],
     integration: new HttpLambdaIntegration('TaskLinkIntegration', functions.taskLink),
   });
+  // The evaluation page's script asks here for the presigned POST of the agency's written report.
+  const reportRoutes = api.addRoutes({
+    path: '/tasks/{taskId}/report',
+    methods: [HttpMethod.POST],
+    integration: new HttpLambdaIntegration('EvaluationReportIntegration', functions.evaluationReportGrant),
+  });
   for (const route of [...ngoPageRoutes, ...uploadRoutes, ...freshLinkRoutes])
     acknowledge(
       cfnRoute(route),
       'APIG4',
       "The NGO's page link is a capability: the function verifies its HMAC over the purchase id and expiry.",
     );
-  for (const route of taskRoutes)
+  for (const route of [...taskRoutes, ...reportRoutes])
     acknowledge(
       cfnRoute(route),
       'APIG4',
       'Task links are capabilities: the function verifies the HMAC-signed task id and the per-task nonce.',
     );
-  throttle(stage, [...ngoPageRoutes, ...uploadRoutes, ...freshLinkRoutes, ...taskRoutes]);
+  throttle(stage, [...ngoPageRoutes, ...uploadRoutes, ...freshLinkRoutes, ...taskRoutes, ...reportRoutes]);
 }
 
 function cfnRoute(route: HttpRoute): CfnRoute {

@@ -1,6 +1,6 @@
 import type { DeliverableRecord } from './deliverables.js';
-import { REVIEWED_UPLOAD_KINDS, type TaskPurpose } from './tasks.js';
-import type { UploadKind } from './uploads.js';
+import { type HumanTask, REVIEWED_UPLOAD_KINDS, type TaskPurpose } from './tasks.js';
+import { agencyUploader, type UploadKind } from './uploads.js';
 
 /**
  * What a review decision is about: the files its page showed. A countersignature, a mid-term
@@ -48,7 +48,7 @@ export const FILES_ON_RECORD_KINDS = {
   COUNTERSIGN: ['SIGNED_CONTRACT'],
   MIDTERM_REVIEW: ['MIDTERM_REPORT', 'EVIDENCE'],
   LATE_REPORT: ['MIDTERM_REPORT', 'EVIDENCE'],
-  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT', 'EVIDENCE', 'SIGNED_CONTRACT'],
+  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT', 'EVIDENCE', 'SIGNED_CONTRACT', 'EVALUATION_REPORT'],
 } as const satisfies Partial<Record<TaskPurpose, readonly UploadKind[]>>;
 
 export type FilesOnRecordPurpose = keyof typeof FILES_ON_RECORD_KINDS;
@@ -67,6 +67,26 @@ export function filesOnRecord(
 ): DeliverableRecord[] {
   const kinds: readonly UploadKind[] = FILES_ON_RECORD_KINDS[purpose];
   return kinds.flatMap((kind) => uploads.filter((u) => u.kind === kind && u.status === 'ACCEPTED'));
+}
+
+/**
+ * The uploads a task may be shown: an evaluation report only when its own agency uploaded it after
+ * declaring independence (never another agency's, one that stepped aside); every other upload as it is.
+ */
+export function uploadsForTask(
+  task: Pick<HumanTask, 'context' | 'declaredAt'>,
+  uploads: readonly DeliverableRecord[],
+): DeliverableRecord[] {
+  const agencyId = task.context?.agencyId;
+  const { declaredAt } = task;
+  return uploads.filter(
+    (u) =>
+      u.kind !== 'EVALUATION_REPORT' ||
+      (agencyId !== undefined &&
+        declaredAt !== undefined &&
+        u.uploadedBy === agencyUploader(String(agencyId)) &&
+        u.uploadedAt >= declaredAt),
+  );
 }
 
 /** True when the page showed exactly the uploads under review now (by upload id, in any order). */

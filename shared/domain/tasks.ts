@@ -105,8 +105,17 @@ export function needsReason(decision: Decision): decision is ReasonedDecision {
 export const REVIEWED_UPLOAD_KINDS = {
   COUNTERSIGN: ['SIGNED_CONTRACT'],
   MIDTERM_REVIEW: ['MIDTERM_REPORT'],
-  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
+  // The agency's own written report too: the scores are recorded with the report they came with.
+  EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT', 'EVALUATION_REPORT'],
 } as const satisfies Partial<Record<TaskPurpose, readonly UploadKind[]>>;
+
+/** EVALUATION: the scores and comment the agency saved before submitting (as typed; the submit is the decision). */
+export interface EvaluationDraft {
+  /** By criterion, as typed (a criterion left blank is absent). */
+  scores: Record<string, string>;
+  comment: string;
+  savedAt: string;
+}
 
 export interface HumanTask {
   /** Random, >= 128 bits, base64url; the only identifier that leaves the server. */
@@ -130,6 +139,8 @@ export interface HumanTask {
   context?: Record<string, string | number>;
   /** EVALUATION: when the evaluator declared independence (the file is shown only after it). */
   declaredAt?: string;
+  /** EVALUATION: the newest draft of the scores, shown again when the page is reopened. */
+  draft?: EvaluationDraft;
   createdAt: string;
   expiresAt: string;
   status: TaskStatus;

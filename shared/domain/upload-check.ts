@@ -1,6 +1,6 @@
 import type { BilingualText } from './bilingual.js';
 import { type DetectedType, fileExtension } from './file-types.js';
-import { parseUploadKey } from './uploads.js';
+import { PDF_ONLY_KINDS, parseUploadKey, UPLOAD_KIND_LABELS } from './uploads.js';
 
 /**
  * Whether an object that landed in the bucket may be kept as a deliverable: its key, its size, what
@@ -15,7 +15,8 @@ export type UploadRule =
   | 'file-type-not-allowed'
   | 'macros-not-allowed'
   | 'content-type-mismatch'
-  | 'extension-mismatch';
+  | 'extension-mismatch'
+  | 'pdf-required';
 
 export interface UploadRefusal {
   rule: UploadRule;
@@ -130,6 +131,16 @@ export function checkUploadedObject(object: UploadedObject): UploadRefusal[] {
     });
   }
   if (size > 0 && !detected?.allowed) refusals.push(typeRefusal(detected));
+  else if (parts && PDF_ONLY_KINDS.includes(parts.kind) && detected && detected.format !== 'PDF') {
+    const kind = UPLOAD_KIND_LABELS[parts.kind];
+    refusals.push({
+      rule: 'pdf-required',
+      message: {
+        zh: `${kind.zh}须为 PDF 文件，按文件内容判断这是${detected.label.zh}。`,
+        en: `${withArticle(kind.en.toLowerCase())} must be a PDF; by its content this file is ${withArticle(detected.label.en)}.`,
+      },
+    });
+  }
   if (!detected) return refusals;
   if (detected.allowed && detected.macros && !object.allowMacroDocuments)
     refusals.push(macrosRefusal(detected));

@@ -1,13 +1,20 @@
 import type { BilingualText } from './bilingual.js';
 
 /**
- * What an NGO may upload and where it lands. Files go straight to S3 through a presigned
- * POST, so nothing here sees a request: the key scheme fixes where each kind of file may
- * go, and once the object exists its bytes decide what it is (file-types.ts) and whether it
- * is kept (upload-check.ts).
+ * What an NGO (and the evaluation agency, its written report) may upload and where it lands.
+ * Files go straight to S3 through a presigned POST, so nothing here sees a request: the key
+ * scheme fixes where each kind of file may go, and once the object exists its bytes decide what
+ * it is (file-types.ts) and whether it is kept (upload-check.ts).
  */
 
-export const UPLOAD_KINDS = ['SIGNED_CONTRACT', 'MIDTERM_REPORT', 'FINAL_REPORT', 'EVIDENCE'] as const;
+export const UPLOAD_KINDS = [
+  'SIGNED_CONTRACT',
+  'MIDTERM_REPORT',
+  'FINAL_REPORT',
+  'EVIDENCE',
+  // The evaluation agency's written report: granted only to the assigned agency's task link.
+  'EVALUATION_REPORT',
+] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
 
 export const UPLOAD_KIND_LABELS: Readonly<Record<UploadKind, BilingualText>> = {
@@ -15,7 +22,16 @@ export const UPLOAD_KIND_LABELS: Readonly<Record<UploadKind, BilingualText>> = {
   MIDTERM_REPORT: { zh: '中期报告', en: 'Mid-term report' },
   FINAL_REPORT: { zh: '终期报告', en: 'Final report' },
   EVIDENCE: { zh: '佐证材料', en: 'Evidence' },
+  EVALUATION_REPORT: { zh: '第三方评估报告', en: 'Evaluation report' },
 };
+
+/** Kinds kept only as a PDF (the record of a signed-off report); the others take every uploadable type. */
+export const PDF_ONLY_KINDS: readonly UploadKind[] = ['EVALUATION_REPORT'];
+
+/** Who uploaded an evaluation report: the agency the purchase had assigned when it landed. */
+export function agencyUploader(agencyId: string): string {
+  return `agency:${agencyId}`;
+}
 
 export class InvalidUploadKeyError extends Error {
   override name = 'InvalidUploadKeyError';

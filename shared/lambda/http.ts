@@ -43,10 +43,15 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
-export function htmlResponse(page: HtmlPage, method: string): APIGatewayProxyStructuredResultV2 {
+/** A page's answer: the pages' headers, with the page's own Content-Security-Policy when it carries one (a script's nonce). */
+export function htmlResponse(
+  page: HtmlPage & { contentSecurityPolicy?: string },
+  method: string,
+): APIGatewayProxyStructuredResultV2 {
+  const csp = page.contentSecurityPolicy;
   return {
     statusCode: page.statusCode,
-    headers: { ...PAGE_HEADERS },
+    headers: { ...PAGE_HEADERS, ...(csp === undefined ? {} : { 'Content-Security-Policy': csp }) },
     body: method === 'HEAD' ? '' : page.html,
   };
 }

@@ -16,6 +16,7 @@ import type {
 import type {
   Assignee,
   Decision,
+  EvaluationDraft,
   HumanTask,
   PublicHumanTask,
   TaskAttempt,
@@ -144,6 +145,17 @@ export type DeclareResult =
   | { outcome: 'BAD_NONCE' }
   | { outcome: 'NOT_FOUND' };
 
+export type DraftResult =
+  | { outcome: 'SAVED'; task: HumanTask }
+  /** The agency has not declared independence: it has seen nothing to score yet. */
+  | { outcome: 'NOT_DECLARED'; task: HumanTask }
+  | { outcome: 'NOT_EVALUATION'; task: HumanTask }
+  | { outcome: 'ALREADY_DECIDED'; task: HumanTask }
+  | { outcome: 'NOT_PENDING'; task: HumanTask }
+  | { outcome: 'EXPIRED'; task: HumanTask }
+  | { outcome: 'BAD_NONCE' }
+  | { outcome: 'NOT_FOUND' };
+
 export type ReissueResult =
   | { outcome: 'REISSUED'; task: HumanTask; previous: HumanTask }
   | { outcome: 'NOT_PENDING'; task: HumanTask }
@@ -201,6 +213,17 @@ export interface TaskRepository {
    * `evaluation.independence-declared` in the same transaction. The first declaration wins.
    */
   declareIndependence(input: { taskId: string; nonce: string; now: string }): Promise<DeclareResult>;
+  /**
+   * The evaluator saves a draft of its scores: replaces `draft` on a PENDING, unexpired EVALUATION
+   * task that has declared independence and whose nonce matches, with the audit entry
+   * `evaluation.draft-saved` (holding the draft, so no earlier draft is lost) in the same transaction.
+   */
+  saveDraft(input: {
+    taskId: string;
+    nonce: string;
+    draft: Omit<EvaluationDraft, 'savedAt'>;
+    now: string;
+  }): Promise<DraftResult>;
   markDelivered(taskId: string, now: string): Promise<void>;
   /**
    * Closes every PENDING task of a purchase that has ended (EXPIRED), so its links answer

@@ -71,6 +71,10 @@ export const TASK_FORM_MESSAGES = {
     zh: '请先声明与承接机构及采购单位不存在利益冲突，然后才能提交评分。请重新打开邮件中的链接完成声明。',
     en: 'Declare your independence from the NGO and the bureau first; scores can only be submitted after that. Open the link in the e-mail again to make the declaration.',
   },
+  NOT_DRAFTABLE: {
+    zh: '此任务不能保存草稿。',
+    en: 'This task keeps no draft.',
+  },
   NOT_DECLARABLE: {
     zh: '此任务不需要独立性声明。',
     en: 'This task takes no declaration of independence.',

@@ -278,6 +278,7 @@ describe('link keys', () => {
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort();
   const TASK_LINK_FUNCTIONS = [
+    'EvaluationReportGrant',
     'FinanceTranches',
     'MyTasks',
     'NotifyPayment',

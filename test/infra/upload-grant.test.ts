@@ -64,6 +64,41 @@ describe('the upload grant', () => {
   });
 });
 
+describe('the evaluation report grant', () => {
+  it('answers POST /tasks/{taskId}/report with a function of its own, throttled like the other public links', () => {
+    const [route] = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (r) => r.Properties.RouteKey === 'POST /tasks/{taskId}/report',
+    );
+    const target = JSON.stringify(route?.Properties.Target);
+    const integration = Object.entries(app.findResources('AWS::ApiGatewayV2::Integration')).find(([id]) =>
+      target.includes(id),
+    )?.[1];
+    expect(JSON.stringify(integration?.Properties.IntegrationUri)).toMatch(
+      /"EvaluationReportGrant[0-9A-F]{8}"/,
+    );
+    const [stage] = Object.values(app.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties.RouteSettings['POST /tasks/{taskId}/report']).toEqual({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
+  });
+
+  it('may write objects only under the reports’ prefix, and no table item but the upload counts', () => {
+    const statements = statementsOfRole('EvaluationReportGrant');
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => s.Action)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(s3[0]?.Resource)).toContain('/uploads/*/EVALUATION_REPORT/*');
+    expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([
+      {
+        Effect: 'Deny',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        Resource: expect.anything(),
+        Condition: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['UPLOADS#*'] } },
+      },
+    ]);
+  });
+});
+
 describe('the records table', () => {
   it('expires items by their expiresAtEpoch (only the daily upload counts carry it)', () => {
     const [table] = Object.values(records.findResources('AWS::DynamoDB::Table'));

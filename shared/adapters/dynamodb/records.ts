@@ -77,6 +77,8 @@ export function auditEntryFromItem(item: Item): AuditEntry {
 export function taskFromItem(item: Item): HumanTask {
   const task: HumanTask = { ...publicTaskFromItem(item), nonce: item.nonce as string };
   if (item.taskToken !== undefined) task.taskToken = item.taskToken as string;
+  // The evaluator's working draft is for its own page only, never in a listing.
+  if (item.draft !== undefined) task.draft = item.draft as HumanTask['draft'];
   return task;
 }
 

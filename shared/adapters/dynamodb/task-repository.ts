@@ -9,7 +9,13 @@ import type { AuditInput } from '../../domain/audit.js';
 import { nextAuditEntry } from '../../domain/audit-chain.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import type { HumanTask, PublicHumanTask, RecordedDecision, TaskAttempt } from '../../domain/tasks.js';
-import type { DecideResult, DeclareResult, ReissueResult, TaskRepository } from '../../ports/repositories.js';
+import type {
+  DecideResult,
+  DeclareResult,
+  DraftResult,
+  ReissueResult,
+  TaskRepository,
+} from '../../ports/repositories.js';
 import {
   ContentionError,
   InvalidEscalationStepError,
@@ -83,6 +89,15 @@ function refusal(task: HumanTask, now: string): DecideResult | undefined {
   if (task.status === 'DECIDED') return { outcome: 'ALREADY_DECIDED', task };
   if (task.status !== 'PENDING') return { outcome: 'NOT_PENDING', task };
   if (Date.parse(task.expiresAt) <= Date.parse(now)) return { outcome: 'EXPIRED', task };
+  return undefined;
+}
+
+/** Why a draft cannot be saved on a task now (undefined if it can): the purpose, the declaration, then refusal. */
+export function draftRefusal(task: HumanTask, now: string): DraftResult | undefined {
+  if (task.purpose !== 'EVALUATION') return { outcome: 'NOT_EVALUATION', task };
+  const refused = refusal(task, now);
+  if (refused) return refused as DraftResult;
+  if (task.declaredAt === undefined) return { outcome: 'NOT_DECLARED', task };
   return undefined;
 }
 
@@ -321,6 +336,31 @@ export class DynamoTaskRepository implements TaskRepository {
         };
       },
       done: (task) => ({ outcome: 'DECLARED', task }),
+    });
+  }
+
+  async saveDraft(input: Parameters<TaskRepository['saveDraft']>[0]): Promise<DraftResult> {
+    const { taskId, now } = input;
+    const draft = { scores: input.draft.scores, comment: input.draft.comment, savedAt: now };
+    return this.changePending<DraftResult>(input, {
+      refuse: (task) => draftRefusal(task, now),
+      change: (task) => ({
+        task: {
+          update: 'SET draft = :draft',
+          condition: '#purpose = :evaluation AND attribute_exists(declaredAt)',
+          names: { '#purpose': 'purpose' },
+          values: { ':draft': draft, ':evaluation': 'EVALUATION' },
+        },
+        purchase: new UpdateBuilder(),
+        audit: {
+          actor: task.assignee.email,
+          action: 'evaluation.draft-saved',
+          detail: { taskId, stepKey: task.stepKey, scores: draft.scores, comment: draft.comment },
+          eventId: `draft:${taskId}:${now}`,
+        },
+        after: { ...task, draft },
+      }),
+      done: (task) => ({ outcome: 'SAVED', task }),
     });
   }
 

@@ -28,6 +28,5 @@ export async function openLink(deps: NgoLinkDeps, input: LinkInput) {
   return { ok: true, purchase, expiresAt } satisfies Opened;
 }
 
-/** Ids and nonces the NGO side hands out when its deps give none (tests do). */
-export const newRandomId = () => randomBytes(16).toString('base64url');
+/** Nonces the NGO side hands out when its deps give none (tests do). */
 export const newNonce = () => randomBytes(16).toString('base64');

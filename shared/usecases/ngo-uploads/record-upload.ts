@@ -3,7 +3,7 @@ import { DETECTION_BYTES, detectFileType, detectionLength } from '../../domain/f
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { checkUploadedObject } from '../../domain/upload-check.js';
 import { objectLimitReason, uploadDay } from '../../domain/upload-limits.js';
-import { parseUploadKey, type UploadKind } from '../../domain/uploads.js';
+import { agencyUploader, parseUploadKey, type UploadKind } from '../../domain/uploads.js';
 import { handBack } from '../human-steps.js';
 import type { Log, RecordUploadDeps } from './ngo-upload-deps.js';
 
@@ -251,6 +251,15 @@ function receivedAt(eventTime: string, now: string): string {
   return new Date(Math.max(Date.parse(eventTime), Date.parse(now))).toISOString();
 }
 
+/**
+ * Who an upload is recorded as from: the NGO, or for an evaluation report the agency assigned when
+ * it landed (only that agency's task link is granted the upload).
+ */
+function uploaderOf(kind: UploadKind, purchase: PurchaseRecord): string {
+  if (kind === 'EVALUATION_REPORT') return agencyUploader(purchase.evaluation?.agencyId ?? 'unassigned');
+  return `ngo:${purchase.proposal.ngo.creditCode}`;
+}
+
 async function judge(
   deps: RecordUploadDeps,
   event: ObjectCreated,
@@ -286,7 +295,7 @@ async function judge(
     sha256,
     ...(detected ? { detectedType: detected.format } : {}),
     ...(head.contentType ? { declaredContentType: head.contentType } : {}),
-    uploadedBy: `ngo:${purchase.proposal.ngo.creditCode}`,
+    uploadedBy: uploaderOf(parts.kind, purchase),
     uploadedAt: receivedAt(event.eventTime, deps.now()),
     eTag: event.eTag.replace(/^"|"$/g, ''),
     status: refusals.length === 0 ? 'ACCEPTED' : 'REJECTED',

@@ -9,6 +9,7 @@ import { declareIndependence } from './declare-independence.js';
 import { deliver, deliveryAbandoned } from './deliver-decision.js';
 import { isServed, openLink } from './open-task-link.js';
 import { completePayment, confirmPayment, refusalOfUnpayable } from './payment-confirmation.js';
+import { saveEvaluationDraft } from './save-evaluation-draft.js';
 import { checkReviewedUploads } from './task-documents.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 import { confirmationStep, decidedView, refusedPostPage } from './task-link-pages.js';
@@ -47,6 +48,8 @@ export async function decideTask(
   if (!input.form.nonce) return badRequestPage(BAD_REQUEST_MESSAGES.MISSING_NONCE);
   if (input.form.declare !== undefined)
     return declareIndependence(deps, task, input.form.declare, input.form.nonce);
+  if (input.form.draft !== undefined)
+    return saveEvaluationDraft(deps, task, { ...input.form, nonce: input.form.nonce });
   const checked = checkForm(deps, purpose, task, input.form);
   if (!checked.ok) return badRequestPage(checked.refusal);
   if (!checked.confirmed) return confirmationStep(deps, task, { ...checked, nonce: input.form.nonce });

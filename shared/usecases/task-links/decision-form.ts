@@ -49,6 +49,8 @@ export interface DecisionForm {
   confirmed?: string;
   /** EVALUATION: the submitted scores by criterion (the `score_<CRITERION>` fields, prefix removed). */
   scores?: Record<string, string>;
+  /** EVALUATION: DRAFT_VALUE when Save draft was pressed (the scores are kept, not submitted). */
+  draft?: string;
 }
 
 /**
@@ -91,6 +93,34 @@ function checkEvaluation(deps: ScoringDeps, task: HumanTask, form: DecisionForm)
   const totalTenths = scoreEvaluation(scores, rubric);
   const grade = gradeFor(totalTenths, deps.bands ?? DEFAULT_GRADE_BANDS);
   return { ok: true, decision: 'SUBMIT', comment: '', data: { scores, totalTenths, grade } };
+}
+
+/** A draft as it is saved, or why it is refused (nothing is saved). */
+export type CheckedDraft =
+  | { ok: true; draft: { scores: Record<string, string>; comment: string } }
+  | { ok: false; refusal: BilingualText };
+
+/**
+ * A draft of the scores: any of the rubric's criteria, each blank (left out) or a score as a submit
+ * takes it, none outside the rubric; the comment within its length. Nothing has to be complete.
+ */
+export function checkDraft(deps: ScoringDeps, form: DecisionForm): CheckedDraft {
+  const rubric = deps.rubric ?? DEFAULT_RUBRIC;
+  const inRubric = new Set<string>(rubric.map((line) => line.criterion));
+  const typed = form.scores ?? {};
+  const unknown = Object.keys(typed).find((criterion) => !inRubric.has(criterion));
+  if (unknown !== undefined) return { ok: false, refusal: unknownCriterion(unknown) };
+  const scores: Record<string, string> = {};
+  for (const { criterion } of rubric) {
+    const score = Object.hasOwn(typed, criterion) ? (typed[criterion] ?? '').trim() : '';
+    if (score === '') continue;
+    if (!SCORE_PATTERN.test(score)) return { ok: false, refusal: invalidScore(criterion) };
+    scores[criterion] = score;
+  }
+  const comment = (form.comment ?? '').trim();
+  if (comment.length > COMMENT_MAX_LENGTH)
+    return { ok: false, refusal: BAD_REQUEST_MESSAGES.COMMENT_TOO_LONG };
+  return { ok: true, draft: { scores, comment } };
 }
 
 /**

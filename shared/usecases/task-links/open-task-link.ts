@@ -1,6 +1,8 @@
 import { type HumanTask, isLinkPurpose } from '../../domain/tasks.js';
 import { keyIdOfSignature } from '../../links/link-keyring.js';
 import { verifyTaskSignature } from '../../links/signing.js';
+import type { LinkKeyProvider } from '../../ports/link-key.js';
+import type { TaskRepository } from '../../ports/repositories.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { expiredPage, forbiddenPage, notFoundPage } from '../../presentation/pages/status-pages.js';
 import { completePayment } from './payment-confirmation.js';
@@ -15,7 +17,11 @@ export function isServed(task: HumanTask): boolean {
 type Opened = { ok: true; task: HumanTask } | { ok: false; page: HtmlPage };
 
 /** The task a link names, once its signature checks out: a forged link is refused before anything is read. */
-export async function openLink(deps: TaskLinkDeps, taskId: string, sig: string | undefined): Promise<Opened> {
+export async function openLink(
+  deps: { linkKey: LinkKeyProvider; tasks: Pick<TaskRepository, 'getTask'> },
+  taskId: string,
+  sig: string | undefined,
+): Promise<Opened> {
   if (!sig || !verifyTaskSignature(taskId, sig, await deps.linkKey(keyIdOfSignature(sig))))
     return { ok: false, page: forbiddenPage() };
   const task = await deps.tasks.getTask(taskId);

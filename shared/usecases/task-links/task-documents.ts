@@ -6,6 +6,7 @@ import {
   reviewedUploadsOf,
   reviewsUploads,
   showedCurrentUploads,
+  uploadsForTask,
   uploadsUnderReview,
 } from '../../domain/reviewed-uploads.js';
 import type { HumanTask } from '../../domain/tasks.js';
@@ -70,7 +71,7 @@ export function reviewedUploads(ports: {
     const { purpose } = task;
     const listed = onRecord ? listsFilesOnRecord(purpose) : reviewsUploads(purpose);
     if (!listed) return [];
-    const all = await ports.deliverables.listDeliverables(task.purchaseId);
+    const all = uploadsForTask(task, await ports.deliverables.listDeliverables(task.purchaseId));
     const current = reviewsUploads(purpose) ? uploadsUnderReview(purpose, all) : [];
     const uploads = onRecord && listsFilesOnRecord(purpose) ? filesOnRecord(purpose, all) : current;
     const underReview = (u: DeliverableRecord) => current.includes(u);

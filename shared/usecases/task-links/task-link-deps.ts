@@ -3,6 +3,7 @@ import type { TaskPurpose } from '../../domain/tasks.js';
 import type { Now } from '../../ports/clock.js';
 import type { LinkKeyProvider } from '../../ports/link-key.js';
 import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../../ports/repositories.js';
+import type { UploadSigner } from '../../ports/storage.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
 import type { ReviewedDocuments } from './task-documents.js';
 
@@ -26,6 +27,16 @@ export interface TaskLinkDeps {
    * whose agency has not declared independence.
    */
   reviewedDocuments: ReviewedDocuments;
+  /**
+   * Where the evaluation page can offer the agency's report upload (a presigned POST asked for by
+   * the page's script): the bucket's origin, the largest file, and the script's nonce per response.
+   * Without it the page shows the report but no upload form.
+   */
+  reportUploads?: {
+    signer: Pick<UploadSigner, 'storageOrigin'>;
+    maxBytes: number;
+    newNonce?: () => string;
+  };
   /**
    * The evaluation rubric the agency scores on.
    * @default DEFAULT_RUBRIC

@@ -16,7 +16,11 @@ import {
 } from '../../presentation/pages/task/approval-page.js';
 import { countersignPage, countersignPageModel } from '../../presentation/pages/task/countersign-page.js';
 import { decidedPage, decidedPageModel } from '../../presentation/pages/task/decided-page.js';
-import { evaluationPage, evaluationPageModel } from '../../presentation/pages/task/evaluation-page.js';
+import {
+  evaluationPage,
+  evaluationPageModel,
+  type ReportUpload,
+} from '../../presentation/pages/task/evaluation-page.js';
 import { lateReportPage, lateReportPageModel } from '../../presentation/pages/task/late-report-page.js';
 import {
   midtermReviewPage,
@@ -26,6 +30,7 @@ import {
   paymentConfirmationPage,
   paymentConfirmationPageModel,
 } from '../../presentation/pages/task/payment-confirmation-page.js';
+import { newNonce } from '../ngo-uploads/open-ngo-link.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
 /** Why a POST on a link found nothing to record: what the tasks repository answered. */
@@ -106,6 +111,17 @@ async function reviewRecord(
   return { filesOnRecord, documents, earlier: earlierReviews(purpose, purchase.decisions) };
 }
 
+/** The evaluation report's upload form, where the deps can offer one: a fresh script nonce per page. */
+async function reportUploadOf(deps: TaskLinkDeps): Promise<ReportUpload | undefined> {
+  const uploads = deps.reportUploads;
+  if (!uploads) return undefined;
+  return {
+    maxBytes: uploads.maxBytes,
+    storageOrigin: await uploads.signer.storageOrigin(),
+    scriptNonce: (uploads.newNonce ?? newNonce)(),
+  };
+}
+
 /** The page of a task still to be decided, by its purpose, with the documents it reviews. */
 export async function pendingPage(
   deps: TaskLinkDeps,
@@ -154,7 +170,17 @@ export async function pendingPage(
       if (task.declaredAt === undefined)
         return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric }));
       const record = await reviewRecord(deps, task, purchase, task.purpose);
-      return evaluationPage(evaluationPageModel({ purchaseId, proposal, task, rubric, ...record }));
+      const reportUpload = await reportUploadOf(deps);
+      return evaluationPage(
+        evaluationPageModel({
+          purchaseId,
+          proposal,
+          task,
+          rubric,
+          ...record,
+          ...(reportUpload ? { reportUpload } : {}),
+        }),
+      );
     }
     // The officer revises in the signed-in console: a revision has no link page.
     case 'REVISION':

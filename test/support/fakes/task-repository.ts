@@ -14,6 +14,7 @@ import type {
 import type {
   DecideResult,
   DeclareResult,
+  DraftResult,
   ReissueResult,
   TaskRepository,
 } from '../../../shared/ports/repositories.js';
@@ -164,6 +165,31 @@ export class InMemoryTaskRepository implements TaskRepository {
     return { outcome: 'DECLARED', task: copy(task) };
   }
 
+  async saveDraft(input: Parameters<TaskRepository['saveDraft']>[0]): Promise<DraftResult> {
+    const task = this.records.get(input.taskId);
+    if (!task) return { outcome: 'NOT_FOUND' };
+    if (task.nonce !== input.nonce) return { outcome: 'BAD_NONCE' };
+    if (task.purpose !== 'EVALUATION') return { outcome: 'NOT_EVALUATION', task: copy(task) };
+    const refused = refusal(task, input.now);
+    if (refused) return refused;
+    if (task.declaredAt === undefined) return { outcome: 'NOT_DECLARED', task: copy(task) };
+    const draft = { scores: { ...input.draft.scores }, comment: input.draft.comment, savedAt: input.now };
+    this.purchases.appendAudit(task.purchaseId, {
+      actor: task.assignee.email,
+      action: 'evaluation.draft-saved',
+      detail: {
+        taskId: task.taskId,
+        stepKey: task.stepKey,
+        scores: { ...draft.scores },
+        comment: draft.comment,
+      },
+      eventId: `draft:${task.taskId}:${input.now}`,
+      at: input.now,
+    });
+    task.draft = draft;
+    return { outcome: 'SAVED', task: copy(task) };
+  }
+
   async markDelivered(taskId: string, now: string): Promise<void> {
     const task = this.require(taskId);
     if (task.deliveredAt !== undefined) return;
@@ -178,7 +204,10 @@ export class InMemoryTaskRepository implements TaskRepository {
   }
 
   async listTasks(purchaseId: string): Promise<PublicHumanTask[]> {
-    return this.tasksOf(purchaseId).map(({ taskToken: _token, nonce: _nonce, ...rest }) => copy(rest));
+    // As the table's index holds them: the evaluator's draft stays on its task item.
+    return this.tasksOf(purchaseId).map(({ taskToken: _token, nonce: _nonce, draft: _draft, ...rest }) =>
+      copy(rest),
+    );
   }
 
   /** The step's live task as stored (not a copy), for tests that age or inspect it. */

@@ -544,6 +544,106 @@ export function taskContract(s: Subject): void {
       expect((await s.repos.tasks.getTask(evaluation.taskId))?.declaredAt).toBeUndefined();
     });
 
+    /** A revised draft, a day after the first (still before the task expires). */
+    const DRAFT_REVISED_AT = '2026-04-03T08:00:00.000Z';
+
+    it('the declared evaluator saves drafts of its scores: the newest is on the task, every one on the audit trail, none in the listing', async () => {
+      const purchaseId = await s.newPurchase();
+      const task = await s.openTask(purchaseId, {
+        stepKey: 'EVALUATION',
+        purpose: 'EVALUATION',
+        assignee: evaluator,
+        taskToken: 'token-draft',
+      });
+      const save = (scores: Record<string, string>, comment: string, now: string, nonce = task.nonce) =>
+        s.repos.tasks.saveDraft({ taskId: task.taskId, nonce, draft: { scores, comment }, now });
+
+      expect(await save({ OUTCOMES: '80' }, '', LATER)).toEqual({ outcome: 'NOT_DECLARED', task });
+      await s.repos.tasks.declareIndependence({ taskId: task.taskId, nonce: task.nonce, now: LATER });
+      expect(await save({ OUTCOMES: '80' }, '', LATER, 'wrong')).toEqual({ outcome: 'BAD_NONCE' });
+
+      const first = await save({ OUTCOMES: '80' }, '初稿', LATER);
+      const newer = await save({ OUTCOMES: '82.5', MANAGEMENT: '90' }, '修改稿', DRAFT_REVISED_AT);
+
+      expect(first).toMatchObject({
+        outcome: 'SAVED',
+        task: { draft: { scores: { OUTCOMES: '80' }, comment: '初稿', savedAt: LATER } },
+      });
+      expect(newer.outcome).toBe('SAVED');
+      expect((await s.repos.tasks.getTask(task.taskId))?.draft).toEqual({
+        scores: { OUTCOMES: '82.5', MANAGEMENT: '90' },
+        comment: '修改稿',
+        savedAt: DRAFT_REVISED_AT,
+      });
+      const [listed] = await s.repos.tasks.listTasks(purchaseId);
+      expect(listed?.draft).toBeUndefined();
+      const drafts = (await s.repos.purchases.listAudit(purchaseId)).filter(
+        (e) => e.action === 'evaluation.draft-saved',
+      );
+      expect(drafts.map((e) => [e.actor, e.detail.scores, e.detail.comment])).toEqual([
+        [evaluator.email, { OUTCOMES: '80' }, '初稿'],
+        [evaluator.email, { OUTCOMES: '82.5', MANAGEMENT: '90' }, '修改稿'],
+      ]);
+      await s.expectChainIntact(purchaseId);
+
+      // A draft is no decision: the task still waits for the scores.
+      expect((await s.repos.tasks.getTask(task.taskId))?.status).toBe('PENDING');
+      await s.repos.tasks.decide({
+        taskId: task.taskId,
+        nonce: task.nonce,
+        decision: 'SUBMIT',
+        comment: '',
+        now: DRAFT_REVISED_AT,
+      });
+      expect((await save({ OUTCOMES: '1' }, '', DRAFT_REVISED_AT)).outcome).toBe('ALREADY_DECIDED');
+    });
+
+    it('only a pending, unexpired EVALUATION task takes a draft', async () => {
+      const purchaseId = await s.newPurchase();
+      const countersign = await s.openTask(purchaseId, {
+        stepKey: 'COUNTERSIGN',
+        purpose: 'COUNTERSIGN',
+        taskToken: 't',
+      });
+      const evaluation = await s.openTask(purchaseId, {
+        stepKey: 'EVALUATION',
+        purpose: 'EVALUATION',
+        assignee: evaluator,
+        taskToken: 't-eval',
+      });
+      await s.repos.tasks.declareIndependence({
+        taskId: evaluation.taskId,
+        nonce: evaluation.nonce,
+        now: LATER,
+      });
+      const draft = { scores: { OUTCOMES: '70' }, comment: '' };
+
+      expect(
+        (
+          await s.repos.tasks.saveDraft({
+            taskId: countersign.taskId,
+            nonce: countersign.nonce,
+            draft,
+            now: LATER,
+          })
+        ).outcome,
+      ).toBe('NOT_EVALUATION');
+      expect(await s.repos.tasks.saveDraft({ taskId: 'nope', nonce: 'x', draft, now: LATER })).toEqual({
+        outcome: 'NOT_FOUND',
+      });
+      expect(
+        (
+          await s.repos.tasks.saveDraft({
+            taskId: evaluation.taskId,
+            nonce: evaluation.nonce,
+            draft,
+            now: EXPIRES,
+          })
+        ).outcome,
+      ).toBe('EXPIRED');
+      expect((await s.repos.tasks.getTask(evaluation.taskId))?.draft).toBeUndefined();
+    });
+
     it('a sent mail kind is recorded once, however many record it at once, and delivery is recorded once', async () => {
       const purchaseId = await s.newPurchase();
       const task = await s.openApproval(purchaseId);

@@ -3,6 +3,7 @@ import type { DeliverableRecord } from '../../../shared/domain/deliverables.js';
 import {
   reviewsUploads,
   showedCurrentUploads,
+  uploadsForTask,
   uploadsUnderReview,
 } from '../../../shared/domain/reviewed-uploads.js';
 import type { UploadKind } from '../../../shared/domain/uploads.js';
@@ -48,5 +49,40 @@ describe('showedCurrentUploads', () => {
     expect(showedCurrentUploads(current, ['final-2', 'mid-2', 'other'])).toBe(false);
     expect(showedCurrentUploads(current, ['final-2', 'final-2'])).toBe(false);
     expect(showedCurrentUploads([], ['final-2'])).toBe(false);
+  });
+});
+
+describe('uploadsForTask', () => {
+  const report = (uploadId: string, uploadedBy: string, uploadedAt: string) =>
+    ({
+      uploadId,
+      kind: 'EVALUATION_REPORT',
+      status: 'ACCEPTED',
+      uploadedBy,
+      uploadedAt,
+    }) as DeliverableRecord;
+  const finalReport = {
+    ...report('final', 'ngo:x', '2026-01-01T00:00:00.000Z'),
+    kind: 'FINAL_REPORT',
+  } as DeliverableRecord;
+  const uploads = [
+    finalReport,
+    report('own-before-declaring', 'agency:jiahe-eval', '2026-03-01T00:00:00.000Z'),
+    report('other-agency', 'agency:ludao-eval', '2026-03-03T00:00:00.000Z'),
+    report('own', 'agency:jiahe-eval', '2026-03-03T00:00:00.000Z'),
+  ];
+
+  it('shows an evaluation task only its own agency’s reports since it declared, and every other upload', () => {
+    const task = { context: { agencyId: 'jiahe-eval' }, declaredAt: '2026-03-02T00:00:00.000Z' };
+    expect(uploadsForTask(task, uploads).map((u) => u.uploadId)).toEqual(['final', 'own']);
+  });
+
+  it('shows no evaluation report before the declaration, nor to a task without an agency', () => {
+    expect(uploadsForTask({ context: { agencyId: 'jiahe-eval' } }, uploads).map((u) => u.uploadId)).toEqual([
+      'final',
+    ]);
+    expect(
+      uploadsForTask({ declaredAt: '2026-03-02T00:00:00.000Z' }, uploads).map((u) => u.uploadId),
+    ).toEqual(['final']);
   });
 });

@@ -28,7 +28,7 @@ import {
   TEST_LINK_KEY,
   TestClock,
 } from '../../support/fakes/index.js';
-import { compoundFile, docm } from '../../support/file-fixtures.js';
+import { compoundFile, docm, docx } from '../../support/file-fixtures.js';
 import { TEST_LIFECYCLE } from '../../support/settings.js';
 
 /** The test settings with macro documents allowed or not. */
@@ -451,6 +451,21 @@ describe('presignUpload', () => {
     ]);
   });
 
+  it('never grants the NGO an evaluation report: only the assigned agency’s task link may', async () => {
+    seedPurchase('EVALUATION', { evaluation: { agencyId: 'jiahe-eval', excludedAgencies: [] } });
+
+    const reply = await presignUpload(pageDeps(), {
+      ...link(),
+      body: { ...body, kind: 'EVALUATION_REPORT' },
+    });
+
+    expect(reply.statusCode).toBe(400);
+    expect(reply.body.errors).toEqual([
+      expect.objectContaining({ field: 'kind', rule: 'upload-kind-not-open' }),
+    ]);
+    expect(signer.calls).toEqual([]);
+  });
+
   it('answers 403 / 410 JSON for a bad or expired link, and 409 once the purchase has ended', async () => {
     seedPurchase('CONTRACTING');
     const forged = await presignUpload(pageDeps(), { ...link(), exp: '1900000000', body });
@@ -514,6 +529,27 @@ describe('recordUpload', () => {
     expect(objects.reads).toEqual([contractKey]);
     expect(objects.quarantined).toEqual([]);
     expect(purchases.auditLog.get(PURCHASE_ID)?.map((e) => e.action)).toEqual(['deliverable.accepted']);
+  });
+
+  it('records an evaluation report as the assigned agency’s, resuming nothing, and refuses one that is not a PDF', async () => {
+    seedPurchase('EVALUATION', { evaluation: { agencyId: 'jiahe-eval', excludedAgencies: [] } });
+    const reportKey = `uploads/${PURCHASE_ID}/EVALUATION_REPORT/UmVwb3J0T2ZUaGVBZ2VuY3k/report.pdf`;
+    const wordKey = `uploads/${PURCHASE_ID}/EVALUATION_REPORT/V29yZFJlcG9ydE9mQWdlbmN5/report.docx`;
+
+    const pdf = await recordUpload(recordDeps(), put(reportKey, PDF, 'application/pdf'));
+    const word = await recordUpload(
+      recordDeps(),
+      put(wordKey, docx(), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
+    );
+
+    expect(pdf).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED', resumed: false });
+    expect(stored()[0]).toMatchObject({ kind: 'EVALUATION_REPORT', uploadedBy: 'agency:jiahe-eval' });
+    expect(word).toMatchObject({ status: 'REJECTED', quarantined: true });
+    expect(stored()[1]?.reasons.map((r) => r.rule)).toEqual(['pdf-required']);
+    expect(stored()[1]?.reasons[0]?.message.en).toBe(
+      'an evaluation report must be a PDF; by its content this file is a Word document.',
+    );
+    expect(callbacks.succeeded).toEqual([]);
   });
 
   it('rejects and quarantines an .exe renamed .pdf, once, and never resumes the workflow', async () => {

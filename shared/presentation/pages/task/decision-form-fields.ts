@@ -19,7 +19,12 @@ export const DECISION_FORM_FIELDS = {
   actingEmail: 'actingEmail',
   /** APPROVE: the second step's confirmation checkbox; its value is CONFIRMED_VALUE. */
   confirmed: 'confirmed',
+  /** EVALUATION: the Save draft button; its value is DRAFT_VALUE. */
+  draft: 'draft',
 } as const;
+
+/** The value the Save draft button posts. */
+export const DRAFT_VALUE = '1';
 
 /** The value the ticked declaration checkbox posts. */
 export const DECLARE_VALUE = '1';

@@ -7,9 +7,10 @@
 import type { BilingualText } from '../../../domain/bilingual.js';
 import { COMMENT_MAX_LENGTH } from '../../../domain/decision-rules.js';
 import { CRITERION_LABELS } from '../../../domain/evaluation.js';
+import { uploadableTypeOf } from '../../../domain/file-types.js';
 import type { RubricLine } from '../../../domain/lifecycle-settings.js';
 import type { Proposal } from '../../../domain/proposal.js';
-import type { HumanTask } from '../../../domain/tasks.js';
+import type { EvaluationDraft, HumanTask } from '../../../domain/tasks.js';
 import type { UploadKind } from '../../../domain/uploads.js';
 import { html, type SafeHtml } from '../../html.js';
 import {
@@ -21,8 +22,9 @@ import {
   summarizeProposal,
 } from '../../labels.js';
 import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from '../layout.js';
+import { formatBytes, uploadPageCsp, uploadScript } from '../upload-script.js';
 import { decidingAs, decisionForm, INPUT_STYLE } from './decision-form.js';
-import { DECISION_FORM_FIELDS, DECLARE_VALUE, scoreField } from './decision-form-fields.js';
+import { DECISION_FORM_FIELDS, DECLARE_VALUE, DRAFT_VALUE, scoreField } from './decision-form-fields.js';
 import {
   type ReviewRecordInput,
   type ReviewRecordModel,
@@ -53,16 +55,30 @@ export interface EvaluationPageModel extends PendingTaskFacts, ReviewRecordModel
    * never shown before the declaration.
    */
   documents: EvaluationDocument[];
+  /** The agency's own written report, the newest it uploaded since declaring: the scores are recorded with it. */
+  report?: PageDocument;
+  /** The scores and comment saved as a draft, shown in the form again. */
+  draft?: EvaluationDraft;
+  /** The report's upload form, where the page can offer one: its limit, the bucket and the script's nonce. */
+  reportUpload?: ReportUpload;
   rubric: RubricLine[];
+}
+
+/** What the report's upload form needs: the largest file, the bucket's origin, and this response's script nonce. */
+export interface ReportUpload {
+  maxBytes: number;
+  storageOrigin: string;
+  scriptNonce: string;
 }
 
 export interface EvaluationPageInput extends ReviewRecordInput {
   purchaseId: string;
   proposal: Proposal;
-  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'declaredAt'>;
+  task: Pick<HumanTask, 'attempt' | 'assignee' | 'expiresAt' | 'nonce' | 'declaredAt' | 'draft'>;
   rubric: readonly RubricLine[];
-  /** The reports under evaluation; dropped while the task is undeclared. */
+  /** The files under evaluation (the NGO's reports, the agency's own); dropped while the task is undeclared. */
   documents?: readonly PageDocument[];
+  reportUpload?: ReportUpload;
 }
 
 const EVALUATED_DOCUMENT_ORDER = ['FINAL_REPORT', 'MIDTERM_REPORT'] as const;
@@ -73,6 +89,7 @@ export function evaluationPageModel({
   task,
   rubric,
   documents = [],
+  reportUpload,
   ...record
 }: EvaluationPageInput): EvaluationPageModel {
   const declared = task.declaredAt !== undefined;
@@ -91,6 +108,11 @@ export function evaluationPageModel({
       const document = documents.find((d) => d.kind === kind);
       if (document) model.documents.push({ ...pageDocument(document), kind });
     }
+    const report = documents.find((d) => d.kind === 'EVALUATION_REPORT');
+    if (report) model.report = pageDocument(report);
+    const { draft } = task;
+    if (draft) model.draft = { scores: { ...draft.scores }, comment: draft.comment, savedAt: draft.savedAt };
+    if (reportUpload) model.reportUpload = { ...reportUpload };
   }
   return model;
 }
@@ -176,26 +198,42 @@ function conflictForm(model: EvaluationPageModel): SafeHtml {
   })}`;
 }
 
-function scoreInputs(rubric: readonly RubricLine[]): SafeHtml {
+function scoreInputs(rubric: readonly RubricLine[], draft: EvaluationDraft | undefined): SafeHtml {
   return html`${rubric.map(({ criterion, weight }) => {
     const label = CRITERION_LABELS[criterion];
     const id = scoreField(criterion);
+    const saved = draft?.scores[criterion];
     return html`<label for="${id}">${label.zh}（权重 ${weight}%）<span class="en" lang="en">${label.en} (weight ${weight}%)</span></label>
-<input type="number" id="${id}" name="${id}" min="0" max="100" step="0.1" required inputmode="decimal" autocomplete="off" style="${INPUT_STYLE}">
+<input type="number" id="${id}" name="${id}" min="0" max="100" step="0.1" required inputmode="decimal" autocomplete="off"${saved === undefined ? '' : html` value="${saved}"`} style="${INPUT_STYLE}">
 `;
   })}`;
 }
+
+/** When the draft in the form was saved; nothing is recorded as scores until they are submitted. */
+function draftNotice(draft: EvaluationDraft | undefined): SafeHtml {
+  if (!draft) return html``;
+  return html`<div class="status">
+${bilingualParagraphs({
+  zh: `已载入 ${formatChinaTime(draft.savedAt)} 保存的草稿。草稿不是评分：提交评分之前不会记录任何评分。`,
+  en: `The draft saved ${formatChinaTime(draft.savedAt)} is filled in below. A draft is not a score: nothing is scored until you submit.`,
+})}</div>
+`;
+}
+
+const DRAFT_BUTTON_STYLE = 'background:#fff;color:#0b5cad;border-color:#0b5cad';
 
 function scoringForm(model: EvaluationPageModel): SafeHtml {
   const f = DECISION_FORM_FIELDS;
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${model.nonce}">
-${reviewedUploadFields(model.documents)}${decidingAs(model.assignee)}${scoreInputs(model.rubric)}<label for="score-comment">评估意见<span class="en" lang="en">Comment</span></label>
+${reviewedUploadFields(model.report ? [...model.documents, model.report] : model.documents)}${decidingAs(model.assignee)}${scoreInputs(model.rubric, model.draft)}<label for="score-comment">评估意见<span class="en" lang="en">Comment</span></label>
 <p class="help" id="score-comment-help">可不填。最多 ${COMMENT_MAX_LENGTH} 字。<span class="en" lang="en">Optional. At most ${COMMENT_MAX_LENGTH} characters.</span></p>
-<textarea id="score-comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="score-comment-help"></textarea>
+<textarea id="score-comment" name="${f.comment}" maxlength="${COMMENT_MAX_LENGTH}" rows="5" aria-describedby="score-comment-help">${model.draft?.comment ?? ''}</textarea>
 <div class="actions">
 <button type="submit" class="approve" name="${f.decision}" value="SUBMIT">提交评分 <span lang="en">Submit scores</span></button>
+<button type="submit" name="${f.draft}" value="${DRAFT_VALUE}" formnovalidate style="${DRAFT_BUTTON_STYLE}">保存草稿 <span lang="en">Save draft</span></button>
 </div>
+<p class="help">“保存草稿”只保存已填写的内容，可随时回到此链接继续。<span class="en" lang="en">Save draft keeps what is filled in; come back to this link to go on.</span></p>
 <p class="help">评分提交后即生效，不能撤回；总分和等级由系统按权重计算。<span class="en" lang="en">Submitted scores take effect at once and cannot be withdrawn; the system computes the weighted total and the grade.</span></p>
 </form>
 `;
@@ -213,7 +251,49 @@ ${bilingualParagraphs({
 ${list}`;
 }
 
-export function evaluationPage(model: EvaluationPageModel): HtmlPage {
+/** The report is kept only as a PDF (PDF_ONLY_KINDS): the form offers nothing else. */
+const PDF_UPLOAD_TYPES = [uploadableTypeOf('application/pdf')].filter((t) => t !== undefined);
+const REPORT_FORM_ID = 'report-form';
+const REPORT_STATUS_ID = 'report-status';
+
+/**
+ * The agency's written report: the one the scores will be recorded with (name, SHA-256, link), and
+ * the form that uploads a PDF through a presigned POST (a newer upload takes its place).
+ */
+function reportSection(model: EvaluationPageModel): SafeHtml {
+  const { report, reportUpload: upload } = model;
+  const current = report
+    ? reviewedDocumentList([report], () => ({
+        zh: '打开已上传的评估报告',
+        en: 'Open the report you uploaded',
+      }))
+    : html`${bilingualParagraphs({
+        zh: '尚未上传评估报告。请上传书面评估报告（PDF），评分将与报告一并记录。',
+        en: 'No report is attached yet. Upload the written evaluation report (a PDF): the scores are recorded with it.',
+      })}`;
+  if (!upload) return current;
+  const label = report
+    ? { zh: '上传新版本', en: 'Upload a newer version' }
+    : { zh: '上传评估报告', en: 'Upload the report' };
+  return html`${current}<form id="${REPORT_FORM_ID}" novalidate>
+<input type="hidden" name="${DECISION_FORM_FIELDS.nonce}" value="${model.nonce}">
+<label for="report-file">${label.zh}（PDF，最大 ${formatBytes(upload.maxBytes)}）<span class="en" lang="en">${label.en} (PDF, at most ${formatBytes(upload.maxBytes)})</span></label>
+<input id="report-file" name="file" type="file" required accept=".pdf,application/pdf" style="${INPUT_STYLE}">
+<div class="actions"><button type="submit" class="approve">上传报告 <span lang="en">Upload report</span></button></div>
+<div id="${REPORT_STATUS_ID}" role="status" aria-live="polite"></div>
+</form>
+${uploadScript({
+  formId: REPORT_FORM_ID,
+  statusId: REPORT_STATUS_ID,
+  grantPath: '/report',
+  fileTypes: PDF_UPLOAD_TYPES,
+  maxBytes: upload.maxBytes,
+  nonce: upload.scriptNonce,
+})}`;
+}
+
+/** The evaluation page; with the report's upload form it carries its own policy for the form's script. */
+export function evaluationPage(model: EvaluationPageModel): HtmlPage & { contentSecurityPolicy?: string } {
   const p = model.proposal;
   const facts: Fact[] = [
     ...proposalFacts(p),
@@ -247,8 +327,12 @@ ${bilingualParagraphs({
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}
 ${bilingualHeading('h2', { zh: '项目报告', en: 'Reports' })}
-${evaluationDocuments(model.documents)}${reviewRecordSections(model)}${bilingualHeading('h2', { zh: '评分', en: 'Scores' })}
-${scoringForm(model)}${bilingualHeading('h2', { zh: '出现利益冲突', en: 'If a conflict arises' })}
+${evaluationDocuments(model.documents)}${reviewRecordSections(model)}${bilingualHeading('h2', { zh: '评估报告', en: 'Your written report' })}
+${reportSection(model)}${bilingualHeading('h2', { zh: '评分', en: 'Scores' })}
+${draftNotice(model.draft)}${scoringForm(model)}${bilingualHeading('h2', { zh: '出现利益冲突', en: 'If a conflict arises' })}
 ${conflictForm(model)}`;
-  return renderPage(200, title, body);
+  const page = renderPage(200, title, body);
+  const upload = model.phase === 'SCORE' ? model.reportUpload : undefined;
+  if (!upload) return page;
+  return { ...page, contentSecurityPolicy: uploadPageCsp(upload.scriptNonce, upload.storageOrigin) };
 }

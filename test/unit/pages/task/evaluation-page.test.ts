@@ -135,6 +135,42 @@ describe('evaluationPage', () => {
     expect(JSON.stringify(model)).not.toContain(FAKE_TOKEN);
   });
 
+  it('fills a saved draft back in, escaped, and names it a draft; before the declaration there is neither draft nor upload form', () => {
+    const draft = {
+      scores: { OUTCOMES: '84.5' },
+      comment: `</textarea>${SCRIPT}`,
+      savedAt: '2026-03-02T02:00:00.000Z',
+    };
+    const upload = {
+      maxBytes: 1_048_576,
+      storageOrigin: 'https://documents.example',
+      scriptNonce: 'bm9uY2Utb2YtdGhlLXBhZ2U=',
+    };
+    const page = (task: HumanTask) =>
+      evaluationPage(
+        evaluationPageModel({
+          purchaseId: task.purchaseId,
+          proposal,
+          task: { ...task, draft },
+          rubric: RUBRIC,
+          reportUpload: upload,
+        }),
+      );
+
+    const scoring = page(declared);
+    const declaring = page(evaluationTask);
+
+    expect(scoring.html).toMatch(/id="score_OUTCOMES"[^>]* value="84.5"/);
+    expect(scoring.html).toContain(`&lt;/textarea&gt;${ESCAPED_SCRIPT}</textarea>`);
+    expect(scoring.html).toContain('The draft saved 2026-03-02 10:00 (UTC+8) is filled in below');
+    expect(scoring.html).toContain('name="draft" value="1" formnovalidate');
+    expect(scoring.html).toContain('Upload the report (PDF, at most 1.0 MB)');
+    expect(scoring.contentSecurityPolicy).toContain("script-src 'nonce-bm9uY2Utb2YtdGhlLXBhZ2U='");
+    expect(declaring.html).not.toContain('84.5');
+    expect(declaring.html).not.toMatch(/<script\b/i);
+    expect(declaring.contentSecurityPolicy).toBeUndefined();
+  });
+
   it('escapes the NGO name and the title', () => {
     const page = render(evaluationTask, {
       ...proposal,

@@ -89,8 +89,7 @@ describe('the approval page of a higher level', () => {
   it('shows each earlier level’s decision, who took it, when, and the comment, in chain order', () => {
     const html = render([sectionChief, financeSection]);
 
-    expect(html).toContain('前序审批意见');
-    expect(html).toContain('Earlier levels’ decisions');
+    expect(html).toMatch(/<h2>前序审批意见.*<\/h2>/);
     const rows = [...html.matchAll(/<tr><td>(.*?)<\/tr>/gs)]
       .map((m) => m[1] ?? '')
       .filter((r) => r.includes('批准'));
@@ -104,11 +103,11 @@ describe('the approval page of a higher level', () => {
     expect(rows[1]).toContain('预算充足');
     expect(html.indexOf('同意立项')).toBeLessThan(html.indexOf('预算充足'));
     // Above the form, so it is read before deciding.
-    expect(html.indexOf('Earlier levels’ decisions')).toBeLessThan(html.indexOf('<form'));
+    expect(html.indexOf('<h2>前序审批意见')).toBeLessThan(html.indexOf('<form'));
   });
 
   it('the first level shows no earlier decisions section', () => {
-    expect(render([])).not.toContain('Earlier levels’ decisions');
+    expect(render([])).not.toContain('<h2>前序审批意见');
   });
 
   it('escapes an earlier comment and keeps its line breaks', () => {

@@ -48,11 +48,11 @@ describe('reviewedUploads', () => {
       at,
     );
 
-  it('reviews the signed contract on a countersignature, the mid-term report on a mid-term review, both reports on an evaluation', () => {
+  it('reviews the signed contract on a countersignature, the mid-term report on a mid-term review, both reports and the agency’s own on an evaluation', () => {
     expect(REVIEWED_UPLOAD_KINDS).toEqual({
       COUNTERSIGN: ['SIGNED_CONTRACT'],
       MIDTERM_REVIEW: ['MIDTERM_REPORT'],
-      EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT'],
+      EVALUATION: ['FINAL_REPORT', 'MIDTERM_REPORT', 'EVALUATION_REPORT'],
     });
   });
 
