@@ -683,6 +683,26 @@ export class ApplicationStack extends Stack {
       targets: [new LambdaFunction(measureOverduePayments, { retryAttempts: 2 })],
     });
 
+    // Every morning at 09:00 China time: finance is reminded of each tranche still unconfirmed past its
+    // due date, and later the finance section head and the director are mailed (payment-reminders.ts).
+    const chaseUnconfirmedTranches = new ServiceFunction(this, 'ChaseUnconfirmedTranches', {
+      name: 'chase-unconfirmed-tranches',
+      description: 'Reminds finance of unconfirmed tranches, then escalates them',
+      timeout: Duration.minutes(2),
+    })
+      .useTable(table)
+      .usePolicySettings(policy)
+      .useLifecycleSettings(lifecycle)
+      .useTaskLinkKeys(taskLinkKeys)
+      .publishTo(paymentsTopic)
+      .sendMailAs(mailIdentityArn, settings.mailFrom);
+    chaseUnconfirmedTranches.linksOn(publicBaseUrl);
+    new Rule(this, 'ChaseUnconfirmedTranchesDaily', {
+      description: 'Chases tranches still unconfirmed past their due date, every morning',
+      schedule: Schedule.cron({ hour: '1', minute: '0' }),
+      targets: [new LambdaFunction(chaseUnconfirmedTranches, { retryAttempts: 2 })],
+    });
+
     new OperationsWatch(this, 'Operations', {
       topic: operations,
       functions: this.node

@@ -67,19 +67,33 @@ export const ContractSettingsSchema = z.strictObject({
   signTimeoutWorkingDays: timeoutWorkingDays,
 });
 
-export const PaymentSettingsSchema = z.strictObject({
-  /** Calendar days after acceptance; a due date that falls on a rest day moves to the next working day. */
-  dueDays: z._default(z.int().check(z.positive(), z.lte(365)), DEFAULT_PAYMENT_DUE_DAYS),
-  /** When given, payment is due this many working days after acceptance instead. */
-  dueWorkingDays: z.optional(z.int().check(z.positive(), z.lte(250))),
-  /**
-   * How often the closing step, waiting for the last tranches to be paid or waived, looks again by
-   * itself (the last settlement resumes it at once; this mends a resumption that was lost).
-   */
-  settlementRecheckDays: z._default(z.int().check(z.positive(), z.lte(30)), 7),
-  /** E-mail addresses subscribed to the finance notification topic at deploy time. */
-  financeSubscribers: z.array(email).check(z.minLength(1), z.maxLength(20)),
-});
+export const PaymentSettingsSchema = z
+  .strictObject({
+    /** Calendar days after acceptance; a due date that falls on a rest day moves to the next working day. */
+    dueDays: z._default(z.int().check(z.positive(), z.lte(365)), DEFAULT_PAYMENT_DUE_DAYS),
+    /** When given, payment is due this many working days after acceptance instead. */
+    dueWorkingDays: z.optional(z.int().check(z.positive(), z.lte(250))),
+    /**
+     * How often the closing step, waiting for the last tranches to be paid or waived, looks again by
+     * itself (the last settlement resumes it at once; this mends a resumption that was lost).
+     */
+    settlementRecheckDays: z._default(z.int().check(z.positive(), z.lte(30)), 7),
+    /** Working days after a tranche's due date that finance is reminded of it, still unconfirmed. */
+    reminderWorkingDays: z._default(z.int().check(z.positive(), z.lte(60)), 5),
+    /** Working days after the due date that it is escalated to the finance section head and the director. */
+    escalationWorkingDays: z._default(z.int().check(z.positive(), z.lte(120)), 15),
+    /** E-mail addresses subscribed to the finance notification topic at deploy time. */
+    financeSubscribers: z.array(email).check(z.minLength(1), z.maxLength(20)),
+  })
+  .check(
+    z.superRefine((payments, ctx) => {
+      if (payments.escalationWorkingDays > payments.reminderWorkingDays) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `an unconfirmed tranche is escalated after finance is reminded of it: escalationWorkingDays (${payments.escalationWorkingDays}) must be more than reminderWorkingDays (${payments.reminderWorkingDays})`,
+      });
+    }),
+  );
 
 export const MidtermSettingsSchema = z.strictObject({
   /** Days before the mid-term report's due date the NGO is reminded. */

@@ -42,6 +42,10 @@ export interface PaymentRecord {
   closedAt?: string;
   /** Who waived it (the workflow withholds and cancels). */
   waivedBy?: string;
+  /** When finance was reminded of it, unconfirmed past its due date (payment-reminders.ts). */
+  remindedAt?: string;
+  /** When it was escalated to the head of the finance section and the bureau director. */
+  escalatedAt?: string;
 }
 
 /** Why a tranche pays less than planned: the grade of the third-party evaluation and its share. */

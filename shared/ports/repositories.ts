@@ -3,6 +3,7 @@ import type { AdjustResult, BudgetLineRecord, ReserveResult } from '../domain/bu
 import type { DeliverableRecord, UploadWait } from '../domain/deliverables.js';
 import type { Stage } from '../domain/lifecycle.js';
 import type { PaymentNotice, PaymentRecord } from '../domain/payment-records.js';
+import type { PaymentChase } from '../domain/payment-reminders.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { Proposal, TrancheMilestone } from '../domain/proposal.js';
 import type { PurchasePatch, PurchaseRecord } from '../domain/purchase.js';
@@ -345,6 +346,17 @@ export interface PaymentRepository {
     reason: string;
     now: string;
   }): Promise<{ outcome: 'WAIVED' | 'ALREADY_WAIVED' | 'NOT_WAIVABLE'; payment?: PaymentRecord }>;
+  /**
+   * Marks that finance was reminded of an unconfirmed tranche, or that it was escalated
+   * (`remindedAt` / `escalatedAt`, audit `payment.reminded` / `payment.escalated`), once: a repeat
+   * keeps the first mark and returns the step as it is.
+   */
+  recordChase(input: {
+    purchaseId: string;
+    tranche: number;
+    chase: PaymentChase;
+    now: string;
+  }): Promise<PaymentRecord>;
   /** By tranche. */
   listPayments(purchaseId: string): Promise<PaymentRecord[]>;
   /**

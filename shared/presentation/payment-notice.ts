@@ -19,6 +19,8 @@ export interface PaymentNoticeInput {
   dueDate: string;
   /** The capability link finance uses to confirm the payment was made. */
   confirmLink: string;
+  /** A reminder of a tranche still unconfirmed this many working days after its due date. */
+  overdueWorkingDays?: number;
 }
 
 export interface PaymentNotice {
@@ -38,17 +40,29 @@ function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '');
 }
 
-/** What finance receives when a tranche falls due: amount, payee and due date, Chinese first. */
+/**
+ * What finance receives when a tranche falls due: amount, payee and due date, Chinese first; and
+ * the same as a reminder (`overdueWorkingDays`) when it is still unconfirmed after its due date.
+ */
 export function paymentNotice(input: PaymentNoticeInput): PaymentNotice {
   const { purchaseId, title, ngo, tranche, amountFen, reduction, dueDate, confirmLink } = input;
+  const overdue = input.overdueWorkingDays;
   const grade = reduction ? GRADE_LABELS[reduction.grade as Grade] : undefined;
   const milestone = TRANCHE_MILESTONE_LABELS[tranche.milestone];
   const amount = formatYuan(amountFen);
+  const what = `tranche ${tranche.tranche} of ${purchaseId}, ${asciiYuan(amountFen)}`;
   const subject = asciiOnly(
-    `Payment due ${dueDate}: tranche ${tranche.tranche} of ${purchaseId}, ${asciiYuan(amountFen)}`,
+    overdue === undefined
+      ? `Payment due ${dueDate}: ${what}`
+      : `Reminder: payment overdue since ${dueDate}: ${what}`,
   ).slice(0, 99);
   const message = [
-    '政府购买服务项目付款通知',
+    ...(overdue === undefined
+      ? ['政府购买服务项目付款通知']
+      : [
+          '政府购买服务项目付款提醒',
+          `该笔款项已过付款期限 ${overdue} 个工作日，尚未确认付款。如已付款，请立即点击下方链接确认；如未付款，请尽快支付。`,
+        ]),
     '',
     `项目名称：${title}`,
     `项目编号：${purchaseId}`,
@@ -64,7 +78,12 @@ export function paymentNotice(input: PaymentNoticeInput): PaymentNotice {
     `付款期限：${dueDate} 前`,
     `付款完成后请点击以下链接确认：${confirmLink}`,
     '',
-    'Payment notice: government purchase of services',
+    ...(overdue === undefined
+      ? ['Payment notice: government purchase of services']
+      : [
+          'Payment reminder: government purchase of services',
+          `This tranche is ${overdue} working days past its due date and nobody has confirmed it paid. If it was paid, confirm it at once with the link below; if not, pay it as soon as possible.`,
+        ]),
     '',
     `Title: ${title}`,
     `Purchase reference: ${purchaseId}`,

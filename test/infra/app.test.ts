@@ -202,6 +202,7 @@ describe('functions', () => {
       .sort();
     expect(mailing).toEqual([
       'AwaitUpload',
+      'ChaseUnconfirmedTranches',
       'ClosePurchase',
       'ConcludeApproval',
       'ConcludeContracting',
@@ -278,7 +279,7 @@ describe('link keys', () => {
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort();
   const TASK_LINK_FUNCTIONS = [
-    'EvaluationReportGrant',
+    'ChaseUnconfirmedTranches',
     'FinanceTranches',
     'MyTasks',
     'NotifyPayment',

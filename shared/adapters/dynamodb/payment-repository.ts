@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentNotice, PaymentRecord, PaymentStatus } from '../../domain/payment-records.js';
+import { CHASE_MARKS } from '../../domain/payment-reminders.js';
 import type { PaymentRepository, SettlementWait } from '../../ports/repositories.js';
 import { ContentionError, RecordMissingError } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
@@ -12,6 +13,7 @@ type ConfirmInput = Parameters<PaymentRepository['confirmPayment']>[0];
 type ConfirmResult = Awaited<ReturnType<PaymentRepository['confirmPayment']>>;
 type CloseInput = Parameters<PaymentRepository['closePayment']>[0];
 type WaiveInput = Parameters<PaymentRepository['waivePayment']>[0];
+type ChaseInput = Parameters<PaymentRepository['recordChase']>[0];
 type WaiveResult = Awaited<ReturnType<PaymentRepository['waivePayment']>>;
 
 export class DynamoPaymentRepository implements PaymentRepository {
@@ -142,6 +144,29 @@ export class DynamoPaymentRepository implements PaymentRepository {
       // Confirmed or waived meanwhile: the next read says which.
     }
     throw new ContentionError(`waiving tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async recordChase(input: ChaseInput): Promise<PaymentRecord> {
+    const { purchaseId, tranche, chase, now } = input;
+    const mark = CHASE_MARKS[chase];
+    const payment = await this.require(purchaseId, tranche);
+    if (payment[mark] !== undefined) return payment;
+    const update = new UpdateBuilder().set(mark, now);
+    update.condition(`attribute_exists(PK) AND attribute_not_exists(${update.name(mark)})`);
+    const written = await writeWithAudit(this.client, this.tableName, {
+      purchaseId,
+      audit: {
+        actor: 'system:payments',
+        action: chase === 'REMINDER' ? 'payment.reminded' : 'payment.escalated',
+        detail: withoutUndefined({ tranche, milestone: payment.milestone, dueDate: payment.dueDate }),
+      },
+      eventId: `payment:${tranche}:${chase.toLowerCase()}`,
+      now,
+      items: () => [
+        { Update: { TableName: this.tableName, Key: keys.payment(purchaseId, tranche), ...update.build() } },
+      ],
+    });
+    return written === 'WRITTEN' ? { ...payment, [mark]: now } : this.require(purchaseId, tranche);
   }
 
   async armSettlementWait(input: { purchaseId: string; taskToken: string; now: string }): Promise<void> {

@@ -157,6 +157,8 @@ export function paymentFromItem(item: Item): PaymentRecord {
       'reason',
       'closedAt',
       'waivedBy',
+      'remindedAt',
+      'escalatedAt',
     ],
   );
 }

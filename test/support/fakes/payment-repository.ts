@@ -1,4 +1,6 @@
+import { RecordMissingError } from '../../../shared/adapters/dynamodb/errors.js';
 import type { PaymentNotice, PaymentRecord } from '../../../shared/domain/payment-records.js';
+import { CHASE_MARKS } from '../../../shared/domain/payment-reminders.js';
 import type { PaymentRepository, SettlementWait } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
 import type { InMemoryPurchaseRepository } from './purchase-repository.js';
@@ -90,6 +92,27 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     });
     Object.assign(payment, { status: 'WAIVED', reason, closedAt: now, waivedBy: by });
     return { outcome: 'WAIVED', payment: copy(payment) };
+  }
+
+  async recordChase(input: Parameters<PaymentRepository['recordChase']>[0]): Promise<PaymentRecord> {
+    const { purchaseId, tranche, chase, now } = input;
+    const payment = this.records.get(this.id(purchaseId, tranche));
+    if (!payment) throw new RecordMissingError(`tranche ${tranche} of purchase ${purchaseId}`);
+    const mark = CHASE_MARKS[chase];
+    if (payment[mark] !== undefined) return copy(payment);
+    this.purchases.appendAudit(purchaseId, {
+      actor: 'system:payments',
+      action: chase === 'REMINDER' ? 'payment.reminded' : 'payment.escalated',
+      detail: {
+        tranche,
+        milestone: payment.milestone,
+        ...(payment.dueDate === undefined ? {} : { dueDate: payment.dueDate }),
+      },
+      eventId: `payment:${tranche}:${chase.toLowerCase()}`,
+      at: now,
+    });
+    payment[mark] = now;
+    return copy(payment);
   }
 
   async armSettlementWait(input: { purchaseId: string; taskToken: string; now: string }): Promise<void> {

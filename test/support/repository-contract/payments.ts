@@ -225,6 +225,39 @@ export function paymentContract(s: Subject): void {
       await s.expectChainIntact(purchaseId);
     });
 
+    it('a reminder and an escalation are each marked once on the tranche, with their audit entries', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(purchaseId, 1), NOW);
+      const chase = (which: 'REMINDER' | 'ESCALATION', now: string) =>
+        s.repos.payments.recordChase({ purchaseId, tranche: 1, chase: which, now });
+
+      const reminded = await Promise.all([chase('REMINDER', NOW), chase('REMINDER', NOW)]);
+      const again = await chase('REMINDER', LATER);
+      const escalated = await chase('ESCALATION', LATER);
+
+      for (const r of reminded) expect(r).toMatchObject({ status: 'NOTIFIED', remindedAt: NOW });
+      expect(again.remindedAt).toBe(NOW);
+      expect(escalated).toEqual({
+        ...notice(purchaseId, 1),
+        status: 'NOTIFIED',
+        remindedAt: NOW,
+        escalatedAt: LATER,
+      });
+      expect((await s.repos.payments.listPayments(purchaseId))[0]).toEqual(escalated);
+      const audit = await s.repos.purchases.listAudit(purchaseId);
+      expect(audit.filter((e) => e.action === 'payment.reminded')).toEqual([
+        expect.objectContaining({
+          actor: 'system:payments',
+          eventId: 'payment:1:reminder',
+          detail: { tranche: 1, milestone: 'CONTRACT_SIGNED', dueDate: '2026-05-01' },
+        }),
+      ]);
+      expect(audit.filter((e) => e.action === 'payment.escalated').map((e) => e.eventId)).toEqual([
+        'payment:1:escalation',
+      ]);
+      await s.expectChainIntact(purchaseId);
+    });
+
     it('the settlement wait keeps the newest token the closing step armed, per purchase', async () => {
       const purchaseId = await s.newPurchase();
       const other = await s.newPurchase();

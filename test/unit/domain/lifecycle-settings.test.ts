@@ -43,6 +43,8 @@ describe('lifecycle settings', () => {
     });
     expect(parsed.payments.dueDays).toBe(30);
     expect(parsed.payments.settlementRecheckDays).toBe(7);
+    expect(parsed.payments.reminderWorkingDays).toBe(5);
+    expect(parsed.payments.escalationWorkingDays).toBe(15);
     expect(parsed.midterm.maxRectificationRounds).toBe(2);
     expect(parsed.evaluation.rubric).toEqual([
       { criterion: 'PROFESSIONAL_SERVICE', weight: 40 },
@@ -109,6 +111,13 @@ describe('lifecycle settings', () => {
     expect(refusal(raw)).toContain('evaluation.finalTrancheShare.EXCELLENT');
     raw.evaluation.finalTrancheShare = { EXCELLENT: 100, GOOD: 100, PASS: 80.5, FAIL: 0 };
     expect(refusal(raw)).toContain('evaluation.finalTrancheShare.PASS');
+  });
+
+  it('refuses an escalation of an unconfirmed tranche that would come before the reminder', () => {
+    const raw = settings();
+    raw.payments.reminderWorkingDays = 10;
+    raw.payments.escalationWorkingDays = 10;
+    expect(refusal(raw)).toContain('escalationWorkingDays (10) must be more than reminderWorkingDays (10)');
   });
 
   it('the sample settings pay 80% of the final tranche on a pass and withhold it on a fail', () => {
