@@ -236,8 +236,8 @@ const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
       ESCALATION: { zh: '转交第三方评估', en: 'Reassigned third-party evaluation' },
     },
     ask: ({ proposal }) => ({
-      zh: `贵机构受邀对以下政府购买服务项目进行第三方评估。请打开页面，先声明与承接机构${proposal.ngoName}及采购单位之间不存在财务、亲属、雇佣或咨询关系（声明之后才会显示项目报告），然后按评分表为项目打分。如存在利益冲突，请勿声明，并联系采购单位。`,
-      en: `Your agency is invited to evaluate the purchase of services below as a third party. Open the page and first declare that you have no financial, family, employment or advisory relationship with the NGO ${proposal.ngoName} or with the bureau (the project reports are shown only after that), then score the project on the rubric. If there is a conflict of interest, do not declare: contact the bureau instead.`,
+      zh: `贵机构受邀对以下政府购买服务项目进行第三方评估。请打开页面，先声明与承接机构${proposal.ngoName}及采购单位之间不存在财务、亲属、雇佣或咨询关系（声明之后才会显示项目报告），然后按评分表为项目打分。如不能承接，或存在利益冲突，请勿声明，请在页面上点击“谢绝评估”或“声明存在利益冲突”并写明理由，采购单位将立即邀请另一家机构。`,
+      en: `Your agency is invited to evaluate the purchase of services below as a third party. Open the page and first declare that you have no financial, family, employment or advisory relationship with the NGO ${proposal.ngoName} or with the bureau (the project reports are shown only after that), then score the project on the rubric. If your agency cannot take it, or has a conflict of interest, do not declare: press Decline or Declare a conflict on the page and say why, and the bureau invites another agency at once.`,
     }),
     waiting: () => ({
       zh: '以下项目仍在等待贵机构声明独立性并完成评分',

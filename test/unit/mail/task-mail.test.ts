@@ -331,6 +331,13 @@ describe('renderTaskMail (third-party evaluation invitation)', () => {
     expect(m.text).toContain('打开第三方评估页面 Open the evaluation page');
   });
 
+  it('tells an agency that cannot take it or has a conflict to say so on the page, in both languages', () => {
+    const m = evaluationMail();
+
+    expect(m.text).toContain('请在页面上点击“谢绝评估”或“声明存在利益冲突”并写明理由');
+    expect(m.text).toContain('press Decline or Declare a conflict on the page and say why');
+  });
+
   it('a reminder says the declaration and the scores are still awaited and the link is the same', () => {
     const m = evaluationMail({ attempt: 'REMINDER' });
 

@@ -145,7 +145,7 @@ ${bilingualParagraphs(text)}</div>
 <div class="actions">
 <button type="submit" class="approve">声明无利益冲突 <span lang="en">Declare independence</span></button>
 </div>
-<p class="help">声明提交后即记录在案，不能撤回；如存在利益冲突，请勿声明，并联系采购单位。<span class="en" lang="en">A declaration is recorded at once and cannot be withdrawn. If there is a conflict of interest, do not declare: contact the bureau instead.</span></p>
+<p class="help">声明提交后即记录在案，不能撤回；如存在利益冲突，请勿声明，请在下方“声明存在利益冲突”。<span class="en" lang="en">A declaration is recorded at once and cannot be withdrawn. If there is a conflict of interest, do not declare: declare the conflict below instead.</span></p>
 </form>
 `;
 }
@@ -321,8 +321,8 @@ ${declarationForm(model)}${bilingualHeading('h2', { zh: '谢绝或声明利益�
 ${stepAsideForm(model)}`
       : html`${bilingualHeading('h1', title)}
 ${bilingualParagraphs({
-  zh: '请审阅承接机构的报告，然后按评分表为每一项打分（0–100 分，可保留一位小数）。提交之前不会记录任何评分。',
-  en: 'Read the NGO’s reports, then score each criterion of the rubric (0-100, at most one decimal). Nothing is recorded until you submit.',
+  zh: '请审阅承接机构的报告，上传贵机构的书面评估报告（PDF），然后按评分表为每一项打分（0–100 分，可保留一位小数）。可随时保存草稿；提交之前不会记录任何评分。',
+  en: 'Read the NGO’s reports, upload your agency’s written evaluation report (a PDF), then score each criterion of the rubric (0-100, at most one decimal). You may save a draft at any time; nothing is scored until you submit.',
 })}
 ${bilingualHeading('h2', { zh: '项目概况', en: 'Summary' })}
 ${factsTable(facts)}

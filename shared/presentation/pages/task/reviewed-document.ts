@@ -120,8 +120,8 @@ export function filesOnRecordSection(documents: readonly PageDocument[]): SafeHt
 ${bilingualParagraphs({ zh: '档案中还没有通过检查的文件。', en: 'There is no checked file on record yet.' })}`;
   return html`${heading}
 ${bilingualParagraphs({
-  zh: '承接机构提交并通过检查的全部相关文件，包括以往轮次的文件。',
-  en: 'Every related file the NGO submitted that passed its checks, earlier rounds included.',
+  zh: '已提交并通过检查的全部相关文件，包括以往轮次的文件。',
+  en: 'Every related file submitted that passed its checks, earlier rounds included.',
 })}<div class="table-wrap"><table class="files-on-record">
 <thead><tr>${headCell({ zh: '材料', en: 'Kind' })}${headCell({ zh: '文件', en: 'File' })}${headCell({ zh: '上传时间', en: 'Uploaded' })}${headCell({ zh: 'SHA-256', en: 'SHA-256' })}</tr></thead>
 <tbody>
