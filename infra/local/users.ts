@@ -141,6 +141,16 @@ export class UsersClient {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  /** PUT /purchases/{id}/proposal as the officer resubmits a returned proposal from its purchase page. */
+  async reviseProposal(token: string, purchaseId: string, body: unknown) {
+    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}/proposal`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
   /** The first page of GET /purchases (this budget year unless the query names one). */
   async purchases(
     token: string,

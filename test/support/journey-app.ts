@@ -18,8 +18,14 @@ export interface JourneyApp {
 /**
  * One local app for the calling file, started before its tests with its mailboxes watched and
  * the officer signed in, and stopped after them. Read `current()` inside a test or hook.
+ * `startTimeoutMs` allows for the app being synthesized again first (sources changed since the
+ * suite's global set-up) on a busy machine.
  */
-export function useJourneyApp(officer: JourneyOfficer, options: StartLocalAppOptions = {}): () => JourneyApp {
+export function useJourneyApp(
+  officer: JourneyOfficer,
+  options: StartLocalAppOptions = {},
+  startTimeoutMs = 120_000,
+): () => JourneyApp {
   let started: JourneyApp | undefined;
   let inboxes: Inboxes | undefined;
   beforeAll(async () => {
@@ -28,7 +34,7 @@ export function useJourneyApp(officer: JourneyOfficer, options: StartLocalAppOpt
     inboxes = new Inboxes(() => app.runtime.urls.mailbox);
     inboxes.start();
     started = { app, journey: { users: () => app.users, inboxes, officer: token, settings: TEST_SETTINGS } };
-  }, 120_000);
+  }, startTimeoutMs);
   afterAll(async () => {
     inboxes?.stop();
     await started?.app.stop();

@@ -173,12 +173,6 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
       const patch = withoutUndefined(pickPatch(set));
       const meta = new UpdateBuilder();
       for (const [field, value] of Object.entries(patch)) meta.set(field, value);
-      // A revised proposal is listed and searched by what it says now.
-      if (patch.proposal)
-        for (const [field, value] of Object.entries(
-          listingAttributes({ ...current, proposal: patch.proposal }),
-        ))
-          meta.set(field, value);
       if (to !== undefined) {
         meta.set('stage', to).condition(`${meta.name('stage')} = ${meta.value(current.stage)}`);
         if (isTerminal(to)) meta.remove(GSI1.partitionKey).remove(GSI1.sortKey);
@@ -187,7 +181,10 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
       try {
         await this.client.send(
           new TransactWriteCommand({
-            TransactItems: auditedWriteItems(this.tableName, current, entry, meta),
+            TransactItems: auditedWriteItems(this.tableName, current, entry, meta, {
+              ...current,
+              ...(patch.proposal ? { proposal: patch.proposal } : {}),
+            }),
           }),
         );
       } catch (error) {

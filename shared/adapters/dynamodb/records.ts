@@ -172,16 +172,18 @@ export function trackRecordFromItem(item: Item): TrackRecordEntry {
  * version) only if nobody else moved it since it was read, the entry goes in under a sequence
  * number nobody used, and the event marker proves the change was applied once.
  * `meta` already holds the change itself; this adds the head move, its condition and the
- * purchase's list attributes (table-design.ts).
+ * purchase's list attributes (table-design.ts), of `listed` when the change gives the purchase
+ * another proposal (a revision), so it is listed and searched by what it says now.
  */
 export function auditedWriteItems(
   tableName: string,
   current: PurchaseRecord,
   entry: AuditEntry,
   meta: UpdateBuilder,
+  listed: Pick<PurchaseRecord, 'purchaseId' | 'proposal' | 'createdAt'> = current,
 ): [TransactItem, TransactItem, TransactItem] {
   // The list's attributes again on every write, so an item from before the list's index gets them.
-  for (const [name, value] of Object.entries(listingAttributes(current))) meta.set(name, value);
+  for (const [name, value] of Object.entries(listingAttributes(listed))) meta.set(name, value);
   meta
     .set('version', current.version + 1)
     .set('auditSeq', entry.seq)

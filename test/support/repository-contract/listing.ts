@@ -8,6 +8,7 @@ import {
   type PurchaseListQuery,
   searchTerms,
 } from '../../../shared/domain/purchase-listing.js';
+import type { RevisionRecord } from '../../../shared/domain/revision.js';
 import { chief, deputy, EXPIRES, proposal, type Subject } from './subject.js';
 
 /**
@@ -189,6 +190,49 @@ export function listingContract(s: Subject): void {
       expect(await find(chinese.toLowerCase())).toEqual([chinese]);
       expect(await find('home 居家')).toEqual([]);
       expect(await find('care')).toEqual([english]);
+    });
+
+    it('a revised proposal is listed and found by what it says now, and its revision is kept', async () => {
+      const year = ownYear();
+      const purchaseId = await stored(year, {
+        createdAt: '2026-04-03T00:00:00.000Z',
+        stage: 'APPROVAL',
+        change: { title: 'Home Care Visits for Elders' },
+      });
+      const revision: RevisionRecord = {
+        round: 1,
+        level: 'SECTION_CHIEF',
+        returned: {
+          decision: 'RETURN',
+          by: 'chief@x.gov.cn',
+          byName: 'Chief',
+          comment: 'name the meals',
+          at: '2026-04-03T01:00:00.000Z',
+          taskId: 't-1',
+        },
+        revisedBy: 'officer-1',
+        revisedAt: '2026-04-03T02:00:00.000Z',
+        note: 'renamed',
+        changed: ['title', 'totalFen'],
+      };
+      await s.repos.purchases.change({
+        purchaseId,
+        from: 'APPROVAL',
+        set: {
+          proposal: proposalOf(year, { title: 'Community Meals for Elders', totalFen: 777 }),
+          revisions: [revision],
+        },
+        audit: { actor: 'officer-1', action: 'proposal.revised' },
+        eventId: 'proposal.revised:1',
+        now: '2026-04-03T02:00:00.000Z',
+      });
+      const find = (q: string) => ids({ budgetYear: year, terms: searchTerms(q) });
+
+      expect(await find('meals')).toEqual([purchaseId]);
+      expect(await find('home care')).toEqual([]);
+      const row = (await list({ budgetYear: year })).items.find((r) => r.purchaseId === purchaseId);
+      expect(row).toMatchObject({ title: 'Community Meals for Elders', totalFen: 777 });
+      expect((await s.repos.purchases.getPurchase(purchaseId))?.revisions).toEqual([revision]);
     });
 
     it('sorts oldest first, by amount either way and by the last change, ties broken by purchase id', async () => {
