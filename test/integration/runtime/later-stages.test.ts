@@ -5,6 +5,7 @@ import {
   type MailboxMail,
   type PurchaseView,
   reviewedUploadsOn,
+  type UploadGrant,
   UsersClient,
 } from '../../../infra/local/users.js';
 import { midtermDueSoon } from '../../support/journey.js';
@@ -234,6 +235,124 @@ describe('evaluation and closing on the local runtime', () => {
     expect(again.status).toBe(400);
     expect(again.body.errors).toEqual([
       expect.objectContaining({ field: 'ngo.creditCode', rule: 'ngo-barred' }),
+    ]);
+  });
+});
+
+describe('evaluation agencies on the local runtime', () => {
+  it('an agency declines; the next is mailed at once, declares, saves a draft, uploads its report and submits with it', async () => {
+    const purchaseId = await atEvaluation();
+    const agencies = settings.lifecycle.evaluation.agencies;
+    const invitedAbout = (m: MailboxMail) =>
+      m.destination.to.some((to) => agencies.some((a) => a.email === to)) && about(purchaseId)(m);
+
+    // The first agency declines from its page, before seeing any file.
+    const first = await users().waitForMail('', invitedAbout, seen);
+    const firstLink = UsersClient.linkIn(first);
+    const declining = await users().open(firstLink);
+    expect(declining.html).toContain('value="DECLINE"');
+    const declined = await users().decide(firstLink, {
+      nonce: declining.nonce,
+      decision: 'DECLINE',
+      comment: '本机构本季度评估任务已满',
+    });
+    expect(declined.status).toBe(200);
+
+    // The next independent agency is invited at once, on a link of its own.
+    const second = await users().waitForMail('', invitedAbout, seen);
+    expect(second.destination.to).not.toEqual(first.destination.to);
+    const link = UsersClient.linkIn(second);
+    const opened = await users().open(link);
+    const declared = await users().decide(link, { nonce: opened.nonce, fields: { declare: '1' } });
+    expect(declared.status).toBe(200);
+
+    // A draft is kept and shown again when the link is opened again.
+    const drafted = await users().decide(link, {
+      nonce: opened.nonce,
+      comment: '走访记录待核实',
+      fields: { draft: '1', score_OUTCOMES: '83.5' },
+    });
+    expect(drafted.status).toBe(200);
+    const reopened = await users().open(link);
+    expect(reopened.html).toMatch(/name="score_OUTCOMES"[^>]* value="83.5"/);
+    expect(reopened.headers.get('content-security-policy')).toMatch(/script-src 'nonce-[^']+'/);
+
+    // The written report goes straight to the bucket through the grant the page's script asks for.
+    const report = {
+      kind: 'EVALUATION_REPORT',
+      name: '评估报告.pdf',
+      type: 'application/pdf',
+      bytes: samplePdf(`evaluation report ${purchaseId}`),
+    };
+    const grantUrl = new URL(link);
+    grantUrl.pathname = `${grantUrl.pathname}/report`;
+    const granted = await fetch(grantUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        nonce: opened.nonce,
+        fileName: report.name,
+        contentType: report.type,
+        size: report.bytes.length,
+      }),
+    });
+    expect(granted.status).toBe(200);
+    expect(await users().postUpload((await granted.json()) as UploadGrant, report)).toBe(204);
+    // The first agency's link gets no grant: it stepped aside.
+    const refused = await fetch(
+      new URL(`${new URL(firstLink).pathname}/report${new URL(firstLink).search}`, firstLink),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          nonce: declining.nonce,
+          fileName: 'x.pdf',
+          contentType: 'application/pdf',
+          size: 10,
+        }),
+      },
+    );
+    expect(refused.status).toBe(410);
+
+    // The bucket's event records the report a moment after the upload: the page shows it then.
+    let withReport = await users().open(link);
+    for (let tries = 0; !withReport.html.includes('评估报告.pdf') && tries < 60; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      withReport = await users().open(link);
+    }
+    expect(withReport.html).toContain('评估报告.pdf');
+    const submitted = await users().decide(link, {
+      nonce: withReport.nonce,
+      reviewed: withReport.reviewed,
+      decision: 'SUBMIT',
+      comment: '服务规范',
+      fields: { score_PROFESSIONAL_SERVICE: '86', score_OUTCOMES: '83.5', score_MANAGEMENT: '90' },
+    });
+    expect(submitted.status).toBe(200);
+
+    const view = (await users().waitForPurchase(
+      officer,
+      purchaseId,
+      (v) => v.audit.some((e) => e.action === 'evaluation.concluded'),
+      { expected: 'the evaluation concluded' },
+    )) as PurchaseView & {
+      decisions?: Record<string, { data?: { reviewed?: unknown[] } }>;
+      evaluation?: { declarations?: unknown[] };
+      deliverables?: { uploadedBy?: string }[];
+    };
+    const assigned = view.audit.filter((e) => e.action === 'evaluation.assigned').map((e) => e.detail);
+    expect(assigned.map((d) => d.because)).toEqual([null, 'DECLINE']);
+    expect(view.audit.map((e) => e.action)).toContain('evaluation.draft-saved');
+    const reportUpload = view.deliverables?.find((d) => d.kind === 'EVALUATION_REPORT');
+    expect(reportUpload).toMatchObject({ status: 'ACCEPTED', uploadedBy: `agency:${assigned[1]?.agencyId}` });
+    const decision = view.decisions?.['EVALUATION:2'];
+    expect(decision?.data?.reviewed).toContainEqual({
+      kind: 'EVALUATION_REPORT',
+      uploadId: reportUpload?.uploadId,
+      sha256: reportUpload?.sha256,
+    });
+    expect(view.evaluation?.declarations).toEqual([
+      expect.objectContaining({ decision: 'DECLINE', reason: '本机构本季度评估任务已满' }),
     ]);
   });
 });
