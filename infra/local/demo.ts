@@ -108,11 +108,34 @@ async function main(): Promise<void> {
       );
     };
 
-    console.log('\n1. A ¥480,000 elderly-care purchase: above the threshold, so three approvers.');
-    const first = await users.submit(officer, largeElderlyCareProposalToday());
+    console.log(
+      '\n1. A ¥480,000 elderly-care purchase: above the threshold, so three approvers; the finance section returns it for revision once.',
+    );
+    const firstProposal = largeElderlyCareProposalToday();
+    const first = await users.submit(officer, firstProposal);
     const firstId = String(first.body.purchaseId);
     console.log(`  POST /purchases -> HTTP ${first.status} ${firstId}`);
     await act(firstId, 'SECTION_CHIEF', 'APPROVE', '服务内容清晰，同意。Clear scope, approved.');
+    await act(
+      firstId,
+      'FINANCE_SECTION',
+      'RETURN',
+      '请在项目名称中注明服务对象。Name who is served in the title.',
+    );
+    // The officer is mailed what to correct, corrects the proposal and resubmits it: the same level is asked again.
+    const returned = await users.waitForMail(
+      'wang.officer@civil-affairs.example.gov.cn',
+      (m) => (m.body.text ?? '').includes(firstId),
+      seen,
+    );
+    const revised = await users.reviseProposal(officer, firstId, {
+      ...firstProposal,
+      title: `${firstProposal.title}（高龄独居老人）`,
+      note: '已在名称中注明服务对象。Who is served is named in the title.',
+    });
+    console.log(
+      `  officer got "${returned.subject}", PUT /purchases/${firstId}/proposal -> HTTP ${revised.status}`,
+    );
     await act(firstId, 'FINANCE_SECTION', 'APPROVE', '预算科目核实无误。Budget line checked.');
     await act(firstId, 'BUREAU_DIRECTOR', 'APPROVE', '同意立项。Approved.');
     const approved = await users.waitForStage(officer, firstId, ['CONTRACTING', 'REJECTED']);
