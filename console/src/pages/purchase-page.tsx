@@ -405,11 +405,11 @@ function RevisionsSection({ revisions }: { revisions: readonly RevisionRecord[] 
                 <td>
                   {APPROVAL_LEVEL_LABELS[r.level].zh} · {APPROVAL_LEVEL_LABELS[r.level].en}:{' '}
                   {r.returned.byName}, {formatChinaTime(r.returned.at)}
-                  <span class="pre">{r.returned.comment}</span>
+                  <div class="pre">{r.returned.comment}</div>
                 </td>
                 <td>
                   {r.revisedBy}, {formatChinaTime(r.revisedAt)}
-                  {r.note && <span class="pre">{r.note}</span>}
+                  {r.note && <div class="pre">{r.note}</div>}
                 </td>
                 <td>{r.changed.length === 0 ? '—' : r.changed.join(', ')}</td>
               </tr>
