@@ -31,6 +31,8 @@ export const RULE_IDS = [
   // The NGO.
   'credit-code-structure',
   'credit-code-check-digit',
+  // Where the NGO is paid.
+  'payee-account-required',
   // Staff cost.
   'salary-benchmark',
   'salary-benchmark-missing',

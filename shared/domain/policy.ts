@@ -3,6 +3,7 @@ import { checkBudgetLineKnown, checkBudgetLineYear } from './policy/budget-line-
 import { checkCreditCode } from './policy/credit-code-rule.js';
 import { checkDeliverables } from './policy/deliverable-rules.js';
 import { checkMoney } from './policy/money-rules.js';
+import { checkPayeeAccount } from './policy/payee-account-rule.js';
 import { checkSalaryBenchmark } from './policy/salary-benchmark-rule.js';
 import { checkServiceItem } from './policy/service-item-rule.js';
 import { checkTerm, type PolicyOptions } from './policy/term-rules.js';
@@ -40,6 +41,7 @@ export function checkProposalPolicy(
     ...checkTerm(p, opts),
     ...checkServiceItem(p),
     ...checkCreditCode(p),
+    ...checkPayeeAccount(p),
     // The benchmark's publication window is judged on the day of the check; without one, on the
     // term's first day (the latest day its figure could matter to the staff plan).
     ...checkSalaryBenchmark(p, settings, opts.today ?? p.term.start),

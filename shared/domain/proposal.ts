@@ -60,6 +60,23 @@ export const DeliverablePlanSchema = z.strictObject({
   description: text(1, 500),
 });
 
+/**
+ * The NGO's registered bank account, where finance pays the tranches (收款账户). Shown in full only to
+ * finance (the payment notice and confirmation page); masked everywhere else (maskBankAccount).
+ */
+export const BankAccountSchema = z.strictObject({
+  /** The bank and branch, e.g. 中国建设银行厦门思明支行. */
+  bankName: singleLine(2, 100),
+  /** The account's name (开户名); finance is warned when it is not the NGO's name. */
+  accountName: singleLine(2, 120),
+  /** The account number: spaces and hyphens as typed are taken out; then 8 to 32 digits. */
+  accountNumber: z.string().check(
+    z.trim(),
+    z.overwrite((typed) => typed.replace(/[\s-]/g, '')),
+    z.regex(/^\d{8,32}$/),
+  ),
+});
+
 export const ProposalSchema = z.strictObject({
   title: singleLine(4, 200),
   serviceArea: z.enum(SERVICE_AREAS),
@@ -72,6 +89,11 @@ export const ProposalSchema = z.strictObject({
     /** Unified social credit code (统一社会信用代码), 18 characters; check digit verified by policy. */
     creditCode: z.string().check(z.trim(), z.toUpperCase(), z.length(18)),
     contactEmail: z.email(),
+    /**
+     * Required of every proposal registered (policy: payee-account-required); absent only on a
+     * purchase registered before bank details were asked for.
+     */
+    bankAccount: z.optional(BankAccountSchema),
   }),
   term: z.strictObject({ start: isoDate, end: isoDate }),
   procurementMethod: z.enum(PROCUREMENT_METHODS),
@@ -91,3 +113,4 @@ export type BudgetLine = z.infer<typeof BudgetLineSchema>;
 export type StaffLine = z.infer<typeof StaffLineSchema>;
 export type Tranche = z.infer<typeof TrancheSchema>;
 export type DeliverablePlan = z.infer<typeof DeliverablePlanSchema>;
+export type BankAccount = z.infer<typeof BankAccountSchema>;

@@ -63,6 +63,7 @@ const PATTERN_HINTS: Record<string, string> = {
   year: 'a budget year of four digits, e.g. 2026',
   limit: 'a whole number of rows, e.g. 25',
   ngo: 'an NGO’s unified social credit code: 18 digits and capital letters',
+  accountNumber: 'a bank account number of 8 to 32 digits (spaces and hyphens may separate them)',
 };
 
 /** What the schema at a path accepts, in words: for a missing field there is no issue detail to go on. */

@@ -54,6 +54,7 @@ export const FIELD_RULE_ZH: Readonly<Record<RuleId | OtherRuleId, string>> = {
   'reference-duplicate': '同一编号或年度只能出现一次。',
   'reference-line-kept': '已有的预算指标不能删除，其编号和年度不能修改：已有项目引用它。',
   'reference-total-below-reserved': '预算指标总额不能低于其上已预留的金额。',
+  'payee-account-required': '请填写机构的收款账户（开户银行、户名、账号）：每期款项都付到该账户。',
   'withdrawal-reason-required': '撤回必须说明理由：审批人和审计记录都会看到。',
   'withdrawal-reason-too-long': '撤回理由太长，最多 500 个字。',
   'waiver-reason-required': '免于支付必须说明理由：该款项本应支付给机构，审计记录会保存理由。',

@@ -1,8 +1,9 @@
 import { GRADE_LABELS, type Grade } from '../domain/evaluation.js';
 import { type Fen, formatYuan } from '../domain/money.js';
+import { accountNameDiffers, groupedAccountNumber } from '../domain/payee-account.js';
 import type { TrancheReduction } from '../domain/payment-records.js';
 import type { PlannedTranche } from '../domain/payments.js';
-import type { TrancheMilestone } from '../domain/proposal.js';
+import type { Proposal, TrancheMilestone } from '../domain/proposal.js';
 import { TRANCHE_MILESTONE_LABELS } from './labels.js';
 
 /** The text finance receives on the payments topic when a tranche falls due. */
@@ -10,7 +11,8 @@ import { TRANCHE_MILESTONE_LABELS } from './labels.js';
 export interface PaymentNoticeInput {
   purchaseId: string;
   title: string;
-  ngo: { name: string; creditCode: string };
+  /** The payee: the NGO and its registered bank account, in full (the notice goes to finance only). */
+  ngo: Pick<Proposal['ngo'], 'name' | 'creditCode' | 'bankAccount'>;
   tranche: Pick<PlannedTranche, 'tranche' | 'milestone'>;
   amountFen: Fen;
   /** A final tranche the evaluation's grade reduced: the notice says the plan and the share. */
@@ -38,6 +40,29 @@ function asciiYuan(fen: Fen): string {
 
 function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '');
+}
+
+/** Where to pay, as registered with the proposal; and a warning when the account is in another name. */
+function payeeAccountLines(ngo: PaymentNoticeInput['ngo']): { zh: string[]; en: string[] } {
+  const account = ngo.bankAccount;
+  if (!account)
+    return {
+      zh: ['收款账户：未登记。请向经办人索取机构的收款账户并核实后再付款。'],
+      en: [
+        "Account: none registered. Ask the officer who registered the purchase for the NGO's account, and check it, before paying.",
+      ],
+    };
+  const zh = [
+    `收款账户：${account.bankName}，户名 ${account.accountName}，账号 ${groupedAccountNumber(account.accountNumber)}`,
+  ];
+  const en = [
+    `Account: ${account.bankName}, in the name of ${account.accountName}, number ${groupedAccountNumber(account.accountNumber)}`,
+  ];
+  if (accountNameDiffers(ngo)) {
+    zh.push('注意：户名与承接机构名称不一致，付款前请与经办人核实。');
+    en.push("Check first: the account is not in the NGO's name. Confirm it with the officer before paying.");
+  }
+  return { zh, en };
 }
 
 /**
@@ -68,6 +93,7 @@ export function paymentNotice(input: PaymentNoticeInput): PaymentNotice {
     `项目编号：${purchaseId}`,
     `承接机构：${ngo.name}`,
     `收款单位：${ngo.name}（统一社会信用代码 ${ngo.creditCode}）`,
+    ...payeeAccountLines(ngo).zh,
     `付款批次：第 ${tranche.tranche} 笔（${milestone.zh}）`,
     `付款金额：${amount}（${amountFen} 分）`,
     ...(reduction
@@ -89,6 +115,7 @@ export function paymentNotice(input: PaymentNoticeInput): PaymentNotice {
     `Purchase reference: ${purchaseId}`,
     `NGO: ${ngo.name}`,
     `Payee: ${ngo.name} (unified social credit code ${ngo.creditCode})`,
+    ...payeeAccountLines(ngo).en,
     `Tranche: ${tranche.tranche} (${milestone.en})`,
     `Amount: ${amount} (${amountFen} fen)`,
     ...(reduction

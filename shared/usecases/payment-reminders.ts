@@ -92,7 +92,7 @@ async function remind(
     paymentNotice({
       purchaseId: purchase.purchaseId,
       title: purchase.proposal.title,
-      ngo: { name: purchase.proposal.ngo.name, creditCode: purchase.proposal.ngo.creditCode },
+      ngo: purchase.proposal.ngo,
       tranche: { tranche: payment.tranche, milestone: payment.milestone },
       amountFen: payment.amountFen,
       ...(payment.reduction ? { reduction: payment.reduction } : {}),

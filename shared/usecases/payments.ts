@@ -1,6 +1,6 @@
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
-import type { PaymentRecord, TrancheReduction } from '../domain/payment-records.js';
 import { officialCalendar } from '../domain/official-calendar.js';
+import type { PaymentRecord, TrancheReduction } from '../domain/payment-records.js';
 import { type PlannedTranche, paymentDueDate, tranchePlan } from '../domain/payments.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
@@ -102,7 +102,7 @@ export async function notifyPayment(
     const notice = paymentNotice({
       purchaseId: purchase.purchaseId,
       title: purchase.proposal.title,
-      ngo: { name: purchase.proposal.ngo.name, creditCode: purchase.proposal.ngo.creditCode },
+      ngo: purchase.proposal.ngo,
       tranche: { tranche: planned.tranche, milestone: planned.milestone },
       amountFen: payment.amountFen,
       ...(payment.reduction ? { reduction: payment.reduction } : {}),

@@ -7,6 +7,7 @@ import { stepAsides, submittedEvaluation } from '../domain/evaluation-assignment
 import { newestPage, positionOf } from '../domain/history-pages.js';
 import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
 import { formatYuan } from '../domain/money.js';
+import { maskedNgo } from '../domain/payee-account.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { assertMayViewPurchase, type StaffMember } from '../domain/staff-roles.js';
 import type { PublicHumanTask } from '../domain/tasks.js';
@@ -97,7 +98,8 @@ export async function purchaseView(
     stage: purchase.stage,
     version: purchase.version,
     title: proposal.title,
-    ngo: proposal.ngo,
+    // The bank account in full is finance's, on the payment notice and confirmation page only.
+    ngo: maskedNgo(proposal.ngo),
     serviceArea: proposal.serviceArea,
     term: proposal.term,
     totalFen: proposal.totalFen,
@@ -111,7 +113,7 @@ export async function purchaseView(
     termination: purchase.termination,
     withdrawal: purchase.withdrawal,
     // The whole proposal as it stands (the revise form starts from it) and each revision made of it.
-    proposal,
+    proposal: { ...proposal, ngo: maskedNgo(proposal.ngo) },
     revisions: purchase.revisions ?? [],
     awaitingRevision: awaitingRevisionOf(purchase, tasks),
     evaluation: evaluationOf(purchase),

@@ -87,6 +87,10 @@ describe('the new-proposal form', () => {
     await page.getByText('The NGO may take new purchases.').waitFor();
     await page.getByLabel('机构名称 Name').fill('厦门市湖里区新芽社会工作服务中心');
     await page.getByLabel('联系邮箱 Contact e-mail').fill('office@xinya-sw.example.org');
+    // Where finance pays: the number typed in groups, as it reads on a bank card or a letter.
+    await page.getByLabel('开户银行 Bank and branch').fill('中国工商银行厦门湖里支行（示例）');
+    await page.getByLabel('户名 Account name').fill('厦门市湖里区新芽社会工作服务中心');
+    await page.getByLabel('账号 Account number').fill('4100 0212 0901 0012 345');
 
     // A reload half-way: the draft is still there, as typed.
     await page.reload();

@@ -248,7 +248,7 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
     const withUnknown = {
       ...p,
       approvedBy: 'myself',
-      ngo: { ...p.ngo, bankAccount: '6222 0000 0000' },
+      ngo: { ...p.ngo, legalRepresentative: '张三' },
       term: { ...p.term, extendedTo: '2030-12-31' },
       budgetLines: [{ ...p.budgetLines[0], note: '加急' }, ...p.budgetLines.slice(1)],
     };
@@ -257,7 +257,7 @@ describe('8 Bad input: POST /purchases refuses it with a 400 that names the fiel
         body: JSON.stringify(withUnknown),
         expect: [
           { field: 'approvedBy', rule: 'schema-unknown-field' },
-          { field: 'ngo.bankAccount', rule: 'schema-unknown-field' },
+          { field: 'ngo.legalRepresentative', rule: 'schema-unknown-field' },
           { field: 'term.extendedTo', rule: 'schema-unknown-field' },
           { field: 'budgetLines[0].note', rule: 'schema-unknown-field' },
         ],

@@ -50,7 +50,13 @@ export interface ProposalDraft {
   procurementMethod: ProcurementMethod | '';
   term: { start: string; end: string };
   justification: string;
-  ngo: { creditCode: string; name: string; contactEmail: string };
+  ngo: {
+    creditCode: string;
+    name: string;
+    contactEmail: string;
+    /** Where finance pays the tranches (the account number as typed, spaces and all). */
+    bankAccount: { bankName: string; accountName: string; accountNumber: string };
+  };
   budgetLineRef: string;
   totalYuan: string;
   budgetLines: CostLineDraft[];
@@ -88,7 +94,12 @@ export function blankDraft(now: string): ProposalDraft {
     procurementMethod: '',
     term: { start: '', end: '' },
     justification: '',
-    ngo: { creditCode: '', name: '', contactEmail: '' },
+    ngo: {
+      creditCode: '',
+      name: '',
+      contactEmail: '',
+      bankAccount: { bankName: '', accountName: '', accountNumber: '' },
+    },
     budgetLineRef: '',
     totalYuan: '',
     budgetLines: [blankCostLine()],
@@ -120,7 +131,13 @@ export function draftOfProposal(proposal: Proposal, now: string): ProposalDraft 
     procurementMethod: proposal.procurementMethod,
     term: { ...proposal.term },
     justification: proposal.justification ?? '',
-    ngo: { ...proposal.ngo },
+    ngo: {
+      creditCode: proposal.ngo.creditCode,
+      name: proposal.ngo.name,
+      contactEmail: proposal.ngo.contactEmail,
+      // The purchase view masks the account number: the officer types it again to resubmit.
+      bankAccount: { bankName: '', accountName: '', accountNumber: '', ...proposal.ngo.bankAccount },
+    },
     budgetLineRef: proposal.budgetLineRef,
     totalYuan: yuanTextOf(proposal.totalFen),
     budgetLines: proposal.budgetLines.map((l) => ({ item: l.item, amountYuan: yuanTextOf(l.amountFen) })),

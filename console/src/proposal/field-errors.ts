@@ -36,6 +36,9 @@ export function formPaths(draft: ProposalDraft): Set<string> {
     'ngo.creditCode',
     'ngo.name',
     'ngo.contactEmail',
+    'ngo.bankAccount.bankName',
+    'ngo.bankAccount.accountName',
+    'ngo.bankAccount.accountNumber',
     'budgetLineRef',
     'totalFen',
     'budgetLines',
@@ -59,7 +62,11 @@ export function formPaths(draft: ProposalDraft): Set<string> {
 
 /** The shown path nearest to `path`: itself, else its parents (`term.start` for `term`), else the form. */
 export function placeOf(path: string, shown: ReadonlySet<string>): string {
-  const aliases: Record<string, string> = { term: 'term.start', ngo: 'ngo.name' };
+  const aliases: Record<string, string> = {
+    term: 'term.start',
+    ngo: 'ngo.name',
+    'ngo.bankAccount': 'ngo.bankAccount.bankName',
+  };
   let current = path;
   while (current !== '') {
     if (shown.has(current)) return current;

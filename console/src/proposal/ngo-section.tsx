@@ -100,6 +100,68 @@ export function NgoSection({ draft, edit, errors, token }: SectionProps & { toke
           )}
         </Field>
       </div>
+      <h3>
+        <Bi zh="收款账户" en="Bank account" />
+      </h3>
+      <p class="hint">
+        <Bi
+          zh="财务每期付款都付到该账户；户名应为机构全称。账号只有财务能看到全文，别处只显示末四位。"
+          en="Finance pays every tranche to this account; its name is normally the NGO's full name. Only finance sees the whole number; elsewhere it shows its last four digits."
+        />
+      </p>
+      <div class="form-grid">
+        <Field
+          path="ngo.bankAccount.bankName"
+          label={{ zh: '开户银行', en: 'Bank and branch' }}
+          errors={errors}
+          size="double"
+        >
+          {(w) => (
+            <input
+              {...w}
+              value={draft.ngo.bankAccount.bankName}
+              maxLength={100}
+              autoComplete="off"
+              onInput={onText(edit, 'ngo.bankAccount.bankName', (d, v) => {
+                d.ngo.bankAccount.bankName = v;
+              })}
+            />
+          )}
+        </Field>
+        <Field path="ngo.bankAccount.accountName" label={{ zh: '户名', en: 'Account name' }} errors={errors}>
+          {(w) => (
+            <input
+              {...w}
+              value={draft.ngo.bankAccount.accountName}
+              maxLength={120}
+              autoComplete="off"
+              onInput={onText(edit, 'ngo.bankAccount.accountName', (d, v) => {
+                d.ngo.bankAccount.accountName = v;
+              })}
+            />
+          )}
+        </Field>
+        <Field
+          path="ngo.bankAccount.accountNumber"
+          label={{ zh: '账号', en: 'Account number' }}
+          errors={errors}
+        >
+          {(w) => (
+            <input
+              {...w}
+              class="code"
+              value={draft.ngo.bankAccount.accountNumber}
+              maxLength={40}
+              inputMode="numeric"
+              autoComplete="off"
+              spellcheck={false}
+              onInput={onText(edit, 'ngo.bankAccount.accountNumber', (d, v) => {
+                d.ngo.bankAccount.accountNumber = v;
+              })}
+            />
+          )}
+        </Field>
+      </div>
       <TrackRecord lookup={lookup} />
     </section>
   );

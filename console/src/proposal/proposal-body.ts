@@ -85,6 +85,16 @@ export function typedProblems(draft: ProposalDraft, submitting: boolean): Proble
 
 const text = (value: string): string | undefined => (value.trim() === '' ? undefined : value);
 
+/** The account as typed (the server takes spaces out of the number), or nothing when none of it was typed. */
+function bankAccountBody(account: ProposalDraft['ngo']['bankAccount']): Record<string, unknown> | undefined {
+  const typed = definedOnly({
+    bankName: text(account.bankName),
+    accountName: text(account.accountName),
+    accountNumber: text(account.accountNumber),
+  });
+  return Object.keys(typed).length === 0 ? undefined : typed;
+}
+
 /** The body of POST /purchases for a draft with no typed problem (see typedProblems). */
 export function proposalBody(draft: ProposalDraft): Record<string, unknown> {
   return definedOnly({
@@ -97,6 +107,7 @@ export function proposalBody(draft: ProposalDraft): Record<string, unknown> {
       name: text(draft.ngo.name),
       creditCode: text(normalCreditCode(draft.ngo.creditCode)),
       contactEmail: text(draft.ngo.contactEmail.trim()),
+      bankAccount: bankAccountBody(draft.ngo.bankAccount),
     }),
     term: definedOnly({ start: text(draft.term.start), end: text(draft.term.end) }),
     procurementMethod: text(draft.procurementMethod),

@@ -28,6 +28,11 @@ function elderlyCareBase(): Proposal {
       // 5 民政, 2 民办非企业单位, 350203 思明区.
       creditCode: creditCodeFrom('52350203MJ0427315'),
       contactEmail: 'projects@leling-sw.example.org',
+      bankAccount: {
+        bankName: '中国建设银行厦门思明支行（示例）',
+        accountName: '厦门市思明区乐龄社会工作服务中心',
+        accountNumber: '35150198010100004215',
+      },
     },
     term: { start: '2026-01-01', end: '2026-12-31' },
     procurementMethod: 'COMPETITIVE_CONSULTATION',
@@ -82,6 +87,11 @@ export function smallMinorProtectionProposal(): Proposal {
       // 5 民政, 2 民办非企业单位, 350212 同安区.
       creditCode: creditCodeFrom('52350212MJ0581942'),
       contactEmail: 'office@humiao-children.example.org',
+      bankAccount: {
+        bankName: '厦门农村商业银行同安支行（示例）',
+        accountName: '厦门市同安区护苗儿童关爱服务中心',
+        accountNumber: '9070212010010000583',
+      },
     },
     procurementMethod: 'INQUIRY',
     totalFen: 12_000_000,

@@ -41,7 +41,11 @@ function typedSample(): ProposalDraft {
     purchasingUnit: p.purchasingUnit,
     procurementMethod: p.procurementMethod,
     term: { ...p.term },
-    ngo: { ...p.ngo, creditCode: ` ${p.ngo.creditCode.toLowerCase()} ` },
+    ngo: {
+      ...p.ngo,
+      creditCode: ` ${p.ngo.creditCode.toLowerCase()} `,
+      bankAccount: { bankName: '', accountName: '', accountNumber: '', ...p.ngo.bankAccount },
+    },
     budgetLineRef: p.budgetLineRef,
     totalYuan: '480,000',
     budgetLines: [
@@ -233,13 +237,60 @@ describe('the draft kept in the browser', () => {
     );
     const draft = loadDraft(store, 'officer-li', NOW);
     expect(draft?.title).toBe('');
-    expect(draft?.ngo).toEqual({ creditCode: '', name: '', contactEmail: '' });
+    expect(draft?.ngo).toEqual({
+      creditCode: '',
+      name: '',
+      contactEmail: '',
+      bankAccount: { bankName: '', accountName: '', accountNumber: '' },
+    });
     expect(draft?.staffPlan).toEqual([
       { role: 'r', headcount: '1', monthlySalaryYuan: '', monthlySocialWelfareYuan: '' },
     ]);
     expect(draft).not.toHaveProperty('extra');
     store.setItem('ngo-console:proposal-draft:officer-li', '{not json');
     expect(loadDraft(store, 'officer-li', NOW)).toBeUndefined();
+  });
+});
+
+describe('the NGO’s bank account in the form', () => {
+  it('sends the account as typed, the number with its spaces (the server takes them out)', () => {
+    const draft = typedSample();
+    draft.ngo.bankAccount.accountNumber = '3515 0198 0101 0000 4215';
+    expect(proposalBody(draft)).toMatchObject({
+      ngo: {
+        bankAccount: { ...sampleProposal().ngo.bankAccount, accountNumber: '3515 0198 0101 0000 4215' },
+      },
+    });
+    expect(parseProposal(proposalBody(draft), TEST_POLICY).ngo.bankAccount?.accountNumber).toBe(
+      '35150198010100004215',
+    );
+  });
+
+  it('leaves an untyped account out, and the server’s refusal is shown at the bank’s field', () => {
+    const draft = typedSample();
+    draft.ngo.bankAccount = { bankName: ' ', accountName: '', accountNumber: '' };
+    expect((proposalBody(draft).ngo as Record<string, unknown>).bankAccount).toBeUndefined();
+    expect(placeOf('ngo.bankAccount', formPaths(draft))).toBe('ngo.bankAccount.bankName');
+    expect(placeOf('ngo.bankAccount.accountNumber', formPaths(draft))).toBe('ngo.bankAccount.accountNumber');
+  });
+
+  it('a returned proposal whose account number came masked asks for the number again', () => {
+    const stored = sampleProposal();
+    const masked = {
+      ...stored,
+      ngo: {
+        ...stored.ngo,
+        bankAccount: {
+          ...(stored.ngo.bankAccount as NonNullable<typeof stored.ngo.bankAccount>),
+          accountNumber: '****4215',
+        },
+      },
+    };
+    const draft = draftOfProposal(masked, NOW);
+    expect(draft.ngo.bankAccount.accountNumber).toBe('****4215');
+    expect(() => parseProposal(proposalBody(draft), TEST_POLICY, { today: '2026-01-01' })).toThrow(
+      /ngo\.bankAccount\.accountNumber|accountNumber/,
+    );
   });
 });
 

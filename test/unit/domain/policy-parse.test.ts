@@ -36,22 +36,50 @@ describe('parseProposal: schema problems in words', () => {
     ]);
   });
 
+  it('takes the bank account number as typed with spaces or hyphens, and names the field when it is not digits', () => {
+    const raw = body();
+    const account = {
+      bankName: '中国建设银行厦门思明支行',
+      accountName: '乐龄中心',
+      accountNumber: ' 3515-0198 0101 0000 4215 ',
+    };
+    raw.ngo = { ...(raw.ngo as object), bankAccount: account };
+    expect(parseProposal(raw, TEST_POLICY).ngo.bankAccount?.accountNumber).toBe('35150198010100004215');
+    raw.ngo = { ...(raw.ngo as object), bankAccount: { ...account, accountNumber: '3515 0198 ABCD' } };
+    expect(errorsFor(raw)).toEqual([
+      expect.objectContaining({
+        field: 'ngo.bankAccount.accountNumber',
+        rule: 'schema-invalid-format',
+        message:
+          'must be a bank account number of 8 to 32 digits (spaces and hyphens may separate them), got the text "3515 0198 ABCD"',
+      }),
+    ]);
+  });
+
+  it('refuses a proposal without the NGO’s bank account, naming the field', () => {
+    const raw = body();
+    raw.ngo = { ...(raw.ngo as { bankAccount?: unknown }), bankAccount: undefined };
+    expect(errorsFor(raw)).toEqual([
+      expect.objectContaining({ field: 'ngo.bankAccount', rule: 'payee-account-required' }),
+    ]);
+  });
+
   it('reports each unknown field of a nested object as its own error', () => {
     const raw = body();
-    raw.ngo = { ...(raw.ngo as object), bankAccount: '6222', legalPerson: '张三' };
+    raw.ngo = { ...(raw.ngo as object), website: 'ngo.example.org', legalPerson: '张三' };
     raw.staffPlan = [{ ...(raw.staffPlan as object[])[0], bonusFen: 1 }];
     expect(errorsFor(raw).map((e) => [e.field, e.rule, e.message, e.allowed])).toEqual([
       [
-        'ngo.bankAccount',
+        'ngo.website',
         'schema-unknown-field',
-        "unknown field 'bankAccount' is not allowed",
-        'known fields: name, creditCode, contactEmail',
+        "unknown field 'website' is not allowed",
+        'known fields: name, creditCode, contactEmail, bankAccount',
       ],
       [
         'ngo.legalPerson',
         'schema-unknown-field',
         "unknown field 'legalPerson' is not allowed",
-        'known fields: name, creditCode, contactEmail',
+        'known fields: name, creditCode, contactEmail, bankAccount',
       ],
       [
         'staffPlan[0].bonusFen',

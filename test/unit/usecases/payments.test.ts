@@ -131,6 +131,48 @@ describe('notifyPayment of the first tranche', () => {
     expect(notice.subject.length).toBeLessThan(100);
   });
 
+  it("names where to pay: the NGO's registered bank, account name and number in full, in both languages", async () => {
+    await notifyFirstTranche();
+
+    const [notice] = publisher.published as [Notice];
+    expect(notice.message).toContain(
+      '收款账户：中国建设银行厦门思明支行（示例），户名 厦门市思明区乐龄社会工作服务中心，账号 3515 0198 0101 0000 4215',
+    );
+    expect(notice.message).toContain(
+      'Account: 中国建设银行厦门思明支行（示例）, in the name of 厦门市思明区乐龄社会工作服务中心, number 3515 0198 0101 0000 4215',
+    );
+    expect(notice.message).not.toContain('Check first');
+    // The subject (a mail header some systems log) carries no account.
+    expect(notice.subject).not.toContain('4215');
+  });
+
+  it('tells finance to check first when the account is not in the NGO’s name, and when none is registered', async () => {
+    const proposal = largeElderlyCareProposal();
+    const account = { bankName: '某银行', accountName: '王五', accountNumber: '6222000011112222' };
+    fakes.purchases.seed(
+      purchaseRecord(
+        PURCHASE_ID,
+        { ...proposal, ngo: { ...proposal.ngo, bankAccount: account } },
+        { stage: 'MIDTERM_REVIEW' },
+      ),
+    );
+    await notifyFirstTranche();
+    const { bankAccount: _none, ...withoutAccount } = proposal.ngo;
+    fakes.purchases.seed(
+      purchaseRecord(
+        'PUR-2026-NOACCOUNTAAAAAAAA',
+        { ...proposal, ngo: withoutAccount },
+        { stage: 'MIDTERM_REVIEW' },
+      ),
+    );
+    await notifyPayment(deps(), { purchaseId: 'PUR-2026-NOACCOUNTAAAAAAAA', milestone: 'CONTRACT_SIGNED' });
+
+    const [warned, none] = publisher.published as [Notice, Notice];
+    expect(warned.message).toContain('注意：户名与承接机构名称不一致，付款前请与经办人核实。');
+    expect(warned.message).toContain("Check first: the account is not in the NGO's name.");
+    expect(none.message).toContain('收款账户：未登记。请向经办人索取机构的收款账户并核实后再付款。');
+  });
+
   it('run twice: one publish, one payment record, one task', async () => {
     const first = await notifyFirstTranche();
     fakes.clock.advanceSeconds(3600);

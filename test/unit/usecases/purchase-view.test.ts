@@ -90,6 +90,18 @@ describe('purchaseView', () => {
     expect(shown?.pendingTasks[0]).toMatchObject({ level: 'SECTION_CHIEF', status: 'PENDING' });
   });
 
+  it("masks the NGO's bank account number to its last four digits, in the NGO block and the proposal", async () => {
+    const full = largeElderlyCareProposal().ngo.bankAccount?.accountNumber ?? '';
+    const shown = await view(PURCHASE_ID);
+
+    expect(shown?.ngo.bankAccount).toEqual({
+      ...largeElderlyCareProposal().ngo.bankAccount,
+      accountNumber: '****4215',
+    });
+    expect(shown?.proposal.ngo.bankAccount?.accountNumber).toBe('****4215');
+    expect(JSON.stringify(shown)).not.toContain(full);
+  });
+
   it('never contains a task token or nonce', async () => {
     const [task] = fakes.tasks.records.values();
     const body = JSON.stringify(await view(PURCHASE_ID));

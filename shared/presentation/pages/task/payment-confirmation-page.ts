@@ -1,7 +1,8 @@
 /** The payment confirmation page (GET): finance confirms a tranche was paid, with the bank reference. */
 import { type Fen, formatYuan } from '../../../domain/money.js';
+import { accountNameDiffers, groupedAccountNumber } from '../../../domain/payee-account.js';
 import type { PaymentStatus } from '../../../domain/payment-records.js';
-import type { Proposal, TrancheMilestone } from '../../../domain/proposal.js';
+import type { BankAccount, Proposal, TrancheMilestone } from '../../../domain/proposal.js';
 import type { HumanTask } from '../../../domain/tasks.js';
 import { html } from '../../html.js';
 import {
@@ -18,7 +19,8 @@ import { assigneeFact, type PendingTaskFacts, pendingTaskFacts } from './task-fa
 export interface PaymentConfirmationPageModel extends PendingTaskFacts {
   purchaseId: string;
   title: string;
-  payee: { name: string; creditCode: string };
+  /** The NGO and its registered bank account, in full: finance pays to it from this page. */
+  payee: { name: string; creditCode: string; account?: BankAccount; accountNameDiffers: boolean };
   /** From the task's context; each is left out when the context lacks it. */
   tranche?: string;
   milestone?: string;
@@ -48,7 +50,12 @@ export function paymentConfirmationPageModel({
   const model: PaymentConfirmationPageModel = {
     purchaseId,
     title: proposal.title,
-    payee: { name: proposal.ngo.name, creditCode: proposal.ngo.creditCode },
+    payee: {
+      name: proposal.ngo.name,
+      creditCode: proposal.ngo.creditCode,
+      ...(proposal.ngo.bankAccount ? { account: proposal.ngo.bankAccount } : {}),
+      accountNameDiffers: accountNameDiffers(proposal.ngo),
+    },
     ...pendingTaskFacts(task),
   };
   const { tranche, milestone, amountFen, dueDate } = task.context ?? {};
@@ -60,12 +67,32 @@ export function paymentConfirmationPageModel({
   return model;
 }
 
+/** Where to pay: the account registered with the proposal, or a fact that says there is none. */
+function payeeAccountFacts(account: BankAccount | undefined): Fact[] {
+  if (!account)
+    return [
+      {
+        label: { zh: '收款账户', en: 'Account' },
+        value: {
+          zh: '未登记：请向经办人索取并核实后再付款',
+          en: 'None registered: ask the officer for it, and check it, before paying',
+        },
+      },
+    ];
+  return [
+    { label: { zh: '开户银行', en: 'Bank' }, value: account.bankName },
+    { label: { zh: '户名', en: 'Account name' }, value: account.accountName },
+    { label: { zh: '账号', en: 'Account number' }, value: groupedAccountNumber(account.accountNumber) },
+  ];
+}
+
 export function paymentConfirmationPage(model: PaymentConfirmationPageModel): HtmlPage {
   const facts: Fact[] = [
     { label: { zh: '项目名称', en: 'Title' }, value: model.title },
     { label: { zh: '项目编号', en: 'Purchase reference' }, value: model.purchaseId },
     { label: { zh: '收款单位', en: 'Payee' }, value: model.payee.name },
     { label: { zh: '统一社会信用代码', en: 'Unified social credit code' }, value: model.payee.creditCode },
+    ...payeeAccountFacts(model.payee.account),
   ];
   if (model.tranche !== undefined)
     facts.push({
@@ -90,6 +117,14 @@ ${bilingualParagraphs({
 })}
 ${bilingualHeading('h2', { zh: '付款信息', en: 'Payment' })}
 ${factsTable(facts)}
+${
+  model.payee.accountNameDiffers
+    ? html`<div class="status">${bilingualParagraphs({
+        zh: '注意：收款账户的户名与承接机构名称不一致。付款前请与经办人核实该账户。',
+        en: "Check first: the account is not in the NGO's name. Confirm it with the officer who registered the purchase before paying.",
+      })}</div>`
+    : ''
+}
 ${decisionForm({
   nonce: model.nonce,
   decidingAs: model.assignee,

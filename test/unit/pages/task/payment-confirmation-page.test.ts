@@ -40,6 +40,31 @@ describe('paymentConfirmationPage', () => {
     }
   });
 
+  it("shows finance the NGO's registered account in full: bank, account name and the number in groups of four", () => {
+    const account = {
+      bankName: '厦门银行集美支行',
+      accountName: '集美区乡村社工服务社',
+      accountNumber: '80120100002345678',
+    };
+    const html = payment(paymentTask, { ...proposal, ngo: { ...proposal.ngo, bankAccount: account } }).html;
+
+    for (const fact of ['开户银行', '厦门银行集美支行', '户名', 'Account name', '8012 0100 0023 4567 8']) {
+      expect(html).toContain(fact);
+    }
+    expect(html).not.toContain('Check first');
+  });
+
+  it('warns finance to check an account in another name than the NGO’s, and says when none is registered', () => {
+    const other = { bankName: '某银行', accountName: '张三', accountNumber: '6222000011112222' };
+    const warned = payment(paymentTask, { ...proposal, ngo: { ...proposal.ngo, bankAccount: other } }).html;
+    expect(warned).toContain('收款账户的户名与承接机构名称不一致');
+    expect(warned).toContain('Check first: the account is not in the NGO&#39;s name.');
+
+    const none = payment().html;
+    expect(none).toContain('未登记：请向经办人索取并核实后再付款');
+    expect(none).toContain('None registered: ask the officer for it, and check it, before paying');
+  });
+
   it("has one POST form with the nonce, the acting person's address, a required reference input and only the Confirm button", () => {
     const html = payment().html;
 
