@@ -11,6 +11,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { TaskAttempt } from '../shared/domain/tasks.js';
+import type { WaitTimeout } from '../shared/domain/working-days.js';
 import { retryTransient, withExecution } from './lambda-step.js';
 
 export interface EscalatingWaitProps {
@@ -29,6 +30,17 @@ export interface EscalatingWaitProps {
   readonly resultPath: string;
   /** Where the execution goes when the escalation times out too. */
   readonly onLapse: IChainable;
+}
+
+/**
+ * A wait's timeouts in the definition: a wait set in seconds is fixed (TimeoutSeconds); one set in
+ * working days depends on the calendar and the day it starts, so the plan step before it works
+ * them out (working-days.ts attemptTimeouts) and each attempt takes its own from the plan's answer
+ * at `planned` (TimeoutSecondsPath `<planned>.FIRST`, `.REMINDER`, `.ESCALATION`).
+ */
+export function plannedTimeouts(timeout: WaitTimeout, planned: string): EscalatingWaitProps['timeout'] {
+  if ('seconds' in timeout) return Duration.seconds(timeout.seconds);
+  return { FIRST: `${planned}.FIRST`, REMINDER: `${planned}.REMINDER`, ESCALATION: `${planned}.ESCALATION` };
 }
 
 function timeoutOf(timeout: EscalatingWaitProps['timeout'], attempt: TaskAttempt): Timeout {

@@ -15,6 +15,7 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { WaitTimeout } from '../shared/domain/working-days.js';
 import { recordUnexpectedFailures } from './failure-recording.js';
 import type { PurchaseLifecycleFunctions } from './lifecycle-functions.js';
 import { approvalStage } from './stages/approval-stage.js';
@@ -28,14 +29,17 @@ import type { StageContext } from './stages/stage.js';
 
 export interface PurchaseLifecycleProps {
   readonly functions: PurchaseLifecycleFunctions;
-  /** How long each approver has, before the reminder and again before escalation. */
-  readonly approvalTimeout: Duration;
+  /**
+   * How long each approver has, before the reminder and again before escalation. A wait in seconds
+   * is fixed in the definition; one in working days is worked out by the plan step before it.
+   */
+  readonly approvalTimeout: WaitTimeout;
   /** How long the NGO has to upload the signed contract, before the reminder and again before escalation. */
-  readonly signTimeout: Duration;
+  readonly signTimeout: WaitTimeout;
   /** How long the section chief has for a mid-term decision, before the reminder and again before escalation. */
-  readonly reviewTimeout: Duration;
+  readonly reviewTimeout: WaitTimeout;
   /** How long an evaluation agency has, before the reminder and again before the task goes to another agency. */
-  readonly evaluationTimeout: Duration;
+  readonly evaluationTimeout: WaitTimeout;
   /** How long the closing step waits for its last tranches before it looks again by itself. */
   readonly settlementRecheck: Duration;
   /** Fixed name, so functions can be granted task callbacks without a reference cycle. */

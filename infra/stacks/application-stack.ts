@@ -18,6 +18,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { UPLOAD_COUNTS_PARTITION } from '../../shared/adapters/dynamodb/table-design.js';
 import type { DeploymentSettings } from '../../shared/config/settings.js';
+import {
+  approvalWait,
+  evaluationWait,
+  midtermReviewWait,
+  signedContractWait,
+} from '../../shared/domain/waits.js';
 import { LIVE_ALIAS, PurchaseLifecycle } from '../../workflows/purchase-lifecycle.js';
 import { OperationsWatch } from '../constructs/operations-watch.js';
 import {
@@ -345,10 +351,10 @@ export class ApplicationStack extends Stack {
     };
     this.lifecycle = new PurchaseLifecycle(this, 'PurchaseLifecycle', {
       stateMachineName,
-      approvalTimeout: Duration.seconds(policy.approval.timeoutSeconds),
-      signTimeout: Duration.seconds(lifecycle.contract.signTimeoutSeconds),
-      reviewTimeout: Duration.seconds(lifecycle.midterm.reviewTimeoutSeconds),
-      evaluationTimeout: Duration.seconds(lifecycle.evaluation.timeoutSeconds),
+      approvalTimeout: approvalWait(policy),
+      signTimeout: signedContractWait(lifecycle),
+      reviewTimeout: midtermReviewWait(lifecycle),
+      evaluationTimeout: evaluationWait(lifecycle),
       settlementRecheck: Duration.days(lifecycle.payments.settlementRecheckDays),
       functions: lifecycleFunctions,
     });

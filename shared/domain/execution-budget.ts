@@ -27,7 +27,10 @@ export interface HandOver {
 
 /** What the next step of a stage may take, as a plan step sees it. */
 export interface NextStepSpan {
-  /** The latest the step (with its reminder and escalation) can end, in epoch ms. */
+  /**
+   * The latest the step (with its reminder and escalation) can end, in epoch ms: for a wait for a
+   * person, its escalation's deadline (working-days.ts attemptTimeouts, on the official calendar).
+   */
   readonly endsBy: number;
   /** For a step that first waits for a date (no one can act before it), that date in epoch ms. */
   readonly waitsUntil?: number;
@@ -36,11 +39,6 @@ export interface NextStepSpan {
 /** Where a plan step runs: its execution's start, which the state machine passes (a direct call has none). */
 export interface PlanContext {
   readonly startedAt?: string;
-}
-
-/** The longest an escalating wait can take: the ask, the reminder and the escalation, each its full timeout. */
-export function escalatingWaitMs(timeoutSeconds: number): number {
-  return 3 * timeoutSeconds * 1000;
 }
 
 export class StepOutlivesExecutionError extends Error {

@@ -76,7 +76,7 @@ function expand(year: string, entries: readonly string[]): string[] {
  * does not name, and each year of `years` in place of the package's.
  */
 export function workingCalendar(
-  years: Readonly<Record<string, Pick<CalendarYear, 'holidays' | 'workdays'>>>,
+  years: Readonly<Record<string, Pick<CalendarYear, 'holidays' | 'workdays'> & Partial<CalendarYear>>>,
   base: { holidays: readonly string[]; workdays: readonly string[] } = { holidays: [], workdays: [] },
 ): WorkingCalendar {
   const overridden = new Set(Object.keys(years));

@@ -1,20 +1,23 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { CONTRACT_CONTENT_TYPE } from '../domain/contract.js';
-import {
-  escalatingWaitMs,
-  type HandOver,
-  handOverBefore,
-  type PlanContext,
-} from '../domain/execution-budget.js';
+import { type HandOver, handOverBefore, type PlanContext } from '../domain/execution-budget.js';
 import type { LifecycleSettings } from '../domain/lifecycle-settings.js';
 import { uploadRequestNotes } from '../domain/ngo-notices.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import type { UploadKind } from '../domain/uploads.js';
+import { approvalWait, signedContractWait } from '../domain/waits.js';
 import { workflowEnding } from '../domain/workflow-errors.js';
+import {
+  type AttemptTimeouts,
+  attemptTimeouts,
+  type WaitTimeout,
+  waitDeadline,
+} from '../domain/working-days.js';
 import { ngoLinkExpiresAt, signNgoLink } from '../links/ngo-link.js';
 import type { Now } from '../ports/clock.js';
 import type {
@@ -98,8 +101,8 @@ function notBefore(instant: string, since: string): boolean {
 }
 
 export type ContractingStep =
-  | { next: 'AWAIT_SIGNED'; round: number; since: string }
-  | { next: 'COUNTERSIGN'; round: number; since: string; uploadId: string }
+  | { next: 'AWAIT_SIGNED'; round: number; since: string; timeouts: AttemptTimeouts }
+  | { next: 'COUNTERSIGN'; round: number; since: string; uploadId: string; timeouts: AttemptTimeouts }
   | { next: 'DONE'; round: number; since: string; uploadId: string };
 
 /**
@@ -125,21 +128,26 @@ export async function planContracting(
     .filter((d) => d.kind === 'SIGNED_CONTRACT' && d.status === 'ACCEPTED' && notBefore(d.uploadedAt, since))
     .at(-1);
   const now = deps.now();
-  // Before a wait for the NGO or the countersigner: hand over if it could outlast this execution.
-  const handOverBeforeWait = (timeoutSeconds: number) =>
-    handOverBefore({ ...execution, now }, { endsBy: Date.parse(now) + escalatingWaitMs(timeoutSeconds) });
-  if (!signed)
-    return (
-      handOverBeforeWait(deps.lifecycle.contract.signTimeoutSeconds) ?? { next: 'AWAIT_SIGNED', round, since }
-    );
+  // The next wait's timeouts (on the official calendar when it counts working days); hand over
+  // first if it could outlast this execution.
+  const timeoutsOf = (wait: WaitTimeout) =>
+    attemptTimeouts(Date.parse(now), wait, officialCalendar(deps.policy));
+  const handOverBeforeWait = (timeouts: AttemptTimeouts) =>
+    handOverBefore({ ...execution, now }, { endsBy: timeouts.endsBy });
+  if (!signed) {
+    const timeouts = timeoutsOf(signedContractWait(deps.lifecycle));
+    return handOverBeforeWait(timeouts) ?? { next: 'AWAIT_SIGNED', round, since, timeouts };
+  }
   if (countersignDecision(purchase, round)?.decision === 'COUNTERSIGN')
     return { next: 'DONE', round, since, uploadId: signed.uploadId };
+  const timeouts = timeoutsOf(approvalWait(deps.policy));
   return (
-    handOverBeforeWait(deps.policy.approval.timeoutSeconds) ?? {
+    handOverBeforeWait(timeouts) ?? {
       next: 'COUNTERSIGN',
       round,
       since,
       uploadId: signed.uploadId,
+      timeouts,
     }
   );
 }
@@ -192,7 +200,13 @@ export async function awaitUpload(
   );
   const dueDate = chinaCalendarDate(
     input.deadline ??
-      new Date(Date.parse(input.since) + deps.lifecycle.contract.signTimeoutSeconds * 1000).toISOString(),
+      new Date(
+        waitDeadline(
+          Date.parse(input.since),
+          signedContractWait(deps.lifecycle),
+          officialCalendar(deps.policy),
+        ).at,
+      ).toISOString(),
   );
   const mail = renderUploadRequestMail({
     purchaseId: purchase.purchaseId,

@@ -17,18 +17,16 @@ import {
   stepAsides,
   submittedEvaluation,
 } from '../domain/evaluation-assignment.js';
-import {
-  escalatingWaitMs,
-  type HandOver,
-  handOverBefore,
-  type PlanContext,
-} from '../domain/execution-budget.js';
+import { type HandOver, handOverBefore, type PlanContext } from '../domain/execution-budget.js';
 import type { EvaluationAgency } from '../domain/lifecycle-settings.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import { outstandingTranches, paidFen } from '../domain/payment-records.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { EvaluationRecord, PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { trackRecordEntry } from '../domain/track-record.js';
+import { evaluationWait } from '../domain/waits.js';
+import { type AttemptTimeouts, attemptTimeouts, waitDeadline } from '../domain/working-days.js';
 import { signTaskLink } from '../links/signing.js';
 import type { TrackRecordRepository } from '../ports/repositories.js';
 import { noAgencyLeftMailModel, renderNoAgencyLeftMail } from '../presentation/mail/evaluation-mail.js';
@@ -53,7 +51,7 @@ export type RequestEvaluationDeps = EvaluationDeps & HumanStepPorts;
 
 export type EvaluationStep =
   | { next: 'AWAIT_FINAL_REPORT'; since: string; deadline: string; waitSeconds: number; graceSeconds: number }
-  | { next: 'EVALUATE' }
+  | { next: 'EVALUATE'; timeouts: AttemptTimeouts }
   | { next: 'DONE'; grade: Grade; totalTenths: number };
 
 /** The scores an agency submitted, in whichever round of the evaluation. */
@@ -94,8 +92,9 @@ export async function planEvaluation(
   );
   const now = Date.parse(deps.now());
   if (report || gaveUp || purchase.evaluation?.agencyId) {
-    const agency = { endsBy: now + escalatingWaitMs(deps.lifecycle.evaluation.timeoutSeconds) };
-    return handOverBefore({ ...execution, now: deps.now() }, agency) ?? { next: 'EVALUATE' };
+    // The agency's wait, on the official calendar when it counts working days.
+    const timeouts = attemptTimeouts(now, evaluationWait(deps.lifecycle), officialCalendar(deps.policy));
+    return handOverBefore({ ...execution, now: deps.now() }, timeouts) ?? { next: 'EVALUATE', timeouts };
   }
   const due =
     purchase.proposal.deliverables.find((d) => d.kind === 'FINAL_REPORT')?.dueDate ??
@@ -162,7 +161,9 @@ export async function requestEvaluation(
     assignee: { name: agency.name, email: agency.email, role: 'EVALUATOR' },
     taskToken: input.taskToken,
     context: { agencyId },
-    expiresAt: new Date(Date.parse(now) + deps.lifecycle.evaluation.timeoutSeconds * 1000).toISOString(),
+    expiresAt: new Date(
+      waitDeadline(Date.parse(now), evaluationWait(deps.lifecycle), officialCalendar(deps.policy)).at,
+    ).toISOString(),
     now,
   });
   if (task.status === 'DECIDED' && task.decision) {

@@ -1,13 +1,11 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { DAY_MS } from '../domain/china-time.js';
-import {
-  escalatingWaitMs,
-  type HandOver,
-  handOverBefore,
-  type PlanContext,
-} from '../domain/execution-budget.js';
+import { type HandOver, handOverBefore, type PlanContext } from '../domain/execution-budget.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
+import { midtermReviewWait } from '../domain/waits.js';
+import { type AttemptTimeouts, attemptTimeouts } from '../domain/working-days.js';
 import type { ContractingDeps } from './contracting.js';
 import { decisionOfStep } from './human-steps.js';
 
@@ -33,8 +31,10 @@ export type MidtermStep =
       waitSeconds: number;
       /** Extensions granted in this round so far. */
       extensions: number;
+      /** The chief's wait should the report be late: from the deadline. */
+      timeouts: AttemptTimeouts;
     }
-  | { next: 'REVIEW'; round: number; maxRounds: number; uploadId: string }
+  | { next: 'REVIEW'; round: number; maxRounds: number; uploadId: string; timeouts: AttemptTimeouts }
   | { next: 'PASSED'; round: number }
   | { next: 'TERMINATE'; round: number; reason: string };
 
@@ -87,18 +87,20 @@ export async function planMidterm(
         Date.parse(d.uploadedAt) >= Date.parse(since),
     )
     .at(-1);
-  const reviewMs = escalatingWaitMs(settings.reviewTimeoutSeconds);
+  // The chief's wait (a review, or a decision on a late report), on the official calendar when it
+  // counts working days: its three timeouts from when it starts.
+  const chiefTimeouts = (from: number) =>
+    attemptTimeouts(from, midtermReviewWait(deps.lifecycle), officialCalendar(deps.policy));
   if (report) {
-    const handOver = handOverBefore(
-      { ...execution, now: deps.now() },
-      { endsBy: Date.parse(deps.now()) + reviewMs },
-    );
+    const timeouts = chiefTimeouts(Date.parse(deps.now()));
+    const handOver = handOverBefore({ ...execution, now: deps.now() }, { endsBy: timeouts.endsBy });
     if (handOver) return handOver;
     return {
       next: 'REVIEW',
       round,
       maxRounds: settings.maxRectificationRounds + 1,
       uploadId: report.uploadId,
+      timeouts,
     };
   }
 
@@ -108,9 +110,10 @@ export async function planMidterm(
   const deadline = (round === 1 ? endOfChinaDay(dueDate) : Date.parse(since)) + graceMs * (1 + extensions);
   const reminder = round === 1 ? endOfChinaDay(dueDate) - settings.reminderDaysBefore * DAY_MS : now;
   // Waiting for the reminder day, then for the report, then (when it is late) for the chief.
+  const timeouts = chiefTimeouts(Math.max(deadline, now));
   const handOver = handOverBefore(
     { ...execution, now: deps.now() },
-    { endsBy: Math.max(deadline, now) + reviewMs, waitsUntil: reminder },
+    { endsBy: timeouts.endsBy, waitsUntil: reminder },
   );
   if (handOver) return handOver;
   return {
@@ -121,6 +124,7 @@ export async function planMidterm(
     deadline: new Date(deadline).toISOString(),
     waitSeconds: Math.max(60, Math.ceil((deadline - Math.max(reminder, now)) / 1000)),
     extensions,
+    timeouts,
   };
 }
 

@@ -1,12 +1,8 @@
 import { approverRejection, requiredApprovalLevels } from '../domain/approval-chain.js';
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
-import {
-  escalatingWaitMs,
-  type HandOver,
-  handOverBefore,
-  type PlanContext,
-} from '../domain/execution-budget.js';
+import { type HandOver, handOverBefore, type PlanContext } from '../domain/execution-budget.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import {
   type AppliedBenchmark,
   applicableBenchmark,
@@ -15,8 +11,10 @@ import {
 import type { ApprovalLevel, PolicySettings } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { nextRevisionRound } from '../domain/revision.js';
+import { approvalWait } from '../domain/waits.js';
 import { withdrawalSentence } from '../domain/withdrawal.js';
 import { PurchaseRefused } from '../domain/workflow-errors.js';
+import { type AttemptTimeouts, attemptTimeouts } from '../domain/working-days.js';
 import { loadPurchase } from './load-purchase.js';
 import type { WorkflowDeps } from './workflow-deps.js';
 
@@ -38,8 +36,13 @@ function benchmarkApplied(purchase: PurchaseRecord, settings: PolicySettings): A
  * or that a level returned the proposal and the officer's revision (round `round`) is awaited.
  */
 export type ApprovalPlan =
-  | { next: ApprovalLevel | null; remaining: ApprovalLevel[] }
-  | { next: 'REVISION'; level: ApprovalLevel; round: number };
+  | ({ next: ApprovalLevel | null; remaining: ApprovalLevel[] } & Planned)
+  | ({ next: 'REVISION'; level: ApprovalLevel; round: number } & Planned);
+
+/** The timeouts of the wait that comes next, which the state machine takes when it counts working days. */
+interface Planned {
+  timeouts: AttemptTimeouts;
+}
 
 /**
  * Moves the purchase into APPROVAL with the levels the thresholds require (and the salary benchmark
@@ -76,7 +79,13 @@ export async function planApproval(
   const rejection = Object.values(purchase.approvals).find((d) => d?.decision === 'REJECT');
   if (rejection) throw new PurchaseRefused('REJECTED', approverRejection(rejection));
   const now = deps.now();
-  const ask = { endsBy: Date.parse(now) + escalatingWaitMs(deps.settings.approval.timeoutSeconds) };
+  // The next wait's three timeouts, on the official calendar when it is set in working days.
+  const timeouts = attemptTimeouts(
+    Date.parse(now),
+    approvalWait(deps.settings),
+    officialCalendar(deps.settings),
+  );
+  const ask = { endsBy: timeouts.endsBy };
   // A level that returned the proposal waits for the officer's revision, then is asked again.
   const returnedBy = purchase.approvalLevels.find(
     (level) => purchase.approvals[level]?.decision === 'RETURN',
@@ -87,9 +96,9 @@ export async function planApproval(
       level: returnedBy,
       round: nextRevisionRound(purchase.revisions),
     } as const;
-    return handOverBefore({ ...execution, now }, ask) || revision;
+    return handOverBefore({ ...execution, now }, ask) || { ...revision, timeouts };
   }
   const remaining = purchase.approvalLevels.filter((level) => !purchase.approvals[level]);
   const next = remaining[0] ?? null;
-  return (next && handOverBefore({ ...execution, now }, ask)) || { next, remaining };
+  return (next && handOverBefore({ ...execution, now }, ask)) || { next, remaining, timeouts };
 }

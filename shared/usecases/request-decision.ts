@@ -1,11 +1,14 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import { assigneeFor } from '../domain/escalation.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { approvalStepKey } from '../domain/revision.js';
 import { type ApprovalAssignment, assignApprover } from '../domain/separation-of-duties.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
+import { approvalWait } from '../domain/waits.js';
+import { waitDeadline } from '../domain/working-days.js';
 import { signTaskLink } from '../links/signing.js';
 import { passedOverReason } from '../presentation/labels.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
@@ -117,7 +120,10 @@ export async function requestDecision(
   const { assignee, passedOver } = assignmentOf(deps, input, purchase);
   const purpose = input.purpose ?? 'APPROVAL';
   const stepKey = stepKeyOf(input, purchase);
-  const expiresAt = new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString();
+  // The link lives as long as the attempt waits (working days on the official calendar when set).
+  const expiresAt = new Date(
+    waitDeadline(Date.parse(now), approvalWait(deps.settings), officialCalendar(deps.settings)).at,
+  ).toISOString();
   const { task, created } = await deps.tasks.openTask({
     purchaseId: input.purchaseId,
     stepKey,

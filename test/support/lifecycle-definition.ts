@@ -1,5 +1,6 @@
 import type { DeploymentSettings } from '../../shared/config/settings.js';
 import { buildAppForTest } from '../infra/build.js';
+import { TEST_SETTINGS } from './settings.js';
 
 /** Lambda ARNs in the resolved definition name each function by its logical id. */
 export const LOCAL_FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
@@ -7,9 +8,10 @@ export const LOCAL_FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:func
 /**
  * The purchase lifecycle's Amazon States Language definition as the CDK app synthesizes it
  * (what CloudFormation would deploy), with each function ARN replaced by
- * `LOCAL_FUNCTION_ARN_PREFIX` + the function's logical id. From other settings, another revision of it.
+ * `LOCAL_FUNCTION_ARN_PREFIX` + the function's logical id. By default from the settings with their
+ * waits in seconds (scripted plan steps give no timeouts); from other settings, another revision of it.
  */
-export function lifecycleDefinition(settings?: DeploymentSettings): Record<string, unknown> {
+export function lifecycleDefinition(settings: DeploymentSettings = TEST_SETTINGS): Record<string, unknown> {
   const { application } = buildAppForTest(settings);
   const template = JSON.parse(
     JSON.stringify(

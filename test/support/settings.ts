@@ -19,8 +19,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The whole of config/settings.json, as loadSettings returns it. */
-export const TEST_SETTINGS: DeploymentSettings = deepFreeze(loadSettings(DEFAULT_SETTINGS_FILE));
+/** The whole of config/settings.json, as loadSettings returns it: its waits in working days. */
+export const SHIPPED_SETTINGS: DeploymentSettings = deepFreeze(loadSettings(DEFAULT_SETTINGS_FILE));
+
+/**
+ * The settings with every wait in seconds, as a deployment may set them: what most tests run on,
+ * since their clocks (and scripted plan steps) count seconds. The waits in working days are run by
+ * test/workflow/working-days.test.ts and the journeys on the synthesized app.
+ */
+export function waitsInSeconds(settings: DeploymentSettings): DeploymentSettings {
+  const copy = structuredClone(settings);
+  delete copy.policy.approval.timeoutWorkingDays;
+  delete copy.lifecycle.contract.signTimeoutWorkingDays;
+  delete copy.lifecycle.midterm.reviewTimeoutWorkingDays;
+  delete copy.lifecycle.evaluation.timeoutWorkingDays;
+  return copy;
+}
+
+/** config/settings.json with its waits in seconds (waitsInSeconds). */
+export const TEST_SETTINGS: DeploymentSettings = deepFreeze(waitsInSeconds(SHIPPED_SETTINGS));
 
 /** Its policy: budget lines, salary benchmarks, the approval chain. */
 export const TEST_POLICY: PolicySettings = TEST_SETTINGS.policy;

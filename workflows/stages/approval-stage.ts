@@ -1,8 +1,8 @@
-import type { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, type IChainable, JsonPath, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import { WITHDRAWN_DECISION } from '../../shared/domain/withdrawal.js';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
-import { EscalatingWait } from '../escalating-wait.js';
+import type { WaitTimeout } from '../../shared/domain/working-days.js';
+import { EscalatingWait, plannedTimeouts } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
 import { failure, handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
@@ -21,8 +21,10 @@ export interface ApprovalStage extends StageFragment {
   readonly resume: State;
 }
 
-export function approvalStage(ctx: StageContext, approvalTimeout: Duration): ApprovalStage {
+export function approvalStage(ctx: StageContext, approvalTimeout: WaitTimeout): ApprovalStage {
   const { scope, functions: fns, endings } = ctx;
+  // Each wait of the stage follows the plan step, whose answer carries its timeouts.
+  const timeout = plannedTimeouts(approvalTimeout, '$.plan.value.timeouts');
   const purchaseId = JsonPath.stringAt('$.purchaseId');
   const onDomainRefusal = { errors: [WORKFLOW_ERRORS.refused], resultPath: '$.failure' };
   const planInput = { purchaseId, startedAt: JsonPath.executionStartTime };
@@ -38,7 +40,7 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
     names: { FIRST: 'Ask approver', REMINDER: 'Remind approver', ESCALATION: 'Escalate to deputy' },
     fn: fns.requestDecision,
     payload: { purchaseId, level: JsonPath.stringAt('$.plan.value.next') },
-    timeout: approvalTimeout,
+    timeout,
     resultPath: '$.decision',
     onLapse: failure(
       scope,
@@ -61,7 +63,7 @@ export function approvalStage(ctx: StageContext, approvalTimeout: Duration): App
       level: JsonPath.stringAt('$.plan.value.level'),
       round: JsonPath.numberAt('$.plan.value.round'),
     },
-    timeout: approvalTimeout,
+    timeout,
     resultPath: '$.revision',
     onLapse: failure(
       scope,

@@ -1,16 +1,16 @@
-import type { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, type IChainable, JsonPath } from 'aws-cdk-lib/aws-stepfunctions';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
-import { EscalatingWait } from '../escalating-wait.js';
+import type { WaitTimeout } from '../../shared/domain/working-days.js';
+import { EscalatingWait, plannedTimeouts } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
 import { failure, handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
 
 export interface ContractingTimeouts {
   /** How long the NGO has to upload the signed contract, before the reminder and again before escalation. */
-  readonly sign: Duration;
+  readonly sign: WaitTimeout;
   /** How long the section chief has to countersign, before the reminder and again before escalation. */
-  readonly countersign: Duration;
+  readonly countersign: WaitTimeout;
 }
 
 /**
@@ -44,7 +44,7 @@ export function contractingStage(ctx: StageContext, timeouts: ContractingTimeout
     },
     fn: fns.awaitUpload,
     payload: { purchaseId, kind: 'SIGNED_CONTRACT', since: JsonPath.stringAt('$.contracting.value.since') },
-    timeout: timeouts.sign,
+    timeout: plannedTimeouts(timeouts.sign, '$.contracting.value.timeouts'),
     resultPath: '$.upload',
     onLapse: lapsed,
   });
@@ -62,7 +62,7 @@ export function contractingStage(ctx: StageContext, timeouts: ContractingTimeout
       level: 'SECTION_CHIEF',
       round: JsonPath.numberAt('$.contracting.value.round'),
     },
-    timeout: timeouts.countersign,
+    timeout: plannedTimeouts(timeouts.countersign, '$.contracting.value.timeouts'),
     resultPath: '$.decision',
     onLapse: lapsed,
   });

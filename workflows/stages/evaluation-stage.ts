@@ -1,6 +1,6 @@
-import type { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, type IChainable, JsonPath } from 'aws-cdk-lib/aws-stepfunctions';
-import { EscalatingWait } from '../escalating-wait.js';
+import type { WaitTimeout } from '../../shared/domain/working-days.js';
+import { EscalatingWait, plannedTimeouts } from '../escalating-wait.js';
 import { lambdaStep } from '../lambda-step.js';
 import { handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
@@ -13,7 +13,7 @@ import type { StageContext, StageFragment } from './stage.js';
  * how long an agency has, before the reminder and again before the task is reassigned.
  * Its normal end receives `$.conclusion.value.finalTranche`.
  */
-export function evaluationStage(ctx: StageContext, evaluationTimeout: Duration): StageFragment {
+export function evaluationStage(ctx: StageContext, evaluationTimeout: WaitTimeout): StageFragment {
   const { scope, functions: fns, endings } = ctx;
   const purchaseId = JsonPath.stringAt('$.purchaseId');
 
@@ -69,7 +69,7 @@ export function evaluationStage(ctx: StageContext, evaluationTimeout: Duration):
     },
     fn: fns.requestEvaluation,
     payload: { purchaseId },
-    timeout: evaluationTimeout,
+    timeout: plannedTimeouts(evaluationTimeout, '$.evaluation.value.timeouts'),
     resultPath: '$.decision',
     // No agency scored: the evaluation is concluded without a grade and the final tranche withheld.
     onLapse: conclude,

@@ -1,4 +1,3 @@
-import type { Duration } from 'aws-cdk-lib';
 import {
   Choice,
   Condition,
@@ -10,7 +9,8 @@ import {
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow-errors.js';
-import { EscalatingWait } from '../escalating-wait.js';
+import type { WaitTimeout } from '../../shared/domain/working-days.js';
+import { EscalatingWait, plannedTimeouts } from '../escalating-wait.js';
 import { callbackStep, lambdaStep } from '../lambda-step.js';
 import { failure, handOverWhenDue } from './endings.js';
 import type { StageContext, StageFragment } from './stage.js';
@@ -23,8 +23,10 @@ import type { StageContext, StageFragment } from './stage.js';
  * picks up the round it was in. `reviewTimeout` is how long the chief has for a decision,
  * before the reminder and again before escalation.
  */
-export function midtermStage(ctx: StageContext, reviewTimeout: Duration): StageFragment {
+export function midtermStage(ctx: StageContext, reviewTimeout: WaitTimeout): StageFragment {
   const { scope, functions: fns, endings } = ctx;
+  // The chief's waits follow the plan step, whose answer carries their timeouts.
+  const chiefTimeout = plannedTimeouts(reviewTimeout, '$.midterm.value.timeouts');
   const purchaseId = JsonPath.stringAt('$.purchaseId');
   const round = JsonPath.numberAt('$.midterm.value.round');
 
@@ -77,7 +79,7 @@ export function midtermStage(ctx: StageContext, reviewTimeout: Duration): StageF
       extension: JsonPath.mathAdd(JsonPath.numberAt('$.midterm.value.extensions'), 1),
       deadline: JsonPath.stringAt('$.midterm.value.deadline'),
     },
-    timeout: reviewTimeout,
+    timeout: chiefTimeout,
     resultPath: '$.decision',
     onLapse: lapsed,
   });
@@ -99,7 +101,7 @@ export function midtermStage(ctx: StageContext, reviewTimeout: Duration): StageF
       round,
       maxRounds: JsonPath.numberAt('$.midterm.value.maxRounds'),
     },
-    timeout: reviewTimeout,
+    timeout: chiefTimeout,
     resultPath: '$.decision',
     onLapse: lapsed,
   });

@@ -3,7 +3,6 @@ import { DAY_MS } from '../../../shared/domain/china-time.js';
 import {
   EXECUTION_BUDGET_MS,
   EXECUTION_LIMIT_MS,
-  escalatingWaitMs,
   handOverBefore,
   StepOutlivesExecutionError,
 } from '../../../shared/domain/execution-budget.js';
@@ -47,9 +46,8 @@ describe('handOverBefore', () => {
     expect(late).toEqual({ next: 'HAND_OVER', handOverAt: iso(340) });
   });
 
-  it('plans without a budget outside an execution, and counts three timeouts for an escalating wait', () => {
+  it('plans without a budget outside an execution', () => {
     expect(handOverBefore({ now: STARTED }, { endsBy: at(900) })).toBeUndefined();
-    expect(escalatingWaitMs(7 * 86_400)).toBe(21 * DAY_MS);
   });
 
   it('refuses a step that no execution could hold instead of handing it on forever', () => {

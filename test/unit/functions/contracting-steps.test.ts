@@ -199,14 +199,14 @@ describe('contracting steps over the table', () => {
 
   it('plan-contracting waits for the signed copy while there is none, then names the upload to countersign', async () => {
     storePurchase({ contract: CONTRACT });
-    await expect(run('planContracting', { purchaseId: PURCHASE_ID })).resolves.toEqual({
+    await expect(run('planContracting', { purchaseId: PURCHASE_ID })).resolves.toMatchObject({
       next: 'AWAIT_SIGNED',
       round: 1,
       since: ISSUED_AT,
     });
 
     await storeSignedUpload();
-    await expect(run('planContracting', { purchaseId: PURCHASE_ID })).resolves.toEqual({
+    await expect(run('planContracting', { purchaseId: PURCHASE_ID })).resolves.toMatchObject({
       next: 'COUNTERSIGN',
       round: 1,
       since: ISSUED_AT,

@@ -210,7 +210,7 @@ describe('planContracting', () => {
   });
 
   it('waits for the signed copy of round 1 from the issue time while none was uploaded', async () => {
-    expect(await planContracting(deps(), PURCHASE_ID)).toEqual({
+    expect(await planContracting(deps(), PURCHASE_ID)).toMatchObject({
       next: 'AWAIT_SIGNED',
       round: 1,
       since: ISSUED_AT,
@@ -220,7 +220,7 @@ describe('planContracting', () => {
   it('an ACCEPTED signed contract uploaded after the issue leads to the countersignature with its uploadId', async () => {
     await upload('upload-signed-1', '2026-03-03T02:00:00.000Z');
 
-    expect(await planContracting(deps(), PURCHASE_ID)).toEqual({
+    expect(await planContracting(deps(), PURCHASE_ID)).toMatchObject({
       next: 'COUNTERSIGN',
       round: 1,
       since: ISSUED_AT,
@@ -241,7 +241,7 @@ describe('planContracting', () => {
     await upload('upload-rejected', '2026-03-03T02:00:00.000Z', { status: 'REJECTED' });
     await upload('upload-midterm', '2026-03-03T03:00:00.000Z', { kind: 'MIDTERM_REPORT' });
 
-    expect(await planContracting(deps(), PURCHASE_ID)).toEqual({
+    expect(await planContracting(deps(), PURCHASE_ID)).toMatchObject({
       next: 'AWAIT_SIGNED',
       round: 1,
       since: ISSUED_AT,
@@ -252,14 +252,14 @@ describe('planContracting', () => {
     await upload('upload-signed-1', '2026-03-03T02:00:00.000Z');
     await countersignDecision(1, 'REFUSE', 'the seal on page 3 is missing', '2026-03-04T01:00:00.000Z');
 
-    expect(await planContracting(deps(), PURCHASE_ID)).toEqual({
+    expect(await planContracting(deps(), PURCHASE_ID)).toMatchObject({
       next: 'AWAIT_SIGNED',
       round: 2,
       since: '2026-03-04T01:00:00.000Z',
     });
 
     await upload('upload-signed-2', '2026-03-05T01:00:00.000Z');
-    expect(await planContracting(deps(), PURCHASE_ID)).toEqual({
+    expect(await planContracting(deps(), PURCHASE_ID)).toMatchObject({
       next: 'COUNTERSIGN',
       round: 2,
       since: '2026-03-04T01:00:00.000Z',

@@ -128,7 +128,7 @@ beforeEach(() => {
 describe('an approver returns a proposal for revision', () => {
   it('plan waits for the revision of the level that returned it (round 1), keeping the earlier approval', async () => {
     await returnedByFinance();
-    expect(await planApproval(deps(), PURCHASE_ID)).toEqual({
+    expect(await planApproval(deps(), PURCHASE_ID)).toMatchObject({
       next: 'REVISION',
       level: 'FINANCE_SECTION',
       round: 1,
