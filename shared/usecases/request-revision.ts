@@ -1,7 +1,10 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
+import { officialCalendar } from '../domain/official-calendar.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
 import { revisionStepKey } from '../domain/revision.js';
 import type { TaskAttempt } from '../domain/tasks.js';
+import { approvalWait } from '../domain/waits.js';
+import { waitDeadline } from '../domain/working-days.js';
 import { renderRevisionMail } from '../presentation/mail/revision-mail.js';
 import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
 import { loadPurchase } from './load-purchase.js';
@@ -46,7 +49,10 @@ export async function requestRevision(
     attempt: input.attempt === 'FIRST' ? 'FIRST' : 'REMINDER',
     assignee: { name: officer, email: officer, role: 'OFFICER' },
     taskToken: input.taskToken,
-    expiresAt: new Date(Date.parse(now) + deps.settings.approval.timeoutSeconds * 1000).toISOString(),
+    // As long as the attempt waits, as an approver's link (working days on the official calendar when set).
+    expiresAt: new Date(
+      waitDeadline(Date.parse(now), approvalWait(deps.settings), officialCalendar(deps.settings)).at,
+    ).toISOString(),
     now,
   });
   if (task.status === 'DECIDED' && task.decision) {
