@@ -8,7 +8,6 @@ import { timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { lifecycleSettings } from '../../shared/lambda/settings.js';
 import { systemNow } from '../../shared/ports/clock.js';
-import { PAGE_HEADERS } from '../../shared/presentation/pages/layout.js';
 import { showNgoPage } from '../../shared/usecases/ngo-uploads/ngo-page.js';
 import type { NgoPageDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
 
@@ -29,13 +28,8 @@ export function createHandler(deps: NgoPageDeps) {
         sig: event.queryStringParameters?.sig,
       };
       if (method !== 'GET' && method !== 'HEAD') return json(405, { message: 'GET this page.' });
-      const page = await showNgoPage(deps, link);
-      const response = htmlResponse(page, method);
-      if (!('contentSecurityPolicy' in page)) return answered(response);
-      return answered({
-        ...response,
-        headers: { ...PAGE_HEADERS, 'Content-Security-Policy': page.contentSecurityPolicy },
-      });
+      // The page's own policy (its upload script's nonce) replaces the default one.
+      return answered(htmlResponse(await showNgoPage(deps, link), method));
     });
 }
 

@@ -15,7 +15,8 @@ import {
   STAGE_LABELS,
 } from '../labels.js';
 import { noticeText } from '../ngo-notice-text.js';
-import { bilingualHeading, bilingualParagraphs, factsTable, type HtmlPage, renderPage } from './layout.js';
+import { bilingualHeading, bilingualParagraphs, factsTable, renderPage } from './layout.js';
+import { formatBytes, type ScriptedPage, uploadPageCsp, uploadScript } from './upload-script.js';
 
 /**
  * The NGO's page (GET /ngo/{purchaseId}?exp&sig): what is due, what arrived, the contract
@@ -84,44 +85,8 @@ export interface NgoPageModel {
   nonce: string;
 }
 
-/** An HtmlPage that carries its own Content-Security-Policy (the nonce changes per response). */
-export interface NgoHtmlPage extends HtmlPage {
-  contentSecurityPolicy: string;
-}
-
-const NONCE_PATTERN = /^[A-Za-z0-9+/_-]{16,64}={0,2}$/;
-
-/** The origin as CSP source text, or nothing when it is not a plain http(s) origin. */
-function cspOrigin(origin: string): string | undefined {
-  try {
-    const url = new URL(origin);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-    return url.origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Only this response's script runs; it may talk to this site and to the bucket, nothing else. */
-export function ngoPageCsp(nonce: string, storageOrigin: string): string {
-  if (!NONCE_PATTERN.test(nonce)) throw new Error('a CSP nonce is 16-64 base64 characters');
-  const storage = cspOrigin(storageOrigin);
-  return [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    `script-src 'nonce-${nonce}'`,
-    `connect-src 'self'${storage ? ` ${storage}` : ''}`,
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+/** The NGO page carries its own Content-Security-Policy (its script's nonce changes per response). */
+export type NgoHtmlPage = ScriptedPage;
 
 const CSS = `
 select,input[type=file]{display:block;width:100%;margin:6px 0 16px;padding:10px;font:inherit;border:1px solid #8c959f;border-radius:6px;background:#fff}
@@ -240,54 +205,6 @@ function acceptOf(fileTypes: readonly UploadableFileType[]): string {
   return fileTypes.flatMap((t) => [...t.extensions, t.contentType]).join(',');
 }
 
-/** JSON that is safe inside a <script> element (no `</script>`, no HTML comment openers). */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
-}
-
-/**
- * The upload script: constant code plus constant data (the extension map and the limit).
- * It never sees anything the server did not put in the presign reply of this same link.
- */
-function uploadScript(fileTypes: readonly UploadableFileType[], maxBytes: number): string {
-  const allowedZh = fileTypes.map((t) => t.label.zh).join('、');
-  const allowedEn = fileTypes.map((t) => t.label.en).join(', ');
-  // Extension -> content type, for browsers that give a file no type (often .docx on Windows).
-  const typeByExtension = Object.fromEntries(
-    fileTypes.flatMap((t) => t.extensions.map((e) => [e, t.contentType])),
-  );
-  return `(function(){
-var types=${scriptJson(typeByExtension)};var maxBytes=${scriptJson(maxBytes)};
-var allowed=${scriptJson(fileTypes.map((t) => t.contentType))};var allowedZh=${scriptJson(allowedZh)};var allowedEn=${scriptJson(allowedEn)};
-var form=document.getElementById('upload-form');var out=document.getElementById('upload-status');
-var button=form.querySelector('button');
-function say(zh,en){out.textContent='';var a=document.createElement('p');a.textContent=zh;var b=document.createElement('p');b.className='en';b.lang='en';b.textContent=en;out.appendChild(a);out.appendChild(b);}
-function typeOf(file){if(file.type&&file.type!=='application/octet-stream')return file.type;var m=/\\.[^.]+$/.exec(file.name.toLowerCase());return (m&&types[m[0]])||file.type||'';}
-function problems(body){if(body&&Array.isArray(body.errors)&&body.errors.length){return body.errors.map(function(e){return e.message;}).join(' ');}return body&&body.message?body.message:'';}
-form.addEventListener('submit',function(ev){ev.preventDefault();
-var file=form.elements.file.files[0];var kind=form.elements.kind.value;
-if(!file){say('请选择要上传的文件。','Choose a file to upload.');return;}
-if(allowed.indexOf(typeOf(file))<0){say('不支持此类文件。允许的类型：'+allowedZh+'。','This kind of file cannot be uploaded. Allowed: '+allowedEn+'.');return;}
-if(file.size<1||file.size>maxBytes){say('文件大小须在 1 字节至 '+(maxBytes/1048576).toFixed(1)+' MB 之间。','The file must be between 1 byte and '+(maxBytes/1048576).toFixed(1)+' MB.');return;}
-button.disabled=true;say('正在准备上传…','Preparing the upload…');
-var target=location.pathname.replace(/\\/+$/,'')+'/uploads'+location.search;
-fetch(target,{method:'POST',headers:{'Content-Type':'application/json'},credentials:'same-origin',body:JSON.stringify({kind:kind,fileName:file.name,contentType:typeOf(file),size:file.size})})
-.then(function(r){return r.json().then(function(body){return {ok:r.ok,status:r.status,body:body};},function(){return {ok:false,status:r.status,body:null};});})
-.then(function(reply){
-var notice=reply.body&&reply.body.notice;
-if(!reply.ok&&notice&&typeof notice.zh==='string'&&typeof notice.en==='string'){button.disabled=false;say('无法上传：'+notice.zh,'The upload was refused: '+notice.en);return;}
-if(!reply.ok){button.disabled=false;say('无法上传：'+(problems(reply.body)||('错误 '+reply.status)),'The upload was refused: '+(problems(reply.body)||('error '+reply.status)));return;}
-var data=new FormData();var fields=reply.body.fields;Object.keys(fields).forEach(function(k){data.append(k,fields[k]);});
-data.append('file',file);
-var xhr=new XMLHttpRequest();xhr.open('POST',reply.body.url);
-xhr.upload.onprogress=function(e){if(e.lengthComputable){var p=Math.floor(e.loaded*100/e.total);say('正在上传 '+p+'%','Uploading '+p+'%');}};
-xhr.onload=function(){if(xhr.status>=200&&xhr.status<300){say('上传完成，正在核验文件，页面稍后自动刷新。','Uploaded. The file is being checked; this page reloads in a moment.');setTimeout(function(){location.reload();},4000);}else{button.disabled=false;say('上传失败（'+xhr.status+'），请重试。','The upload failed ('+xhr.status+'); try again.');}};
-xhr.onerror=function(){button.disabled=false;say('网络错误，上传未完成，请重试。','Network error: the upload did not finish; try again.');};
-xhr.send(data);})
-.catch(function(){button.disabled=false;say('网络错误，请重试。','Network error; try again.');});
-});})();`;
-}
-
 function uploadForm(model: NgoPageModel): SafeHtml {
   const heading = bilingualHeading('h2', { zh: '上传文件', en: 'Upload a file' });
   if (model.closed) {
@@ -320,8 +237,14 @@ ${heading}${limits}<label for="kind">材料类别 <span lang="en">Kind</span></l
 <div class="actions"><button type="submit" class="upload">上传 Upload</button></div>
 <div id="upload-status" role="status" aria-live="polite"></div>
 </form>
-<script nonce="${model.nonce}">${trusted(uploadScript(model.fileTypes, model.maxBytes))}</script>
-`;
+${uploadScript({
+  formId: 'upload-form',
+  statusId: 'upload-status',
+  grantPath: '/uploads',
+  fileTypes: model.fileTypes,
+  maxBytes: model.maxBytes,
+  nonce: model.nonce,
+})}`;
 }
 
 export function ngoPage(model: NgoPageModel): NgoHtmlPage {
@@ -339,5 +262,5 @@ ${bilingualHeading('h1', title)}${bilingualParagraphs({
   model.received,
 )}${uploadForm(model)}${purchasesSection(model.purchases)}`;
   const page = renderPage(200, title, body);
-  return { ...page, contentSecurityPolicy: ngoPageCsp(model.nonce, model.storageOrigin) };
+  return { ...page, contentSecurityPolicy: uploadPageCsp(model.nonce, model.storageOrigin) };
 }

@@ -57,7 +57,7 @@ function scriptJson(value: unknown): string {
 }
 
 export interface UploadScriptSpec {
-  /** The form's id: its `file` input and every hidden field (a kind, a nonce) are sent with the grant request. */
+  /** The form's id: its `file` input and every hidden field and select (a kind, a nonce) are sent with the grant request. */
   formId: string;
   /** The element that tells the person how it goes (role="status"). */
   statusId: string;
@@ -70,7 +70,7 @@ export interface UploadScriptSpec {
 
 /**
  * The script: constant code plus constant data (the extension map and the limit). It sends the
- * form's hidden fields with the file's name, type and size, and never sees anything the server did
+ * form's hidden fields and selects with the file's name, type and size, and never sees anything the server did
  * not put in the grant reply of this same link.
  */
 export function uploadScript(spec: UploadScriptSpec): SafeHtml {
@@ -95,7 +95,7 @@ if(!file){say('请选择要上传的文件。','Choose a file to upload.');retur
 if(allowed.indexOf(typeOf(file))<0){say('不支持此类文件。允许的类型：'+allowedZh+'。','This kind of file cannot be uploaded. Allowed: '+allowedEn+'.');return;}
 if(file.size<1||file.size>maxBytes){say('文件大小须在 1 字节至 '+(maxBytes/1048576).toFixed(1)+' MB 之间。','The file must be between 1 byte and '+(maxBytes/1048576).toFixed(1)+' MB.');return;}
 var request={fileName:file.name,contentType:typeOf(file),size:file.size};
-Array.prototype.forEach.call(form.querySelectorAll('input[type=hidden]'),function(h){request[h.name]=h.value;});
+Array.prototype.forEach.call(form.querySelectorAll('input[type=hidden],select'),function(h){request[h.name]=h.value;});
 button.disabled=true;say('正在准备上传…','Preparing the upload…');
 var target=location.pathname.replace(/\\/+$/,'')+${scriptJson(spec.grantPath)}+location.search;
 fetch(target,{method:'POST',headers:{'Content-Type':'application/json'},credentials:'same-origin',body:JSON.stringify(request)})

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import { uploadableFileTypes } from '../../../shared/domain/file-types.js';
 import { summarizeProposal } from '../../../shared/presentation/labels.js';
-import { type NgoPageModel, ngoPage, ngoPageCsp } from '../../../shared/presentation/pages/ngo-page.js';
+import { type NgoPageModel, ngoPage } from '../../../shared/presentation/pages/ngo-page.js';
+import { uploadPageCsp } from '../../../shared/presentation/pages/upload-script.js';
 
 const NONCE = 'bm9uY2Utb2YtdGhpcy1wYWdl';
 const STORAGE = 'https://documents.s3.cn-north-1.amazonaws.com.cn';
@@ -120,7 +121,7 @@ describe('ngoPage', () => {
     expect(page.html.match(/<script/g)).toHaveLength(1);
     expect(page.html).toContain(`<script nonce="${NONCE}">`);
     expect(page.contentSecurityPolicy).toBe(
-      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${NONCE}'; connect-src 'self' ${STORAGE}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${NONCE}'; connect-src 'self' ${STORAGE}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     );
   });
 
@@ -152,9 +153,11 @@ describe('ngoPage', () => {
     const page = ngoPage(model());
     const script = page.html.slice(page.html.indexOf('<script'), page.html.indexOf('</script>'));
 
-    expect(script).toContain("'/uploads'+location.search");
+    expect(script).toContain('"/uploads"+location.search');
     expect(script.indexOf("data.append('file',file)")).toBeGreaterThan(script.indexOf('Object.keys(fields)'));
-    expect(script).toContain('location.reload()');
+    // The kind chosen in the select goes with the grant request.
+    expect(script).toContain("querySelectorAll('input[type=hidden],select')");
+    expect(script).toContain('location.assign(location.href)');
   });
 
   it('lists an accepted file with its size and China time', () => {
@@ -179,15 +182,15 @@ describe('ngoPage', () => {
   });
 });
 
-describe('ngoPageCsp', () => {
+describe('uploadPageCsp (the NGO page and the evaluation page)', () => {
   it('leaves a storage origin out when it is not an http(s) origin, and keeps only the origin of a URL', () => {
-    expect(ngoPageCsp(NONCE, "javascript:alert(1) 'unsafe-eval'")).toContain("connect-src 'self';");
-    expect(ngoPageCsp(NONCE, 'http://127.0.0.1:8086/documents')).toContain(
+    expect(uploadPageCsp(NONCE, "javascript:alert(1) 'unsafe-eval'")).toContain("connect-src 'self';");
+    expect(uploadPageCsp(NONCE, 'http://127.0.0.1:8086/documents')).toContain(
       "connect-src 'self' http://127.0.0.1:8086;",
     );
   });
 
   it('refuses a nonce that could break out of the header', () => {
-    expect(() => ngoPageCsp("abc'; script-src *", STORAGE)).toThrow();
+    expect(() => uploadPageCsp("abc'; script-src *", STORAGE)).toThrow();
   });
 });
