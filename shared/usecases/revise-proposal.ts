@@ -4,6 +4,7 @@ import { chinaCalendarDate } from '../domain/china-time.js';
 import { type FieldError, ValidationError } from '../domain/errors.js';
 import { fieldError } from '../domain/field-errors.js';
 import { formatYuan } from '../domain/money.js';
+import { maskAccountNumber } from '../domain/payee-account.js';
 import { parseProposal } from '../domain/policy.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { Proposal } from '../domain/proposal.js';
@@ -192,7 +193,9 @@ function parseRevision(
     );
   let proposal: Proposal | undefined;
   try {
-    proposal = parseProposal(proposalBody, settings, { today: chinaCalendarDate(now) });
+    proposal = parseProposal(withRegisteredAccount(proposalBody, purchase.proposal), settings, {
+      today: chinaCalendarDate(now),
+    });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     errors.push(
@@ -203,6 +206,21 @@ function parseRevision(
   }
   if (errors.length > 0 || !proposal) throw new ValidationError(errors);
   return { proposal, note };
+}
+
+/**
+ * The form is filled from the purchase view, which shows the NGO's bank account number masked
+ * (payee-account.ts): a revision that sends back that mask keeps the number registered, as typed
+ * nowhere else. Any other number is the officer's correction and is judged as typed.
+ */
+function withRegisteredAccount(body: Record<string, unknown>, registered: Proposal): Record<string, unknown> {
+  const account = registered.ngo.bankAccount;
+  const ngo = body.ngo as { bankAccount?: { accountNumber?: unknown } } | undefined;
+  if (!account || ngo?.bankAccount?.accountNumber !== maskAccountNumber(account.accountNumber)) return body;
+  return {
+    ...body,
+    ngo: { ...ngo, bankAccount: { ...ngo.bankAccount, accountNumber: account.accountNumber } },
+  };
 }
 
 /**

@@ -222,6 +222,15 @@ describe('the officer revises the returned proposal', () => {
     expect(revised?.detail).toMatchObject({ round: 1, previous: { totalFen: 48_000_000 } });
   });
 
+  it('keeps the registered bank account when the form sends back its masked number', async () => {
+    await returnedByFinance();
+    const registered = largeElderlyCareProposal().ngo.bankAccount;
+    if (!registered) throw new Error('the sample has no bank account');
+    const masked = { ...registered, accountNumber: `****${registered.accountNumber.slice(-4)}` };
+    await revise({ ...cheaper(), ngo: { ...cheaper().ngo, bankAccount: masked } });
+    expect((await stored()).proposal.ngo.bankAccount).toEqual(registered);
+  });
+
   it('then plan asks the same level again, by a new task of its own', async () => {
     await returnedByFinance();
     const returnedTask = (await fakes.tasks.listTasks(PURCHASE_ID)).find(
