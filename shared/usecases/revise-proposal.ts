@@ -234,7 +234,7 @@ async function moveReservation(
   now: string,
 ): Promise<void> {
   const hold = purchase.budget;
-  if (!hold || hold.status !== 'RESERVED' || hold.amountFen === totalFen) return;
+  if (hold?.status !== 'RESERVED' || hold.amountFen === totalFen) return;
   const moved = await deps.budgets.adjustReservation({
     lineId: hold.lineId,
     purchaseId: purchase.purchaseId,
