@@ -93,6 +93,10 @@ describe('approval link in Chromium: the section chief decides from the e-mailed
         .first()
         .textContent(),
     ).toBe('¥480,000.00');
+    // The salary benchmark the workflow held the staff plan to, in both languages.
+    const benchmark = await fact(/Salary benchmark applied/).textContent();
+    expect(benchmark).toMatch(/^2025 年度 ¥115,538\.00，样例数据/);
+    expect(benchmark).toContain('2025, ¥115,538.00 a year, sample data');
     expect(await approveButton().isVisible()).toBe(true);
     expect(await rejectButton().isVisible()).toBe(true);
     expect(await page.getByRole('textbox', { name: /Comment/ }).isEditable()).toBe(true);
