@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     /** Field errors of a 400 (`field`, `message`, `allowed`), for the form that sent it. */
     readonly fieldErrors: readonly FieldError[] = [],
+    /** Why an action was refused (a 409's `message`), in both languages, when the server said it so. */
+    readonly notice?: { readonly zh: string; readonly en: string },
   ) {
     super(message);
   }
@@ -65,10 +67,18 @@ async function apiCall<T>(
   const parsed: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     const problem = (parsed ?? {}) as { message?: unknown; errors?: unknown };
+    const notice = problem.message as { zh?: unknown; en?: unknown } | undefined;
+    const bilingual =
+      typeof notice === 'object' && typeof notice?.zh === 'string' && typeof notice.en === 'string'
+        ? { zh: notice.zh, en: notice.en }
+        : undefined;
     throw new ApiError(
       response.status,
-      typeof problem.message === 'string' ? problem.message : `${method} ${path}: ${response.status}`,
+      typeof problem.message === 'string'
+        ? problem.message
+        : (bilingual?.en ?? `${method} ${path}: ${response.status}`),
       Array.isArray(problem.errors) ? (problem.errors as FieldError[]) : [],
+      bilingual,
     );
   }
   return parsed as T;

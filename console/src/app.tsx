@@ -65,7 +65,7 @@ const SECTIONS: readonly Section[] = [
     en: 'Tranches due',
     homeOf: ['finance', 'finance-head'],
     shownTo: (s) => hasPermission(s, 'confirmPayment') || hasPermission(s, 'viewAllPurchases'),
-    page: ({ token }) => <FinancePage token={token} />,
+    page: ({ token, staff }) => <FinancePage token={token} staff={staff} />,
   },
   {
     path: '/reference-data',

@@ -32,6 +32,7 @@ function decisionForm(body: string): DecisionForm {
     'decision',
     'comment',
     'reference',
+    'amount',
     'declare',
     'actingEmail',
     'confirmed',

@@ -65,6 +65,8 @@ export interface PurchaseView {
     dueDate?: string;
     status: string;
     reference?: string;
+    paidFen?: number;
+    transfers?: { seq: number; amountFen: number; reference: string; by: string; at: string }[];
   }[];
 }
 

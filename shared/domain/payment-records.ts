@@ -1,3 +1,4 @@
+import type { AuditInput } from './audit.js';
 import type { FieldError } from './errors.js';
 import { fieldError } from './field-errors.js';
 import type { TrancheMilestone } from './proposal.js';
@@ -34,8 +35,12 @@ export interface PaymentRecord {
   confirmTaskId?: string;
   confirmedAt?: string;
   confirmedBy?: string;
-  /** The bank transaction reference finance entered. */
+  /** The bank transaction reference finance entered (of the transfer that completed the tranche). */
   reference?: string;
+  /** What has been paid so far, in fen: the transfers' sum. Absent before the first transfer. */
+  paidFen?: number;
+  /** Each transfer finance confirmed, oldest first: a tranche may be paid in parts. */
+  transfers?: PaymentTransfer[];
   /** Why a tranche was waived, withheld or cancelled. */
   reason?: string;
   /** When it was waived, withheld or cancelled. */
@@ -46,6 +51,19 @@ export interface PaymentRecord {
   remindedAt?: string;
   /** When it was escalated to the head of the finance section and the bureau director. */
   escalatedAt?: string;
+}
+
+/** One transfer finance confirmed on a tranche: all of it, or a part. */
+export interface PaymentTransfer {
+  /** 1, 2, ... in the order they were confirmed. */
+  seq: number;
+  amountFen: number;
+  /** The bank transaction reference, as confirmed. */
+  reference: string;
+  by: string;
+  at: string;
+  /** The confirmation task it was confirmed from (one transfer per task). */
+  taskId?: string;
 }
 
 /** Why a tranche pays less than planned: the grade of the third-party evaluation and its share. */
@@ -76,9 +94,17 @@ export function outstandingTranches<P extends Pick<PaymentRecord, 'status'>>(pay
   return payments.filter((p) => !isSettled(p));
 }
 
-/** What went out to the NGO for the tranche, in fen. */
-export function paidFen(payment: Pick<PaymentRecord, 'status' | 'amountFen'>): number {
-  return payment.status === 'CONFIRMED' ? payment.amountFen : 0;
+/**
+ * What went out to the NGO for the tranche, in fen: the transfers' sum (a tranche confirmed before
+ * transfers were kept counts its whole amount).
+ */
+export function paidFen(payment: Pick<PaymentRecord, 'status' | 'amountFen' | 'paidFen'>): number {
+  return payment.paidFen ?? (payment.status === 'CONFIRMED' ? payment.amountFen : 0);
+}
+
+/** What is still to be paid on a tranche that is due; nothing on a settled one. */
+export function outstandingFen(payment: Pick<PaymentRecord, 'status' | 'amountFen' | 'paidFen'>): number {
+  return payment.status === 'NOTIFIED' ? payment.amountFen - paidFen(payment) : 0;
 }
 
 /** A tranche is waived, or a payment record corrected, only with a reason the audit trail keeps. */
@@ -98,4 +124,93 @@ export function checkWaiverReason(raw: string): { reason: string } | { error: Fi
     return { error: fieldError('waiver-reason-too-long', 'reason', raw, message, allowed) };
   }
   return { reason };
+}
+
+/** A transfer finance confirms on a tranche (TransferRequest), as both repositories record it. */
+export interface TransferRequest {
+  by: string;
+  reference: string;
+  /** All that is outstanding when not given. */
+  amountFen?: number;
+  taskId?: string;
+  /** The confirmation task for what is left after a part. */
+  nextConfirmTaskId?: string;
+  now: string;
+}
+
+/** What a transfer does to a payment step: refused, or the fields it sets and the audit entry it adds. */
+export type TransferOutcome =
+  | { outcome: 'ALREADY_RECORDED' | 'ALREADY_CONFIRMED' | 'MORE_THAN_DUE' | 'NOT_PAYABLE' }
+  | {
+      outcome: 'CONFIRMED' | 'PART_PAID';
+      transfer: PaymentTransfer;
+      /** Set on the step (besides the transfer appended to `transfers`). */
+      set: Partial<PaymentRecord>;
+      audit: AuditInput & { eventId: string };
+    };
+
+/**
+ * The one rule of recording a transfer, for every repository: only on a NOTIFIED tranche, once per
+ * confirmation task, never more than is outstanding; the transfer that completes the tranche
+ * confirms it, a part leaves it due with what is paid so far (and the task for the rest).
+ */
+export function planTransfer(payment: PaymentRecord | undefined, request: TransferRequest): TransferOutcome {
+  if (!payment) return { outcome: 'NOT_PAYABLE' };
+  if (request.taskId !== undefined && payment.transfers?.some((t) => t.taskId === request.taskId))
+    return { outcome: 'ALREADY_RECORDED' };
+  if (payment.status === 'CONFIRMED') return { outcome: 'ALREADY_CONFIRMED' };
+  if (payment.status !== 'NOTIFIED') return { outcome: 'NOT_PAYABLE' };
+  const outstanding = outstandingFen(payment);
+  const amountFen = request.amountFen ?? outstanding;
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen > outstanding)
+    return { outcome: 'MORE_THAN_DUE' };
+  const transfer: PaymentTransfer = {
+    seq: (payment.transfers?.length ?? 0) + 1,
+    amountFen,
+    reference: request.reference,
+    by: request.by,
+    at: request.now,
+    ...(request.taskId === undefined ? {} : { taskId: request.taskId }),
+  };
+  const paid = paidFen(payment) + amountFen;
+  const { tranche, milestone } = payment;
+  if (paid === payment.amountFen)
+    return {
+      outcome: 'CONFIRMED',
+      transfer,
+      set: {
+        status: 'CONFIRMED',
+        paidFen: paid,
+        confirmedAt: request.now,
+        confirmedBy: request.by,
+        reference: request.reference,
+      },
+      audit: {
+        actor: request.by,
+        action: 'payment.confirmed',
+        detail: { tranche, milestone, amountFen, paidFen: paid, reference: request.reference },
+        eventId: `payment:${tranche}:confirmed`,
+      },
+    };
+  return {
+    outcome: 'PART_PAID',
+    transfer,
+    set: {
+      paidFen: paid,
+      ...(request.nextConfirmTaskId === undefined ? {} : { confirmTaskId: request.nextConfirmTaskId }),
+    },
+    audit: {
+      actor: request.by,
+      action: 'payment.part-paid',
+      detail: {
+        tranche,
+        milestone,
+        amountFen,
+        paidFen: paid,
+        outstandingFen: payment.amountFen - paid,
+        reference: request.reference,
+      },
+      eventId: `payment:${tranche}:part:${transfer.seq}`,
+    },
+  };
 }

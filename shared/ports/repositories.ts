@@ -312,14 +312,23 @@ export interface WaitRepository {
 export interface PaymentRepository {
   /** Opens the payment step of a tranche once (audit `payment.notified`); a repeat returns the first. */
   openPayment(record: PaymentNotice, now: string): Promise<{ payment: PaymentRecord; created: boolean }>;
-  /** Records the transaction (audit `payment.confirmed`); only a NOTIFIED payment can be confirmed. */
+  /**
+   * Records one transfer on a NOTIFIED tranche: `amountFen` of it (all that is outstanding when not
+   * given). The transfer that completes it makes it CONFIRMED (audit `payment.confirmed`); a part
+   * leaves it NOTIFIED with what is paid so far and, when given, the confirmation task for the rest
+   * (audit `payment.part-paid`). One transfer per `taskId`: a repeat is ALREADY_RECORDED. More than
+   * is outstanding is refused (MORE_THAN_DUE), as is a tranche not due (NOT_PAYABLE).
+   */
   confirmPayment(input: {
     purchaseId: string;
     tranche: number;
     by: string;
     reference: string;
+    amountFen?: number;
+    taskId?: string;
+    nextConfirmTaskId?: string;
     now: string;
-  }): Promise<{ outcome: 'CONFIRMED' | 'ALREADY_CONFIRMED' | 'NOT_PAYABLE'; payment?: PaymentRecord }>;
+  }): Promise<{ outcome: ConfirmOutcome; payment?: PaymentRecord }>;
   /**
    * Withholds (failed evaluation) or cancels (termination) a tranche that was not paid, with
    * its audit entry (`payment.withheld` / `payment.cancelled`); creates the step when finance
@@ -366,6 +375,14 @@ export interface PaymentRepository {
   armSettlementWait(input: { purchaseId: string; taskToken: string; now: string }): Promise<void>;
   getSettlementWait(purchaseId: string): Promise<SettlementWait | undefined>;
 }
+
+export type ConfirmOutcome =
+  | 'CONFIRMED'
+  | 'PART_PAID'
+  | 'ALREADY_CONFIRMED'
+  | 'ALREADY_RECORDED'
+  | 'MORE_THAN_DUE'
+  | 'NOT_PAYABLE';
 
 /** The closing step's wait for every due tranche to be paid or waived. */
 export interface SettlementWait {

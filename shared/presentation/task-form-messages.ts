@@ -1,6 +1,7 @@
 import type { BilingualText } from '../domain/bilingual.js';
 import { CRITERION_LABELS } from '../domain/evaluation.js';
 import type { EvaluationCriterion } from '../domain/lifecycle-settings.js';
+import { formatYuan } from '../domain/money.js';
 import type { HumanTask, LinkPurpose, ReasonedDecision } from '../domain/tasks.js';
 import { BAD_REQUEST_MESSAGES } from './pages/status-pages.js';
 
@@ -91,7 +92,20 @@ export const TASK_FORM_MESSAGES = {
     zh: '“银行交易流水号”（reference）须为 4–64 个字符，只能包含字母、数字、“-”“_”“/”。请返回上一页更正后再提交。',
     en: "The bank transaction reference (field “reference”) must be 4-64 characters: letters, digits, '-', '_' or '/'. Go back, correct it and submit again.",
   },
+  AMOUNT_INVALID: {
+    zh: '“本次实付金额”（amount）须为以元为单位、大于零的金额，最多两位小数，例如 43,200.00。请返回上一页更正后再提交。',
+    en: 'The amount paid now (field “amount”) must be an amount of yuan above zero with at most two decimals, e.g. 43,200.00. Go back, correct it and submit again.',
+  },
 } as const satisfies Record<string, BilingualText>;
+
+/** A part payment typed above what this link asks for: the rest of a tranche is never overpaid. */
+export function amountAboveDue(dueFen: number): BilingualText {
+  const due = formatYuan(dueFen);
+  return {
+    zh: `“本次实付金额”（amount）不能超过此链接的待付金额 ${due}。请返回上一页更正后再提交。`,
+    en: `The amount paid now (field “amount”) cannot be more than the ${due} due on this link. Go back, correct it and submit again.`,
+  };
+}
 
 /** What a POST is told whose decision is none its purpose's page offers (DECISIONS_BY_PURPOSE). */
 export const INVALID_DECISION_MESSAGES: Readonly<Record<LinkPurpose, BilingualText>> = {

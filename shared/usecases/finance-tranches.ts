@@ -1,5 +1,5 @@
 import { chinaCalendarDate } from '../domain/china-time.js';
-import { isOverdue } from '../domain/payment-records.js';
+import { isOverdue, outstandingFen, paidFen } from '../domain/payment-records.js';
 import type { TrancheMilestone } from '../domain/proposal.js';
 import { hasPermission, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import { signTaskLink } from '../links/signing.js';
@@ -16,14 +16,19 @@ export interface FinanceTranchesDeps {
   now: Now;
 }
 
-/** A tranche finance was told to pay and has not confirmed. */
+/** A tranche finance was told to pay and has not confirmed all of. */
 export interface TrancheDue {
   purchaseId: string;
   title: string;
   ngoName: string;
   tranche: number;
   milestone: TrancheMilestone;
+  /** The tranche as due (reduced by the grade, for a final tranche). */
   amountFen: number;
+  /** What was paid on it already, when it is being paid in parts. */
+  paidFen: number;
+  /** What is left to pay. */
+  outstandingFen: number;
   dueDate?: string;
   overdue: boolean;
   /** The confirmation page (the link of the finance notice); only for those who confirm payments. */
@@ -61,6 +66,8 @@ export async function financeTranches(
       tranche: payment.tranche,
       milestone: payment.milestone,
       amountFen: payment.amountFen,
+      paidFen: paidFen(payment),
+      outstandingFen: outstandingFen(payment),
       ...(payment.dueDate === undefined ? {} : { dueDate: payment.dueDate }),
       overdue: isOverdue(payment, today),
       ...(key && payment.confirmTaskId

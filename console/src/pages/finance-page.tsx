@@ -1,8 +1,11 @@
 import { formatYuan } from '../../../shared/domain/money.js';
+import { PAYMENT_REASON_MAX_CHARS } from '../../../shared/domain/payment-records.js';
 import type { TrancheMilestone } from '../../../shared/domain/proposal.js';
+import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
-import type { TokenSource } from '../api.js';
+import { apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import { ReasonForm } from '../reason-form.js';
 import { href } from '../route.js';
 import { useApiGet } from '../use-api.js';
 
@@ -14,19 +17,67 @@ interface TrancheDue {
   readonly tranche: number;
   readonly milestone: TrancheMilestone;
   readonly amountFen: number;
+  readonly paidFen: number;
+  readonly outstandingFen: number;
   readonly dueDate?: string;
   readonly overdue: boolean;
   readonly confirmLink?: string;
 }
 
-/** What finance owes across purchases: overdue first marked, each with its confirmation page. */
-export function FinancePage({ token }: { token: TokenSource }) {
-  const { data: answer, error } = useApiGet<{ today: string; tranches: TrancheDue[] }>(
-    token,
-    '/finance/tranches',
+/**
+ * The head of the finance section (or an administrator) gives up what is left of a tranche, with
+ * a reason: behind a disclosure, so the list stays a list.
+ */
+function WaiveControl({
+  token,
+  tranche,
+  onDone,
+}: {
+  token: TokenSource;
+  tranche: TrancheDue;
+  onDone: () => void;
+}) {
+  const id = `waive-${tranche.purchaseId}-${tranche.tranche}`;
+  return (
+    <details class="waive">
+      <summary>
+        免于支付… <span lang="en">Waive…</span>
+      </summary>
+      <ReasonForm
+        id={id}
+        class="waive-form"
+        label={{ zh: '免于支付的理由', en: 'Why it will not be paid' }}
+        hint={{
+          zh: `余额 ${formatYuan(tranche.outstandingFen)} 将不再支付，并在结项时退回预算指标；理由记入审计记录。`,
+          en: `The ${formatYuan(tranche.outstandingFen)} left will not be paid and goes back to the budget line at closing; the reason goes on the audit trail.`,
+        }}
+        maxLength={PAYMENT_REASON_MAX_CHARS}
+        action={{ zh: '免于支付', en: 'Waive' }}
+        confirm={{ zh: '确认免于支付', en: 'Confirm: waive' }}
+        failed={{ zh: '未能免于支付。', en: 'Not waived' }}
+        submit={(reason) =>
+          apiPost(
+            token,
+            `/purchases/${encodeURIComponent(tranche.purchaseId)}/tranches/${tranche.tranche}/waive`,
+            { reason },
+          )
+        }
+        onDone={onDone}
+      />
+    </details>
   );
+}
+
+/** What finance owes across purchases: overdue first marked, each with its confirmation page. */
+export function FinancePage({ token, staff }: { token: TokenSource; staff: StaffMember }) {
+  const {
+    data: answer,
+    error,
+    reload,
+  } = useApiGet<{ today: string; tranches: TrancheDue[] }>(token, '/finance/tranches');
+  const waives = hasPermission(staff, 'waiveTranche');
   const overdue = answer?.tranches.filter((t) => t.overdue).length ?? 0;
-  const totalFen = answer?.tranches.reduce((sum, t) => sum + t.amountFen, 0) ?? 0;
+  const totalFen = answer?.tranches.reduce((sum, t) => sum + t.outstandingFen, 0) ?? 0;
   return (
     <>
       <h1>
@@ -56,10 +107,11 @@ export function FinancePage({ token }: { token: TokenSource }) {
                 <th scope="col">项目 · Purchase</th>
                 <th scope="col">期次 · Tranche</th>
                 <th scope="col" class="num">
-                  金额 · Amount
+                  待付 · To pay
                 </th>
                 <th scope="col">到期 · Due</th>
                 <th scope="col">确认 · Confirm</th>
+                {waives && <th scope="col">免于支付 · Waive</th>}
               </tr>
             </thead>
             <tbody>
@@ -72,7 +124,15 @@ export function FinancePage({ token }: { token: TokenSource }) {
                   <td>
                     {t.tranche} · {TRANCHE_MILESTONE_LABELS[t.milestone].zh}
                   </td>
-                  <td class="num">{formatYuan(t.amountFen)}</td>
+                  <td class="num">
+                    {formatYuan(t.outstandingFen)}
+                    {t.paidFen > 0 && (
+                      <span class="id">
+                        已付 {formatYuan(t.paidFen)} / {formatYuan(t.amountFen)} ·{' '}
+                        <span lang="en">paid so far</span>
+                      </span>
+                    )}
+                  </td>
                   <td>
                     {t.dueDate ?? '—'}
                     {t.overdue && <strong class="flag"> 已逾期 · overdue</strong>}
@@ -86,6 +146,11 @@ export function FinancePage({ token }: { token: TokenSource }) {
                       '—'
                     )}
                   </td>
+                  {waives && (
+                    <td>
+                      <WaiveControl token={token} tranche={t} onDone={reload} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

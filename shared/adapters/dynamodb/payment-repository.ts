@@ -1,5 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PaymentNotice, PaymentRecord, PaymentStatus } from '../../domain/payment-records.js';
+import {
+  type PaymentNotice,
+  type PaymentRecord,
+  type PaymentStatus,
+  planTransfer,
+} from '../../domain/payment-records.js';
 import { CHASE_MARKS } from '../../domain/payment-reminders.js';
 import type { PaymentRepository, SettlementWait } from '../../ports/repositories.js';
 import { ContentionError, RecordMissingError } from './errors.js';
@@ -53,40 +58,47 @@ export class DynamoPaymentRepository implements PaymentRepository {
   }
 
   async confirmPayment(input: ConfirmInput): Promise<ConfirmResult> {
-    const { purchaseId, tranche, by, reference, now } = input;
+    const { purchaseId, tranche, now } = input;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const payment = await this.getPayment(purchaseId, tranche);
-      if (!payment) return { outcome: 'NOT_PAYABLE' };
-      if (payment.status === 'CONFIRMED') return { outcome: 'ALREADY_CONFIRMED', payment };
-      if (payment.status !== 'NOTIFIED') return { outcome: 'NOT_PAYABLE', payment };
-
-      const confirmed: PaymentRecord = {
-        ...payment,
-        status: 'CONFIRMED',
-        confirmedAt: now,
-        confirmedBy: by,
-        reference,
-      };
+      const plan = planTransfer(payment, input);
+      if (!('transfer' in plan)) return { outcome: plan.outcome, ...(payment ? { payment } : {}) };
+      const { transfer, set, audit } = plan;
+      const update = new UpdateBuilder();
+      for (const [field, value] of Object.entries(set)) update.set(field, value);
+      const transfers = update.name('transfers');
+      update.setExpression(
+        `${transfers} = list_append(if_not_exists(${transfers}, ${update.value([])}), ${update.value([transfer])})`,
+      );
+      // The step as it was read: still due, and nothing paid on it since.
+      update.condition(`${update.name('status')} = ${update.value('NOTIFIED')}`);
+      const paidSoFar = update.name('paidFen');
+      update.condition(
+        payment?.paidFen === undefined
+          ? `attribute_not_exists(${paidSoFar})`
+          : `${paidSoFar} = ${update.value(payment.paidFen)}`,
+      );
       const written = await writeWithAudit(this.client, this.tableName, {
         purchaseId,
-        audit: {
-          actor: by,
-          action: 'payment.confirmed',
-          detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reference },
-        },
-        eventId: `payment:${tranche}:confirmed`,
+        audit,
+        eventId: audit.eventId,
         now,
         items: () => [
-          this.move(purchaseId, tranche, 'NOTIFIED', {
-            status: 'CONFIRMED',
-            confirmedAt: now,
-            confirmedBy: by,
-            reference,
-          }),
+          {
+            Update: { TableName: this.tableName, Key: keys.payment(purchaseId, tranche), ...update.build() },
+          },
         ],
       });
-      if (written === 'WRITTEN') return { outcome: 'CONFIRMED', payment: confirmed };
-      // Confirmed, withheld or cancelled in the meantime: the next read says which.
+      if (written === 'WRITTEN')
+        return {
+          outcome: plan.outcome,
+          payment: {
+            ...(payment as PaymentRecord),
+            ...set,
+            transfers: [...(payment?.transfers ?? []), transfer],
+          },
+        };
+      // Paid, waived or withheld meanwhile: the next read says which.
     }
     throw new ContentionError(`confirming tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
   }

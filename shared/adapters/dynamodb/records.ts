@@ -159,6 +159,8 @@ export function paymentFromItem(item: Item): PaymentRecord {
       'waivedBy',
       'remindedAt',
       'escalatedAt',
+      'paidFen',
+      'transfers',
     ],
   );
 }

@@ -14,6 +14,7 @@ import {
   DEFAULT_RUBRIC,
   type EvaluationCriterion,
 } from '../../domain/lifecycle-settings.js';
+import { readYuan } from '../../domain/money.js';
 import {
   DECISIONS_BY_PURPOSE,
   type Decision,
@@ -23,6 +24,7 @@ import {
 } from '../../domain/tasks.js';
 import { BAD_REQUEST_MESSAGES } from '../../presentation/pages/status-pages.js';
 import {
+  amountAboveDue,
   COMMENT_MISSING_MESSAGES,
   INVALID_DECISION_MESSAGES,
   invalidScore,
@@ -39,6 +41,8 @@ export interface DecisionForm {
   comment?: string;
   /** PAYMENT_CONFIRMATION: the bank transaction reference. */
   reference?: string;
+  /** PAYMENT_CONFIRMATION: the amount paid now, yuan as typed; empty means all that is due on the link. */
+  amount?: string;
   /** EVALUATION: DECLARE_VALUE when the declaration of independence was ticked. */
   declare?: string;
   /** COUNTERSIGN, MIDTERM_REVIEW, EVALUATION: the upload ids of the files the page showed. */
@@ -175,5 +179,29 @@ function checkDecision(
   if (reference.length === 0) return { ok: false, refusal: TASK_FORM_MESSAGES.REFERENCE_REQUIRED };
   if (!PAYMENT_REFERENCE_PATTERN.test(reference))
     return { ok: false, refusal: TASK_FORM_MESSAGES.REFERENCE_INVALID };
-  return { ok: true, decision, comment, data: { reference } };
+  const amount = checkAmountPaid(task, form.amount);
+  if (!amount.ok) return amount;
+  return {
+    ok: true,
+    decision,
+    comment,
+    data: { reference, ...(amount.amountFen === undefined ? {} : { amountFen: amount.amountFen }) },
+  };
+}
+
+/**
+ * A CONFIRM's amount paid now: what the link asks for when left empty, else exact fen above zero
+ * and no more than the link asks for (what was due on the tranche when the link was given).
+ */
+function checkAmountPaid(
+  task: HumanTask,
+  typed: string | undefined,
+): { ok: true; amountFen?: number } | { ok: false; refusal: BilingualText } {
+  if ((typed ?? '').trim() === '') return { ok: true };
+  const read = readYuan(typed ?? '');
+  if ('problem' in read || read.fen <= 0) return { ok: false, refusal: TASK_FORM_MESSAGES.AMOUNT_INVALID };
+  const dueFen = Number(task.context?.amountFen);
+  if (Number.isSafeInteger(dueFen) && read.fen > dueFen)
+    return { ok: false, refusal: amountAboveDue(dueFen) };
+  return { ok: true, amountFen: read.fen };
 }

@@ -1,10 +1,11 @@
+import { outstandingFen, type PaymentRecord } from '../../domain/payment-records.js';
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { unpayableTranchePage } from '../../presentation/pages/task/payment-confirmation-page.js';
 import { resumeClosingWhenSettled } from '../settlement.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
-type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'callbacks' | 'now' | 'log'>;
+type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'tasks' | 'callbacks' | 'now' | 'log'>;
 
 export class TaskContextError extends Error {
   override name = 'TaskContextError';
@@ -21,26 +22,39 @@ export function trancheOf(task: HumanTask): number {
 }
 
 /**
- * Records a confirmed payment on the tranche's payment step, and resumes the purchase's closing
- * step when that settled its last tranche. Idempotent: a repeat finds it CONFIRMED (and resumes
- * again). Called after the decision is recorded, so a crash in between is completed by the next
- * POST (ALREADY_DECIDED).
+ * Records the transfer finance confirmed on the tranche's payment step: all that the link asked
+ * for, or a part (the decision's `amountFen`). After a part, a new confirmation task for the rest
+ * is opened first (the same step key on a retry, so never two), and the payment step names it;
+ * the tranche stays due. The transfer that settles the purchase's last tranche resumes its closing
+ * step. Idempotent: one transfer per task (a repeat finds it recorded, and resumes again). Called
+ * after the decision is recorded, so a crash in between is completed by the next POST.
  */
 export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
-  const reference = task.decision?.data?.reference;
+  const data = task.decision?.data;
+  const reference = data?.reference;
   if (task.decision?.decision !== 'CONFIRM' || typeof reference !== 'string') return;
   const tranche = trancheOf(task);
+  const amountFen = typeof data?.amountFen === 'number' ? data.amountFen : undefined;
+  const payment = (await deps.payments.listPayments(task.purchaseId)).find((p) => p.tranche === tranche);
+  const recorded = payment?.transfers?.some((t) => t.taskId === task.taskId) ?? false;
+  const left = payment ? outstandingFen(payment) - (amountFen ?? outstandingFen(payment)) : 0;
+  const next =
+    payment && !recorded && left > 0 ? await openConfirmationForRest(deps, task, payment, left) : undefined;
   // The finance section's mailbox is shared: the payment is credited to whoever confirmed it.
-  const actedBy = task.decision.data?.actedBy;
+  const actedBy = data?.actedBy;
   const result = await deps.payments.confirmPayment({
     purchaseId: task.purchaseId,
     tranche,
     by: typeof actedBy === 'string' ? actedBy : task.assignee.email,
     reference,
+    ...(amountFen === undefined ? {} : { amountFen }),
+    taskId: task.taskId,
+    ...(next ? { nextConfirmTaskId: next.taskId } : {}),
     now: deps.now(),
   });
-  if (result.outcome === 'NOT_PAYABLE') {
-    deps.log?.('payment confirmed on a tranche that is not payable', {
+  if (result.outcome === 'NOT_PAYABLE' || result.outcome === 'MORE_THAN_DUE') {
+    const why = result.outcome === 'NOT_PAYABLE' ? 'is not payable' : 'has less left to pay';
+    deps.log?.(`payment confirmed on a tranche that ${why}`, {
       purchaseId: task.purchaseId,
       tranche,
       status: result.payment?.status,
@@ -48,6 +62,53 @@ export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promis
     return;
   }
   await resumeClosingWhenSettled(deps, task.purchaseId);
+}
+
+/**
+ * The confirmation task for what is left of a tranche after a part: for the same finance section,
+ * with the same due date and expiry, asking for the rest. Nobody is mailed: the page that recorded
+ * the part links it, and the finance console lists it.
+ */
+async function openConfirmationForRest(
+  deps: PaymentDeps,
+  task: HumanTask,
+  payment: PaymentRecord,
+  leftFen: number,
+): Promise<HumanTask> {
+  const round = (payment.transfers?.length ?? 0) + 2;
+  const { task: next } = await deps.tasks.openTask({
+    purchaseId: task.purchaseId,
+    stepKey: `PAYMENT:${payment.tranche}:${round}`,
+    purpose: 'PAYMENT_CONFIRMATION',
+    level: 'FINANCE_SECTION',
+    attempt: 'FIRST',
+    assignee: task.assignee,
+    context: {
+      ...task.context,
+      tranche: payment.tranche,
+      milestone: payment.milestone,
+      amountFen: leftFen,
+      trancheFen: payment.amountFen,
+      paidFen: payment.amountFen - leftFen,
+    },
+    expiresAt: task.expiresAt,
+    now: deps.now(),
+  });
+  return next;
+}
+
+/** After a part was confirmed from `task`: what is left of the tranche, and the task that confirms it. */
+export async function restOfTranche(
+  deps: Pick<PaymentDeps, 'payments'>,
+  task: HumanTask,
+): Promise<{ leftFen: number; confirmTaskId?: string } | undefined> {
+  if (task.purpose !== 'PAYMENT_CONFIRMATION' || task.decision?.decision !== 'CONFIRM') return undefined;
+  const payment = (await deps.payments.listPayments(task.purchaseId)).find(
+    (p) => p.tranche === trancheOf(task),
+  );
+  const leftFen = payment ? outstandingFen(payment) : 0;
+  if (!payment || leftFen === 0 || payment.confirmTaskId === task.taskId) return undefined;
+  return { leftFen, ...(payment.confirmTaskId ? { confirmTaskId: payment.confirmTaskId } : {}) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { DEFAULT_RUBRIC } from '../../domain/lifecycle-settings.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { earlierApprovals, earlierReviews, type ReviewHistoryPurpose } from '../../domain/review-history.js';
 import type { HumanTask } from '../../domain/tasks.js';
+import { signTaskId } from '../../links/signing.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import {
   BAD_REQUEST_MESSAGES,
@@ -31,6 +32,7 @@ import {
   paymentConfirmationPageModel,
 } from '../../presentation/pages/task/payment-confirmation-page.js';
 import { newNonce } from '../ngo-uploads/open-ngo-link.js';
+import { restOfTranche } from './payment-confirmation.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
 /** Why a POST on a link found nothing to record: what the tasks repository answered. */
@@ -57,6 +59,7 @@ export async function decidedView(
 ): Promise<HtmlPage> {
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!task.decision) throw new Error(`task of ${task.purchaseId} is DECIDED without a decision`);
+  const rest = await restOfTranche(deps, task);
   return decidedPage(
     decidedPageModel({
       variant,
@@ -64,6 +67,19 @@ export async function decidedView(
       purpose: task.purpose,
       ...(task.level === undefined ? {} : { level: task.level }),
       decision: task.decision,
+      // Relative to this page's own address: the link for the rest of a tranche paid in part.
+      ...(rest
+        ? {
+            rest: {
+              leftFen: rest.leftFen,
+              ...(rest.confirmTaskId
+                ? {
+                    link: `${rest.confirmTaskId}?sig=${signTaskId(rest.confirmTaskId, await deps.linkKey())}`,
+                  }
+                : {}),
+            },
+          }
+        : {}),
     }),
   );
 }

@@ -94,6 +94,61 @@ async function evaluate(purchaseId: string) {
   expect(scored.status).toBe(200);
 }
 
+/** Finance confirms from a notice's link what was paid: all of it, or `amount` (yuan as typed). */
+async function confirmFromLink(link: string, reference: string, amount?: string) {
+  const page = await users().open(link);
+  expect(page.status).toBe(200);
+  const answer = await users().decide(link, {
+    nonce: page.nonce,
+    decision: 'CONFIRM',
+    reference,
+    actingEmail: 'finance.clerk@civil-affairs.example.gov.cn',
+    ...(amount === undefined ? {} : { fields: { amount } }),
+  });
+  expect(answer.status, answer.html.slice(0, 2000)).toBe(200);
+  return answer;
+}
+
+describe('a tranche paid in parts', () => {
+  it('finance confirms part of the first tranche from the notice, then the rest from the link the page gives, and the parts sum to it', async () => {
+    const purchaseId = await contracted();
+    const notice = await users().waitForMail(finance, isNotice(purchaseId), seen);
+    // The notice names where to pay, in full.
+    expect(notice.body.text).toContain('账号 3515 0198 0101 0000 4215');
+
+    const first = await confirmFromLink(UsersClient.linkIn(notice), 'CCB-2026-0101', '100,000');
+    expect(first.html).toContain('¥44,000.00 of this tranche is still due.');
+    const href = /<a href="([^"]+)">确认余额付款/.exec(first.html)?.[1] ?? '';
+    expect(href).toMatch(/^[A-Za-z0-9_-]{24}\?sig=/);
+    const partly = await users().purchase(officer, purchaseId);
+    expect(partly.payments?.[0]).toMatchObject({ tranche: 1, status: 'NOTIFIED', paidFen: 10_000_000 });
+    // The officer's view masks the account.
+    expect(JSON.stringify(partly)).not.toContain('35150198010100004215');
+
+    await confirmFromLink(new URL(href, UsersClient.linkIn(notice)).toString(), 'CCB-2026-0102');
+
+    const paid = await users().waitForPurchase(
+      officer,
+      purchaseId,
+      (v) => v.payments?.[0]?.status === 'CONFIRMED',
+      { expected: 'with tranche 1 confirmed' },
+    );
+    expect(paid.payments?.[0]).toMatchObject({
+      amountFen: 14_400_000,
+      paidFen: 14_400_000,
+      reference: 'CCB-2026-0102',
+      transfers: [
+        { seq: 1, amountFen: 10_000_000, reference: 'CCB-2026-0101' },
+        { seq: 2, amountFen: 4_400_000, reference: 'CCB-2026-0102' },
+      ],
+    });
+    const actions = paid.audit.map((e) => e.action);
+    expect(actions).toContain('payment.part-paid');
+    expect(actions).toContain('payment.confirmed');
+    expect(paid.auditChain.valid).toBe(true);
+  });
+});
+
 describe('a purchase closes only once every tranche is paid or waived', () => {
   it('with the second tranche unconfirmed it waits at closing; the finance head waives it with a reason and it closes', async () => {
     const purchaseId = await contracted();

@@ -1,5 +1,9 @@
 import { RecordMissingError } from '../../../shared/adapters/dynamodb/errors.js';
-import type { PaymentNotice, PaymentRecord } from '../../../shared/domain/payment-records.js';
+import {
+  type PaymentNotice,
+  type PaymentRecord,
+  planTransfer,
+} from '../../../shared/domain/payment-records.js';
 import { CHASE_MARKS } from '../../../shared/domain/payment-reminders.js';
 import type { PaymentRepository, SettlementWait } from '../../../shared/ports/repositories.js';
 import { copy } from './copy.js';
@@ -40,20 +44,15 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   async confirmPayment(
     input: Parameters<PaymentRepository['confirmPayment']>[0],
   ): ReturnType<PaymentRepository['confirmPayment']> {
-    const { purchaseId, tranche, by, reference, now } = input;
+    const { purchaseId, tranche, now } = input;
     const payment = this.records.get(this.id(purchaseId, tranche));
-    if (!payment) return { outcome: 'NOT_PAYABLE' };
-    if (payment.status === 'CONFIRMED') return { outcome: 'ALREADY_CONFIRMED', payment: copy(payment) };
-    if (payment.status !== 'NOTIFIED') return { outcome: 'NOT_PAYABLE', payment: copy(payment) };
-    this.purchases.appendAudit(purchaseId, {
-      actor: by,
-      action: 'payment.confirmed',
-      detail: { tranche, milestone: payment.milestone, amountFen: payment.amountFen, reference },
-      eventId: `payment:${tranche}:confirmed`,
-      at: now,
-    });
-    Object.assign(payment, { status: 'CONFIRMED', confirmedAt: now, confirmedBy: by, reference });
-    return { outcome: 'CONFIRMED', payment: copy(payment) };
+    const plan = planTransfer(payment, input);
+    if (!('transfer' in plan) || !payment)
+      return { outcome: plan.outcome, ...(payment ? { payment: copy(payment) } : {}) };
+    const { eventId, ...audit } = plan.audit;
+    this.purchases.appendAudit(purchaseId, { ...audit, eventId, at: now });
+    Object.assign(payment, plan.set, { transfers: [...(payment.transfers ?? []), plan.transfer] });
+    return { outcome: plan.outcome, payment: copy(payment) };
   }
 
   async closePayment(input: Parameters<PaymentRepository['closePayment']>[0]): Promise<PaymentRecord> {

@@ -50,6 +50,10 @@ export function paymentContract(s: Subject): void {
         confirmedBy: clerk.email,
         confirmedAt: LATER,
         reference: expect.stringMatching(/^BOC-\d$/),
+        paidFen: 10_000_000,
+        transfers: [
+          { seq: 1, amountFen: 10_000_000, reference: stored?.reference, by: clerk.email, at: LATER },
+        ],
       });
       for (const r of results) expect(r.payment).toEqual(stored);
       // Paid money is not withheld afterwards.
@@ -78,6 +82,107 @@ export function paymentContract(s: Subject): void {
           reference: stored?.reference,
         },
       });
+      await s.expectChainIntact(purchaseId);
+    });
+
+    it('a tranche paid in parts stays due with what is paid so far until the last part confirms it', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(purchaseId, 1), NOW);
+      const pay = (amountFen: number | undefined, taskId: string, reference: string) =>
+        s.repos.payments.confirmPayment({
+          purchaseId,
+          tranche: 1,
+          by: clerk.email,
+          reference,
+          ...(amountFen === undefined ? {} : { amountFen }),
+          taskId,
+          nextConfirmTaskId: `${taskId}-rest`,
+          now: LATER,
+        });
+
+      const first = await pay(6_000_000, 'task-1', 'BOC-A');
+      expect(first).toMatchObject({
+        outcome: 'PART_PAID',
+        payment: { status: 'NOTIFIED', paidFen: 6_000_000, confirmTaskId: 'task-1-rest' },
+      });
+      // The same confirmation twice records one transfer; more than is left is refused.
+      expect((await pay(6_000_000, 'task-1', 'BOC-A')).outcome).toBe('ALREADY_RECORDED');
+      expect((await pay(4_000_001, 'task-2', 'BOC-B')).outcome).toBe('MORE_THAN_DUE');
+      expect((await pay(0, 'task-2', 'BOC-B')).outcome).toBe('MORE_THAN_DUE');
+      // No amount: all that is left.
+      const last = await pay(undefined, 'task-2', 'BOC-B');
+
+      expect(last.outcome).toBe('CONFIRMED');
+      const [stored] = await s.repos.payments.listPayments(purchaseId);
+      expect(stored).toEqual({
+        ...notice(purchaseId, 1),
+        confirmTaskId: 'task-1-rest',
+        status: 'CONFIRMED',
+        paidFen: 10_000_000,
+        confirmedAt: LATER,
+        confirmedBy: clerk.email,
+        reference: 'BOC-B',
+        transfers: [
+          { seq: 1, amountFen: 6_000_000, reference: 'BOC-A', by: clerk.email, at: LATER, taskId: 'task-1' },
+          { seq: 2, amountFen: 4_000_000, reference: 'BOC-B', by: clerk.email, at: LATER, taskId: 'task-2' },
+        ],
+      });
+      expect(last.payment).toEqual(stored);
+      const audit = await s.repos.purchases.listAudit(purchaseId);
+      expect(
+        audit.filter((e) => e.action.startsWith('payment.')).map((e) => [e.action, e.eventId, e.detail]),
+      ).toEqual([
+        ['payment.notified', 'payment:1:notified', expect.anything()],
+        [
+          'payment.part-paid',
+          'payment:1:part:1',
+          {
+            tranche: 1,
+            milestone: 'CONTRACT_SIGNED',
+            amountFen: 6_000_000,
+            paidFen: 6_000_000,
+            outstandingFen: 4_000_000,
+            reference: 'BOC-A',
+          },
+        ],
+        [
+          'payment.confirmed',
+          'payment:1:confirmed',
+          {
+            tranche: 1,
+            milestone: 'CONTRACT_SIGNED',
+            amountFen: 4_000_000,
+            paidFen: 10_000_000,
+            reference: 'BOC-B',
+          },
+        ],
+      ]);
+      await s.expectChainIntact(purchaseId);
+    });
+
+    it('parallel parts of one tranche never pay more than is due', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(purchaseId, 1), NOW);
+
+      const results = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((taskId) =>
+          s.repos.payments.confirmPayment({
+            purchaseId,
+            tranche: 1,
+            by: clerk.email,
+            reference: `BOC-${taskId}`,
+            amountFen: 4_000_000,
+            taskId,
+            now: LATER,
+          }),
+        ),
+      );
+
+      expect(results.filter((r) => r.outcome === 'PART_PAID')).toHaveLength(2);
+      expect(results.filter((r) => r.outcome === 'MORE_THAN_DUE')).toHaveLength(2);
+      const [stored] = await s.repos.payments.listPayments(purchaseId);
+      expect(stored).toMatchObject({ status: 'NOTIFIED', paidFen: 8_000_000 });
+      expect(stored?.transfers?.map((t) => t.seq)).toEqual([1, 2]);
       await s.expectChainIntact(purchaseId);
     });
 

@@ -917,7 +917,10 @@ describe('payment steps', () => {
     });
     const [move, , auditPut] = transactions()[0]?.TransactItems ?? [];
     expect(move?.Update?.Key).toEqual(keys.payment('p-1', 2));
-    expect(move?.Update?.ConditionExpression).toMatch(/^\(#n\d+ = :v\d+\)$/);
+    // Still NOTIFIED, and nothing paid on it since it was read.
+    expect(move?.Update?.ConditionExpression).toMatch(
+      /^\(#n\d+ = :v\d+\) AND \(attribute_not_exists\(#n\d+\)\)$/,
+    );
     expect(Object.values(move?.Update?.ExpressionAttributeValues ?? {})).toEqual(
       expect.arrayContaining(['NOTIFIED', 'CONFIRMED', 'BOC-1']),
     );

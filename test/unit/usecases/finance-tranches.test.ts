@@ -64,6 +64,30 @@ describe('financeTranches', () => {
     expect(tranches[0]).toMatchObject({ title: largeElderlyCareProposal().title, amountFen: 100_000 });
   });
 
+  it('a tranche paid in part stays on the list with what was paid and what is left', async () => {
+    await fakes.payments.confirmPayment({
+      purchaseId: ELDERLY,
+      tranche: 1,
+      by: clerk.email ?? '',
+      reference: 'BANK-2',
+      amountFen: 40_000,
+      taskId: TASK_ID,
+      nextConfirmTaskId: 'BBBBBBBBBBBBBBBBBBBBBBBB',
+      now: '2026-08-17T00:00:00.000Z',
+    });
+
+    const { tranches } = await financeTranches(deps(), clerk);
+
+    expect(tranches[0]).toMatchObject({
+      tranche: 1,
+      amountFen: 100_000,
+      paidFen: 40_000,
+      outstandingFen: 60_000,
+    });
+    expect(new URL(tranches[0]?.confirmLink ?? '').pathname).toBe('/tasks/BBBBBBBBBBBBBBBBBBBBBBBB');
+    expect(tranches[1]).toMatchObject({ paidFen: 0, outstandingFen: 100_000 });
+  });
+
   it("gives a finance clerk each tranche's confirmation page, signed", async () => {
     const { tranches } = await financeTranches(deps(), clerk);
     const url = new URL(tranches[0]?.confirmLink ?? '');

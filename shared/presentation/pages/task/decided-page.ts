@@ -11,6 +11,7 @@ import {
   type Grade,
 } from '../../../domain/evaluation.js';
 import type { EvaluationCriterion } from '../../../domain/lifecycle-settings.js';
+import { formatYuan } from '../../../domain/money.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type { Decision, RecordedDecision, TaskPurpose } from '../../../domain/tasks.js';
 import { html } from '../../html.js';
@@ -26,11 +27,15 @@ export interface DecidedPageModel {
   decision: Pick<RecordedDecision, 'decision' | 'by' | 'byName' | 'comment' | 'at'> & {
     /** The bank transaction reference of a CONFIRM. */
     reference?: string;
+    /** A CONFIRM of a part: the amount paid, in fen (absent when all that was due was paid). */
+    amountFen?: number;
     /** Who acted, where the link went to a shared mailbox. */
     actedBy?: string;
     /** The scores, weighted total and grade of an evaluation's SUBMIT. */
     evaluation?: SubmittedEvaluation;
   };
+  /** After a part of a tranche: what is left, and the link that confirms it when it is paid. */
+  rest?: { leftFen: number; link?: string };
 }
 
 export interface SubmittedEvaluation {
@@ -63,6 +68,7 @@ export interface DecidedPageInput {
   purpose?: TaskPurpose;
   level?: ApprovalLevel;
   decision: RecordedDecision;
+  rest?: DecidedPageModel['rest'];
 }
 
 export function decidedPageModel({
@@ -71,6 +77,7 @@ export function decidedPageModel({
   purpose = 'APPROVAL',
   level,
   decision,
+  rest,
 }: DecidedPageInput): DecidedPageModel {
   const { decision: outcome, by, byName, comment, at } = decision;
   const model: DecidedPageModel = {
@@ -84,6 +91,9 @@ export function decidedPageModel({
   if (typeof actedBy === 'string') model.decision.actedBy = actedBy;
   const reference = decision.data?.reference;
   if (outcome === 'CONFIRM' && typeof reference === 'string') model.decision.reference = reference;
+  const amountFen = decision.data?.amountFen;
+  if (outcome === 'CONFIRM' && typeof amountFen === 'number') model.decision.amountFen = amountFen;
+  if (rest) model.rest = rest;
   const evaluation = outcome === 'SUBMIT' ? submittedEvaluation(decision.data) : undefined;
   if (evaluation) model.decision.evaluation = evaluation;
   return model;
@@ -170,6 +180,16 @@ const DECIDED_WORDING: Readonly<
   },
 };
 
+/** After a part: the rest stays due, confirmed from its own link once it is paid. */
+function restOfTranche(rest: NonNullable<DecidedPageModel['rest']>) {
+  const left = formatYuan(rest.leftFen);
+  return html`${bilingualHeading('h2', { zh: '余额仍为待付', en: 'The rest is still due' })}
+${bilingualParagraphs({
+  zh: `本期款项尚有 ${left} 待付。付清后请用以下链接确认；该链接也列在工作台的“待付款项”页面。`,
+  en: `${left} of this tranche is still due. When it is paid, confirm it from the link below; it is also on the Tranches due page of the staff console.`,
+})}${rest.link ? html`<p><a href="${rest.link}">确认余额付款 <span lang="en">Confirm the rest</span></a></p>` : ''}`;
+}
+
 export function decidedPage(model: DecidedPageModel): HtmlPage {
   const d = model.decision;
   const decided = DECISION_LABELS[d.decision];
@@ -191,6 +211,8 @@ export function decidedPage(model: DecidedPageModel): HtmlPage {
   const facts: Fact[] = [{ label: { zh: '项目名称', en: 'Title' }, value: model.title }];
   if (model.level !== undefined) facts.push(levelFact(model.level));
   facts.push({ label: { zh: '决定', en: 'Decision' }, value: bilingual(decided) });
+  if (d.amountFen !== undefined)
+    facts.push({ label: { zh: '本次实付金额', en: 'Amount paid' }, value: formatYuan(d.amountFen) });
   if (d.reference !== undefined)
     facts.push({ label: { zh: '银行交易流水号', en: 'Bank transaction reference' }, value: d.reference });
   if (d.evaluation !== undefined) {
@@ -213,7 +235,7 @@ export function decidedPage(model: DecidedPageModel): HtmlPage {
   const body = html`${bilingualHeading('h1', heading)}
 <div class="status">
 ${bilingualParagraphs(lead)}</div>
-${factsTable(facts)}`;
+${factsTable(facts)}${model.rest ? restOfTranche(model.rest) : ''}`;
   // A link used once is gone: a replay, a second click or a scanner sees the decision, with 410.
   return renderPage(model.variant === 'RECORDED' ? 200 : 410, heading, body);
 }

@@ -11,6 +11,8 @@ export const DECISION_FORM_FIELDS = {
   comment: 'comment',
   decision: 'decision',
   reference: 'reference',
+  /** PAYMENT_CONFIRMATION: the amount paid now, in yuan as typed (all that is due when left empty). */
+  amount: 'amount',
   /** EVALUATION: the declaration-of-independence checkbox; its value is DECLARE_VALUE. */
   declare: 'declare',
   /** COUNTERSIGN, MIDTERM_REVIEW, EVALUATION: the upload id of each file the page showed (repeated). */

@@ -1,5 +1,5 @@
 /**
- * The one POST form of a task page (nonce, comment, the payment reference, its buttons) and the
+ * The one POST form of a task page (nonce, comment, the payment's amount and reference, its buttons) and the
  * list of what each decision does that stands above it.
  */
 import type { BilingualText } from '../../../domain/bilingual.js';
@@ -8,6 +8,7 @@ import {
   COMMENT_MAX_LENGTH,
   isSharedMailbox,
 } from '../../../domain/decision-rules.js';
+import { formatYuan, yuanText } from '../../../domain/money.js';
 import type { Assignee, Decision } from '../../../domain/tasks.js';
 import { html, type SafeHtml } from '../../html.js';
 import { DECISION_FORM_FIELDS, PAYMENT_REFERENCE_HTML_PATTERN } from './decision-form-fields.js';
@@ -27,6 +28,8 @@ export interface DecisionFormSpec {
   comment?: { label: BilingualText; help: BilingualText };
   /** The bank transaction reference input of a payment confirmation. */
   reference?: boolean;
+  /** A payment confirmation's amount paid now, filled in with all that is due on the link (fen). */
+  amount?: { dueFen: number };
   /** The files under review the page shows: the decision is recorded only while they are current. */
   reviewed?: readonly Pick<PageDocument, 'uploadId'>[];
   buttons: readonly FormButton[];
@@ -71,6 +74,12 @@ export function decisionForm(spec: DecisionFormSpec): SafeHtml {
 <p class="help" id="reference-help">必填，4–64 个字符：字母、数字、“-”“_”“/”。<span class="en" lang="en">Required: 4-64 characters, letters, digits, '-', '_' or '/'.</span></p>
 <input type="text" id="reference" name="${f.reference}" required minlength="4" maxlength="64" pattern="${PAYMENT_REFERENCE_HTML_PATTERN}" autocomplete="off" spellcheck="false" aria-describedby="reference-help" style="${INPUT_STYLE}">
 `;
+  const amount =
+    spec.amount &&
+    html`<label for="amount">本次实付金额（元）<span class="en" lang="en">Amount paid now (yuan)</span></label>
+<p class="help" id="amount-help">已填入此链接的全部待付金额 ${formatYuan(spec.amount.dueFen)}。只付了一部分时改为实付金额：余额仍为待付，付清时再确认。<span class="en" lang="en">Filled in with all that is due on this link, ${formatYuan(spec.amount.dueFen)}. If only part of it was paid, put what was paid: the rest stays due, to be confirmed when it is paid.</span></p>
+<input type="text" id="amount" name="${f.amount}" value="${yuanText(spec.amount.dueFen)}" required inputmode="decimal" autocomplete="off" spellcheck="false" aria-describedby="amount-help" style="${INPUT_STYLE}">
+`;
   const buttons = spec.buttons.map(
     (b) =>
       html`<button type="submit" class="${b.tone}" name="${f.decision}" value="${b.decision}">${b.label.zh} <span lang="en">${b.label.en}</span></button>
@@ -78,7 +87,7 @@ export function decisionForm(spec: DecisionFormSpec): SafeHtml {
   );
   return html`<form method="POST" action="">
 <input type="hidden" name="${f.nonce}" value="${spec.nonce}">
-${reviewedUploadFields(spec.reviewed ?? [])}${decidingAs(spec.decidingAs)}${comment}${reference}<div class="actions">
+${reviewedUploadFields(spec.reviewed ?? [])}${decidingAs(spec.decidingAs)}${comment}${amount}${reference}<div class="actions">
 ${buttons}</div>
 <p class="help">决定提交后即生效，不能撤回；此链接的第一个决定为准。<span class="en" lang="en">A submitted decision takes effect at once and cannot be withdrawn; the first decision on this link is the one that counts.</span></p>
 </form>

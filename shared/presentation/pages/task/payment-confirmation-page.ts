@@ -1,4 +1,5 @@
 /** The payment confirmation page (GET): finance confirms a tranche was paid, with the bank reference. */
+import { GRADE_LABELS, type Grade } from '../../../domain/evaluation.js';
 import { type Fen, formatYuan } from '../../../domain/money.js';
 import { accountNameDiffers, groupedAccountNumber } from '../../../domain/payee-account.js';
 import type { PaymentStatus } from '../../../domain/payment-records.js';
@@ -24,7 +25,12 @@ export interface PaymentConfirmationPageModel extends PendingTaskFacts {
   /** From the task's context; each is left out when the context lacks it. */
   tranche?: string;
   milestone?: string;
+  /** What this link asks finance to pay: the tranche, or what is left of it after a part. */
   amountFen?: Fen;
+  /** The tranche's amount and what was paid on it before this link, when it was paid in parts. */
+  part?: { trancheFen: Fen; paidFen: Fen };
+  /** A final tranche the grade reduced: the plan, the grade and its share. */
+  reduction?: { plannedFen: Fen; sharePercent: number; grade: string };
   dueDate?: string;
 }
 
@@ -41,6 +47,9 @@ function milestoneText(value: string | number): string {
     : undefined;
   return label ? bilingual(label) : code;
 }
+
+const isFen = (value: unknown): value is Fen =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 export function paymentConfirmationPageModel({
   purchaseId,
@@ -64,6 +73,10 @@ export function paymentConfirmationPageModel({
   const fen = Number(amountFen);
   if (amountFen !== undefined && Number.isSafeInteger(fen) && fen >= 0) model.amountFen = fen;
   if (dueDate !== undefined) model.dueDate = String(dueDate);
+  const { trancheFen, paidFen, plannedFen, sharePercent, grade } = task.context ?? {};
+  if (isFen(trancheFen) && isFen(paidFen)) model.part = { trancheFen, paidFen };
+  if (isFen(plannedFen) && typeof sharePercent === 'number' && typeof grade === 'string')
+    model.reduction = { plannedFen, sharePercent, grade };
   return model;
 }
 
@@ -101,8 +114,30 @@ export function paymentConfirmationPage(model: PaymentConfirmationPageModel): Ht
     });
   if (model.milestone !== undefined)
     facts.push({ label: { zh: '支付节点', en: 'Paid when' }, value: model.milestone });
+  if (model.part) {
+    facts.push(
+      { label: { zh: '本期金额', en: 'Tranche' }, value: formatYuan(model.part.trancheFen) },
+      { label: { zh: '已付', en: 'Paid so far' }, value: formatYuan(model.part.paidFen) },
+    );
+  }
+  if (model.reduction) {
+    const grade = GRADE_LABELS[model.reduction.grade as Grade] ?? {
+      zh: model.reduction.grade,
+      en: model.reduction.grade,
+    };
+    facts.push({
+      label: { zh: '核减', en: 'Reduced' },
+      value: {
+        zh: `计划 ${formatYuan(model.reduction.plannedFen)}，评估等级“${grade.zh}”按 ${model.reduction.sharePercent}% 支付`,
+        en: `Planned ${formatYuan(model.reduction.plannedFen)}; the grade ${grade.en} pays ${model.reduction.sharePercent}%`,
+      },
+    });
+  }
   if (model.amountFen !== undefined)
-    facts.push({ label: { zh: '付款金额', en: 'Amount' }, value: formatYuan(model.amountFen) });
+    facts.push({
+      label: model.part ? { zh: '待付余额', en: 'Left to pay' } : { zh: '付款金额', en: 'Amount' },
+      value: formatYuan(model.amountFen),
+    });
   if (model.dueDate !== undefined)
     facts.push({ label: { zh: '付款期限', en: 'Due by' }, value: model.dueDate });
   facts.push(
@@ -112,8 +147,8 @@ export function paymentConfirmationPage(model: PaymentConfirmationPageModel): Ht
   const title = { zh: `确认付款：${model.title}`, en: `Confirm payment: ${model.title}` };
   const body = html`${bilingualHeading('h1', title)}
 ${bilingualParagraphs({
-  zh: '款项实际支付后，请填写银行交易流水号并确认已付款。提交之前不会记录任何内容。',
-  en: 'Once the money has actually been paid, enter the bank transaction reference and confirm the payment. Nothing is recorded until you submit.',
+  zh: '款项实际支付后，请填写实付金额和银行交易流水号并确认已付款。只付了一部分时，余额仍为待付，付清时用新的链接再确认。提交之前不会记录任何内容。',
+  en: 'Once the money has actually been paid, enter the amount paid and the bank transaction reference and confirm the payment. If only part was paid, the rest stays due and is confirmed, when paid, from a new link. Nothing is recorded until you submit.',
 })}
 ${bilingualHeading('h2', { zh: '付款信息', en: 'Payment' })}
 ${factsTable(facts)}
@@ -129,6 +164,7 @@ ${decisionForm({
   nonce: model.nonce,
   decidingAs: model.assignee,
   reference: true,
+  ...(model.amountFen === undefined ? {} : { amount: { dueFen: model.amountFen } }),
   buttons: [
     { decision: 'CONFIRM', label: { zh: '确认已付款', en: 'Confirm payment made' }, tone: 'approve' },
   ],

@@ -70,7 +70,7 @@ describe('paymentConfirmationPage', () => {
 
     expect(count(html, /<form\b/)).toBe(1);
     expect(html).toContain('<input type="hidden" name="nonce" value="n0nce_Value-123">');
-    const reference = html.match(/<input type="text"[^>]*>/)?.[0] ?? '';
+    const reference = html.match(/<input type="text" id="reference"[^>]*>/)?.[0] ?? '';
     expect(reference).toContain('name="reference"');
     expect(reference).toContain(' required ');
     expect(reference).toContain('minlength="4"');
@@ -80,7 +80,9 @@ describe('paymentConfirmationPage', () => {
       /<button type="submit"[^>]*name="decision" value="CONFIRM">确认已付款 <span lang="en">Confirm payment made<\/span><\/button>/,
     );
     expect(count(html, /<button\b/)).toBe(1);
-    expect(count(html, /<input\b/)).toBe(3);
+    // Nonce, the amount paid now (filled in with what is due), the reference, the acting address.
+    expect(html).toMatch(/<input type="text" id="amount" name="amount" value="30000.00" required/);
+    expect(count(html, /<input\b/)).toBe(4);
     // The finance section's mailbox is shared: the page names it and asks who is acting.
     expect(html).toContain('You are deciding as');
     expect(html).toMatch(/<input type="email" id="actingEmail" name="actingEmail" required/);
@@ -99,6 +101,35 @@ describe('paymentConfirmationPage', () => {
       expect(browser.test(bad)).toBe(false);
       expect(PAYMENT_REFERENCE_PATTERN.test(bad)).toBe(false);
     }
+  });
+
+  it('says what was paid before on the rest of a tranche, and why a final tranche the grade reduced pays less', () => {
+    const html = payment({
+      ...paymentTask,
+      context: {
+        tranche: 3,
+        milestone: 'EVALUATION_PASSED',
+        amountFen: 1_520_000,
+        trancheFen: 11_520_000,
+        paidFen: 10_000_000,
+        plannedFen: 14_400_000,
+        sharePercent: 80,
+        grade: 'PASS',
+      },
+    }).html;
+
+    for (const fact of [
+      '本期金额',
+      '¥115,200.00',
+      '已付',
+      '¥100,000.00',
+      '待付余额',
+      'Left to pay',
+      '¥15,200.00',
+    ])
+      expect(html).toContain(fact);
+    expect(html).toContain('计划 ¥144,000.00，评估等级“合格”按 80% 支付');
+    expect(html).toContain('value="15200.00"');
   });
 
   it('leaves out the facts its context lacks, and shows an unknown milestone code as it is', () => {

@@ -129,6 +129,7 @@ describe('payment confirmation links', () => {
       tranche: 1,
       by: 'clerk.wang@civil-affairs.example.gov.cn',
       reference: 'BOC-2026/03_0042',
+      taskId: confirm.taskId,
       now: '2026-03-02T08:00:00.000Z',
     });
     expect(fakes.tasks.stored(confirm.taskId).decision?.data).toEqual({
@@ -274,6 +275,107 @@ describe('payment confirmation links', () => {
       tranche: 1,
       status: 'CANCELLED',
     });
+  });
+});
+
+describe('a tranche paid in parts', () => {
+  const CLERK = 'clerk.wang@civil-affairs.example.gov.cn';
+  const part = (form: Partial<DecisionForm> = {}) =>
+    postTo({ nonce: confirm.nonce, decision: 'CONFIRM', actingEmail: CLERK, reference: 'TX-0001', ...form });
+
+  it('the page asks for the amount paid now, filled in with all that is due', async () => {
+    const page = await show(confirm.taskId);
+
+    expect(page.html).toMatch(/<input type="text" id="amount" name="amount" value="43200.00" required/);
+    expect(page.html).toContain('If only part of it was paid, put what was paid: the rest stays due');
+  });
+
+  it('a part is recorded as such: the tranche stays due with what is left, and a link for the rest is opened and shown', async () => {
+    const page = await part({ amount: '30,000' });
+
+    expectStatus(page, 200);
+    expect(page.html).toContain('¥30,000.00');
+    expect(page.html).toContain('¥13,200.00 of this tranche is still due.');
+    const [payment] = await fakes.payments.listPayments(CONTRACTING_ID);
+    expect(payment).toMatchObject({
+      status: 'NOTIFIED',
+      amountFen: 4_320_000,
+      paidFen: 3_000_000,
+      transfers: [{ seq: 1, amountFen: 3_000_000, reference: 'TX-0001', by: CLERK, taskId: confirm.taskId }],
+    });
+    const rest = fakes.tasks.stored(payment?.confirmTaskId ?? '');
+    expect(rest).toMatchObject({
+      stepKey: 'PAYMENT:1:2',
+      purpose: 'PAYMENT_CONFIRMATION',
+      status: 'PENDING',
+      assignee: FINANCE,
+      expiresAt: confirm.expiresAt,
+      context: {
+        tranche: 1,
+        amountFen: 1_320_000,
+        trancheFen: 4_320_000,
+        paidFen: 3_000_000,
+        dueDate: '2026-04-01',
+      },
+    });
+    // The link for the rest, relative to this page's address.
+    expect(page.html).toMatch(new RegExp(`<a href="${rest.taskId}\\?sig=[A-Za-z0-9_.-]+">确认余额付款`));
+    const restPage = await show(rest.taskId);
+    expect(restPage.html).toContain('已付');
+    expect(restPage.html).toContain('¥30,000.00');
+    expect(restPage.html).toContain('value="13200.00"');
+  });
+
+  it('the rest confirmed from its own link settles the tranche, and the two transfers sum to it', async () => {
+    await part({ amount: '30000' });
+    const restId = (await fakes.payments.listPayments(CONTRACTING_ID))[0]?.confirmTaskId ?? '';
+    await fakes.payments.armSettlementWait({
+      purchaseId: CONTRACTING_ID,
+      taskToken: 'closing',
+      now: fakes.clock.now(),
+    });
+    const rest = fakes.tasks.stored(restId);
+
+    const page = await post(
+      { nonce: rest.nonce, decision: 'CONFIRM', actingEmail: CLERK, reference: 'TX-0002' },
+      restId,
+    );
+
+    expectStatus(page, 200);
+    expect(page.html).not.toContain('still due');
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      paidFen: 4_320_000,
+      reference: 'TX-0002',
+      transfers: [{ amountFen: 3_000_000 }, { amountFen: 1_320_000, reference: 'TX-0002', taskId: restId }],
+    });
+    expect(fakes.callbacks.succeeded).toEqual([{ taskToken: 'closing', output: { next: 'CLOSE' } }]);
+  });
+
+  it('refuses more than the link asks for, nothing, or what is no amount, naming the field; nothing is recorded', async () => {
+    const decide = vi.spyOn(fakes.tasks, 'decide');
+    const above = await part({ amount: '43,200.01' });
+    expectStatus(above, 400);
+    expect(above.html).toContain('cannot be more than the ¥43,200.00 due on this link');
+    for (const amount of ['0', '-5', 'abc', '1.234']) {
+      const page = await part({ amount });
+      expectStatus(page, 400);
+      expect(page.html).toContain('本次实付金额');
+    }
+    expect(decide).not.toHaveBeenCalled();
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.transfers).toBeUndefined();
+  });
+
+  it('a part posted twice records one transfer and opens one task for the rest', async () => {
+    await part({ amount: '10000' });
+    const again = await part({ amount: '10000' });
+
+    expectStatus(again, 410);
+    const [payment] = await fakes.payments.listPayments(CONTRACTING_ID);
+    expect(payment?.transfers).toHaveLength(1);
+    expect([...fakes.tasks.records.values()].filter((t) => t.stepKey.startsWith('PAYMENT:1:'))).toHaveLength(
+      1,
+    );
   });
 });
 

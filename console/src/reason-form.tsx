@@ -1,0 +1,103 @@
+import { useState } from 'preact/hooks';
+import type { BilingualText } from '../../shared/domain/bilingual.js';
+import { fieldErrorText } from '../../shared/presentation/field-error-messages.js';
+import { ApiError } from './api.js';
+import { Bilingual } from './bilingual.js';
+import { ErrorList } from './proposal/fields.js';
+
+/** What a ReasonForm says and does. */
+export interface ReasonFormProps {
+  /** The textarea's id (and the prefix of its hint's and error's ids). */
+  id: string;
+  /** The form's class, for its place on the page. */
+  class: string;
+  label: BilingualText;
+  hint: BilingualText;
+  maxLength: number;
+  /** The first button; clicking it asks for the second, deliberate click. */
+  action: BilingualText;
+  confirm: BilingualText;
+  /** Said before the server's reason when the request fails, e.g. 未能撤回 / Not withdrawn. */
+  failed: BilingualText;
+  /** Sends the reason as typed (the server trims and checks it). */
+  submit: (reason: string) => Promise<unknown>;
+  onDone: () => void;
+}
+
+/**
+ * An action that needs a reason and a second, deliberate click (withdrawing a proposal, waiving a
+ * tranche): the reason, then the action button, which turns into its confirmation. The server's
+ * refusal is shown under the reason in both languages: a field error by its rule, a refusal of the
+ * action (a 409) by the notice it sent.
+ */
+export function ReasonForm(props: ReasonFormProps) {
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [errors, setErrors] = useState<readonly BilingualText[]>([]);
+  const [busy, setBusy] = useState(false);
+  const { id } = props;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    setBusy(true);
+    try {
+      await props.submit(reason);
+      setErrors([]);
+      props.onDone();
+    } catch (e) {
+      setConfirming(false);
+      if (e instanceof ApiError && e.fieldErrors.length > 0) setErrors(e.fieldErrors.map(fieldErrorText));
+      else if (e instanceof ApiError && e.notice)
+        setErrors([{ zh: `${props.failed.zh}${e.notice.zh}`, en: `${props.failed.en}: ${e.notice.en}` }]);
+      else
+        setErrors([
+          { zh: props.failed.zh, en: `${props.failed.en}: ${e instanceof Error ? e.message : String(e)}` },
+        ]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class={props.class} onSubmit={(e) => void submit(e)} noValidate>
+      <div class={`field wide${errors.length > 0 ? ' invalid' : ''}`}>
+        <label for={id}>
+          {props.label.zh} <span lang="en">{props.label.en}</span>
+        </label>
+        <textarea
+          id={id}
+          name="reason"
+          rows={3}
+          maxLength={props.maxLength}
+          value={reason}
+          aria-describedby={`${id}-hint${errors.length > 0 ? ` ${id}-error` : ''}`}
+          aria-invalid={errors.length > 0 ? 'true' : undefined}
+          onInput={(e) => {
+            setReason(e.currentTarget.value);
+            setConfirming(false);
+          }}
+        />
+        <p class="hint" id={`${id}-hint`}>
+          <Bilingual zh={props.hint.zh} en={props.hint.en} />
+        </p>
+        <ErrorList id={`${id}-error`} errors={errors} />
+      </div>
+      <p>
+        <button type="submit" class={confirming ? 'primary danger' : undefined} disabled={busy}>
+          {confirming
+            ? `${props.confirm.zh} · ${props.confirm.en}`
+            : `${props.action.zh} · ${props.action.en}`}
+        </button>
+        {confirming && (
+          <button type="button" onClick={() => setConfirming(false)}>
+            取消 · Cancel
+          </button>
+        )}
+      </p>
+    </form>
+  );
+}
