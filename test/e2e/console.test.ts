@@ -254,6 +254,19 @@ describe('the purchases list', () => {
     await app.users.waitForStage(token, purchaseId, ['CONTRACTING']);
   });
 
+  it('shows how the approval ended, its reason in Chinese and English', async () => {
+    const { page } = await newPage();
+    await signInAs(page, /Li Ming/);
+    await page.getByRole('link', { name: minor.title }).click();
+    await page.getByRole('heading', { level: 1, name: minor.title }).waitFor();
+    const outcome = page.getByRole('definition').filter({ hasText: /Approved/ });
+    await outcome.waitFor();
+    await expect(outcome.textContent()).resolves.toMatch(/各级均已批准（科长）。/);
+    await expect(outcome.getByText('Approved at every level (Section chief).').count()).resolves.toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-purchase-outcome.png'), fullPage: true });
+  });
+
   it('shows a finance clerk the tranches due, and an approver no such page', async () => {
     const clerk = await newPage();
     await signInAs(clerk.page, /Chen Jing/);
