@@ -165,6 +165,7 @@ describe('cdk-nag AwsSolutions', () => {
       'IAM5[Resource::<fn>/*]',
       'IAM5[Resource::<fn>:*]',
       'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/contracts/*]',
+      'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/uploads/*/EVALUATION_REPORT/*]',
       'IAM5[Resource::arn:<AWS::Partition>:s3:::ngo-purchase-docs-<AWS::AccountId>-<AWS::Region>/uploads/*]',
       'IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:NgoPurchaseApp-purchase-lifecycle:*]',
       'L1',
@@ -280,6 +281,7 @@ describe('link keys', () => {
       .sort();
   const TASK_LINK_FUNCTIONS = [
     'ChaseUnconfirmedTranches',
+    'EvaluationReportGrant',
     'FinanceTranches',
     'MyTasks',
     'NotifyPayment',
@@ -298,13 +300,9 @@ describe('link keys', () => {
     const taskReaders = [...TASK_LINK_FUNCTIONS, 'RotateLinkKeys'].sort();
     expect(readersOf(taskKeys)).toEqual(taskReaders);
     expect(namedIn('TASK_LINK_KEYS_SECRET_ARN')).toEqual(taskReaders);
-    expect(readersOf(ngoKeys)).toEqual(['AwaitUpload', 'NgoPage', 'NgoUploadGrant', 'RotateLinkKeys']);
-    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual([
-      'AwaitUpload',
-      'NgoPage',
-      'NgoUploadGrant',
-      'RotateLinkKeys',
-    ]);
+    const ngoReaders = ['AwaitUpload', 'NgoFreshLink', 'NgoPage', 'NgoUploadGrant', 'RotateLinkKeys'];
+    expect(readersOf(ngoKeys)).toEqual(ngoReaders);
+    expect(namedIn('NGO_LINK_KEYS_SECRET_ARN')).toEqual(ngoReaders);
   });
 
   it('never let the internet-facing NGO page read the task-link keys: its only secret is the NGO-link keys', () => {
@@ -603,6 +601,7 @@ describe('no task token leaves the server', () => {
       'POST /purchases/{id}/tranches/{tranche}/waive',
       'POST /purchases/{id}/withdraw',
       'POST /tasks/{taskId}',
+      'POST /tasks/{taskId}/report',
       'PUT /purchases/{id}/proposal',
       'PUT /reference-data/{section}',
     ]);
