@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { checkWaiverReason } from '../../shared/domain/payment-records.js';
+import { checkPaymentReason } from '../../shared/domain/payment-records.js';
 import { zodIssuesToFieldErrors } from '../../shared/domain/zod-field-errors.js';
 import { json, jsonErrors, parseJsonBody, requirePermission } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
@@ -37,7 +37,7 @@ export function createHandler(deps: WaiveTrancheDeps) {
       const parsed = WaiveRequest.safeParse(raw);
       if (!parsed.success)
         throw new ValidationError(zodIssuesToFieldErrors(parsed.error.issues, raw, WaiveRequest));
-      const checked = checkWaiverReason(parsed.data.reason);
+      const checked = checkPaymentReason(parsed.data.reason, 'waiver');
       if ('error' in checked) throw new ValidationError([checked.error]);
       const outcome = await waiveTranche(deps, {
         purchaseId: event.pathParameters?.id ?? '',
@@ -52,8 +52,8 @@ export function createHandler(deps: WaiveTrancheDeps) {
 
 /** Wired to AWS once per execution environment, at cold start. */
 function defaultDeps(): WaiveTrancheDeps {
-  const { purchases, payments } = tableRepositories();
-  return { purchases, payments, callbacks: taskCallbacks(), now: systemNow };
+  const { purchases, payments, tasks } = tableRepositories();
+  return { purchases, payments, tasks, callbacks: taskCallbacks(), now: systemNow };
 }
 
 export const handler = createHandler(defaultDeps());

@@ -66,7 +66,14 @@ export interface PurchaseView {
     status: string;
     reference?: string;
     paidFen?: number;
-    transfers?: { seq: number; amountFen: number; reference: string; by: string; at: string }[];
+    transfers?: {
+      seq: number;
+      amountFen: number;
+      reference: string;
+      by: string;
+      at: string;
+      corrections?: { reference: string; reason: string; by: string; at: string }[];
+    }[];
   }[];
 }
 
@@ -150,6 +157,24 @@ export class UsersClient {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction, as finance does from the purchase page. */
+  async correctPaymentRecord(
+    token: string,
+    purchaseId: string,
+    where: { tranche: number; seq: number },
+    body: unknown,
+  ) {
+    const res = await fetch(
+      `${this.urls.api}/purchases/${purchaseId}/tranches/${where.tranche}/transfers/${where.seq}/correction`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 

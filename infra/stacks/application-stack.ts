@@ -636,6 +636,17 @@ export class ApplicationStack extends Stack {
       integration: new HttpLambdaIntegration('WaiveTrancheIntegration', waiveTranche),
       authorizer: staffOnly,
     });
+    // The purchase page's "correct the reference": the correction appended, the reference confirmed kept.
+    const correctPaymentRecord = new ServiceFunction(this, 'CorrectPaymentRecord', {
+      name: 'correct-payment-record',
+      description: 'POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',
+    }).useTable(table);
+    this.api.addRoutes({
+      path: '/purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('CorrectPaymentRecordIntegration', correctPaymentRecord),
+      authorizer: staffOnly,
+    });
     // The purchase page's "withdraw": recorded on the purchase, the approval step handed WITHDRAWN.
     const withdrawProposal = new ServiceFunction(this, 'WithdrawProposal', {
       name: 'withdraw-proposal',

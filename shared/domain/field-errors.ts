@@ -58,6 +58,10 @@ export const RULE_IDS = [
   // Waiving a tranche.
   'waiver-reason-required',
   'waiver-reason-too-long',
+  // Correcting a payment record.
+  'correction-reason-required',
+  'correction-reason-too-long',
+  'correction-reference-invalid',
   // Revising a proposal an approver returned.
   'revision-budget-line-fixed',
   'revision-note-too-long',

@@ -64,6 +64,39 @@ export interface PaymentTransfer {
   at: string;
   /** The confirmation task it was confirmed from (one transfer per task). */
   taskId?: string;
+  /** Corrections of its bank reference, oldest first; `reference` above stays as it was confirmed. */
+  corrections?: ReferenceCorrection[];
+}
+
+/** A mistyped bank reference put right by finance: the reference it should have been, and why. */
+export interface ReferenceCorrection {
+  reference: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** The reference a transfer goes by: its newest correction's, else the one confirmed. */
+export function currentReference(transfer: Pick<PaymentTransfer, 'reference' | 'corrections'>): string {
+  return transfer.corrections?.at(-1)?.reference ?? transfer.reference;
+}
+
+/**
+ * A payment step's transfers; a tranche confirmed before transfers were kept reads as the one
+ * transfer it was (all of it, with its reference, by whom and when).
+ */
+export function transfersOf(payment: PaymentRecord): PaymentTransfer[] {
+  if (payment.transfers) return payment.transfers;
+  if (payment.status !== 'CONFIRMED' || payment.reference === undefined) return [];
+  return [
+    {
+      seq: 1,
+      amountFen: payment.amountFen,
+      reference: payment.reference,
+      by: payment.confirmedBy ?? '',
+      at: payment.confirmedAt ?? '',
+    },
+  ];
 }
 
 /** Why a tranche pays less than planned: the grade of the third-party evaluation and its share. */
@@ -110,20 +143,84 @@ export function outstandingFen(payment: Pick<PaymentRecord, 'status' | 'amountFe
 /** A tranche is waived, or a payment record corrected, only with a reason the audit trail keeps. */
 export const PAYMENT_REASON_MAX_CHARS = 500;
 
-/** The reason as it will be recorded, or the field error that says what is wrong with it. */
-export function checkWaiverReason(raw: string): { reason: string } | { error: FieldError } {
+const WHY_A_REASON = {
+  waiver: 'waiving a tranche needs a reason: the NGO is owed it, and the audit trail says why it is not paid',
+  correction: 'correcting a payment record needs a reason: the audit trail says why the record changed',
+} as const;
+
+/** The reason of a waiver or a correction as it will be recorded, or the field error that says what is wrong with it. */
+export function checkPaymentReason(
+  raw: string,
+  act: keyof typeof WHY_A_REASON,
+): { reason: string } | { error: FieldError } {
   const reason = raw.trim();
   const allowed = `1 to ${PAYMENT_REASON_MAX_CHARS} characters`;
-  if (reason.length === 0) {
-    const message =
-      'waiving a tranche needs a reason: the NGO is owed it, and the audit trail says why it is not paid';
-    return { error: fieldError('waiver-reason-required', 'reason', raw, message, allowed) };
-  }
+  if (reason.length === 0)
+    return { error: fieldError(`${act}-reason-required`, 'reason', raw, WHY_A_REASON[act], allowed) };
   if (reason.length > PAYMENT_REASON_MAX_CHARS) {
     const message = `the reason is ${reason.length} characters long; at most ${PAYMENT_REASON_MAX_CHARS} are kept`;
-    return { error: fieldError('waiver-reason-too-long', 'reason', raw, message, allowed) };
+    return { error: fieldError(`${act}-reason-too-long`, 'reason', raw, message, allowed) };
   }
   return { reason };
+}
+
+/** What a correction of a transfer's reference does: refused, unchanged, or the transfers as they become. */
+export type CorrectionOutcome =
+  | { outcome: 'NO_SUCH_TRANSFER' | 'UNCHANGED' }
+  | {
+      outcome: 'CORRECTED';
+      /** The transfers with the correction appended to the one corrected. */
+      transfers: PaymentTransfer[];
+      /** How many corrections the transfer had before (the write is conditional on it). */
+      before: number;
+      /** The record's `reference`, when the transfer corrected is the one that completed the tranche. */
+      reference?: string;
+      audit: AuditInput & { eventId: string };
+    };
+
+/**
+ * Puts a transfer's bank reference right: the reference confirmed is kept, the correction appended
+ * with who, when and why. The same reference again changes nothing (a repeated request).
+ */
+export function planCorrection(
+  payment: PaymentRecord | undefined,
+  request: { seq: number; reference: string; reason: string; by: string; now: string },
+): CorrectionOutcome {
+  const transfers = payment ? transfersOf(payment) : [];
+  const index = transfers.findIndex((t) => t.seq === request.seq);
+  const transfer = transfers[index];
+  if (!payment || !transfer) return { outcome: 'NO_SUCH_TRANSFER' };
+  const from = currentReference(transfer);
+  if (from === request.reference) return { outcome: 'UNCHANGED' };
+  const before = transfer.corrections?.length ?? 0;
+  const correction: ReferenceCorrection = {
+    reference: request.reference,
+    reason: request.reason,
+    by: request.by,
+    at: request.now,
+  };
+  const corrected = transfers.map((t, i) =>
+    i === index ? { ...t, corrections: [...(t.corrections ?? []), correction] } : t,
+  );
+  const completing = payment.status === 'CONFIRMED' && index === transfers.length - 1;
+  return {
+    outcome: 'CORRECTED',
+    transfers: corrected,
+    before,
+    ...(completing ? { reference: request.reference } : {}),
+    audit: {
+      actor: request.by,
+      action: 'payment.reference-corrected',
+      detail: {
+        tranche: payment.tranche,
+        seq: request.seq,
+        from,
+        to: request.reference,
+        reason: request.reason,
+      },
+      eventId: `payment:${payment.tranche}:transfer:${request.seq}:correction:${before + 1}`,
+    },
+  };
 }
 
 /** A transfer finance confirms on a tranche (TransferRequest), as both repositories record it. */

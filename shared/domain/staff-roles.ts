@@ -49,6 +49,8 @@ export const STAFF_PERMISSIONS = {
    * absence an administrator's; either is on the audit trail by name.
    */
   waiveTranche: ['finance-head', 'admin'],
+  /** Correct a mistyped bank reference of a confirmed payment, with a reason (the original is kept). */
+  correctPaymentRecord: ['finance', 'finance-head'],
   /** See the reference data (budget lines, benchmarks, approvers, agency roster) and its changes. */
   viewReferenceData: ['admin', 'auditor'],
   /** Edit budget lines, benchmarks, approvers and the agency roster. */
@@ -65,6 +67,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   reviseProposal: { zh: '修改被退回的立项申请并重新提交', en: 'revise and resubmit returned proposals' },
   confirmPayment: { zh: '确认付款', en: 'confirm payments' },
   waiveTranche: { zh: '决定款项免于支付（须说明理由）', en: 'waive a tranche due, with a reason' },
+  correctPaymentRecord: { zh: '更正付款记录的银行流水号', en: "correct a payment record's bank reference" },
   viewReferenceData: { zh: '查看基础数据及其变更', en: 'see the reference data and its changes' },
   editReferenceData: { zh: '维护基础数据', en: 'edit reference data' },
 };

@@ -153,3 +153,8 @@ export interface HumanTask {
 
 /** What may be shown outside the server: no token, no nonce. */
 export type PublicHumanTask = Omit<HumanTask, 'taskToken' | 'nonce'>;
+
+/** Whether a task's step key is `step` or a step under it (`PAYMENT:2` holds `PAYMENT:2:3`). */
+export function isOfStep(stepKey: string, step: string): boolean {
+  return stepKey === step || stepKey.startsWith(`${step}:`);
+}

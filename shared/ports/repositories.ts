@@ -228,9 +228,10 @@ export interface TaskRepository {
   markDelivered(taskId: string, now: string): Promise<void>;
   /**
    * Closes every PENDING task of a purchase that has ended (EXPIRED), so its links answer
-   * 410 instead of offering a decision nobody waits for. Returns the ids it closed.
+   * 410 instead of offering a decision nobody waits for; with `step`, only the tasks of that step
+   * (its step key, or one under it: `PAYMENT:2` and `PAYMENT:2:3`). Returns the ids it closed.
    */
-  expireOpenTasks(purchaseId: string, now: string): Promise<string[]>;
+  expireOpenTasks(purchaseId: string, now: string, only?: { step: string }): Promise<string[]>;
   /** Tasks of a purchase without their secrets, oldest first. */
   listTasks(purchaseId: string): Promise<PublicHumanTask[]>;
 }
@@ -366,6 +367,21 @@ export interface PaymentRepository {
     chase: PaymentChase;
     now: string;
   }): Promise<PaymentRecord>;
+  /**
+   * Corrects the bank reference of one transfer (`seq`) of a tranche, with a reason: the reference
+   * confirmed is kept and the correction appended to the transfer (and the record's `reference`
+   * follows when it is the transfer that completed the tranche), audit `payment.reference-corrected`.
+   * The reference it already goes by is UNCHANGED; a transfer the tranche has not is NO_SUCH_TRANSFER.
+   */
+  correctTransfer(input: {
+    purchaseId: string;
+    tranche: number;
+    seq: number;
+    reference: string;
+    reason: string;
+    by: string;
+    now: string;
+  }): Promise<{ outcome: 'CORRECTED' | 'UNCHANGED' | 'NO_SUCH_TRANSFER'; payment?: PaymentRecord }>;
   /** By tranche. */
   listPayments(purchaseId: string): Promise<PaymentRecord[]>;
   /**

@@ -358,6 +358,8 @@ export async function closePurchase(deps: EvaluationDeps, purchaseId: string): P
     await deps.budgets.release({ lineId: budget.lineId, purchaseId, keepFen, now });
     budget = { ...budget, status: 'RELEASED', at: now };
   }
+  // Every tranche is settled: a confirmation link still open (of a waived rest, say) is over.
+  await deps.tasks.expireOpenTasks(purchaseId, now);
   const chain = await deps.purchases.verifyAuditChain(purchaseId);
   await deps.purchases.change({
     purchaseId,

@@ -1,7 +1,7 @@
 import type { BilingualText } from '../domain/bilingual.js';
 import type { PaymentRecord } from '../domain/payment-records.js';
 import type { Now } from '../ports/clock.js';
-import type { PaymentRepository, PurchaseRepository } from '../ports/repositories.js';
+import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../ports/repositories.js';
 import type { TaskCallbacks } from '../ports/workflow.js';
 import { PAYMENT_STATUS_LABELS } from '../presentation/labels.js';
 import { resumeClosingWhenSettled } from './settlement.js';
@@ -9,6 +9,7 @@ import { resumeClosingWhenSettled } from './settlement.js';
 export interface WaiveTrancheDeps {
   purchases: Pick<PurchaseRepository, 'getPurchase'>;
   payments: PaymentRepository;
+  tasks: Pick<TaskRepository, 'expireOpenTasks'>;
   callbacks: TaskCallbacks;
   now: Now;
 }
@@ -34,8 +35,8 @@ function notWaivable(tranche: number, payment: PaymentRecord | undefined): Bilin
 
 /**
  * The finance section head (or an administrator) waives what is still due on a tranche, with a
- * reason: recorded once on the payment step with its audit entry, and when it was the purchase's
- * last outstanding tranche, the waiting closing step is resumed (a repeat resumes it too, so a
+ * reason: recorded once on the payment step with its audit entry, its confirmation links closed, and
+ * when it was the purchase's last outstanding tranche, the waiting closing step is resumed (a repeat resumes it too, so a
  * request that failed after recording is completed by the next).
  */
 export async function waiveTranche(
@@ -51,6 +52,8 @@ export async function waiveTranche(
       ...(result.payment ? { payment: result.payment } : {}),
       message: notWaivable(tranche, result.payment),
     };
+  // Nobody is to confirm it any more: its confirmation links answer that the step is over.
+  await deps.tasks.expireOpenTasks(purchaseId, deps.now(), { step: `PAYMENT:${tranche}` });
   const closingResumed = await resumeClosingWhenSettled(deps, purchaseId);
   return { outcome: result.outcome, payment: result.payment, closingResumed };
 }

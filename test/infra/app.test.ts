@@ -598,6 +598,7 @@ describe('no task token leaves the server', () => {
       'POST /ngo/{purchaseId}/uploads',
       'POST /purchases',
       'POST /purchases/{id}/resend-link',
+      'POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',
       'POST /purchases/{id}/tranches/{tranche}/waive',
       'POST /purchases/{id}/withdraw',
       'POST /tasks/{taskId}',

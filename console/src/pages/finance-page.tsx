@@ -1,3 +1,5 @@
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
 import { formatYuan } from '../../../shared/domain/money.js';
 import { PAYMENT_REASON_MAX_CHARS } from '../../../shared/domain/payment-records.js';
 import type { TrancheMilestone } from '../../../shared/domain/proposal.js';
@@ -24,11 +26,14 @@ interface TrancheDue {
   readonly confirmLink?: string;
 }
 
+const keyOf = (t: TrancheDue) => `${t.purchaseId}-${t.tranche}`;
+
 /**
  * The head of the finance section (or an administrator) gives up what is left of a tranche, with
- * a reason: behind a disclosure, so the list stays a list.
+ * a reason: in a row of its own under the tranche's, opened from the tranche's Waive button, so
+ * the list stays a list and the form has the page's width.
  */
-function WaiveControl({
+function WaiveForm({
   token,
   tranche,
   onDone,
@@ -37,34 +42,28 @@ function WaiveControl({
   tranche: TrancheDue;
   onDone: () => void;
 }) {
-  const id = `waive-${tranche.purchaseId}-${tranche.tranche}`;
   return (
-    <details class="waive">
-      <summary>
-        免于支付… <span lang="en">Waive…</span>
-      </summary>
-      <ReasonForm
-        id={id}
-        class="waive-form"
-        label={{ zh: '免于支付的理由', en: 'Why it will not be paid' }}
-        hint={{
-          zh: `余额 ${formatYuan(tranche.outstandingFen)} 将不再支付，并在结项时退回预算指标；理由记入审计记录。`,
-          en: `The ${formatYuan(tranche.outstandingFen)} left will not be paid and goes back to the budget line at closing; the reason goes on the audit trail.`,
-        }}
-        maxLength={PAYMENT_REASON_MAX_CHARS}
-        action={{ zh: '免于支付', en: 'Waive' }}
-        confirm={{ zh: '确认免于支付', en: 'Confirm: waive' }}
-        failed={{ zh: '未能免于支付。', en: 'Not waived' }}
-        submit={(reason) =>
-          apiPost(
-            token,
-            `/purchases/${encodeURIComponent(tranche.purchaseId)}/tranches/${tranche.tranche}/waive`,
-            { reason },
-          )
-        }
-        onDone={onDone}
-      />
-    </details>
+    <ReasonForm
+      id={`waive-${keyOf(tranche)}`}
+      class="waive-form"
+      label={{ zh: '免于支付的理由', en: 'Why it will not be paid' }}
+      hint={{
+        zh: `余额 ${formatYuan(tranche.outstandingFen)} 将不再支付，并在结项时退回预算指标；理由记入审计记录。`,
+        en: `The ${formatYuan(tranche.outstandingFen)} left will not be paid and goes back to the budget line at closing; the reason goes on the audit trail.`,
+      }}
+      maxLength={PAYMENT_REASON_MAX_CHARS}
+      action={{ zh: '免于支付', en: 'Waive' }}
+      confirm={{ zh: '确认免于支付', en: 'Confirm: waive' }}
+      failed={{ zh: '未能免于支付。', en: 'Not waived' }}
+      submit={(reason) =>
+        apiPost(
+          token,
+          `/purchases/${encodeURIComponent(tranche.purchaseId)}/tranches/${tranche.tranche}/waive`,
+          { reason },
+        )
+      }
+      onDone={onDone}
+    />
   );
 }
 
@@ -76,6 +75,7 @@ export function FinancePage({ token, staff }: { token: TokenSource; staff: Staff
     reload,
   } = useApiGet<{ today: string; tranches: TrancheDue[] }>(token, '/finance/tranches');
   const waives = hasPermission(staff, 'waiveTranche');
+  const [waiving, setWaiving] = useState<string>();
   const overdue = answer?.tranches.filter((t) => t.overdue).length ?? 0;
   const totalFen = answer?.tranches.reduce((sum, t) => sum + t.outstandingFen, 0) ?? 0;
   return (
@@ -116,42 +116,65 @@ export function FinancePage({ token, staff }: { token: TokenSource; staff: Staff
             </thead>
             <tbody>
               {answer.tranches.map((t) => (
-                <tr key={`${t.purchaseId}-${t.tranche}`} class={t.overdue ? 'overdue' : undefined}>
-                  <td>
-                    <a href={href(`/purchases/${t.purchaseId}`)}>{t.title}</a>
-                    <span class="id">{t.ngoName}</span>
-                  </td>
-                  <td>
-                    {t.tranche} · {TRANCHE_MILESTONE_LABELS[t.milestone].zh}
-                  </td>
-                  <td class="num">
-                    {formatYuan(t.outstandingFen)}
-                    {t.paidFen > 0 && (
-                      <span class="id">
-                        已付 {formatYuan(t.paidFen)} / {formatYuan(t.amountFen)} ·{' '}
-                        <span lang="en">paid so far</span>
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {t.dueDate ?? '—'}
-                    {t.overdue && <strong class="flag"> 已逾期 · overdue</strong>}
-                  </td>
-                  <td>
-                    {t.confirmLink ? (
-                      <a class="button" href={t.confirmLink}>
-                        确认付款 · Confirm
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  {waives && (
+                <Fragment key={keyOf(t)}>
+                  <tr class={t.overdue ? 'overdue' : undefined}>
                     <td>
-                      <WaiveControl token={token} tranche={t} onDone={reload} />
+                      <a href={href(`/purchases/${t.purchaseId}`)}>{t.title}</a>
+                      <span class="id">{t.ngoName}</span>
                     </td>
+                    <td>
+                      {t.tranche} · {TRANCHE_MILESTONE_LABELS[t.milestone].zh}
+                    </td>
+                    <td class="num">
+                      {formatYuan(t.outstandingFen)}
+                      {t.paidFen > 0 && (
+                        <span class="hint paid-so-far">
+                          已付 {formatYuan(t.paidFen)} / {formatYuan(t.amountFen)} ·{' '}
+                          <span lang="en">paid so far</span>
+                        </span>
+                      )}
+                    </td>
+                    <td>
+                      {t.dueDate ?? '—'}
+                      {t.overdue && <strong class="flag"> 已逾期 · overdue</strong>}
+                    </td>
+                    <td>
+                      {t.confirmLink ? (
+                        <a class="button" href={t.confirmLink}>
+                          确认付款 · Confirm
+                        </a>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    {waives && (
+                      <td>
+                        <button
+                          type="button"
+                          aria-expanded={waiving === keyOf(t) ? 'true' : 'false'}
+                          aria-controls={`waive-row-${keyOf(t)}`}
+                          onClick={() => setWaiving(waiving === keyOf(t) ? undefined : keyOf(t))}
+                        >
+                          免于支付… · Waive…
+                        </button>
+                      </td>
+                    )}
+                  </tr>
+                  {waives && waiving === keyOf(t) && (
+                    <tr id={`waive-row-${keyOf(t)}`} class="waive-row">
+                      <td colSpan={6}>
+                        <WaiveForm
+                          token={token}
+                          tranche={t}
+                          onDone={() => {
+                            setWaiving(undefined);
+                            reload();
+                          }}
+                        />
+                      </td>
+                    </tr>
                   )}
-                </tr>
+                </Fragment>
               ))}
             </tbody>
           </table>

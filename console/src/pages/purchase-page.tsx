@@ -2,8 +2,6 @@ import { useState } from 'preact/hooks';
 import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
 import { ALLOWED_TRANSITIONS, STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
-import { formatYuan } from '../../../shared/domain/money.js';
-import { isOverdue, type PaymentStatus } from '../../../shared/domain/payment-records.js';
 import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
 import type { Outcome, TerminationRecord } from '../../../shared/domain/purchase.js';
@@ -14,7 +12,6 @@ import { WITHDRAWABLE_STAGES, type WithdrawalRecord } from '../../../shared/doma
 import {
   APPROVAL_LEVEL_LABELS,
   OUTCOME_LABELS,
-  PAYMENT_STATUS_LABELS,
   SERVICE_AREA_LABELS,
   STAGE_LABELS,
   TASK_ATTEMPT_LABELS,
@@ -24,6 +21,7 @@ import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { DocumentsSection, type DocumentView } from '../purchase/documents-section.js';
 import { EvaluationSection, type EvaluationView } from '../purchase/evaluation-section.js';
+import { PaymentsSection, type TrancheView } from '../purchase/payments-section.js';
 import { type AuditEntryView, TimelineSection } from '../purchase/timeline-section.js';
 import { WithdrawForm } from '../purchase/withdraw-form.js';
 import { href } from '../route.js';
@@ -54,12 +52,7 @@ interface PurchaseView {
   readonly deliverablesTotal: number;
   /** Later versions quarantined under recorded uploads, counted over the whole trail. */
   readonly laterVersionsQuarantined: number;
-  readonly payments: readonly {
-    readonly tranche: number;
-    readonly amountFen: number;
-    readonly dueDate?: string;
-    readonly status: PaymentStatus;
-  }[];
+  readonly payments: readonly TrancheView[];
   /** The newest entries of the audit trail; `auditNext` reads the page before them. */
   readonly audit: readonly AuditEntryView[];
   readonly auditNext?: string;
@@ -282,45 +275,14 @@ export function PurchasePage({
         </div>
       )}
 
-      <h2>
-        <Bilingual zh="分期付款" en="Tranches" />
-      </h2>
-      {view.payments.length === 0 ? (
-        <p>
-          <Bilingual zh="尚未通知财务付款。" en="Finance has not been told to pay anything yet." />
-        </p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">期次 · Tranche</th>
-                <th scope="col" class="num">
-                  金额 · Amount
-                </th>
-                <th scope="col">到期 · Due</th>
-                <th scope="col">状态 · Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.payments.map((p) => {
-                const overdue = isOverdue(p, today);
-                return (
-                  <tr key={p.tranche} class={overdue ? 'overdue' : undefined}>
-                    <td>{p.tranche}</td>
-                    <td class="num">{formatYuan(p.amountFen)}</td>
-                    <td>{p.dueDate ?? '—'}</td>
-                    <td>
-                      {PAYMENT_STATUS_LABELS[p.status].zh} · {PAYMENT_STATUS_LABELS[p.status].en}
-                      {overdue && <strong class="flag"> 已逾期 · overdue</strong>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <PaymentsSection
+        token={token}
+        staff={staff}
+        purchaseId={view.purchaseId}
+        payments={view.payments}
+        today={today}
+        onDone={reload}
+      />
 
       <DocumentsSection
         token={token}

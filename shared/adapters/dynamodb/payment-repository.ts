@@ -3,6 +3,7 @@ import {
   type PaymentNotice,
   type PaymentRecord,
   type PaymentStatus,
+  planCorrection,
   planTransfer,
 } from '../../domain/payment-records.js';
 import { CHASE_MARKS } from '../../domain/payment-reminders.js';
@@ -19,6 +20,8 @@ type ConfirmResult = Awaited<ReturnType<PaymentRepository['confirmPayment']>>;
 type CloseInput = Parameters<PaymentRepository['closePayment']>[0];
 type WaiveInput = Parameters<PaymentRepository['waivePayment']>[0];
 type ChaseInput = Parameters<PaymentRepository['recordChase']>[0];
+type CorrectInput = Parameters<PaymentRepository['correctTransfer']>[0];
+type CorrectResult = Awaited<ReturnType<PaymentRepository['correctTransfer']>>;
 type WaiveResult = Awaited<ReturnType<PaymentRepository['waivePayment']>>;
 
 export class DynamoPaymentRepository implements PaymentRepository {
@@ -156,6 +159,46 @@ export class DynamoPaymentRepository implements PaymentRepository {
       // Confirmed or waived meanwhile: the next read says which.
     }
     throw new ContentionError(`waiving tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  async correctTransfer(input: CorrectInput): Promise<CorrectResult> {
+    const { purchaseId, tranche, now } = input;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const payment = await this.getPayment(purchaseId, tranche);
+      const plan = planCorrection(payment, input);
+      if (plan.outcome !== 'CORRECTED' || !payment)
+        return { outcome: plan.outcome, ...(payment ? { payment } : {}) };
+      const update = new UpdateBuilder().set('transfers', plan.transfers);
+      if (plan.reference !== undefined) update.set('reference', plan.reference);
+      // The transfers as they were read: no other correction or transfer got in between.
+      const transfers = update.name('transfers');
+      update.condition(
+        payment.transfers === undefined
+          ? `attribute_exists(PK) AND attribute_not_exists(${transfers})`
+          : `${transfers} = ${update.value(payment.transfers)}`,
+      );
+      const written = await writeWithAudit(this.client, this.tableName, {
+        purchaseId,
+        audit: plan.audit,
+        eventId: plan.audit.eventId,
+        now,
+        items: () => [
+          {
+            Update: { TableName: this.tableName, Key: keys.payment(purchaseId, tranche), ...update.build() },
+          },
+        ],
+      });
+      if (written === 'WRITTEN')
+        return {
+          outcome: 'CORRECTED',
+          payment: {
+            ...payment,
+            transfers: plan.transfers,
+            ...(plan.reference === undefined ? {} : { reference: plan.reference }),
+          },
+        };
+    }
+    throw new ContentionError(`correcting tranche ${tranche} of purchase ${purchaseId}`, MAX_ATTEMPTS);
   }
 
   async recordChase(input: ChaseInput): Promise<PaymentRecord> {

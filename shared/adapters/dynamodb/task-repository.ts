@@ -8,7 +8,13 @@ import {
 import type { AuditInput } from '../../domain/audit.js';
 import { nextAuditEntry } from '../../domain/audit-chain.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
-import type { HumanTask, PublicHumanTask, RecordedDecision, TaskAttempt } from '../../domain/tasks.js';
+import {
+  type HumanTask,
+  isOfStep,
+  type PublicHumanTask,
+  type RecordedDecision,
+  type TaskAttempt,
+} from '../../domain/tasks.js';
 import type {
   DecideResult,
   DeclareResult,
@@ -456,8 +462,10 @@ export class DynamoTaskRepository implements TaskRepository {
     }
   }
 
-  async expireOpenTasks(purchaseId: string, now: string): Promise<string[]> {
-    const pending = (await this.listTasks(purchaseId)).filter((t) => t.status === 'PENDING');
+  async expireOpenTasks(purchaseId: string, now: string, only?: { step: string }): Promise<string[]> {
+    const pending = (await this.listTasks(purchaseId)).filter(
+      (t) => t.status === 'PENDING' && (only === undefined || isOfStep(t.stepKey, only.step)),
+    );
     const expired: string[] = [];
     for (const task of pending) {
       try {

@@ -149,6 +149,63 @@ describe('a tranche paid in parts', () => {
   });
 });
 
+describe('correcting a payment record', () => {
+  it('finance corrects a mistyped bank reference with a reason: the reference confirmed is kept, the correction is on the record and the audit trail', async () => {
+    const purchaseId = await contracted();
+    const notice = await users().waitForMail(finance, isNotice(purchaseId), seen);
+    await confirmFromLink(UsersClient.linkIn(notice), 'CCB-2026-O201');
+    await users().waitForPurchase(officer, purchaseId, (v) => v.payments?.[0]?.status === 'CONFIRMED', {
+      expected: 'with tranche 1 confirmed',
+    });
+    const reason = '字母 O 误录为数字 0 · the letter O was typed for the digit 0';
+
+    expect(
+      (
+        await users().correctPaymentRecord(
+          officer,
+          purchaseId,
+          { tranche: 1, seq: 1 },
+          { reference: 'CCB-2026-0201', reason },
+        )
+      ).status,
+    ).toBe(403);
+    const blank = await users().correctPaymentRecord(
+      clerk,
+      purchaseId,
+      { tranche: 1, seq: 1 },
+      { reference: 'CCB 0201', reason: '' },
+    );
+    expect(blank.status).toBe(400);
+    const corrected = await users().correctPaymentRecord(
+      clerk,
+      purchaseId,
+      { tranche: 1, seq: 1 },
+      { reference: 'CCB-2026-0201', reason },
+    );
+    expect(corrected.status).toBe(200);
+
+    const view = await users().purchase(officer, purchaseId);
+    expect(view.payments?.[0]).toMatchObject({
+      status: 'CONFIRMED',
+      reference: 'CCB-2026-0201',
+      transfers: [
+        {
+          seq: 1,
+          reference: 'CCB-2026-O201',
+          corrections: [
+            { reference: 'CCB-2026-0201', reason, by: 'finance.clerk@civil-affairs.example.gov.cn' },
+          ],
+        },
+      ],
+    });
+    expect(view.audit.find((e) => e.action === 'payment.reference-corrected')).toMatchObject({
+      actor: 'finance.clerk@civil-affairs.example.gov.cn',
+      detail: { tranche: 1, seq: 1, from: 'CCB-2026-O201', to: 'CCB-2026-0201', reason },
+    });
+    expect(view.auditChain.valid).toBe(true);
+  });
+});
+
 describe('a purchase closes only once every tranche is paid or waived', () => {
   it('with the second tranche unconfirmed it waits at closing; the finance head waives it with a reason and it closes', async () => {
     const purchaseId = await contracted();

@@ -2,6 +2,7 @@ import { RecordMissingError } from '../../../shared/adapters/dynamodb/errors.js'
 import {
   type PaymentNotice,
   type PaymentRecord,
+  planCorrection,
   planTransfer,
 } from '../../../shared/domain/payment-records.js';
 import { CHASE_MARKS } from '../../../shared/domain/payment-reminders.js';
@@ -91,6 +92,22 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     });
     Object.assign(payment, { status: 'WAIVED', reason, closedAt: now, waivedBy: by });
     return { outcome: 'WAIVED', payment: copy(payment) };
+  }
+
+  async correctTransfer(
+    input: Parameters<PaymentRepository['correctTransfer']>[0],
+  ): ReturnType<PaymentRepository['correctTransfer']> {
+    const payment = this.records.get(this.id(input.purchaseId, input.tranche));
+    const plan = planCorrection(payment, input);
+    if (plan.outcome !== 'CORRECTED' || !payment)
+      return { outcome: plan.outcome, ...(payment ? { payment: copy(payment) } : {}) };
+    const { eventId, ...audit } = plan.audit;
+    this.purchases.appendAudit(input.purchaseId, { ...audit, eventId, at: input.now });
+    Object.assign(payment, {
+      transfers: plan.transfers,
+      ...(plan.reference === undefined ? {} : { reference: plan.reference }),
+    });
+    return { outcome: 'CORRECTED', payment: copy(payment) };
   }
 
   async recordChase(input: Parameters<PaymentRepository['recordChase']>[0]): Promise<PaymentRecord> {

@@ -5,11 +5,12 @@ import {
   TaskNotDecidedError,
   TaskNotFoundError,
 } from '../../../shared/adapters/dynamodb/errors.js';
-import type {
-  HumanTask,
-  PublicHumanTask,
-  RecordedDecision,
-  TaskAttempt,
+import {
+  type HumanTask,
+  isOfStep,
+  type PublicHumanTask,
+  type RecordedDecision,
+  type TaskAttempt,
 } from '../../../shared/domain/tasks.js';
 import type {
   DecideResult,
@@ -197,8 +198,10 @@ export class InMemoryTaskRepository implements TaskRepository {
     task.deliveredAt = now;
   }
 
-  async expireOpenTasks(purchaseId: string, _now: string): Promise<string[]> {
-    const pending = this.tasksOf(purchaseId).filter((t) => t.status === 'PENDING');
+  async expireOpenTasks(purchaseId: string, _now: string, only?: { step: string }): Promise<string[]> {
+    const pending = this.tasksOf(purchaseId).filter(
+      (t) => t.status === 'PENDING' && (only === undefined || isOfStep(t.stepKey, only.step)),
+    );
     for (const task of pending) task.status = 'EXPIRED';
     return pending.map((t) => t.taskId);
   }

@@ -160,6 +160,103 @@ export function paymentContract(s: Subject): void {
       await s.expectChainIntact(purchaseId);
     });
 
+    it('a mistyped reference is corrected with a reason: the one confirmed is kept, each correction appended and audited', async () => {
+      const purchaseId = await s.newPurchase();
+      await s.repos.payments.openPayment(notice(purchaseId, 1), NOW);
+      const confirm = (amountFen: number | undefined, taskId: string, reference: string) =>
+        s.repos.payments.confirmPayment({
+          purchaseId,
+          tranche: 1,
+          by: clerk.email,
+          reference,
+          ...(amountFen === undefined ? {} : { amountFen }),
+          taskId,
+          now: NOW,
+        });
+      await confirm(4_000_000, 'task-1', 'BOC-0001');
+      await confirm(undefined, 'task-2', 'BOC-O002');
+      const correct = (seq: number, reference: string, reason: string) =>
+        s.repos.payments.correctTransfer({
+          purchaseId,
+          tranche: 1,
+          seq,
+          reference,
+          reason,
+          by: 'head@bureau.example',
+          now: LATER,
+        });
+
+      const first = await correct(2, 'BOC-0002', 'the letter O was typed for a zero');
+      const again = await correct(2, 'BOC-0002', 'the letter O was typed for a zero');
+      const other = await correct(1, 'BOC-0001X', 'the bank added a suffix');
+
+      expect(first.outcome).toBe('CORRECTED');
+      expect(again.outcome).toBe('UNCHANGED');
+      expect(other.outcome).toBe('CORRECTED');
+      expect(await correct(3, 'BOC-0003', 'no such transfer')).toMatchObject({ outcome: 'NO_SUCH_TRANSFER' });
+      const [stored] = await s.repos.payments.listPayments(purchaseId);
+      // The record's reference is the completing transfer's, as corrected; each transfer keeps what was confirmed.
+      expect(stored).toMatchObject({ status: 'CONFIRMED', reference: 'BOC-0002', paidFen: 10_000_000 });
+      expect(stored?.transfers).toEqual([
+        {
+          seq: 1,
+          amountFen: 4_000_000,
+          reference: 'BOC-0001',
+          by: clerk.email,
+          at: NOW,
+          taskId: 'task-1',
+          corrections: [
+            {
+              reference: 'BOC-0001X',
+              reason: 'the bank added a suffix',
+              by: 'head@bureau.example',
+              at: LATER,
+            },
+          ],
+        },
+        {
+          seq: 2,
+          amountFen: 6_000_000,
+          reference: 'BOC-O002',
+          by: clerk.email,
+          at: NOW,
+          taskId: 'task-2',
+          corrections: [
+            {
+              reference: 'BOC-0002',
+              reason: 'the letter O was typed for a zero',
+              by: 'head@bureau.example',
+              at: LATER,
+            },
+          ],
+        },
+      ]);
+      const audit = await s.repos.purchases.listAudit(purchaseId);
+      expect(
+        audit
+          .filter((e) => e.action === 'payment.reference-corrected')
+          .map((e) => [e.actor, e.eventId, e.detail]),
+      ).toEqual([
+        [
+          'head@bureau.example',
+          'payment:1:transfer:2:correction:1',
+          {
+            tranche: 1,
+            seq: 2,
+            from: 'BOC-O002',
+            to: 'BOC-0002',
+            reason: 'the letter O was typed for a zero',
+          },
+        ],
+        [
+          'head@bureau.example',
+          'payment:1:transfer:1:correction:1',
+          { tranche: 1, seq: 1, from: 'BOC-0001', to: 'BOC-0001X', reason: 'the bank added a suffix' },
+        ],
+      ]);
+      await s.expectChainIntact(purchaseId);
+    });
+
     it('parallel parts of one tranche never pay more than is due', async () => {
       const purchaseId = await s.newPurchase();
       await s.repos.payments.openPayment(notice(purchaseId, 1), NOW);

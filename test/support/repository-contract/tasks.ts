@@ -710,6 +710,22 @@ export function taskContract(s: Subject): void {
       expect(late).toMatchObject({ outcome: 'NOT_PENDING', task: { status: 'EXPIRED' } });
     });
 
+    it('expireOpenTasks of one step closes that step’s tasks and those under it, and no other', async () => {
+      const purchaseId = await s.newPurchase();
+      const open = (stepKey: string) =>
+        s.openTask(purchaseId, { stepKey, purpose: 'PAYMENT_CONFIRMATION', level: 'FINANCE_SECTION' });
+      const first = await open('PAYMENT:2');
+      const rest = await open('PAYMENT:2:2');
+      const otherTranche = await open('PAYMENT:1');
+      const approval = await s.openApproval(purchaseId);
+
+      const closed = await s.repos.tasks.expireOpenTasks(purchaseId, LATER, { step: 'PAYMENT:2' });
+
+      expect(closed.sort()).toEqual([first.taskId, rest.taskId].sort());
+      for (const task of [otherTranche, approval])
+        expect((await s.repos.tasks.getTask(task.taskId))?.status).toBe('PENDING');
+    });
+
     it('the tasks of a purchase are listed oldest first, only its own, without token or nonce', async () => {
       const purchaseId = await s.newPurchase();
       await s.openApproval(await s.newPurchase());

@@ -32,6 +32,7 @@ const invoke = async (body: unknown, claims: Record<string, unknown> = HEAD, tra
   const handler = createHandler({
     purchases: fakes.purchases,
     payments: fakes.payments,
+    tasks: fakes.tasks,
     callbacks: fakes.callbacks,
     now: fakes.clock.now,
   });
@@ -69,6 +70,29 @@ describe('POST /purchases/{id}/tranches/{tranche}/waive', () => {
       actor: 'finance.head@civil-affairs.example.gov.cn',
       detail: { tranche: 3, amountFen: 14_400_000, reason: REASON },
     });
+  });
+
+  it("closes the tranche's confirmation links, the rest's too, and no other task", async () => {
+    const open = (stepKey: string) =>
+      fakes.tasks.openTask({
+        purchaseId: PURCHASE_ID,
+        stepKey,
+        purpose: 'PAYMENT_CONFIRMATION',
+        level: 'FINANCE_SECTION',
+        attempt: 'FIRST',
+        assignee: { name: 'Finance', email: 'finance@civil-affairs.example.gov.cn', role: 'FINANCE_SECTION' },
+        expiresAt: '2027-06-01T00:00:00.000Z',
+        now: fakes.clock.now(),
+      });
+    const { task: first } = await open('PAYMENT:3');
+    const { task: rest } = await open('PAYMENT:3:2');
+    const { task: other } = await open('PAYMENT:2');
+
+    expect((await invoke({ reason: REASON })).status).toBe(200);
+
+    expect(fakes.tasks.stored(first.taskId).status).toBe('EXPIRED');
+    expect(fakes.tasks.stored(rest.taskId).status).toBe('EXPIRED');
+    expect(fakes.tasks.stored(other.taskId).status).toBe('PENDING');
   });
 
   it('an administrator may waive too; the last tranche waived resumes the waiting closing step', async () => {

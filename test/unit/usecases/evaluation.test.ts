@@ -536,7 +536,17 @@ describe('closePurchase', () => {
     expect((await fakes.budgets.getBudgetLine(LINE_ID))?.availableFen).toBe(52_000_000);
   });
 
-  it('a waived tranche is settled: the purchase closes and its amount goes back to the line', async () => {
+  it('a waived tranche is settled: the purchase closes, its amount goes back to the line and its open link closes', async () => {
+    const { task: rest } = await fakes.tasks.openTask({
+      purchaseId: PURCHASE_ID,
+      stepKey: 'PAYMENT:2:2',
+      purpose: 'PAYMENT_CONFIRMATION',
+      level: 'FINANCE_SECTION',
+      attempt: 'FIRST',
+      assignee: { name: 'Finance', email: 'finance@civil-affairs.example.gov.cn', role: 'FINANCE_SECTION' },
+      expiresAt: '2027-06-01T00:00:00.000Z',
+      now: SIGNED_AT,
+    });
     await fakes.payments.waivePayment({
       purchaseId: PURCHASE_ID,
       tranche: 2,
@@ -555,6 +565,7 @@ describe('closePurchase', () => {
       paidFen: 14_400_000,
       tranches: ['1:CONFIRMED', '2:WAIVED', '3:WITHHELD'],
     });
+    expect(fakes.tasks.stored(rest.taskId).status).toBe('EXPIRED');
   });
 
   it('closes once with closedAt, returns the withheld money to the line and keeps the confirmed tranches', async () => {
