@@ -211,6 +211,11 @@ describe('the staff journey through the console', () => {
     await page.getByText('✓ 校验位正确。').waitFor();
     await page.getByLabel('机构名称 Name').fill(large.ngo.name);
     await page.getByLabel('联系邮箱 Contact e-mail').fill(large.ngo.contactEmail);
+    const account = large.ngo.bankAccount;
+    if (!account) throw new Error('the sample has no bank account');
+    await page.getByLabel('开户银行 Bank and branch').fill(account.bankName);
+    await page.getByLabel('户名 Account name').fill(account.accountName);
+    await page.getByLabel('账号 Account number').fill(account.accountNumber);
     // Social workers at ¥5,000.00 + ¥2,000.00 a month: below the benchmark, which only the server checks.
     await fillMoney(page, large, '5,000');
     await page.getByText(/Lines add up to ¥480,000\.00, the total\./).waitFor();
