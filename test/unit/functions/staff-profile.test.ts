@@ -23,7 +23,7 @@ describe('GET /me', () => {
       email: 'officer@civil-affairs.example.gov.cn',
       name: 'Lin Officer',
       roles: ['auditor', 'finance'],
-      permissions: ['viewAllPurchases', 'confirmPayment', 'viewReferenceData'],
+      permissions: ['viewAllPurchases', 'confirmPayment', 'correctPaymentRecord', 'viewReferenceData'],
     });
   });
 });
