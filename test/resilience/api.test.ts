@@ -652,7 +652,10 @@ describe('7 Staff API access', () => {
       'GET /reference-data',
       'POST /purchases',
       'POST /purchases/{id}/resend-link',
+      'POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',
+      'POST /purchases/{id}/tranches/{tranche}/waive',
       'POST /purchases/{id}/withdraw',
+      'PUT /purchases/{id}/proposal',
       'PUT /reference-data/{section}',
     ]);
     const answer = await request('GET', `/purchases/${target()}`, { token: officer });

@@ -63,7 +63,11 @@ function workflowFunctions(): string[] {
 
 async function playAndMeasure() {
   const since = lastSeq(app.runtime.calls);
-  const view = await playPurchase(ctx, midtermDueSoon(largeElderlyCareProposalToday()));
+  const closed = await playPurchase(ctx, midtermDueSoon(largeElderlyCareProposalToday()));
+  // The closing step tells the NGO just after the purchase is CLOSED: measure once it has.
+  const view = await waitFor(ctx, closed.purchaseId, (v) =>
+    v.audit.some((e) => e.action === 'ngo.told' && e.detail.notice === 'CLOSED'),
+  );
   const mails = await mailsAbout(app.users, view.purchaseId);
   return { view, since, effects: sideEffectsSince(app.runtime.calls, since), mails };
 }
@@ -209,17 +213,14 @@ describe('case 10: duplicate events and invocations have one effect', () => {
     });
   });
 
-  it('a rejected purchase whose steps are all invoked twice tells the officer once', async (context) => {
+  it('a rejected purchase whose steps are all invoked twice tells the officer once, and the NGO once', async (context) => {
+    const proposal = smallMinorProtectionProposalToday();
     const functions = workflowFunctions();
     const armed = functions.map((fn) => app.runtime.faults.arm({ mode: 'duplicate', function: fn }));
     const since = lastSeq(app.runtime.calls);
     let purchaseId = '';
     try {
-      const answer = await app.users.submit(
-        ctx.officer,
-        smallMinorProtectionProposalToday(),
-        `dup-${randomUUID()}`,
-      );
+      const answer = await app.users.submit(ctx.officer, proposal, `dup-${randomUUID()}`);
       expect(answer.status).toBe(201);
       purchaseId = String(answer.body.purchaseId);
       const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
@@ -239,23 +240,32 @@ describe('case 10: duplicate events and invocations have one effect', () => {
     // Let any duplicate still running finish before counting.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const view = await waitFor(ctx, purchaseId, () => true);
-    const toOfficer = (await mailsAbout(app.users, purchaseId)).filter((m) =>
-      m.destination.to.includes(OFFICER_EMAIL),
-    );
+    const mails = await mailsAbout(app.users, purchaseId);
+    const toOfficer = mails.filter((m) => m.destination.to.includes(OFFICER_EMAIL));
+    const toNgo = mails.filter((m) => m.destination.to.includes(proposal.ngo.contactEmail));
     const reject = armed.find((f) => functionLabel(f.functionId) === 'RejectPurchase');
     const effects = sideEffectsSince(app.runtime.calls, since);
     expect(reject?.fired).toBe(1);
     expect(toOfficer).toHaveLength(1);
-    expect(effects.get('RejectPurchase sesv2:SendEmail')).toBe(1);
+    expect(toNgo).toHaveLength(1);
+    // The officer's outcome and the NGO's "not approved" notice, each once.
+    expect(effects.get('RejectPurchase sesv2:SendEmail')).toBe(2);
     expect(effects.get('RequestDecision sesv2:SendEmail')).toBe(1);
-    for (const action of ['purchase.rejected', 'officer.notified', 'budget.released', 'budget.reserved'])
+    for (const action of [
+      'purchase.rejected',
+      'officer.notified',
+      'ngo.told',
+      'budget.released',
+      'budget.reserved',
+    ])
       expect(auditCount(view, action), action).toBe(1);
     expect(repeatedAuditEntries(view.audit)).toEqual([]);
     recordCase(context, {
       case: '10 Duplicate invocation: reject path',
       attempts: armed.reduce((sum, f) => sum + f.fired, 0),
-      expected: 'one approval mail, one rejection, one budget release, one mail to the officer',
-      observed: `${armed.reduce((sum, f) => sum + f.fired, 0)} invocations delivered twice; effects ${describeCounts(effects)}; ${toOfficer.length} mail to the officer; purchase.rejected ×${auditCount(view, 'purchase.rejected')}, budget.released ×${auditCount(view, 'budget.released')}, officer.notified ×${auditCount(view, 'officer.notified')}; ${view.stage}`,
+      expected:
+        'one approval mail, one rejection, one budget release, one mail to the officer, one to the NGO',
+      observed: `${armed.reduce((sum, f) => sum + f.fired, 0)} invocations delivered twice; effects ${describeCounts(effects)}; ${toOfficer.length} mail to the officer, ${toNgo.length} to the NGO; purchase.rejected ×${auditCount(view, 'purchase.rejected')}, budget.released ×${auditCount(view, 'budget.released')}, officer.notified ×${auditCount(view, 'officer.notified')}; ${view.stage}`,
     });
   });
 
