@@ -224,7 +224,7 @@ describe('the staff journey through the console', () => {
     const salaryError = page.locator('#p-staffPlan-1-monthlySalaryFen-error');
     await salaryError.waitFor();
     const said = (await salaryError.textContent()) ?? '';
-    expect(said).toContain('低于上年度本市非私营单位在岗职工平均工资');
+    expect(said).toMatch(/第 2 行人员（社工）：月工资 ¥5,000\.00 \+ 社会保障费 ¥2,000\.00.*低于工资基准/);
     expect(said).toMatch(/salary ¥5,000\.00 \+ social welfare ¥2,000\.00/);
     expect(said).toContain('Allowed: salary and social welfare together of at least ¥9,628.17');
     await page.getByText(/1 problem to correct, each shown next to its field/).waitFor();

@@ -115,7 +115,9 @@ describe('the new-proposal form', () => {
     const salary = formRow(page, /staff line 2$/).getByLabel(/Monthly salary/);
     const salaryError = errorOf(page, 'p-staffPlan-1-monthlySalaryFen');
     await salaryError.waitFor();
-    expect(await textOf(salaryError)).toContain('低于上年度本市非私营单位在岗职工平均工资');
+    expect(await textOf(salaryError)).toMatch(
+      /第 2 行人员（社工）：月工资 ¥5,000\.00 \+ 社会保障费 ¥2,000\.00.*低于工资基准/,
+    );
     expect(await textOf(salaryError)).toMatch(/salary ¥5,000\.00 \+ social welfare ¥2,000\.00/);
     expect(await textOf(salaryError)).toContain(
       'Allowed: salary and social welfare together of at least ¥9,628.17',

@@ -222,24 +222,6 @@ describe('evaluation and closing on the local runtime', () => {
     expect(view.auditChain.valid).toBe(true);
   });
 
-  it('a FAIL withholds the final tranche, closes, and bars the NGO from new proposals', async () => {
-    const purchaseId = await atEvaluation();
-    await evaluate(purchaseId, { PROFESSIONAL_SERVICE: '55', OUTCOMES: '52', MANAGEMENT: '60' });
-    const view = await users().waitForStage(officer, purchaseId, ['CLOSED']);
-    expect(view.payments?.map((p) => [p.tranche, p.status])).toEqual([
-      [1, 'CONFIRMED'],
-      [2, 'CONFIRMED'],
-      [3, 'WITHHELD'],
-    ]);
-    const again = await users().submit(officer, largeElderlyCareProposalToday());
-    expect(again.status).toBe(400);
-    expect(again.body.errors).toEqual([
-      expect.objectContaining({ field: 'ngo.creditCode', rule: 'ngo-barred' }),
-    ]);
-  });
-});
-
-describe('evaluation agencies on the local runtime', () => {
   it('an agency declines; the next is mailed at once, declares, saves a draft, uploads its report and submits with it', async () => {
     const purchaseId = await atEvaluation();
     const agencies = settings.lifecycle.evaluation.agencies;
@@ -355,4 +337,23 @@ describe('evaluation agencies on the local runtime', () => {
       expect.objectContaining({ decision: 'DECLINE', reason: '本机构本季度评估任务已满' }),
     ]);
   });
+
+  // Last in the file: the FAIL bars the NGO from new purchases, which the cases above still register.
+  it('a FAIL withholds the final tranche, closes, and bars the NGO from new proposals', async () => {
+    const purchaseId = await atEvaluation();
+    await evaluate(purchaseId, { PROFESSIONAL_SERVICE: '55', OUTCOMES: '52', MANAGEMENT: '60' });
+    const view = await users().waitForStage(officer, purchaseId, ['CLOSED']);
+    expect(view.payments?.map((p) => [p.tranche, p.status])).toEqual([
+      [1, 'CONFIRMED'],
+      [2, 'CONFIRMED'],
+      [3, 'WITHHELD'],
+    ]);
+    const again = await users().submit(officer, largeElderlyCareProposalToday());
+    expect(again.status).toBe(400);
+    expect(again.body.errors).toEqual([
+      expect.objectContaining({ field: 'ngo.creditCode', rule: 'ngo-barred' }),
+    ]);
+  });
 });
+
+describe('evaluation agencies on the local runtime', () => {});
