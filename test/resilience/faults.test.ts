@@ -76,9 +76,13 @@ const RETRIED_BY: Record<string, string> = {
 async function playAndMeasure(proposal = midtermDueSoon(largeElderlyCareProposalToday())) {
   const since = lastSeq(app.runtime.calls);
   const closed = await playPurchase(ctx, proposal);
-  // The last finance confirmation is delivered by now; nothing else is in flight for this purchase.
-  const mails = await mailsAbout(app.users, closed.purchaseId);
-  return { view: closed, effects: sideEffectsSince(app.runtime.calls, since), mails };
+  // The closing step tells the NGO just after the purchase is CLOSED; once it has, and the last
+  // finance confirmation is delivered, nothing else is in flight for this purchase.
+  const view = await waitFor(ctx, closed.purchaseId, (v) =>
+    v.audit.some((e) => e.action === 'ngo.told' && e.detail.notice === 'CLOSED'),
+  );
+  const mails = await mailsAbout(app.users, view.purchaseId);
+  return { view, effects: sideEffectsSince(app.runtime.calls, since), mails };
 }
 
 type Measured = Awaited<ReturnType<typeof playAndMeasure>>;
@@ -175,7 +179,7 @@ describe('case 9: paths that end or resume outside a workflow retry', () => {
     const view = await waitFor(
       ctx,
       purchaseId,
-      (v) => v.stage === 'REJECTED' && auditCount(v, 'officer.notified') > 0,
+      (v) => v.stage === 'REJECTED' && auditCount(v, 'officer.notified') > 0 && auditCount(v, 'ngo.told') > 0,
     );
     app.runtime.faults.disarm(fault);
     const effects = sideEffectsSince(app.runtime.calls, since);
@@ -183,9 +187,11 @@ describe('case 9: paths that end or resume outside a workflow retry', () => {
       m.destination.to.includes(OFFICER_EMAIL),
     );
     expect(fault.fired).toBe(SDK_DEFAULT_ATTEMPTS);
-    expect(effects.get(`${functionLabel(fault.functionId)} sesv2:SendEmail`)).toBe(1);
+    // The officer's outcome and the NGO's "not approved" notice, each sent once.
+    expect(effects.get(`${functionLabel(fault.functionId)} sesv2:SendEmail`)).toBe(2);
     expect(mails).toHaveLength(1);
     expect(auditCount(view, 'officer.notified')).toBe(1);
+    expect(auditCount(view, 'ngo.told')).toBe(1);
     expect(auditCount(view, 'purchase.rejected')).toBe(1);
     expect(repeatedAuditEntries(view.audit)).toEqual([]);
     recordCase(context, {
