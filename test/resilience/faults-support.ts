@@ -100,3 +100,19 @@ export function auditCount(view: Pick<PurchaseView, 'audit'>, action: string): n
 export function describeCounts(counts: Map<string, number>): string {
   return [...counts].map(([key, n]) => `${key}×${n}`).join(', ');
 }
+
+/**
+ * The side effects with the settlement's hand-back counted once, whoever sent it: the last
+ * finance confirmation (TaskLink) hands the closing step its answer, or, when every tranche was
+ * settled before the closing step armed its wait, that step (AwaitSettlement) does. Which of the
+ * two it is depends on timing, not on faults or duplicates.
+ */
+export function withSettlementHandBack(effects: ReadonlyMap<string, number>): Map<string, number> {
+  const merged = new Map(effects);
+  const byClosingStep = 'AwaitSettlement sfn:SendTaskSuccess';
+  const byConfirmation = 'TaskLink sfn:SendTaskSuccess';
+  const handedBack = merged.get(byClosingStep) ?? 0;
+  merged.delete(byClosingStep);
+  if (handedBack > 0) merged.set(byConfirmation, (merged.get(byConfirmation) ?? 0) + handedBack);
+  return merged;
+}
