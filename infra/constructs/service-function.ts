@@ -14,7 +14,6 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { GSI1, GSI2 } from '../../shared/adapters/dynamodb/table-design.js';
 import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
@@ -204,9 +203,18 @@ export class ServiceFunction extends LambdaFunction {
     return this;
   }
 
-  /** Hands decisions back to waiting executions of the state machine. */
-  completeTasksOf(stateMachine: IStateMachine): this {
-    stateMachine.grantTaskResponse(this);
+  /**
+   * Hands answers back to the state machine's waiting steps (SendTaskSuccess/Failure). The ARN is
+   * built from the state machine's fixed name, so the steps it invokes may be granted it too.
+   */
+  completeTasksOf(stateMachineArn: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [stateMachineArn],
+      }),
+    );
     return this;
   }
 

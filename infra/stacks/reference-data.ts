@@ -1,53 +1,30 @@
-import type { Stack } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Trigger } from 'aws-cdk-lib/triggers';
-import type { LifecycleSettings } from '../../shared/domain/lifecycle-settings.js';
-import type { PolicySettings } from '../../shared/domain/policy-settings.js';
 import { referenceSeed } from '../../shared/domain/reference-data.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { acknowledge, findingResource } from '../nag.js';
+import type { StackWiring, StaffRoutes } from './stack-wiring.js';
 
 /**
  * The reference data's part of the application stack: the route the administrator edits it on
  * (and the auditor reads it), and its seeding from the settings at every deploy, through a CDK
  * trigger. Created in the stack's own scope, so the resources keep the stack's logical ids.
  */
-export function referenceDataService(
-  stack: Stack,
-  props: {
-    table: ITable;
-    api: HttpApi;
-    staffOnly: IHttpRouteAuthorizer;
-    policy: PolicySettings;
-    lifecycle: LifecycleSettings;
-  },
-): void {
-  const { table, api, staffOnly } = props;
+export function referenceDataService(wiring: StackWiring, routes: StaffRoutes): void {
+  const { stack, table } = wiring;
   const referenceData = new ServiceFunction(stack, 'ReferenceData', {
     name: 'reference-data',
     description: 'GET /reference-data, PUT /reference-data/{section}: the bureau reference data',
   }).useTable(table);
-  api.addRoutes({
-    path: '/reference-data',
-    methods: [HttpMethod.GET],
-    integration: new HttpLambdaIntegration('ReferenceDataIntegration', referenceData),
-    authorizer: staffOnly,
-  });
-  api.addRoutes({
-    path: '/reference-data/{section}',
-    methods: [HttpMethod.PUT],
-    integration: new HttpLambdaIntegration('ReferenceDataEditIntegration', referenceData),
-    authorizer: staffOnly,
-  });
+  routes.add(HttpMethod.GET, '/reference-data', 'ReferenceDataIntegration', referenceData);
+  routes.add(HttpMethod.PUT, '/reference-data/{section}', 'ReferenceDataEditIntegration', referenceData);
   // The settings only seed the reference data: at every deploy, sections the table lacks are written.
   const seedReferenceData = new ServiceFunction(stack, 'SeedReferenceData', {
     name: 'seed-reference-data',
     description: 'Seeds the reference data the table lacks from the deployment settings',
   })
     .useTable(table)
-    .seedsReferenceData(referenceSeed(props.policy, props.lifecycle));
+    .seedsReferenceData(referenceSeed(wiring.settings.policy, wiring.settings.lifecycle));
   new Trigger(stack, 'SeedReferenceDataAtDeploy', {
     handler: seedReferenceData,
     executeOnHandlerChange: true,
