@@ -20,6 +20,7 @@ export const RULE_IDS = [
   'tranche-percent-sum',
   'tranche-milestone-once',
   'tranche-order',
+  'tranche-amounts-sum',
   // Contract term.
   'term-end-after-start',
   'term-justification-required',
@@ -65,6 +66,12 @@ export const RULE_IDS = [
   // Revising a proposal an approver returned.
   'revision-budget-line-fixed',
   'revision-note-too-long',
+  // Amending a signed contract (amendments.ts).
+  'amendment-no-change',
+  'amendment-budget-lines-required',
+  'amendment-tranche-milestones',
+  'amendment-below-settled',
+  'amendment-settled-tranche',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

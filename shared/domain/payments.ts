@@ -23,7 +23,8 @@ export class TranchePlanError extends Error {
 
 /**
  * The proposal's schedule in milestone order with amounts in fen. Shares round down and the
- * last tranche takes the remainder, so the amounts always add up to the total.
+ * last tranche takes the remainder, so the amounts always add up to the total; a schedule an
+ * amendment gave in amounts pays those.
  */
 export function tranchePlan(proposal: Pick<Proposal, 'totalFen' | 'trancheSchedule'>): PlannedTranche[] {
   const schedule = [...proposal.trancheSchedule].sort(
@@ -33,10 +34,13 @@ export function tranchePlan(proposal: Pick<Proposal, 'totalFen' | 'trancheSchedu
   if (percentTotal !== 100) {
     throw new TranchePlanError(`the tranche percentages sum to ${percentTotal}, not 100`);
   }
-  const amounts = splitByPercent(
-    proposal.totalFen,
-    schedule.map((t) => t.percent),
-  );
+  // An amended plan fixes every tranche's amount (amendments.ts); the policy checks they add up.
+  const amounts = schedule.every((t) => t.amountFen !== undefined)
+    ? schedule.map((t) => t.amountFen as Fen)
+    : splitByPercent(
+        proposal.totalFen,
+        schedule.map((t) => t.percent),
+      );
   return schedule.map((t, i) => ({
     tranche: i + 1,
     milestone: t.milestone,

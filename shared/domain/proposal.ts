@@ -52,6 +52,11 @@ export const StaffLineSchema = z.strictObject({
 export const TrancheSchema = z.strictObject({
   milestone: z.enum(TRANCHE_MILESTONES),
   percent: z.int().check(z.positive(), z.lte(100)),
+  /**
+   * A fixed amount, set on every tranche once an amendment gave the plan in amounts (a tranche
+   * already notified keeps what finance was told); `percent` is then its share, for people.
+   */
+  amountFen: z.optional(fen),
 });
 
 export const DeliverablePlanSchema = z.strictObject({

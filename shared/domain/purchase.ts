@@ -1,3 +1,4 @@
+import type { Amendment } from './amendments.js';
 import type { BilingualText } from './bilingual.js';
 import type { FinalTrancheAward } from './evaluation.js';
 import { canTransition, IllegalTransitionError, type Stage, StageConflictError } from './lifecycle.js';
@@ -54,6 +55,8 @@ export interface PurchaseRecord {
   withdrawal?: WithdrawalRecord;
   /** Each time an approver returned the proposal and the officer resubmitted it corrected, oldest first. */
   revisions?: RevisionRecord[];
+  /** Each amendment of the signed contract requested, oldest first, whatever became of it (never deleted). */
+  amendments?: Amendment[];
   /** When the purchase reached CLOSED. */
   closedAt?: string;
   /** When the NGO was first e-mailed its page link (so a retry does not invite twice). */
@@ -130,6 +133,7 @@ export type PurchasePatch = Partial<
     PurchaseRecord,
     | 'proposal'
     | 'revisions'
+    | 'amendments'
     | 'approvalLevels'
     | 'approvals'
     | 'outcome'
@@ -151,6 +155,7 @@ export type PurchasePatch = Partial<
 export const PURCHASE_PATCH_FIELDS = [
   'proposal',
   'revisions',
+  'amendments',
   'approvalLevels',
   'approvals',
   'outcome',

@@ -55,6 +55,7 @@ const OPTIONAL_PURCHASE_FIELDS = [
   'termination',
   'withdrawal',
   'revisions',
+  'amendments',
   'closedAt',
   'ngoInvitedAt',
   'failure',

@@ -1,6 +1,8 @@
 import type { FieldError } from '../errors.js';
 import { fieldError } from '../field-errors.js';
+import { type Fen, sumFen } from '../money.js';
 import { type Proposal, TRANCHE_MILESTONES } from '../proposal.js';
+import { yuan } from './money-rules.js';
 
 /** The tranche rules: percentages summing to 100, each milestone once and in lifecycle order. */
 
@@ -18,6 +20,7 @@ export function checkTranches(p: Proposal): FieldError[] {
       ),
     );
   }
+  errors.push(...checkTrancheAmounts(p));
   const seen = new Set<string>();
   let previous = -1;
   p.trancheSchedule.forEach((t, i) => {
@@ -50,4 +53,24 @@ export function checkTranches(p: Proposal): FieldError[] {
     previous = Math.max(previous, order);
   });
   return errors;
+}
+
+/** A plan given in amounts (after an amendment): every tranche has one, and they add up to the value. */
+function checkTrancheAmounts(p: Proposal): FieldError[] {
+  const fixed = p.trancheSchedule.filter((t) => t.amountFen !== undefined);
+  if (fixed.length === 0) return [];
+  const sum = sumFen(fixed.map((t) => t.amountFen as Fen));
+  if (fixed.length === p.trancheSchedule.length && sum === p.totalFen) return [];
+  return [
+    fieldError(
+      'tranche-amounts-sum',
+      'trancheSchedule',
+      sum,
+      fixed.length === p.trancheSchedule.length
+        ? `the tranche amounts add up to ${yuan(sum)} but the value is ${yuan(p.totalFen)}`
+        : 'some tranches have an amount and some do not; a plan in amounts gives every tranche one',
+      `an amount for every tranche, adding up to exactly ${yuan(p.totalFen)}`,
+      `各期金额合计 ${yuan(sum)}，须逐期填写且合计等于合同金额 ${yuan(p.totalFen)}。`,
+    ),
+  ];
 }
