@@ -355,5 +355,3 @@ describe('evaluation and closing on the local runtime', () => {
     ]);
   });
 });
-
-describe('evaluation agencies on the local runtime', () => {});
