@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { documentObjectsIfGranted, uploadSigner } from '../../shared/lambda/documents-bucket.js';
 import { htmlResponse, pageErrors, rawBody } from '../../shared/lambda/http.js';
 import { log, withLogContext } from '../../shared/lambda/log.js';
-import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
+import { sesMailer, taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { BUSINESS_METRICS } from '../../shared/lambda/metric-names.js';
 import { countEvent, timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
@@ -80,6 +80,8 @@ function defaultDeps(): TaskLinkDeps {
     purchases,
     payments,
     callbacks: taskCallbacks(),
+    // A payment confirmed is mailed to the NGO's contact.
+    mailer: sesMailer(),
     linkKey: taskLinkKeys(),
     now: systemNow,
     log: log.warn,

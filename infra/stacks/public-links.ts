@@ -24,11 +24,15 @@ export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const
  */
 export function servePublicLinks(wiring: StackWiring, api: HttpApi, stage: HttpStage): void {
   const { documents, taskLinkKeys, ngoLinkKeys, publicBaseUrl } = wiring;
-  const taskLink = useCaseFunction(
+  // It mails the NGO's contact when finance confirms a payment (all of a tranche, or a part).
+  const taskLink = mails(
     wiring,
-    'TaskLink',
-    'task-link',
-    'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links',
+    useCaseFunction(
+      wiring,
+      'TaskLink',
+      'task-link',
+      'GET|HEAD|POST /tasks/{taskId}: the e-mailed decision links',
+    ),
   )
     .useTaskLinkKeys(taskLinkKeys)
     // Review pages link the upload under review (signed contract, mid-term and final reports);

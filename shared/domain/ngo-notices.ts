@@ -1,6 +1,7 @@
 import { type FinalTrancheDecision, finalTrancheDecision, type Grade } from './evaluation.js';
-import type { PaymentRecord } from './payment-records.js';
-import type { TrancheMilestone } from './proposal.js';
+import { maskAccountNumber } from './payee-account.js';
+import { currentReference, type PaymentRecord, transfersOf } from './payment-records.js';
+import type { BankAccount, TrancheMilestone } from './proposal.js';
 import type { PurchaseRecord } from './purchase.js';
 import type { RecordedDecision } from './tasks.js';
 import { barredUntil, trackRecordEntry } from './track-record.js';
@@ -29,6 +30,13 @@ export type TerminationCause =
   /** The mid-term report never came, or nobody decided on it. */
   | 'OTHER';
 
+/** The NGO's account a transfer went to, as the NGO is told it: its number masked (the mail can be forwarded). */
+export interface MaskedPayee {
+  bankName: string;
+  /** `****2345`. */
+  accountNumber: string;
+}
+
 export type NgoNotice = NoticeBase &
   (
     | { kind: 'APPROVED' }
@@ -53,6 +61,22 @@ export type NgoNotice = NoticeBase &
         milestone: TrancheMilestone;
         amountFen: number;
         reference?: string;
+        /** The transfer that completed a tranche paid in parts (absent when it was paid at once). */
+        paidNowFen?: number;
+        paidTo?: MaskedPayee;
+      }
+    /** A transfer of part of a tranche: the rest stays due. */
+    | {
+        kind: 'TRANCHE_PART_PAID';
+        tranche: number;
+        milestone: TrancheMilestone;
+        amountFen: number;
+        /** The transfer's own amount. */
+        paidNowFen: number;
+        /** What was still due on the tranche after it. */
+        leftFen: number;
+        reference: string;
+        paidTo?: MaskedPayee;
       }
     | {
         kind: 'GRADED';
@@ -106,7 +130,38 @@ function reviewNotices(decisions: Readonly<Record<string, RecordedDecision>>): N
   return notices;
 }
 
-function paymentNotices(payments: readonly PaymentRecord[]): NgoNotice[] {
+function maskedPayee(account: BankAccount | undefined): { paidTo?: MaskedPayee } {
+  return account
+    ? { paidTo: { bankName: account.bankName, accountNumber: maskAccountNumber(account.accountNumber) } }
+    : {};
+}
+
+/** Each transfer that left part of its tranche due, with what it left (the one that completes it is TRANCHE_PAID). */
+function partNotices(p: PaymentRecord, payee: { paidTo?: MaskedPayee }): NgoNotice[] {
+  let paid = 0;
+  return transfersOf(p).flatMap((t): NgoNotice[] => {
+    paid += t.amountFen;
+    if (paid >= p.amountFen) return [];
+    return [
+      {
+        // One per transfer: each part is its own news.
+        id: `tranche-part-paid:${p.tranche}:${t.seq}`,
+        at: t.at,
+        kind: 'TRANCHE_PART_PAID',
+        tranche: p.tranche,
+        milestone: p.milestone,
+        amountFen: p.amountFen,
+        paidNowFen: t.amountFen,
+        leftFen: p.amountFen - paid,
+        reference: currentReference(t),
+        ...payee,
+      },
+    ];
+  });
+}
+
+function paymentNotices(payments: readonly PaymentRecord[], account: BankAccount | undefined): NgoNotice[] {
+  const payee = maskedPayee(account);
   return payments.flatMap((p): NgoNotice[] => {
     const tranche = { tranche: p.tranche, milestone: p.milestone, amountFen: p.amountFen };
     const notices: NgoNotice[] = [];
@@ -118,6 +173,9 @@ function paymentNotices(payments: readonly PaymentRecord[]): NgoNotice[] {
         ...tranche,
         dueDate: p.dueDate,
       });
+    notices.push(...partNotices(p, payee));
+    const transfers = transfersOf(p);
+    const completing = transfers.length > 1 ? transfers.at(-1) : undefined;
     if (p.status === 'CONFIRMED' && p.confirmedAt)
       notices.push({
         id: `tranche-paid:${p.tranche}`,
@@ -125,6 +183,8 @@ function paymentNotices(payments: readonly PaymentRecord[]): NgoNotice[] {
         kind: 'TRANCHE_PAID',
         ...tranche,
         ...(p.reference ? { reference: p.reference } : {}),
+        ...(completing ? { paidNowFen: completing.amountFen } : {}),
+        ...payee,
       });
     return notices;
   });
@@ -195,7 +255,7 @@ export function ngoNotices(purchase: PurchaseRecord, payments: readonly PaymentR
       kind: 'MIDTERM_PASSED',
       round: purchase.midterm.round,
     });
-  notices.push(...paymentNotices(payments));
+  notices.push(...paymentNotices(payments, purchase.proposal.ngo.bankAccount));
   const graded = gradeNotice(purchase);
   if (graded) notices.push(graded);
   const terminated = terminationNotice(purchase);

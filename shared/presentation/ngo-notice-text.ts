@@ -1,7 +1,8 @@
 import type { BilingualText } from '../domain/bilingual.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import { formatTotal, GRADE_LABELS } from '../domain/evaluation.js';
 import { formatYuan } from '../domain/money.js';
-import type { NgoNotice } from '../domain/ngo-notices.js';
+import type { MaskedPayee, NgoNotice } from '../domain/ngo-notices.js';
 import { UPLOAD_KIND_LABELS } from '../domain/uploads.js';
 import { bilingual, type Fact, TRANCHE_MILESTONE_LABELS } from './labels.js';
 
@@ -35,6 +36,38 @@ function trancheName(n: {
 function commentFact(label: BilingualText, comment: string | undefined): Fact[] {
   const text = comment?.trim();
   return text ? [{ label, value: text }] : [];
+}
+
+type PaymentNotice = Extract<NgoNotice, { kind: 'TRANCHE_PAID' | 'TRANCHE_PART_PAID' }>;
+
+const IF_NOT_ARRIVED: BilingualText = {
+  zh: '如未收到款项，请联系民政局财务科并提供下列交易参考号。',
+  en: 'If the money has not arrived, contact the bureau’s finance section with the reference below.',
+};
+
+function payeeFact(paidTo: MaskedPayee | undefined): Fact[] {
+  return paidTo
+    ? [{ label: { zh: '收款账户', en: 'Paid to' }, value: `${paidTo.bankName} ${paidTo.accountNumber}` }]
+    : [];
+}
+
+/**
+ * A transfer's facts: the tranche and its amount, what this transfer paid (when the tranche was
+ * paid in parts) and what it left due, the day, the bank reference as finance typed it (it names
+ * no one), and the NGO's own account masked.
+ */
+function paymentFacts(notice: PaymentNotice): Fact[] {
+  const facts: Fact[] = [
+    { label: { zh: '款项', en: 'Tranche' }, value: bilingual(trancheName(notice)) },
+    { label: { zh: '金额', en: 'Amount' }, value: formatYuan(notice.amountFen) },
+  ];
+  if (notice.paidNowFen !== undefined)
+    facts.push({ label: { zh: '本次支付', en: 'Paid now' }, value: formatYuan(notice.paidNowFen) });
+  if (notice.kind === 'TRANCHE_PART_PAID')
+    facts.push({ label: { zh: '尚待支付', en: 'Still due' }, value: formatYuan(notice.leftFen) });
+  facts.push({ label: { zh: '付款日期', en: 'Paid on' }, value: chinaCalendarDate(notice.at) });
+  if (notice.reference) facts.push({ label: { zh: '交易参考号', en: 'Reference' }, value: notice.reference });
+  return [...facts, ...payeeFact(notice.paidTo)];
 }
 
 const WHAT_TO_FIX: BilingualText = { zh: '退回意见', en: 'What to fix' };
@@ -122,16 +155,22 @@ export function noticeText(notice: NgoNotice): NoticeText {
       return {
         headline: { zh: `${name.zh}已支付`, en: `${name.en} paid` },
         meaning: {
-          zh: '财务已确认付款。如未收到款项，请联系民政局财务科并提供下列交易参考号。',
-          en: 'Finance confirmed the payment. If the money has not arrived, contact the bureau’s finance section with the reference below.',
+          zh: `财务已确认付款。${IF_NOT_ARRIVED.zh}`,
+          en: `Finance confirmed the payment. ${IF_NOT_ARRIVED.en}`,
         },
-        facts: [
-          { label: { zh: '款项', en: 'Tranche' }, value: bilingual(name) },
-          { label: { zh: '金额', en: 'Amount' }, value: formatYuan(notice.amountFen) },
-          ...(notice.reference
-            ? [{ label: { zh: '交易参考号', en: 'Reference' }, value: notice.reference }]
-            : []),
-        ],
+        facts: paymentFacts(notice),
+      };
+    }
+    case 'TRANCHE_PART_PAID': {
+      const name = trancheName(notice);
+      const left = formatYuan(notice.leftFen);
+      return {
+        headline: { zh: `${name.zh}已部分支付`, en: `${name.en}: part paid` },
+        meaning: {
+          zh: `财务已确认支付本期款的一部分，余款 ${left} 仍待支付。${IF_NOT_ARRIVED.zh}`,
+          en: `Finance confirmed a part of this tranche was paid; ${left} of it is still due. ${IF_NOT_ARRIVED.en}`,
+        },
+        facts: paymentFacts(notice),
       };
     }
     case 'GRADED': {

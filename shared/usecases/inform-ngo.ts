@@ -1,5 +1,5 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
-import { type NgoNoticeKind, ngoNotices } from '../domain/ngo-notices.js';
+import { type NgoNotice, type NgoNoticeKind, ngoNotices } from '../domain/ngo-notices.js';
 import type { Now } from '../ports/clock.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { PaymentRepository, PurchaseRepository } from '../ports/repositories.js';
@@ -20,17 +20,21 @@ export interface InformNgoDeps {
   now: Now;
 }
 
-/** Mails the NGO each notice of these kinds it has not been told yet; returns the ids it told. */
+/**
+ * Mails the NGO each notice of these kinds it has not been told yet (of those `about` keeps, when
+ * given: a payment confirmed tells of its own tranche only); returns the ids it told.
+ */
 export async function informNgo(
   deps: InformNgoDeps,
   purchaseId: string,
   kinds: readonly NgoNoticeKind[],
+  about: (notice: NgoNotice) => boolean = () => true,
 ): Promise<string[]> {
   const purchase = await loadPurchase(deps, purchaseId);
   const payments = await deps.payments.listPayments(purchaseId);
   const to = purchase.proposal.ngo.contactEmail;
   const told: string[] = [];
-  for (const notice of ngoNotices(purchase, payments).filter((n) => kinds.includes(n.kind))) {
+  for (const notice of ngoNotices(purchase, payments).filter((n) => kinds.includes(n.kind) && about(n))) {
     const mail = renderNoticeMail({ purchaseId, proposal: purchase.proposal, notice });
     const sent = await onceForPurchase(
       deps,

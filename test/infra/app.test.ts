@@ -217,6 +217,7 @@ describe('functions', () => {
       'RequestRevision',
       'ResendLinkOnRequest',
       'ResendTaskLink',
+      'TaskLink',
       'TerminatePurchase',
     ]);
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));

@@ -355,6 +355,7 @@ export class InProcessLifecycle {
           purchases,
           payments,
           callbacks,
+          mailer,
           linkKey: testLinkKey,
           now,
           rubric: TEST_LIFECYCLE.evaluation.rubric,

@@ -2,10 +2,14 @@ import { outstandingFen, type PaymentRecord } from '../../domain/payment-records
 import type { HumanTask } from '../../domain/tasks.js';
 import type { HtmlPage } from '../../presentation/pages/layout.js';
 import { unpayableTranchePage } from '../../presentation/pages/task/payment-confirmation-page.js';
+import { informNgo } from '../inform-ngo.js';
 import { resumeClosingWhenSettled } from '../settlement.js';
 import type { TaskLinkDeps } from './task-link-deps.js';
 
-type PaymentDeps = Pick<TaskLinkDeps, 'payments' | 'tasks' | 'callbacks' | 'now' | 'log'>;
+type PaymentDeps = Pick<
+  TaskLinkDeps,
+  'payments' | 'tasks' | 'purchases' | 'mailer' | 'callbacks' | 'now' | 'log'
+>;
 
 export class TaskContextError extends Error {
   override name = 'TaskContextError';
@@ -22,17 +26,28 @@ export function trancheOf(task: HumanTask): number {
 }
 
 /**
+ * The POST that recorded finance's confirmation: records the transfer (recordTransfer), then tells
+ * the NGO (tellNgoOfTranche). A mail that fails here fails the POST, after the transfer is recorded:
+ * the page says try again (503 when SES throttles), and the repeat completes the mail.
+ */
+export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
+  const tranche = await recordTransfer(deps, task);
+  if (tranche !== undefined) await tellNgoOfTranche(deps, task.purchaseId, tranche);
+}
+
+/**
  * Records the transfer finance confirmed on the tranche's payment step: all that the link asked
  * for, or a part (the decision's `amountFen`). After a part, a new confirmation task for the rest
  * is opened first (the same step key on a retry, so never two), and the payment step names it;
  * the tranche stays due. The transfer that settles the purchase's last tranche resumes its closing
  * step. Idempotent: one transfer per task (a repeat finds it recorded, and resumes again). Called
- * after the decision is recorded, so a crash in between is completed by the next POST.
+ * after the decision is recorded, so a crash in between is completed by the next POST. Returns the
+ * tranche, unless the transfer was refused.
  */
-export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
+async function recordTransfer(deps: PaymentDeps, task: HumanTask): Promise<number | undefined> {
   const data = task.decision?.data;
   const reference = data?.reference;
-  if (task.decision?.decision !== 'CONFIRM' || typeof reference !== 'string') return;
+  if (task.decision?.decision !== 'CONFIRM' || typeof reference !== 'string') return undefined;
   const tranche = trancheOf(task);
   const amountFen = typeof data?.amountFen === 'number' ? data.amountFen : undefined;
   const payment = (await deps.payments.listPayments(task.purchaseId)).find((p) => p.tranche === tranche);
@@ -59,9 +74,25 @@ export async function confirmPayment(deps: PaymentDeps, task: HumanTask): Promis
       tranche,
       status: result.payment?.status,
     });
-    return;
+    return undefined;
   }
   await resumeClosingWhenSettled(deps, task.purchaseId);
+  return tranche;
+}
+
+/**
+ * Mails the NGO's contact what was paid on the tranche and is not told yet: each part, and its
+ * completion. Once per notice (its audit entry `ngo.told:<id>`); only this tranche's, so an older
+ * tranche confirmed before these mails existed is not told now. It comes after the transfer is
+ * recorded and the closing resumed, so a mail that fails loses neither.
+ */
+async function tellNgoOfTranche(deps: PaymentDeps, purchaseId: string, tranche: number): Promise<void> {
+  await informNgo(
+    deps,
+    purchaseId,
+    ['TRANCHE_PART_PAID', 'TRANCHE_PAID'],
+    (n) => (n.kind === 'TRANCHE_PART_PAID' || n.kind === 'TRANCHE_PAID') && n.tranche === tranche,
+  );
 }
 
 /**
@@ -126,12 +157,24 @@ export async function refusalOfUnpayable(deps: PaymentDeps, task: HumanTask): Pr
 
 /**
  * On a repeat POST or a later visit: completes what the first POST did not get to, the payment
- * step (still NOTIFIED) or the closing step's resumption (confirmed, then the POST died).
+ * step (still NOTIFIED), the closing step's resumption (confirmed, then the POST died), and the
+ * NGO's mail (the transfer recorded, then the mail failed; a part confirmed before the rest was
+ * waived is still the NGO's news). A mail that fails again is logged and left to the next visit:
+ * an address SES keeps refusing must not lock finance out of the link that shows what it decided.
  */
 export async function completePayment(deps: PaymentDeps, task: HumanTask): Promise<void> {
   const payments = await deps.payments.listPayments(task.purchaseId);
   const tranche = trancheOf(task);
   const status = payments.find((p) => p.tranche === tranche)?.status;
-  if (status === 'NOTIFIED') await confirmPayment(deps, task);
+  if (status === 'NOTIFIED') await recordTransfer(deps, task);
   else if (status === 'CONFIRMED') await resumeClosingWhenSettled(deps, task.purchaseId);
+  try {
+    await tellNgoOfTranche(deps, task.purchaseId, tranche);
+  } catch (error) {
+    deps.log?.('the NGO could not be told of its payment; the next visit of the link tries again', {
+      purchaseId: task.purchaseId,
+      tranche,
+      error: (error as Error).name,
+    });
+  }
 }

@@ -2,6 +2,7 @@ import type { GradeBands, RubricLine } from '../../domain/lifecycle-settings.js'
 import type { TaskPurpose } from '../../domain/tasks.js';
 import type { Now } from '../../ports/clock.js';
 import type { LinkKeyProvider } from '../../ports/link-key.js';
+import type { Mailer } from '../../ports/mailer.js';
 import type { PaymentRepository, PurchaseRepository, TaskRepository } from '../../ports/repositories.js';
 import type { UploadSigner } from '../../ports/storage.js';
 import type { TaskCallbacks } from '../../ports/workflow.js';
@@ -17,6 +18,8 @@ export interface TaskLinkDeps {
   purchases: PurchaseRepository;
   payments: PaymentRepository;
   callbacks: TaskCallbacks;
+  /** Tells the NGO what finance confirmed it was paid (the payment confirmation links). */
+  mailer: Mailer;
   /** The task-link keys. */
   linkKey: LinkKeyProvider;
   now: Now;

@@ -159,6 +159,96 @@ describe('ngoNotices', () => {
     expect(ngoNotices(withdrawn, [])).toEqual([]);
   });
 
+  it('a tranche paid at once is one TRANCHE_PAID notice, with the reference and the account masked', () => {
+    const purchase = purchaseRecord(ID, sampleProposal());
+    const paid = payment({
+      status: 'CONFIRMED',
+      confirmedAt: '2026-04-02T02:00:00.000Z',
+      reference: 'BANK-1',
+      paidFen: 3_000_000,
+      transfers: [
+        { seq: 1, amountFen: 3_000_000, reference: 'BANK-1', by: 'f', at: '2026-04-02T02:00:00.000Z' },
+      ],
+    });
+
+    const notices = ngoNotices(purchase, [paid]).filter((n) => n.kind !== 'TRANCHE_DUE');
+
+    expect(notices).toEqual([
+      {
+        id: 'tranche-paid:1',
+        at: '2026-04-02T02:00:00.000Z',
+        kind: 'TRANCHE_PAID',
+        tranche: 1,
+        milestone: 'CONTRACT_SIGNED',
+        amountFen: 3_000_000,
+        reference: 'BANK-1',
+        paidTo: { bankName: '中国建设银行厦门思明支行（示例）', accountNumber: '****4215' },
+      },
+    ]);
+  });
+
+  it('each part of a tranche is a notice of its own with what it left due; the transfer that completes it is TRANCHE_PAID', () => {
+    const purchase = purchaseRecord(ID, sampleProposal());
+    const transfer = (seq: number, amountFen: number, at: string) => ({
+      seq,
+      amountFen,
+      reference: `TX-${seq}`,
+      by: 'f',
+      at,
+    });
+    const partly = payment({
+      paidFen: 1_000_000,
+      transfers: [transfer(1, 1_000_000, '2026-04-02T02:00:00.000Z')],
+    });
+    const completed = payment({
+      status: 'CONFIRMED',
+      confirmedAt: '2026-04-09T02:00:00.000Z',
+      reference: 'TX-3',
+      paidFen: 3_000_000,
+      transfers: [
+        transfer(1, 1_000_000, '2026-04-02T02:00:00.000Z'),
+        {
+          ...transfer(2, 500_000, '2026-04-05T02:00:00.000Z'),
+          corrections: [{ reference: 'TX-2-FIXED', reason: 'typo', by: 'f', at: '2026-04-06T02:00:00.000Z' }],
+        },
+        transfer(3, 1_500_000, '2026-04-09T02:00:00.000Z'),
+      ],
+    });
+
+    expect(ngoNotices(purchase, [partly]).filter((n) => n.kind !== 'TRANCHE_DUE')).toEqual([
+      expect.objectContaining({
+        id: 'tranche-part-paid:1:1',
+        at: '2026-04-02T02:00:00.000Z',
+        kind: 'TRANCHE_PART_PAID',
+        amountFen: 3_000_000,
+        paidNowFen: 1_000_000,
+        leftFen: 2_000_000,
+        reference: 'TX-1',
+        paidTo: { bankName: '中国建设银行厦门思明支行（示例）', accountNumber: '****4215' },
+      }),
+    ]);
+    const notices = ngoNotices(purchase, [completed]).filter((n) => n.kind !== 'TRANCHE_DUE');
+    expect(notices.map((n) => [n.id, n.kind])).toEqual([
+      ['tranche-part-paid:1:1', 'TRANCHE_PART_PAID'],
+      ['tranche-part-paid:1:2', 'TRANCHE_PART_PAID'],
+      ['tranche-paid:1', 'TRANCHE_PAID'],
+    ]);
+    // A corrected reference is the one the NGO can quote.
+    expect(notices[1]).toMatchObject({ paidNowFen: 500_000, leftFen: 1_500_000, reference: 'TX-2-FIXED' });
+    expect(notices[2]).toMatchObject({ amountFen: 3_000_000, paidNowFen: 1_500_000, reference: 'TX-3' });
+  });
+
+  it('a payee account is never in a notice in full', () => {
+    const purchase = purchaseRecord(ID, sampleProposal());
+    const paid = payment({
+      status: 'CONFIRMED',
+      confirmedAt: '2026-04-02T02:00:00.000Z',
+      reference: 'BANK-1',
+    });
+
+    expect(JSON.stringify(ngoNotices(purchase, [paid]))).not.toContain('35150198010100004215');
+  });
+
   it("a termination names the reviewer's reason when a reviewer decided it, and the lapse otherwise", () => {
     const byReviewer = purchaseRecord(ID, sampleProposal(), {
       decisions: { 'MIDTERM_REVIEW:1': decided('TERMINATE', '服务严重不达标', '2026-07-01T02:00:00.000Z') },

@@ -88,6 +88,7 @@ const get = async () => {
     purchases: fakes.purchases,
     payments: fakes.payments,
     callbacks: fakes.callbacks,
+    mailer: fakes.mailer,
     linkKey: testLinkKey,
     now: fakes.clock.now,
     reviewedDocuments: reviewedUploads({ deliverables: fakes.deliverables, objects }),

@@ -59,6 +59,7 @@ function useHandler(overrides: Partial<TaskLinkDeps> = {}): void {
       purchases: fakes.purchases,
       payments: fakes.payments,
       callbacks: fakes.callbacks,
+      mailer: fakes.mailer,
       linkKey: testLinkKey,
       now: fakes.clock.now,
       log: log.warn,
@@ -403,6 +404,35 @@ describe('POST /tasks/{taskId} of a payment confirmation', () => {
     ]);
     expect(calls.indexOf('payments.confirmPayment')).toBeGreaterThan(calls.indexOf('tasks.decide'));
     expect(fakes.callbacks.succeeded).toEqual([]);
+  });
+
+  it('a mail to the NGO that fails answers 503 "try again" with the payment confirmed; the repeat POST mails it', async () => {
+    const form = {
+      nonce: NONCE,
+      decision: 'CONFIRM',
+      actingEmail: 'clerk.wang@civil-affairs.example.gov.cn',
+      reference: 'BOC-2026/03_0042',
+    };
+    // SES throttling, as the SDK reports it.
+    vi.spyOn(fakes.mailer, 'send').mockRejectedValueOnce(
+      Object.assign(new Error('Maximum sending rate exceeded.'), {
+        name: 'TooManyRequestsException',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    );
+
+    const failed = await invoke('POST', { form });
+
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers?.['retry-after']).toBeDefined();
+    expect((await fakes.payments.listPayments(PURCHASE_ID))[0]?.status).toBe('CONFIRMED');
+    expect(fakes.mailer.sent).toEqual([]);
+
+    const repeated = await invoke('POST', { form });
+
+    expect(repeated.statusCode).toBe(410);
+    expect(fakes.mailer.sent.map((m) => m.to)).toEqual([largeElderlyCareProposal().ngo.contactEmail]);
+    expect(calls.indexOf('mailer.send')).toBeGreaterThan(calls.indexOf('payments.confirmPayment'));
   });
 
   it('a malformed reference answers 400 naming the field and writes nothing', async () => {

@@ -232,6 +232,60 @@ describe('renderNoticeMail', () => {
     expect(mail.html).not.toContain('href=');
   });
 
+  it('a part paid says which tranche, what was paid now and what is still due, the day, the reference and the account masked', () => {
+    const mail = notice({
+      id: 'tranche-part-paid:2:1',
+      at: '2026-05-01T17:00:00.000Z',
+      kind: 'TRANCHE_PART_PAID',
+      tranche: 2,
+      milestone: 'MIDTERM_PASSED',
+      amountFen: 4_320_000,
+      paidNowFen: 3_000_000,
+      leftFen: 1_320_000,
+      reference: 'BOC-2026/05_0042',
+      paidTo: { bankName: '中国建设银行厦门思明支行（示例）', accountNumber: '****4215' },
+    });
+
+    expect(mail.subject).toContain('第 2 期款');
+    expect(mail.subject).toContain('part paid');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('¥43,200.00');
+      expect(part).toContain('本次支付');
+      expect(part).toContain('Paid now');
+      expect(part).toContain('¥30,000.00');
+      expect(part).toContain('尚待支付');
+      expect(part).toContain('Still due');
+      expect(part).toContain('¥13,200.00');
+      expect(part).toContain('余款 ¥13,200.00 仍待支付');
+      // The China calendar day: 01:00 on 2 May in Beijing.
+      expect(part).toContain('2026-05-02');
+      expect(part).toContain('BOC-2026/05_0042');
+      expect(part).toContain('中国建设银行厦门思明支行（示例） ****4215');
+    }
+    expect(mail.html).not.toContain('href=');
+  });
+
+  it('a tranche paid at once says it is paid, with its amount and reference, and no "still due"', () => {
+    const mail = notice({
+      id: 'tranche-paid:1',
+      at: AT,
+      kind: 'TRANCHE_PAID',
+      tranche: 1,
+      milestone: 'CONTRACT_SIGNED',
+      amountFen: 12_345_600,
+      reference: 'TX-0001',
+    });
+
+    expect(mail.subject).toContain('第 1 期款（合同签订后）已支付');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('¥123,456.00');
+      expect(part).toContain('TX-0001');
+      expect(part).toContain('2026-05-01');
+      expect(part).not.toContain('Still due');
+      expect(part).not.toContain('Paid now');
+    }
+  });
+
   it('a failed grade says the final tranche is withheld and until when the NGO is barred', () => {
     const mail = notice({
       id: 'graded',

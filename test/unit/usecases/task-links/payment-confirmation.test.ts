@@ -450,3 +450,159 @@ describe('a confirmation of a tranche that is not due', () => {
     expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.status).toBe('WITHHELD');
   });
 });
+
+describe('the NGO is told what finance confirmed it was paid', () => {
+  const CLERK = 'clerk.wang@civil-affairs.example.gov.cn';
+  const NGO_CONTACT = 'projects@leling-sw.example.org';
+  const confirmFrom = (task: HumanTask, form: Partial<DecisionForm> = {}) =>
+    post(
+      { nonce: task.nonce, decision: 'CONFIRM', actingEmail: CLERK, reference: 'TX-0001', ...form },
+      task.taskId,
+    );
+  const toldIds = async () =>
+    (await fakes.purchases.listAudit(CONTRACTING_ID))
+      .map((e) => e.eventId)
+      .filter((id) => id?.startsWith('ngo.told:'));
+
+  it('a tranche paid in full is mailed to the NGO contact once, however often the link is posted or opened', async () => {
+    expectStatus(await confirmFrom(confirm, { reference: 'BOC-2026/03_0042' }), 200);
+    expectStatus(await confirmFrom(confirm, { reference: 'OTHER-9999' }), 410);
+    expectStatus(await show(confirm.taskId), 410);
+
+    expect(fakes.mailer.sent).toHaveLength(1);
+    const [mail] = fakes.mailer.sent;
+    expect(mail?.to).toBe(NGO_CONTACT);
+    expect(mail?.subject).toContain('第 1 期款（合同签订后）已支付');
+    for (const part of [mail?.html, mail?.text]) {
+      expect(part).toContain('¥43,200.00');
+      expect(part).toContain('BOC-2026/03_0042');
+      expect(part).toContain('2026-03-02');
+      expect(part).toContain('****4215');
+      expect(part).not.toContain('35150198010100004215');
+      expect(part).not.toContain('OTHER-9999');
+      expect(part).not.toContain('Still due');
+    }
+    expect(await toldIds()).toEqual(['ngo.told:tranche-paid:1']);
+  });
+
+  it('a part is mailed with what is still due, and the rest when it is confirmed: one mail per transfer', async () => {
+    expectStatus(await confirmFrom(confirm, { amount: '30000', reference: 'TX-PART' }), 200);
+    expectStatus(await confirmFrom(confirm, { amount: '30000', reference: 'TX-PART' }), 410);
+
+    expect(fakes.mailer.sent).toHaveLength(1);
+    const [part] = fakes.mailer.sent;
+    expect(part?.subject).toContain('part paid');
+    expect(part?.text).toContain('¥30,000.00');
+    expect(part?.text).toContain('余款 ¥13,200.00 仍待支付');
+    expect(part?.text).toContain('TX-PART');
+
+    const rest = fakes.tasks.stored(
+      (await fakes.payments.listPayments(CONTRACTING_ID))[0]?.confirmTaskId ?? '',
+    );
+    expectStatus(await confirmFrom(rest, { reference: 'TX-REST' }), 200);
+
+    expect(fakes.mailer.sent).toHaveLength(2);
+    const paid = fakes.mailer.sent[1];
+    expect(paid?.subject).toContain('已支付');
+    expect(paid?.text).toContain('¥13,200.00');
+    expect(paid?.text).toContain('TX-REST');
+    expect(paid?.text).not.toContain('Still due');
+    expect(await toldIds()).toEqual(['ngo.told:tranche-part-paid:1:1', 'ngo.told:tranche-paid:1']);
+  });
+
+  it('a mail that fails loses nothing: the payment is confirmed and the closing resumed, and the retried POST mails it once', async () => {
+    await fakes.payments.armSettlementWait({
+      purchaseId: CONTRACTING_ID,
+      taskToken: 'closing-token',
+      now: fakes.clock.now(),
+    });
+    fakes.mailer.failNext();
+
+    await expect(confirmFrom(confirm)).rejects.toThrow('Throttling');
+
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]).toMatchObject({
+      status: 'CONFIRMED',
+      reference: 'TX-0001',
+    });
+    expect(fakes.callbacks.succeeded).toEqual([{ taskToken: 'closing-token', output: { next: 'CLOSE' } }]);
+    expect(fakes.mailer.sent).toEqual([]);
+    expect(await toldIds()).toEqual([]);
+
+    fakes.callbacks.closed.add('closing-token');
+    const retry = await confirmFrom(confirm, { reference: 'TX-RETRY' });
+    const opened = await show(confirm.taskId);
+
+    expectStatus(retry, 410);
+    expect(retry.html).toContain('TX-0001');
+    expectStatus(opened, 410);
+    expect(fakes.mailer.sent).toHaveLength(1);
+    expect(fakes.mailer.sent[0]?.text).toContain('TX-0001');
+    expect((await fakes.payments.listPayments(CONTRACTING_ID))[0]?.transfers).toHaveLength(1);
+    expect(await toldIds()).toEqual(['ngo.told:tranche-paid:1']);
+  });
+
+  it('a failed mail of a part is sent by opening the link again, without a second transfer or task for the rest', async () => {
+    fakes.mailer.failNext();
+    await expect(confirmFrom(confirm, { amount: '10000' })).rejects.toThrow('Throttling');
+
+    expectStatus(await show(confirm.taskId), 410);
+
+    expect(fakes.mailer.sent.map((m) => m.subject)).toEqual([expect.stringContaining('part paid')]);
+    const [payment] = await fakes.payments.listPayments(CONTRACTING_ID);
+    expect(payment?.transfers).toHaveLength(1);
+    expect([...fakes.tasks.records.values()].filter((t) => t.stepKey.startsWith('PAYMENT:1:'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('a mail SES keeps refusing does not lock finance out of its link: visits show the decision and log it, until one goes through', async () => {
+    const send = vi.spyOn(fakes.mailer, 'send');
+    const refused = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    send.mockRejectedValueOnce(refused).mockRejectedValueOnce(refused).mockRejectedValueOnce(refused);
+    await expect(confirmFrom(confirm)).rejects.toThrow('not verified');
+
+    const repeat = await confirmFrom(confirm);
+    const opened = await show(confirm.taskId);
+
+    expectStatus(repeat, 410);
+    expectStatus(opened, 410);
+    expect(opened.html).toContain('TX-0001');
+    expect(deps.log).toHaveBeenCalledWith(expect.stringContaining('could not be told'), {
+      purchaseId: CONTRACTING_ID,
+      tranche: 1,
+      error: 'MessageRejected',
+    });
+    expect(await toldIds()).toEqual([]);
+
+    expectStatus(await show(confirm.taskId), 410);
+    expect(fakes.mailer.sent).toHaveLength(1);
+    expect(await toldIds()).toEqual(['ngo.told:tranche-paid:1']);
+  });
+
+  it('tells only of the tranche confirmed: another paid before these mails existed is not told now', async () => {
+    await fakes.payments.openPayment(
+      {
+        purchaseId: CONTRACTING_ID,
+        tranche: 2,
+        milestone: 'MIDTERM_PASSED',
+        amountFen: 5_760_000,
+        dueDate: '2026-04-01',
+        notifiedAt: fakes.clock.now(),
+      },
+      fakes.clock.now(),
+    );
+    await fakes.payments.confirmPayment({
+      purchaseId: CONTRACTING_ID,
+      tranche: 2,
+      by: CLERK,
+      reference: 'OLD-2',
+      now: fakes.clock.now(),
+    });
+
+    await confirmFrom(confirm);
+
+    expect(fakes.mailer.sent).toHaveLength(1);
+    expect(fakes.mailer.sent[0]?.subject).toContain('第 1 期款');
+    expect(await toldIds()).toEqual(['ngo.told:tranche-paid:1']);
+  });
+});

@@ -68,6 +68,7 @@ export function useTaskLinkFixture(): void {
       purchases: fakes.purchases,
       payments: fakes.payments,
       callbacks: fakes.callbacks,
+      mailer: fakes.mailer,
       linkKey: async () => TEST_LINK_KEY,
       now: fakes.clock.now,
       reviewedDocuments: reviewedUploads({ deliverables: fakes.deliverables }),
