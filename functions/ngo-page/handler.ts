@@ -6,7 +6,7 @@ import { withLogContext } from '../../shared/lambda/log.js';
 import { ngoLinkKeys } from '../../shared/lambda/mail-and-links.js';
 import { timeLinkAnswer } from '../../shared/lambda/metrics.js';
 import { tableRepositories } from '../../shared/lambda/repositories.js';
-import { lifecycleSettings } from '../../shared/lambda/settings.js';
+import { lifecycleSettings, policySettings } from '../../shared/lambda/settings.js';
 import { systemNow } from '../../shared/ports/clock.js';
 import { showNgoPage } from '../../shared/usecases/ngo-uploads/ngo-page.js';
 import type { NgoPageDeps } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
@@ -46,6 +46,7 @@ function defaultDeps(): NgoPageDeps {
     objects: documentObjects(),
     linkKey: ngoLinkKeys(),
     settings: lifecycleSettings(),
+    policy: policySettings(),
     now: systemNow,
   };
 }

@@ -372,6 +372,7 @@ export class InProcessLifecycle {
           objects,
           linkKey: testLinkKey,
           settings: TEST_LIFECYCLE,
+          policy: TEST_POLICY,
           now,
         },
         uploads: {
@@ -400,6 +401,7 @@ export class InProcessLifecycle {
       ...workflowDepsOf(fakes),
       ...evaluationDepsOf(fakes),
       ...humanStepPortsOf(fakes),
+      delegations: fakes.delegations,
       now,
       callbacks,
       documents: new RecordingDocumentStore(),

@@ -50,7 +50,7 @@ export async function showNgoPage(deps: NgoPageDeps, input: LinkInput): Promise<
     summary: summarizeProposal(purchase.purchaseId, purchase.proposal),
     stage: purchase.stage,
     closed: isTerminal(purchase.stage),
-    due: dueItems(purchase, state, deps.settings),
+    due: dueItems(purchase, state, deps),
     received: deliverables.map((d) => ({
       kind: d.kind,
       fileName: d.fileName,

@@ -1,4 +1,5 @@
 import type { LifecycleSettings } from '../../domain/lifecycle-settings.js';
+import type { PolicySettings } from '../../domain/policy-settings.js';
 import type { Now } from '../../ports/clock.js';
 import type { LinkKeyProvider } from '../../ports/link-key.js';
 import type {
@@ -41,6 +42,8 @@ export interface NgoPageDeps extends NgoLinkDeps {
   signer: Pick<UploadSigner, 'storageOrigin'>;
   objects: Pick<ObjectStore, 'presignGet'>;
   settings: Pick<LifecycleSettings, 'uploads' | 'contract'>;
+  /** The official calendar the signed contract's due date is counted on. */
+  policy: Pick<PolicySettings, 'officialCalendar'>;
   /** Per-response CSP nonce. */
   newNonce?: () => string;
 }

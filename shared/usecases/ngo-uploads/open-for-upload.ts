@@ -1,8 +1,11 @@
 import { chinaCalendarDate } from '../../domain/china-time.js';
 import type { UploadWait } from '../../domain/deliverables.js';
 import { isTerminal } from '../../domain/lifecycle.js';
+import { officialCalendar } from '../../domain/official-calendar.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { UPLOAD_KINDS, type UploadKind } from '../../domain/uploads.js';
+import { signedContractWait } from '../../domain/waits.js';
+import { waitDeadline } from '../../domain/working-days.js';
 import type { NgoDueItem } from '../../presentation/pages/ngo-page.js';
 import type { NgoPageDeps } from './ngo-upload-deps.js';
 
@@ -43,13 +46,17 @@ export async function uploadState(
 export function dueItems(
   purchase: PurchaseRecord,
   state: UploadState,
-  settings: NgoPageDeps['settings'],
+  deps: Pick<NgoPageDeps, 'settings' | 'policy'>,
 ): NgoDueItem[] {
   const open = new Set(state.openKinds);
   const items: NgoDueItem[] = [];
   if (purchase.stage === 'CONTRACTING' || state.waits.has('SIGNED_CONTRACT')) {
     const wait = state.waits.get('SIGNED_CONTRACT');
-    const dueAt = wait && Date.parse(wait.since) + settings.contract.signTimeoutSeconds * 1000;
+    // Counted as the upload request mail counts it: in working days when the settings give them.
+    const dueAt =
+      wait &&
+      waitDeadline(Date.parse(wait.since), signedContractWait(deps.settings), officialCalendar(deps.policy))
+        .at;
     items.push({
       kind: 'SIGNED_CONTRACT',
       dueDate: dueAt ? chinaCalendarDate(new Date(dueAt).toISOString()) : undefined,

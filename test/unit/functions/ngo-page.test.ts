@@ -5,7 +5,7 @@ import { CONTRACT_LINK_SECONDS } from '../../../shared/usecases/ngo-uploads/ngo-
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { InMemoryObjectStore, RecordingUploadSigner, testLinkKey } from '../../support/handler-harness.js';
-import { TEST_LIFECYCLE } from '../../support/settings.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 // The module wires its default handler to AWS at import, from the function's environment.
 stubFunctionEnv('DOCUMENTS_BUCKET', 'LIFECYCLE_SETTINGS');
@@ -47,6 +47,7 @@ beforeEach(() => {
     objects,
     linkKey: testLinkKey,
     settings: TEST_LIFECYCLE,
+    policy: TEST_POLICY,
     now: fakes.clock.now,
   });
 });

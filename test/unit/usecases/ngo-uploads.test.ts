@@ -29,7 +29,7 @@ import {
   TestClock,
 } from '../../support/fakes/index.js';
 import { compoundFile, docm, docx } from '../../support/file-fixtures.js';
-import { TEST_LIFECYCLE } from '../../support/settings.js';
+import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
 
 /** The test settings with macro documents allowed or not. */
 function withMacros(allowMacroDocuments: boolean) {
@@ -124,6 +124,7 @@ function pageDeps(): NgoPageDeps & UploadGrantDeps {
     objects,
     linkKey: async () => TEST_LINK_KEY,
     settings: TEST_LIFECYCLE,
+    policy: TEST_POLICY,
     now: clock.now,
     newUploadId: () => 'VXBsb2FkSWRPZk9uZUZpbGU',
     newNonce: () => 'bm9uY2Utb2YtdGhpcy1wYWdl',
@@ -266,6 +267,28 @@ describe('showNgoPage', () => {
     expect(page.html).toContain('2026-03-09');
     expect(page.html).toContain('2026-12-15');
     expect(page.html).not.toContain(TOKEN);
+  });
+
+  it('counts the signed contract due date in working days when the settings do, as its request mail does', async () => {
+    seedPurchase('CONTRACTING');
+    // Asked on the Friday before the Spring Festival of 2026 (holidays 15-23 February; Saturday
+    // 14 February and 28 February are make-up working days): 3 working days end on 25 February.
+    await waits.armWait({
+      purchaseId: PURCHASE_ID,
+      kind: 'SIGNED_CONTRACT',
+      taskToken: TOKEN,
+      since: '2026-02-13T02:00:00.000Z',
+      now: '2026-02-13T02:00:00.000Z',
+    });
+    const inWorkingDays = {
+      ...TEST_LIFECYCLE,
+      contract: { ...TEST_LIFECYCLE.contract, signTimeoutWorkingDays: 3 },
+    };
+
+    const page = await showNgoPage({ ...pageDeps(), settings: inWorkingDays }, link());
+
+    expect(page.statusCode).toBe(200);
+    expect(page.html).toContain('2026-02-25');
   });
 
   it('lists received files with the bilingual reasons of a rejected one', async () => {
