@@ -1,4 +1,5 @@
 import { taskLinkKeys } from '../../shared/lambda/mail-and-links.js';
+import { tableRepositories } from '../../shared/lambda/repositories.js';
 import { loadReferenceData } from '../../shared/lambda/settings.js';
 import { humanStepPorts, workflowDeps } from '../../shared/lambda/stage-deps.js';
 import { workflowStep } from '../../shared/lambda/workflow-step.js';
@@ -11,6 +12,8 @@ export function createHandler(deps: RequestDecisionDeps) {
 }
 
 /** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
-export const handler = createHandler({ ...workflowDeps(), ...humanStepPorts(taskLinkKeys()) }).use(
-  loadReferenceData(),
-);
+export const handler = createHandler({
+  ...workflowDeps(),
+  ...humanStepPorts(taskLinkKeys()),
+  delegations: tableRepositories().delegations,
+}).use(loadReferenceData());

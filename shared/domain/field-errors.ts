@@ -72,6 +72,14 @@ export const RULE_IDS = [
   'amendment-tranche-milestones',
   'amendment-below-settled',
   'amendment-settled-tranche',
+  // An approver's out-of-office (delegation.ts).
+  'delegation-not-approver',
+  'delegation-period-order',
+  'delegation-starts-past',
+  'delegation-too-long',
+  'delegation-self',
+  'delegation-overlap',
+  'delegate-away',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

@@ -1,3 +1,4 @@
+import { type Absences, NOBODY_AWAY, standIn } from './delegation.js';
 import type { ApprovalLevel, PolicySettings } from './policy-settings.js';
 import type { Assignee, RecordedDecision, TaskAttempt } from './tasks.js';
 
@@ -56,26 +57,37 @@ export function dutyConflict(
 }
 
 /**
- * Who is asked to decide a level: its approver on the first ask and the reminder, the deputy on
- * the escalation, each only when separation of duties lets them; the deputy stands in for an
- * approver who may not; the administrator takes what neither may.
+ * Who is asked to decide a level: its approver on the first ask and the reminder (their delegate
+ * while they are away), the deputy on the escalation, each only when separation of duties lets
+ * them; the deputy stands in for an approver who may not; the administrator takes what neither may.
+ * A delegate is checked under their own e-mail, and never acts for an approver who may not decide
+ * the level themselves (they would decide what the approver is barred from): both are passed over.
  */
 export function assignApprover(
   approval: Pick<PolicySettings['approval'], 'approvers' | 'deputy' | 'administrator'>,
   level: ApprovalLevel,
   attempt: TaskAttempt,
   history: ApprovalHistory,
+  absences: Absences = NOBODY_AWAY,
 ): ApprovalAssignment {
-  const candidates: Assignee[] = [
-    ...(attempt === 'ESCALATION' ? [] : [{ ...approval.approvers[level], role: level }]),
-    { ...approval.deputy, role: 'DEPUTY' },
-  ];
   const passedOver: PassedOver[] = [];
-  for (const candidate of candidates) {
-    const conflict = dutyConflict(candidate.email, level, history);
-    if (!conflict) return { assignee: candidate, passedOver };
+  const passOver = (candidate: Assignee, conflict: DutyConflict) =>
     passedOver.push({ email: candidate.email, name: candidate.name, conflict });
+  if (attempt !== 'ESCALATION') {
+    const approver: Assignee = { ...approval.approvers[level], role: level };
+    const delegate = standIn(approver, absences);
+    const approverConflict = dutyConflict(approver.email, level, history);
+    if (approverConflict) passOver(approver, approverConflict);
+    else if (delegate) {
+      const delegateConflict = dutyConflict(delegate.email, level, history);
+      if (!delegateConflict) return { assignee: delegate, passedOver };
+      passOver(delegate, delegateConflict);
+    } else return { assignee: approver, passedOver };
   }
+  const deputy: Assignee = { ...approval.deputy, role: 'DEPUTY' };
+  const deputyConflict = dutyConflict(deputy.email, level, history);
+  if (!deputyConflict) return { assignee: deputy, passedOver };
+  passOver(deputy, deputyConflict);
   const { administrator } = approval;
   const conflict = administrator && dutyConflict(administrator.email, level, history);
   if (!administrator || conflict)

@@ -41,6 +41,15 @@ export interface RecordedDecision {
   taskId: string;
   /** What the decision carried beyond a comment: evaluation scores, a bank transaction reference. */
   data?: Record<string, unknown>;
+  /** When `by` decided as a delegate: the approver they decided for ("X for Y"). */
+  onBehalfOf?: OnBehalfOf;
+}
+
+/** The approver a delegate acts for while they are away (delegation.ts). */
+export interface OnBehalfOf {
+  name: string;
+  email: string;
+  role: string;
 }
 
 export type TaskAttempt = 'FIRST' | 'REMINDER' | 'ESCALATION';
@@ -51,6 +60,8 @@ export interface Assignee {
   email: string;
   /** The role the person acts in, e.g. `SECTION_CHIEF` or `DEPUTY`. */
   role: string;
+  /** Set when the person is the delegate of an approver who is away: the approver they act for. */
+  onBehalfOf?: OnBehalfOf;
 }
 
 /** What a human task asks of its assignee. */

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditInput, ChainVerification } from '../domain/audit.js';
 import type { AdjustResult, BudgetLineRecord, ReserveResult } from '../domain/budget.js';
+import type { Delegation } from '../domain/delegation.js';
 import type { DeliverableRecord, UploadWait } from '../domain/deliverables.js';
 import type { Stage } from '../domain/lifecycle.js';
 import type { PaymentNotice, PaymentRecord } from '../domain/payment-records.js';
@@ -51,7 +52,9 @@ export interface PurchaseRepository {
   getPurchase(purchaseId: string): Promise<PurchaseRecord | undefined>;
   /**
    * Applies `set` (and a stage move when `to` is given, which must be allowed from the
-   * current stage and `from` must match it) plus one audit entry, atomically.
+   * current stage and `from` must match it) plus one audit entry, atomically; with `reservation`,
+   * the purchase's reservation on that budget line moves to `amountFen` in the same transaction
+   * (more is taken only while the line has it: BudgetLineShortError, and nothing written, when not).
    * A repeat with the same eventId changes nothing and returns the current record.
    * Throws IllegalTransitionError / StageConflictError when the stage does not fit.
    */
@@ -63,6 +66,7 @@ export interface PurchaseRepository {
     audit: AuditInput;
     eventId: string;
     now: string;
+    reservation?: { lineId: string; amountFen: number };
   }): Promise<PurchaseRecord>;
   listAudit(purchaseId: string): Promise<AuditEntry[]>;
   verifyAuditChain(purchaseId: string): Promise<ChainVerification>;
@@ -446,6 +450,36 @@ export interface ReferenceDataRepository {
   changes(): Promise<{ entries: AuditEntry[]; chain: ChainVerification }>;
 }
 
+/**
+ * The approvers' delegations (out-of-office), on an audit trail of their own. Nothing is deleted:
+ * ending one early sets `endedAt`. The trail's length is the version a new one is added against.
+ */
+export interface DelegationRepository {
+  /** Every delegation recorded, oldest first, and the version they were read at. */
+  list(): Promise<{ delegations: Delegation[]; version: number }>;
+  /**
+   * Records a new delegation and appends `delegation.named` to the trail, in one transaction;
+   * STALE when a delegation was named or ended since `expectedVersion` (the rules were checked
+   * against what was read then) or one with its id exists.
+   */
+  add(input: {
+    delegation: Delegation;
+    expectedVersion: number;
+    now: string;
+  }): Promise<{ outcome: 'ADDED'; version: number } | { outcome: 'STALE' }>;
+  /**
+   * Ends a standing delegation now (`endedAt`, `endedBy`) with `delegation.ended` on the trail;
+   * one ended before is answered ALREADY_ENDED and left as it is.
+   */
+  end(input: {
+    id: string;
+    by: string;
+    now: string;
+  }): Promise<{ outcome: 'ENDED' | 'ALREADY_ENDED'; delegation: Delegation } | { outcome: 'NOT_FOUND' }>;
+  /** The delegations' audit trail, oldest first, with its verification against the chain head. */
+  changes(): Promise<{ entries: AuditEntry[]; chain: ChainVerification }>;
+}
+
 /** Every repository, as the functions are given them. */
 export interface Repositories {
   purchases: PurchaseRepository;
@@ -457,4 +491,5 @@ export interface Repositories {
   payments: PaymentRepository;
   trackRecords: TrackRecordRepository;
   referenceData: ReferenceDataRepository;
+  delegations: DelegationRepository;
 }

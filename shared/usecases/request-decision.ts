@@ -1,5 +1,6 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
+import type { Absences } from '../domain/delegation.js';
 import { assigneeFor } from '../domain/escalation.js';
 import { officialCalendar } from '../domain/official-calendar.js';
 import type { ApprovalLevel } from '../domain/policy-settings.js';
@@ -10,6 +11,7 @@ import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { approvalWait } from '../domain/waits.js';
 import { waitDeadline } from '../domain/working-days.js';
 import { signTaskLink } from '../links/signing.js';
+import type { DelegationRepository } from '../ports/repositories.js';
 import { passedOverReason } from '../presentation/labels.js';
 import { renderTaskMail, taskMailModel } from '../presentation/mail/task-mail.js';
 import { type HumanStepPorts, handBack, sendOncePerAttempt } from './human-steps.js';
@@ -43,7 +45,8 @@ export interface RequestDecisionInput {
   taskToken: string;
 }
 
-export type RequestDecisionDeps = WorkflowDeps & HumanStepPorts;
+/** The delegations too: an approver away has named who decides for them (delegation.ts). */
+export type RequestDecisionDeps = WorkflowDeps & HumanStepPorts & { delegations: DelegationRepository };
 
 /**
  * One live task per purpose, level and round; the escalation is a step of its own. A level asked
@@ -96,14 +99,18 @@ function assignmentOf(
   deps: RequestDecisionDeps,
   input: RequestDecisionInput,
   purchase: PurchaseRecord,
+  absences: Absences,
 ): ApprovalAssignment {
   const { approval } = deps.settings;
   if ((input.purpose ?? 'APPROVAL') !== 'APPROVAL')
-    return { assignee: assigneeFor(approval, input.level, input.attempt), passedOver: [] };
-  return assignApprover(approval, input.level, input.attempt, {
-    registeredBy: purchase.createdBy,
-    approvals: purchase.approvals,
-  });
+    return { assignee: assigneeFor(approval, input.level, input.attempt, absences), passedOver: [] };
+  return assignApprover(
+    approval,
+    input.level,
+    input.attempt,
+    { registeredBy: purchase.createdBy, approvals: purchase.approvals },
+    absences,
+  );
 }
 
 /**
@@ -117,7 +124,12 @@ export async function requestDecision(
 ): Promise<{ taskId: string }> {
   const purchase = await loadPurchase(deps, input.purchaseId);
   const now = deps.now();
-  const { assignee, passedOver } = assignmentOf(deps, input, purchase);
+  // The escalation goes to the deputy whoever is away: only the first ask and reminder read them.
+  const absences: Absences = {
+    delegations: input.attempt === 'ESCALATION' ? [] : (await deps.delegations.list()).delegations,
+    now,
+  };
+  const { assignee, passedOver } = assignmentOf(deps, input, purchase, absences);
   const purpose = input.purpose ?? 'APPROVAL';
   const stepKey = stepKeyOf(input, purchase);
   // The link lives as long as the attempt waits (working days on the official calendar when set).
@@ -157,6 +169,7 @@ export async function requestDecision(
         level: input.level,
         attempt: input.attempt,
         assignee: assignee.email,
+        ...(assignee.onBehalfOf ? { onBehalfOf: assignee.onBehalfOf.email } : {}),
         ...(passedOver.length > 0
           ? { passedOver: passedOver.map((p) => ({ email: p.email, ...p.conflict })) }
           : {}),

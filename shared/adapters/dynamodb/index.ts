@@ -1,5 +1,6 @@
 import type { Repositories } from '../../ports/repositories.js';
 import { DynamoBudgetRepository } from './budget-repository.js';
+import { DynamoDelegationRepository } from './delegation-repository.js';
 import { DynamoDeliverableRepository } from './deliverable-repository.js';
 import { DynamoPaymentRepository } from './payment-repository.js';
 import { DynamoPurchaseRepository, type DynamoRepositoryOptions } from './purchase-repository.js';
@@ -10,6 +11,7 @@ import { DynamoUploadCountRepository } from './upload-count-repository.js';
 import { DynamoWaitRepository } from './wait-repository.js';
 
 export { DynamoBudgetRepository } from './budget-repository.js';
+export { DynamoDelegationRepository } from './delegation-repository.js';
 export { DynamoDeliverableRepository } from './deliverable-repository.js';
 export * from './errors.js';
 export { DynamoPaymentRepository } from './payment-repository.js';
@@ -32,5 +34,6 @@ export function createRepositories(options: DynamoRepositoryOptions): Repositori
     payments: new DynamoPaymentRepository(options),
     trackRecords: new DynamoTrackRecordRepository(options),
     referenceData: new DynamoReferenceDataRepository(options),
+    delegations: new DynamoDelegationRepository(options),
   };
 }

@@ -1,6 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditInput, ChainVerification } from '../../domain/audit.js';
-import { nextAuditEntry, verifyChain } from '../../domain/audit-chain.js';
 import {
   REFERENCE_SECTIONS,
   type ReferenceData,
@@ -10,16 +9,12 @@ import {
   type StoredSection,
 } from '../../domain/reference-data.js';
 import type { ReferenceChange, ReferenceDataRepository } from '../../ports/repositories.js';
+import { AuditedPartition, type ChainHead } from './audited-partition.js';
 import { ContentionError } from './errors.js';
 import type { DynamoRepositoryOptions } from './purchase-repository.js';
-import { auditEntryFromItem, queryAll, type TransactItem } from './records.js';
+import { queryAll, type TransactItem } from './records.js';
 import { keys, REFERENCE_CHAIN } from './table-design.js';
 import { backoff, cancellationCodes, conditionFailed, lostRace, MAX_ATTEMPTS } from './transactions.js';
-
-interface ChainHead {
-  auditSeq: number;
-  auditHash: string;
-}
 
 /**
  * The reference data in its own partition: one item per section (value, version, who and when),
@@ -29,10 +24,12 @@ interface ChainHead {
 export class DynamoReferenceDataRepository implements ReferenceDataRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly partition: AuditedPartition;
 
   constructor({ client, tableName }: DynamoRepositoryOptions) {
     this.client = client;
     this.tableName = tableName;
+    this.partition = new AuditedPartition(client, tableName, REFERENCE_CHAIN);
   }
 
   async read(): Promise<Partial<StoredReferenceData>> {
@@ -123,27 +120,11 @@ export class DynamoReferenceDataRepository implements ReferenceDataRepository {
   }
 
   async changes(): Promise<{ entries: AuditEntry[]; chain: ChainVerification }> {
-    const [items, head] = await Promise.all([
-      queryAll(this.client, {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.referenceHead().PK, ':prefix': 'AUDIT#' },
-        ConsistentRead: true,
-      }),
-      this.head(),
-    ]);
-    const entries = items.map(auditEntryFromItem);
-    return { entries, chain: verifyChain(entries, head) };
+    return this.partition.trail();
   }
 
-  private async head(): Promise<ChainHead> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.referenceHead(), ConsistentRead: true }),
-    );
-    return {
-      auditSeq: (Item?.auditSeq as number | undefined) ?? 0,
-      auditHash: (Item?.auditHash as string) ?? '',
-    };
+  private head(): Promise<ChainHead> {
+    return this.partition.head();
   }
 
   private sectionPut(
@@ -201,31 +182,6 @@ export class DynamoReferenceDataRepository implements ReferenceDataRepository {
     now: string,
     writes: TransactItem[],
   ): Promise<void> {
-    const entry = nextAuditEntry(
-      { purchaseId: REFERENCE_CHAIN, ...head },
-      { ...audit, eventId: `${audit.action}:${head.auditSeq + 1}`, at: now },
-    );
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...writes,
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.referenceHead(), auditSeq: entry.seq, auditHash: entry.hash },
-              ConditionExpression: head.auditSeq === 0 ? 'attribute_not_exists(PK)' : 'auditSeq = :seq',
-              ...(head.auditSeq === 0 ? {} : { ExpressionAttributeValues: { ':seq': head.auditSeq } }),
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.referenceAudit(entry.seq), entity: 'AUDIT', ...entry },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-      }),
-    );
+    await this.partition.append(head, audit, now, writes);
   }
 }

@@ -24,6 +24,9 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  * | reference section    | REFERENCE              | SECTION#<section>       |                       |                           |
  * | reference chain head | REFERENCE              | HEAD                    |                       |                           |
  * | reference audit entry| REFERENCE              | AUDIT#<seq, 8 digits>   |                       |                           |
+ * | delegation           | DELEGATIONS            | DELEGATION#<id>         |                       |                           |
+ * | delegations head     | DELEGATIONS            | HEAD                    |                       |                           |
+ * | delegation audit     | DELEGATIONS            | AUDIT#<seq, 8 digits>   |                       |                           |
  *
  * The purchases list (staff console, GET /purchases) has an index of its own; only purchase
  * items carry its keys:
@@ -67,6 +70,10 @@ import { budgetYearOf, searchKey, searchTextOf } from '../../domain/purchase-lis
  * - The settlement wait holds the closing step's task token (server-side only) while a purchase
  *   waits for its last tranches to be paid or waived; each arm replaces it. Whoever settles the
  *   last tranche reads it and resumes the closing step.
+ * - The approvers' delegations (out-of-office) share one partition with their own audit trail, as
+ *   the reference data does: every task assignment reads them all (a handful a year), and the
+ *   chain head's sequence is the version a new delegation is written against, so two racing
+ *   delegations cannot both pass the overlap rules.
  * - Track record entries live under the NGO (the bar on new purchases reads one partition) and
  *   are written once per purchase.
  * - Nothing is ever deleted (but the upload counts' TTL): released reservations and decided tasks
@@ -207,6 +214,15 @@ export function listingPartition(budgetYear: number): string {
 
 /** The reference data's partition, and the chain id of its audit trail's entries. */
 export const REFERENCE_CHAIN = 'REFERENCE';
+/** The delegations' partition, and the chain id of their audit trail's entries. */
+export const DELEGATION_CHAIN = 'DELEGATIONS';
+
+/** The chain head of a partition with an audit trail of its own (not a purchase's). */
+const chainHead = (chain: string) => ({ PK: chain, SK: 'HEAD' });
+const chainAudit = (chain: string, seq: number) => ({
+  PK: chain,
+  SK: `AUDIT#${String(seq).padStart(8, '0')}`,
+});
 
 export const keys = {
   purchase: (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'META' }),
@@ -240,8 +256,9 @@ export const keys = {
   settlementWait: (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'SETTLEMENT' }),
   ngo: (creditCode: string) => ({ PK: `NGO#${creditCode}` }),
   referenceSection: (section: string) => ({ PK: REFERENCE_CHAIN, SK: `SECTION#${section}` }),
-  referenceHead: () => ({ PK: REFERENCE_CHAIN, SK: 'HEAD' }),
-  referenceAudit: (seq: number) => ({ PK: REFERENCE_CHAIN, SK: `AUDIT#${String(seq).padStart(8, '0')}` }),
+  chainHead,
+  chainAudit,
+  delegation: (id: string) => ({ PK: DELEGATION_CHAIN, SK: `DELEGATION#${id}` }),
   trackRecord: (creditCode: string, purchaseId: string) => ({
     PK: `NGO#${creditCode}`,
     SK: `EVALUATION#${purchaseId}`,

@@ -270,6 +270,7 @@ export class DynamoTaskRepository implements TaskRepository {
           decision: input.decision,
           by: task.assignee.email,
           byName: task.assignee.name,
+          ...(task.assignee.onBehalfOf ? { onBehalfOf: task.assignee.onBehalfOf } : {}),
           comment: input.comment,
           at: now,
           taskId,
@@ -289,6 +290,7 @@ export class DynamoTaskRepository implements TaskRepository {
           attempt: task.attempt,
         };
         if (input.data !== undefined) detail.data = input.data;
+        if (task.assignee.onBehalfOf) detail.onBehalfOf = task.assignee.onBehalfOf.email;
         return {
           task: {
             update: 'SET #status = :decided, decision = :decision',

@@ -4,6 +4,7 @@ import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
 import { parseLinkKeyring } from '../../../shared/links/link-keyring.js';
 import { InMemoryBudgetRepository } from './budget-repository.js';
 import { TestClock } from './clock.js';
+import { InMemoryDelegationRepository } from './delegation-repository.js';
 import { InMemoryDeliverableRepository } from './deliverable-repository.js';
 import { InMemoryPaymentRepository } from './payment-repository.js';
 import { InMemoryPurchaseRepository } from './purchase-repository.js';
@@ -25,6 +26,7 @@ import { InMemoryWaitRepository } from './wait-repository.js';
 
 export { InMemoryBudgetRepository } from './budget-repository.js';
 export { TestClock } from './clock.js';
+export { InMemoryDelegationRepository } from './delegation-repository.js';
 export { InMemoryDeliverableRepository } from './deliverable-repository.js';
 export { InMemoryPaymentRepository } from './payment-repository.js';
 export { InMemoryPurchaseRepository } from './purchase-repository.js';
@@ -48,6 +50,7 @@ export interface Fakes {
   payments: InMemoryPaymentRepository;
   trackRecords: InMemoryTrackRecordRepository;
   referenceData: InMemoryReferenceDataRepository;
+  delegations: InMemoryDelegationRepository;
   mailer: RecordingMailer;
   callbacks: RecordingCallbacks;
   workflow: RecordingWorkflowStarter;
@@ -68,6 +71,7 @@ export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
     payments: new InMemoryPaymentRepository(purchases),
     trackRecords: new InMemoryTrackRecordRepository(),
     referenceData: new InMemoryReferenceDataRepository(budgets),
+    delegations: new InMemoryDelegationRepository(),
     mailer: new RecordingMailer(),
     callbacks: new RecordingCallbacks(),
     workflow: new RecordingWorkflowStarter(),

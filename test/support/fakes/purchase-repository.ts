@@ -170,6 +170,7 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
       attempt: task.attempt,
     };
     if (decision.data !== undefined) detail.data = decision.data;
+    if (decision.onBehalfOf) detail.onBehalfOf = decision.onBehalfOf.email;
     this.append(current, {
       actor: decision.by,
       action: approval ? 'approval.decided' : 'task.decided',

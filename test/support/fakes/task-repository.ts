@@ -131,6 +131,7 @@ export class InMemoryTaskRepository implements TaskRepository {
       decision: input.decision,
       by: task.assignee.email,
       byName: task.assignee.name,
+      ...(task.assignee.onBehalfOf ? { onBehalfOf: task.assignee.onBehalfOf } : {}),
       comment: input.comment,
       at: input.now,
       taskId: task.taskId,

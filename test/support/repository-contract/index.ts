@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { budgetContract } from './budgets.js';
+import { delegationContract } from './delegations.js';
 import { deliverableContract } from './deliverables.js';
 import { listingContract } from './listing.js';
 import { oneChainContract } from './one-chain.js';
@@ -45,6 +46,7 @@ export function repositoryContract(name: string, makeHarness: () => Promise<Repo
     paymentContract(subject);
     trackRecordContract(subject);
     referenceDataContract(subject);
+    delegationContract(subject);
     oneChainContract(subject);
   });
 }

@@ -45,7 +45,12 @@ beforeEach(() => {
   fakes = createFakes();
   calls = [];
   const deps = recordingCalls(
-    { ...workflowDepsOf(fakes), ...humanStepPortsOf(fakes), payments: fakes.payments },
+    {
+      ...workflowDepsOf(fakes),
+      ...humanStepPortsOf(fakes),
+      payments: fakes.payments,
+      delegations: fakes.delegations,
+    },
     calls,
   ).deps;
   steps = {

@@ -33,6 +33,7 @@ function fakeConnection(): OpsConnection {
     payments,
     trackRecords,
     referenceData,
+    delegations,
     workflow,
   } = fakes;
   return {
@@ -47,6 +48,7 @@ function fakeConnection(): OpsConnection {
       payments,
       trackRecords,
       referenceData,
+      delegations,
     },
     executions: workflow,
     workflow,

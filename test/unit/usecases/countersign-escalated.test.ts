@@ -36,6 +36,7 @@ const decisionDeps = () => ({
   callbacks: fakes.callbacks,
   linkKey: async () => TEST_LINK_KEY,
   baseUrl: 'https://purchases.example.gov.cn',
+  delegations: fakes.delegations,
 });
 const ask = (attempt: 'FIRST' | 'ESCALATION', taskToken: string) =>
   requestDecision(decisionDeps(), {

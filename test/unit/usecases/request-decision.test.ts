@@ -24,6 +24,7 @@ function deps() {
     callbacks: fakes.callbacks,
     linkKey: async () => TEST_LINK_KEY,
     baseUrl: BASE_URL,
+    delegations: fakes.delegations,
   };
 }
 

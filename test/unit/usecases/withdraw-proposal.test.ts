@@ -28,6 +28,7 @@ function deps() {
     callbacks: fakes.callbacks,
     linkKey: async () => TEST_LINK_KEY,
     baseUrl: 'https://purchases.civil-affairs.example.gov.cn',
+    delegations: fakes.delegations,
   };
 }
 
