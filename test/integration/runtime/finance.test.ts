@@ -25,6 +25,10 @@ const users = () => app.users;
 const about = (purchaseId: string) => (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
 const isNotice = (purchaseId: string) => (m: MailboxMail) =>
   about(purchaseId)(m) && m.subject.startsWith('Payment due');
+/** The NGO's mail that tranche 1 was paid: `part paid`, or all of it. */
+const toldPaid = (purchaseId: string, part: boolean) => (m: MailboxMail) =>
+  about(purchaseId)(m) &&
+  (part ? /Tranche 1 \(.*\): part paid】/ : /Tranche 1 \(.*\) paid】/).test(m.subject);
 
 beforeAll(async () => {
   app = await startLocalApp();
@@ -110,7 +114,7 @@ async function confirmFromLink(link: string, reference: string, amount?: string)
 }
 
 describe('a tranche paid in parts', () => {
-  it('finance confirms part of the first tranche from the notice, then the rest from the link the page gives, and the parts sum to it', async () => {
+  it('finance confirms part of the first tranche from the notice, then the rest from the link the page gives, and the parts sum to it; the NGO is mailed each, once', async () => {
     const purchaseId = await contracted();
     const notice = await users().waitForMail(finance, isNotice(purchaseId), seen);
     // The notice names where to pay, in full.
@@ -124,6 +128,12 @@ describe('a tranche paid in parts', () => {
     expect(partly.payments?.[0]).toMatchObject({ tranche: 1, status: 'NOTIFIED', paidFen: 10_000_000 });
     // The officer's view masks the account.
     expect(JSON.stringify(partly)).not.toContain('35150198010100004215');
+    // The NGO hears of the part: what came now, what is still due, the reference, its account masked.
+    const toldPart = await users().waitForMail(ngo.contactEmail, toldPaid(purchaseId, true), seen);
+    for (const fact of ['¥100,000.00', '¥44,000.00', 'CCB-2026-0101', '****4215'])
+      expect(toldPart.body.text).toContain(fact);
+    expect(toldPart.body.text).not.toContain('35150198010100004215');
+    expect(toldPart.body.text).not.toContain('sig=');
 
     await confirmFromLink(new URL(href, UsersClient.linkIn(notice)).toString(), 'CCB-2026-0102');
 
@@ -146,6 +156,21 @@ describe('a tranche paid in parts', () => {
     expect(actions).toContain('payment.part-paid');
     expect(actions).toContain('payment.confirmed');
     expect(paid.auditChain.valid).toBe(true);
+    const toldRest = await users().waitForMail(ngo.contactEmail, toldPaid(purchaseId, false), seen);
+    expect(toldRest.body.text).toContain('¥44,000.00');
+    expect(toldRest.body.text).toContain('CCB-2026-0102');
+    // The NGO's page lists both, and each was mailed once although the links were opened again.
+    await users().open(new URL(href, UsersClient.linkIn(notice)).toString());
+    const request = (await users().mails()).find(UsersClient.asksNgoToUpload(purchaseId));
+    const page = await users().open(UsersClient.ngoLinkIn(request as MailboxMail));
+    expect(page.html).toContain('第 1 期款（合同签订后）已部分支付');
+    expect(page.html).toContain('第 1 期款（合同签订后）已支付');
+    const mailedNgo = (await users().mails()).filter(
+      (m) =>
+        m.destination.to.includes(ngo.contactEmail) &&
+        (toldPaid(purchaseId, true)(m) || toldPaid(purchaseId, false)(m)),
+    );
+    expect(mailedNgo.map((m) => m.messageId).sort()).toEqual([toldPart.messageId, toldRest.messageId].sort());
   });
 });
 
