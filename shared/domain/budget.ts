@@ -61,3 +61,22 @@ export function budgetShortfallError(lineId: string, availableFen: Fen, neededFe
     text.zh,
   );
 }
+
+/**
+ * A purchase's reservation could not move to a higher amount: its line has too little left. Nothing
+ * was written (the change it came with neither).
+ */
+export class BudgetLineShortError extends Error {
+  override name = 'BudgetLineShortError';
+  constructor(
+    readonly lineId: string,
+    /** What the line has left beyond the purchase's reservation. */
+    readonly availableFen: Fen,
+    /** What the move needed beyond the reservation. */
+    readonly neededFen: Fen,
+  ) {
+    super(
+      `budget line ${lineId} has ${availableFen} fen left; moving the reservation needs ${neededFen} more`,
+    );
+  }
+}

@@ -1,6 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditInput, ChainVerification } from '../../domain/audit.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../domain/audit-chain.js';
+import { BudgetLineShortError } from '../../domain/budget.js';
 import { isTerminal, type Stage } from '../../domain/lifecycle.js';
 import {
   changeMisfit,
@@ -27,6 +33,7 @@ import {
   backoff,
   cancellationCodes,
   conditionFailed,
+  isConditionalCheckFailed,
   lostRace,
   MAX_ATTEMPTS,
   withoutUndefined,
@@ -154,8 +161,9 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
     audit: AuditInput;
     eventId: string;
     now: string;
+    reservation?: { lineId: string; amountFen: number };
   }): Promise<PurchaseRecord> {
-    const { purchaseId, from, to, set = {}, audit, eventId, now } = input;
+    const { purchaseId, from, to, set = {}, audit, eventId, now, reservation } = input;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const current = await this.getPurchase(purchaseId);
       if (!current) throw new PurchaseNotFoundError(purchaseId);
@@ -178,25 +186,31 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
         if (isTerminal(to)) meta.remove(GSI1.partitionKey).remove(GSI1.sortKey);
       }
 
+      // Read before the transaction, like the purchase: a line that changed meanwhile fails item 3.
+      const move = reservation && (await this.reservationMove(purchaseId, reservation));
       try {
         await this.client.send(
           new TransactWriteCommand({
-            TransactItems: auditedWriteItems(this.tableName, current, entry, meta, {
-              ...current,
-              ...(patch.proposal ? { proposal: patch.proposal } : {}),
-            }),
+            TransactItems: [
+              ...auditedWriteItems(this.tableName, current, entry, meta, {
+                ...current,
+                ...(patch.proposal ? { proposal: patch.proposal } : {}),
+              }),
+              ...(move ? [move] : []),
+            ],
           }),
         );
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
         if (conditionFailed(codes, 2)) return (await this.getPurchase(purchaseId)) ?? current;
-        if (lostRace(codes, [0, 1])) {
+        if (lostRace(codes, [0, 1, 3])) {
           await backoff(attempt);
           continue;
         }
         throw error;
       }
+      if (reservation) await this.recordReservationAmount(purchaseId, reservation, now);
       return {
         ...current,
         ...patch,
@@ -208,6 +222,66 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
       };
     }
     throw new ContentionError(`the audit log of purchase ${purchaseId}`, MAX_ATTEMPTS);
+  }
+
+  /**
+   * The update of the budget line that moves the purchase's reservation to `amountFen`, conditional
+   * on the reservation and the line's room being what was read; BudgetLineShortError when the line
+   * has too little left for an increase.
+   */
+  private async reservationMove(
+    purchaseId: string,
+    reservation: { lineId: string; amountFen: number },
+  ): Promise<TransactItem> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.budgetLine(reservation.lineId),
+        ConsistentRead: true,
+      }),
+    );
+    const held = (Item?.reservations as Record<string, number> | undefined)?.[purchaseId];
+    if (!Item || held === undefined)
+      throw new Error(`purchase ${purchaseId} holds no reservation on budget line ${reservation.lineId}`);
+    const more = reservation.amountFen - held;
+    const available = Item.availableFen as number;
+    if (more > 0 && available < more) throw new BudgetLineShortError(reservation.lineId, available, more);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.budgetLine(reservation.lineId),
+        UpdateExpression: 'SET availableFen = availableFen - :more, reservations.#purchase = :amount',
+        ConditionExpression: 'reservations.#purchase = :held AND availableFen >= :more',
+        ExpressionAttributeNames: { '#purchase': purchaseId },
+        ExpressionAttributeValues: { ':more': more, ':amount': reservation.amountFen, ':held': held },
+      },
+    };
+  }
+
+  /** The reservation item, a record for people, follows the line (as BudgetRepository.adjustReservation's does). */
+  private async recordReservationAmount(
+    purchaseId: string,
+    reservation: { lineId: string; amountFen: number },
+    now: string,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reservation(reservation.lineId, purchaseId),
+          UpdateExpression: 'SET amountFen = :amount, adjustedAt = :now',
+          ConditionExpression: '#status = :reserved',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':amount': reservation.amountFen,
+            ':now': now,
+            ':reserved': 'RESERVED',
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 
   async listAudit(purchaseId: string): Promise<AuditEntry[]> {

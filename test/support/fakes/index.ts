@@ -58,9 +58,9 @@ export interface Fakes {
 }
 
 export function createFakes(now = '2026-03-02T08:00:00.000Z'): Fakes {
-  const purchases = new InMemoryPurchaseRepository();
-  const deliverables = new InMemoryDeliverableRepository(purchases);
   const budgets = new InMemoryBudgetRepository();
+  const purchases = new InMemoryPurchaseRepository(budgets);
+  const deliverables = new InMemoryDeliverableRepository(purchases);
   return {
     purchases,
     budgets,

@@ -1,6 +1,7 @@
 import { PurchaseNotFoundError } from '../../../shared/adapters/dynamodb/errors.js';
 import type { AuditEntry, ChainVerification } from '../../../shared/domain/audit.js';
 import { GENESIS_HASH, nextAuditEntry, verifyChain } from '../../../shared/domain/audit-chain.js';
+import { BudgetLineShortError } from '../../../shared/domain/budget.js';
 import { isTerminal } from '../../../shared/domain/lifecycle.js';
 import type { Proposal } from '../../../shared/domain/proposal.js';
 import { changeMisfit, type PurchasePatch, type PurchaseRecord } from '../../../shared/domain/purchase.js';
@@ -14,6 +15,7 @@ import {
 } from '../../../shared/domain/purchase-listing.js';
 import type { HumanTask, RecordedDecision } from '../../../shared/domain/tasks.js';
 import type { AuditTrail, PurchaseRepository } from '../../../shared/ports/repositories.js';
+import type { InMemoryBudgetRepository } from './budget-repository.js';
 import { copy } from './copy.js';
 
 /**
@@ -28,6 +30,9 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
   private readonly idempotencyKeys = new Map<string, string>();
   /** Per purchase, the (lower-case) e-mails ever assigned one of its tasks, as the item's `viewerEmails`. */
   private readonly viewers = new Map<string, Set<string>>();
+
+  /** The budget lines a change may move a reservation on, as the table's transaction does. */
+  constructor(private readonly budgets?: InMemoryBudgetRepository) {}
 
   async createPurchase(input: {
     purchaseId: string;
@@ -82,12 +87,14 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     audit: { actor: string; action: string; detail?: Record<string, unknown> };
     eventId: string;
     now: string;
+    reservation?: { lineId: string; amountFen: number };
   }): Promise<PurchaseRecord> {
-    const { purchaseId, from, to, set = {}, audit, eventId, now } = input;
+    const { purchaseId, from, to, set = {}, audit, eventId, now, reservation } = input;
     const current = this.require(purchaseId);
     if (this.appliedEvents.has(`${purchaseId}\u0000${eventId}`)) return copy(current);
     const misfit = changeMisfit(current, from, to);
     if (misfit) throw misfit;
+    if (reservation) this.moveReservation(purchaseId, reservation);
     const detail =
       to === undefined ? audit.detail : { ...audit.detail, stageFrom: current.stage, stageTo: to };
     this.append(current, { ...audit, detail, eventId, at: now });
@@ -97,6 +104,19 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
     if (to !== undefined) current.stage = to;
     current.updatedAt = now;
     return copy(current);
+  }
+
+  /** Checked before anything of the change is written, so a short line leaves everything as it was. */
+  private moveReservation(purchaseId: string, reservation: { lineId: string; amountFen: number }): void {
+    const line = this.budgets?.lines.get(reservation.lineId);
+    const held = this.budgets?.reservations.get(`${reservation.lineId}\u0000${purchaseId}`);
+    if (!line || held?.status !== 'RESERVED')
+      throw new Error(`purchase ${purchaseId} holds no reservation on budget line ${reservation.lineId}`);
+    const more = reservation.amountFen - held.amountFen;
+    if (more > 0 && line.availableFen < more)
+      throw new BudgetLineShortError(reservation.lineId, line.availableFen, more);
+    line.availableFen -= more;
+    held.amountFen = reservation.amountFen;
   }
 
   async listAudit(purchaseId: string): Promise<AuditEntry[]> {

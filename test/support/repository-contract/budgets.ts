@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ReservationReleasedError } from '../../../shared/adapters/dynamodb/errors.js';
-import { LATER, NOW, type Subject } from './subject.js';
+import { BudgetLineShortError } from '../../../shared/domain/budget.js';
+import { LATER, NOW, proposal, type Subject } from './subject.js';
 
 export function budgetContract(s: Subject): void {
   describe('budget reservations', () => {
@@ -140,6 +141,42 @@ export function budgetContract(s: Subject): void {
       // The release gives back what the purchase holds now.
       await s.repos.budgets.release({ lineId, purchaseId: 'p-rev', now: LATER });
       expect(await available(lineId)).toBe(7_000);
+    });
+
+    it('a change of the purchase moves its reservation in the same transaction, or writes nothing when the line is short', async () => {
+      const lineId = await line(10_000);
+      const purchaseId = `p-amend-${randomUUID()}`;
+      await s.repos.purchases.createPurchase({ purchaseId, proposal, createdBy: 'o@x.cn', now: NOW });
+      await s.repos.budgets.reserve({ lineId, purchaseId, amountFen: 4_000, now: NOW });
+      await s.repos.budgets.reserve({ lineId, purchaseId: 'p-other', amountFen: 3_000, now: NOW });
+      const amend = (amountFen: number, eventId: string) =>
+        s.repos.purchases.change({
+          purchaseId,
+          set: { closedAt: `amended to ${amountFen}` },
+          audit: { actor: 'approver@x.cn', action: 'amendment.applied', detail: { amountFen } },
+          eventId,
+          now: LATER,
+          reservation: { lineId, amountFen },
+        });
+
+      const short = await amend(7_500, 'amend:1').catch((e: unknown) => e);
+      expect(short).toBeInstanceOf(BudgetLineShortError);
+      expect(short).toMatchObject({ availableFen: 3_000, neededFen: 3_500 });
+      expect(await available(lineId)).toBe(3_000);
+      expect((await s.repos.purchases.getPurchase(purchaseId))?.closedAt).toBeUndefined();
+      expect((await s.repos.purchases.listAudit(purchaseId)).map((e) => e.action)).not.toContain(
+        'amendment.applied',
+      );
+
+      const amended = await amend(7_000, 'amend:2');
+      expect(amended.closedAt).toBe('amended to 7000');
+      expect(await available(lineId)).toBe(0);
+      expect(await s.backdoor.reservation(lineId, purchaseId)).toMatchObject({ amountFen: 7_000 });
+      // A repeat of the same change moves nothing more; a lower amount gives the rest back.
+      await amend(7_000, 'amend:2');
+      expect(await available(lineId)).toBe(0);
+      await amend(5_000, 'amend:3');
+      expect(await available(lineId)).toBe(2_000);
     });
 
     it('adjusting a reservation that was never taken, or was released, answers NOT_RESERVED and moves nothing', async () => {
