@@ -1,5 +1,5 @@
 import type { BilingualText } from './bilingual.js';
-import type { ApprovalLevel } from './policy-settings.js';
+import { APPROVAL_LEVELS, type ApprovalLevel } from './policy-settings.js';
 import type { Proposal } from './proposal.js';
 import type { RecordedDecision } from './tasks.js';
 
@@ -36,6 +36,18 @@ export function revisionStepKey(round: number): string {
 export function approvalStepKey(level: ApprovalLevel, revisions: readonly RevisionRecord[] = []): string {
   const last = revisions.filter((r) => r.level === level).at(-1);
   return last ? `APPROVAL:${level}:R${last.round}` : `APPROVAL:${level}`;
+}
+
+/**
+ * The levels that decide a revised proposal, in the chain's order: those its new total requires,
+ * and always the level that returned it (it asked for the change, so it is asked again even when
+ * the new total no longer needs it). The approvals given before the return stand.
+ */
+export function levelsAfterRevision(
+  required: readonly ApprovalLevel[],
+  returnedBy: ApprovalLevel,
+): ApprovalLevel[] {
+  return APPROVAL_LEVELS.filter((level) => level === returnedBy || required.includes(level));
 }
 
 /** The round of the next revision: how many there were, plus one. */

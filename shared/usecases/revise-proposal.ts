@@ -9,7 +9,7 @@ import { parseProposal } from '../domain/policy.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
 import type { Proposal } from '../domain/proposal.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
-import { changedFields, type RevisionRecord } from '../domain/revision.js';
+import { changedFields, levelsAfterRevision, type RevisionRecord } from '../domain/revision.js';
 import { hasPermission, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import type { HumanTask } from '../domain/tasks.js';
 import type { Now } from '../ports/clock.js';
@@ -97,7 +97,10 @@ export async function reviseProposal(
       from: 'APPROVAL',
       set: {
         proposal,
-        approvalLevels: requiredApprovalLevels(proposal.totalFen, deps.settings),
+        approvalLevels: levelsAfterRevision(
+          requiredApprovalLevels(proposal.totalFen, deps.settings),
+          task.level,
+        ),
         approvals,
         revisions: [...(purchase.revisions ?? []), revision],
         ...(purchase.budget ? { budget: { ...purchase.budget, amountFen: proposal.totalFen, at: now } } : {}),

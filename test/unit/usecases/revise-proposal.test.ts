@@ -253,6 +253,21 @@ describe('the officer revises the returned proposal', () => {
     expect(fakes.callbacks.succeeded.map((c) => c.taskToken)).not.toContain('asked-again');
   });
 
+  it('goes back to the level that returned it even when the revised total no longer needs that level, and no further', async () => {
+    await returnedByFinance();
+    // With the full chain from ¥475,000, the revised ¥470,000 needs only the section chief.
+    const lowerThreshold = {
+      ...deps(),
+      settings: { ...TEST_POLICY, approval: { ...TEST_POLICY.approval, fullChainAboveFen: 47_500_000 } },
+    };
+    await reviseProposal(lowerThreshold, { purchaseId: PURCHASE_ID, body: cheaper(), staff: OFFICER });
+    expect((await stored()).approvalLevels).toEqual(['SECTION_CHIEF', 'FINANCE_SECTION']);
+    expect(await planApproval(lowerThreshold, PURCHASE_ID)).toMatchObject({
+      next: 'FINANCE_SECTION',
+      remaining: ['FINANCE_SECTION'],
+    });
+  });
+
   it('a second revision of the same round changes nothing more (409: nothing waits for a revision)', async () => {
     await returnedByFinance();
     await revise(cheaper());
