@@ -380,6 +380,54 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
     expect(calls.at(-1)?.step).toBe('ClosePurchase');
   });
 
+  it('a withdrawal while the revision waits is its answer: plan finds the purchase withdrawn and rejects it, asking no approver again', async () => {
+    let withdrawn = false;
+    const {
+      engine: sf,
+      calls,
+      waiting,
+    } = harness({
+      PlanApproval: () => {
+        if (withdrawn) throw refusal('WITHDRAWN: withdrawn by officer@example.gov.cn: no longer needed');
+        return calls.some((c) => c.step === 'RequestDecision')
+          ? { next: 'REVISION', level: 'SECTION_CHIEF', round: 1 }
+          : { next: 'SECTION_CHIEF', remaining: ['SECTION_CHIEF'] };
+      },
+    });
+    const { executionArn } = await sf.startExecution({
+      stateMachineArn: SM_ARN,
+      name: 'PUR-RW',
+      input: '{"purchaseId":"PUR-RW"}',
+    });
+    const chief = await until(() => waiting.find((x) => x.step === 'RequestDecision'), 'the chief');
+    await sf.sendTaskSuccess({
+      taskToken: chief.token,
+      output: JSON.stringify({
+        decision: 'RETURN',
+        by: 'chief@example.gov.cn',
+        comment: 'fix staff',
+        taskId: 't1',
+      }),
+    });
+    const revision = await until(() => waiting.find((x) => x.step === 'RequestRevision'), 'the revision');
+    // What closeForWithdrawal hands the waiting revision step (withdraw-proposal.ts).
+    withdrawn = true;
+    await sf.sendTaskSuccess({
+      taskToken: revision.token,
+      output: JSON.stringify({
+        decision: 'WITHDRAWN',
+        by: 'officer@example.gov.cn',
+        comment: 'no longer needed',
+        taskId: 't2',
+      }),
+    });
+    expect((await finish(sf, executionArn)).status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.step).slice(-2)).toEqual(['PlanApproval', 'RejectPurchase']);
+    expect(String(calls.at(-1)?.payload.cause)).toContain('WITHDRAWN');
+    expect(calls.filter((c) => c.step === 'RequestDecision')).toHaveLength(1);
+    expect(calls.filter((c) => c.step === 'RequestRevision')).toHaveLength(1);
+  });
+
   it('a revision not made after the first ask and two reminders rejects the purchase (RevisionLapsed)', async () => {
     const {
       engine: sf,

@@ -7,6 +7,7 @@ import { PurchaseRefused } from '../../../shared/domain/workflow-errors.js';
 import { concludeApproval, rejectPurchase } from '../../../shared/usecases/approval-outcome.js';
 import { planApproval } from '../../../shared/usecases/plan-approval.js';
 import { requestDecision } from '../../../shared/usecases/request-decision.js';
+import { requestRevision } from '../../../shared/usecases/request-revision.js';
 import { withdrawProposal } from '../../../shared/usecases/withdraw-proposal.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_POLICY } from '../../support/settings.js';
@@ -153,6 +154,36 @@ describe('the workflow after a withdrawal', () => {
     await withdraw();
     const refused = await planApproval(deps(), PURCHASE_ID).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PurchaseRefused);
+    expect((refused as PurchaseRefused).reason).toBe('WITHDRAWN');
+  });
+
+  it('while the officer is asked to revise, closes the revision task and hands WITHDRAWN to its waiting step; plan then refuses', async () => {
+    const chiefTaskId = await underApproval();
+    const chiefTask = await fakes.tasks.getTask(chiefTaskId);
+    await fakes.tasks.decide({
+      taskId: chiefTaskId,
+      nonce: chiefTask?.nonce ?? '',
+      decision: 'RETURN',
+      comment: '人员配置需调整 · fix the staff plan',
+      now: fakes.clock.now(),
+    });
+    const { taskId: revisionTaskId } = await requestRevision(deps(), {
+      purchaseId: PURCHASE_ID,
+      level: 'SECTION_CHIEF',
+      round: 1,
+      attempt: 'FIRST',
+      taskToken: 'token-of-the-revision-wait',
+    });
+
+    expect(await withdraw()).toMatchObject({ outcome: 'WITHDRAWN', closedTaskIds: [revisionTaskId] });
+    expect((await fakes.tasks.getTask(revisionTaskId))?.status).toBe('EXPIRED');
+    expect(fakes.callbacks.succeeded).toEqual([
+      {
+        taskToken: 'token-of-the-revision-wait',
+        output: { decision: 'WITHDRAWN', by: OFFICER, comment: REASON, taskId: revisionTaskId },
+      },
+    ]);
+    const refused = await planApproval(deps(), PURCHASE_ID).catch((e: unknown) => e);
     expect((refused as PurchaseRefused).reason).toBe('WITHDRAWN');
   });
 
