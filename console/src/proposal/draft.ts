@@ -54,7 +54,7 @@ export interface ProposalDraft {
     creditCode: string;
     name: string;
     contactEmail: string;
-    /** Where finance pays the tranches (the account number as typed, spaces and all). */
+    /** Where finance pays the tranches (the account number as typed, spaces and all; never saved: saveDraft). */
     bankAccount: { bankName: string; accountName: string; accountNumber: string };
   };
   budgetLineRef: string;
@@ -199,9 +199,17 @@ function mergeText(shape: unknown, source: unknown): unknown {
   return shape;
 }
 
+/**
+ * Keeps the draft in the browser, without the NGO's account number: a shared office computer's
+ * storage is no place for it (the form keeps it while it is open; after a reload it is typed again).
+ */
 export function saveDraft(storage: DraftStore, sub: string, draft: ProposalDraft): void {
+  const kept: ProposalDraft = {
+    ...draft,
+    ngo: { ...draft.ngo, bankAccount: { ...draft.ngo.bankAccount, accountNumber: '' } },
+  };
   try {
-    storage.setItem(draftStorageKey(sub), JSON.stringify(draft));
+    storage.setItem(draftStorageKey(sub), JSON.stringify(kept));
   } catch {
     // A full or disabled storage loses only the draft; the form goes on working.
   }

@@ -144,6 +144,12 @@ export function NgoSection({ draft, edit, errors, token }: SectionProps & { toke
         <Field
           path="ngo.bankAccount.accountNumber"
           label={{ zh: '账号', en: 'Account number' }}
+          hint={
+            <Bi
+              zh="本机保存的草稿不含账号，重新打开后请再次填写。"
+              en="The draft this browser keeps leaves the account number out: type it again after a reload."
+            />
+          }
           errors={errors}
         >
           {(w) => (

@@ -4,6 +4,7 @@ import {
   type DraftStore,
   discardDraft,
   draftOfProposal,
+  draftStorageKey,
   loadDraft,
   type ProposalDraft,
   saveDraft,
@@ -221,12 +222,27 @@ describe('the draft kept in the browser', () => {
     const store = new MemoryStore();
     const draft = typedSample();
     saveDraft(store, 'officer-li', draft);
-    expect(loadDraft(store, 'officer-li', NOW)).toEqual(draft);
+    const { accountNumber, ...keptAccount } = draft.ngo.bankAccount;
+    expect(loadDraft(store, 'officer-li', NOW)).toEqual({
+      ...draft,
+      ngo: { ...draft.ngo, bankAccount: { ...keptAccount, accountNumber: '' } },
+    });
     expect(loadDraft(store, 'officer-wang', NOW)).toBeUndefined();
     expect(draft.idempotencyKey).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
     expect(blankDraft(NOW).idempotencyKey).not.toBe(draft.idempotencyKey);
     discardDraft(store, 'officer-li');
     expect(loadDraft(store, 'officer-li', NOW)).toBeUndefined();
+  });
+
+  it("never keeps the NGO's account number in the browser's storage", () => {
+    const store = new MemoryStore();
+    const draft = typedSample();
+    const digits = draft.ngo.bankAccount.accountNumber.replace(/\D/g, '');
+    expect(digits.length).toBeGreaterThan(8);
+    saveDraft(store, 'officer-li', draft);
+    const stored = store.getItem(draftStorageKey('officer-li')) ?? '';
+    expect(stored.replace(/\D/g, '')).not.toContain(digits);
+    expect(draft.ngo.bankAccount.accountNumber).not.toBe('');
   });
 
   it('reads a stored draft field by field, so a broken or foreign one cannot break the form', () => {
