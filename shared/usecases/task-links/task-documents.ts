@@ -90,8 +90,8 @@ export type ReviewedCheck = { ok: true; reviewed?: ReviewedUpload[] } | { ok: fa
 
 /**
  * A review decision is recorded only against the files its page showed (`shown`, their upload
- * ids): when the files under review are others now, because the NGO uploaded a newer one while
- * the page was open, nothing is recorded and the answer shows the current files. A task that is
+ * ids): when the files under review are others now, because the NGO (or, for the evaluation, the
+ * agency itself) uploaded a newer one while the page was open, nothing is recorded and the answer shows the current files. A task that is
  * not pending any more is left to the repository to answer (already decided, lapsed).
  */
 export async function checkReviewedUploads(
@@ -102,5 +102,6 @@ export async function checkReviewedUploads(
   if (!reviewsUploads(task.purpose) || task.status !== 'PENDING') return { ok: true };
   const current = await reviewedDocuments(task, { links: false });
   if (showedCurrentUploads(current, shown)) return { ok: true, reviewed: reviewedUploadsOf(current) };
-  return { ok: false, page: newerUploadPage(await reviewedDocuments(task)) };
+  const newerKinds = current.filter((u) => !shown.includes(u.uploadId)).map((u) => u.kind);
+  return { ok: false, page: newerUploadPage(await reviewedDocuments(task), newerKinds) };
 }

@@ -138,29 +138,45 @@ export function reviewedUploadFields(documents: readonly Pick<PageDocument, 'upl
   )}`;
 }
 
+/** Who put a newer file under review: the NGO, or the evaluation agency itself (its own report). */
+function newerFileBy(newerKinds: readonly UploadKind[]): { title: BilingualText; why: BilingualText } {
+  if (newerKinds.length > 0 && newerKinds.every((kind) => kind === 'EVALUATION_REPORT'))
+    return {
+      title: { zh: '贵机构已上传新的评估报告', en: 'Your agency has uploaded a newer report' },
+      why: {
+        zh: '您打开本页面之后，贵机构上传了新的评估报告，因此本次提交没有被记录。',
+        en: 'Your agency uploaded a newer report after you opened this page, so this submission was not recorded.',
+      },
+    };
+  return {
+    title: { zh: '承接机构已上传新文件', en: 'The NGO has uploaded a newer file' },
+    why: {
+      zh: '您打开本页面之后，承接机构上传了新的文件，因此您的决定没有被记录。',
+      en: 'The NGO uploaded a newer file after you opened this page, so your decision was not recorded.',
+    },
+  };
+}
+
 /**
  * 409: the decision was not recorded because the files under review changed after the page was
- * opened (the NGO uploaded a newer one). Shows the files there are now; reloading the link offers
- * the decision on them.
+ * opened (`newerKinds`: the kinds of the files it did not show). Shows the files there are now;
+ * reloading the link offers the decision on them.
  */
-export function newerUploadPage(current: readonly PageDocument[]): HtmlPage {
-  const title = { zh: '承接机构已上传新文件', en: 'The NGO has uploaded a newer file' };
+export function newerUploadPage(
+  current: readonly PageDocument[],
+  newerKinds: readonly UploadKind[],
+): HtmlPage {
+  const { title, why } = newerFileBy(newerKinds);
   const open = (kind: UploadKind): BilingualText => ({
     zh: `打开${UPLOAD_KIND_LABELS[kind].zh}`,
     en: `Open the ${UPLOAD_KIND_LABELS[kind].en.toLowerCase()}`,
   });
   const body = html`${bilingualHeading('h1', title)}
 <div class="status">
-${bilingualParagraphs(
-  {
-    zh: '您打开本页面之后，承接机构上传了新的文件，因此您的决定没有被记录。',
-    en: 'The NGO uploaded a newer file after you opened this page, so your decision was not recorded.',
-  },
-  {
-    zh: '请查看下面的现有文件，然后重新打开邮件中的链接，对新文件作出决定。',
-    en: 'Check the file below, then open the link from your e-mail again to decide on it.',
-  },
-)}</div>
+${bilingualParagraphs(why, {
+  zh: '请查看下面的现有文件，然后重新打开邮件中的链接，对新文件作出决定。',
+  en: 'Check the file below, then open the link from your e-mail again to decide on it.',
+})}</div>
 ${bilingualHeading('h2', { zh: '现在待审的文件', en: 'The file under review now' })}
 ${current.length === 0 ? bilingualParagraphs({ zh: '目前没有已通过检查的文件。', en: 'There is no checked file at the moment.' }) : reviewedDocumentList(current.map(pageDocument), open)}`;
   return renderPage(409, title, body);

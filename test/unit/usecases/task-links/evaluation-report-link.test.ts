@@ -144,6 +144,8 @@ describe('the evaluation page: the written report and the draft', () => {
     });
 
     expectStatus(page, 409);
+    expect(page.html).toContain('Your agency has uploaded a newer report');
+    expect(page.html).not.toContain('The NGO');
     expect(fakes.tasks.stored(evaluation.taskId).status).toBe('PENDING');
   });
 
