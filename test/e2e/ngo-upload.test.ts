@@ -9,6 +9,7 @@ import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-pr
 import { type PurchaseView, sleep, UsersClient } from '../../infra/local/users.js';
 import { ngoLinkExpiredPage } from '../../shared/presentation/pages/ngo-link-pages.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../support/local-app.js';
+import { TEST_SETTINGS } from '../support/settings.js';
 import { accessibilityViolations, launchChromium } from './browser.js';
 
 /**
@@ -242,5 +243,39 @@ describe('NGO page in Chromium: the NGO uploads its signed contract from the e-m
       (m) => m.subject.includes('Your new page link') && (m.body.text ?? '').includes(purchaseId),
     );
     expect((await users.open(UsersClient.ngoLinkIn(mail))).status).toBe(200);
+  });
+
+  it('once the contract is countersigned and finance confirms part of the first tranche, the page lists the part paid and what is still due', async () => {
+    const about = (m: { body: { text?: string } }) => (m.body.text ?? '').includes(purchaseId);
+    const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF.email;
+    const countersign = await users.waitForMail(chief, (m) => about(m) && m.subject.includes('Countersign'));
+    const signed = await users.decideAsPerson(UsersClient.linkIn(countersign), { decision: 'COUNTERSIGN' });
+    expect(signed.answer.status).toBe(200);
+    const finance = TEST_SETTINGS.lifecycle.payments.financeSubscribers[0] as string;
+    const notice = await users.waitForMail(finance, (m) => about(m) && m.subject.startsWith('Payment due'));
+    const link = UsersClient.linkIn(notice);
+    const confirmation = await users.open(link);
+    const confirmed = await users.decide(link, {
+      nonce: confirmation.nonce,
+      decision: 'CONFIRM',
+      reference: 'CCB-2026-0101',
+      actingEmail: 'finance.clerk@civil-affairs.example.gov.cn',
+      fields: { amount: '100,000' },
+    });
+    expect(confirmed.status).toBe(200);
+    await users.waitForMail(proposal.ngo.contactEmail, (m) => about(m) && m.subject.includes('part paid'));
+
+    expect(await openNgoPage()).toBe(200);
+    const part = page.locator('.notices li', { hasText: '已部分支付' });
+    expect(await part.count()).toBe(1);
+    const text = (await part.textContent()) ?? '';
+    for (const fact of ['¥100,000.00', '¥44,000.00', 'CCB-2026-0101', '****4215'])
+      expect(text).toContain(fact);
+    expect((await page.locator('body').textContent()) ?? '').not.toContain(
+      proposal.ngo.bankAccount?.accountNumber ?? 'no account',
+    );
+    await part.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(RESULTS_DIR, 'ngo-page-part-paid.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });
