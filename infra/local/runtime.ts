@@ -19,6 +19,7 @@ import { LocalFaults } from './services/local-faults.js';
 import { localAuthorizer } from './services/local-iam.js';
 import { snsToMailbox, startMailbox, startSnsService } from './services/mail.js';
 import { decodeEventKey, type LocalS3, type S3EventRecord, startLocalS3 } from './services/s3.js';
+import { startScheduledRules } from './services/scheduled-rules.js';
 import { startSecretsService } from './services/secrets.js';
 import { startStaffSignIn } from './staff-sign-in.js';
 import { type LocalClock, LocalStepFunctions } from './stepfunctions/index.js';
@@ -360,6 +361,15 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions): Prom
     // ObjectCreated events a kill (or the start) kept from their functions, as S3 delivers at least once.
     const pending = await s3?.deliverPending();
     if (pending) log(`delivered ${pending} pending S3 event(s)`);
+    // Scheduled rules keep the engine's time: a fast clock plays the daily chase as fast as the waits.
+    const schedules = startScheduledRules({
+      rules: app.eventRules,
+      timers: stepFunctions,
+      invoke: invokeAsync('events'),
+      where: { account: LOCAL_ACCOUNT, region: LOCAL_REGION },
+      log,
+    });
+    closers.push(async () => schedules.stop());
 
     return {
       urls,

@@ -1,4 +1,9 @@
 import { EventPatternError, validateEventPattern } from '../services/event-patterns.js';
+import {
+  parseScheduleExpression,
+  type ScheduleExpression,
+  ScheduleExpressionError,
+} from '../services/schedule-expressions.js';
 import { AssemblyError } from './errors.js';
 import type { IntrinsicResolver } from './intrinsics.js';
 import type { LocalEventRule, LocalEventRuleTarget, LocalFunction } from './model.js';
@@ -12,9 +17,10 @@ interface RuleTargetProps {
 }
 
 /**
- * An event rule with its Lambda targets. Scheduled rules and targets other than this app's functions
- * (queues, state machines, input transformers) are not run locally: they become warnings, not errors,
- * so an app that has them still starts. A pattern the local matcher cannot serve is an error.
+ * An event rule with its Lambda targets. Targets other than this app's functions (queues, state
+ * machines, input transformers) are not run locally: they become warnings, not errors, so an app that
+ * has them still starts. A pattern the local matcher cannot serve, or a schedule expression the local
+ * scheduler cannot read, is an error: the rule would not run as it does on AWS.
  */
 export function eventRuleModel(
   resolver: IntrinsicResolver,
@@ -32,20 +38,27 @@ export function eventRuleModel(
     Targets?: RuleTargetProps[];
   };
   const name = resolver.physicalName(stackName, logicalId);
-  if (props.EventPattern === undefined) {
-    warnings.push(
-      `event rule ${name}: only rules with an event pattern run locally (not ${props.ScheduleExpression ?? 'this one'})`,
-    );
-    return undefined;
-  }
-  const eventPattern =
-    typeof props.EventPattern === 'string' ? JSON.parse(props.EventPattern) : props.EventPattern;
+  const describe = `event rule ${name} (${logicalId})`;
+  if (props.EventPattern === undefined && props.ScheduleExpression === undefined)
+    throw new AssemblyError(`${describe}: a rule needs an EventPattern, a ScheduleExpression or both`);
+  let schedule: ScheduleExpression | undefined;
   try {
-    validateEventPattern(eventPattern);
+    if (props.ScheduleExpression !== undefined) schedule = parseScheduleExpression(props.ScheduleExpression);
   } catch (error) {
-    if (error instanceof EventPatternError)
-      throw new AssemblyError(`event rule ${name} (${logicalId}): ${error.message}`);
+    if (error instanceof ScheduleExpressionError) throw new AssemblyError(`${describe}: ${error.message}`);
     throw error;
+  }
+  let eventPattern: Record<string, unknown> | undefined;
+  if (props.EventPattern !== undefined) {
+    eventPattern = (
+      typeof props.EventPattern === 'string' ? JSON.parse(props.EventPattern) : props.EventPattern
+    ) as Record<string, unknown>;
+    try {
+      validateEventPattern(eventPattern);
+    } catch (error) {
+      if (error instanceof EventPatternError) throw new AssemblyError(`${describe}: ${error.message}`);
+      throw error;
+    }
   }
   const targets: LocalEventRuleTarget[] = [];
   for (const target of props.Targets ?? []) {
@@ -81,7 +94,8 @@ export function eventRuleModel(
     eventBusName: busName.replace(/^arn:[^:]*:events:[^:]*:[^:]*:event-bus\//, ''),
     // CloudFormation's default is ENABLED; ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too.
     enabled: props.State === undefined || props.State.startsWith('ENABLED'),
-    eventPattern: eventPattern as Record<string, unknown>,
+    ...(eventPattern !== undefined ? { eventPattern } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
     targets,
   };
 }

@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { ScheduleExpression } from '../services/schedule-expressions.js';
 
 /**
  * The model of a loaded app, the part of a cloud assembly the local runtime runs: tables to create,
@@ -183,7 +184,10 @@ export interface LocalEventRuleTarget {
   readonly inputPath?: string;
 }
 
-/** An AWS::Events::Rule with an event pattern; only its Lambda targets are served locally. */
+/**
+ * An AWS::Events::Rule with an event pattern, a schedule or both; only its Lambda targets are served
+ * locally.
+ */
 export interface LocalEventRule {
   readonly stackName: string;
   readonly logicalId: string;
@@ -192,7 +196,10 @@ export interface LocalEventRule {
   /** 'default' unless the rule names another bus (events the local runtime makes go to 'default'). */
   readonly eventBusName: string;
   readonly enabled: boolean;
-  readonly eventPattern: Record<string, unknown>;
+  /** Events on the bus that this rule matches; absent for a rule that only runs on a schedule. */
+  readonly eventPattern?: Record<string, unknown>;
+  /** When the rule fires by itself (its ScheduleExpression, UTC), on the local engine's clock. */
+  readonly schedule?: ScheduleExpression;
   readonly targets: LocalEventRuleTarget[];
 }
 

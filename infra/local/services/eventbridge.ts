@@ -6,7 +6,8 @@ import { decodeEventKey, type S3EventRecord } from './s3-event-records.js';
 
 /**
  * The default event bus, locally: S3 "Object Created" events of buckets with EventBridge enabled are
- * matched against the app's enabled rules, and each matching rule's Lambda targets are invoked.
+ * matched against the app's enabled rules, and each matching rule's Lambda targets are invoked
+ * (scheduled rules deliver their own events through the same path: scheduled-rules.ts).
  */
 
 /** An event as EventBridge hands it to a target. */
@@ -75,7 +76,10 @@ export function matchingRules(
 ): LocalEventRule[] {
   return rules.filter(
     (rule) =>
-      rule.enabled && rule.eventBusName === eventBusName && matchesEventPattern(rule.eventPattern, event),
+      rule.enabled &&
+      rule.eventBusName === eventBusName &&
+      rule.eventPattern !== undefined &&
+      matchesEventPattern(rule.eventPattern, event),
   );
 }
 
@@ -96,7 +100,17 @@ export async function putEvent(
   invoke: LambdaInvoker,
   log: (line: string) => void,
 ): Promise<void> {
-  const deliveries = matchingRules(rules, event).flatMap((rule) =>
+  await Promise.all(matchingRules(rules, event).map((rule) => deliverToTargets(rule, event, invoke, log)));
+}
+
+/** Invokes each of the rule's targets with the event (or what the target takes of it); failures are logged. */
+export async function deliverToTargets(
+  rule: LocalEventRule,
+  event: EventBridgeEvent,
+  invoke: LambdaInvoker,
+  log: (line: string) => void,
+): Promise<void> {
+  await Promise.all(
     rule.targets.map(async (target) => {
       const describe = `EventBridge ${event['detail-type']} -> rule ${rule.name} -> ${target.functionName}`;
       try {
@@ -107,7 +121,6 @@ export async function putEvent(
       }
     }),
   );
-  await Promise.all(deliveries);
 }
 
 /** A JSONPath of names and indexes (`$`, `$.detail.object`, `$.detail['request-id']`, `$.resources[0]`). */

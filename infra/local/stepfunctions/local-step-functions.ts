@@ -91,6 +91,14 @@ export class LocalStepFunctions implements StepFunctionsApi {
   }
 
   /**
+   * Calls `fire` after `seconds` of the engine's time, re-armed by a clock change; returns a function
+   * that cancels it. The app's scheduled rules keep time with the executions through it.
+   */
+  after(seconds: number, fire: () => void): () => void {
+    return this.#timers.after(seconds, fire);
+  }
+
+  /**
    * Registers a state machine, or a new revision of one (a redeploy): executions already running
    * keep the revision they started on. Without a role, executions run as a role named after it.
    */

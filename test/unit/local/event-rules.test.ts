@@ -163,13 +163,33 @@ describe('event rules and EventBridge-enabled buckets in the assembly', () => {
     ]);
   });
 
-  it('warns about what it does not run: foreign targets, input transformers, schedules', () => {
-    expect(rule('Nightly')).toBeUndefined();
+  it('warns about what it does not run: foreign targets, input transformers', () => {
     expect(app.warnings).toEqual([
       expect.stringMatching(/UploadRule: target Queue \(arn:aws:sqs:.*\) is not a function of this app/),
       expect.stringMatching(/UploadRule: target Shaped uses an input transformer/),
-      expect.stringMatching(/Nightly: only rules with an event pattern run locally \(not rate\(1 day\)\)/),
     ]);
+  });
+
+  it('reads a scheduled rule with its schedule and its target, and no event pattern', () => {
+    const nightly = rule('Nightly');
+    expect(nightly?.eventPattern).toBeUndefined();
+    expect(nightly?.schedule).toEqual({ kind: 'rate', expression: 'rate(1 day)', periodSeconds: 86_400 });
+    expect(nightly?.targets).toEqual([expect.objectContaining({ id: 'T', functionName: 'Archiver' })]);
+  });
+
+  it('refuses at load time a schedule the local scheduler cannot read, naming the rule and what is allowed', () => {
+    const scheduled = (expression: string): CfnTemplate => ({
+      Resources: {
+        Fn: lambda,
+        Odd: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: expression, Targets: [] } },
+      },
+    });
+    expect(() => load({ App: scheduled('cron(0 1 * * * *)') })).toThrow(AssemblyError);
+    expect(() => load({ App: scheduled('cron(0 1 * * * *)') })).toThrow(
+      /event rule Odd \(Odd\): cron\(0 1 \* \* \* \*\): exactly one of day-of-month and day-of-week must be \?/,
+    );
+    expect(() => load({ App: scheduled('cron(0 1 L-2 * ? *)') })).toThrow(/day-of-month L-2/);
+    expect(() => load({ App: scheduled('rate(5 minute)') })).toThrow(/plural/);
   });
 
   it('refuses at load time a pattern the local matcher cannot serve, naming the rule and field', () => {
