@@ -57,6 +57,15 @@ export function staffApi(wiring: StackWiring, routes: StaffRoutes): void {
     .useTaskLinkKeys(taskLinkKeys)
     .linksOn(publicBaseUrl);
   routes.add(HttpMethod.GET, '/my/tasks', 'MyTasksIntegration', myTasks);
+  // The account page's out-of-office: an approver names a delegate for a period (the roster is
+  // read to find them), ends it early; the delegate is told by mail.
+  const delegations = mails(
+    wiring,
+    useCaseFunction(wiring, 'Delegations', 'delegations', 'GET, POST /my/delegations: approvers away'),
+  );
+  routes.add(HttpMethod.GET, '/my/delegations', 'DelegationsIntegration', delegations);
+  routes.add(HttpMethod.POST, '/my/delegations', 'NameDelegationIntegration', delegations);
+  routes.add(HttpMethod.POST, '/my/delegations/{id}/end', 'EndDelegationIntegration', delegations);
 
   // The purchase page's "send the link again": the same reissue as the operators' ResendTaskLink.
   const resendLinkOnRequest = mails(

@@ -55,6 +55,8 @@ export const STAFF_PERMISSIONS = {
   viewReferenceData: ['admin', 'auditor'],
   /** Edit budget lines, benchmarks, approvers and the agency roster. */
   editReferenceData: ['admin'],
+  /** Name a delegate for a period away (an approver for themselves, an administrator for any approver). */
+  delegateTasks: ['approver', 'admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;
 
@@ -70,6 +72,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   correctPaymentRecord: { zh: '更正付款记录的银行流水号', en: "correct a payment record's bank reference" },
   viewReferenceData: { zh: '查看基础数据及其变更', en: 'see the reference data and its changes' },
   editReferenceData: { zh: '维护基础数据', en: 'edit reference data' },
+  delegateTasks: { zh: '外出时委托他人审批', en: 'name a delegate while away' },
 };
 
 /** The permissions the person's roles give, in the order they are listed above. */

@@ -169,7 +169,9 @@ export async function requestDecision(
         level: input.level,
         attempt: input.attempt,
         assignee: assignee.email,
-        ...(assignee.onBehalfOf ? { onBehalfOf: assignee.onBehalfOf.email } : {}),
+        ...(assignee.onBehalfOf
+          ? { onBehalfOf: { name: assignee.onBehalfOf.name, email: assignee.onBehalfOf.email } }
+          : {}),
         ...(passedOver.length > 0
           ? { passedOver: passedOver.map((p) => ({ email: p.email, ...p.conflict })) }
           : {}),
@@ -202,6 +204,7 @@ export async function requestDecision(
         recipientName: assignee.name,
         notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
         passedOver: passedOver.map(passedOverReason),
+        ...(assignee.onBehalfOf ? { onBehalfOf: assignee.onBehalfOf } : {}),
       }),
     );
     await deps.mailer.send({ to: assignee.email, ...mail });

@@ -643,6 +643,7 @@ describe('7 Staff API access', () => {
     ).toEqual([
       'GET /finance/tranches',
       'GET /me',
+      'GET /my/delegations',
       'GET /my/tasks',
       'GET /ngos/{creditCode}',
       'GET /proposal-options',
@@ -650,6 +651,8 @@ describe('7 Staff API access', () => {
       'GET /purchases/{id}',
       'GET /purchases/{id}/documents/{uploadId}',
       'GET /reference-data',
+      'POST /my/delegations',
+      'POST /my/delegations/{id}/end',
       'POST /purchases',
       'POST /purchases/{id}/resend-link',
       'POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',

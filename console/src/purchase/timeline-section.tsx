@@ -1,4 +1,5 @@
 import { formatChinaTime } from '../../../shared/domain/china-time.js';
+import { onBehalfOfText } from '../../../shared/presentation/on-behalf-of.js';
 import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { useEarlierPages } from './earlier-pages.js';
@@ -10,6 +11,19 @@ export interface AuditEntryView {
   readonly at: string;
   readonly actor: string;
   readonly action: string;
+  /** A delegate's entries name the approver they acted for. */
+  readonly detail?: {
+    readonly onBehalfOf?: { readonly name: string; readonly email: string };
+    readonly delegateName?: string;
+  };
+}
+
+/** Who acted: the actor, or "X for Y" when a delegate acted for an approver who was away. */
+function actorOf(entry: AuditEntryView): string {
+  const { onBehalfOf, delegateName } = entry.detail ?? {};
+  if (!onBehalfOf || delegateName === undefined) return entry.actor;
+  const text = onBehalfOfText(delegateName, onBehalfOf);
+  return `${text.zh} · ${text.en} <${entry.actor}>`;
 }
 
 /**
@@ -52,7 +66,7 @@ export function TimelineSection({
         {entries.map((entry) => (
           <li key={entry.seq} value={entry.seq}>
             <time dateTime={entry.at}>{formatChinaTime(entry.at)}</time> <code>{entry.action}</code>{' '}
-            <span class="id">{entry.actor}</span>
+            <span class="id">{actorOf(entry)}</span>
           </li>
         ))}
       </ol>

@@ -290,7 +290,11 @@ export class DynamoTaskRepository implements TaskRepository {
           attempt: task.attempt,
         };
         if (input.data !== undefined) detail.data = input.data;
-        if (task.assignee.onBehalfOf) detail.onBehalfOf = task.assignee.onBehalfOf.email;
+        if (task.assignee.onBehalfOf) {
+          const { name, email } = task.assignee.onBehalfOf;
+          detail.onBehalfOf = { name, email };
+          detail.delegateName = task.assignee.name;
+        }
         return {
           task: {
             update: 'SET #status = :decided, decision = :decision',

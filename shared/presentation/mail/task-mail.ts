@@ -12,6 +12,7 @@ import {
   proposalFacts,
   summarizeProposal,
 } from '../labels.js';
+import { onBehalfOfText } from '../on-behalf-of.js';
 import { type MailContent, renderMail } from './layout.js';
 
 /**
@@ -34,6 +35,8 @@ interface TaskMailBase {
   recipientName: string;
   /** Why others were passed over for this task under separation of duties (passedOverReason). */
   passedOver?: BilingualText[];
+  /** The approver the recipient decides for while they are away (delegation.ts). */
+  onBehalfOf?: MailPerson;
   /** Required for APPROVAL (the level deciding); shown for other purposes when given. */
   level?: ApprovalLevel;
   /**
@@ -72,6 +75,7 @@ export interface TaskMailInput {
   /** Required for ESCALATION: the person who let the task time out. */
   notAnsweredBy?: MailPerson;
   passedOver?: BilingualText[];
+  onBehalfOf?: MailPerson;
 }
 
 export class MailModelError extends Error {
@@ -94,6 +98,7 @@ export function taskMailModel(input: TaskMailInput): TaskMailModel {
   if (input.round !== undefined) base.round = input.round;
   if (input.dueDate !== undefined) base.dueDate = input.dueDate;
   if (input.passedOver?.length) base.passedOver = input.passedOver.map(({ zh, en }) => ({ zh, en }));
+  if (input.onBehalfOf) base.onBehalfOf = { name: input.onBehalfOf.name, email: input.onBehalfOf.email };
   if (input.attempt !== 'ESCALATION') return { ...base, attempt: input.attempt };
   if (!input.notAnsweredBy) throw new MailModelError('an escalation e-mail must say who did not answer');
   const { name, email } = input.notAnsweredBy;
@@ -276,6 +281,19 @@ function requestOf(model: TaskMailModel, wording: PurposeWording): BilingualText
   }
 }
 
+/** Why a delegate is asked: the approver is away and named them; the record will say "X for Y". */
+function onBehalfOfParagraphs(model: TaskMailModel): BilingualText[] {
+  if (!model.onBehalfOf) return [];
+  const { name, email } = model.onBehalfOf;
+  const recorded = onBehalfOfText(model.recipientName, model.onBehalfOf);
+  return [
+    {
+      zh: `${name}（${email}）外出期间委托您代为审批，本任务发给您。您的决定将记录为“${recorded.zh}”。`,
+      en: `${name} (${email}) is away and named you to decide for them, so this task is yours. Your decision is recorded as "${recorded.en}".`,
+    },
+  ];
+}
+
 /** Why this person, not the usual one, is asked: separation of duties passed the others over. */
 function passedOverOf(model: TaskMailModel): BilingualText[] {
   if (!model.passedOver) return [];
@@ -309,6 +327,7 @@ export function renderTaskMail(model: TaskMailModel): MailContent {
     intro: [
       { zh: `${model.recipientName}，您好：`, en: `Dear ${model.recipientName},` },
       requestOf(model, wording),
+      ...onBehalfOfParagraphs(model),
       ...passedOverOf(model),
     ],
     facts: factsOf(model, wording),

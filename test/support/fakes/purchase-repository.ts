@@ -190,7 +190,10 @@ export class InMemoryPurchaseRepository implements PurchaseRepository {
       attempt: task.attempt,
     };
     if (decision.data !== undefined) detail.data = decision.data;
-    if (decision.onBehalfOf) detail.onBehalfOf = decision.onBehalfOf.email;
+    if (decision.onBehalfOf) {
+      detail.onBehalfOf = { name: decision.onBehalfOf.name, email: decision.onBehalfOf.email };
+      detail.delegateName = decision.byName;
+    }
     this.append(current, {
       actor: decision.by,
       action: approval ? 'approval.decided' : 'task.decided',

@@ -141,7 +141,7 @@ export function delegationContract(s: Subject): void {
       expect(audit.at(-1)).toMatchObject({
         actor: assignee.email,
         action: 'approval.decided',
-        detail: { onBehalfOf: chief.email },
+        detail: { onBehalfOf: { name: chief.name, email: chief.email }, delegateName: 'Wang Wu' },
       });
     });
 

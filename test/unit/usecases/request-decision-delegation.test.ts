@@ -70,7 +70,7 @@ describe('requestDecision while the approver is away', () => {
     const audit = await fakes.purchases.listAudit(PURCHASE_ID);
     expect(audit.at(-1)).toMatchObject({
       action: 'approval.requested',
-      detail: { assignee: delegate.email, onBehalfOf: chief.email },
+      detail: { assignee: delegate.email, onBehalfOf: { name: chief.name, email: chief.email } },
     });
   });
 
@@ -97,7 +97,7 @@ describe('requestDecision while the approver is away', () => {
     expect(audit.at(-1)).toMatchObject({
       actor: delegate.email,
       action: 'approval.decided',
-      detail: { onBehalfOf: chief.email },
+      detail: { onBehalfOf: { name: chief.name, email: chief.email } },
     });
   });
 

@@ -6,9 +6,10 @@
 import type { BilingualText } from '../../../domain/bilingual.js';
 import type { ApprovalLevel } from '../../../domain/policy-settings.js';
 import type { EarlierDecision } from '../../../domain/review-history.js';
-import type { Decision, TaskPurpose } from '../../../domain/tasks.js';
+import type { Decision, OnBehalfOf, TaskPurpose } from '../../../domain/tasks.js';
 import { html, type SafeHtml } from '../../html.js';
 import { APPROVAL_LEVEL_LABELS, formatChinaTime, TASK_PURPOSE_LABELS } from '../../labels.js';
+import { onBehalfOfText } from '../../on-behalf-of.js';
 import { bilingualHeading, bilingualParagraphs, headCell } from '../layout.js';
 import { DECISION_LABELS } from './decided-page.js';
 
@@ -22,13 +23,15 @@ export interface EarlierDecisionModel {
   byName: string;
   /** Who acted, where the link went to a shared mailbox. */
   actedBy?: string;
+  /** The approver a delegate decided for while they were away. */
+  onBehalfOf?: Pick<OnBehalfOf, 'name' | 'email'>;
   at: string;
   comment: string;
 }
 
 export function earlierDecisionModels(earlier: readonly EarlierDecision[]): EarlierDecisionModel[] {
   return earlier.map(({ purpose, level, round, decision }) => {
-    const { decision: outcome, by, byName, at, comment } = decision;
+    const { decision: outcome, by, byName, at, comment, onBehalfOf } = decision;
     const actedBy = decision.data?.actedBy;
     return {
       purpose,
@@ -38,6 +41,7 @@ export function earlierDecisionModels(earlier: readonly EarlierDecision[]): Earl
       by,
       byName,
       ...(typeof actedBy === 'string' ? { actedBy } : {}),
+      ...(onBehalfOf ? { onBehalfOf: { name: onBehalfOf.name, email: onBehalfOf.email } } : {}),
       at,
       comment,
     };
@@ -56,6 +60,10 @@ function stepLabel(item: EarlierDecisionModel): BilingualText {
 
 function decidedBy(item: EarlierDecisionModel): string {
   const assignee = `${item.byName} <${item.by}>`;
+  if (item.onBehalfOf) {
+    const forWhom = onBehalfOfText(item.byName, item.onBehalfOf);
+    return `${forWhom.zh} · ${forWhom.en} <${item.by}>`;
+  }
   return item.actedBy === undefined ? assignee : `${item.actedBy}（代表 for ${assignee}）`;
 }
 
