@@ -4,6 +4,7 @@ import {
   type StaffMember,
   type StaffPermission,
 } from '../../../shared/domain/staff-roles.js';
+import { DelegationsSection } from '../account/delegations-section.js';
 import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { useApiGet } from '../use-api.js';
@@ -51,6 +52,9 @@ export function AccountPage({ token }: { token: TokenSource }) {
               </li>
             ))}
           </ul>
+          {profile.permissions.includes('delegateTasks') && (
+            <DelegationsSection token={token} admin={profile.roles.includes('admin')} />
+          )}
         </>
       )}
     </>
