@@ -38,7 +38,7 @@ import {
   earlierDecisionsSection,
 } from './earlier-decisions.js';
 import { budgetTable, staffTable, trancheTable } from './proposal-tables.js';
-import { assigneeFact } from './task-facts.js';
+import { assigneeFact, assigneeOf } from './task-facts.js';
 
 export interface ConfirmationPageModel {
   proposal: ProposalSummary & {
@@ -97,7 +97,7 @@ export function confirmationPageModel({
     level: task.level,
     earlierLevels: earlierDecisionModels(earlierLevels),
     attempt: task.attempt,
-    assignee: { name: task.assignee.name, email: task.assignee.email, role: task.assignee.role },
+    assignee: assigneeOf(task.assignee),
     expiresAt: task.expiresAt,
     nonce: task.nonce,
   };

@@ -45,7 +45,11 @@ export const INPUT_STYLE =
  */
 export function decidingAs(assignee: Assignee, actingEmail?: string): SafeHtml {
   const f = DECISION_FORM_FIELDS;
-  const who = html`<p class="status">您正在以 <strong>${assignee.name}</strong>（${assignee.email}）的身份作出决定。<span class="en" lang="en">You are deciding as <strong>${assignee.name}</strong> (${assignee.email}).</span></p>
+  const forWhom = assignee.onBehalfOf;
+  const who = forWhom
+    ? html`<p class="status">您正在以 <strong>${assignee.name}</strong>（${assignee.email}）的身份代 <strong>${forWhom.name}</strong> 作出决定，记录为“${assignee.name} 代 ${forWhom.name}审批”。<span class="en" lang="en">You are deciding as <strong>${assignee.name}</strong> (${assignee.email}) for <strong>${forWhom.name}</strong>, who is away; it is recorded as "${assignee.name} for ${forWhom.name}".</span></p>
+`
+    : html`<p class="status">您正在以 <strong>${assignee.name}</strong>（${assignee.email}）的身份作出决定。<span class="en" lang="en">You are deciding as <strong>${assignee.name}</strong> (${assignee.email}).</span></p>
 `;
   if (!isSharedMailbox(assignee.role)) return who;
   // The second step of a decision carries the address typed on the first.

@@ -5,11 +5,29 @@
 import type { BilingualText } from '../../../domain/bilingual.js';
 import type { Assignee, HumanTask, TaskAttempt } from '../../../domain/tasks.js';
 import type { Fact } from '../../labels.js';
+import { onBehalfOfText } from '../../on-behalf-of.js';
 
 /** The assignee line; an escalated task says its assignee acts for the one who did not answer. */
 function assigneeText(assignee: Assignee, attempt: TaskAttempt, acting = '代理'): string {
+  if (assignee.onBehalfOf) {
+    const forWhom = onBehalfOfText(assignee.name, assignee.onBehalfOf);
+    return `${forWhom.zh} · ${forWhom.en} <${assignee.email}>`;
+  }
   const deputy = attempt === 'ESCALATION' ? `（${acting} acting as deputy）` : '';
   return `${assignee.name} <${assignee.email}>${deputy}`;
+}
+
+/** The assignee as a page copies it: who, in which role, and the approver they decide for, if any. */
+export function assigneeOf(assignee: Assignee): Assignee {
+  const { name, email, role, onBehalfOf } = assignee;
+  return {
+    name,
+    email,
+    role,
+    ...(onBehalfOf
+      ? { onBehalfOf: { name: onBehalfOf.name, email: onBehalfOf.email, role: onBehalfOf.role } }
+      : {}),
+  };
 }
 
 export function assigneeFact(
@@ -35,7 +53,7 @@ export function pendingTaskFacts(
 ): PendingTaskFacts {
   return {
     attempt: task.attempt,
-    assignee: { name: task.assignee.name, email: task.assignee.email, role: task.assignee.role },
+    assignee: assigneeOf(task.assignee),
     expiresAt: task.expiresAt,
     nonce: task.nonce,
   };
