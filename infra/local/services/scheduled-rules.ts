@@ -99,8 +99,13 @@ export function startScheduledRules(options: {
 
   const startMs = timers.now().getTime();
   for (const rule of options.rules) {
-    if (rule.enabled && rule.schedule !== undefined && rule.targets.length > 0)
-      arm(rule, rule.schedule, startMs);
+    if (!rule.enabled || rule.schedule === undefined || rule.targets.length === 0) continue;
+    arm(rule, rule.schedule, startMs);
+    const first = nextScheduledTime(rule.schedule, startMs);
+    if (first !== undefined)
+      log(
+        `scheduled rule ${rule.name}: ${rule.schedule.expression}, first at ${new Date(first).toISOString()}`,
+      );
   }
   return {
     stop() {

@@ -190,6 +190,10 @@ describe('event rules and EventBridge-enabled buckets in the assembly', () => {
     );
     expect(() => load({ App: scheduled('cron(0 1 L-2 * ? *)') })).toThrow(/day-of-month L-2/);
     expect(() => load({ App: scheduled('rate(5 minute)') })).toThrow(/plural/);
+    const neither: CfnTemplate = {
+      Resources: { Fn: lambda, Odd: { Type: 'AWS::Events::Rule', Properties: { Targets: [] } } },
+    };
+    expect(() => load({ App: neither })).toThrow(/needs an EventPattern, a ScheduleExpression or both/);
   });
 
   it('refuses at load time a pattern the local matcher cannot serve, naming the rule and field', () => {

@@ -159,6 +159,7 @@ describe('scheduled rules on the engine clock', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(calls).toHaveLength(2);
     expect(lines).toEqual([
+      'scheduled rule Chase: rate(1 minute), first at 2026-12-06T21:20:00.000Z',
       'EventBridge Scheduled Event -> rule Chase -> ChaseFn failed: Error: the table is unreachable',
       'EventBridge Scheduled Event -> rule Chase -> ChaseFn failed: Error: the table is unreachable',
     ]);
@@ -186,6 +187,7 @@ describe('scheduled rules on the engine clock', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(invocations).toBe(1);
     expect(lines).toEqual([
+      'scheduled rule Slow: rate(1 minute), first at 2026-12-06T21:20:00.000Z',
       'scheduled rule Slow: 2026-12-06T21:21:00.000Z skipped, the previous run is still going',
     ]);
     finish({ payload: null });
