@@ -1,30 +1,11 @@
 import { formatChinaTime } from '../../../shared/domain/china-time.js';
-import { onBehalfOfText } from '../../../shared/presentation/on-behalf-of.js';
 import type { TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
 import { useEarlierPages } from './earlier-pages.js';
 import { EarlierPagesControl } from './earlier-pages-control.js';
+import { type AuditEntryView, actorOf } from './timeline-actor.js';
 
-/** What the page reads of each entry of the view's `audit`. */
-export interface AuditEntryView {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  /** A delegate's entries name the approver they acted for. */
-  readonly detail?: {
-    readonly onBehalfOf?: { readonly name: string; readonly email: string };
-    readonly delegateName?: string;
-  };
-}
-
-/** Who acted: the actor, or "X for Y" when a delegate acted for an approver who was away. */
-function actorOf(entry: AuditEntryView): string {
-  const { onBehalfOf, delegateName } = entry.detail ?? {};
-  if (!onBehalfOf || delegateName === undefined) return entry.actor;
-  const text = onBehalfOfText(delegateName, onBehalfOf);
-  return `${text.zh} · ${text.en} <${entry.actor}>`;
-}
+export type { AuditEntryView } from './timeline-actor.js';
 
 /**
  * The purchase's audit trail, oldest first: the view brings its newest entries, "Show earlier
