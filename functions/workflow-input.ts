@@ -22,14 +22,24 @@ export const HandOverInput = z.object({
 
 export const RequestDecisionInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
-  purpose: z.optional(z.enum(['APPROVAL', 'COUNTERSIGN', 'MIDTERM_REVIEW', 'LATE_REPORT'])),
+  purpose: z.optional(
+    z.enum(['APPROVAL', 'COUNTERSIGN', 'MIDTERM_REVIEW', 'LATE_REPORT', 'AMENDMENT_APPROVAL']),
+  ),
   level: z.enum(APPROVAL_LEVELS),
   round: z.optional(z.int().check(z.positive())),
   maxRounds: z.optional(z.int().check(z.positive())),
   extension: z.optional(z.int().check(z.positive())),
   deadline: z.optional(z.iso.datetime()),
+  amendmentId: z.optional(z.string().check(z.regex(/^A\d{1,4}$/))),
+  lineAvailableFen: z.optional(z.nullable(z.int())),
   attempt: z.enum(['FIRST', 'REMINDER', 'ESCALATION']),
   taskToken: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
+
+/** The end of an amendment's approval: decided by its levels, or lapsed after the escalation. */
+export const ConcludeAmendmentInput = z.object({
+  purchaseId: PurchaseStepInput.shape.purchaseId,
+  lapsed: z.optional(z.boolean()),
 });
 
 /** The revision wait: the level that returned the proposal, the round, and the attempt's token. */

@@ -27,6 +27,9 @@ export interface PurchaseLifecycleFunctions {
   readonly awaitSettlement: IFunction;
   /** Starts the purchase's next execution (at a stage boundary, or before this one nears its limit). */
   readonly handOverExecution: IFunction;
+  /** The amendment's approval: the next level its value requires, then its conclusion (applied or not). */
+  readonly planAmendment: IFunction;
+  readonly concludeAmendment: IFunction;
   /** Records an unexpected error on the purchase before the execution ends FAILED. */
   readonly recordWorkflowFailure: IFunction;
 }

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import type { WaitTimeout } from '../shared/domain/working-days.js';
 import { recordUnexpectedFailures } from './failure-recording.js';
 import type { PurchaseLifecycleFunctions } from './lifecycle-functions.js';
+import { amendmentStage } from './stages/amendment-stage.js';
 import { approvalStage } from './stages/approval-stage.js';
 import { closingStage } from './stages/closing-stage.js';
 import { contractingStage } from './stages/contracting-stage.js';
@@ -57,7 +58,8 @@ export const LIVE_ALIAS = 'live';
  * lives for years). See shared/domain/execution-budget.ts.
  *
  * The entry is a Choice on `resumeAt`, so an execution can start at any stage boundary from
- * what DynamoDB holds (a hand-over, a redeploy, or a restart of the local runtime). Every wait for a
+ * what DynamoDB holds (a hand-over, a redeploy, or a restart of the local runtime), or at
+ * AMENDMENT, the approval of an amendment of the signed contract in an execution of its own. Every wait for a
  * person is a `.waitForTaskToken` task with a timeout: on timeout one reminder, on a second
  * timeout escalation to the deputy, on a third the purchase lapses (rejected, budget released).
  * Every stage runs to CLOSED (or REJECTED / TERMINATED), each step re-reading DynamoDB.
@@ -102,6 +104,8 @@ export class PurchaseLifecycle extends Construct {
     const resumeAt = (stage: string) =>
       Condition.and(Condition.isPresent('$.resumeAt'), Condition.stringEquals('$.resumeAt', stage));
     const entry = new Choice(this, 'Where to resume')
+      // An amendment's approval runs in its own execution beside the purchase's and ends there.
+      .when(resumeAt('AMENDMENT'), amendmentStage(ctx, props.approvalTimeout))
       .when(resumeAt('APPROVAL'), approval.resume)
       .when(resumeAt('CONTRACTING'), contracting.entry)
       .when(resumeAt('MIDTERM_REVIEW'), firstTranche)

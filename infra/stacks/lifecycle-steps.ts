@@ -63,6 +63,19 @@ export function lifecycleSteps(
     'Records a rejection and releases the budget',
   );
 
+  // An amendment's approval: plan reads the purchase and its budget line; conclude applies it (the
+  // purchase and the line in one transaction) and tells the officer.
+  const planAmendment = step(
+    'PlanAmendment',
+    'plan-amendment',
+    'Works out which levels still approve an amendment',
+    { tableAccess: 'read' },
+  );
+  const concludeAmendment = mails(
+    wiring,
+    step('ConcludeAmendment', 'conclude-amendment', 'Applies an approved amendment, or records why not'),
+  );
+
   // Contracting and payments.
   const issueContract = contractStep(
     'IssueContract',
@@ -198,6 +211,8 @@ export function lifecycleSteps(
     concludeEvaluation,
     closePurchase,
     awaitSettlement,
+    planAmendment,
+    concludeAmendment,
     handOverExecution,
     recordWorkflowFailure,
   };

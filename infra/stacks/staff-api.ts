@@ -115,4 +115,13 @@ export function staffApi(wiring: StackWiring, routes: StaffRoutes): void {
     .usePolicySettings(wiring.settings.policy)
     .completeTasksOf(stateMachine.arn);
   routes.add(HttpMethod.PUT, '/purchases/{id}/proposal', 'ReviseProposalIntegration', reviseProposal);
+  // The purchase page's "amend the contract": recorded on the purchase, its approval started in an
+  // execution of its own through the alias (the amendment is applied by the workflow, not here).
+  const requestAmendment = useCaseFunction(
+    wiring,
+    'RequestAmendment',
+    'request-amendment',
+    'POST /purchases/{id}/amendments: asks to amend a signed contract',
+  ).startExecutionsThrough(stateMachine.aliasArn);
+  routes.add(HttpMethod.POST, '/purchases/{id}/amendments', 'RequestAmendmentIntegration', requestAmendment);
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { BilingualText } from './bilingual.js';
 import { type FieldError, ValidationError } from './errors.js';
 import { fieldError } from './field-errors.js';
+import type { Stage } from './lifecycle.js';
 import { type Fen, formatYuan, sumFen } from './money.js';
 import { checkProposalPolicy } from './policy.js';
 import type { ApprovalLevel, PolicySettings } from './policy-settings.js';
@@ -12,7 +13,6 @@ import {
   type Tranche,
   type TrancheMilestone,
 } from './proposal.js';
-import type { PurchaseRecord } from './purchase.js';
 import type { RecordedDecision } from './tasks.js';
 import { zodIssuesToFieldErrors } from './zod-field-errors.js';
 
@@ -89,6 +89,14 @@ export const AmendmentRequestSchema = z.strictObject({
 });
 export type AmendmentRequest = z.infer<typeof AmendmentRequestSchema>;
 
+/** What the rules read of a purchase (purchase.ts holds the amendments: no import back from here). */
+interface AmendablePurchase {
+  stage: Stage;
+  contract?: { signedAt?: string };
+  amendments?: Amendment[];
+  decisions: Readonly<Record<string, RecordedDecision>>;
+}
+
 /** A tranche finance was already told to pay (or paid): its amount no longer moves. */
 export interface SettledTranche {
   milestone: TrancheMilestone;
@@ -96,7 +104,7 @@ export interface SettledTranche {
 }
 
 /** Why an amendment cannot be requested now (undefined when it can). */
-export function amendmentRefusal(purchase: PurchaseRecord): BilingualText | undefined {
+export function amendmentRefusal(purchase: AmendablePurchase): BilingualText | undefined {
   if (['CLOSED', 'TERMINATED', 'REJECTED'].includes(purchase.stage))
     return {
       zh: '项目已结项、终止或未获批准，不能再变更合同。',
@@ -116,8 +124,16 @@ export function amendmentRefusal(purchase: PurchaseRecord): BilingualText | unde
   return undefined;
 }
 
-export function openAmendment(purchase: Pick<PurchaseRecord, 'amendments'>): Amendment | undefined {
+export function openAmendment(purchase: Pick<AmendablePurchase, 'amendments'>): Amendment | undefined {
   return purchase.amendments?.find((a) => a.status === 'PROPOSED');
+}
+
+/** The amendment a task's context names (`context.amendment`), if the purchase has it. */
+export function amendmentOf(
+  purchase: Pick<AmendablePurchase, 'amendments'>,
+  id: string | number | undefined,
+): Amendment | undefined {
+  return id === undefined ? undefined : purchase.amendments?.find((a) => a.id === id);
 }
 
 export function nextAmendmentId(amendments: readonly Amendment[] = []): string {
@@ -136,7 +152,7 @@ export function amendmentExecutionName(purchaseId: string, amendmentId: string):
 
 /** A level's decision on an amendment, whoever took it (the approver, or the deputy on escalation). */
 export function amendmentDecision(
-  purchase: Pick<PurchaseRecord, 'decisions'>,
+  purchase: Pick<AmendablePurchase, 'decisions'>,
   amendmentId: string,
   level: ApprovalLevel,
 ): RecordedDecision | undefined {

@@ -41,6 +41,8 @@ export const STAFF_PERMISSIONS = {
   withdrawProposal: ['officer', 'admin'],
   /** Correct and resubmit a proposal an approver returned (an officer only their own: revise-proposal.ts). */
   reviseProposal: ['officer', 'admin'],
+  /** Ask to amend a signed contract (an officer only their own purchase: request-amendment.ts). */
+  amendPurchase: ['officer', 'admin'],
   /** Confirm a tranche was paid. */
   confirmPayment: ['finance'],
   /**
@@ -67,6 +69,7 @@ export const STAFF_PERMISSION_LABELS: Record<StaffPermission, BilingualText> = {
   resendTaskLink: { zh: '重新发送任务链接', en: 'send a task link again' },
   withdrawProposal: { zh: '撤回审批中的项目', en: 'withdraw proposals under approval' },
   reviseProposal: { zh: '修改被退回的立项申请并重新提交', en: 'revise and resubmit returned proposals' },
+  amendPurchase: { zh: '申请变更已签署的合同', en: 'ask to amend signed contracts' },
   confirmPayment: { zh: '确认付款', en: 'confirm payments' },
   waiveTranche: { zh: '决定款项免于支付（须说明理由）', en: 'waive a tranche due, with a reason' },
   correctPaymentRecord: { zh: '更正付款记录的银行流水号', en: "correct a payment record's bank reference" },
@@ -87,6 +90,21 @@ export function isStaffRole(value: string): value is StaffRole {
 export function hasPermission(staff: StaffMember, permission: StaffPermission): boolean {
   const allowed: readonly StaffRole[] = STAFF_PERMISSIONS[permission];
   return staff.roles.some((role) => allowed.includes(role));
+}
+
+/**
+ * Whether the person may act on a purchase with a permission held for one's own purchases: an
+ * administrator on any, an officer only on one they registered.
+ */
+export function mayActOnOwnPurchase(
+  staff: StaffMember,
+  permission: StaffPermission,
+  purchase: { createdBy: string },
+): boolean {
+  if (staff.roles.includes('admin')) return true;
+  if (!hasPermission(staff, permission)) return false;
+  const registeredBy = purchase.createdBy.toLowerCase();
+  return registeredBy === staff.email?.toLowerCase() || registeredBy === staff.sub.toLowerCase();
 }
 
 /** The signed-in person may not do or see this; the HTTP edge answers 403 with the message. */

@@ -74,6 +74,8 @@ export const TASK_PURPOSES = [
   'EVALUATION',
   // The officer corrects a proposal an approver returned: in the signed-in console, not from a link.
   'REVISION',
+  // An amendment of the signed contract, approved level by level like a proposal (amendments.ts).
+  'AMENDMENT_APPROVAL',
 ] as const;
 export type TaskPurpose = (typeof TASK_PURPOSES)[number];
 
@@ -87,7 +89,13 @@ export const DECISIONS_BY_PURPOSE = {
   LATE_REPORT: ['EXTEND', 'TERMINATE'],
   // An agency declines (before declaring independence) or declares a conflict: another is asked.
   EVALUATION: ['SUBMIT', 'DECLINE', 'CONFLICT'],
+  AMENDMENT_APPROVAL: ['APPROVE', 'REJECT'],
 } as const satisfies Partial<Record<TaskPurpose, readonly Decision[]>>;
+
+/** Purposes an approval level decides: its approver is chosen under separation of duties. */
+export function isApproverPurpose(purpose: TaskPurpose): purpose is 'APPROVAL' | 'AMENDMENT_APPROVAL' {
+  return purpose === 'APPROVAL' || purpose === 'AMENDMENT_APPROVAL';
+}
 
 /** A purpose whose task is decided from its e-mailed link. */
 export type LinkPurpose = keyof typeof DECISIONS_BY_PURPOSE;

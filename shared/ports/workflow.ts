@@ -1,8 +1,14 @@
 import type { ResumePoint } from '../domain/lifecycle.js';
 
+/**
+ * Where an execution of the lifecycle starts: a stage boundary, or AMENDMENT, the approval of the
+ * purchase's open amendment, which runs beside the purchase's own execution and ends.
+ */
+export type ExecutionEntry = ResumePoint | 'AMENDMENT';
+
 /** Starts (or finds already started) the lifecycle execution of a purchase. */
 export interface WorkflowStarter {
-  start(input: { purchaseId: string; resumeAt?: ResumePoint; executionName?: string }): Promise<void>;
+  start(input: { purchaseId: string; resumeAt?: ExecutionEntry; executionName?: string }): Promise<void>;
 }
 
 export type ExecutionStatus =

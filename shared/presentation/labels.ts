@@ -47,6 +47,7 @@ export const TASK_PURPOSE_LABELS: Readonly<Record<TaskPurpose, BilingualText>> =
   LATE_REPORT: { zh: '逾期报告处理', en: 'late report decision' },
   EVALUATION: { zh: '评估', en: 'evaluation' },
   REVISION: { zh: '退回修改', en: 'revision' },
+  AMENDMENT_APPROVAL: { zh: '合同变更审批', en: 'amendment approval' },
 };
 
 /** Where a task's asking stands: first asked, reminded, or escalated to the deputy. */

@@ -115,6 +115,8 @@ export async function purchaseView(
     // The whole proposal as it stands (the revise form starts from it) and each revision made of it.
     proposal: { ...proposal, ngo: maskedNgo(proposal.ngo) },
     revisions: purchase.revisions ?? [],
+    // Each amendment of the signed contract, whatever became of it, oldest first (never deleted).
+    amendments: purchase.amendments ?? [],
     awaitingRevision: awaitingRevisionOf(purchase, tasks),
     evaluation: evaluationOf(purchase),
     // The last unexpected workflow failure (state, error, time), for the operator who resumes it.

@@ -1,3 +1,4 @@
+import { amendmentDecision, amendmentOf, amendmentStepKey, applyChanges } from '../domain/amendments.js';
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
 import type { Absences } from '../domain/delegation.js';
@@ -7,7 +8,7 @@ import type { ApprovalLevel } from '../domain/policy-settings.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { approvalStepKey } from '../domain/revision.js';
 import { type ApprovalAssignment, assignApprover } from '../domain/separation-of-duties.js';
-import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
+import { isApproverPurpose, type RecordedDecision, type TaskAttempt } from '../domain/tasks.js';
 import { approvalWait } from '../domain/waits.js';
 import { waitDeadline } from '../domain/working-days.js';
 import { signTaskLink } from '../links/signing.js';
@@ -31,7 +32,7 @@ export interface RequestDecisionInput {
    * APPROVAL of a level; or, by the section chief: the COUNTERSIGN of the contract, the
    * MIDTERM_REVIEW of the report, the decision on a LATE_REPORT. @default 'APPROVAL'
    */
-  purpose?: 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT';
+  purpose?: 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT' | 'AMENDMENT_APPROVAL';
   /** The deciding level (the countersigner acts as SECTION_CHIEF). */
   level: ApprovalLevel;
   /** The round of the stage (contracting: +1 after each refusal; mid-term: +1 after each rectification). */
@@ -41,6 +42,9 @@ export interface RequestDecisionInput {
   /** LATE_REPORT: which late decision of the round (1, then +1 after each extension), and the missed deadline. */
   extension?: number;
   deadline?: string;
+  /** AMENDMENT_APPROVAL: which amendment (`A1`), and what its budget line had left when the level was planned. */
+  amendmentId?: string;
+  lineAvailableFen?: number | null;
   attempt: TaskAttempt;
   taskToken: string;
 }
@@ -54,6 +58,10 @@ export type RequestDecisionDeps = WorkflowDeps & HumanStepPorts & { delegations:
  */
 function stepKeyOf(input: RequestDecisionInput, purchase: Pick<PurchaseRecord, 'revisions'>): string {
   const round = input.round ?? 1;
+  if (input.purpose === 'AMENDMENT_APPROVAL') {
+    const key = amendmentStepKey(input.amendmentId ?? '', input.level);
+    return input.attempt === 'ESCALATION' ? `${key}:ESCALATED` : key;
+  }
   const base =
     input.purpose === 'COUNTERSIGN'
       ? `COUNTERSIGN:${round}`
@@ -72,6 +80,11 @@ function contextOf(input: RequestDecisionInput): Record<string, string | number>
       return { round: input.round ?? 1 };
     case 'MIDTERM_REVIEW':
       return { round: input.round ?? 1, maxRounds: input.maxRounds ?? 1 };
+    case 'AMENDMENT_APPROVAL':
+      return {
+        amendment: input.amendmentId ?? '',
+        ...(typeof input.lineAvailableFen === 'number' ? { lineAvailableFen: input.lineAvailableFen } : {}),
+      };
     case 'LATE_REPORT':
       return {
         round: input.round ?? 1,
@@ -102,7 +115,7 @@ function assignmentOf(
   absences: Absences,
 ): ApprovalAssignment {
   const { approval } = deps.settings;
-  if ((input.purpose ?? 'APPROVAL') !== 'APPROVAL')
+  if (!isApproverPurpose(input.purpose ?? 'APPROVAL'))
     return { assignee: assigneeFor(approval, input.level, input.attempt, absences), passedOver: [] };
   return assignApprover(
     approval,
@@ -114,6 +127,28 @@ function assignmentOf(
 }
 
 /**
+ * The purchase as an amendment's approver is asked about it: the contract as amended, the levels'
+ * approvals being the amendment's, and the officer who asked for it kept from approving it.
+ */
+function asAsked(purchase: PurchaseRecord, input: RequestDecisionInput): PurchaseRecord {
+  if (input.purpose !== 'AMENDMENT_APPROVAL') return purchase;
+  const amendment = amendmentOf(purchase, input.amendmentId);
+  if (!amendment) throw new Error(`purchase ${purchase.purchaseId} has no amendment ${input.amendmentId}`);
+  const approvals = Object.fromEntries(
+    amendment.levels.flatMap((level) => {
+      const decision = amendmentDecision(purchase, amendment.id, level);
+      return decision ? [[level, decision]] : [];
+    }),
+  );
+  return {
+    ...purchase,
+    proposal: applyChanges(purchase.proposal, amendment.changes),
+    approvals,
+    createdBy: amendment.requestedBy,
+  };
+}
+
+/**
  * Opens (or re-arms with the new token) the human task of one approval level and e-mails
  * its link once per attempt. When a resumed execution finds the decision already recorded,
  * it hands that decision straight back instead of asking again.
@@ -122,7 +157,7 @@ export async function requestDecision(
   deps: RequestDecisionDeps,
   input: RequestDecisionInput,
 ): Promise<{ taskId: string }> {
-  const purchase = await loadPurchase(deps, input.purchaseId);
+  const purchase = asAsked(await loadPurchase(deps, input.purchaseId), input);
   const now = deps.now();
   // The escalation goes to the deputy whoever is away: only the first ask and reminder read them.
   const absences: Absences = {
@@ -159,6 +194,9 @@ export async function requestDecision(
     }
     return { taskId: task.taskId };
   }
+  // A task opened by an earlier attempt keeps its assignee: the reminder goes to whoever holds its
+  // link, even when a delegation began or ended since the first ask (the link records their name).
+  const holder = task.assignee;
   const asked = await deps.purchases.change({
     purchaseId: input.purchaseId,
     audit: {
@@ -168,9 +206,9 @@ export async function requestDecision(
         purpose,
         level: input.level,
         attempt: input.attempt,
-        assignee: assignee.email,
-        ...(assignee.onBehalfOf
-          ? { onBehalfOf: { name: assignee.onBehalfOf.name, email: assignee.onBehalfOf.email } }
+        assignee: holder.email,
+        ...(holder.onBehalfOf
+          ? { onBehalfOf: { name: holder.onBehalfOf.name, email: holder.onBehalfOf.email } }
           : {}),
         ...(passedOver.length > 0
           ? { passedOver: passedOver.map((p) => ({ email: p.email, ...p.conflict })) }
@@ -196,18 +234,18 @@ export async function requestDecision(
         purchaseId: purchase.purchaseId,
         proposal: purchase.proposal,
         level: input.level,
-        ...(purpose !== 'APPROVAL' ? { round: input.round ?? 1 } : {}),
+        ...(isApproverPurpose(purpose) ? {} : { round: input.round ?? 1 }),
         ...(input.deadline ? { dueDate: chinaCalendarDate(input.deadline) } : {}),
         attempt: input.attempt,
         link,
         expiresAt: task.expiresAt,
-        recipientName: assignee.name,
+        recipientName: holder.name,
         notAnsweredBy: input.attempt === 'ESCALATION' ? approver : undefined,
         passedOver: passedOver.map(passedOverReason),
-        ...(assignee.onBehalfOf ? { onBehalfOf: assignee.onBehalfOf } : {}),
+        ...(holder.onBehalfOf ? { onBehalfOf: holder.onBehalfOf } : {}),
       }),
     );
-    await deps.mailer.send({ to: assignee.email, ...mail });
+    await deps.mailer.send({ to: holder.email, ...mail });
   });
   return { taskId: task.taskId };
 }

@@ -1,8 +1,7 @@
 import type { AuditEntry } from '../domain/audit.js';
-import type { ResumePoint } from '../domain/lifecycle.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
-import type { WorkflowStarter } from '../ports/workflow.js';
+import type { ExecutionEntry, WorkflowStarter } from '../ports/workflow.js';
 
 /** The audit entry naming each execution started for a purchase, so its executions can be listed. */
 export const WORKFLOW_STARTED_ACTION = 'workflow.started';
@@ -22,7 +21,7 @@ export async function startWorkflow(
   deps: StartWorkflowDeps,
   input: {
     purchaseId: string;
-    resumeAt?: ResumePoint;
+    resumeAt?: ExecutionEntry;
     executionName?: string;
     /** The execution that hands the purchase over to this one. */
     from?: string;

@@ -205,6 +205,7 @@ describe('functions', () => {
       'AwaitUpload',
       'ChaseUnconfirmedTranches',
       'ClosePurchase',
+      'ConcludeAmendment',
       'ConcludeApproval',
       'ConcludeContracting',
       'ConcludeEvaluation',
@@ -460,6 +461,7 @@ describe('the records table', () => {
       'MyTasks',
       'NgoPage',
       'NgoTrackRecord',
+      'PlanAmendment',
       'PlanContracting',
       'PlanEvaluation',
       'PlanMidterm',
@@ -504,7 +506,7 @@ describe('the purchase lifecycle state machine', () => {
         (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
       )
       .filter((statement) => [statement.Action].flat().includes('states:StartExecution'));
-    expect(starts).toHaveLength(3); // submission, hand-over, resume
+    expect(starts).toHaveLength(4); // submission, hand-over, resume, amendment
     for (const statement of starts) expect(JSON.stringify(statement.Resource)).toMatch(/:live"\]\]\}$/);
     const starters = Object.values(app.findResources('AWS::Lambda::Function')).filter(
       (f) => f.Properties.Environment?.Variables?.STATE_MACHINE_ARN !== undefined,
@@ -532,7 +534,7 @@ describe('the purchase lifecycle state machine', () => {
     };
     collect(resolvedDefinition() as never);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBe(46);
+    expect(tasks.length).toBe(52);
     for (const [name, task] of tasks) {
       // A fixed timeout, or one read from the state (a wait that runs to a due date).
       if (task.TimeoutSecondsPath === undefined) expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
@@ -543,6 +545,7 @@ describe('the purchase lifecycle state machine', () => {
     const waits = tasks.filter(([, s]) => String(s.Resource).endsWith('.waitForTaskToken'));
     expect(waits.map(([n]) => n).sort()).toEqual([
       'Ask about late report',
+      'Ask amendment approver',
       'Ask approver',
       'Ask countersignature',
       'Ask evaluation agency',
@@ -552,6 +555,7 @@ describe('the purchase lifecycle state machine', () => {
       'Await mid-term report',
       'Await settled tranches',
       'Await signed contract',
+      'Escalate amendment to deputy',
       'Escalate countersignature',
       'Escalate late report',
       'Escalate mid-term review',
@@ -563,6 +567,7 @@ describe('the purchase lifecycle state machine', () => {
       'Remind NGO of final report',
       'Remind NGO to sign',
       'Remind about late report',
+      'Remind amendment approver',
       'Remind approver',
       'Remind countersigner',
       'Remind evaluation agency',
@@ -576,9 +581,9 @@ describe('no task token leaves the server', () => {
   it('passes the token only to the function that stores it, never to mail or HTTP routes', () => {
     const def = JSON.stringify(resolvedDefinition());
     const tokenUses = def.match(/\$\$\.Task\.Token/g) ?? [];
-    // Only the 25 waits for a person or a file and the closing step's wait for the last tranches,
+    // Only the 28 waits for a person or a file and the closing step's wait for the last tranches,
     // each handing its token to the function that stores it.
-    expect(tokenUses).toHaveLength(26);
+    expect(tokenUses).toHaveLength(29);
     const routes = Object.values(app.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );
@@ -602,6 +607,7 @@ describe('no task token leaves the server', () => {
       'POST /ngo/{purchaseId}/fresh-link',
       'POST /ngo/{purchaseId}/uploads',
       'POST /purchases',
+      'POST /purchases/{id}/amendments',
       'POST /purchases/{id}/resend-link',
       'POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',
       'POST /purchases/{id}/tranches/{tranche}/waive',

@@ -654,6 +654,7 @@ describe('7 Staff API access', () => {
       'POST /my/delegations',
       'POST /my/delegations/{id}/end',
       'POST /purchases',
+      'POST /purchases/{id}/amendments',
       'POST /purchases/{id}/resend-link',
       'POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction',
       'POST /purchases/{id}/tranches/{tranche}/waive',

@@ -21,6 +21,7 @@ import type {
   RecordUploadDeps,
   UploadGrantDeps,
 } from '../../shared/usecases/ngo-uploads/ngo-upload-deps.js';
+import { type RequestAmendmentOutcome, requestAmendment } from '../../shared/usecases/request-amendment.js';
 import { startedExecutions } from '../../shared/usecases/start-workflow.js';
 import { submitProposal } from '../../shared/usecases/submit-proposal.js';
 import { reviewedUploads } from '../../shared/usecases/task-links/task-documents.js';
@@ -448,6 +449,25 @@ export class InProcessLifecycle {
     );
     this.clock.goFast();
     return purchase.purchaseId;
+  }
+
+  /**
+   * The officer asks to amend the purchase's signed contract as POST /purchases/{id}/amendments
+   * does; its approval starts in an execution of its own, and from then on the engine runs fast.
+   */
+  async amend(purchaseId: string, body: unknown, officerEmail: string): Promise<RequestAmendmentOutcome> {
+    const outcome = await requestAmendment(
+      {
+        purchases: this.fakes.purchases,
+        payments: this.fakes.payments,
+        workflow: this.workflow,
+        settings: TEST_POLICY,
+        now: this.clock.iso,
+      },
+      { purchaseId, body, staff: { sub: officerEmail, roles: ['officer'], email: officerEmail } },
+    );
+    this.clock.goFast();
+    return outcome;
   }
 
   /**

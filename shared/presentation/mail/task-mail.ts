@@ -27,7 +27,13 @@ export interface MailPerson {
 }
 
 /** Purposes whose task is requested by this e-mail (a payment confirmation goes out over SNS). */
-export type TaskMailPurpose = 'APPROVAL' | 'COUNTERSIGN' | 'MIDTERM_REVIEW' | 'LATE_REPORT' | 'EVALUATION';
+export type TaskMailPurpose =
+  | 'APPROVAL'
+  | 'COUNTERSIGN'
+  | 'MIDTERM_REVIEW'
+  | 'LATE_REPORT'
+  | 'EVALUATION'
+  | 'AMENDMENT_APPROVAL';
 
 interface TaskMailBase {
   purpose: TaskMailPurpose;
@@ -133,6 +139,39 @@ function asLevel(model: TaskMailModel): BilingualText {
 }
 
 const REPORT_ROUND: BilingualText = { zh: '报告轮次', en: 'Report round' };
+
+/** An amendment is asked level by level like the proposal was; its page shows each change. */
+const AMENDMENT_WORDING: PurposeWording = {
+  subjectTags: {
+    FIRST: { zh: '请审批合同变更', en: 'Amendment approval request' },
+    REMINDER: { zh: '合同变更审批提醒', en: 'Reminder: amendment approval pending' },
+    ESCALATION: { zh: '转交合同变更审批', en: 'Escalated amendment approval' },
+  },
+  ask(model) {
+    const level = asLevel(model);
+    return {
+      zh: `经办人申请变更以下已签署的政府购买服务合同。请打开页面核对每项变更（原值 → 新值）及理由，以${level.zh}身份批准或驳回。`,
+      en: `The officer asks to amend the signed contract of the purchase below. Open the page, check each change (former → new) and the rationale, and approve or reject it as ${level.en}.`,
+    };
+  },
+  waiting(model) {
+    const level = asLevel(model);
+    return {
+      zh: `以下项目的合同变更仍在等待您以${level.zh}身份审批`,
+      en: `The amendment of the purchase below is still waiting for your decision as ${level.en}`,
+    };
+  },
+  missed(model) {
+    const level = asLevel(model);
+    return {
+      zh: `未在期限内对以下项目的合同变更作出${level.zh}审批，现转交您代为审批`,
+      en: `did not answer in time on the ${level.en} approval of the amendment of the purchase below; it is now yours to decide as deputy`,
+    };
+  },
+  action: { zh: '打开变更审批页面', en: 'Open the amendment page' },
+  decidesZh: '批准或驳回',
+  roundLabel: { zh: '轮次', en: 'Round' },
+};
 
 const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
   APPROVAL: {
@@ -256,6 +295,7 @@ const WORDING: Readonly<Record<TaskMailPurpose, PurposeWording>> = {
     decidesZh: '独立性声明和评分',
     roundLabel: { zh: '轮次', en: 'Round' },
   },
+  AMENDMENT_APPROVAL: AMENDMENT_WORDING,
 };
 
 /** The request of the model's attempt: the first ask, or the shared reminder and escalation sentences. */

@@ -26,6 +26,8 @@ const WAITING_STAGE: Readonly<Record<LinkPurpose, Stage | undefined>> = {
   MIDTERM_REVIEW: 'MIDTERM_REVIEW',
   LATE_REPORT: 'MIDTERM_REVIEW',
   EVALUATION: 'EVALUATION',
+  // An amendment's execution runs beside the purchase's, in whatever stage the purchase is.
+  AMENDMENT_APPROVAL: undefined,
 };
 
 /**

@@ -1,3 +1,4 @@
+import { amendmentOf, applyChanges } from '../../domain/amendments.js';
 import { DEFAULT_RUBRIC } from '../../domain/lifecycle-settings.js';
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { earlierApprovals, earlierReviews, type ReviewHistoryPurpose } from '../../domain/review-history.js';
@@ -10,6 +11,7 @@ import {
   expiredPage,
   notFoundPage,
 } from '../../presentation/pages/status-pages.js';
+import { amendmentPage } from '../../presentation/pages/task/amendment-page.js';
 import {
   approvalConfirmationStep,
   confirmationPage,
@@ -99,9 +101,11 @@ export async function confirmationStep(
   if (task.status !== 'PENDING' || task.level === undefined) return expiredPage();
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   if (!purchase) return notFoundPage();
+  // An amendment is confirmed at the value it would give the contract.
+  const amendment = amendmentOf(purchase, task.context?.amendment);
   const model = confirmationPageModel({
     purchaseId: purchase.purchaseId,
-    proposal: purchase.proposal,
+    proposal: amendment ? applyChanges(purchase.proposal, amendment.changes) : purchase.proposal,
     task: { ...task, level: task.level },
     ...(purchase.salaryBenchmark ? { salaryBenchmark: purchase.salaryBenchmark } : {}),
   });
@@ -197,6 +201,12 @@ export async function pendingPage(
           ...(reportUpload ? { reportUpload } : {}),
         }),
       );
+    }
+    case 'AMENDMENT_APPROVAL': {
+      const { level } = task;
+      const amendment = amendmentOf(purchase, task.context?.amendment);
+      if (level === undefined || !amendment) return notFoundPage();
+      return amendmentPage({ purchaseId, proposal, amendment, task: { ...task, level } });
     }
     // The officer revises in the signed-in console: a revision has no link page.
     case 'REVISION':

@@ -169,6 +169,14 @@ const DECIDED_WORDING: Readonly<
       en: 'Thank you. The workflow continues on its own; there is nothing more for you to do.',
     },
   },
+  AMENDMENT_APPROVAL: {
+    task: TASK_PURPOSE_LABELS.AMENDMENT_APPROVAL,
+    comment: { zh: '审批意见', en: 'Comment' },
+    thanks: {
+      zh: '感谢您的审批。流程将自动继续（全部层级批准后变更生效，驳回时合同保持不变），您无需再做任何操作。',
+      en: 'Thank you. The workflow continues on its own (the amendment takes effect once every level approved; a rejection leaves the contract as it is); there is nothing more for you to do.',
+    },
+  },
   // Decided in the console, never from a link; here so a revision reads the same wherever it is listed.
   REVISION: {
     task: TASK_PURPOSE_LABELS.REVISION,
