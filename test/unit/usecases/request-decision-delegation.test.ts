@@ -132,4 +132,31 @@ describe('requestDecision while the approver is away', () => {
 
     expect(fakes.tasks.stored(taskId).assignee).toEqual({ ...chief, role: 'SECTION_CHIEF' });
   });
+
+  it('sends the reminder to the delegate who holds the task from the first ask', async () => {
+    await chiefAway();
+    const { taskId } = await ask('FIRST', 'token-1');
+
+    await ask('REMINDER', 'token-2');
+
+    expect(fakes.mailer.sent.map((m) => m.to)).toEqual([delegate.email, delegate.email]);
+    expect(fakes.mailer.sent[1]?.text).toContain(`${delegate.name} 代 ${chief.name}审批`);
+    expect(fakes.tasks.stored(taskId).attempt).toBe('REMINDER');
+  });
+
+  it('keeps the reminder with whoever holds the link: a delegation named after the first ask does not hand it on', async () => {
+    const { taskId } = await ask('FIRST', 'token-1');
+    await chiefAway();
+
+    await ask('REMINDER', 'token-2');
+
+    expect(fakes.tasks.stored(taskId).assignee.email).toBe(chief.email);
+    expect(fakes.mailer.sent.map((m) => m.to)).toEqual([chief.email, chief.email]);
+    const audit = await fakes.purchases.listAudit(PURCHASE_ID);
+    expect(audit.at(-1)).toMatchObject({
+      action: 'approval.requested',
+      detail: { attempt: 'REMINDER', assignee: chief.email },
+    });
+    expect(audit.at(-1)?.detail.onBehalfOf).toBeUndefined();
+  });
 });
