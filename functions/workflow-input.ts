@@ -41,6 +41,7 @@ export const ConcludeAmendmentInput = z.object({
   purchaseId: PurchaseStepInput.shape.purchaseId,
   lapsed: z.optional(z.boolean()),
 });
+export type ConcludeAmendmentInput = z.infer<typeof ConcludeAmendmentInput>;
 
 /** The revision wait: the level that returned the proposal, the round, and the attempt's token. */
 export const RequestRevisionInput = z.object({

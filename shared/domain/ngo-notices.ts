@@ -1,3 +1,4 @@
+import type { AmendmentChange } from './amendments.js';
 import { type FinalTrancheDecision, finalTrancheDecision, type Grade } from './evaluation.js';
 import { maskAccountNumber } from './payee-account.js';
 import { currentReference, type PaymentRecord, transfersOf } from './payment-records.js';
@@ -92,6 +93,8 @@ export type NgoNotice = NoticeBase &
     | { kind: 'NOT_EVALUATED' }
     | { kind: 'TERMINATED'; cause: TerminationCause; comment?: string }
     | { kind: 'CLOSED' }
+    /** An amendment of the signed contract was approved and is in force: each change, former → new. */
+    | { kind: 'AMENDED'; amendmentId: string; changes: AmendmentChange[] }
   );
 
 export type NgoNoticeKind = NgoNotice['kind'];
@@ -261,6 +264,15 @@ export function ngoNotices(purchase: PurchaseRecord, payments: readonly PaymentR
   const terminated = terminationNotice(purchase);
   if (terminated) notices.push(terminated);
   if (purchase.closedAt) notices.push({ id: 'closed', at: purchase.closedAt, kind: 'CLOSED' });
+  for (const a of purchase.amendments ?? [])
+    if (a.status === 'APPROVED' && a.decidedAt)
+      notices.push({
+        id: `amended:${a.id}`,
+        at: a.decidedAt,
+        kind: 'AMENDED',
+        amendmentId: a.id,
+        changes: a.changes,
+      });
   return notices.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id));
 }
 

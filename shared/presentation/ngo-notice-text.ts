@@ -4,6 +4,7 @@ import { formatTotal, GRADE_LABELS } from '../domain/evaluation.js';
 import { formatYuan } from '../domain/money.js';
 import type { MaskedPayee, NgoNotice } from '../domain/ngo-notices.js';
 import { UPLOAD_KIND_LABELS } from '../domain/uploads.js';
+import { AMENDABLE_FIELD_LABELS, amendedValueText } from './amendment-text.js';
 import { bilingual, type Fact, TRANCHE_MILESTONE_LABELS } from './labels.js';
 
 /**
@@ -211,6 +212,21 @@ export function noticeText(notice: NgoNotice): NoticeText {
         headline: { zh: '项目已终止', en: 'The purchase is terminated' },
         meaning: TERMINATION_MEANING[notice.cause],
         facts: commentFact({ zh: '终止理由', en: 'Reason' }, notice.comment),
+      };
+    case 'AMENDED':
+      return {
+        headline: {
+          zh: `合同已变更（${notice.amendmentId}）`,
+          en: `The contract was amended (${notice.amendmentId})`,
+        },
+        meaning: {
+          zh: '民政局已批准以下合同变更，自即日起生效；后续付款和期限按变更后的合同执行。',
+          en: 'The bureau approved the amendment of the contract below; it is in force from today, and payments and dates follow the amended contract.',
+        },
+        facts: notice.changes.map((c) => ({
+          label: AMENDABLE_FIELD_LABELS[c.field],
+          value: `${amendedValueText(c.field, c.former)} → ${amendedValueText(c.field, c.value)}`,
+        })),
       };
     case 'CLOSED':
       return {

@@ -124,6 +124,10 @@ describe('an amendment of a signed contract, in its own execution', () => {
     expect(lifecycle.people.mail.sent.some((m) => m.to === OFFICER && /合同变更已生效/.test(m.subject))).toBe(
       true,
     );
+    const ngo = signedContract().ngo.contactEmail;
+    expect(
+      lifecycle.people.mail.sent.filter((m) => m.to === ngo && /合同已变更/.test(m.subject)),
+    ).toHaveLength(1);
   }, 60_000);
 
   it('rejected by the first level, leaves the contract and the budget line as they were', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sampleProposal } from '../../../infra/local/samples/proposals.js';
 import type { Amendment } from '../../../shared/domain/amendments.js';
+import { ngoNotices } from '../../../shared/domain/ngo-notices.js';
 import type { RecordedDecision } from '../../../shared/domain/tasks.js';
 import { concludeAmendment, planAmendment } from '../../../shared/usecases/amendment-approval.js';
 import type { WorkflowDeps } from '../../../shared/usecases/workflow-deps.js';
@@ -85,6 +86,11 @@ describe('concluding an amendment every level approved', () => {
       reservation: { from: 48_000_000, to: 50_000_000 },
     });
     expect(fakes.mailer.sent.map((m) => m.to)).toEqual([OFFICER]);
+    // The NGO's notices now tell of it, with each change.
+    expect(ngoNotices(purchase as never, []).find((n) => n.kind === 'AMENDED')).toMatchObject({
+      id: 'amended:A1',
+      changes: A1.changes,
+    });
     // A retry of the step changes nothing more and mails nobody again.
     await concludeAmendment(deps, { purchaseId: PURCHASE });
     expect((await fakes.budgets.getBudgetLine(LINE))?.availableFen).toBe(10_000_000);
