@@ -161,6 +161,16 @@ export class UsersClient {
   }
 
   /** POST /purchases/{id}/tranches/{tranche}/transfers/{seq}/correction, as finance does from the purchase page. */
+  /** POST /purchases/{id}/amendments: asks to amend the purchase's signed contract. */
+  async requestAmendment(token: string, purchaseId: string, body: unknown) {
+    const res = await fetch(`${this.urls.api}/purchases/${purchaseId}/amendments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
   async correctPaymentRecord(
     token: string,
     purchaseId: string,
