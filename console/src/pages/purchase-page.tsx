@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { type Amendment, openAmendment } from '../../../shared/domain/amendments.js';
 import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { chinaCalendarDate, formatChinaTime } from '../../../shared/domain/china-time.js';
 import { ALLOWED_TRANSITIONS, STAGES, type Stage } from '../../../shared/domain/lifecycle.js';
@@ -6,7 +7,7 @@ import type { ApprovalLevel } from '../../../shared/domain/policy-settings.js';
 import type { ServiceArea } from '../../../shared/domain/proposal.js';
 import type { Outcome, TerminationRecord } from '../../../shared/domain/purchase.js';
 import type { RevisionRecord } from '../../../shared/domain/revision.js';
-import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
+import { hasPermission, mayActOnOwnPurchase, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import type { RecordedDecision, TaskAttempt, TaskPurpose } from '../../../shared/domain/tasks.js';
 import { WITHDRAWABLE_STAGES, type WithdrawalRecord } from '../../../shared/domain/withdrawal.js';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../../../shared/presentation/labels.js';
 import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import { AmendmentsSection } from '../purchase/amendments-section.js';
 import { DocumentsSection, type DocumentView } from '../purchase/documents-section.js';
 import { EvaluationSection, type EvaluationView } from '../purchase/evaluation-section.js';
 import { PaymentsSection, type TrancheView } from '../purchase/payments-section.js';
@@ -70,14 +72,25 @@ interface PurchaseView {
     readonly dueBy: string;
   };
   readonly revisions: readonly RevisionRecord[];
+  readonly contract?: { readonly signedAt?: string };
+  /** Every amendment of the signed contract, oldest first. */
+  readonly amendments?: readonly Amendment[];
 }
 
 /** The officer who registered the purchase, or an administrator, corrects a returned proposal. */
 function mayReviseIt(staff: StaffMember, createdBy: string): boolean {
-  if (staff.roles.includes('admin')) return true;
-  if (!hasPermission(staff, 'reviseProposal')) return false;
-  const registeredBy = createdBy.toLowerCase();
-  return registeredBy === staff.email?.toLowerCase() || registeredBy === staff.sub.toLowerCase();
+  return mayActOnOwnPurchase(staff, 'reviseProposal', { createdBy });
+}
+
+/** The form is offered while the contract is in force, the purchase open and no amendment open. */
+function mayAmendIt(staff: StaffMember, view: PurchaseView): boolean {
+  const ended = view.stage === 'CLOSED' || view.stage === 'TERMINATED' || view.stage === 'REJECTED';
+  return (
+    Boolean(view.contract?.signedAt) &&
+    !ended &&
+    !openAmendment({ amendments: [...(view.amendments ?? [])] }) &&
+    mayActOnOwnPurchase(staff, 'amendPurchase', view)
+  );
 }
 
 /**
@@ -296,6 +309,16 @@ export function PurchasePage({
       {view.evaluation && <EvaluationSection evaluation={view.evaluation} />}
 
       {view.revisions.length > 0 && <RevisionsSection revisions={view.revisions} />}
+
+      {view.contract?.signedAt && (
+        <AmendmentsSection
+          token={token}
+          purchaseId={view.purchaseId}
+          amendments={view.amendments ?? []}
+          mayAmend={mayAmendIt(staff, view)}
+          onDone={reload}
+        />
+      )}
 
       <TimelineSection
         token={token}
