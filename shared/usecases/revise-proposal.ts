@@ -10,7 +10,7 @@ import type { PolicySettings } from '../domain/policy-settings.js';
 import type { Proposal } from '../domain/proposal.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
 import { changedFields, levelsAfterRevision, type RevisionRecord } from '../domain/revision.js';
-import { hasPermission, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
+import { mayActOnOwnPurchase, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import type { HumanTask } from '../domain/tasks.js';
 import type { Now } from '../ports/clock.js';
 import type {
@@ -64,7 +64,7 @@ export async function reviseProposal(
   const purchase = await deps.purchases.getPurchase(input.purchaseId);
   if (!purchase) return { outcome: 'UNKNOWN' };
   const by = input.staff.email ?? input.staff.sub;
-  if (!mayRevise(input.staff, purchase))
+  if (!mayActOnOwnPurchase(input.staff, 'reviseProposal', purchase))
     throw new NotPermittedError(
       'only the officer who registered the purchase, or an administrator, may revise its proposal',
     );
@@ -130,13 +130,6 @@ export async function reviseProposal(
   )
     await deps.tasks.markDelivered(task.taskId, deps.now());
   return { outcome: 'REVISED', purchaseId, revision };
-}
-
-function mayRevise(staff: StaffMember, purchase: Pick<PurchaseRecord, 'createdBy'>): boolean {
-  if (staff.roles.includes('admin')) return true;
-  if (!hasPermission(staff, 'reviseProposal')) return false;
-  const registeredBy = purchase.createdBy.toLowerCase();
-  return registeredBy === staff.email?.toLowerCase() || registeredBy === staff.sub.toLowerCase();
 }
 
 /** The purchase's REVISION task still waiting for the officer (with its nonce and token), if any. */
