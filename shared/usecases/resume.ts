@@ -1,3 +1,4 @@
+import { amendmentExecutionName, openAmendment } from '../domain/amendments.js';
 import { isTerminal, type ResumePoint, type Stage } from '../domain/lifecycle.js';
 import type { Now } from '../ports/clock.js';
 import type { PurchaseRepository } from '../ports/repositories.js';
@@ -55,7 +56,14 @@ async function resumeAt(
   stamp: string,
 ): Promise<ResumeOutcome> {
   if (isTerminal(stage)) return { reason: 'FINISHED', stage };
-  if (await stillRunning(deps, purchaseId)) return { reason: 'RUNNING', stage };
+  // An amendment's approval runs beside the purchase's own execution: each is resumed on its own.
+  const started = startedExecutions(await deps.purchases.listAudit(purchaseId));
+  const [amendments, own] = [
+    started.filter((e) => e.resumeAt === 'AMENDMENT'),
+    started.filter((e) => e.resumeAt !== 'AMENDMENT'),
+  ];
+  await resumeOpenAmendment(deps, purchaseId, amendments, stamp);
+  if (await anyRunning(deps, [purchaseId, ...own.map((e) => e.name)])) return { reason: 'RUNNING', stage };
   const execution = `${purchaseId}-r${stamp}`;
   const resumed = stage as ResumePoint;
   await startWorkflow(deps, { purchaseId, resumeAt: resumed, executionName: execution });
@@ -63,14 +71,34 @@ async function resumeAt(
 }
 
 /**
- * Whether one of the purchase's executions still runs: those its audit trail names, and the
- * purchase's own name (its first execution, for a purchase from before starts were recorded).
+ * An amendment still awaiting approval whose execution no longer runs (a restart of the local
+ * runtime, an operator's stop) is asked on in a fresh one; its decided levels are not asked again.
  */
-async function stillRunning(deps: ResumeDeps, purchaseId: string): Promise<boolean> {
-  const names = new Set([
-    purchaseId,
-    ...startedExecutions(await deps.purchases.listAudit(purchaseId)).map((e) => e.name),
-  ]);
-  const described = await Promise.all([...names].map((name) => deps.executions.describe(name)));
+async function resumeOpenAmendment(
+  deps: ResumeDeps,
+  purchaseId: string,
+  started: readonly { name: string }[],
+  stamp: string,
+): Promise<void> {
+  const purchase = await deps.purchases.getPurchase(purchaseId);
+  const open = purchase && openAmendment(purchase);
+  if (
+    !open ||
+    (await anyRunning(
+      deps,
+      started.map((e) => e.name),
+    ))
+  )
+    return;
+  const executionName = `${amendmentExecutionName(purchaseId, open.id)}-r${stamp}`;
+  await startWorkflow(deps, { purchaseId, resumeAt: 'AMENDMENT', executionName });
+}
+
+/**
+ * Whether one of these executions still runs (the purchase's own name stands for its first
+ * execution, for a purchase from before starts were recorded).
+ */
+async function anyRunning(deps: ResumeDeps, names: readonly string[]): Promise<boolean> {
+  const described = await Promise.all([...new Set(names)].map((name) => deps.executions.describe(name)));
   return described.some((execution) => execution?.status === 'RUNNING');
 }

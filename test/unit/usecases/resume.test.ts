@@ -110,6 +110,52 @@ describe('resumeOpenPurchases', () => {
     expect(fakes.workflow.starts).toHaveLength(2);
   });
 
+  it('resumes an amendment awaiting approval in an execution of its own, beside the stage, and leaves a running one alone', async () => {
+    const purchaseId = 'PUR-2026-AAAAAAAAAAAAAAA7';
+    fakes.purchases.seed(
+      purchaseRecord(purchaseId, smallMinorProtectionProposal(), {
+        stage: 'MIDTERM_REVIEW',
+        amendments: [
+          {
+            id: 'A1',
+            requestedBy: 'o@x.cn',
+            requestedAt: '2026-03-01T00:00:00.000Z',
+            rationale: '延长服务期限的理由。',
+            changes: [{ field: 'term.end', former: '2026-12-31', value: '2026-12-30' }],
+            levels: ['SECTION_CHIEF'],
+            status: 'PROPOSED',
+            approvals: {},
+          },
+        ],
+      }),
+    );
+    await fakes.workflow.start({
+      purchaseId,
+      resumeAt: 'AMENDMENT',
+      executionName: `${purchaseId}-AMENDMENT-1`,
+    });
+    await fakes.purchases.change({
+      purchaseId,
+      audit: {
+        actor: 'system:workflow',
+        action: 'workflow.started',
+        detail: { execution: `${purchaseId}-AMENDMENT-1`, resumeAt: 'AMENDMENT' },
+      },
+      eventId: `workflow.started:${purchaseId}-AMENDMENT-1`,
+      now: fakes.clock.now(),
+    });
+    // Its amendment's execution still runs: only the stage is resumed (the amendment's run does not hold it back).
+    expect(await resume()).toEqual([{ purchaseId, resumeAt: 'MIDTERM_REVIEW' }]);
+    expect(fakes.workflow.starts.filter((s) => s.resumeAt === 'AMENDMENT')).toHaveLength(1);
+
+    restarted();
+    await resume();
+    const amendmentStarts = fakes.workflow.starts.filter((s) => s.resumeAt === 'AMENDMENT');
+    expect(amendmentStarts).toHaveLength(2);
+    expect(amendmentStarts[1]?.executionName).toMatch(new RegExp(`^${purchaseId}-AMENDMENT-1-r\\d{17}$`));
+    expect(amendmentStarts[1]?.executionName).toMatch(EXECUTION_NAME);
+  });
+
   it('with nothing open starts nothing', async () => {
     expect(await resume()).toEqual([]);
     expect(fakes.workflow.starts).toEqual([]);
