@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: synthesizes the app, runs it on the local runtime and plays two purchases
  * as their users would, over HTTP only: an officer submits, each approver opens the link in
- * their e-mail (GET the page), and approves or rejects with the page's form (POST).
+ * their e-mail (GET the page), and approves, returns for revision or rejects with the page's form
+ * (POST); the first purchase is revised once, amended once after signature, and runs to its end.
  * Prints each purchase's timeline from its audit trail.
  */
 import { rmSync } from 'node:fs';
@@ -187,6 +188,43 @@ async function main(): Promise<void> {
     console.log(`  ${finance} got "${notice.subject}", confirmed the transfer -> HTTP ${confirmed.status}`);
     await users.waitForStage(officer, firstId, ['MIDTERM_REVIEW', 'TERMINATED']);
 
+    console.log(
+      '\n   Amendment: ¥20,000 more for home visits, with a rationale; the tranches not yet paid take it, and the levels the new value needs approve it.',
+    );
+    const visits = 1;
+    const asked = await users.requestAmendment(officer, firstId, {
+      rationale:
+        '辖区新增高龄独居老人 40 名，上门服务经费增加 2 万元。40 more elderly people living alone: ¥20,000 more for home visits.',
+      totalFen: firstProposal.totalFen + 2_000_000,
+      budgetLines: firstProposal.budgetLines.map((line, i) =>
+        i === visits ? { ...line, amountFen: line.amountFen + 2_000_000 } : line,
+      ),
+      // The first tranche was paid as it was; the other two take the ¥20,000.
+      tranches: [
+        { milestone: 'CONTRACT_SIGNED', amountFen: 14_400_000 },
+        { milestone: 'MIDTERM_PASSED', amountFen: 20_200_000 },
+        { milestone: 'EVALUATION_PASSED', amountFen: 15_400_000 },
+      ],
+    });
+    const amendment = asked.body.amendment as { id: string; levels: ApprovalLevel[] } | undefined;
+    const refusals = (asked.body.errors as { field: string; message: string }[] | undefined) ?? [];
+    console.log(
+      `  POST /purchases/${firstId}/amendments (¥480,000 -> ¥500,000) -> HTTP ${asked.status} ${amendment ? `${amendment.id}, to be approved by ${amendment.levels.join(', ')}` : refusals.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+    );
+    for (const level of amendment?.levels ?? [])
+      await act(firstId, level, 'APPROVE', '同意增加服务经费。Approved.');
+    if (!amendment)
+      throw new Error(
+        `the amendment was refused (HTTP ${asked.status}): the demo's request no longer fits the rules`,
+      );
+    const amended = await waitFor(async () => {
+      const view = await users.purchase(officer, firstId);
+      return view.amendments?.some((a) => a.status !== 'PROPOSED') ? view : undefined;
+    });
+    console.log(
+      `  amendment ${amendment.id}: ${amended?.amendments?.at(-1)?.status ?? 'not decided in time'}, the value now ${amended?.totalYuan ?? '?'}`,
+    );
+
     const variant = chosen.midterm;
     console.log(
       `\n   Mid-term review (${variant}): the NGO uploads its report, the section chief reviews it.`,
@@ -300,7 +338,7 @@ async function main(): Promise<void> {
         const open = (view.payments ?? []).some((p) => p.status === 'NOTIFIED');
         return open ? undefined : view;
       })) ?? ended;
-    console.log(`\nTimeline of ${firstId} (${approved.totalYuan}):\n${timeline(settled)}`);
+    console.log(`\nTimeline of ${firstId} (${settled.totalYuan}):\n${timeline(settled)}`);
     for (const d of settled.deliverables ?? []) {
       const why = d.reasons.map((r) => r.message.en).join('; ');
       console.log(`  upload ${d.kind} ${d.fileName}: ${d.status}${why ? ` (${why})` : ''}`);

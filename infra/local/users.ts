@@ -27,6 +27,14 @@ export interface PurchaseView {
   };
   approvals: Record<string, { decision: string; by: string; byName: string; comment: string; at: string }>;
   approvalLevels: string[];
+  term?: { start: string; end: string };
+  /** The signed contract's amendments, each with the levels it needs and its status. */
+  amendments?: {
+    id: string;
+    status: string;
+    levels: string[];
+    changes: { field: string; former: unknown; value: unknown }[];
+  }[];
   pendingTasks: {
     purpose: string;
     level?: string;
