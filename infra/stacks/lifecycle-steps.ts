@@ -23,6 +23,11 @@ export function lifecycleSteps(
     useCaseFunction(wiring, id, name, description, options);
   const contractStep = (id: string, name: string, description: string, options?: StepOptions) =>
     contractFunction(wiring, id, name, description, options);
+  /** A step that asks a person by a mailed link and waits: it signs the link, mails it, and answers the wait. */
+  const asksByMailedLink = (fn: ServiceFunction, link: 'task' | 'ngo') =>
+    mails(wiring, link === 'task' ? fn.useTaskLinkKeys(taskLinkKeys) : fn.useNgoLinkKeys(ngoLinkKeys))
+      .linksOn(publicBaseUrl)
+      .completeTasksOf(wiring.stateMachine.arn);
 
   // The steps that only work something out (validate, plan) read the table and write nothing.
   const validateProposal = step(
@@ -41,15 +46,10 @@ export function lifecycleSteps(
     'plan-approval',
     'Works out which approval levels are still needed',
   );
-  const requestDecision = mails(
-    wiring,
-    step('RequestDecision', 'request-decision', 'Opens a human task and e-mails its link').useTaskLinkKeys(
-      taskLinkKeys,
-    ),
-  )
-    .linksOn(publicBaseUrl)
-    .completeTasksOf(wiring.stateMachine.arn)
-    .useLifecycleSettings(lifecycle);
+  const requestDecision = asksByMailedLink(
+    step('RequestDecision', 'request-decision', 'Opens a human task and e-mails its link'),
+    'task',
+  ).useLifecycleSettings(lifecycle);
   // A proposal returned for revision: the officer is mailed (no link: the revision is made in the console).
   const requestRevision = mails(
     wiring,
@@ -88,14 +88,10 @@ export function lifecycleSteps(
     'Works out the next contracting step',
     { tableAccess: 'read' },
   );
-  const awaitUpload = mails(
-    wiring,
-    contractStep('AwaitUpload', 'await-upload', 'Waits for an NGO upload and asks for it').useNgoLinkKeys(
-      ngoLinkKeys,
-    ),
-  )
-    .linksOn(publicBaseUrl)
-    .completeTasksOf(wiring.stateMachine.arn);
+  const awaitUpload = asksByMailedLink(
+    contractStep('AwaitUpload', 'await-upload', 'Waits for an NGO upload and asks for it'),
+    'ngo',
+  );
   const concludeContracting = contractStep(
     'ConcludeContracting',
     'conclude-contracting',
@@ -136,14 +132,10 @@ export function lifecycleSteps(
     'record-missing-report',
     'Records that no final report came',
   );
-  const requestEvaluation = mails(
-    wiring,
-    contractStep('RequestEvaluation', 'request-evaluation', 'Assigns an agency and mails it').useTaskLinkKeys(
-      taskLinkKeys,
-    ),
-  )
-    .linksOn(publicBaseUrl)
-    .completeTasksOf(wiring.stateMachine.arn);
+  const requestEvaluation = asksByMailedLink(
+    contractStep('RequestEvaluation', 'request-evaluation', 'Assigns an agency and mails it'),
+    'task',
+  );
   const concludeEvaluation = contractStep(
     'ConcludeEvaluation',
     'conclude-evaluation',
