@@ -28,7 +28,10 @@ afterAll(async () => ui?.stop());
 const OFFICER = { sub: 'officer-li', email: 'li.officer@civil-affairs.example.gov.cn' };
 const chief = TEST_SETTINGS.policy.approval.approvers.SECTION_CHIEF;
 
-/** A purchase of the officer's, approved, signed by the NGO and countersigned from the mailed links. */
+/**
+ * A purchase of the officer's (¥120,000 in 30 / 40 / 30), approved, signed by the NGO and
+ * countersigned from the mailed links, finance told to pay the first tranche.
+ */
 async function signedPurchase(): Promise<{ purchaseId: string; end: string }> {
   if (!app) throw new Error('the app is not started');
   const users = app.users;
@@ -58,12 +61,16 @@ async function signedPurchase(): Promise<{ purchaseId: string; end: string }> {
   const countersign = await users.waitForMail(chief.email, about, seen, 60_000);
   const { answer } = await users.decideAsPerson(UsersClient.linkIn(countersign), { decision: 'COUNTERSIGN' });
   expect(answer.status).toBe(200);
+  // Countersigned, and finance told to pay the first tranche (the form shows it read-only).
   await users.waitForPurchase(
     token,
     purchaseId,
-    (v) => Boolean((v as { contract?: { signedAt?: string } }).contract?.signedAt),
+    (v) => {
+      const view = v as { contract?: { signedAt?: string }; payments?: { notifiedAt?: string }[] };
+      return Boolean(view.contract?.signedAt) && Boolean(view.payments?.some((p) => p.notifiedAt));
+    },
     {
-      expected: 'countersigned',
+      expected: 'countersigned, the first tranche notified',
       timeoutMs: 30_000,
     },
   );
@@ -102,5 +109,71 @@ describe('amending a signed contract in the console', () => {
     expect(await section.getByRole('button', { name: /Request the amendment/ }).count()).toBe(0);
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'console-amendment-requested.png');
+  });
+
+  it('asks for a higher value with its cost breakdown and tranche amounts, the refused sum shown at the tranches, and lists it former → new', async () => {
+    if (!ui || !app) throw new Error('the console is not started');
+    const { purchaseId } = await signedPurchase();
+    const { page } = await ui.newPage();
+    await ui.signInAs(page, /Li Ming/);
+    await page.goto(`${ui.consoleUrl}#/purchases/${purchaseId}`);
+    const section = page.getByRole('region', { name: /Amendments/ });
+    await section.waitFor();
+    await page.getByText(/The chain of \d+ entries verifies/).waitFor();
+
+    const value = section.getByRole('group', { name: /New value and tranche plan/ });
+    const lines = value.getByRole('group', { name: /Cost breakdown/ });
+    const tranches = value.getByRole('group', { name: /Tranche amounts/ });
+    // Pre-filled from the contract; the first tranche, notified at signature, is not an input.
+    expect(await value.getByLabel(/Contract value/).inputValue()).toBe('120000.00');
+    expect(await lines.textContent()).toContain('Lines add up to ¥120,000.00, the total.');
+    expect(await tranches.textContent()).toContain(
+      'On contract signature: ¥36,000.00 (finance was told to pay it: it stays as it is)',
+    );
+    expect(await tranches.getByRole('textbox').count()).toBe(2);
+
+    await value.getByLabel(/Contract value/).fill('130000');
+    await lines
+      .getByRole('group', { name: /cost line 2/ })
+      .getByLabel(/Amount/)
+      .fill('38400');
+    expect(await lines.textContent()).toContain('Lines add up to ¥130,000.00, the total.');
+    await tranches.getByLabel(/After the mid-term review passes/).fill('52000');
+    await tranches.getByLabel(/After the third-party evaluation passes/).fill('40000');
+    expect(await tranches.textContent()).toContain(
+      'Tranches add up to ¥128,000.00, ¥2,000.00 short of the total.',
+    );
+    await section.getByLabel(/Rationale/).fill('服务对象增加，追加课业辅导经费 · more children to tutor');
+    await section.getByRole('button', { name: /Request the amendment/ }).click();
+
+    // The server refuses tranches that do not make up the value: the error is at the tranches, in both languages.
+    const trancheError = tranches.locator('#p-tranches-error');
+    await trancheError.waitFor();
+    expect(await trancheError.textContent()).toContain('各期金额合计 ¥128,000.00');
+    expect(await trancheError.textContent()).toContain(
+      'The tranche amounts add up to ¥128,000.00 but the value is ¥130,000.00',
+    );
+    expect(await tranches.getAttribute('aria-describedby')).toBe('p-tranches-error');
+    expect(await section.getByRole('cell', { name: 'A1' }).count()).toBe(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-amendment-value-refused.png');
+
+    await tranches.getByLabel(/After the third-party evaluation passes/).fill('42000');
+    expect(await tranches.textContent()).toContain('Tranches add up to ¥130,000.00, the total.');
+    // The edit took the error about the tranches away.
+    expect(await trancheError.count()).toBe(0);
+    await screenshot(page, 'console-amendment-value-form.png');
+    await section.getByRole('button', { name: /Request the amendment/ }).click();
+
+    await section.getByRole('cell', { name: 'A1' }).waitFor();
+    const text = (await section.textContent()) ?? '';
+    expect(text).toContain('Value: ¥120,000.00 → ¥130,000.00');
+    expect(text).toContain('课业辅导与亲情陪伴活动 ¥28,400.00');
+    expect(text).toContain('课业辅导与亲情陪伴活动 ¥38,400.00');
+    expect(text).toContain('After the mid-term review passes: 40% ¥52,000.00');
+    expect(text).toContain('Awaiting approval');
+    expect(await section.getByRole('button', { name: /Request the amendment/ }).count()).toBe(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-amendment-value-requested.png');
   });
 });

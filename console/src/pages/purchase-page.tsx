@@ -20,6 +20,7 @@ import {
 } from '../../../shared/presentation/labels.js';
 import { ApiError, apiPost, type TokenSource } from '../api.js';
 import { Bilingual } from '../bilingual.js';
+import type { ContractMoney } from '../purchase/amendment-value.js';
 import { AmendmentsSection } from '../purchase/amendments-section.js';
 import { DocumentsSection, type DocumentView } from '../purchase/documents-section.js';
 import { EvaluationSection, type EvaluationView } from '../purchase/evaluation-section.js';
@@ -75,6 +76,8 @@ interface PurchaseView {
   readonly contract?: { readonly signedAt?: string };
   /** Every amendment of the signed contract, oldest first. */
   readonly amendments?: readonly Amendment[];
+  /** The proposal as it stands (with every amendment in force): the amendment form starts from its money. */
+  readonly proposal: ContractMoney;
 }
 
 /** The officer who registered the purchase, or an administrator, corrects a returned proposal. */
@@ -316,6 +319,8 @@ export function PurchasePage({
           purchaseId={view.purchaseId}
           amendments={view.amendments ?? []}
           mayAmend={mayAmendIt(staff, view)}
+          money={view.proposal}
+          payments={view.payments}
           onDone={reload}
         />
       )}

@@ -5,6 +5,7 @@ import { blankCostLine, blankStaffLine, blankTranche } from './draft.js';
 import { Bi, Field, onText, type SectionProps } from './fields.js';
 import type { ProposalOptions } from './options.js';
 import { RowList } from './rows.js';
+import { SumAgainstTotal } from './sum-against-total.js';
 import { fenOfText } from './typed-text.js';
 import { YuanInput, yuanHint } from './yuan-input.js';
 
@@ -113,9 +114,10 @@ export function MoneySection({
         onRemove={(i) => edit('budgetLines', (d) => void d.budgetLines.splice(i, 1))}
         summary={
           costSum !== undefined && (
-            <Bi
-              zh={`明细合计 ${formatYuan(costSum)}${totalFen === undefined ? '' : costSum === totalFen ? '，与总金额相符。' : `，与总金额相差 ${formatYuan(Math.abs(totalFen - costSum))}。`}`}
-              en={`Lines add up to ${formatYuan(costSum)}${totalFen === undefined ? '' : costSum === totalFen ? ', the total.' : `, ${formatYuan(Math.abs(totalFen - costSum))} ${costSum < totalFen ? 'short of' : 'over'} the total.`}`}
+            <SumAgainstTotal
+              what={{ zh: '明细合计', en: 'Lines add up to' }}
+              sumFen={costSum}
+              totalFen={totalFen}
             />
           )
         }

@@ -7,6 +7,7 @@ import {
   type PaymentStatus,
   type PaymentTransfer,
 } from '../../../shared/domain/payment-records.js';
+import type { TrancheMilestone } from '../../../shared/domain/proposal.js';
 import { hasPermission, type StaffMember } from '../../../shared/domain/staff-roles.js';
 import { PAYMENT_STATUS_LABELS } from '../../../shared/presentation/labels.js';
 import { apiPost, type TokenSource } from '../api.js';
@@ -16,6 +17,9 @@ import { ReasonForm } from '../reason-form.js';
 /** A tranche as GET /purchases/{id} gives it (the payment record). */
 export interface TrancheView {
   readonly tranche: number;
+  readonly milestone: TrancheMilestone;
+  /** When finance was told to pay it (absent on a tranche withheld or cancelled before that). */
+  readonly notifiedAt?: string;
   readonly amountFen: number;
   readonly paidFen?: number;
   readonly dueDate?: string;

@@ -1,0 +1,181 @@
+import { formatYuan } from '../../../shared/domain/money.js';
+import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
+import { blankCostLine } from '../proposal/draft.js';
+import type { ErrorsByPath } from '../proposal/field-errors.js';
+import { Bi, type Edit, Field, onText } from '../proposal/fields.js';
+import { RowList } from '../proposal/rows.js';
+import { SumAgainstTotal } from '../proposal/sum-against-total.js';
+import { fenOfText } from '../proposal/typed-text.js';
+import { YuanInput, yuanHint } from '../proposal/yuan-input.js';
+import { type AmendmentValueDraft, sumOfTyped } from './amendment-value.js';
+
+/**
+ * The amendment form's new value: the total in yuan, the cost breakdown (rows added, removed,
+ * edited) and each tranche's amount, with live sums against the total. A tranche finance was
+ * already told to pay is shown with its amount and cannot be edited.
+ */
+export function AmendmentValueFields({
+  draft,
+  edit,
+  errors,
+}: {
+  draft: AmendmentValueDraft;
+  edit: Edit<AmendmentValueDraft>;
+  errors: ErrorsByPath;
+}) {
+  const totalFen = fenOfText(draft.totalYuan);
+  const linesSum = sumOfTyped(draft.budgetLines.map((l) => l.amountYuan));
+  const tranchesSum = sumOfTyped(draft.tranches.map((t) => t.amountYuan));
+  return (
+    <fieldset class="amendment-value">
+      <legend>
+        <Bi
+          zh="新的合同金额与付款安排（不改可不动）"
+          en="New value and tranche plan (leave as it is to keep it)"
+        />
+      </legend>
+      <div class="form-grid">
+        <Field
+          path="totalFen"
+          label={{ zh: '合同总金额（元）', en: 'Contract value (yuan)' }}
+          errors={errors}
+          hint={yuanHint(draft.totalYuan)}
+        >
+          {(w) => (
+            <YuanInput
+              wiring={w}
+              value={draft.totalYuan}
+              onInput={onText(edit, 'totalFen', (d, v) => {
+                d.totalYuan = v;
+              })}
+            />
+          )}
+        </Field>
+      </div>
+
+      <RowList
+        path="budgetLines"
+        legend={{ zh: '预算明细', en: 'Cost breakdown' }}
+        rowLegend={{ zh: '明细', en: 'cost line' }}
+        count={draft.budgetLines.length}
+        max={50}
+        firstField="item"
+        errors={errors}
+        onAdd={() => edit('budgetLines', (d) => void d.budgetLines.push(blankCostLine()))}
+        onRemove={(i) => edit('budgetLines', (d) => void d.budgetLines.splice(i, 1))}
+        summary={
+          linesSum !== undefined && (
+            <SumAgainstTotal
+              what={{ zh: '明细合计', en: 'Lines add up to' }}
+              sumFen={linesSum}
+              totalFen={totalFen}
+            />
+          )
+        }
+      >
+        {(i) => {
+          const line = draft.budgetLines[i];
+          if (!line) return null;
+          return (
+            <>
+              <Field
+                path={`budgetLines[${i}].item`}
+                label={{ zh: '用途', en: 'Item' }}
+                errors={errors}
+                size="double"
+              >
+                {(w) => (
+                  <input
+                    {...w}
+                    value={line.item}
+                    maxLength={100}
+                    onInput={onText(edit, `budgetLines[${i}].item`, (d, v) => {
+                      const row = d.budgetLines[i];
+                      if (row) row.item = v;
+                    })}
+                  />
+                )}
+              </Field>
+              <Field
+                path={`budgetLines[${i}].amountFen`}
+                label={{ zh: '金额（元）', en: 'Amount (yuan)' }}
+                errors={errors}
+                hint={yuanHint(line.amountYuan)}
+              >
+                {(w) => (
+                  <YuanInput
+                    wiring={w}
+                    value={line.amountYuan}
+                    onInput={onText(edit, `budgetLines[${i}].amountFen`, (d, v) => {
+                      const row = d.budgetLines[i];
+                      if (row) row.amountYuan = v;
+                    })}
+                  />
+                )}
+              </Field>
+            </>
+          );
+        }}
+      </RowList>
+
+      <RowList
+        path="tranches"
+        legend={{ zh: '各期付款金额', en: 'Tranche amounts' }}
+        rowLegend={{ zh: '期', en: 'tranche' }}
+        count={draft.tranches.length}
+        min={draft.tranches.length}
+        max={draft.tranches.length}
+        errors={errors}
+        onAdd={() => undefined}
+        onRemove={() => undefined}
+        summary={
+          tranchesSum !== undefined && (
+            <SumAgainstTotal
+              what={{ zh: '各期合计', en: 'Tranches add up to' }}
+              sumFen={tranchesSum}
+              totalFen={totalFen}
+            />
+          )
+        }
+      >
+        {(i) => {
+          const tranche = draft.tranches[i];
+          if (!tranche) return null;
+          const label = TRANCHE_MILESTONE_LABELS[tranche.milestone];
+          const path = `tranches[${i}].amountFen`;
+          if (tranche.settled) {
+            const fen = fenOfText(tranche.amountYuan) ?? 0;
+            return (
+              <p class="settled-tranche">
+                <Bi
+                  zh={`${label.zh}：${formatYuan(fen)}（已通知财务付款，金额不变）`}
+                  en={`${label.en}: ${formatYuan(fen)} (finance was told to pay it: it stays as it is)`}
+                />
+              </p>
+            );
+          }
+          return (
+            <Field
+              path={path}
+              label={{ zh: `${label.zh}（元）`, en: `${label.en} (yuan)` }}
+              errors={errors}
+              size="double"
+              hint={yuanHint(tranche.amountYuan)}
+            >
+              {(w) => (
+                <YuanInput
+                  wiring={w}
+                  value={tranche.amountYuan}
+                  onInput={onText(edit, path, (d, v) => {
+                    const row = d.tranches[i];
+                    if (row) row.amountYuan = v;
+                  })}
+                />
+              )}
+            </Field>
+          );
+        }}
+      </RowList>
+    </fieldset>
+  );
+}
