@@ -1,11 +1,11 @@
-import { formatYuan, splitByPercent, sumFen } from '../../../shared/domain/money.js';
+import { formatYuan, splitByPercent } from '../../../shared/domain/money.js';
 import { TRANCHE_MILESTONES, type TrancheMilestone } from '../../../shared/domain/proposal.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
-import { blankCostLine, blankStaffLine, blankTranche } from './draft.js';
+import { CostBreakdownRows } from './cost-breakdown.js';
+import { blankStaffLine, blankTranche } from './draft.js';
 import { Bi, Field, onText, type SectionProps } from './fields.js';
 import type { ProposalOptions } from './options.js';
 import { RowList } from './rows.js';
-import { SumAgainstTotal } from './sum-against-total.js';
 import { fenOfText } from './typed-text.js';
 import { YuanInput, yuanHint } from './yuan-input.js';
 
@@ -28,8 +28,6 @@ export function MoneySection({
   const totalFen = fenOfText(draft.totalYuan);
   const lines = options?.budgetLines ?? [];
   const chosen = lines.find((l) => l.lineId === draft.budgetLineRef);
-  const costFen = draft.budgetLines.map((l) => fenOfText(l.amountYuan));
-  const costSum = costFen.every((f) => f !== undefined) ? sumFen(costFen as number[]) : undefined;
   const percents = draft.trancheSchedule.map((t) =>
     /^\s*\d{1,3}\s*$/.test(t.percent) ? Number(t.percent) : 0,
   );
@@ -102,70 +100,7 @@ export function MoneySection({
         </Field>
       </div>
 
-      <RowList
-        path="budgetLines"
-        legend={{ zh: '预算明细', en: 'Cost breakdown' }}
-        rowLegend={{ zh: '明细', en: 'cost line' }}
-        count={draft.budgetLines.length}
-        max={50}
-        firstField="item"
-        errors={errors}
-        onAdd={() => edit('budgetLines', (d) => void d.budgetLines.push(blankCostLine()))}
-        onRemove={(i) => edit('budgetLines', (d) => void d.budgetLines.splice(i, 1))}
-        summary={
-          costSum !== undefined && (
-            <SumAgainstTotal
-              what={{ zh: '明细合计', en: 'Lines add up to' }}
-              sumFen={costSum}
-              totalFen={totalFen}
-            />
-          )
-        }
-      >
-        {(i) => {
-          const line = draft.budgetLines[i];
-          if (!line) return null;
-          return (
-            <>
-              <Field
-                path={`budgetLines[${i}].item`}
-                label={{ zh: '用途', en: 'Item' }}
-                errors={errors}
-                size="double"
-              >
-                {(w) => (
-                  <input
-                    {...w}
-                    value={line.item}
-                    maxLength={100}
-                    onInput={onText(edit, `budgetLines[${i}].item`, (d, v) => {
-                      const row = d.budgetLines[i];
-                      if (row) row.item = v;
-                    })}
-                  />
-                )}
-              </Field>
-              <Field
-                path={`budgetLines[${i}].amountFen`}
-                label={{ zh: '金额（元）', en: 'Amount (yuan)' }}
-                errors={errors}
-                hint={yuanHint(line.amountYuan)}
-              >
-                {(w) => (
-                  <YuanInput
-                    wiring={w}
-                    value={line.amountYuan}
-                    onInput={onText(edit, `budgetLines[${i}].amountFen`, (d, v) => {
-                      const row = d.budgetLines[i];
-                      if (row) row.amountYuan = v;
-                    })}
-                  />
-                )}
-              </Field>
-            </>
-          );
-        }}
-      </RowList>
+      <CostBreakdownRows draft={draft} edit={edit} errors={errors} totalFen={totalFen} />
 
       <RowList
         path="staffPlan"

@@ -1,5 +1,5 @@
 import type { BilingualText } from '../../../shared/domain/bilingual.js';
-import { type Fen, readYuan } from '../../../shared/domain/money.js';
+import { type Fen, readYuan, sumFen } from '../../../shared/domain/money.js';
 import { YUAN_TEXT_PROBLEM_TEXT } from '../../../shared/presentation/field-error-messages.js';
 
 /**
@@ -32,4 +32,10 @@ export function typedAmountProblem(text: string, submitting: boolean): Bilingual
   const read = readYuan(text);
   if ('fen' in read || (read.problem === 'empty' && !submitting)) return undefined;
   return YUAN_TEXT_PROBLEM_TEXT[read.problem];
+}
+
+/** The sum of amounts typed, when every one of them reads as an amount. */
+export function sumOfTyped(texts: readonly string[]): Fen | undefined {
+  const fen = texts.map(fenOfText);
+  return fen.every((f) => f !== undefined) ? sumFen(fen as Fen[]) : undefined;
 }

@@ -1,13 +1,13 @@
 import { formatYuan } from '../../../shared/domain/money.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
-import { blankCostLine } from '../proposal/draft.js';
+import { CostBreakdownRows } from '../proposal/cost-breakdown.js';
 import type { ErrorsByPath } from '../proposal/field-errors.js';
 import { Bi, type Edit, Field, onText } from '../proposal/fields.js';
 import { RowList } from '../proposal/rows.js';
 import { SumAgainstTotal } from '../proposal/sum-against-total.js';
-import { fenOfText } from '../proposal/typed-text.js';
+import { fenOfText, sumOfTyped } from '../proposal/typed-text.js';
 import { YuanInput, yuanHint } from '../proposal/yuan-input.js';
-import { type AmendmentValueDraft, sumOfTyped } from './amendment-value.js';
+import type { AmendmentValueDraft } from './amendment-value.js';
 
 /**
  * The amendment form's new value: the total in yuan, the cost breakdown (rows added, removed,
@@ -24,7 +24,6 @@ export function AmendmentValueFields({
   errors: ErrorsByPath;
 }) {
   const totalFen = fenOfText(draft.totalYuan);
-  const linesSum = sumOfTyped(draft.budgetLines.map((l) => l.amountYuan));
   const tranchesSum = sumOfTyped(draft.tranches.map((t) => t.amountYuan));
   return (
     <fieldset class="amendment-value">
@@ -53,70 +52,7 @@ export function AmendmentValueFields({
         </Field>
       </div>
 
-      <RowList
-        path="budgetLines"
-        legend={{ zh: '预算明细', en: 'Cost breakdown' }}
-        rowLegend={{ zh: '明细', en: 'cost line' }}
-        count={draft.budgetLines.length}
-        max={50}
-        firstField="item"
-        errors={errors}
-        onAdd={() => edit('budgetLines', (d) => void d.budgetLines.push(blankCostLine()))}
-        onRemove={(i) => edit('budgetLines', (d) => void d.budgetLines.splice(i, 1))}
-        summary={
-          linesSum !== undefined && (
-            <SumAgainstTotal
-              what={{ zh: '明细合计', en: 'Lines add up to' }}
-              sumFen={linesSum}
-              totalFen={totalFen}
-            />
-          )
-        }
-      >
-        {(i) => {
-          const line = draft.budgetLines[i];
-          if (!line) return null;
-          return (
-            <>
-              <Field
-                path={`budgetLines[${i}].item`}
-                label={{ zh: '用途', en: 'Item' }}
-                errors={errors}
-                size="double"
-              >
-                {(w) => (
-                  <input
-                    {...w}
-                    value={line.item}
-                    maxLength={100}
-                    onInput={onText(edit, `budgetLines[${i}].item`, (d, v) => {
-                      const row = d.budgetLines[i];
-                      if (row) row.item = v;
-                    })}
-                  />
-                )}
-              </Field>
-              <Field
-                path={`budgetLines[${i}].amountFen`}
-                label={{ zh: '金额（元）', en: 'Amount (yuan)' }}
-                errors={errors}
-                hint={yuanHint(line.amountYuan)}
-              >
-                {(w) => (
-                  <YuanInput
-                    wiring={w}
-                    value={line.amountYuan}
-                    onInput={onText(edit, `budgetLines[${i}].amountFen`, (d, v) => {
-                      const row = d.budgetLines[i];
-                      if (row) row.amountYuan = v;
-                    })}
-                  />
-                )}
-              </Field>
-            </>
-          );
-        }}
-      </RowList>
+      <CostBreakdownRows draft={draft} edit={edit} errors={errors} totalFen={totalFen} />
 
       <RowList
         path="tranches"

@@ -1,5 +1,5 @@
 import type { BilingualText } from '../../../shared/domain/bilingual.js';
-import { type Fen, sumFen } from '../../../shared/domain/money.js';
+import type { Fen } from '../../../shared/domain/money.js';
 import { tranchePlan } from '../../../shared/domain/payments.js';
 import type { BudgetLine, Tranche, TrancheMilestone } from '../../../shared/domain/proposal.js';
 import type { CostLineDraft } from '../proposal/draft.js';
@@ -119,10 +119,4 @@ export function valuePaths(draft: AmendmentValueDraft): string[] {
     'tranches',
     ...draft.tranches.flatMap((t, i) => (t.settled ? [] : [`tranches[${i}].amountFen`])),
   ];
-}
-
-/** The sum of amounts typed, when every one of them reads as an amount. */
-export function sumOfTyped(texts: readonly string[]): Fen | undefined {
-  const fen = texts.map(fenOfText);
-  return fen.every((f) => f !== undefined) ? sumFen(fen as Fen[]) : undefined;
 }
