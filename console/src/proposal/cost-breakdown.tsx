@@ -1,3 +1,4 @@
+import type { BilingualText } from '../../../shared/domain/bilingual.js';
 import { blankCostLine, type CostLineDraft } from './draft.js';
 import type { ErrorsByPath } from './field-errors.js';
 import { type Edit, Field, onText } from './fields.js';
@@ -89,5 +90,32 @@ export function CostBreakdownRows<Draft extends { budgetLines: CostLineDraft[] }
         );
       }}
     </RowList>
+  );
+}
+
+/** The value's total, typed in yuan (`label` names it as its form does). */
+export function TotalYuanField<Draft extends { totalYuan: string }>({
+  draft,
+  edit,
+  errors,
+  label,
+}: {
+  draft: Draft;
+  edit: Edit<Draft>;
+  errors: ErrorsByPath;
+  label: BilingualText;
+}) {
+  return (
+    <Field path="totalFen" label={label} errors={errors} hint={yuanHint(draft.totalYuan)}>
+      {(w) => (
+        <YuanInput
+          wiring={w}
+          value={draft.totalYuan}
+          onInput={onText(edit, 'totalFen', (d, v) => {
+            d.totalYuan = v;
+          })}
+        />
+      )}
+    </Field>
   );
 }

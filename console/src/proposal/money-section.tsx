@@ -1,7 +1,7 @@
 import { formatYuan, splitByPercent } from '../../../shared/domain/money.js';
 import { TRANCHE_MILESTONES, type TrancheMilestone } from '../../../shared/domain/proposal.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
-import { CostBreakdownRows } from './cost-breakdown.js';
+import { CostBreakdownRows, TotalYuanField } from './cost-breakdown.js';
 import { blankStaffLine, blankTranche } from './draft.js';
 import { Bi, Field, onText, type SectionProps } from './fields.js';
 import type { ProposalOptions } from './options.js';
@@ -82,22 +82,12 @@ export function MoneySection({
             </select>
           )}
         </Field>
-        <Field
-          path="totalFen"
-          label={{ zh: '项目总金额（元）', en: 'Total (yuan)' }}
+        <TotalYuanField
+          draft={draft}
+          edit={edit}
           errors={errors}
-          hint={yuanHint(draft.totalYuan)}
-        >
-          {(w) => (
-            <YuanInput
-              wiring={w}
-              value={draft.totalYuan}
-              onInput={onText(edit, 'totalFen', (d, v) => {
-                d.totalYuan = v;
-              })}
-            />
-          )}
-        </Field>
+          label={{ zh: '项目总金额（元）', en: 'Total (yuan)' }}
+        />
       </div>
 
       <CostBreakdownRows draft={draft} edit={edit} errors={errors} totalFen={totalFen} />

@@ -1,6 +1,6 @@
 import { formatYuan } from '../../../shared/domain/money.js';
 import { TRANCHE_MILESTONE_LABELS } from '../../../shared/presentation/labels.js';
-import { CostBreakdownRows } from '../proposal/cost-breakdown.js';
+import { CostBreakdownRows, TotalYuanField } from '../proposal/cost-breakdown.js';
 import type { ErrorsByPath } from '../proposal/field-errors.js';
 import { Bi, type Edit, Field, onText } from '../proposal/fields.js';
 import { RowList } from '../proposal/rows.js';
@@ -34,22 +34,12 @@ export function AmendmentValueFields({
         />
       </legend>
       <div class="form-grid">
-        <Field
-          path="totalFen"
-          label={{ zh: '合同总金额（元）', en: 'Contract value (yuan)' }}
+        <TotalYuanField
+          draft={draft}
+          edit={edit}
           errors={errors}
-          hint={yuanHint(draft.totalYuan)}
-        >
-          {(w) => (
-            <YuanInput
-              wiring={w}
-              value={draft.totalYuan}
-              onInput={onText(edit, 'totalFen', (d, v) => {
-                d.totalYuan = v;
-              })}
-            />
-          )}
-        </Field>
+          label={{ zh: '合同总金额（元）', en: 'Contract value (yuan)' }}
+        />
       </div>
 
       <CostBreakdownRows draft={draft} edit={edit} errors={errors} totalFen={totalFen} />
