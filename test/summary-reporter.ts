@@ -31,11 +31,19 @@ export default class SummaryReporter implements Reporter {
           );
         }
       }
-      // A file that failed to load has no tests to count but is a failure.
-      if (module.state() === 'failed' && tests.length === 0) {
-        failures.push(
-          `${relative(process.cwd(), module.moduleId)}: ${firstLine(module.errors()[0]?.message)}`,
-        );
+      // A file that failed to load, or a beforeAll/afterAll that threw (its tests then count as
+      // skipped), fails the file with no failed test: the error is on the module or the suite.
+      const file = relative(process.cwd(), module.moduleId);
+      const hookFailures = [module, ...module.children.allSuites()].flatMap((entity) =>
+        entity.errors().map((error) => {
+          const where = entity.type === 'suite' ? `${file} › ${entity.fullName}` : file;
+          return `${where}: ${firstLine(error.message)}`;
+        }),
+      );
+      failures.push(...hookFailures);
+      const testFailed = tests.some((test) => test.result().state === 'failed');
+      if (module.state() === 'failed' && !testFailed && hookFailures.length === 0) {
+        failures.push(`${file}: failed with no failed test and no error message`);
       }
     }
     // An error thrown outside any test (a timer firing after its test ended) fails the run too.
