@@ -404,7 +404,11 @@ export class DynamoTaskRepository implements TaskRepository {
       const change = steps.change(task, purchase);
       const entry = nextAuditEntry(purchase, { ...change.audit, at: now });
       const own = change.task;
-      const waiting = '#status = :pending AND nonce = :nonce AND expiresAt > :now';
+      // The token read is the one the result hands back: a re-arm by a resumed execution in between
+      // fails the write, and the next try reads the token that execution waits on.
+      const sameWaiter =
+        task.taskToken === undefined ? 'attribute_not_exists(taskToken)' : 'taskToken = :token';
+      const waiting = `#status = :pending AND nonce = :nonce AND expiresAt > :now AND ${sameWaiter}`;
       const taskUpdate: TransactItem = {
         Update: {
           TableName: this.tableName,
@@ -417,6 +421,7 @@ export class DynamoTaskRepository implements TaskRepository {
             ':pending': 'PENDING',
             ':nonce': nonce,
             ':now': isoInstant(now),
+            ...(task.taskToken === undefined ? {} : { ':token': task.taskToken }),
           },
         },
       };

@@ -272,8 +272,14 @@ describe('transaction shapes', () => {
     expect(input?.TransactItems).toHaveLength(4);
     expect(taskUpdate?.Update).toMatchObject({
       Key: keys.task('task-1'),
-      ConditionExpression: '#status = :pending AND nonce = :nonce AND expiresAt > :now',
-      ExpressionAttributeValues: { ':nonce': 'right-nonce', ':now': NOW, ':pending': 'PENDING' },
+      ConditionExpression:
+        '#status = :pending AND nonce = :nonce AND expiresAt > :now AND taskToken = :token',
+      ExpressionAttributeValues: {
+        ':nonce': 'right-nonce',
+        ':now': NOW,
+        ':pending': 'PENDING',
+        ':token': 'secret-token',
+      },
     });
     const meta = metaUpdate?.Update;
     expect(meta?.Key).toEqual(keys.purchase('p-1'));
@@ -581,6 +587,35 @@ describe('classifying cancelled transactions', () => {
     expect(transactions()).toHaveLength(1);
   });
 
+  test('decide on a task a resumed execution re-armed after the read is tried again and hands back the new token', async () => {
+    const rearmed: HumanTask = { ...task, taskToken: 'token-of-the-resumed-execution' };
+    ddb
+      .on(GetCommand, { Key: keys.task('task-1') })
+      .resolvesOnce({ Item: task })
+      .resolves({ Item: rearmed });
+    ddb.on(GetCommand, { Key: keys.purchase('p-1') }).resolves({ Item: purchase });
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'))
+      .resolves({});
+
+    const result = await repos.tasks.decide({
+      taskId: 'task-1',
+      nonce: 'right-nonce',
+      decision: 'APPROVE',
+      comment: '',
+      now: NOW,
+    });
+
+    expect(result).toMatchObject({
+      outcome: 'DECIDED',
+      task: { status: 'DECIDED', taskToken: 'token-of-the-resumed-execution' },
+    });
+    expect(
+      transactions().map((t) => t.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':token']),
+    ).toEqual(['secret-token', 'token-of-the-resumed-execution']);
+  });
+
   test('recordMailSent is a conditional append that answers false to the second recorder', async () => {
     ddb.on(GetCommand, { Key: keys.task('task-1') }).resolves({ Item: task });
     ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
@@ -709,7 +744,7 @@ describe('tasks of the later stages', () => {
     expect(taskUpdate?.Update).toMatchObject({
       UpdateExpression: 'SET declaredAt = :declaredAt',
       ConditionExpression:
-        '#status = :pending AND nonce = :nonce AND expiresAt > :now AND #purpose = :evaluation AND attribute_not_exists(declaredAt)',
+        '#status = :pending AND nonce = :nonce AND expiresAt > :now AND taskToken = :token AND #purpose = :evaluation AND attribute_not_exists(declaredAt)',
       ExpressionAttributeValues: { ':evaluation': 'EVALUATION', ':declaredAt': LATER },
     });
     expect(auditPut?.Put?.Item).toMatchObject({ action: 'evaluation.independence-declared', seq: 8 });
