@@ -4,8 +4,8 @@ import type { Assignee, RecordedDecision, TaskAttempt } from './tasks.js';
 
 /**
  * Separation of duties in the approval of one purchase: nobody approves a proposal they
- * registered, and nobody decides two levels of it (an escalation would otherwise hand every
- * level to the deputy). When neither the level's approver nor the deputy may take a level, it
+ * registered or an amendment they asked for, and nobody decides two levels of it (an escalation
+ * would otherwise hand every level to the deputy). When neither the level's approver nor the deputy may take a level, it
  * goes to the administrator's queue, with the reason.
  */
 
@@ -13,11 +13,16 @@ import type { Assignee, RecordedDecision, TaskAttempt } from './tasks.js';
 export interface ApprovalHistory {
   /** Who registered the proposal (their e-mail, or their subject when the token had none). */
   registeredBy: string;
+  /** Who asked for the amendment being approved, when it is one (an administrator may). */
+  amendmentRequestedBy?: string;
   approvals: Partial<Record<ApprovalLevel, Pick<RecordedDecision, 'by'>>>;
 }
 
 /** Why a person may not decide a level of a purchase. */
-export type DutyConflict = { rule: 'OWN_PROPOSAL' } | { rule: 'DECIDED_ANOTHER_LEVEL'; level: ApprovalLevel };
+export type DutyConflict =
+  | { rule: 'OWN_PROPOSAL' }
+  | { rule: 'OWN_AMENDMENT' }
+  | { rule: 'DECIDED_ANOTHER_LEVEL'; level: ApprovalLevel };
 
 /** A person passed over for a level, and why. */
 export interface PassedOver {
@@ -49,6 +54,8 @@ export function dutyConflict(
   history: ApprovalHistory,
 ): DutyConflict | undefined {
   if (same(email, history.registeredBy)) return { rule: 'OWN_PROPOSAL' };
+  if (history.amendmentRequestedBy !== undefined && same(email, history.amendmentRequestedBy))
+    return { rule: 'OWN_AMENDMENT' };
   for (const [other, decision] of Object.entries(history.approvals) as [ApprovalLevel, { by: string }][]) {
     if (other !== level && decision && same(decision.by, email))
       return { rule: 'DECIDED_ANOTHER_LEVEL', level: other };

@@ -78,6 +78,11 @@ export function passedOverReason(passed: PassedOver): BilingualText {
       zh: `${passed.name}（${passed.email}）登记了本项目，不能审批自己的申请。`,
       en: `${passed.name} (${passed.email}) registered this proposal and may not approve it.`,
     };
+  if (passed.conflict.rule === 'OWN_AMENDMENT')
+    return {
+      zh: `${passed.name}（${passed.email}）提出了本次合同变更，不能审批自己的变更申请。`,
+      en: `${passed.name} (${passed.email}) asked for this amendment and may not approve it.`,
+    };
   const label = APPROVAL_LEVEL_LABELS[passed.conflict.level];
   return {
     zh: `${passed.name}（${passed.email}）已作为“${label.zh}”作出决定，同一人不能审批两个层级。`,

@@ -117,18 +117,25 @@ function assignmentOf(
   const { approval } = deps.settings;
   if (!isApproverPurpose(input.purpose ?? 'APPROVAL'))
     return { assignee: assigneeFor(approval, input.level, input.attempt, absences), passedOver: [] };
+  const amendment =
+    input.purpose === 'AMENDMENT_APPROVAL' ? amendmentOf(purchase, input.amendmentId) : undefined;
   return assignApprover(
     approval,
     input.level,
     input.attempt,
-    { registeredBy: purchase.createdBy, approvals: purchase.approvals },
+    {
+      registeredBy: purchase.createdBy,
+      ...(amendment ? { amendmentRequestedBy: amendment.requestedBy } : {}),
+      approvals: purchase.approvals,
+    },
     absences,
   );
 }
 
 /**
- * The purchase as an amendment's approver is asked about it: the contract as amended, the levels'
- * approvals being the amendment's, and the officer who asked for it kept from approving it.
+ * The purchase as an amendment's approver is asked about it: the contract as amended, and the
+ * levels' approvals being the amendment's (separation of duties reads them, beside who registered
+ * the purchase and who asked for the amendment).
  */
 function asAsked(purchase: PurchaseRecord, input: RequestDecisionInput): PurchaseRecord {
   if (input.purpose !== 'AMENDMENT_APPROVAL') return purchase;
@@ -144,7 +151,6 @@ function asAsked(purchase: PurchaseRecord, input: RequestDecisionInput): Purchas
     ...purchase,
     proposal: applyChanges(purchase.proposal, amendment.changes),
     approvals,
-    createdBy: amendment.requestedBy,
   };
 }
 

@@ -24,6 +24,15 @@ describe('dutyConflict', () => {
     });
   });
 
+  it('finds who asked for the amendment under approval, beside the officer who registered the purchase', () => {
+    const amendment: ApprovalHistory = { ...fresh, amendmentRequestedBy: approval.administrator.email };
+    expect(dutyConflict('Admin@civil-affairs.example.gov.cn', 'SECTION_CHIEF', amendment)).toEqual({
+      rule: 'OWN_AMENDMENT',
+    });
+    expect(dutyConflict(officer, 'SECTION_CHIEF', amendment)).toEqual({ rule: 'OWN_PROPOSAL' });
+    expect(dutyConflict(approval.administrator.email, 'SECTION_CHIEF', fresh)).toBeUndefined();
+  });
+
   it('finds a person who decided another level, not the level they are asked again', () => {
     const history: ApprovalHistory = {
       registeredBy: officer,

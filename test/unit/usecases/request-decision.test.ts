@@ -290,6 +290,68 @@ describe('requestDecision under separation of duties', () => {
     });
   });
 
+  it('keeps both the chief who registered the purchase and the administrator who asked for an amendment from approving it', async () => {
+    seed(chief.email);
+    const record = await fakes.purchases.getPurchase(PURCHASE_ID);
+    if (!record || !administrator) throw new Error('seeded above; the test policy has an administrator');
+    fakes.purchases.seed({
+      ...record,
+      stage: 'MIDTERM_REVIEW',
+      amendments: [
+        {
+          id: 'A1',
+          requestedBy: administrator.email,
+          requestedAt: '2026-03-01T00:00:00.000Z',
+          rationale: '服务期延长。',
+          changes: [{ field: 'term.end', former: record.proposal.term.end, value: '2027-06-30' }],
+          levels: ['SECTION_CHIEF'],
+          status: 'PROPOSED',
+          approvals: {},
+        },
+      ],
+    });
+    const amendmentAsk = (attempt: TaskAttempt, taskToken: string) =>
+      requestDecision(deps(), {
+        purchaseId: PURCHASE_ID,
+        purpose: 'AMENDMENT_APPROVAL',
+        amendmentId: 'A1',
+        level: 'SECTION_CHIEF',
+        attempt,
+        taskToken,
+      });
+
+    const first = await amendmentAsk('FIRST', 'token-amend-1');
+    expect(fakes.tasks.stored(first.taskId).assignee).toEqual({ ...deputy, role: 'DEPUTY' });
+    expect(wholeMail(fakes.mailer.sent[0] as MailMessage)).toContain(
+      'registered this proposal and may not approve it',
+    );
+
+    // Had the deputy decided another level of it, the administrator's queue would be next: not for their own request.
+    const decided = await fakes.purchases.getPurchase(PURCHASE_ID);
+    if (!decided) throw new Error('seeded above');
+    fakes.purchases.seed({
+      ...decided,
+      decisions: {
+        ...decided.decisions,
+        'AMENDMENT:A1:FINANCE_SECTION': {
+          decision: 'APPROVE',
+          by: deputy.email,
+          byName: deputy.name,
+          comment: '',
+          at: '2026-03-01T00:00:00.000Z',
+          taskId: 't-finance',
+        },
+      },
+      amendments: (decided.amendments ?? []).map((a) => ({
+        ...a,
+        levels: ['FINANCE_SECTION', 'SECTION_CHIEF'],
+      })),
+    });
+    await expect(amendmentAsk('ESCALATION', 'token-amend-2')).rejects.toThrow(
+      `${administrator.email} (OWN_AMENDMENT)`,
+    );
+  });
+
   it("sends a level's escalation to the administrator's queue when the deputy decided another level", async () => {
     seed('officer@civil-affairs.example.gov.cn', { SECTION_CHIEF: { by: deputy.email } });
     const { taskId } = await ask('ESCALATION', 'token-esc-2', 'FINANCE_SECTION');
