@@ -50,10 +50,24 @@ export type NameDelegationOutcome =
 const STALE_MESSAGE =
   '委托记录刚被他人更改，请刷新后重试。 The delegations changed a moment ago: reload and try again.';
 
+/** The delegation a request names again: same approver, delegate and days, not ended. */
+function namedBefore(delegations: readonly Delegation[], request: DelegationRequest): Delegation | undefined {
+  return delegations.find(
+    (d) =>
+      d.endedAt === undefined &&
+      same(d.approverEmail, request.approverEmail) &&
+      same(d.delegate.email, request.delegate.email) &&
+      d.from === request.from &&
+      d.until === request.until,
+  );
+}
+
 /**
  * Records a delegation and tells the delegate. An approver names one for themselves (the roster
  * approver with their signed-in e-mail); an administrator may name one for any approver.
  * ValidationError for a broken rule; STALE when another delegation was recorded meanwhile.
+ * Sending the same delegation again (its mail failed, or the answer was lost) is no overlap: the
+ * one recorded is answered and the delegate mailed again, so a failed mail is never left unsent.
  */
 export async function nameDelegation(
   deps: DelegationDeps,
@@ -70,8 +84,13 @@ export async function nameDelegation(
   const { approvers } = deps.settings.approval;
   const { delegations, version } = await deps.delegations.list();
   const full: DelegationRequest = { ...request, approverEmail };
-  const errors = delegationErrors(full, { approvers, existing: delegations, today: chinaCalendarDate(now) });
   const level = approverLevelOf(approvers, approverEmail);
+  const repeated = level && namedBefore(delegations, full);
+  if (level && repeated) {
+    await deps.mailer.send({ to: repeated.delegate.email, ...renderDelegationMail(repeated, level) });
+    return { outcome: 'NAMED', delegation: repeated };
+  }
+  const errors = delegationErrors(full, { approvers, existing: delegations, today: chinaCalendarDate(now) });
   if (errors.length > 0 || !level) throw new ValidationError(errors);
   const delegation: Delegation = {
     id: `DEL-${randomBytes(9).toString('base64url')}`,

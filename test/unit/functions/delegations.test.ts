@@ -78,6 +78,23 @@ describe('POST /my/delegations', () => {
     });
   });
 
+  it("when the delegate's mail fails, sending the same delegation again answers the one recorded and mails the delegate", async () => {
+    fakes.mailer.failNext();
+    expect((await name()).status).toBeGreaterThanOrEqual(500);
+    const [recorded] = (await fakes.delegations.list()).delegations;
+    expect(recorded).toBeDefined();
+    expect(fakes.mailer.sent).toEqual([]);
+
+    const again = await name();
+    expect(again.status).toBe(201);
+    expect(again.body.delegation).toEqual(recorded);
+    expect((await fakes.delegations.list()).delegations).toHaveLength(1);
+    expect(fakes.mailer.sent.map((m) => m.to)).toEqual([delegate.email]);
+    // Other days for the same delegate are a new delegation, and overlap the recorded one.
+    const overlapping = await name(asChief, { ...request, until: '2026-03-20' });
+    expect(overlapping.status).toBe(400);
+  });
+
   it('answers 400 with bilingual field errors for a broken rule and records nothing', async () => {
     const answer = await name(asChief, {
       ...request,
