@@ -226,7 +226,6 @@ async function startOnPort(options: DynamoDbLocalOptions, port: number): Promise
   return { url, pid: child.pid, stop };
 }
 
-/** Creates the app's tables that do not exist yet; existing tables (and their items) are kept. */
 /**
  * Brings the data folder's tables up to the templates', as CloudFormation would on a deploy: a
  * missing table is created, and a table from an earlier version gets the global secondary indexes
@@ -297,12 +296,23 @@ async function addMissingIndexes(client: DynamoDBClient, table: LocalTable): Pro
   return added;
 }
 
+/**
+ * Polls until the new index is ACTIVE. While it backfills, DynamoDB Local now and then answers
+ * DescribeTable with a 500 (InternalFailure) more often than the SDK's three tries absorb on a busy
+ * machine: that is a "not yet" here too, until the deadline.
+ */
 async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const index = described.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
-    if (index?.IndexStatus === 'ACTIVE') return;
+    let status: string | undefined;
+    try {
+      const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      status = described.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus;
+    } catch (error) {
+      const serverFault = (error as { $fault?: string }).$fault === 'server';
+      if (!serverFault || Date.now() > deadline) throw error;
+    }
+    if (status === 'ACTIVE') return;
     if (Date.now() > deadline)
       throw new Error(`index ${indexName} of ${tableName} is not ACTIVE after 2 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 100));
