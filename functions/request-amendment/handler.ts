@@ -35,8 +35,15 @@ export function createHandler(deps: RequestAmendmentDeps) {
 
 /** Wired to AWS once per execution environment, at cold start; reads the reference data at every invocation. */
 function defaultDeps(): RequestAmendmentDeps {
-  const { purchases, payments } = tableRepositories();
-  return { purchases, payments, workflow: workflowStarter(), settings: policySettings(), now: systemNow };
+  const { purchases, payments, budgets } = tableRepositories();
+  return {
+    purchases,
+    payments,
+    budgets,
+    workflow: workflowStarter(),
+    settings: policySettings(),
+    now: systemNow,
+  };
 }
 
 export const handler = createHandler(defaultDeps()).use(loadReferenceData());

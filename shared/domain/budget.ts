@@ -63,6 +63,27 @@ export function budgetShortfallError(lineId: string, availableFen: Fen, neededFe
 }
 
 /**
+ * An amendment's field error when the purchase's line has too little left for the raise: on
+ * `totalFen`, naming what is left beyond the purchase's reservation and the most the value may be.
+ */
+export function amendmentShortfallError(
+  lineId: string,
+  reservedFen: Fen,
+  availableFen: Fen,
+  totalFen: Fen,
+): FieldError {
+  const more = totalFen - reservedFen;
+  return fieldError(
+    'budget-line-remaining',
+    'totalFen',
+    totalFen,
+    `budget line ${lineId} has ${formatYuan(availableFen)} left beyond this purchase's ${formatYuan(reservedFen)}; the new value needs ${formatYuan(more)} more`,
+    `a new value of at most ${formatYuan(reservedFen + availableFen)}`,
+    `预算指标 ${lineId} 在本项目已预留的 ${formatYuan(reservedFen)} 之外仅剩 ${formatYuan(availableFen)}，新合同金额需要追加 ${formatYuan(more)}。`,
+  );
+}
+
+/**
  * A purchase's reservation could not move to a higher amount: its line has too little left. Nothing
  * was written (the change it came with neither).
  */

@@ -9,17 +9,22 @@ import {
 } from '../domain/amendments.js';
 import { requiredApprovalLevels } from '../domain/approval-chain.js';
 import type { BilingualText } from '../domain/bilingual.js';
+import { amendmentShortfallError, leftOnLine } from '../domain/budget.js';
 import { chinaCalendarDate } from '../domain/china-time.js';
+import { ValidationError } from '../domain/errors.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
+import type { PurchaseRecord } from '../domain/purchase.js';
 import { mayActOnOwnPurchase, NotPermittedError, type StaffMember } from '../domain/staff-roles.js';
 import type { Now } from '../ports/clock.js';
-import type { PaymentRepository, PurchaseRepository } from '../ports/repositories.js';
+import type { BudgetRepository, PaymentRepository, PurchaseRepository } from '../ports/repositories.js';
 import type { WorkflowStarter } from '../ports/workflow.js';
 import { startWorkflow } from './start-workflow.js';
 
 export interface RequestAmendmentDeps {
   purchases: PurchaseRepository;
   payments: PaymentRepository;
+  /** What is left on the purchase's budget line, read when a raise is asked for. */
+  budgets: Pick<BudgetRepository, 'getBudgetLine'>;
   workflow: WorkflowStarter;
   settings: PolicySettings;
   now: Now;
@@ -35,6 +40,25 @@ async function settledTranches(payments: PaymentRepository, purchaseId: string):
   return (await payments.listPayments(purchaseId))
     .filter((p) => p.notifiedAt !== undefined)
     .map((p) => ({ milestone: p.milestone, amountFen: p.amountFen }));
+}
+
+/**
+ * A raise the purchase's budget line cannot take is refused at once (400 on totalFen, naming what
+ * is left) rather than sent through every approval level and refused when it is applied. Applying
+ * it moves the reservation only while the line has room: that stays the gate for concurrent raises.
+ */
+async function refuseWhenLineIsShort(
+  deps: RequestAmendmentDeps,
+  purchase: PurchaseRecord,
+  totalFen: number,
+): Promise<void> {
+  const lineId = purchase.budget?.lineId ?? purchase.proposal.budgetLineRef;
+  const reservedFen = purchase.budget?.amountFen ?? purchase.proposal.totalFen;
+  if (totalFen <= reservedFen) return;
+  const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
+  const left = leftOnLine(await deps.budgets.getBudgetLine(lineId), configured);
+  if (left === undefined || reservedFen + left >= totalFen) return;
+  throw new ValidationError([amendmentShortfallError(lineId, reservedFen, left, totalFen)]);
 }
 
 /**
@@ -66,6 +90,7 @@ export async function requestAmendment(
     settings: deps.settings,
     today: chinaCalendarDate(now),
   });
+  await refuseWhenLineIsShort(deps, purchase, proposal.totalFen);
   const by = input.staff.email ?? input.staff.sub;
   const id = nextAmendmentId(purchase.amendments);
   const amendment: Amendment = {

@@ -460,6 +460,7 @@ export class InProcessLifecycle {
       {
         purchases: this.fakes.purchases,
         payments: this.fakes.payments,
+        budgets: this.fakes.budgets,
         workflow: this.workflow,
         settings: TEST_POLICY,
         now: this.clock.iso,

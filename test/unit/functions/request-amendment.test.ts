@@ -23,6 +23,7 @@ const invoke = async (body: unknown, claims: Record<string, unknown> = staffClai
   const handler = createHandler({
     purchases: fakes.purchases,
     payments: fakes.payments,
+    budgets: fakes.budgets,
     workflow: fakes.workflow,
     settings: TEST_POLICY,
     now: fakes.clock.now,
@@ -95,6 +96,44 @@ describe('POST /purchases/{id}/amendments', () => {
     );
     expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.amendments).toBeUndefined();
     expect(fakes.workflow.starts).toEqual([]);
+  });
+
+  it('answers 400 on totalFen to a raise its budget line cannot take, naming what is left, and records nothing', async () => {
+    const line = sampleProposal().budgetLineRef;
+    await fakes.budgets.ensureBudgetLine({
+      lineId: line,
+      year: 2026,
+      description: 'x',
+      totalFen: 50_000_000,
+    });
+    await fakes.budgets.reserve({ lineId: line, purchaseId: PURCHASE_ID, amountFen: 48_000_000, now: 'x' });
+    const purchase = await fakes.purchases.getPurchase(PURCHASE_ID);
+    if (!purchase) throw new Error('seeded above');
+    fakes.purchases.seed({
+      ...purchase,
+      budget: { lineId: line, amountFen: 48_000_000, status: 'RESERVED', at: 'x' },
+    });
+    const raise = (yuan: number) => ({
+      rationale: '服务对象增加，追加服务经费。',
+      totalFen: yuan * 100,
+      budgetLines: [{ item: '人员及服务经费', amountFen: yuan * 100 }],
+    });
+
+    const refused = await invoke(raise(500_001));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'totalFen',
+        rule: 'budget-line-remaining',
+        message: expect.stringContaining('¥20,000.00 left'),
+        zh: expect.stringContaining('仅剩 ¥20,000.00'),
+        allowed: 'a new value of at most ¥500,000.00',
+      }),
+    ]);
+    expect((await fakes.purchases.getPurchase(PURCHASE_ID))?.amendments).toBeUndefined();
+    expect(fakes.workflow.starts).toEqual([]);
+    // What the line holds is accepted; its approval still moves the reservation only while the room is there.
+    expect((await invoke(raise(500_000))).status).toBe(202);
   });
 
   it('answers 403 to another officer, an approver and finance, and 404 for no such purchase', async () => {
