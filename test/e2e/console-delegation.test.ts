@@ -11,8 +11,8 @@ import {
 
 /**
  * The account page's out-of-office (外出委托) in a real browser: the section chief names a delegate,
- * a refused period is shown at its field in Chinese and English, the saved delegation is listed
- * and ended with "End now".
+ * a refused period is shown at its field in Chinese and English, the saved delegation is listed,
+ * an "End now" the server refuses says so, and the next one ends it.
  */
 
 let ui: ConsoleUnderTest | undefined;
@@ -60,8 +60,28 @@ describe('out of office on the account page', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(RESULTS_DIR, 'console-delegation.png'), fullPage: true });
 
+    // A refused end (here the service unavailable once) says so in both languages; the row stays active.
+    const endRoute = '**/my/delegations/*/end';
+    await page.route(endRoute, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: '{"message":"Service Unavailable"}',
+      }),
+    );
+    await row.getByRole('button', { name: /End now/ }).click();
+    const endError = section.locator('#delegation-end-error');
+    await endError.waitFor();
+    expect(await endError.textContent()).toContain('未能结束委托');
+    expect(await endError.textContent()).toContain('Not ended');
+    expect(await row.textContent()).toContain('Active');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'console-delegation-end-refused.png'), fullPage: true });
+    await page.unroute(endRoute);
+
     await row.getByRole('button', { name: /End now/ }).click();
     await row.getByText(/Ended/).waitFor();
+    await expect(endError.count()).resolves.toBe(0);
     await expect(row.getByRole('button', { name: /End now/ }).count()).resolves.toBe(0);
   });
 });

@@ -65,6 +65,7 @@ export function DelegationsSection({ token, admin }: { token: TokenSource; admin
   const [errors, setErrors] = useState<ReadonlyMap<string, readonly BilingualText[]>>(new Map());
   const [formErrors, setFormErrors] = useState<readonly BilingualText[]>([]);
   const [saved, setSaved] = useState<string>();
+  const [endErrors, setEndErrors] = useState<readonly BilingualText[]>([]);
   const [busy, setBusy] = useState(false);
 
   const set = (path: FieldPath, value: string) => {
@@ -110,8 +111,18 @@ export function DelegationsSection({ token, admin }: { token: TokenSource; admin
   };
 
   const end = async (id: string) => {
+    setEndErrors([]);
     try {
       await apiPost(token, `/my/delegations/${encodeURIComponent(id)}/end`, {});
+    } catch (e) {
+      setEndErrors([
+        e instanceof ApiError && e.notice
+          ? { zh: `未能结束委托：${e.notice.zh}`, en: `Not ended: ${e.notice.en}` }
+          : {
+              zh: '未能结束委托，委托仍然有效，请稍后重试。',
+              en: `Not ended, the delegation still stands: ${e instanceof Error ? e.message : String(e)}`,
+            },
+      ]);
     } finally {
       reload();
     }
@@ -162,6 +173,9 @@ export function DelegationsSection({ token, admin }: { token: TokenSource; admin
           {error}
         </p>
       )}
+      <div role="alert">
+        <ErrorList id="delegation-end-error" errors={endErrors} />
+      </div>
       {data && data.delegations.length === 0 && (
         <p>
           <Bilingual zh="暂无委托。" en="No delegations." />
