@@ -1,4 +1,5 @@
 import type { BilingualText } from './bilingual.js';
+import type { UploadRefusalReason } from './deliverables.js';
 
 /**
  * What an NGO (and the evaluation agency, its written report) may upload and where it lands.
@@ -28,9 +29,43 @@ export const UPLOAD_KIND_LABELS: Readonly<Record<UploadKind, BilingualText>> = {
 /** Kinds kept only as a PDF (the record of a signed-off report); the others take every uploadable type. */
 export const PDF_ONLY_KINDS: readonly UploadKind[] = ['EVALUATION_REPORT'];
 
-/** Who uploaded an evaluation report: the agency the purchase had assigned when it landed. */
+/** Who uploaded an evaluation report: the agency its grant was for. */
 export function agencyUploader(agencyId: string): string {
   return `agency:${agencyId}`;
+}
+
+/** How many characters of an upload id are random (16 bytes, base64url). */
+export const UPLOAD_ID_RANDOM_CHARS = 22;
+const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
+/**
+ * An evaluation report's upload id names the agency its grant was for, `<agencyId>_<random>`
+ * (agency ids have no `_`). The presigned POST pins the whole key, so the agency cannot be changed
+ * by whoever posts the file, and the record can tell a report granted to an agency that has since
+ * stepped aside.
+ */
+export function agencyUploadId(agencyId: string, random: string): string {
+  return `${agencyId}_${random}`;
+}
+
+/** The agency a report's upload id names; undefined for an id that names none (granted before ids did). */
+export function grantedAgencyOf(uploadId: string): string | undefined {
+  const cut = uploadId.length - UPLOAD_ID_RANDOM_CHARS - 1;
+  if (cut < 2 || uploadId[cut] !== '_') return undefined;
+  const agencyId = uploadId.slice(0, cut);
+  return AGENCY_ID.test(agencyId) ? agencyId : undefined;
+}
+
+/** Why a report is not taken from an agency that is no longer the purchase's (it declined or declared a conflict). */
+export const AGENCY_REPLACED_RULE = 'agency-no-longer-assigned';
+export function agencyReplacedReason(): UploadRefusalReason {
+  return {
+    rule: AGENCY_REPLACED_RULE,
+    message: {
+      zh: '此报告的上传授权属于已不再负责本项目评估的机构（已谢绝或已声明利益冲突），报告未被接收。',
+      en: 'This report was granted to an agency that no longer evaluates this purchase (it declined or declared a conflict), so it was not accepted.',
+    },
+  };
 }
 
 export class InvalidUploadKeyError extends Error {

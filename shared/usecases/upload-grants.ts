@@ -8,7 +8,7 @@ import {
   uploadDay,
   uploadDayEnds,
 } from '../domain/upload-limits.js';
-import { sanitizeFileName, type UploadKind, uploadKey } from '../domain/uploads.js';
+import { agencyUploadId, sanitizeFileName, type UploadKind, uploadKey } from '../domain/uploads.js';
 import type { Now } from '../ports/clock.js';
 import type { UploadCountRepository } from '../ports/repositories.js';
 import { MAX_POLICY_SECONDS, type UploadSigner } from '../ports/storage.js';
@@ -122,6 +122,8 @@ export async function grantUpload(
     request: UploadRequest;
     errors?: readonly FieldError[];
     grantEndsBy: string;
+    /** An evaluation report's: the agency it is granted to, named in its upload id (agencyUploadId). */
+    agencyId?: string;
   },
 ): Promise<JsonReply> {
   const { purchaseId, kind, request } = input;
@@ -139,7 +141,8 @@ export async function grantUpload(
   errors.push(...fileTypeErrors(request, deps.settings.uploads));
   if (errors.length > 0) return badRequest(errors);
 
-  const uploadId = (deps.newUploadId ?? newUploadId)();
+  const random = (deps.newUploadId ?? newUploadId)();
+  const uploadId = input.agencyId === undefined ? random : agencyUploadId(input.agencyId, random);
   const key = uploadKey(purchaseId, kind, uploadId, request.fileName);
   const now = deps.now();
   const nowMs = Date.parse(now);
@@ -169,5 +172,5 @@ export async function grantUpload(
   };
 }
 
-/** A fresh upload id: 16 random bytes, base64url. */
+/** A fresh upload id: 16 random bytes, base64url (UPLOAD_ID_RANDOM_CHARS characters). */
 export const newUploadId = () => randomBytes(16).toString('base64url');

@@ -3,7 +3,13 @@ import { DETECTION_BYTES, detectFileType, detectionLength } from '../../domain/f
 import type { PurchaseRecord } from '../../domain/purchase.js';
 import { checkUploadedObject } from '../../domain/upload-check.js';
 import { objectLimitReason, uploadDay } from '../../domain/upload-limits.js';
-import { agencyUploader, parseUploadKey, type UploadKind } from '../../domain/uploads.js';
+import {
+  agencyReplacedReason,
+  agencyUploader,
+  grantedAgencyOf,
+  parseUploadKey,
+  type UploadKind,
+} from '../../domain/uploads.js';
 import { handBack } from '../human-steps.js';
 import type { Log, RecordUploadDeps } from './ngo-upload-deps.js';
 
@@ -252,12 +258,19 @@ function receivedAt(eventTime: string, now: string): string {
 }
 
 /**
- * Who an upload is recorded as from: the NGO, or for an evaluation report the agency assigned when
- * it landed (only that agency's task link is granted the upload).
+ * Who an upload is from: the NGO, or for an evaluation report the agency its grant was for (its
+ * upload id names it; one granted before ids did is the agency assigned when it landed), and
+ * whether that agency is still the purchase's: one that has stepped aside since is refused.
  */
-function uploaderOf(kind: UploadKind, purchase: PurchaseRecord): string {
-  if (kind === 'EVALUATION_REPORT') return agencyUploader(purchase.evaluation?.agencyId ?? 'unassigned');
-  return `ngo:${purchase.proposal.ngo.creditCode}`;
+function uploaderOf(
+  parts: { kind: UploadKind; uploadId: string },
+  purchase: PurchaseRecord,
+): { uploadedBy: string; replaced: boolean } {
+  if (parts.kind !== 'EVALUATION_REPORT')
+    return { uploadedBy: `ngo:${purchase.proposal.ngo.creditCode}`, replaced: false };
+  const assigned = purchase.evaluation?.agencyId;
+  const granted = grantedAgencyOf(parts.uploadId) ?? assigned ?? 'unassigned';
+  return { uploadedBy: agencyUploader(granted), replaced: granted !== assigned };
 }
 
 async function judge(
@@ -279,14 +292,18 @@ async function judge(
       ? (await deps.objects.readHead(event.key, wanted, event.versionId)).bytes
       : head.bytes;
   const detected = detectFileType(bytes);
-  const refusals = checkUploadedObject({
-    key: event.key,
-    size: event.size,
-    detected,
-    declaredContentType: head.contentType,
-    maxBytes,
-    allowMacroDocuments,
-  });
+  const uploader = uploaderOf(parts, purchase);
+  const refusals = [
+    ...(uploader.replaced ? [agencyReplacedReason()] : []),
+    ...checkUploadedObject({
+      key: event.key,
+      size: event.size,
+      detected,
+      declaredContentType: head.contentType,
+      maxBytes,
+      allowMacroDocuments,
+    }).map((r) => ({ rule: r.rule, message: r.message })),
+  ];
   return {
     ...parts,
     key: event.key,
@@ -295,11 +312,11 @@ async function judge(
     sha256,
     ...(detected ? { detectedType: detected.format } : {}),
     ...(head.contentType ? { declaredContentType: head.contentType } : {}),
-    uploadedBy: uploaderOf(parts.kind, purchase),
+    uploadedBy: uploader.uploadedBy,
     uploadedAt: receivedAt(event.eventTime, deps.now()),
     eTag: event.eTag.replace(/^"|"$/g, ''),
     status: refusals.length === 0 ? 'ACCEPTED' : 'REJECTED',
-    reasons: refusals.map((r) => ({ rule: r.rule, message: r.message })),
+    reasons: refusals,
   };
 }
 

@@ -64,13 +64,14 @@ export async function grantReportUpload(
   if (task.status !== 'PENDING' || isExpired(task, deps.now())) return REFUSED[410];
   const purchase = await deps.purchases.getPurchase(task.purchaseId);
   // Only the agency the purchase has assigned now: never one that declined or declared a conflict.
-  if (purchase?.stage !== 'EVALUATION' || purchase.evaluation?.agencyId !== task.context?.agencyId)
-    return REFUSED[410];
+  const agencyId = purchase?.stage === 'EVALUATION' ? purchase.evaluation?.agencyId : undefined;
+  if (!purchase || agencyId === undefined || agencyId !== task.context?.agencyId) return REFUSED[410];
   if (task.declaredAt === undefined) return REFUSED[409];
   return grantUpload(deps, {
     purchaseId: purchase.purchaseId,
     kind: 'EVALUATION_REPORT',
     request,
     grantEndsBy: task.expiresAt,
+    agencyId,
   });
 }

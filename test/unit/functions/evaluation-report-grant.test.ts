@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals.js';
 import type { HumanTask } from '../../../shared/domain/tasks.js';
+import { grantedAgencyOf } from '../../../shared/domain/uploads.js';
 import { signTaskId } from '../../../shared/links/signing.js';
 import { httpEvent, lambdaContext, structured, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
@@ -98,8 +99,12 @@ describe('POST /tasks/{taskId}/report', () => {
     const reply = JSON.parse(result.body) as { url: string; key: string };
     expect(reply.url).toBe(`${BUCKET_ORIGIN}/`);
     expect(reply.key).toMatch(
-      new RegExp(`^uploads/${PURCHASE_ID}/EVALUATION_REPORT/[A-Za-z0-9_-]{22}/评估报告_2026\\.pdf$`),
+      new RegExp(
+        `^uploads/${PURCHASE_ID}/EVALUATION_REPORT/jiahe-eval_[A-Za-z0-9_-]{22}/评估报告_2026\\.pdf$`,
+      ),
     );
+    // The upload id names the agency the grant is for: the record can tell it once another is assigned.
+    expect(grantedAgencyOf(reply.key.split('/')[3] ?? '')).toBe('jiahe-eval');
     expect(signer.calls).toEqual([
       {
         key: reply.key,

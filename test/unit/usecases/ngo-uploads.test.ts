@@ -3,6 +3,7 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import { DETECTION_BYTES } from '../../../shared/domain/file-types.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
+import { agencyUploadId } from '../../../shared/domain/uploads.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import type { ObjectHead, ObjectStore, UploadSigner } from '../../../shared/ports/storage.js';
 import { showNgoPage } from '../../../shared/usecases/ngo-uploads/ngo-page.js';
@@ -573,6 +574,26 @@ describe('recordUpload', () => {
       'an evaluation report must be a PDF; by its content this file is a Word document.',
     );
     expect(callbacks.succeeded).toEqual([]);
+  });
+
+  it('refuses a report granted to an agency that stepped aside since, as that agency’s, and takes the assigned one’s', async () => {
+    // jiahe-eval declared a conflict after its grant; mingjian-eval evaluates now.
+    seedPurchase('EVALUATION', {
+      evaluation: { agencyId: 'mingjian-eval', excludedAgencies: ['jiahe-eval'] },
+    });
+    const random = 'UmVwb3J0T2ZUaGVBZ2VuY3';
+    const reportOf = (agencyId: string) =>
+      `uploads/${PURCHASE_ID}/EVALUATION_REPORT/${agencyUploadId(agencyId, random)}/report.pdf`;
+
+    const stale = await recordUpload(recordDeps(), put(reportOf('jiahe-eval'), PDF, 'application/pdf'));
+    const current = await recordUpload(recordDeps(), put(reportOf('mingjian-eval'), PDF, 'application/pdf'));
+
+    expect(stale).toMatchObject({ outcome: 'RECORDED', status: 'REJECTED', quarantined: true });
+    expect(stored()[0]).toMatchObject({ uploadedBy: 'agency:jiahe-eval' });
+    expect(stored()[0]?.reasons.map((r) => r.rule)).toEqual(['agency-no-longer-assigned']);
+    expect(stored()[0]?.reasons[0]?.message.zh).toContain('已不再负责本项目评估的机构');
+    expect(current).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED' });
+    expect(stored()[1]).toMatchObject({ uploadedBy: 'agency:mingjian-eval', reasons: [] });
   });
 
   it('rejects and quarantines an .exe renamed .pdf, once, and never resumes the workflow', async () => {
