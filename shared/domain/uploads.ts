@@ -1,5 +1,4 @@
 import type { BilingualText } from './bilingual.js';
-import type { UploadRefusalReason } from './deliverables.js';
 
 /**
  * What an NGO (and the evaluation agency, its written report) may upload and where it lands.
@@ -58,7 +57,7 @@ export function grantedAgencyOf(uploadId: string): string | undefined {
 
 /** Why a report is not taken from an agency that is no longer the purchase's (it declined or declared a conflict). */
 export const AGENCY_REPLACED_RULE = 'agency-no-longer-assigned';
-export function agencyReplacedReason(): UploadRefusalReason {
+export function agencyReplacedReason(): { rule: string; message: BilingualText } {
   return {
     rule: AGENCY_REPLACED_RULE,
     message: {
