@@ -27,12 +27,7 @@ import {
   withBudgetLine,
 } from '../support/journey.js';
 import { localDocumentClient } from '../support/local-app.js';
-import {
-  freeRuntimePorts,
-  type RuntimePorts,
-  type RuntimeProcess,
-  startRuntimeProcess,
-} from '../support/runtime-process.js';
+import { type RuntimePorts, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 
 /**
@@ -143,11 +138,17 @@ export async function runRestartScenario(options: RestartScenarioOptions): Promi
   const assemblyDir = cachedAssembly(settings);
   const dataDir = join(work, 'data');
   const logFile = join(work, 'runtime.log');
-  const ports = await freeRuntimePorts();
-  const start = () => startRuntimeProcess({ assemblyDir, dataDir, ports, logFile });
+  // Free ports on the first start, the same ones on every restart after it.
+  let pinned: RuntimePorts | undefined;
+  const start = async () => {
+    const started = await startRuntimeProcess({ assemblyDir, dataDir, ports: pinned, logFile });
+    pinned ??= started.ports;
+    return started;
+  };
 
   const began = Date.now();
   let runtime: RuntimeProcess | undefined = await start();
+  const ports = runtime.ports;
   const users = new UsersClient(runtime.urls);
   const inboxes = new Inboxes(() => `http://127.0.0.1:${ports.mailbox}`);
   inboxes.start();

@@ -110,8 +110,22 @@ async function stopProcess(emulator: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** How often a start is tried on another port when another process bound the probed one first. */
+const PORT_ATTEMPTS = 3;
+
 export async function startDynamoDbLocal(options: { tableName?: string } = {}): Promise<DynamoDbLocal> {
-  const tableName = options.tableName ?? 'ngo-purchases-test';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(options.tableName ?? 'ngo-purchases-test');
+    } catch (error) {
+      // The port was free when probed; Java, seconds later, found it taken: try another.
+      const lostPort = error instanceof Error && /Address already in use/.test(error.message);
+      if (!lostPort || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnFreePort(tableName: string): Promise<DynamoDbLocal> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const emulator = spawn({ port, stdio: 'pipe' });

@@ -1,5 +1,4 @@
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -63,16 +62,8 @@ export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
   );
 }
 
-/** A TCP port that was free on loopback a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+function portOf(url: string): number {
+  return Number(new URL(url).port);
 }
 
 export async function startLocalApp(options: StartLocalAppOptions = {}): Promise<LocalAppUnderTest> {
@@ -81,15 +72,20 @@ export async function startLocalApp(options: StartLocalAppOptions = {}): Promise
   const removeFolders = () => rmSync(dataDir, { recursive: true, force: true });
   // The API port is fixed for the app's life: mailed links carry it and must survive a restart.
   // So is the sign-in port: it is the tokens' issuer, and tokens held before a restart stay valid.
-  const [apiPort, signinPort] = [await freePort(), await freePort()];
-  const launch = () =>
-    startLocalRuntime({
+  // The first start takes whatever the system gives (a port picked beforehand could be bound by
+  // another test's service before this one listens on it); a restart binds the same two again.
+  let fixed: { api: number; signin: number } | undefined;
+  const launch = async () => {
+    const started = await startLocalRuntime({
       assemblyDir,
       dataDir,
-      ports: { api: apiPort, signin: signinPort },
+      ports: fixed ?? { api: 0, signin: 0 },
       clock: { msPerSecond: options.msPerSecond ?? 1000 },
       log: options.log ?? (() => {}),
     });
+    fixed ??= { api: portOf(started.urls.api), signin: portOf(started.urls.signin) };
+    return started;
+  };
 
   let runtime: LocalRuntime | undefined;
   try {

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../../infra/local/users.js';
 import { repoRoot } from '../../infra/paths.js';
@@ -10,8 +9,8 @@ import { repoRoot } from '../../infra/paths.js';
  * (`tsx infra/local/main.ts --assembly ... --data ... --port-<service> ...`), for tests that
  * kill it like a machine losing power and start it again on the same data folder.
  *
- * Every service gets a fixed port, so links already mailed, the mailbox and the presigned
- * uploads all work again after a restart. The process is its own process group: a kill takes
+ * The first start takes free ports; every later one serves on the same ones, so links already
+ * mailed, the mailbox and the presigned uploads all work again after a restart. The process is its own process group: a kill takes
  * DynamoDB Local's Java with it.
  */
 
@@ -23,35 +22,38 @@ export const RUNTIME_SERVICES = [
   'secrets',
   'sns',
   's3',
+  'lambda',
+  'signin',
+  'console',
 ] as const;
 export type RuntimeService = (typeof RUNTIME_SERVICES)[number];
 export type RuntimePorts = Record<RuntimeService, number>;
 
-/** Seven distinct ports that were free on loopback a moment ago (held together, so none repeats). */
-export async function freeRuntimePorts(): Promise<RuntimePorts> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (const _ of RUNTIME_SERVICES) {
-      const server = createServer();
-      servers.push(server);
-      ports.push(
-        await new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-        }),
-      );
-    }
-    return Object.fromEntries(RUNTIME_SERVICES.map((s, i) => [s, ports[i]])) as RuntimePorts;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  }
+/** Every service on any free port: what a first start asks for. */
+const ANY_PORTS = Object.fromEntries(RUNTIME_SERVICES.map((s) => [s, 0])) as RuntimePorts;
+
+/**
+ * The ports a started runtime serves on, from the endpoints.json it writes once everything
+ * serves (a service the app does not have keeps 0).
+ */
+function servedPorts(dataDir: string): RuntimePorts {
+  const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const portOf = (url: unknown) => (typeof url === 'string' ? Number(new URL(url).port) : 0);
+  return Object.fromEntries(RUNTIME_SERVICES.map((s) => [s, portOf(endpoints[s])])) as RuntimePorts;
 }
 
 export interface RuntimeProcessOptions {
   readonly assemblyDir: string;
   readonly dataDir: string;
-  readonly ports: RuntimePorts;
+  /**
+   * The ports of an earlier start, to serve on again (links already mailed carry the API's, tokens
+   * name the sign-in's). Without them every service takes a free port: picking ports beforehand and
+   * binding them later lets another process take one in between.
+   */
+  readonly ports?: RuntimePorts;
   /** Real milliseconds per state-machine second; 1000 (real time) by default. */
   readonly msPerSecond?: number;
   /** Every line the runtime prints is appended here (kept across restarts), for a failed run's post-mortem. */
@@ -71,6 +73,8 @@ const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 
 export interface RuntimeProcess {
   readonly pid: number;
+  /** Where each service serves: give them to the next start on the same data folder. */
+  readonly ports: RuntimePorts;
   readonly urls: { readonly api: string; readonly mailbox: string };
   /** Kills the whole process group with SIGKILL (no shutdown at all) and waits until all of it is gone. */
   kill(): Promise<void>;
@@ -88,7 +92,7 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
     options.dataDir,
     '--clock',
     String(options.msPerSecond ?? 1000),
-    ...RUNTIME_SERVICES.flatMap((s) => [`--port-${s}`, String(options.ports[s])]),
+    ...RUNTIME_SERVICES.flatMap((s) => [`--port-${s}`, String((options.ports ?? ANY_PORTS)[s])]),
   ];
   const child = spawn(tsx, args, {
     cwd: repoRoot,
@@ -123,11 +127,13 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
     }),
   ]);
   clearTimeout(timer);
+  const ports = outcome === 'ready' ? servedPorts(options.dataDir) : (options.ports ?? ANY_PORTS);
   const handle: RuntimeProcess = {
     pid,
+    ports,
     urls: {
-      api: `http://127.0.0.1:${options.ports.api}`,
-      mailbox: `http://127.0.0.1:${options.ports.mailbox}`,
+      api: `http://127.0.0.1:${ports.api}`,
+      mailbox: `http://127.0.0.1:${ports.mailbox}`,
     },
     kill: async () => {
       signalGroup(pid, 'SIGKILL');

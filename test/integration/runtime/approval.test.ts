@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +22,7 @@ const settings = TEST_SETTINGS;
 const approvers = settings.policy.approval.approvers;
 let assemblyDir: string;
 let dataDir: string;
-let apiPort: number;
+let apiPort: number | undefined;
 let runtime: LocalRuntime;
 let users: UsersClient;
 let officer: string;
@@ -31,25 +30,16 @@ const seen = new Set<string>();
 /** The runtime's own log lines, shown when a case fails (they say what a restart resumed). */
 const runtimeLog: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
+/** The first start takes any free API port; the restart binds the same one, which mailed links carry. */
 async function start(): Promise<void> {
   runtime = await startLocalRuntime({
     assemblyDir,
     dataDir,
-    ports: { api: apiPort },
+    ports: { api: apiPort ?? 0 },
     clock: { msPerSecond: 1000 },
     log: (line) => runtimeLog.push(line),
   });
+  apiPort ??= Number(new URL(runtime.urls.api).port);
   users = new UsersClient(runtime.urls);
   officer = await users.devToken('officer-li', ['officer'], 'li.officer@civil-affairs.example.gov.cn');
 }
@@ -57,7 +47,6 @@ async function start(): Promise<void> {
 beforeAll(async () => {
   assemblyDir = cachedAssembly();
   dataDir = mkdtempSync(join(tmpdir(), 'ngo-data-'));
-  apiPort = await freePort();
   await start();
 }, 180_000);
 
