@@ -46,10 +46,14 @@ export interface ChaseSent {
  * is chased: finance is reminded on the payments topic (with the confirmation link again), and
  * later the head of the finance section and the bureau director are mailed. Each is sent, then
  * marked on the payment step with its audit entry, so each goes out once per tranche (a crash
- * between the two sends it again the next day, never loses it).
+ * between the two sends it again the next day, never loses it). `scheduledAt`: the time the
+ * schedule named for this run, whose China date is the day chased (by default, now).
  */
-export async function chaseUnconfirmedTranches(deps: ChaseDeps): Promise<ChaseSent[]> {
-  const today = chinaCalendarDate(deps.now());
+export async function chaseUnconfirmedTranches(
+  deps: ChaseDeps,
+  run: { scheduledAt?: string } = {},
+): Promise<ChaseSent[]> {
+  const today = chinaCalendarDate(run.scheduledAt ?? deps.now());
   const calendar = officialCalendar(deps.policy);
   const sent: ChaseSent[] = [];
   const purchases = new Map<string, PurchaseRecord | undefined>();

@@ -60,12 +60,20 @@ describe('the daily chase of unconfirmed tranches on the local runtime', () => {
     const { app, journey } = current();
     const { purchaseId, notice } = await firstTrancheNotified();
 
-    // The functions read the date they chase on from the system clock, which no engine clock moves:
-    // the month goes by in the record instead, its due date set back just far enough for a reminder.
-    const today = chinaCalendarDate(new Date().toISOString());
+    // The chase runs at the next 01:00 UTC (09:00 in China) of the engine's clock and chases the
+    // China date the rule's event names. The month goes by in the record instead: the tranche's due
+    // date is set back just far enough for a reminder on that day.
+    const schedule = app.runtime.app.eventRules.find((r) =>
+      r.logicalId.startsWith('ChaseUnconfirmedTranchesDaily'),
+    )?.schedule;
+    if (schedule?.kind !== 'cron') throw new Error('the app has no daily chase rule');
+    expect(schedule.expression).toBe('cron(0 1 * * ? *)');
+    const now = app.runtime.stepFunctions.now().getTime();
+    const nineInChina = nextCronTime(schedule, now) ?? now;
+    const chaseDay = chinaCalendarDate(new Date(nineInChina).toISOString());
     const calendar = officialCalendar(settings.policy);
-    let dueDate = daysBefore(today, 1);
-    while (workingDaysOverdue(dueDate, today, calendar) < settings.lifecycle.payments.reminderWorkingDays)
+    let dueDate = daysBefore(chaseDay, 1);
+    while (workingDaysOverdue(dueDate, chaseDay, calendar) < settings.lifecycle.payments.reminderWorkingDays)
       dueDate = daysBefore(dueDate, 1);
     const db = localDocumentClient(app.runtime.urls.dynamodb);
     const [table] = app.runtime.app.tables;
@@ -81,15 +89,8 @@ describe('the daily chase of unconfirmed tranches on the local runtime', () => {
       }),
     );
 
-    // The next 01:00 UTC of the engine's clock is reached in about three seconds; the rule was armed
-    // at real time when the app started, so this also shows a clock change re-arming it.
-    const schedule = app.runtime.app.eventRules.find((r) =>
-      r.logicalId.startsWith('ChaseUnconfirmedTranchesDaily'),
-    )?.schedule;
-    if (schedule?.kind !== 'cron') throw new Error('the app has no daily chase rule');
-    expect(schedule.expression).toBe('cron(0 1 * * ? *)');
-    const now = app.runtime.stepFunctions.now().getTime();
-    const nineInChina = nextCronTime(schedule, now) ?? now;
+    // The next 09:00 is reached in about three seconds; the rule was armed at real time when the app
+    // started, so this also shows a clock change re-arming it.
     const chases = () =>
       app.runtime.calls
         .where({ service: 'lambda', caller: 'events' })
@@ -107,7 +108,7 @@ describe('the daily chase of unconfirmed tranches on the local runtime', () => {
     const isReminder = (m: MailboxMail) =>
       about(purchaseId)(m) && m.subject.startsWith(`Reminder: payment overdue since ${dueDate}`);
     const stored = async () => (await db.send(new GetCommand({ ...paymentKey, ConsistentRead: true }))).Item;
-    if (calendar.standing(today).working) {
+    if (calendar.standing(chaseDay).working) {
       const reminder = await journey.inboxes.next(finance, isReminder, 30_000);
       expect(reminder.subject).toContain(`tranche 1 of ${purchaseId}`);
       expect(reminder.body.text).toContain('该笔款项已过付款期限');

@@ -3,8 +3,13 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import { signTaskLink } from '../../../shared/links/signing.js';
 import type { PaymentPublisher } from '../../../shared/ports/payment-publisher.js';
 import { chaseUnconfirmedTranches } from '../../../shared/usecases/payment-reminders.js';
+import { lambdaContext, stubFunctionEnv } from '../../support/events.js';
 import { createFakes, type Fakes, purchaseRecord, TEST_LINK_KEY } from '../../support/fakes/index.js';
 import { TEST_LIFECYCLE, TEST_POLICY } from '../../support/settings.js';
+
+// The handler's module wires its default handler to AWS at import, from the function's environment.
+stubFunctionEnv('LIFECYCLE_SETTINGS', 'PAYMENTS_TOPIC_ARN');
+const { createHandler } = await import('../../../functions/chase-unconfirmed-tranches/handler.js');
 
 const PURCHASE_ID = 'PUR-2026-CHASEAAAAAAAAAAA';
 const BASE_URL = 'https://purchases.civil-affairs.example.gov.cn';
@@ -175,5 +180,36 @@ describe('chaseUnconfirmedTranches', () => {
 
     expect(sent.map((s) => s.chase)).toEqual(['REMINDER']);
     expect(published).toHaveLength(1);
+  });
+});
+
+describe("the daily rule's handler", () => {
+  const scheduled = (time: string) => ({
+    version: '0',
+    id: 'c8a1b2d3-0000-4000-8000-000000000001',
+    source: 'aws.events',
+    'detail-type': 'Scheduled Event',
+    account: '000000000000',
+    time,
+    region: 'us-east-1',
+    resources: ['arn:aws:events:us-east-1:000000000000:rule/ChaseUnconfirmedTranchesDaily'],
+    detail: {},
+  });
+
+  it('chases the day the scheduled event names; another invocation, or a time that is not one, chases today', async () => {
+    // Now is the morning before the reminder day; the rule's event may name a later one (the local
+    // runtime fires rules on its engine clock, which can run ahead of this machine's).
+    fakes.clock.set(morningOf('2026-03-10'));
+    const handler = createHandler(deps());
+    const run = (event: unknown) => handler(event, lambdaContext('chase-unconfirmed-tranches'));
+
+    expect(await run({})).toEqual({ reminded: 0, escalated: 0 });
+    expect(await run(scheduled('tomorrow'))).toEqual({ reminded: 0, escalated: 0 });
+    expect(await run(scheduled('2026-03-11T01:00:00Z'))).toEqual({ reminded: 1, escalated: 0 });
+
+    expect(published).toHaveLength(1);
+    // Marked when it happened, not at the time the schedule named.
+    const [payment] = await fakes.payments.listPayments(PURCHASE_ID);
+    expect(payment?.remindedAt).toBe(morningOf('2026-03-10'));
   });
 });
