@@ -52,8 +52,9 @@ async function refuseWhenLineIsShort(
   purchase: PurchaseRecord,
   totalFen: number,
 ): Promise<void> {
-  const lineId = purchase.budget?.lineId ?? purchase.proposal.budgetLineRef;
-  const reservedFen = purchase.budget?.amountFen ?? purchase.proposal.totalFen;
+  // As when it is applied: only a reservation held on a line moves.
+  if (purchase.budget?.status !== 'RESERVED') return;
+  const { lineId, amountFen: reservedFen } = purchase.budget;
   if (totalFen <= reservedFen) return;
   const configured = deps.settings.budgetLines.find((l) => l.lineId === lineId);
   const left = leftOnLine(await deps.budgets.getBudgetLine(lineId), configured);
