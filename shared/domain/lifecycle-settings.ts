@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { isValidCreditCode } from './credit-code.js';
+import { AGENCY_ID } from './uploads.js';
 
 /**
  * Settings of the stages after approval: uploads, contracting, payments, mid-term review,
@@ -180,7 +181,7 @@ export const FinalTrancheSharesSchema = z
   );
 
 export const EvaluationAgencySchema = z.strictObject({
-  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'an agency id is 2-40 of a-z, 0-9 and -')),
+  id: z.string().check(z.regex(AGENCY_ID, 'an agency id is 2-40 of a-z, 0-9 and -')),
   name,
   email,
   /** NGOs the agency has ties with (advised, audited, shares staff with): never assigned to them. */

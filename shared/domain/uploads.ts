@@ -35,7 +35,8 @@ export function agencyUploader(agencyId: string): string {
 
 /** How many characters of an upload id are random (16 bytes, base64url). */
 export const UPLOAD_ID_RANDOM_CHARS = 22;
-const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+/** An evaluation agency's id on the roster: 2-40 of a-z, 0-9 and `-` (never `_`). */
+export const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
 /**
  * An evaluation report's upload id names the agency its grant was for, `<agencyId>_<random>`
@@ -44,6 +45,10 @@ const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
  * stepped aside.
  */
 export function agencyUploadId(agencyId: string, random: string): string {
+  if (!AGENCY_ID.test(agencyId) || random.length !== UPLOAD_ID_RANDOM_CHARS)
+    throw new InvalidUploadKeyError(
+      `a report's upload id is an agency id and ${UPLOAD_ID_RANDOM_CHARS} random characters, got ${agencyId} and ${random.length}`,
+    );
   return `${agencyId}_${random}`;
 }
 

@@ -269,8 +269,11 @@ function uploaderOf(
   if (parts.kind !== 'EVALUATION_REPORT')
     return { uploadedBy: `ngo:${purchase.proposal.ngo.creditCode}`, replaced: false };
   const assigned = purchase.evaluation?.agencyId;
-  const granted = grantedAgencyOf(parts.uploadId) ?? assigned ?? 'unassigned';
-  return { uploadedBy: agencyUploader(granted), replaced: granted !== assigned };
+  const named = grantedAgencyOf(parts.uploadId);
+  return {
+    uploadedBy: agencyUploader(named ?? assigned ?? 'unassigned'),
+    replaced: named !== undefined && named !== assigned,
+  };
 }
 
 async function judge(

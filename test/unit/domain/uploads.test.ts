@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agencyUploadId,
+  grantedAgencyOf,
   InvalidUploadKeyError,
   parseUploadKey,
   sanitizeFileName,
@@ -47,6 +49,28 @@ describe('upload keys', () => {
   it('refuses to build a key from a purchase id or upload id that could leave the prefix', () => {
     expect(() => uploadKeyPrefix('PUR-1/../PUR-2', 'EVIDENCE')).toThrow(InvalidUploadKeyError);
     expect(() => uploadKey(PURCHASE, 'EVIDENCE', '../../x', 'a.pdf')).toThrow(InvalidUploadKeyError);
+  });
+});
+
+describe("a report's upload id", () => {
+  const random = 'QWdlbmN5UmVwb3J0MDAwMD';
+
+  it('names the agency its grant was for, and reads back as that agency', () => {
+    const id = agencyUploadId('jiahe-eval', random);
+    expect(id).toBe(`jiahe-eval_${random}`);
+    expect(grantedAgencyOf(id)).toBe('jiahe-eval');
+    expect(parseUploadKey(uploadKey(PURCHASE, 'EVALUATION_REPORT', id, 'r.pdf'))?.uploadId).toBe(id);
+  });
+
+  it('names no agency for an id from before (22 random characters, `_` among them or not)', () => {
+    expect(grantedAgencyOf(random)).toBeUndefined();
+    expect(grantedAgencyOf('ab_WdlbmN5UmVwb3J0MDAw')).toBeUndefined();
+    expect(grantedAgencyOf(`NOT_AN_AGENCY_${random}`)).toBeUndefined();
+  });
+
+  it('refuses an agency id off the roster pattern, or a random part of another length', () => {
+    expect(() => agencyUploadId('Jiahe_Eval', random)).toThrow(InvalidUploadKeyError);
+    expect(() => agencyUploadId('jiahe-eval', 'short')).toThrow(InvalidUploadKeyError);
   });
 });
 

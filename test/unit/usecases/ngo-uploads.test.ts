@@ -3,7 +3,7 @@ import { largeElderlyCareProposal } from '../../../infra/local/samples/proposals
 import { DETECTION_BYTES } from '../../../shared/domain/file-types.js';
 import type { Stage } from '../../../shared/domain/lifecycle.js';
 import type { PurchaseRecord } from '../../../shared/domain/purchase.js';
-import { agencyUploadId } from '../../../shared/domain/uploads.js';
+import { AGENCY_REPLACED_RULE, agencyUploadId } from '../../../shared/domain/uploads.js';
 import { signNgoLink } from '../../../shared/links/ngo-link.js';
 import type { ObjectHead, ObjectStore, UploadSigner } from '../../../shared/ports/storage.js';
 import { showNgoPage } from '../../../shared/usecases/ngo-uploads/ngo-page.js';
@@ -590,7 +590,7 @@ describe('recordUpload', () => {
 
     expect(stale).toMatchObject({ outcome: 'RECORDED', status: 'REJECTED', quarantined: true });
     expect(stored()[0]).toMatchObject({ uploadedBy: 'agency:jiahe-eval' });
-    expect(stored()[0]?.reasons.map((r) => r.rule)).toEqual(['agency-no-longer-assigned']);
+    expect(stored()[0]?.reasons.map((r) => r.rule)).toEqual([AGENCY_REPLACED_RULE]);
     expect(stored()[0]?.reasons[0]?.message.zh).toContain('已不再负责本项目评估的机构');
     expect(current).toMatchObject({ outcome: 'RECORDED', status: 'ACCEPTED' });
     expect(stored()[1]).toMatchObject({ uploadedBy: 'agency:mingjian-eval', reasons: [] });
