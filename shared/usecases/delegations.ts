@@ -50,15 +50,25 @@ export type NameDelegationOutcome =
 const STALE_MESSAGE =
   '委托记录刚被他人更改，请刷新后重试。 The delegations changed a moment ago: reload and try again.';
 
-/** The delegation a request names again: same approver, delegate and days, not ended. */
-function namedBefore(delegations: readonly Delegation[], request: DelegationRequest): Delegation | undefined {
+/**
+ * The delegation a request names again, word for word (approver, delegate, days, reason), while it
+ * is neither ended nor over; anything else is a new request, held to every rule.
+ */
+function namedBefore(
+  delegations: readonly Delegation[],
+  request: DelegationRequest,
+  today: string,
+): Delegation | undefined {
   return delegations.find(
     (d) =>
       d.endedAt === undefined &&
+      d.until >= today &&
       same(d.approverEmail, request.approverEmail) &&
       same(d.delegate.email, request.delegate.email) &&
+      d.delegate.name === request.delegate.name &&
       d.from === request.from &&
-      d.until === request.until,
+      d.until === request.until &&
+      d.reason === request.reason,
   );
 }
 
@@ -85,7 +95,7 @@ export async function nameDelegation(
   const { delegations, version } = await deps.delegations.list();
   const full: DelegationRequest = { ...request, approverEmail };
   const level = approverLevelOf(approvers, approverEmail);
-  const repeated = level && namedBefore(delegations, full);
+  const repeated = level && namedBefore(delegations, full, chinaCalendarDate(now));
   if (level && repeated) {
     await deps.mailer.send({ to: repeated.delegate.email, ...renderDelegationMail(repeated, level) });
     return { outcome: 'NAMED', delegation: repeated };

@@ -90,9 +90,10 @@ describe('POST /my/delegations', () => {
     expect(again.body.delegation).toEqual(recorded);
     expect((await fakes.delegations.list()).delegations).toHaveLength(1);
     expect(fakes.mailer.sent.map((m) => m.to)).toEqual([delegate.email]);
-    // Other days for the same delegate are a new delegation, and overlap the recorded one.
-    const overlapping = await name(asChief, { ...request, until: '2026-03-20' });
-    expect(overlapping.status).toBe(400);
+    // Other days, or another reason, for the same delegate are a new request, and overlap the recorded one.
+    expect((await name(asChief, { ...request, until: '2026-03-20' })).status).toBe(400);
+    expect((await name(asChief, { ...request, reason: '出差' })).status).toBe(400);
+    expect(fakes.mailer.sent).toHaveLength(1);
   });
 
   it('answers 400 with bilingual field errors for a broken rule and records nothing', async () => {
