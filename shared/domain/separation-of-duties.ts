@@ -5,8 +5,8 @@ import type { Assignee, RecordedDecision, TaskAttempt } from './tasks.js';
 /**
  * Separation of duties in the approval of one purchase: nobody approves a proposal they
  * registered or an amendment they asked for, and nobody decides two levels of it (an escalation
- * would otherwise hand every level to the deputy). When neither the level's approver nor the deputy may take a level, it
- * goes to the administrator's queue, with the reason.
+ * would otherwise hand every level to the deputy). When neither the level's approver nor the
+ * deputy may take a level, it goes to the administrator's queue, with the reason.
  */
 
 /** What the approval of a purchase has recorded so far, as separation of duties reads it. */

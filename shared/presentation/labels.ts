@@ -75,8 +75,8 @@ export const APPROVAL_LEVEL_LABELS: Readonly<Record<ApprovalLevel, BilingualText
 export function passedOverReason(passed: PassedOver): BilingualText {
   if (passed.conflict.rule === 'OWN_PROPOSAL')
     return {
-      zh: `${passed.name}（${passed.email}）登记了本项目，不能审批自己的申请。`,
-      en: `${passed.name} (${passed.email}) registered this proposal and may not approve it.`,
+      zh: `${passed.name}（${passed.email}）登记了本项目，不能审批本项目或其合同变更。`,
+      en: `${passed.name} (${passed.email}) registered this proposal and may not approve it or an amendment of it.`,
     };
   if (passed.conflict.rule === 'OWN_AMENDMENT')
     return {
