@@ -72,8 +72,8 @@ describe('out of office on the account page', () => {
     await row.getByRole('button', { name: /End now/ }).click();
     const endError = section.locator('#delegation-end-error');
     await endError.waitFor();
-    expect(await endError.textContent()).toContain('未能结束委托');
-    expect(await endError.textContent()).toContain('Not ended');
+    expect(await endError.textContent()).toContain('未能确认委托已结束');
+    expect(await endError.textContent()).toContain('Could not confirm the delegation ended');
     expect(await row.textContent()).toContain('Active');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(RESULTS_DIR, 'console-delegation-end-refused.png'), fullPage: true });

@@ -117,10 +117,10 @@ export function DelegationsSection({ token, admin }: { token: TokenSource; admin
     } catch (e) {
       setEndErrors([
         e instanceof ApiError && e.notice
-          ? { zh: `未能结束委托：${e.notice.zh}`, en: `Not ended: ${e.notice.en}` }
+          ? { zh: `未能结束委托：${e.notice.zh}`, en: `The delegation was not ended: ${e.notice.en}` }
           : {
-              zh: '未能结束委托，委托仍然有效，请稍后重试。',
-              en: `Not ended, the delegation still stands: ${e instanceof Error ? e.message : String(e)}`,
+              zh: '未能确认委托已结束，请以下方列表为准并重试。',
+              en: 'Could not confirm the delegation ended; the list below shows its state. Try again.',
             },
       ]);
     } finally {
