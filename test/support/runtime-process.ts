@@ -10,8 +10,8 @@ import { repoRoot } from '../../infra/paths.js';
  * kill it like a machine losing power and start it again on the same data folder.
  *
  * The first start takes free ports; every later one serves on the same ones, so links already
- * mailed, the mailbox and the presigned uploads all work again after a restart. The process is its own process group: a kill takes
- * DynamoDB Local's Java with it.
+ * mailed, the mailbox and the presigned uploads all work again after a restart. The process is
+ * its own process group: a kill takes DynamoDB Local's Java with it.
  */
 
 export const RUNTIME_SERVICES = [

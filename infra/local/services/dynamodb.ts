@@ -147,18 +147,28 @@ interface DynamoDbLocalOptions {
 /** How often a start on a free port is tried again when another process bound the port first. */
 const PORT_ATTEMPTS = 3;
 
-export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
-  if (options.port) return startOnPort(options, options.port);
+/**
+ * Starts DynamoDB Local on a port free when probed, and on another one when Java, seconds later,
+ * finds it taken by another process (its start fails saying "Address already in use").
+ */
+export async function onFreePort<T>(
+  start: (port: number) => Promise<T>,
+  log?: (line: string) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnPort(options, await freePort());
+      return await start(await freePort());
     } catch (error) {
-      // The port was free when probed, and another process bound it before Java did: pick another.
-      const lostPort = error instanceof DynamoDbLocalError && /Address already in use/.test(error.message);
+      const lostPort = error instanceof Error && /Address already in use/.test(error.message);
       if (!lostPort || attempt >= PORT_ATTEMPTS) throw error;
-      options.log?.(`DynamoDB Local lost port to another process; trying another (attempt ${attempt + 1})`);
+      log?.(`DynamoDB Local lost port to another process; trying another (attempt ${attempt + 1})`);
     }
   }
+}
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  if (options.port) return startOnPort(options, options.port);
+  return onFreePort((port) => startOnPort(options, port), options.log);
 }
 
 async function startOnPort(options: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> {
