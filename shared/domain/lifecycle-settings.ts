@@ -101,6 +101,8 @@ export const MidtermSettingsSchema = z.strictObject({
   reminderDaysBefore: z._default(z.int().check(z.nonnegative(), z.lte(60)), 7),
   /** Days after the due date before a missing report is escalated to the officer. */
   graceDays: z._default(z.int().check(z.nonnegative(), z.lte(90)), 14),
+  /** The same grace in working days on the official calendar; when given, it is what counts. */
+  graceWorkingDays: timeoutWorkingDays,
   /** Rectify-and-resubmit rounds before the officer must pass or terminate. */
   maxRectificationRounds: z._default(z.int().check(z.nonnegative(), z.lte(5)), 2),
   /** How long the section chief has for a mid-term decision, or one on a late report. */

@@ -1,5 +1,5 @@
 import { WORKFLOW_ACTOR } from '../domain/audit.js';
-import { chinaCalendarDate, DAY_MS } from '../domain/china-time.js';
+import { chinaCalendarDate } from '../domain/china-time.js';
 import {
   assignAgency,
   type FinalTrancheDecision,
@@ -25,8 +25,8 @@ import { tranchePlan } from '../domain/payments.js';
 import type { EvaluationRecord, PurchaseRecord } from '../domain/purchase.js';
 import type { RecordedDecision, TaskAttempt } from '../domain/tasks.js';
 import { trackRecordEntry } from '../domain/track-record.js';
-import { evaluationWait } from '../domain/waits.js';
-import { type AttemptTimeouts, attemptTimeouts, waitDeadline } from '../domain/working-days.js';
+import { afterGraces, evaluationWait, reportGrace } from '../domain/waits.js';
+import { type AttemptTimeouts, attemptTimeouts, secondsUntil, waitDeadline } from '../domain/working-days.js';
 import { signTaskLink } from '../links/signing.js';
 import type { TrackRecordRepository } from '../ports/repositories.js';
 import { noAgencyLeftMailModel, renderNoAgencyLeftMail } from '../presentation/mail/evaluation-mail.js';
@@ -50,7 +50,15 @@ export interface EvaluationDeps extends ContractingDeps {
 export type RequestEvaluationDeps = EvaluationDeps & HumanStepPorts;
 
 export type EvaluationStep =
-  | { next: 'AWAIT_FINAL_REPORT'; since: string; deadline: string; waitSeconds: number; graceSeconds: number }
+  | {
+      next: 'AWAIT_FINAL_REPORT';
+      since: string;
+      deadline: string;
+      /** From now to the deadline, then the reminder's grace, then the escalation's. */
+      waitSeconds: number;
+      graceSeconds: number;
+      escalationSeconds: number;
+    }
   | { next: 'EVALUATE'; timeouts: AttemptTimeouts }
   | { next: 'DONE'; grade: Grade; totalTenths: number };
 
@@ -99,21 +107,25 @@ export async function planEvaluation(
   const due =
     purchase.proposal.deliverables.find((d) => d.kind === 'FINAL_REPORT')?.dueDate ??
     purchase.proposal.term.end;
-  const graceMs = deps.lifecycle.midterm.graceDays * DAY_MS;
+  const grace = reportGrace(deps.lifecycle);
+  const calendar = officialCalendar(deps.policy);
   const dueAt = Date.parse(`${due}T23:59:59.999+08:00`);
-  const deadline = dueAt + graceMs;
+  const deadline = afterGraces(dueAt, grace, 1, calendar);
   // The report is awaited to the deadline, then through a reminder and an escalation of one grace each.
+  const reminded = afterGraces(Math.max(deadline, now), grace, 1, calendar);
+  const escalated = afterGraces(reminded, grace, 1, calendar);
   const handOver = handOverBefore(
     { ...execution, now: deps.now() },
-    { endsBy: Math.max(deadline, now) + 2 * graceMs, waitsUntil: dueAt },
+    { endsBy: escalated, waitsUntil: dueAt },
   );
   if (handOver) return handOver;
   return {
     next: 'AWAIT_FINAL_REPORT',
     since,
     deadline: new Date(deadline).toISOString(),
-    waitSeconds: Math.max(60, Math.ceil((deadline - now) / 1000)),
-    graceSeconds: Math.max(60, graceMs / 1000),
+    waitSeconds: secondsUntil(deadline, now),
+    graceSeconds: secondsUntil(reminded, Math.max(deadline, now)),
+    escalationSeconds: secondsUntil(escalated, reminded),
   };
 }
 

@@ -4,7 +4,7 @@ import { type HandOver, handOverBefore, type PlanContext } from '../domain/execu
 import { officialCalendar } from '../domain/official-calendar.js';
 import { tranchePlan } from '../domain/payments.js';
 import type { PurchaseRecord } from '../domain/purchase.js';
-import { midtermReviewWait } from '../domain/waits.js';
+import { afterGraces, midtermReviewWait, reportGrace } from '../domain/waits.js';
 import { type AttemptTimeouts, attemptTimeouts } from '../domain/working-days.js';
 import type { ContractingDeps } from './contracting.js';
 import { decisionOfStep } from './human-steps.js';
@@ -105,9 +105,14 @@ export async function planMidterm(
   }
 
   const now = Date.parse(deps.now());
-  const graceMs = settings.graceDays * DAY_MS;
-  // Round 1 runs to the planned due date; a rectification round gets one grace period from the request.
-  const deadline = (round === 1 ? endOfChinaDay(dueDate) : Date.parse(since)) + graceMs * (1 + extensions);
+  // Round 1 runs to the planned due date; a rectification round gets one grace period from the
+  // request; each extension one more (in working days when the settings count them).
+  const deadline = afterGraces(
+    round === 1 ? endOfChinaDay(dueDate) : Date.parse(since),
+    reportGrace(deps.lifecycle),
+    1 + extensions,
+    officialCalendar(deps.policy),
+  );
   const reminder = round === 1 ? endOfChinaDay(dueDate) - settings.reminderDaysBefore * DAY_MS : now;
   // Waiting for the reminder day, then for the report, then (when it is late) for the chief.
   const timeouts = chiefTimeouts(Math.max(deadline, now));

@@ -32,6 +32,7 @@ export function waitsInSeconds(settings: DeploymentSettings): DeploymentSettings
   delete copy.policy.approval.timeoutWorkingDays;
   delete copy.lifecycle.contract.signTimeoutWorkingDays;
   delete copy.lifecycle.midterm.reviewTimeoutWorkingDays;
+  delete copy.lifecycle.midterm.graceWorkingDays;
   delete copy.lifecycle.evaluation.timeoutWorkingDays;
   return copy;
 }

@@ -911,6 +911,7 @@ describe('purchase lifecycle workflow (synthesized definition)', () => {
       deadline: '2027-01-14T15:59:59.999Z',
       waitSeconds: 300,
       graceSeconds: 300,
+      escalationSeconds: 300,
     };
     function sequence(steps: Record<string, unknown>[]) {
       let i = 0;

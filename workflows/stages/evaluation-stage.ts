@@ -47,7 +47,7 @@ export function evaluationStage(ctx: StageContext, evaluationTimeout: WaitTimeou
     timeout: {
       FIRST: '$.evaluation.value.waitSeconds',
       REMINDER: '$.evaluation.value.graceSeconds',
-      ESCALATION: '$.evaluation.value.graceSeconds',
+      ESCALATION: '$.evaluation.value.escalationSeconds',
     },
     resultPath: '$.upload',
     onLapse: missingReport,

@@ -123,6 +123,7 @@ describe('evaluation steps over the table', () => {
       deadline: new Date(deadline).toISOString(),
       waitSeconds: Math.ceil((deadline - Date.parse(NOW)) / 1000),
       graceSeconds: LIFECYCLE.midterm.graceDays * 86_400,
+      escalationSeconds: LIFECYCLE.midterm.graceDays * 86_400,
     });
     expect(await auditWritten()).toEqual([]);
   });

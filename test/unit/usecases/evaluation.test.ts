@@ -108,6 +108,22 @@ beforeEach(() => {
 });
 
 describe('planEvaluation', () => {
+  it('counts the final report’s grace, and its reminder’s and escalation’s, in working days when the settings do', async () => {
+    const lifecycle = { ...TEST_LIFECYCLE, midterm: { ...TEST_LIFECYCLE.midterm, graceWorkingDays: 4 } };
+    const step = await planEvaluation({ ...deps(), lifecycle }, PURCHASE_ID);
+    expect(FINAL_DUE).toBe('2026-12-15');
+    // Due Tuesday 15 December: 16, 17, 18, 21 December; then to 25 December; then to 31 December.
+    const deadline = Date.parse('2026-12-21T23:59:59.999+08:00');
+    expect(step).toEqual({
+      next: 'AWAIT_FINAL_REPORT',
+      since: PASSED_AT,
+      deadline: new Date(deadline).toISOString(),
+      waitSeconds: Math.ceil((deadline - Date.parse('2026-12-01T00:00:00.000Z')) / 1000),
+      graceSeconds: 4 * 86_400,
+      escalationSeconds: 6 * 86_400,
+    });
+  });
+
   it('waits for the final report until the end of its China due day plus the grace days', async () => {
     const step = await planEvaluation(deps(), PURCHASE_ID);
     const deadline = Date.parse(`${FINAL_DUE}T23:59:59.999+08:00`) + TEST_LIFECYCLE.midterm.graceDays * DAY;
@@ -117,6 +133,7 @@ describe('planEvaluation', () => {
       deadline: new Date(deadline).toISOString(),
       waitSeconds: Math.ceil((deadline - Date.parse('2026-12-01T00:00:00.000Z')) / 1000),
       graceSeconds: TEST_LIFECYCLE.midterm.graceDays * 86_400,
+      escalationSeconds: TEST_LIFECYCLE.midterm.graceDays * 86_400,
     });
   });
 

@@ -103,6 +103,23 @@ describe('planMidterm', () => {
     });
   });
 
+  it('counts the grace in working days when the settings do: a report due before the Spring Festival is not late during it', async () => {
+    const record = await fakes.purchases.getPurchase(PURCHASE_ID);
+    if (!record) throw new Error('seeded above');
+    fakes.clock.set('2026-02-01T00:00:00.000Z');
+    fakes.purchases.seed({ ...record, midterm: { round: 1, dueDate: '2026-02-13' } });
+    const midterm = { ...TEST_LIFECYCLE.midterm, graceDays: 4, graceWorkingDays: 4 };
+
+    const step = await planMidterm({ ...deps(), lifecycle: { ...TEST_LIFECYCLE, midterm } }, PURCHASE_ID);
+
+    // Friday 13 February 2026; Saturday the 14th is a make-up working day, 15-23 the holiday: then
+    // the 24th to the 26th. Four calendar days would have ended on the 17th, within the holiday.
+    expect(step).toMatchObject({
+      next: 'AWAIT_REPORT',
+      deadline: new Date(Date.parse('2026-02-26T23:59:59.999+08:00')).toISOString(),
+    });
+  });
+
   it('hands over to a fresh execution rather than wait past its budget: in slices to a far reminder day', async () => {
     const dueEnd = Date.parse(`${MIDTERM_DUE}T23:59:59.999+08:00`);
     const reminderAt = dueEnd - TEST_LIFECYCLE.midterm.reminderDaysBefore * DAY;
