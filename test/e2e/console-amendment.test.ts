@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../infra/local/samples/files.js';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../infra/local/users.js';
+import { mailAbout } from '../support/journey.js';
 import type { LocalAppUnderTest } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
 import { accessibilityViolations } from './browser.js';
@@ -41,7 +42,7 @@ async function signedPurchase(): Promise<{ purchaseId: string; end: string }> {
   expect(submitted.status).toBe(201);
   const purchaseId = String(submitted.body.purchaseId);
   const seen = new Set<string>();
-  const about = (m: { body: { text?: string } }) => (m.body.text ?? '').includes(purchaseId);
+  const about = mailAbout(purchaseId);
   const ask = await users.waitForMail(chief.email, about, seen, 60_000);
   expect((await users.decideAsPerson(UsersClient.linkIn(ask), { decision: 'APPROVE' })).answer.status).toBe(
     200,
@@ -81,18 +82,23 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS_DIR, name), fullPage: true });
 }
 
+/** The officer's purchase page, settled, and its Amendments section. */
+async function openAmendments(purchaseId: string) {
+  if (!ui) throw new Error('the console is not started');
+  const { page } = await ui.newPage();
+  await ui.signInAs(page, /Li Ming/);
+  await page.goto(`${ui.consoleUrl}#/purchases/${purchaseId}`);
+  const section = page.getByRole('region', { name: /Amendments/ });
+  await section.waitFor();
+  // The timeline below loads on its own: wait for it, so a screenshot is of the settled page.
+  await page.getByText(/The chain of \d+ entries verifies/).waitFor();
+  return { page, section };
+}
+
 describe('amending a signed contract in the console', () => {
   it('offers the form on the purchase page and lists the amendment awaiting approval, former → new', async () => {
-    if (!ui || !app) throw new Error('the console is not started');
     const { purchaseId, end } = await signedPurchase();
-    const { page } = await ui.newPage();
-    await ui.signInAs(page, /Li Ming/);
-    await page.goto(`${ui.consoleUrl}#/purchases/${purchaseId}`);
-
-    const section = page.getByRole('region', { name: /Amendments/ });
-    await section.waitFor();
-    // The timeline below loads on its own: wait for it, so the screenshot is of the settled page.
-    await page.getByText(/The chain of \d+ entries verifies/).waitFor();
+    const { page, section } = await openAmendments(purchaseId);
     expect(await section.textContent()).toContain('The contract has not been amended.');
     const earlier = new Date(Date.parse(`${end}T00:00:00Z`) - 5 * 86_400_000).toISOString().slice(0, 10);
     await section.getByLabel(/New end of the term/).fill(earlier);
@@ -112,14 +118,8 @@ describe('amending a signed contract in the console', () => {
   });
 
   it('asks for a higher value with its cost breakdown and tranche amounts, the refused sum shown at the tranches, and lists it former → new', async () => {
-    if (!ui || !app) throw new Error('the console is not started');
     const { purchaseId } = await signedPurchase();
-    const { page } = await ui.newPage();
-    await ui.signInAs(page, /Li Ming/);
-    await page.goto(`${ui.consoleUrl}#/purchases/${purchaseId}`);
-    const section = page.getByRole('region', { name: /Amendments/ });
-    await section.waitFor();
-    await page.getByText(/The chain of \d+ entries verifies/).waitFor();
+    const { page, section } = await openAmendments(purchaseId);
 
     const value = section.getByRole('group', { name: /New value and tranche plan/ });
     const lines = value.getByRole('group', { name: /Cost breakdown/ });

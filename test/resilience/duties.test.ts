@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { largeElderlyCareProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { ACTING_FINANCE_CLERK, UsersClient } from '../../infra/local/users.js';
-import { decideOnce, type Inboxes, type JourneyContext } from '../support/journey.js';
+import { decideOnce, type Inboxes, type JourneyContext, mailAbout } from '../support/journey.js';
 import { useJourneyApp } from '../support/journey-app.js';
 import type { LocalAppUnderTest } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
@@ -28,9 +28,6 @@ beforeAll(() => {
   inboxes = journey.inboxes;
 });
 
-const about = (purchaseId: string) => (m: { body: { text?: string } }) =>
-  (m.body.text ?? '').includes(purchaseId);
-
 describe('12 Medium 4: separation of duties', () => {
   it("never lets the chief approve their own proposal, nor the deputy decide two levels: the administrator's queue takes the rest", async (context) => {
     const submitted = await app.users.submit(journey.officer, largeElderlyCareProposalToday());
@@ -38,20 +35,20 @@ describe('12 Medium 4: separation of duties', () => {
     const purchaseId = submitted.body.purchaseId as string;
 
     // Level 1: the chief registered it, so the deputy is asked, and told why.
-    const first = await inboxes.next('', about(purchaseId), 30_000);
+    const first = await inboxes.next('', mailAbout(purchaseId), 30_000);
     expect(first.destination.to).toEqual([deputy.email]);
     expect(first.body.text).toContain('registered this proposal and may not approve it');
     await decideOnce(journey, UsersClient.linkIn(first), 'APPROVE', { comment: '同意。' });
 
     // Level 2: finance is asked and lets it lapse twice; the escalation may not go to the deputy.
-    const second = await inboxes.next('', about(purchaseId), 30_000);
+    const second = await inboxes.next('', mailAbout(purchaseId), 30_000);
     expect(second.destination.to).toEqual([approvers.FINANCE_SECTION.email]);
     app.runtime.stepFunctions.setClock(FAST_CLOCK);
     let escalated: Awaited<ReturnType<Inboxes['next']>>;
     try {
       escalated = await inboxes.next(
         '',
-        (m) => about(purchaseId)(m) && !m.destination.to.includes(approvers.FINANCE_SECTION.email),
+        (m) => mailAbout(purchaseId)(m) && !m.destination.to.includes(approvers.FINANCE_SECTION.email),
         40_000,
       );
     } finally {
@@ -88,7 +85,7 @@ describe('12 Medium 6: who acted', () => {
     const purchaseId = submitted.body.purchaseId as string;
 
     // A mail scanner opens the chief's link and posts its form once, as it found it.
-    const ask = await inboxes.next(chief.email, about(purchaseId), 30_000);
+    const ask = await inboxes.next(chief.email, mailAbout(purchaseId), 30_000);
     const link = UsersClient.linkIn(ask);
     const page = await app.users.open(link);
     expect(page.html).toContain(`You are deciding as <strong>${chief.name}</strong>`);
@@ -106,7 +103,7 @@ describe('12 Medium 6: who acted', () => {
       confirmed: true,
     });
     expect(confirmed.html).toContain('Your decision has been recorded');
-    const financeAsk = await inboxes.next(approvers.FINANCE_SECTION.email, about(purchaseId), 30_000);
+    const financeAsk = await inboxes.next(approvers.FINANCE_SECTION.email, mailAbout(purchaseId), 30_000);
     const financeLink = UsersClient.linkIn(financeAsk);
     const financePage = await app.users.open(financeLink);
     expect(financePage.html).toContain('name="actingEmail"');

@@ -6,13 +6,13 @@ import type { LocalFunction } from '../../infra/local/assembly/model.js';
 import { sdkAppIdOf } from '../../infra/local/lambda-runner.js';
 import { smallMinorProtectionProposalToday } from '../../infra/local/samples/live-proposals.js';
 import { decide } from '../../infra/local/services/local-iam.js';
-import { type MailboxMail, UsersClient } from '../../infra/local/users.js';
+import { UsersClient } from '../../infra/local/users.js';
 import { runOps } from '../../scripts/ops/run-ops.js';
 import { parseLinkKeyring } from '../../shared/links/link-keyring.js';
 import { signNgoLink } from '../../shared/links/ngo-link.js';
 import { signTaskLink } from '../../shared/links/signing.js';
 import type { LinkKeyring } from '../../shared/ports/link-key.js';
-import { decideOnce, type Inboxes, type JourneyContext } from '../support/journey.js';
+import { decideOnce, type Inboxes, type JourneyContext, mailAbout } from '../support/journey.js';
 import { useJourneyApp } from '../support/journey-app.js';
 import type { LocalAppUnderTest } from '../support/local-app.js';
 import { TEST_SETTINGS } from '../support/settings.js';
@@ -35,8 +35,6 @@ beforeAll(() => {
   ({ app, journey } = journeyApp());
   inboxes = journey.inboxes;
 });
-
-const about = (purchaseId: string) => (mail: MailboxMail) => (mail.body.text ?? '').includes(purchaseId);
 
 /** The app's function (or secret) of a logical id, whatever hash CDK gave it. */
 function named<T extends { logicalId: string }>(items: readonly T[], id: string): T {
@@ -90,7 +88,7 @@ async function awaitingChief(): Promise<{ purchaseId: string; link: string }> {
   const submitted = await app.users.submit(journey.officer, smallMinorProtectionProposalToday());
   expect(submitted.status).toBe(201);
   const purchaseId = submitted.body.purchaseId as string;
-  const ask = await inboxes.next(chief.email, about(purchaseId), 30_000);
+  const ask = await inboxes.next(chief.email, mailAbout(purchaseId), 30_000);
   return { purchaseId, link: UsersClient.linkIn(ask) };
 }
 

@@ -165,7 +165,7 @@ export class Inboxes {
 }
 
 /** Whether a mail is about the purchase (its text names it). */
-function mailAbout(purchaseId: string): (mail: MailboxMail) => boolean {
+export function mailAbout(purchaseId: string): (mail: Pick<MailboxMail, 'body'>) => boolean {
   return (mail) => (mail.body.text ?? '').includes(purchaseId);
 }
 

@@ -5,6 +5,7 @@ import {
   decideOnce,
   type Inboxes,
   type JourneyContext,
+  mailAbout,
   uploadFromMail,
   waitFor,
 } from '../../support/journey.js';
@@ -30,9 +31,6 @@ beforeAll(() => {
   inboxes = journey.inboxes;
 });
 
-const about = (purchaseId: string) => (m: { body: { text?: string } }) =>
-  (m.body.text ?? '').includes(purchaseId);
-
 interface AmendmentView {
   id: string;
   status: string;
@@ -53,7 +51,7 @@ describe('an amendment after signature', () => {
     const purchaseId = String(submitted.body.purchaseId);
     await decideOnce(
       journey,
-      UsersClient.linkIn(await inboxes.next(chief.email, about(purchaseId), 60_000)),
+      UsersClient.linkIn(await inboxes.next(chief.email, mailAbout(purchaseId), 60_000)),
       'APPROVE',
       {
         comment: '同意。',
@@ -62,7 +60,7 @@ describe('an amendment after signature', () => {
     await uploadFromMail(journey, purchaseId, proposal.ngo.contactEmail, 'SIGNED_CONTRACT', 'signed.pdf');
     await decideOnce(
       journey,
-      UsersClient.linkIn(await inboxes.next(chief.email, about(purchaseId), 60_000)),
+      UsersClient.linkIn(await inboxes.next(chief.email, mailAbout(purchaseId), 60_000)),
       'COUNTERSIGN',
       {
         comment: '已会签。',
@@ -121,7 +119,7 @@ describe('an amendment after signature', () => {
 
     const ask = await inboxes.next(
       chief.email,
-      (m) => about(purchaseId)(m) && m.subject.includes('合同变更'),
+      (m) => mailAbout(purchaseId)(m) && m.subject.includes('合同变更'),
       60_000,
     );
     const link = UsersClient.linkIn(ask);
@@ -143,7 +141,7 @@ describe('an amendment after signature', () => {
     // The officer hears that it is in force.
     const told = await inboxes.next(
       OFFICER.email,
-      (m) => about(purchaseId)(m) && m.subject.includes('合同变更已生效'),
+      (m) => mailAbout(purchaseId)(m) && m.subject.includes('合同变更已生效'),
       60_000,
     );
     expect(told.body.text).toContain('¥150,000.00');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../../../infra/local/samples/files.js';
 import { largeElderlyCareProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { type MailboxMail, reviewedUploadsOn, UsersClient } from '../../../infra/local/users.js';
-import { midtermDueSoon } from '../../support/journey.js';
+import { mailAbout, midtermDueSoon } from '../../support/journey.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
 
@@ -22,12 +22,11 @@ let clerk: string;
 let head: string;
 const seen = new Set<string>();
 const users = () => app.users;
-const about = (purchaseId: string) => (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
 const isNotice = (purchaseId: string) => (m: MailboxMail) =>
-  about(purchaseId)(m) && m.subject.startsWith('Payment due');
+  mailAbout(purchaseId)(m) && m.subject.startsWith('Payment due');
 /** The NGO's mail that tranche 1 was paid: `part paid`, or all of it. */
 const toldPaid = (purchaseId: string, part: boolean) => (m: MailboxMail) =>
-  about(purchaseId)(m) &&
+  mailAbout(purchaseId)(m) &&
   (part ? /Tranche 1 \(.*\): part paid】/ : /Tranche 1 \(.*\) paid】/).test(m.subject);
 
 beforeAll(async () => {
@@ -49,7 +48,7 @@ async function decideFromMail(
   to: string,
   purchaseId: string,
   form: { decision: string; comment?: string; reference?: string },
-  matches: (m: MailboxMail) => boolean = about(purchaseId),
+  matches: (m: MailboxMail) => boolean = mailAbout(purchaseId),
 ) {
   const mail = await users().waitForMail(to, matches, seen);
   const { answer } = await users().decideAsPerson(UsersClient.linkIn(mail), form);
@@ -83,7 +82,7 @@ async function evaluate(purchaseId: string) {
   const agencies = settings.lifecycle.evaluation.agencies.map((a) => a.email);
   const invitation = await users().waitForMail(
     '',
-    (m) => m.destination.to.some((to) => agencies.includes(to)) && about(purchaseId)(m),
+    (m) => m.destination.to.some((to) => agencies.includes(to)) && mailAbout(purchaseId)(m),
     seen,
   );
   const link = UsersClient.linkIn(invitation);

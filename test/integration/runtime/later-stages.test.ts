@@ -8,7 +8,7 @@ import {
   type UploadGrant,
   UsersClient,
 } from '../../../infra/local/users.js';
-import { midtermDueSoon } from '../../support/journey.js';
+import { mailAbout, midtermDueSoon } from '../../support/journey.js';
 import { approveAllLevels, type LocalAppUnderTest, startLocalApp } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
 
@@ -27,8 +27,6 @@ let app: LocalAppUnderTest;
 let officer: string;
 const seen = new Set<string>();
 const users = () => app.users;
-const about = (purchaseId: string) => (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
-
 beforeAll(async () => {
   app = await startLocalApp();
   officer = await users().devToken('officer-qian', ['officer'], 'qian.officer@civil-affairs.example.gov.cn');
@@ -43,7 +41,7 @@ async function decideFromMail(
   purchaseId: string,
   form: { decision: string; comment?: string; reference?: string },
 ) {
-  const mail = await users().waitForMail(to, about(purchaseId), seen);
+  const mail = await users().waitForMail(to, mailAbout(purchaseId), seen);
   const { answer } = await users().decideAsPerson(UsersClient.linkIn(mail), form);
   expect(answer.status, `${form.decision} on "${mail.subject}"`).toBe(200);
   return mail;
@@ -107,7 +105,7 @@ describe('mid-term review on the local runtime', () => {
     const view = await users().waitForStage(officer, purchaseId, ['TERMINATED']);
     const ended = await users().waitForMail(
       ngo.contactEmail,
-      (m) => about(purchaseId)(m) && m.subject.includes('The purchase is terminated'),
+      (m) => mailAbout(purchaseId)(m) && m.subject.includes('The purchase is terminated'),
       seen,
     );
     expect(ended.body.text).toContain('整改后仍不达标');
@@ -129,7 +127,7 @@ async function evaluate(purchaseId: string, scores: Record<string, string>) {
   const agencies = settings.lifecycle.evaluation.agencies.map((a) => a.email);
   const invitation = await users().waitForMail(
     '',
-    (m) => m.destination.to.some((to) => agencies.includes(to)) && about(purchaseId)(m),
+    (m) => m.destination.to.some((to) => agencies.includes(to)) && mailAbout(purchaseId)(m),
     seen,
   );
   // Never the agency linked to the NGO (the sample roster links one to it).
@@ -226,7 +224,7 @@ describe('evaluation and closing on the local runtime', () => {
     const purchaseId = await atEvaluation();
     const agencies = settings.lifecycle.evaluation.agencies;
     const invitedAbout = (m: MailboxMail) =>
-      m.destination.to.some((to) => agencies.some((a) => a.email === to)) && about(purchaseId)(m);
+      m.destination.to.some((to) => agencies.some((a) => a.email === to)) && mailAbout(purchaseId)(m);
 
     // The first agency declines from its page, before seeing any file.
     const first = await users().waitForMail('', invitedAbout, seen);

@@ -7,7 +7,7 @@ import { keys } from '../../../shared/adapters/dynamodb/table-design.js';
 import { chinaCalendarDate } from '../../../shared/domain/china-time.js';
 import { officialCalendar } from '../../../shared/domain/official-calendar.js';
 import { workingDaysOverdue } from '../../../shared/domain/payment-reminders.js';
-import { decideOnce, midtermDueSoon, uploadFromMail } from '../../support/journey.js';
+import { decideOnce, mailAbout, midtermDueSoon, uploadFromMail } from '../../support/journey.js';
 import { useJourneyApp } from '../../support/journey-app.js';
 import { localDocumentClient } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
@@ -22,8 +22,6 @@ const current = useJourneyApp({ sub: 'officer-zhou', email: 'zhou.officer@civil-
 const settings = TEST_SETTINGS;
 const finance = settings.lifecycle.payments.financeSubscribers[0] as string;
 const DAY_MS = 86_400_000;
-const about = (purchaseId: string) => (m: MailboxMail) => (m.body.text ?? '').includes(purchaseId);
-
 /** A China date `days` before `date`. */
 function daysBefore(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
@@ -37,7 +35,7 @@ async function firstTrancheNotified(): Promise<{ purchaseId: string; notice: Mai
   expect(submitted.status).toBe(201);
   const purchaseId = String(submitted.body.purchaseId);
   const chief = settings.policy.approval.approvers.SECTION_CHIEF.email;
-  const ask = await journey.inboxes.next(chief, about(purchaseId));
+  const ask = await journey.inboxes.next(chief, mailAbout(purchaseId));
   await decideOnce(journey, UsersClient.linkIn(ask), 'APPROVE', { comment: '同意。' });
   await uploadFromMail(
     journey,
@@ -46,11 +44,11 @@ async function firstTrancheNotified(): Promise<{ purchaseId: string; notice: Mai
     'SIGNED_CONTRACT',
     'signed-contract.pdf',
   );
-  const countersign = await journey.inboxes.next(chief, about(purchaseId));
+  const countersign = await journey.inboxes.next(chief, mailAbout(purchaseId));
   await decideOnce(journey, UsersClient.linkIn(countersign), 'COUNTERSIGN', { comment: '已会签。' });
   const notice = await journey.inboxes.next(
     finance,
-    (m) => about(purchaseId)(m) && m.subject.startsWith('Payment due'),
+    (m) => mailAbout(purchaseId)(m) && m.subject.startsWith('Payment due'),
   );
   return { purchaseId, notice };
 }
@@ -106,7 +104,7 @@ describe('the daily chase of unconfirmed tranches on the local runtime', () => {
     expect(chases().map((c) => c.outcome)).toContain('ok');
 
     const isReminder = (m: MailboxMail) =>
-      about(purchaseId)(m) && m.subject.startsWith(`Reminder: payment overdue since ${dueDate}`);
+      mailAbout(purchaseId)(m) && m.subject.startsWith(`Reminder: payment overdue since ${dueDate}`);
     const stored = async () => (await db.send(new GetCommand({ ...paymentKey, ConsistentRead: true }))).Item;
     if (calendar.standing(chaseDay).working) {
       const reminder = await journey.inboxes.next(finance, isReminder, 30_000);

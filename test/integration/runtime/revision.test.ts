@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { smallMinorProtectionProposalToday } from '../../../infra/local/samples/live-proposals.js';
 import { UsersClient } from '../../../infra/local/users.js';
-import { decideOnce, type Inboxes, type JourneyContext, waitFor } from '../../support/journey.js';
+import { decideOnce, type Inboxes, type JourneyContext, mailAbout, waitFor } from '../../support/journey.js';
 import { useJourneyApp } from '../../support/journey-app.js';
 import type { LocalAppUnderTest } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
@@ -23,9 +23,6 @@ beforeAll(() => {
   inboxes = journey.inboxes;
 });
 
-const about = (purchaseId: string) => (m: { body: { text?: string } }) =>
-  (m.body.text ?? '').includes(purchaseId);
-
 describe('return for revision', () => {
   it('the chief returns it from the link, the officer resubmits it corrected, the chief is asked again and approves', async () => {
     const proposal = smallMinorProtectionProposalToday();
@@ -33,7 +30,7 @@ describe('return for revision', () => {
     expect(submitted.status).toBe(201);
     const purchaseId = String(submitted.body.purchaseId);
 
-    const ask = await inboxes.next(chief.email, about(purchaseId), 60_000);
+    const ask = await inboxes.next(chief.email, mailAbout(purchaseId), 60_000);
     const firstLink = UsersClient.linkIn(ask);
     const returnedPage = await decideOnce(journey, firstLink, 'RETURN', {
       comment: '请补充驻村社工的资质说明 · add the social worker’s qualifications',
@@ -41,7 +38,7 @@ describe('return for revision', () => {
     expect(returnedPage).toContain('退回修改');
 
     // The officer is told what to correct, by whom, and where: no link, no secret.
-    const toOfficer = await inboxes.next(OFFICER.email, about(purchaseId), 60_000);
+    const toOfficer = await inboxes.next(OFFICER.email, mailAbout(purchaseId), 60_000);
     expect(toOfficer.subject).toContain('退回修改');
     expect(toOfficer.body.text).toContain('请补充驻村社工的资质说明');
     expect(toOfficer.body.text).toContain(chief.email);
@@ -76,7 +73,7 @@ describe('return for revision', () => {
     expect((await app.users.reviseProposal(journey.officer, purchaseId, corrected)).status).toBe(409);
 
     // The same level is asked again, by a new link showing the corrected proposal and the note.
-    const askedAgain = await inboxes.next(chief.email, about(purchaseId), 60_000);
+    const askedAgain = await inboxes.next(chief.email, mailAbout(purchaseId), 60_000);
     const secondLink = UsersClient.linkIn(askedAgain);
     expect(secondLink).not.toBe(firstLink);
     const page = await app.users.open(secondLink);
