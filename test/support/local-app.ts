@@ -62,7 +62,8 @@ export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
   );
 }
 
-function portOf(url: string): number {
+/** The port a local URL names. */
+export function portOf(url: string): number {
   return Number(new URL(url).port);
 }
 

@@ -3,6 +3,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../../infra/local/users.js';
 import { repoRoot } from '../../infra/paths.js';
+import { portOf } from './local-app.js';
 
 /**
  * The local runtime as a real child process, started exactly as a user starts it
@@ -41,8 +42,8 @@ function servedPorts(dataDir: string): RuntimePorts {
     string,
     unknown
   >;
-  const portOf = (url: unknown) => (typeof url === 'string' ? Number(new URL(url).port) : 0);
-  return Object.fromEntries(RUNTIME_SERVICES.map((s) => [s, portOf(endpoints[s])])) as RuntimePorts;
+  const served = (url: unknown) => (typeof url === 'string' ? portOf(url) : 0);
+  return Object.fromEntries(RUNTIME_SERVICES.map((s) => [s, served(endpoints[s])])) as RuntimePorts;
 }
 
 export interface RuntimeProcessOptions {

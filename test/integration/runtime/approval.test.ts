@@ -10,6 +10,7 @@ import {
 import { UsersClient } from '../../../infra/local/users.js';
 import { fieldErrorText } from '../../../shared/presentation/field-error-messages.js';
 import { cachedAssembly } from '../../support/assembly-cache.js';
+import { portOf } from '../../support/local-app.js';
 import { TEST_SETTINGS } from '../../support/settings.js';
 
 /**
@@ -39,7 +40,7 @@ async function start(): Promise<void> {
     clock: { msPerSecond: 1000 },
     log: (line) => runtimeLog.push(line),
   });
-  apiPort ??= Number(new URL(runtime.urls.api).port);
+  apiPort ??= portOf(runtime.urls.api);
   users = new UsersClient(runtime.urls);
   officer = await users.devToken('officer-li', ['officer'], 'li.officer@civil-affairs.example.gov.cn');
 }
